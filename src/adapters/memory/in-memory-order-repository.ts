@@ -1,0 +1,57 @@
+import type { InsertOutcome, OrderKey, OrderRepository, UpdateOutcome } from '../../application/ports/order-repository.js';
+import { orderKeyOf } from '../../application/ports/order-repository.js';
+import { Order, type OrderState } from '../../domain/order.js';
+
+const slotOf = (key: OrderKey): string => `${key.uid}:${key.goodsId}:${key.paidType}`;
+
+/**
+ * Keeps order snapshots, never live aggregates, so it behaves like a database: callers get copies, writes are
+ * compare-and-set on the version, and the unique constraints match the SQL schema's.
+ */
+export class InMemoryOrderRepository implements OrderRepository {
+  private readonly rows = new Map<string, OrderState>();
+  private readonly openSlots = new Map<string, string>();
+
+  async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
+    await Promise.resolve();
+    const row = this.rows.get(outTradeNo);
+    return row && Order.restore(row);
+  }
+
+  async findOpen(key: OrderKey): Promise<Order | undefined> {
+    await Promise.resolve();
+    const no = this.openSlots.get(slotOf(key));
+    return no === undefined ? undefined : this.findByOutTradeNo(no);
+  }
+
+  async insert(order: Order): Promise<InsertOutcome> {
+    await Promise.resolve();
+    const s = order.state;
+    if (this.rows.has(s.outTradeNo.value)) return 'duplicateOutTradeNo';
+    const slot = slotOf(orderKeyOf(order));
+    if (s.holdsOpenSlot && this.openSlots.has(slot)) return 'openOrderExists';
+    this.rows.set(s.outTradeNo.value, s);
+    if (s.holdsOpenSlot) this.openSlots.set(slot, s.outTradeNo.value);
+    return 'inserted';
+  }
+
+  async update(order: Order): Promise<UpdateOutcome> {
+    await Promise.resolve();
+    const s = order.state;
+    const stored = this.rows.get(s.outTradeNo.value);
+    if (!stored || stored.version !== s.version) return 'stale';
+    const slot = slotOf(orderKeyOf(order));
+    const slotHolder = this.openSlots.get(slot);
+    if (s.holdsOpenSlot && slotHolder !== undefined && slotHolder !== s.outTradeNo.value) return 'stale';
+    order.versionCommitted();
+    this.rows.set(s.outTradeNo.value, order.state);
+    if (order.state.holdsOpenSlot) this.openSlots.set(slot, s.outTradeNo.value);
+    else if (slotHolder === s.outTradeNo.value) this.openSlots.delete(slot);
+    return 'updated';
+  }
+
+  /** Every stored order, for tests and the admin view of the embedded default. */
+  all(): Order[] {
+    return [...this.rows.values()].map((row) => Order.restore(row));
+  }
+}

@@ -1,0 +1,24 @@
+import type { User, UserRepository } from '../../application/ports/user-repository.js';
+
+export class InMemoryUserRepository implements UserRepository {
+  private readonly byUid = new Map<number, User>();
+  private nextUid = 1;
+
+  async findByUid(uid: number): Promise<User | undefined> {
+    await Promise.resolve();
+    return this.byUid.get(uid);
+  }
+
+  async findByOpenid(openid: string): Promise<User | undefined> {
+    await Promise.resolve();
+    return [...this.byUid.values()].find((u) => u.openid === openid);
+  }
+
+  async findOrCreate(openid: string, unionid?: string): Promise<User> {
+    const existing = await this.findByOpenid(openid);
+    if (existing) return existing;
+    const user: User = unionid === undefined ? { uid: this.nextUid++, openid } : { uid: this.nextUid++, openid, unionid };
+    this.byUid.set(user.uid, user);
+    return user;
+  }
+}

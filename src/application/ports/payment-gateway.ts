@@ -1,0 +1,71 @@
+import type { Money } from '../../domain/money.js';
+import type { FailureReason, Prepay } from '../../domain/order.js';
+
+export interface PrepayRequest {
+  readonly outTradeNo: string;
+  /** Shown to the payer ("商家名称-商品类目"). */
+  readonly description: string;
+  readonly amount: Money;
+  readonly openid: string;
+  readonly clientIp: string;
+}
+
+export type PrepayOutcome =
+  | { readonly kind: 'created'; readonly prepay: Prepay }
+  /** ORDERPAID: the number is already paid; confirm with queryOrder. */
+  | { readonly kind: 'alreadyPaid' }
+  /** ORDERCLOSED: the number can never be paid again. */
+  | { readonly kind: 'closed' }
+  /** INVALID_REQUEST "201 商户订单号重复": the number was used with other parameters. */
+  | { readonly kind: 'parametersChanged' }
+  /** Any other business refusal (NOAUTH, PARAM_ERROR, ...): a configuration or data problem, not retryable. */
+  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+
+/** What `wx.requestPayment` needs, signed with the same sign type as the prepay. */
+export interface ClientPaymentParams {
+  readonly appId: string;
+  readonly timeStamp: string;
+  readonly nonceStr: string;
+  readonly package: string;
+  readonly signType: string;
+  readonly paySign: string;
+}
+
+/** orderquery, reduced to what the use cases decide on. */
+export type TradeQuery =
+  | {
+      readonly kind: 'paid';
+      readonly transactionId: string;
+      readonly amount: Money;
+      readonly paidAt: Date;
+    }
+  /** NOTPAY, USERPAYING, ACCEPT: not (yet) paid; ask again later. */
+  | { readonly kind: 'notPaid'; readonly state: string }
+  | { readonly kind: 'failed'; readonly reason: FailureReason }
+  | { readonly kind: 'notFound' };
+
+export type CloseOutcome = 'closed' | 'alreadyPaid' | 'alreadyClosed';
+
+export interface SessionInfo {
+  readonly openid: string;
+  readonly unionid?: string;
+}
+
+/**
+ * WeChat Pay and the mini-program login, as the use cases need them. Every answer the adapter returns has had its
+ * signature verified. Business refusals are returned; transport failures, timeouts and unverifiable answers are
+ * thrown as GatewayUnavailableError after the adapter's own bounded retries.
+ */
+export interface PaymentGateway {
+  createPrepay(request: PrepayRequest): Promise<PrepayOutcome>;
+  clientPaymentParams(prepay: Prepay): ClientPaymentParams;
+  queryOrder(outTradeNo: string): Promise<TradeQuery>;
+  closeOrder(outTradeNo: string): Promise<CloseOutcome>;
+  /** undefined when the login code is invalid, used or expired. */
+  codeToSession(code: string): Promise<SessionInfo | undefined>;
+}
+
+/** WeChat could not be reached or gave no trustworthy answer: nothing is known, so nothing may change. */
+export class GatewayUnavailableError extends Error {
+  override readonly name = 'GatewayUnavailableError';
+}

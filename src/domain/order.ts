@@ -1,0 +1,234 @@
+import type { Money } from './money.js';
+import type { OutTradeNo } from './out-trade-no.js';
+import type { PaidType, Price } from './paid-type.js';
+import { err, ok, type Result } from './result.js';
+
+export const ORDER_STATUSES = ['CHECKED', 'SUCC', 'FAILED', 'REFUND'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * The state machine as data, so tests can enumerate it. FAILED→SUCC exists because money WeChat took is always
+ * recorded; REFUND is terminal; nothing returns to CHECKED.
+ */
+export const ALLOWED_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  CHECKED: ['SUCC', 'FAILED'],
+  SUCC: ['REFUND'],
+  FAILED: ['SUCC'],
+  REFUND: [],
+};
+
+/** Why WeChat says an order can no longer be paid (orderquery trade_state, or a successful closeorder). */
+export type FailureReason = 'CLOSED' | 'PAYERROR' | 'REVOKED';
+
+/** A prepay_id and the parameters it was issued for. The sign type is opaque here: the gateway chose it. */
+export interface Prepay {
+  readonly prepayId: string;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+  readonly signType: string;
+}
+
+export interface OrderState {
+  readonly outTradeNo: OutTradeNo;
+  readonly uid: number;
+  readonly goodsId: number;
+  readonly paidType: PaidType;
+  /** paid_money: the cash part, which is what WeChat must confirm. */
+  readonly cash: Money;
+  /** paid_integral: health coins. */
+  readonly integral: number;
+  readonly status: OrderStatus;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** bill_no: WeChat's transaction_id, set once paid. */
+  readonly transactionId?: string;
+  readonly paidAt?: Date;
+  readonly prepay?: Prepay;
+  /** Set when money arrived after the order had been marked FAILED: someone must look at it. */
+  readonly needsReview: boolean;
+  /**
+   * True for the one order of its (uid, goods, paid type) that prepay requests may reuse. Storage enforces that at
+   * most one order per key holds it, which is the database's guard against duplicate open orders.
+   */
+  readonly holdsOpenSlot: boolean;
+  /**
+   * Opaque optimistic-concurrency token: repositories write only if the stored version still equals this one.
+   * A deliberate compromise so that a compare-and-set needs no ORM identity map.
+   */
+  readonly version: number;
+}
+
+export interface ConfirmedPayment {
+  readonly transactionId: string;
+  readonly amount: Money;
+  readonly paidAt: Date;
+}
+
+export type OrderEvent =
+  | {
+      readonly type: 'OrderPaid';
+      readonly outTradeNo: string;
+      readonly uid: number;
+      readonly goodsId: number;
+      readonly paidType: PaidType;
+      readonly cashFen: number;
+      readonly integral: number;
+      readonly transactionId: string;
+      readonly paidAt: Date;
+      /** True when the order had been closed first: fulfil or refund by hand. */
+      readonly afterFailure: boolean;
+    }
+  | { readonly type: 'OrderFailed'; readonly outTradeNo: string; readonly reason: FailureReason; readonly at: Date }
+  | { readonly type: 'OrderRefunded'; readonly outTradeNo: string; readonly at: Date };
+
+export type OrderError =
+  | { readonly kind: 'IllegalTransition'; readonly from: OrderStatus; readonly to: OrderStatus }
+  | { readonly kind: 'AmountMismatch'; readonly expectedFen: number; readonly paidFen: number }
+  /** A second, different payment for an already paid order: a double payment to refund, never an overwrite. */
+  | { readonly kind: 'ConflictingPayment'; readonly recordedTransactionId: string; readonly incomingTransactionId: string };
+
+export type Change = 'changed' | 'unchanged';
+
+export interface NewOrder {
+  readonly outTradeNo: OutTradeNo;
+  readonly uid: number;
+  readonly goodsId: number;
+  readonly paidType: PaidType;
+  readonly price: Price;
+}
+
+export class Order {
+  private pending: OrderEvent[] = [];
+
+  private constructor(private s: OrderState) {}
+
+  static open(draft: NewOrder, now: Date): Order {
+    return new Order({
+      outTradeNo: draft.outTradeNo,
+      uid: draft.uid,
+      goodsId: draft.goodsId,
+      paidType: draft.paidType,
+      cash: draft.price.cash,
+      integral: draft.price.integral,
+      status: 'CHECKED',
+      createdAt: now,
+      updatedAt: now,
+      needsReview: false,
+      holdsOpenSlot: true,
+      version: 0,
+    });
+  }
+
+  /** Rebuilds an order from storage; for repositories and test builders only. */
+  static restore(state: OrderState): Order {
+    return new Order({ ...state });
+  }
+
+  get state(): Readonly<OrderState> {
+    return this.s;
+  }
+
+  get status(): OrderStatus {
+    return this.s.status;
+  }
+
+  get price(): Price {
+    return { cash: this.s.cash, integral: this.s.integral };
+  }
+
+  /**
+   * Records a payment WeChat confirmed. Repeats of the recorded payment are 'unchanged' (also after a refund, so a
+   * late redelivery never moves a REFUND order); a different transaction for a paid order is a conflict.
+   */
+  confirmPaid(payment: ConfirmedPayment): Result<Change, OrderError> {
+    if (!payment.amount.equals(this.s.cash)) {
+      return err({ kind: 'AmountMismatch', expectedFen: this.s.cash.fen, paidFen: payment.amount.fen });
+    }
+    const recorded = this.s.transactionId;
+    if (this.s.status === 'SUCC' || this.s.status === 'REFUND') {
+      if (recorded === payment.transactionId) return ok('unchanged');
+      return err({
+        kind: 'ConflictingPayment',
+        recordedTransactionId: recorded ?? '',
+        incomingTransactionId: payment.transactionId,
+      });
+    }
+    const afterFailure = this.s.status === 'FAILED';
+    const moved = this.move('SUCC', payment.paidAt, {
+      transactionId: payment.transactionId,
+      paidAt: payment.paidAt,
+      needsReview: this.s.needsReview || afterFailure,
+    });
+    if (moved.ok) {
+      this.record({
+        type: 'OrderPaid',
+        outTradeNo: this.s.outTradeNo.value,
+        uid: this.s.uid,
+        goodsId: this.s.goodsId,
+        paidType: this.s.paidType,
+        cashFen: this.s.cash.fen,
+        integral: this.s.integral,
+        transactionId: payment.transactionId,
+        paidAt: payment.paidAt,
+        afterFailure,
+      });
+    }
+    return moved;
+  }
+
+  /** Only call with WeChat's word that the order is closed or failed, never on an unknown result. */
+  markFailed(reason: FailureReason, at: Date): Result<Change, OrderError> {
+    if (this.s.status === 'FAILED') return ok('unchanged');
+    const moved = this.move('FAILED', at, {});
+    if (moved.ok) this.record({ type: 'OrderFailed', outTradeNo: this.s.outTradeNo.value, reason, at });
+    return moved;
+  }
+
+  /** Only call once WeChat confirms the refund. */
+  confirmRefunded(at: Date): Result<Change, OrderError> {
+    if (this.s.status === 'REFUND') return ok('unchanged');
+    const moved = this.move('REFUND', at, {});
+    if (moved.ok) this.record({ type: 'OrderRefunded', outTradeNo: this.s.outTradeNo.value, at });
+    return moved;
+  }
+
+  /** A prepay can only be attached while the order can still be paid. */
+  attachPrepay(prepay: Prepay, at: Date): Result<Change, OrderError> {
+    if (this.s.status !== 'CHECKED') return err({ kind: 'IllegalTransition', from: this.s.status, to: 'CHECKED' });
+    this.s = { ...this.s, prepay, updatedAt: at };
+    return ok('changed');
+  }
+
+  /**
+   * Gives up the open slot without closing the order, when a new order must replace it (its price changed, it is too
+   * old to reuse, or WeChat refuses its parameters). It stays CHECKED until WeChat says it is paid or closed.
+   */
+  supersede(at: Date): Change {
+    if (!this.s.holdsOpenSlot) return 'unchanged';
+    this.s = { ...this.s, holdsOpenSlot: false, updatedAt: at };
+    return 'changed';
+  }
+
+  /** Called by repositories after a successful compare-and-set, so the next write compares against it. */
+  versionCommitted(): void {
+    this.s = { ...this.s, version: this.s.version + 1 };
+  }
+
+  /** Events recorded since the last call, for the caller to publish after it committed the change. */
+  pullEvents(): OrderEvent[] {
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+
+  private move(to: OrderStatus, at: Date, patch: Partial<OrderState>): Result<'changed', OrderError> {
+    const from = this.s.status;
+    if (!ALLOWED_TRANSITIONS[from].includes(to)) return err({ kind: 'IllegalTransition', from, to });
+    this.s = { ...this.s, ...patch, status: to, holdsOpenSlot: false, updatedAt: at };
+    return ok('changed');
+  }
+
+  private record(event: OrderEvent): void {
+    this.pending.push(event);
+  }
+}

@@ -1,0 +1,34 @@
+import { Money } from './money.js';
+
+export const PAID_TYPES = ['WXPAY', 'INTEGRAL', 'MIXED'] as const;
+export type PaidType = (typeof PAID_TYPES)[number];
+
+export const isPaidType = (value: unknown): value is PaidType =>
+  typeof value === 'string' && (PAID_TYPES as readonly string[]).includes(value);
+
+export interface Goods {
+  readonly id: number;
+  readonly name: string;
+  readonly marketPrice: Money;
+  readonly salePrice: Money;
+  /** Health coins (健康币) due on top of the sale price. */
+  readonly integral: number;
+  readonly online: boolean;
+}
+
+export interface Price {
+  readonly cash: Money;
+  readonly integral: number;
+}
+
+/**
+ * The seed's pricing rule: WXPAY pays the market price in cash and no coins; INTEGRAL and MIXED pay the sale price
+ * in cash plus the goods' coins.
+ */
+export function priceFor(goods: Goods, paidType: PaidType): Price {
+  return paidType === 'WXPAY'
+    ? { cash: goods.marketPrice, integral: 0 }
+    : { cash: goods.salePrice, integral: goods.integral };
+}
+
+export const samePrice = (a: Price, b: Price): boolean => a.cash.equals(b.cash) && a.integral === b.integral;

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderRepository } from '../../src/application/ports/order-repository.js';
+import { Money } from '../../src/domain/money.js';
+import { anOrder, anOutTradeNo } from '../support/builders.js';
+
+/**
+ * What every OrderRepository must do, run against each adapter (in-memory, MariaDB, SQLite). `fresh` returns an
+ * empty repository; uids are randomised so that shared databases need no truncation between tests.
+ */
+export function orderRepositoryContract(name: string, fresh: () => Promise<OrderRepository>): void {
+  const uid = (): number => 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+
+  describe(`OrderRepository contract: ${name}`, () => {
+    it('round-trips every field of an order', async () => {
+      const repo = await fresh();
+      const paidAt = new Date(Date.UTC(2026, 0, 15, 5, 6, 7));
+      const order = anOrder({ uid: uid(), paidType: 'MIXED', cash: Money.ofFen(6900), integral: 30 });
+      expect(await repo.insert(order)).toBe('inserted');
+      order.attachPrepay(
+        { prepayId: 'wx201410272009395522657a690389285100', issuedAt: paidAt, expiresAt: new Date(paidAt.getTime() + 7_200_000), signType: 'HMAC-SHA256' },
+        paidAt,
+      );
+      expect(await repo.update(order)).toBe('updated');
+      expect(order.confirmPaid({ transactionId: '4200000015201711256947025404', amount: Money.ofFen(6900), paidAt }).ok).toBe(true);
+      expect(await repo.update(order)).toBe('updated');
+
+      const loaded = await repo.findByOutTradeNo(order.state.outTradeNo.value);
+      expect(loaded?.state).toEqual(order.state);
+    });
+
+    it('matches out_trade_no as an exact string', async () => {
+      const repo = await fresh();
+      const no = anOutTradeNo().value;
+      await repo.insert(anOrder({ uid: uid(), outTradeNo: anOutTradeNo() }));
+      expect(await repo.findByOutTradeNo(no)).toBeUndefined();
+      expect(await repo.findByOutTradeNo(`0${no}`)).toBeUndefined();
+      expect(await repo.findByOutTradeNo(no.slice(1))).toBeUndefined();
+    });
+
+    it('refuses a second order with the same out_trade_no', async () => {
+      const repo = await fresh();
+      const first = anOrder({ uid: uid() });
+      await repo.insert(first);
+      const clash = anOrder({ uid: uid(), outTradeNo: first.state.outTradeNo });
+      expect(await repo.insert(clash)).toBe('duplicateOutTradeNo');
+    });
+
+    it('keeps at most one order per key in the open slot', async () => {
+      const repo = await fresh();
+      const u = uid();
+      const first = anOrder({ uid: u });
+      expect(await repo.insert(first)).toBe('inserted');
+      expect(await repo.insert(anOrder({ uid: u }))).toBe('openOrderExists');
+      expect(await repo.insert(anOrder({ uid: u, paidType: 'MIXED' }))).toBe('inserted');
+      expect(await repo.insert(anOrder({ uid: u, holdsOpenSlot: false }))).toBe('inserted');
+      expect((await repo.findOpen({ uid: u, goodsId: 3, paidType: 'WXPAY' }))?.state.outTradeNo).toEqual(first.state.outTradeNo);
+
+      first.supersede(new Date());
+      expect(await repo.update(first)).toBe('updated');
+      expect(await repo.findOpen({ uid: u, goodsId: 3, paidType: 'WXPAY' })).toBeUndefined();
+      const second = anOrder({ uid: u });
+      expect(await repo.insert(second)).toBe('inserted');
+      expect((await repo.findOpen({ uid: u, goodsId: 3, paidType: 'WXPAY' }))?.state.outTradeNo).toEqual(second.state.outTradeNo);
+    });
+
+    it('frees the open slot when the order leaves CHECKED', async () => {
+      const repo = await fresh();
+      const u = uid();
+      const order = anOrder({ uid: u });
+      await repo.insert(order);
+      order.markFailed('CLOSED', new Date());
+      expect(await repo.update(order)).toBe('updated');
+      expect(await repo.findOpen({ uid: u, goodsId: 3, paidType: 'WXPAY' })).toBeUndefined();
+      expect(await repo.insert(anOrder({ uid: u }))).toBe('inserted');
+    });
+
+    it('writes by compare-and-set: the loser of a race is told, not overwritten', async () => {
+      const repo = await fresh();
+      const order = anOrder({ uid: uid() });
+      await repo.insert(order);
+      const a = await repo.findByOutTradeNo(order.state.outTradeNo.value);
+      const b = await repo.findByOutTradeNo(order.state.outTradeNo.value);
+      const paidAt = new Date(Date.UTC(2026, 0, 15, 6, 0, 0));
+      a!.confirmPaid({ transactionId: 'T-A', amount: order.state.cash, paidAt });
+      b!.markFailed('CLOSED', paidAt);
+      expect(await repo.update(a!)).toBe('updated');
+      expect(await repo.update(b!)).toBe('stale');
+      const stored = await repo.findByOutTradeNo(order.state.outTradeNo.value);
+      expect(stored?.status).toBe('SUCC');
+      expect(stored?.state.transactionId).toBe('T-A');
+    });
+
+    it('reports an update of an order it never stored as stale', async () => {
+      const repo = await fresh();
+      expect(await repo.update(anOrder({ uid: uid() }))).toBe('stale');
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { Money } from '../../src/domain/money.js';
+import { Order, type OrderState } from '../../src/domain/order.js';
+import { OutTradeNo } from '../../src/domain/out-trade-no.js';
+import type { Goods } from '../../src/domain/paid-type.js';
+
+let serial = 0;
+
+/** A unique 28-digit shop-goods number per call, in the seed's format. */
+export function anOutTradeNo(): OutTradeNo {
+  serial++;
+  return OutTradeNo.parse(`20260115120000${'0002'}${String(serial).padStart(10, '0')}`) as OutTradeNo;
+}
+
+export function anOrder(overrides: Partial<OrderState> = {}): Order {
+  const createdAt = overrides.createdAt ?? new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
+  return Order.restore({
+    outTradeNo: anOutTradeNo(),
+    uid: 7,
+    goodsId: 3,
+    paidType: 'WXPAY',
+    cash: Money.ofFen(9900),
+    integral: 0,
+    status: 'CHECKED',
+    createdAt,
+    updatedAt: createdAt,
+    needsReview: false,
+    holdsOpenSlot: true,
+    version: 0,
+    ...overrides,
+  });
+}
+
+export function aGoods(overrides: Partial<Goods> = {}): Goods {
+  return {
+    id: 3,
+    name: 'Yoga course',
+    marketPrice: Money.ofFen(9900),
+    salePrice: Money.ofFen(6900),
+    integral: 30,
+    online: true,
+    ...overrides,
+  };
+}
