@@ -1,6 +1,6 @@
 import { Order } from '../domain/order.js';
 import { isPrepayUsable, isReusable } from '../domain/order-reuse.js';
-import { newOutTradeNo } from '../domain/out-trade-no.js';
+import { OutTradeNoGenerator } from '../domain/out-trade-no.js';
 import { isPaidType, priceFor, type PaidType, type Price } from '../domain/paid-type.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Clock, Random } from './ports/clock.js';
@@ -37,8 +37,14 @@ export type PrepayError =
   | { readonly kind: 'AlreadyPaid'; readonly outTradeNo: string }
   | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string };
 
-const LOCK_TTL_MS = 15_000;
-const LOCK_WAIT_MS = 5_000;
+export interface PrepayLockTiming {
+  /** Longer than a unifiedorder round trip with retries, so the lease outlives the work it guards. */
+  readonly ttlMs: number;
+  /** Short enough for the client to get an answer well inside its own request timeout. */
+  readonly waitMs: number;
+}
+
+const DEFAULT_LOCK_TIMING: PrepayLockTiming = { ttlMs: 15_000, waitMs: 5_000 };
 /** Each round may replace one unusable order; two rounds cover "closed" then a fresh number, more means a bug. */
 const MAX_ROUNDS = 3;
 
@@ -48,6 +54,8 @@ const MAX_ROUNDS = 3;
  * for a number we do not know.
  */
 export class RequestPrepay {
+  private readonly numbers: OutTradeNoGenerator;
+
   constructor(
     private readonly goods: GoodsCatalog,
     private readonly users: UserRepository,
@@ -56,8 +64,11 @@ export class RequestPrepay {
     private readonly confirm: ConfirmOrder,
     private readonly lock: Lock,
     private readonly clock: Clock,
-    private readonly random: Random,
-  ) {}
+    random: Random,
+    private readonly lockTiming: PrepayLockTiming = DEFAULT_LOCK_TIMING,
+  ) {
+    this.numbers = new OutTradeNoGenerator((n) => random.int(n));
+  }
 
   async execute(command: PrepayCommand): Promise<Result<PrepayGranted, PrepayError>> {
     if (!Number.isSafeInteger(command.uid) || command.uid <= 0) return invalid('uid must be a positive integer');
@@ -73,7 +84,7 @@ export class RequestPrepay {
     if (price.cash.isZero()) return err({ kind: 'NothingToPayInCash' });
 
     const key: OrderKey = { uid: command.uid, goodsId: command.goodsId, paidType: command.paidType };
-    const lease = await this.lock.acquire(lockKey(key), { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS });
+    const lease = await this.lock.acquire(lockKey(key), this.lockTiming);
     if (!lease) return err({ kind: 'Busy' });
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -125,7 +136,7 @@ export class RequestPrepay {
     if (existing && !(await this.release(existing))) return { reused: false };
 
     for (;;) {
-      const order = Order.open({ ...key, outTradeNo: newOutTradeNo(now, 'SHOP_GOODS', (n) => this.random.int(n)), price }, now);
+      const order = Order.open({ ...key, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
       switch (await this.orders.insert(order)) {
         case 'inserted':
           return { order, reused: false };

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { PaymentNotice } from '../../src/application/handle-notify.js';
+import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
+import { Money } from '../../src/domain/money.js';
+import { useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+
+/** An order with a prepay, paid at "WeChat": returns the genuine notice WeChat would send. */
+async function paidOrder(f: UseCaseFixture): Promise<PaymentNotice> {
+  const result = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
+  if (!result.ok) throw new Error('prepay failed');
+  return f.gateway.pay(result.value.outTradeNo);
+}
+
+const statusOf = async (f: UseCaseFixture, no: string) => (await f.orders.findByOutTradeNo(no))?.status;
+
+describe('HandleNotify', () => {
+  it('moves a confirmed, correctly paid order to SUCC, records the transaction and publishes one event', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'recorded' });
+
+    const order = await f.orders.findByOutTradeNo(notice.outTradeNo);
+    expect(order?.state).toMatchObject({ status: 'SUCC', transactionId: notice.transactionId, holdsOpenSlot: false });
+    expect(order?.state.paidAt).toEqual(f.gateway.trades.get(notice.outTradeNo)?.paid?.paidAt);
+    expect(f.events.published).toMatchObject([{ type: 'OrderPaid', outTradeNo: notice.outTradeNo, cashFen: 9900 }]);
+  });
+
+  it('confirms with orderquery before any transition', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    f.gateway.calls.length = 0;
+    await f.handleNotify.execute(notice);
+    expect(f.gateway.calls).toEqual(['queryOrder']);
+  });
+
+  it('acknowledges a repeated notice with no side effects and no WeChat call', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    await f.handleNotify.execute(notice);
+    f.gateway.calls.length = 0;
+    f.clock.advance(7 * 24 * 3_600_000);
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
+    expect(f.events.published).toHaveLength(1);
+    expect(f.gateway.calls).toEqual([]);
+  });
+
+  it('refuses a notice whose amount differs from the order, with an alert, changing nothing', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    const verdict = await f.handleNotify.execute({ ...notice, totalFee: Money.ofFen(1) });
+    expect(verdict).toEqual({ ack: false, reason: 'AmountMismatch', alert: true });
+    expect(await statusOf(f, notice.outTradeNo)).toBe('CHECKED');
+    expect(f.events.published).toHaveLength(0);
+  });
+
+  it.each([
+    ['appid', { appId: 'wx0000000000000000' }],
+    ['mch_id', { mchId: '19999999' }],
+  ])('refuses a notice for a foreign %s, with an alert', async (_, patch) => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    f.gateway.calls.length = 0;
+    expect(await f.handleNotify.execute({ ...notice, ...patch })).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
+    expect(await statusOf(f, notice.outTradeNo)).toBe('CHECKED');
+    expect(f.gateway.calls).toEqual([]);
+  });
+
+  it('never marks paid what WeChat says is unpaid (a forged notice)', async () => {
+    const f = await useCaseFixture();
+    const result = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
+    const no = result.ok ? result.value.outTradeNo : '';
+    const forged: PaymentNotice = { appId: f.gateway.merchant.appId, mchId: f.gateway.merchant.mchId, outTradeNo: no, transactionId: '4200000000000000000', totalFee: Money.ofFen(9900), succeeded: true };
+    expect(await f.handleNotify.execute(forged)).toEqual({ ack: false, reason: 'NotConfirmedByWechat', alert: true });
+    expect(await statusOf(f, no)).toBe('CHECKED');
+    expect(f.events.published).toHaveLength(0);
+  });
+
+  it('refuses a notice whose transaction differs from what WeChat confirms', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    const verdict = await f.handleNotify.execute({ ...notice, transactionId: '4299999999' });
+    expect(verdict).toEqual({ ack: false, reason: 'ConfirmationDiffers', alert: true });
+    expect(await statusOf(f, notice.outTradeNo)).toBe('CHECKED');
+  });
+
+  it('acknowledges a failed-payment notice without failing the order', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    expect(await f.handleNotify.execute({ ...notice, succeeded: false })).toEqual({ ack: true, result: 'failureReported' });
+    expect(await statusOf(f, notice.outTradeNo)).toBe('CHECKED');
+    expect(f.gateway.calls).not.toContain('closeOrder');
+  });
+
+  it('asks for a retry when the order is not (yet) known', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    expect(await f.handleNotify.execute({ ...notice, outTradeNo: `${notice.outTradeNo.slice(0, -1)}9` })).toEqual({
+      ack: false,
+      reason: 'UnknownOrder',
+      alert: false,
+    });
+  });
+
+  it('throws, so the caller answers FAIL, when WeChat cannot confirm; the retry then succeeds', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    f.gateway.beUnavailable(1);
+    await expect(f.handleNotify.execute(notice)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    expect(await statusOf(f, notice.outTradeNo)).toBe('CHECKED');
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'recorded' });
+  });
+
+  it('records money taken after the order was closed, flagged for review', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    const order = await f.orders.findByOutTradeNo(notice.outTradeNo);
+    order!.markFailed('CLOSED', f.clock.now());
+    await f.orders.update(order!);
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'recorded' });
+    expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state).toMatchObject({ status: 'SUCC', needsReview: true });
+    expect(f.events.published).toMatchObject([{ type: 'OrderPaid', afterFailure: true }]);
+  });
+
+  it('keeps a refunded order refunded when the payment notice comes again', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    await f.handleNotify.execute(notice);
+    const order = await f.orders.findByOutTradeNo(notice.outTradeNo);
+    order!.confirmRefunded(f.clock.now());
+    await f.orders.update(order!);
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
+    expect(await statusOf(f, notice.outTradeNo)).toBe('REFUND');
+  });
+
+  it('records a second, different payment for a paid order as a conflict, never overwriting the first', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    await f.handleNotify.execute(notice);
+    // WeChat itself now reports another transaction for the number (a double payment to refund by hand).
+    f.gateway.trades.get(notice.outTradeNo)!.paid = { transactionId: '4200000999', amount: Money.ofFen(9900), paidAt: f.clock.now() };
+    const verdict = await f.handleNotify.execute({ ...notice, transactionId: '4200000999' });
+    expect(verdict).toEqual({ ack: true, result: 'conflictRecorded' });
+    expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state.transactionId).toBe(notice.transactionId);
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'PaymentConflict']);
+  });
+});

@@ -1,0 +1,62 @@
+import type { Lock } from '../../src/application/ports/lock.js';
+import { ConfirmOrder } from '../../src/application/confirm-order.js';
+import { HandleNotify } from '../../src/application/handle-notify.js';
+import { PaymentRecorder } from '../../src/application/payment-recorder.js';
+import { RequestPrepay } from '../../src/application/request-prepay.js';
+import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
+import { InMemoryGoodsCatalog } from '../../src/adapters/memory/in-memory-goods-catalog.js';
+import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
+import { InMemoryOrderRepository } from '../../src/adapters/memory/in-memory-order-repository.js';
+import { InMemoryPaymentEvents } from '../../src/adapters/memory/in-memory-payment-events.js';
+import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
+import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
+import { cryptoRandom } from '../../src/adapters/system/crypto-random.js';
+import { aGoods } from './builders.js';
+
+export interface FixtureOptions {
+  /** Wraps each port before the use cases see it, e.g. to hand every await to a fast-check scheduler. */
+  readonly wrap?: <T extends object>(port: T) => T;
+  readonly lock?: Lock;
+}
+
+/** The use cases wired to the in-memory adapters, as the embedded default wires them, plus handles for tests. */
+export async function useCaseFixture(options: FixtureOptions = {}) {
+  const wrap = options.wrap ?? (<T,>(port: T) => port);
+  const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
+  const orders = new InMemoryOrderRepository();
+  const goods = new InMemoryGoodsCatalog([aGoods()]);
+  const users = new InMemoryUserRepository();
+  const user = await users.findOrCreate('openid-alice');
+  const gateway = new FakePaymentGateway(clock);
+  const events = new InMemoryPaymentEvents();
+  const lock = options.lock ?? new InMemoryLock();
+
+  const wrappedOrders = wrap(orders);
+  const wrappedGateway = wrap(gateway);
+  const recorder = new PaymentRecorder(wrappedOrders, wrap(events));
+  const confirm = new ConfirmOrder(wrappedOrders, wrappedGateway, recorder, clock);
+  const requestPrepay = new RequestPrepay(wrap(goods), wrap(users), wrappedOrders, wrappedGateway, confirm, lock, clock, cryptoRandom, {
+    ttlMs: 15_000,
+    waitMs: 2_000,
+  });
+  const handleNotify = new HandleNotify(gateway.merchant, wrappedOrders, wrappedGateway, recorder, clock);
+
+  return { clock, orders, goods, users, user, gateway, events, lock, recorder, confirm, requestPrepay, handleNotify };
+}
+
+export type UseCaseFixture = Awaited<ReturnType<typeof useCaseFixture>>;
+
+/** Every promise a port method returns is released by the scheduler, in an order fast-check chooses. */
+export function scheduledBy(s: { schedule<T>(task: Promise<T>): Promise<T> }) {
+  return <T extends object>(port: T): T =>
+    new Proxy(port, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          return result instanceof Promise ? s.schedule(result) : result;
+        };
+      },
+    });
+}
