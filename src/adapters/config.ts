@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
+export const SAMPLE_CREDENTIALS = {
+  appId: 'wxd930ea5d5a258f4f',
+  mchId: '10000100',
+  apiKey: '192006250b4c09247ec02edce69f6a2d',
+  appSecret: 'wxpay-simulator-sample-appsecret',
+} as const;
+
+const PRODUCTION_BASE_URL = 'https://api.mch.weixin.qq.com';
+const PRODUCTION_LOGIN_BASE_URL = 'https://api.weixin.qq.com';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const schema = z
+  .object({
+    NODE_ENV: optionalText,
+    PORT: port.default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z
+      .string()
+      .default('sqlite:./data/wxpay.sqlite')
+      .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
+    REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
+    WECHAT_GATEWAY: z.enum(['sandbox', 'wechat']).default('sandbox'),
+    WECHAT_APPID: optionalText,
+    WECHAT_APP_SECRET: optionalText,
+    WECHAT_MCH_ID: optionalText,
+    WECHAT_API_KEY: optionalText.refine((v) => v === undefined || /^[0-9A-Za-z]{32}$/.test(v), 'must be the 32-character API v2 key'),
+    WECHAT_SIGN_TYPE: z.enum(['MD5', 'HMAC-SHA256']).default('MD5'),
+    WECHAT_NOTIFY_URL: optionalText.refine((v) => v === undefined || isNotifyUrl(v), 'must be an http(s) URL without a query string, at most 256 characters'),
+    WECHAT_REFUND_NOTIFY_URL: optionalText.refine((v) => v === undefined || isNotifyUrl(v), 'must be an http(s) URL without a query string, at most 256 characters'),
+    WECHAT_CERT_P12: optionalText,
+    WECHAT_CERT_PASSPHRASE: optionalText,
+    WECHAT_CERT_PEM: optionalText,
+    WECHAT_KEY_PEM: optionalText,
+    WECHAT_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+    WECHAT_LOGIN_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+    SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+    SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(7 * 86_400),
+    ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+    DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
+  })
+  .superRefine((env, ctx) => {
+    const need = (key: keyof typeof env, why: string): void => {
+      if (env[key] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `is required ${why}` });
+    };
+    if (env.WECHAT_GATEWAY === 'sandbox' && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_GATEWAY'], message: 'sandbox refuses to run with NODE_ENV=production; set WECHAT_GATEWAY=wechat' });
+    }
+    if (env.WECHAT_GATEWAY === 'wechat') {
+      const why = 'when WECHAT_GATEWAY=wechat';
+      for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET', 'WECHAT_MCH_ID', 'WECHAT_API_KEY', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET'] as const) need(key, why);
+      if (env.WECHAT_NOTIFY_URL?.startsWith('http://')) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_NOTIFY_URL'], message: 'must be https for real WeChat Pay' });
+      }
+    }
+    if ((env.WECHAT_CERT_PEM === undefined) !== (env.WECHAT_KEY_PEM === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_KEY_PEM'], message: 'WECHAT_CERT_PEM and WECHAT_KEY_PEM go together' });
+    }
+  });
+
+function isNotifyUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.search === '' && value.length <= 256;
+  } catch {
+    return false;
+  }
+}
+
+export interface MerchantCertificate {
+  readonly p12Path?: string;
+  readonly passphrase?: string;
+  readonly certPemPath?: string;
+  readonly keyPemPath?: string;
+}
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly databaseUrl: string;
+  readonly redisUrl?: string;
+  readonly gateway: 'sandbox' | 'wechat';
+  readonly wechat: {
+    readonly appId: string;
+    readonly appSecret: string;
+    readonly mchId: string;
+    readonly apiKey: string;
+    readonly signType: 'MD5' | 'HMAC-SHA256';
+    /** undefined in sandbox mode until the listening port is known: the service's own /wechat/pay-notify. */
+    readonly notifyUrl?: string;
+    readonly refundNotifyUrl?: string;
+    readonly baseUrl?: string;
+    readonly loginBaseUrl?: string;
+    readonly certificate?: MerchantCertificate;
+  };
+  readonly sessionSecret: string;
+  /** True when SESSION_SECRET was not given and a random one is used: tokens die with the process. */
+  readonly ephemeralSessionSecret: boolean;
+  readonly sessionTtlSeconds: number;
+  readonly adminToken?: string;
+  readonly trustProxyHops: number;
+  readonly reconcileIntervalMs: number;
+  readonly sandboxTimeScale: number;
+  readonly demoGoods: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment once, reporting every problem in one message. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const sandbox = e.WECHAT_GATEWAY === 'sandbox';
+  const certificate: MerchantCertificate | undefined =
+    e.WECHAT_CERT_P12 !== undefined
+      ? { p12Path: e.WECHAT_CERT_P12, passphrase: e.WECHAT_CERT_PASSPHRASE ?? e.WECHAT_MCH_ID ?? SAMPLE_CREDENTIALS.mchId }
+      : e.WECHAT_CERT_PEM !== undefined && e.WECHAT_KEY_PEM !== undefined
+        ? { certPemPath: e.WECHAT_CERT_PEM, keyPemPath: e.WECHAT_KEY_PEM }
+        : undefined;
+  return {
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
+    gateway: e.WECHAT_GATEWAY,
+    wechat: {
+      appId: e.WECHAT_APPID ?? SAMPLE_CREDENTIALS.appId,
+      appSecret: e.WECHAT_APP_SECRET ?? SAMPLE_CREDENTIALS.appSecret,
+      mchId: e.WECHAT_MCH_ID ?? SAMPLE_CREDENTIALS.mchId,
+      apiKey: e.WECHAT_API_KEY ?? SAMPLE_CREDENTIALS.apiKey,
+      signType: e.WECHAT_SIGN_TYPE,
+      ...(e.WECHAT_NOTIFY_URL === undefined ? {} : { notifyUrl: e.WECHAT_NOTIFY_URL }),
+      ...(e.WECHAT_REFUND_NOTIFY_URL === undefined ? {} : { refundNotifyUrl: e.WECHAT_REFUND_NOTIFY_URL }),
+      ...(e.WECHAT_BASE_URL === undefined ? (sandbox ? {} : { baseUrl: PRODUCTION_BASE_URL }) : { baseUrl: e.WECHAT_BASE_URL }),
+      ...(e.WECHAT_LOGIN_BASE_URL === undefined ? (sandbox ? {} : { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL }) : { loginBaseUrl: e.WECHAT_LOGIN_BASE_URL }),
+      ...(certificate === undefined ? {} : { certificate }),
+    },
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    ephemeralSessionSecret: e.SESSION_SECRET === undefined,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    sandboxTimeScale: e.SANDBOX_TIME_SCALE,
+    demoGoods: e.DEMO_GOODS === 'yes' || (e.DEMO_GOODS === 'auto' && sandbox),
+  };
+}

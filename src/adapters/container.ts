@@ -1,0 +1,81 @@
+import { Container } from 'inversify';
+import { ConfirmOrder } from '../application/confirm-order.js';
+import { GetOrderStatus } from '../application/get-order-status.js';
+import { HandleNotify } from '../application/handle-notify.js';
+import { Login } from '../application/login.js';
+import { PaymentRecorder } from '../application/payment-recorder.js';
+import type { Clock, Random } from '../application/ports/clock.js';
+import type { GoodsCatalog } from '../application/ports/goods-catalog.js';
+import type { JobLease } from '../application/ports/job-lease.js';
+import type { Lock } from '../application/ports/lock.js';
+import type { MerchantIdentity } from '../application/ports/merchant.js';
+import type { NotifyLog } from '../application/ports/notify-log.js';
+import type { OrderRepository } from '../application/ports/order-repository.js';
+import type { PaymentEvents } from '../application/ports/payment-events.js';
+import type { PaymentGateway } from '../application/ports/payment-gateway.js';
+import type { UserRepository } from '../application/ports/user-repository.js';
+import { RequestPrepay } from '../application/request-prepay.js';
+import { TOKENS } from './tokens.js';
+
+/** The adapters chosen for this process, one per port. */
+export interface Adapters {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly merchant: MerchantIdentity;
+  readonly orders: OrderRepository;
+  readonly goods: GoodsCatalog;
+  readonly users: UserRepository;
+  readonly notifyLog: NotifyLog;
+  readonly events: PaymentEvents;
+  readonly gateway: PaymentGateway;
+  readonly lock: Lock;
+  readonly jobLease: JobLease;
+}
+
+/**
+ * Binds the ports to the given adapters and the use cases to the ports. Use cases carry no decorators, so every
+ * binding names its dependencies explicitly with toResolvedValue: nothing depends on emitted type metadata.
+ */
+export function buildContainer(a: Adapters): Container {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.bind(TOKENS.Clock).toConstantValue(a.clock);
+  c.bind(TOKENS.Random).toConstantValue(a.random);
+  c.bind(TOKENS.Merchant).toConstantValue(a.merchant);
+  c.bind(TOKENS.OrderRepository).toConstantValue(a.orders);
+  c.bind(TOKENS.GoodsCatalog).toConstantValue(a.goods);
+  c.bind(TOKENS.UserRepository).toConstantValue(a.users);
+  c.bind(TOKENS.NotifyLog).toConstantValue(a.notifyLog);
+  c.bind(TOKENS.PaymentEvents).toConstantValue(a.events);
+  c.bind(TOKENS.PaymentGateway).toConstantValue(a.gateway);
+  c.bind(TOKENS.Lock).toConstantValue(a.lock);
+  c.bind(TOKENS.JobLease).toConstantValue(a.jobLease);
+
+  c.bind(PaymentRecorder).toResolvedValue((orders: OrderRepository, events: PaymentEvents) => new PaymentRecorder(orders, events), [
+    TOKENS.OrderRepository,
+    TOKENS.PaymentEvents,
+  ]);
+  c.bind(ConfirmOrder).toResolvedValue(
+    (orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
+      new ConfirmOrder(orders, gateway, recorder, clock),
+    [TOKENS.OrderRepository, TOKENS.PaymentGateway, PaymentRecorder, TOKENS.Clock],
+  );
+  c.bind(RequestPrepay).toResolvedValue(
+    (goods: GoodsCatalog, users: UserRepository, orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, lock: Lock, clock: Clock, random: Random) =>
+      new RequestPrepay(goods, users, orders, gateway, confirm, lock, clock, random),
+    [TOKENS.GoodsCatalog, TOKENS.UserRepository, TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, TOKENS.Lock, TOKENS.Clock, TOKENS.Random],
+  );
+  c.bind(HandleNotify).toResolvedValue(
+    (merchant: MerchantIdentity, orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
+      new HandleNotify(merchant, orders, gateway, recorder, clock),
+    [TOKENS.Merchant, TOKENS.OrderRepository, TOKENS.PaymentGateway, PaymentRecorder, TOKENS.Clock],
+  );
+  c.bind(Login).toResolvedValue((gateway: PaymentGateway, users: UserRepository) => new Login(gateway, users), [
+    TOKENS.PaymentGateway,
+    TOKENS.UserRepository,
+  ]);
+  c.bind(GetOrderStatus).toResolvedValue(
+    (orders: OrderRepository, confirm: ConfirmOrder, clock: Clock) => new GetOrderStatus(orders, confirm, clock),
+    [TOKENS.OrderRepository, ConfirmOrder, TOKENS.Clock],
+  );
+  return c;
+}

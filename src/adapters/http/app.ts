@@ -1,0 +1,58 @@
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
+import { notifyFailReply } from '../wechatpay/notify.js';
+import { sendError } from './envelope.js';
+
+export interface HttpAppParts {
+  readonly routers: readonly Router[];
+  /** The WeChat Pay simulator, mounted only in sandbox mode. */
+  readonly sandbox?: Router;
+  readonly logger: Logger;
+  /** Number of reverse proxies in front (X-Forwarded-For hops to trust); 0 trusts none. */
+  readonly trustProxyHops: number;
+}
+
+/** The Express adapter: routes from the parts, plus one error handler that never leaks internals. */
+export function createHttpApp(parts: HttpAppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parts.trustProxyHops);
+  if (parts.sandbox) app.use('/sandbox/wxpay', parts.sandbox);
+  for (const router of parts.routers) app.use(router);
+  app.use((_req, res) => sendError(res, 404, 'not found'));
+  app.use(errorHandler(parts.logger));
+  return app;
+}
+
+interface HttpError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const [status, reason] = classify(error);
+    if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    if (req.path === '/wechat/pay-notify' || req.path === '/wechat/refund-notify') {
+      res.status(status).type('application/xml').send(notifyFailReply(reason));
+      return;
+    }
+    sendError(res, status, reason);
+  };
+}
+
+/** Maps a failure to a status and a reason safe to show: body-parser's client errors keep theirs, the rest is generic. */
+function classify(error: unknown): [number, string] {
+  if (error instanceof GatewayUnavailableError) return [502, 'WeChat Pay is unreachable; retry shortly'];
+  const e = (typeof error === 'object' && error !== null ? error : {}) as HttpError;
+  const status = e.status ?? e.statusCode ?? 500;
+  if (status === 413) return [413, 'request body too large'];
+  if (status === 415) return [415, 'unsupported content encoding or charset'];
+  if (e.type === 'entity.parse.failed') return [400, 'malformed request body'];
+  if (status >= 400 && status < 500 && e.expose) return [status, 'bad request'];
+  return [500, 'internal error'];
+}

@@ -1,0 +1,46 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The service's Prometheus metrics; one registry per service instance so tests can build several. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly notifyVerdicts = new Counter({
+    name: 'wxpay_notify_total',
+    help: 'Payment notifies received, by verdict (recorded, duplicate, refused reasons, rejected parse reasons, error)',
+    labelNames: ['verdict'] as const,
+    registers: [this.registry],
+  });
+
+  readonly notifyLatency = new Histogram({
+    name: 'wxpay_notify_ack_seconds',
+    help: 'Time from receiving a payment notify to answering it',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly prepays = new Counter({
+    name: 'wxpay_prepay_total',
+    help: 'Prepay requests, by outcome (granted, reused, or the refusal kind)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly gatewayCalls = new Histogram({
+    name: 'wxpay_gateway_seconds',
+    help: 'WeChat Pay calls by operation and outcome (ok, unavailable, error)',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly reconciliationFixes = new Counter({
+    name: 'wxpay_reconciliation_fixes_total',
+    help: 'Orders whose state the reconciliation job changed, by resulting status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(withProcessMetrics = true) {
+    if (withProcessMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+}

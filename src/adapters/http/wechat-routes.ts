@@ -1,0 +1,106 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { GetOrderStatus } from '../../application/get-order-status.js';
+import type { Login } from '../../application/login.js';
+import type { PrepayError, RequestPrepay } from '../../application/request-prepay.js';
+import type { Order } from '../../domain/order.js';
+import { requireUser, type AuthenticatedLocals } from './auth.js';
+import { clientIpOf } from './client-ip.js';
+import { sendError, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
+import type { Metrics } from './metrics.js';
+import { readPrepayParams } from './prepay-params.js';
+import type { SessionTokens } from './session-tokens.js';
+
+export interface WechatRoutesDeps {
+  readonly login: Login;
+  readonly requestPrepay: RequestPrepay;
+  readonly getOrderStatus: GetOrderStatus;
+  readonly tokens: SessionTokens;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** The seed's mini-program endpoints: login, prepay, order status. */
+export function wechatRoutes(deps: WechatRoutesDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: '16kb' });
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const authenticated = requireUser(deps.tokens);
+
+  router.post('/wechat/login', json, async (req: Request, res: Response) => {
+    const code: unknown = (req.body as { code?: unknown } | undefined)?.code;
+    if (typeof code !== 'string' || code === '') return sendError(res, 400, 'code is required');
+    const result = await deps.login.execute(code);
+    if (!result.ok) return sendError(res, 401, 'invalid, used or expired login code');
+    sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid });
+  });
+
+  const prepay = async (req: Request, res: Response<unknown, AuthenticatedLocals>): Promise<void> => {
+    const params = readPrepayParams(req);
+    if (!params.ok) return sendPaymentFailure(res, 400, params.error);
+    if (params.value.uid !== undefined && params.value.uid !== res.locals.uid) {
+      return sendPaymentFailure(res, 403, 'uid does not match the signed-in user');
+    }
+    const result = await deps.requestPrepay.execute({
+      uid: res.locals.uid,
+      goodsId: params.value.goodsId,
+      paidType: params.value.paidType,
+      clientIp: clientIpOf(req),
+    });
+    if (!result.ok) {
+      deps.metrics.prepays.inc({ outcome: result.error.kind });
+      const [status, reason] = prepayFailure(result.error);
+      return sendPaymentFailure(res, status, reason);
+    }
+    deps.metrics.prepays.inc({ outcome: result.value.reused ? 'reused' : 'granted' });
+    sendPaymentSuccess(res, { ...result.value.params, outTradeNo: result.value.outTradeNo });
+  };
+  router.get('/wechat/prepay', authenticated, prepay);
+  router.post('/wechat/prepay', authenticated, json, form, prepay);
+
+  router.get('/wechat/orders/:outTradeNo', authenticated, async (req: Request<{ outTradeNo: string }>, res: Response<unknown, AuthenticatedLocals>) => {
+    const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo);
+    if (!result.ok) {
+      // Someone else's order is reported as such (403), as the API promises; numbers are unguessable anyway.
+      return result.error.kind === 'NotOwner' ? sendError(res, 403, 'not your order') : sendError(res, 404, 'order not found');
+    }
+    sendOk(res, orderView(result.value));
+  });
+
+  return router;
+}
+
+export function orderView(order: Order) {
+  const s = order.state;
+  return {
+    outTradeNo: s.outTradeNo.value,
+    status: s.status,
+    paidMoney: s.cash.fen,
+    paidIntegral: s.integral,
+    paidType: s.paidType,
+    goodsId: s.goodsId,
+    billNo: s.transactionId ?? '',
+    paidTime: s.paidAt ? Math.floor(s.paidAt.getTime() / 1000) : 0,
+  };
+}
+
+function prepayFailure(error: PrepayError): [number, string] {
+  switch (error.kind) {
+    case 'InvalidCommand':
+      return [400, error.reason];
+    case 'UnknownUser':
+      return [401, 'unknown user: sign in again'];
+    case 'GoodsNotFound':
+      return [404, 'goods not found'];
+    case 'GoodsOffline':
+      return [409, 'goods is offline'];
+    case 'NothingToPayInCash':
+      return [409, 'this paid type has no cash part to pay through WeChat'];
+    case 'Busy':
+      return [409, 'another payment request for this goods is in progress; retry shortly'];
+    case 'AlreadyPaid':
+      return [409, `order ${error.outTradeNo} is already paid`];
+    case 'GatewayRejected':
+      return [502, `WeChat Pay refused the order (${error.code})`];
+  }
+}

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { GetOrderStatus } from '../application/get-order-status.js';
+import { HandleNotify } from '../application/handle-notify.js';
+import { Login } from '../application/login.js';
+import type { JobLease } from '../application/ports/job-lease.js';
+import type { Lock } from '../application/ports/lock.js';
+import { RequestPrepay } from '../application/request-prepay.js';
+import { Money } from '../domain/money.js';
+import type { Config } from './config.js';
+import { buildContainer } from './container.js';
+import { TOKENS } from './tokens.js';
+import { createHttpApp } from './http/app.js';
+import { goodsRoutes } from './http/goods-routes.js';
+import { instrumentGateway } from './http/instrumented-gateway.js';
+import { Metrics } from './http/metrics.js';
+import { notifyRoute } from './http/notify-route.js';
+import { opsRoutes, type ReadinessCheck } from './http/ops-routes.js';
+import { SessionTokens } from './http/session-tokens.js';
+import { wechatRoutes } from './http/wechat-routes.js';
+import { InMemoryJobLease } from './memory/in-memory-job-lease.js';
+import { InMemoryLock } from './memory/in-memory-lock.js';
+import { InMemoryPaymentEvents } from './memory/in-memory-payment-events.js';
+import { MikroGoodsCatalog, type GoodsDraft } from './persistence/mikro-goods-catalog.js';
+import { MikroNotifyLog } from './persistence/mikro-notify-log.js';
+import { MikroOrderRepository } from './persistence/mikro-order-repository.js';
+import { MikroUserRepository } from './persistence/mikro-user-repository.js';
+import { migrate, openOrm } from './persistence/orm.js';
+import { connectRedis } from './redis/redis-client.js';
+import { RedisJobLease } from './redis/redis-job-lease.js';
+import { RedisLock } from './redis/redis-lock.js';
+import { cryptoRandom } from './system/crypto-random.js';
+import { systemClock } from './system/system-clock.js';
+import type { ClientCertificate } from './wechatpay/v2-client.js';
+import { WechatPayV2Gateway } from './wechatpay/v2-gateway.js';
+import { createWechatPaySimulator, type WechatPaySimulator } from './wechatpay/simulator/router.js';
+
+export interface Runtime {
+  readonly app: Express;
+  readonly metrics: Metrics;
+  /** Stops background work and closes pools; the HTTP server is the caller's to close first. */
+  close(): Promise<void>;
+}
+
+const DEMO_GOODS: readonly GoodsDraft[] = [
+  { name: '瑜伽入门课 Yoga basics', marketPrice: Money.ofFen(9_900), salePrice: Money.ofFen(6_900), integral: 30, online: true },
+  { name: '健康食谱 Healthy recipes', marketPrice: Money.ofFen(1_900), salePrice: Money.ofFen(900), integral: 10, online: true },
+  { name: '冥想课 Meditation', marketPrice: Money.ofFen(100), salePrice: Money.ZERO, integral: 5, online: true },
+];
+
+/**
+ * Opens the adapters the configuration asks for (SQLite or MySQL, Redis or in-process locks, the simulator or real
+ * WeChat Pay), wires the use cases, and builds the HTTP app. `port` is the port the server already listens on: in
+ * sandbox mode the gateway and the simulator's notifies reach this very process over real HTTP.
+ */
+export async function startRuntime(config: Config, logger: Logger, port: number): Promise<Runtime> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while closing');
+      }
+    }
+  };
+  try {
+    return await assemble(config, logger, port, closers, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: Config,
+  logger: Logger,
+  port: number,
+  closers: (() => Promise<void> | void)[],
+  close: () => Promise<void>,
+): Promise<Runtime> {
+  const clock = systemClock;
+  const metrics = new Metrics();
+
+  const orm = await openOrm(config.databaseUrl);
+  closers.push(() => orm.close(true));
+  const applied = await migrate(orm);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+  const goods = new MikroGoodsCatalog(orm, clock);
+  if (config.demoGoods && (await goods.listOnline()).length === 0) {
+    for (const draft of DEMO_GOODS) await goods.create(draft);
+    logger.info({ count: DEMO_GOODS.length }, 'demo goods created');
+  }
+
+  let lock: Lock = new InMemoryLock();
+  let jobLease: JobLease = new InMemoryJobLease();
+  const readiness: Record<string, ReadinessCheck> = {
+    database: async () => (await orm.isConnected()) === true,
+  };
+  if (config.redisUrl) {
+    const redis = await connectRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis error') });
+    closers.push(() => void redis.disconnect());
+    lock = new RedisLock(redis);
+    jobLease = new RedisJobLease(redis);
+    readiness.redis = async () => (await redis.ping()) === 'PONG';
+  }
+
+  let simulator: WechatPaySimulator | undefined;
+  const selfUrl = `http://127.0.0.1:${port}`;
+  if (config.gateway === 'sandbox') {
+    simulator = createWechatPaySimulator({
+      appId: config.wechat.appId,
+      mchId: config.wechat.mchId,
+      apiKey: config.wechat.apiKey,
+      appSecret: config.wechat.appSecret,
+      timeScale: config.sandboxTimeScale,
+      logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
+    });
+    closers.push(() => simulator?.close());
+  }
+  const wechat = new WechatPayV2Gateway(
+    {
+      appId: config.wechat.appId,
+      mchId: config.wechat.mchId,
+      apiKey: config.wechat.apiKey,
+      appSecret: config.wechat.appSecret,
+      signType: config.wechat.signType,
+      notifyUrl: config.wechat.notifyUrl ?? `${selfUrl}/wechat/pay-notify`,
+      ...(config.wechat.refundNotifyUrl ? { refundNotifyUrl: config.wechat.refundNotifyUrl } : simulator ? { refundNotifyUrl: `${selfUrl}/wechat/refund-notify` } : {}),
+      baseUrl: config.wechat.baseUrl ?? `${selfUrl}/sandbox/wxpay`,
+      loginBaseUrl: config.wechat.loginBaseUrl ?? `${selfUrl}/sandbox/wxpay`,
+      ...(config.wechat.certificate ? { tls: loadCertificate(config.wechat.certificate) } : {}),
+    },
+    { clock },
+  );
+  closers.push(() => wechat.close());
+
+  const events = new InMemoryPaymentEvents((event) => logger.info({ event }, `payment event ${event.type}`));
+  const container = buildContainer({
+    clock,
+    random: cryptoRandom,
+    merchant: { appId: config.wechat.appId, mchId: config.wechat.mchId },
+    orders: new MikroOrderRepository(orm),
+    goods,
+    users: new MikroUserRepository(orm),
+    notifyLog: new MikroNotifyLog(orm),
+    events,
+    gateway: instrumentGateway(wechat, metrics),
+    lock,
+    jobLease,
+  });
+
+  const tokens = new SessionTokens(config.sessionSecret, config.sessionTtlSeconds);
+  const app = createHttpApp({
+    logger,
+    trustProxyHops: config.trustProxyHops,
+    ...(simulator ? { sandbox: simulator.router } : {}),
+    routers: [
+      opsRoutes(metrics, readiness),
+      goodsRoutes(goods),
+      notifyRoute({
+        verify: (raw) => wechat.parsePaymentNotify(raw),
+        handleNotify: container.get(HandleNotify),
+        notifyLog: container.get(TOKENS.NotifyLog),
+        clock,
+        metrics,
+        logger,
+      }),
+      wechatRoutes({
+        login: container.get(Login),
+        requestPrepay: container.get(RequestPrepay),
+        getOrderStatus: container.get(GetOrderStatus),
+        tokens,
+        metrics,
+        logger,
+      }),
+    ],
+  });
+  return { app, metrics, close };
+}
+
+function loadCertificate(c: NonNullable<Config['wechat']['certificate']>): ClientCertificate {
+  if (c.p12Path) return { pfx: readFileSync(c.p12Path), passphrase: c.passphrase ?? '' };
+  return { cert: readFileSync(c.certPemPath ?? ''), key: readFileSync(c.keyPemPath ?? '') };
+}

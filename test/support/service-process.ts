@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface ServiceProcess {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Every log line the service printed so far (JSON lines and the walk-through). */
+  readonly output: string[];
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing flushed or closed. */
+  kill(): Promise<void>;
+}
+
+/** A fresh SQLite file for one service's embedded default. */
+export const tempSqliteUrl = (): string => `sqlite:${join(mkdtempSync(join(tmpdir(), 'wxpay-e2e-')), 'wxpay.sqlite')}`;
+
+/**
+ * Starts the real service (src/main.ts, through tsx) as its own OS process on a free port and resolves once it
+ * listens. Only HTTP crosses the boundary, as in production.
+ */
+export async function startService(env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'test', DATABASE_URL: tempSqliteUrl(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start in 30 s:\n${output.join('\n')}`)), 30_000);
+    const onLine = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        output.push(line);
+        const listening = /"port":(\d+).*"msg":"listening"/.exec(line);
+        if (listening) {
+          clearTimeout(timer);
+          resolvePort(Number(listening[1]));
+        }
+      }
+    };
+    child.stdout?.on('data', onLine);
+    child.stderr?.on('data', onLine);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code} before listening:\n${output.join('\n')}`));
+    });
+  });
+
+  const signal = async (sig: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return { baseUrl: `http://127.0.0.1:${port}`, port, child, output, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+}
