@@ -15,7 +15,9 @@ export class InMemoryUserRepository implements UserRepository {
   }
 
   async findOrCreate(openid: string, unionid?: string): Promise<User> {
-    const existing = await this.findByOpenid(openid);
+    await Promise.resolve();
+    // Look and create in one synchronous step, as a unique index would: concurrent logins get the same user.
+    const existing = [...this.byUid.values()].find((u) => u.openid === openid);
     if (existing) return existing;
     const user: User = unionid === undefined ? { uid: this.nextUid++, openid } : { uid: this.nextUid++, openid, unionid };
     this.byUid.set(user.uid, user);

@@ -1,0 +1,52 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+/** The seed's `shop_goods_info`, column for column. Prices are whole yuan; times are int unix seconds. */
+export class GoodsRecord {
+  id!: number;
+  name!: string | null;
+  note!: string | null;
+  marketPrice!: number | null;
+  salePrice!: number | null;
+  integral!: number | null;
+  mainThumbnail!: string | null;
+  thumbnail1!: string | null;
+  thumbnail2!: string | null;
+  thumbnail3!: string | null;
+  thumbnail4!: string | null;
+  thumbnail5!: string | null;
+  content!: string | null;
+  addTime!: number | null;
+  updateTime!: number | null;
+  isOnline!: number | null;
+  /** Larger first (the seed's "越大越靠前"). */
+  sort!: number | null;
+}
+
+export const GOODS_TABLE = 'shop_goods_info';
+
+const int = (fieldName: string) => ({ type: 'integer', fieldName, nullable: true }) as const;
+const str = (fieldName: string, length: number) => ({ type: 'string', fieldName, length, nullable: true }) as const;
+
+export const GoodsRecordSchema = new EntitySchema<GoodsRecord>({
+  class: GoodsRecord,
+  tableName: GOODS_TABLE,
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    name: str('name', 100),
+    note: str('note', 300),
+    marketPrice: int('market_price'),
+    salePrice: int('sale_price'),
+    integral: int('integral'),
+    mainThumbnail: str('main_thumbnail', 40),
+    thumbnail1: str('thumbnail1', 40),
+    thumbnail2: str('thumbnail2', 40),
+    thumbnail3: str('thumbnail3', 40),
+    thumbnail4: str('thumbnail4', 40),
+    thumbnail5: str('thumbnail5', 40),
+    content: { type: 'text', fieldName: 'content', nullable: true },
+    addTime: int('add_time'),
+    updateTime: int('update_time'),
+    isOnline: { type: 'tinyint', fieldName: 'is_online', nullable: true },
+    sort: int('sort'),
+  },
+});

@@ -1,0 +1,14 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20260601000001SeedTables } from './Migration20260601000001SeedTables.js';
+import { Migration20260601000002OrderColumns } from './Migration20260601000002OrderColumns.js';
+import { Migration20260601000003ServiceTables } from './Migration20260601000003ServiceTables.js';
+
+/**
+ * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
+ * never edit one that has shipped.
+ */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20260601000001SeedTables', class: Migration20260601000001SeedTables },
+  { name: 'Migration20260601000002OrderColumns', class: Migration20260601000002OrderColumns },
+  { name: 'Migration20260601000003ServiceTables', class: Migration20260601000003ServiceTables },
+];

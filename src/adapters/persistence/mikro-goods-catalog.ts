@@ -1,0 +1,60 @@
+import type { Clock } from '../../application/ports/clock.js';
+import type { GoodsCatalog } from '../../application/ports/goods-catalog.js';
+import type { Goods } from '../../domain/paid-type.js';
+import { systemClock } from '../system/system-clock.js';
+import { GoodsRecord } from './goods-record.js';
+import { toGoods, toGoodsColumns } from './goods-mapper.js';
+import { toUnixSeconds } from './order-mapper.js';
+import type { SqlOrm } from './orm.js';
+
+export type GoodsDraft = Omit<Goods, 'id'>;
+
+/**
+ * Goods in the seed's shop_goods_info. Prices there are whole yuan: writes refuse a price that is not, rather than
+ * round it. The admin operations touch only the columns the domain owns, so descriptions and pictures survive.
+ */
+export class MikroGoodsCatalog implements GoodsCatalog {
+  constructor(
+    private readonly orm: SqlOrm,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async findById(id: number): Promise<Goods | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const row = await this.orm.em.fork().findOne(GoodsRecord, { id }, { disableIdentityMap: true });
+    return row ? toGoods(row) : undefined;
+  }
+
+  /** Online goods, the seed's `sort` descending (bigger first), then by id. */
+  async listOnline(): Promise<Goods[]> {
+    const rows = await this.orm.em
+      .fork()
+      .find(GoodsRecord, { isOnline: { $ne: 0 } }, { orderBy: { sort: 'desc', id: 'asc' }, disableIdentityMap: true });
+    return rows.map(toGoods);
+  }
+
+  /** Admin: adds goods under a new id. */
+  async create(draft: GoodsDraft): Promise<Goods> {
+    const now = toUnixSeconds(this.clock.now());
+    const id = await this.orm.em
+      .fork()
+      .insert(GoodsRecord, { ...toGoodsColumns({ ...draft, id: 0 }), addTime: now, updateTime: now });
+    return { ...draft, id: Number(id) };
+  }
+
+  /** Admin: updates the goods with this id, creating it under that id when absent. */
+  async save(goods: Goods): Promise<void> {
+    const columns = toGoodsColumns(goods);
+    const now = toUnixSeconds(this.clock.now());
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const em = this.orm.em.fork();
+      if ((await em.nativeUpdate(GoodsRecord, { id: goods.id }, { ...columns, updateTime: now })) > 0) return;
+      try {
+        await em.insert(GoodsRecord, { id: goods.id, ...columns, addTime: now, updateTime: now });
+        return;
+      } catch (error) {
+        if (attempt > 0) throw error; // a concurrent save inserted it first: update that row instead
+      }
+    }
+  }
+}

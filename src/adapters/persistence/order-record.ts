@@ -1,0 +1,75 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+/**
+ * The seed's `shop_goods_order`, column for column, plus the columns the migrations add. Nullable where the seed's
+ * DDL is (it declares defaults but no NOT NULL), because rows written by the seed's PHP code may hold NULLs.
+ * Times are int unix seconds like the seed's own; `paid_money` is fen.
+ */
+export class OrderRecord {
+  id!: number;
+  uid!: number | null;
+  goodsId!: number | null;
+  outTradeNo!: string | null;
+  /** WeChat's transaction_id; '' while unpaid (the seed's convention). */
+  billNo!: string | null;
+  paidMoney!: number | null;
+  paidIntegral!: number | null;
+  paidType!: string | null;
+  paidStatus!: string | null;
+  addTime!: number | null;
+  paidTime!: number | null;
+  updateTime!: number | null;
+  // Added by Migration20260601000002OrderColumns.
+  prepayId!: string | null;
+  prepayIssuedAt!: number | null;
+  prepayExpireTime!: number | null;
+  signType!: string | null;
+  version!: number;
+  needsReview!: number;
+  /** 'uid:goods_id:paid_type' while the order holds its key's open slot, NULL otherwise; UNIQUE. */
+  openKey!: string | null;
+  refundNo!: string | null;
+  refundFee!: number | null;
+  refundStatus!: string | null;
+  refundTime!: number | null;
+}
+
+export const ORDER_TABLE = 'shop_goods_order';
+/** Index names the repository recognises in unique-violation errors (MariaDB names them, SQLite names columns). */
+export const ORDER_OUT_TRADE_NO_UNIQUE = 'uq_shop_goods_order_out_trade_no';
+export const ORDER_OPEN_KEY_UNIQUE = 'uq_shop_goods_order_open_key';
+export const ORDER_REUSE_INDEX = 'idx_shop_goods_order_reuse';
+export const ORDER_STATUS_TIME_INDEX = 'idx_shop_goods_order_status_time';
+
+const int = (fieldName: string) => ({ type: 'integer', fieldName, nullable: true }) as const;
+const str = (fieldName: string, length: number) => ({ type: 'string', fieldName, length, nullable: true }) as const;
+
+export const OrderRecordSchema = new EntitySchema<OrderRecord>({
+  class: OrderRecord,
+  tableName: ORDER_TABLE,
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    uid: int('uid'),
+    goodsId: int('goods_id'),
+    outTradeNo: str('out_trade_no', 32),
+    billNo: str('bill_no', 30),
+    paidMoney: int('paid_money'),
+    paidIntegral: int('paid_integral'),
+    paidType: str('paid_type', 15),
+    paidStatus: str('paid_status', 10),
+    addTime: int('add_time'),
+    paidTime: int('paid_time'),
+    updateTime: int('update_time'),
+    prepayId: str('prepay_id', 64),
+    prepayIssuedAt: int('prepay_issued_at'),
+    prepayExpireTime: int('prepay_expire_time'),
+    signType: str('sign_type', 16),
+    version: { type: 'integer', fieldName: 'version', default: 0 },
+    needsReview: { type: 'tinyint', fieldName: 'needs_review', default: 0 },
+    openKey: str('open_key', 64),
+    refundNo: str('refund_no', 64),
+    refundFee: int('refund_fee'),
+    refundStatus: str('refund_status', 16),
+    refundTime: int('refund_time'),
+  },
+});

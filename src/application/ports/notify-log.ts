@@ -1,0 +1,25 @@
+/** Which WeChat callback a notice arrived on. */
+export type NotifyKind = 'pay' | 'refund';
+
+/** What we answered WeChat: SUCCESS stops its retries, FAIL asks it to try again. */
+export type NotifyAnswer = 'SUCCESS' | 'FAIL';
+
+export interface NotifyLogEntry {
+  readonly receivedAt: Date;
+  readonly kind: NotifyKind;
+  /** The order the notice names, exactly as sent; undefined when the body could not be parsed that far. */
+  readonly outTradeNo?: string;
+  /** The body as received (the HTTP adapter already capped its size), kept for audits and disputes. */
+  readonly rawBody: string;
+  readonly verdict: NotifyAnswer;
+  /** Why: the use case's result or refusal code ('recorded', 'AmountMismatch', 'BadSignature', ...). */
+  readonly detail: string;
+}
+
+/**
+ * Append-only record of every notice received and how it was answered, forged ones included. Never updated or
+ * deleted by the service; a failed append must not change the answer already decided.
+ */
+export interface NotifyLog {
+  append(entry: NotifyLogEntry): Promise<void>;
+}

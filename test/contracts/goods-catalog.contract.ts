@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { GoodsCatalog } from '../../src/application/ports/goods-catalog.js';
+import { Money } from '../../src/domain/money.js';
+import type { Goods } from '../../src/domain/paid-type.js';
+import { aGoods } from '../support/builders.js';
+
+export interface GoodsCatalogFixture {
+  readonly catalog: GoodsCatalog;
+  /** The adapter's admin write: creates the goods under its id, or updates them. */
+  save(goods: Goods): Promise<void>;
+}
+
+/**
+ * What every GoodsCatalog must do. Ids are randomised so shared databases need no truncation; listings are checked
+ * only for the goods a test created. Prices are whole yuan, as the seed's table stores them.
+ */
+export function goodsCatalogContract(name: string, fresh: () => Promise<GoodsCatalogFixture>): void {
+  const id = (): number => 100_000 + Math.floor(Math.random() * 1_000_000_000);
+
+  describe(`GoodsCatalog contract: ${name}`, () => {
+    it('round-trips every field of a goods item', async () => {
+      const { catalog, save } = await fresh();
+      const goods = aGoods({ id: id(), name: '瑜伽课 Yoga', marketPrice: Money.ofFen(12_300), salePrice: Money.ofFen(9_900), integral: 45 });
+      await save(goods);
+      expect(await catalog.findById(goods.id)).toEqual(goods);
+    });
+
+    it('knows nothing of an id it never stored', async () => {
+      const { catalog } = await fresh();
+      expect(await catalog.findById(id())).toBeUndefined();
+    });
+
+    it('keeps free goods (price 0) and offline goods readable by id', async () => {
+      const { catalog, save } = await fresh();
+      const free = aGoods({ id: id(), marketPrice: Money.ZERO, salePrice: Money.ZERO, integral: 0, online: false });
+      await save(free);
+      expect(await catalog.findById(free.id)).toEqual(free);
+    });
+
+    it('applies a second save of the same id as an update', async () => {
+      const { catalog, save } = await fresh();
+      const goods = aGoods({ id: id() });
+      await save(goods);
+      const changed: Goods = { ...goods, name: 'Renamed', marketPrice: Money.ofFen(19_900), online: false };
+      await save(changed);
+      expect(await catalog.findById(goods.id)).toEqual(changed);
+    });
+
+    it('lists online goods only, in a stable order', async () => {
+      const { catalog, save } = await fresh();
+      const base = id();
+      const ours = [aGoods({ id: base + 2 }), aGoods({ id: base, online: false }), aGoods({ id: base + 1 })];
+      for (const g of ours) await save(g);
+      const listed = (await catalog.listOnline()).filter((g) => g.id >= base && g.id <= base + 2);
+      expect(listed.map((g) => g.id)).toEqual([base + 1, base + 2]);
+      expect(listed.every((g) => g.online)).toBe(true);
+    });
+  });
+}

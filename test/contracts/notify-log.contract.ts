@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { NotifyLog, NotifyLogEntry } from '../../src/application/ports/notify-log.js';
+
+export interface ReadableNotifyLog extends NotifyLog {
+  forOrder(outTradeNo: string): Promise<NotifyLogEntry[]>;
+}
+
+/** What every NotifyLog must do: keep every notice, forged or garbled ones included, exactly as received. */
+export function notifyLogContract(name: string, fresh: () => Promise<ReadableNotifyLog>): void {
+  const number = (): string => `2026011512000000${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
+
+  describe(`NotifyLog contract: ${name}`, () => {
+    it('keeps each notice with its answer, in arrival order', async () => {
+      const log = await fresh();
+      const no = number();
+      const first: NotifyLogEntry = {
+        receivedAt: new Date(Date.UTC(2026, 0, 15, 4, 0, 0, 123)),
+        kind: 'pay',
+        outTradeNo: no,
+        rawBody: `<xml><out_trade_no><![CDATA[${no}]]></out_trade_no><attach>中文 &amp; ünïcode</attach></xml>`,
+        verdict: 'FAIL',
+        detail: 'UnknownOrder',
+      };
+      const second: NotifyLogEntry = { ...first, receivedAt: new Date(first.receivedAt.getTime() + 15_000), verdict: 'SUCCESS', detail: 'recorded' };
+      await log.append(first);
+      await log.append(second);
+      expect(await log.forOrder(no)).toEqual([first, second]);
+    });
+
+    it('accepts a notice that named no order', async () => {
+      const log = await fresh();
+      await expect(
+        log.append({ receivedAt: new Date(), kind: 'refund', rawBody: '<xml><garbled', verdict: 'FAIL', detail: 'Malformed' }),
+      ).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
+import { MikroOrderRepository } from '../../src/adapters/persistence/mikro-order-repository.js';
+import { MikroUserRepository } from '../../src/adapters/persistence/mikro-user-repository.js';
+import { migrate, openOrm, type SqlOrm } from '../../src/adapters/persistence/orm.js';
+import { connectRedis } from '../../src/adapters/redis/redis-client.js';
+import { Money } from '../../src/domain/money.js';
+import { aGoods, anOrder } from '../support/builders.js';
+import { scratchMariaDb, type ScratchDatabase } from '../support/databases.js';
+import { describeIfServices, REDIS_URL } from '../support/integration.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { spawnWorkers, type WorkerGroup } from '../support/workers.js';
+import type { PrepayWorkerConfig, PrepayWorkerResult } from './workers/prepay-worker.js';
+import type { ConfirmWorkerConfig, ConfirmWorkerResult } from './workers/confirm-worker.js';
+
+const describeWith = await describeIfServices(['mariadb', 'redis']);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const PREPAY_WORKER = 'test/integration/workers/prepay-worker.ts';
+const CONFIRM_WORKER = 'test/integration/workers/confirm-worker.ts';
+const GOODS_ID = 3;
+const LOCK_PREFIX = `wxpay-test:${process.pid}:`;
+
+describeWith('Two processes on one MariaDB and Redis', () => {
+  let db: ScratchDatabase;
+  let orm: SqlOrm;
+  const groups: WorkerGroup<unknown>[] = [];
+  const proxies: TcpProxy[] = [];
+
+  beforeAll(async () => {
+    db = await scratchMariaDb('procs');
+    orm = await openOrm(db.url);
+    await migrate(orm);
+    await new MikroGoodsCatalog(orm).save(aGoods({ id: GOODS_ID }));
+  });
+  afterAll(async () => {
+    for (const g of groups) g.kill();
+    for (const p of proxies) await p.close();
+    // A lease whose release the Redis cut swallowed would only expire by its TTL: remove it now.
+    const redis = await connectRedis(REDIS_URL);
+    const keys = await redis.keys(`${LOCK_PREFIX}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    await orm?.close();
+    await db?.drop();
+  });
+
+  const newUser = async (): Promise<number> =>
+    (await new MikroUserRepository(orm).findOrCreate(`openid-${Math.random().toString(36).slice(2)}`)).uid;
+
+  const rowsOf = (uid: number) =>
+    db.exec('SELECT out_trade_no, paid_status, open_key FROM shop_goods_order WHERE uid = ? ORDER BY id', [uid]);
+
+  const prepayWorkers = async (uid: number, redisUrl: string | null, spreadMs: number) => {
+    const config: PrepayWorkerConfig = {
+      databaseUrl: db.url,
+      redisUrl,
+      lockPrefix: LOCK_PREFIX,
+      uid,
+      goodsId: GOODS_ID,
+      paidType: 'WXPAY',
+      requests: 50,
+      spreadMs,
+    };
+    const group = await spawnWorkers<PrepayWorkerConfig, PrepayWorkerResult>(PREPAY_WORKER, [config, config]);
+    groups.push(group);
+    return group;
+  };
+
+  it('100 concurrent prepays for one key across two processes leave exactly one open order', async () => {
+    const uid = await newUser();
+    const results = await (await prepayWorkers(uid, REDIS_URL, 0)).go();
+    console.info('[prepay x2 processes, Redis lock]', JSON.stringify(results));
+
+    const rows = await rowsOf(uid);
+    expect(rows).toEqual([{ out_trade_no: expect.any(String), paid_status: 'CHECKED', open_key: `${uid}:${GOODS_ID}:WXPAY` }]);
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(results.reduce((n, r) => n + r.ok, 0)).toBeGreaterThan(0);
+    expect(new Set(results.flatMap((r) => r.outTradeNos))).toEqual(new Set([rows[0]!.out_trade_no]));
+  });
+
+  it('with the lock granting everything (a lost lock), the database alone still keeps one open order', async () => {
+    const uid = await newUser();
+    const results = await (await prepayWorkers(uid, null, 0)).go();
+    console.info('[prepay x2 processes, no lock]', JSON.stringify(results));
+
+    const rows = await rowsOf(uid);
+    expect(rows.filter((r) => r.open_key !== null)).toHaveLength(1);
+    expect(rows.filter((r) => r.paid_status === 'CHECKED' && r.open_key !== null)).toHaveLength(1);
+    expect(new Set(results.flatMap((r) => r.outTradeNos)).size).toBeLessThanOrEqual(1);
+  });
+
+  it('cutting the Redis connection mid-run costs requests, never a second open order', async () => {
+    const uid = await newUser();
+    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379));
+    proxies.push(proxy);
+    const group = await prepayWorkers(uid, `redis://127.0.0.1:${proxy.port}`, 600);
+    const finished = group.go();
+    await sleep(250);
+    await proxy.cut();
+    const results = await finished;
+    console.info('[prepay x2 processes, Redis cut at 250 ms]', JSON.stringify(results));
+
+    const rows = await rowsOf(uid);
+    expect(rows.filter((r) => r.open_key !== null).length).toBeLessThanOrEqual(1);
+    expect(rows.filter((r) => r.paid_status === 'CHECKED').length).toBeLessThanOrEqual(1);
+    expect(new Set(results.flatMap((r) => r.outTradeNos)).size).toBeLessThanOrEqual(1);
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBeGreaterThan(0); // the cut really hit requests
+    expect(results.reduce((n, r) => n + r.ok + r.errors + Object.values(r.refused).reduce((a, b) => a + b, 0), 0)).toBe(100);
+  });
+
+  it('60 duplicate confirmations of one payment across two processes make one transition and one OrderPaid', async () => {
+    const uid = await newUser();
+    const order = anOrder({ uid, goodsId: GOODS_ID, cash: Money.ofFen(9900) });
+    expect(await new MikroOrderRepository(orm).insert(order)).toBe('inserted');
+    const config: ConfirmWorkerConfig = {
+      databaseUrl: db.url,
+      outTradeNo: order.state.outTradeNo.value,
+      transactionId: '4200000123202601150000000042',
+      amountFen: 9900,
+      paidAtMs: Date.UTC(2026, 0, 15, 4, 30, 0),
+      attempts: 30,
+    };
+    const group = await spawnWorkers<ConfirmWorkerConfig, ConfirmWorkerResult>(CONFIRM_WORKER, [config, config]);
+    groups.push(group);
+    const results = await group.go();
+    console.info('[confirm x2 processes x30]', JSON.stringify(results));
+
+    expect(results.reduce((n, r) => n + (r.outcomes.recorded ?? 0), 0)).toBe(1);
+    expect(results.reduce((n, r) => n + (r.outcomes.alreadyRecorded ?? 0), 0)).toBe(59);
+    expect(results.reduce((n, r) => n + r.orderPaidEvents, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + r.otherEvents + r.errors, 0)).toBe(0);
+    const [row] = await db.exec('SELECT paid_status, bill_no, version, open_key FROM shop_goods_order WHERE out_trade_no = ?', [
+      order.state.outTradeNo.value,
+    ]);
+    expect(row).toEqual({ paid_status: 'SUCC', bill_no: config.transactionId, version: 1, open_key: null });
+  });
+});

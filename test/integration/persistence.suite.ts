@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
+import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
+import { InMemoryPaymentEvents } from '../../src/adapters/memory/in-memory-payment-events.js';
+import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
+import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
+import { MikroNotifyLog } from '../../src/adapters/persistence/mikro-notify-log.js';
+import { MikroOrderRepository } from '../../src/adapters/persistence/mikro-order-repository.js';
+import { MikroUserRepository } from '../../src/adapters/persistence/mikro-user-repository.js';
+import { migrate, openOrm, type SqlOrm } from '../../src/adapters/persistence/orm.js';
+import { cryptoRandom } from '../../src/adapters/system/crypto-random.js';
+import { ConfirmOrder } from '../../src/application/confirm-order.js';
+import { PaymentRecorder } from '../../src/application/payment-recorder.js';
+import { RequestPrepay } from '../../src/application/request-prepay.js';
+import { Money } from '../../src/domain/money.js';
+import { OutTradeNo } from '../../src/domain/out-trade-no.js';
+import { goodsCatalogContract } from '../contracts/goods-catalog.contract.js';
+import { notifyLogContract } from '../contracts/notify-log.contract.js';
+import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
+import { userRepositoryContract } from '../contracts/user-repository.contract.js';
+import { anOrder } from '../support/builders.js';
+import type { ScratchDatabase } from '../support/databases.js';
+
+export interface PersistenceTarget {
+  readonly name: string;
+  create(label: string): Promise<ScratchDatabase>;
+  /** The seed's CREATE TABLE statements for this database (verbatim on MariaDB). */
+  readonly seedSchema: readonly string[];
+}
+
+const SEED_COLUMNS =
+  'id, uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time';
+
+/** Orders as the seed's PHP code wrote them: yuan×100 in paid_money, unix seconds, '' for no bill_no. */
+const SEED_ORDERS = `INSERT INTO shop_goods_order (uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time) VALUES
+  (11, 5, '2018122719235800021234567890', '4200000215201812271234567890', 9900, 0, 'WXPAY', 'SUCC', 1545909838, 1545909900, 1545909900),
+  (12, 5, '0020181227192358000200000001', '', 9900, 0, 'WXPAY', 'CHECKED', 1545900000, 0, 1545900000),
+  (12, 5, '2018122800000000000200000002', '', 9900, 0, 'WXPAY', 'CHECKED', 1545990000, 0, 1545990000),
+  (12, 5, '2018122800000000000200000003', '', 6900, 30, 'MIXED', 'CHECKED', 1545990000, 0, 1545990000),
+  (13, 5, '2018122800000000000200000004', '', 9900, 0, 'WXPAY', 'FAILED', 1545990000, 0, 1545990500),
+  (14, 5, '2018122800000000000200000005', '4200000215201812281234567890', 6900, 30, 'INTEGRAL', 'REFUND', 1545990000, 1545990100, 1545999000)`;
+
+const SEED_GOODS = `INSERT INTO shop_goods_info (id, name, note, market_price, sale_price, integral, main_thumbnail, content, add_time, update_time, is_online, sort) VALUES
+  (5, '瑜伽入门课', '十节课', 99, 69, 30, 'goods/5.jpg', '<p>详细介绍</p>', 1545900000, 1545900000, 1, 10),
+  (6, 'Retired course', '', 199, 159, 0, '', NULL, 1545900000, 1545900000, 0, 0)`;
+
+/**
+ * The persistence adapters on one database engine: every contract on a database migrated from empty, then a database
+ * created from the seed's own CREATE TABLE statements with rows in it, migrated and used.
+ */
+export function persistenceSuite(target: PersistenceTarget): void {
+  describe(`${target.name}: a database migrated from empty`, () => {
+    let db: ScratchDatabase;
+    let orm: SqlOrm;
+    beforeAll(async () => {
+      db = await target.create('empty');
+      orm = await openOrm(db.url);
+      expect(await migrate(orm)).toHaveLength(3);
+    });
+    afterAll(async () => {
+      await orm?.close();
+      await db?.drop();
+    });
+
+    orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
+    userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
+    notifyLogContract(target.name, async () => new MikroNotifyLog(orm));
+    goodsCatalogContract(target.name, async () => {
+      const catalog = new MikroGoodsCatalog(orm);
+      return { catalog, save: (goods) => catalog.save(goods) };
+    });
+
+    it('refuses to store a price that is not whole yuan, rather than round it', async () => {
+      const catalog = new MikroGoodsCatalog(orm);
+      const draft = { name: 'x', marketPrice: Money.ofFen(9_950), salePrice: Money.ofFen(100), integral: 0, online: true };
+      await expect(catalog.create(draft)).rejects.toThrow(/whole number of yuan/);
+      const created = await catalog.create({ ...draft, marketPrice: Money.ofFen(10_000) });
+      expect(await catalog.findById(created.id)).toEqual(created);
+    });
+
+    it('stores a 32-character out_trade_no from another system and matches it exactly', async () => {
+      const repo = new MikroOrderRepository(orm);
+      const no = OutTradeNo.parse('ABCdef_-*|0123456789012345678901') as OutTradeNo;
+      expect(no.value).toHaveLength(32);
+      expect(await repo.insert(anOrder({ uid: 777_001, outTradeNo: no }))).toBe('inserted');
+      expect((await repo.findByOutTradeNo(no.value))?.state.outTradeNo.value).toBe(no.value);
+      expect(await repo.findByOutTradeNo(no.value.toLowerCase())).toBeUndefined();
+    });
+  });
+
+  describe(`${target.name}: a database created by the seed's CREATE TABLE statements`, () => {
+    let db: ScratchDatabase;
+    let orm: SqlOrm;
+    let before: Record<string, unknown>[];
+    const seedRows = (): Promise<Record<string, unknown>[]> => db.exec(`SELECT ${SEED_COLUMNS} FROM shop_goods_order ORDER BY id`);
+
+    beforeAll(async () => {
+      db = await target.create('seed');
+      for (const statement of target.seedSchema) await db.exec(statement);
+      await db.exec(SEED_ORDERS);
+      await db.exec(SEED_GOODS);
+      before = await seedRows();
+      orm = await openOrm(db.url);
+    });
+    afterAll(async () => {
+      await orm?.close();
+      await db?.drop();
+    });
+
+    it('migrates cleanly, once, leaving every existing value as it was', async () => {
+      expect(await migrate(orm)).toEqual([
+        'Migration20260601000001SeedTables',
+        'Migration20260601000002OrderColumns',
+        'Migration20260601000003ServiceTables',
+      ]);
+      expect(await migrate(orm)).toEqual([]);
+      expect(await seedRows()).toEqual(before);
+      expect(before).toHaveLength(6);
+    });
+
+    it('reads existing rows as domain orders, matching out_trade_no exactly (leading zeros kept)', async () => {
+      const repo = new MikroOrderRepository(orm);
+      const old = await repo.findByOutTradeNo('0020181227192358000200000001');
+      expect(old?.state).toMatchObject({
+        uid: 12,
+        goodsId: 5,
+        paidType: 'WXPAY',
+        status: 'CHECKED',
+        createdAt: new Date(1545900000 * 1000),
+        holdsOpenSlot: false, // a newer CHECKED order of the same key holds the slot
+        needsReview: false,
+        version: 0,
+      });
+      expect(old?.state.cash.fen).toBe(9900);
+      expect(old?.state.transactionId).toBeUndefined();
+      expect(old?.state.paidAt).toBeUndefined();
+      expect(await repo.findByOutTradeNo('20181227192358000200000001')).toBeUndefined();
+
+      const paid = await repo.findByOutTradeNo('2018122719235800021234567890');
+      expect(paid?.state).toMatchObject({ status: 'SUCC', transactionId: '4200000215201812271234567890', paidAt: new Date(1545909900 * 1000) });
+      const refunded = await repo.findByOutTradeNo('2018122800000000000200000005');
+      expect(refunded?.state).toMatchObject({ status: 'REFUND', paidType: 'INTEGRAL', integral: 30 });
+    });
+
+    it("gives each key's newest CHECKED order the open slot", async () => {
+      const repo = new MikroOrderRepository(orm);
+      expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))?.state.outTradeNo.value).toBe('2018122800000000000200000002');
+      expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'MIXED' }))?.state.outTradeNo.value).toBe('2018122800000000000200000003');
+      expect(await repo.findOpen({ uid: 13, goodsId: 5, paidType: 'WXPAY' })).toBeUndefined();
+      expect(await repo.insert(anOrder({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))).toBe('openOrderExists');
+    });
+
+    it('reads the seed goods with whole-yuan prices as fen, and updates them without touching the rest', async () => {
+      const catalog = new MikroGoodsCatalog(orm);
+      const goods = await catalog.findById(5);
+      expect(goods).toEqual({ id: 5, name: '瑜伽入门课', marketPrice: Money.ofFen(9900), salePrice: Money.ofFen(6900), integral: 30, online: true });
+      expect((await catalog.listOnline()).map((g) => g.id)).toEqual([5]);
+      await catalog.save({ ...goods!, salePrice: Money.ofFen(5900) });
+      const [row] = await db.exec('SELECT sale_price, note, main_thumbnail, content, add_time, sort FROM shop_goods_info WHERE id = 5');
+      expect(row).toEqual({ sale_price: 59, note: '十节课', main_thumbnail: 'goods/5.jpg', content: '<p>详细介绍</p>', add_time: 1545900000, sort: 10 });
+    });
+
+    it('records a payment on an existing order the seed created', async () => {
+      const repo = new MikroOrderRepository(orm);
+      const events = new InMemoryPaymentEvents();
+      const recorder = new PaymentRecorder(repo, events);
+      const order = await repo.findByOutTradeNo('0020181227192358000200000001');
+      const paidAt = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
+      const outcome = await recorder.recordPayment(order!, { transactionId: '4200000999202601150000000001', amount: Money.ofFen(9900), paidAt }, paidAt);
+      expect(outcome).toEqual({ kind: 'recorded' });
+      expect(events.published).toHaveLength(1);
+      const [row] = await db.exec("SELECT paid_status, bill_no, paid_time, version FROM shop_goods_order WHERE out_trade_no = '0020181227192358000200000001'");
+      expect(row).toEqual({ paid_status: 'SUCC', bill_no: '4200000999202601150000000001', paid_time: paidAt.getTime() / 1000, version: 1 });
+    });
+
+    it('serves a prepay for a seed key: the stale open order is superseded and a new one opened', async () => {
+      await db.exec("INSERT INTO wx_user (uid, openid, created_at) VALUES (12, 'openid-seed-12', 0)");
+      const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
+      const orders = new MikroOrderRepository(orm);
+      const gateway = new FakePaymentGateway(clock);
+      const recorder = new PaymentRecorder(orders, new InMemoryPaymentEvents());
+      const prepay = new RequestPrepay(
+        new MikroGoodsCatalog(orm, clock),
+        new MikroUserRepository(orm, clock),
+        orders,
+        gateway,
+        new ConfirmOrder(orders, gateway, recorder, clock),
+        new InMemoryLock(),
+        clock,
+        cryptoRandom,
+      );
+      const result = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
+      expect(result.ok).toBe(true);
+      const no = result.ok ? result.value.outTradeNo : '';
+      expect(no).not.toBe('2018122800000000000200000002');
+      expect((await orders.findOpen({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))?.state.outTradeNo.value).toBe(no);
+      const superseded = await orders.findByOutTradeNo('2018122800000000000200000002');
+      expect(superseded?.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: false, version: 1 });
+      const again = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
+      expect(again.ok && again.value).toMatchObject({ outTradeNo: no, reused: true });
+    });
+  });
+
+  describe(`${target.name}: a seed database with a repeated out_trade_no`, () => {
+    let db: ScratchDatabase;
+    let orm: SqlOrm;
+    afterAll(async () => {
+      await orm?.close();
+      await db?.drop();
+    });
+
+    it('refuses to migrate and names the repeated numbers', async () => {
+      db = await target.create('dupes');
+      for (const statement of target.seedSchema) await db.exec(statement);
+      await db.exec(
+        "INSERT INTO shop_goods_order (uid, goods_id, out_trade_no) VALUES (1, 1, '2018122800000000000200000009'), (2, 1, '2018122800000000000200000009')",
+      );
+      orm = await openOrm(db.url);
+      await expect(migrate(orm)).rejects.toThrow(/repeated out_trade_no values \('2018122800000000000200000009' ×2\)/);
+    });
+  });
+}

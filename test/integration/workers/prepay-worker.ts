@@ -1,0 +1,92 @@
+import type { Redis } from 'ioredis';
+import { FakePaymentGateway } from '../../../src/adapters/memory/fake-payment-gateway.js';
+import { InMemoryPaymentEvents } from '../../../src/adapters/memory/in-memory-payment-events.js';
+import { MikroGoodsCatalog } from '../../../src/adapters/persistence/mikro-goods-catalog.js';
+import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
+import { MikroUserRepository } from '../../../src/adapters/persistence/mikro-user-repository.js';
+import { openOrm } from '../../../src/adapters/persistence/orm.js';
+import { connectRedis } from '../../../src/adapters/redis/redis-client.js';
+import { RedisLock } from '../../../src/adapters/redis/redis-lock.js';
+import { cryptoRandom } from '../../../src/adapters/system/crypto-random.js';
+import { systemClock } from '../../../src/adapters/system/system-clock.js';
+import { ConfirmOrder } from '../../../src/application/confirm-order.js';
+import { PaymentRecorder } from '../../../src/application/payment-recorder.js';
+import type { Lock } from '../../../src/application/ports/lock.js';
+import { RequestPrepay } from '../../../src/application/request-prepay.js';
+import type { PaidType } from '../../../src/domain/paid-type.js';
+import { describeError, workerMain } from './worker-io.js';
+
+export interface PrepayWorkerConfig {
+  readonly databaseUrl: string;
+  /** null: a lock that grants everything, so only the database guards the key (a lost or expired lock). */
+  readonly redisUrl: string | null;
+  readonly lockPrefix: string;
+  readonly uid: number;
+  readonly goodsId: number;
+  readonly paidType: PaidType;
+  readonly requests: number;
+  /** Requests start at random moments within this window (0: all at once). */
+  readonly spreadMs: number;
+}
+
+export interface PrepayWorkerResult {
+  readonly ok: number;
+  readonly refused: Record<string, number>;
+  readonly errors: number;
+  readonly errorSamples: string[];
+  readonly outTradeNos: string[];
+}
+
+const grantAll: Lock = { acquire: async (key) => ({ key, release: async () => {} }) };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
+  const orm = await openOrm(config.databaseUrl);
+  const redis: Redis | undefined = config.redisUrl === null ? undefined : await connectRedis(config.redisUrl);
+  const lock = redis ? new RedisLock(redis, { prefix: config.lockPrefix }) : grantAll;
+  const orders = new MikroOrderRepository(orm);
+  const gateway = new FakePaymentGateway(systemClock);
+  const recorder = new PaymentRecorder(orders, new InMemoryPaymentEvents());
+  const prepay = new RequestPrepay(
+    new MikroGoodsCatalog(orm),
+    new MikroUserRepository(orm),
+    orders,
+    gateway,
+    new ConfirmOrder(orders, gateway, recorder, systemClock),
+    lock,
+    systemClock,
+    cryptoRandom,
+  );
+
+  return {
+    go: async () => {
+      const refused: Record<string, number> = {};
+      const errorSamples = new Set<string>();
+      const numbers = new Set<string>();
+      let ok = 0;
+      let errors = 0;
+      await Promise.all(
+        Array.from({ length: config.requests }, async () => {
+          if (config.spreadMs > 0) await sleep(Math.random() * config.spreadMs);
+          try {
+            const result = await prepay.execute({ uid: config.uid, goodsId: config.goodsId, paidType: config.paidType, clientIp: '127.0.0.1' });
+            if (result.ok) {
+              ok++;
+              numbers.add(result.value.outTradeNo);
+            } else {
+              refused[result.error.kind] = (refused[result.error.kind] ?? 0) + 1;
+            }
+          } catch (error) {
+            errors++;
+            errorSamples.add(describeError(error));
+          }
+        }),
+      );
+      return { ok, refused, errors, errorSamples: [...errorSamples].slice(0, 5), outTradeNos: [...numbers] };
+    },
+    close: async () => {
+      redis?.disconnect();
+      await orm.close();
+    },
+  };
+});
