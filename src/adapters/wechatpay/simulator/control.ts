@@ -1,0 +1,144 @@
+import express, { Router, type Request } from 'express';
+import type { Clock } from '../../../application/ports/clock.js';
+import { formatBeijingCompact } from '../../../domain/beijing-time.js';
+import { FaultSpecError, parseFaultSpec, type FaultPlan } from './faults.js';
+import { simulatorIds } from './ids.js';
+import type { DeliveryView } from './notifier.js';
+import type { SimOrder, SimRefund, SimulatorState } from './state.js';
+import { isNotifyUrl } from './wire.js';
+
+export interface ControlContext {
+  readonly clock: Clock;
+  readonly state: SimulatorState;
+  readonly faults: FaultPlan;
+  readonly deliveries: () => readonly DeliveryView[];
+  readonly paid: (order: SimOrder) => void;
+  /** Settles a refund now and sends its notify to `url`. */
+  readonly settleRefund: (order: SimOrder, refund: SimRefund, url: string) => void;
+}
+
+interface AdvanceableClock extends Clock {
+  advance(ms: number): void;
+}
+const canAdvance = (clock: Clock): clock is AdvanceableClock =>
+  typeof (clock as Partial<AdvanceableClock>).advance === 'function';
+
+const bodyOf = (req: Request): Record<string, unknown> =>
+  typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+
+/**
+ * JSON endpoints that play the parts WeChat's own apps and infrastructure play: the user logging in and paying,
+ * time passing, and things going wrong. Not part of WeChat's API.
+ */
+export function createControlRouter(ctx: ControlContext): Router {
+  const { state, faults } = ctx;
+  const control = Router();
+  control.use(express.json({ limit: '16kb', type: () => true }));
+
+  /** wx.login: a fresh code for the given openid, or for a new random user. */
+  control.post('/code', (req, res) => {
+    const given = bodyOf(req).openid;
+    if (given !== undefined && (typeof given !== 'string' || given === '' || given.length > 128)) {
+      res.status(400).json({ error: 'openid must be a non-empty string' });
+      return;
+    }
+    const openid = given ?? simulatorIds.openid();
+    res.status(201).json({ code: state.issueLoginCode(openid), openid });
+  });
+
+  /** The user completes the cashier for a prepay_id; the payment notify follows. */
+  control.post('/pay', (req, res) => {
+    const prepayId = bodyOf(req).prepay_id;
+    if (typeof prepayId !== 'string' || prepayId === '') {
+      res.status(400).json({ error: 'prepay_id is required' });
+      return;
+    }
+    const paid = state.pay(prepayId);
+    if (!paid.ok) {
+      res.status(paid.failure === 'unknownPrepay' ? 404 : 409).json({ error: paid.failure });
+      return;
+    }
+    const { order } = paid;
+    ctx.paid(order);
+    res.status(200).json({
+      out_trade_no: order.outTradeNo,
+      transaction_id: order.transactionId,
+      time_end: formatBeijingCompact(order.paidAt as Date),
+      total_fee: order.totalFee,
+    });
+  });
+
+  control.get('/faults', (_req, res) => {
+    res.json({ faults: faults.list() });
+  });
+  control.post('/faults', (req, res) => {
+    try {
+      const fault = parseFaultSpec(req.body);
+      faults.add(fault);
+      res.status(201).json({ fault });
+    } catch (e) {
+      if (!(e instanceof FaultSpecError)) throw e;
+      res.status(400).json({ error: e.message });
+    }
+  });
+  control.delete('/faults', (_req, res) => {
+    faults.clear();
+    res.status(204).end();
+  });
+
+  /** Settles a refund at once and (re)sends its notify, to the request's URL or `notify_url` given here. */
+  control.post('/refund-notify', (req, res) => {
+    const body = bodyOf(req);
+    const found = typeof body.out_refund_no === 'string' ? state.findRefund(body.out_refund_no) : undefined;
+    if (!found) {
+      res.status(404).json({ error: 'unknown out_refund_no' });
+      return;
+    }
+    const url = typeof body.notify_url === 'string' ? body.notify_url : found.refund.notifyUrl;
+    if (!url || !isNotifyUrl(url)) {
+      res.status(409).json({ error: 'no refund notify_url known' });
+      return;
+    }
+    ctx.settleRefund(found.order, found.refund, url);
+    res.status(202).json({ out_refund_no: found.refund.outRefundNo, refund_status: found.refund.status });
+  });
+
+  /** Moves an advanceable clock (ManualClock, the standalone's offset clock) forward: 5-minute and 2-hour rules. */
+  control.post('/clock', (req, res) => {
+    const advanceMs = bodyOf(req).advanceMs;
+    if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) {
+      res.status(400).json({ error: 'advanceMs must be a non-negative number' });
+      return;
+    }
+    if (!canAdvance(ctx.clock)) {
+      res.status(409).json({ error: 'this simulator runs on a clock that cannot be advanced' });
+      return;
+    }
+    ctx.clock.advance(advanceMs);
+    res.json({ now: ctx.clock.now().toISOString() });
+  });
+
+  control.get('/orders/:outTradeNo', (req, res) => {
+    const order = state.find({ outTradeNo: String(req.params.outTradeNo) });
+    if (!order) {
+      res.status(404).json({ error: 'unknown out_trade_no' });
+      return;
+    }
+    res.json({
+      out_trade_no: order.outTradeNo,
+      trade_state: order.state,
+      total_fee: order.totalFee,
+      openid: order.openid,
+      created_at: order.createdAt.toISOString(),
+      transaction_id: order.transactionId ?? null,
+      prepay_ids: order.prepays.map((p) => p.id),
+      refunds: order.refunds.map((r) => ({ out_refund_no: r.outRefundNo, refund_id: r.refundId, refund_fee: r.refundFee, status: r.status })),
+    });
+  });
+
+  control.get('/notifies', (_req, res) => {
+    res.json({ deliveries: ctx.deliveries() });
+  });
+
+  return control;
+}

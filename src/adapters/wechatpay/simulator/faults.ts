@@ -1,0 +1,120 @@
+export const API_NAMES = [
+  'unifiedorder',
+  'orderquery',
+  'closeorder',
+  'refund',
+  'refundquery',
+  'downloadbill',
+  'jscode2session',
+] as const;
+export type ApiName = (typeof API_NAMES)[number];
+
+/**
+ * - systemError: a signed result_code FAIL / SYSTEMERROR (errcode -1 for jscode2session), nothing processed;
+ * - timeout: no answer until the client gives up (nothing processed);
+ * - timeoutAfterProcessing: processed, then no answer — the case that makes identical retries matter;
+ * - badSignature: a normal answer whose sign has one character changed;
+ * - httpError: HTTP 502 with an empty body.
+ */
+export const API_FAULTS = ['systemError', 'timeout', 'timeoutAfterProcessing', 'badSignature', 'httpError'] as const;
+export type ApiFaultKind = (typeof API_FAULTS)[number];
+
+/**
+ * Per notify *attempt*:
+ * - drop: this attempt is not sent (WeChat retries on its schedule);
+ * - lose: the notify is abandoned, no attempt ever arrives (reconciliation must find the payment);
+ * - duplicate: sent twice concurrently, as from two WeChat servers;
+ * - delay: sent after delayMs (WeChat time, scaled like the schedule);
+ * - reorder: the next `count` attempts are held, then released together in reverse order;
+ * - badSignature: sent with one character of sign changed (the receiver must refuse; the retry is correct).
+ */
+export const NOTIFY_FAULTS = ['drop', 'lose', 'duplicate', 'delay', 'reorder', 'badSignature'] as const;
+export type NotifyFaultKind = (typeof NOTIFY_FAULTS)[number];
+export type NotifyType = 'payment' | 'refund';
+
+export interface ApiFault {
+  readonly target: 'api';
+  readonly kind: ApiFaultKind;
+  readonly api: ApiName | 'any';
+  remaining: number;
+}
+
+export interface NotifyFault {
+  readonly target: 'notify';
+  readonly kind: NotifyFaultKind;
+  readonly notify: NotifyType | 'any';
+  readonly count: number;
+  readonly delayMs: number;
+  remaining: number;
+}
+
+export type Fault = ApiFault | NotifyFault;
+
+export class FaultSpecError extends Error {
+  override readonly name = 'FaultSpecError';
+}
+
+const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);
+
+/**
+ * Reads a control request: `{"fault":"systemError","api":"orderquery","count":2}` or
+ * `{"fault":"duplicate","notify":"payment","count":1}`. A `notify` property makes it a notify fault (needed for
+ * badSignature, which exists for both); api defaults to "any", count to 1.
+ */
+export function parseFaultSpec(body: unknown): Fault {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FaultSpecError('a JSON object is required');
+  const spec = body as Record<string, unknown>;
+  const count = spec.count ?? 1;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > 1000) {
+    throw new FaultSpecError('count must be an integer from 1 to 1000');
+  }
+  const isNotify = 'notify' in spec || (isOneOf(NOTIFY_FAULTS, spec.fault) && !isOneOf(API_FAULTS, spec.fault));
+  if (isNotify) {
+    const notify = spec.notify ?? 'any';
+    if (!isOneOf(NOTIFY_FAULTS, spec.fault)) throw new FaultSpecError(`notify fault must be one of ${NOTIFY_FAULTS.join(', ')}`);
+    if (notify !== 'payment' && notify !== 'refund' && notify !== 'any') {
+      throw new FaultSpecError('notify must be payment, refund or any');
+    }
+    const delayMs = spec.delayMs ?? 0;
+    if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) throw new FaultSpecError('delayMs must be ≥ 0');
+    return { target: 'notify', kind: spec.fault, notify, count, delayMs, remaining: count };
+  }
+  if (!isOneOf(API_FAULTS, spec.fault)) throw new FaultSpecError(`api fault must be one of ${API_FAULTS.join(', ')}`);
+  const api = spec.api ?? 'any';
+  if (api !== 'any' && !isOneOf(API_NAMES, api)) throw new FaultSpecError(`api must be any or one of ${API_NAMES.join(', ')}`);
+  return { target: 'api', kind: spec.fault, api, remaining: count };
+}
+
+/** Faults waiting to happen, consumed first-in first-out by the calls and notify attempts they match. */
+export class FaultPlan {
+  private faults: Fault[] = [];
+
+  add(fault: Fault): void {
+    this.faults.push(fault);
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  list(): readonly Fault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  takeApiFault(api: ApiName): ApiFaultKind | undefined {
+    const fault = this.faults.find((f): f is ApiFault => f.target === 'api' && (f.api === 'any' || f.api === api));
+    return fault ? this.consume(fault).kind : undefined;
+  }
+
+  takeNotifyFault(type: NotifyType): NotifyFault | undefined {
+    const fault = this.faults.find((f): f is NotifyFault => f.target === 'notify' && (f.notify === 'any' || f.notify === type));
+    return fault ? this.consume(fault) : undefined;
+  }
+
+  private consume<F extends Fault>(fault: F): F {
+    fault.remaining--;
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    return fault;
+  }
+}

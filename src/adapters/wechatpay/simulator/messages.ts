@@ -1,0 +1,88 @@
+import { formatBeijingCompact } from '../../../domain/beijing-time.js';
+import { aes256EcbEncrypt, refundNotifyKey } from '../aes-ecb.js';
+import { formatBeijingDateTime } from '../refund-notify.js';
+import { signFields } from '../sign.js';
+import { buildWechatXml } from '../xml.js';
+import { simulatorIds } from './ids.js';
+import type { SimOrder, SimRefund } from './state.js';
+
+export interface MerchantSecrets {
+  readonly appId: string;
+  readonly mchId: string;
+  readonly apiKey: string;
+}
+
+/** Renders one notify; `tampered` gives the same message with a broken signature (or ciphertext). */
+export type NotifyRenderer = (tampered: boolean) => string;
+
+/** One character changed, length kept: what a corrupted or forged value looks like. */
+export function tamper(value: string): string {
+  const i = Math.floor(value.length / 2);
+  return value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1);
+}
+
+/**
+ * The payment notify of digest §5.1, signed with the order's own sign type. The nonce is drawn once, so every retry
+ * of one notify is the same document, as WeChat's are.
+ */
+export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includeSignType: boolean): NotifyRenderer {
+  const fields: Record<string, string | undefined> = {
+    appid: merchant.appId,
+    attach: order.params.attach,
+    bank_type: 'OTHERS',
+    cash_fee: String(order.totalFee),
+    device_info: order.params.device_info,
+    fee_type: 'CNY',
+    is_subscribe: 'N',
+    mch_id: merchant.mchId,
+    nonce_str: simulatorIds.nonce(),
+    openid: order.openid,
+    out_trade_no: order.outTradeNo,
+    result_code: 'SUCCESS',
+    return_code: 'SUCCESS',
+    // WeChat often leaves sign_type out even for HMAC orders (digest §2.3, T16).
+    sign_type: order.signType === 'HMAC-SHA256' && includeSignType ? 'HMAC-SHA256' : undefined,
+    time_end: formatBeijingCompact(order.paidAt as Date),
+    total_fee: String(order.totalFee),
+    trade_type: 'JSAPI',
+    transaction_id: order.transactionId,
+  };
+  const sign = signFields(fields, merchant.apiKey, order.signType);
+  return (tampered) => buildWechatXml({ ...fields, sign: tampered ? tamper(sign) : sign });
+}
+
+/** The refund notify of digest §8.3: no sign, `req_info` = AES-256-ECB(md5(key) lowercase hex) of a `<root>`. */
+export function refundNotify(order: SimOrder, refund: SimRefund, merchant: MerchantSecrets): NotifyRenderer {
+  const reqInfo = buildWechatXml(
+    {
+      out_refund_no: refund.outRefundNo,
+      out_trade_no: order.outTradeNo,
+      refund_account: 'REFUND_SOURCE_UNSETTLED_FUNDS',
+      refund_fee: String(refund.refundFee),
+      refund_id: refund.refundId,
+      refund_recv_accout: '支付用户零钱',
+      refund_request_source: 'API',
+      refund_status: refund.status === 'SUCCESS' ? 'SUCCESS' : 'CHANGE',
+      settlement_refund_fee: String(refund.refundFee),
+      settlement_total_fee: String(order.totalFee),
+      success_time: refund.successAt ? formatBeijingDateTime(refund.successAt) : undefined,
+      total_fee: String(order.totalFee),
+      transaction_id: order.transactionId,
+    },
+    'root',
+  );
+  const key = refundNotifyKey(merchant.apiKey);
+  const cipher = aes256EcbEncrypt(reqInfo, key);
+  // The forgery is a req_info under another key — the uppercase-MD5 key other SDKs shipped by mistake. Flipping
+  // one base64 character would not do: ECB garbles a single block and may still yield well-formed XML.
+  const forged = aes256EcbEncrypt(reqInfo, Buffer.from(key.toString('ascii').toUpperCase(), 'ascii'));
+  const nonce = simulatorIds.nonce();
+  return (tampered) =>
+    buildWechatXml({
+      return_code: 'SUCCESS',
+      appid: merchant.appId,
+      mch_id: merchant.mchId,
+      nonce_str: nonce,
+      req_info: tampered ? forged : cipher,
+    });
+}

@@ -1,0 +1,229 @@
+import type { Clock } from '../../../application/ports/clock.js';
+import { Money } from '../../../domain/money.js';
+import type { SignType, WechatFields } from '../sign.js';
+import { simulatorIds } from './ids.js';
+
+export const PREPAY_TTL_MS = 2 * 60 * 60 * 1000;
+export const CLOSE_MIN_AGE_MS = 5 * 60 * 1000;
+export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000;
+
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';
+export type SimRefundStatus = 'PROCESSING' | 'SUCCESS';
+
+export interface SimRefund {
+  readonly outRefundNo: string;
+  readonly refundId: string;
+  readonly refundFee: number;
+  readonly notifyUrl: string | undefined;
+  readonly createdAt: Date;
+  status: SimRefundStatus;
+  successAt?: Date;
+}
+
+export interface SimOrder {
+  readonly outTradeNo: string;
+  /** The business parameters of the first unifiedorder (nonce, sign and sign_type excluded): re-entry must match. */
+  readonly params: WechatFields;
+  /** Notifies are signed with the algorithm the order was created with. */
+  readonly signType: SignType;
+  readonly createdAt: Date;
+  readonly totalFee: number;
+  readonly openid: string;
+  readonly notifyUrl: string;
+  readonly prepays: { readonly id: string; readonly expiresAt: Date }[];
+  readonly refunds: SimRefund[];
+  state: TradeState;
+  transactionId?: string;
+  paidAt?: Date;
+}
+
+/** A WeChat business refusal: result_code FAIL with this err_code / err_code_des. */
+export interface Refusal {
+  readonly errCode: string;
+  readonly errCodeDes: string;
+}
+
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: Refusal };
+
+const refuse = (errCode: string, errCodeDes: string): Outcome<never> => ({ ok: false, refusal: { errCode, errCodeDes } });
+const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+export type PayFailure = 'unknownPrepay' | 'prepayExpired' | 'closed' | 'alreadyPaid';
+
+const NON_BUSINESS = new Set(['nonce_str', 'sign', 'sign_type']);
+
+/**
+ * What WeChat remembers about a merchant's orders, refunds and login codes, with WeChat's rules: identical
+ * re-entry only, ORDERPAID/ORDERCLOSED for finished numbers, 2-hour prepay_ids, no close within 5 minutes,
+ * single-use 5-minute login codes. Time comes from the injected clock so tests can travel.
+ */
+export class SimulatorState {
+  private readonly orders = new Map<string, SimOrder>();
+  private readonly byPrepay = new Map<string, SimOrder>();
+  private readonly byTransaction = new Map<string, SimOrder>();
+  private readonly codes = new Map<string, { openid: string; issuedAt: Date; used: boolean }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  unifiedOrder(request: WechatFields, signType: SignType): Outcome<{ order: SimOrder; prepayId: string }> {
+    const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
+    const now = this.clock.now();
+    const existing = this.orders.get(request.out_trade_no as string);
+    if (existing) {
+      if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return refuse('ORDERPAID', '该订单已支付');
+      if (existing.state === 'CLOSED') return refuse('ORDERCLOSED', '该订单已关闭');
+      if (!sameFields(existing.params, params)) return refuse('INVALID_REQUEST', '201 商户订单号重复');
+      const live = existing.prepays.find((p) => p.expiresAt.getTime() > now.getTime());
+      return done({ order: existing, prepayId: live?.id ?? this.issuePrepay(existing, now) });
+    }
+    const order: SimOrder = {
+      outTradeNo: request.out_trade_no as string,
+      params,
+      signType,
+      createdAt: now,
+      totalFee: Number(request.total_fee),
+      openid: request.openid as string,
+      notifyUrl: request.notify_url as string,
+      prepays: [],
+      refunds: [],
+      state: 'NOTPAY',
+    };
+    this.orders.set(order.outTradeNo, order);
+    return done({ order, prepayId: this.issuePrepay(order, now) });
+  }
+
+  find(key: { transactionId?: string | undefined; outTradeNo?: string | undefined }): SimOrder | undefined {
+    if (key.transactionId) return this.byTransaction.get(key.transactionId);
+    return key.outTradeNo === undefined ? undefined : this.orders.get(key.outTradeNo);
+  }
+
+  /**
+   * UNCONFIRMED: the digest gives no err_code for closing within 5 minutes; INVALID_REQUEST (a non-retryable
+   * "request not allowed now") is our choice, so a client never hammers it as it would a SYSTEMERROR.
+   */
+  close(outTradeNo: string): Outcome<SimOrder> {
+    const order = this.orders.get(outTradeNo);
+    if (!order) return refuse('ORDERNOTEXIST', '此交易订单号不存在');
+    if (order.state === 'SUCCESS' || order.state === 'REFUND') return refuse('ORDERPAID', '该订单已支付');
+    if (order.state === 'CLOSED') return refuse('ORDERCLOSED', '该订单已关闭');
+    if (this.clock.now().getTime() - order.createdAt.getTime() < CLOSE_MIN_AGE_MS) {
+      return refuse('INVALID_REQUEST', '订单生成后5分钟内不能关单');
+    }
+    order.state = 'CLOSED';
+    return done(order);
+  }
+
+  /** The user completes the cashier for this prepay_id. */
+  pay(prepayId: string): { ok: true; order: SimOrder } | { ok: false; failure: PayFailure } {
+    const order = this.byPrepay.get(prepayId);
+    if (!order) return { ok: false, failure: 'unknownPrepay' };
+    if (order.state === 'SUCCESS' || order.state === 'REFUND') return { ok: false, failure: 'alreadyPaid' };
+    if (order.state === 'CLOSED') return { ok: false, failure: 'closed' };
+    const prepay = order.prepays.find((p) => p.id === prepayId);
+    const now = this.clock.now();
+    if (!prepay || prepay.expiresAt.getTime() <= now.getTime()) return { ok: false, failure: 'prepayExpired' };
+    order.state = 'SUCCESS';
+    order.transactionId = simulatorIds.transactionId();
+    order.paidAt = now;
+    this.byTransaction.set(order.transactionId, order);
+    return { ok: true, order };
+  }
+
+  refund(
+    request: WechatFields,
+    defaultNotifyUrl: string | undefined,
+  ): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
+    const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
+    // Unpaid orders cannot be refunded and WeChat says so with ORDERNOTEXIST (digest §8.1).
+    if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) return refuse('ORDERNOTEXIST', '订单不存在');
+    const totalFee = Money.parseFen(request.total_fee ?? '');
+    const refundFee = Money.parseFen(request.refund_fee ?? '');
+    if (!totalFee || !refundFee || refundFee.isZero()) return refuse('PARAM_ERROR', 'total_fee或refund_fee格式错误');
+    const outRefundNo = request.out_refund_no as string;
+    const previous = order.refunds.find((r) => r.outRefundNo === outRefundNo);
+    if (previous) {
+      // Same out_refund_no: the same refund, returned again, never a second one (digest §8.1).
+      if (previous.refundFee !== refundFee.fen || order.totalFee !== totalFee.fen) {
+        return refuse('INVALID_REQUEST', '订单金额或退款金额与之前请求不一致，请核实后再试');
+      }
+      return done({ order, refund: previous, created: false });
+    }
+    if (order.totalFee !== totalFee.fen) return refuse('INVALID_REQUEST', '订单金额或退款金额与之前请求不一致，请核实后再试');
+    const refunded = order.refunds.reduce((sum, r) => sum + r.refundFee, 0);
+    if (refunded + refundFee.fen > order.totalFee) return refuse('INVALID_REQUEST', '退款金额大于支付金额');
+    const refund: SimRefund = {
+      outRefundNo,
+      refundId: simulatorIds.refundId(),
+      refundFee: refundFee.fen,
+      notifyUrl: request.notify_url || defaultNotifyUrl,
+      createdAt: this.clock.now(),
+      status: 'PROCESSING',
+    };
+    order.refunds.push(refund);
+    order.state = 'REFUND';
+    return done({ order, refund, created: true });
+  }
+
+  settleRefund(refund: SimRefund): void {
+    if (refund.status === 'SUCCESS') return;
+    refund.status = 'SUCCESS';
+    refund.successAt = this.clock.now();
+  }
+
+  /** WeChat's priority: refund_id > out_refund_no > transaction_id > out_trade_no. */
+  findRefunds(request: WechatFields): { order: SimOrder; refunds: SimRefund[] } | undefined {
+    const all = [...this.orders.values()];
+    if (request.refund_id || request.out_refund_no) {
+      const match = (r: SimRefund): boolean =>
+        request.refund_id ? r.refundId === request.refund_id : r.outRefundNo === request.out_refund_no;
+      for (const order of all) {
+        const refund = order.refunds.find(match);
+        if (refund) return { order, refunds: [refund] };
+      }
+      return undefined;
+    }
+    const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
+    return order && order.refunds.length > 0 ? { order, refunds: order.refunds } : undefined;
+  }
+
+  findRefund(outRefundNo: string): { order: SimOrder; refund: SimRefund } | undefined {
+    for (const order of this.orders.values()) {
+      const refund = order.refunds.find((r) => r.outRefundNo === outRefundNo);
+      if (refund) return { order, refund };
+    }
+    return undefined;
+  }
+
+  allOrders(): readonly SimOrder[] {
+    return [...this.orders.values()];
+  }
+
+  issueLoginCode(openid: string): string {
+    const code = simulatorIds.loginCode();
+    this.codes.set(code, { openid, issuedAt: this.clock.now(), used: false });
+    return code;
+  }
+
+  /** 40029 unknown or expired, 40163 already used (digest §9, S13). */
+  redeemLoginCode(code: string): { ok: true; openid: string } | { ok: false; errcode: 40029 | 40163 } {
+    const entry = this.codes.get(code);
+    if (!entry || this.clock.now().getTime() - entry.issuedAt.getTime() > LOGIN_CODE_TTL_MS) return { ok: false, errcode: 40029 };
+    if (entry.used) return { ok: false, errcode: 40163 };
+    entry.used = true;
+    return { ok: true, openid: entry.openid };
+  }
+
+  private issuePrepay(order: SimOrder, now: Date): string {
+    const id = simulatorIds.prepayId(now);
+    order.prepays.push({ id, expiresAt: new Date(now.getTime() + PREPAY_TTL_MS) });
+    this.byPrepay.set(id, order);
+    return id;
+  }
+}
+
+function sameFields(a: WechatFields, b: WechatFields): boolean {
+  const keys = (f: WechatFields): string[] => Object.keys(f).filter((k) => f[k] !== '').sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}

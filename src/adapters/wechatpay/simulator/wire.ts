@@ -1,0 +1,93 @@
+import type { Response } from 'express';
+import { isSignType, signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from '../sign.js';
+import { buildWechatXml, parseWechatXml } from '../xml.js';
+import { simulatorIds } from './ids.js';
+import { tamper, type MerchantSecrets } from './messages.js';
+
+/** What an API handler decides; the wire format (signing, return/result codes) is applied by sendAnswer. */
+export type Answer =
+  | { readonly kind: 'success'; readonly fields: SignableFields }
+  | { readonly kind: 'refusal'; readonly errCode: string; readonly errCodeDes: string }
+  /** Unsigned: the request was not processed. */
+  | { readonly kind: 'returnFail'; readonly message: string; readonly extra?: SignableFields }
+  /** downloadbill's text table. */
+  | { readonly kind: 'text'; readonly body: string };
+
+export const success = (fields: SignableFields): Answer => ({ kind: 'success', fields });
+export const refusal = (errCode: string, errCodeDes: string): Answer => ({ kind: 'refusal', errCode, errCodeDes });
+export const lack = (name: string): Answer => refusal('LACK_PARAMS', `缺少参数${name}`);
+export const paramError = (des: string): Answer => refusal('PARAM_ERROR', des);
+
+/** Requests are small; a larger body is refused as WeChat refuses unreadable XML. */
+export const XML_BODY_LIMIT = 64 * 1024;
+
+export type Authentication =
+  | { readonly ok: true; readonly request: WechatFields; readonly signType: SignType }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * What WeChat checks before it looks at the business: readable XML, a known mch_id, a known sign type and a sign
+ * that verifies under that type (sign_type absent = MD5). Failures are return_code FAIL with WeChat's wording.
+ */
+export function authenticate(body: unknown, merchant: MerchantSecrets): Authentication {
+  if (body === undefined || body === '') return { ok: false, message: 'post数据为空' };
+  let request: WechatFields;
+  try {
+    request = parseWechatXml(body, { maxBytes: XML_BODY_LIMIT });
+  } catch {
+    return { ok: false, message: 'XML格式错误' };
+  }
+  if (!request.mch_id) return { ok: false, message: '缺少参数mch_id' };
+  if (request.mch_id !== merchant.mchId) return { ok: false, message: '商户号mch_id不存在' };
+  const signType = request.sign_type || 'MD5';
+  if (!isSignType(signType)) return { ok: false, message: 'sign_type参数格式错误' };
+  if (!verifyFields(request, merchant.apiKey, signType)) return { ok: false, message: '签名错误' };
+  return { ok: true, request, signType };
+}
+
+export function sendReturnFail(res: Response, message: string, extra: SignableFields = {}): void {
+  res.status(200).type('text/xml; charset=utf-8').send(buildWechatXml({ return_code: 'FAIL', return_msg: message, ...extra }));
+}
+
+/** Signs with the request's sign type, as WeChat answers an HMAC request with an HMAC signature. */
+export function sendAnswer(
+  res: Response,
+  answer: Answer,
+  request: WechatFields,
+  signType: SignType,
+  merchant: MerchantSecrets,
+  tamperSign: boolean,
+): void {
+  if (answer.kind === 'text') {
+    res.status(200).type('text/plain; charset=utf-8').send(answer.body);
+    return;
+  }
+  if (answer.kind === 'returnFail') {
+    sendReturnFail(res, answer.message, answer.extra);
+    return;
+  }
+  const fields: Record<string, string | undefined> = {
+    return_code: 'SUCCESS',
+    return_msg: 'OK',
+    // WeChat echoes the submitted appid (its docs: "调用接口提交的小程序ID"), even when it refuses it.
+    appid: request.appid || merchant.appId,
+    mch_id: merchant.mchId,
+    nonce_str: simulatorIds.nonce(),
+    result_code: answer.kind === 'success' ? 'SUCCESS' : 'FAIL',
+    ...(answer.kind === 'refusal' ? { err_code: answer.errCode, err_code_des: answer.errCodeDes } : answer.fields),
+  };
+  const sign = signFields(fields, merchant.apiKey, signType);
+  fields.sign = tamperSign ? tamper(sign) : sign;
+  res.status(200).type('text/xml; charset=utf-8').send(buildWechatXml(fields));
+}
+
+/** WeChat's notify_url rule: http(s), at most 256 characters, no query string (digest §1). */
+export function isNotifyUrl(value: string): boolean {
+  if (value.length > 256 || /[?#]/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

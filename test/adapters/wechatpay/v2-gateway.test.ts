@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
+import { UntrustedResponseError, WechatAnswerError } from '../../../src/adapters/wechatpay/errors.js';
+import type { HttpResponse } from '../../../src/adapters/wechatpay/http-transport.js';
+import { verifyFields } from '../../../src/adapters/wechatpay/sign.js';
+import { WechatPayV2Gateway, truncateUtf8, type WechatPayV2Config } from '../../../src/adapters/wechatpay/v2-gateway.js';
+import { parseWechatXml } from '../../../src/adapters/wechatpay/xml.js';
+import { Money } from '../../../src/domain/money.js';
+import { okAnswer, refusalAnswer, ScriptedTransport } from '../../support/scripted-transport.js';
+import { SAMPLE } from '../../support/wechat-test-signer.js';
+
+const CONFIG: WechatPayV2Config = {
+  ...SAMPLE,
+  signType: 'MD5',
+  appSecret: 'secret',
+  notifyUrl: 'https://merchant.example/wechat/pay-notify',
+};
+
+function gatewayWith(answers: HttpResponse[], config: Partial<WechatPayV2Config> = {}) {
+  const transport = new ScriptedTransport(answers);
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 4, 0, 0));
+  const gateway = new WechatPayV2Gateway({ ...CONFIG, ...config }, { clock, transport, nonce: () => 'N0NCE', sleep: async () => undefined });
+  return { gateway, transport, clock };
+}
+
+const prepayRequest = { outTradeNo: '2026011512000000020000000001', description: '课程', amount: Money.ofFen(9900), openid: 'oU', clientIp: '::ffff:203.0.113.7' };
+
+describe('createPrepay', () => {
+  it('sends a JSAPI unifiedorder with fen, the unmapped client IP and our notify_url', async () => {
+    const { gateway, transport } = gatewayWith([okAnswer({ trade_type: 'JSAPI', prepay_id: 'wx1' })]);
+    const outcome = await gateway.createPrepay(prepayRequest);
+    expect(outcome).toMatchObject({ kind: 'created', prepay: { prepayId: 'wx1', signType: 'MD5' } });
+    const sent = parseWechatXml(transport.requests[0]?.body, { maxBytes: 4096 });
+    expect({ ...sent }).toMatchObject({
+      trade_type: 'JSAPI',
+      total_fee: '9900',
+      spbill_create_ip: '203.0.113.7',
+      notify_url: CONFIG.notifyUrl,
+      openid: 'oU',
+      body: '课程',
+    });
+    expect(transport.requests[0]?.url).toBe('https://api.mch.weixin.qq.com/pay/unifiedorder');
+  });
+
+  it.each<[string, HttpResponse, unknown]>([
+    ['ORDERPAID', refusalAnswer('ORDERPAID', '该订单已支付'), { kind: 'alreadyPaid' }],
+    ['ORDERCLOSED', refusalAnswer('ORDERCLOSED', '该订单已关闭'), { kind: 'closed' }],
+    ['INVALID_REQUEST 201', refusalAnswer('INVALID_REQUEST', '201 商户订单号重复'), { kind: 'parametersChanged' }],
+    ['OUT_TRADE_NO_USED', refusalAnswer('OUT_TRADE_NO_USED', '商户订单号重复'), { kind: 'parametersChanged' }],
+    ['INVALID_REQUEST other', refusalAnswer('INVALID_REQUEST', '参数错误'), { kind: 'rejected', code: 'INVALID_REQUEST', message: '参数错误' }],
+    ['NOAUTH', refusalAnswer('NOAUTH', '商户无此接口权限'), { kind: 'rejected', code: 'NOAUTH', message: '商户无此接口权限' }],
+    ['PARAM_ERROR', refusalAnswer('PARAM_ERROR', 'appid和openid不匹配'), { kind: 'rejected', code: 'PARAM_ERROR', message: 'appid和openid不匹配' }],
+  ])('%s → %j', async (_name, answer, expected) => {
+    expect(await gatewayWith([answer]).gateway.createPrepay(prepayRequest)).toEqual(expected);
+  });
+
+  it('a SUCCESS without prepay_id is not trusted', async () => {
+    await expect(gatewayWith([okAnswer()]).gateway.createPrepay(prepayRequest)).rejects.toBeInstanceOf(UntrustedResponseError);
+  });
+
+  it('uses the configured server IP when set', async () => {
+    const { gateway, transport } = gatewayWith([okAnswer({ prepay_id: 'wx1' })], { spbillCreateIp: '198.51.100.1' });
+    await gateway.createPrepay(prepayRequest);
+    expect(transport.requests[0]?.body).toContain('<spbill_create_ip><![CDATA[198.51.100.1]]></spbill_create_ip>');
+  });
+});
+
+describe('queryOrder maps trade_state', () => {
+  const paid = { out_trade_no: prepayRequest.outTradeNo, transaction_id: '4200', total_fee: '9900', time_end: '20260115120102' };
+  it.each<[string, Record<string, string>, unknown]>([
+    ['SUCCESS', { ...paid, trade_state: 'SUCCESS' }, { kind: 'paid', transactionId: '4200', amount: Money.ofFen(9900), paidAt: new Date('2026-01-15T04:01:02Z') }],
+    ['REFUND (money was taken)', { ...paid, trade_state: 'REFUND' }, { kind: 'paid', transactionId: '4200', amount: Money.ofFen(9900), paidAt: new Date('2026-01-15T04:01:02Z') }],
+    ['NOTPAY', { trade_state: 'NOTPAY' }, { kind: 'notPaid', state: 'NOTPAY' }],
+    ['USERPAYING', { trade_state: 'USERPAYING' }, { kind: 'notPaid', state: 'USERPAYING' }],
+    ['ACCEPT', { trade_state: 'ACCEPT' }, { kind: 'notPaid', state: 'ACCEPT' }],
+    ['CLOSED', { trade_state: 'CLOSED' }, { kind: 'failed', reason: 'CLOSED' }],
+    ['PAYERROR', { trade_state: 'PAYERROR' }, { kind: 'failed', reason: 'PAYERROR' }],
+    ['REVOKED', { trade_state: 'REVOKED' }, { kind: 'failed', reason: 'REVOKED' }],
+  ])('%s', async (_name, fields, expected) => {
+    expect(await gatewayWith([okAnswer(fields)]).gateway.queryOrder(prepayRequest.outTradeNo)).toEqual(expected);
+  });
+
+  it('ORDERNOTEXIST → notFound', async () => {
+    expect(await gatewayWith([refusalAnswer('ORDERNOTEXIST')]).gateway.queryOrder('x')).toEqual({ kind: 'notFound' });
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['an unknown trade_state', { trade_state: 'MAYBE' }],
+    ['a coerced total_fee', { ...paid, trade_state: 'SUCCESS', total_fee: '1e2' }],
+    ['a zero total_fee', { ...paid, trade_state: 'SUCCESS', total_fee: '0' }],
+    ['no transaction_id', { ...paid, trade_state: 'SUCCESS', transaction_id: '' }],
+    ['an impossible time_end', { ...paid, trade_state: 'SUCCESS', time_end: '20260230120000' }],
+    ['another out_trade_no', { ...paid, trade_state: 'SUCCESS', out_trade_no: '2026011512000000020000000002' }],
+  ])('%s is never guessed at: GatewayUnavailableError', async (_name, fields) => {
+    await expect(gatewayWith([okAnswer(fields)]).gateway.queryOrder(prepayRequest.outTradeNo)).rejects.toBeInstanceOf(UntrustedResponseError);
+  });
+
+  it('another business refusal is thrown with its code', async () => {
+    await expect(gatewayWith([refusalAnswer('NOAUTH')]).gateway.queryOrder('x')).rejects.toBeInstanceOf(WechatAnswerError);
+  });
+});
+
+describe('closeOrder', () => {
+  it.each<[string, HttpResponse, string]>([
+    ['SUCCESS', okAnswer(), 'closed'],
+    ['ORDERPAID', refusalAnswer('ORDERPAID'), 'alreadyPaid'],
+    ['ORDERCLOSED', refusalAnswer('ORDERCLOSED'), 'alreadyClosed'],
+  ])('%s → %s', async (_name, answer, expected) => {
+    expect(await gatewayWith([answer]).gateway.closeOrder('x')).toBe(expected);
+  });
+});
+
+describe('clientPaymentParams', () => {
+  it('signs appId, nonceStr, package, signType, timeStamp with the prepay’s sign type', () => {
+    const { gateway, clock } = gatewayWith([]);
+    const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'HMAC-SHA256' };
+    const params = gateway.clientPaymentParams(prepay);
+    expect(params).toMatchObject({ appId: SAMPLE.appId, timeStamp: String(Date.UTC(2026, 0, 15, 4) / 1000), nonceStr: 'N0NCE', package: 'prepay_id=wx1', signType: 'HMAC-SHA256' });
+    const { paySign, ...signed } = params;
+    expect(paySign).toHaveLength(64);
+    expect(verifyFields({ ...signed, sign: paySign }, SAMPLE.apiKey, 'HMAC-SHA256')).toBe(true);
+  });
+
+  it('refuses a prepay without a usable sign type', () => {
+    const { gateway, clock } = gatewayWith([]);
+    expect(() => gateway.clientPaymentParams({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(RangeError);
+  });
+});
+
+describe('configuration', () => {
+  it.each<[string, Partial<WechatPayV2Config>]>([
+    ['a missing API key', { apiKey: '' }],
+    ['an unknown sign type', { signType: 'SHA1' as never }],
+    ['a notify URL with a query string', { notifyUrl: 'https://merchant.example/notify?x=1' }],
+    ['a non-http base URL', { baseUrl: 'ftp://api.mch.weixin.qq.com' }],
+  ])('refuses %s', (_name, config) => {
+    expect(() => gatewayWith([], config)).toThrow(TypeError);
+  });
+
+  it('names problems without echoing secrets', () => {
+    expect(() => gatewayWith([], { apiKey: '', appSecret: '' })).toThrow(/apiKey is required; appSecret is required/);
+  });
+});
+
+describe('truncateUtf8', () => {
+  it('cuts at a code point boundary within the byte budget', () => {
+    expect(truncateUtf8('课'.repeat(100), 127)).toBe('课'.repeat(42));
+    expect(truncateUtf8('ab😀c', 5)).toBe('ab');
+    expect(truncateUtf8('short', 127)).toBe('short');
+  });
+});

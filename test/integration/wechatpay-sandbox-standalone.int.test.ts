@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+const ENTRY = 'src/adapters/wechatpay/simulator/standalone.ts';
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = undefined;
+});
+
+function run(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const proc = spawn(TSX, [ENTRY], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  child = proc;
+  return { proc, output: () => output, exited };
+}
+
+describe('npm run sandbox (standalone simulator)', () => {
+  it('refuses to start when NODE_ENV=production', async () => {
+    const { exited, output } = run({ NODE_ENV: 'production', SANDBOX_PORT: '0' });
+    expect(await exited).toBe(1);
+    expect(output()).toMatch(/refuses to start/);
+  });
+
+  it('serves /sandbox/wxpay on SANDBOX_PORT and stops on SIGTERM', async () => {
+    const { proc, output, exited } = run({ NODE_ENV: 'development', SANDBOX_PORT: '0' });
+    const deadline = Date.now() + 15_000;
+    let url: string | undefined;
+    while (!url && Date.now() < deadline) {
+      url = /"url":"([^"]+)"/.exec(output())?.[1];
+      if (!url) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox\/wxpay$/);
+    const res = await fetch(`${url}/control/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ code: expect.any(String), openid: expect.stringMatching(/^o/) });
+    const clock = await fetch(`${url}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advanceMs":300000}' });
+    expect(clock.status).toBe(200);
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 20_000);
+});

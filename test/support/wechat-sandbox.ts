@@ -1,0 +1,121 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
+import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../../src/adapters/wechatpay/notify.js';
+import type { SignType } from '../../src/adapters/wechatpay/sign.js';
+import {
+  createWechatPaySimulator,
+  type WechatPaySimulator,
+  type WechatPaySimulatorOptions,
+} from '../../src/adapters/wechatpay/simulator/router.js';
+import { WechatPayV2Gateway, type WechatPayV2Config } from '../../src/adapters/wechatpay/v2-gateway.js';
+
+export interface Received {
+  readonly path: string;
+  readonly body: string;
+  readonly at: number;
+}
+
+/** Decides the merchant's answer to a notify; default: verify with the gateway, SUCCESS if it verifies. */
+export type NotifyResponder = (received: Received, sandbox: Sandbox) => string | Promise<string>;
+
+export interface Sandbox {
+  readonly url: string;
+  readonly clock: ManualClock;
+  readonly simulator: WechatPaySimulator;
+  readonly received: Received[];
+  respond: NotifyResponder;
+  gateway(overrides?: Partial<WechatPayV2Config>): WechatPayV2Gateway;
+  /** POST JSON to a control endpoint. */
+  control(path: string, body?: unknown, method?: string): Promise<{ status: number; json: Record<string, unknown> }>;
+  /** Resolves once `predicate` holds, polling every 5 ms; rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One express server on port 0 with the simulator at /sandbox/wxpay and a merchant notify endpoint at
+ * /notify and /refund-notify, both recording the raw bodies they receive.
+ */
+export async function startSandbox(
+  options: WechatPaySimulatorOptions & { signType?: SignType } = {},
+): Promise<Sandbox> {
+  const clock = new ManualClock();
+  const simulator = createWechatPaySimulator({ clock, timeScale: 0.001, hangMs: 3_000, ...options });
+  const received: Received[] = [];
+  const app = express();
+  app.use('/sandbox/wxpay', simulator.router);
+  let server: Server | undefined;
+  const gateways: WechatPayV2Gateway[] = [];
+
+  const sandbox: Sandbox = {
+    url: '',
+    clock,
+    simulator,
+    received,
+    respond: (got, sb) => {
+      const gateway = sb.gateway();
+      const verdict = got.path === '/refund-notify' ? gateway.decryptRefundNotify(got.body) : gateway.parsePaymentNotify(got.body);
+      return verdict.ok ? NOTIFY_ACK_SUCCESS : notifyFailReply('verification failed');
+    },
+    gateway(overrides = {}) {
+      const gateway = new WechatPayV2Gateway(
+        {
+          ...simulator.credentials,
+          signType: options.signType ?? 'MD5',
+          notifyUrl: `${sandbox.url}/notify`,
+          refundNotifyUrl: `${sandbox.url}/refund-notify`,
+          baseUrl: `${sandbox.url}/sandbox/wxpay`,
+          loginBaseUrl: `${sandbox.url}/sandbox/wxpay`,
+          timeoutMs: 400,
+          retries: 2,
+          retryBackoffMs: 5,
+          ...overrides,
+        },
+        { clock },
+      );
+      gateways.push(gateway);
+      return gateway;
+    },
+    async control(path, body = {}, method = 'POST') {
+      const res = await fetch(`${sandbox.url}/sandbox/wxpay/control${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'GET' || method === 'DELETE' ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+    async waitFor(predicate, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    async close() {
+      simulator.close();
+      for (const gateway of gateways) gateway.close();
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+
+  for (const path of ['/notify', '/refund-notify']) {
+    app.post(path, express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
+      const got: Received = { path, body: typeof req.body === 'string' ? req.body : '', at: Date.now() };
+      received.push(got);
+      res.type('text/xml').send(await sandbox.respond(got, sandbox));
+    });
+  }
+
+  await new Promise<void>((resolve) => {
+    server = app.listen(0, '127.0.0.1', () => resolve());
+  });
+  (sandbox as { url: string }).url = `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  return sandbox;
+}
