@@ -132,6 +132,8 @@ async function assemble(
       baseUrl: config.wechat.baseUrl ?? `${selfUrl}/sandbox/wxpay`,
       loginBaseUrl: config.wechat.loginBaseUrl ?? `${selfUrl}/sandbox/wxpay`,
       ...(config.wechat.certificate ? { tls: loadCertificate(config.wechat.certificate) } : {}),
+      // Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat.
+      timeoutMs: 4_000,
     },
     { clock },
   );

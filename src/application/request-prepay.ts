@@ -44,7 +44,7 @@ export interface PrepayLockTiming {
   readonly waitMs: number;
 }
 
-const DEFAULT_LOCK_TIMING: PrepayLockTiming = { ttlMs: 15_000, waitMs: 5_000 };
+const DEFAULT_LOCK_TIMING: PrepayLockTiming = { ttlMs: 30_000, waitMs: 5_000 };
 /** Each round may replace one unusable order; two rounds cover "closed" then a fresh number, more means a bug. */
 const MAX_ROUNDS = 3;
 
