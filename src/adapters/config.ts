@@ -49,7 +49,10 @@ const schema = z
     SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(7 * 86_400),
     ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+    EVENTS_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+    EVENTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
     DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
   })
@@ -67,6 +70,7 @@ const schema = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_NOTIFY_URL'], message: 'must be https for real WeChat Pay' });
       }
     }
+    if (env.EVENTS_WEBHOOK_URL !== undefined) need('EVENTS_WEBHOOK_SECRET', 'when EVENTS_WEBHOOK_URL is set');
     if ((env.WECHAT_CERT_PEM === undefined) !== (env.WECHAT_KEY_PEM === undefined)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_KEY_PEM'], message: 'WECHAT_CERT_PEM and WECHAT_KEY_PEM go together' });
     }
@@ -116,6 +120,8 @@ export interface Config {
   readonly adminToken?: string;
   readonly trustProxyHops: number;
   readonly reconcileIntervalMs: number;
+  readonly eventsWebhook?: { readonly url: string; readonly secret: string };
+  readonly eventsRelayIntervalMs: number;
   readonly sandboxTimeScale: number;
   readonly demoGoods: boolean;
 }
@@ -165,6 +171,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    ...(e.EVENTS_WEBHOOK_URL !== undefined && e.EVENTS_WEBHOOK_SECRET !== undefined
+      ? { eventsWebhook: { url: e.EVENTS_WEBHOOK_URL, secret: e.EVENTS_WEBHOOK_SECRET } }
+      : {}),
+    eventsRelayIntervalMs: e.EVENTS_RELAY_INTERVAL_MS,
     sandboxTimeScale: e.SANDBOX_TIME_SCALE,
     demoGoods: e.DEMO_GOODS === 'yes' || (e.DEMO_GOODS === 'auto' && sandbox),
   };

@@ -11,9 +11,13 @@ import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
 import type { NotifyLog } from '../application/ports/notify-log.js';
 import type { OrderRepository } from '../application/ports/order-repository.js';
-import type { PaymentEvents } from '../application/ports/payment-events.js';
+import type { EventOutbox, PaymentEvents } from '../application/ports/payment-events.js';
 import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
+import { HandleRefundNotice } from '../application/handle-refund-notice.js';
+import { ReconcilePending, type ReconcileOptions } from '../application/reconcile-pending.js';
+import { RefundOrder } from '../application/refund-order.js';
+import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { RequestPrepay } from '../application/request-prepay.js';
 import { TOKENS } from './tokens.js';
 
@@ -26,7 +30,11 @@ export interface Adapters {
   readonly goods: GoodsCatalog;
   readonly users: UserRepository;
   readonly notifyLog: NotifyLog;
-  readonly events: PaymentEvents;
+  /** Durable events awaiting delivery; order repositories write to it in their transactions. */
+  readonly outbox: EventOutbox;
+  /** Where the relay delivers events (webhook, log). */
+  readonly eventSink: PaymentEvents;
+  readonly reconcile?: Partial<ReconcileOptions>;
   readonly gateway: PaymentGateway;
   readonly lock: Lock;
   readonly jobLease: JobLease;
@@ -45,14 +53,16 @@ export function buildContainer(a: Adapters): Container {
   c.bind(TOKENS.GoodsCatalog).toConstantValue(a.goods);
   c.bind(TOKENS.UserRepository).toConstantValue(a.users);
   c.bind(TOKENS.NotifyLog).toConstantValue(a.notifyLog);
-  c.bind(TOKENS.PaymentEvents).toConstantValue(a.events);
+  c.bind(TOKENS.EventOutbox).toConstantValue(a.outbox);
+  c.bind(TOKENS.EventSink).toConstantValue(a.eventSink);
+  c.bind(TOKENS.ReconcileOptions).toConstantValue(a.reconcile ?? {});
   c.bind(TOKENS.PaymentGateway).toConstantValue(a.gateway);
   c.bind(TOKENS.Lock).toConstantValue(a.lock);
   c.bind(TOKENS.JobLease).toConstantValue(a.jobLease);
 
-  c.bind(PaymentRecorder).toResolvedValue((orders: OrderRepository, events: PaymentEvents) => new PaymentRecorder(orders, events), [
+  c.bind(PaymentRecorder).toResolvedValue((orders: OrderRepository, outbox: EventOutbox) => new PaymentRecorder(orders, outbox), [
     TOKENS.OrderRepository,
-    TOKENS.PaymentEvents,
+    TOKENS.EventOutbox,
   ]);
   c.bind(ConfirmOrder).toResolvedValue(
     (orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
@@ -76,6 +86,24 @@ export function buildContainer(a: Adapters): Container {
   c.bind(GetOrderStatus).toResolvedValue(
     (orders: OrderRepository, confirm: ConfirmOrder, clock: Clock) => new GetOrderStatus(orders, confirm, clock),
     [TOKENS.OrderRepository, ConfirmOrder, TOKENS.Clock],
+  );
+  c.bind(RefundOrder).toResolvedValue(
+    (orders: OrderRepository, gateway: PaymentGateway, clock: Clock) => new RefundOrder(orders, gateway, clock),
+    [TOKENS.OrderRepository, TOKENS.PaymentGateway, TOKENS.Clock],
+  );
+  c.bind(HandleRefundNotice).toResolvedValue(
+    (merchant: MerchantIdentity, orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
+      new HandleRefundNotice(merchant, orders, gateway, recorder, clock),
+    [TOKENS.Merchant, TOKENS.OrderRepository, TOKENS.PaymentGateway, PaymentRecorder, TOKENS.Clock],
+  );
+  c.bind(ReconcilePending).toResolvedValue(
+    (orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, recorder: PaymentRecorder, clock: Clock, options: Partial<ReconcileOptions>) =>
+      new ReconcilePending(orders, gateway, confirm, recorder, clock, options),
+    [TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, PaymentRecorder, TOKENS.Clock, TOKENS.ReconcileOptions],
+  );
+  c.bind(RelayPaymentEvents).toResolvedValue(
+    (outbox: EventOutbox, sink: PaymentEvents, clock: Clock) => new RelayPaymentEvents(outbox, sink, clock),
+    [TOKENS.EventOutbox, TOKENS.EventSink, TOKENS.Clock],
   );
   return c;
 }

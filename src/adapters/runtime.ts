@@ -6,12 +6,21 @@ import { HandleNotify } from '../application/handle-notify.js';
 import { Login } from '../application/login.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
+import { HandleRefundNotice } from '../application/handle-refund-notice.js';
+import { ReconcilePending } from '../application/reconcile-pending.js';
+import { RefundOrder } from '../application/refund-order.js';
+import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { RequestPrepay } from '../application/request-prepay.js';
 import { Money } from '../domain/money.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './tokens.js';
+import { FanOutEventSink, LogEventSink, WebhookEventSink } from './events/event-sinks.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { createHttpApp } from './http/app.js';
+import { refundNotifyRoute } from './http/refund-notify-route.js';
+import { startPeriodicJob } from './jobs/periodic-job.js';
+import { MikroEventOutbox } from './persistence/mikro-event-outbox.js';
 import { goodsRoutes } from './http/goods-routes.js';
 import { instrumentGateway } from './http/instrumented-gateway.js';
 import { Metrics } from './http/metrics.js';
@@ -21,7 +30,6 @@ import { SessionTokens } from './http/session-tokens.js';
 import { wechatRoutes } from './http/wechat-routes.js';
 import { InMemoryJobLease } from './memory/in-memory-job-lease.js';
 import { InMemoryLock } from './memory/in-memory-lock.js';
-import { InMemoryPaymentEvents } from './memory/in-memory-payment-events.js';
 import { MikroGoodsCatalog, type GoodsDraft } from './persistence/mikro-goods-catalog.js';
 import { MikroNotifyLog } from './persistence/mikro-notify-log.js';
 import { MikroOrderRepository } from './persistence/mikro-order-repository.js';
@@ -139,7 +147,10 @@ async function assemble(
   );
   closers.push(() => wechat.close());
 
-  const events = new InMemoryPaymentEvents((event) => logger.info({ event }, `payment event ${event.type}`));
+  const eventSink = new FanOutEventSink([
+    new LogEventSink(logger),
+    ...(config.eventsWebhook ? [new WebhookEventSink(config.eventsWebhook.url, config.eventsWebhook.secret)] : []),
+  ]);
   const container = buildContainer({
     clock,
     random: cryptoRandom,
@@ -148,11 +159,30 @@ async function assemble(
     goods,
     users: new MikroUserRepository(orm),
     notifyLog: new MikroNotifyLog(orm),
-    events,
+    outbox: new MikroEventOutbox(orm),
+    eventSink,
+    reconcile: { retryBaseMs: config.reconcileIntervalMs },
     gateway: instrumentGateway(wechat, metrics),
     lock,
     jobLease,
   });
+
+  const reconcile = container.get(ReconcilePending);
+  const reconcileJob = startPeriodicJob({
+    name: 'reconcile-pending',
+    intervalMs: config.reconcileIntervalMs,
+    lease: jobLease,
+    logger,
+    work: async (signal) => {
+      const report = await reconcile.execute(signal);
+      metrics.recordReconciliation(report);
+      return report;
+    },
+  });
+  closers.push(() => reconcileJob.stop());
+  const relay = container.get(RelayPaymentEvents);
+  const relayJob = startPeriodicJob({ name: 'relay-payment-events', intervalMs: config.eventsRelayIntervalMs, lease: jobLease, logger, work: () => relay.execute() });
+  closers.push(() => relayJob.stop());
 
   const tokens = new SessionTokens(config.sessionSecret, config.sessionTtlSeconds);
   const app = createHttpApp({
@@ -169,6 +199,20 @@ async function assemble(
         clock,
         metrics,
         logger,
+      }),
+      refundNotifyRoute({
+        decrypt: (raw) => wechat.decryptRefundNotify(raw),
+        handleRefundNotice: container.get(HandleRefundNotice),
+        notifyLog: container.get(TOKENS.NotifyLog),
+        clock,
+        logger,
+      }),
+      adminRoutes({
+        ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+        orders: container.get(TOKENS.OrderRepository),
+        goods,
+        refundOrder: container.get(RefundOrder),
+        reconcileNow: () => reconcileJob.runNow(),
       }),
       wechatRoutes({
         login: container.get(Login),

@@ -6,9 +6,10 @@ import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
 import type { NotifyLog } from '../application/ports/notify-log.js';
 import type { OrderRepository } from '../application/ports/order-repository.js';
-import type { PaymentEvents } from '../application/ports/payment-events.js';
+import type { EventOutbox, PaymentEvents } from '../application/ports/payment-events.js';
 import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
+import type { ReconcileOptions } from '../application/reconcile-pending.js';
 
 const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`wxpay.${name}`);
 
@@ -21,7 +22,9 @@ export const TOKENS = {
   GoodsCatalog: token<GoodsCatalog>('GoodsCatalog'),
   UserRepository: token<UserRepository>('UserRepository'),
   NotifyLog: token<NotifyLog>('NotifyLog'),
-  PaymentEvents: token<PaymentEvents>('PaymentEvents'),
+  EventOutbox: token<EventOutbox>('EventOutbox'),
+  EventSink: token<PaymentEvents>('EventSink'),
+  ReconcileOptions: token<Partial<ReconcileOptions>>('ReconcileOptions'),
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),
   Lock: token<Lock>('Lock'),
   JobLease: token<JobLease>('JobLease'),

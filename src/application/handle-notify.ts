@@ -76,7 +76,7 @@ export class HandleNotify {
             return { ack: true, result: 'conflictRecorded' };
           case 'AmountMismatch':
             return refuse('AmountMismatch', true);
-          case 'IllegalTransition':
+          default:
             return refuse('IllegalTransition', true);
         }
     }

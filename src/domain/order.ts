@@ -28,6 +28,19 @@ export interface Prepay {
   readonly signType: string;
 }
 
+/**
+ * Our refund request for a paid order. One number per attempt: WeChat refunds a number once, so a retry of the same
+ * attempt reuses it, and only a refund WeChat closed (REFUNDCLOSE) opens a new attempt.
+ */
+export interface RefundRequest {
+  readonly outRefundNo: string;
+  readonly amount: Money;
+  readonly requestedAt: Date;
+  readonly status: RefundStatus;
+}
+
+export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'CLOSED';
+
 export interface OrderState {
   readonly outTradeNo: OutTradeNo;
   readonly uid: number;
@@ -44,6 +57,7 @@ export interface OrderState {
   readonly transactionId?: string;
   readonly paidAt?: Date;
   readonly prepay?: Prepay;
+  readonly refund?: RefundRequest;
   /** Set when money arrived after the order had been marked FAILED: someone must look at it. */
   readonly needsReview: boolean;
   /**
@@ -79,13 +93,31 @@ export type OrderEvent =
       readonly afterFailure: boolean;
     }
   | { readonly type: 'OrderFailed'; readonly outTradeNo: string; readonly reason: FailureReason; readonly at: Date }
-  | { readonly type: 'OrderRefunded'; readonly outTradeNo: string; readonly at: Date };
+  | {
+      readonly type: 'OrderRefunded';
+      readonly outTradeNo: string;
+      readonly uid: number;
+      readonly outRefundNo: string;
+      readonly refundFen: number;
+      readonly integral: number;
+      readonly at: Date;
+    };
 
 export type OrderError =
   | { readonly kind: 'IllegalTransition'; readonly from: OrderStatus; readonly to: OrderStatus }
   | { readonly kind: 'AmountMismatch'; readonly expectedFen: number; readonly paidFen: number }
   /** A second, different payment for an already paid order: a double payment to refund, never an overwrite. */
-  | { readonly kind: 'ConflictingPayment'; readonly recordedTransactionId: string; readonly incomingTransactionId: string };
+  | { readonly kind: 'ConflictingPayment'; readonly recordedTransactionId: string; readonly incomingTransactionId: string }
+  | { readonly kind: 'RefundExceedsPayment'; readonly paidFen: number; readonly refundFen: number }
+  /** A refund is already under way with another amount: wait for WeChat's answer first. */
+  | { readonly kind: 'RefundInProgress'; readonly outRefundNo: string; readonly amountFen: number };
+
+/** What WeChat confirmed about a refund (refund notify or refundquery). */
+export interface ConfirmedRefund {
+  readonly outRefundNo: string;
+  readonly amount: Money;
+  readonly at: Date;
+}
 
 export type Change = 'changed' | 'unchanged';
 
@@ -184,11 +216,60 @@ export class Order {
     return moved;
   }
 
-  /** Only call once WeChat confirms the refund. */
-  confirmRefunded(at: Date): Result<Change, OrderError> {
+  /**
+   * Starts (or repeats) a refund of `amount`, at most what was paid. Asking again for the same amount while WeChat
+   * processes it is 'unchanged' and keeps the number, so a retried request can never refund twice.
+   */
+  requestRefund(amount: Money, at: Date): Result<Change, OrderError> {
+    if (this.s.status !== 'SUCC') return err({ kind: 'IllegalTransition', from: this.s.status, to: 'REFUND' });
+    if (amount.isZero() || amount.fen > this.s.cash.fen) {
+      return err({ kind: 'RefundExceedsPayment', paidFen: this.s.cash.fen, refundFen: amount.fen });
+    }
+    const current = this.s.refund;
+    if (current?.status === 'PROCESSING') {
+      if (current.amount.equals(amount)) return ok('unchanged');
+      return err({ kind: 'RefundInProgress', outRefundNo: current.outRefundNo, amountFen: current.amount.fen });
+    }
+    const attempt = current ? Number(/R(\d+)$/.exec(current.outRefundNo)?.[1] ?? '0') + 1 : 1;
+    const outRefundNo = `${this.s.outTradeNo.value}R${attempt}`;
+    this.s = { ...this.s, refund: { outRefundNo, amount, requestedAt: at, status: 'PROCESSING' }, updatedAt: at };
+    return ok('changed');
+  }
+
+  /** WeChat closed the refund (REFUNDCLOSE): the order stays paid and a new attempt may be requested. */
+  refundClosed(outRefundNo: string, at: Date): Change {
+    const current = this.s.refund;
+    if (current?.outRefundNo !== outRefundNo || current.status !== 'PROCESSING') return 'unchanged';
+    this.s = { ...this.s, refund: { ...current, status: 'CLOSED' }, updatedAt: at };
+    return 'changed';
+  }
+
+  /**
+   * Only call once WeChat confirms the refund. A refund WeChat made that we did not ask for (from the merchant
+   * console, say) is still recorded, flagged for review, because the money has gone back.
+   */
+  confirmRefunded(refund: ConfirmedRefund): Result<Change, OrderError> {
     if (this.s.status === 'REFUND') return ok('unchanged');
-    const moved = this.move('REFUND', at, {});
-    if (moved.ok) this.record({ type: 'OrderRefunded', outTradeNo: this.s.outTradeNo.value, at });
+    if (refund.amount.isZero() || refund.amount.fen > this.s.cash.fen) {
+      return err({ kind: 'RefundExceedsPayment', paidFen: this.s.cash.fen, refundFen: refund.amount.fen });
+    }
+    const ours = this.s.refund;
+    const expected = ours?.outRefundNo === refund.outRefundNo && ours.amount.equals(refund.amount);
+    const moved = this.move('REFUND', refund.at, {
+      refund: { outRefundNo: refund.outRefundNo, amount: refund.amount, requestedAt: ours?.requestedAt ?? refund.at, status: 'SUCCESS' },
+      needsReview: this.s.needsReview || !expected,
+    });
+    if (moved.ok) {
+      this.record({
+        type: 'OrderRefunded',
+        outTradeNo: this.s.outTradeNo.value,
+        uid: this.s.uid,
+        outRefundNo: refund.outRefundNo,
+        refundFen: refund.amount.fen,
+        integral: this.s.integral,
+        at: refund.at,
+      });
+    }
     return moved;
   }
 

@@ -6,6 +6,7 @@ import { InMemoryOrderRepository } from '../../src/adapters/memory/in-memory-ord
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
 import { goodsCatalogContract } from '../contracts/goods-catalog.contract.js';
 import { jobLeaseContract } from '../contracts/job-lease.contract.js';
+import { eventOutboxContract } from '../contracts/event-outbox.contract.js';
 import { lockContract } from '../contracts/lock.contract.js';
 import { notifyLogContract } from '../contracts/notify-log.contract.js';
 import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
@@ -23,3 +24,8 @@ notifyLogContract('in-memory', async () => new InMemoryNotifyLog());
 // One process has one lease table: "separate instances" share it, as processes share Redis.
 const sharedLease = new InMemoryJobLease();
 jobLeaseContract('in-memory', async () => sharedLease);
+
+eventOutboxContract('in-memory', async () => {
+  const orders = new InMemoryOrderRepository();
+  return { orders, outbox: orders.outbox };
+});

@@ -12,7 +12,7 @@ import { PAID_TYPES } from '../../src/domain/paid-type.js';
 import { aGoods, anOrder } from '../support/builders.js';
 
 const asRecord = (columns: ReturnType<typeof toOrderColumns>): OrderRecord =>
-  ({ id: 1, refundNo: null, refundFee: null, refundStatus: null, refundTime: null, ...columns }) as OrderRecord;
+  ({ id: 1, ...columns }) as OrderRecord;
 
 // From 2000 on: the seed reads paid_time 0 as "not paid", so the epoch itself is not a representable payment time.
 const second = fc.integer({ min: 946_684_800, max: 2_000_000_000 }).map((s) => new Date(s * 1000));

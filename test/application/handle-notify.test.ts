@@ -95,7 +95,9 @@ describe('HandleNotify', () => {
   it('asks for a retry when the order is not (yet) known', async () => {
     const f = await useCaseFixture();
     const notice = await paidOrder(f);
-    expect(await f.handleNotify.execute({ ...notice, outTradeNo: `${notice.outTradeNo.slice(0, -1)}9` })).toEqual({
+    const lastDigit = Number(notice.outTradeNo.slice(-1));
+    const unknown = `${notice.outTradeNo.slice(0, -1)}${(lastDigit + 1) % 10}`;
+    expect(await f.handleNotify.execute({ ...notice, outTradeNo: unknown })).toEqual({
       ack: false,
       reason: 'UnknownOrder',
       alert: false,
@@ -119,7 +121,8 @@ describe('HandleNotify', () => {
     await f.orders.update(order!);
     expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'recorded' });
     expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state).toMatchObject({ status: 'SUCC', needsReview: true });
-    expect(f.events.published).toMatchObject([{ type: 'OrderPaid', afterFailure: true }]);
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderFailed', 'OrderPaid']);
+    expect(f.events.published[1]).toMatchObject({ type: 'OrderPaid', afterFailure: true });
   });
 
   it('keeps a refunded order refunded when the payment notice comes again', async () => {
@@ -127,7 +130,7 @@ describe('HandleNotify', () => {
     const notice = await paidOrder(f);
     await f.handleNotify.execute(notice);
     const order = await f.orders.findByOutTradeNo(notice.outTradeNo);
-    order!.confirmRefunded(f.clock.now());
+    order!.confirmRefunded({ outRefundNo: `${notice.outTradeNo}R1`, amount: Money.ofFen(9900), at: f.clock.now() });
     await f.orders.update(order!);
     expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
     expect(await statusOf(f, notice.outTradeNo)).toBe('REFUND');

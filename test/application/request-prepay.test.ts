@@ -97,7 +97,7 @@ describe('RequestPrepay', () => {
   it('opens a new order when the price changed since the open one was created', async () => {
     const f = await useCaseFixture();
     const first = await granted(f);
-    f.goods.save(aGoods({ marketPrice: Money.ofFen(8800) }));
+    await f.goods.save(aGoods({ marketPrice: Money.ofFen(8800) }));
     const second = await granted(f);
     expect(second.outTradeNo).not.toBe(first.outTradeNo);
     expect((await f.orders.findByOutTradeNo(second.outTradeNo))?.state.cash.fen).toBe(8800);
@@ -131,7 +131,7 @@ describe('RequestPrepay', () => {
 
   it('refuses goods that are offline', async () => {
     const f = await useCaseFixture();
-    f.goods.save(aGoods({ online: false }));
+    await f.goods.save(aGoods({ online: false }));
     const result = await f.requestPrepay.execute(commandFor(f));
     expect(!result.ok && result.error.kind).toBe('GoodsOffline');
     expect(f.orders.all()).toHaveLength(0);
@@ -139,7 +139,7 @@ describe('RequestPrepay', () => {
 
   it('sends nothing to WeChat when the cash part is zero', async () => {
     const f = await useCaseFixture();
-    f.goods.save(aGoods({ salePrice: Money.ZERO }));
+    await f.goods.save(aGoods({ salePrice: Money.ZERO }));
     const result = await f.requestPrepay.execute(commandFor(f, { paidType: 'INTEGRAL' }));
     expect(!result.ok && result.error.kind).toBe('NothingToPayInCash');
     expect(f.gateway.calls).toEqual([]);
@@ -179,7 +179,7 @@ describe('RequestPrepay', () => {
   it('replaces an order whose parameters WeChat refuses (201 商户订单号重复) with a new one', async () => {
     const f = await useCaseFixture();
     const first = await granted(f);
-    f.goods.save(aGoods({ name: 'Yoga course (2026 edition)' }));
+    await f.goods.save(aGoods({ name: 'Yoga course (2026 edition)' }));
     f.clock.advance(PREPAY_LIFETIME_MS);
     const second = await granted(f);
     expect(second.outTradeNo).not.toBe(first.outTradeNo);

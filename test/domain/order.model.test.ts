@@ -10,6 +10,7 @@ interface Model {
   transactionId?: string;
   needsReview: boolean;
   holdsOpenSlot: boolean;
+  refund?: { outRefundNo: string; fen: number; status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' };
   events: string[];
 }
 
@@ -69,14 +70,51 @@ class MarkFailed implements Cmd {
   toString = (): string => 'markFailed';
 }
 
-class ConfirmRefunded implements Cmd {
+class RequestRefund implements Cmd {
+  constructor(readonly fen: number) {}
   check = (): boolean => true;
   run(m: Model, r: Real): void {
-    const result = r.order.confirmRefunded(at);
+    const result = r.order.requestRefund(Money.ofFen(this.fen), at);
+    if (m.status !== 'SUCC') {
+      expect(result).toEqual({ ok: false, error: { kind: 'IllegalTransition', from: m.status, to: 'REFUND' } });
+    } else if (this.fen === 0 || this.fen > AMOUNT.fen) {
+      expect(result).toEqual({ ok: false, error: { kind: 'RefundExceedsPayment', paidFen: AMOUNT.fen, refundFen: this.fen } });
+    } else if (m.refund?.status === 'PROCESSING') {
+      expect(result).toEqual(m.refund.fen === this.fen ? { ok: true, value: 'unchanged' } : { ok: false, error: { kind: 'RefundInProgress', outRefundNo: m.refund.outRefundNo, amountFen: m.refund.fen } });
+    } else {
+      expect(result).toEqual({ ok: true, value: 'changed' });
+      const attempt = m.refund ? Number(m.refund.outRefundNo.split('R').pop()) + 1 : 1;
+      m.refund = { outRefundNo: `${r.order.state.outTradeNo.value}R${attempt}`, fen: this.fen, status: 'PROCESSING' };
+    }
+    expectAgree(m, r);
+  }
+  toString = (): string => `requestRefund(${this.fen})`;
+}
+
+class RefundClosed implements Cmd {
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const no = m.refund?.outRefundNo ?? 'none';
+    expect(r.order.refundClosed(no, at)).toBe(m.refund?.status === 'PROCESSING' ? 'changed' : 'unchanged');
+    if (m.refund?.status === 'PROCESSING') m.refund.status = 'CLOSED';
+    expectAgree(m, r);
+  }
+  toString = (): string => 'refundClosed';
+}
+
+class ConfirmRefunded implements Cmd {
+  /** `ours`: WeChat confirms the refund we requested; otherwise one made outside the service (console). */
+  constructor(readonly ours: boolean) {}
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const confirmed = this.ours && m.refund ? { outRefundNo: m.refund.outRefundNo, amount: Money.ofFen(m.refund.fen), at } : { outRefundNo: 'console-1', amount: AMOUNT, at };
+    const result = r.order.confirmRefunded(confirmed);
     r.events.push(...r.order.pullEvents().map((e) => e.type));
     if (m.status === 'SUCC') {
       expect(result).toEqual({ ok: true, value: 'changed' });
       m.status = 'REFUND';
+      m.needsReview ||= !(this.ours && m.refund);
+      m.refund = { outRefundNo: confirmed.outRefundNo, fen: confirmed.amount.fen, status: 'SUCCESS' };
       m.events.push('OrderRefunded');
     } else if (m.status === 'REFUND') {
       expect(result).toEqual({ ok: true, value: 'unchanged' });
@@ -85,7 +123,7 @@ class ConfirmRefunded implements Cmd {
     }
     expectAgree(m, r);
   }
-  toString = (): string => 'confirmRefunded';
+  toString = (): string => `confirmRefunded(${this.ours ? 'ours' : 'console'})`;
 }
 
 class Supersede implements Cmd {
@@ -115,6 +153,7 @@ function expectAgree(m: Model, r: Real): void {
   expect(s.transactionId).toBe(m.transactionId);
   expect(s.needsReview).toBe(m.needsReview);
   expect(s.holdsOpenSlot).toBe(m.holdsOpenSlot);
+  expect(s.refund && { outRefundNo: s.refund.outRefundNo, fen: s.refund.amount.fen, status: s.refund.status }).toEqual(m.refund);
   expect(r.events).toEqual(m.events);
   if (s.status === 'SUCC' || s.status === 'REFUND') expect(s.paidAt).toEqual(at);
 }
@@ -125,11 +164,13 @@ const commands = fc.commands(
       ([t, fen]) => new ConfirmPaid(t, fen),
     ),
     fc.constant(new MarkFailed()),
-    fc.constant(new ConfirmRefunded()),
+    fc.boolean().map((ours) => new ConfirmRefunded(ours)),
+    fc.constantFrom(0, 1, 5000, AMOUNT.fen, AMOUNT.fen + 1).map((fen) => new RequestRefund(fen)),
+    fc.constant(new RefundClosed()),
     fc.constant(new Supersede()),
     fc.constant(new AttachPrepay()),
   ],
-  { maxCommands: 20 },
+  { maxCommands: 25 },
 );
 
 describe('Order state machine', () => {
@@ -169,7 +210,7 @@ describe('Order state machine', () => {
   it('keeps a refunded order refunded when the payment notice is delivered again', () => {
     const order = anOrder({ cash: AMOUNT });
     order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at });
-    order.confirmRefunded(at);
+    order.confirmRefunded({ outRefundNo: 'R1', amount: AMOUNT, at });
     expect(order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at })).toEqual({ ok: true, value: 'unchanged' });
     expect(order.status).toBe('REFUND');
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
 import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
-import { InMemoryPaymentEvents } from '../../src/adapters/memory/in-memory-payment-events.js';
+import { MikroEventOutbox } from '../../src/adapters/persistence/mikro-event-outbox.js';
 import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
 import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
 import { MikroNotifyLog } from '../../src/adapters/persistence/mikro-notify-log.js';
@@ -15,6 +15,7 @@ import { RequestPrepay } from '../../src/application/request-prepay.js';
 import { Money } from '../../src/domain/money.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { goodsCatalogContract } from '../contracts/goods-catalog.contract.js';
+import { eventOutboxContract } from '../contracts/event-outbox.contract.js';
 import { notifyLogContract } from '../contracts/notify-log.contract.js';
 import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
@@ -65,6 +66,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
     userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
     notifyLogContract(target.name, async () => new MikroNotifyLog(orm));
+    eventOutboxContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), outbox: new MikroEventOutbox(orm) }));
     goodsCatalogContract(target.name, async () => {
       const catalog = new MikroGoodsCatalog(orm);
       return { catalog, save: (goods) => catalog.save(goods) };
@@ -162,13 +164,13 @@ export function persistenceSuite(target: PersistenceTarget): void {
 
     it('records a payment on an existing order the seed created', async () => {
       const repo = new MikroOrderRepository(orm);
-      const events = new InMemoryPaymentEvents();
-      const recorder = new PaymentRecorder(repo, events);
+      const outbox = new MikroEventOutbox(orm);
+      const recorder = new PaymentRecorder(repo, outbox);
       const order = await repo.findByOutTradeNo('0020181227192358000200000001');
       const paidAt = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
       const outcome = await recorder.recordPayment(order!, { transactionId: '4200000999202601150000000001', amount: Money.ofFen(9900), paidAt }, paidAt);
       expect(outcome).toEqual({ kind: 'recorded' });
-      expect(events.published).toHaveLength(1);
+      expect((await outbox.due(new Date(), 10)).map((e) => e.event.type)).toEqual(['OrderPaid']);
       const [row] = await db.exec("SELECT paid_status, bill_no, paid_time, version FROM shop_goods_order WHERE out_trade_no = '0020181227192358000200000001'");
       expect(row).toEqual({ paid_status: 'SUCC', bill_no: '4200000999202601150000000001', paid_time: paidAt.getTime() / 1000, version: 1 });
     });
@@ -178,7 +180,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
       const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
       const orders = new MikroOrderRepository(orm);
       const gateway = new FakePaymentGateway(clock);
-      const recorder = new PaymentRecorder(orders, new InMemoryPaymentEvents());
+      const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm));
       const prepay = new RequestPrepay(
         new MikroGoodsCatalog(orm, clock),
         new MikroUserRepository(orm, clock),

@@ -2,12 +2,14 @@ import type { Lock } from '../../src/application/ports/lock.js';
 import { ConfirmOrder } from '../../src/application/confirm-order.js';
 import { HandleNotify } from '../../src/application/handle-notify.js';
 import { PaymentRecorder } from '../../src/application/payment-recorder.js';
+import { HandleRefundNotice } from '../../src/application/handle-refund-notice.js';
+import { ReconcilePending } from '../../src/application/reconcile-pending.js';
+import { RefundOrder } from '../../src/application/refund-order.js';
 import { RequestPrepay } from '../../src/application/request-prepay.js';
 import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
 import { InMemoryGoodsCatalog } from '../../src/adapters/memory/in-memory-goods-catalog.js';
 import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
 import { InMemoryOrderRepository } from '../../src/adapters/memory/in-memory-order-repository.js';
-import { InMemoryPaymentEvents } from '../../src/adapters/memory/in-memory-payment-events.js';
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
 import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
 import { cryptoRandom } from '../../src/adapters/system/crypto-random.js';
@@ -24,24 +26,29 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   const wrap = options.wrap ?? (<T,>(port: T) => port);
   const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
   const orders = new InMemoryOrderRepository();
+  const outbox = orders.outbox;
   const goods = new InMemoryGoodsCatalog([aGoods()]);
   const users = new InMemoryUserRepository();
   const user = await users.findOrCreate('openid-alice');
   const gateway = new FakePaymentGateway(clock);
-  const events = new InMemoryPaymentEvents();
+  /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
+  const events = { get published() { return outbox.events(); } };
   const lock = options.lock ?? new InMemoryLock();
 
   const wrappedOrders = wrap(orders);
   const wrappedGateway = wrap(gateway);
-  const recorder = new PaymentRecorder(wrappedOrders, wrap(events));
+  const recorder = new PaymentRecorder(wrappedOrders, wrap(outbox));
   const confirm = new ConfirmOrder(wrappedOrders, wrappedGateway, recorder, clock);
   const requestPrepay = new RequestPrepay(wrap(goods), wrap(users), wrappedOrders, wrappedGateway, confirm, lock, clock, cryptoRandom, {
     ttlMs: 15_000,
     waitMs: 2_000,
   });
   const handleNotify = new HandleNotify(gateway.merchant, wrappedOrders, wrappedGateway, recorder, clock);
+  const refundOrder = new RefundOrder(wrappedOrders, wrappedGateway, clock);
+  const handleRefundNotice = new HandleRefundNotice(gateway.merchant, wrappedOrders, wrappedGateway, recorder, clock);
+  const reconcile = new ReconcilePending(wrappedOrders, wrappedGateway, confirm, recorder, clock, { retryBaseMs: 30_000 });
 
-  return { clock, orders, goods, users, user, gateway, events, lock, recorder, confirm, requestPrepay, handleNotify };
+  return { clock, orders, outbox, goods, users, user, gateway, events, lock, recorder, confirm, requestPrepay, handleNotify, refundOrder, handleRefundNotice, reconcile };
 }
 
 export type UseCaseFixture = Awaited<ReturnType<typeof useCaseFixture>>;

@@ -21,6 +21,8 @@ export function instrumentGateway(gateway: PaymentGateway, metrics: Metrics): Pa
     createPrepay: timed('unifiedorder', (r) => gateway.createPrepay(r)),
     queryOrder: timed('orderquery', (no) => gateway.queryOrder(no)),
     closeOrder: timed('closeorder', (no) => gateway.closeOrder(no)),
+    refund: timed('refund', (r) => gateway.refund(r)),
+    queryRefund: timed('refundquery', (no) => gateway.queryRefund(no)),
     codeToSession: timed('jscode2session', (code) => gateway.codeToSession(code)),
     clientPaymentParams: (prepay) => gateway.clientPaymentParams(prepay),
   };

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The service's Prometheus metrics; one registry per service instance so tests can build several. */
 export class Metrics {
@@ -39,6 +39,22 @@ export class Metrics {
     labelNames: ['status'] as const,
     registers: [this.registry],
   });
+
+  readonly pendingOrders = new Gauge({
+    name: 'wxpay_pending_orders',
+    help: 'Unpaid orders with a prepay_id that the last reconciliation run looked at, and those it could not settle',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  /** Counts what one reconciliation run changed. */
+  recordReconciliation(report: { checked: number; paid: number; failed: number; closed: number; unchanged: number; errors: number; refundsSettled: number }): void {
+    if (report.paid > 0) this.reconciliationFixes.inc({ status: 'SUCC' }, report.paid);
+    if (report.failed + report.closed > 0) this.reconciliationFixes.inc({ status: 'FAILED' }, report.failed + report.closed);
+    if (report.refundsSettled > 0) this.reconciliationFixes.inc({ status: 'REFUND' }, report.refundsSettled);
+    this.pendingOrders.set({ kind: 'checked' }, report.checked);
+    this.pendingOrders.set({ kind: 'unsettled' }, report.unchanged + report.errors);
+  }
 
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry });

@@ -7,10 +7,14 @@ import {
   type PaymentGateway,
   type PrepayOutcome,
   type PrepayRequest,
+  type RefundQuery,
+  type RefundSubmission,
+  type RefundSubmitOutcome,
   type SessionInfo,
   type TradeQuery,
 } from '../../application/ports/payment-gateway.js';
 import type { PaymentNotice } from '../../application/handle-notify.js';
+import type { RefundNotice } from '../../application/handle-refund-notice.js';
 import type { Money } from '../../domain/money.js';
 import type { Prepay } from '../../domain/order.js';
 import { PREPAY_LIFETIME_MS } from '../../domain/order-reuse.js';
@@ -20,6 +24,7 @@ interface Trade {
   prepayCount: number;
   paid?: { transactionId: string; amount: Money; paidAt: Date };
   closed: boolean;
+  readonly refunds: Map<string, { amount: Money; status: 'PROCESSING' | 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'; at?: Date }>;
 }
 
 /**
@@ -44,7 +49,7 @@ export class FakePaymentGateway implements PaymentGateway {
     if (trade?.paid) return { kind: 'alreadyPaid' };
     if (trade?.closed) return { kind: 'closed' };
     if (trade && !sameRequest(trade.request, request)) return { kind: 'parametersChanged' };
-    const current = trade ?? { request, prepayCount: 0, closed: false };
+    const current = trade ?? { request, prepayCount: 0, closed: false, refunds: new Map() };
     current.prepayCount++;
     this.trades.set(request.outTradeNo, current);
     const issuedAt = this.clock.now();
@@ -86,6 +91,39 @@ export class FakePaymentGateway implements PaymentGateway {
     return 'closed';
   }
 
+  async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {
+    await this.enter('refund');
+    const trade = this.trades.get(submission.outTradeNo);
+    if (!trade?.paid) return { kind: 'notFound' };
+    const existing = trade.refunds.get(submission.outRefundNo);
+    if (existing) {
+      return existing.amount.equals(submission.refundFee) ? { kind: 'accepted' } : { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额与原退款单不一致' };
+    }
+    const refunded = [...trade.refunds.values()].filter((r) => r.status !== 'REFUNDCLOSE').reduce((sum, r) => sum + r.amount.fen, 0);
+    if (refunded + submission.refundFee.fen > trade.paid.amount.fen) return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额大于支付金额' };
+    trade.refunds.set(submission.outRefundNo, { amount: submission.refundFee, status: 'PROCESSING' });
+    return { kind: 'accepted' };
+  }
+
+  async queryRefund(outRefundNo: string): Promise<RefundQuery> {
+    await this.enter('queryRefund');
+    for (const trade of this.trades.values()) {
+      const refund = trade.refunds.get(outRefundNo);
+      if (!refund) continue;
+      switch (refund.status) {
+        case 'SUCCESS':
+          return { kind: 'succeeded', amount: refund.amount, at: refund.at ?? this.clock.now() };
+        case 'PROCESSING':
+          return { kind: 'processing' };
+        case 'REFUNDCLOSE':
+          return { kind: 'closed' };
+        case 'CHANGE':
+          return { kind: 'abnormal' };
+      }
+    }
+    return { kind: 'notFound' };
+  }
+
   async codeToSession(code: string): Promise<SessionInfo | undefined> {
     await this.enter('codeToSession');
     return code.startsWith('code-') ? { openid: `openid-${code.slice(5)}` } : undefined;
@@ -105,6 +143,18 @@ export class FakePaymentGateway implements PaymentGateway {
       totalFee: trade.paid.amount,
       succeeded: true,
     };
+  }
+
+  /** WeChat finishes processing a refund: returns the (decrypted) notice it would send. */
+  settleRefund(outRefundNo: string, status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE' = 'SUCCESS'): RefundNotice {
+    for (const [outTradeNo, trade] of this.trades) {
+      const refund = trade.refunds.get(outRefundNo);
+      if (!refund) continue;
+      refund.status = status;
+      refund.at = this.clock.now();
+      return { appId: this.merchant.appId, mchId: this.merchant.mchId, outTradeNo, outRefundNo, status, refundFee: refund.amount };
+    }
+    throw new Error(`no refund ${outRefundNo} was requested`);
   }
 
   /** The next `count` calls throw as if WeChat timed out. */

@@ -1,15 +1,11 @@
-import type { GoodsCatalog } from '../../application/ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsDraft } from '../../application/ports/goods-catalog.js';
 import type { Goods } from '../../domain/paid-type.js';
 
-export class InMemoryGoodsCatalog implements GoodsCatalog {
+export class InMemoryGoodsCatalog implements GoodsAdmin {
   private readonly goods = new Map<number, Goods>();
 
   constructor(initial: readonly Goods[] = []) {
-    for (const g of initial) this.save(g);
-  }
-
-  save(goods: Goods): void {
-    this.goods.set(goods.id, goods);
+    for (const g of initial) this.goods.set(g.id, g);
   }
 
   async findById(id: number): Promise<Goods | undefined> {
@@ -20,5 +16,17 @@ export class InMemoryGoodsCatalog implements GoodsCatalog {
   async listOnline(): Promise<Goods[]> {
     await Promise.resolve();
     return [...this.goods.values()].filter((g) => g.online).sort((a, b) => a.id - b.id);
+  }
+
+  async create(draft: GoodsDraft): Promise<Goods> {
+    await Promise.resolve();
+    const goods = { ...draft, id: Math.max(0, ...this.goods.keys()) + 1 };
+    this.goods.set(goods.id, goods);
+    return goods;
+  }
+
+  async save(goods: Goods): Promise<void> {
+    await Promise.resolve();
+    this.goods.set(goods.id, goods);
   }
 }

@@ -1,16 +1,20 @@
-import type { InsertOutcome, OrderKey, OrderRepository, UpdateOutcome } from '../../application/ports/order-repository.js';
+import type { InsertOutcome, OrderFilter, OrderKey, OrderRepository, UpdateOutcome } from '../../application/ports/order-repository.js';
 import { orderKeyOf } from '../../application/ports/order-repository.js';
 import { Order, type OrderState } from '../../domain/order.js';
+import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
 
 const slotOf = (key: OrderKey): string => `${key.uid}:${key.goodsId}:${key.paidType}`;
 
 /**
  * Keeps order snapshots, never live aggregates, so it behaves like a database: callers get copies, writes are
- * compare-and-set on the version, and the unique constraints match the SQL schema's.
+ * compare-and-set on the version, and the unique constraints match the SQL schema's. An update and its events reach
+ * the outbox in one synchronous step, the in-memory equivalent of one transaction.
  */
 export class InMemoryOrderRepository implements OrderRepository {
   private readonly rows = new Map<string, OrderState>();
   private readonly openSlots = new Map<string, string>();
+
+  constructor(readonly outbox: InMemoryEventOutbox = new InMemoryEventOutbox()) {}
 
   async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
     await Promise.resolve();
@@ -45,9 +49,36 @@ export class InMemoryOrderRepository implements OrderRepository {
     if (s.holdsOpenSlot && slotHolder !== undefined && slotHolder !== s.outTradeNo.value) return 'stale';
     order.versionCommitted();
     this.rows.set(s.outTradeNo.value, order.state);
+    this.outbox.appendNow(order.pullEvents());
     if (order.state.holdsOpenSlot) this.openSlots.set(slot, s.outTradeNo.value);
     else if (slotHolder === s.outTradeNo.value) this.openSlots.delete(slot);
     return 'updated';
+  }
+
+  async listAwaitingPayment(limit: number, offset = 0): Promise<Order[]> {
+    await Promise.resolve();
+    return this.sorted((s) => s.status === 'CHECKED' && s.prepay !== undefined, 'asc', limit, offset);
+  }
+
+  async listRefundsProcessing(limit: number): Promise<Order[]> {
+    await Promise.resolve();
+    return this.sorted((s) => s.status === 'SUCC' && s.refund?.status === 'PROCESSING', 'asc', limit, 0);
+  }
+
+  async list(filter: OrderFilter): Promise<Order[]> {
+    await Promise.resolve();
+    const matches = (s: OrderState): boolean =>
+      (filter.status === undefined || s.status === filter.status) && (filter.uid === undefined || s.uid === filter.uid);
+    return this.sorted(matches, 'desc', Math.min(filter.limit, 100), filter.offset);
+  }
+
+  private sorted(matches: (s: OrderState) => boolean, direction: 'asc' | 'desc', limit: number, offset: number): Order[] {
+    const sign = direction === 'asc' ? 1 : -1;
+    return [...this.rows.values()]
+      .filter(matches)
+      .sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime()))
+      .slice(offset, offset + limit)
+      .map((row) => Order.restore(row));
   }
 
   /** Every stored order, for tests and the admin view of the embedded default. */

@@ -1,16 +1,11 @@
 import type { PaymentEvent, PaymentEvents } from '../../application/ports/payment-events.js';
 
-/** Keeps every published event in order; the embedded default also logs them through its sink. */
+/** A delivery target that keeps what it received, in order, duplicates included (delivery is at least once). */
 export class InMemoryPaymentEvents implements PaymentEvents {
-  readonly published: PaymentEvent[] = [];
+  readonly received: { readonly eventId: string; readonly event: PaymentEvent }[] = [];
 
-  constructor(private readonly sink: (event: PaymentEvent) => void = () => {}) {}
-
-  async publish(events: readonly PaymentEvent[]): Promise<void> {
+  async publish(event: PaymentEvent, eventId: string): Promise<void> {
     await Promise.resolve();
-    for (const event of events) {
-      this.published.push(event);
-      this.sink(event);
-    }
+    this.received.push({ eventId, event });
   }
 }

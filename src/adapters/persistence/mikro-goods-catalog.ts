@@ -1,5 +1,5 @@
 import type { Clock } from '../../application/ports/clock.js';
-import type { GoodsCatalog } from '../../application/ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsDraft } from '../../application/ports/goods-catalog.js';
 import type { Goods } from '../../domain/paid-type.js';
 import { systemClock } from '../system/system-clock.js';
 import { GoodsRecord } from './goods-record.js';
@@ -7,13 +7,13 @@ import { toGoods, toGoodsColumns } from './goods-mapper.js';
 import { toUnixSeconds } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
 
-export type GoodsDraft = Omit<Goods, 'id'>;
+export type { GoodsDraft };
 
 /**
  * Goods in the seed's shop_goods_info. Prices there are whole yuan: writes refuse a price that is not, rather than
  * round it. The admin operations touch only the columns the domain owns, so descriptions and pictures survive.
  */
-export class MikroGoodsCatalog implements GoodsCatalog {
+export class MikroGoodsCatalog implements GoodsAdmin {
   constructor(
     private readonly orm: SqlOrm,
     private readonly clock: Clock = systemClock,

@@ -1,6 +1,6 @@
 import type { OrderKey } from '../../application/ports/order-repository.js';
 import { Money } from '../../domain/money.js';
-import { ORDER_STATUSES, Order, type OrderState, type OrderStatus } from '../../domain/order.js';
+import { ORDER_STATUSES, Order, type OrderState, type OrderStatus, type RefundStatus } from '../../domain/order.js';
 import { OutTradeNo } from '../../domain/out-trade-no.js';
 import { isPaidType } from '../../domain/paid-type.js';
 import type { OrderRecord } from './order-record.js';
@@ -16,6 +16,10 @@ export class UnreadableOrderRowError extends Error {
 /** The seed stores int unix seconds; sub-second precision is dropped on write (floor). */
 export const toUnixSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 export const fromUnixSeconds = (seconds: number): Date => new Date(seconds * 1000);
+
+const REFUND_STATUSES: readonly RefundStatus[] = ['PROCESSING', 'SUCCESS', 'CLOSED'];
+const isRefundStatus = (value: unknown): value is RefundStatus =>
+  typeof value === 'string' && (REFUND_STATUSES as readonly string[]).includes(value);
 
 const isOrderStatus = (value: unknown): value is OrderStatus =>
   typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
@@ -54,6 +58,14 @@ export function toOrder(row: OrderRecord): Order {
         signType: row.signType ?? 'MD5',
       },
     }),
+    ...(row.refundNo && isRefundStatus(row.refundStatus) && {
+      refund: {
+        outRefundNo: row.refundNo,
+        amount: Money.ofFen(row.refundFee ?? 0),
+        requestedAt: fromUnixSeconds(row.refundTime ?? 0),
+        status: row.refundStatus,
+      },
+    }),
     needsReview: Number(row.needsReview) !== 0,
     holdsOpenSlot: row.openKey !== null && row.openKey !== undefined,
     version: Number(row.version ?? 0),
@@ -61,8 +73,8 @@ export function toOrder(row: OrderRecord): Order {
   return Order.restore(state);
 }
 
-/** Every column the domain owns (not id, not the refund columns a later issue fills). */
-export type OrderColumns = Omit<OrderRecord, 'id' | 'refundNo' | 'refundFee' | 'refundStatus' | 'refundTime'>;
+/** Every column the domain owns (all but id). */
+export type OrderColumns = Omit<OrderRecord, 'id'>;
 
 export function toOrderColumns(s: OrderState): OrderColumns {
   return {
@@ -84,5 +96,9 @@ export function toOrderColumns(s: OrderState): OrderColumns {
     version: s.version,
     needsReview: s.needsReview ? 1 : 0,
     openKey: s.holdsOpenSlot ? openKeyOf(s) : null,
+    refundNo: s.refund?.outRefundNo ?? null,
+    refundFee: s.refund?.amount.fen ?? null,
+    refundStatus: s.refund?.status ?? null,
+    refundTime: s.refund ? toUnixSeconds(s.refund.requestedAt) : null,
   };
 }

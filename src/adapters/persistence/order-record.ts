@@ -52,7 +52,7 @@ export const OrderRecordSchema = new EntitySchema<OrderRecord>({
     uid: int('uid'),
     goodsId: int('goods_id'),
     outTradeNo: str('out_trade_no', 32),
-    billNo: str('bill_no', 30),
+    billNo: str('bill_no', 32),
     paidMoney: int('paid_money'),
     paidIntegral: int('paid_integral'),
     paidType: str('paid_type', 15),

@@ -72,6 +72,7 @@ export class OutboxRecord {
   createdAt!: number;
   deliveredAt!: number | null;
   attempts!: number;
+  nextAttemptAt!: number;
   lastError!: string | null;
 }
 
@@ -89,6 +90,7 @@ export const OutboxRecordSchema = new EntitySchema<OutboxRecord>({
     createdAt: { type: ms(), fieldName: 'created_at' },
     deliveredAt: { type: ms(), fieldName: 'delivered_at', nullable: true },
     attempts: { type: 'integer', default: 0 },
+    nextAttemptAt: { type: ms(), fieldName: 'next_attempt_at', default: 0 },
     lastError: { type: 'string', fieldName: 'last_error', length: 255, nullable: true },
   },
 });

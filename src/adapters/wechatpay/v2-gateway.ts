@@ -5,6 +5,7 @@ import type {
   PaymentGateway,
   PrepayOutcome,
   PrepayRequest,
+  RefundQuery,
   SessionInfo,
   TradeQuery,
 } from '../../application/ports/payment-gateway.js';
@@ -18,7 +19,7 @@ import { nodeHttpTransport, type HttpTransport } from './http-transport.js';
 import { codeToSession } from './mini-program-login.js';
 import { randomNonce, type NonceSource } from './nonce.js';
 import { parsePaymentNotify, type MerchantKeys, type PaymentNotifyResult } from './notify.js';
-import { decryptRefundNotify, type RefundNotifyResult } from './refund-notify.js';
+import { decryptRefundNotify, parseBeijingDateTime, type RefundNotifyResult } from './refund-notify.js';
 import { isSignType, signFields, type WechatFields } from './sign.js';
 import { assertValidConfig, type WechatPayV2Config } from './v2-config.js';
 import { WechatV2Client, type V2Answer } from './v2-client.js';
@@ -290,6 +291,28 @@ export class WechatPayV2Gateway implements PaymentGateway {
       refunds.push(successTime ? { outRefundNo, refundId, refundFee, status, successTime } : { outRefundNo, refundId, refundFee, status });
     }
     return { kind: 'found', outTradeNo: f.out_trade_no, transactionId: f.transaction_id ?? '', totalFee, refunds, fields: f };
+  }
+
+  /** The port's view of one refund number: WeChat's refund_status_$n for it, with SUCCESS's amount and time. */
+  async queryRefund(outRefundNo: string): Promise<RefundQuery> {
+    const result = await this.refundQuery({ outRefundNo });
+    if (result.kind === 'notFound') return { kind: 'notFound' };
+    const record = result.refunds.find((r) => r.outRefundNo === outRefundNo);
+    if (!record) return { kind: 'notFound' };
+    switch (record.status) {
+      case 'SUCCESS': {
+        const at = parseBeijingDateTime(record.successTime ?? '') ?? this.deps.clock.now();
+        return { kind: 'succeeded', amount: record.refundFee, at };
+      }
+      case 'PROCESSING':
+        return { kind: 'processing' };
+      case 'REFUNDCLOSE':
+        return { kind: 'closed' };
+      case 'CHANGE':
+        return { kind: 'abnormal' };
+      default:
+        throw new UntrustedResponseError(`refundquery: unknown refund_status ${record.status}`);
+    }
   }
 
   /** billDate is `yyyyMMdd` (Beijing). The table is unsigned; only TLS vouches for it. */

@@ -1,4 +1,4 @@
-import type { Order } from '../../domain/order.js';
+import type { Order, OrderStatus } from '../../domain/order.js';
 import type { PaidType } from '../../domain/paid-type.js';
 
 /** The orders of one user for one goods item and one way of paying; the reuse rule and the lock work per key. */
@@ -13,6 +13,14 @@ export const orderKeyOf = (order: Order): OrderKey => ({
   goodsId: order.state.goodsId,
   paidType: order.state.paidType,
 });
+
+export interface OrderFilter {
+  readonly status?: OrderStatus;
+  readonly uid?: number;
+  /** At most 100. */
+  readonly limit: number;
+  readonly offset: number;
+}
 
 export type InsertOutcome = 'inserted' | 'duplicateOutTradeNo' | 'openOrderExists';
 export type UpdateOutcome = 'updated' | 'stale';
@@ -32,7 +40,17 @@ export interface OrderRepository {
 
   /**
    * Compare-and-set: writes only if the stored version still equals `order.state.version`, then advances the
-   * order's version. A lost race is reported as 'stale', never overwritten.
+   * order's version. The events the order recorded (pullEvents) go to the event outbox in the same transaction, so a
+   * change and its event are committed together or not at all. A lost race is reported as 'stale', never overwritten.
    */
   update(order: Order): Promise<UpdateOutcome>;
+
+  /** CHECKED orders that were given a prepay_id, oldest first: what reconciliation asks WeChat about. */
+  listAwaitingPayment(limit: number, offset?: number): Promise<Order[]>;
+
+  /** Paid orders with a refund WeChat is still processing, oldest request first. */
+  listRefundsProcessing(limit: number): Promise<Order[]>;
+
+  /** Newest first, for the admin view. */
+  list(filter: OrderFilter): Promise<Order[]>;
 }

@@ -11,7 +11,36 @@ export interface PaymentConflict {
 
 export type PaymentEvent = OrderEvent | PaymentConflict;
 
-/** What happened to payments, for fulfilment and alerting. Called only after the change is committed. */
+/**
+ * A stable id per real-world fact, so consumers can deduplicate at-least-once deliveries: an order is paid, failed or
+ * refunded at most once, and a conflict is one incoming transaction.
+ */
+export function eventIdOf(event: PaymentEvent): string {
+  return event.type === 'PaymentConflict'
+    ? `${event.outTradeNo}:PaymentConflict:${event.incomingTransactionId}`
+    : `${event.outTradeNo}:${event.type}`;
+}
+
+/** Where events are delivered for fulfilment (a webhook, the log). Delivery may repeat; consumers dedupe on the id. */
 export interface PaymentEvents {
-  publish(events: readonly PaymentEvent[]): Promise<void>;
+  publish(event: PaymentEvent, eventId: string): Promise<void>;
+}
+
+export interface OutboxEntry {
+  readonly eventId: string;
+  readonly event: PaymentEvent;
+  readonly attempts: number;
+}
+
+/**
+ * Durable, not-yet-delivered events. Order changes write theirs here in the same transaction as the change (see
+ * OrderRepository.update), so a crash between commit and delivery loses nothing; the relay drains it.
+ */
+export interface EventOutbox {
+  /** For events that belong to no order change (conflict alerts). Idempotent by event id. */
+  append(events: readonly PaymentEvent[]): Promise<void>;
+  /** Undelivered entries whose next attempt is due, oldest first. */
+  due(now: Date, limit: number): Promise<OutboxEntry[]>;
+  markDelivered(eventId: string, at: Date): Promise<void>;
+  markFailed(eventId: string, error: string, retryAt: Date): Promise<void>;
 }

@@ -46,6 +46,32 @@ export type TradeQuery =
 
 export type CloseOutcome = 'closed' | 'alreadyPaid' | 'alreadyClosed';
 
+export interface RefundSubmission {
+  readonly outTradeNo: string;
+  /** The same number on every retry of one refund: WeChat refunds a number once. */
+  readonly outRefundNo: string;
+  /** The order's amount. */
+  readonly totalFee: Money;
+  readonly refundFee: Money;
+}
+
+export type RefundSubmitOutcome =
+  /** Accepted for processing only: the result comes by refund notice or queryRefund. */
+  | { readonly kind: 'accepted' }
+  /** WeChat knows no paid order by that number. */
+  | { readonly kind: 'notFound' }
+  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+
+/** refundquery for one out_refund_no, reduced to what the use cases decide on. */
+export type RefundQuery =
+  | { readonly kind: 'succeeded'; readonly amount: Money; readonly at: Date }
+  | { readonly kind: 'processing' }
+  /** REFUNDCLOSE: this attempt will never pay out; a new number may be tried. */
+  | { readonly kind: 'closed' }
+  /** CHANGE: the refund could not be paid to the user's account; WeChat's console must handle it. */
+  | { readonly kind: 'abnormal' }
+  | { readonly kind: 'notFound' };
+
 export interface SessionInfo {
   readonly openid: string;
   readonly unionid?: string;
@@ -61,6 +87,8 @@ export interface PaymentGateway {
   clientPaymentParams(prepay: Prepay): ClientPaymentParams;
   queryOrder(outTradeNo: string): Promise<TradeQuery>;
   closeOrder(outTradeNo: string): Promise<CloseOutcome>;
+  refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;
+  queryRefund(outRefundNo: string): Promise<RefundQuery>;
   /** undefined when the login code is invalid, used or expired. */
   codeToSession(code: string): Promise<SessionInfo | undefined>;
 }

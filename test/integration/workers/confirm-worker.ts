@@ -1,4 +1,4 @@
-import { InMemoryPaymentEvents } from '../../../src/adapters/memory/in-memory-payment-events.js';
+import { MikroEventOutbox } from '../../../src/adapters/persistence/mikro-event-outbox.js';
 import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
 import { PaymentRecorder, type RecordOutcome } from '../../../src/application/payment-recorder.js';
@@ -16,8 +16,6 @@ export interface ConfirmWorkerConfig {
 
 export interface ConfirmWorkerResult {
   readonly outcomes: Partial<Record<RecordOutcome['kind'], number>>;
-  readonly orderPaidEvents: number;
-  readonly otherEvents: number;
   readonly errors: number;
   readonly errorSamples: string[];
 }
@@ -26,8 +24,7 @@ export interface ConfirmWorkerResult {
 await workerMain<ConfirmWorkerConfig, ConfirmWorkerResult>(async (config) => {
   const orm = await openOrm(config.databaseUrl);
   const orders = new MikroOrderRepository(orm);
-  const events = new InMemoryPaymentEvents();
-  const recorder = new PaymentRecorder(orders, events);
+  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm));
   const payment = { transactionId: config.transactionId, amount: Money.ofFen(config.amountFen), paidAt: new Date(config.paidAtMs) };
 
   return {
@@ -48,8 +45,7 @@ await workerMain<ConfirmWorkerConfig, ConfirmWorkerResult>(async (config) => {
           }
         }),
       );
-      const orderPaidEvents = events.published.filter((e) => e.type === 'OrderPaid').length;
-      return { outcomes, orderPaidEvents, otherEvents: events.published.length - orderPaidEvents, errors, errorSamples: [...errorSamples] };
+      return { outcomes, errors, errorSamples: [...errorSamples] };
     },
     close: () => orm.close(),
   };

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { FakePaymentGateway } from '../../../src/adapters/memory/fake-payment-gateway.js';
-import { InMemoryPaymentEvents } from '../../../src/adapters/memory/in-memory-payment-events.js';
+import { MikroEventOutbox } from '../../../src/adapters/persistence/mikro-event-outbox.js';
 import { MikroGoodsCatalog } from '../../../src/adapters/persistence/mikro-goods-catalog.js';
 import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
 import { MikroUserRepository } from '../../../src/adapters/persistence/mikro-user-repository.js';
@@ -46,7 +46,7 @@ await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
   const lock = redis ? new RedisLock(redis, { prefix: config.lockPrefix }) : grantAll;
   const orders = new MikroOrderRepository(orm);
   const gateway = new FakePaymentGateway(systemClock);
-  const recorder = new PaymentRecorder(orders, new InMemoryPaymentEvents());
+  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm));
   const prepay = new RequestPrepay(
     new MikroGoodsCatalog(orm),
     new MikroUserRepository(orm),

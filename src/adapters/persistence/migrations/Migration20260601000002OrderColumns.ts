@@ -40,9 +40,10 @@ const INDEXES: readonly { readonly name: string; readonly unique: boolean; reado
 const BACKFILL_BATCH = 500;
 
 /**
- * Adds the order columns and indexes. Only adds, with one exception: out_trade_no is widened from the seed's
- * varchar(30) to varchar(32), WeChat's maximum, so numbers from other systems fit. MODIFY keeps every value, the
- * default and the comment. Existing open orders are backfilled into open_key: for each (uid, goods_id, paid_type)
+ * Adds the order columns and indexes. Only adds, with one kind of exception: out_trade_no and bill_no are widened
+ * from the seed's varchar(30) to varchar(32), WeChat's maximum for out_trade_no and transaction_id, so numbers from
+ * other systems fit and a payment WeChat reports with a 32-character transaction_id can always be recorded. MODIFY
+ * keeps every value, the default and the comment. Existing open orders are backfilled into open_key: for each (uid, goods_id, paid_type)
  * the newest CHECKED order holds the slot, which is the order the seed's reuse rule would pick.
  */
 export class Migration20260601000002OrderColumns extends DialectMigration {
@@ -59,12 +60,16 @@ export class Migration20260601000002OrderColumns extends DialectMigration {
       if (width !== undefined && width !== null && width < 32) {
         clauses.push("MODIFY `out_trade_no` varchar(32) DEFAULT '' COMMENT '订单序列号'");
       }
+      const billWidth = columns.get('bill_no')?.maxLength;
+      if (billWidth !== undefined && billWidth !== null && billWidth < 32) {
+        clauses.push("MODIFY `bill_no` varchar(32) DEFAULT '' COMMENT '支付方返回的交易订单号'");
+      }
       for (const c of missingColumns) clauses.push(`ADD COLUMN \`${c.name}\` ${c.type} COMMENT '${c.comment}'`);
       for (const i of missingIndexes) clauses.push(`ADD ${i.unique ? 'UNIQUE ' : ''}INDEX \`${i.name}\` (${i.columns})`);
       // One ALTER: InnoDB applies it whole or not at all.
       if (clauses.length > 0) this.addSql(`ALTER TABLE \`${ORDER_TABLE}\` ${clauses.join(', ')}`);
     } else {
-      // SQLite does not enforce varchar lengths, so out_trade_no needs no widening there.
+      // SQLite does not enforce varchar lengths, so out_trade_no and bill_no need no widening there.
       for (const c of missingColumns) this.addSql(`ALTER TABLE \`${ORDER_TABLE}\` ADD COLUMN \`${c.name}\` ${c.type}`);
       for (const i of missingIndexes) {
         this.addSql(`CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS \`${i.name}\` ON \`${ORDER_TABLE}\` (${i.columns})`);

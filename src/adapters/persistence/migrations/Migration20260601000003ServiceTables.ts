@@ -37,10 +37,11 @@ export class Migration20260601000003ServiceTables extends DialectMigration {
         \`created_at\` bigint NOT NULL COMMENT 'unix ms',
         \`delivered_at\` bigint NULL DEFAULT NULL COMMENT 'unix ms; NULL while pending',
         \`attempts\` int(10) NOT NULL DEFAULT 0,
+        \`next_attempt_at\` bigint NOT NULL DEFAULT 0 COMMENT 'unix ms; the relay retries with backoff',
         \`last_error\` varchar(255) NULL DEFAULT NULL,
         PRIMARY KEY (\`id\`),
         UNIQUE KEY \`uq_payment_event_outbox_event_id\` (\`event_id\`),
-        KEY \`idx_payment_event_outbox_pending\` (\`delivered_at\`, \`id\`)
+        KEY \`idx_payment_event_outbox_pending\` (\`delivered_at\`, \`next_attempt_at\`, \`id\`)
       ) ${options}`);
       return;
     }
@@ -72,10 +73,11 @@ export class Migration20260601000003ServiceTables extends DialectMigration {
       \`created_at\` bigint NOT NULL,
       \`delivered_at\` bigint NULL DEFAULT NULL,
       \`attempts\` integer NOT NULL DEFAULT 0,
+      \`next_attempt_at\` bigint NOT NULL DEFAULT 0,
       \`last_error\` varchar(255) NULL DEFAULT NULL
     )`);
     this.addSql(`CREATE UNIQUE INDEX IF NOT EXISTS \`uq_payment_event_outbox_event_id\` ON \`${OUTBOX_TABLE}\` (\`event_id\`)`);
-    this.addSql(`CREATE INDEX IF NOT EXISTS \`idx_payment_event_outbox_pending\` ON \`${OUTBOX_TABLE}\` (\`delivered_at\`, \`id\`)`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS \`idx_payment_event_outbox_pending\` ON \`${OUTBOX_TABLE}\` (\`delivered_at\`, \`next_attempt_at\`, \`id\`)`);
   }
 
   override down(): void {

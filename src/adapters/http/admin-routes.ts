@@ -1,0 +1,140 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
+import type { OrderRepository } from '../../application/ports/order-repository.js';
+import type { RefundError, RefundOrder } from '../../application/refund-order.js';
+import { Money } from '../../domain/money.js';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../domain/order.js';
+import { requireAdmin } from './auth.js';
+import { sendError, sendOk } from './envelope.js';
+import { goodsView } from './goods-routes.js';
+import { orderView } from './wechat-routes.js';
+
+export interface AdminRoutesDeps {
+  readonly adminToken?: string;
+  readonly orders: OrderRepository;
+  readonly goods: GoodsAdmin;
+  readonly refundOrder: RefundOrder;
+  /** Runs reconciliation once now and returns its report. */
+  readonly reconcileNow: () => Promise<unknown>;
+}
+
+/** `/admin/...`: bearer ADMIN_TOKEN; absent token configuration turns the whole API off (404). */
+export function adminRoutes(deps: AdminRoutesDeps): Router {
+  const router = Router();
+  router.use('/admin', requireAdmin(deps.adminToken), express.json({ limit: '16kb' }));
+
+  router.get('/admin/orders', async (req: Request, res: Response) => {
+    const q = req.query as Record<string, unknown>;
+    const status = q.status === undefined ? undefined : String(q.status);
+    if (status !== undefined && !(ORDER_STATUSES as readonly string[]).includes(status)) {
+      return sendError(res, 400, 'status must be CHECKED, SUCC, FAILED or REFUND');
+    }
+    const uid = optionalInt(q.uid, 1);
+    const limit = optionalInt(q.limit, 1) ?? 50;
+    const offset = optionalInt(q.offset, 0) ?? 0;
+    if (uid === null || limit === null || offset === null || limit > 100) return sendError(res, 400, 'uid, limit (1-100) and offset must be integers');
+    const orders = await deps.orders.list({
+      ...(status !== undefined && { status: status as OrderStatus }),
+      ...(uid !== undefined && { uid }),
+      limit,
+      offset,
+    });
+    sendOk(res, orders.map(adminOrderView));
+  });
+
+  router.get('/admin/orders/:outTradeNo', async (req: Request<{ outTradeNo: string }>, res: Response) => {
+    const order = await deps.orders.findByOutTradeNo(req.params.outTradeNo);
+    if (!order) return sendError(res, 404, 'order not found');
+    sendOk(res, adminOrderView(order));
+  });
+
+  router.post('/admin/orders/:outTradeNo/refund', async (req: Request<{ outTradeNo: string }>, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    let amount: Money | undefined;
+    if (body.amount !== undefined) {
+      amount = typeof body.amount === 'number' && Number.isSafeInteger(body.amount) && body.amount > 0 ? Money.ofFen(body.amount) : undefined;
+      if (!amount) return sendError(res, 400, 'amount must be a positive integer number of fen');
+    }
+    const result = await deps.refundOrder.execute(req.params.outTradeNo, amount);
+    if (!result.ok) {
+      const [status, reason] = refundFailure(result.error);
+      return sendError(res, status, reason);
+    }
+    sendOk(res, result.value);
+  });
+
+  router.post('/admin/goods', async (req: Request, res: Response) => {
+    const draft = goodsDraft(req.body);
+    if (typeof draft === 'string') return sendError(res, 400, draft);
+    sendOk(res, goodsView(await deps.goods.create(draft)));
+  });
+
+  router.put('/admin/goods/:id', async (req: Request<{ id: string }>, res: Response) => {
+    const id = optionalInt(req.params.id, 1);
+    if (id === undefined || id === null) return sendError(res, 400, 'goods id must be a positive integer');
+    const draft = goodsDraft(req.body);
+    if (typeof draft === 'string') return sendError(res, 400, draft);
+    await deps.goods.save({ ...draft, id });
+    sendOk(res, goodsView({ ...draft, id }));
+  });
+
+  router.post('/admin/reconcile', async (_req: Request, res: Response) => {
+    sendOk(res, (await deps.reconcileNow()) ?? { ran: false, reason: 'another instance is reconciling' });
+  });
+
+  return router;
+}
+
+const adminOrderView = (order: Order) => ({
+  ...orderView(order),
+  uid: order.state.uid,
+  createdAt: Math.floor(order.state.createdAt.getTime() / 1000),
+  needsReview: order.state.needsReview,
+  refund: order.state.refund
+    ? { outRefundNo: order.state.refund.outRefundNo, amount: order.state.refund.amount.fen, status: order.state.refund.status }
+    : null,
+});
+
+/** undefined when absent, null when present but not an integer ≥ min. */
+function optionalInt(value: unknown, min: number): number | undefined | null {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value);
+  return /^\d{1,10}$/.test(text) && Number(text) >= min ? Number(text) : null;
+}
+
+/** The seed's goods table keeps whole yuan, so prices must be multiples of 100 fen. */
+function goodsDraft(body: unknown) {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const yuanFen = (v: unknown): Money | undefined =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v % 100 === 0 && v <= 2_000_000_000 ? Money.ofFen(v) : undefined;
+  const marketPrice = yuanFen(b.market_price);
+  const salePrice = yuanFen(b.sale_price);
+  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 100) return 'name is required (at most 100 characters)';
+  if (!marketPrice || !salePrice) return 'market_price and sale_price are required, in fen, whole yuan (multiples of 100)';
+  const integral = b.integral ?? 0;
+  if (typeof integral !== 'number' || !Number.isSafeInteger(integral) || integral < 0 || integral > 99_999_999) return 'integral must be a non-negative integer';
+  if (b.online !== undefined && typeof b.online !== 'boolean') return 'online must be true or false';
+  return { name: b.name.trim(), marketPrice, salePrice, integral, online: b.online !== false };
+}
+
+function refundFailure(error: RefundError): [number, string] {
+  switch (error.kind) {
+    case 'OrderNotFound':
+      return [404, 'order not found'];
+    case 'Conflict':
+      return [409, 'the order changed meanwhile; retry'];
+    case 'GatewayRejected':
+      return [502, `WeChat Pay refused the refund (${error.code}: ${error.message})`];
+    case 'Rejected':
+      switch (error.error.kind) {
+        case 'IllegalTransition':
+          return [409, `only a paid (SUCC) order can be refunded; this one is ${error.error.from}`];
+        case 'RefundExceedsPayment':
+          return [400, `a refund must be between 1 and ${error.error.paidFen} fen`];
+        case 'RefundInProgress':
+          return [409, `refund ${error.error.outRefundNo} of ${error.error.amountFen} fen is still in progress`];
+        default:
+          return [409, 'refund refused'];
+      }
+  }
+}

@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { EventOutbox, OutboxEntry, PaymentEvent } from '../../application/ports/payment-events.js';
+import { decodeEvent, encodeEvent } from './event-codec.js';
+import type { SqlOrm } from './orm.js';
+import { OutboxRecord } from './service-records.js';
+import { violatedUniques } from './unique-violation.js';
+
+const MAX_ERROR_CHARS = 255;
+
+/**
+ * payment_event_outbox. Rows are written by the order repository inside the transaction of the change they
+ * describe (see `appendIn`), and drained by the relay. The unique event id makes every append idempotent.
+ */
+export class MikroEventOutbox implements EventOutbox {
+  constructor(
+    private readonly orm: SqlOrm,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  async append(events: readonly PaymentEvent[]): Promise<void> {
+    await this.orm.em.fork().transactional((em) => appendIn(em, events, this.nowMs()));
+  }
+
+  async due(now: Date, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.orm.em
+      .fork()
+      .find(
+        OutboxRecord,
+        { deliveredAt: null, nextAttemptAt: { $lte: now.getTime() } },
+        { orderBy: { id: 'asc' }, limit, disableIdentityMap: true },
+      );
+    return rows.map((r) => ({ eventId: r.eventId, event: decodeEvent(r.payload), attempts: r.attempts }));
+  }
+
+  async markDelivered(eventId: string, at: Date): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(OutboxRecord, { eventId, deliveredAt: null }, { deliveredAt: at.getTime() });
+  }
+
+  async markFailed(eventId: string, error: string, retryAt: Date): Promise<void> {
+    const em = this.orm.em.fork();
+    const row = await em.findOne(OutboxRecord, { eventId }, { disableIdentityMap: true });
+    if (!row || row.deliveredAt !== null) return;
+    await em.nativeUpdate(
+      OutboxRecord,
+      { eventId, deliveredAt: null },
+      { attempts: row.attempts + 1, lastError: error.slice(0, MAX_ERROR_CHARS), nextAttemptAt: retryAt.getTime() },
+    );
+  }
+}
+
+/** Inserts events in the caller's transaction; an event already recorded (same id) is skipped, not an error. */
+export async function appendIn(em: EntityManager, events: readonly PaymentEvent[], nowMs: number): Promise<void> {
+  for (const event of events) {
+    const encoded = encodeEvent(event);
+    const existing = await em.findOne(OutboxRecord, { eventId: encoded.eventId }, { disableIdentityMap: true });
+    if (existing) continue;
+    try {
+      await em.insert(OutboxRecord, { ...encoded, createdAt: nowMs, deliveredAt: null, attempts: 0, nextAttemptAt: 0, lastError: null });
+    } catch (error) {
+      // A concurrent writer recorded the same fact between our look and our insert: that is the idempotency we want.
+      if (!violatedUniques(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderRepository } from '../../src/application/ports/order-repository.js';
+import { eventIdOf, type EventOutbox, type PaymentConflict } from '../../src/application/ports/payment-events.js';
+import { Money } from '../../src/domain/money.js';
+import { anOrder } from '../support/builders.js';
+
+export interface OutboxFixture {
+  readonly outbox: EventOutbox;
+  /** A repository that writes to this outbox in its transactions. */
+  readonly orders: OrderRepository;
+}
+
+/** What every EventOutbox (and its repository pairing) must do. Run against in-memory, MariaDB and SQLite. */
+export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFixture>): void {
+  const uid = (): number => 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  const paidAt = new Date(Date.UTC(2026, 0, 15, 5, 0, 0));
+  const mine = async (outbox: EventOutbox, outTradeNo: string, at = new Date(Date.UTC(2030, 0, 1))) =>
+    (await outbox.due(at, 1_000)).filter((e) => e.event.outTradeNo === outTradeNo);
+
+  describe(`EventOutbox contract: ${name}`, () => {
+    it('receives the event of an order change in the same write, with its dates intact', async () => {
+      const { outbox, orders } = await fresh();
+      const order = anOrder({ uid: uid() });
+      await orders.insert(order);
+      order.confirmPaid({ transactionId: 'T1', amount: order.state.cash, paidAt });
+      expect(await orders.update(order)).toBe('updated');
+      const entries = await mine(outbox, order.state.outTradeNo.value);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ eventId: `${order.state.outTradeNo.value}:OrderPaid`, attempts: 0 });
+      expect(entries[0]?.event).toMatchObject({ type: 'OrderPaid', transactionId: 'T1', cashFen: order.state.cash.fen, paidAt });
+    });
+
+    it('records nothing for a write that lost its compare-and-set', async () => {
+      const { outbox, orders } = await fresh();
+      const order = anOrder({ uid: uid() });
+      await orders.insert(order);
+      const stale = await orders.findByOutTradeNo(order.state.outTradeNo.value);
+      order.markFailed('CLOSED', paidAt);
+      await orders.update(order);
+      stale!.confirmPaid({ transactionId: 'T1', amount: order.state.cash, paidAt });
+      expect(await orders.update(stale!)).toBe('stale');
+      expect((await mine(outbox, order.state.outTradeNo.value)).map((e) => e.event.type)).toEqual(['OrderFailed']);
+    });
+
+    it('appends an alert once however often it is appended', async () => {
+      const { outbox } = await fresh();
+      const no = anOrder().state.outTradeNo.value;
+      const conflict: PaymentConflict = { type: 'PaymentConflict', outTradeNo: no, recordedTransactionId: 'A', incomingTransactionId: 'B', at: paidAt };
+      await outbox.append([conflict]);
+      await outbox.append([conflict]);
+      expect(await mine(outbox, no)).toEqual([{ eventId: eventIdOf(conflict), event: conflict, attempts: 0 }]);
+    });
+
+    it('hides a failed event until its retry time and forgets a delivered one', async () => {
+      const { outbox } = await fresh();
+      const no = anOrder().state.outTradeNo.value;
+      const conflict: PaymentConflict = { type: 'PaymentConflict', outTradeNo: no, recordedTransactionId: 'A', incomingTransactionId: 'C', at: paidAt };
+      await outbox.append([conflict]);
+      const id = eventIdOf(conflict);
+      const retryAt = new Date(Date.UTC(2031, 0, 1));
+      await outbox.markFailed(id, 'HTTP 503', retryAt);
+      expect(await mine(outbox, no)).toEqual([]);
+      expect(await mine(outbox, no, retryAt)).toEqual([{ eventId: id, event: conflict, attempts: 1 }]);
+      await outbox.markDelivered(id, retryAt);
+      expect(await mine(outbox, no, new Date(Date.UTC(2032, 0, 1)))).toEqual([]);
+    });
+
+    it('keeps refund events with their amounts', async () => {
+      const { outbox, orders } = await fresh();
+      const order = anOrder({ uid: uid() });
+      await orders.insert(order);
+      order.confirmPaid({ transactionId: 'T9', amount: order.state.cash, paidAt });
+      await orders.update(order);
+      order.requestRefund(Money.ofFen(100), paidAt);
+      await orders.update(order);
+      order.confirmRefunded({ outRefundNo: `${order.state.outTradeNo.value}R1`, amount: Money.ofFen(100), at: paidAt });
+      await orders.update(order);
+      const events = (await mine(outbox, order.state.outTradeNo.value)).map((e) => e.event);
+      expect(events.map((e) => e.type)).toEqual(['OrderPaid', 'OrderRefunded']);
+      expect(events[1]).toMatchObject({ refundFen: 100, outRefundNo: `${order.state.outTradeNo.value}R1`, at: paidAt });
+      expect((await orders.findByOutTradeNo(order.state.outTradeNo.value))?.state.refund).toEqual({
+        outRefundNo: `${order.state.outTradeNo.value}R1`,
+        amount: Money.ofFen(100),
+        requestedAt: paidAt,
+        status: 'SUCCESS',
+      });
+    });
+  });
+}
