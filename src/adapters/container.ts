@@ -6,6 +6,7 @@ import { Login } from '../application/login.js';
 import { PaymentRecorder } from '../application/payment-recorder.js';
 import type { Clock, Random } from '../application/ports/clock.js';
 import type { GoodsCatalog } from '../application/ports/goods-catalog.js';
+import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
@@ -38,6 +39,7 @@ export interface Adapters {
   readonly gateway: PaymentGateway;
   readonly lock: Lock;
   readonly jobLease: JobLease;
+  readonly ledger: IntegralLedger;
 }
 
 /**
@@ -59,20 +61,21 @@ export function buildContainer(a: Adapters): Container {
   c.bind(TOKENS.PaymentGateway).toConstantValue(a.gateway);
   c.bind(TOKENS.Lock).toConstantValue(a.lock);
   c.bind(TOKENS.JobLease).toConstantValue(a.jobLease);
+  c.bind(TOKENS.IntegralLedger).toConstantValue(a.ledger);
 
-  c.bind(PaymentRecorder).toResolvedValue((orders: OrderRepository, outbox: EventOutbox) => new PaymentRecorder(orders, outbox), [
-    TOKENS.OrderRepository,
-    TOKENS.EventOutbox,
-  ]);
+  c.bind(PaymentRecorder).toResolvedValue(
+    (orders: OrderRepository, outbox: EventOutbox, ledger: IntegralLedger) => new PaymentRecorder(orders, outbox, ledger),
+    [TOKENS.OrderRepository, TOKENS.EventOutbox, TOKENS.IntegralLedger],
+  );
   c.bind(ConfirmOrder).toResolvedValue(
     (orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
       new ConfirmOrder(orders, gateway, recorder, clock),
     [TOKENS.OrderRepository, TOKENS.PaymentGateway, PaymentRecorder, TOKENS.Clock],
   );
   c.bind(RequestPrepay).toResolvedValue(
-    (goods: GoodsCatalog, users: UserRepository, orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, lock: Lock, clock: Clock, random: Random) =>
-      new RequestPrepay(goods, users, orders, gateway, confirm, lock, clock, random),
-    [TOKENS.GoodsCatalog, TOKENS.UserRepository, TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, TOKENS.Lock, TOKENS.Clock, TOKENS.Random],
+    (confirm: ConfirmOrder, recorder: PaymentRecorder) =>
+      new RequestPrepay({ goods: a.goods, users: a.users, orders: a.orders, gateway: a.gateway, confirm, recorder, ledger: a.ledger, lock: a.lock, clock: a.clock, random: a.random }),
+    [ConfirmOrder, PaymentRecorder],
   );
   c.bind(HandleNotify).toResolvedValue(
     (merchant: MerchantIdentity, orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
@@ -88,8 +91,8 @@ export function buildContainer(a: Adapters): Container {
     [TOKENS.OrderRepository, ConfirmOrder, TOKENS.Clock],
   );
   c.bind(RefundOrder).toResolvedValue(
-    (orders: OrderRepository, gateway: PaymentGateway, clock: Clock) => new RefundOrder(orders, gateway, clock),
-    [TOKENS.OrderRepository, TOKENS.PaymentGateway, TOKENS.Clock],
+    (orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) => new RefundOrder(orders, gateway, recorder, clock),
+    [TOKENS.OrderRepository, TOKENS.PaymentGateway, PaymentRecorder, TOKENS.Clock],
   );
   c.bind(HandleRefundNotice).toResolvedValue(
     (merchant: MerchantIdentity, orders: OrderRepository, gateway: PaymentGateway, recorder: PaymentRecorder, clock: Clock) =>
@@ -97,9 +100,9 @@ export function buildContainer(a: Adapters): Container {
     [TOKENS.Merchant, TOKENS.OrderRepository, TOKENS.PaymentGateway, PaymentRecorder, TOKENS.Clock],
   );
   c.bind(ReconcilePending).toResolvedValue(
-    (orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, recorder: PaymentRecorder, clock: Clock, options: Partial<ReconcileOptions>) =>
-      new ReconcilePending(orders, gateway, confirm, recorder, clock, options),
-    [TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, PaymentRecorder, TOKENS.Clock, TOKENS.ReconcileOptions],
+    (orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, recorder: PaymentRecorder, ledger: IntegralLedger, clock: Clock, options: Partial<ReconcileOptions>) =>
+      new ReconcilePending(orders, gateway, confirm, recorder, ledger, clock, options),
+    [TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, PaymentRecorder, TOKENS.IntegralLedger, TOKENS.Clock, TOKENS.ReconcileOptions],
   );
   c.bind(RelayPaymentEvents).toResolvedValue(
     (outbox: EventOutbox, sink: PaymentEvents, clock: Clock) => new RelayPaymentEvents(outbox, sink, clock),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { GetOrderStatus } from '../application/get-order-status.js';
 import { HandleNotify } from '../application/handle-notify.js';
 import { Login } from '../application/login.js';
+import type { Clock } from '../application/ports/clock.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import { HandleRefundNotice } from '../application/handle-refund-notice.js';
@@ -21,6 +22,7 @@ import { createHttpApp } from './http/app.js';
 import { refundNotifyRoute } from './http/refund-notify-route.js';
 import { startPeriodicJob } from './jobs/periodic-job.js';
 import { MikroEventOutbox } from './persistence/mikro-event-outbox.js';
+import { MikroIntegralLedger } from './persistence/mikro-integral-ledger.js';
 import { goodsRoutes } from './http/goods-routes.js';
 import { instrumentGateway } from './http/instrumented-gateway.js';
 import { Metrics } from './http/metrics.js';
@@ -39,6 +41,7 @@ import { connectRedis } from './redis/redis-client.js';
 import { RedisJobLease } from './redis/redis-job-lease.js';
 import { RedisLock } from './redis/redis-lock.js';
 import { cryptoRandom } from './system/crypto-random.js';
+import { OffsetClock } from './system/offset-clock.js';
 import { systemClock } from './system/system-clock.js';
 import type { ClientCertificate } from './wechatpay/v2-client.js';
 import { WechatPayV2Gateway } from './wechatpay/v2-gateway.js';
@@ -88,7 +91,7 @@ async function assemble(
   closers: (() => Promise<void> | void)[],
   close: () => Promise<void>,
 ): Promise<Runtime> {
-  const clock = systemClock;
+  const clock: Clock = config.gateway === 'sandbox' ? new OffsetClock() : systemClock;
   const metrics = new Metrics();
 
   const orm = await openOrm(config.databaseUrl);
@@ -123,6 +126,7 @@ async function assemble(
       mchId: config.wechat.mchId,
       apiKey: config.wechat.apiKey,
       appSecret: config.wechat.appSecret,
+      clock,
       timeScale: config.sandboxTimeScale,
       logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
     });
@@ -160,6 +164,7 @@ async function assemble(
     users: new MikroUserRepository(orm),
     notifyLog: new MikroNotifyLog(orm),
     outbox: new MikroEventOutbox(orm),
+    ledger: new MikroIntegralLedger(orm),
     eventSink,
     reconcile: { retryBaseMs: config.reconcileIntervalMs },
     gateway: instrumentGateway(wechat, metrics),
@@ -212,12 +217,15 @@ async function assemble(
         orders: container.get(TOKENS.OrderRepository),
         goods,
         refundOrder: container.get(RefundOrder),
+        ledger: container.get(TOKENS.IntegralLedger),
+        clock,
         reconcileNow: () => reconcileJob.runNow(),
       }),
       wechatRoutes({
         login: container.get(Login),
         requestPrepay: container.get(RequestPrepay),
         getOrderStatus: container.get(GetOrderStatus),
+        ledger: container.get(TOKENS.IntegralLedger),
         tokens,
         metrics,
         logger,

@@ -1,6 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Clock, Random } from '../application/ports/clock.js';
 import type { GoodsCatalog } from '../application/ports/goods-catalog.js';
+import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
@@ -28,4 +29,5 @@ export const TOKENS = {
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),
   Lock: token<Lock>('Lock'),
   JobLease: token<JobLease>('JobLease'),
+  IntegralLedger: token<IntegralLedger>('IntegralLedger'),
 } as const;

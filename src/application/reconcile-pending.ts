@@ -3,6 +3,7 @@ import type { ConfirmOrder } from './confirm-order.js';
 import { settleRefund } from './handle-refund-notice.js';
 import type { PaymentRecorder } from './payment-recorder.js';
 import type { Clock } from './ports/clock.js';
+import type { IntegralLedger } from './ports/integral-ledger.js';
 import type { OrderRepository } from './ports/order-repository.js';
 import { GatewayUnavailableError, type PaymentGateway } from './ports/payment-gateway.js';
 
@@ -25,12 +26,15 @@ export interface ReconcileReport {
   unchanged: number;
   errors: number;
   refundsSettled: number;
+  coinsRepaired: number;
 }
 
 const DEFAULTS: ReconcileOptions = { batchSize: 100, retryBaseMs: 30_000, maxBackoffMs: 10 * 60_000 };
 /** How far down the oldest-first list one run looks for orders that are due, past those still backing off. */
 const MAX_PAGES = 10;
 const MAX_TRACKED = 50_000;
+/** Longer than any prepay request takes between reserving coins and storing its order. */
+const RESERVATION_GRACE_MS = 10 * 60_000;
 
 /**
  * WeChat does not guarantee notifies. This job asks WeChat about every unpaid order that was given a prepay_id,
@@ -47,6 +51,7 @@ export class ReconcilePending {
     private readonly gateway: PaymentGateway,
     private readonly confirm: ConfirmOrder,
     private readonly recorder: PaymentRecorder,
+    private readonly ledger: IntegralLedger,
     private readonly clock: Clock,
     options: Partial<ReconcileOptions> = {},
   ) {
@@ -54,7 +59,7 @@ export class ReconcilePending {
   }
 
   async execute(signal?: AbortSignal): Promise<ReconcileReport> {
-    const report: ReconcileReport = { checked: 0, paid: 0, failed: 0, closed: 0, unchanged: 0, errors: 0, refundsSettled: 0 };
+    const report: ReconcileReport = { checked: 0, paid: 0, failed: 0, closed: 0, unchanged: 0, errors: 0, refundsSettled: 0, coinsRepaired: 0 };
     for (const order of await this.dueOrders()) {
       if (signal?.aborted) break;
       report.checked++;
@@ -81,7 +86,28 @@ export class ReconcilePending {
         report.errors++;
       }
     }
+    if (!signal?.aborted) report.coinsRepaired = await this.repairCoins();
     return report;
+  }
+
+  /**
+   * Reservations left open by a crash between two steps: coins taken for an order that was never stored go back,
+   * and those of an order that has since ended follow its status.
+   */
+  private async repairCoins(): Promise<number> {
+    const now = this.clock.now();
+    let repaired = 0;
+    for (const r of await this.ledger.openReservations(new Date(now.getTime() - RESERVATION_GRACE_MS), this.options.batchSize)) {
+      const order = await this.orders.findByOutTradeNo(r.outTradeNo);
+      if (!order) {
+        await this.ledger.release(r.outTradeNo, now);
+        repaired++;
+      } else if (order.status !== 'CHECKED') {
+        await this.recorder.settleCoins(order, now);
+        repaired++;
+      }
+    }
+    return repaired;
   }
 
   private async reconcile(order: Order): Promise<'paid' | 'failed' | 'closed' | 'unchanged'> {

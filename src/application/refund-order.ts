@@ -3,6 +3,7 @@ import type { Order, OrderError } from '../domain/order.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
+import type { PaymentRecorder } from './payment-recorder.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
 
 export type RefundError =
@@ -30,6 +31,7 @@ export class RefundOrder {
   constructor(
     private readonly orders: OrderRepository,
     private readonly gateway: PaymentGateway,
+    private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
   ) {}
 
@@ -38,6 +40,7 @@ export class RefundOrder {
       const order = await this.orders.findByOutTradeNo(outTradeNo);
       if (!order) return err({ kind: 'OrderNotFound' });
       if (order.status === 'REFUND' && order.state.refund) return ok(accepted(order, true));
+      if (order.state.cash.isZero()) return this.refundCoinsOnly(order);
       const requested = order.requestRefund(amount ?? order.state.cash, this.clock.now());
       if (!requested.ok) return err({ kind: 'Rejected', error: requested.error });
       if (requested.value === 'changed' && (await this.orders.update(order)) === 'stale') continue;
@@ -56,6 +59,14 @@ export class RefundOrder {
       return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message });
     }
     return err({ kind: 'Conflict' });
+  }
+
+  /** Nothing was paid in cash: the coins go back and the order is refunded without WeChat. */
+  private async refundCoinsOnly(order: Order): Promise<Result<RefundAccepted, RefundError>> {
+    const outcome = await this.recorder.recordCashless(order, 'refunded', this.clock.now());
+    if (outcome.kind === 'rejected') return err({ kind: 'Rejected', error: outcome.error });
+    if (outcome.kind === 'orderVanished') return err({ kind: 'OrderNotFound' });
+    return ok({ outRefundNo: '', amountFen: 0, completed: true });
   }
 }
 

@@ -109,6 +109,8 @@ export type OrderError =
   /** A second, different payment for an already paid order: a double payment to refund, never an overwrite. */
   | { readonly kind: 'ConflictingPayment'; readonly recordedTransactionId: string; readonly incomingTransactionId: string }
   | { readonly kind: 'RefundExceedsPayment'; readonly paidFen: number; readonly refundFen: number }
+  /** Only an order with no cash part settles without WeChat. */
+  | { readonly kind: 'CashPaymentRequired'; readonly cashFen: number }
   /** A refund is already under way with another amount: wait for WeChat's answer first. */
   | { readonly kind: 'RefundInProgress'; readonly outRefundNo: string; readonly amountFen: number };
 
@@ -204,6 +206,42 @@ export class Order {
         paidAt: payment.paidAt,
         afterFailure,
       });
+    }
+    return moved;
+  }
+
+  /**
+   * An order whose cash part is 0 (paid entirely in health coins) is paid the moment it is placed: there is nothing
+   * for WeChat to confirm. It has no transaction_id.
+   */
+  completeWithoutCash(at: Date): Result<Change, OrderError> {
+    if (!this.s.cash.isZero()) return err({ kind: 'CashPaymentRequired', cashFen: this.s.cash.fen });
+    if (this.s.status === 'SUCC' || this.s.status === 'REFUND') return ok('unchanged');
+    const moved = this.move('SUCC', at, { paidAt: at });
+    if (moved.ok) {
+      this.record({
+        type: 'OrderPaid',
+        outTradeNo: this.s.outTradeNo.value,
+        uid: this.s.uid,
+        goodsId: this.s.goodsId,
+        paidType: this.s.paidType,
+        cashFen: 0,
+        integral: this.s.integral,
+        transactionId: '',
+        paidAt: at,
+        afterFailure: false,
+      });
+    }
+    return moved;
+  }
+
+  /** Refunds an order that had no cash part: only coins go back, so WeChat has no part in it. */
+  refundWithoutCash(at: Date): Result<Change, OrderError> {
+    if (!this.s.cash.isZero()) return err({ kind: 'CashPaymentRequired', cashFen: this.s.cash.fen });
+    if (this.s.status === 'REFUND') return ok('unchanged');
+    const moved = this.move('REFUND', at, {});
+    if (moved.ok) {
+      this.record({ type: 'OrderRefunded', outTradeNo: this.s.outTradeNo.value, uid: this.s.uid, outRefundNo: '', refundFen: 0, integral: this.s.integral, at });
     }
     return moved;
   }

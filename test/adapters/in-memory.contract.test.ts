@@ -6,6 +6,8 @@ import { InMemoryOrderRepository } from '../../src/adapters/memory/in-memory-ord
 import { InMemoryUserRepository } from '../../src/adapters/memory/in-memory-user-repository.js';
 import { goodsCatalogContract } from '../contracts/goods-catalog.contract.js';
 import { jobLeaseContract } from '../contracts/job-lease.contract.js';
+import { integralLedgerContract } from '../contracts/integral-ledger.contract.js';
+import { InMemoryIntegralLedger } from '../../src/adapters/memory/in-memory-integral-ledger.js';
 import { eventOutboxContract } from '../contracts/event-outbox.contract.js';
 import { lockContract } from '../contracts/lock.contract.js';
 import { notifyLogContract } from '../contracts/notify-log.contract.js';
@@ -29,3 +31,5 @@ eventOutboxContract('in-memory', async () => {
   const orders = new InMemoryOrderRepository();
   return { orders, outbox: orders.outbox };
 });
+
+integralLedgerContract('in-memory', async () => new InMemoryIntegralLedger(), 1000);

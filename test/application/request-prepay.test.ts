@@ -20,6 +20,7 @@ const commandFor = (f: UseCaseFixture, overrides: Partial<PrepayCommand> = {}): 
 async function granted(f: UseCaseFixture, overrides: Partial<PrepayCommand> = {}) {
   const result = await f.requestPrepay.execute(commandFor(f, overrides));
   if (!result.ok) throw new Error(`prepay refused: ${JSON.stringify(result.error)}`);
+  if (result.value.kind !== 'payWithWechat') throw new Error('expected a WeChat payment');
   return result.value;
 }
 
@@ -56,6 +57,7 @@ describe('RequestPrepay', () => {
 
   it('prices INTEGRAL and MIXED at the sale price plus coins', async () => {
     const f = await useCaseFixture();
+    await f.ledger.grant(f.user.uid, 60, 'welcome', f.clock.now());
     for (const paidType of ['INTEGRAL', 'MIXED'] as const) {
       const order = await f.orders.findByOutTradeNo((await granted(f, { paidType })).outTradeNo);
       expect(order?.state.cash.fen).toBe(6900);
@@ -105,6 +107,7 @@ describe('RequestPrepay', () => {
 
   it('keeps orders apart per paid type and per user', async () => {
     const f = await useCaseFixture();
+    await f.ledger.grant(f.user.uid, 30, 'welcome', f.clock.now());
     const bob = await f.users.findOrCreate('openid-bob');
     const numbers = new Set([
       (await granted(f)).outTradeNo,
@@ -135,14 +138,6 @@ describe('RequestPrepay', () => {
     const result = await f.requestPrepay.execute(commandFor(f));
     expect(!result.ok && result.error.kind).toBe('GoodsOffline');
     expect(f.orders.all()).toHaveLength(0);
-  });
-
-  it('sends nothing to WeChat when the cash part is zero', async () => {
-    const f = await useCaseFixture();
-    await f.goods.save(aGoods({ salePrice: Money.ZERO }));
-    const result = await f.requestPrepay.execute(commandFor(f, { paidType: 'INTEGRAL' }));
-    expect(!result.ok && result.error.kind).toBe('NothingToPayInCash');
-    expect(f.gateway.calls).toEqual([]);
   });
 
   it('keeps the order CHECKED when WeChat times out, and the retry reuses the same number', async () => {
@@ -202,6 +197,7 @@ describe('RequestPrepay', () => {
       },
     };
     const f = await useCaseFixture({ lock: recordingLock });
+    await f.ledger.grant(f.user.uid, 30, 'welcome', f.clock.now());
     await granted(f);
     await granted(f, { paidType: 'MIXED' });
     expect(taken).toEqual([

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MikroIntegralLedger } from '../../src/adapters/persistence/mikro-integral-ledger.js';
+import type { ReserveWorkerConfig, ReserveWorkerResult } from './workers/reserve-worker.js';
 import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
 import { MikroOrderRepository } from '../../src/adapters/persistence/mikro-order-repository.js';
 import { MikroUserRepository } from '../../src/adapters/persistence/mikro-user-repository.js';
@@ -18,6 +20,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const PREPAY_WORKER = 'test/integration/workers/prepay-worker.ts';
 const CONFIRM_WORKER = 'test/integration/workers/confirm-worker.ts';
+const RESERVE_WORKER = 'test/integration/workers/reserve-worker.ts';
 const GOODS_ID = 3;
 const LOCK_PREFIX = `wxpay-test:${process.pid}:`;
 
@@ -136,5 +139,24 @@ describeWith('Two processes on one MariaDB and Redis', () => {
       order.state.outTradeNo.value,
     ]);
     expect(row).toEqual({ paid_status: 'SUCC', bill_no: config.transactionId, version: 1, open_key: null });
+  });
+
+  it('health coins: 2 processes × 20 concurrent reservations against a balance that covers one → exactly one succeeds', async () => {
+    const uid = await newUser();
+    const ledger = new MikroIntegralLedger(orm);
+    expect(await ledger.grant(uid, 30, `race-${uid}`, new Date())).toBe('granted');
+    const numbers = (worker: number) => Array.from({ length: 20 }, (_, i) => `20260115120000000298${worker}${String(uid % 10_000).padStart(4, '0')}${String(i).padStart(3, '0')}`);
+    const configs: ReserveWorkerConfig[] = [1, 2].map((w) => ({ databaseUrl: db.url, uid, amount: 30, outTradeNos: numbers(w) }));
+    const group = await spawnWorkers<ReserveWorkerConfig, ReserveWorkerResult>(RESERVE_WORKER, configs);
+    groups.push(group);
+    const results = await group.go();
+    console.info('[reserve x2 processes x20]', JSON.stringify(results.map((r) => ({ ...r, reserved: r.reserved.length }))));
+
+    expect(results.flatMap((r) => r.reserved)).toHaveLength(1);
+    expect(results.reduce((n, r) => n + r.insufficient, 0)).toBe(39);
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(await ledger.balanceOf(uid)).toBe(0);
+    const [sum] = await db.exec('SELECT SUM(delta) AS total FROM wx_integral_journal WHERE uid = ?', [uid]);
+    expect(Number(sum?.total)).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/adapters/persistence/migrations/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
 import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
@@ -15,6 +16,8 @@ import { RequestPrepay } from '../../src/application/request-prepay.js';
 import { Money } from '../../src/domain/money.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { goodsCatalogContract } from '../contracts/goods-catalog.contract.js';
+import { MikroIntegralLedger } from '../../src/adapters/persistence/mikro-integral-ledger.js';
+import { integralLedgerContract } from '../contracts/integral-ledger.contract.js';
 import { eventOutboxContract } from '../contracts/event-outbox.contract.js';
 import { notifyLogContract } from '../contracts/notify-log.contract.js';
 import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
@@ -56,7 +59,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     beforeAll(async () => {
       db = await target.create('empty');
       orm = await openOrm(db.url);
-      expect(await migrate(orm)).toHaveLength(3);
+      expect(await migrate(orm)).toHaveLength(MIGRATIONS.length);
     });
     afterAll(async () => {
       await orm?.close();
@@ -66,6 +69,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
     userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
     notifyLogContract(target.name, async () => new MikroNotifyLog(orm));
+    integralLedgerContract(target.name, async () => new MikroIntegralLedger(orm), 25);
     eventOutboxContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), outbox: new MikroEventOutbox(orm) }));
     goodsCatalogContract(target.name, async () => {
       const catalog = new MikroGoodsCatalog(orm);
@@ -114,6 +118,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
         'Migration20260601000001SeedTables',
         'Migration20260601000002OrderColumns',
         'Migration20260601000003ServiceTables',
+        'Migration20260601000004IntegralLedger',
       ]);
       expect(await migrate(orm)).toEqual([]);
       expect(await seedRows()).toEqual(before);
@@ -165,7 +170,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     it('records a payment on an existing order the seed created', async () => {
       const repo = new MikroOrderRepository(orm);
       const outbox = new MikroEventOutbox(orm);
-      const recorder = new PaymentRecorder(repo, outbox);
+      const recorder = new PaymentRecorder(repo, outbox, new MikroIntegralLedger(orm));
       const order = await repo.findByOutTradeNo('0020181227192358000200000001');
       const paidAt = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
       const outcome = await recorder.recordPayment(order!, { transactionId: '4200000999202601150000000001', amount: Money.ofFen(9900), paidAt }, paidAt);
@@ -180,17 +185,19 @@ export function persistenceSuite(target: PersistenceTarget): void {
       const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
       const orders = new MikroOrderRepository(orm);
       const gateway = new FakePaymentGateway(clock);
-      const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm));
-      const prepay = new RequestPrepay(
-        new MikroGoodsCatalog(orm, clock),
-        new MikroUserRepository(orm, clock),
+      const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm), new MikroIntegralLedger(orm));
+      const prepay = new RequestPrepay({
+        goods: new MikroGoodsCatalog(orm, clock),
+        users: new MikroUserRepository(orm, clock),
         orders,
         gateway,
-        new ConfirmOrder(orders, gateway, recorder, clock),
-        new InMemoryLock(),
+        confirm: new ConfirmOrder(orders, gateway, recorder, clock),
+        recorder,
+        ledger: new MikroIntegralLedger(orm),
+        lock: new InMemoryLock(),
         clock,
-        cryptoRandom,
-      );
+        random: cryptoRandom,
+      });
       const result = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
       expect(result.ok).toBe(true);
       const no = result.ok ? result.value.outTradeNo : '';

@@ -7,6 +7,7 @@ import { ReconcilePending } from '../../src/application/reconcile-pending.js';
 import { RefundOrder } from '../../src/application/refund-order.js';
 import { RequestPrepay } from '../../src/application/request-prepay.js';
 import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
+import { InMemoryIntegralLedger } from '../../src/adapters/memory/in-memory-integral-ledger.js';
 import { InMemoryGoodsCatalog } from '../../src/adapters/memory/in-memory-goods-catalog.js';
 import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
 import { InMemoryOrderRepository } from '../../src/adapters/memory/in-memory-order-repository.js';
@@ -37,18 +38,28 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
 
   const wrappedOrders = wrap(orders);
   const wrappedGateway = wrap(gateway);
-  const recorder = new PaymentRecorder(wrappedOrders, wrap(outbox));
+  const ledger = new InMemoryIntegralLedger();
+  const recorder = new PaymentRecorder(wrappedOrders, wrap(outbox), wrap(ledger));
   const confirm = new ConfirmOrder(wrappedOrders, wrappedGateway, recorder, clock);
-  const requestPrepay = new RequestPrepay(wrap(goods), wrap(users), wrappedOrders, wrappedGateway, confirm, lock, clock, cryptoRandom, {
-    ttlMs: 15_000,
-    waitMs: 2_000,
+  const requestPrepay = new RequestPrepay({
+    goods: wrap(goods),
+    users: wrap(users),
+    orders: wrappedOrders,
+    gateway: wrappedGateway,
+    confirm,
+    recorder,
+    ledger: wrap(ledger),
+    lock,
+    clock,
+    random: cryptoRandom,
+    lockTiming: { ttlMs: 15_000, waitMs: 2_000 },
   });
   const handleNotify = new HandleNotify(gateway.merchant, wrappedOrders, wrappedGateway, recorder, clock);
-  const refundOrder = new RefundOrder(wrappedOrders, wrappedGateway, clock);
+  const refundOrder = new RefundOrder(wrappedOrders, wrappedGateway, recorder, clock);
   const handleRefundNotice = new HandleRefundNotice(gateway.merchant, wrappedOrders, wrappedGateway, recorder, clock);
-  const reconcile = new ReconcilePending(wrappedOrders, wrappedGateway, confirm, recorder, clock, { retryBaseMs: 30_000 });
+  const reconcile = new ReconcilePending(wrappedOrders, wrappedGateway, confirm, recorder, wrap(ledger), clock, { retryBaseMs: 30_000 });
 
-  return { clock, orders, outbox, goods, users, user, gateway, events, lock, recorder, confirm, requestPrepay, handleNotify, refundOrder, handleRefundNotice, reconcile };
+  return { clock, orders, outbox, ledger, goods, users, user, gateway, events, lock, recorder, confirm, requestPrepay, handleNotify, refundOrder, handleRefundNotice, reconcile };
 }
 
 export type UseCaseFixture = Awaited<ReturnType<typeof useCaseFixture>>;

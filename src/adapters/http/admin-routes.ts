@@ -1,5 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
+import type { Clock } from '../../application/ports/clock.js';
 import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
+import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
 import type { OrderRepository } from '../../application/ports/order-repository.js';
 import type { RefundError, RefundOrder } from '../../application/refund-order.js';
 import { Money } from '../../domain/money.js';
@@ -14,6 +16,8 @@ export interface AdminRoutesDeps {
   readonly orders: OrderRepository;
   readonly goods: GoodsAdmin;
   readonly refundOrder: RefundOrder;
+  readonly ledger: IntegralLedger;
+  readonly clock: Clock;
   /** Runs reconciliation once now and returns its report. */
   readonly reconcileNow: () => Promise<unknown>;
 }
@@ -76,6 +80,21 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     if (typeof draft === 'string') return sendError(res, 400, draft);
     await deps.goods.save({ ...draft, id });
     sendOk(res, goodsView({ ...draft, id }));
+  });
+
+  router.post('/admin/integral/grant', async (req: Request, res: Response) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const uid = optionalInt(b.uid, 1);
+    const amount = optionalInt(b.amount, 1);
+    const grantId = b.grant_id;
+    if (uid === undefined || uid === null || amount === undefined || amount === null || amount > 1_000_000_000) {
+      return sendError(res, 400, 'uid and amount (1 to 1,000,000,000 coins) must be positive integers');
+    }
+    if (typeof grantId !== 'string' || !/^[\w-]{1,64}$/.test(grantId)) {
+      return sendError(res, 400, 'grant_id is required (up to 64 letters, digits, _ or -): it makes a retried grant harmless');
+    }
+    const result = await deps.ledger.grant(uid, amount, `${uid}:${grantId}`, deps.clock.now());
+    sendOk(res, { result, balance: await deps.ledger.balanceOf(uid) });
   });
 
   router.post('/admin/reconcile', async (_req: Request, res: Response) => {

@@ -14,8 +14,8 @@ export function sendError(res: Response, status: number, reason: string): void {
 }
 
 /** The seed's business-failure shape for the payment endpoints: `data: { status: -1, result: 'fail', data: reason }`. */
-export function sendPaymentFailure(res: Response, status: number, reason: string): void {
-  res.status(status).json({ errcode: status, msg: reason, data: { status: -1, result: 'fail', data: reason } });
+export function sendPaymentFailure(res: Response, status: number, reason: string, extra: Record<string, unknown> = {}): void {
+  res.status(status).json({ errcode: status, msg: reason, data: { status: -1, result: 'fail', data: reason, ...extra } });
 }
 
 export function sendPaymentSuccess(res: Response, data: unknown): void {

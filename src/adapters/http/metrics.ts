@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReconcileReport } from '../../application/reconcile-pending.js';
 
 /** The service's Prometheus metrics; one registry per service instance so tests can build several. */
 export class Metrics {
@@ -48,7 +49,7 @@ export class Metrics {
   });
 
   /** Counts what one reconciliation run changed. */
-  recordReconciliation(report: { checked: number; paid: number; failed: number; closed: number; unchanged: number; errors: number; refundsSettled: number }): void {
+  recordReconciliation(report: ReconcileReport): void {
     if (report.paid > 0) this.reconciliationFixes.inc({ status: 'SUCC' }, report.paid);
     if (report.failed + report.closed > 0) this.reconciliationFixes.inc({ status: 'FAILED' }, report.failed + report.closed);
     if (report.refundsSettled > 0) this.reconciliationFixes.inc({ status: 'REFUND' }, report.refundsSettled);

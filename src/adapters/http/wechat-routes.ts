@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { GetOrderStatus } from '../../application/get-order-status.js';
 import type { Login } from '../../application/login.js';
+import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
 import type { PrepayError, RequestPrepay } from '../../application/request-prepay.js';
 import type { Order } from '../../domain/order.js';
 import { requireUser, type AuthenticatedLocals } from './auth.js';
@@ -15,6 +16,7 @@ export interface WechatRoutesDeps {
   readonly login: Login;
   readonly requestPrepay: RequestPrepay;
   readonly getOrderStatus: GetOrderStatus;
+  readonly ledger: IntegralLedger;
   readonly tokens: SessionTokens;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -50,10 +52,20 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     if (!result.ok) {
       deps.metrics.prepays.inc({ outcome: result.error.kind });
       const [status, reason] = prepayFailure(result.error);
-      return sendPaymentFailure(res, status, reason);
+      return sendPaymentFailure(res, status, reason, result.error.kind === 'InsufficientIntegral' ? { balance: result.error.balance, required: result.error.required } : {});
     }
-    deps.metrics.prepays.inc({ outcome: result.value.reused ? 'reused' : 'granted' });
-    sendPaymentSuccess(res, { ...result.value.params, outTradeNo: result.value.outTradeNo });
+    const granted = result.value;
+    if (granted.kind === 'paidWithCoins') {
+      deps.metrics.prepays.inc({ outcome: 'paidWithCoins' });
+      return sendPaymentSuccess(res, {
+        paid: true,
+        outTradeNo: granted.outTradeNo,
+        paidIntegral: granted.paidIntegral,
+        message: 'paid with health coins; no WeChat payment is needed',
+      });
+    }
+    deps.metrics.prepays.inc({ outcome: granted.reused ? 'reused' : 'granted' });
+    sendPaymentSuccess(res, { ...granted.params, outTradeNo: granted.outTradeNo });
   };
   router.get('/wechat/prepay', authenticated, prepay);
   router.post('/wechat/prepay', authenticated, json, form, prepay);
@@ -65,6 +77,14 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
       return result.error.kind === 'NotOwner' ? sendError(res, 403, 'not your order') : sendError(res, 404, 'order not found');
     }
     sendOk(res, orderView(result.value));
+  });
+
+  router.get('/wechat/integral', authenticated, async (_req: Request, res: Response<unknown, AuthenticatedLocals>) => {
+    const [balance, journal] = await Promise.all([deps.ledger.balanceOf(res.locals.uid), deps.ledger.journalOf(res.locals.uid, 20)]);
+    sendOk(res, {
+      balance,
+      journal: journal.map((e) => ({ delta: e.delta, operation: e.operation, outTradeNo: e.outTradeNo ?? null, at: Math.floor(e.at.getTime() / 1000) })),
+    });
   });
 
   return router;
@@ -94,8 +114,8 @@ function prepayFailure(error: PrepayError): [number, string] {
       return [404, 'goods not found'];
     case 'GoodsOffline':
       return [409, 'goods is offline'];
-    case 'NothingToPayInCash':
-      return [409, 'this paid type has no cash part to pay through WeChat'];
+    case 'InsufficientIntegral':
+      return [409, `not enough health coins: ${error.required} needed, balance ${error.balance}`];
     case 'Busy':
       return [409, 'another payment request for this goods is in progress; retry shortly'];
     case 'AlreadyPaid':

@@ -1,3 +1,4 @@
+import { MikroIntegralLedger } from '../../../src/adapters/persistence/mikro-integral-ledger.js';
 import { MikroEventOutbox } from '../../../src/adapters/persistence/mikro-event-outbox.js';
 import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
@@ -24,7 +25,7 @@ export interface ConfirmWorkerResult {
 await workerMain<ConfirmWorkerConfig, ConfirmWorkerResult>(async (config) => {
   const orm = await openOrm(config.databaseUrl);
   const orders = new MikroOrderRepository(orm);
-  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm));
+  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm), new MikroIntegralLedger(orm));
   const payment = { transactionId: config.transactionId, amount: Money.ofFen(config.amountFen), paidAt: new Date(config.paidAtMs) };
 
   return {

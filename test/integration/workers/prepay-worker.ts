@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { FakePaymentGateway } from '../../../src/adapters/memory/fake-payment-gateway.js';
+import { MikroIntegralLedger } from '../../../src/adapters/persistence/mikro-integral-ledger.js';
 import { MikroEventOutbox } from '../../../src/adapters/persistence/mikro-event-outbox.js';
 import { MikroGoodsCatalog } from '../../../src/adapters/persistence/mikro-goods-catalog.js';
 import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
@@ -46,17 +47,20 @@ await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
   const lock = redis ? new RedisLock(redis, { prefix: config.lockPrefix }) : grantAll;
   const orders = new MikroOrderRepository(orm);
   const gateway = new FakePaymentGateway(systemClock);
-  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm));
-  const prepay = new RequestPrepay(
-    new MikroGoodsCatalog(orm),
-    new MikroUserRepository(orm),
+  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm), new MikroIntegralLedger(orm));
+  const ledger = new MikroIntegralLedger(orm);
+  const prepay = new RequestPrepay({
+    goods: new MikroGoodsCatalog(orm),
+    users: new MikroUserRepository(orm),
     orders,
     gateway,
-    new ConfirmOrder(orders, gateway, recorder, systemClock),
+    confirm: new ConfirmOrder(orders, gateway, recorder, systemClock),
+    recorder,
+    ledger,
     lock,
-    systemClock,
-    cryptoRandom,
-  );
+    clock: systemClock,
+    random: cryptoRandom,
+  });
 
   return {
     go: async () => {

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20260601000001SeedTables } from './Migration20260601000001SeedTables.js';
 import { Migration20260601000002OrderColumns } from './Migration20260601000002OrderColumns.js';
 import { Migration20260601000003ServiceTables } from './Migration20260601000003ServiceTables.js';
+import { Migration20260601000004IntegralLedger } from './Migration20260601000004IntegralLedger.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -11,4 +12,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20260601000001SeedTables', class: Migration20260601000001SeedTables },
   { name: 'Migration20260601000002OrderColumns', class: Migration20260601000002OrderColumns },
   { name: 'Migration20260601000003ServiceTables', class: Migration20260601000003ServiceTables },
+  { name: 'Migration20260601000004IntegralLedger', class: Migration20260601000004IntegralLedger },
 ];

@@ -5,19 +5,9 @@
  * one. Refuses NODE_ENV=production.
  */
 import express from 'express';
-import type { Clock } from '../../../application/ports/clock.js';
+import { OffsetClock } from '../../system/offset-clock.js';
 import { createWechatPaySimulator } from './router.js';
 
-/** Wall-clock time plus an offset that `POST /control/clock` can move forward. */
-class OffsetClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 function parsePort(text: string | undefined): number {
   if (text === undefined || text === '') return 3100;

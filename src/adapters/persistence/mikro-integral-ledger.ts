@@ -1,0 +1,184 @@
+import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { BaseSqlitePlatform, type EntityManager } from '@mikro-orm/knex';
+import type {
+  IntegralLedger,
+  IntegralOperation,
+  JournalEntry,
+  OpenReservation,
+  ReservationState,
+  ReserveOutcome,
+} from '../../application/ports/integral-ledger.js';
+import { assertCoins } from '../memory/in-memory-integral-ledger.js';
+import type { SqlOrm } from './orm.js';
+import { violatedUniques } from './unique-violation.js';
+
+type Em = EntityManager;
+type Row = Record<string, unknown>;
+
+/** Thrown inside a transaction to roll it back when the balance guard refused the withdrawal. */
+class Insufficient extends Error {}
+
+const MAX_ATTEMPTS = 5;
+
+const STATES: readonly ReservationState[] = ['reserved', 'committed', 'released', 'refunded'];
+const OPERATIONS: readonly IntegralOperation[] = ['grant', 'reserve', 'commit', 'release', 'refund'];
+
+/**
+ * Health coins in SQL. The guards are in the statements, not in a lock: the balance only drops through
+ * `UPDATE … SET balance = balance - n WHERE uid = ? AND balance >= n`, a reservation's state only moves through
+ * `UPDATE … WHERE state = <expected>`, and the journal's unique op_key makes a repeated operation a no-op. Each
+ * operation is one transaction, so the balance and the journal always agree.
+ */
+export class MikroIntegralLedger implements IntegralLedger {
+  constructor(private readonly orm: SqlOrm) {}
+
+  async balanceOf(uid: number): Promise<number> {
+    const [row] = await this.em().execute<Row[]>('SELECT balance FROM wx_integral_balance WHERE uid = ?', [uid]);
+    return row ? Number(row.balance) : 0;
+  }
+
+  async journalOf(uid: number, limit: number): Promise<JournalEntry[]> {
+    const rows = await this.em().execute<Row[]>(
+      'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE uid = ? ORDER BY id DESC LIMIT ?',
+      [uid, limit],
+    );
+    return rows.map((r) => ({
+      uid: Number(r.uid),
+      delta: Number(r.delta),
+      operation: OPERATIONS.find((o) => o === r.operation) ?? 'grant',
+      ...(r.out_trade_no ? { outTradeNo: String(r.out_trade_no) } : {}),
+      at: new Date(Number(r.created_at)),
+    }));
+  }
+
+  async grant(uid: number, amount: number, grantId: string, at: Date): Promise<'granted' | 'alreadyGranted'> {
+    assertCoins(amount);
+    try {
+      await this.ensureBalanceRow(uid, at);
+      await this.transaction(async (em) => {
+        await this.journal(em, uid, amount, 'grant', undefined, `grant:${grantId}`, at);
+        await em.execute('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?', [amount, at.getTime(), uid], 'run');
+      });
+      return 'granted';
+    } catch (error) {
+      if (violatedUniques(error)) return 'alreadyGranted';
+      throw error;
+    }
+  }
+
+  async reserve(uid: number, outTradeNo: string, amount: number, at: Date): Promise<ReserveOutcome> {
+    assertCoins(amount);
+    try {
+      await this.transaction(async (em) => {
+        await em.execute(
+          'INSERT INTO wx_integral_reservation (out_trade_no, uid, amount, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [outTradeNo, uid, amount, 'reserved', at.getTime(), at.getTime()],
+          'run',
+        );
+        const taken = await em.execute(
+          'UPDATE wx_integral_balance SET balance = balance - ?, updated_at = ? WHERE uid = ? AND balance >= ?',
+          [amount, at.getTime(), uid, amount],
+          'run',
+        );
+        if (affected(taken) !== 1) throw new Insufficient();
+        await this.journal(em, uid, -amount, 'reserve', outTradeNo, `reserve:${outTradeNo}`, at);
+      });
+      return { kind: 'reserved' };
+    } catch (error) {
+      if (error instanceof Insufficient) return { kind: 'insufficient', balance: await this.balanceOf(uid) };
+      if (violatedUniques(error)) return { kind: 'alreadyReserved' };
+      throw error;
+    }
+  }
+
+  commit(outTradeNo: string, at: Date): Promise<ReservationState | undefined> {
+    return this.settle(outTradeNo, ['reserved'], 'committed', 'commit', 0, at);
+  }
+
+  release(outTradeNo: string, at: Date): Promise<ReservationState | undefined> {
+    return this.settle(outTradeNo, ['reserved'], 'released', 'release', 1, at);
+  }
+
+  refund(outTradeNo: string, at: Date): Promise<ReservationState | undefined> {
+    return this.settle(outTradeNo, ['reserved', 'committed'], 'refunded', 'refund', 1, at);
+  }
+
+  async openReservations(before: Date, limit: number): Promise<OpenReservation[]> {
+    const rows = await this.em().execute<Row[]>(
+      "SELECT out_trade_no, uid, amount, created_at FROM wx_integral_reservation WHERE state = 'reserved' AND created_at < ? ORDER BY created_at LIMIT ?",
+      [before.getTime(), limit],
+    );
+    return rows.map((r) => ({ outTradeNo: String(r.out_trade_no), uid: Number(r.uid), amount: Number(r.amount), at: new Date(Number(r.created_at)) }));
+  }
+
+  /** Moves a reservation from one of `from` to `to` by compare-and-set, returning `sign × amount` coins with it. */
+  private async settle(
+    outTradeNo: string,
+    from: readonly ReservationState[],
+    to: ReservationState,
+    operation: IntegralOperation,
+    sign: 0 | 1,
+    at: Date,
+  ): Promise<ReservationState | undefined> {
+    return this.transaction(async (em) => {
+      const [row] = await em.execute<Row[]>('SELECT uid, amount, state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
+      if (!row) return undefined;
+      const state = STATES.find((s) => s === row.state);
+      if (!state || !from.includes(state)) return state;
+      const placeholders = from.map(() => '?').join(', ');
+      const moved = await em.execute(
+        `UPDATE wx_integral_reservation SET state = ?, updated_at = ? WHERE out_trade_no = ? AND state IN (${placeholders})`,
+        [to, at.getTime(), outTradeNo, ...from],
+        'run',
+      );
+      if (affected(moved) !== 1) {
+        const [now] = await em.execute<Row[]>('SELECT state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
+        return STATES.find((s) => s === now?.state);
+      }
+      const uid = Number(row.uid);
+      const delta = sign * Number(row.amount);
+      if (delta !== 0) {
+        await em.execute('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?', [delta, at.getTime(), uid], 'run');
+      }
+      await this.journal(em, uid, delta, operation, outTradeNo, `${operation}:${outTradeNo}`, at);
+      return to;
+    });
+  }
+
+  private async journal(em: Em, uid: number, delta: number, operation: IntegralOperation, outTradeNo: string | undefined, opKey: string, at: Date): Promise<void> {
+    await em.execute(
+      'INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [uid, delta, operation, outTradeNo ?? null, opKey, at.getTime()],
+      'run',
+    );
+  }
+
+  /** Outside any transaction: concurrent first grants would otherwise deadlock on the new row's gap lock. */
+  private async ensureBalanceRow(uid: number, at: Date): Promise<void> {
+    const em = this.em();
+    const ignore = em.getPlatform() instanceof BaseSqlitePlatform ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+    await em.execute(`${ignore} INTO wx_integral_balance (uid, balance, updated_at) VALUES (?, 0, ?)`, [uid, at.getTime()], 'run');
+  }
+
+  /** InnoDB may still pick one of two concurrent transactions as a deadlock victim: it is retried, as MySQL advises. */
+  private async transaction<T>(work: (em: Em) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.em().transactional(work);
+      } catch (error) {
+        const retryable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
+        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
+      }
+    }
+  }
+
+  private em(): Em {
+    return this.orm.em.fork() as unknown as Em;
+  }
+}
+
+function affected(result: unknown): number {
+  const r = result as { affectedRows?: number; changes?: number } | undefined;
+  return Number(r?.affectedRows ?? r?.changes ?? 0);
+}
