@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
+import type { Container } from 'inversify';
 import type { Logger } from 'pino';
 import { GetOrderStatus } from '../application/get-order-status.js';
 import { HandleNotify } from '../application/handle-notify.js';
@@ -8,7 +9,7 @@ import type { Clock } from '../application/ports/clock.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import { HandleRefundNotice } from '../application/handle-refund-notice.js';
-import { ReconcilePending } from '../application/reconcile-pending.js';
+import { ReconcilePending, type ReconcileReport } from '../application/reconcile-pending.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { RequestPrepay } from '../application/request-prepay.js';
@@ -60,42 +61,68 @@ const DEMO_GOODS: readonly GoodsDraft[] = [
   { name: '冥想课 Meditation', marketPrice: Money.ofFen(100), salePrice: Money.ZERO, integral: 5, online: true },
 ];
 
-/**
- * Opens the adapters the configuration asks for (SQLite or MySQL, Redis or in-process locks, the simulator or real
- * WeChat Pay), wires the use cases, and builds the HTTP app. `port` is the port the server already listens on: in
- * sandbox mode the gateway and the simulator's notifies reach this very process over real HTTP.
- */
-export async function startRuntime(config: Config, logger: Logger, port: number): Promise<Runtime> {
-  const closers: (() => Promise<void> | void)[] = [];
-  const close = async (): Promise<void> => {
-    for (const closer of closers.reverse()) {
+/** Things to close in reverse order of opening; a failure to close one does not stop the others. */
+class Closers {
+  private readonly list: (() => Promise<void> | void)[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  add(closer: () => Promise<void> | void): void {
+    this.list.push(closer);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const closer of this.list.splice(0).reverse()) {
       try {
         await closer();
       } catch (error) {
-        logger.warn({ err: error }, 'error while closing');
+        this.logger.warn({ err: error }, 'error while closing');
       }
     }
-  };
+  }
+}
+
+/** The adapters the configuration asks for, opened, and the use cases wired to them. */
+export interface Core {
+  readonly container: Container;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+  readonly goods: MikroGoodsCatalog;
+  readonly wechat: WechatPayV2Gateway;
+  readonly jobLease: JobLease;
+  readonly readiness: Record<string, ReadinessCheck>;
+  /** The embedded WeChat Pay simulator (sandbox mode, server only). */
+  readonly simulator?: WechatPaySimulator;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  /** Where this service (or, for a command-line run, the running service) listens: sandbox URLs point there. */
+  readonly port: number;
+  /** The server embeds the sandbox simulator; a command-line run talks to the running service's. */
+  readonly embedSimulator: boolean;
+}
+
+/**
+ * Opens SQLite or MySQL (migrating it), Redis or in-process locks, and the simulator or real WeChat Pay, and wires the
+ * use cases. In sandbox mode the gateway reaches the simulator over real HTTP at `port`.
+ */
+export async function openCore(config: Config, logger: Logger, options: CoreOptions): Promise<Core> {
+  const closers = new Closers(logger);
   try {
-    return await assemble(config, logger, port, closers, close);
+    return await assembleCore(config, logger, options, closers);
   } catch (error) {
-    await close();
+    await closers.closeAll();
     throw error;
   }
 }
 
-async function assemble(
-  config: Config,
-  logger: Logger,
-  port: number,
-  closers: (() => Promise<void> | void)[],
-  close: () => Promise<void>,
-): Promise<Runtime> {
+async function assembleCore(config: Config, logger: Logger, options: CoreOptions, closers: Closers): Promise<Core> {
   const clock: Clock = config.gateway === 'sandbox' ? new OffsetClock() : systemClock;
   const metrics = new Metrics();
 
   const orm = await openOrm(config.databaseUrl);
-  closers.push(() => orm.close(true));
+  closers.add(() => orm.close(true));
   const applied = await migrate(orm);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
@@ -112,15 +139,15 @@ async function assemble(
   };
   if (config.redisUrl) {
     const redis = await connectRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis error') });
-    closers.push(() => void redis.disconnect());
+    closers.add(() => void redis.disconnect());
     lock = new RedisLock(redis);
     jobLease = new RedisJobLease(redis);
     readiness.redis = async () => (await redis.ping()) === 'PONG';
   }
 
+  const sandbox = config.gateway === 'sandbox';
   let simulator: WechatPaySimulator | undefined;
-  const selfUrl = `http://127.0.0.1:${port}`;
-  if (config.gateway === 'sandbox') {
+  if (sandbox && options.embedSimulator) {
     simulator = createWechatPaySimulator({
       appId: config.wechat.appId,
       mchId: config.wechat.mchId,
@@ -130,8 +157,9 @@ async function assemble(
       timeScale: config.sandboxTimeScale,
       logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
     });
-    closers.push(() => simulator?.close());
+    closers.add(() => simulator?.close());
   }
+  const selfUrl = `http://127.0.0.1:${options.port}`;
   const wechat = new WechatPayV2Gateway(
     {
       appId: config.wechat.appId,
@@ -140,7 +168,7 @@ async function assemble(
       appSecret: config.wechat.appSecret,
       signType: config.wechat.signType,
       notifyUrl: config.wechat.notifyUrl ?? `${selfUrl}/wechat/pay-notify`,
-      ...(config.wechat.refundNotifyUrl ? { refundNotifyUrl: config.wechat.refundNotifyUrl } : simulator ? { refundNotifyUrl: `${selfUrl}/wechat/refund-notify` } : {}),
+      ...(config.wechat.refundNotifyUrl ? { refundNotifyUrl: config.wechat.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${selfUrl}/wechat/refund-notify` } : {}),
       baseUrl: config.wechat.baseUrl ?? `${selfUrl}/sandbox/wxpay`,
       loginBaseUrl: config.wechat.loginBaseUrl ?? `${selfUrl}/sandbox/wxpay`,
       ...(config.wechat.certificate ? { tls: loadCertificate(config.wechat.certificate) } : {}),
@@ -149,7 +177,7 @@ async function assemble(
     },
     { clock },
   );
-  closers.push(() => wechat.close());
+  closers.add(() => wechat.close());
 
   const eventSink = new FanOutEventSink([
     new LogEventSink(logger),
@@ -171,10 +199,32 @@ async function assemble(
     lock,
     jobLease,
   });
+  return { container, clock, metrics, goods, wechat, jobLease, readiness, ...(simulator ? { simulator } : {}), close: () => closers.closeAll() };
+}
+
+/** Runs reconciliation once under the job lease (so it never overlaps a running instance's), recording metrics. */
+export async function reconcileOnce(core: Core, signal?: AbortSignal): Promise<ReconcileReport | undefined> {
+  const reconcile = core.container.get(ReconcilePending);
+  const run = await core.jobLease.runExclusive(RECONCILE_JOB, { ttlMs: 60_000, renewEveryMs: 20_000 }, (leaseSignal) =>
+    reconcile.execute(signal ?? leaseSignal),
+  );
+  if (run.ran) core.metrics.recordReconciliation(run.value);
+  return run.ran ? run.value : undefined;
+}
+
+const RECONCILE_JOB = 'reconcile-pending';
+
+/**
+ * The server: the core, its background jobs (reconciliation, event relay; each under the job lease so N instances
+ * run it once) and the HTTP app. `port` is the port the server already listens on.
+ */
+export async function startRuntime(config: Config, logger: Logger, port: number): Promise<Runtime> {
+  const core = await openCore(config, logger, { port, embedSimulator: true });
+  const { container, clock, metrics, goods, wechat, jobLease } = core;
 
   const reconcile = container.get(ReconcilePending);
   const reconcileJob = startPeriodicJob({
-    name: 'reconcile-pending',
+    name: RECONCILE_JOB,
     intervalMs: config.reconcileIntervalMs,
     lease: jobLease,
     logger,
@@ -184,18 +234,20 @@ async function assemble(
       return report;
     },
   });
-  closers.push(() => reconcileJob.stop());
   const relay = container.get(RelayPaymentEvents);
   const relayJob = startPeriodicJob({ name: 'relay-payment-events', intervalMs: config.eventsRelayIntervalMs, lease: jobLease, logger, work: () => relay.execute() });
-  closers.push(() => relayJob.stop());
+  const close = async (): Promise<void> => {
+    await Promise.all([reconcileJob.stop(), relayJob.stop()]);
+    await core.close();
+  };
 
   const tokens = new SessionTokens(config.sessionSecret, config.sessionTtlSeconds);
   const app = createHttpApp({
     logger,
     trustProxyHops: config.trustProxyHops,
-    ...(simulator ? { sandbox: simulator.router } : {}),
+    ...(core.simulator ? { sandbox: core.simulator.router } : {}),
     routers: [
-      opsRoutes(metrics, readiness),
+      opsRoutes(metrics, core.readiness),
       goodsRoutes(goods),
       notifyRoute({
         verify: (raw) => wechat.parsePaymentNotify(raw),
