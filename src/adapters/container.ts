@@ -17,6 +17,7 @@ import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import { HandleRefundNotice } from '../application/handle-refund-notice.js';
 import { ReconcilePending, type ReconcileOptions } from '../application/reconcile-pending.js';
+import { ReconcileBill } from '../application/reconcile-bill.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { RequestPrepay } from '../application/request-prepay.js';
@@ -103,6 +104,10 @@ export function buildContainer(a: Adapters): Container {
     (orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, recorder: PaymentRecorder, ledger: IntegralLedger, clock: Clock, options: Partial<ReconcileOptions>) =>
       new ReconcilePending(orders, gateway, confirm, recorder, ledger, clock, options),
     [TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, PaymentRecorder, TOKENS.IntegralLedger, TOKENS.Clock, TOKENS.ReconcileOptions],
+  );
+  c.bind(ReconcileBill).toResolvedValue(
+    (orders: OrderRepository, gateway: PaymentGateway, confirm: ConfirmOrder, clock: Clock) => new ReconcileBill(orders, gateway, confirm, clock),
+    [TOKENS.OrderRepository, TOKENS.PaymentGateway, ConfirmOrder, TOKENS.Clock],
   );
   c.bind(RelayPaymentEvents).toResolvedValue(
     (outbox: EventOutbox, sink: PaymentEvents, clock: Clock) => new RelayPaymentEvents(outbox, sink, clock),

@@ -9,10 +9,12 @@ import type { Clock } from '../application/ports/clock.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import { HandleRefundNotice } from '../application/handle-refund-notice.js';
+import { previousBillDate, ReconcileBill, type BillReport } from '../application/reconcile-bill.js';
 import { ReconcilePending, type ReconcileReport } from '../application/reconcile-pending.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { RequestPrepay } from '../application/request-prepay.js';
+import { formatBeijingCompact } from '../domain/beijing-time.js';
 import { Money } from '../domain/money.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
@@ -213,6 +215,38 @@ export async function reconcileOnce(core: Core, signal?: AbortSignal): Promise<R
 }
 
 const RECONCILE_JOB = 'reconcile-pending';
+const BILL_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+/** WeChat generates the previous day's bill between 09:00 and 10:00 Beijing time. */
+const BILL_READY_HOUR = 10;
+
+/** Reconciles yesterday's trade bill once a day, as soon as WeChat has it; alerts on anything left unexplained. */
+class DailyBillReconciliation {
+  private lastDone = '';
+
+  constructor(
+    private readonly reconcileBill: ReconcileBill,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async runIfDue(): Promise<BillReport | undefined> {
+    const now = this.clock.now();
+    const beijingHour = Number(formatBeijingCompact(now).slice(8, 10));
+    const date = previousBillDate(now);
+    if (beijingHour < BILL_READY_HOUR || date === this.lastDone) return undefined;
+    return this.run(date);
+  }
+
+  async run(date?: string): Promise<BillReport> {
+    const report = await this.reconcileBill.execute(date);
+    if (report.available && report.billDate === previousBillDate(this.clock.now())) this.lastDone = report.billDate;
+    if (report.repaired.length > 0) this.metrics.reconciliationFixes.inc({ status: 'SUCC' }, report.repaired.length);
+    const alert = report.unknown.length + report.mismatched.length > 0;
+    (alert ? this.logger.error : this.logger.info).call(this.logger, { alert, report }, 'trade bill reconciled');
+    return report;
+  }
+}
 
 /**
  * The server: the core, its background jobs (reconciliation, event relay; each under the job lease so N instances
@@ -234,10 +268,12 @@ export async function startRuntime(config: Config, logger: Logger, port: number)
       return report;
     },
   });
+  const dailyBill = new DailyBillReconciliation(container.get(ReconcileBill), clock, metrics, logger);
+  const billJob = startPeriodicJob({ name: 'reconcile-bill', intervalMs: BILL_CHECK_INTERVAL_MS, lease: jobLease, logger, work: () => dailyBill.runIfDue() });
   const relay = container.get(RelayPaymentEvents);
   const relayJob = startPeriodicJob({ name: 'relay-payment-events', intervalMs: config.eventsRelayIntervalMs, lease: jobLease, logger, work: () => relay.execute() });
   const close = async (): Promise<void> => {
-    await Promise.all([reconcileJob.stop(), relayJob.stop()]);
+    await Promise.all([reconcileJob.stop(), relayJob.stop(), billJob.stop()]);
     await core.close();
   };
 
@@ -272,6 +308,7 @@ export async function startRuntime(config: Config, logger: Logger, port: number)
         ledger: container.get(TOKENS.IntegralLedger),
         clock,
         reconcileNow: () => reconcileJob.runNow(),
+        reconcileBill: (date) => dailyBill.run(date),
       }),
       wechatRoutes({
         login: container.get(Login),

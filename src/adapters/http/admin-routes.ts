@@ -20,6 +20,8 @@ export interface AdminRoutesDeps {
   readonly clock: Clock;
   /** Runs reconciliation once now and returns its report. */
   readonly reconcileNow: () => Promise<unknown>;
+  /** Reconciles one day's WeChat trade bill (yyyyMMdd; default yesterday, Beijing). */
+  readonly reconcileBill: (date?: string) => Promise<unknown>;
 }
 
 /** `/admin/...`: bearer ADMIN_TOKEN; absent token configuration turns the whole API off (404). */
@@ -95,6 +97,12 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     }
     const result = await deps.ledger.grant(uid, amount, `${uid}:${grantId}`, deps.clock.now());
     sendOk(res, { result, balance: await deps.ledger.balanceOf(uid) });
+  });
+
+  router.post('/admin/reconcile-bill', async (req: Request, res: Response) => {
+    const date = ((req.body ?? {}) as Record<string, unknown>).date;
+    if (date !== undefined && (typeof date !== 'string' || !/^\d{8}$/.test(date))) return sendError(res, 400, 'date must be yyyyMMdd');
+    sendOk(res, await deps.reconcileBill(date));
   });
 
   router.post('/admin/reconcile', async (_req: Request, res: Response) => {

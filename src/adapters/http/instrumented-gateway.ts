@@ -23,6 +23,7 @@ export function instrumentGateway(gateway: PaymentGateway, metrics: Metrics): Pa
     closeOrder: timed('closeorder', (no) => gateway.closeOrder(no)),
     refund: timed('refund', (r) => gateway.refund(r)),
     queryRefund: timed('refundquery', (no) => gateway.queryRefund(no)),
+    billedPayments: timed('downloadbill', (date) => gateway.billedPayments(date)),
     codeToSession: timed('jscode2session', (code) => gateway.codeToSession(code)),
     clientPaymentParams: (prepay) => gateway.clientPaymentParams(prepay),
   };

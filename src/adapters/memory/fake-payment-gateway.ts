@@ -5,6 +5,7 @@ import {
   type ClientPaymentParams,
   type CloseOutcome,
   type PaymentGateway,
+  type BilledPayment,
   type PrepayOutcome,
   type PrepayRequest,
   type RefundQuery,
@@ -15,6 +16,7 @@ import {
 } from '../../application/ports/payment-gateway.js';
 import type { PaymentNotice } from '../../application/handle-notify.js';
 import type { RefundNotice } from '../../application/handle-refund-notice.js';
+import { formatBeijingCompact } from '../../domain/beijing-time.js';
 import type { Money } from '../../domain/money.js';
 import type { Prepay } from '../../domain/order.js';
 import { PREPAY_LIFETIME_MS } from '../../domain/order-reuse.js';
@@ -122,6 +124,14 @@ export class FakePaymentGateway implements PaymentGateway {
       }
     }
     return { kind: 'notFound' };
+  }
+
+  async billedPayments(billDate: string): Promise<BilledPayment[] | undefined> {
+    await this.enter('billedPayments');
+    if (billDate >= formatBeijingCompact(this.clock.now()).slice(0, 8)) return undefined;
+    return [...this.trades.entries()]
+      .filter(([, t]) => t.paid && formatBeijingCompact(t.paid.paidAt).slice(0, 8) === billDate)
+      .map(([outTradeNo, t]) => ({ outTradeNo, transactionId: t.paid!.transactionId, totalFee: t.paid!.amount }));
   }
 
   async codeToSession(code: string): Promise<SessionInfo | undefined> {

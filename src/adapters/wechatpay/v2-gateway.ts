@@ -5,6 +5,7 @@ import type {
   PaymentGateway,
   PrepayOutcome,
   PrepayRequest,
+  BilledPayment,
   RefundQuery,
   SessionInfo,
   TradeQuery,
@@ -313,6 +314,13 @@ export class WechatPayV2Gateway implements PaymentGateway {
       default:
         throw new UntrustedResponseError(`refundquery: unknown refund_status ${record.status}`);
     }
+  }
+
+  /** The port's view of a day's bill: its payment rows (SUCCESS bill), or undefined while WeChat has none. */
+  async billedPayments(billDate: string): Promise<BilledPayment[] | undefined> {
+    const download = await this.downloadBill(billDate, 'SUCCESS');
+    if (download.kind === 'noBill') return undefined;
+    return download.bill.rows.map((row) => ({ outTradeNo: row.outTradeNo, transactionId: row.transactionId, totalFee: row.totalFee }));
   }
 
   /** billDate is `yyyyMMdd` (Beijing). The table is unsigned; only TLS vouches for it. */

@@ -72,6 +72,13 @@ export type RefundQuery =
   | { readonly kind: 'abnormal' }
   | { readonly kind: 'notFound' };
 
+/** One payment in WeChat's trade bill (对账单). */
+export interface BilledPayment {
+  readonly outTradeNo: string;
+  readonly transactionId: string;
+  readonly totalFee: Money;
+}
+
 export interface SessionInfo {
   readonly openid: string;
   readonly unionid?: string;
@@ -89,6 +96,11 @@ export interface PaymentGateway {
   closeOrder(outTradeNo: string): Promise<CloseOutcome>;
   refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;
   queryRefund(outRefundNo: string): Promise<RefundQuery>;
+  /**
+   * The payments of one Beijing day (`yyyyMMdd`) from WeChat's trade bill, available from the next morning;
+   * undefined while the bill does not exist yet.
+   */
+  billedPayments(billDate: string): Promise<BilledPayment[] | undefined>;
   /** undefined when the login code is invalid, used or expired. */
   codeToSession(code: string): Promise<SessionInfo | undefined>;
 }

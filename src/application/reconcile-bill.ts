@@ -1,0 +1,62 @@
+import { formatBeijingCompact } from '../domain/beijing-time.js';
+import type { ConfirmOrder } from './confirm-order.js';
+import type { Clock } from './ports/clock.js';
+import type { OrderRepository } from './ports/order-repository.js';
+import type { PaymentGateway } from './ports/payment-gateway.js';
+
+export interface BillReport {
+  readonly billDate: string;
+  /** false when WeChat has no bill for the day yet. */
+  readonly available: boolean;
+  readonly payments: number;
+  /** Already recorded exactly as billed. */
+  readonly matched: number;
+  /** Paid at WeChat but not SUCC here: confirmed with orderquery and recorded now. */
+  readonly repaired: string[];
+  /** Billed but unknown here (another system on the same merchant account?): for a person to look at. */
+  readonly unknown: string[];
+  /** Still not SUCC after asking WeChat, or recorded with another transaction: for a person to look at. */
+  readonly mismatched: string[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The Beijing date before `now`, as WeChat names bills. */
+export const previousBillDate = (now: Date): string => formatBeijingCompact(new Date(now.getTime() - DAY_MS)).slice(0, 8);
+
+/**
+ * T+1 reconciliation against WeChat's trade bill (对账单): every payment WeChat billed must be SUCC here with the same
+ * transaction. A billed payment we missed is confirmed with orderquery and recorded through the usual path, so a
+ * payment WeChat took is never lost even if every notify and every earlier query failed.
+ */
+export class ReconcileBill {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly confirm: ConfirmOrder,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(billDate: string = previousBillDate(this.clock.now())): Promise<BillReport> {
+    if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
+    const payments = await this.gateway.billedPayments(billDate);
+    const report = { billDate, available: payments !== undefined, payments: payments?.length ?? 0, matched: 0, repaired: [] as string[], unknown: [] as string[], mismatched: [] as string[] };
+    for (const payment of payments ?? []) {
+      const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
+      if (!order) {
+        report.unknown.push(payment.outTradeNo);
+        continue;
+      }
+      const recorded = (order.status === 'SUCC' || order.status === 'REFUND') && order.state.transactionId === payment.transactionId;
+      if (recorded) {
+        report.matched++;
+        continue;
+      }
+      const status = await this.confirm.execute(order);
+      const now = await this.orders.findByOutTradeNo(payment.outTradeNo);
+      if ((status === 'SUCC' || status === 'REFUND') && now?.state.transactionId === payment.transactionId) report.repaired.push(payment.outTradeNo);
+      else report.mismatched.push(payment.outTradeNo);
+    }
+    return report;
+  }
+}
