@@ -193,20 +193,7 @@ export class Order {
       paidAt: payment.paidAt,
       needsReview: this.s.needsReview || afterFailure,
     });
-    if (moved.ok) {
-      this.record({
-        type: 'OrderPaid',
-        outTradeNo: this.s.outTradeNo.value,
-        uid: this.s.uid,
-        goodsId: this.s.goodsId,
-        paidType: this.s.paidType,
-        cashFen: this.s.cash.fen,
-        integral: this.s.integral,
-        transactionId: payment.transactionId,
-        paidAt: payment.paidAt,
-        afterFailure,
-      });
-    }
+    if (moved.ok) this.recordPaid(payment.transactionId, payment.paidAt, afterFailure);
     return moved;
   }
 
@@ -218,20 +205,7 @@ export class Order {
     if (!this.s.cash.isZero()) return err({ kind: 'CashPaymentRequired', cashFen: this.s.cash.fen });
     if (this.s.status === 'SUCC' || this.s.status === 'REFUND') return ok('unchanged');
     const moved = this.move('SUCC', at, { paidAt: at });
-    if (moved.ok) {
-      this.record({
-        type: 'OrderPaid',
-        outTradeNo: this.s.outTradeNo.value,
-        uid: this.s.uid,
-        goodsId: this.s.goodsId,
-        paidType: this.s.paidType,
-        cashFen: 0,
-        integral: this.s.integral,
-        transactionId: '',
-        paidAt: at,
-        afterFailure: false,
-      });
-    }
+    if (moved.ok) this.recordPaid('', at, false);
     return moved;
   }
 
@@ -349,5 +323,21 @@ export class Order {
 
   private record(event: OrderEvent): void {
     this.pending.push(event);
+  }
+
+  private recordPaid(transactionId: string, paidAt: Date, afterFailure: boolean): void {
+    const s = this.s;
+    this.record({
+      type: 'OrderPaid',
+      outTradeNo: s.outTradeNo.value,
+      uid: s.uid,
+      goodsId: s.goodsId,
+      paidType: s.paidType,
+      cashFen: s.cash.fen,
+      integral: s.integral,
+      transactionId,
+      paidAt,
+      afterFailure,
+    });
   }
 }
