@@ -19,10 +19,14 @@ export class MiniProgramUser {
   token = '';
   uid = 0;
 
-  constructor(readonly baseUrl: string) {}
+  /** The WeChat side the user talks to: the service's embedded simulator unless a standalone one is given. */
+  private readonly sim: string;
 
-  private get sim(): string {
-    return `${this.baseUrl}/sandbox/wxpay`;
+  constructor(
+    readonly baseUrl: string,
+    simulatorUrl?: string,
+  ) {
+    this.sim = simulatorUrl ?? `${baseUrl}/sandbox/wxpay`;
   }
 
   async login(openid?: string): Promise<this> {

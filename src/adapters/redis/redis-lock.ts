@@ -47,11 +47,25 @@ export class RedisLock implements Lock {
     const deadline = Date.now() + Math.max(0, waitMs);
     let pause = this.pollMinMs;
     for (;;) {
-      if ((await this.client.set(redisKey, token, 'PX', ttl, 'NX')) === 'OK') return this.lease(key, redisKey, token);
+      if ((await this.setIfAbsent(redisKey, token, ttl)) === 'OK') return this.lease(key, redisKey, token);
       const remaining = deadline - Date.now();
       if (remaining <= 0) return undefined;
       await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
       pause = Math.min(pause * 2, this.pollMaxMs);
+    }
+  }
+
+  /**
+   * A SET that fails on our side (command timeout) may still reach Redis afterwards and take the key for a whole TTL
+   * under a token nobody holds. A compare-and-delete of our token, queued behind it on the same connection, undoes
+   * such a late SET; best effort (the TTL stays the backstop when Redis is gone altogether).
+   */
+  private async setIfAbsent(redisKey: string, token: string, ttl: number): Promise<string | null> {
+    try {
+      return await this.client.set(redisKey, token, 'PX', ttl, 'NX');
+    } catch (error) {
+      this.client.eval(COMPARE_AND_DELETE, 1, redisKey, token).catch(() => undefined);
+      throw error;
     }
   }
 
