@@ -42,6 +42,7 @@ import { MikroUserRepository } from './persistence/mikro-user-repository.js';
 import { migrate, openOrm } from './persistence/orm.js';
 import { connectRedis } from './redis/redis-client.js';
 import { RedisJobLease } from './redis/redis-job-lease.js';
+import { FailOpenLock } from './redis/fail-open-lock.js';
 import { RedisLock } from './redis/redis-lock.js';
 import { cryptoRandom } from './system/crypto-random.js';
 import { OffsetClock } from './system/offset-clock.js';
@@ -142,7 +143,9 @@ async function assembleCore(config: Config, logger: Logger, options: CoreOptions
   if (config.redisUrl) {
     const redis = await connectRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis error') });
     closers.add(() => void redis.disconnect());
-    lock = new RedisLock(redis);
+    lock = new FailOpenLock(new RedisLock(redis), (key, error) =>
+      logger.warn({ err: error, key }, 'Redis unreachable: prepay proceeds on the database guard alone'),
+    );
     jobLease = new RedisJobLease(redis);
     readiness.redis = async () => (await redis.ping()) === 'PONG';
   }

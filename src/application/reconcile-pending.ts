@@ -27,6 +27,8 @@ export interface ReconcileReport {
   errors: number;
   refundsSettled: number;
   coinsRepaired: number;
+  /** Age of the oldest unpaid order with a prepay (0 when none): how far behind payments could be. */
+  oldestPendingSeconds: number;
 }
 
 const DEFAULTS: ReconcileOptions = { batchSize: 100, retryBaseMs: 30_000, maxBackoffMs: 10 * 60_000 };
@@ -59,7 +61,9 @@ export class ReconcilePending {
   }
 
   async execute(signal?: AbortSignal): Promise<ReconcileReport> {
-    const report: ReconcileReport = { checked: 0, paid: 0, failed: 0, closed: 0, unchanged: 0, errors: 0, refundsSettled: 0, coinsRepaired: 0 };
+    const report: ReconcileReport = { checked: 0, paid: 0, failed: 0, closed: 0, unchanged: 0, errors: 0, refundsSettled: 0, coinsRepaired: 0, oldestPendingSeconds: 0 };
+    const [oldest] = await this.orders.listAwaitingPayment(1);
+    if (oldest) report.oldestPendingSeconds = Math.max(0, Math.floor((this.clock.now().getTime() - oldest.state.createdAt.getTime()) / 1000));
     for (const order of await this.dueOrders()) {
       if (signal?.aborted) break;
       report.checked++;

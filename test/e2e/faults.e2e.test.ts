@@ -179,7 +179,7 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       expect(again.outTradeNo).toBe(racersOrder.outTradeNo);
     });
 
-    it('with Redis not answering, prepay fails within 5 s; once it answers again the key is free at once (checklist 26)', async () => {
+    it('with Redis not answering, prepay proceeds on the database guard within 5 s; once Redis answers again the key is free at once (checklist 26)', async () => {
       const payer = await newUser();
       const params = await payer.prepay(1);
       const user = await newUser();
@@ -195,8 +195,11 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       }
       console.info(`[Redis stalled] prepay answered HTTP ${stalled.value.status} in ${stalled.ms} ms`);
       expect(stalled.ms).toBeLessThan(5_000);
-      expect(stalled.value.status === 200 || stalled.value.status >= 500).toBe(true);
-      expect(await admin.ordersOf(user.uid)).toEqual([]);
+      // The prepay lock saves work, not correctness: an unreachable Redis is bypassed and the unique open-order
+      // index keeps the key to one order.
+      expect(stalled.value.status).toBe(200);
+      const opened = await admin.ordersOf(user.uid);
+      expect(opened).toHaveLength(1);
 
       // The SET NX that timed out reaches Redis late; it must not hold the key for its 30 s TTL.
       await until(async () => (await fetch(`${service.baseUrl}/readyz`)).status, (s) => s === 200, 10_000, 100);
@@ -204,6 +207,7 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       console.info(`[Redis stalled] prepay after Redis answered again: HTTP ${after.value.status} in ${after.ms} ms`);
       expect(after.value.status).toBe(200);
       expect(after.ms).toBeLessThan(2_000);
+      expect(await admin.ordersOf(user.uid)).toEqual(opened);
     });
 
     it('unifiedorder SYSTEMERROR: the prepay fails with 502, the order stays CHECKED, and the client retry keeps its out_trade_no (checklist 31)', async () => {

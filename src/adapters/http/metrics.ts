@@ -48,6 +48,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly oldestPendingAge = new Gauge({
+    name: 'wxpay_pending_order_oldest_age_seconds',
+    help: 'Age of the oldest unpaid order that has a prepay_id, as of the last reconciliation run',
+    registers: [this.registry],
+  });
+
   /** Counts what one reconciliation run changed. */
   recordReconciliation(report: ReconcileReport): void {
     if (report.paid > 0) this.reconciliationFixes.inc({ status: 'SUCC' }, report.paid);
@@ -55,6 +61,7 @@ export class Metrics {
     if (report.refundsSettled > 0) this.reconciliationFixes.inc({ status: 'REFUND' }, report.refundsSettled);
     this.pendingOrders.set({ kind: 'checked' }, report.checked);
     this.pendingOrders.set({ kind: 'unsettled' }, report.unchanged + report.errors);
+    this.oldestPendingAge.set(report.oldestPendingSeconds);
   }
 
   constructor(withProcessMetrics = true) {

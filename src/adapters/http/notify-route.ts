@@ -37,6 +37,8 @@ export function notifyRoute(deps: NotifyRouteDeps): Router {
     res.status(200).type('application/xml').send(answer === 'SUCCESS' ? NOTIFY_ACK_SUCCESS : notifyFailReply(failMessage(detail)));
     stopTimer();
     deps.metrics.notifyVerdicts.inc({ verdict: detail });
+    // Unverified bodies only reach the security log: storing them would let anyone fill the database.
+    if (outTradeNo === undefined) return;
     try {
       await deps.notifyLog.append({ receivedAt: deps.clock.now(), kind: 'pay', outTradeNo, rawBody, verdict: answer, detail });
     } catch (error) {

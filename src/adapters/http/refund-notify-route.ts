@@ -25,6 +25,7 @@ export function refundNotifyRoute(deps: RefundNotifyRouteDeps): Router {
     const rawBody = typeof req.body === 'string' ? req.body : '';
     const { answer, detail, outTradeNo } = await decide(deps, rawBody);
     res.status(200).type('application/xml').send(answer === 'SUCCESS' ? NOTIFY_ACK_SUCCESS : notifyFailReply(detail === 'error' ? 'temporarily unavailable' : detail));
+    if (outTradeNo === undefined) return; // undecryptable: security log only, as for payment notifies
     try {
       await deps.notifyLog.append({ receivedAt: deps.clock.now(), kind: 'refund', outTradeNo, rawBody, verdict: answer, detail });
     } catch (error) {

@@ -26,7 +26,8 @@ export function startPeriodicJob(options: {
 
   const runOnce = (): Promise<unknown> => {
     const run = current.then(async () => {
-      const ttlMs = Math.max(30_000, intervalMs * 3);
+      // Short enough that a crashed holder delays the others by seconds, renewed often enough never to lapse.
+      const ttlMs = Math.max(5_000, intervalMs * 3);
       const result = await lease.runExclusive(name, { ttlMs, renewEveryMs: Math.floor(ttlMs / 3) }, work);
       return result.ran ? result.value : undefined;
     });

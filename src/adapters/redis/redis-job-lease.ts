@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobLease, JobLeaseOptions, JobRun } from '../../application/ports/job-lease.js';
 import type { RedisClient } from './redis-client.js';
-import { COMPARE_AND_DELETE } from './redis-lock.js';
+import { COMPARE_AND_DELETE, setIfAbsent } from './redis-lock.js';
 
 /** Extends the lease only while it still holds our token: a lease that lapsed and was taken stays taken. */
 export const COMPARE_AND_EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -40,7 +40,7 @@ export class RedisJobLease implements JobLease {
     const token = randomUUID();
     const ttl = Math.ceil(ttlMs);
     let heldSince = Date.now();
-    if ((await this.client.set(key, token, 'PX', ttl, 'NX')) !== 'OK') return { ran: false };
+    if (!(await setIfAbsent(this.client, key, token, ttl))) return { ran: false };
 
     const controller = new AbortController();
     let renewing = false;

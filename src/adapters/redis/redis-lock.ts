@@ -47,25 +47,11 @@ export class RedisLock implements Lock {
     const deadline = Date.now() + Math.max(0, waitMs);
     let pause = this.pollMinMs;
     for (;;) {
-      if ((await this.setIfAbsent(redisKey, token, ttl)) === 'OK') return this.lease(key, redisKey, token);
+      if (await setIfAbsent(this.client, redisKey, token, ttl)) return this.lease(key, redisKey, token);
       const remaining = deadline - Date.now();
       if (remaining <= 0) return undefined;
       await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
       pause = Math.min(pause * 2, this.pollMaxMs);
-    }
-  }
-
-  /**
-   * A SET that fails on our side (command timeout) may still reach Redis afterwards and take the key for a whole TTL
-   * under a token nobody holds. A compare-and-delete of our token, queued behind it on the same connection, undoes
-   * such a late SET; best effort (the TTL stays the backstop when Redis is gone altogether).
-   */
-  private async setIfAbsent(redisKey: string, token: string, ttl: number): Promise<string | null> {
-    try {
-      return await this.client.set(redisKey, token, 'PX', ttl, 'NX');
-    } catch (error) {
-      this.client.eval(COMPARE_AND_DELETE, 1, redisKey, token).catch(() => undefined);
-      throw error;
     }
   }
 
@@ -83,5 +69,19 @@ export class RedisLock implements Lock {
         }
       },
     };
+  }
+}
+
+/**
+ * `SET key token NX PX ttl`. A SET that fails on our side (command timeout) may still reach Redis afterwards and take
+ * the key for a whole TTL under a token nobody holds; a compare-and-delete of our token, queued behind it on the same
+ * connection, undoes such a late SET. Best effort: the TTL stays the backstop when Redis is gone altogether.
+ */
+export async function setIfAbsent(client: RedisClient, key: string, token: string, ttlMs: number): Promise<boolean> {
+  try {
+    return (await client.set(key, token, 'PX', ttlMs, 'NX')) === 'OK';
+  } catch (error) {
+    client.eval(COMPARE_AND_DELETE, 1, key, token).catch(() => undefined);
+    throw error;
   }
 }

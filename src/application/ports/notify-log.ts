@@ -17,7 +17,9 @@ export interface NotifyLogEntry {
 }
 
 /**
- * Append-only record of every notice received and how it was answered, forged ones included. Never updated or
+ * Append-only record of every authenticated notice received (signature verified, or refund notice decrypted) and how
+ * it was answered, duplicates and refused ones included. Bodies that fail authentication go to the security log only,
+ * so that nobody can fill the database by posting garbage. Never updated or
  * deleted by the service; a failed append must not change the answer already decided.
  */
 export interface NotifyLog {
