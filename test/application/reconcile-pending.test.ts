@@ -26,7 +26,8 @@ describe('ReconcilePending', () => {
   it('leaves an unpaid order alone while its prepay_id can still be paid', async () => {
     const f = await useCaseFixture();
     const no = await openOrder(f);
-    expect(await f.reconcile.execute()).toMatchObject({ checked: 1, unchanged: 1 });
+    f.clock.advance(60_000);
+    expect(await f.reconcile.execute()).toMatchObject({ checked: 1, unchanged: 1, oldestPendingSeconds: 60 });
     expect(f.gateway.calls).not.toContain('closeOrder');
     expect(await statusOf(f, no)).toBe('CHECKED');
   });
