@@ -4,6 +4,7 @@ import type { HandleNotify, NotifyVerdict } from '../../application/handle-notif
 import type { NotifyLog } from '../../application/ports/notify-log.js';
 import type { Clock } from '../../application/ports/clock.js';
 import { NOTIFY_ACK_SUCCESS, notifyFailReply, type PaymentNotifyResult } from '../wechatpay/notify.js';
+import { NOTIFY_DEADLINE_MS, withDeadline } from './deadline.js';
 import type { Metrics } from './metrics.js';
 
 /** WeChat's notifies are a few hundred bytes; anything near this is not from WeChat. */
@@ -17,6 +18,8 @@ export interface NotifyRouteDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Answer FAIL rather than let WeChat's 5-second wait run out (a stalled database, say). */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -65,7 +68,7 @@ async function decide(deps: NotifyRouteDeps, rawBody: string): Promise<Decision>
   const notice = parsed.value.notice;
   let verdict: NotifyVerdict;
   try {
-    verdict = await deps.handleNotify.execute(notice);
+    verdict = await withDeadline(deps.handleNotify.execute(notice), deps.deadlineMs ?? NOTIFY_DEADLINE_MS);
   } catch (error) {
     deps.logger.error({ err: error, outTradeNo: notice.outTradeNo }, 'payment notify could not be processed; WeChat will retry');
     return { answer: 'FAIL', detail: 'error', outTradeNo: notice.outTradeNo };

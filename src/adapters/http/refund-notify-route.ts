@@ -5,6 +5,7 @@ import type { Clock } from '../../application/ports/clock.js';
 import type { NotifyLog } from '../../application/ports/notify-log.js';
 import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../wechatpay/notify.js';
 import type { RefundNotifyResult } from '../wechatpay/refund-notify.js';
+import { NOTIFY_DEADLINE_MS, withDeadline } from './deadline.js';
 import { NOTIFY_BODY_LIMIT } from './notify-route.js';
 
 export interface RefundNotifyRouteDeps {
@@ -44,14 +45,14 @@ async function decide(deps: RefundNotifyRouteDeps, rawBody: string): Promise<{ a
   const n = decrypted.value;
   let verdict: RefundNoticeVerdict;
   try {
-    verdict = await deps.handleRefundNotice.execute({
+    verdict = await withDeadline(deps.handleRefundNotice.execute({
       appId: n.appId,
       mchId: n.mchId,
       outTradeNo: n.outTradeNo,
       outRefundNo: n.outRefundNo,
       status: n.refundStatus,
       refundFee: n.refundFee,
-    });
+    }), NOTIFY_DEADLINE_MS);
   } catch (error) {
     deps.logger.error({ err: error, outTradeNo: n.outTradeNo }, 'refund notify could not be processed; WeChat will retry');
     return { answer: 'FAIL', detail: 'error', outTradeNo: n.outTradeNo };
