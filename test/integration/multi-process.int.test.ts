@@ -10,7 +10,7 @@ import { Money } from '../../src/domain/money.js';
 import { aGoods, anOrder } from '../support/builders.js';
 import { scratchMariaDb, type ScratchDatabase } from '../support/databases.js';
 import { describeIfServices, REDIS_URL } from '../support/integration.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startSwitchableProxy, type SwitchableProxy } from '../support/switchable-proxy.js';
 import { spawnWorkers, type WorkerGroup } from '../support/workers.js';
 import type { PrepayWorkerConfig, PrepayWorkerResult } from './workers/prepay-worker.js';
 import type { ConfirmWorkerConfig, ConfirmWorkerResult } from './workers/confirm-worker.js';
@@ -28,7 +28,7 @@ describeWith('Two processes on one MariaDB and Redis', () => {
   let db: ScratchDatabase;
   let orm: SqlOrm;
   const groups: WorkerGroup<unknown>[] = [];
-  const proxies: TcpProxy[] = [];
+  const proxies: SwitchableProxy[] = [];
 
   beforeAll(async () => {
     db = await scratchMariaDb('procs');
@@ -95,12 +95,12 @@ describeWith('Two processes on one MariaDB and Redis', () => {
 
   it('cutting the Redis connection mid-run costs requests, never a second open order', async () => {
     const uid = await newUser();
-    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379));
+    const proxy = await startSwitchableProxy(Number(new URL(REDIS_URL).port || 6379));
     proxies.push(proxy);
     const group = await prepayWorkers(uid, `redis://127.0.0.1:${proxy.port}`, 600);
     const finished = group.go();
     await sleep(250);
-    await proxy.cut();
+    proxy.down();
     const results = await finished;
     console.info('[prepay x2 processes, Redis cut at 250 ms]', JSON.stringify(results));
 

@@ -7,7 +7,7 @@ import { jobLeaseContract } from '../contracts/job-lease.contract.js';
 import { lockContract } from '../contracts/lock.contract.js';
 import { describeIfServices, REDIS_URL } from '../support/integration.js';
 import { freePort, startPrivateRedis } from '../support/private-redis.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { startSwitchableProxy } from '../support/switchable-proxy.js';
 
 const describeWith = await describeIfServices(['redis']);
 const prefix = `wxpay-test:${process.pid}:`;
@@ -86,12 +86,12 @@ describeWith('Redis lock when Redis fails', () => {
   });
 
   it('rejects within 2 s when Redis stops answering (connection open, no replies)', async () => {
-    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379));
+    const proxy = await startSwitchableProxy(Number(new URL(REDIS_URL).port || 6379));
     const client = await connectRedis(`redis://127.0.0.1:${proxy.port}`);
     try {
       const lock = new RedisLock(client, { prefix });
       expect(await lock.acquire(`silent:{${Date.now()}}`, { ttlMs: 200, waitMs: 0 })).toBeDefined();
-      proxy.blackhole();
+      proxy.stall();
       const attempt = await timed(() => lock.acquire(`silent:{${Date.now()}}`, { ttlMs: 5_000, waitMs: 5_000 }));
       expect(attempt.error).toBeInstanceOf(Error);
       expect(attempt.ms).toBeLessThan(2_000);

@@ -14,8 +14,8 @@ export interface SwitchableProxy {
 }
 
 /**
- * A TCP forwarder that can be taken down and brought back on the same port (test/support/tcp-proxy.ts closes its
- * port for good). Stands in front of the shared MariaDB or Redis so a test can fail the network, never the server.
+ * A TCP forwarder that can be taken down and brought back on the same port. Stands in front of the shared MariaDB or
+ * Redis so a test can fail the network, never the server.
  */
 export async function startSwitchableProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<SwitchableProxy> {
   const sockets = new Set<Socket>();
