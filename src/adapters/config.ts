@@ -31,6 +31,7 @@ const schema = z
       .default('sqlite:./data/wxpay.sqlite')
       .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
     REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
+    REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only').default('wxpay:'),
     WECHAT_GATEWAY: z.enum(['sandbox', 'wechat']).default('sandbox'),
     WECHAT_APPID: optionalText,
     WECHAT_APP_SECRET: optionalText,
@@ -55,26 +56,33 @@ const schema = z
     EVENTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
     DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
-  })
-  .superRefine((env, ctx) => {
-    const need = (key: keyof typeof env, why: string): void => {
-      if (env[key] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `is required ${why}` });
-    };
-    if (env.WECHAT_GATEWAY === 'sandbox' && env.NODE_ENV === 'production') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_GATEWAY'], message: 'sandbox refuses to run with NODE_ENV=production; set WECHAT_GATEWAY=wechat' });
-    }
-    if (env.WECHAT_GATEWAY === 'wechat') {
-      const why = 'when WECHAT_GATEWAY=wechat';
-      for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET', 'WECHAT_MCH_ID', 'WECHAT_API_KEY', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET'] as const) need(key, why);
-      if (env.WECHAT_NOTIFY_URL?.startsWith('http://')) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_NOTIFY_URL'], message: 'must be https for real WeChat Pay' });
-      }
-    }
-    if (env.EVENTS_WEBHOOK_URL !== undefined) need('EVENTS_WEBHOOK_SECRET', 'when EVENTS_WEBHOOK_URL is set');
-    if ((env.WECHAT_CERT_PEM === undefined) !== (env.WECHAT_KEY_PEM === undefined)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WECHAT_KEY_PEM'], message: 'WECHAT_CERT_PEM and WECHAT_KEY_PEM go together' });
-    }
   });
+
+/**
+ * Rules that tie variables together, checked on the raw environment so that they are reported alongside any
+ * malformed value (zod skips refinements once a field fails).
+ */
+function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): string[] {
+  const env = (key: string): string | undefined => (raw[key]?.trim() ? raw[key]?.trim() : undefined);
+  const problems: string[] = [];
+  const gateway = env('WECHAT_GATEWAY') ?? 'sandbox';
+  if (gateway === 'sandbox' && env('NODE_ENV') === 'production') {
+    problems.push('WECHAT_GATEWAY: sandbox refuses to run with NODE_ENV=production; set WECHAT_GATEWAY=wechat');
+  }
+  if (gateway === 'wechat') {
+    for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET', 'WECHAT_MCH_ID', 'WECHAT_API_KEY', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET']) {
+      if (env(key) === undefined) problems.push(`${key}: is required when WECHAT_GATEWAY=wechat`);
+    }
+    if (env('WECHAT_NOTIFY_URL')?.startsWith('http://')) problems.push('WECHAT_NOTIFY_URL: must be https for real WeChat Pay');
+  }
+  if (env('EVENTS_WEBHOOK_URL') !== undefined && env('EVENTS_WEBHOOK_SECRET') === undefined) {
+    problems.push('EVENTS_WEBHOOK_SECRET: is required when EVENTS_WEBHOOK_URL is set');
+  }
+  if ((env('WECHAT_CERT_PEM') === undefined) !== (env('WECHAT_KEY_PEM') === undefined)) {
+    problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
+  }
+  return problems;
+}
 
 function isNotifyUrl(value: string): boolean {
   try {
@@ -99,6 +107,8 @@ export interface Config {
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly redisUrl?: string;
+  /** Separates deployments that share one Redis (their locks and job leases must not meet). */
+  readonly redisKeyPrefix: string;
   readonly gateway: 'sandbox' | 'wechat';
   readonly wechat: {
     readonly appId: string;
@@ -133,9 +143,12 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once, reporting every problem in one message. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`)),
+    ...crossFieldProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const e = parsed.data;
   const sandbox = e.WECHAT_GATEWAY === 'sandbox';
@@ -152,6 +165,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gateway: e.WECHAT_GATEWAY,
     wechat: {
       appId: e.WECHAT_APPID ?? SAMPLE_CREDENTIALS.appId,

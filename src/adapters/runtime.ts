@@ -143,10 +143,10 @@ async function assembleCore(config: Config, logger: Logger, options: CoreOptions
   if (config.redisUrl) {
     const redis = await connectRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis error') });
     closers.add(() => void redis.disconnect());
-    lock = new FailOpenLock(new RedisLock(redis), (key, error) =>
+    lock = new FailOpenLock(new RedisLock(redis, { prefix: `${config.redisKeyPrefix}lock:` }), (key, error) =>
       logger.warn({ err: error, key }, 'Redis unreachable: prepay proceeds on the database guard alone'),
     );
-    jobLease = new RedisJobLease(redis);
+    jobLease = new RedisJobLease(redis, { prefix: `${config.redisKeyPrefix}job:` });
     readiness.redis = async () => (await redis.ping()) === 'PONG';
   }
 

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/adapters/config.js';
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set: SQLite, in-process lock, sandbox with the sample merchant', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: 'sqlite:./data/wxpay.sqlite',
+      gateway: 'sandbox',
+      redisKeyPrefix: 'wxpay:',
+      wechat: { appId: 'wxd930ea5d5a258f4f', mchId: '10000100', signType: 'MD5' },
+      ephemeralSessionSecret: true,
+      demoGoods: true,
+    });
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('names every problem at once', () => {
+    let message = '';
+    try {
+      loadConfig({ WECHAT_GATEWAY: 'wechat', PORT: 'eighty', WECHAT_API_KEY: 'short', DATABASE_URL: 'postgres://x', EVENTS_WEBHOOK_URL: 'https://hooks.example/x' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    for (const name of ['PORT', 'WECHAT_API_KEY', 'DATABASE_URL', 'WECHAT_APPID', 'WECHAT_MCH_ID', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET', 'EVENTS_WEBHOOK_SECRET']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('refuses the sandbox in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/sandbox refuses to run with NODE_ENV=production/);
+  });
+
+  it('wants an https notify URL without a query string for real WeChat Pay', () => {
+    const base = { WECHAT_GATEWAY: 'wechat', WECHAT_APPID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_MCH_ID: '1', WECHAT_API_KEY: 'a'.repeat(32), SESSION_SECRET: 's'.repeat(32) };
+    expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'http://shop.example/wechat/pay-notify' })).toThrow(/must be https/);
+    expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify?x=1' })).toThrow(/without a query string/);
+    expect(loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify' }).wechat.baseUrl).toBe('https://api.mch.weixin.qq.com');
+  });
+
+  it('never puts a secret into its error messages', () => {
+    try {
+      loadConfig({ WECHAT_API_KEY: 'this-is-a-secret-but-malformed!!', SESSION_SECRET: 'too-short-secret' });
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/this-is-a-secret|too-short-secret/);
+    }
+  });
+});
