@@ -121,8 +121,11 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       // Two intervals, plus a little for a run in progress on a busy 2-core machine.
       expect(elapsed).toBeLessThanOrEqual(2 * RECONCILE_INTERVAL_MS + 300);
 
-      const after = await scrapeMetrics(service.baseUrl);
-      expect(metric(after, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' }) - metric(before, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' })).toBe(1);
+      // The run records its metrics when it finishes, a moment after the order's commit.
+      const fixes = (m: Awaited<ReturnType<typeof scrapeMetrics>>) =>
+        metric(m, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' }) - metric(before, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' });
+      const after = await until(() => scrapeMetrics(service.baseUrl), (m) => fixes(m) >= 1, 5_000, 20);
+      expect(fixes(after)).toBe(1);
       expect(metric(after, 'wxpay_notify_total') - metric(before, 'wxpay_notify_total')).toBe(0);
       expect(await deliveries(simUrl, [params.outTradeNo])).toEqual([expect.objectContaining({ status: 'lost', attempts: 0 })]);
       expect(await outboxRows(db, params.outTradeNo)).toEqual([expect.objectContaining({ type: 'OrderPaid' })]);
