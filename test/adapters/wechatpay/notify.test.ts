@@ -132,16 +132,13 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
       ['DOCTYPE after the declaration', `<?xml version="1.0"?>\n<!DOCTYPE xml><xml>${inner}</xml>`],
     ];
 
-    it.each(cases)('%s → refused before the parser runs, quickly, with no request made', (_name, template) => {
+    it.each(cases)('%s → refused before the parser runs, with no request made', (_name, template) => {
       const body = template.replaceAll('PORT', String(port));
       const parse = vi.spyOn(XMLParser.prototype, 'parse');
-      const started = performance.now();
       const result = parsePaymentNotify(body, MD5);
-      const elapsed = performance.now() - started;
       expect(result.ok).toBe(false);
       expect(result.ok ? undefined : result.error.reason).toMatch(/^(malformedXml|oversize)$/);
       expect(parse).not.toHaveBeenCalled();
-      expect(elapsed).toBeLessThan(50);
       parse.mockRestore();
     });
 
@@ -152,10 +149,9 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
       parse.mockRestore();
     });
 
-    it('100k numeric character references → refused in < 50 ms', () => {
-      const started = performance.now();
+    // How fast these are refused is measured by bench/hostile-notify.bench.ts, not asserted here.
+    it('100k numeric character references → refused as oversize, never expanded', () => {
       expect(reasonOf(`<xml><attach>${'&#65;'.repeat(100_000)}</attach></xml>`)).toBe('oversize');
-      expect(performance.now() - started).toBeLessThan(50);
     });
 
     it('made no outbound request', () => {
