@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
@@ -38,6 +39,7 @@ const schema = z
     WECHAT_MCH_ID: optionalText,
     WECHAT_API_KEY: optionalText.refine((v) => v === undefined || /^[0-9A-Za-z]{32}$/.test(v), 'must be the 32-character API v2 key'),
     WECHAT_SIGN_TYPE: z.enum(['MD5', 'HMAC-SHA256']).default('MD5'),
+    WECHAT_SERVER_IP: optionalText.refine((v) => v === undefined || isIP(v) !== 0, 'must be an IPv4 or IPv6 address'),
     WECHAT_NOTIFY_URL: optionalText.refine((v) => v === undefined || isNotifyUrl(v), 'must be an http(s) URL without a query string, at most 256 characters'),
     WECHAT_REFUND_NOTIFY_URL: optionalText.refine((v) => v === undefined || isNotifyUrl(v), 'must be an http(s) URL without a query string, at most 256 characters'),
     WECHAT_CERT_P12: optionalText,
@@ -116,6 +118,8 @@ export interface Config {
     readonly mchId: string;
     readonly apiKey: string;
     readonly signType: 'MD5' | 'HMAC-SHA256';
+    /** Sent as spbill_create_ip instead of each client's address, so a re-sent unifiedorder stays identical. */
+    readonly serverIp?: string;
     /** undefined in sandbox mode until the listening port is known: the service's own /wechat/pay-notify. */
     readonly notifyUrl?: string;
     readonly refundNotifyUrl?: string;
@@ -173,6 +177,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       mchId: e.WECHAT_MCH_ID ?? SAMPLE_CREDENTIALS.mchId,
       apiKey: e.WECHAT_API_KEY ?? SAMPLE_CREDENTIALS.apiKey,
       signType: e.WECHAT_SIGN_TYPE,
+      ...(e.WECHAT_SERVER_IP === undefined ? {} : { serverIp: e.WECHAT_SERVER_IP }),
       ...(e.WECHAT_NOTIFY_URL === undefined ? {} : { notifyUrl: e.WECHAT_NOTIFY_URL }),
       ...(e.WECHAT_REFUND_NOTIFY_URL === undefined ? {} : { refundNotifyUrl: e.WECHAT_REFUND_NOTIFY_URL }),
       ...(e.WECHAT_BASE_URL === undefined ? (sandbox ? {} : { baseUrl: PRODUCTION_BASE_URL }) : { baseUrl: e.WECHAT_BASE_URL }),

@@ -172,6 +172,7 @@ async function assembleCore(config: Config, logger: Logger, options: CoreOptions
       apiKey: config.wechat.apiKey,
       appSecret: config.wechat.appSecret,
       signType: config.wechat.signType,
+      ...(config.wechat.serverIp ? { spbillCreateIp: config.wechat.serverIp } : {}),
       notifyUrl: config.wechat.notifyUrl ?? `${selfUrl}/wechat/pay-notify`,
       ...(config.wechat.refundNotifyUrl ? { refundNotifyUrl: config.wechat.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${selfUrl}/wechat/refund-notify` } : {}),
       baseUrl: config.wechat.baseUrl ?? `${selfUrl}/sandbox/wxpay`,

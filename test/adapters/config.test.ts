@@ -29,6 +29,11 @@ describe('configuration', () => {
     }
   });
 
+  it('takes a fixed server IP for spbill_create_ip, and refuses one that is not an address', () => {
+    expect(loadConfig({ WECHAT_SERVER_IP: '203.0.113.9' }).wechat.serverIp).toBe('203.0.113.9');
+    expect(() => loadConfig({ WECHAT_SERVER_IP: 'shop.example' })).toThrow(/WECHAT_SERVER_IP/);
+  });
+
   it('refuses the sandbox in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/sandbox refuses to run with NODE_ENV=production/);
   });
