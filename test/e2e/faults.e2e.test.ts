@@ -105,6 +105,22 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
     const newUser = (): Promise<MiniProgramUser> => new MiniProgramUser(service.baseUrl, simUrl).login();
     const faults = (): readonly unknown[] => sandbox.simulator.faults.list();
 
+    /** Every status the order shows while the injected faults are used up; fails if they are not used up. */
+    const statusesUntilFaultsDrain = async (outTradeNo: string): Promise<Set<string>> => {
+      const seen = new Set<string>();
+      const left = await until(
+        async () => {
+          seen.add((await admin.order(outTradeNo))?.status ?? 'missing');
+          return faults().length;
+        },
+        (n) => n === 0,
+        30_000,
+        50,
+      );
+      expect(left).toBe(0);
+      return seen;
+    };
+
     it('a notify the simulator loses is settled by reconciliation within two intervals (checklist 32)', async () => {
       const user = await newUser();
       const params = await user.prepay(1);
@@ -253,17 +269,7 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
         await sandbox.control('/faults', { fault, api: 'orderquery', count });
       }
       await payAt(simUrl, params);
-      const seen = new Set<string>();
-      const drained = await until(
-        async () => {
-          seen.add((await admin.order(params.outTradeNo))?.status ?? 'missing');
-          return faults().length;
-        },
-        (left) => left === 0,
-        30_000,
-        50,
-      );
-      expect(drained).toBe(0);
+      const seen = await statusesUntilFaultsDrain(params.outTradeNo);
       expect([...seen].filter((s) => s !== 'CHECKED' && s !== 'SUCC')).toEqual([]);
       expect(await admin.waitForStatus(params.outTradeNo, 'SUCC', 10_000)).toMatchObject({ status: 'SUCC', needsReview: false });
       expect(await outboxRows(db, params.outTradeNo)).toEqual([expect.objectContaining({ type: 'OrderPaid' })]);
@@ -282,17 +288,7 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       ]);
       await sandbox.control('/clock', { advanceMs: 6 * 60_000 });
 
-      const seen = new Set<string>();
-      const drained = await until(
-        async () => {
-          seen.add((await admin.order(params.outTradeNo))?.status ?? 'missing');
-          return faults().length;
-        },
-        (left) => left === 0,
-        30_000,
-        50,
-      );
-      expect(drained).toBe(0);
+      const seen = await statusesUntilFaultsDrain(params.outTradeNo);
       // The faults are used up by the close attempts only; until then the order must not have moved.
       expect([...seen]).toEqual(['CHECKED']);
       expect(await admin.waitForStatus(params.outTradeNo, 'FAILED', 15_000)).toMatchObject({ status: 'FAILED' });

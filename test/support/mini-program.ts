@@ -1,3 +1,5 @@
+import type { ClientPaymentParams } from '../../src/application/ports/payment-gateway.js';
+
 /** What a mini-program does over HTTP, plus the simulator's user-side controls: the e2e tests' vocabulary. */
 export interface Envelope<T = unknown> {
   readonly errcode: number;
@@ -5,15 +7,8 @@ export interface Envelope<T = unknown> {
   readonly data: T;
 }
 
-export interface PaymentParams {
-  readonly appId: string;
-  readonly timeStamp: string;
-  readonly nonceStr: string;
-  readonly package: string;
-  readonly signType: string;
-  readonly paySign: string;
-  readonly outTradeNo: string;
-}
+/** The prepay answer: what wx.requestPayment needs, plus the order's number. */
+export type PaymentParams = ClientPaymentParams & { readonly outTradeNo: string };
 
 export class MiniProgramUser {
   token = '';
