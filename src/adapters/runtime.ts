@@ -9,12 +9,11 @@ import type { Clock } from '../application/ports/clock.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import { HandleRefundNotice } from '../application/handle-refund-notice.js';
-import { previousBillDate, ReconcileBill, type BillReport } from '../application/reconcile-bill.js';
+import { ReconcileBill } from '../application/reconcile-bill.js';
 import { ReconcilePending, type ReconcileReport } from '../application/reconcile-pending.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { RequestPrepay } from '../application/request-prepay.js';
-import { formatBeijingCompact } from '../domain/beijing-time.js';
 import { Money } from '../domain/money.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
@@ -23,6 +22,7 @@ import { FanOutEventSink, LogEventSink, WebhookEventSink } from './events/event-
 import { adminRoutes } from './http/admin-routes.js';
 import { createHttpApp } from './http/app.js';
 import { refundNotifyRoute } from './http/refund-notify-route.js';
+import { BILL_CHECK_INTERVAL_MS, DailyBillReconciliation } from './jobs/daily-bill.js';
 import { startPeriodicJob } from './jobs/periodic-job.js';
 import { MikroEventOutbox } from './persistence/mikro-event-outbox.js';
 import { MikroIntegralLedger } from './persistence/mikro-integral-ledger.js';
@@ -219,39 +219,6 @@ export async function reconcileOnce(core: Core, signal?: AbortSignal): Promise<R
 }
 
 const RECONCILE_JOB = 'reconcile-pending';
-const BILL_CHECK_INTERVAL_MS = 60 * 60 * 1000;
-/** WeChat generates the previous day's bill between 09:00 and 10:00 Beijing time. */
-const BILL_READY_HOUR = 10;
-
-/** Reconciles yesterday's trade bill once a day, as soon as WeChat has it; alerts on anything left unexplained. */
-class DailyBillReconciliation {
-  private lastDone = '';
-
-  constructor(
-    private readonly reconcileBill: ReconcileBill,
-    private readonly clock: Clock,
-    private readonly metrics: Metrics,
-    private readonly logger: Logger,
-  ) {}
-
-  async runIfDue(): Promise<BillReport | undefined> {
-    const now = this.clock.now();
-    const beijingHour = Number(formatBeijingCompact(now).slice(8, 10));
-    const date = previousBillDate(now);
-    if (beijingHour < BILL_READY_HOUR || date === this.lastDone) return undefined;
-    return this.run(date);
-  }
-
-  async run(date?: string): Promise<BillReport> {
-    const report = await this.reconcileBill.execute(date);
-    if (report.available && report.billDate === previousBillDate(this.clock.now())) this.lastDone = report.billDate;
-    if (report.repaired.length > 0) this.metrics.reconciliationFixes.inc({ status: 'SUCC' }, report.repaired.length);
-    const alert = report.unknown.length + report.mismatched.length > 0;
-    (alert ? this.logger.error : this.logger.info).call(this.logger, { alert, report }, 'trade bill reconciled');
-    return report;
-  }
-}
-
 /**
  * The server: the core, its background jobs (reconciliation, event relay; each under the job lease so N instances
  * run it once) and the HTTP app. `port` is the port the server already listens on.
