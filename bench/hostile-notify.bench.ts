@@ -3,9 +3,9 @@
  * memory flat) and accepts a genuine one. Reports, does not assert: targets are read off this table, not enforced by
  * timed tests. Runs in-process on the parser and verifier the HTTP route uses.
  */
-import { parsePaymentNotify, type MerchantKeys } from '../src/adapters/wechatpay/notify.js';
-import { signFields } from '../src/adapters/wechatpay/sign.js';
-import { buildWechatXml } from '../src/adapters/wechatpay/xml.js';
+import { parsePaymentNotify, type MerchantKeys } from '../src/adapters/wechatpay/v2/notify.js';
+import { signFields } from '../src/adapters/wechatpay/v2/sign.js';
+import { buildWechatXml } from '../src/adapters/wechatpay/v2/xml.js';
 
 const MERCHANT: MerchantKeys = { appId: 'wxd930ea5d5a258f4f', mchId: '10000100', apiKey: '192006250b4c09247ec02edce69f6a2d', signType: 'MD5' };
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2_000);

@@ -1,20 +1,13 @@
 /**
- * Composition root: reads the configuration, listens, opens the adapters the configuration names, and shuts down
- * gracefully. The only module that knows every adapter (through runtime.ts).
+ * The process: reads the configuration, starts the server (src/composition is the composition root) and shuts it
+ * down gracefully on SIGTERM/SIGINT.
  */
 import 'reflect-metadata';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { ConfigError, loadConfig, type Config } from './adapters/config.js';
-import { startRuntime } from './adapters/runtime.js';
-import { sandboxWalkthrough } from './adapters/walkthrough.js';
-
-/** Never log these, whatever object they turn up in. */
-const REDACT = [
-  'apiKey', '*.apiKey', 'appSecret', '*.appSecret', 'sessionSecret', '*.sessionSecret', 'adminToken', '*.adminToken',
-  'req.headers.authorization', 'token', '*.token', 'session_key', '*.session_key', 'passphrase', '*.passphrase',
-];
+import { ConfigError, loadConfig, type Config } from './composition/config.js';
+import { REDACT } from './composition/logging.js';
+import { startServer } from './composition/server.js';
+import { sandboxWalkthrough } from './composition/walkthrough.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -27,40 +20,22 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  const logger = pino({ level: config.logLevel, redact: { paths: [...REDACT], censor: '[redacted]' } });
   if (config.ephemeralSessionSecret) logger.warn('SESSION_SECRET is not set: using a random one, tokens end with this process');
 
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const runtime = await startRuntime(config, logger, port);
-  server.on('request', runtime.app);
-  server.keepAliveTimeout = 65_000;
-
-  const baseUrl = `http://127.0.0.1:${port}`;
-  logger.info({ port, gateway: config.gateway, database: config.databaseUrl.split(':')[0], redis: Boolean(config.redisUrl) }, 'listening');
-  if (config.gateway === 'sandbox') process.stdout.write(sandboxWalkthrough(baseUrl));
+  const server = await startServer(config, logger);
+  logger.info({ port: server.port, gateway: config.gateway, database: config.databaseUrl.split(':')[0], redis: Boolean(config.redisUrl) }, 'listening');
+  if (config.gateway === 'sandbox') process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`));
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    const force = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in 10 s; closing anyway');
-      server.closeAllConnections();
-    }, 10_000);
-    force.unref();
-    server.close(() => {
-      void runtime.close().then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
+    void server.stop().then(() => {
+      logger.info('stopped');
+      process.exit(0);
     });
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

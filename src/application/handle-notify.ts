@@ -1,20 +1,7 @@
-import type { Money } from '../domain/money.js';
-import type { Clock } from './ports/clock.js';
+import type { ConfirmOrder } from './confirm-order.js';
 import type { MerchantIdentity } from './ports/merchant.js';
+import type { PaymentNotice } from './ports/notify-verifier.js';
 import type { OrderRepository } from './ports/order-repository.js';
-import type { PaymentGateway } from './ports/payment-gateway.js';
-import type { PaymentRecorder } from './payment-recorder.js';
-
-/** A payment notice whose signature the gateway adapter has already verified. Protocol-neutral. */
-export interface PaymentNotice {
-  readonly appId: string;
-  readonly mchId: string;
-  readonly outTradeNo: string;
-  readonly transactionId: string;
-  readonly totalFee: Money;
-  /** result_code: false for a notice that reports a failed payment. */
-  readonly succeeded: boolean;
-}
 
 export type NotifyVerdict =
   /** Tell WeChat to stop: the outcome is durably recorded (or there was nothing to record). */
@@ -26,21 +13,21 @@ export type NotifyRefusal =
   | 'ForeignMerchant'
   | 'UnknownOrder'
   | 'AmountMismatch'
+  | 'SignTypeMismatch'
   | 'NotConfirmedByWechat'
   | 'ConfirmationDiffers'
-  | 'IllegalTransition';
+  | 'ConfirmationRejected';
 
 /**
  * The seed trusted the notice; we do not. The notice names an order, the amount must match it, and only WeChat's
- * own orderquery answer, with the same transaction and amount, moves it to SUCC.
+ * own orderquery answer moves it to SUCC — recorded as WeChat states it, and the notice acknowledged only when it
+ * says the same.
  */
 export class HandleNotify {
   constructor(
     private readonly merchant: MerchantIdentity,
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
-    private readonly recorder: PaymentRecorder,
-    private readonly clock: Clock,
+    private readonly confirm: ConfirmOrder,
   ) {}
 
   async execute(notice: PaymentNotice): Promise<NotifyVerdict> {
@@ -54,31 +41,28 @@ export class HandleNotify {
     const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
     if (!order) return refuse('UnknownOrder', false);
     if (!notice.totalFee.equals(order.state.cash)) return refuse('AmountMismatch', true);
+    const prepaySignType = order.state.prepay?.signType;
+    if (notice.signedWith !== undefined && prepaySignType !== undefined && notice.signedWith !== prepaySignType) {
+      return refuse('SignTypeMismatch', true);
+    }
     if (order.state.transactionId === notice.transactionId) return { ack: true, result: 'duplicate' };
 
-    const trade = await this.gateway.queryOrder(notice.outTradeNo);
-    if (trade.kind !== 'paid') return refuse('NotConfirmedByWechat', true);
-    if (trade.transactionId !== notice.transactionId || !trade.amount.equals(notice.totalFee)) {
-      return refuse('ConfirmationDiffers', true);
-    }
-
-    const outcome = await this.recorder.recordPayment(order, trade, this.clock.now());
-    switch (outcome.kind) {
+    const confirmation = await this.confirm.execute(order);
+    switch (confirmation.kind) {
       case 'recorded':
-        return { ack: true, result: 'recorded' };
-      case 'alreadyRecorded':
-        return { ack: true, result: 'duplicate' };
-      case 'orderVanished':
-        return refuse('UnknownOrder', true);
+      case 'duplicate':
+        // WeChat's answer is recorded either way; a notice naming another transaction is not WeChat's.
+        if (confirmation.transactionId !== notice.transactionId) return refuse('ConfirmationDiffers', true);
+        return { ack: true, result: confirmation.kind };
       case 'rejected':
-        switch (outcome.error.kind) {
-          case 'ConflictingPayment':
-            return { ack: true, result: 'conflictRecorded' };
-          case 'AmountMismatch':
-            return refuse('AmountMismatch', true);
-          default:
-            return refuse('IllegalTransition', true);
-        }
+        if (confirmation.reason.kind === 'ConflictingPayment') return { ack: true, result: 'conflictRecorded' };
+        return refuse('ConfirmationRejected', true);
+      case 'vanished':
+        return refuse('UnknownOrder', true);
+      case 'failed':
+      case 'notPaid':
+      case 'notFound':
+        return refuse('NotConfirmedByWechat', true);
     }
   }
 }

@@ -1,77 +1,62 @@
-import type { Money } from '../domain/money.js';
-import type { Order } from '../domain/order.js';
-import type { Clock } from './ports/clock.js';
+import type { RefundStatus } from '../domain/refund.js';
 import type { MerchantIdentity } from './ports/merchant.js';
+import type { RefundNotice } from './ports/notify-verifier.js';
 import type { OrderRepository } from './ports/order-repository.js';
-import type { PaymentGateway } from './ports/payment-gateway.js';
-import type { PaymentRecorder } from './payment-recorder.js';
-
-/** A decrypted refund notice, protocol-neutral. */
-export interface RefundNotice {
-  readonly appId: string;
-  readonly mchId: string;
-  readonly outTradeNo: string;
-  readonly outRefundNo: string;
-  readonly status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE';
-  readonly refundFee: Money;
-}
+import type { SettleRefund } from './settle-refund.js';
 
 export type RefundNoticeVerdict =
-  | { readonly ack: true; readonly result: 'refunded' | 'duplicate' | 'closed' | 'abnormal' }
-  | { readonly ack: false; readonly reason: 'ForeignMerchant' | 'UnknownOrder' | 'NotConfirmedByWechat' | 'Rejected'; readonly alert: boolean };
+  | { readonly ack: true; readonly result: 'refunded' | 'closed' | 'abnormal' | 'duplicate' }
+  | {
+      readonly ack: false;
+      readonly reason: 'ForeignMerchant' | 'UnknownOrder' | 'RefundMismatch' | 'NotConfirmedByWechat';
+      readonly alert: boolean;
+    };
+
+const RESULT_OF: Readonly<Record<RefundNotice['status'], 'refunded' | 'closed' | 'abnormal'>> = {
+  SUCCESS: 'refunded',
+  CLOSED: 'closed',
+  ABNORMAL: 'abnormal',
+};
 
 /**
- * A refund notice is encrypted, not signed, and ECB lets a forger splice blocks: it is a hint to ask WeChat
- * (refundquery), and only WeChat's answer changes the order.
+ * A v2 refund notice is encrypted, not signed, and ECB lets a forger splice blocks: it must name one of our refunds
+ * on that very order with every identifier matching, and even then it is only a reason to ask WeChat
+ * (refundquery), whose answer alone changes the order.
  */
 export class HandleRefundNotice {
   constructor(
     private readonly merchant: MerchantIdentity,
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
-    private readonly recorder: PaymentRecorder,
-    private readonly clock: Clock,
+    private readonly settle: SettleRefund,
   ) {}
 
   async execute(notice: RefundNotice): Promise<RefundNoticeVerdict> {
     if (notice.appId !== this.merchant.appId || notice.mchId !== this.merchant.mchId) return refuse('ForeignMerchant', true);
     const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
     if (!order) return refuse('UnknownOrder', true);
-    if (order.status === 'REFUND' && order.state.refund?.outRefundNo === notice.outRefundNo) return { ack: true, result: 'duplicate' };
-    return settleRefund(order, notice.outRefundNo, this.gateway, this.recorder, this.clock, notice.status);
+    const { outTradeNo, transactionId, outRefundNo, refundId, refundFee, totalFee, status } = notice;
+    const claim = { outTradeNo, transactionId, outRefundNo, refundId, amount: refundFee, totalFee, status, at: notice.at ?? order.state.updatedAt };
+    const matched = order.refundMatching(claim);
+    if (!matched.ok) return refuse('RefundMismatch', true);
+    if (matched.value.status === status) return { ack: true, result: 'duplicate' };
+
+    const settlement = await this.settle.execute(order, outRefundNo);
+    switch (settlement.kind) {
+      case 'recorded':
+      case 'unchanged':
+        return settlement.status === status ? { ack: true, result: RESULT_OF[status] } : refuse('NotConfirmedByWechat', !stillProcessing(settlement.status));
+      case 'rejected':
+        return refuse('RefundMismatch', true);
+      case 'vanished':
+        return refuse('UnknownOrder', true);
+      case 'notFound':
+        return refuse('NotConfirmedByWechat', true);
+    }
   }
 }
 
-/**
- * Applies what refundquery says about one refund number; shared with reconciliation. `claimed` is what the notice
- * said, if anything: a claim WeChat does not back is refused so that the notice is retried.
- */
-export async function settleRefund(
-  order: Order,
-  outRefundNo: string,
-  gateway: PaymentGateway,
-  recorder: PaymentRecorder,
-  clock: Clock,
-  claimed?: RefundNotice['status'],
-): Promise<RefundNoticeVerdict> {
-  const query = await gateway.queryRefund(outRefundNo);
-  switch (query.kind) {
-    case 'succeeded': {
-      const outcome = await recorder.recordRefund(order, { outRefundNo, amount: query.amount, at: query.at });
-      if (outcome.kind === 'recorded') return { ack: true, result: 'refunded' };
-      if (outcome.kind === 'alreadyRecorded') return { ack: true, result: 'duplicate' };
-      return refuse(outcome.kind === 'orderVanished' ? 'UnknownOrder' : 'Rejected', true);
-    }
-    case 'closed':
-      await recorder.recordRefundClosed(order, outRefundNo, clock.now());
-      return claimed === undefined || claimed === 'REFUNDCLOSE' ? { ack: true, result: 'closed' } : refuse('NotConfirmedByWechat', true);
-    case 'abnormal':
-      return claimed === undefined || claimed === 'CHANGE' ? { ack: true, result: 'abnormal' } : refuse('NotConfirmedByWechat', true);
-    case 'processing':
-    case 'notFound':
-      return refuse('NotConfirmedByWechat', claimed !== undefined);
-  }
-}
+/** WeChat may notify a moment before its query shows the result: a retry will find it, no alert. */
+const stillProcessing = (status: RefundStatus): boolean => status === 'PROCESSING';
 
 const refuse = (reason: Extract<RefundNoticeVerdict, { ack: false }>['reason'], alert: boolean): RefundNoticeVerdict => ({
   ack: false,

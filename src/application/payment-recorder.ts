@@ -1,32 +1,30 @@
-import type { Change, ConfirmedPayment, ConfirmedRefund, FailureReason, Order, OrderError } from '../domain/order.js';
+import type { CashlessRefundRejection, CashPartRequired, FailureRejection, PaymentRejection, RefundReportError } from '../domain/order-errors.js';
+import type { Change, ConfirmedPayment, Order } from '../domain/order.js';
+import type { FailureReason } from '../domain/order-status.js';
+import type { RefundReport } from '../domain/refund.js';
 import { ok, type Result } from '../domain/result.js';
+import { changeOrder, type ChangeOutcome } from './compare-and-set.js';
+import type { Alerts } from './ports/alerts.js';
 import type { IntegralLedger } from './ports/integral-ledger.js';
 import type { OrderRepository } from './ports/order-repository.js';
 import type { EventOutbox } from './ports/payment-events.js';
 
-export type RecordOutcome =
-  | { readonly kind: 'recorded' }
-  | { readonly kind: 'alreadyRecorded' }
-  | { readonly kind: 'rejected'; readonly error: OrderError }
-  | { readonly kind: 'orderVanished' };
-
-/** A compare-and-set only loses to another writer of the same order; a few rounds settle any realistic race. */
-const MAX_ROUNDS = 5;
-
 /**
  * Applies what WeChat confirmed to an order by compare-and-set; the change's event is committed with it, exactly once.
  * Every path that learns an outcome (notify, status poll, reconciliation, prepay, refunds) goes through here, and so
- * does the health-coin side: coins are committed when the order is paid, and come back when it fails or is refunded.
- * Coin operations are idempotent, so a repeat after a crash completes what the first attempt started.
+ * does the health-coin side: coins are committed when the order is paid, released when it fails, and refunded when
+ * it is refunded in full. Coin operations are idempotent, so a repeat after a crash completes what the first attempt
+ * started.
  */
 export class PaymentRecorder {
   constructor(
     private readonly orders: OrderRepository,
     private readonly outbox: EventOutbox,
     private readonly ledger: IntegralLedger,
+    private readonly alerts: Alerts,
   ) {}
 
-  async recordPayment(order: Order, payment: ConfirmedPayment, at: Date): Promise<RecordOutcome> {
+  async recordPayment(order: Order, payment: ConfirmedPayment, at: Date): Promise<ChangeOutcome<PaymentRejection>> {
     const outcome = await this.apply(order, (o) => o.confirmPaid(payment), at);
     if (outcome.kind === 'rejected' && outcome.error.kind === 'ConflictingPayment') {
       const { recordedTransactionId, incomingTransactionId } = outcome.error;
@@ -38,61 +36,58 @@ export class PaymentRecorder {
   }
 
   /** Only with WeChat's word that the order is closed or failed. */
-  recordFailure(order: Order, reason: FailureReason, at: Date): Promise<RecordOutcome> {
+  recordFailure(order: Order, reason: FailureReason, at: Date): Promise<ChangeOutcome<FailureRejection>> {
     return this.apply(order, (o) => o.markFailed(reason, at), at);
   }
 
-  /** Only with WeChat's word that the refund succeeded. */
-  recordRefund(order: Order, refund: ConfirmedRefund): Promise<RecordOutcome> {
-    return this.apply(order, (o) => o.confirmRefunded(refund), refund.at);
-  }
-
-  /** WeChat closed the refund attempt (REFUNDCLOSE); the order stays paid. */
-  recordRefundClosed(order: Order, outRefundNo: string, at: Date): Promise<RecordOutcome> {
-    return this.apply(order, (o) => ok(o.refundClosed(outRefundNo, at)), at);
+  /** Only with a report of WeChat's (notice confirmed by refundquery, refundquery, the refund API's answer). */
+  recordRefundReport(order: Order, report: RefundReport): Promise<ChangeOutcome<RefundReportError>> {
+    return this.apply(order, (o) => o.applyRefundReport(report), report.at);
   }
 
   /** Orders with no cash part: paid, or refunded, without WeChat. */
-  recordCashless(order: Order, change: 'paid' | 'refunded', at: Date): Promise<RecordOutcome> {
-    return this.apply(order, (o) => (change === 'paid' ? o.completeWithoutCash(at) : o.refundWithoutCash(at)), at);
+  recordCashless(order: Order, change: 'paid', at: Date): Promise<ChangeOutcome<CashPartRequired>>;
+  recordCashless(order: Order, change: 'refunded', at: Date): Promise<ChangeOutcome<CashlessRefundRejection>>;
+  recordCashless(order: Order, change: 'paid' | 'refunded', at: Date): Promise<ChangeOutcome<CashlessRefundRejection>> {
+    return this.apply(order, (o): Result<Change, CashlessRefundRejection> => (change === 'paid' ? o.completeWithoutCash(at) : o.refundWithoutCash(at)), at);
   }
 
-  /** Brings an order's coins in line with its status: the reconciler's repair for a crash between the two. */
+  /**
+   * Asks a person to look at an order WeChat and we disagree on, and alerts once: the flag is a compare-and-set, so
+   * however many paths find the same problem, only the one that sets it raises the alert.
+   */
+  async flagForReview(order: Order, reason: string, at: Date, detail: Readonly<Record<string, unknown>> = {}): Promise<void> {
+    const outcome = await changeOrder(this.orders, order, (o) => ok(o.flagForReview(reason, at)));
+    if (outcome.kind === 'changed') {
+      this.alerts.raise({ kind: 'OrderNeedsReview', outTradeNo: order.state.outTradeNo.value, detail: { reason, ...detail } });
+    }
+  }
+
+  /** Brings an order's coins in line with its status: also the reconciler's repair for a crash between the two. */
   async settleCoins(order: Order, at: Date): Promise<void> {
     if (order.state.integral === 0) return;
     const no = order.state.outTradeNo.value;
     switch (order.status) {
       case 'SUCC':
         await this.ledger.commit(no, at);
-        break;
+        return;
       case 'FAILED':
         await this.ledger.release(no, at);
-        break;
+        return;
       case 'REFUND':
+        // Refunds come only from committed coins; a crash before the commit is completed first.
+        await this.ledger.commit(no, at);
         await this.ledger.refund(no, at);
-        break;
+        return;
       case 'CHECKED':
-        break;
+        return;
     }
   }
 
-  private async apply(order: Order, change: (o: Order) => Result<Change, OrderError>, at: Date): Promise<RecordOutcome> {
-    let current: Order | undefined = order;
-    for (let round = 0; round < MAX_ROUNDS && current; round++) {
-      const result = change(current);
-      if (!result.ok) return { kind: 'rejected', error: result.error };
-      if (result.value === 'unchanged') {
-        await this.settleCoins(current, at);
-        return { kind: 'alreadyRecorded' };
-      }
-      // The repository commits the recorded event with the change (outbox), so nothing is published here.
-      if ((await this.orders.update(current)) === 'updated') {
-        await this.settleCoins(current, at);
-        return { kind: 'recorded' };
-      }
-      current = await this.orders.findByOutTradeNo(order.state.outTradeNo.value);
-    }
-    if (!current) return { kind: 'orderVanished' };
-    throw new Error(`order ${order.state.outTradeNo.value}: compare-and-set kept losing after ${MAX_ROUNDS} rounds`);
+  private async apply<E>(order: Order, change: (o: Order) => Result<Change, E>, at: Date): Promise<ChangeOutcome<E>> {
+    // The repository commits the recorded event with the change (outbox), so nothing is published here.
+    const outcome = await changeOrder(this.orders, order, change);
+    if (outcome.kind === 'changed' || outcome.kind === 'unchanged') await this.settleCoins(outcome.order, at);
+    return outcome;
   }
 }

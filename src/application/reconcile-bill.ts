@@ -47,15 +47,13 @@ export class ReconcileBill {
         report.unknown.push(payment.outTradeNo);
         continue;
       }
-      const recorded = (order.status === 'SUCC' || order.status === 'REFUND') && order.state.transactionId === payment.transactionId;
-      if (recorded) {
+      if (order.isPaid && order.state.transactionId === payment.transactionId) {
         report.matched++;
         continue;
       }
-      const status = await this.confirm.execute(order);
-      const now = await this.orders.findByOutTradeNo(payment.outTradeNo);
-      if ((status === 'SUCC' || status === 'REFUND') && now?.state.transactionId === payment.transactionId) report.repaired.push(payment.outTradeNo);
-      else report.mismatched.push(payment.outTradeNo);
+      const confirmation = await this.confirm.execute(order);
+      const repaired = confirmation.kind === 'recorded' && confirmation.transactionId === payment.transactionId;
+      (repaired ? report.repaired : report.mismatched).push(payment.outTradeNo);
     }
     return report;
   }

@@ -1,31 +1,47 @@
-import type { Money } from '../domain/money.js';
-import type { Order, OrderError } from '../domain/order.js';
+import { Money } from '../domain/money.js';
+import type { CashlessRefundRejection, RefundRejection, RefundReportError } from '../domain/order-errors.js';
+import type { Order } from '../domain/order.js';
+import type { Refund, RefundStatus } from '../domain/refund.js';
 import { err, ok, type Result } from '../domain/result.js';
+import { changeOrder } from './compare-and-set.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
-import type { PaymentRecorder } from './payment-recorder.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
+import type { PaymentRecorder } from './payment-recorder.js';
+import { describeRejection } from './settle-refund.js';
+
+export interface RefundCommand {
+  readonly outTradeNo: string;
+  /** Fen; default: everything still refundable. */
+  readonly amount?: Money;
+  /** The caller's Idempotency-Key: the same key is the same refund, whatever happens in between. */
+  readonly requestKey?: string;
+  /** refund_desc, shown to the user. */
+  readonly reason?: string;
+}
 
 export type RefundError =
   | { readonly kind: 'OrderNotFound' }
-  | { readonly kind: 'Rejected'; readonly error: OrderError }
+  | { readonly kind: 'Rejected'; readonly error: RefundRejection | CashlessRefundRejection }
   | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string }
-  /** Another writer changed the order meanwhile; nothing was sent; ask again. */
-  | { readonly kind: 'Conflict' };
+  /** WeChat's answer to the refund disagrees with the request: nothing was recorded; the order is flagged. */
+  | { readonly kind: 'AnswerMismatch'; readonly error: RefundReportError };
 
 export interface RefundAccepted {
   readonly outRefundNo: string;
   readonly amountFen: number;
-  /** WeChat has already confirmed it and the order is REFUND. */
+  readonly status: RefundStatus;
+  /** WeChat has confirmed the whole order refunded. */
   readonly completed: boolean;
+  readonly refundedFen: number;
+  readonly refundableFen: number;
 }
 
-const MAX_ROUNDS = 3;
-
 /**
- * Refunds a paid order (all of it unless an amount is given). The refund request is committed before WeChat hears of
- * it, and a retry sends the very same out_refund_no, so no sequence of timeouts and retries can refund twice. The
- * order moves SUCC → REFUND only when WeChat confirms (refund notice or refundquery), never on acceptance.
+ * Refunds a paid order, in full or in parts. The refund request is committed before WeChat hears of it, and a retry
+ * sends the very same out_refund_no, so no sequence of timeouts and retries can refund twice. A refund counts only
+ * when WeChat confirms it (refund notice confirmed by refundquery, or reconciliation); the order becomes REFUND when
+ * the confirmed refunds add up to what was paid.
  */
 export class RefundOrder {
   constructor(
@@ -35,43 +51,72 @@ export class RefundOrder {
     private readonly clock: Clock,
   ) {}
 
-  async execute(outTradeNo: string, amount?: Money): Promise<Result<RefundAccepted, RefundError>> {
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const order = await this.orders.findByOutTradeNo(outTradeNo);
-      if (!order) return err({ kind: 'OrderNotFound' });
-      if (order.status === 'REFUND' && order.state.refund) return ok(accepted(order, true));
-      if (order.state.cash.isZero()) return this.refundCoinsOnly(order);
-      const requested = order.requestRefund(amount ?? order.state.cash, this.clock.now());
-      if (!requested.ok) return err({ kind: 'Rejected', error: requested.error });
-      if (requested.value === 'changed' && (await this.orders.update(order)) === 'stale') continue;
-      const refund = order.state.refund;
-      if (!refund) throw new Error(`order ${outTradeNo}: refund requested but not recorded`);
+  async execute(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+    const found = await this.orders.findByOutTradeNo(command.outTradeNo);
+    if (!found) return err({ kind: 'OrderNotFound' });
+    if (found.state.cash.isZero()) return this.refundCoinsOnly(found);
 
-      const outcome = await this.gateway.refund({
-        outTradeNo,
-        outRefundNo: refund.outRefundNo,
-        totalFee: order.state.cash,
-        refundFee: refund.amount,
-      });
-      if (outcome.kind === 'accepted') return ok(accepted(order, false));
-      // The request stays PROCESSING: reconciliation's refundquery settles what WeChat did with it.
-      if (outcome.kind === 'notFound') return err({ kind: 'GatewayRejected', code: 'ORDERNOTEXIST', message: 'WeChat knows no paid order by this number' });
-      return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message });
+    let refund: Refund | undefined;
+    const requested = await changeOrder(this.orders, found, (o) => {
+      const r = o.requestRefund({ amount: command.amount ?? defaultAmount(o), at: this.clock.now(), ...(command.requestKey ? { requestKey: command.requestKey } : {}) });
+      if (!r.ok) return r;
+      refund = r.value.refund;
+      return ok(r.value.change);
+    });
+    if (requested.kind === 'vanished') return err({ kind: 'OrderNotFound' });
+    if (requested.kind === 'rejected') return err({ kind: 'Rejected', error: requested.error });
+    if (!refund) throw new Error(`order ${command.outTradeNo}: refund requested but not recorded`);
+    if (refund.status !== 'PROCESSING') return ok(accepted(requested.order, refund)); // a keyed repeat of a settled refund
+
+    const order = requested.order;
+    const outcome = await this.gateway.refund({
+      outTradeNo: command.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      totalFee: order.state.cash,
+      refundFee: refund.amount,
+      ...(command.reason ? { reason: command.reason } : {}),
+    });
+    // Refused or unanswered, the request stays PROCESSING: reconciliation's refundquery settles what WeChat did.
+    if (outcome.kind === 'notFound') return err({ kind: 'GatewayRejected', code: 'ORDERNOTEXIST', message: 'WeChat knows no paid order by this number' });
+    if (outcome.kind === 'rejected') return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message });
+
+    const recorded = await this.recorder.recordRefundReport(order, outcome.report);
+    switch (recorded.kind) {
+      case 'vanished':
+        return err({ kind: 'OrderNotFound' });
+      case 'rejected':
+        await this.recorder.flagForReview(recorded.order, `WeChat's refund answer contradicts refund ${refund.outRefundNo}: ${describeRejection(recorded.error)}`, this.clock.now());
+        return err({ kind: 'AnswerMismatch', error: recorded.error });
+      case 'changed':
+      case 'unchanged':
+        return ok(accepted(recorded.order, refund));
     }
-    return err({ kind: 'Conflict' });
   }
 
   /** Nothing was paid in cash: the coins go back and the order is refunded without WeChat. */
   private async refundCoinsOnly(order: Order): Promise<Result<RefundAccepted, RefundError>> {
     const outcome = await this.recorder.recordCashless(order, 'refunded', this.clock.now());
     if (outcome.kind === 'rejected') return err({ kind: 'Rejected', error: outcome.error });
-    if (outcome.kind === 'orderVanished') return err({ kind: 'OrderNotFound' });
-    return ok({ outRefundNo: '', amountFen: 0, completed: true });
+    if (outcome.kind === 'vanished') return err({ kind: 'OrderNotFound' });
+    return ok({ outRefundNo: '', amountFen: 0, status: 'SUCCESS', completed: true, refundedFen: 0, refundableFen: 0 });
   }
 }
 
-const accepted = (order: Order, completed: boolean): RefundAccepted => ({
-  outRefundNo: order.state.refund?.outRefundNo ?? '',
-  amountFen: order.state.refund?.amount.fen ?? 0,
-  completed,
-});
+/** Everything still refundable; when nothing is, the one refund still processing (asking again is its retry). */
+function defaultAmount(order: Order): Money {
+  if (order.refundableFen > 0) return Money.ofFen(order.refundableFen);
+  const processing = order.state.refunds.filter((r) => r.status === 'PROCESSING' && r.requestKey === undefined);
+  return processing.length === 1 && processing[0] ? processing[0].amount : Money.ZERO;
+}
+
+function accepted(order: Order, requested: Refund): RefundAccepted {
+  const refund = order.state.refunds.find((r) => r.outRefundNo === requested.outRefundNo) ?? requested;
+  return {
+    outRefundNo: refund.outRefundNo,
+    amountFen: refund.amount.fen,
+    status: refund.status,
+    completed: order.status === 'REFUND',
+    refundedFen: order.refundedFen,
+    refundableFen: order.refundableFen,
+  };
+}

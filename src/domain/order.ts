@@ -1,135 +1,24 @@
-import type { Money } from './money.js';
-import type { OutTradeNo } from './out-trade-no.js';
-import type { PaidType, Price } from './paid-type.js';
+import type {
+  CashlessRefundRejection,
+  CashPartRequired,
+  FailureRejection,
+  PaymentRejection,
+  PrepayRejection,
+  RefundRejection,
+  RefundReportError,
+} from './order-errors.js';
+import type { OrderEvent } from './order-events.js';
+import { canMove, isPaidStatus, type FailureReason, type OrderStatus } from './order-status.js';
+import type { Change, ConfirmedPayment, NewOrder, OrderState } from './order-state.js';
+import type { Price } from './paid-type.js';
+import { renewedPrepay, type Prepay } from './prepay.js';
+import { applyRefundReport, committedFen, matchRefund, planRefund, refundedFen, type Refund, type RefundDemand, type RefundReport } from './refund.js';
 import { err, ok, type Result } from './result.js';
 
-export const ORDER_STATUSES = ['CHECKED', 'SUCC', 'FAILED', 'REFUND'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type { Change, ConfirmedPayment, NewOrder, OrderState, Review } from './order-state.js';
 
-/**
- * The state machine as data, so tests can enumerate it. FAILED→SUCC exists because money WeChat took is always
- * recorded; REFUND is terminal; nothing returns to CHECKED.
- */
-export const ALLOWED_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  CHECKED: ['SUCC', 'FAILED'],
-  SUCC: ['REFUND'],
-  FAILED: ['SUCC'],
-  REFUND: [],
-};
-
-/** Why WeChat says an order can no longer be paid (orderquery trade_state, or a successful closeorder). */
-export type FailureReason = 'CLOSED' | 'PAYERROR' | 'REVOKED';
-
-/** A prepay_id and the parameters it was issued for. The sign type is opaque here: the gateway chose it. */
-export interface Prepay {
-  readonly prepayId: string;
-  readonly issuedAt: Date;
-  readonly expiresAt: Date;
-  readonly signType: string;
-}
-
-/**
- * Our refund request for a paid order. One number per attempt: WeChat refunds a number once, so a retry of the same
- * attempt reuses it, and only a refund WeChat closed (REFUNDCLOSE) opens a new attempt.
- */
-export interface RefundRequest {
-  readonly outRefundNo: string;
-  readonly amount: Money;
-  readonly requestedAt: Date;
-  readonly status: RefundStatus;
-}
-
-export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'CLOSED';
-
-export interface OrderState {
-  readonly outTradeNo: OutTradeNo;
-  readonly uid: number;
-  readonly goodsId: number;
-  readonly paidType: PaidType;
-  /** paid_money: the cash part, which is what WeChat must confirm. */
-  readonly cash: Money;
-  /** paid_integral: health coins. */
-  readonly integral: number;
-  readonly status: OrderStatus;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  /** bill_no: WeChat's transaction_id, set once paid. */
-  readonly transactionId?: string;
-  readonly paidAt?: Date;
-  readonly prepay?: Prepay;
-  readonly refund?: RefundRequest;
-  /** Set when money arrived after the order had been marked FAILED: someone must look at it. */
-  readonly needsReview: boolean;
-  /**
-   * True for the one order of its (uid, goods, paid type) that prepay requests may reuse. Storage enforces that at
-   * most one order per key holds it, which is the database's guard against duplicate open orders.
-   */
-  readonly holdsOpenSlot: boolean;
-  /**
-   * Opaque optimistic-concurrency token: repositories write only if the stored version still equals this one.
-   * A deliberate compromise so that a compare-and-set needs no ORM identity map.
-   */
-  readonly version: number;
-}
-
-export interface ConfirmedPayment {
-  readonly transactionId: string;
-  readonly amount: Money;
-  readonly paidAt: Date;
-}
-
-export type OrderEvent =
-  | {
-      readonly type: 'OrderPaid';
-      readonly outTradeNo: string;
-      readonly uid: number;
-      readonly goodsId: number;
-      readonly paidType: PaidType;
-      readonly cashFen: number;
-      readonly integral: number;
-      readonly transactionId: string;
-      readonly paidAt: Date;
-      /** True when the order had been closed first: fulfil or refund by hand. */
-      readonly afterFailure: boolean;
-    }
-  | { readonly type: 'OrderFailed'; readonly outTradeNo: string; readonly reason: FailureReason; readonly at: Date }
-  | {
-      readonly type: 'OrderRefunded';
-      readonly outTradeNo: string;
-      readonly uid: number;
-      readonly outRefundNo: string;
-      readonly refundFen: number;
-      readonly integral: number;
-      readonly at: Date;
-    };
-
-export type OrderError =
-  | { readonly kind: 'IllegalTransition'; readonly from: OrderStatus; readonly to: OrderStatus }
-  | { readonly kind: 'AmountMismatch'; readonly expectedFen: number; readonly paidFen: number }
-  /** A second, different payment for an already paid order: a double payment to refund, never an overwrite. */
-  | { readonly kind: 'ConflictingPayment'; readonly recordedTransactionId: string; readonly incomingTransactionId: string }
-  | { readonly kind: 'RefundExceedsPayment'; readonly paidFen: number; readonly refundFen: number }
-  /** Only an order with no cash part settles without WeChat. */
-  | { readonly kind: 'CashPaymentRequired'; readonly cashFen: number }
-  /** A refund is already under way with another amount: wait for WeChat's answer first. */
-  | { readonly kind: 'RefundInProgress'; readonly outRefundNo: string; readonly amountFen: number };
-
-/** What WeChat confirmed about a refund (refund notify or refundquery). */
-export interface ConfirmedRefund {
-  readonly outRefundNo: string;
-  readonly amount: Money;
-  readonly at: Date;
-}
-
-export type Change = 'changed' | 'unchanged';
-
-export interface NewOrder {
-  readonly outTradeNo: OutTradeNo;
-  readonly uid: number;
-  readonly goodsId: number;
-  readonly paidType: PaidType;
-  readonly price: Price;
-}
+const PAID_AFTER_FAILURE = 'paid after the order was closed: fulfil or refund it';
+const PAID_AFTER_SUPERSEDE = 'paid after a newer order replaced it (its price may have changed): fulfil at the price paid or refund it';
 
 export class Order {
   private pending: OrderEvent[] = [];
@@ -137,17 +26,18 @@ export class Order {
   private constructor(private s: OrderState) {}
 
   static open(draft: NewOrder, now: Date): Order {
+    const { outTradeNo, uid, goodsId, paidType, price } = draft;
     return new Order({
-      outTradeNo: draft.outTradeNo,
-      uid: draft.uid,
-      goodsId: draft.goodsId,
-      paidType: draft.paidType,
-      cash: draft.price.cash,
-      integral: draft.price.integral,
+      outTradeNo,
+      uid,
+      goodsId,
+      paidType,
+      cash: price.cash,
+      integral: price.integral,
       status: 'CHECKED',
       createdAt: now,
       updatedAt: now,
-      needsReview: false,
+      refunds: [],
       holdsOpenSlot: true,
       version: 0,
     });
@@ -170,125 +60,89 @@ export class Order {
     return { cash: this.s.cash, integral: this.s.integral };
   }
 
+  /** Money was taken: SUCC, or REFUND since. */
+  get isPaid(): boolean {
+    return isPaidStatus(this.s.status);
+  }
+
+  get needsReview(): boolean {
+    return this.s.review !== undefined;
+  }
+
+  /** Cash back with the user so far. */
+  get refundedFen(): number {
+    return refundedFen(this.s.refunds);
+  }
+
+  /** Cash that may still be refunded: paid, minus refunds that succeeded or may still succeed. */
+  get refundableFen(): number {
+    return this.s.status === 'SUCC' ? this.s.cash.fen - committedFen(this.s.refunds) : 0;
+  }
+
   /**
    * Records a payment WeChat confirmed. Repeats of the recorded payment are 'unchanged' (also after a refund, so a
    * late redelivery never moves a REFUND order); a different transaction for a paid order is a conflict.
    */
-  confirmPaid(payment: ConfirmedPayment): Result<Change, OrderError> {
+  confirmPaid(payment: ConfirmedPayment): Result<Change, PaymentRejection> {
     if (!payment.amount.equals(this.s.cash)) {
       return err({ kind: 'AmountMismatch', expectedFen: this.s.cash.fen, paidFen: payment.amount.fen });
     }
     const recorded = this.s.transactionId;
-    if (this.s.status === 'SUCC' || this.s.status === 'REFUND') {
+    if (this.isPaid) {
       if (recorded === payment.transactionId) return ok('unchanged');
-      return err({
-        kind: 'ConflictingPayment',
-        recordedTransactionId: recorded ?? '',
-        incomingTransactionId: payment.transactionId,
-      });
+      return err({ kind: 'ConflictingPayment', recordedTransactionId: recorded ?? '(paid without WeChat)', incomingTransactionId: payment.transactionId });
     }
     const afterFailure = this.s.status === 'FAILED';
-    const moved = this.move('SUCC', payment.paidAt, {
+    // Only a newer order of the key (another price, say) takes the slot from a CHECKED one: this payment is for the old.
+    const superseded = this.s.status === 'CHECKED' && !this.s.holdsOpenSlot;
+    const reason = afterFailure ? PAID_AFTER_FAILURE : superseded ? PAID_AFTER_SUPERSEDE : undefined;
+    this.move('SUCC', payment.paidAt, {
       transactionId: payment.transactionId,
       paidAt: payment.paidAt,
-      needsReview: this.s.needsReview || afterFailure,
+      ...(payment.cashPaid === undefined ? {} : { cashPaid: payment.cashPaid }),
+      ...(reason === undefined ? {} : { review: this.s.review ?? { reason } }),
     });
-    if (moved.ok) this.recordPaid(payment.transactionId, payment.paidAt, afterFailure);
-    return moved;
+    this.recordPaid(payment.transactionId, payment.paidAt, afterFailure, superseded);
+    return ok('changed');
   }
 
   /**
    * An order whose cash part is 0 (paid entirely in health coins) is paid the moment it is placed: there is nothing
-   * for WeChat to confirm. It has no transaction_id.
+   * for WeChat to confirm, and no transaction_id.
    */
-  completeWithoutCash(at: Date): Result<Change, OrderError> {
+  completeWithoutCash(at: Date): Result<Change, CashPartRequired> {
     if (!this.s.cash.isZero()) return err({ kind: 'CashPaymentRequired', cashFen: this.s.cash.fen });
-    if (this.s.status === 'SUCC' || this.s.status === 'REFUND') return ok('unchanged');
-    const moved = this.move('SUCC', at, { paidAt: at });
-    if (moved.ok) this.recordPaid('', at, false);
-    return moved;
-  }
-
-  /** Refunds an order that had no cash part: only coins go back, so WeChat has no part in it. */
-  refundWithoutCash(at: Date): Result<Change, OrderError> {
-    if (!this.s.cash.isZero()) return err({ kind: 'CashPaymentRequired', cashFen: this.s.cash.fen });
-    if (this.s.status === 'REFUND') return ok('unchanged');
-    const moved = this.move('REFUND', at, {});
-    if (moved.ok) {
-      this.record({ type: 'OrderRefunded', outTradeNo: this.s.outTradeNo.value, uid: this.s.uid, outRefundNo: '', refundFen: 0, integral: this.s.integral, at });
-    }
-    return moved;
-  }
-
-  /** Only call with WeChat's word that the order is closed or failed, never on an unknown result. */
-  markFailed(reason: FailureReason, at: Date): Result<Change, OrderError> {
-    if (this.s.status === 'FAILED') return ok('unchanged');
-    const moved = this.move('FAILED', at, {});
-    if (moved.ok) this.record({ type: 'OrderFailed', outTradeNo: this.s.outTradeNo.value, reason, at });
-    return moved;
-  }
-
-  /**
-   * Starts (or repeats) a refund of `amount`, at most what was paid. Asking again for the same amount while WeChat
-   * processes it is 'unchanged' and keeps the number, so a retried request can never refund twice.
-   */
-  requestRefund(amount: Money, at: Date): Result<Change, OrderError> {
-    if (this.s.status !== 'SUCC') return err({ kind: 'IllegalTransition', from: this.s.status, to: 'REFUND' });
-    if (amount.isZero() || amount.fen > this.s.cash.fen) {
-      return err({ kind: 'RefundExceedsPayment', paidFen: this.s.cash.fen, refundFen: amount.fen });
-    }
-    const current = this.s.refund;
-    if (current?.status === 'PROCESSING') {
-      if (current.amount.equals(amount)) return ok('unchanged');
-      return err({ kind: 'RefundInProgress', outRefundNo: current.outRefundNo, amountFen: current.amount.fen });
-    }
-    const attempt = current ? Number(/R(\d+)$/.exec(current.outRefundNo)?.[1] ?? '0') + 1 : 1;
-    const outRefundNo = `${this.s.outTradeNo.value}R${attempt}`;
-    this.s = { ...this.s, refund: { outRefundNo, amount, requestedAt: at, status: 'PROCESSING' }, updatedAt: at };
+    if (this.isPaid) return ok('unchanged');
+    this.move('SUCC', at, { paidAt: at });
+    this.recordPaid(null, at, false, false);
     return ok('changed');
   }
 
-  /** WeChat closed the refund (REFUNDCLOSE): the order stays paid and a new attempt may be requested. */
-  refundClosed(outRefundNo: string, at: Date): Change {
-    const current = this.s.refund;
-    if (current?.outRefundNo !== outRefundNo || current.status !== 'PROCESSING') return 'unchanged';
-    this.s = { ...this.s, refund: { ...current, status: 'CLOSED' }, updatedAt: at };
-    return 'changed';
-  }
-
-  /**
-   * Only call once WeChat confirms the refund. A refund WeChat made that we did not ask for (from the merchant
-   * console, say) is still recorded, flagged for review, because the money has gone back.
-   */
-  confirmRefunded(refund: ConfirmedRefund): Result<Change, OrderError> {
+  /** Refunds an order that had no cash part: only coins go back, so WeChat has no part in it. */
+  refundWithoutCash(at: Date): Result<Change, CashlessRefundRejection> {
+    if (!this.s.cash.isZero()) return err({ kind: 'CashPaymentRequired', cashFen: this.s.cash.fen });
     if (this.s.status === 'REFUND') return ok('unchanged');
-    if (refund.amount.isZero() || refund.amount.fen > this.s.cash.fen) {
-      return err({ kind: 'RefundExceedsPayment', paidFen: this.s.cash.fen, refundFen: refund.amount.fen });
-    }
-    const ours = this.s.refund;
-    const expected = ours?.outRefundNo === refund.outRefundNo && ours.amount.equals(refund.amount);
-    const moved = this.move('REFUND', refund.at, {
-      refund: { outRefundNo: refund.outRefundNo, amount: refund.amount, requestedAt: ours?.requestedAt ?? refund.at, status: 'SUCCESS' },
-      needsReview: this.s.needsReview || !expected,
-    });
-    if (moved.ok) {
-      this.record({
-        type: 'OrderRefunded',
-        outTradeNo: this.s.outTradeNo.value,
-        uid: this.s.uid,
-        outRefundNo: refund.outRefundNo,
-        refundFen: refund.amount.fen,
-        integral: this.s.integral,
-        at: refund.at,
-      });
-    }
-    return moved;
+    if (this.s.status !== 'SUCC') return err({ kind: 'NotRefundable', status: this.s.status });
+    this.move('REFUND', at, {});
+    this.recordRefunded(null, at);
+    return ok('changed');
   }
 
-  /** A prepay can only be attached while the order can still be paid. */
-  attachPrepay(prepay: Prepay, at: Date): Result<Change, OrderError> {
-    if (this.s.status !== 'CHECKED') return err({ kind: 'IllegalTransition', from: this.s.status, to: 'CHECKED' });
-    this.s = { ...this.s, prepay, updatedAt: at };
+  /** Only call with WeChat's word that the order is closed or failed, never on an unknown result. */
+  markFailed(reason: FailureReason, at: Date): Result<Change, FailureRejection> {
+    if (this.s.status === 'FAILED') return ok('unchanged');
+    if (!canMove(this.s.status, 'FAILED')) return err({ kind: 'AlreadyPaid', status: this.s.status });
+    this.move('FAILED', at, {});
+    this.record({ type: 'OrderFailed', outTradeNo: this.s.outTradeNo.value, reason, at });
+    return ok('changed');
+  }
+
+  /** A prepay can only be attached while the order can still be paid; the same id keeps its first expiry. */
+  attachPrepay(prepay: Prepay, at: Date): Result<Change, PrepayRejection> {
+    if (this.s.status !== 'CHECKED') return err({ kind: 'NotPayable', status: this.s.status });
+    const renewed = renewedPrepay(this.s.prepay, prepay);
+    if (renewed === this.s.prepay) return ok('unchanged');
+    this.s = { ...this.s, prepay: renewed, updatedAt: at };
     return ok('changed');
   }
 
@@ -300,6 +154,68 @@ export class Order {
     if (!this.s.holdsOpenSlot) return 'unchanged';
     this.s = { ...this.s, holdsOpenSlot: false, updatedAt: at };
     return 'changed';
+  }
+
+  /** Asks a person to look at the order; the first reason given stays until the review is resolved. */
+  flagForReview(reason: string, at: Date): Change {
+    if (this.s.review) return 'unchanged';
+    this.s = { ...this.s, review: { reason }, updatedAt: at };
+    return 'changed';
+  }
+
+  resolveReview(at: Date): Change {
+    if (!this.s.review) return 'unchanged';
+    const { review: _resolved, ...rest } = this.s;
+    this.s = { ...rest, updatedAt: at };
+    return 'changed';
+  }
+
+  /**
+   * Starts a refund of a paid order, or recognises a repeat of one already requested (same Idempotency-Key, or the
+   * same amount still processing without a key), whose out_refund_no it keeps so nothing is refunded twice.
+   */
+  requestRefund(demand: RefundDemand): Result<{ readonly refund: Refund; readonly change: Change }, RefundRejection> {
+    if (this.s.status !== 'SUCC') return err({ kind: 'NotRefundable', status: this.s.status });
+    const planned = planRefund(this.s.outTradeNo.value, this.s.cash, this.s.refunds, demand);
+    if (!planned.ok) return planned;
+    const { refund, isNew } = planned.value;
+    if (!isNew) return ok({ refund, change: 'unchanged' });
+    this.s = { ...this.s, refunds: [...this.s.refunds, refund], updatedAt: demand.at };
+    return ok({ refund, change: 'changed' });
+  }
+
+  /** The refund a report of WeChat's is about, if every identifier in it agrees with ours; changes nothing. */
+  refundMatching(report: RefundReport): Result<Refund, RefundReportError> {
+    return matchRefund(this.facts(), this.s.refunds, report);
+  }
+
+  /**
+   * Applies WeChat's word about one of our refunds, only if every identifier matches it. When the refunds that
+   * succeeded add up to the whole amount, the order is REFUND.
+   */
+  applyRefundReport(report: RefundReport): Result<Change, RefundReportError> {
+    const applied = applyRefundReport(this.facts(), this.s.refunds, report);
+    if (!applied.ok) return applied;
+    const moved = applied.value.moved;
+    if (!moved) return ok('unchanged');
+    this.s = { ...this.s, refunds: applied.value.refunds, updatedAt: report.at };
+    if (moved.status !== 'SUCCESS') return ok('changed');
+    const refunded = this.refundedFen;
+    this.record({
+      type: 'RefundSucceeded',
+      outTradeNo: this.s.outTradeNo.value,
+      uid: this.s.uid,
+      outRefundNo: moved.outRefundNo,
+      refundFen: moved.amount.fen,
+      refundedFen: refunded,
+      remainingFen: this.s.cash.fen - refunded,
+      at: report.at,
+    });
+    if (refunded === this.s.cash.fen && canMove(this.s.status, 'REFUND')) {
+      this.move('REFUND', report.at, {});
+      this.recordRefunded(moved.outRefundNo, report.at);
+    }
+    return ok('changed');
   }
 
   /** Called by repositories after a successful compare-and-set, so the next write compares against it. */
@@ -314,30 +230,27 @@ export class Order {
     return events;
   }
 
-  private move(to: OrderStatus, at: Date, patch: Partial<OrderState>): Result<'changed', OrderError> {
-    const from = this.s.status;
-    if (!ALLOWED_TRANSITIONS[from].includes(to)) return err({ kind: 'IllegalTransition', from, to });
+  /** Callers check canMove first: every status change goes through the transition table. */
+  private move(to: OrderStatus, at: Date, patch: Partial<OrderState>): void {
+    if (!canMove(this.s.status, to)) throw new Error(`order ${this.s.outTradeNo.value}: ${this.s.status} → ${to} is not allowed`);
     this.s = { ...this.s, ...patch, status: to, holdsOpenSlot: false, updatedAt: at };
-    return ok('changed');
+  }
+
+  private facts() {
+    return { outTradeNo: this.s.outTradeNo.value, transactionId: this.s.transactionId, paid: this.s.cash };
   }
 
   private record(event: OrderEvent): void {
     this.pending.push(event);
   }
 
-  private recordPaid(transactionId: string, paidAt: Date, afterFailure: boolean): void {
-    const s = this.s;
-    this.record({
-      type: 'OrderPaid',
-      outTradeNo: s.outTradeNo.value,
-      uid: s.uid,
-      goodsId: s.goodsId,
-      paidType: s.paidType,
-      cashFen: s.cash.fen,
-      integral: s.integral,
-      transactionId,
-      paidAt,
-      afterFailure,
-    });
+  private recordPaid(transactionId: string | null, paidAt: Date, afterFailure: boolean, superseded: boolean): void {
+    const { outTradeNo, uid, goodsId, paidType, cash, integral } = this.s;
+    this.record({ type: 'OrderPaid', outTradeNo: outTradeNo.value, uid, goodsId, paidType, cashFen: cash.fen, integral, transactionId, paidAt, afterFailure, superseded });
+  }
+
+  private recordRefunded(outRefundNo: string | null, at: Date): void {
+    const { outTradeNo, uid, integral } = this.s;
+    this.record({ type: 'OrderRefunded', outTradeNo: outTradeNo.value, uid, outRefundNo, refundFen: this.refundedFen, integral, at });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/adapters/config.js';
+import { ConfigError, loadConfig } from '../../src/composition/config.js';
 
 describe('configuration', () => {
   it('runs on embedded defaults with nothing set: SQLite, in-process lock, sandbox with the sample merchant', () => {

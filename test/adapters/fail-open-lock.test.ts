@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../../src/application/ports/lock.js';
-import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
+import { InProcessLock } from '../../src/adapters/in-process/in-process-lock.js';
 import { FailOpenLock } from '../../src/adapters/redis/fail-open-lock.js';
 
 describe('FailOpenLock', () => {
@@ -15,7 +15,7 @@ describe('FailOpenLock', () => {
   });
 
   it('still excludes while the store answers: a held key is not bypassed', async () => {
-    const lock = new FailOpenLock(new InMemoryLock(), () => {
+    const lock = new FailOpenLock(new InProcessLock(), () => {
       throw new Error('must not bypass');
     });
     expect(await lock.acquire('k', { ttlMs: 5_000, waitMs: 0 })).toBeDefined();

@@ -2,11 +2,11 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { moneyToYuan, toGoods, toGoodsColumns } from '../../src/adapters/persistence/goods-mapper.js';
 import type { GoodsRecord } from '../../src/adapters/persistence/goods-record.js';
-import { toOrder, toOrderColumns, UnreadableOrderRowError } from '../../src/adapters/persistence/order-mapper.js';
+import { toOrder, toOrderColumns, UnreadableRowError } from '../../src/adapters/persistence/order-mapper.js';
 import type { OrderRecord } from '../../src/adapters/persistence/order-record.js';
 import { parseDatabaseUrl } from '../../src/adapters/persistence/orm.js';
 import { Money } from '../../src/domain/money.js';
-import { ORDER_STATUSES } from '../../src/domain/order.js';
+import { ORDER_STATUSES } from '../../src/domain/order-status.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { PAID_TYPES } from '../../src/domain/paid-type.js';
 import { aGoods, anOrder } from '../support/builders.js';
@@ -51,7 +51,8 @@ describe('order mapper', () => {
       updatedAt: o.updatedAt,
       ...(o.paid && { transactionId: o.paid.transactionId, paidAt: o.paid.paidAt }),
       ...(o.prepay && { prepay: o.prepay }),
-      needsReview: o.needsReview,
+      ...(o.needsReview && { review: { reason: 'look' } }),
+      refunds: [],
       holdsOpenSlot: o.holdsOpenSlot,
       version: o.version,
     });
@@ -70,7 +71,7 @@ describe('order mapper', () => {
     ['a negative paid_money', { paidMoney: -1 }],
   ])('refuses a row with %s instead of guessing', (_why, patch) => {
     const row = { ...asRecord(toOrderColumns(anOrder().state)), ...patch } as OrderRecord;
-    expect(() => toOrder(row)).toThrow(UnreadableOrderRowError);
+    expect(() => toOrder(row)).toThrow(UnreadableRowError);
   });
 
   it("reads the seed's NULLs and zeros as 'nothing yet'", () => {

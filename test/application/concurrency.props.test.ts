@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { Lock } from '../../src/application/ports/lock.js';
 import { Money } from '../../src/domain/money.js';
-import { scheduledBy, useCaseFixture } from '../support/use-case-fixture.js';
+import { scheduledBy, useCaseFixture } from '../support/test-container.js';
 
 /** A lock that always grants: what the database guard alone must withstand when Redis is lost. */
 const noLock: Lock = { acquire: async (key) => ({ key, release: async () => {} }) };

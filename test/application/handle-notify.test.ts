@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PaymentNotice } from '../../src/application/handle-notify.js';
+import type { PaymentNotice } from '../../src/application/ports/notify-verifier.js';
 import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
 import { Money } from '../../src/domain/money.js';
-import { useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
 /** An order with a prepay, paid at "WeChat": returns the genuine notice WeChat would send. */
 async function paidOrder(f: UseCaseFixture): Promise<PaymentNotice> {
@@ -76,12 +76,38 @@ describe('HandleNotify', () => {
     expect(f.events.published).toHaveLength(0);
   });
 
-  it('refuses a notice whose transaction differs from what WeChat confirms', async () => {
+  it('refuses a notice whose transaction differs from what WeChat confirms, recording what WeChat says', async () => {
     const f = await useCaseFixture();
     const notice = await paidOrder(f);
     const verdict = await f.handleNotify.execute({ ...notice, transactionId: '4299999999' });
     expect(verdict).toEqual({ ack: false, reason: 'ConfirmationDiffers', alert: true });
-    expect(await statusOf(f, notice.outTradeNo)).toBe('CHECKED');
+    expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state).toMatchObject({ status: 'SUCC', transactionId: notice.transactionId });
+  });
+
+  it('refuses a notice signed with another sign type than the order was issued with', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    expect(await f.handleNotify.execute({ ...notice, signedWith: 'HMAC-SHA256' })).toEqual({ ack: false, reason: 'SignTypeMismatch', alert: true });
+    expect(await f.handleNotify.execute({ ...notice, signedWith: 'MD5' })).toEqual({ ack: true, result: 'recorded' });
+  });
+
+  it('flags an order whose payment WeChat confirms with another amount, alerts once, and stops asking', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    // WeChat's own record of the payment disagrees with the order (a merchant-side edit, a price bug, ...).
+    f.gateway.trades.get(notice.outTradeNo)!.paid!.amount = Money.ofFen(100);
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: false, reason: 'ConfirmationRejected', alert: true });
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: false, reason: 'ConfirmationRejected', alert: true });
+    const order = await f.orders.findByOutTradeNo(notice.outTradeNo);
+    expect(order?.status).toBe('CHECKED');
+    expect(order?.state.review?.reason).toMatch(/AmountMismatch/);
+    expect(f.alerts.raised).toEqual([expect.objectContaining({ kind: 'OrderNeedsReview', outTradeNo: notice.outTradeNo })]);
+    // Reconciliation leaves it to a person instead of asking and closing, again and again, forever.
+    f.gateway.calls.length = 0;
+    f.clock.advance(3 * 3_600_000);
+    expect(await f.reconcile.execute()).toMatchObject({ checked: 0 });
+    expect(f.gateway.calls).toEqual([]);
+    expect(f.alerts.raised).toHaveLength(1);
   });
 
   it('acknowledges a failed-payment notice without failing the order', async () => {
@@ -120,7 +146,9 @@ describe('HandleNotify', () => {
     order!.markFailed('CLOSED', f.clock.now());
     await f.orders.update(order!);
     expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'recorded' });
-    expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state).toMatchObject({ status: 'SUCC', needsReview: true });
+    const paid = await f.orders.findByOutTradeNo(notice.outTradeNo);
+    expect(paid?.status).toBe('SUCC');
+    expect(paid?.needsReview).toBe(true);
     expect(f.events.published.map((e) => e.type)).toEqual(['OrderFailed', 'OrderPaid']);
     expect(f.events.published[1]).toMatchObject({ type: 'OrderPaid', afterFailure: true });
   });
@@ -129,9 +157,8 @@ describe('HandleNotify', () => {
     const f = await useCaseFixture();
     const notice = await paidOrder(f);
     await f.handleNotify.execute(notice);
-    const order = await f.orders.findByOutTradeNo(notice.outTradeNo);
-    order!.confirmRefunded({ outRefundNo: `${notice.outTradeNo}R1`, amount: Money.ofFen(9900), at: f.clock.now() });
-    await f.orders.update(order!);
+    await f.refundOrder.execute({ outTradeNo: notice.outTradeNo });
+    expect(await f.handleRefundNotice.execute(f.gateway.settleRefund(`${notice.outTradeNo}R1`))).toEqual({ ack: true, result: 'refunded' });
     expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
     expect(await statusOf(f, notice.outTradeNo)).toBe('REFUND');
   });
@@ -141,7 +168,7 @@ describe('HandleNotify', () => {
     const notice = await paidOrder(f);
     await f.handleNotify.execute(notice);
     // WeChat itself now reports another transaction for the number (a double payment to refund by hand).
-    f.gateway.trades.get(notice.outTradeNo)!.paid = { transactionId: '4200000999', amount: Money.ofFen(9900), paidAt: f.clock.now() };
+    f.gateway.trades.get(notice.outTradeNo)!.paid = { transactionId: '4200000999', amount: Money.ofFen(9900), paidAt: f.clock.now(), cashPaid: Money.ofFen(9900) };
     const verdict = await f.handleNotify.execute({ ...notice, transactionId: '4200000999' });
     expect(verdict).toEqual({ ack: true, result: 'conflictRecorded' });
     expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state.transactionId).toBe(notice.transactionId);

@@ -2,9 +2,9 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../../src/application/ports/lock.js';
 import { Money } from '../../src/domain/money.js';
-import { PREPAY_LIFETIME_MS } from '../../src/domain/order-reuse.js';
+import { PREPAY_LIFETIME_MS } from '../../src/domain/prepay.js';
 import { aGoods } from '../support/builders.js';
-import { scheduledBy, useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+import { scheduledBy, useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
 const command = (f: UseCaseFixture, paidType: 'INTEGRAL' | 'MIXED' = 'MIXED') => ({ uid: f.user.uid, goodsId: 3, paidType, clientIp: '203.0.113.7' });
 
@@ -44,7 +44,7 @@ describe('health coins (INTEGRAL and MIXED)', () => {
     const no = result.ok ? result.value.outTradeNo : '';
     expect((await f.orders.findByOutTradeNo(no))?.state).toMatchObject({ status: 'SUCC', holdsOpenSlot: false });
     expect(f.gateway.calls).toEqual([]);
-    expect(f.events.published).toMatchObject([{ type: 'OrderPaid', cashFen: 0, integral: 30, transactionId: '' }]);
+    expect(f.events.published).toMatchObject([{ type: 'OrderPaid', cashFen: 0, integral: 30, transactionId: null }]);
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(0);
   });
 
@@ -72,7 +72,7 @@ describe('health coins (INTEGRAL and MIXED)', () => {
     const result = await f.requestPrepay.execute(command(f));
     const no = result.ok ? result.value.outTradeNo : '';
     await f.handleNotify.execute(f.gateway.pay(no));
-    await f.refundOrder.execute(no);
+    await f.refundOrder.execute({ outTradeNo: no });
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(0);
     await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
     expect((await f.orders.findByOutTradeNo(no))?.status).toBe('REFUND');
@@ -84,7 +84,8 @@ describe('health coins (INTEGRAL and MIXED)', () => {
     await f.goods.save(aGoods({ salePrice: Money.ZERO }));
     const result = await f.requestPrepay.execute(command(f, 'INTEGRAL'));
     const no = result.ok ? result.value.outTradeNo : '';
-    expect(await f.refundOrder.execute(no)).toEqual({ ok: true, value: { outRefundNo: '', amountFen: 0, completed: true } });
+    expect(await f.refundOrder.execute({ outTradeNo: no })).toMatchObject({ ok: true, value: { amountFen: 0, completed: true } });
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'OrderRefunded']);
     expect((await f.orders.findByOutTradeNo(no))?.status).toBe('REFUND');
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(30);
     expect(f.gateway.calls).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetOrderStatus } from '../../src/application/get-order-status.js';
 import { Login } from '../../src/application/login.js';
-import { useCaseFixture } from '../support/use-case-fixture.js';
+import { useCaseFixture } from '../support/test-container.js';
 
 describe('Login', () => {
   it('creates the user on first login and finds the same user afterwards', async () => {

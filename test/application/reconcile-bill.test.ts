@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previousBillDate } from '../../src/application/reconcile-bill.js';
 import { ReconcileBill } from '../../src/application/reconcile-bill.js';
-import { useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
 const DAY = 24 * 3_600_000;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_NOT_BEFORE_MS } from '../../src/application/reconcile-pending.js';
+import { CLOSE_NOT_BEFORE_MS } from '../../src/application/reconcile-payments.js';
 import { RelayPaymentEvents } from '../../src/application/relay-payment-events.js';
-import { InMemoryPaymentEvents } from '../../src/adapters/memory/in-memory-payment-events.js';
-import { PREPAY_LIFETIME_MS } from '../../src/domain/order-reuse.js';
-import { useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+import { InMemoryPaymentEvents } from '../support/doubles/in-memory-payment-events.js';
+import { PREPAY_LIFETIME_MS } from '../../src/domain/prepay.js';
+import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
 async function openOrder(f: UseCaseFixture, uid = f.user.uid): Promise<string> {
   const prepay = await f.requestPrepay.execute({ uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
@@ -38,7 +38,7 @@ describe('ReconcilePending', () => {
     f.clock.advance(PREPAY_LIFETIME_MS + 1);
     expect(await f.reconcile.execute()).toMatchObject({ closed: 1 });
     expect(await statusOf(f, no)).toBe('FAILED');
-    expect(f.gateway.trades.get(no)?.closed).toBe(true);
+    expect(f.gateway.trades.get(no)?.state).toBe('CLOSED');
     expect(f.events.published.map((e) => e.type)).toEqual(['OrderFailed']);
   });
 
@@ -87,7 +87,7 @@ describe('ReconcilePending', () => {
     const f = await useCaseFixture();
     const no = await openOrder(f);
     await f.handleNotify.execute(f.gateway.pay(no));
-    await f.refundOrder.execute(no);
+    await f.refundOrder.execute({ outTradeNo: no });
     f.gateway.settleRefund(`${no}R1`);
     expect(await f.reconcile.execute()).toMatchObject({ refundsSettled: 1 });
     expect(await statusOf(f, no)).toBe('REFUND');

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { RefundNotice } from '../../src/application/ports/notify-verifier.js';
 import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
 import { Money } from '../../src/domain/money.js';
-import { useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+import { aGoods } from '../support/builders.js';
+import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
-async function paidOrder(f: UseCaseFixture): Promise<string> {
-  const prepay = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
+async function paidOrder(f: UseCaseFixture, uid = f.user.uid): Promise<string> {
+  const prepay = await f.requestPrepay.execute({ uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
   if (!prepay.ok) throw new Error('prepay failed');
   const notice = f.gateway.pay(prepay.value.outTradeNo);
   await f.handleNotify.execute(notice);
@@ -12,72 +14,118 @@ async function paidOrder(f: UseCaseFixture): Promise<string> {
 }
 
 const stateOf = async (f: UseCaseFixture, no: string) => (await f.orders.findByOutTradeNo(no))?.state;
+const refund = (f: UseCaseFixture, outTradeNo: string, fen?: number, requestKey?: string) =>
+  f.refundOrder.execute({ outTradeNo, ...(fen === undefined ? {} : { amount: Money.ofFen(fen) }), ...(requestKey ? { requestKey } : {}) });
 
 describe('RefundOrder', () => {
   it('refunds the whole amount, but moves the order to REFUND only when WeChat confirms', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    const result = await f.refundOrder.execute(no);
-    expect(result).toEqual({ ok: true, value: { outRefundNo: `${no}R1`, amountFen: 9900, completed: false } });
-    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refund: { outRefundNo: `${no}R1`, status: 'PROCESSING' } });
+    expect(await refund(f, no)).toEqual({
+      ok: true,
+      value: { outRefundNo: `${no}R1`, amountFen: 9900, status: 'PROCESSING', completed: false, refundedFen: 0, refundableFen: 0 },
+    });
+    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refunds: [{ outRefundNo: `${no}R1`, status: 'PROCESSING' }] });
 
     const notice = f.gateway.settleRefund(`${no}R1`);
     expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: true, result: 'refunded' });
-    expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND', needsReview: false, refund: { status: 'SUCCESS' } });
-    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'OrderRefunded']);
+    expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND', refunds: [{ status: 'SUCCESS', refundId: notice.refundId }] });
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'OrderRefunded']);
   });
 
   it('sends the same out_refund_no on every retry, so a timeout cannot refund twice', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
     f.gateway.beUnavailable(1);
-    await expect(f.refundOrder.execute(no)).rejects.toBeInstanceOf(GatewayUnavailableError);
-    const retry = await f.refundOrder.execute(no);
+    await expect(refund(f, no)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    const retry = await refund(f, no);
     expect(retry.ok && retry.value.outRefundNo).toBe(`${no}R1`);
     expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R1`]);
   });
 
-  it('refunds part of the amount when asked, never more than was paid', async () => {
+  it('refunds in parts: each part is a refund of its own, the order stays SUCC until all of it is back', async () => {
+    const f = await useCaseFixture();
+    await f.goods.save(aGoods({ marketPrice: Money.ofFen(1900) }));
+    const no = await paidOrder(f);
+    expect(await refund(f, no, 100)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1`, amountFen: 100, refundableFen: 1800 } });
+    await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
+    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC' });
+    // A later request for another amount is a new refund, never an answer with the first one.
+    expect(await refund(f, no, 1800)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2`, amountFen: 1800, refundedFen: 100 } });
+    expect(await refund(f, no, 1)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 0 } } });
+    await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R2`));
+    expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND' });
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
+  });
+
+  it('never refunds more than what was paid, however the parts are asked for', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    expect(await f.refundOrder.execute(no, Money.ofFen(9901))).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment' } } });
-    expect(await f.refundOrder.execute(no, Money.ofFen(1000))).toMatchObject({ ok: true, value: { amountFen: 1000 } });
-    expect(await f.refundOrder.execute(no, Money.ofFen(2000))).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundInProgress' } } });
+    expect(await refund(f, no, 9901)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 9900 } } });
+    expect(await refund(f, no, 5000)).toMatchObject({ ok: true });
+    expect(await refund(f, no, 4901)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 4900 } } });
+    expect(await refund(f, no, 4900)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2` } });
+  });
+
+  it('recognises a retried request by its Idempotency-Key, and refuses the key with another amount', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    expect(await refund(f, no, 100, 'key-1')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1` } });
+    expect(await refund(f, no, 100, 'key-1')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1` } });
+    expect(await refund(f, no, 100, 'key-2')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2` } });
+    expect(await refund(f, no, 200, 'key-1')).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RequestKeyReused', outRefundNo: `${no}R1` } } });
+    await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
+    // Even once settled, the key still names that refund.
+    expect(await refund(f, no, 100, 'key-1')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1`, status: 'SUCCESS' } });
+    expect(f.gateway.trades.get(no)?.refunds.size).toBe(2);
   });
 
   it('refuses to refund an unpaid order', async () => {
     const f = await useCaseFixture();
     const prepay = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
     const no = prepay.ok ? prepay.value.outTradeNo : '';
-    expect(await f.refundOrder.execute(no)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'IllegalTransition', from: 'CHECKED' } } });
-    expect(await f.refundOrder.execute('2026011512000000029999999999')).toEqual({ ok: false, error: { kind: 'OrderNotFound' } });
+    expect(await refund(f, no)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'NotRefundable', status: 'CHECKED' } } });
+    expect(await refund(f, '2026011512000000029999999999')).toEqual({ ok: false, error: { kind: 'OrderNotFound' } });
   });
 
-  it('opens a new attempt with a new number after WeChat closed the first', async () => {
+  it('makes the amount of a refund WeChat closed refundable again, under a new number', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    await f.refundOrder.execute(no);
-    expect(await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`, 'REFUNDCLOSE'))).toEqual({ ack: true, result: 'closed' });
-    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refund: { status: 'CLOSED' } });
-    const second = await f.refundOrder.execute(no);
+    await refund(f, no);
+    expect(await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`, 'CLOSED'))).toEqual({ ack: true, result: 'closed' });
+    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refunds: [{ status: 'CLOSED' }] });
+    const second = await refund(f, no);
     expect(second.ok && second.value.outRefundNo).toBe(`${no}R2`);
   });
 });
 
 describe('HandleRefundNotice', () => {
+  const noticeFor = (f: UseCaseFixture, no: string, over: Partial<RefundNotice> = {}): RefundNotice => ({
+    appId: f.gateway.merchant.appId,
+    mchId: f.gateway.merchant.mchId,
+    outTradeNo: no,
+    transactionId: f.gateway.trades.get(no)?.paid?.transactionId ?? '',
+    outRefundNo: `${no}R1`,
+    refundId: 'R1',
+    status: 'SUCCESS',
+    refundFee: Money.ofFen(9900),
+    totalFee: Money.ofFen(9900),
+    ...over,
+  });
+
   it('changes nothing on a notice WeChat does not back (forged or early)', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    await f.refundOrder.execute(no);
-    const forged = { appId: f.gateway.merchant.appId, mchId: f.gateway.merchant.mchId, outTradeNo: no, outRefundNo: `${no}R1`, status: 'SUCCESS' as const, refundFee: Money.ofFen(9900) };
-    expect(await f.handleRefundNotice.execute(forged)).toEqual({ ack: false, reason: 'NotConfirmedByWechat', alert: true });
+    await refund(f, no);
+    const refundId = f.gateway.trades.get(no)?.refunds.get(`${no}R1`)?.refundId;
+    expect(await f.handleRefundNotice.execute(noticeFor(f, no, { refundId }))).toEqual({ ack: false, reason: 'NotConfirmedByWechat', alert: false });
     expect((await stateOf(f, no))?.status).toBe('SUCC');
   });
 
   it('makes a duplicate notice a no-op', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    await f.refundOrder.execute(no);
+    await refund(f, no);
     const notice = f.gateway.settleRefund(`${no}R1`);
     await f.handleRefundNotice.execute(notice);
     expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
@@ -87,14 +135,69 @@ describe('HandleRefundNotice', () => {
   it('refuses a notice for another merchant', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    const notice = { appId: 'wxother', mchId: f.gateway.merchant.mchId, outTradeNo: no, outRefundNo: `${no}R1`, status: 'SUCCESS' as const, refundFee: Money.ofFen(9900) };
-    expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
+    expect(await f.handleRefundNotice.execute(noticeFor(f, no, { appId: 'wxother' }))).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
+  });
+
+  it("refuses a genuine refund notice of order B that names order A: A's money, status, events and coins stay", async () => {
+    const f = await useCaseFixture();
+    const a = await paidOrder(f);
+    const bob = await f.users.findOrCreate('openid-bob');
+    const b = await paidOrder(f, bob.uid);
+    await refund(f, b);
+    const genuineForB = f.gateway.settleRefund(`${b}R1`);
+    await f.handleRefundNotice.execute(genuineForB);
+    expect((await stateOf(f, b))?.status).toBe('REFUND');
+
+    const before = await stateOf(f, a);
+    const events = f.events.published.length;
+    f.gateway.calls.length = 0;
+    expect(await f.handleRefundNotice.execute({ ...genuineForB, outTradeNo: a })).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
+    expect(await f.handleRefundNotice.execute({ ...genuineForB, outTradeNo: a, transactionId: before?.transactionId ?? '' })).toEqual({
+      ack: false,
+      reason: 'RefundMismatch',
+      alert: true,
+    });
+    expect(await stateOf(f, a)).toEqual(before);
+    expect(f.events.published).toHaveLength(events);
+    expect(f.gateway.calls).toEqual([]);
+  });
+
+  it.each([
+    ['transaction_id', { transactionId: '4200000000000000999' }],
+    ['refund amount', { refundFee: Money.ofFen(100) }],
+    ['order amount', { totalFee: Money.ofFen(100) }],
+    ['refund_id', { refundId: 'another-refund-id' }],
+  ] as const)('refuses a notice whose %s disagrees with the refund we asked for', async (_, over) => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    await refund(f, no);
+    const genuine = f.gateway.settleRefund(`${no}R1`);
+    expect(await f.handleRefundNotice.execute({ ...genuine, ...over })).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
+    expect((await stateOf(f, no))?.status).toBe('SUCC');
+  });
+
+  it("refuses WeChat's answer itself when it disagrees with the refund, flags the order and alerts once", async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    await refund(f, no, 100);
+    const notice = f.gateway.settleRefund(`${no}R1`);
+    // refundquery now reports another amount for our number than we asked for.
+    f.gateway.trades.get(no)!.refunds.get(`${no}R1`)!.status = 'SUCCESS';
+    const query = f.gateway.queryRefund.bind(f.gateway);
+    f.gateway.queryRefund = async (n) => {
+      const answer = await query(n);
+      return answer.kind === 'found' ? { kind: 'found', report: { ...answer.report, amount: Money.ofFen(9900) } } : answer;
+    };
+    expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
+    expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
+    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refunds: [{ status: 'PROCESSING' }], review: { reason: expect.stringMatching(/amount/) } });
+    expect(f.alerts.raised).toHaveLength(1);
   });
 
   it('never moves a REFUND order on a late payment notice', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    await f.refundOrder.execute(no);
+    await refund(f, no);
     await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
     const late = f.gateway.pay(no);
     expect(await f.handleNotify.execute(late)).toEqual({ ack: true, result: 'duplicate' });

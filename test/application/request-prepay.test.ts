@@ -3,9 +3,9 @@ import type { Lock } from '../../src/application/ports/lock.js';
 import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
 import { lockKey, type PrepayCommand } from '../../src/application/request-prepay.js';
 import { Money } from '../../src/domain/money.js';
-import { PREPAY_LIFETIME_MS } from '../../src/domain/order-reuse.js';
+import { PREPAY_LIFETIME_MS } from '../../src/domain/prepay.js';
 import { aGoods } from '../support/builders.js';
-import { useCaseFixture, type UseCaseFixture } from '../support/use-case-fixture.js';
+import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -76,14 +76,29 @@ describe('RequestPrepay', () => {
     expect(f.gateway.calls.filter((c) => c === 'createPrepay')).toHaveLength(1);
   });
 
-  it('asks WeChat again, with the same number and parameters, once the prepay_id is about to expire', async () => {
+  it('asks WeChat again, with the same number and parameters, once the prepay_id has expired', async () => {
+    const f = await useCaseFixture();
+    const first = await granted(f);
+    f.clock.advance(PREPAY_LIFETIME_MS + 1);
+    const second = await granted(f);
+    expect(second.outTradeNo).toBe(first.outTradeNo);
+    expect(second.params.package).not.toBe(first.params.package);
+    expect(f.gateway.trades.get(first.outTradeNo)?.prepays).toHaveLength(2);
+  });
+
+  it('never hands out a prepay_id that dies within the payment window: WeChat answers the same id, so a new order is opened', async () => {
     const f = await useCaseFixture();
     const first = await granted(f);
     f.clock.advance(PREPAY_LIFETIME_MS - 60_000);
     const second = await granted(f);
-    expect(second.outTradeNo).toBe(first.outTradeNo);
-    expect(second.params.package).not.toBe(first.params.package);
-    expect(f.gateway.trades.get(first.outTradeNo)?.prepayCount).toBe(2);
+    // WeChat answered the still-living id again; it kept its first expiry, one minute away.
+    expect(f.gateway.trades.get(first.outTradeNo)?.prepays).toHaveLength(1);
+    expect(second.outTradeNo).not.toBe(first.outTradeNo);
+    const prepay = (await f.orders.findByOutTradeNo(second.outTradeNo))?.state.prepay;
+    expect(prepay!.expiresAt.getTime() - f.clock.now().getTime()).toBe(PREPAY_LIFETIME_MS);
+    // The old order was closed at WeChat before it was replaced, so nobody can pay it any more.
+    expect(f.gateway.trades.get(first.outTradeNo)?.state).toBe('CLOSED');
+    expect((await f.orders.findByOutTradeNo(first.outTradeNo))?.status).toBe('FAILED');
   });
 
   it('opens a new order after 7 calendar days, leaving the old one unpaid but no longer reusable', async () => {
@@ -164,7 +179,7 @@ describe('RequestPrepay', () => {
   it('replaces an order WeChat closed (ORDERCLOSED) with a new one', async () => {
     const f = await useCaseFixture();
     const first = await granted(f);
-    await f.gateway.closeOrder(first.outTradeNo);
+    f.gateway.setTradeState(first.outTradeNo, 'CLOSED');
     f.clock.advance(PREPAY_LIFETIME_MS);
     const second = await granted(f);
     expect(second.outTradeNo).not.toBe(first.outTradeNo);

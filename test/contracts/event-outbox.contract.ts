@@ -71,19 +71,24 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
       await orders.insert(order);
       order.confirmPaid({ transactionId: 'T9', amount: order.state.cash, paidAt });
       await orders.update(order);
-      order.requestRefund(Money.ofFen(100), paidAt);
+      const no = order.state.outTradeNo.value;
+      order.requestRefund({ amount: Money.ofFen(100), at: paidAt, requestKey: 'k-1' });
       await orders.update(order);
-      order.confirmRefunded({ outRefundNo: `${order.state.outTradeNo.value}R1`, amount: Money.ofFen(100), at: paidAt });
+      const report = { outTradeNo: no, transactionId: 'T9', refundId: 'RID-1', totalFee: order.state.cash, at: paidAt };
+      order.applyRefundReport({ ...report, outRefundNo: `${no}R1`, amount: Money.ofFen(100), status: 'SUCCESS' });
       await orders.update(order);
-      const events = (await mine(outbox, order.state.outTradeNo.value)).map((e) => e.event);
-      expect(events.map((e) => e.type)).toEqual(['OrderPaid', 'OrderRefunded']);
-      expect(events[1]).toMatchObject({ refundFen: 100, outRefundNo: `${order.state.outTradeNo.value}R1`, at: paidAt });
-      expect((await orders.findByOutTradeNo(order.state.outTradeNo.value))?.state.refund).toEqual({
-        outRefundNo: `${order.state.outTradeNo.value}R1`,
-        amount: Money.ofFen(100),
-        requestedAt: paidAt,
-        status: 'SUCCESS',
-      });
+      order.requestRefund({ amount: Money.ofFen(order.state.cash.fen - 100), at: paidAt });
+      await orders.update(order);
+      order.applyRefundReport({ ...report, refundId: 'RID-2', outRefundNo: `${no}R2`, amount: Money.ofFen(order.state.cash.fen - 100), status: 'SUCCESS' });
+      await orders.update(order);
+      const events = (await mine(outbox, no)).map((e) => e.event);
+      expect(events.map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
+      expect(events[1]).toMatchObject({ refundFen: 100, outRefundNo: `${no}R1`, refundedFen: 100, at: paidAt });
+      expect(events[3]).toMatchObject({ refundFen: order.state.cash.fen, outRefundNo: `${no}R2`, at: paidAt });
+      expect((await orders.findByOutTradeNo(no))?.state.refunds).toEqual([
+        { seq: 1, outRefundNo: `${no}R1`, amount: Money.ofFen(100), requestedAt: paidAt, settledAt: paidAt, refundId: 'RID-1', requestKey: 'k-1', status: 'SUCCESS' },
+        { seq: 2, outRefundNo: `${no}R2`, amount: Money.ofFen(order.state.cash.fen - 100), requestedAt: paidAt, settledAt: paidAt, refundId: 'RID-2', status: 'SUCCESS' },
+      ]);
     });
   });
 }

@@ -79,6 +79,30 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
       expect(open).toEqual([{ uid: u, outTradeNo: a, amount: 3, at: new Date(at.getTime() - 2_000) }]);
     });
 
+    it('refunds coins only after commit, as its doc says: a reserved order is released, never refunded', async () => {
+      const ledger = await fresh();
+      const u = uid();
+      await ledger.grant(u, 30, `g-${u}-refund-rule`, at);
+      const n = no();
+      await ledger.reserve(u, n, 30, at);
+      expect(await ledger.refund(n, at)).toBe('reserved');
+      expect(await ledger.balanceOf(u)).toBe(0);
+      expect(await ledger.commit(n, at)).toBe('committed');
+      expect(await ledger.refund(n, at)).toBe('refunded');
+      expect(await ledger.balanceOf(u)).toBe(30);
+    });
+
+    it('refuses a grant that would overflow the balance, and invalid amounts before touching storage', async () => {
+      const ledger = await fresh();
+      const u = uid();
+      expect(await ledger.grant(u, 1_000_000_000, `g-${u}-a`, at)).toBe('granted');
+      expect(await ledger.grant(u, 1_000_000_000, `g-${u}-b`, at)).toBe('granted');
+      expect(await ledger.grant(u, 1_000_000_000, `g-${u}-c`, at)).toBe('balanceLimit');
+      expect(await ledger.balanceOf(u)).toBe(2_000_000_000);
+      for (const bad of [0, -1, 1.5, 1_000_000_001, Number.NaN]) await expect(ledger.grant(u, bad, `g-${u}-${bad}`, at)).rejects.toThrow(RangeError);
+      expect((await ledger.journalOf(u, 10)).map((e) => e.delta)).toEqual([1_000_000_000, 1_000_000_000]);
+    });
+
     it('agrees with a model over random interleavings of grant, reserve, commit, release and refund', async () => {
       const op = fc.oneof(
         fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 50 }) }),
@@ -128,6 +152,8 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
             expect(lines.filter((l) => l === 'release' || l === 'refund').length).toBeLessThanOrEqual(1);
             if (lines.length > 0) expect(lines).toContain('reserve');
             if (lines.includes('release')) expect(lines).not.toContain('commit');
+            // As the port promises: coins are refunded only after the order's payment committed them (newest first).
+            if (lines.includes('refund')) expect(lines.indexOf('commit')).toBeGreaterThan(lines.indexOf('refund'));
           }
         }),
         { numRuns: runs },

@@ -1,13 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { Money } from '../../src/domain/money.js';
-import {
-  calendarDaysBetween,
-  isPrepayUsable,
-  isReusable,
-  PREPAY_LIFETIME_MS,
-  PREPAY_REUSE_MARGIN_MS,
-} from '../../src/domain/order-reuse.js';
+import { calendarDaysBetween, isReusable, PAYABLE_FOR_MS, payableUntil } from '../../src/domain/order-reuse.js';
+import { isPrepayAlive, isPrepayUsable, PAYMENT_WINDOW_MS, PREPAY_LIFETIME_MS, prepayFor, renewedPrepay } from '../../src/domain/prepay.js';
 import { anOrder } from '../support/builders.js';
 
 const HOUR = 3_600_000;
@@ -20,15 +15,27 @@ const secondsOfDay = fc.integer({ min: 0, max: DAY / 1000 - 1 }).map((s) => s * 
 
 describe('order reuse (seed rule: 7 Beijing calendar days)', () => {
   test.prop([secondsOfDay, secondsOfDay])(
-    'reuses an order created 7 calendar days ago at any time of day, never one created 8 days ago',
+    'reuses an order for 7 Beijing calendar days while WeChat would still take its payment, never after 8',
     (createdOffset, nowOffset) => {
-      const order = anOrder({ cash: price.cash, createdAt: new Date(beijingMidnight + createdOffset) });
-      const sevenDaysLater = new Date(beijingMidnight + 7 * DAY + nowOffset);
-      const eightDaysLater = new Date(beijingMidnight + 8 * DAY + nowOffset);
-      expect(isReusable(order, price, sevenDaysLater)).toBe(true);
-      expect(isReusable(order, price, eightDaysLater)).toBe(false);
+      const createdAt = new Date(beijingMidnight + createdOffset);
+      const order = anOrder({ cash: price.cash, createdAt });
+      // Within the calendar days, WeChat's own 7-day limit (time_expire) ends it a payment window before it runs out.
+      for (const day of [0, 3, 6, 7]) {
+        const now = new Date(beijingMidnight + day * DAY + nowOffset);
+        const payable = now.getTime() + PAYMENT_WINDOW_MS <= payableUntil(createdAt).getTime();
+        expect(isReusable(order, price, now)).toBe(payable);
+      }
+      expect(isReusable(order, price, new Date(beijingMidnight + 8 * DAY + nowOffset))).toBe(false);
     },
   );
+
+  it('gives WeChat a deadline 7 days after creation, the same for every re-sent unifiedorder', () => {
+    const createdAt = new Date(beijingMidnight + 12_345_000);
+    expect(payableUntil(createdAt).getTime() - createdAt.getTime()).toBe(PAYABLE_FOR_MS);
+    // An order as opened (milliseconds) and as read back (the seed stores whole seconds) ask WeChat for the same deadline.
+    expect(payableUntil(new Date(createdAt.getTime() + 999))).toEqual(payableUntil(createdAt));
+    expect(PAYABLE_FOR_MS).toBe(7 * DAY);
+  });
 
   it('counts calendar days across Beijing midnight, not 24-hour periods', () => {
     const lateNight = new Date(beijingMidnight - 1000); // 23:59:59 on the 14th, Beijing
@@ -64,10 +71,21 @@ describe('prepay_id reuse', () => {
   const prepay = { prepayId: 'wx1', issuedAt, expiresAt: new Date(issuedAt.getTime() + PREPAY_LIFETIME_MS), signType: 'MD5' };
 
   test.prop([fc.integer({ min: 0, max: PREPAY_LIFETIME_MS + HOUR })])(
-    'is handed out again only while more than the margin of its 2 hours is left',
+    'is handed out again only while a whole payment window of its 2 hours is left',
     (elapsed) => {
-      const usable = isPrepayUsable(prepay, new Date(issuedAt.getTime() + elapsed));
-      expect(usable).toBe(PREPAY_LIFETIME_MS - elapsed > PREPAY_REUSE_MARGIN_MS);
+      const now = new Date(issuedAt.getTime() + elapsed);
+      expect(isPrepayUsable(prepay, now)).toBe(PREPAY_LIFETIME_MS - elapsed >= PAYMENT_WINDOW_MS);
+      expect(isPrepayAlive(prepay, now)).toBe(elapsed < PREPAY_LIFETIME_MS);
+    },
+  );
+
+  test.prop([fc.integer({ min: 0, max: PREPAY_LIFETIME_MS })])(
+    'keeps the life of its first issue when WeChat answers a new unifiedorder with the same id',
+    (elapsed) => {
+      const again = prepayFor('wx1', new Date(issuedAt.getTime() + elapsed), 'MD5');
+      expect(renewedPrepay(prepay, again)).toBe(prepay);
+      const fresh = prepayFor('wx2', new Date(issuedAt.getTime() + elapsed), 'MD5');
+      expect(renewedPrepay(prepay, fresh)).toBe(fresh);
     },
   );
 

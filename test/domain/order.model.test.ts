@@ -1,16 +1,26 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { Money } from '../../src/domain/money.js';
-import { ALLOWED_TRANSITIONS, ORDER_STATUSES, Order, type OrderStatus } from '../../src/domain/order.js';
+import { Order } from '../../src/domain/order.js';
+import { ALLOWED_TRANSITIONS, ORDER_STATUSES, type OrderStatus } from '../../src/domain/order-status.js';
+import { MAX_REFUNDS_PER_ORDER, REFUND_TRANSITIONS, type RefundReport, type RefundStatus } from '../../src/domain/refund.js';
 import { anOrder } from '../support/builders.js';
 
 /** The model: what design.md §3 says an order is, in the fewest fields that decide every rule. */
+interface ModelRefund {
+  outRefundNo: string;
+  fen: number;
+  status: RefundStatus;
+  key?: string;
+  refundId?: string;
+}
+
 interface Model {
   status: OrderStatus;
   transactionId?: string;
-  needsReview: boolean;
+  review: boolean;
   holdsOpenSlot: boolean;
-  refund?: { outRefundNo: string; fen: number; status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' };
+  refunds: ModelRefund[];
   events: string[];
 }
 
@@ -21,20 +31,29 @@ interface Real {
 
 const AMOUNT = Money.ofFen(9900);
 const at = new Date(Date.UTC(2026, 0, 15, 5, 0, 0));
-
 type Cmd = fc.Command<Model, Real>;
 
+const committed = (m: Model): number => m.refunds.filter((r) => r.status !== 'CLOSED').reduce((sum, r) => sum + r.fen, 0);
+const refunded = (m: Model): number => m.refunds.filter((r) => r.status === 'SUCCESS').reduce((sum, r) => sum + r.fen, 0);
+
+function pull(r: Real): void {
+  r.events.push(...r.order.pullEvents().map((e) => e.type));
+}
+
 class ConfirmPaid implements Cmd {
-  constructor(readonly transactionId: string, readonly fen: number) {}
+  constructor(
+    readonly transactionId: string,
+    readonly fen: number,
+  ) {}
   check = (): boolean => true;
   run(m: Model, r: Real): void {
     const result = r.order.confirmPaid({ transactionId: this.transactionId, amount: Money.ofFen(this.fen), paidAt: at });
-    r.events.push(...r.order.pullEvents().map((e) => e.type));
+    pull(r);
     if (this.fen !== AMOUNT.fen) {
       expect(result).toEqual({ ok: false, error: { kind: 'AmountMismatch', expectedFen: AMOUNT.fen, paidFen: this.fen } });
     } else if (m.status === 'CHECKED' || m.status === 'FAILED') {
       expect(result).toEqual({ ok: true, value: 'changed' });
-      m.needsReview ||= m.status === 'FAILED';
+      m.review ||= m.status === 'FAILED' || !m.holdsOpenSlot;
       m.status = 'SUCC';
       m.transactionId = this.transactionId;
       m.holdsOpenSlot = false;
@@ -42,7 +61,6 @@ class ConfirmPaid implements Cmd {
     } else if (m.transactionId === this.transactionId) {
       expect(result).toEqual({ ok: true, value: 'unchanged' });
     } else {
-      expect(result.ok).toBe(false);
       expect(!result.ok && result.error.kind).toBe('ConflictingPayment');
     }
     expectAgree(m, r);
@@ -54,7 +72,7 @@ class MarkFailed implements Cmd {
   check = (): boolean => true;
   run(m: Model, r: Real): void {
     const result = r.order.markFailed('CLOSED', at);
-    r.events.push(...r.order.pullEvents().map((e) => e.type));
+    pull(r);
     if (m.status === 'CHECKED') {
       expect(result).toEqual({ ok: true, value: 'changed' });
       m.status = 'FAILED';
@@ -63,7 +81,7 @@ class MarkFailed implements Cmd {
     } else if (m.status === 'FAILED') {
       expect(result).toEqual({ ok: true, value: 'unchanged' });
     } else {
-      expect(result).toEqual({ ok: false, error: { kind: 'IllegalTransition', from: m.status, to: 'FAILED' } });
+      expect(result).toEqual({ ok: false, error: { kind: 'AlreadyPaid', status: m.status } });
     }
     expectAgree(m, r);
   }
@@ -71,59 +89,86 @@ class MarkFailed implements Cmd {
 }
 
 class RequestRefund implements Cmd {
-  constructor(readonly fen: number) {}
+  constructor(
+    readonly fen: number,
+    readonly key: string | undefined,
+  ) {}
   check = (): boolean => true;
   run(m: Model, r: Real): void {
-    const result = r.order.requestRefund(Money.ofFen(this.fen), at);
+    const result = r.order.requestRefund({ amount: Money.ofFen(this.fen), at, ...(this.key ? { requestKey: this.key } : {}) });
+    const repeated = this.key ? m.refunds.find((x) => x.key === this.key) : m.refunds.find((x) => !x.key && x.status === 'PROCESSING' && x.fen === this.fen);
     if (m.status !== 'SUCC') {
-      expect(result).toEqual({ ok: false, error: { kind: 'IllegalTransition', from: m.status, to: 'REFUND' } });
-    } else if (this.fen === 0 || this.fen > AMOUNT.fen) {
-      expect(result).toEqual({ ok: false, error: { kind: 'RefundExceedsPayment', paidFen: AMOUNT.fen, refundFen: this.fen } });
-    } else if (m.refund?.status === 'PROCESSING') {
-      expect(result).toEqual(m.refund.fen === this.fen ? { ok: true, value: 'unchanged' } : { ok: false, error: { kind: 'RefundInProgress', outRefundNo: m.refund.outRefundNo, amountFen: m.refund.fen } });
+      expect(result).toEqual({ ok: false, error: { kind: 'NotRefundable', status: m.status } });
+    } else if (repeated) {
+      if (repeated.fen === this.fen) expect(result.ok && result.value).toMatchObject({ change: 'unchanged', refund: { outRefundNo: repeated.outRefundNo } });
+      else expect(result).toEqual({ ok: false, error: { kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.fen } });
+    } else if (this.fen === 0 || this.fen > AMOUNT.fen - committed(m)) {
+      expect(result).toEqual({ ok: false, error: { kind: 'RefundExceedsPayment', requestedFen: this.fen, refundableFen: AMOUNT.fen - committed(m) } });
+    } else if (m.refunds.length >= MAX_REFUNDS_PER_ORDER) {
+      expect(result).toEqual({ ok: false, error: { kind: 'TooManyRefunds', limit: MAX_REFUNDS_PER_ORDER } });
     } else {
-      expect(result).toEqual({ ok: true, value: 'changed' });
-      const attempt = m.refund ? Number(m.refund.outRefundNo.split('R').pop()) + 1 : 1;
-      m.refund = { outRefundNo: `${r.order.state.outTradeNo.value}R${attempt}`, fen: this.fen, status: 'PROCESSING' };
+      const outRefundNo = `${r.order.state.outTradeNo.value}R${m.refunds.length + 1}`;
+      expect(result.ok && result.value).toMatchObject({ change: 'changed', refund: { outRefundNo, status: 'PROCESSING' } });
+      m.refunds.push({ outRefundNo, fen: this.fen, status: 'PROCESSING', ...(this.key ? { key: this.key } : {}) });
     }
     expectAgree(m, r);
   }
-  toString = (): string => `requestRefund(${this.fen})`;
+  toString = (): string => `requestRefund(${this.fen}, ${this.key ?? '-'})`;
 }
 
-class RefundClosed implements Cmd {
-  check = (): boolean => true;
-  run(m: Model, r: Real): void {
-    const no = m.refund?.outRefundNo ?? 'none';
-    expect(r.order.refundClosed(no, at)).toBe(m.refund?.status === 'PROCESSING' ? 'changed' : 'unchanged');
-    if (m.refund?.status === 'PROCESSING') m.refund.status = 'CLOSED';
-    expectAgree(m, r);
-  }
-  toString = (): string => 'refundClosed';
-}
+type Tamper = 'none' | 'unknownRefund' | 'otherOrder' | 'otherTransaction' | 'otherAmount' | 'otherRefundId';
 
-class ConfirmRefunded implements Cmd {
-  /** `ours`: WeChat confirms the refund we requested; otherwise one made outside the service (console). */
-  constructor(readonly ours: boolean) {}
-  check = (): boolean => true;
+class ReportRefund implements Cmd {
+  constructor(
+    readonly pick: number,
+    readonly status: RefundStatus,
+    readonly tamper: Tamper,
+  ) {}
+  check = (m: Model): boolean => m.refunds.length > 0 || this.tamper === 'unknownRefund';
   run(m: Model, r: Real): void {
-    const confirmed = this.ours && m.refund ? { outRefundNo: m.refund.outRefundNo, amount: Money.ofFen(m.refund.fen), at } : { outRefundNo: 'console-1', amount: AMOUNT, at };
-    const result = r.order.confirmRefunded(confirmed);
-    r.events.push(...r.order.pullEvents().map((e) => e.type));
-    if (m.status === 'SUCC') {
-      expect(result).toEqual({ ok: true, value: 'changed' });
-      m.status = 'REFUND';
-      m.needsReview ||= !(this.ours && m.refund);
-      m.refund = { outRefundNo: confirmed.outRefundNo, fen: confirmed.amount.fen, status: 'SUCCESS' };
-      m.events.push('OrderRefunded');
-    } else if (m.status === 'REFUND') {
-      expect(result).toEqual({ ok: true, value: 'unchanged' });
+    const target = m.refunds[this.pick % Math.max(1, m.refunds.length)];
+    const report: RefundReport = {
+      outTradeNo: this.tamper === 'otherOrder' ? '2026011512000000020000000001' : r.order.state.outTradeNo.value,
+      transactionId: this.tamper === 'otherTransaction' ? 'T-other' : (m.transactionId ?? 'T-none'),
+      outRefundNo: this.tamper === 'unknownRefund' || !target ? 'ANOTHERR1' : target.outRefundNo,
+      refundId: this.tamper === 'otherRefundId' ? 'RID-other' : `RID-${target?.outRefundNo ?? ''}`,
+      amount: Money.ofFen(this.tamper === 'otherAmount' ? (target?.fen ?? 0) + 1 : (target?.fen ?? 1)),
+      totalFee: AMOUNT,
+      status: this.status,
+      at,
+    };
+    const result = r.order.applyRefundReport(report);
+    pull(r);
+    if (this.tamper === 'unknownRefund' || !target) {
+      expect(!result.ok && result.error.kind).toBe('UnknownRefund');
+    } else if (this.tamper === 'otherRefundId' && target.refundId !== undefined) {
+      expect(result).toEqual({ ok: false, error: { kind: 'RefundMismatch', field: 'refundId' } });
+    } else if (this.tamper !== 'none' && this.tamper !== 'otherRefundId') {
+      expect(!result.ok && result.error.kind).toBe('RefundMismatch');
     } else {
-      expect(result).toEqual({ ok: false, error: { kind: 'IllegalTransition', from: m.status, to: 'REFUND' } });
+      const refundId = report.refundId;
+      const learnsId = target.refundId === undefined;
+      if (this.status === target.status || (this.status === 'PROCESSING' && REFUND_TRANSITIONS[target.status].length < 3)) {
+        expect(result).toEqual({ ok: true, value: learnsId && this.status === target.status ? 'changed' : 'unchanged' });
+        if (this.status === target.status) target.refundId = refundId;
+      } else if (!REFUND_TRANSITIONS[target.status].includes(this.status)) {
+        expect(result).toEqual({ ok: false, error: { kind: 'IllegalRefundTransition', from: target.status, to: this.status } });
+      } else {
+        expect(result).toEqual({ ok: true, value: 'changed' });
+        target.status = this.status;
+        target.refundId = refundId;
+        if (this.status === 'SUCCESS') {
+          m.events.push('RefundSucceeded');
+          if (refunded(m) === AMOUNT.fen && m.status === 'SUCC') {
+            m.status = 'REFUND';
+            m.events.push('OrderRefunded');
+          }
+        }
+      }
     }
     expectAgree(m, r);
   }
-  toString = (): string => `confirmRefunded(${this.ours ? 'ours' : 'console'})`;
+  toString = (): string => `reportRefund(#${this.pick}, ${this.status}, ${this.tamper})`;
 }
 
 class Supersede implements Cmd {
@@ -137,46 +182,70 @@ class Supersede implements Cmd {
 }
 
 class AttachPrepay implements Cmd {
+  constructor(readonly prepayId: string) {}
   check = (): boolean => true;
   run(m: Model, r: Real): void {
-    const prepay = { prepayId: 'wx1', issuedAt: at, expiresAt: new Date(at.getTime() + 7_200_000), signType: 'MD5' };
+    const before = r.order.state.prepay;
+    const issuedAt = new Date(at.getTime() + 60_000);
+    const prepay = { prepayId: this.prepayId, issuedAt, expiresAt: new Date(issuedAt.getTime() + 7_200_000), signType: 'MD5' };
     const result = r.order.attachPrepay(prepay, at);
     expect(result.ok).toBe(m.status === 'CHECKED');
+    if (result.ok && before?.prepayId === this.prepayId) {
+      // The same id is the same prepay: it keeps the life of its first issue.
+      expect(result.value).toBe('unchanged');
+      expect(r.order.state.prepay).toEqual(before);
+    }
     expectAgree(m, r);
   }
-  toString = (): string => 'attachPrepay';
+  toString = (): string => `attachPrepay(${this.prepayId})`;
+}
+
+class Review implements Cmd {
+  constructor(readonly resolve: boolean) {}
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const change = this.resolve ? r.order.resolveReview(at) : r.order.flagForReview('look at it', at);
+    expect(change).toBe(m.review === this.resolve ? 'changed' : 'unchanged');
+    m.review = !this.resolve;
+    expectAgree(m, r);
+  }
+  toString = (): string => (this.resolve ? 'resolveReview' : 'flagForReview');
 }
 
 function expectAgree(m: Model, r: Real): void {
   const s = r.order.state;
   expect(s.status).toBe(m.status);
   expect(s.transactionId).toBe(m.transactionId);
-  expect(s.needsReview).toBe(m.needsReview);
+  expect(r.order.needsReview).toBe(m.review);
   expect(s.holdsOpenSlot).toBe(m.holdsOpenSlot);
-  expect(s.refund && { outRefundNo: s.refund.outRefundNo, fen: s.refund.amount.fen, status: s.refund.status }).toEqual(m.refund);
+  expect(s.refunds.map((x) => ({ outRefundNo: x.outRefundNo, fen: x.amount.fen, status: x.status, ...(x.requestKey ? { key: x.requestKey } : {}), ...(x.refundId ? { refundId: x.refundId } : {}) }))).toEqual(m.refunds);
   expect(r.events).toEqual(m.events);
+  // The money rules: nothing refunded or promised beyond what was paid, and REFUND exactly when all of it came back.
+  expect(committed(m)).toBeLessThanOrEqual(AMOUNT.fen);
+  expect(r.order.refundedFen).toBe(refunded(m));
+  expect(s.status === 'REFUND').toBe(refunded(m) === AMOUNT.fen);
   if (s.status === 'SUCC' || s.status === 'REFUND') expect(s.paidAt).toEqual(at);
 }
 
 const commands = fc.commands(
   [
-    fc.tuple(fc.constantFrom('4200000001', '4200000002'), fc.constantFrom(AMOUNT.fen, AMOUNT.fen, 1, AMOUNT.fen + 1)).map(
-      ([t, fen]) => new ConfirmPaid(t, fen),
-    ),
+    fc.tuple(fc.constantFrom('4200000001', '4200000002'), fc.constantFrom(AMOUNT.fen, AMOUNT.fen, 1, AMOUNT.fen + 1)).map(([t, fen]) => new ConfirmPaid(t, fen)),
     fc.constant(new MarkFailed()),
-    fc.boolean().map((ours) => new ConfirmRefunded(ours)),
-    fc.constantFrom(0, 1, 5000, AMOUNT.fen, AMOUNT.fen + 1).map((fen) => new RequestRefund(fen)),
-    fc.constant(new RefundClosed()),
+    fc.tuple(fc.constantFrom(0, 1, 100, 4950, AMOUNT.fen - 100, AMOUNT.fen, AMOUNT.fen + 1), fc.constantFrom(undefined, 'k1', 'k2')).map(([fen, key]) => new RequestRefund(fen, key)),
+    fc.tuple(fc.nat(5), fc.constantFrom<RefundStatus>('SUCCESS', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'PROCESSING'), fc.constantFrom<Tamper>('none', 'none', 'none', 'unknownRefund', 'otherOrder', 'otherTransaction', 'otherAmount', 'otherRefundId')).map(
+      ([pick, status, tamper]) => new ReportRefund(pick, status, tamper),
+    ),
     fc.constant(new Supersede()),
-    fc.constant(new AttachPrepay()),
+    fc.constantFrom('wx1', 'wx2').map((id) => new AttachPrepay(id)),
+    fc.boolean().map((resolve) => new Review(resolve)),
   ],
-  { maxCommands: 25 },
+  { maxCommands: 30 },
 );
 
 describe('Order state machine', () => {
   test.prop([commands], { numRuns: 1000 })('agrees with the model over any command sequence', (cmds) => {
     const setup = (): { model: Model; real: Real } => ({
-      model: { status: 'CHECKED', needsReview: false, holdsOpenSlot: true, events: [] },
+      model: { status: 'CHECKED', review: false, holdsOpenSlot: true, refunds: [], events: [] },
       real: { order: anOrder({ cash: AMOUNT }), events: [] },
     });
     fc.modelRun(setup, cmds);
@@ -187,40 +256,69 @@ describe('Order state machine', () => {
     expect(allowed.sort()).toEqual(['CHECKED->FAILED', 'CHECKED->SUCC', 'FAILED->SUCC', 'SUCC->REFUND']);
   });
 
+  it('moves refunds only forward: a settled refund never changes again', () => {
+    const allowed = Object.entries(REFUND_TRANSITIONS).flatMap(([from, to]) => to.map((t) => `${from}->${t}`));
+    expect(allowed.sort()).toEqual(['ABNORMAL->CLOSED', 'ABNORMAL->SUCCESS', 'PROCESSING->ABNORMAL', 'PROCESSING->CLOSED', 'PROCESSING->SUCCESS']);
+  });
+
   it('flags a payment that arrives after the order was closed for review', () => {
     const order = anOrder({ cash: AMOUNT });
     order.markFailed('CLOSED', at);
     order.pullEvents();
     expect(order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at }).ok).toBe(true);
-    expect(order.state.needsReview).toBe(true);
-    expect(order.pullEvents()).toMatchObject([{ type: 'OrderPaid', afterFailure: true, transactionId: 'T', cashFen: 9900 }]);
+    expect(order.needsReview).toBe(true);
+    expect(order.pullEvents()).toMatchObject([{ type: 'OrderPaid', afterFailure: true, superseded: false, transactionId: 'T', cashFen: 9900 }]);
+  });
+
+  it('flags a payment of an order a newer one replaced: it was paid at its own, older price', () => {
+    const order = anOrder({ cash: AMOUNT });
+    order.supersede(at);
+    expect(order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at }).ok).toBe(true);
+    expect(order.state.review?.reason).toMatch(/newer order replaced it/);
+    expect(order.pullEvents()).toMatchObject([{ type: 'OrderPaid', afterFailure: false, superseded: true }]);
   });
 
   it('never overwrites the recorded transaction with a different one', () => {
     const order = anOrder({ cash: AMOUNT });
     order.confirmPaid({ transactionId: 'FIRST', amount: AMOUNT, paidAt: at });
     const second = order.confirmPaid({ transactionId: 'SECOND', amount: AMOUNT, paidAt: at });
-    expect(second).toEqual({
-      ok: false,
-      error: { kind: 'ConflictingPayment', recordedTransactionId: 'FIRST', incomingTransactionId: 'SECOND' },
-    });
+    expect(second).toEqual({ ok: false, error: { kind: 'ConflictingPayment', recordedTransactionId: 'FIRST', incomingTransactionId: 'SECOND' } });
     expect(order.state.transactionId).toBe('FIRST');
   });
 
   it('keeps a refunded order refunded when the payment notice is delivered again', () => {
     const order = anOrder({ cash: AMOUNT });
     order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at });
-    order.confirmRefunded({ outRefundNo: 'R1', amount: AMOUNT, at });
+    const requested = order.requestRefund({ amount: AMOUNT, at });
+    const outRefundNo = requested.ok ? requested.value.refund.outRefundNo : '';
+    const report = { outTradeNo: order.state.outTradeNo.value, transactionId: 'T', outRefundNo, refundId: 'R', amount: AMOUNT, totalFee: AMOUNT, status: 'SUCCESS' as const, at };
+    expect(order.applyRefundReport(report)).toEqual({ ok: true, value: 'changed' });
     expect(order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at })).toEqual({ ok: true, value: 'unchanged' });
     expect(order.status).toBe('REFUND');
   });
 
+  it('stays SUCC after a partial refund and is REFUND once the refunds add up to the whole amount', () => {
+    const order = anOrder({ cash: Money.ofFen(1900) });
+    order.confirmPaid({ transactionId: 'T', amount: Money.ofFen(1900), paidAt: at });
+    const settle = (fen: number): void => {
+      const requested = order.requestRefund({ amount: Money.ofFen(fen), at });
+      if (!requested.ok) throw new Error(requested.error.kind);
+      const { outRefundNo } = requested.value.refund;
+      order.applyRefundReport({ outTradeNo: order.state.outTradeNo.value, transactionId: 'T', outRefundNo, refundId: `R${outRefundNo}`, amount: Money.ofFen(fen), status: 'SUCCESS', at });
+    };
+    settle(100);
+    expect(order.status).toBe('SUCC');
+    expect(order.refundableFen).toBe(1800);
+    expect(order.requestRefund({ amount: Money.ofFen(1801), at })).toMatchObject({ ok: false, error: { kind: 'RefundExceedsPayment', refundableFen: 1800 } });
+    settle(1800);
+    expect(order.status).toBe('REFUND');
+    expect(order.pullEvents().map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
+  });
+
   it('opens CHECKED, unpaid, holding the open slot, at version 0', () => {
-    const order = Order.open(
-      { outTradeNo: anOrder().state.outTradeNo, uid: 1, goodsId: 2, paidType: 'WXPAY', price: { cash: AMOUNT, integral: 0 } },
-      at,
-    );
-    expect(order.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: true, version: 0, needsReview: false });
+    const order = Order.open({ outTradeNo: anOrder().state.outTradeNo, uid: 1, goodsId: 2, paidType: 'WXPAY', price: { cash: AMOUNT, integral: 0 } }, at);
+    expect(order.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: true, version: 0, refunds: [] });
+    expect(order.needsReview).toBe(false);
     expect(order.state.transactionId).toBeUndefined();
   });
 });

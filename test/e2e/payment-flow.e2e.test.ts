@@ -9,7 +9,7 @@ const ACK = '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![C
 
 async function notifyVerdicts(service: ServiceProcess): Promise<Record<string, number>> {
   const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
-  return Object.fromEntries([...text.matchAll(/^wxpay_notify_total\{verdict="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries([...text.matchAll(/^wxpay_notify_total\{kind="pay",verdict="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -20,7 +20,7 @@ describe('npm run reconcile (one run from the command line)', () => {
     await postJson(`${service.baseUrl}/sandbox/wxpay/control/faults`, { fault: 'lose', notify: 'payment', count: 1 });
     await user.pay(params);
 
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/adapters/cli/reconcile-once.ts'], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/composition/reconcile-cli.ts'], {
       env: { ...process.env, ...env, PORT: String(service.port), LOG_LEVEL: 'warn' },
       timeout: 60_000,
     });

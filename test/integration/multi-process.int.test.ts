@@ -93,7 +93,7 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     expect(new Set(results.flatMap((r) => r.outTradeNos)).size).toBeLessThanOrEqual(1);
   });
 
-  it('cutting the Redis connection mid-run costs requests, never a second open order', async () => {
+  it('cutting the Redis connection mid-run: prepays go on, guarded by the database alone, never a second open order', async () => {
     const uid = await newUser();
     const proxy = await startSwitchableProxy(Number(new URL(REDIS_URL).port || 6379));
     proxies.push(proxy);
@@ -108,7 +108,8 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     expect(rows.filter((r) => r.open_key !== null).length).toBeLessThanOrEqual(1);
     expect(rows.filter((r) => r.paid_status === 'CHECKED').length).toBeLessThanOrEqual(1);
     expect(new Set(results.flatMap((r) => r.outTradeNos)).size).toBeLessThanOrEqual(1);
-    expect(results.reduce((n, r) => n + r.errors, 0)).toBeGreaterThan(0); // the cut really hit requests
+    // The prepay lock fails open (it saves work, not correctness): the cut costs no request.
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
     expect(results.reduce((n, r) => n + r.ok + r.errors + Object.values(r.refused).reduce((a, b) => a + b, 0), 0)).toBe(100);
   });
 
@@ -129,8 +130,8 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     const results = await group.go();
     console.info('[confirm x2 processes x30]', JSON.stringify(results));
 
-    expect(results.reduce((n, r) => n + (r.outcomes.recorded ?? 0), 0)).toBe(1);
-    expect(results.reduce((n, r) => n + (r.outcomes.alreadyRecorded ?? 0), 0)).toBe(59);
+    expect(results.reduce((n, r) => n + (r.outcomes.changed ?? 0), 0)).toBe(1);
+    expect(results.reduce((n, r) => n + (r.outcomes.unchanged ?? 0), 0)).toBe(59);
     expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
     // The event is committed with the change (outbox): exactly one row for the one real transition.
     const events = await db.exec('SELECT type FROM payment_event_outbox WHERE out_trade_no = ?', [order.state.outTradeNo.value]);

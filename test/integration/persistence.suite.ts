@@ -1,16 +1,13 @@
 import { MIGRATIONS } from '../../src/adapters/persistence/migrations/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakePaymentGateway } from '../../src/adapters/memory/fake-payment-gateway.js';
-import { InMemoryLock } from '../../src/adapters/memory/in-memory-lock.js';
 import { MikroEventOutbox } from '../../src/adapters/persistence/mikro-event-outbox.js';
-import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
+import { ManualClock } from '../support/doubles/manual-clock.js';
 import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
 import { MikroNotifyLog } from '../../src/adapters/persistence/mikro-notify-log.js';
 import { MikroOrderRepository } from '../../src/adapters/persistence/mikro-order-repository.js';
+import { openKeyOf } from '../../src/adapters/persistence/order-mapper.js';
 import { MikroUserRepository } from '../../src/adapters/persistence/mikro-user-repository.js';
 import { migrate, openOrm, type SqlOrm } from '../../src/adapters/persistence/orm.js';
-import { cryptoRandom } from '../../src/adapters/system/crypto-random.js';
-import { ConfirmOrder } from '../../src/application/confirm-order.js';
 import { PaymentRecorder } from '../../src/application/payment-recorder.js';
 import { RequestPrepay } from '../../src/application/request-prepay.js';
 import { Money } from '../../src/domain/money.js';
@@ -23,6 +20,7 @@ import { notifyLogContract } from '../contracts/notify-log.contract.js';
 import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
 import { anOrder } from '../support/builders.js';
+import { containerOnDatabase } from '../support/test-container.js';
 import type { ScratchDatabase } from '../support/databases.js';
 
 export interface PersistenceTarget {
@@ -119,6 +117,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
         'Migration20260601000002OrderColumns',
         'Migration20260601000003ServiceTables',
         'Migration20260601000004IntegralLedger',
+        'Migration20261130000005OrderRefunds',
       ]);
       expect(await migrate(orm)).toEqual([]);
       expect(await seedRows()).toEqual(before);
@@ -135,7 +134,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
         status: 'CHECKED',
         createdAt: new Date(1545900000 * 1000),
         holdsOpenSlot: false, // a newer CHECKED order of the same key holds the slot
-        needsReview: false,
+        refunds: [],
         version: 0,
       });
       expect(old?.state.cash.fen).toBe(9900);
@@ -157,6 +156,15 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(await repo.insert(anOrder({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))).toBe('openOrderExists');
     });
 
+    it('backfills open_key exactly as the repository computes it today (the migration keeps its own copy of the rule)', async () => {
+      const rows = await db.exec('SELECT uid, goods_id, paid_type, open_key FROM shop_goods_order WHERE open_key IS NOT NULL ORDER BY id');
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        const key = { uid: Number(row.uid), goodsId: Number(row.goods_id), paidType: row.paid_type as 'WXPAY' | 'MIXED' };
+        expect(row.open_key).toBe(openKeyOf(key));
+      }
+    });
+
     it('reads the seed goods with whole-yuan prices as fen, and updates them without touching the rest', async () => {
       const catalog = new MikroGoodsCatalog(orm);
       const goods = await catalog.findById(5);
@@ -170,11 +178,11 @@ export function persistenceSuite(target: PersistenceTarget): void {
     it('records a payment on an existing order the seed created', async () => {
       const repo = new MikroOrderRepository(orm);
       const outbox = new MikroEventOutbox(orm);
-      const recorder = new PaymentRecorder(repo, outbox, new MikroIntegralLedger(orm));
+      const recorder = containerOnDatabase(orm).container.get(PaymentRecorder);
       const order = await repo.findByOutTradeNo('0020181227192358000200000001');
       const paidAt = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
       const outcome = await recorder.recordPayment(order!, { transactionId: '4200000999202601150000000001', amount: Money.ofFen(9900), paidAt }, paidAt);
-      expect(outcome).toEqual({ kind: 'recorded' });
+      expect(outcome.kind).toBe('changed');
       expect((await outbox.due(new Date(), 10)).map((e) => e.event.type)).toEqual(['OrderPaid']);
       const [row] = await db.exec("SELECT paid_status, bill_no, paid_time, version FROM shop_goods_order WHERE out_trade_no = '0020181227192358000200000001'");
       expect(row).toEqual({ paid_status: 'SUCC', bill_no: '4200000999202601150000000001', paid_time: paidAt.getTime() / 1000, version: 1 });
@@ -184,20 +192,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
       await db.exec("INSERT INTO wx_user (uid, openid, created_at) VALUES (12, 'openid-seed-12', 0)");
       const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
       const orders = new MikroOrderRepository(orm);
-      const gateway = new FakePaymentGateway(clock);
-      const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm), new MikroIntegralLedger(orm));
-      const prepay = new RequestPrepay({
-        goods: new MikroGoodsCatalog(orm, clock),
-        users: new MikroUserRepository(orm, clock),
-        orders,
-        gateway,
-        confirm: new ConfirmOrder(orders, gateway, recorder, clock),
-        recorder,
-        ledger: new MikroIntegralLedger(orm),
-        lock: new InMemoryLock(),
-        clock,
-        random: cryptoRandom,
-      });
+      const prepay = containerOnDatabase(orm, { clock }).container.get(RequestPrepay);
       const result = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
       expect(result.ok).toBe(true);
       const no = result.ok ? result.value.outTradeNo : '';
@@ -207,6 +202,29 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(superseded?.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: false, version: 1 });
       const again = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
       expect(again.ok && again.value).toMatchObject({ outTradeNo: no, reused: true });
+    });
+  });
+
+  describe(`${target.name}: a database whose orders held one refund each (before wx_order_refund)`, () => {
+    let db: ScratchDatabase;
+    let orm: SqlOrm;
+    afterAll(async () => {
+      await orm?.close();
+      await db?.drop();
+    });
+
+    it('moves each refund into wx_order_refund with its number, amount and status, once', async () => {
+      db = await target.create('refunds');
+      orm = await openOrm(db.url);
+      await orm.getMigrator().up({ to: 'Migration20260601000004IntegralLedger' });
+      await db.exec(`INSERT INTO shop_goods_order (uid, goods_id, out_trade_no, bill_no, paid_money, paid_type, paid_status, add_time, refund_no, refund_fee, refund_status, refund_time)
+        VALUES (21, 5, '2026010112000000020000000021', '4200000215202601011234567890', 9900, 'WXPAY', 'REFUND', 1767240000, '2026010112000000020000000021R2', 9900, 'SUCCESS', 1767243600)`);
+      expect(await migrate(orm)).toEqual(['Migration20261130000005OrderRefunds']);
+      const order = await new MikroOrderRepository(orm).findByOutTradeNo('2026010112000000020000000021');
+      expect(order?.state.refunds).toEqual([
+        { seq: 2, outRefundNo: '2026010112000000020000000021R2', amount: Money.ofFen(9900), status: 'SUCCESS', requestedAt: new Date(1767243600_000) },
+      ]);
+      expect(order?.refundedFen).toBe(9900);
     });
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayUnavailableError, type PrepayRequest } from '../../src/application/ports/payment-gateway.js';
-import { UntrustedResponseError, WechatAnswerError } from '../../src/adapters/wechatpay/errors.js';
-import { verifyFields, type SignType } from '../../src/adapters/wechatpay/sign.js';
+import { UntrustedResponseError, WechatAnswerError } from '../../src/adapters/wechatpay/shared/errors.js';
+import { verifyFields, type SignType } from '../../src/adapters/wechatpay/v2/sign.js';
 import { Money } from '../../src/domain/money.js';
 import { startSandbox, type Sandbox } from '../support/wechat-sandbox.js';
 
@@ -14,6 +14,7 @@ const prepayRequest = (overrides: Partial<PrepayRequest> = {}): PrepayRequest =>
   amount: Money.ofFen(9900),
   openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
   clientIp: '::ffff:203.0.113.7',
+  payableUntil: new Date(Date.UTC(2026, 0, 22, 4, 0, 0)),
   ...overrides,
 });
 
@@ -52,14 +53,15 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     expect(paid.status).toBe(200);
     await sb.waitFor(() => sb.simulator.deliveries().some((d) => d.subject === request.outTradeNo && d.status === 'acked'));
     const notify = sb.received.find((r) => r.path === '/notify');
-    const verdict = gateway.parsePaymentNotify(notify?.body ?? '');
+    const verdict = await sb.verifier().payment({ body: notify?.body ?? '', headers: {} });
     if (!verdict.ok) throw new Error(verdict.error.detail);
-    expect(verdict.value.notice).toMatchObject({
+    expect(verdict.value).toMatchObject({
       outTradeNo: request.outTradeNo,
       transactionId: paid.json.transaction_id,
       succeeded: true,
+      signedWith: signType,
     });
-    expect(verdict.value.notice.totalFee.fen).toBe(9900);
+    expect(verdict.value.totalFee.fen).toBe(9900);
     // WeChat leaves sign_type out of HMAC notifies; we verify with the configured type anyway (T16).
     expect(notify?.body.includes('sign_type')).toBe(false);
 
@@ -68,6 +70,7 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
       kind: 'paid',
       transactionId: paid.json.transaction_id,
       amount: Money.ofFen(9900),
+      cashPaid: Money.ofFen(9900),
       paidAt: sb.clock.now(),
     });
 
@@ -76,30 +79,25 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     if (refund.kind !== 'accepted') throw new Error(`refund: ${JSON.stringify(refund)}`);
     // Retrying with the same out_refund_no is the same refund, never a second one.
     const again = await gateway.refund(refundRequest);
-    expect(again.kind === 'accepted' && again.refundId).toBe(refund.refundId);
+    expect(again.kind === 'accepted' && again.report.refundId).toBe(refund.report.refundId);
 
     await sb.waitFor(() => sb.received.some((r) => r.path === '/refund-notify'));
-    const refundNotice = gateway.decryptRefundNotify(sb.received.find((r) => r.path === '/refund-notify')?.body ?? '');
+    const refundNotice = await sb.verifier().refund({ body: sb.received.find((r) => r.path === '/refund-notify')?.body ?? '', headers: {} });
     if (!refundNotice.ok) throw new Error(refundNotice.error.detail);
-    expect(refundNotice.value).toMatchObject({ outRefundNo: refundRequest.outRefundNo, refundId: refund.refundId, refundStatus: 'SUCCESS' });
+    expect(refundNotice.value).toMatchObject({ outRefundNo: refundRequest.outRefundNo, refundId: refund.report.refundId, status: 'SUCCESS' });
     expect(refundNotice.value.refundFee.fen).toBe(2900);
 
-    const refunds = await gateway.refundQuery({ outRefundNo: refundRequest.outRefundNo });
-    expect(refunds).toMatchObject({ kind: 'found', outTradeNo: request.outTradeNo, refunds: [{ refundId: refund.refundId, status: 'SUCCESS' }] });
-    expect(await gateway.refundQuery({ outTradeNo: request.outTradeNo })).toMatchObject({ kind: 'found' });
+    const refunds = await gateway.queryRefund(refundRequest.outRefundNo);
+    expect(refunds).toMatchObject({ kind: 'found', report: { outTradeNo: request.outTradeNo, refundId: refund.report.refundId, status: 'SUCCESS' } });
 
     // REFUND still means the money was taken.
     expect((await gateway.queryOrder(request.outTradeNo)).kind).toBe('paid');
 
-    expect(await gateway.downloadBill('20260115')).toEqual({ kind: 'noBill', message: 'No Bill Exist' });
+    expect(await gateway.billedPayments('20260115')).toBeUndefined();
     sb.clock.advance(24 * 60 * MINUTE);
-    const bill = await gateway.downloadBill('20260115');
-    if (bill.kind !== 'bill') throw new Error('no bill');
-    expect(bill.bill.rows.map((r) => [r.outTradeNo, r.tradeState, r.settlementTotalFee.fen, r.refundFee.fen])).toEqual([
-      [request.outTradeNo, 'SUCCESS', 9900, 0],
-      [request.outTradeNo, 'REFUND', 0, 2900],
+    expect(await gateway.billedPayments('20260115')).toEqual([
+      { outTradeNo: request.outTradeNo, transactionId: paid.json.transaction_id, totalFee: Money.ofFen(9900) },
     ]);
-    expect(bill.bill.summary.tradeCount).toBe(2);
   });
 
   it('identical re-entry returns the live prepay_id; after 2 hours a new one, and the old one can no longer be paid', async () => {
@@ -173,7 +171,7 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     expect(
       await gateway.refund({ outTradeNo: request.outTradeNo, outRefundNo: 'R1', totalFee: Money.ofFen(9900), refundFee: Money.ofFen(1) }),
     ).toEqual({ kind: 'notFound' });
-    expect(await gateway.refundQuery({ outRefundNo: 'nope' })).toEqual({ kind: 'notFound' });
+    expect(await gateway.queryRefund('nope')).toEqual({ kind: 'notFound' });
   });
 
   it('refund refusals: more than paid, or a different amount under the same out_refund_no', async () => {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signFields } from '../../src/adapters/wechatpay/sign.js';
-import { buildWechatXml, parseWechatXml } from '../../src/adapters/wechatpay/xml.js';
+import { signFields } from '../../src/adapters/wechatpay/v2/sign.js';
+import { buildWechatXml, parseWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 import { Money } from '../../src/domain/money.js';
 import { startSandbox, type Sandbox } from '../support/wechat-sandbox.js';
 import { SAMPLE } from '../support/wechat-test-signer.js';
@@ -65,7 +65,7 @@ describe.skipIf(!hasOpenssl)('refund over mutual TLS', () => {
   });
 
   async function paidOrder(no: string): Promise<void> {
-    const created = await sb.gateway().createPrepay({ outTradeNo: no, description: 't', amount: Money.ofFen(300), openid: 'o1', clientIp: '127.0.0.1' });
+    const created = await sb.gateway().createPrepay({ outTradeNo: no, description: 't', amount: Money.ofFen(300), openid: 'o1', clientIp: '127.0.0.1', payableUntil: new Date(Date.UTC(2026, 0, 22)) });
     if (created.kind !== 'created') throw new Error('prepay refused');
     await sb.control('/pay', { prepay_id: created.prepay.prepayId });
   }

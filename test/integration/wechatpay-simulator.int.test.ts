@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NOTIFY_ACK_SUCCESS } from '../../src/adapters/wechatpay/notify.js';
-import { signFields } from '../../src/adapters/wechatpay/sign.js';
-import { buildWechatXml, parseWechatXml } from '../../src/adapters/wechatpay/xml.js';
+import { NOTIFY_ACK_SUCCESS } from '../../src/adapters/wechatpay/v2/notify.js';
+import { signFields } from '../../src/adapters/wechatpay/v2/sign.js';
+import { buildWechatXml, parseWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 import { Money } from '../../src/domain/money.js';
 import { startSandbox, type Sandbox } from '../support/wechat-sandbox.js';
 import { SAMPLE } from '../support/wechat-test-signer.js';
@@ -24,6 +24,7 @@ async function payAnOrder(s: Sandbox): Promise<string> {
     amount: Money.ofFen(1),
     openid: 'oUser',
     clientIp: '127.0.0.1',
+    payableUntil: new Date(Date.UTC(2026, 0, 22)),
   });
   if (created.kind !== 'created') throw new Error('prepay refused');
   const paid = await s.control('/pay', { prepay_id: created.prepay.prepayId });
@@ -137,9 +138,9 @@ describe('notify delivery', () => {
     const no = await payAnOrder(sb);
     await sb.waitFor(() => delivery(sb as Sandbox, no)?.status === 'acked');
     const [forged, real] = notifiesFor(sb, no);
-    const gateway = sb.gateway();
-    expect(gateway.parsePaymentNotify(forged?.body ?? '')).toMatchObject({ ok: false, error: { reason: 'badSign' } });
-    expect(gateway.parsePaymentNotify(real?.body ?? '').ok).toBe(true);
+    const verifier = sb.verifier();
+    expect(await verifier.payment({ body: forged?.body ?? '', headers: {} })).toMatchObject({ ok: false, error: { reason: 'badSign' } });
+    expect((await verifier.payment({ body: real?.body ?? '', headers: {} })).ok).toBe(true);
   });
 
   it('a forged refund notify (req_info under another key) is refused; the retry decrypts', async () => {
@@ -150,8 +151,8 @@ describe('notify delivery', () => {
     await gateway.refund({ outTradeNo: no, outRefundNo: 'R-forged', totalFee: Money.ofFen(1), refundFee: Money.ofFen(1) });
     await sb.waitFor(() => delivery(sb as Sandbox, 'R-forged')?.status === 'acked');
     const [forged, real] = (sb.received.filter((r) => r.path === '/refund-notify'));
-    expect(gateway.decryptRefundNotify(forged?.body ?? '').ok).toBe(false);
-    expect(gateway.decryptRefundNotify(real?.body ?? '').ok).toBe(true);
+    expect((await sb.verifier().refund({ body: forged?.body ?? '', headers: {} })).ok).toBe(false);
+    expect((await sb.verifier().refund({ body: real?.body ?? '', headers: {} })).ok).toBe(true);
   });
 
   it('an HMAC order’s notify can be told to carry sign_type', async () => {

@@ -23,7 +23,7 @@ export function anOrder(overrides: Partial<OrderState> = {}): Order {
     status: 'CHECKED',
     createdAt,
     updatedAt: createdAt,
-    needsReview: false,
+    refunds: [],
     holdsOpenSlot: true,
     version: 0,
     ...overrides,

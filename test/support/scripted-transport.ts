@@ -1,6 +1,6 @@
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../src/adapters/wechatpay/http-transport.js';
-import { signFields, type SignType } from '../../src/adapters/wechatpay/sign.js';
-import { buildWechatXml } from '../../src/adapters/wechatpay/xml.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../../src/adapters/wechatpay/shared/http-transport.js';
+import { signFields, type SignType } from '../../src/adapters/wechatpay/v2/sign.js';
+import { buildWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 import { SAMPLE } from './wechat-test-signer.js';
 
 export type Step = HttpResponse | Error;

@@ -1,15 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
-import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../../src/adapters/wechatpay/notify.js';
-import type { SignType } from '../../src/adapters/wechatpay/sign.js';
+import { ManualClock } from './doubles/manual-clock.js';
+import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../../src/adapters/wechatpay/v2/notify.js';
+import type { SignType } from '../../src/adapters/wechatpay/v2/sign.js';
 import {
   createWechatPaySimulator,
   type WechatPaySimulator,
   type WechatPaySimulatorOptions,
 } from '../../src/adapters/wechatpay/simulator/router.js';
-import { WechatPayV2Gateway, type WechatPayV2Config } from '../../src/adapters/wechatpay/v2-gateway.js';
+import { WechatPayV2NotifyVerifier } from '../../src/adapters/wechatpay/v2/notify-verifier.js';
+import { WechatPayV2Gateway, type WechatPayV2Config } from '../../src/adapters/wechatpay/v2/gateway.js';
 
 export interface Received {
   readonly path: string;
@@ -27,6 +28,8 @@ export interface Sandbox {
   readonly received: Received[];
   respond: NotifyResponder;
   gateway(overrides?: Partial<WechatPayV2Config>): WechatPayV2Gateway;
+  /** The v2 notify verifier with the simulator's merchant keys. */
+  verifier(signType?: SignType): WechatPayV2NotifyVerifier;
   /** POST JSON to a control endpoint. */
   control(path: string, body?: unknown, method?: string): Promise<{ status: number; json: Record<string, unknown> }>;
   /** Resolves once `predicate` holds, polling every 5 ms; rejects after `timeoutMs`. */
@@ -54,10 +57,14 @@ export async function startSandbox(
     clock,
     simulator,
     received,
-    respond: (got, sb) => {
-      const gateway = sb.gateway();
-      const verdict = got.path === '/refund-notify' ? gateway.decryptRefundNotify(got.body) : gateway.parsePaymentNotify(got.body);
+    respond: async (got, sb) => {
+      const verifier = sb.verifier();
+      const callback = { body: got.body, headers: {} };
+      const verdict = got.path === '/refund-notify' ? await verifier.refund(callback) : await verifier.payment(callback);
       return verdict.ok ? NOTIFY_ACK_SUCCESS : notifyFailReply('verification failed');
+    },
+    verifier(signType = options.signType ?? 'MD5') {
+      return new WechatPayV2NotifyVerifier({ ...simulator.credentials, signType });
     },
     gateway(overrides = {}) {
       const gateway = new WechatPayV2Gateway(

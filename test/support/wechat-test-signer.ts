@@ -1,5 +1,5 @@
-import { signFields, type SignType } from '../../src/adapters/wechatpay/sign.js';
-import { buildWechatXml } from '../../src/adapters/wechatpay/xml.js';
+import { signFields, type SignType } from '../../src/adapters/wechatpay/v2/sign.js';
+import { buildWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 
 /** WeChat's published sample merchant (digest §2.2), the simulator's default. */
 export const SAMPLE = {

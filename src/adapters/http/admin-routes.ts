@@ -3,11 +3,13 @@ import type { Clock } from '../../application/ports/clock.js';
 import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
 import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
 import type { OrderRepository } from '../../application/ports/order-repository.js';
-import type { RefundError, RefundOrder } from '../../application/refund-order.js';
+import type { RefundOrder } from '../../application/refund-order.js';
 import { Money } from '../../domain/money.js';
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../../domain/order.js';
+import type { Order } from '../../domain/order.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status.js';
 import { requireAdmin } from './auth.js';
 import { sendError, sendOk } from './envelope.js';
+import { errorResponse } from './error-status.js';
 import { goodsView } from './goods-routes.js';
 import { orderView } from './wechat-routes.js';
 
@@ -61,9 +63,17 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       amount = typeof body.amount === 'number' && Number.isSafeInteger(body.amount) && body.amount > 0 ? Money.ofFen(body.amount) : undefined;
       if (!amount) return sendError(res, 400, 'amount must be a positive integer number of fen');
     }
-    const result = await deps.refundOrder.execute(req.params.outTradeNo, amount);
+    const requestKey = req.get('idempotency-key');
+    if (requestKey !== undefined && !/^[\x21-\x7e]{1,64}$/.test(requestKey)) {
+      return sendError(res, 400, 'Idempotency-Key must be 1 to 64 printable ASCII characters');
+    }
+    const result = await deps.refundOrder.execute({
+      outTradeNo: req.params.outTradeNo,
+      ...(amount ? { amount } : {}),
+      ...(requestKey ? { requestKey } : {}),
+    });
     if (!result.ok) {
-      const [status, reason] = refundFailure(result.error);
+      const { status, reason } = errorResponse(result.error);
       return sendError(res, status, reason);
     }
     sendOk(res, result.value);
@@ -116,10 +126,16 @@ const adminOrderView = (order: Order) => ({
   ...orderView(order),
   uid: order.state.uid,
   createdAt: Math.floor(order.state.createdAt.getTime() / 1000),
-  needsReview: order.state.needsReview,
-  refund: order.state.refund
-    ? { outRefundNo: order.state.refund.outRefundNo, amount: order.state.refund.amount.fen, status: order.state.refund.status }
-    : null,
+  needsReview: order.needsReview,
+  reviewReason: order.state.review?.reason ?? null,
+  refundableMoney: order.refundableFen,
+  refunds: order.state.refunds.map((r) => ({
+    outRefundNo: r.outRefundNo,
+    amount: r.amount.fen,
+    status: r.status,
+    requestedAt: Math.floor(r.requestedAt.getTime() / 1000),
+    settledAt: r.settledAt ? Math.floor(r.settledAt.getTime() / 1000) : null,
+  })),
 });
 
 /** undefined when absent, null when present but not an integer ≥ min. */
@@ -142,26 +158,4 @@ function goodsDraft(body: unknown) {
   if (typeof integral !== 'number' || !Number.isSafeInteger(integral) || integral < 0 || integral > 99_999_999) return 'integral must be a non-negative integer';
   if (b.online !== undefined && typeof b.online !== 'boolean') return 'online must be true or false';
   return { name: b.name.trim(), marketPrice, salePrice, integral, online: b.online !== false };
-}
-
-function refundFailure(error: RefundError): [number, string] {
-  switch (error.kind) {
-    case 'OrderNotFound':
-      return [404, 'order not found'];
-    case 'Conflict':
-      return [409, 'the order changed meanwhile; retry'];
-    case 'GatewayRejected':
-      return [502, `WeChat Pay refused the refund (${error.code}: ${error.message})`];
-    case 'Rejected':
-      switch (error.error.kind) {
-        case 'IllegalTransition':
-          return [409, `only a paid (SUCC) order can be refunded; this one is ${error.error.from}`];
-        case 'RefundExceedsPayment':
-          return [400, `a refund must be between 1 and ${error.error.paidFen} fen`];
-        case 'RefundInProgress':
-          return [409, `refund ${error.error.outRefundNo} of ${error.error.amountFen} fen is still in progress`];
-        default:
-          return [409, 'refund refused'];
-      }
-  }
 }

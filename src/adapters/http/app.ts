@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
-import { notifyFailReply } from '../wechatpay/notify.js';
+import { callbackReply } from '../wechatpay/shared/callback-reply.js';
 import { sendError } from './envelope.js';
 
 export interface HttpAppParts {
@@ -38,7 +38,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     const [status, reason] = classify(error);
     if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     if (req.path === '/wechat/pay-notify' || req.path === '/wechat/refund-notify') {
-      res.status(status).type('application/xml').send(notifyFailReply(reason));
+      // A callback WeChat must retry: its own dialect, no reason (a forger learns nothing from an oversize body).
+      const reply = callbackReply({ body: typeof req.body === 'string' ? req.body : '', headers: {} }, false);
+      res.status(status).type(reply.contentType).send(reply.body);
       return;
     }
     sendError(res, status, reason);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { sendError, sendOk } from './envelope.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** A named dependency check for /readyz; it rejects or resolves false when the dependency is unusable. */
 export type ReadinessCheck = () => Promise<boolean>;

@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import type { GetOrderStatus } from '../../application/get-order-status.js';
 import type { Login } from '../../application/login.js';
 import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
-import type { PrepayError, RequestPrepay } from '../../application/request-prepay.js';
+import type { RequestPrepay } from '../../application/request-prepay.js';
 import type { Order } from '../../domain/order.js';
 import { requireUser, type AuthenticatedLocals } from './auth.js';
 import { clientIpOf } from './client-ip.js';
 import { sendError, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
-import type { Metrics } from './metrics.js';
+import { errorResponse } from './error-status.js';
+import type { Metrics } from '../observability/metrics.js';
 import { readPrepayParams } from './prepay-params.js';
 import type { SessionTokens } from './session-tokens.js';
 
@@ -33,7 +34,10 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     const code: unknown = (req.body as { code?: unknown } | undefined)?.code;
     if (typeof code !== 'string' || code === '') return sendError(res, 400, 'code is required');
     const result = await deps.login.execute(code);
-    if (!result.ok) return sendError(res, 401, 'invalid, used or expired login code');
+    if (!result.ok) {
+      const { status, reason } = errorResponse(result.error);
+      return sendError(res, status, reason);
+    }
     sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid });
   });
 
@@ -51,8 +55,8 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     });
     if (!result.ok) {
       deps.metrics.prepays.inc({ outcome: result.error.kind });
-      const [status, reason] = prepayFailure(result.error);
-      return sendPaymentFailure(res, status, reason, result.error.kind === 'InsufficientIntegral' ? { balance: result.error.balance, required: result.error.required } : {});
+      const { status, reason, extra } = errorResponse(result.error);
+      return sendPaymentFailure(res, status, reason, extra);
     }
     const granted = result.value;
     if (granted.kind === 'paidWithCoins') {
@@ -74,7 +78,8 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo);
     if (!result.ok) {
       // Someone else's order is reported as such (403), as the API promises; numbers are unguessable anyway.
-      return result.error.kind === 'NotOwner' ? sendError(res, 403, 'not your order') : sendError(res, 404, 'order not found');
+      const { status, reason } = errorResponse(result.error);
+      return sendError(res, status, reason);
     }
     sendOk(res, orderView(result.value));
   });
@@ -101,26 +106,6 @@ export function orderView(order: Order) {
     goodsId: s.goodsId,
     billNo: s.transactionId ?? '',
     paidTime: s.paidAt ? Math.floor(s.paidAt.getTime() / 1000) : 0,
+    refundedMoney: order.refundedFen,
   };
-}
-
-function prepayFailure(error: PrepayError): [number, string] {
-  switch (error.kind) {
-    case 'InvalidCommand':
-      return [400, error.reason];
-    case 'UnknownUser':
-      return [401, 'unknown user: sign in again'];
-    case 'GoodsNotFound':
-      return [404, 'goods not found'];
-    case 'GoodsOffline':
-      return [409, 'goods is offline'];
-    case 'InsufficientIntegral':
-      return [409, `not enough health coins: ${error.required} needed, balance ${error.balance}`];
-    case 'Busy':
-      return [409, 'another payment request for this goods is in progress; retry shortly'];
-    case 'AlreadyPaid':
-      return [409, `order ${error.outTradeNo} is already paid`];
-    case 'GatewayRejected':
-      return [502, `WeChat Pay refused the order (${error.code})`];
-  }
 }

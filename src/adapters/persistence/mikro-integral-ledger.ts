@@ -1,14 +1,23 @@
 import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
 import { BaseSqlitePlatform, type EntityManager } from '@mikro-orm/knex';
-import type {
-  IntegralLedger,
-  IntegralOperation,
-  JournalEntry,
-  OpenReservation,
-  ReservationState,
-  ReserveOutcome,
+import {
+  isIntegralOperation,
+  type GrantOutcome,
+  type IntegralLedger,
+  type IntegralOperation,
+  type JournalEntry,
+  type OpenReservation,
+  type ReserveOutcome,
 } from '../../application/ports/integral-ledger.js';
-import { assertCoins } from '../memory/in-memory-integral-ledger.js';
+import {
+  assertCoinAmount,
+  coinsReturnedBy,
+  isReservationState,
+  MAX_BALANCE,
+  reservationSourcesOf,
+  type ReservationState,
+} from '../../domain/health-coins.js';
+import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
 import { violatedUniques } from './unique-violation.js';
 
@@ -17,11 +26,10 @@ type Row = Record<string, unknown>;
 
 /** Thrown inside a transaction to roll it back when the balance guard refused the withdrawal. */
 class Insufficient extends Error {}
+/** Thrown inside a transaction to roll it back when a grant would overflow the balance column. */
+class BalanceLimit extends Error {}
 
 const MAX_ATTEMPTS = 5;
-
-const STATES: readonly ReservationState[] = ['reserved', 'committed', 'released', 'refunded'];
-const OPERATIONS: readonly IntegralOperation[] = ['grant', 'reserve', 'commit', 'release', 'refund'];
 
 /**
  * Health coins in SQL. The guards are in the statements, not in a lock: the balance only drops through
@@ -45,29 +53,36 @@ export class MikroIntegralLedger implements IntegralLedger {
     return rows.map((r) => ({
       uid: Number(r.uid),
       delta: Number(r.delta),
-      operation: OPERATIONS.find((o) => o === r.operation) ?? 'grant',
+      operation: operationOf(r),
       ...(r.out_trade_no ? { outTradeNo: String(r.out_trade_no) } : {}),
       at: new Date(Number(r.created_at)),
     }));
   }
 
-  async grant(uid: number, amount: number, grantId: string, at: Date): Promise<'granted' | 'alreadyGranted'> {
-    assertCoins(amount);
+  async grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome> {
+    assertCoinAmount(amount);
     try {
       await this.ensureBalanceRow(uid, at);
-      await this.transaction(async (em) => {
+      return await this.transaction(async (em) => {
         await this.journal(em, uid, amount, 'grant', undefined, `grant:${grantId}`, at);
-        await em.execute('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?', [amount, at.getTime(), uid], 'run');
+        // The guard is in the statement: a balance never passes the column's limit, whatever runs concurrently.
+        const added = await em.execute(
+          'UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ? AND balance <= ?',
+          [amount, at.getTime(), uid, MAX_BALANCE - amount],
+          'run',
+        );
+        if (affected(added) !== 1) throw new BalanceLimit();
+        return 'granted' as const;
       });
-      return 'granted';
     } catch (error) {
+      if (error instanceof BalanceLimit) return 'balanceLimit';
       if (violatedUniques(error)) return 'alreadyGranted';
       throw error;
     }
   }
 
   async reserve(uid: number, outTradeNo: string, amount: number, at: Date): Promise<ReserveOutcome> {
-    assertCoins(amount);
+    assertCoinAmount(amount);
     try {
       await this.transaction(async (em) => {
         await em.execute(
@@ -92,15 +107,15 @@ export class MikroIntegralLedger implements IntegralLedger {
   }
 
   commit(outTradeNo: string, at: Date): Promise<ReservationState | undefined> {
-    return this.settle(outTradeNo, ['reserved'], 'committed', 'commit', 0, at);
+    return this.settle(outTradeNo, 'committed', 'commit', at);
   }
 
   release(outTradeNo: string, at: Date): Promise<ReservationState | undefined> {
-    return this.settle(outTradeNo, ['reserved'], 'released', 'release', 1, at);
+    return this.settle(outTradeNo, 'released', 'release', at);
   }
 
   refund(outTradeNo: string, at: Date): Promise<ReservationState | undefined> {
-    return this.settle(outTradeNo, ['reserved', 'committed'], 'refunded', 'refund', 1, at);
+    return this.settle(outTradeNo, 'refunded', 'refund', at);
   }
 
   async openReservations(before: Date, limit: number): Promise<OpenReservation[]> {
@@ -111,20 +126,14 @@ export class MikroIntegralLedger implements IntegralLedger {
     return rows.map((r) => ({ outTradeNo: String(r.out_trade_no), uid: Number(r.uid), amount: Number(r.amount), at: new Date(Number(r.created_at)) }));
   }
 
-  /** Moves a reservation from one of `from` to `to` by compare-and-set, returning `sign × amount` coins with it. */
-  private async settle(
-    outTradeNo: string,
-    from: readonly ReservationState[],
-    to: ReservationState,
-    operation: IntegralOperation,
-    sign: 0 | 1,
-    at: Date,
-  ): Promise<ReservationState | undefined> {
+  /** Moves a reservation to `to` by compare-and-set from the states the domain allows, returning coins as it says. */
+  private async settle(outTradeNo: string, to: ReservationState, operation: IntegralOperation, at: Date): Promise<ReservationState | undefined> {
+    const from = reservationSourcesOf(to);
     return this.transaction(async (em) => {
       const [row] = await em.execute<Row[]>('SELECT uid, amount, state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
       if (!row) return undefined;
-      const state = STATES.find((s) => s === row.state);
-      if (!state || !from.includes(state)) return state;
+      const state = stateOf(row);
+      if (!from.includes(state)) return state;
       const placeholders = from.map(() => '?').join(', ');
       const moved = await em.execute(
         `UPDATE wx_integral_reservation SET state = ?, updated_at = ? WHERE out_trade_no = ? AND state IN (${placeholders})`,
@@ -133,10 +142,10 @@ export class MikroIntegralLedger implements IntegralLedger {
       );
       if (affected(moved) !== 1) {
         const [now] = await em.execute<Row[]>('SELECT state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
-        return STATES.find((s) => s === now?.state);
+        return now ? stateOf(now) : undefined;
       }
       const uid = Number(row.uid);
-      const delta = sign * Number(row.amount);
+      const delta = coinsReturnedBy(to, Number(row.amount));
       if (delta !== 0) {
         await em.execute('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?', [delta, at.getTime(), uid], 'run');
       }
@@ -181,4 +190,14 @@ export class MikroIntegralLedger implements IntegralLedger {
 function affected(result: unknown): number {
   const r = result as { affectedRows?: number; changes?: number } | undefined;
   return Number(r?.affectedRows ?? r?.changes ?? 0);
+}
+
+function stateOf(row: Row): ReservationState {
+  if (isReservationState(row.state)) return row.state;
+  throw new UnreadableRowError('wx_integral_reservation', `wx_integral_reservation: unknown state '${String(row.state)}'`);
+}
+
+function operationOf(row: Row): IntegralOperation {
+  if (isIntegralOperation(row.operation)) return row.operation;
+  throw new UnreadableRowError('wx_integral_journal', `wx_integral_journal: unknown operation '${String(row.operation)}'`);
 }

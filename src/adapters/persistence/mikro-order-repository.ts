@@ -1,9 +1,9 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { InsertOutcome, OrderFilter, OrderKey, OrderRepository, UpdateOutcome } from '../../application/ports/order-repository.js';
 import type { Order } from '../../domain/order.js';
 import { appendIn } from './mikro-event-outbox.js';
-import { ORDER_OPEN_KEY_UNIQUE, ORDER_OUT_TRADE_NO_UNIQUE, ORDER_TABLE, OrderRecord } from './order-record.js';
-import { openKeyOf, toOrder, toOrderColumns } from './order-mapper.js';
+import { ORDER_OPEN_KEY_UNIQUE, ORDER_OUT_TRADE_NO_UNIQUE, ORDER_TABLE, OrderRecord, RefundRecord } from './order-record.js';
+import { openKeyOf, toOrder, toOrderColumns, toRefundColumns, UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
 import { violatedUniques } from './unique-violation.js';
 
@@ -16,27 +16,40 @@ const CONSTRAINTS: Readonly<Record<string, Constraint>> = {
   [`${ORDER_TABLE}.open_key`]: 'openKey',
 };
 
+/** Told about every stored row the domain cannot read, so a corrupt order is seen (logged and counted), never silently skipped. */
+export type UnreadableRowReporter = (error: UnreadableRowError) => void;
+
 /**
- * Orders in the seed's shop_goods_order. Every call works in its own forked EntityManager, and writes are single
- * statements whose guards live in the database: UNIQUE(out_trade_no), UNIQUE(open_key), and a compare-and-set on
- * `version`. MariaDB's default collation compares case-insensitively, so reads re-check the number byte for byte.
+ * Orders in the seed's shop_goods_order, their refunds in wx_order_refund. Every call works in its own forked
+ * EntityManager, and writes are guarded in the database: UNIQUE(out_trade_no), UNIQUE(open_key), and a
+ * compare-and-set on `version`. MariaDB's default collation compares case-insensitively, so reads re-check the number
+ * byte for byte.
  */
 export class MikroOrderRepository implements OrderRepository {
-  constructor(private readonly orm: SqlOrm) {}
+  constructor(
+    private readonly orm: SqlOrm,
+    private readonly reportUnreadable: UnreadableRowReporter = () => undefined,
+  ) {}
 
   async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
-    const row = await this.orm.em.fork().findOne(OrderRecord, { outTradeNo }, { disableIdentityMap: true });
-    return row && row.outTradeNo === outTradeNo ? toOrder(row) : undefined;
+    const em = this.orm.em.fork();
+    const row = await em.findOne(OrderRecord, { outTradeNo }, { disableIdentityMap: true });
+    if (!row || row.outTradeNo !== outTradeNo) return undefined;
+    return this.read(row, await this.refundsOf(em, [outTradeNo]));
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {
-    const row = await this.orm.em.fork().findOne(OrderRecord, { openKey: openKeyOf(key) }, { disableIdentityMap: true });
-    return row ? toOrder(row) : undefined;
+    const em = this.orm.em.fork();
+    const row = await em.findOne(OrderRecord, { openKey: openKeyOf(key) }, { disableIdentityMap: true });
+    return row ? this.read(row, await this.refundsOf(em, [row.outTradeNo ?? ''])) : undefined;
   }
 
   async insert(order: Order): Promise<InsertOutcome> {
     try {
-      await this.orm.em.fork().insert(OrderRecord, toOrderColumns(order.state));
+      await this.orm.em.fork().transactional(async (em) => {
+        await em.insert(OrderRecord, toOrderColumns(order.state));
+        await this.writeRefunds(em, order);
+      });
       return 'inserted';
     } catch (error) {
       switch (this.constraintOf(error)) {
@@ -56,10 +69,11 @@ export class MikroOrderRepository implements OrderRepository {
     const events = order.pullEvents();
     let outcome: UpdateOutcome;
     try {
-      // The change and its events commit together: a crash after COMMIT still has the event waiting in the outbox.
+      // The change, its refunds and its events commit together: a crash after COMMIT still has the event in the outbox.
       outcome = await this.orm.em.fork().transactional(async (em) => {
         const changed = await em.nativeUpdate(OrderRecord, { outTradeNo, version: s.version }, { ...columns, version: s.version + 1 });
         if (changed !== 1) return 'stale';
+        await this.writeRefunds(em, order);
         await appendIn(em, events, Date.now());
         return 'updated';
       });
@@ -73,11 +87,20 @@ export class MikroOrderRepository implements OrderRepository {
   }
 
   async listAwaitingPayment(limit: number, offset = 0): Promise<Order[]> {
-    return this.select({ paidStatus: 'CHECKED', prepayId: { $ne: null } }, 'asc', limit, offset);
+    return this.select({ paidStatus: 'CHECKED', prepayId: { $ne: null }, needsReview: 0 }, 'asc', limit, offset);
   }
 
-  async listRefundsProcessing(limit: number): Promise<Order[]> {
-    return this.select({ paidStatus: 'SUCC', refundStatus: 'PROCESSING' }, 'asc', limit, 0);
+  async listOpenWithoutPrepay(createdBefore: Date, limit: number): Promise<Order[]> {
+    const before = Math.floor(createdBefore.getTime() / 1000);
+    return this.select({ paidStatus: 'CHECKED', prepayId: null, needsReview: 0, addTime: { $lt: before } }, 'asc', limit, 0);
+  }
+
+  async listRefundsUnsettled(limit: number): Promise<Order[]> {
+    const rows = await this.orm.em
+      .fork()
+      .find(RefundRecord, { status: { $in: ['PROCESSING', 'ABNORMAL'] } }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit, disableIdentityMap: true });
+    const numbers = [...new Set(rows.map((r) => r.outTradeNo))];
+    return numbers.length === 0 ? [] : this.select({ outTradeNo: { $in: numbers }, paidStatus: 'SUCC' }, 'asc', limit, 0);
   }
 
   async list(filter: OrderFilter): Promise<Order[]> {
@@ -88,18 +111,47 @@ export class MikroOrderRepository implements OrderRepository {
     return this.select(where, 'desc', Math.min(filter.limit, 100), filter.offset);
   }
 
-  /** Rows the domain cannot read (written by other code) are skipped here rather than failing a whole listing. */
+  /** Rows the domain cannot read (written by other code) are reported and left out rather than failing a listing. */
   private async select(where: FilterQuery<OrderRecord>, direction: 'asc' | 'desc', limit: number, offset: number): Promise<Order[]> {
-    const rows = await this.orm.em
-      .fork()
-      .find(OrderRecord, where, { orderBy: [{ addTime: direction }, { id: direction }], limit, offset, disableIdentityMap: true });
+    const em = this.orm.em.fork();
+    const rows = await em.find(OrderRecord, where, { orderBy: [{ addTime: direction }, { id: direction }], limit, offset, disableIdentityMap: true });
+    const refunds = await this.refundsOf(em, rows.map((r) => r.outTradeNo ?? ''));
     return rows.flatMap((row) => {
       try {
-        return [toOrder(row)];
-      } catch {
+        return [toOrder(row, refunds.filter((r) => r.outTradeNo === row.outTradeNo))];
+      } catch (error) {
+        if (!(error instanceof UnreadableRowError)) throw error;
+        this.reportUnreadable(error);
         return [];
       }
     });
+  }
+
+  /** One order the caller asked for by name: an unreadable row is reported, then fails the caller. */
+  private read(row: OrderRecord, refunds: readonly RefundRecord[]): Order {
+    try {
+      return toOrder(row, refunds);
+    } catch (error) {
+      if (error instanceof UnreadableRowError) this.reportUnreadable(error);
+      throw error;
+    }
+  }
+
+  private async refundsOf(em: EntityManager, numbers: readonly string[]): Promise<RefundRecord[]> {
+    if (numbers.length === 0) return [];
+    const rows = await em.find(RefundRecord, { outTradeNo: { $in: [...numbers] } }, { disableIdentityMap: true });
+    // Byte-for-byte, like the orders themselves (MariaDB's collation would match 'abc' to 'ABC').
+    return rows.filter((r) => numbers.includes(r.outTradeNo));
+  }
+
+  /** Within the order's transaction, after its compare-and-set: no other writer can touch this order's refunds. */
+  private async writeRefunds(em: EntityManager, order: Order): Promise<void> {
+    const no = order.state.outTradeNo.value;
+    for (const refund of order.state.refunds) {
+      const { outRefundNo, ...columns } = toRefundColumns(no, refund);
+      const changed = await em.nativeUpdate(RefundRecord, { outRefundNo }, columns);
+      if (changed === 0) await em.insert(RefundRecord, { outRefundNo, ...columns });
+    }
   }
 
   private constraintOf(error: unknown): Constraint | undefined {

@@ -1,39 +1,60 @@
 import type { OrderKey } from '../../application/ports/order-repository.js';
 import { Money } from '../../domain/money.js';
-import { ORDER_STATUSES, Order, type OrderState, type OrderStatus, type RefundStatus } from '../../domain/order.js';
+import { Order, type OrderState } from '../../domain/order.js';
+import { isOrderStatus } from '../../domain/order-status.js';
 import { OutTradeNo } from '../../domain/out-trade-no.js';
 import { isPaidType } from '../../domain/paid-type.js';
-import type { OrderRecord } from './order-record.js';
+import { isRefundStatus, type Refund } from '../../domain/refund.js';
+import type { OrderRecord, RefundRecord } from './order-record.js';
 
 /** The open_key column's value: the database's guard for "at most one open order per key". */
 export const openKeyOf = (key: OrderKey): string => `${key.uid}:${key.goodsId}:${key.paidType}`;
 
 /** A stored row the domain cannot represent (written by other code, or hand-edited): reported, never guessed at. */
-export class UnreadableOrderRowError extends Error {
-  override readonly name = 'UnreadableOrderRowError';
+export class UnreadableRowError extends Error {
+  override readonly name = 'UnreadableRowError';
+  constructor(
+    readonly table: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The seed stores int unix seconds; sub-second precision is dropped on write (floor). */
 export const toUnixSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 export const fromUnixSeconds = (seconds: number): Date => new Date(seconds * 1000);
 
-const REFUND_STATUSES: readonly RefundStatus[] = ['PROCESSING', 'SUCCESS', 'CLOSED'];
-const isRefundStatus = (value: unknown): value is RefundStatus =>
-  typeof value === 'string' && (REFUND_STATUSES as readonly string[]).includes(value);
+const fen = (value: number | null | undefined, fail: (why: string) => never, what: string): Money => {
+  const amount = value ?? 0;
+  return Number.isSafeInteger(amount) && amount >= 0 && amount <= 2_147_483_647 ? Money.ofFen(amount) : fail(`${what} ${amount} is not a fen amount`);
+};
 
-const isOrderStatus = (value: unknown): value is OrderStatus =>
-  typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
+export function toRefund(row: RefundRecord): Refund {
+  const fail = (why: string): never => {
+    throw new UnreadableRowError('wx_order_refund', `wx_order_refund id ${row.id} ('${row.outRefundNo}'): ${why}`);
+  };
+  if (!isRefundStatus(row.status)) return fail(`unknown status '${row.status}'`);
+  return {
+    seq: Number(row.seq),
+    outRefundNo: row.outRefundNo,
+    amount: fen(row.amount, fail, 'amount'),
+    status: row.status,
+    requestedAt: new Date(Number(row.requestedAt)),
+    ...(row.settledAt === null ? {} : { settledAt: new Date(Number(row.settledAt)) }),
+    ...(row.refundId === null ? {} : { refundId: row.refundId }),
+    ...(row.requestKey === null ? {} : { requestKey: row.requestKey }),
+  };
+}
 
-export function toOrder(row: OrderRecord): Order {
+export function toOrder(row: OrderRecord, refunds: readonly RefundRecord[] = []): Order {
   const no = OutTradeNo.parse(row.outTradeNo ?? '');
   const fail = (why: string): never => {
-    throw new UnreadableOrderRowError(`shop_goods_order id ${row.id} (out_trade_no '${row.outTradeNo ?? ''}'): ${why}`);
+    throw new UnreadableRowError('shop_goods_order', `shop_goods_order id ${row.id} (out_trade_no '${row.outTradeNo ?? ''}'): ${why}`);
   };
   if (!no) return fail('out_trade_no is not a WeChat merchant order number');
   if (!isPaidType(row.paidType)) return fail(`unknown paid_type '${row.paidType ?? ''}'`);
   if (!isOrderStatus(row.paidStatus)) return fail(`unknown paid_status '${row.paidStatus ?? ''}'`);
-  const fen = row.paidMoney ?? 0;
-  if (!Number.isSafeInteger(fen) || fen < 0) return fail(`paid_money ${fen} is not a fen amount`);
 
   const billNo = row.billNo ?? '';
   const paidTime = row.paidTime ?? 0;
@@ -42,13 +63,14 @@ export function toOrder(row: OrderRecord): Order {
     uid: row.uid ?? 0,
     goodsId: row.goodsId ?? 0,
     paidType: row.paidType,
-    cash: Money.ofFen(fen),
+    cash: fen(row.paidMoney, fail, 'paid_money'),
     integral: row.paidIntegral ?? 0,
     status: row.paidStatus,
     createdAt: fromUnixSeconds(row.addTime ?? 0),
     updatedAt: fromUnixSeconds(row.updateTime ?? row.addTime ?? 0),
     ...(billNo !== '' && { transactionId: billNo }),
     ...(paidTime > 0 && { paidAt: fromUnixSeconds(paidTime) }),
+    ...(row.cashPaid !== null && row.cashPaid !== undefined && { cashPaid: fen(row.cashPaid, fail, 'cash_paid') }),
     ...(row.prepayId && {
       prepay: {
         prepayId: row.prepayId,
@@ -58,23 +80,16 @@ export function toOrder(row: OrderRecord): Order {
         signType: row.signType ?? 'MD5',
       },
     }),
-    ...(row.refundNo && isRefundStatus(row.refundStatus) && {
-      refund: {
-        outRefundNo: row.refundNo,
-        amount: Money.ofFen(row.refundFee ?? 0),
-        requestedAt: fromUnixSeconds(row.refundTime ?? 0),
-        status: row.refundStatus,
-      },
-    }),
-    needsReview: Number(row.needsReview) !== 0,
+    refunds: [...refunds].sort((a, b) => a.seq - b.seq).map(toRefund),
+    ...(Number(row.needsReview) !== 0 && { review: { reason: row.reviewReason ?? 'flagged for review' } }),
     holdsOpenSlot: row.openKey !== null && row.openKey !== undefined,
     version: Number(row.version ?? 0),
   };
   return Order.restore(state);
 }
 
-/** Every column the domain owns (all but id). */
-export type OrderColumns = Omit<OrderRecord, 'id'>;
+/** Every column of shop_goods_order the domain owns (all but id and the superseded refund_* columns). */
+export type OrderColumns = Omit<OrderRecord, 'id' | 'refundNo' | 'refundFee' | 'refundStatus' | 'refundTime'>;
 
 export function toOrderColumns(s: OrderState): OrderColumns {
   return {
@@ -94,11 +109,23 @@ export function toOrderColumns(s: OrderState): OrderColumns {
     prepayExpireTime: s.prepay ? toUnixSeconds(s.prepay.expiresAt) : null,
     signType: s.prepay?.signType ?? null,
     version: s.version,
-    needsReview: s.needsReview ? 1 : 0,
+    needsReview: s.review ? 1 : 0,
+    reviewReason: s.review?.reason.slice(0, 255) ?? null,
+    cashPaid: s.cashPaid?.fen ?? null,
     openKey: s.holdsOpenSlot ? openKeyOf(s) : null,
-    refundNo: s.refund?.outRefundNo ?? null,
-    refundFee: s.refund?.amount.fen ?? null,
-    refundStatus: s.refund?.status ?? null,
-    refundTime: s.refund ? toUnixSeconds(s.refund.requestedAt) : null,
   };
 }
+
+export type RefundColumns = Omit<RefundRecord, 'id'>;
+
+export const toRefundColumns = (outTradeNo: string, r: Refund): RefundColumns => ({
+  outTradeNo,
+  seq: r.seq,
+  outRefundNo: r.outRefundNo,
+  amount: r.amount.fen,
+  status: r.status,
+  refundId: r.refundId ?? null,
+  requestKey: r.requestKey ?? null,
+  requestedAt: r.requestedAt.getTime(),
+  settledAt: r.settledAt?.getTime() ?? null,
+});

@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
 
 /**
  * The seed's `shop_goods_order`, column for column, plus the columns the migrations add. Nullable where the seed's
@@ -28,10 +28,14 @@ export class OrderRecord {
   needsReview!: number;
   /** 'uid:goods_id:paid_type' while the order holds its key's open slot, NULL otherwise; UNIQUE. */
   openKey!: string | null;
+  /** Superseded by wx_order_refund (Migration20261130000005OrderRefunds): read by that migration, never written. */
   refundNo!: string | null;
   refundFee!: number | null;
   refundStatus!: string | null;
   refundTime!: number | null;
+  // Added by Migration20261130000005OrderRefunds.
+  reviewReason!: string | null;
+  cashPaid!: number | null;
 }
 
 export const ORDER_TABLE = 'shop_goods_order';
@@ -71,5 +75,40 @@ export const OrderRecordSchema = new EntitySchema<OrderRecord>({
     refundFee: int('refund_fee'),
     refundStatus: str('refund_status', 16),
     refundTime: int('refund_time'),
+    reviewReason: str('review_reason', 255),
+    cashPaid: int('cash_paid'),
+  },
+});
+
+/** One refund of an order (wx_order_refund); times are unix milliseconds. */
+export class RefundRecord {
+  id!: string;
+  outTradeNo!: string;
+  seq!: number;
+  outRefundNo!: string;
+  amount!: number;
+  status!: string;
+  refundId!: string | null;
+  requestKey!: string | null;
+  requestedAt!: number;
+  settledAt!: number | null;
+}
+
+export const REFUND_TABLE = 'wx_order_refund';
+
+export const RefundRecordSchema = new EntitySchema<RefundRecord>({
+  class: RefundRecord,
+  tableName: REFUND_TABLE,
+  properties: {
+    id: { type: new BigIntType('string'), primary: true, autoincrement: true },
+    outTradeNo: { type: 'string', fieldName: 'out_trade_no', length: 32 },
+    seq: { type: 'integer' },
+    outRefundNo: { type: 'string', fieldName: 'out_refund_no', length: 64 },
+    amount: { type: 'integer' },
+    status: { type: 'string', length: 16 },
+    refundId: { type: 'string', fieldName: 'refund_id', length: 64, nullable: true },
+    requestKey: { type: 'string', fieldName: 'request_key', length: 64, nullable: true },
+    requestedAt: { type: new BigIntType('number'), fieldName: 'requested_at' },
+    settledAt: { type: new BigIntType('number'), fieldName: 'settled_at', nullable: true },
   },
 });

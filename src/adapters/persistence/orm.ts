@@ -7,7 +7,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { GoodsRecordSchema } from './goods-record.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { OrderRecordSchema } from './order-record.js';
+import { OrderRecordSchema, RefundRecordSchema } from './order-record.js';
 import { NotifyLogRecordSchema, OutboxRecordSchema, UserRecordSchema } from './service-records.js';
 
 export type SqlOrm = MikroORM<AbstractSqlDriver>;
@@ -72,7 +72,7 @@ export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Pr
   const target = parseDatabaseUrl(databaseUrl);
   const acquireTimeoutMs = options.acquireTimeoutMs ?? 5_000;
   const common = {
-    entities: [OrderRecordSchema, GoodsRecordSchema, UserRecordSchema, NotifyLogRecordSchema, OutboxRecordSchema],
+    entities: [OrderRecordSchema, RefundRecordSchema, GoodsRecordSchema, UserRecordSchema, NotifyLogRecordSchema, OutboxRecordSchema],
     extensions: [Migrator],
     migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: false, silent: true, snapshot: false },
     discovery: { disableDynamicFileAccess: true, warnWhenNoEntities: false },

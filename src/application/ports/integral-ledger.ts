@@ -1,5 +1,13 @@
+import type { ReservationState } from '../../domain/health-coins.js';
+
+export type { ReservationState } from '../../domain/health-coins.js';
+
 /** What a journal line records; every coin movement has one. */
-export type IntegralOperation = 'grant' | 'reserve' | 'commit' | 'release' | 'refund';
+export const INTEGRAL_OPERATIONS = ['grant', 'reserve', 'commit', 'release', 'refund'] as const;
+export type IntegralOperation = (typeof INTEGRAL_OPERATIONS)[number];
+
+export const isIntegralOperation = (value: unknown): value is IntegralOperation =>
+  typeof value === 'string' && (INTEGRAL_OPERATIONS as readonly string[]).includes(value);
 
 export interface JournalEntry {
   readonly uid: number;
@@ -9,8 +17,6 @@ export interface JournalEntry {
   readonly outTradeNo?: string;
   readonly at: Date;
 }
-
-export type ReservationState = 'reserved' | 'committed' | 'released' | 'refunded';
 
 export interface OpenReservation {
   readonly uid: number;
@@ -25,23 +31,27 @@ export type ReserveOutcome =
   | { readonly kind: 'alreadyReserved' }
   | { readonly kind: 'insufficient'; readonly balance: number };
 
+export type GrantOutcome = 'granted' | 'alreadyGranted' | 'balanceLimit';
+
 /**
  * Health coins (健康币): a balance per user and an append-only journal. Each operation is idempotent per
  * (out_trade_no, operation), and storage itself keeps every balance ≥ 0, so concurrent reservations from any number
- * of processes can never overdraw. Invariant: a user's balance equals the sum of their journal's deltas.
+ * of processes can never overdraw. Invariants: a user's balance equals the sum of their journal's deltas, and
+ * balance + reserved = granted − spent. Reservations move only along RESERVATION_TRANSITIONS (domain/health-coins):
+ * the settle operations return the state the reservation is in afterwards (unchanged when the move is not allowed).
  */
 export interface IntegralLedger {
   balanceOf(uid: number): Promise<number>;
   journalOf(uid: number, limit: number): Promise<JournalEntry[]>;
-  /** Adds coins; `grantId` makes a retried grant a no-op. */
-  grant(uid: number, amount: number, grantId: string, at: Date): Promise<'granted' | 'alreadyGranted'>;
+  /** Adds coins; `grantId` makes a retried grant a no-op; a grant that would overflow the balance is refused. */
+  grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome>;
   /** Takes `amount` coins for an order now; they come back only through release or refund. */
   reserve(uid: number, outTradeNo: string, amount: number, at: Date): Promise<ReserveOutcome>;
-  /** The order was paid: the reservation is final. */
+  /** reserved → committed: the order was paid, the coins are spent. */
   commit(outTradeNo: string, at: Date): Promise<ReservationState | undefined>;
-  /** The order ended unpaid: the coins go back. Ignored once committed. */
+  /** reserved → released: the order ended unpaid, the coins go back. */
   release(outTradeNo: string, at: Date): Promise<ReservationState | undefined>;
-  /** The paid order was refunded: the coins go back. Only after commit. */
+  /** committed → refunded: the paid order was refunded in full, the coins go back. Never from reserved. */
   refund(outTradeNo: string, at: Date): Promise<ReservationState | undefined>;
   /** Reservations neither committed nor released, taken before `before`, oldest first: for the reconciler. */
   openReservations(before: Date, limit: number): Promise<OpenReservation[]>;

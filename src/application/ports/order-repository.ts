@@ -1,4 +1,5 @@
-import type { Order, OrderStatus } from '../../domain/order.js';
+import type { Order } from '../../domain/order.js';
+import type { OrderStatus } from '../../domain/order-status.js';
 import type { PaidType } from '../../domain/paid-type.js';
 
 /** The orders of one user for one goods item and one way of paying; the reuse rule and the lock work per key. */
@@ -40,16 +41,23 @@ export interface OrderRepository {
 
   /**
    * Compare-and-set: writes only if the stored version still equals `order.state.version`, then advances the
-   * order's version. The events the order recorded (pullEvents) go to the event outbox in the same transaction, so a
-   * change and its event are committed together or not at all. A lost race is reported as 'stale', never overwritten.
+   * order's version. The order's refunds are written with it, and the events it recorded (pullEvents) go to the
+   * event outbox in the same transaction, so a change and its event are committed together or not at all. A lost
+   * race is reported as 'stale', never overwritten.
    */
   update(order: Order): Promise<UpdateOutcome>;
 
-  /** CHECKED orders that were given a prepay_id, oldest first: what reconciliation asks WeChat about. */
+  /**
+   * CHECKED orders that were given a prepay_id and wait for no review, oldest first: what reconciliation asks WeChat
+   * about. An order flagged for review is left to a person, so reconciliation does not retry it forever.
+   */
   listAwaitingPayment(limit: number, offset?: number): Promise<Order[]>;
 
-  /** Paid orders with a refund WeChat is still processing, oldest request first. */
-  listRefundsProcessing(limit: number): Promise<Order[]>;
+  /** CHECKED orders created before `createdBefore` that never got a prepay_id, oldest first. */
+  listOpenWithoutPrepay(createdBefore: Date, limit: number): Promise<Order[]>;
+
+  /** Paid orders with a refund WeChat has not settled (PROCESSING or ABNORMAL), oldest first. */
+  listRefundsUnsettled(limit: number): Promise<Order[]>;
 
   /** Newest first, for the admin view. */
   list(filter: OrderFilter): Promise<Order[]>;

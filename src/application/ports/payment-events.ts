@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../../domain/order.js';
+import type { OrderEvent } from '../../domain/order-events.js';
 
 /** A second payment reported for an already paid order: money to give back, raised for a person to handle. */
 export interface PaymentConflict {
@@ -13,12 +13,17 @@ export type PaymentEvent = OrderEvent | PaymentConflict;
 
 /**
  * A stable id per real-world fact, so consumers can deduplicate at-least-once deliveries: an order is paid, failed or
- * refunded at most once, and a conflict is one incoming transaction.
+ * refunded at most once, each refund succeeds at most once, and a conflict is one incoming transaction.
  */
 export function eventIdOf(event: PaymentEvent): string {
-  return event.type === 'PaymentConflict'
-    ? `${event.outTradeNo}:PaymentConflict:${event.incomingTransactionId}`
-    : `${event.outTradeNo}:${event.type}`;
+  switch (event.type) {
+    case 'PaymentConflict':
+      return `${event.outTradeNo}:PaymentConflict:${event.incomingTransactionId}`;
+    case 'RefundSucceeded':
+      return `${event.outTradeNo}:RefundSucceeded:${event.outRefundNo}`;
+    default:
+      return `${event.outTradeNo}:${event.type}`;
+  }
 }
 
 /** Where events are delivered for fulfilment (a webhook, the log). Delivery may repeat; consumers dedupe on the id. */

@@ -1,5 +1,7 @@
 import type { Money } from '../../domain/money.js';
-import type { FailureReason, Prepay } from '../../domain/order.js';
+import type { FailureReason } from '../../domain/order-status.js';
+import type { Prepay } from '../../domain/prepay.js';
+import type { RefundReport } from '../../domain/refund.js';
 
 export interface PrepayRequest {
   readonly outTradeNo: string;
@@ -8,6 +10,8 @@ export interface PrepayRequest {
   readonly amount: Money;
   readonly openid: string;
   readonly clientIp: string;
+  /** WeChat refuses payment after this (time_expire); fixed per order so a re-sent request stays identical. */
+  readonly payableUntil: Date;
 }
 
 export type PrepayOutcome =
@@ -36,12 +40,16 @@ export type TradeQuery =
   | {
       readonly kind: 'paid';
       readonly transactionId: string;
+      /** total_fee: the order amount. */
       readonly amount: Money;
       readonly paidAt: Date;
+      /** cash_fee: what the user paid in cash (less than amount when a coupon paid part). */
+      readonly cashPaid?: Money;
     }
   /** NOTPAY, USERPAYING, ACCEPT: not (yet) paid; ask again later. */
   | { readonly kind: 'notPaid'; readonly state: string }
-  | { readonly kind: 'failed'; readonly reason: FailureReason }
+  | { readonly kind: 'failed'; readonly reason: Exclude<FailureReason, 'ORDERNOTEXIST'> }
+  /** ORDERNOTEXIST: WeChat never created the order (no unifiedorder of it succeeded). */
   | { readonly kind: 'notFound' };
 
 export type CloseOutcome = 'closed' | 'alreadyPaid' | 'alreadyClosed';
@@ -53,24 +61,19 @@ export interface RefundSubmission {
   /** The order's amount. */
   readonly totalFee: Money;
   readonly refundFee: Money;
+  /** refund_desc, shown to the user. */
+  readonly reason?: string;
 }
 
 export type RefundSubmitOutcome =
-  /** Accepted for processing only: the result comes by refund notice or queryRefund. */
-  | { readonly kind: 'accepted' }
+  /** Accepted for processing: WeChat's answer, status PROCESSING (or already settled, for a repeated number). */
+  | { readonly kind: 'accepted'; readonly report: RefundReport }
   /** WeChat knows no paid order by that number. */
   | { readonly kind: 'notFound' }
   | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
 
-/** refundquery for one out_refund_no, reduced to what the use cases decide on. */
-export type RefundQuery =
-  | { readonly kind: 'succeeded'; readonly amount: Money; readonly at: Date }
-  | { readonly kind: 'processing' }
-  /** REFUNDCLOSE: this attempt will never pay out; a new number may be tried. */
-  | { readonly kind: 'closed' }
-  /** CHANGE: the refund could not be paid to the user's account; WeChat's console must handle it. */
-  | { readonly kind: 'abnormal' }
-  | { readonly kind: 'notFound' };
+/** refundquery for one out_refund_no, as WeChat reported it. */
+export type RefundQuery = { readonly kind: 'found'; readonly report: RefundReport } | { readonly kind: 'notFound' };
 
 /** One payment in WeChat's trade bill (对账单). */
 export interface BilledPayment {

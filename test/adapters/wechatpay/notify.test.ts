@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NOTIFY_ACK_SUCCESS, parsePaymentNotify, type MerchantKeys } from '../../../src/adapters/wechatpay/notify.js';
-import { signFields } from '../../../src/adapters/wechatpay/sign.js';
-import { buildWechatXml } from '../../../src/adapters/wechatpay/xml.js';
+import { NOTIFY_ACK_SUCCESS, parsePaymentNotify, type MerchantKeys } from '../../../src/adapters/wechatpay/v2/notify.js';
+import { signFields } from '../../../src/adapters/wechatpay/v2/sign.js';
+import { buildWechatXml } from '../../../src/adapters/wechatpay/v2/xml.js';
 import { paymentNotifyFields, SAMPLE, signedNotifyXml } from '../../support/wechat-test-signer.js';
 
 const MD5: MerchantKeys = { ...SAMPLE, signType: 'MD5' };
@@ -26,6 +26,7 @@ describe('parsePaymentNotify: the happy path', () => {
       transactionId: '4200000015201711256947025404',
       totalFee: expect.objectContaining({ fen: 9900 }),
       succeeded: true,
+      signedWith: 'MD5',
     });
     expect(result.value.paidAt?.toISOString()).toBe('2026-01-15T04:01:02.000Z');
   });
@@ -66,15 +67,20 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
     expect(reasonOf(body)).toBe(reason);
   });
 
-  it('4: a sign_type in the body that differs from ours is refused, even when that signature is valid', () => {
-    const md5Body = signedNotifyXml(paymentNotifyFields({ sign_type: 'MD5' }), { signType: 'MD5' });
-    expect(reasonOf(md5Body, HMAC)).toBe('signTypeMismatch');
-    const hmacBody = signedNotifyXml(paymentNotifyFields({ sign_type: 'HMAC-SHA256' }), { signType: 'HMAC-SHA256' });
-    expect(reasonOf(hmacBody, MD5)).toBe('signTypeMismatch');
+  it('4: a sign_type in the body that is not the signature\'s algorithm is refused; the notice says which one signed it', () => {
+    // A 32-character MD5 sign under a body claiming HMAC-SHA256 (and the reverse): refused before any verification.
+    const md5Signed = signedNotifyXml(paymentNotifyFields({ sign_type: 'HMAC-SHA256' }), { signType: 'MD5' });
+    expect(reasonOf(md5Signed, HMAC)).toBe('signTypeMismatch');
+    const hmacSigned = signedNotifyXml(paymentNotifyFields({ sign_type: 'MD5' }), { signType: 'HMAC-SHA256' });
+    expect(reasonOf(hmacSigned, MD5)).toBe('signTypeMismatch');
     // Deleting sign_type from an HMAC-signed body does not help either: it is part of what was signed.
+    const hmacBody = signedNotifyXml(paymentNotifyFields({ sign_type: 'HMAC-SHA256' }), { signType: 'HMAC-SHA256' });
     const stripped = hmacBody.replace('<sign_type><![CDATA[HMAC-SHA256]]></sign_type>', '');
     expect(reasonOf(stripped, MD5)).toBe('badSign');
     expect(reasonOf(stripped, HMAC)).toBe('badSign');
+    // Which algorithm signed it travels with the notice: HandleNotify refuses one the order's prepay did not use.
+    const result = parsePaymentNotify(hmacBody, MD5);
+    expect(result.ok && result.value.notice.signedWith).toBe('HMAC-SHA256');
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aes256EcbDecrypt, aes256EcbEncrypt, refundNotifyKey } from '../../../src/adapters/wechatpay/aes-ecb.js';
-import { decryptRefundNotify } from '../../../src/adapters/wechatpay/refund-notify.js';
-import { buildWechatXml } from '../../../src/adapters/wechatpay/xml.js';
+import { aes256EcbDecrypt, aes256EcbEncrypt, refundNotifyKey } from '../../../src/adapters/wechatpay/v2/aes-ecb.js';
+import { decryptRefundNotify } from '../../../src/adapters/wechatpay/v2/refund-notify.js';
+import { buildWechatXml } from '../../../src/adapters/wechatpay/v2/xml.js';
 import { SAMPLE } from '../../support/wechat-test-signer.js';
 
 const T9_KEY = 'ziR0QKsTUfMOuochC9RfCdmfHECorQAP';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { signFields, verifyFields, type SignType } from '../../../src/adapters/wechatpay/sign.js';
+import { signFields, verifyFields, type SignType } from '../../../src/adapters/wechatpay/v2/sign.js';
 
 // The plugin is CommonJS; it is an independent implementation of the same algorithm (digest S26), used only here.
 const require = createRequire(import.meta.url);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayUnavailableError } from '../../../src/application/ports/payment-gateway.js';
-import { UntrustedResponseError, WechatAnswerError } from '../../../src/adapters/wechatpay/errors.js';
-import type { HttpResponse } from '../../../src/adapters/wechatpay/http-transport.js';
-import { signFields, verifyFields, type SignType } from '../../../src/adapters/wechatpay/sign.js';
-import { WechatV2Client } from '../../../src/adapters/wechatpay/v2-client.js';
-import { buildWechatXml, parseWechatXml } from '../../../src/adapters/wechatpay/xml.js';
+import { UntrustedResponseError, WechatAnswerError } from '../../../src/adapters/wechatpay/shared/errors.js';
+import type { HttpResponse } from '../../../src/adapters/wechatpay/shared/http-transport.js';
+import { signFields, verifyFields, type SignType } from '../../../src/adapters/wechatpay/v2/sign.js';
+import { WechatV2Client } from '../../../src/adapters/wechatpay/v2/client.js';
+import { buildWechatXml, parseWechatXml } from '../../../src/adapters/wechatpay/v2/xml.js';
 import { okAnswer, refusalAnswer, ScriptedTransport, signedAnswer, type Step } from '../../support/scripted-transport.js';
 import { SAMPLE } from '../../support/wechat-test-signer.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
-import { UntrustedResponseError, WechatAnswerError } from '../../../src/adapters/wechatpay/errors.js';
-import type { HttpResponse } from '../../../src/adapters/wechatpay/http-transport.js';
-import { verifyFields } from '../../../src/adapters/wechatpay/sign.js';
-import { WechatPayV2Gateway, truncateUtf8, type WechatPayV2Config } from '../../../src/adapters/wechatpay/v2-gateway.js';
-import { parseWechatXml } from '../../../src/adapters/wechatpay/xml.js';
+import { ManualClock } from '../../support/doubles/manual-clock.js';
+import { UntrustedResponseError, WechatAnswerError } from '../../../src/adapters/wechatpay/shared/errors.js';
+import type { HttpResponse } from '../../../src/adapters/wechatpay/shared/http-transport.js';
+import { verifyFields } from '../../../src/adapters/wechatpay/v2/sign.js';
+import { WechatPayV2Gateway, truncateUtf8, type WechatPayV2Config } from '../../../src/adapters/wechatpay/v2/gateway.js';
+import { parseWechatXml } from '../../../src/adapters/wechatpay/v2/xml.js';
 import { Money } from '../../../src/domain/money.js';
 import { okAnswer, refusalAnswer, ScriptedTransport } from '../../support/scripted-transport.js';
 import { SAMPLE } from '../../support/wechat-test-signer.js';
@@ -23,7 +23,14 @@ function gatewayWith(answers: HttpResponse[], config: Partial<WechatPayV2Config>
   return { gateway, transport, clock };
 }
 
-const prepayRequest = { outTradeNo: '2026011512000000020000000001', description: '课程', amount: Money.ofFen(9900), openid: 'oU', clientIp: '::ffff:203.0.113.7' };
+const prepayRequest = {
+  outTradeNo: '2026011512000000020000000001',
+  description: '  课程 ',
+  amount: Money.ofFen(9900),
+  openid: 'oU',
+  clientIp: '::ffff:203.0.113.7',
+  payableUntil: new Date(Date.UTC(2026, 0, 22, 4, 0, 0)),
+};
 
 describe('createPrepay', () => {
   it('sends a JSAPI unifiedorder with fen, the unmapped client IP and our notify_url', async () => {
@@ -38,6 +45,8 @@ describe('createPrepay', () => {
       notify_url: CONFIG.notifyUrl,
       openid: 'oU',
       body: '课程',
+      // Beijing time: the order can be paid for 7 days.
+      time_expire: '20260122120000',
     });
     expect(transport.requests[0]?.url).toBe('https://api.mch.weixin.qq.com/pay/unifiedorder');
   });
@@ -80,6 +89,16 @@ describe('queryOrder maps trade_state', () => {
     expect(await gatewayWith([okAnswer(fields)]).gateway.queryOrder(prepayRequest.outTradeNo)).toEqual(expected);
   });
 
+  it('reads a coupon payment: the order amount is total_fee, what the user paid in cash is cash_fee', async () => {
+    const coupon = { ...paid, trade_state: 'SUCCESS', cash_fee: '9000', coupon_fee: '900', coupon_count: '1', coupon_id_0: 'C1', coupon_fee_0: '900' };
+    expect(await gatewayWith([okAnswer(coupon)]).gateway.queryOrder(prepayRequest.outTradeNo)).toMatchObject({
+      kind: 'paid',
+      amount: Money.ofFen(9900),
+      cashPaid: Money.ofFen(9000),
+    });
+    await expect(gatewayWith([okAnswer({ ...coupon, cash_fee: '9901' })]).gateway.queryOrder(prepayRequest.outTradeNo)).rejects.toBeInstanceOf(UntrustedResponseError);
+  });
+
   it('ORDERNOTEXIST → notFound', async () => {
     expect(await gatewayWith([refusalAnswer('ORDERNOTEXIST')]).gateway.queryOrder('x')).toEqual({ kind: 'notFound' });
   });
@@ -107,6 +126,44 @@ describe('closeOrder', () => {
     ['ORDERCLOSED', refusalAnswer('ORDERCLOSED'), 'alreadyClosed'],
   ])('%s → %s', async (_name, answer, expected) => {
     expect(await gatewayWith([answer]).gateway.closeOrder('x')).toBe(expected);
+  });
+});
+
+describe('refunds', () => {
+  const no = prepayRequest.outTradeNo;
+  const accepted = { transaction_id: '4200', out_trade_no: no, out_refund_no: `${no}R1`, refund_id: '5000', refund_fee: '100', total_fee: '9900' };
+  const submission = { outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(100), reason: `  ${'退'.repeat(90)}` };
+
+  it('reads the acceptance as WeChat holds the refund now, and keeps refund_desc within 80 characters', async () => {
+    const { gateway, transport } = gatewayWith([okAnswer(accepted)]);
+    const outcome = await gateway.refund(submission);
+    expect(outcome).toEqual({
+      kind: 'accepted',
+      report: { outTradeNo: no, transactionId: '4200', outRefundNo: `${no}R1`, refundId: '5000', amount: Money.ofFen(100), totalFee: Money.ofFen(9900), status: 'PROCESSING', at: new Date(Date.UTC(2026, 0, 15, 4)) },
+    });
+    expect(parseWechatXml(transport.requests[0]?.body, { maxBytes: 8192 }).refund_desc).toBe('退'.repeat(80));
+  });
+
+  it('does not trust an acceptance that names another refund or amount', async () => {
+    await expect(gatewayWith([okAnswer({ ...accepted, refund_fee: '200' })]).gateway.refund(submission)).rejects.toBeInstanceOf(UntrustedResponseError);
+    await expect(gatewayWith([okAnswer({ ...accepted, out_refund_no: `${no}R2` })]).gateway.refund(submission)).rejects.toBeInstanceOf(UntrustedResponseError);
+  });
+
+  it('understands a refundquery answer without total_fee, as WeChat’s own example has none', async () => {
+    const answer = { out_trade_no: no, transaction_id: '4200', refund_count: '1', out_refund_no_0: `${no}R1`, refund_id_0: '5000', refund_fee_0: '100', refund_status_0: 'SUCCESS', refund_success_time_0: '2026-01-15 12:30:00' };
+    expect(await gatewayWith([okAnswer(answer)]).gateway.queryRefund(`${no}R1`)).toEqual({
+      kind: 'found',
+      report: { outTradeNo: no, transactionId: '4200', outRefundNo: `${no}R1`, refundId: '5000', amount: Money.ofFen(100), status: 'SUCCESS', at: new Date('2026-01-15T04:30:00Z') },
+    });
+  });
+
+  it.each([
+    ['REFUNDCLOSE', 'CLOSED'],
+    ['CHANGE', 'ABNORMAL'],
+    ['PROCESSING', 'PROCESSING'],
+  ])('maps refund_status %s to %s', async (wire, status) => {
+    const answer = { out_trade_no: no, transaction_id: '4200', total_fee: '9900', refund_count: '1', out_refund_no_0: `${no}R1`, refund_id_0: '5000', refund_fee_0: '100', refund_status_0: wire };
+    expect(await gatewayWith([okAnswer(answer)]).gateway.queryRefund(`${no}R1`)).toMatchObject({ kind: 'found', report: { status } });
   });
 });
 

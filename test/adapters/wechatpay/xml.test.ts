@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WechatXmlError, buildWechatXml, parseWechatXml, type XmlRejection } from '../../../src/adapters/wechatpay/xml.js';
+import { WechatXmlError, buildWechatXml, parseWechatXml, type XmlRejection } from '../../../src/adapters/wechatpay/v2/xml.js';
 
 const parse = (body: unknown, root?: string) => parseWechatXml(body, { maxBytes: 16 * 1024, ...(root ? { root } : {}) });
 

@@ -1,8 +1,7 @@
-import { MikroIntegralLedger } from '../../../src/adapters/persistence/mikro-integral-ledger.js';
-import { MikroEventOutbox } from '../../../src/adapters/persistence/mikro-event-outbox.js';
-import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
-import { PaymentRecorder, type RecordOutcome } from '../../../src/application/payment-recorder.js';
+import { PaymentRecorder } from '../../../src/application/payment-recorder.js';
+import { TOKENS } from '../../../src/composition/tokens.js';
+import { containerOnDatabase } from '../../support/test-container.js';
 import { Money } from '../../../src/domain/money.js';
 import { describeError, workerMain } from './worker-io.js';
 
@@ -15,8 +14,10 @@ export interface ConfirmWorkerConfig {
   readonly attempts: number;
 }
 
+type Outcome = Awaited<ReturnType<PaymentRecorder['recordPayment']>>['kind'];
+
 export interface ConfirmWorkerResult {
-  readonly outcomes: Partial<Record<RecordOutcome['kind'], number>>;
+  readonly outcomes: Partial<Record<Outcome, number>>;
   readonly errors: number;
   readonly errorSamples: string[];
 }
@@ -24,13 +25,14 @@ export interface ConfirmWorkerResult {
 /** One WeChat-confirmed payment applied `attempts` times concurrently, each with a freshly loaded order. */
 await workerMain<ConfirmWorkerConfig, ConfirmWorkerResult>(async (config) => {
   const orm = await openOrm(config.databaseUrl);
-  const orders = new MikroOrderRepository(orm);
-  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm), new MikroIntegralLedger(orm));
+  const { container } = containerOnDatabase(orm);
+  const orders = container.get(TOKENS.OrderRepository);
+  const recorder = container.get(PaymentRecorder);
   const payment = { transactionId: config.transactionId, amount: Money.ofFen(config.amountFen), paidAt: new Date(config.paidAtMs) };
 
   return {
     go: async () => {
-      const outcomes: Partial<Record<RecordOutcome['kind'], number>> = {};
+      const outcomes: Partial<Record<Outcome, number>> = {};
       const errorSamples = new Set<string>();
       let errors = 0;
       await Promise.all(

@@ -1,20 +1,9 @@
-import type { Redis } from 'ioredis';
-import { FakePaymentGateway } from '../../../src/adapters/memory/fake-payment-gateway.js';
-import { MikroIntegralLedger } from '../../../src/adapters/persistence/mikro-integral-ledger.js';
-import { MikroEventOutbox } from '../../../src/adapters/persistence/mikro-event-outbox.js';
-import { MikroGoodsCatalog } from '../../../src/adapters/persistence/mikro-goods-catalog.js';
-import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-order-repository.js';
-import { MikroUserRepository } from '../../../src/adapters/persistence/mikro-user-repository.js';
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
 import { connectRedis } from '../../../src/adapters/redis/redis-client.js';
-import { RedisLock } from '../../../src/adapters/redis/redis-lock.js';
-import { cryptoRandom } from '../../../src/adapters/system/crypto-random.js';
-import { systemClock } from '../../../src/adapters/system/system-clock.js';
-import { ConfirmOrder } from '../../../src/application/confirm-order.js';
-import { PaymentRecorder } from '../../../src/application/payment-recorder.js';
 import type { Lock } from '../../../src/application/ports/lock.js';
 import { RequestPrepay } from '../../../src/application/request-prepay.js';
 import type { PaidType } from '../../../src/domain/paid-type.js';
+import { containerOnDatabase } from '../../support/test-container.js';
 import { describeError, workerMain } from './worker-io.js';
 
 export interface PrepayWorkerConfig {
@@ -43,24 +32,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
   const orm = await openOrm(config.databaseUrl);
-  const redis: Redis | undefined = config.redisUrl === null ? undefined : await connectRedis(config.redisUrl);
-  const lock = redis ? new RedisLock(redis, { prefix: config.lockPrefix }) : grantAll;
-  const orders = new MikroOrderRepository(orm);
-  const gateway = new FakePaymentGateway(systemClock);
-  const recorder = new PaymentRecorder(orders, new MikroEventOutbox(orm), new MikroIntegralLedger(orm));
-  const ledger = new MikroIntegralLedger(orm);
-  const prepay = new RequestPrepay({
-    goods: new MikroGoodsCatalog(orm),
-    users: new MikroUserRepository(orm),
-    orders,
-    gateway,
-    confirm: new ConfirmOrder(orders, gateway, recorder, systemClock),
-    recorder,
-    ledger,
-    lock,
-    clock: systemClock,
-    random: cryptoRandom,
+  const redis = config.redisUrl === null ? undefined : await connectRedis(config.redisUrl);
+  // The service's own container: Redis locks under the test's prefix, or no lock at all so only the database guards.
+  const { container } = containerOnDatabase(orm, {
+    ...(redis ? { redis, env: { REDIS_KEY_PREFIX: config.lockPrefix } } : { lock: grantAll }),
   });
+  const prepay = container.get(RequestPrepay);
 
   return {
     go: async () => {

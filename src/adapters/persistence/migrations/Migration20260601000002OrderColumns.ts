@@ -1,13 +1,10 @@
-import { isPaidType } from '../../../domain/paid-type.js';
-import {
-  ORDER_OPEN_KEY_UNIQUE,
-  ORDER_OUT_TRADE_NO_UNIQUE,
-  ORDER_REUSE_INDEX,
-  ORDER_STATUS_TIME_INDEX,
-  ORDER_TABLE,
-} from '../order-record.js';
-import { openKeyOf } from '../order-mapper.js';
 import { DialectMigration } from './dialect-migration.js';
+
+// A shipped migration must never change: every name and rule it uses is written out here, not imported from live
+// code (a test checks the backfilled open_key still equals what the repository computes).
+const ORDER_TABLE = 'shop_goods_order';
+const PAID_TYPES: readonly string[] = ['WXPAY', 'INTEGRAL', 'MIXED'];
+const openKeyOf = (uid: number, goodsId: number, paidType: string): string => `${uid}:${goodsId}:${paidType}`;
 
 interface ColumnSpec {
   readonly name: string;
@@ -30,11 +27,11 @@ const COLUMNS: readonly ColumnSpec[] = [
 ];
 
 const INDEXES: readonly { readonly name: string; readonly unique: boolean; readonly columns: string }[] = [
-  { name: ORDER_OUT_TRADE_NO_UNIQUE, unique: true, columns: '`out_trade_no`' },
-  { name: ORDER_OPEN_KEY_UNIQUE, unique: true, columns: '`open_key`' },
+  { name: 'uq_shop_goods_order_out_trade_no', unique: true, columns: '`out_trade_no`' },
+  { name: 'uq_shop_goods_order_open_key', unique: true, columns: '`open_key`' },
   // The seed's reuse lookup (newest CHECKED order of a key) and the notify/reconciliation scans.
-  { name: ORDER_REUSE_INDEX, unique: false, columns: '`uid`, `goods_id`, `paid_type`, `paid_status`, `add_time`' },
-  { name: ORDER_STATUS_TIME_INDEX, unique: false, columns: '`paid_status`, `add_time`' },
+  { name: 'idx_shop_goods_order_reuse', unique: false, columns: '`uid`, `goods_id`, `paid_type`, `paid_status`, `add_time`' },
+  { name: 'idx_shop_goods_order_status_time', unique: false, columns: '`paid_status`, `add_time`' },
 ];
 
 const BACKFILL_BATCH = 500;
@@ -50,7 +47,7 @@ export class Migration20260601000002OrderColumns extends DialectMigration {
   override async up(): Promise<void> {
     const columns = await this.columnsOf(ORDER_TABLE);
     const indexes = await this.indexesOf(ORDER_TABLE);
-    if (!indexes.has(ORDER_OUT_TRADE_NO_UNIQUE)) await this.refuseDuplicateNumbers();
+    if (!indexes.has('uq_shop_goods_order_out_trade_no')) await this.refuseDuplicateNumbers();
 
     const missingColumns = COLUMNS.filter((c) => !columns.has(c.name));
     const missingIndexes = INDEXES.filter((i) => !indexes.has(i.name));
@@ -115,8 +112,8 @@ export class Migration20260601000002OrderColumns extends DialectMigration {
     const assignments: [number, string][] = [];
     for (const row of newest) {
       const paidType = String(row.paid_type);
-      if (!isPaidType(paidType)) continue; // a paid type the service does not sell is never reused
-      const key = openKeyOf({ uid: Number(row.uid), goodsId: Number(row.goods_id), paidType });
+      if (!PAID_TYPES.includes(paidType)) continue; // a paid type the service does not sell is never reused
+      const key = openKeyOf(Number(row.uid), Number(row.goods_id), paidType);
       if (!taken.has(key)) assignments.push([Number(row.id), key]);
     }
     for (let i = 0; i < assignments.length; i += BACKFILL_BATCH) {

@@ -1,5 +1,10 @@
-import { NOTIFY_LOG_TABLE, OUTBOX_TABLE, USER_OPENID_UNIQUE, USER_TABLE } from '../service-records.js';
 import { DialectMigration } from './dialect-migration.js';
+
+// Written out, never imported: a shipped migration must not change when live code does.
+const USER_TABLE = 'wx_user';
+const USER_OPENID_UNIQUE = 'uq_wx_user_openid';
+const NOTIFY_LOG_TABLE = 'wx_notify_log';
+const OUTBOX_TABLE = 'payment_event_outbox';
 
 /**
  * Tables the seed did not have: users (never their session_key), the append-only notify log, and the payment-event

@@ -1,8 +1,8 @@
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
-import { aes256EcbEncrypt, refundNotifyKey } from '../aes-ecb.js';
-import { formatBeijingDateTime } from '../refund-notify.js';
-import { signFields } from '../sign.js';
-import { buildWechatXml } from '../xml.js';
+import { aes256EcbEncrypt, refundNotifyKey } from '../v2/aes-ecb.js';
+import { formatBeijingDateTime } from '../v2/refund-notify.js';
+import { signFields } from '../v2/sign.js';
+import { buildWechatXml } from '../v2/xml.js';
 import { simulatorIds } from './ids.js';
 import type { SimOrder, SimRefund } from './state.js';
 

@@ -1,5 +1,5 @@
-import { NOTIFY_ACK_SUCCESS } from '../notify.js';
-import { parseWechatXml } from '../xml.js';
+import { NOTIFY_ACK_SUCCESS } from '../v2/notify.js';
+import { parseWechatXml } from '../v2/xml.js';
 import type { FaultPlan, NotifyType } from './faults.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import { Money } from '../../../domain/money.js';
-import type { SignType, WechatFields } from '../sign.js';
+import type { SignType, WechatFields } from '../v2/sign.js';
 import { simulatorIds } from './ids.js';
 
 export const PREPAY_TTL_MS = 2 * 60 * 60 * 1000;

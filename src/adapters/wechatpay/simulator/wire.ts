@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { isSignType, signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from '../sign.js';
-import { buildWechatXml, parseWechatXml } from '../xml.js';
+import { isSignType, signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from '../v2/sign.js';
+import { buildWechatXml, parseWechatXml } from '../v2/xml.js';
 import { simulatorIds } from './ids.js';
 import { tamper, type MerchantSecrets } from './messages.js';
 

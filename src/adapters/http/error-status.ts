@@ -1,0 +1,70 @@
+import type { OrderStatusError } from '../../application/get-order-status.js';
+import type { LoginError } from '../../application/login.js';
+import type { PrepayError } from '../../application/request-prepay.js';
+import type { RefundError } from '../../application/refund-order.js';
+
+/** Every expected failure a use case returns; the HTTP adapter is the only place that knows their statuses. */
+export type ApplicationError = PrepayError | RefundError | OrderStatusError | LoginError;
+
+export interface ErrorResponse {
+  readonly status: number;
+  /** Safe to show: says what to do, never how the service works inside. */
+  readonly reason: string;
+  /** Fields a client can act on (a coin balance, what is still refundable). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** The one table from application errors to HTTP statuses. */
+export function errorResponse(error: ApplicationError): ErrorResponse {
+  switch (error.kind) {
+    case 'InvalidCommand':
+      return { status: 400, reason: error.reason };
+    case 'InvalidCode':
+      return { status: 401, reason: 'invalid, used or expired login code' };
+    case 'UnknownUser':
+      return { status: 401, reason: 'unknown user: sign in again' };
+    case 'NotOwner':
+      return { status: 403, reason: 'not your order' };
+    case 'GoodsNotFound':
+      return { status: 404, reason: 'goods not found' };
+    case 'OrderNotFound':
+      return { status: 404, reason: 'order not found' };
+    case 'GoodsOffline':
+      return { status: 409, reason: 'goods is offline' };
+    case 'InsufficientIntegral':
+      return {
+        status: 409,
+        reason: `not enough health coins: ${error.required} needed, balance ${error.balance}`,
+        extra: { balance: error.balance, required: error.required },
+      };
+    case 'Busy':
+      return { status: 409, reason: 'another payment request for this goods is in progress; retry shortly' };
+    case 'AlreadyPaid':
+      return { status: 409, reason: `order ${error.outTradeNo} is already paid` };
+    case 'GatewayRejected':
+      return { status: 502, reason: `WeChat Pay refused the request (${error.code}: ${error.message})` };
+    case 'AnswerMismatch':
+      return { status: 502, reason: `WeChat Pay's answer does not match the refund (${error.error.kind}); the order is flagged for review` };
+    case 'Rejected':
+      return refundRejection(error.error);
+  }
+}
+
+function refundRejection(error: Extract<RefundError, { kind: 'Rejected' }>['error']): ErrorResponse {
+  switch (error.kind) {
+    case 'NotRefundable':
+      return { status: 409, reason: `only a paid (SUCC) order can be refunded; this one is ${error.status}` };
+    case 'RefundExceedsPayment':
+      return {
+        status: 400,
+        reason: error.refundableFen > 0 ? `a refund must be between 1 and ${error.refundableFen} fen (what remains refundable)` : 'nothing remains refundable',
+        extra: { refundableFen: error.refundableFen },
+      };
+    case 'TooManyRefunds':
+      return { status: 409, reason: `WeChat refunds an order at most ${error.limit} times` };
+    case 'RequestKeyReused':
+      return { status: 409, reason: `this Idempotency-Key already names refund ${error.outRefundNo} of ${error.amountFen} fen` };
+    case 'CashPaymentRequired':
+      return { status: 409, reason: 'this order was paid in cash: refund it through WeChat' };
+  }
+}

@@ -1,0 +1,82 @@
+import { GatewayUnavailableError, type SessionInfo } from '../../../application/ports/payment-gateway.js';
+import { UntrustedResponseError, WechatAnswerError } from './errors.js';
+import type { HttpTransport } from './http-transport.js';
+
+export interface MiniProgramLoginConfig {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly loginBaseUrl: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryBackoffMs: number;
+}
+
+/** 40029 invalid (also expired) code, 40163 code already used: the user simply has to log in again. */
+const DEAD_CODE = new Set([40029, 40163]);
+/** -1: "system busy, retry" (digest §9). */
+const BUSY = -1;
+
+/**
+ * code2Session (digest §9): GET, JSON, unsigned — its only protection is TLS to api.weixin.qq.com. The session_key
+ * is dropped here so it can never reach a client.
+ */
+export async function codeToSession(
+  config: MiniProgramLoginConfig,
+  transport: HttpTransport,
+  sleep: (ms: number) => Promise<void>,
+  code: string,
+): Promise<SessionInfo | undefined> {
+  if (code === '' || code.length > 128) return undefined;
+  const query = new URLSearchParams({
+    appid: config.appId,
+    secret: config.appSecret,
+    js_code: code,
+    grant_type: 'authorization_code',
+  });
+  const url = `${config.loginBaseUrl.replace(/\/+$/, '')}/sns/jscode2session?${query.toString()}`;
+  let last = 'no attempt made';
+  for (let i = 0; i <= config.retries; i++) {
+    if (i > 0) await sleep(Math.min(2_000, config.retryBackoffMs * 2 ** (i - 1)));
+    let status: number;
+    let body: string;
+    try {
+      ({ status, body } = await transport.send({ method: 'GET', url, timeoutMs: config.timeoutMs, maxBytes: 64 * 1024 }));
+    } catch (e) {
+      last = `network failure or timeout: ${e instanceof Error ? e.message : String(e)}`;
+      continue;
+    }
+    if (status >= 500) {
+      last = `HTTP ${status}`;
+      continue;
+    }
+    if (status !== 200) throw new GatewayUnavailableError(`jscode2session: unexpected HTTP ${status}`);
+    const answer = parseJsonObject(body);
+    const errcode = answer.errcode ?? 0;
+    if (errcode === BUSY) {
+      last = 'errcode -1 (busy)';
+      continue;
+    }
+    if (typeof errcode === 'number' && DEAD_CODE.has(errcode)) return undefined;
+    if (errcode !== 0) throw new WechatAnswerError(String(errcode), String(answer.errmsg ?? ''), 'jscode2session');
+    if (typeof answer.openid !== 'string' || answer.openid === '') {
+      throw new UntrustedResponseError('jscode2session: answer has no openid');
+    }
+    return typeof answer.unionid === 'string' && answer.unionid !== ''
+      ? { openid: answer.openid, unionid: answer.unionid }
+      : { openid: answer.openid };
+  }
+  throw new GatewayUnavailableError(`jscode2session: ${last}`);
+}
+
+function parseJsonObject(body: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new UntrustedResponseError('jscode2session: answer is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UntrustedResponseError('jscode2session: answer is not a JSON object');
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,91 @@
+import type { PrepayOutcome, RefundQuery, TradeQuery } from '../../../application/ports/payment-gateway.js';
+import { parseBeijingCompact } from '../../../domain/beijing-time.js';
+import { Money } from '../../../domain/money.js';
+import type { RefundReport, RefundStatus } from '../../../domain/refund.js';
+import { UntrustedResponseError } from '../shared/errors.js';
+import { parseBeijingDateTime } from './refund-notify.js';
+import type { WechatFields } from './sign.js';
+
+/** Turning verified v2 answers into the port's types: every amount parsed exactly, every identifier required. */
+
+const PAID_STATES: readonly string[] = ['SUCCESS', 'REFUND']; // REFUND: the money was taken, then (partly) returned
+const UNPAID_STATES: readonly string[] = ['NOTPAY', 'USERPAYING', 'ACCEPT'];
+const FAILED_STATES = ['CLOSED', 'PAYERROR', 'REVOKED'] as const;
+
+/** WeChat's refund statuses (refundquery refund_status_$n, refund notify refund_status) in the domain's words. */
+export const REFUND_STATUS_OF: Readonly<Record<string, RefundStatus>> = {
+  PROCESSING: 'PROCESSING',
+  SUCCESS: 'SUCCESS',
+  REFUNDCLOSE: 'CLOSED',
+  CHANGE: 'ABNORMAL',
+};
+
+export function tradeQueryOf(f: WechatFields, outTradeNo: string): TradeQuery {
+  if (f.out_trade_no !== undefined && f.out_trade_no !== outTradeNo) {
+    throw new UntrustedResponseError('orderquery: answer is about another out_trade_no');
+  }
+  const state = f.trade_state ?? '';
+  if (PAID_STATES.includes(state)) {
+    const amount = Money.parseFen(f.total_fee ?? '');
+    const paidAt = parseBeijingCompact(f.time_end ?? '');
+    if (!f.transaction_id || !amount || amount.isZero() || !paidAt || f.out_trade_no !== outTradeNo) {
+      throw new UntrustedResponseError('orderquery: paid answer lacks transaction_id, total_fee, time_end or out_trade_no');
+    }
+    const cashPaid = f.cash_fee === undefined ? undefined : Money.parseFen(f.cash_fee);
+    if (cashPaid !== undefined && cashPaid.fen > amount.fen) throw new UntrustedResponseError('orderquery: cash_fee exceeds total_fee');
+    return { kind: 'paid', transactionId: f.transaction_id, amount, paidAt, ...(cashPaid ? { cashPaid } : {}) };
+  }
+  if (UNPAID_STATES.includes(state)) return { kind: 'notPaid', state };
+  const failed = FAILED_STATES.find((s) => s === state);
+  if (failed) return { kind: 'failed', reason: failed };
+  throw new UntrustedResponseError(`orderquery: unknown trade_state "${state}"`);
+}
+
+export function prepayRefusal(code: string, message: string): PrepayOutcome {
+  switch (code) {
+    case 'ORDERPAID':
+      return { kind: 'alreadyPaid' };
+    case 'ORDERCLOSED':
+      return { kind: 'closed' };
+    case 'OUT_TRADE_NO_USED': // its trigger vs INVALID_REQUEST/201 is UNCONFIRMED; both mean "use another number"
+      return { kind: 'parametersChanged' };
+    case 'INVALID_REQUEST':
+      return message.includes('201') ? { kind: 'parametersChanged' } : { kind: 'rejected', code, message };
+    default:
+      return { kind: 'rejected', code, message };
+  }
+}
+
+/** The refund API's acceptance: the refund as WeChat now holds it (PROCESSING), identifiers and amounts checked. */
+export function acceptedRefundOf(f: WechatFields, at: Date): RefundReport {
+  const amount = Money.parseFen(f.refund_fee ?? '');
+  const totalFee = Money.parseFen(f.total_fee ?? '');
+  if (!f.refund_id || !f.out_refund_no || !f.out_trade_no || !f.transaction_id || !amount || !totalFee) {
+    throw new UntrustedResponseError('refund: answer lacks refund_id, out_refund_no, out_trade_no, transaction_id, refund_fee or total_fee');
+  }
+  return { outTradeNo: f.out_trade_no, transactionId: f.transaction_id, outRefundNo: f.out_refund_no, refundId: f.refund_id, amount, totalFee, status: 'PROCESSING', at };
+}
+
+/**
+ * One refund out of a refundquery answer (indexed `_$n` fields). total_fee is optional: WeChat's own example omits
+ * it, and the decision needs only the refund's identifiers, amount and status.
+ */
+export function queriedRefundOf(f: WechatFields, outRefundNo: string, now: Date): RefundQuery {
+  const count = f.refund_count ?? '';
+  if (!/^[0-9]{1,3}$/.test(count) || !f.out_trade_no || !f.transaction_id) {
+    throw new UntrustedResponseError('refundquery: answer lacks refund_count, out_trade_no or transaction_id');
+  }
+  const totalFee = f.total_fee === undefined ? undefined : Money.parseFen(f.total_fee);
+  if (f.total_fee !== undefined && !totalFee) throw new UntrustedResponseError('refundquery: total_fee is not an amount');
+  for (let n = 0; n < Number(count); n++) {
+    if (f[`out_refund_no_${n}`] !== outRefundNo) continue;
+    const amount = Money.parseFen(f[`refund_fee_${n}`] ?? '');
+    const refundId = f[`refund_id_${n}`];
+    const status = REFUND_STATUS_OF[f[`refund_status_${n}`] ?? ''];
+    if (!amount || !refundId || !status) throw new UntrustedResponseError(`refundquery: refund ${n} is incomplete or has an unknown status`);
+    const at = parseBeijingDateTime(f[`refund_success_time_${n}`] ?? '') ?? now;
+    const report: RefundReport = { outTradeNo: f.out_trade_no, transactionId: f.transaction_id, outRefundNo, refundId, amount, status, at };
+    return { kind: 'found', report: totalFee ? { ...report, totalFee } : report };
+  }
+  return { kind: 'notFound' };
+}

@@ -1,0 +1,188 @@
+import https from 'node:https';
+import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
+import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
+import { nodeHttpTransport, ResponseTooLargeError, type HttpTransport } from '../shared/http-transport.js';
+import type { NonceSource } from '../shared/nonce.js';
+import { signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from './sign.js';
+import { RESPONSE_MAX_BYTES, WechatXmlError, buildWechatXml, parseWechatXml } from './xml.js';
+
+/** The merchant API certificate for /secapi calls: PKCS#12 (password = mch_id) or a PEM pair. */
+export type ClientCertificate = (
+  | { readonly pfx: Buffer; readonly passphrase: string }
+  | { readonly cert: string | Buffer; readonly key: string | Buffer; readonly passphrase?: string }
+) & {
+  /** Extra CA to trust (a staging simulator behind a private CA). Adds trust; verification stays on. */
+  readonly ca?: string | Buffer;
+};
+
+export interface V2ClientConfig {
+  readonly appId: string;
+  readonly mchId: string;
+  readonly apiKey: string;
+  readonly signType: SignType;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** Extra attempts after the first, for network failures, timeouts, 5xx and SYSTEMERROR. */
+  readonly retries: number;
+  /** First backoff; doubles per attempt, capped at 2 s. */
+  readonly retryBackoffMs: number;
+  readonly tls?: ClientCertificate;
+}
+
+export interface V2ClientDeps {
+  readonly nonce: NonceSource;
+  readonly transport?: HttpTransport;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** What a v2 call can answer, after the signature of every signed answer verified. */
+export type V2Answer =
+  /** return_code FAIL: the request was not processed (bad signature, malformed, unknown merchant). Unsigned. */
+  | { readonly kind: 'returnFail'; readonly message: string; readonly fields: WechatFields }
+  /** A signed business refusal (result_code FAIL) that is not worth retrying. */
+  | { readonly kind: 'resultFail'; readonly code: string; readonly message: string; readonly fields: WechatFields }
+  | { readonly kind: 'ok'; readonly fields: WechatFields };
+
+export interface CallOptions {
+  /** Present the merchant certificate (refund). */
+  readonly mutualTls?: boolean;
+  readonly maxBytes?: number;
+}
+
+/** err_codes that mean "try again with the very same request" (digest §3.3, §8.1). */
+const RETRYABLE_CODES: readonly string[] = ['SYSTEMERROR', 'BIZERR_NEED_RETRY'];
+const MAX_BACKOFF_MS = 2_000;
+
+/** Thrown inside an attempt to ask for another one; never escapes the client. */
+class RetryableFailure extends Error {}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Signs, sends and verifies v2 API calls. The request body is built and signed once per call, so every retry sends
+ * byte-identical XML (same nonce, same sign) — WeChat's rule for retrying SYSTEMERROR and the only way a retried
+ * unifiedorder cannot become "201 商户订单号重复".
+ */
+export class WechatV2Client {
+  private readonly transport: HttpTransport;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tlsAgent: https.Agent | undefined;
+
+  constructor(
+    private readonly config: V2ClientConfig,
+    private readonly deps: V2ClientDeps,
+  ) {
+    this.transport = deps.transport ?? nodeHttpTransport;
+    this.sleep = deps.sleep ?? defaultSleep;
+    this.tlsAgent = config.tls ? new https.Agent({ ...config.tls, keepAlive: true }) : undefined;
+  }
+
+  /** Releases the mutual-TLS connection pool. */
+  close(): void {
+    this.tlsAgent?.destroy();
+  }
+
+  /** Adds appid, mch_id, nonce_str, sign_type (HMAC only; MD5 is the default) and sign. */
+  signedRequest(business: SignableFields): Record<string, string> {
+    const fields: Record<string, string | undefined> = {
+      ...business,
+      appid: this.config.appId,
+      mch_id: this.config.mchId,
+      nonce_str: this.deps.nonce(),
+      sign_type: this.config.signType === 'HMAC-SHA256' ? 'HMAC-SHA256' : undefined,
+      sign: undefined,
+    };
+    const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as Record<
+      string,
+      string
+    >;
+    present.sign = signFields(present, this.config.apiKey, this.config.signType);
+    return present;
+  }
+
+  async call(path: string, business: SignableFields, options: CallOptions = {}): Promise<V2Answer> {
+    const body = buildWechatXml(this.signedRequest(business));
+    return this.withRetries(path, async () => this.interpret(path, await this.post(path, body, options)));
+  }
+
+  /** downloadbill: a text table on success, an (unsigned) XML refusal otherwise. */
+  async callForText(
+    path: string,
+    business: SignableFields,
+    options: CallOptions = {},
+  ): Promise<V2Answer | { readonly kind: 'text'; readonly body: string }> {
+    const body = buildWechatXml(this.signedRequest(business));
+    return this.withRetries(path, async () => {
+      const text = await this.post(path, body, options);
+      if (!text.trimStart().startsWith('<xml>')) return { kind: 'text', body: text } as const;
+      return this.interpret(path, text);
+    });
+  }
+
+  private async withRetries<T>(path: string, attempt: () => Promise<T>): Promise<T> {
+    let last: Error | undefined;
+    for (let i = 0; i <= this.config.retries; i++) {
+      if (i > 0) await this.sleep(Math.min(MAX_BACKOFF_MS, this.config.retryBackoffMs * 2 ** (i - 1)));
+      try {
+        return await attempt();
+      } catch (e) {
+        if (!(e instanceof RetryableFailure)) throw e;
+        last = e;
+      }
+    }
+    if (last?.cause instanceof WechatAnswerError) throw last.cause;
+    throw new GatewayUnavailableError(`${path}: ${last?.message ?? 'no attempt made'}`, { cause: last });
+  }
+
+  private async post(path: string, body: string, options: CallOptions): Promise<string> {
+    let response;
+    try {
+      response = await this.transport.send({
+        method: 'POST',
+        url: this.config.baseUrl.replace(/\/+$/, '') + path,
+        body,
+        headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml, text/plain' },
+        timeoutMs: this.config.timeoutMs,
+        maxBytes: options.maxBytes ?? RESPONSE_MAX_BYTES,
+        ...(options.mutualTls && this.tlsAgent ? { agent: this.tlsAgent } : {}),
+      });
+    } catch (e) {
+      if (e instanceof ResponseTooLargeError) throw new UntrustedResponseError(`${path}: ${e.message}`);
+      throw new RetryableFailure(`network failure or timeout: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`);
+    if (response.status !== 200) throw new GatewayUnavailableError(`${path}: unexpected HTTP ${response.status}`);
+    return response.body;
+  }
+
+  private interpret(path: string, text: string): V2Answer {
+    let fields: WechatFields;
+    try {
+      fields = parseWechatXml(text, { maxBytes: RESPONSE_MAX_BYTES });
+    } catch (e) {
+      // A cut-off answer is a transport failure; the identical request is safe to send again.
+      if (e instanceof WechatXmlError) throw new RetryableFailure(`unreadable response (${e.reason})`);
+      throw e;
+    }
+    if (fields.return_code !== 'SUCCESS') {
+      return { kind: 'returnFail', message: fields.return_msg ?? '', fields };
+    }
+    const { appId, mchId, apiKey, signType } = this.config;
+    if (!fields.sign) throw new UntrustedResponseError(`${path}: response has no sign`);
+    if (fields.sign_type && fields.sign_type !== signType) {
+      throw new UntrustedResponseError(`${path}: response sign_type differs from ours`);
+    }
+    if (!verifyFields(fields, apiKey, signType)) throw new UntrustedResponseError(`${path}: response signature does not verify`);
+    if (fields.appid !== appId || fields.mch_id !== mchId) {
+      throw new UntrustedResponseError(`${path}: response names another appid or mch_id`);
+    }
+    if (fields.result_code === 'SUCCESS') return { kind: 'ok', fields };
+    if (fields.result_code !== 'FAIL') throw new UntrustedResponseError(`${path}: result_code missing`);
+    const code = fields.err_code ?? '';
+    const message = fields.err_code_des ?? '';
+    if (RETRYABLE_CODES.includes(code)) {
+      throw new RetryableFailure(`${code} ${message}`, { cause: new WechatAnswerError(code, message, path) });
+    }
+    return { kind: 'resultFail', code, message, fields };
+  }
+}

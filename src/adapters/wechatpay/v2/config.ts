@@ -1,0 +1,60 @@
+import { isSignType, type SignType } from './sign.js';
+import type { ClientCertificate } from './client.js';
+
+export interface WechatPayV2Config {
+  readonly appId: string;
+  readonly mchId: string;
+  /** The 32-character API v2 key. */
+  readonly apiKey: string;
+  readonly signType: SignType;
+  /** https, no query string (digest §1). */
+  readonly notifyUrl: string;
+  readonly refundNotifyUrl?: string;
+  readonly appSecret: string;
+  /** Default https://api.mch.weixin.qq.com; the sandbox points this at the simulator. */
+  readonly baseUrl?: string;
+  /** Default https://api.weixin.qq.com. */
+  readonly loginBaseUrl?: string;
+  /** Merchant API certificate; refunds are sent over mutual TLS when it is set. */
+  readonly tls?: ClientCertificate;
+  /** Per attempt. Default 5000. */
+  readonly timeoutMs?: number;
+  /** Extra attempts for network failures, timeouts and SYSTEMERROR. Default 2. */
+  readonly retries?: number;
+  /** Default 200 ms, doubling per attempt. */
+  readonly retryBackoffMs?: number;
+  /**
+   * spbill_create_ip. UNCONFIRMED which IP WeChat wants (server per the mini-program page, client per the older JSAPI
+   * page); setting the server's IP here is the safer reading because it keeps a re-sent unifiedorder identical when
+   * the user's IP changed (one logged "201 商户订单号重复" involved exactly that). Unset: the client IP is sent.
+   */
+  readonly spbillCreateIp?: string;
+}
+
+/** Throws one TypeError naming every problem (never a value: some are secrets). */
+export function assertValidConfig(config: WechatPayV2Config): void {
+  const problems: string[] = [];
+  for (const name of ['appId', 'mchId', 'apiKey', 'appSecret'] as const) {
+    if (typeof config[name] !== 'string' || config[name] === '') problems.push(`${name} is required`);
+  }
+  if (!isSignType(config.signType)) problems.push('signType must be MD5 or HMAC-SHA256');
+  for (const name of ['notifyUrl', 'refundNotifyUrl', 'baseUrl', 'loginBaseUrl'] as const) {
+    const value = config[name];
+    if (value === undefined && name !== 'notifyUrl') continue;
+    if (!isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`);
+    else if ((name === 'notifyUrl' || name === 'refundNotifyUrl') && /[?#]/.test(value as string)) {
+      problems.push(`${name} must not carry a query string (WeChat drops it)`);
+    }
+  }
+  if (problems.length > 0) throw new TypeError(`WeChat Pay v2 configuration: ${problems.join('; ')}`);
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,216 @@
+import type { Clock } from '../../../application/ports/clock.js';
+import type {
+  BilledPayment,
+  ClientPaymentParams,
+  CloseOutcome,
+  PaymentGateway,
+  PrepayOutcome,
+  PrepayRequest,
+  RefundQuery,
+  RefundSubmission,
+  RefundSubmitOutcome,
+  SessionInfo,
+  TradeQuery,
+} from '../../../application/ports/payment-gateway.js';
+import { formatBeijingCompact } from '../../../domain/beijing-time.js';
+import { prepayFor, type Prepay } from '../../../domain/prepay.js';
+import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
+import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
+import { codeToSession } from '../shared/mini-program-login.js';
+import { randomNonce, type NonceSource } from '../shared/nonce.js';
+import { acceptedRefundOf, prepayRefusal, queriedRefundOf, tradeQueryOf } from './answers.js';
+import { parseTradeBill } from './bill.js';
+import { WechatV2Client, type V2Answer } from './client.js';
+import { assertValidConfig, type WechatPayV2Config } from './config.js';
+import { isSignType, signFields, type WechatFields } from './sign.js';
+
+export type { WechatPayV2Config } from './config.js';
+
+export interface WechatPayV2Deps {
+  readonly clock: Clock;
+  readonly nonce?: NonceSource;
+  readonly transport?: HttpTransport;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** WeChat's limits on what the payer sees (body) and on the refund reason (refund_desc), protocol digest §3.1, §8.1. */
+const BODY_MAX_BYTES = 127;
+const REFUND_DESC_MAX_CHARS = 80;
+
+/**
+ * WeChat Pay API v2 for a Mini Program merchant, as the PaymentGateway port. Every signed answer is verified before
+ * it is read (client.ts); refusals the port can express are returned, everything else (timeouts after retries,
+ * unverifiable or unexpected answers) is a GatewayUnavailableError, so a use case never acts on something WeChat did
+ * not say.
+ */
+export class WechatPayV2Gateway implements PaymentGateway {
+  private readonly client: WechatV2Client;
+  private readonly nonce: NonceSource;
+  private readonly transport: HttpTransport;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly config: WechatPayV2Config,
+    private readonly deps: WechatPayV2Deps,
+  ) {
+    assertValidConfig(config);
+    this.nonce = deps.nonce ?? randomNonce;
+    this.transport = deps.transport ?? nodeHttpTransport;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.client = new WechatV2Client(
+      {
+        appId: config.appId,
+        mchId: config.mchId,
+        apiKey: config.apiKey,
+        signType: config.signType,
+        baseUrl: config.baseUrl ?? 'https://api.mch.weixin.qq.com',
+        timeoutMs: config.timeoutMs ?? 5_000,
+        retries: config.retries ?? 2,
+        retryBackoffMs: config.retryBackoffMs ?? 200,
+        ...(config.tls ? { tls: config.tls } : {}),
+      },
+      { nonce: this.nonce, transport: this.transport, sleep: this.sleep },
+    );
+  }
+
+  async createPrepay(request: PrepayRequest): Promise<PrepayOutcome> {
+    const issuedAt = this.deps.clock.now(); // before the call: the prepay_id can only be younger than this
+    const answer = await this.client.call('/pay/unifiedorder', {
+      body: truncateUtf8(request.description.trim(), BODY_MAX_BYTES),
+      out_trade_no: request.outTradeNo,
+      total_fee: String(request.amount.fen),
+      spbill_create_ip: this.config.spbillCreateIp ?? unmapIpv4(request.clientIp),
+      time_expire: formatBeijingCompact(request.payableUntil),
+      notify_url: this.config.notifyUrl,
+      trade_type: 'JSAPI',
+      openid: request.openid,
+    });
+    if (answer.kind === 'returnFail') return { kind: 'rejected', code: 'FAIL', message: answer.message };
+    if (answer.kind === 'resultFail') return prepayRefusal(answer.code, answer.message);
+    const prepayId = answer.fields.prepay_id;
+    if (!prepayId) throw new UntrustedResponseError('unifiedorder: SUCCESS without prepay_id');
+    if (answer.fields.trade_type !== undefined && answer.fields.trade_type !== 'JSAPI') {
+      throw new UntrustedResponseError('unifiedorder: answer is not for a JSAPI trade');
+    }
+    return { kind: 'created', prepay: prepayFor(prepayId, issuedAt, this.config.signType) };
+  }
+
+  /** paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). */
+  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
+    const signType = prepay.signType;
+    if (!isSignType(signType)) throw new RangeError(`prepay ${prepay.prepayId} has no usable sign type`);
+    const params = {
+      appId: this.config.appId,
+      timeStamp: String(Math.floor(this.deps.clock.now().getTime() / 1000)),
+      nonceStr: this.nonce(),
+      package: `prepay_id=${prepay.prepayId}`,
+      signType,
+    };
+    return { ...params, paySign: signFields(params, this.config.apiKey, signType) };
+  }
+
+  async queryOrder(outTradeNo: string): Promise<TradeQuery> {
+    const answer = await this.client.call('/pay/orderquery', { out_trade_no: outTradeNo });
+    if (answer.kind === 'resultFail' && answer.code === 'ORDERNOTEXIST') return { kind: 'notFound' };
+    return tradeQueryOf(requireOk(answer, 'orderquery'), outTradeNo);
+  }
+
+  /**
+   * ORDERPAID means paid (confirm with queryOrder); other refusals — including closing within 5 minutes of
+   * creation, or ORDERNOTEXIST — are thrown as WechatAnswerError: the order stays as it is.
+   */
+  async closeOrder(outTradeNo: string): Promise<CloseOutcome> {
+    const answer = await this.client.call('/pay/closeorder', { out_trade_no: outTradeNo });
+    if (answer.kind === 'resultFail' && answer.code === 'ORDERPAID') return 'alreadyPaid';
+    if (answer.kind === 'resultFail' && answer.code === 'ORDERCLOSED') return 'alreadyClosed';
+    requireOk(answer, 'closeorder');
+    return 'closed';
+  }
+
+  codeToSession(code: string): Promise<SessionInfo | undefined> {
+    return codeToSession(
+      {
+        appId: this.config.appId,
+        appSecret: this.config.appSecret,
+        loginBaseUrl: this.config.loginBaseUrl ?? 'https://api.weixin.qq.com',
+        timeoutMs: this.config.timeoutMs ?? 5_000,
+        retries: this.config.retries ?? 2,
+        retryBackoffMs: this.config.retryBackoffMs ?? 200,
+      },
+      this.transport,
+      this.sleep,
+      code,
+    );
+  }
+
+  async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {
+    const answer = await this.client.call(
+      '/secapi/pay/refund',
+      {
+        out_trade_no: submission.outTradeNo,
+        out_refund_no: submission.outRefundNo,
+        total_fee: String(submission.totalFee.fen),
+        refund_fee: String(submission.refundFee.fen),
+        refund_desc: submission.reason === undefined ? undefined : [...submission.reason.trim()].slice(0, REFUND_DESC_MAX_CHARS).join(''),
+        notify_url: this.config.refundNotifyUrl,
+      },
+      { mutualTls: true },
+    );
+    if (answer.kind === 'returnFail') return { kind: 'rejected', code: 'FAIL', message: answer.message };
+    if (answer.kind === 'resultFail') {
+      return answer.code === 'ORDERNOTEXIST' ? { kind: 'notFound' } : { kind: 'rejected', code: answer.code, message: answer.message };
+    }
+    const report = acceptedRefundOf(answer.fields, this.deps.clock.now());
+    if (report.outRefundNo !== submission.outRefundNo || !report.amount.equals(submission.refundFee)) {
+      throw new UntrustedResponseError('refund: answer does not match the request');
+    }
+    return { kind: 'accepted', report };
+  }
+
+  async queryRefund(outRefundNo: string): Promise<RefundQuery> {
+    const answer = await this.client.call('/pay/refundquery', { out_refund_no: outRefundNo });
+    // REFUNDNOTEXIST is refundquery's own code (UNCONFIRMED: not in the digest); ORDERNOTEXIST for unknown orders.
+    if (answer.kind === 'resultFail' && (answer.code === 'REFUNDNOTEXIST' || answer.code === 'ORDERNOTEXIST')) return { kind: 'notFound' };
+    return queriedRefundOf(requireOk(answer, 'refundquery'), outRefundNo, this.deps.clock.now());
+  }
+
+  /** The payments of a day's SUCCESS bill, or undefined while WeChat has none. The table is unsigned: TLS vouches. */
+  async billedPayments(billDate: string): Promise<BilledPayment[] | undefined> {
+    if (!/^[0-9]{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
+    const answer = await this.client.callForText('/pay/downloadbill', { bill_date: billDate, bill_type: 'SUCCESS' }, { maxBytes: 64 * 1024 * 1024 });
+    if (answer.kind === 'text') {
+      return parseTradeBill(answer.body).rows.map((row) => ({ outTradeNo: row.outTradeNo, transactionId: row.transactionId, totalFee: row.totalFee }));
+    }
+    // "No Bill Exist" (error_code 20002) is UNCONFIRMED wording; anything else is a real error.
+    if (answer.kind === 'returnFail' && (answer.fields.error_code === '20002' || /no bill exist/i.test(answer.message))) return undefined;
+    requireOk(answer, 'downloadbill');
+    throw new UntrustedResponseError('downloadbill: XML SUCCESS instead of a bill');
+  }
+
+  /** For graceful shutdown: closes the mutual-TLS connection pool. */
+  close(): void {
+    this.client.close();
+  }
+}
+
+function requireOk(answer: V2Answer | { readonly kind: 'text' }, context: string): WechatFields {
+  if (answer.kind === 'ok') return answer.fields;
+  if (answer.kind === 'returnFail') throw new WechatAnswerError('FAIL', answer.message, context);
+  if (answer.kind === 'resultFail') throw new WechatAnswerError(answer.code, answer.message, context);
+  throw new UntrustedResponseError(`${context}: unexpected answer`);
+}
+
+/** Cuts at a code point boundary. UNCONFIRMED whether `body`'s 127 counts characters or bytes; bytes is safer. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > maxBytes) break;
+    out += ch;
+    bytes += size;
+  }
+  return out;
+}
+
+const unmapIpv4 = (ip: string): string => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip);

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import type { Container } from 'inversify';
+import type { Logger } from 'pino';
+import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconcile-payments.js';
+import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/request-prepay.js';
+import { FanOutEventSink, LogEventSink, WebhookEventSink } from '../../adapters/events/event-sinks.js';
+import { SessionTokens } from '../../adapters/http/session-tokens.js';
+import { InProcessJobLease } from '../../adapters/in-process/in-process-job-lease.js';
+import { InProcessLock } from '../../adapters/in-process/in-process-lock.js';
+import { LogAlerts } from '../../adapters/observability/alerts.js';
+import { instrumentGateway } from '../../adapters/observability/instrumented-gateway.js';
+import { Metrics } from '../../adapters/observability/metrics.js';
+import { MikroEventOutbox } from '../../adapters/persistence/mikro-event-outbox.js';
+import { MikroGoodsCatalog } from '../../adapters/persistence/mikro-goods-catalog.js';
+import { MikroIntegralLedger } from '../../adapters/persistence/mikro-integral-ledger.js';
+import { MikroNotifyLog } from '../../adapters/persistence/mikro-notify-log.js';
+import { MikroOrderRepository, type UnreadableRowReporter } from '../../adapters/persistence/mikro-order-repository.js';
+import { MikroUserRepository } from '../../adapters/persistence/mikro-user-repository.js';
+import { FailOpenLock } from '../../adapters/redis/fail-open-lock.js';
+import { RedisJobLease } from '../../adapters/redis/redis-job-lease.js';
+import { RedisLock } from '../../adapters/redis/redis-lock.js';
+import { cryptoRandom } from '../../adapters/system/crypto-random.js';
+import type { ClientCertificate } from '../../adapters/wechatpay/v2/client.js';
+import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
+import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
+import type { Config } from '../config.js';
+import type { Resources } from '../resources.js';
+import { TOKENS } from '../tokens.js';
+
+/**
+ * Binds every port to the adapter the configuration chooses. Bindings are resolved lazily, on first use: a test
+ * container that rebinds the ports it replaces never opens (or needs) the database, Redis or WeChat Pay.
+ */
+export function bindAdapters(c: Container, config: Config, resources: Resources): void {
+  c.bind(TOKENS.Config).toConstantValue(config);
+  c.bind(TOKENS.Logger).toConstantValue(resources.logger);
+  c.bind(TOKENS.Metrics).toResolvedValue(() => new Metrics());
+  c.bind(TOKENS.Clock).toConstantValue(resources.clock);
+  c.bind(TOKENS.Random).toConstantValue(cryptoRandom);
+  c.bind(TOKENS.Merchant).toConstantValue({ appId: config.wechat.appId, mchId: config.wechat.mchId });
+  c.bind(TOKENS.ReconcileOptions).toConstantValue({ ...DEFAULT_RECONCILE_OPTIONS, retryBaseMs: config.reconcileIntervalMs });
+  c.bind(TOKENS.PrepayLockTiming).toConstantValue(DEFAULT_PREPAY_LOCK_TIMING);
+  c.bind(TOKENS.Alerts).toResolvedValue((logger: Logger, metrics: Metrics) => new LogAlerts(logger, metrics), [TOKENS.Logger, TOKENS.Metrics]);
+  c.bind(TOKENS.SessionTokens).toResolvedValue(() => new SessionTokens(config.sessionSecret, config.sessionTtlSeconds));
+  bindPersistence(c, resources);
+  bindLocking(c, config, resources);
+  bindWechatPay(c, config, resources);
+  c.bind(TOKENS.EventSink).toResolvedValue(
+    (logger: Logger) =>
+      new FanOutEventSink([new LogEventSink(logger), ...(config.eventsWebhook ? [new WebhookEventSink(config.eventsWebhook.url, config.eventsWebhook.secret)] : [])]),
+    [TOKENS.Logger],
+  );
+}
+
+/** MikroORM on the configured database (SQLite embedded, MySQL/MariaDB in production). */
+function bindPersistence(c: Container, resources: Resources): void {
+  if (resources.orm) c.bind(TOKENS.Orm).toConstantValue(resources.orm);
+  const { Orm, Clock } = TOKENS;
+  c.bind(TOKENS.OrderRepository).toResolvedValue(
+    (orm, logger: Logger, metrics: Metrics) => new MikroOrderRepository(orm, reportUnreadable(logger, metrics)),
+    [Orm, TOKENS.Logger, TOKENS.Metrics],
+  );
+  c.bind(TOKENS.GoodsCatalog).toResolvedValue((orm, clock) => new MikroGoodsCatalog(orm, clock), [Orm, Clock]);
+  c.bind(TOKENS.UserRepository).toResolvedValue((orm, clock) => new MikroUserRepository(orm, clock), [Orm, Clock]);
+  c.bind(TOKENS.NotifyLog).toResolvedValue((orm) => new MikroNotifyLog(orm), [Orm]);
+  c.bind(TOKENS.EventOutbox).toResolvedValue((orm) => new MikroEventOutbox(orm), [Orm]);
+  c.bind(TOKENS.IntegralLedger).toResolvedValue((orm) => new MikroIntegralLedger(orm), [Orm]);
+}
+
+const reportUnreadable =
+  (logger: Logger, metrics: Metrics): UnreadableRowReporter =>
+  (error) => {
+    metrics.unreadableRows.inc({ table: error.table });
+    logger.error({ alert: true, table: error.table, err: error }, 'a stored row cannot be read: fix it by hand');
+  };
+
+/**
+ * Redis when configured (any number of instances), else in-process (one instance). The prepay lock fails open when
+ * Redis is unreachable: it saves work, and the database's guards hold without it.
+ */
+function bindLocking(c: Container, config: Config, resources: Resources): void {
+  if (!resources.redis) {
+    c.bind(TOKENS.Lock).toResolvedValue(() => new InProcessLock());
+    c.bind(TOKENS.JobLease).toResolvedValue(() => new InProcessJobLease());
+    return;
+  }
+  c.bind(TOKENS.Redis).toConstantValue(resources.redis);
+  c.bind(TOKENS.Lock).toResolvedValue(
+    (redis, logger: Logger) =>
+      new FailOpenLock(new RedisLock(redis, { prefix: `${config.redisKeyPrefix}lock:` }), (key, error) =>
+        logger.warn({ err: error, key }, 'Redis unreachable: prepay proceeds on the database guard alone'),
+      ),
+    [TOKENS.Redis, TOKENS.Logger],
+  );
+  c.bind(TOKENS.JobLease).toResolvedValue((redis) => new RedisJobLease(redis, { prefix: `${config.redisKeyPrefix}job:` }), [TOKENS.Redis]);
+}
+
+/** WeChat Pay API v2 (real, or the sandbox simulator reached over HTTP like the real thing). */
+function bindWechatPay(c: Container, config: Config, resources: Resources): void {
+  const w = config.wechat;
+  const sandbox = config.gateway === 'sandbox';
+  const self = resources.selfUrl;
+  c.bind(TOKENS.PaymentGateway)
+    .toResolvedValue(
+      (clock, metrics: Metrics) => {
+        const gateway = new WechatPayV2Gateway(
+          {
+            appId: w.appId,
+            mchId: w.mchId,
+            apiKey: w.apiKey,
+            appSecret: w.appSecret,
+            signType: w.signType,
+            ...(w.serverIp ? { spbillCreateIp: w.serverIp } : {}),
+            notifyUrl: w.notifyUrl ?? `${self}/wechat/pay-notify`,
+            ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}/wechat/refund-notify` } : {}),
+            baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
+            loginBaseUrl: w.loginBaseUrl ?? `${self}/sandbox/wxpay`,
+            ...(w.certificate ? { tls: loadCertificate(w.certificate) } : {}),
+            // Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat.
+            timeoutMs: 4_000,
+          },
+          { clock },
+        );
+        return Object.assign(instrumentGateway(gateway, metrics), { close: () => gateway.close() });
+      },
+      [TOKENS.Clock, TOKENS.Metrics],
+    )
+    .onDeactivation((gateway) => (gateway as { close?: () => void }).close?.());
+  c.bind(TOKENS.NotifyVerifier).toResolvedValue(
+    () => new WechatPayV2NotifyVerifier({ appId: w.appId, mchId: w.mchId, apiKey: w.apiKey, signType: w.signType }),
+  );
+}
+
+function loadCertificate(c: NonNullable<Config['wechat']['certificate']>): ClientCertificate {
+  if (c.p12Path) return { pfx: readFileSync(c.p12Path), passphrase: c.passphrase ?? '' };
+  return { cert: readFileSync(c.certPemPath ?? ''), key: readFileSync(c.keyPemPath ?? '') };
+}

@@ -1,0 +1,64 @@
+import type { Container } from 'inversify';
+import { CloseAbandonedOrders } from '../../application/close-abandoned-orders.js';
+import { ConfirmOrder } from '../../application/confirm-order.js';
+import { GetOrderStatus } from '../../application/get-order-status.js';
+import { HandleNotify } from '../../application/handle-notify.js';
+import { HandleRefundNotice } from '../../application/handle-refund-notice.js';
+import { IssuePrepay } from '../../application/issue-prepay.js';
+import { Login } from '../../application/login.js';
+import { OpenOrder } from '../../application/open-order.js';
+import { PaymentRecorder } from '../../application/payment-recorder.js';
+import { ReconcileBill } from '../../application/reconcile-bill.js';
+import { ReconcilePayments } from '../../application/reconcile-payments.js';
+import { ReconcilePending } from '../../application/reconcile-pending.js';
+import { ReconcileRefunds } from '../../application/reconcile-refunds.js';
+import { RefundOrder } from '../../application/refund-order.js';
+import { RelayPaymentEvents } from '../../application/relay-payment-events.js';
+import { RepairCoins } from '../../application/repair-coins.js';
+import { RequestPrepay } from '../../application/request-prepay.js';
+import { SettleRefund } from '../../application/settle-refund.js';
+import { SupersedeOrder } from '../../application/supersede-order.js';
+import { TOKENS } from '../tokens.js';
+
+/** A factory for toResolvedValue: use cases carry no decorators, so every binding names its dependencies. */
+const construct =
+  <T, A extends unknown[]>(Use: new (...args: A) => T) =>
+  (...args: A): T =>
+    new Use(...args);
+
+/**
+ * The use cases, bound to ports only: whichever adapters the ports are bound to (production's, or a test's doubles),
+ * the use cases are wired exactly the same way. Each is a singleton: some keep per-process state (back-off, rate
+ * limits) that must be shared by every caller.
+ */
+export function bindUseCases(c: Container): void {
+  const { OrderRepository, PaymentGateway, Clock, Random, Merchant, IntegralLedger, EventOutbox, Alerts } = TOKENS;
+  c.bind(PaymentRecorder).toResolvedValue(construct(PaymentRecorder), [OrderRepository, EventOutbox, IntegralLedger, Alerts]);
+  c.bind(ConfirmOrder).toResolvedValue(construct(ConfirmOrder), [PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(SupersedeOrder).toResolvedValue(construct(SupersedeOrder), [OrderRepository, PaymentGateway, ConfirmOrder, Clock]);
+  c.bind(OpenOrder).toResolvedValue(construct(OpenOrder), [OrderRepository, IntegralLedger, SupersedeOrder, Clock, Random]);
+  c.bind(IssuePrepay).toResolvedValue(construct(IssuePrepay), [PaymentGateway, OrderRepository, ConfirmOrder, SupersedeOrder, Clock]);
+  c.bind(RequestPrepay).toResolvedValue(construct(RequestPrepay), [
+    TOKENS.GoodsCatalog,
+    TOKENS.UserRepository,
+    TOKENS.Lock,
+    OpenOrder,
+    IssuePrepay,
+    PaymentRecorder,
+    Clock,
+    TOKENS.PrepayLockTiming,
+  ]);
+  c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchant, OrderRepository, ConfirmOrder]);
+  c.bind(Login).toResolvedValue(construct(Login), [PaymentGateway, TOKENS.UserRepository]);
+  c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
+  c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchant, OrderRepository, SettleRefund]);
+  c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [OrderRepository, PaymentGateway, ConfirmOrder, Clock, TOKENS.ReconcileOptions]);
+  c.bind(CloseAbandonedOrders).toResolvedValue(construct(CloseAbandonedOrders), [OrderRepository, PaymentGateway, ConfirmOrder, PaymentRecorder, Clock]);
+  c.bind(ReconcileRefunds).toResolvedValue(construct(ReconcileRefunds), [OrderRepository, SettleRefund]);
+  c.bind(RepairCoins).toResolvedValue(construct(RepairCoins), [IntegralLedger, OrderRepository, PaymentRecorder, Clock]);
+  c.bind(ReconcilePending).toResolvedValue(construct(ReconcilePending), [ReconcilePayments, CloseAbandonedOrders, ReconcileRefunds, RepairCoins]);
+  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, Clock]);
+  c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
+}

@@ -1,0 +1,83 @@
+import type { Express } from 'express';
+import type { Container } from 'inversify';
+import { GetOrderStatus } from '../application/get-order-status.js';
+import { HandleNotify } from '../application/handle-notify.js';
+import { HandleRefundNotice } from '../application/handle-refund-notice.js';
+import { Login } from '../application/login.js';
+import { RefundOrder } from '../application/refund-order.js';
+import { RequestPrepay } from '../application/request-prepay.js';
+import { adminRoutes } from '../adapters/http/admin-routes.js';
+import { createHttpApp } from '../adapters/http/app.js';
+import { callbackRoute } from '../adapters/http/callback-route.js';
+import { goodsRoutes } from '../adapters/http/goods-routes.js';
+import { opsRoutes, type ReadinessCheck } from '../adapters/http/ops-routes.js';
+import { wechatRoutes } from '../adapters/http/wechat-routes.js';
+import type { Jobs } from './jobs.js';
+import type { Resources } from './resources.js';
+import { TOKENS } from './tokens.js';
+
+/** The Express app: every route, its use cases from the container. */
+export function buildHttpApp(container: Container, resources: Resources, jobs: Jobs): Express {
+  const get = container.get.bind(container);
+  const config = get(TOKENS.Config);
+  const logger = get(TOKENS.Logger);
+  const metrics = get(TOKENS.Metrics);
+  const clock = get(TOKENS.Clock);
+  const verifier = get(TOKENS.NotifyVerifier);
+  const callbackDeps = { notifyLog: get(TOKENS.NotifyLog), clock, metrics, logger };
+  const handleNotify = get(HandleNotify);
+  const handleRefundNotice = get(HandleRefundNotice);
+  return createHttpApp({
+    logger,
+    trustProxyHops: config.trustProxyHops,
+    ...(resources.simulator ? { sandbox: resources.simulator.router } : {}),
+    routers: [
+      opsRoutes(metrics, readinessChecks(resources)),
+      goodsRoutes(get(TOKENS.GoodsCatalog)),
+      callbackRoute({
+        ...callbackDeps,
+        path: '/wechat/pay-notify',
+        kind: 'pay',
+        acceptGet: true,
+        verify: (callback) => verifier.payment(callback),
+        handle: (notice) => handleNotify.execute(notice),
+        orderOf: (notice) => notice.outTradeNo,
+      }),
+      callbackRoute({
+        ...callbackDeps,
+        path: '/wechat/refund-notify',
+        kind: 'refund',
+        verify: (callback) => verifier.refund(callback),
+        handle: (notice) => handleRefundNotice.execute(notice),
+        orderOf: (notice) => notice.outTradeNo,
+      }),
+      adminRoutes({
+        ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+        orders: get(TOKENS.OrderRepository),
+        goods: get(TOKENS.GoodsCatalog),
+        refundOrder: get(RefundOrder),
+        ledger: get(TOKENS.IntegralLedger),
+        clock,
+        reconcileNow: () => jobs.runNow('reconcile-pending'),
+        reconcileBill: (date) => jobs.reconcileBill(date),
+      }),
+      wechatRoutes({
+        login: get(Login),
+        requestPrepay: get(RequestPrepay),
+        getOrderStatus: get(GetOrderStatus),
+        ledger: get(TOKENS.IntegralLedger),
+        tokens: get(TOKENS.SessionTokens),
+        metrics,
+        logger,
+      }),
+    ],
+  });
+}
+
+function readinessChecks(resources: Resources): Record<string, ReadinessCheck> {
+  const { orm, redis } = resources;
+  return {
+    ...(orm ? { database: async () => (await orm.isConnected()) === true } : {}),
+    ...(redis ? { redis: async () => (await redis.ping()) === 'PONG' } : {}),
+  };
+}

@@ -1,0 +1,107 @@
+import type { Container } from 'inversify';
+import type { JobLeaseOptions } from '../application/ports/job-lease.js';
+import { ReconcileBill, type BillReport } from '../application/reconcile-bill.js';
+import { ReconcilePending } from '../application/reconcile-pending.js';
+import { RelayPaymentEvents } from '../application/relay-payment-events.js';
+import { startPeriodicJob, type PeriodicJob } from '../adapters/jobs/periodic-job.js';
+import { BILL_CHECK_INTERVAL_MS, DailyBillReconciliation } from './daily-bill.js';
+import { TOKENS } from './tokens.js';
+
+export const JOB_NAMES = ['reconcile-pending', 'reconcile-bill', 'relay-payment-events'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+interface JobDefinition {
+  readonly name: JobName;
+  readonly intervalMs: number;
+  readonly work: (signal: AbortSignal) => Promise<unknown>;
+}
+
+/**
+ * The lease policy of every job, however it is started (schedule, admin API, `npm run reconcile`): short enough that
+ * a crashed holder delays the others by seconds, renewed often enough never to lapse while the holder lives.
+ */
+export function leaseOptionsFor(intervalMs: number): JobLeaseOptions {
+  const ttlMs = Math.max(5_000, intervalMs * 3);
+  return { ttlMs, renewEveryMs: Math.floor(ttlMs / 3) };
+}
+
+function definitions(container: Container, bill: DailyBillReconciliation): Record<JobName, JobDefinition> {
+  const config = container.get(TOKENS.Config);
+  const metrics = container.get(TOKENS.Metrics);
+  const reconcile = container.get(ReconcilePending);
+  const relay = container.get(RelayPaymentEvents);
+  return {
+    'reconcile-pending': {
+      name: 'reconcile-pending',
+      intervalMs: config.reconcileIntervalMs,
+      work: async (signal) => {
+        const report = await reconcile.execute(signal);
+        metrics.recordReconciliation(report);
+        return report;
+      },
+    },
+    'reconcile-bill': { name: 'reconcile-bill', intervalMs: BILL_CHECK_INTERVAL_MS, work: () => bill.runIfDue() },
+    'relay-payment-events': { name: 'relay-payment-events', intervalMs: config.eventsRelayIntervalMs, work: () => relay.execute() },
+  };
+}
+
+export interface Jobs {
+  /** Runs a job once now, under its lease; undefined when another instance holds it. */
+  runNow(name: JobName): Promise<unknown>;
+  /** Reconciles one day's trade bill now (yyyyMMdd, default yesterday). */
+  reconcileBill(date?: string): Promise<BillReport>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The background jobs, each under the job lease so that N instances run it once between them. Scheduled runs, the
+ * admin API and the command line share one code path: `runUnderLease`.
+ */
+export class JobRunner implements Jobs {
+  private readonly defs: Record<JobName, JobDefinition>;
+  private readonly bill: DailyBillReconciliation;
+  private scheduled: PeriodicJob[] = [];
+
+  constructor(private readonly container: Container) {
+    this.bill = new DailyBillReconciliation(container.get(ReconcileBill), container.get(TOKENS.Clock), container.get(TOKENS.Metrics), container.get(TOKENS.Logger));
+    this.defs = definitions(container, this.bill);
+  }
+
+  /** Runs the job once if no other instance holds it; `{ ran: false }` otherwise. */
+  async runUnderLease(name: JobName): Promise<{ ran: true; value: unknown } | { ran: false }> {
+    const def = this.defs[name];
+    return this.container.get(TOKENS.JobLease).runExclusive(name, leaseOptionsFor(def.intervalMs), def.work);
+  }
+
+  start(): void {
+    const logger = this.container.get(TOKENS.Logger);
+    this.scheduled = JOB_NAMES.map((name) => {
+      const job = startPeriodicJob({
+        name,
+        intervalMs: this.defs[name].intervalMs,
+        logger,
+        run: async () => {
+          const run = await this.runUnderLease(name);
+          return run.ran ? run.value : undefined;
+        },
+      });
+      return job;
+    });
+  }
+
+  async runNow(name: JobName): Promise<unknown> {
+    const job = this.scheduled[JOB_NAMES.indexOf(name)];
+    if (job) return job.runNow();
+    const run = await this.runUnderLease(name);
+    return run.ran ? run.value : undefined;
+  }
+
+  reconcileBill(date?: string): Promise<BillReport> {
+    return this.bill.run(date);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.scheduled.map((job) => job.stop()));
+    this.scheduled = [];
+  }
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../application/ports/clock.js';
+import { Money } from '../domain/money.js';
+import { MikroGoodsCatalog, type GoodsDraft } from '../adapters/persistence/mikro-goods-catalog.js';
+import { migrate, openOrm, type SqlOrm } from '../adapters/persistence/orm.js';
+import { connectRedis, type RedisClient } from '../adapters/redis/redis-client.js';
+import { OffsetClock } from '../adapters/system/offset-clock.js';
+import { systemClock } from '../adapters/system/system-clock.js';
+import { createWechatPaySimulator, type WechatPaySimulator } from '../adapters/wechatpay/simulator/router.js';
+import type { Config } from './config.js';
+import { Closers } from './closers.js';
+
+/** What the adapters are built on: opened once per process, closed on shutdown. */
+export interface Resources {
+  readonly logger: Logger;
+  /** Sandbox mode: a clock the embedded simulator shares and its control API can move forward. */
+  readonly clock: Clock;
+  /** Where this service listens (for a command-line run, the running service): sandbox URLs point there. */
+  readonly selfUrl: string;
+  readonly orm?: SqlOrm;
+  readonly redis?: RedisClient;
+  /** The embedded WeChat Pay simulator (sandbox mode, server only). */
+  readonly simulator?: WechatPaySimulator;
+}
+
+export interface OpenedResources extends Resources {
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly port: number;
+  /** The server embeds the sandbox simulator; a command-line run talks to the running service's. */
+  readonly embedSimulator: boolean;
+}
+
+const DEMO_GOODS: readonly GoodsDraft[] = [
+  { name: '瑜伽入门课 Yoga basics', marketPrice: Money.ofFen(9_900), salePrice: Money.ofFen(6_900), integral: 30, online: true },
+  { name: '健康食谱 Healthy recipes', marketPrice: Money.ofFen(1_900), salePrice: Money.ofFen(900), integral: 10, online: true },
+  { name: '冥想课 Meditation', marketPrice: Money.ofFen(100), salePrice: Money.ZERO, integral: 5, online: true },
+];
+
+/**
+ * Opens what the configuration names: SQLite or MySQL (migrated), Redis when configured, and in sandbox mode the
+ * embedded simulator. On failure, whatever was opened is closed again.
+ */
+export async function openResources(config: Config, logger: Logger, options: OpenOptions): Promise<OpenedResources> {
+  const closers = new Closers(logger);
+  try {
+    const sandbox = config.gateway === 'sandbox';
+    const clock: Clock = sandbox ? new OffsetClock() : systemClock;
+    const orm = await openOrm(config.databaseUrl);
+    closers.add(() => orm.close(true));
+    const applied = await migrate(orm);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    if (config.demoGoods) await createDemoGoods(orm, clock, logger);
+
+    let redis: RedisClient | undefined;
+    if (config.redisUrl) {
+      redis = await connectRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis error') });
+      const client = redis;
+      closers.add(() => void client.disconnect());
+    }
+
+    let simulator: WechatPaySimulator | undefined;
+    if (sandbox && options.embedSimulator) {
+      simulator = createWechatPaySimulator({
+        appId: config.wechat.appId,
+        mchId: config.wechat.mchId,
+        apiKey: config.wechat.apiKey,
+        appSecret: config.wechat.appSecret,
+        clock,
+        timeScale: config.sandboxTimeScale,
+        logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
+      });
+      const sim = simulator;
+      closers.add(() => sim.close());
+    }
+    const resources = { logger, clock, selfUrl: `http://127.0.0.1:${options.port}`, orm, ...(redis ? { redis } : {}), ...(simulator ? { simulator } : {}) };
+    return { ...resources, close: () => closers.closeAll() };
+  } catch (error) {
+    await closers.closeAll();
+    throw error;
+  }
+}
+
+async function createDemoGoods(orm: SqlOrm, clock: Clock, logger: Logger): Promise<void> {
+  const goods = new MikroGoodsCatalog(orm, clock);
+  if ((await goods.listOnline()).length > 0) return;
+  for (const draft of DEMO_GOODS) await goods.create(draft);
+  logger.info({ count: DEMO_GOODS.length }, 'demo goods created');
+}

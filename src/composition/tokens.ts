@@ -1,0 +1,55 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Logger } from 'pino';
+import type { Alerts } from '../application/ports/alerts.js';
+import type { Clock, Random } from '../application/ports/clock.js';
+import type { GoodsAdmin } from '../application/ports/goods-catalog.js';
+import type { IntegralLedger } from '../application/ports/integral-ledger.js';
+import type { JobLease } from '../application/ports/job-lease.js';
+import type { Lock } from '../application/ports/lock.js';
+import type { MerchantIdentity } from '../application/ports/merchant.js';
+import type { NotifyLog } from '../application/ports/notify-log.js';
+import type { NotifyVerifier } from '../application/ports/notify-verifier.js';
+import type { OrderRepository } from '../application/ports/order-repository.js';
+import type { EventOutbox, PaymentEvents } from '../application/ports/payment-events.js';
+import type { PaymentGateway } from '../application/ports/payment-gateway.js';
+import type { UserRepository } from '../application/ports/user-repository.js';
+import type { ReconcilePaymentsOptions } from '../application/reconcile-payments.js';
+import type { PrepayLockTiming } from '../application/request-prepay.js';
+import type { SessionTokens } from '../adapters/http/session-tokens.js';
+import type { Metrics } from '../adapters/observability/metrics.js';
+import type { SqlOrm } from '../adapters/persistence/orm.js';
+import type { RedisClient } from '../adapters/redis/redis-client.js';
+import type { Config } from './config.js';
+
+const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`wxpay.${name}`);
+
+/** One identifier per port and per shared resource; only the composition root uses them. */
+export const TOKENS = {
+  // What the process was started with.
+  Config: token<Config>('Config'),
+  Logger: token<Logger>('Logger'),
+  Metrics: token<Metrics>('Metrics'),
+  Orm: token<SqlOrm>('Orm'),
+  Redis: token<RedisClient>('Redis'),
+  // The ports.
+  Clock: token<Clock>('Clock'),
+  Random: token<Random>('Random'),
+  Merchant: token<MerchantIdentity>('Merchant'),
+  OrderRepository: token<OrderRepository>('OrderRepository'),
+  GoodsCatalog: token<GoodsAdmin>('GoodsCatalog'),
+  UserRepository: token<UserRepository>('UserRepository'),
+  NotifyLog: token<NotifyLog>('NotifyLog'),
+  EventOutbox: token<EventOutbox>('EventOutbox'),
+  EventSink: token<PaymentEvents>('EventSink'),
+  PaymentGateway: token<PaymentGateway>('PaymentGateway'),
+  NotifyVerifier: token<NotifyVerifier>('NotifyVerifier'),
+  Lock: token<Lock>('Lock'),
+  JobLease: token<JobLease>('JobLease'),
+  IntegralLedger: token<IntegralLedger>('IntegralLedger'),
+  Alerts: token<Alerts>('Alerts'),
+  // Settings of the use cases.
+  ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
+  PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),
+  // Adapters of the HTTP side.
+  SessionTokens: token<SessionTokens>('SessionTokens'),
+} as const;

@@ -1,0 +1,175 @@
+import { Money } from './money.js';
+import { err, ok, type Result } from './result.js';
+
+export const REFUND_STATUSES = ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] as const;
+/**
+ * PROCESSING: WeChat accepted it. SUCCESS: the money is back with the user. CLOSED (REFUNDCLOSE): it will never pay
+ * out, its amount is refundable again. ABNORMAL (CHANGE): the user's account refused the money; it is settled by hand
+ * in WeChat's merchant console, after which WeChat reports SUCCESS or CLOSED.
+ */
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+export const isRefundStatus = (value: unknown): value is RefundStatus =>
+  typeof value === 'string' && (REFUND_STATUSES as readonly string[]).includes(value);
+
+export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
+  PROCESSING: ['SUCCESS', 'CLOSED', 'ABNORMAL'],
+  ABNORMAL: ['SUCCESS', 'CLOSED'],
+  SUCCESS: [],
+  CLOSED: [],
+};
+
+/** WeChat refunds one order at most 50 times, each under its own out_refund_no (protocol digest §8.1). */
+export const MAX_REFUNDS_PER_ORDER = 50;
+
+/**
+ * One refund request of an order. `seq` is its place among the order's requests (1, 2, …) and names it:
+ * out_refund_no = `<out_trade_no>R<seq>`. WeChat refunds a number once, so a retry of the same request reuses it.
+ */
+export interface Refund {
+  readonly seq: number;
+  readonly outRefundNo: string;
+  readonly amount: Money;
+  readonly status: RefundStatus;
+  readonly requestedAt: Date;
+  readonly settledAt?: Date;
+  /** WeChat's refund_id, once an answer of WeChat's named it. */
+  readonly refundId?: string;
+  /** The caller's Idempotency-Key: a repeated request with it is the same refund, never a second one. */
+  readonly requestKey?: string;
+}
+
+export const refundNumber = (outTradeNo: string, seq: number): string => `${outTradeNo}R${seq}`;
+
+const sum = (refunds: readonly Refund[], counts: (r: Refund) => boolean): number =>
+  refunds.filter(counts).reduce((total, r) => total + r.amount.fen, 0);
+
+/** Back with the user. */
+export const refundedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status === 'SUCCESS');
+
+/** Returned or on its way back: only a CLOSED refund frees its amount again. */
+export const committedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status !== 'CLOSED');
+
+export interface RefundDemand {
+  readonly amount: Money;
+  readonly requestKey?: string;
+  readonly at: Date;
+}
+
+export type RefundRequestRefusal =
+  | { readonly kind: 'RefundExceedsPayment'; readonly requestedFen: number; readonly refundableFen: number }
+  | { readonly kind: 'TooManyRefunds'; readonly limit: number }
+  /** The Idempotency-Key already names a refund of another amount. */
+  | { readonly kind: 'RequestKeyReused'; readonly outRefundNo: string; readonly amountFen: number };
+
+export type PlannedRefund = { readonly refund: Refund; readonly isNew: boolean };
+
+/**
+ * What a refund demand means given the refunds already made: the refund it repeats, or a new one. Without an
+ * Idempotency-Key, a demand for the amount of a refund still PROCESSING is taken as its retry, so a client that
+ * timed out and asks again can never refund twice.
+ */
+export function planRefund(outTradeNo: string, paid: Money, refunds: readonly Refund[], demand: RefundDemand): Result<PlannedRefund, RefundRequestRefusal> {
+  const { amount, requestKey } = demand;
+  const repeated =
+    requestKey !== undefined
+      ? refunds.find((r) => r.requestKey === requestKey)
+      : refunds.find((r) => r.requestKey === undefined && r.status === 'PROCESSING' && r.amount.equals(amount));
+  if (repeated) {
+    if (!repeated.amount.equals(amount)) {
+      return err({ kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.amount.fen });
+    }
+    return ok({ refund: repeated, isNew: false });
+  }
+  const refundableFen = paid.fen - committedFen(refunds);
+  if (amount.isZero() || amount.fen > refundableFen) {
+    return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
+  }
+  if (refunds.length >= MAX_REFUNDS_PER_ORDER) return err({ kind: 'TooManyRefunds', limit: MAX_REFUNDS_PER_ORDER });
+  const seq = refunds.length + 1;
+  const refund: Refund = {
+    seq,
+    outRefundNo: refundNumber(outTradeNo, seq),
+    amount,
+    status: 'PROCESSING',
+    requestedAt: demand.at,
+    ...(requestKey === undefined ? {} : { requestKey }),
+  };
+  return ok({ refund, isNew: true });
+}
+
+/** What WeChat said about one refund: a refund notice, a refundquery answer or the refund API's own answer. */
+export interface RefundReport {
+  readonly outTradeNo: string;
+  readonly transactionId: string;
+  readonly outRefundNo: string;
+  readonly refundId: string;
+  readonly amount: Money;
+  /** The order amount WeChat holds (total_fee), when the message carries it (refundquery's may not). */
+  readonly totalFee?: Money;
+  readonly status: RefundStatus;
+  readonly at: Date;
+}
+
+export type RefundReportRejection =
+  /** No refund of this order has that number: WeChat's report is about something we never asked for. */
+  | { readonly kind: 'UnknownRefund'; readonly outRefundNo: string }
+  /** The report names our refund but disagrees with it: it may settle nothing. */
+  | { readonly kind: 'RefundMismatch'; readonly field: 'outTradeNo' | 'transactionId' | 'refundId' | 'amount' | 'totalFee' }
+  | { readonly kind: 'IllegalRefundTransition'; readonly from: RefundStatus; readonly to: RefundStatus };
+
+/** The refunds after the report, and the refund it moved (undefined when it changed nothing). */
+export type AppliedReport = { readonly refunds: readonly Refund[]; readonly moved?: Refund };
+
+/**
+ * Applies WeChat's report to the order's refunds, but only when every identifier agrees with the refund we asked
+ * for: a valid message about another order's refund must never settle this one.
+ */
+type OrderFacts = { readonly outTradeNo: string; readonly transactionId: string | undefined; readonly paid: Money };
+
+/**
+ * The refund a report of WeChat's is about, provided every identifier agrees with the refund we asked for: a valid
+ * message about another order's refund must never settle this one.
+ */
+export function matchRefund(order: OrderFacts, refunds: readonly Refund[], report: RefundReport): Result<Refund, RefundReportRejection> {
+  const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
+  if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
+  const mismatch = (field: Extract<RefundReportRejection, { kind: 'RefundMismatch' }>['field']) => err({ kind: 'RefundMismatch' as const, field });
+  if (report.outTradeNo !== order.outTradeNo) return mismatch('outTradeNo');
+  if (order.transactionId === undefined || report.transactionId !== order.transactionId) return mismatch('transactionId');
+  if (refund.refundId !== undefined && report.refundId !== refund.refundId) return mismatch('refundId');
+  if (!report.amount.equals(refund.amount)) return mismatch('amount');
+  if (report.totalFee !== undefined && !report.totalFee.equals(order.paid)) return mismatch('totalFee');
+  return ok(refund);
+}
+
+/** Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS. */
+export function applyRefundReport(order: OrderFacts, refunds: readonly Refund[], report: RefundReport): Result<AppliedReport, RefundReportRejection> {
+  const matched = matchRefund(order, refunds, report);
+  if (!matched.ok) return matched;
+  const refund = matched.value;
+  const index = refunds.indexOf(refund);
+  const learnsId = refund.refundId === undefined && report.refundId !== '';
+  if (report.status === refund.status) {
+    if (!learnsId) return ok({ refunds });
+    return ok(replace(refunds, index, { ...refund, refundId: report.refundId }));
+  }
+  if (!REFUND_TRANSITIONS[refund.status].includes(report.status)) {
+    // A late PROCESSING after WeChat already settled the refund says nothing new.
+    if (report.status === 'PROCESSING') return ok({ refunds });
+    return err({ kind: 'IllegalRefundTransition', from: refund.status, to: report.status });
+  }
+  const settled = report.status === 'SUCCESS' || report.status === 'CLOSED';
+  return ok(
+    replace(refunds, index, {
+      ...refund,
+      status: report.status,
+      ...(report.refundId === '' ? {} : { refundId: report.refundId }),
+      ...(settled ? { settledAt: report.at } : {}),
+    }),
+  );
+}
+
+function replace(refunds: readonly Refund[], index: number, moved: Refund): AppliedReport {
+  return { refunds: refunds.map((r, i) => (i === index ? moved : r)), moved };
+}

@@ -1,0 +1,95 @@
+import type { InsertOutcome, OrderFilter, OrderKey, OrderRepository, UpdateOutcome } from '../../../src/application/ports/order-repository.js';
+import { orderKeyOf } from '../../../src/application/ports/order-repository.js';
+import { Order, type OrderState } from '../../../src/domain/order.js';
+import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
+
+const slotOf = (key: OrderKey): string => `${key.uid}:${key.goodsId}:${key.paidType}`;
+
+/**
+ * Keeps order snapshots, never live aggregates, so it behaves like a database: callers get copies, writes are
+ * compare-and-set on the version, and the unique constraints match the SQL schema's. An update and its events reach
+ * the outbox in one synchronous step, the in-memory equivalent of one transaction.
+ */
+export class InMemoryOrderRepository implements OrderRepository {
+  private readonly rows = new Map<string, OrderState>();
+  private readonly openSlots = new Map<string, string>();
+
+  constructor(readonly outbox: InMemoryEventOutbox = new InMemoryEventOutbox()) {}
+
+  async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
+    await Promise.resolve();
+    const row = this.rows.get(outTradeNo);
+    return row && Order.restore(row);
+  }
+
+  async findOpen(key: OrderKey): Promise<Order | undefined> {
+    await Promise.resolve();
+    const no = this.openSlots.get(slotOf(key));
+    return no === undefined ? undefined : this.findByOutTradeNo(no);
+  }
+
+  async insert(order: Order): Promise<InsertOutcome> {
+    await Promise.resolve();
+    const s = order.state;
+    if (this.rows.has(s.outTradeNo.value)) return 'duplicateOutTradeNo';
+    const slot = slotOf(orderKeyOf(order));
+    if (s.holdsOpenSlot && this.openSlots.has(slot)) return 'openOrderExists';
+    this.rows.set(s.outTradeNo.value, s);
+    if (s.holdsOpenSlot) this.openSlots.set(slot, s.outTradeNo.value);
+    return 'inserted';
+  }
+
+  async update(order: Order): Promise<UpdateOutcome> {
+    await Promise.resolve();
+    const s = order.state;
+    const stored = this.rows.get(s.outTradeNo.value);
+    if (!stored || stored.version !== s.version) return 'stale';
+    const slot = slotOf(orderKeyOf(order));
+    const slotHolder = this.openSlots.get(slot);
+    if (s.holdsOpenSlot && slotHolder !== undefined && slotHolder !== s.outTradeNo.value) return 'stale';
+    order.versionCommitted();
+    this.rows.set(s.outTradeNo.value, order.state);
+    this.outbox.appendNow(order.pullEvents());
+    if (order.state.holdsOpenSlot) this.openSlots.set(slot, s.outTradeNo.value);
+    else if (slotHolder === s.outTradeNo.value) this.openSlots.delete(slot);
+    return 'updated';
+  }
+
+  async listAwaitingPayment(limit: number, offset = 0): Promise<Order[]> {
+    await Promise.resolve();
+    return this.sorted((s) => s.status === 'CHECKED' && s.prepay !== undefined && !s.review, 'asc', limit, offset);
+  }
+
+  async listOpenWithoutPrepay(createdBefore: Date, limit: number): Promise<Order[]> {
+    await Promise.resolve();
+    // The SQL repository compares whole seconds (the seed's int columns); so does this one.
+    const before = Math.floor(createdBefore.getTime() / 1000);
+    return this.sorted((s) => s.status === 'CHECKED' && s.prepay === undefined && !s.review && Math.floor(s.createdAt.getTime() / 1000) < before, 'asc', limit, 0);
+  }
+
+  async listRefundsUnsettled(limit: number): Promise<Order[]> {
+    await Promise.resolve();
+    return this.sorted((s) => s.status === 'SUCC' && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'), 'asc', limit, 0);
+  }
+
+  async list(filter: OrderFilter): Promise<Order[]> {
+    await Promise.resolve();
+    const matches = (s: OrderState): boolean =>
+      (filter.status === undefined || s.status === filter.status) && (filter.uid === undefined || s.uid === filter.uid);
+    return this.sorted(matches, 'desc', Math.min(filter.limit, 100), filter.offset);
+  }
+
+  private sorted(matches: (s: OrderState) => boolean, direction: 'asc' | 'desc', limit: number, offset: number): Order[] {
+    const sign = direction === 'asc' ? 1 : -1;
+    return [...this.rows.values()]
+      .filter(matches)
+      .sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime()))
+      .slice(offset, offset + limit)
+      .map((row) => Order.restore(row));
+  }
+
+  /** Every stored order, for tests and the admin view of the embedded default. */
+  all(): Order[] {
+    return [...this.rows.values()].map((row) => Order.restore(row));
+  }
+}

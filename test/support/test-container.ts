@@ -1,0 +1,153 @@
+import type { Container, ServiceIdentifier } from 'inversify';
+import { pino } from 'pino';
+import { CloseAbandonedOrders } from '../../src/application/close-abandoned-orders.js';
+import { ConfirmOrder } from '../../src/application/confirm-order.js';
+import { GetOrderStatus } from '../../src/application/get-order-status.js';
+import { HandleNotify } from '../../src/application/handle-notify.js';
+import { HandleRefundNotice } from '../../src/application/handle-refund-notice.js';
+import { Login } from '../../src/application/login.js';
+import { PaymentRecorder } from '../../src/application/payment-recorder.js';
+import type { Clock } from '../../src/application/ports/clock.js';
+import type { Lock } from '../../src/application/ports/lock.js';
+import { ReconcileBill } from '../../src/application/reconcile-bill.js';
+import { ReconcilePending } from '../../src/application/reconcile-pending.js';
+import { RefundOrder } from '../../src/application/refund-order.js';
+import { RelayPaymentEvents } from '../../src/application/relay-payment-events.js';
+import { RequestPrepay } from '../../src/application/request-prepay.js';
+import { InProcessLock } from '../../src/adapters/in-process/in-process-lock.js';
+import type { SqlOrm } from '../../src/adapters/persistence/orm.js';
+import type { RedisClient } from '../../src/adapters/redis/redis-client.js';
+import { systemClock } from '../../src/adapters/system/system-clock.js';
+import { loadConfig } from '../../src/composition/config.js';
+import { buildContainer } from '../../src/composition/container.js';
+import type { Resources } from '../../src/composition/resources.js';
+import { TOKENS } from '../../src/composition/tokens.js';
+import { aGoods } from './builders.js';
+import { FakePaymentGateway } from './doubles/fake-payment-gateway.js';
+import { InMemoryGoodsCatalog } from './doubles/in-memory-goods-catalog.js';
+import { InMemoryIntegralLedger } from './doubles/in-memory-integral-ledger.js';
+import { InMemoryNotifyLog } from './doubles/in-memory-notify-log.js';
+import { InMemoryOrderRepository } from './doubles/in-memory-order-repository.js';
+import { InMemoryPaymentEvents } from './doubles/in-memory-payment-events.js';
+import { InMemoryUserRepository } from './doubles/in-memory-user-repository.js';
+import { ManualClock } from './doubles/manual-clock.js';
+import { RecordingAlerts } from './doubles/recording-alerts.js';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** The service's own container on its embedded defaults, before any adapter is opened: tests rebind what they replace. */
+export function serviceContainer(env: Record<string, string> = {}, resources: Partial<Resources> = {}): Container {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  return buildContainer(config, { logger: silentLogger, clock: new ManualClock(), selfUrl: 'http://127.0.0.1:9', ...resources });
+}
+
+/** Replaces one port's binding, keeping everything else as production wires it. */
+export function rebind<T>(container: Container, token: ServiceIdentifier<T>, value: T): void {
+  container.rebind(token).toConstantValue(value);
+}
+
+/**
+ * The service's container on a real database (and Redis, when given), with WeChat Pay replaced by the fake: what the
+ * persistence suites and the multi-process workers run the use cases on.
+ */
+export function containerOnDatabase(orm: SqlOrm, options: { clock?: Clock; redis?: RedisClient; env?: Record<string, string>; lock?: Lock } = {}) {
+  const clock = options.clock ?? systemClock;
+  const container = serviceContainer(options.env, { orm, clock, ...(options.redis ? { redis: options.redis } : {}) });
+  const gateway = new FakePaymentGateway(clock);
+  rebind(container, TOKENS.PaymentGateway, gateway);
+  if (options.lock) rebind(container, TOKENS.Lock, options.lock);
+  return { container, gateway };
+}
+
+export interface FixtureOptions {
+  /** Wraps each port before the use cases see it, e.g. to hand every await to a fast-check scheduler. */
+  readonly wrap?: <T extends object>(port: T) => T;
+  readonly lock?: Lock;
+}
+
+/**
+ * The production container with the ports that touch the outside world rebound to in-memory doubles (the test
+ * overlay), plus handles on those doubles for assertions. The use cases are resolved from the container, wired
+ * exactly as `npm start` wires them.
+ */
+export async function useCaseFixture(options: FixtureOptions = {}) {
+  const wrap = options.wrap ?? (<T,>(port: T) => port);
+  const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
+  const container = serviceContainer({}, { clock });
+  const orders = new InMemoryOrderRepository();
+  const outbox = orders.outbox;
+  const goods = new InMemoryGoodsCatalog([aGoods()]);
+  const users = new InMemoryUserRepository();
+  const user = await users.findOrCreate('openid-alice');
+  const gateway = new FakePaymentGateway(clock);
+  const ledger = new InMemoryIntegralLedger();
+  const alerts = new RecordingAlerts();
+  const sink = new InMemoryPaymentEvents();
+  const notifyLog = new InMemoryNotifyLog();
+  const lock = options.lock ?? new InProcessLock();
+
+  rebind(container, TOKENS.OrderRepository, wrap(orders));
+  rebind(container, TOKENS.EventOutbox, wrap(outbox));
+  rebind(container, TOKENS.GoodsCatalog, wrap(goods));
+  rebind(container, TOKENS.UserRepository, wrap(users));
+  rebind(container, TOKENS.PaymentGateway, wrap(gateway));
+  rebind(container, TOKENS.IntegralLedger, wrap(ledger));
+  rebind(container, TOKENS.NotifyLog, notifyLog);
+  rebind(container, TOKENS.EventSink, sink);
+  rebind(container, TOKENS.Alerts, alerts);
+  rebind(container, TOKENS.Lock, lock);
+  rebind(container, TOKENS.PrepayLockTiming, { ttlMs: 15_000, waitMs: 2_000 });
+
+  /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
+  const events = {
+    get published() {
+      return outbox.events();
+    },
+  };
+  const get = container.get.bind(container);
+  return {
+    container,
+    clock,
+    orders,
+    outbox,
+    ledger,
+    goods,
+    users,
+    user,
+    gateway,
+    alerts,
+    sink,
+    notifyLog,
+    events,
+    lock,
+    recorder: get(PaymentRecorder),
+    confirm: get(ConfirmOrder),
+    requestPrepay: get(RequestPrepay),
+    handleNotify: get(HandleNotify),
+    refundOrder: get(RefundOrder),
+    handleRefundNotice: get(HandleRefundNotice),
+    reconcile: get(ReconcilePending),
+    closeAbandoned: get(CloseAbandonedOrders),
+    reconcileBill: get(ReconcileBill),
+    getOrderStatus: get(GetOrderStatus),
+    login: get(Login),
+    relay: get(RelayPaymentEvents),
+  };
+}
+
+export type UseCaseFixture = Awaited<ReturnType<typeof useCaseFixture>>;
+
+/** Every promise a port method returns is released by the scheduler, in an order fast-check chooses. */
+export function scheduledBy(s: { schedule<T>(task: Promise<T>): Promise<T> }) {
+  return <T extends object>(port: T): T =>
+    new Proxy(port, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          return result instanceof Promise ? s.schedule(result) : result;
+        };
+      },
+    });
+}
