@@ -8,12 +8,6 @@ export function certificateValidity(cert: X509Certificate): { readonly notBefore
   return { notBefore: new Date(Date.parse(cert.validFrom)), notAfter: new Date(Date.parse(cert.validTo)) };
 }
 
-/** True when `now` lies within the certificate's validity period (both ends included, as RFC 5280 says). */
-export function validAt(cert: X509Certificate, now: Date): boolean {
-  const { notBefore, notAfter } = certificateValidity(cert);
-  return notBefore.getTime() <= now.getTime() && now.getTime() <= notAfter.getTime();
-}
-
 /**
  * The subject CN — for a WeChat merchant API certificate, the mchid ("CN=1714645682, O=微信商户系统, OU=<name>").
  * Node prints the subject one `key=value` per line; a CN given twice is ambiguous and yields undefined.
