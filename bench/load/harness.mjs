@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const REQUIRED = ['baseline.mjs', 'stub-wechat.mjs', 'package.json', 'package-lock.json', 'lib/flow.mjs', 'lib/wx.mjs'];
@@ -30,7 +30,8 @@ export function locateShared(repo) {
 export function installHarness(repo, shared) {
   const dest = join(repo, '.bench', 'harness');
   mkdirSync(dest, { recursive: true });
-  cpSync(shared.dir, dest, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  // Not the shared dir's own node_modules, if someone installed there: ours is built from the lockfile below.
+  cpSync(shared.dir, dest, { recursive: true, filter: (src) => !relative(shared.dir, src).split(sep).includes('node_modules') });
   const stamp = join(dest, '.installed-lock.sha256');
   const hash = createHash('sha256')
     .update(readFileSync(join(dest, 'package.json')))
