@@ -7,18 +7,38 @@ import { parsePaymentNotify, type MerchantKeys } from '../src/adapters/wechatpay
 import { signFields } from '../src/adapters/wechatpay/v2/sign.js';
 import { buildWechatXml } from '../src/adapters/wechatpay/v2/xml.js';
 
-const MERCHANT: MerchantKeys = { appId: 'wxd930ea5d5a258f4f', mchId: '10000100', apiKey: '192006250b4c09247ec02edce69f6a2d', signType: 'MD5' };
+const MERCHANT: MerchantKeys = {
+  appId: 'wxd930ea5d5a258f4f',
+  mchId: '10000100',
+  apiKey: '192006250b4c09247ec02edce69f6a2d',
+  signType: 'MD5',
+};
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2_000);
 
 const genuineFields = {
-  appid: MERCHANT.appId, mch_id: MERCHANT.mchId, nonce_str: 'ibuaiVcKdpRxkhJA', result_code: 'SUCCESS', return_code: 'SUCCESS',
-  openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', out_trade_no: '2026011512000000020000000001', total_fee: '9900', cash_fee: '9900',
-  fee_type: 'CNY', trade_type: 'JSAPI', bank_type: 'OTHERS', is_subscribe: 'N', time_end: '20260115120102',
+  appid: MERCHANT.appId,
+  mch_id: MERCHANT.mchId,
+  nonce_str: 'ibuaiVcKdpRxkhJA',
+  result_code: 'SUCCESS',
+  return_code: 'SUCCESS',
+  openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+  out_trade_no: '2026011512000000020000000001',
+  total_fee: '9900',
+  cash_fee: '9900',
+  fee_type: 'CNY',
+  trade_type: 'JSAPI',
+  bank_type: 'OTHERS',
+  is_subscribe: 'N',
+  time_end: '20260115120102',
   transaction_id: '4200000015201711256947025404',
 };
 const genuine = buildWechatXml({ ...genuineFields, sign: signFields(genuineFields, MERCHANT.apiKey, 'MD5') });
 const inner = genuine.slice('<xml>'.length, -'</xml>'.length);
-const laughs = ['<!DOCTYPE lolz [<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`), ']>'].join('');
+const laughs = [
+  '<!DOCTYPE lolz [<!ENTITY lol "lol">',
+  ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
+  ']>',
+].join('');
 
 const bodies: [string, string][] = [
   ['genuine notify (accepted)', genuine],
@@ -50,5 +70,7 @@ for (const [name, body] of bodies) {
   const heapDelta = (process.memoryUsage().heapUsed - heapBefore) / 1024;
   times.sort((a, b) => a - b);
   const cell = (n: number): string => n.toFixed(0).padStart(9);
-  console.log(`${name.padEnd(30)}${verdict.padEnd(14)}${cell(percentile(times, 0.5))} ${cell(percentile(times, 0.99))} ${cell(times.at(-1) ?? 0)} ${heapDelta.toFixed(0).padStart(10)}`);
+  console.log(
+    `${name.padEnd(30)}${verdict.padEnd(14)}${cell(percentile(times, 0.5))} ${cell(percentile(times, 0.99))} ${cell(times.at(-1) ?? 0)} ${heapDelta.toFixed(0).padStart(10)}`,
+  );
 }

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   if (config.ephemeralSessionSecret) logger.warn('SESSION_SECRET is not set: using a random one, tokens end with this process');
 
   const server = await startServer(config, logger);
-  logger.info({ port: server.port, gateway: config.gateway, database: config.databaseUrl.split(':')[0], redis: Boolean(config.redisUrl) }, 'listening');
+  logger.info(
+    { port: server.port, gateway: config.gateway, database: config.databaseUrl.split(':')[0], redis: Boolean(config.redisUrl) },
+    'listening',
+  );
   if (config.gateway === 'sandbox') process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`));
 
   let stopping = false;

@@ -44,7 +44,9 @@ export async function emptyOrders(admin, target) {
 export async function countPaid(admin, target, outTradeNos) {
   if (outTradeNos.length === 0) return 0;
   await admin.query(`use \`${target.db}\``);
-  const [[row]] = await admin.query("select count(*) as n from shop_goods_order where paid_status = 'SUCC' and out_trade_no in (?)", [outTradeNos]);
+  const [[row]] = await admin.query("select count(*) as n from shop_goods_order where paid_status = 'SUCC' and out_trade_no in (?)", [
+    outTradeNos,
+  ]);
   return Number(row.n);
 }
 
@@ -82,7 +84,8 @@ export async function insertFiller(admin, target, count, { spare = false } = {})
   await admin.query(`use \`${target.db}\``);
   await admin.query("set time_zone = '+08:00'"); // out_trade_no starts with Beijing time
   const now = Math.floor(Date.now() / 1000);
-  const seedCols = 'uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time';
+  const seedCols =
+    'uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time';
   const projectCols = 'prepay_id, prepay_issued_at, prepay_expire_time, sign_type, version, needs_review, open_key';
   for (let lo = 1; lo <= count; lo += 100_000) {
     const hi = Math.min(count, lo + 99_999);
@@ -94,9 +97,11 @@ export async function insertFiller(admin, target, count, { spare = false } = {})
     const projectVals = `if(s.st = 'CHECKED', null, concat('wx', lpad(s.n, 30, '0'))), if(s.st = 'CHECKED', null, s.t),
       if(s.st = 'CHECKED', null, s.t + 7200), if(s.st = 'CHECKED', null, 'MD5'), if(s.st = 'CHECKED', 0, 2), 0,
       if(s.n mod 10 = 9, concat(s.uid, ':', s.goods_id, ':WXPAY'), null)`;
-    await admin.query(target.kind === 'project'
-      ? `insert into \`${table}\` (${seedCols}, ${projectCols}) select ${seedVals}, ${projectVals} from (${base}) s`
-      : `insert into \`${table}\` (${seedCols}) select ${seedVals} from (${base}) s`);
+    await admin.query(
+      target.kind === 'project'
+        ? `insert into \`${table}\` (${seedCols}, ${projectCols}) select ${seedVals}, ${projectVals} from (${base}) s`
+        : `insert into \`${table}\` (${seedCols}) select ${seedVals} from (${base}) s`,
+    );
   }
   // Fresh statistics, as a long-lived table would have, so the optimizer sees the table's real shape.
   await admin.query(`analyze table \`${table}\``);

@@ -17,8 +17,10 @@ export function locateShared(repo) {
   const seedSchema = join(dir, '..', 'seed-schema.sql');
   if (!existsSync(seedSchema)) missing.push('../seed-schema.sql');
   if (missing.length > 0) {
-    throw new Error(`BENCH_SHARED_DIR=${dir} is not the shared bench harness (missing: ${missing.join(', ')}).\n` +
-      'Set BENCH_SHARED_DIR to the directory holding baseline.mjs, stub-wechat.mjs and lib/ (its parent must hold seed-schema.sql).');
+    throw new Error(
+      `BENCH_SHARED_DIR=${dir} is not the shared bench harness (missing: ${missing.join(', ')}).\n` +
+        'Set BENCH_SHARED_DIR to the directory holding baseline.mjs, stub-wechat.mjs and lib/ (its parent must hold seed-schema.sql).',
+    );
   }
   return { dir, seedSchema };
 }

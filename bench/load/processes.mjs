@@ -10,7 +10,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -18,8 +21,14 @@ export function freePort() {
 export function reachable(host, port) {
   return new Promise((resolve) => {
     const sock = net.connect({ host, port, timeout: 2000 });
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
-    sock.once('timeout', () => { sock.destroy(); resolve(false); });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('timeout', () => {
+      sock.destroy();
+      resolve(false);
+    });
     sock.once('error', () => resolve(false));
   });
 }
@@ -31,18 +40,28 @@ export function start(name, args, { cwd, env, logDir }) {
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, args, {
-    cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const proc = { name, child, logFile, exited: false };
-  child.once('exit', (code, signal) => { proc.exited = true; proc.exit = signal ?? code; children.delete(proc); });
+  child.once('exit', (code, signal) => {
+    proc.exited = true;
+    proc.exit = signal ?? code;
+    children.delete(proc);
+  });
   children.add(proc);
   return proc;
 }
 
 export const logTail = (proc, lines = 15) => {
-  try { return readFileSync(proc.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return ''; }
+  try {
+    return readFileSync(proc.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
 };
 
 /** Polls GET url until 200: at LOG_LEVEL=warn the service does not log "listening", so this is the readiness signal. */
@@ -50,7 +69,11 @@ export async function waitHealthy(proc, url, ms = 60_000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (proc.exited) throw new Error(`${proc.name} exited (${proc.exit}) before it was healthy:\n${logTail(proc)}`);
-    try { if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).status === 200) return; } catch { /* not yet */ }
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).status === 200) return;
+    } catch {
+      /* not yet */
+    }
     await sleep(200);
   }
   throw new Error(`${proc.name} not healthy at ${url} after ${ms} ms:\n${logTail(proc)}`);
@@ -69,7 +92,9 @@ const statusKb = (pid, field) => {
   try {
     const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
     return m ? Number(m[1]) : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 };
 
 /**
@@ -78,10 +103,16 @@ const statusKb = (pid, field) => {
  */
 export function rssSampler(pid) {
   let max = 0;
-  const timer = setInterval(() => { max = Math.max(max, statusKb(pid, 'VmRSS') ?? 0); }, 200);
+  const timer = setInterval(() => {
+    max = Math.max(max, statusKb(pid, 'VmRSS') ?? 0);
+  }, 200);
   timer.unref();
   return {
-    phaseMax() { const m = Math.max(max, statusKb(pid, 'VmRSS') ?? 0); max = 0; return Math.round(m / 1024); },
+    phaseMax() {
+      const m = Math.max(max, statusKb(pid, 'VmRSS') ?? 0);
+      max = 0;
+      return Math.round(m / 1024);
+    },
     nowMb: () => Math.round((statusKb(pid, 'VmRSS') ?? 0) / 1024),
     peakMb: () => Math.round((statusKb(pid, 'VmHWM') ?? 0) / 1024),
     stop: () => clearInterval(timer),

@@ -22,7 +22,10 @@ function option(name, normal, smoke) {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return SMOKE ? smoke : normal;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) { console.error(`bench: ${name}=${raw}: must be a positive integer`); process.exit(2); }
+  if (!Number.isSafeInteger(n) || n < 1) {
+    console.error(`bench: ${name}=${raw}: must be a positive integer`);
+    process.exit(2);
+  }
   return n;
 }
 const opt = {
@@ -39,16 +42,25 @@ const id = `${process.pid}_${randomBytes(3).toString('hex')}`;
 const names = { baseDb: `bench_base_${id}`, projDb: `bench_proj_${id}`, redisPrefix: `bench-load:${id}:` };
 const CONNECTIONS = 32; // as load.mjs
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const say = (msg) => console.log(`bench: ${msg}`);
 
 /** Runs fn over items with at most `width` in flight: setup traffic, not measured. */
 async function pool(items, width, fn) {
   const out = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i], i); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -66,15 +78,28 @@ let sampler; // the project's RSS
 function cannon(opts) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    let last = start, responses = 0;
-    const instance = h.autocannon({ connections: CONNECTIONS, ...opts }, (e, r) => (e ? reject(e) : resolve({ r, responses, seconds: (last - start) / 1000 })));
-    instance.on('response', () => { responses++; last = performance.now(); });
+    let last = start,
+      responses = 0;
+    const instance = h.autocannon({ connections: CONNECTIONS, ...opts }, (e, r) =>
+      e ? reject(e) : resolve({ r, responses, seconds: (last - start) / 1000 }),
+    );
+    instance.on('response', () => {
+      responses++;
+      last = performance.now();
+    });
   });
 }
 
 const summary = ({ r, responses, seconds }, extra = {}) => ({
-  rps: Math.round(responses / seconds), p50: r.latency.p50, p99: r.latency.p99,
-  non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, requests: responses, seconds: Number(seconds.toFixed(2)), ...extra,
+  rps: Math.round(responses / seconds),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors,
+  timeouts: r.timeouts,
+  requests: responses,
+  seconds: Number(seconds.toFixed(2)),
+  ...extra,
 });
 
 const prepayBody = (u) => JSON.stringify({ goods_id: db.GOODS_ID, paid_type: 'WXPAY', ...(u.token ? {} : { uid: u.uid }) });
@@ -84,8 +109,17 @@ const prepayHeaders = (u) => ({ 'content-type': 'application/json', ...(u.token 
 async function prepayLoad(target, users, seconds = opt.secs) {
   let k = 0;
   const r = await cannon({
-    url: `${target.base}/wechat/prepay`, duration: seconds,
-    requests: [{ method: 'POST', setupRequest: (req) => { const u = users[k++ % users.length]; return { ...req, headers: prepayHeaders(u), body: prepayBody(u) }; } }],
+    url: `${target.base}/wechat/prepay`,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const u = users[k++ % users.length];
+          return { ...req, headers: prepayHeaders(u), body: prepayBody(u) };
+        },
+      },
+    ],
   });
   return summary(r);
 }
@@ -94,7 +128,8 @@ async function prepayLoad(target, users, seconds = opt.secs) {
 async function openOrders(target, users) {
   const prepays = await pool(users, 16, (u) => h.flow.prepay(target.base, u, db.GOODS_ID, u.token ? {} : { uid: u.uid }));
   const failed = prepays.filter((p) => !p.ok);
-  if (failed.length > 0) throw new Error(`${target.kind}: ${failed.length} setup prepays failed, e.g. ${failed[0].r.status} ${failed[0].r.text.slice(0, 200)}`);
+  if (failed.length > 0)
+    throw new Error(`${target.kind}: ${failed.length} setup prepays failed, e.g. ${failed[0].r.status} ${failed[0].r.text.slice(0, 200)}`);
   return prepays;
 }
 
@@ -114,14 +149,22 @@ async function notifyLoad(target, orders, { amount, seconds = opt.secs } = {}) {
   const r = await cannon({
     url: `${target.base}/wechat/pay-notify`,
     ...(amount ? { amount, connections: Math.min(CONNECTIONS, amount) } : { duration: seconds }),
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        const o = orders[j++ % orders.length];
-        return { ...req, headers: { 'content-type': 'text/xml' }, body: h.wx.toXml(h.flow.notifyFor(o.otn, o.fee, { openid: o.openid, transaction_id: o.txn })) };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const o = orders[j++ % orders.length];
+          return {
+            ...req,
+            headers: { 'content-type': 'text/xml' },
+            body: h.wx.toXml(h.flow.notifyFor(o.otn, o.fee, { openid: o.openid, transaction_id: o.txn })),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status === 200 && !h.wx.isSuccessAck(body)) failAcks++;
+        },
       },
-      onResponse: (status, body) => { if (status === 200 && !h.wx.isSuccessAck(body)) failAcks++; },
-    }],
+    ],
   });
   return { ...summary(r, { failAcks, orders: orders.length }), outTradeNos: orders.map((o) => o.otn) };
 }
@@ -135,10 +178,16 @@ async function counters(target) {
   const out = {};
   if (target.kind !== 'project') return out;
   const text = await (await fetch(`${target.base}/metrics`)).text();
-  for (const m of text.matchAll(/^wxpay_(notify|prepay|reconciliation_fixes)_total\{\w+="([^"]*)"\} (\S+)$/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
+  for (const m of text.matchAll(/^wxpay_(notify|prepay|reconciliation_fixes)_total\{\w+="([^"]*)"\} (\S+)$/gm))
+    out[`${m[1]}:${m[2]}`] = Number(m[3]);
   return out;
 }
-const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
+const diff = (after, before) =>
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const handled = (c) => Object.entries(c).reduce((a, [k, v]) => a + (/^(prepay|notify):/.test(k) ? v : 0), 0);
@@ -152,7 +201,7 @@ const handled = (c) => Object.entries(c).reduce((a, [k, v]) => a + (/^(prepay|no
 async function settle(target) {
   if (target.kind !== 'project') return sleep(1500);
   const end = Date.now() + 15_000;
-  for (let last = -1, now = handled(await counters(target)); now !== last && Date.now() < end; ) {
+  for (let last = -1, now = handled(await counters(target)); now !== last && Date.now() < end;) {
     await sleep(300);
     [last, now] = [now, handled(await counters(target))];
   }
@@ -170,8 +219,14 @@ async function record(phase, round, target, fn) {
   }
   results.push({ phase, round, target: target.kind, ...res });
   const paid = res.paid === undefined ? '' : `, paid ${res.paid}/${res.orders}, FAIL acks ${res.failAcks}`;
-  const seen = res.counters ? `, ${Object.entries(res.counters).map(([k, v]) => `${k} ${v}`).join(' ')}` : '';
-  say(`${phase} round ${round} ${target.kind}: ${res.rps} rps, p50 ${res.p50} ms, p99 ${res.p99} ms, non-2xx ${res.non2xx}, errors ${res.errors}${paid}${seen}`);
+  const seen = res.counters
+    ? `, ${Object.entries(res.counters)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' ')}`
+    : '';
+  say(
+    `${phase} round ${round} ${target.kind}: ${res.rps} rps, p50 ${res.p50} ms, p99 ${res.p99} ms, non-2xx ${res.non2xx}, errors ${res.errors}${paid}${seen}`,
+  );
 }
 
 /** Unrecorded: JIT, connection pools and caches of both processes warmed the same way before the first round. */
@@ -220,16 +275,27 @@ async function phaseReuse(targets) {
     const started = Date.now();
     await db.insertFiller(admin, t, sizes[0]);
     await db.insertFiller(admin, t, sizes[1], { spare: true });
-    say(`${t.kind}: filler of ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} orders of other users (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    say(
+      `${t.kind}: filler of ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} orders of other users (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
   }
   let live = 0; // index in sizes of the table currently named shop_goods_order
   const warmed = new Set();
   for (let round = 1; round <= opt.rounds; round++) {
     for (const [i, rows] of sizes.entries()) {
-      if (live !== i) { for (const t of targets) await db.swapOrders(admin, t); live = i; }
+      if (live !== i) {
+        for (const t of targets) await db.swapOrders(admin, t);
+        live = i;
+      }
       // Every bench user holds an open order in this table before it is measured, so each request takes the reuse
       // path. (Not paid at the stub: reconciliation would settle them and the next prepay would open a new order.)
-      if (!warmed.has(rows)) { for (const t of targets) { await openOrders(t, t.users.slice(0, opt.users)); await settle(t); } warmed.add(rows); }
+      if (!warmed.has(rows)) {
+        for (const t of targets) {
+          await openOrders(t, t.users.slice(0, opt.users));
+          await settle(t);
+        }
+        warmed.add(rows);
+      }
       for (const t of targets) {
         await record(`reuse@${rows}`, round, t, () => prepayLoad(t, t.users.slice(0, opt.users)));
       }
@@ -253,7 +319,9 @@ function aggregate(phase, kind) {
   if (runs.length === 0) return undefined;
   const sum = (f) => runs.reduce((a, r) => a + (r[f] ?? 0), 0);
   return {
-    rps: Math.round(median(runs.map((r) => r.rps))), p50: Math.round(median(runs.map((r) => r.p50))), p99: Math.round(median(runs.map((r) => r.p99))),
+    rps: Math.round(median(runs.map((r) => r.rps))),
+    p50: Math.round(median(runs.map((r) => r.p50))),
+    p99: Math.round(median(runs.map((r) => r.p99))),
     rpsRange: [Math.min(...runs.map((r) => r.rps)), Math.max(...runs.map((r) => r.rps))],
     failed: sum('non2xx') + sum('errors') + sum('timeouts') + sum('failAcks'),
     ...(runs[0].paid === undefined ? {} : { paid: sum('paid'), orders: sum('orders') }),
@@ -268,21 +336,34 @@ function report(rss) {
   ];
   const summaryRows = [];
   for (const [phase, label] of PHASE_LABELS()) {
-    const b = aggregate(phase, 'baseline'), p = aggregate(phase, 'project');
+    const b = aggregate(phase, 'baseline'),
+      p = aggregate(phase, 'project');
     if (!b || !p) continue;
     summaryRows.push({ phase, baseline: b, project: p, rpsRatio: p.rps / b.rps, p99Ratio: p.p99 / b.p99 });
     const paid = b.paid === undefined ? '—' : `${b.paid}/${b.orders} / ${p.paid}/${p.orders}`;
     const rps = (a) => (a.rpsRange[0] === a.rpsRange[1] ? `${a.rps}` : `${a.rps} (${a.rpsRange.join('–')})`);
-    lines.push(`| ${label} | ${rps(b)} | ${b.p50} / ${b.p99} | ${rps(p)} | ${p.p50} / ${p.p99} | ${x(p.rps, b.rps)} | ${x(p.p99, b.p99)} | ${b.failed} / ${p.failed} | ${paid} |`);
+    lines.push(
+      `| ${label} | ${rps(b)} | ${b.p50} / ${b.p99} | ${rps(p)} | ${p.p50} / ${p.p99} | ${x(p.rps, b.rps)} | ${x(p.p99, b.p99)} | ${b.failed} / ${p.failed} | ${paid} |`,
+    );
   }
-  const scale = (kind) => { const s = aggregate(`reuse@${opt.reuseSmallRows}`, kind), l = aggregate(`reuse@${opt.reuseRows}`, kind); return s && l ? l.rps / s.rps : undefined; };
+  const scale = (kind) => {
+    const s = aggregate(`reuse@${opt.reuseSmallRows}`, kind),
+      l = aggregate(`reuse@${opt.reuseRows}`, kind);
+    return s && l ? l.rps / s.rps : undefined;
+  };
   const reuse = { project: scale('project'), baseline: scale('baseline') };
-  const reuseLine = `reuse lookup at scale (rps with ${opt.reuseRows.toLocaleString('en')} ÷ with ${opt.reuseSmallRows.toLocaleString('en')} orders): ` +
+  const reuseLine =
+    `reuse lookup at scale (rps with ${opt.reuseRows.toLocaleString('en')} ÷ with ${opt.reuseSmallRows.toLocaleString('en')} orders): ` +
     `wxpay-server ${reuse.project?.toFixed(2)}× (target ≥ 0.90: ${reuse.project >= 0.9 ? 'met' : 'NOT met'}), baseline ${reuse.baseline?.toFixed(2)}×`;
-  const perPhase = PHASE_LABELS().map(([phase]) => [phase, Math.max(0, ...results.filter((r) => r.phase === phase && r.rssMaxMb).map((r) => r.rssMaxMb))]);
-  const rssLine = `wxpay-server RSS: ${rss.atStartMb} MB idle after start, peak ${rss.peakMb} MB (VmHWM); ` +
+  const perPhase = PHASE_LABELS().map(([phase]) => [
+    phase,
+    Math.max(0, ...results.filter((r) => r.phase === phase && r.rssMaxMb).map((r) => r.rssMaxMb)),
+  ]);
+  const rssLine =
+    `wxpay-server RSS: ${rss.atStartMb} MB idle after start, peak ${rss.peakMb} MB (VmHWM); ` +
     `sampled max per phase: ${perPhase.map(([k, v]) => `${k} ${v}`).join(', ')} MB`;
-  const header = `${opt.rounds} round(s) A/B alternating, medians; ${opt.users} users, ${opt.secs} s per timed run, ${CONNECTIONS} connections; ` +
+  const header =
+    `${opt.rounds} round(s) A/B alternating, medians; ${opt.users} users, ${opt.secs} s per timed run, ${CONNECTIONS} connections; ` +
     `${os.cpus().length} CPUs, Node ${process.version}${SMOKE ? ' — SMOKE sizes, not a measurement' : ''}`;
   return { text: [header, '', ...lines, '', reuseLine, rssLine].join('\n'), summaryRows, reuse };
 }
@@ -298,8 +379,14 @@ function cleanup() {
     await proc.stopAll();
     try {
       admin ??= h && (await db.openAdmin(h.mysql));
-      if (admin) { await db.dropDb(admin, names.baseDb); await db.dropDb(admin, names.projDb); await admin.end(); }
-    } catch (e) { console.error(`bench: could not drop ${names.baseDb} / ${names.projDb}: ${e.message}`); }
+      if (admin) {
+        await db.dropDb(admin, names.baseDb);
+        await db.dropDb(admin, names.projDb);
+        await admin.end();
+      }
+    } catch (e) {
+      console.error(`bench: could not drop ${names.baseDb} / ${names.projDb}: ${e.message}`);
+    }
     try {
       if (redis) {
         const keys = [];
@@ -307,18 +394,28 @@ function cleanup() {
         if (keys.length > 0) await redis.del(...keys);
         redis.disconnect();
       }
-    } catch (e) { console.error(`bench: could not delete Redis keys ${names.redisPrefix}*: ${e.message}`); }
+    } catch (e) {
+      console.error(`bench: could not delete Redis keys ${names.redisPrefix}*: ${e.message}`);
+    }
   })();
   return cleaning;
 }
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-  process.once(signal, () => { console.error(`\nbench: ${signal}, cleaning up`); void cleanup().finally(() => process.exit(code)); });
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}, cleaning up`);
+    void cleanup().finally(() => process.exit(code));
+  });
 }
 
 async function preflight() {
   const down = [];
-  if (!(await proc.reachable('127.0.0.1', 3306))) down.push('MariaDB at 127.0.0.1:3306 (start: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)');
-  if (!(await proc.reachable('127.0.0.1', 6379))) down.push('Redis at 127.0.0.1:6379 (start: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)');
+  if (!(await proc.reachable('127.0.0.1', 3306)))
+    down.push('MariaDB at 127.0.0.1:3306 (start: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)');
+  if (!(await proc.reachable('127.0.0.1', 6379)))
+    down.push('Redis at 127.0.0.1:6379 (start: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)');
   if (down.length > 0) throw new Error(`not reachable:\n  ${down.join('\n  ')}`);
 }
 
@@ -326,7 +423,10 @@ async function preflight() {
 function buildProject() {
   const out = join(WORK, 'dist');
   rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: REPO, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', out], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   return join(out, 'main.js');
 }
 
@@ -336,9 +436,13 @@ async function main() {
   await preflight();
   const shared = locateShared(REPO);
   h = await loadHarness(installHarness(REPO, shared));
-  admin = await db.openAdmin(h.mysql).catch((e) => { throw new Error(`MariaDB refuses root@127.0.0.1:3306 without password: ${e.message}`); });
+  admin = await db.openAdmin(h.mysql).catch((e) => {
+    throw new Error(`MariaDB refuses root@127.0.0.1:3306 without password: ${e.message}`);
+  });
   redis = new h.Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  await redis.ping().catch((e) => { throw new Error(`Redis at ${REDIS_URL} does not answer PING: ${e.message}`); });
+  await redis.ping().catch((e) => {
+    throw new Error(`Redis at ${REDIS_URL} does not answer PING: ${e.message}`);
+  });
 
   say('compiling the project into .bench/dist');
   const mainJs = buildProject();
@@ -353,20 +457,33 @@ async function main() {
   stub = { base: `http://127.0.0.1:${stubPort}/sandbox/wxpay` };
   const stubProc = proc.start('stub', [join(h.dir, 'stub-wechat.mjs')], { cwd: h.dir, logDir, env: { STUB_PORT: String(stubPort) } });
   const baseProc = proc.start('baseline', [join(h.dir, 'baseline.mjs')], {
-    cwd: h.dir, logDir,
+    cwd: h.dir,
+    logDir,
     env: { PORT: String(basePort), DATABASE_URL: `mysql://root@127.0.0.1:3306/${names.baseDb}`, WECHAT_BASE_URL: stub.base, REDIS_URL },
   });
   // BENCH_PROJECT_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=.bench/prof", to see where the project spends its time.
   const nodeArgs = (process.env.BENCH_PROJECT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const projProc = proc.start('wxpay-server', [...nodeArgs, mainJs], {
-    cwd: REPO, logDir,
+    cwd: REPO,
+    logDir,
     env: {
-      NODE_ENV: 'production', WECHAT_GATEWAY: 'wechat', WECHAT_APPID: 'wxd930ea5d5a258f4f', WECHAT_MCH_ID: '10000100',
-      WECHAT_API_KEY: '192006250b4c09247ec02edce69f6a2d', WECHAT_APP_SECRET: 'bench-app-secret',
-      WECHAT_NOTIFY_URL: 'https://bench.invalid/wechat/pay-notify', SESSION_SECRET: randomBytes(32).toString('base64url'),
-      WECHAT_BASE_URL: stub.base, WECHAT_LOGIN_BASE_URL: stub.base,
-      DATABASE_URL: `mysql://root@127.0.0.1:3306/${names.projDb}`, REDIS_URL, REDIS_KEY_PREFIX: names.redisPrefix,
-      LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(projPort), DEMO_GOODS: 'no',
+      NODE_ENV: 'production',
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wxd930ea5d5a258f4f',
+      WECHAT_MCH_ID: '10000100',
+      WECHAT_API_KEY: '192006250b4c09247ec02edce69f6a2d',
+      WECHAT_APP_SECRET: 'bench-app-secret',
+      WECHAT_NOTIFY_URL: 'https://bench.invalid/wechat/pay-notify',
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      WECHAT_BASE_URL: stub.base,
+      WECHAT_LOGIN_BASE_URL: stub.base,
+      DATABASE_URL: `mysql://root@127.0.0.1:3306/${names.projDb}`,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: names.redisPrefix,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(projPort),
+      DEMO_GOODS: 'no',
     },
   });
   // The stub has no /healthz; its control endpoint answers 200 once it listens.
@@ -382,8 +499,18 @@ async function main() {
   const projBase = `http://127.0.0.1:${projPort}`;
   say(`logging in ${nUsers} users to wxpay-server`);
   const targets = [
-    { kind: 'baseline', base: `http://127.0.0.1:${basePort}`, db: names.baseDb, users: Array.from({ length: nUsers }, (_, i) => ({ uid: 100000 + i })) },
-    { kind: 'project', base: projBase, db: names.projDb, users: await pool(Array.from({ length: nUsers }), 16, () => h.flow.newUser(projBase, stub.base)) },
+    {
+      kind: 'baseline',
+      base: `http://127.0.0.1:${basePort}`,
+      db: names.baseDb,
+      users: Array.from({ length: nUsers }, (_, i) => ({ uid: 100000 + i })),
+    },
+    {
+      kind: 'project',
+      base: projBase,
+      db: names.projDb,
+      users: await pool(Array.from({ length: nUsers }), 16, () => h.flow.newUser(projBase, stub.base)),
+    },
   ];
 
   say('warming up both targets (unrecorded)');
@@ -395,8 +522,15 @@ async function main() {
   const rss = { atStartMb: rssAtStartMb, peakMb: sampler.peakMb() };
   const { text, summaryRows, reuse } = report(rss);
   const out = {
-    at: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), smoke: SMOKE, options: opt,
-    machine: { cpus: os.cpus().length, node: process.version }, summary: summaryRows, reuseScale: reuse, rss, runs: results,
+    at: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    smoke: SMOKE,
+    options: opt,
+    machine: { cpus: os.cpus().length, node: process.version },
+    summary: summaryRows,
+    reuseScale: reuse,
+    rss,
+    runs: results,
   };
   writeFileSync(join(WORK, 'last-run.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\n${text}\n\nraw results: .bench/last-run.json (${out.seconds} s)`);

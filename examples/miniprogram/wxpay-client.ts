@@ -290,7 +290,10 @@ function verdict(order: OrderView): PayResult | undefined {
 }
 
 /** Turns a wx callback API into a promise; `fail` (or a synchronous throw) rejects with a WxCallError. */
-function promisify<T>(api: WxCallError['api'], start: (callbacks: { success(res: T): void; fail(err: WxError): void }) => void): Promise<T> {
+function promisify<T>(
+  api: WxCallError['api'],
+  start: (callbacks: { success(res: T): void; fail(err: WxError): void }) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const fail = (err: unknown): void =>
       reject(new WxCallError(api, isObject(err) && typeof err.errMsg === 'string' ? err.errMsg : `${api}:fail ${String(err)}`));

@@ -35,7 +35,16 @@ export class HandleRefundNotice {
     const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
     if (!order) return refuse('UnknownOrder', true);
     const { outTradeNo, transactionId, outRefundNo, refundId, refundFee, totalFee, status } = notice;
-    const claim = { outTradeNo, transactionId, outRefundNo, refundId, amount: refundFee, totalFee, status, at: notice.at ?? order.state.updatedAt };
+    const claim = {
+      outTradeNo,
+      transactionId,
+      outRefundNo,
+      refundId,
+      amount: refundFee,
+      totalFee,
+      status,
+      at: notice.at ?? order.state.updatedAt,
+    };
     const matched = order.refundMatching(claim);
     if (!matched.ok) return refuse('RefundMismatch', true);
     if (matched.value.status === status) return { ack: true, result: 'duplicate' };
@@ -44,7 +53,9 @@ export class HandleRefundNotice {
     switch (settlement.kind) {
       case 'recorded':
       case 'unchanged':
-        return settlement.status === status ? { ack: true, result: RESULT_OF[status] } : refuse('NotConfirmedByWechat', !stillProcessing(settlement.status));
+        return settlement.status === status
+          ? { ack: true, result: RESULT_OF[status] }
+          : refuse('NotConfirmedByWechat', !stillProcessing(settlement.status));
       case 'rejected':
         return refuse('RefundMismatch', true);
       case 'vanished':

@@ -54,7 +54,9 @@ export class OpenOrder {
         if (reserved.kind === 'insufficient') {
           // A concurrent request (one that ignored the lock) may have just opened the order these coins went to.
           const raced = await this.orders.findOpen(key);
-          return raced && isReusable(raced, price, now) ? { kind: 'reused', order: raced } : { kind: 'insufficientCoins', balance: reserved.balance };
+          return raced && isReusable(raced, price, now)
+            ? { kind: 'reused', order: raced }
+            : { kind: 'insufficientCoins', balance: reserved.balance };
         }
       }
       const inserted = await this.orders.insert(order);

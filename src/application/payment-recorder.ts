@@ -1,4 +1,10 @@
-import type { CashlessRefundRejection, CashPartRequired, FailureRejection, PaymentRejection, RefundReportError } from '../domain/order-errors.js';
+import type {
+  CashlessRefundRejection,
+  CashPartRequired,
+  FailureRejection,
+  PaymentRejection,
+  RefundReportError,
+} from '../domain/order-errors.js';
 import type { Change, ConfirmedPayment, Order } from '../domain/order.js';
 import type { FailureReason } from '../domain/order-status.js';
 import type { RefundReport } from '../domain/refund.js';
@@ -49,7 +55,11 @@ export class PaymentRecorder {
   recordCashless(order: Order, change: 'paid', at: Date): Promise<ChangeOutcome<CashPartRequired>>;
   recordCashless(order: Order, change: 'refunded', at: Date): Promise<ChangeOutcome<CashlessRefundRejection>>;
   recordCashless(order: Order, change: 'paid' | 'refunded', at: Date): Promise<ChangeOutcome<CashlessRefundRejection>> {
-    return this.apply(order, (o): Result<Change, CashlessRefundRejection> => (change === 'paid' ? o.completeWithoutCash(at) : o.refundWithoutCash(at)), at);
+    return this.apply(
+      order,
+      (o): Result<Change, CashlessRefundRejection> => (change === 'paid' ? o.completeWithoutCash(at) : o.refundWithoutCash(at)),
+      at,
+    );
   }
 
   /**

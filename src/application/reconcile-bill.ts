@@ -40,7 +40,15 @@ export class ReconcileBill {
   async execute(billDate: string = previousBillDate(this.clock.now())): Promise<BillReport> {
     if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
     const payments = await this.gateway.billedPayments(billDate);
-    const report = { billDate, available: payments !== undefined, payments: payments?.length ?? 0, matched: 0, repaired: [] as string[], unknown: [] as string[], mismatched: [] as string[] };
+    const report = {
+      billDate,
+      available: payments !== undefined,
+      payments: payments?.length ?? 0,
+      matched: 0,
+      repaired: [] as string[],
+      unknown: [] as string[],
+      mismatched: [] as string[],
+    };
     for (const payment of payments ?? []) {
       const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
       if (!order) {

@@ -54,9 +54,19 @@ export class ReconcilePayments {
   ) {}
 
   async execute(signal?: AbortSignal): Promise<PaymentsReport> {
-    const report: PaymentsReport = { checked: 0, paid: 0, failed: 0, closed: 0, flagged: 0, unchanged: 0, errors: 0, oldestPendingSeconds: 0 };
+    const report: PaymentsReport = {
+      checked: 0,
+      paid: 0,
+      failed: 0,
+      closed: 0,
+      flagged: 0,
+      unchanged: 0,
+      errors: 0,
+      oldestPendingSeconds: 0,
+    };
     const [oldest] = await this.orders.listAwaitingPayment(1);
-    if (oldest) report.oldestPendingSeconds = Math.max(0, Math.floor((this.clock.now().getTime() - oldest.state.createdAt.getTime()) / 1000));
+    if (oldest)
+      report.oldestPendingSeconds = Math.max(0, Math.floor((this.clock.now().getTime() - oldest.state.createdAt.getTime()) / 1000));
     for (const order of await this.dueOrders()) {
       if (signal?.aborted) break;
       report.checked++;

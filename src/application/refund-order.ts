@@ -58,7 +58,11 @@ export class RefundOrder {
 
     let refund: Refund | undefined;
     const requested = await changeOrder(this.orders, found, (o) => {
-      const r = o.requestRefund({ amount: command.amount ?? defaultAmount(o), at: this.clock.now(), ...(command.requestKey ? { requestKey: command.requestKey } : {}) });
+      const r = o.requestRefund({
+        amount: command.amount ?? defaultAmount(o),
+        at: this.clock.now(),
+        ...(command.requestKey ? { requestKey: command.requestKey } : {}),
+      });
       if (!r.ok) return r;
       refund = r.value.refund;
       return ok(r.value.change);
@@ -77,7 +81,8 @@ export class RefundOrder {
       ...(command.reason ? { reason: command.reason } : {}),
     });
     // Refused or unanswered, the request stays PROCESSING: reconciliation's refundquery settles what WeChat did.
-    if (outcome.kind === 'notFound') return err({ kind: 'GatewayRejected', code: 'ORDERNOTEXIST', message: 'WeChat knows no paid order by this number' });
+    if (outcome.kind === 'notFound')
+      return err({ kind: 'GatewayRejected', code: 'ORDERNOTEXIST', message: 'WeChat knows no paid order by this number' });
     if (outcome.kind === 'rejected') return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message });
 
     const recorded = await this.recorder.recordRefundReport(order, outcome.report);
@@ -85,7 +90,11 @@ export class RefundOrder {
       case 'vanished':
         return err({ kind: 'OrderNotFound' });
       case 'rejected':
-        await this.recorder.flagForReview(recorded.order, `WeChat's refund answer contradicts refund ${refund.outRefundNo}: ${describeRejection(recorded.error)}`, this.clock.now());
+        await this.recorder.flagForReview(
+          recorded.order,
+          `WeChat's refund answer contradicts refund ${refund.outRefundNo}: ${describeRejection(recorded.error)}`,
+          this.clock.now(),
+        );
         return err({ kind: 'AnswerMismatch', error: recorded.error });
       case 'changed':
       case 'unchanged':

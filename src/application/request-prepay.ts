@@ -83,14 +83,20 @@ export class RequestPrepay {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const opening = await this.openOrder.execute(key, price);
         if (opening.kind === 'contended') continue;
-        if (opening.kind === 'insufficientCoins') return err({ kind: 'InsufficientIntegral', balance: opening.balance, required: price.integral });
+        if (opening.kind === 'insufficientCoins')
+          return err({ kind: 'InsufficientIntegral', balance: opening.balance, required: price.integral });
         if (opening.kind === 'openOrderPaid') return err({ kind: 'AlreadyPaid', outTradeNo: opening.order.state.outTradeNo.value });
         const order = opening.order;
         if (price.cash.isZero()) return this.payWithCoins(order);
         const issued = await this.issuePrepay.execute(order, goods, user, command.clientIp);
         switch (issued.kind) {
           case 'params':
-            return ok({ kind: 'payWithWechat', outTradeNo: order.state.outTradeNo.value, params: issued.params, reused: opening.kind === 'reused' });
+            return ok({
+              kind: 'payWithWechat',
+              outTradeNo: order.state.outTradeNo.value,
+              params: issued.params,
+              reused: opening.kind === 'reused',
+            });
           case 'alreadyPaid':
             return err({ kind: 'AlreadyPaid', outTradeNo: order.state.outTradeNo.value });
           case 'rejected':

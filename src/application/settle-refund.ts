@@ -39,9 +39,14 @@ export class SettleRefund {
       case 'vanished':
         return { kind: 'vanished' };
       case 'rejected':
-        await this.recorder.flagForReview(outcome.order, `WeChat's refundquery contradicts refund ${outRefundNo}: ${describeRejection(outcome.error)}`, this.clock.now(), {
-          ...outcome.error,
-        });
+        await this.recorder.flagForReview(
+          outcome.order,
+          `WeChat's refundquery contradicts refund ${outRefundNo}: ${describeRejection(outcome.error)}`,
+          this.clock.now(),
+          {
+            ...outcome.error,
+          },
+        );
         return { kind: 'rejected', reason: outcome.error };
     }
   }

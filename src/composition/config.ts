@@ -21,44 +21,57 @@ const optionalText = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
-const schema = z
-  .object({
-    NODE_ENV: optionalText,
-    PORT: port.default(3000),
-    HOST: z.string().default('0.0.0.0'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATABASE_URL: z
-      .string()
-      .default('sqlite:./data/wxpay.sqlite')
-      .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
-    REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
-    REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only').default('wxpay:'),
-    WECHAT_GATEWAY: z.enum(['sandbox', 'wechat']).default('sandbox'),
-    WECHAT_APPID: optionalText,
-    WECHAT_APP_SECRET: optionalText,
-    WECHAT_MCH_ID: optionalText,
-    WECHAT_API_KEY: optionalText.refine((v) => v === undefined || /^[0-9A-Za-z]{32}$/.test(v), 'must be the 32-character API v2 key'),
-    WECHAT_SIGN_TYPE: z.enum(['MD5', 'HMAC-SHA256']).default('MD5'),
-    WECHAT_SERVER_IP: optionalText.refine((v) => v === undefined || isIP(v) !== 0, 'must be an IPv4 or IPv6 address'),
-    WECHAT_NOTIFY_URL: optionalText.refine((v) => v === undefined || isNotifyUrl(v), 'must be an http(s) URL without a query string, at most 256 characters'),
-    WECHAT_REFUND_NOTIFY_URL: optionalText.refine((v) => v === undefined || isNotifyUrl(v), 'must be an http(s) URL without a query string, at most 256 characters'),
-    WECHAT_CERT_P12: optionalText,
-    WECHAT_CERT_PASSPHRASE: optionalText,
-    WECHAT_CERT_PEM: optionalText,
-    WECHAT_KEY_PEM: optionalText,
-    WECHAT_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
-    WECHAT_LOGIN_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
-    SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
-    SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(7 * 86_400),
-    ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
-    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
-    EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
-    EVENTS_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
-    EVENTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
-    SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
-    DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
-  });
+const schema = z.object({
+  NODE_ENV: optionalText,
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/wxpay.sqlite')
+    .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only')
+    .default('wxpay:'),
+  WECHAT_GATEWAY: z.enum(['sandbox', 'wechat']).default('sandbox'),
+  WECHAT_APPID: optionalText,
+  WECHAT_APP_SECRET: optionalText,
+  WECHAT_MCH_ID: optionalText,
+  WECHAT_API_KEY: optionalText.refine((v) => v === undefined || /^[0-9A-Za-z]{32}$/.test(v), 'must be the 32-character API v2 key'),
+  WECHAT_SIGN_TYPE: z.enum(['MD5', 'HMAC-SHA256']).default('MD5'),
+  WECHAT_SERVER_IP: optionalText.refine((v) => v === undefined || isIP(v) !== 0, 'must be an IPv4 or IPv6 address'),
+  WECHAT_NOTIFY_URL: optionalText.refine(
+    (v) => v === undefined || isNotifyUrl(v),
+    'must be an http(s) URL without a query string, at most 256 characters',
+  ),
+  WECHAT_REFUND_NOTIFY_URL: optionalText.refine(
+    (v) => v === undefined || isNotifyUrl(v),
+    'must be an http(s) URL without a query string, at most 256 characters',
+  ),
+  WECHAT_CERT_P12: optionalText,
+  WECHAT_CERT_PASSPHRASE: optionalText,
+  WECHAT_CERT_PEM: optionalText,
+  WECHAT_KEY_PEM: optionalText,
+  WECHAT_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  WECHAT_LOGIN_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(7 * 86_400),
+  ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  EVENTS_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  EVENTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+  SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
+});
 
 /**
  * Rules that tie variables together, checked on the raw environment so that they are reported alongside any
@@ -181,7 +194,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ...(e.WECHAT_NOTIFY_URL === undefined ? {} : { notifyUrl: e.WECHAT_NOTIFY_URL }),
       ...(e.WECHAT_REFUND_NOTIFY_URL === undefined ? {} : { refundNotifyUrl: e.WECHAT_REFUND_NOTIFY_URL }),
       ...(e.WECHAT_BASE_URL === undefined ? (sandbox ? {} : { baseUrl: PRODUCTION_BASE_URL }) : { baseUrl: e.WECHAT_BASE_URL }),
-      ...(e.WECHAT_LOGIN_BASE_URL === undefined ? (sandbox ? {} : { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL }) : { loginBaseUrl: e.WECHAT_LOGIN_BASE_URL }),
+      ...(e.WECHAT_LOGIN_BASE_URL === undefined
+        ? sandbox
+          ? {}
+          : { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL }
+        : { loginBaseUrl: e.WECHAT_LOGIN_BASE_URL }),
       ...(certificate === undefined ? {} : { certificate }),
     },
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),

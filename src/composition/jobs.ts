@@ -63,7 +63,12 @@ export class JobRunner implements Jobs {
   private scheduled: PeriodicJob[] = [];
 
   constructor(private readonly container: Container) {
-    this.bill = new DailyBillReconciliation(container.get(ReconcileBill), container.get(TOKENS.Clock), container.get(TOKENS.Metrics), container.get(TOKENS.Logger));
+    this.bill = new DailyBillReconciliation(
+      container.get(ReconcileBill),
+      container.get(TOKENS.Clock),
+      container.get(TOKENS.Metrics),
+      container.get(TOKENS.Logger),
+    );
     this.defs = definitions(container, this.bill);
   }
 

@@ -18,12 +18,18 @@ try {
   const container = buildContainer(config, resources);
   try {
     const run = await new JobRunner(container).runUnderLease('reconcile-pending');
-    console.log(JSON.stringify(run.ran ? { ran: true, report: run.value } : { ran: false, reason: 'another instance holds the reconciliation lease' }));
+    console.log(
+      JSON.stringify(
+        run.ran ? { ran: true, report: run.value } : { ran: false, reason: 'another instance holds the reconciliation lease' },
+      ),
+    );
   } finally {
     await container.unbindAllAsync();
     await resources.close();
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `reconciliation failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `reconciliation failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 }

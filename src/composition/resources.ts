@@ -75,7 +75,14 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       const sim = simulator;
       closers.add(() => sim.close());
     }
-    const resources = { logger, clock, selfUrl: `http://127.0.0.1:${options.port}`, orm, ...(redis ? { redis } : {}), ...(simulator ? { simulator } : {}) };
+    const resources = {
+      logger,
+      clock,
+      selfUrl: `http://127.0.0.1:${options.port}`,
+      orm,
+      ...(redis ? { redis } : {}),
+      ...(simulator ? { simulator } : {}),
+    };
     return { ...resources, close: () => closers.closeAll() };
   } catch (error) {
     await closers.closeAll();

@@ -19,8 +19,8 @@ export interface RunningServer {
  * open the adapters the configuration names, build the container, start the jobs, serve the app.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  let app: Express | undefined;
-  const server = createServer((req, res) => (app ? app(req, res) : notReady(res)));
+  const ready: { app?: Express } = {};
+  const server = createServer((req, res) => (ready.app ? ready.app(req, res) : notReady(res)));
   await listen(server, config);
   const port = (server.address() as AddressInfo).port;
 
@@ -34,7 +34,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const container = buildContainer(config, resources);
   const jobs = new JobRunner(container);
   jobs.start();
-  app = buildHttpApp(container, resources, jobs);
+  ready.app = buildHttpApp(container, resources, jobs);
 
   return {
     port,

@@ -12,7 +12,16 @@ import { canMove, isPaidStatus, type FailureReason, type OrderStatus } from './o
 import type { Change, ConfirmedPayment, NewOrder, OrderState } from './order-state.js';
 import type { Price } from './paid-type.js';
 import { renewedPrepay, type Prepay } from './prepay.js';
-import { applyRefundReport, committedFen, matchRefund, planRefund, refundedFen, type Refund, type RefundDemand, type RefundReport } from './refund.js';
+import {
+  applyRefundReport,
+  committedFen,
+  matchRefund,
+  planRefund,
+  refundedFen,
+  type Refund,
+  type RefundDemand,
+  type RefundReport,
+} from './refund.js';
 import { err, ok, type Result } from './result.js';
 
 export type { Change, ConfirmedPayment, NewOrder, OrderState, Review } from './order-state.js';
@@ -90,7 +99,11 @@ export class Order {
     const recorded = this.s.transactionId;
     if (this.isPaid) {
       if (recorded === payment.transactionId) return ok('unchanged');
-      return err({ kind: 'ConflictingPayment', recordedTransactionId: recorded ?? '(paid without WeChat)', incomingTransactionId: payment.transactionId });
+      return err({
+        kind: 'ConflictingPayment',
+        recordedTransactionId: recorded ?? '(paid without WeChat)',
+        incomingTransactionId: payment.transactionId,
+      });
     }
     const afterFailure = this.s.status === 'FAILED';
     // Only a newer order of the key (another price, say) takes the slot from a CHECKED one: this payment is for the old.
@@ -246,7 +259,19 @@ export class Order {
 
   private recordPaid(transactionId: string | null, paidAt: Date, afterFailure: boolean, superseded: boolean): void {
     const { outTradeNo, uid, goodsId, paidType, cash, integral } = this.s;
-    this.record({ type: 'OrderPaid', outTradeNo: outTradeNo.value, uid, goodsId, paidType, cashFen: cash.fen, integral, transactionId, paidAt, afterFailure, superseded });
+    this.record({
+      type: 'OrderPaid',
+      outTradeNo: outTradeNo.value,
+      uid,
+      goodsId,
+      paidType,
+      cashFen: cash.fen,
+      integral,
+      transactionId,
+      paidAt,
+      afterFailure,
+      superseded,
+    });
   }
 
   private recordRefunded(outRefundNo: string | null, at: Date): void {

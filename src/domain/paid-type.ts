@@ -1,4 +1,4 @@
-import { Money } from './money.js';
+import { type Money } from './money.js';
 
 export const PAID_TYPES = ['WXPAY', 'INTEGRAL', 'MIXED'] as const;
 export type PaidType = (typeof PAID_TYPES)[number];
@@ -26,9 +26,7 @@ export interface Price {
  * in cash plus the goods' coins.
  */
 export function priceFor(goods: Goods, paidType: PaidType): Price {
-  return paidType === 'WXPAY'
-    ? { cash: goods.marketPrice, integral: 0 }
-    : { cash: goods.salePrice, integral: goods.integral };
+  return paidType === 'WXPAY' ? { cash: goods.marketPrice, integral: 0 } : { cash: goods.salePrice, integral: goods.integral };
 }
 
 export const samePrice = (a: Price, b: Price): boolean => a.cash.equals(b.cash) && a.integral === b.integral;

@@ -1,4 +1,4 @@
-import { Money } from './money.js';
+import { type Money } from './money.js';
 import { err, ok, type Result } from './result.js';
 
 export const REFUND_STATUSES = ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] as const;
@@ -69,7 +69,12 @@ export type PlannedRefund = { readonly refund: Refund; readonly isNew: boolean }
  * Idempotency-Key, a demand for the amount of a refund still PROCESSING is taken as its retry, so a client that
  * timed out and asks again can never refund twice.
  */
-export function planRefund(outTradeNo: string, paid: Money, refunds: readonly Refund[], demand: RefundDemand): Result<PlannedRefund, RefundRequestRefusal> {
+export function planRefund(
+  outTradeNo: string,
+  paid: Money,
+  refunds: readonly Refund[],
+  demand: RefundDemand,
+): Result<PlannedRefund, RefundRequestRefusal> {
   const { amount, requestKey } = demand;
   const repeated =
     requestKey !== undefined
@@ -134,7 +139,8 @@ type OrderFacts = { readonly outTradeNo: string; readonly transactionId: string 
 export function matchRefund(order: OrderFacts, refunds: readonly Refund[], report: RefundReport): Result<Refund, RefundReportRejection> {
   const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
   if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
-  const mismatch = (field: Extract<RefundReportRejection, { kind: 'RefundMismatch' }>['field']) => err({ kind: 'RefundMismatch' as const, field });
+  const mismatch = (field: Extract<RefundReportRejection, { kind: 'RefundMismatch' }>['field']) =>
+    err({ kind: 'RefundMismatch' as const, field });
   if (report.outTradeNo !== order.outTradeNo) return mismatch('outTradeNo');
   if (order.transactionId === undefined || report.transactionId !== order.transactionId) return mismatch('transactionId');
   if (refund.refundId !== undefined && report.refundId !== refund.refundId) return mismatch('refundId');
@@ -144,7 +150,11 @@ export function matchRefund(order: OrderFacts, refunds: readonly Refund[], repor
 }
 
 /** Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS. */
-export function applyRefundReport(order: OrderFacts, refunds: readonly Refund[], report: RefundReport): Result<AppliedReport, RefundReportRejection> {
+export function applyRefundReport(
+  order: OrderFacts,
+  refunds: readonly Refund[],
+  report: RefundReport,
+): Result<AppliedReport, RefundReportRejection> {
   const matched = matchRefund(order, refunds, report);
   if (!matched.ok) return matched;
   const refund = matched.value;

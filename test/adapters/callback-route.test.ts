@@ -10,7 +10,14 @@ import { err, ok } from '../../src/domain/result.js';
 import { InMemoryNotifyLog } from '../support/doubles/in-memory-notify-log.js';
 import { ManualClock } from '../support/doubles/manual-clock.js';
 
-const notice: PaymentNotice = { appId: 'wx1', mchId: '1', outTradeNo: '2026011512000000020000000001', transactionId: '42', totalFee: Money.ofFen(1), succeeded: true };
+const notice: PaymentNotice = {
+  appId: 'wx1',
+  mchId: '1',
+  outTradeNo: '2026011512000000020000000001',
+  transactionId: '42',
+  totalFee: Money.ofFen(1),
+  succeeded: true,
+};
 const SUCCESS = '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
 
 describe.each(['pay', 'refund'] as const)('callback route (%s): one shape for every WeChat callback', (kind) => {
@@ -53,10 +60,12 @@ describe.each(['pay', 'refund'] as const)('callback route (%s): one shape for ev
     const { url, metrics } = await serve(async () => ({ ack: true, result: 'recorded' }));
     const res = await fetch(url, { method: 'POST', body: '<xml/>' });
     expect(await res.text()).toBe(SUCCESS);
-    expect(await metrics.registry.getSingleMetricAsString('wxpay_notify_total')).toContain(`wxpay_notify_total{kind="${kind}",verdict="recorded"} 1`);
+    expect(await metrics.registry.getSingleMetricAsString('wxpay_notify_total')).toContain(
+      `wxpay_notify_total{kind="${kind}",verdict="recorded"} 1`,
+    );
   });
 
-  it("never tells the sender which check stopped it: the reply is the same for every refusal, the log has the reason", async () => {
+  it('never tells the sender which check stopped it: the reply is the same for every refusal, the log has the reason', async () => {
     const refused = await serve(async () => ({ ack: false, reason: 'AmountMismatch', alert: true }));
     const unverified = await serve(async () => ({ ack: true, result: 'recorded' }), false);
     const a = await (await fetch(refused.url, { method: 'POST', body: '<xml/>' })).text();

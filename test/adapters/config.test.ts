@@ -19,12 +19,27 @@ describe('configuration', () => {
   it('names every problem at once', () => {
     let message = '';
     try {
-      loadConfig({ WECHAT_GATEWAY: 'wechat', PORT: 'eighty', WECHAT_API_KEY: 'short', DATABASE_URL: 'postgres://x', EVENTS_WEBHOOK_URL: 'https://hooks.example/x' });
+      loadConfig({
+        WECHAT_GATEWAY: 'wechat',
+        PORT: 'eighty',
+        WECHAT_API_KEY: 'short',
+        DATABASE_URL: 'postgres://x',
+        EVENTS_WEBHOOK_URL: 'https://hooks.example/x',
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
     }
-    for (const name of ['PORT', 'WECHAT_API_KEY', 'DATABASE_URL', 'WECHAT_APPID', 'WECHAT_MCH_ID', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET', 'EVENTS_WEBHOOK_SECRET']) {
+    for (const name of [
+      'PORT',
+      'WECHAT_API_KEY',
+      'DATABASE_URL',
+      'WECHAT_APPID',
+      'WECHAT_MCH_ID',
+      'WECHAT_NOTIFY_URL',
+      'SESSION_SECRET',
+      'EVENTS_WEBHOOK_SECRET',
+    ]) {
       expect(message).toContain(name);
     }
   });
@@ -39,10 +54,21 @@ describe('configuration', () => {
   });
 
   it('wants an https notify URL without a query string for real WeChat Pay', () => {
-    const base = { WECHAT_GATEWAY: 'wechat', WECHAT_APPID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_MCH_ID: '1', WECHAT_API_KEY: 'a'.repeat(32), SESSION_SECRET: 's'.repeat(32) };
+    const base = {
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1',
+      WECHAT_API_KEY: 'a'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+    };
     expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'http://shop.example/wechat/pay-notify' })).toThrow(/must be https/);
-    expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify?x=1' })).toThrow(/without a query string/);
-    expect(loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify' }).wechat.baseUrl).toBe('https://api.mch.weixin.qq.com');
+    expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify?x=1' })).toThrow(
+      /without a query string/,
+    );
+    expect(loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify' }).wechat.baseUrl).toBe(
+      'https://api.mch.weixin.qq.com',
+    );
   });
 
   it('never puts a secret into its error messages', () => {

@@ -11,8 +11,7 @@ import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { PAID_TYPES } from '../../src/domain/paid-type.js';
 import { aGoods, anOrder } from '../support/builders.js';
 
-const asRecord = (columns: ReturnType<typeof toOrderColumns>): OrderRecord =>
-  ({ id: 1, ...columns }) as OrderRecord;
+const asRecord = (columns: ReturnType<typeof toOrderColumns>): OrderRecord => ({ id: 1, ...columns }) as OrderRecord;
 
 // From 2000 on: the seed reads paid_time 0 as "not paid", so the epoch itself is not a representable payment time.
 const second = fc.integer({ min: 946_684_800, max: 2_000_000_000 }).map((s) => new Date(s * 1000));
@@ -31,7 +30,12 @@ describe('order mapper', () => {
       updatedAt: second,
       paid: fc.option(fc.record({ transactionId: fc.stringMatching(/^[0-9]{28}$/), paidAt: second }), { nil: undefined }),
       prepay: fc.option(
-        fc.record({ prepayId: fc.stringMatching(/^wx[0-9a-f]{10,34}$/), issuedAt: second, expiresAt: second, signType: fc.constantFrom('MD5', 'HMAC-SHA256') }),
+        fc.record({
+          prepayId: fc.stringMatching(/^wx[0-9a-f]{10,34}$/),
+          issuedAt: second,
+          expiresAt: second,
+          signType: fc.constantFrom('MD5', 'HMAC-SHA256'),
+        }),
         { nil: undefined },
       ),
       needsReview: fc.boolean(),

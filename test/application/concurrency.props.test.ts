@@ -27,9 +27,7 @@ describe('concurrency (fast-check scheduler interleavings)', () => {
     'K duplicate concurrent notices cause one transition and one event, and every one is acknowledged',
     async (s, k) => {
       const f = await useCaseFixture({ wrap: scheduledBy(s) });
-      const prepay = await s.waitFor(
-        f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' }),
-      );
+      const prepay = await s.waitFor(f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' }));
       if (!prepay.ok) throw new Error('prepay failed');
       const notice = f.gateway.pay(prepay.value.outTradeNo);
 
@@ -57,14 +55,23 @@ describe('concurrency (fast-check scheduler interleavings)', () => {
     { numRuns: 200 },
   )('bad notices in any interleaving never produce SUCC and are never acknowledged', async (s, bad) => {
     const f = await useCaseFixture({ wrap: scheduledBy(s) });
-    const prepay = await s.waitFor(
-      f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' }),
-    );
+    const prepay = await s.waitFor(f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' }));
     if (!prepay.ok) throw new Error('prepay failed');
     const no = prepay.value.outTradeNo;
-    const genuine = { appId: f.gateway.merchant.appId, mchId: f.gateway.merchant.mchId, outTradeNo: no, transactionId: '4200000000', totalFee: Money.ofFen(9900), succeeded: true };
+    const genuine = {
+      appId: f.gateway.merchant.appId,
+      mchId: f.gateway.merchant.mchId,
+      outTradeNo: no,
+      transactionId: '4200000000',
+      totalFee: Money.ofFen(9900),
+      succeeded: true,
+    };
     const notices = bad.map((b) =>
-      b.kind === 'wrongAmount' ? { ...genuine, totalFee: Money.ofFen(b.fen) } : b.kind === 'foreignApp' ? { ...genuine, appId: 'wxforeign' } : genuine,
+      b.kind === 'wrongAmount'
+        ? { ...genuine, totalFee: Money.ofFen(b.fen) }
+        : b.kind === 'foreignApp'
+          ? { ...genuine, appId: 'wxforeign' }
+          : genuine,
     );
 
     const verdicts = await s.waitFor(Promise.all(notices.map((n) => f.handleNotify.execute(n))));

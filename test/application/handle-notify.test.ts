@@ -70,7 +70,14 @@ describe('HandleNotify', () => {
     const f = await useCaseFixture();
     const result = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
     const no = result.ok ? result.value.outTradeNo : '';
-    const forged: PaymentNotice = { appId: f.gateway.merchant.appId, mchId: f.gateway.merchant.mchId, outTradeNo: no, transactionId: '4200000000000000000', totalFee: Money.ofFen(9900), succeeded: true };
+    const forged: PaymentNotice = {
+      appId: f.gateway.merchant.appId,
+      mchId: f.gateway.merchant.mchId,
+      outTradeNo: no,
+      transactionId: '4200000000000000000',
+      totalFee: Money.ofFen(9900),
+      succeeded: true,
+    };
     expect(await f.handleNotify.execute(forged)).toEqual({ ack: false, reason: 'NotConfirmedByWechat', alert: true });
     expect(await statusOf(f, no)).toBe('CHECKED');
     expect(f.events.published).toHaveLength(0);
@@ -81,13 +88,20 @@ describe('HandleNotify', () => {
     const notice = await paidOrder(f);
     const verdict = await f.handleNotify.execute({ ...notice, transactionId: '4299999999' });
     expect(verdict).toEqual({ ack: false, reason: 'ConfirmationDiffers', alert: true });
-    expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state).toMatchObject({ status: 'SUCC', transactionId: notice.transactionId });
+    expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state).toMatchObject({
+      status: 'SUCC',
+      transactionId: notice.transactionId,
+    });
   });
 
   it('refuses a notice signed with another sign type than the order was issued with', async () => {
     const f = await useCaseFixture();
     const notice = await paidOrder(f);
-    expect(await f.handleNotify.execute({ ...notice, signedWith: 'HMAC-SHA256' })).toEqual({ ack: false, reason: 'SignTypeMismatch', alert: true });
+    expect(await f.handleNotify.execute({ ...notice, signedWith: 'HMAC-SHA256' })).toEqual({
+      ack: false,
+      reason: 'SignTypeMismatch',
+      alert: true,
+    });
     expect(await f.handleNotify.execute({ ...notice, signedWith: 'MD5' })).toEqual({ ack: true, result: 'recorded' });
   });
 
@@ -168,7 +182,12 @@ describe('HandleNotify', () => {
     const notice = await paidOrder(f);
     await f.handleNotify.execute(notice);
     // WeChat itself now reports another transaction for the number (a double payment to refund by hand).
-    f.gateway.trades.get(notice.outTradeNo)!.paid = { transactionId: '4200000999', amount: Money.ofFen(9900), paidAt: f.clock.now(), cashPaid: Money.ofFen(9900) };
+    f.gateway.trades.get(notice.outTradeNo)!.paid = {
+      transactionId: '4200000999',
+      amount: Money.ofFen(9900),
+      paidAt: f.clock.now(),
+      cashPaid: Money.ofFen(9900),
+    };
     const verdict = await f.handleNotify.execute({ ...notice, transactionId: '4200000999' });
     expect(verdict).toEqual({ ack: true, result: 'conflictRecorded' });
     expect((await f.orders.findByOutTradeNo(notice.outTradeNo))?.state.transactionId).toBe(notice.transactionId);

@@ -6,7 +6,12 @@ import { PREPAY_LIFETIME_MS } from '../../src/domain/prepay.js';
 import { aGoods } from '../support/builders.js';
 import { scheduledBy, useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
-const command = (f: UseCaseFixture, paidType: 'INTEGRAL' | 'MIXED' = 'MIXED') => ({ uid: f.user.uid, goodsId: 3, paidType, clientIp: '203.0.113.7' });
+const command = (f: UseCaseFixture, paidType: 'INTEGRAL' | 'MIXED' = 'MIXED') => ({
+  uid: f.user.uid,
+  goodsId: 3,
+  paidType,
+  clientIp: '203.0.113.7',
+});
 
 async function withCoins(coins: number) {
   const f = await useCaseFixture();
@@ -30,7 +35,10 @@ describe('health coins (INTEGRAL and MIXED)', () => {
 
   it('refuses with the balance, creating nothing, when the coins do not suffice', async () => {
     const f = await withCoins(29);
-    expect(await f.requestPrepay.execute(command(f))).toEqual({ ok: false, error: { kind: 'InsufficientIntegral', balance: 29, required: 30 } });
+    expect(await f.requestPrepay.execute(command(f))).toEqual({
+      ok: false,
+      error: { kind: 'InsufficientIntegral', balance: 29, required: 30 },
+    });
     expect(f.orders.all()).toHaveLength(0);
     expect(f.gateway.calls).toEqual([]);
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(29);
@@ -112,7 +120,8 @@ describe('health coins (INTEGRAL and MIXED)', () => {
       const orders = f.orders.all().filter((o) => o.status === 'CHECKED' && o.state.holdsOpenSlot);
       expect(orders).toHaveLength(1);
       // Without the lock a loser can look before the winner's order exists; it is told so, and nothing is overdrawn.
-      for (const r of results) expect(r.ok ? r.value.outTradeNo : r.error.kind).toBeOneOf([orders[0]?.state.outTradeNo.value, 'InsufficientIntegral']);
+      for (const r of results)
+        expect(r.ok ? r.value.outTradeNo : r.error.kind).toBeOneOf([orders[0]?.state.outTradeNo.value, 'InsufficientIntegral']);
       expect(results.some((r) => r.ok)).toBe(true);
     },
   );

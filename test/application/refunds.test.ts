@@ -52,7 +52,10 @@ describe('RefundOrder', () => {
     expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC' });
     // A later request for another amount is a new refund, never an answer with the first one.
     expect(await refund(f, no, 1800)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2`, amountFen: 1800, refundedFen: 100 } });
-    expect(await refund(f, no, 1)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 0 } } });
+    expect(await refund(f, no, 1)).toMatchObject({
+      ok: false,
+      error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 0 } },
+    });
     await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R2`));
     expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND' });
     expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
@@ -61,9 +64,15 @@ describe('RefundOrder', () => {
   it('never refunds more than what was paid, however the parts are asked for', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    expect(await refund(f, no, 9901)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 9900 } } });
+    expect(await refund(f, no, 9901)).toMatchObject({
+      ok: false,
+      error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 9900 } },
+    });
     expect(await refund(f, no, 5000)).toMatchObject({ ok: true });
-    expect(await refund(f, no, 4901)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 4900 } } });
+    expect(await refund(f, no, 4901)).toMatchObject({
+      ok: false,
+      error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', refundableFen: 4900 } },
+    });
     expect(await refund(f, no, 4900)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2` } });
   });
 
@@ -73,7 +82,10 @@ describe('RefundOrder', () => {
     expect(await refund(f, no, 100, 'key-1')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1` } });
     expect(await refund(f, no, 100, 'key-1')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1` } });
     expect(await refund(f, no, 100, 'key-2')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2` } });
-    expect(await refund(f, no, 200, 'key-1')).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'RequestKeyReused', outRefundNo: `${no}R1` } } });
+    expect(await refund(f, no, 200, 'key-1')).toMatchObject({
+      ok: false,
+      error: { kind: 'Rejected', error: { kind: 'RequestKeyReused', outRefundNo: `${no}R1` } },
+    });
     await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
     // Even once settled, the key still names that refund.
     expect(await refund(f, no, 100, 'key-1')).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1`, status: 'SUCCESS' } });
@@ -84,7 +96,10 @@ describe('RefundOrder', () => {
     const f = await useCaseFixture();
     const prepay = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
     const no = prepay.ok ? prepay.value.outTradeNo : '';
-    expect(await refund(f, no)).toMatchObject({ ok: false, error: { kind: 'Rejected', error: { kind: 'NotRefundable', status: 'CHECKED' } } });
+    expect(await refund(f, no)).toMatchObject({
+      ok: false,
+      error: { kind: 'Rejected', error: { kind: 'NotRefundable', status: 'CHECKED' } },
+    });
     expect(await refund(f, '2026011512000000029999999999')).toEqual({ ok: false, error: { kind: 'OrderNotFound' } });
   });
 
@@ -118,7 +133,11 @@ describe('HandleRefundNotice', () => {
     const no = await paidOrder(f);
     await refund(f, no);
     const refundId = f.gateway.trades.get(no)?.refunds.get(`${no}R1`)?.refundId;
-    expect(await f.handleRefundNotice.execute(noticeFor(f, no, { refundId }))).toEqual({ ack: false, reason: 'NotConfirmedByWechat', alert: false });
+    expect(await f.handleRefundNotice.execute(noticeFor(f, no, { refundId }))).toEqual({
+      ack: false,
+      reason: 'NotConfirmedByWechat',
+      alert: false,
+    });
     expect((await stateOf(f, no))?.status).toBe('SUCC');
   });
 
@@ -135,7 +154,11 @@ describe('HandleRefundNotice', () => {
   it('refuses a notice for another merchant', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
-    expect(await f.handleRefundNotice.execute(noticeFor(f, no, { appId: 'wxother' }))).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
+    expect(await f.handleRefundNotice.execute(noticeFor(f, no, { appId: 'wxother' }))).toEqual({
+      ack: false,
+      reason: 'ForeignMerchant',
+      alert: true,
+    });
   });
 
   it("refuses a genuine refund notice of order B that names order A: A's money, status, events and coins stay", async () => {
@@ -151,7 +174,11 @@ describe('HandleRefundNotice', () => {
     const before = await stateOf(f, a);
     const events = f.events.published.length;
     f.gateway.calls.length = 0;
-    expect(await f.handleRefundNotice.execute({ ...genuineForB, outTradeNo: a })).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
+    expect(await f.handleRefundNotice.execute({ ...genuineForB, outTradeNo: a })).toEqual({
+      ack: false,
+      reason: 'RefundMismatch',
+      alert: true,
+    });
     expect(await f.handleRefundNotice.execute({ ...genuineForB, outTradeNo: a, transactionId: before?.transactionId ?? '' })).toEqual({
       ack: false,
       reason: 'RefundMismatch',
@@ -190,7 +217,11 @@ describe('HandleRefundNotice', () => {
     };
     expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
     expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: false, reason: 'RefundMismatch', alert: true });
-    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refunds: [{ status: 'PROCESSING' }], review: { reason: expect.stringMatching(/amount/) } });
+    expect(await stateOf(f, no)).toMatchObject({
+      status: 'SUCC',
+      refunds: [{ status: 'PROCESSING' }],
+      review: { reason: expect.stringMatching(/amount/) },
+    });
     expect(f.alerts.raised).toHaveLength(1);
   });
 

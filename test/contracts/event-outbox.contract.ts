@@ -45,7 +45,13 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
     it('appends an alert once however often it is appended', async () => {
       const { outbox } = await fresh();
       const no = anOrder().state.outTradeNo.value;
-      const conflict: PaymentConflict = { type: 'PaymentConflict', outTradeNo: no, recordedTransactionId: 'A', incomingTransactionId: 'B', at: paidAt };
+      const conflict: PaymentConflict = {
+        type: 'PaymentConflict',
+        outTradeNo: no,
+        recordedTransactionId: 'A',
+        incomingTransactionId: 'B',
+        at: paidAt,
+      };
       await outbox.append([conflict]);
       await outbox.append([conflict]);
       expect(await mine(outbox, no)).toEqual([{ eventId: eventIdOf(conflict), event: conflict, attempts: 0 }]);
@@ -54,7 +60,13 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
     it('hides a failed event until its retry time and forgets a delivered one', async () => {
       const { outbox } = await fresh();
       const no = anOrder().state.outTradeNo.value;
-      const conflict: PaymentConflict = { type: 'PaymentConflict', outTradeNo: no, recordedTransactionId: 'A', incomingTransactionId: 'C', at: paidAt };
+      const conflict: PaymentConflict = {
+        type: 'PaymentConflict',
+        outTradeNo: no,
+        recordedTransactionId: 'A',
+        incomingTransactionId: 'C',
+        at: paidAt,
+      };
       await outbox.append([conflict]);
       const id = eventIdOf(conflict);
       const retryAt = new Date(Date.UTC(2031, 0, 1));
@@ -79,15 +91,38 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
       await orders.update(order);
       order.requestRefund({ amount: Money.ofFen(order.state.cash.fen - 100), at: paidAt });
       await orders.update(order);
-      order.applyRefundReport({ ...report, refundId: 'RID-2', outRefundNo: `${no}R2`, amount: Money.ofFen(order.state.cash.fen - 100), status: 'SUCCESS' });
+      order.applyRefundReport({
+        ...report,
+        refundId: 'RID-2',
+        outRefundNo: `${no}R2`,
+        amount: Money.ofFen(order.state.cash.fen - 100),
+        status: 'SUCCESS',
+      });
       await orders.update(order);
       const events = (await mine(outbox, no)).map((e) => e.event);
       expect(events.map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
       expect(events[1]).toMatchObject({ refundFen: 100, outRefundNo: `${no}R1`, refundedFen: 100, at: paidAt });
       expect(events[3]).toMatchObject({ refundFen: order.state.cash.fen, outRefundNo: `${no}R2`, at: paidAt });
       expect((await orders.findByOutTradeNo(no))?.state.refunds).toEqual([
-        { seq: 1, outRefundNo: `${no}R1`, amount: Money.ofFen(100), requestedAt: paidAt, settledAt: paidAt, refundId: 'RID-1', requestKey: 'k-1', status: 'SUCCESS' },
-        { seq: 2, outRefundNo: `${no}R2`, amount: Money.ofFen(order.state.cash.fen - 100), requestedAt: paidAt, settledAt: paidAt, refundId: 'RID-2', status: 'SUCCESS' },
+        {
+          seq: 1,
+          outRefundNo: `${no}R1`,
+          amount: Money.ofFen(100),
+          requestedAt: paidAt,
+          settledAt: paidAt,
+          refundId: 'RID-1',
+          requestKey: 'k-1',
+          status: 'SUCCESS',
+        },
+        {
+          seq: 2,
+          outRefundNo: `${no}R2`,
+          amount: Money.ofFen(order.state.cash.fen - 100),
+          requestedAt: paidAt,
+          settledAt: paidAt,
+          refundId: 'RID-2',
+          status: 'SUCCESS',
+        },
       ]);
     });
   });

@@ -20,7 +20,13 @@ export function goodsCatalogContract(name: string, fresh: () => Promise<GoodsCat
   describe(`GoodsCatalog contract: ${name}`, () => {
     it('round-trips every field of a goods item', async () => {
       const { catalog, save } = await fresh();
-      const goods = aGoods({ id: id(), name: '瑜伽课 Yoga', marketPrice: Money.ofFen(12_300), salePrice: Money.ofFen(9_900), integral: 45 });
+      const goods = aGoods({
+        id: id(),
+        name: '瑜伽课 Yoga',
+        marketPrice: Money.ofFen(12_300),
+        salePrice: Money.ofFen(9_900),
+        integral: 45,
+      });
       await save(goods);
       expect(await catalog.findById(goods.id)).toEqual(goods);
     });

@@ -99,15 +99,23 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
       expect(await ledger.grant(u, 1_000_000_000, `g-${u}-b`, at)).toBe('granted');
       expect(await ledger.grant(u, 1_000_000_000, `g-${u}-c`, at)).toBe('balanceLimit');
       expect(await ledger.balanceOf(u)).toBe(2_000_000_000);
-      for (const bad of [0, -1, 1.5, 1_000_000_001, Number.NaN]) await expect(ledger.grant(u, bad, `g-${u}-${bad}`, at)).rejects.toThrow(RangeError);
+      for (const bad of [0, -1, 1.5, 1_000_000_001, Number.NaN])
+        await expect(ledger.grant(u, bad, `g-${u}-${bad}`, at)).rejects.toThrow(RangeError);
       expect((await ledger.journalOf(u, 10)).map((e) => e.delta)).toEqual([1_000_000_000, 1_000_000_000]);
     });
 
     it('agrees with a model over random interleavings of grant, reserve, commit, release and refund', async () => {
       const op = fc.oneof(
         fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 50 }) }),
-        fc.record({ kind: fc.constant('reserve' as const), order: fc.integer({ min: 0, max: 4 }), amount: fc.integer({ min: 1, max: 60 }) }),
-        fc.record({ kind: fc.constantFrom('commit' as const, 'release' as const, 'refund' as const), order: fc.integer({ min: 0, max: 4 }) }),
+        fc.record({
+          kind: fc.constant('reserve' as const),
+          order: fc.integer({ min: 0, max: 4 }),
+          amount: fc.integer({ min: 1, max: 60 }),
+        }),
+        fc.record({
+          kind: fc.constantFrom('commit' as const, 'release' as const, 'refund' as const),
+          order: fc.integer({ min: 0, max: 4 }),
+        }),
       );
       await fc.assert(
         fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (rounds) => {
@@ -139,9 +147,7 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
             expect(balance).toBeGreaterThanOrEqual(0);
             expect(journal.reduce((sum, e) => sum + e.delta, 0)).toBe(balance);
             // Every coin is accounted for: granted = balance + coins held by reserved or committed orders.
-            const held = journal
-              .filter((e) => e.outTradeNo !== undefined)
-              .reduce((sum, e) => sum - e.delta, 0);
+            const held = journal.filter((e) => e.outTradeNo !== undefined).reduce((sum, e) => sum - e.delta, 0);
             expect(balance + held).toBe(model.balance);
           }
           // Per order: at most one reserve line, at most one of release/refund, and a refund only after a reserve.

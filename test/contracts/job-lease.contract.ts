@@ -37,22 +37,38 @@ export function jobLeaseContract(name: string, fresh: () => Promise<JobLease>): 
     it('does not serialise different jobs', async () => {
       const lease = await fresh();
       const [x, y] = await Promise.all([
-        lease.runExclusive(job(), timing, async () => { await sleep(50); return 'x'; }),
-        lease.runExclusive(job(), timing, async () => { await sleep(50); return 'y'; }),
+        lease.runExclusive(job(), timing, async () => {
+          await sleep(50);
+          return 'x';
+        }),
+        lease.runExclusive(job(), timing, async () => {
+          await sleep(50);
+          return 'y';
+        }),
       ]);
-      expect([x, y]).toEqual([{ ran: true, value: 'x' }, { ran: true, value: 'y' }]);
+      expect([x, y]).toEqual([
+        { ran: true, value: 'x' },
+        { ran: true, value: 'y' },
+      ]);
     });
 
     it('releases the lease when the work throws, and passes the error on', async () => {
       const lease = await fresh();
       const j = job();
-      await expect(lease.runExclusive(j, timing, async () => { throw new Error('job failed'); })).rejects.toThrow('job failed');
+      await expect(
+        lease.runExclusive(j, timing, async () => {
+          throw new Error('job failed');
+        }),
+      ).rejects.toThrow('job failed');
       expect(await lease.runExclusive(j, timing, async () => 'again')).toEqual({ ran: true, value: 'again' });
     });
 
     it('gives the work a signal that stays quiet while the lease is held', async () => {
       const lease = await fresh();
-      const result = await lease.runExclusive(job(), timing, async (signal) => { await sleep(300); return signal.aborted; });
+      const result = await lease.runExclusive(job(), timing, async (signal) => {
+        await sleep(300);
+        return signal.aborted;
+      });
       expect(result).toEqual({ ran: true, value: false });
     });
   });

@@ -21,7 +21,12 @@ export function notifyLogContract(name: string, fresh: () => Promise<ReadableNot
         verdict: 'FAIL',
         detail: 'UnknownOrder',
       };
-      const second: NotifyLogEntry = { ...first, receivedAt: new Date(first.receivedAt.getTime() + 15_000), verdict: 'SUCCESS', detail: 'recorded' };
+      const second: NotifyLogEntry = {
+        ...first,
+        receivedAt: new Date(first.receivedAt.getTime() + 15_000),
+        verdict: 'SUCCESS',
+        detail: 'recorded',
+      };
       await log.append(first);
       await log.append(second);
       expect(await log.forOrder(no)).toEqual([first, second]);

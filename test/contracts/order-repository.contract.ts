@@ -17,7 +17,12 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       const order = anOrder({ uid: uid(), paidType: 'MIXED', cash: Money.ofFen(6900), integral: 30 });
       expect(await repo.insert(order)).toBe('inserted');
       order.attachPrepay(
-        { prepayId: 'wx201410272009395522657a690389285100', issuedAt: paidAt, expiresAt: new Date(paidAt.getTime() + 7_200_000), signType: 'HMAC-SHA256' },
+        {
+          prepayId: 'wx201410272009395522657a690389285100',
+          issuedAt: paidAt,
+          expiresAt: new Date(paidAt.getTime() + 7_200_000),
+          signType: 'HMAC-SHA256',
+        },
         paidAt,
       );
       expect(await repo.update(order)).toBe('updated');

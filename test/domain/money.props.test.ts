@@ -26,10 +26,7 @@ describe('Money', () => {
     },
   );
 
-  test.prop([fc.integer({ min: 0, max: MAX_FEN }), fc.integer({ min: 0, max: MAX_FEN })])(
-    'compares by value',
-    (a, b) => {
-      expect(Money.ofFen(a).equals(Money.ofFen(b))).toBe(a === b);
-    },
-  );
+  test.prop([fc.integer({ min: 0, max: MAX_FEN }), fc.integer({ min: 0, max: MAX_FEN })])('compares by value', (a, b) => {
+    expect(Money.ofFen(a).equals(Money.ofFen(b))).toBe(a === b);
+  });
 });

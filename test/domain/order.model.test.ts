@@ -96,14 +96,24 @@ class RequestRefund implements Cmd {
   check = (): boolean => true;
   run(m: Model, r: Real): void {
     const result = r.order.requestRefund({ amount: Money.ofFen(this.fen), at, ...(this.key ? { requestKey: this.key } : {}) });
-    const repeated = this.key ? m.refunds.find((x) => x.key === this.key) : m.refunds.find((x) => !x.key && x.status === 'PROCESSING' && x.fen === this.fen);
+    const repeated = this.key
+      ? m.refunds.find((x) => x.key === this.key)
+      : m.refunds.find((x) => !x.key && x.status === 'PROCESSING' && x.fen === this.fen);
     if (m.status !== 'SUCC') {
       expect(result).toEqual({ ok: false, error: { kind: 'NotRefundable', status: m.status } });
     } else if (repeated) {
-      if (repeated.fen === this.fen) expect(result.ok && result.value).toMatchObject({ change: 'unchanged', refund: { outRefundNo: repeated.outRefundNo } });
-      else expect(result).toEqual({ ok: false, error: { kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.fen } });
+      if (repeated.fen === this.fen)
+        expect(result.ok && result.value).toMatchObject({ change: 'unchanged', refund: { outRefundNo: repeated.outRefundNo } });
+      else
+        expect(result).toEqual({
+          ok: false,
+          error: { kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.fen },
+        });
     } else if (this.fen === 0 || this.fen > AMOUNT.fen - committed(m)) {
-      expect(result).toEqual({ ok: false, error: { kind: 'RefundExceedsPayment', requestedFen: this.fen, refundableFen: AMOUNT.fen - committed(m) } });
+      expect(result).toEqual({
+        ok: false,
+        error: { kind: 'RefundExceedsPayment', requestedFen: this.fen, refundableFen: AMOUNT.fen - committed(m) },
+      });
     } else if (m.refunds.length >= MAX_REFUNDS_PER_ORDER) {
       expect(result).toEqual({ ok: false, error: { kind: 'TooManyRefunds', limit: MAX_REFUNDS_PER_ORDER } });
     } else {
@@ -218,7 +228,15 @@ function expectAgree(m: Model, r: Real): void {
   expect(s.transactionId).toBe(m.transactionId);
   expect(r.order.needsReview).toBe(m.review);
   expect(s.holdsOpenSlot).toBe(m.holdsOpenSlot);
-  expect(s.refunds.map((x) => ({ outRefundNo: x.outRefundNo, fen: x.amount.fen, status: x.status, ...(x.requestKey ? { key: x.requestKey } : {}), ...(x.refundId ? { refundId: x.refundId } : {}) }))).toEqual(m.refunds);
+  expect(
+    s.refunds.map((x) => ({
+      outRefundNo: x.outRefundNo,
+      fen: x.amount.fen,
+      status: x.status,
+      ...(x.requestKey ? { key: x.requestKey } : {}),
+      ...(x.refundId ? { refundId: x.refundId } : {}),
+    })),
+  ).toEqual(m.refunds);
   expect(r.events).toEqual(m.events);
   // The money rules: nothing refunded or promised beyond what was paid, and REFUND exactly when all of it came back.
   expect(committed(m)).toBeLessThanOrEqual(AMOUNT.fen);
@@ -229,12 +247,20 @@ function expectAgree(m: Model, r: Real): void {
 
 const commands = fc.commands(
   [
-    fc.tuple(fc.constantFrom('4200000001', '4200000002'), fc.constantFrom(AMOUNT.fen, AMOUNT.fen, 1, AMOUNT.fen + 1)).map(([t, fen]) => new ConfirmPaid(t, fen)),
+    fc
+      .tuple(fc.constantFrom('4200000001', '4200000002'), fc.constantFrom(AMOUNT.fen, AMOUNT.fen, 1, AMOUNT.fen + 1))
+      .map(([t, fen]) => new ConfirmPaid(t, fen)),
     fc.constant(new MarkFailed()),
-    fc.tuple(fc.constantFrom(0, 1, 100, 4950, AMOUNT.fen - 100, AMOUNT.fen, AMOUNT.fen + 1), fc.constantFrom(undefined, 'k1', 'k2')).map(([fen, key]) => new RequestRefund(fen, key)),
-    fc.tuple(fc.nat(5), fc.constantFrom<RefundStatus>('SUCCESS', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'PROCESSING'), fc.constantFrom<Tamper>('none', 'none', 'none', 'unknownRefund', 'otherOrder', 'otherTransaction', 'otherAmount', 'otherRefundId')).map(
-      ([pick, status, tamper]) => new ReportRefund(pick, status, tamper),
-    ),
+    fc
+      .tuple(fc.constantFrom(0, 1, 100, 4950, AMOUNT.fen - 100, AMOUNT.fen, AMOUNT.fen + 1), fc.constantFrom(undefined, 'k1', 'k2'))
+      .map(([fen, key]) => new RequestRefund(fen, key)),
+    fc
+      .tuple(
+        fc.nat(5),
+        fc.constantFrom<RefundStatus>('SUCCESS', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'PROCESSING'),
+        fc.constantFrom<Tamper>('none', 'none', 'none', 'unknownRefund', 'otherOrder', 'otherTransaction', 'otherAmount', 'otherRefundId'),
+      )
+      .map(([pick, status, tamper]) => new ReportRefund(pick, status, tamper)),
     fc.constant(new Supersede()),
     fc.constantFrom('wx1', 'wx2').map((id) => new AttachPrepay(id)),
     fc.boolean().map((resolve) => new Review(resolve)),
@@ -258,7 +284,13 @@ describe('Order state machine', () => {
 
   it('moves refunds only forward: a settled refund never changes again', () => {
     const allowed = Object.entries(REFUND_TRANSITIONS).flatMap(([from, to]) => to.map((t) => `${from}->${t}`));
-    expect(allowed.sort()).toEqual(['ABNORMAL->CLOSED', 'ABNORMAL->SUCCESS', 'PROCESSING->ABNORMAL', 'PROCESSING->CLOSED', 'PROCESSING->SUCCESS']);
+    expect(allowed.sort()).toEqual([
+      'ABNORMAL->CLOSED',
+      'ABNORMAL->SUCCESS',
+      'PROCESSING->ABNORMAL',
+      'PROCESSING->CLOSED',
+      'PROCESSING->SUCCESS',
+    ]);
   });
 
   it('flags a payment that arrives after the order was closed for review', () => {
@@ -267,7 +299,9 @@ describe('Order state machine', () => {
     order.pullEvents();
     expect(order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at }).ok).toBe(true);
     expect(order.needsReview).toBe(true);
-    expect(order.pullEvents()).toMatchObject([{ type: 'OrderPaid', afterFailure: true, superseded: false, transactionId: 'T', cashFen: 9900 }]);
+    expect(order.pullEvents()).toMatchObject([
+      { type: 'OrderPaid', afterFailure: true, superseded: false, transactionId: 'T', cashFen: 9900 },
+    ]);
   });
 
   it('flags a payment of an order a newer one replaced: it was paid at its own, older price', () => {
@@ -282,7 +316,10 @@ describe('Order state machine', () => {
     const order = anOrder({ cash: AMOUNT });
     order.confirmPaid({ transactionId: 'FIRST', amount: AMOUNT, paidAt: at });
     const second = order.confirmPaid({ transactionId: 'SECOND', amount: AMOUNT, paidAt: at });
-    expect(second).toEqual({ ok: false, error: { kind: 'ConflictingPayment', recordedTransactionId: 'FIRST', incomingTransactionId: 'SECOND' } });
+    expect(second).toEqual({
+      ok: false,
+      error: { kind: 'ConflictingPayment', recordedTransactionId: 'FIRST', incomingTransactionId: 'SECOND' },
+    });
     expect(order.state.transactionId).toBe('FIRST');
   });
 
@@ -291,7 +328,16 @@ describe('Order state machine', () => {
     order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at });
     const requested = order.requestRefund({ amount: AMOUNT, at });
     const outRefundNo = requested.ok ? requested.value.refund.outRefundNo : '';
-    const report = { outTradeNo: order.state.outTradeNo.value, transactionId: 'T', outRefundNo, refundId: 'R', amount: AMOUNT, totalFee: AMOUNT, status: 'SUCCESS' as const, at };
+    const report = {
+      outTradeNo: order.state.outTradeNo.value,
+      transactionId: 'T',
+      outRefundNo,
+      refundId: 'R',
+      amount: AMOUNT,
+      totalFee: AMOUNT,
+      status: 'SUCCESS' as const,
+      at,
+    };
     expect(order.applyRefundReport(report)).toEqual({ ok: true, value: 'changed' });
     expect(order.confirmPaid({ transactionId: 'T', amount: AMOUNT, paidAt: at })).toEqual({ ok: true, value: 'unchanged' });
     expect(order.status).toBe('REFUND');
@@ -304,19 +350,33 @@ describe('Order state machine', () => {
       const requested = order.requestRefund({ amount: Money.ofFen(fen), at });
       if (!requested.ok) throw new Error(requested.error.kind);
       const { outRefundNo } = requested.value.refund;
-      order.applyRefundReport({ outTradeNo: order.state.outTradeNo.value, transactionId: 'T', outRefundNo, refundId: `R${outRefundNo}`, amount: Money.ofFen(fen), status: 'SUCCESS', at });
+      order.applyRefundReport({
+        outTradeNo: order.state.outTradeNo.value,
+        transactionId: 'T',
+        outRefundNo,
+        refundId: `R${outRefundNo}`,
+        amount: Money.ofFen(fen),
+        status: 'SUCCESS',
+        at,
+      });
     };
     settle(100);
     expect(order.status).toBe('SUCC');
     expect(order.refundableFen).toBe(1800);
-    expect(order.requestRefund({ amount: Money.ofFen(1801), at })).toMatchObject({ ok: false, error: { kind: 'RefundExceedsPayment', refundableFen: 1800 } });
+    expect(order.requestRefund({ amount: Money.ofFen(1801), at })).toMatchObject({
+      ok: false,
+      error: { kind: 'RefundExceedsPayment', refundableFen: 1800 },
+    });
     settle(1800);
     expect(order.status).toBe('REFUND');
     expect(order.pullEvents().map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
   });
 
   it('opens CHECKED, unpaid, holding the open slot, at version 0', () => {
-    const order = Order.open({ outTradeNo: anOrder().state.outTradeNo, uid: 1, goodsId: 2, paidType: 'WXPAY', price: { cash: AMOUNT, integral: 0 } }, at);
+    const order = Order.open(
+      { outTradeNo: anOrder().state.outTradeNo, uid: 1, goodsId: 2, paidType: 'WXPAY', price: { cash: AMOUNT, integral: 0 } },
+      at,
+    );
     expect(order.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: true, version: 0, refunds: [] });
     expect(order.needsReview).toBe(false);
     expect(order.state.transactionId).toBeUndefined();

@@ -44,7 +44,7 @@ describe('out_trade_no', () => {
   });
 
   it('redraws within the same second when the random source repeats itself', () => {
-    const digits = [...'0000000000' + '0000000000' + '0000000001'].map(Number);
+    const digits = [...('0000000000' + '0000000000' + '0000000001')].map(Number);
     const generator = new OutTradeNoGenerator(() => digits.shift() as number);
     const now = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
     const first = generator.next(now, 'SHOP_GOODS');

@@ -58,7 +58,9 @@ async function payAt(simUrl: string, params: PaymentParams): Promise<PaidTrade> 
 }
 
 async function outboxRows(db: ScratchDatabase, outTradeNo: string): Promise<{ type: string; delivered: boolean; attempts: number }[]> {
-  const rows = await db.exec('SELECT type, delivered_at, attempts FROM payment_event_outbox WHERE out_trade_no = ? ORDER BY id', [outTradeNo]);
+  const rows = await db.exec('SELECT type, delivered_at, attempts FROM payment_event_outbox WHERE out_trade_no = ? ORDER BY id', [
+    outTradeNo,
+  ]);
   return rows.map((r) => ({ type: String(r.type), delivered: r.delivered_at !== null, attempts: Number(r.attempts) }));
 }
 
@@ -139,8 +141,14 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
 
       // The run records its metrics when it finishes, a moment after the order's commit.
       const fixes = (m: Awaited<ReturnType<typeof scrapeMetrics>>) =>
-        metric(m, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' }) - metric(before, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' });
-      const after = await until(() => scrapeMetrics(service.baseUrl), (m) => fixes(m) >= 1, 5_000, 20);
+        metric(m, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' }) -
+        metric(before, 'wxpay_reconciliation_fixes_total', { status: 'SUCC' });
+      const after = await until(
+        () => scrapeMetrics(service.baseUrl),
+        (m) => fixes(m) >= 1,
+        5_000,
+        20,
+      );
       expect(fixes(after)).toBe(1);
       expect(metric(after, 'wxpay_notify_total') - metric(before, 'wxpay_notify_total')).toBe(0);
       expect(await deliveries(simUrl, [params.outTradeNo])).toEqual([expect.objectContaining({ status: 'lost', attempts: 0 })]);
@@ -186,13 +194,21 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
         'SELECT open_key, COUNT(*) AS n FROM shop_goods_order WHERE open_key IS NOT NULL GROUP BY open_key HAVING COUNT(*) > 1',
       );
       expect(duplicated).toEqual([]);
-      for (const [user, goodsId] of [[racer, 2], [newcomer, 1]] as const) {
+      for (const [user, goodsId] of [
+        [racer, 2],
+        [newcomer, 1],
+      ] as const) {
         const open = (await admin.ordersOf(user.uid)).filter((o) => o.status === 'CHECKED');
         expect(open.length, `open orders of uid ${user.uid} for goods ${goodsId}`).toBeLessThanOrEqual(1);
       }
 
       // Redis back: the lock works again and the key's open order is the one from before the cut.
-      const ready = await until(async () => (await fetch(`${service.baseUrl}/readyz`)).status, (s) => s === 200, 10_000, 100);
+      const ready = await until(
+        async () => (await fetch(`${service.baseUrl}/readyz`)).status,
+        (s) => s === 200,
+        10_000,
+        100,
+      );
       expect(ready).toBe(200);
       const again = await racer.prepay(2);
       expect(again.outTradeNo).toBe(racersOrder.outTradeNo);
@@ -221,7 +237,12 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       expect(opened).toHaveLength(1);
 
       // The SET NX that timed out reaches Redis late; it must not hold the key for its 30 s TTL.
-      await until(async () => (await fetch(`${service.baseUrl}/readyz`)).status, (s) => s === 200, 10_000, 100);
+      await until(
+        async () => (await fetch(`${service.baseUrl}/readyz`)).status,
+        (s) => s === 200,
+        10_000,
+        100,
+      );
       const after = await timed(() => user.prepayRaw('goods_id=1&paid_type=WXPAY'));
       console.info(`[Redis stalled] prepay after Redis answered again: HTTP ${after.value.status} in ${after.ms} ms`);
       expect(after.value.status).toBe(200);
@@ -252,7 +273,10 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       const [first, second] = await Promise.all([timed(() => a!.prepay(1)), timed(() => b!.prepay(1))]);
       console.info(`[unifiedorder timeouts] prepays answered in ${first.ms} and ${second.ms} ms`);
       expect(faults()).toEqual([]);
-      for (const [user, got] of [[a!, first], [b!, second]] as const) {
+      for (const [user, got] of [
+        [a!, first],
+        [b!, second],
+      ] as const) {
         const again = await user.prepay(1);
         expect(again.outTradeNo).toBe(got.value.outTradeNo);
         expect(again.package).toBe(got.value.package);
@@ -265,7 +289,12 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
     it('orderquery SYSTEMERROR, HTTP 502, bad signatures and a timeout never fail a paid order; it ends SUCC once (checklist 33)', async () => {
       const user = await newUser();
       const params = await user.prepay(1);
-      for (const [fault, count] of [['systemError', 6], ['httpError', 3], ['badSignature', 2], ['timeout', 1]] as const) {
+      for (const [fault, count] of [
+        ['systemError', 6],
+        ['httpError', 3],
+        ['badSignature', 2],
+        ['timeout', 1],
+      ] as const) {
         await sandbox.control('/faults', { fault, api: 'orderquery', count });
       }
       await payAt(simUrl, params);
@@ -278,14 +307,18 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
     it('closeorder failures leave an expired order CHECKED; a later run closes it (checklist 34)', async () => {
       const user = await newUser();
       const params = await user.prepay(2);
-      for (const [fault, count] of [['systemError', 6], ['httpError', 3]] as const) {
+      for (const [fault, count] of [
+        ['systemError', 6],
+        ['httpError', 3],
+      ] as const) {
         await sandbox.control('/faults', { fault, api: 'closeorder', count });
       }
       // Our service runs on the system clock: age the row (created 10 min ago, prepay expired) and move WeChat's
       // clock past its 5-minute close rule.
-      await db.exec('UPDATE shop_goods_order SET add_time = add_time - 600, prepay_expire_time = UNIX_TIMESTAMP() - 60 WHERE out_trade_no = ?', [
-        params.outTradeNo,
-      ]);
+      await db.exec(
+        'UPDATE shop_goods_order SET add_time = add_time - 600, prepay_expire_time = UNIX_TIMESTAMP() - 60 WHERE out_trade_no = ?',
+        [params.outTradeNo],
+      );
       await sandbox.control('/clock', { advanceMs: 6 * 60_000 });
 
       const seen = await statusesUntilFaultsDrain(params.outTradeNo);
@@ -308,7 +341,8 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
     const simUrl = (): string => `${service.baseUrl}/sandbox/wxpay`;
     const newUser = (): Promise<MiniProgramUser> => new MiniProgramUser(service.baseUrl).login();
     const statusInDb = async (outTradeNo: string): Promise<string | undefined> =>
-      (await db.exec('SELECT paid_status FROM shop_goods_order WHERE out_trade_no = ?', [outTradeNo]))[0]?.paid_status as string | undefined;
+      (await db.exec('SELECT paid_status FROM shop_goods_order WHERE out_trade_no = ?', [outTradeNo]))[0]?.paid_status as
+        string | undefined;
 
     beforeAll(async () => {
       db = await scratchMariaDb('faults_db');
@@ -375,11 +409,14 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       } finally {
         dbProxy.up();
       }
-      console.info(`[MariaDB cut] WeChat's attempts during the cut: ${JSON.stringify(during.map((d) => d.results.map((r) => r.slice(0, 60))))}`);
+      console.info(
+        `[MariaDB cut] WeChat's attempts during the cut: ${JSON.stringify(during.map((d) => d.results.map((r) => r.slice(0, 60))))}`,
+      );
       expect(during.map((d) => d.results.length >= 3)).toEqual([true, true, true]);
       for (const d of during) {
         expect(d.results).not.toContain('acked');
-        for (const result of d.results) expect(result).toMatch(/^(refused: HTTP 200 <xml><return_code><!\[CDATA\[FAIL\]\]>|refused: HTTP 5\d\d|failed: )/);
+        for (const result of d.results)
+          expect(result).toMatch(/^(refused: HTTP 200 <xml><return_code><!\[CDATA\[FAIL\]\]>|refused: HTTP 5\d\d|failed: )/);
       }
 
       const settled = await until(
@@ -394,8 +431,12 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
         expect((await outboxRows(db, no)).map((r) => r.type)).toEqual(['OrderPaid']);
       }
       const after = await scrapeMetrics(service.baseUrl);
-      expect(metric(after, 'wxpay_notify_total', { verdict: 'recorded' }) - metric(before, 'wxpay_notify_total', { verdict: 'recorded' })).toBe(3);
-      expect(metric(after, 'wxpay_notify_total', { verdict: 'error' }) - metric(before, 'wxpay_notify_total', { verdict: 'error' })).toBeGreaterThanOrEqual(9);
+      expect(
+        metric(after, 'wxpay_notify_total', { verdict: 'recorded' }) - metric(before, 'wxpay_notify_total', { verdict: 'recorded' }),
+      ).toBe(3);
+      expect(
+        metric(after, 'wxpay_notify_total', { verdict: 'error' }) - metric(before, 'wxpay_notify_total', { verdict: 'error' }),
+      ).toBeGreaterThanOrEqual(9);
       // Fulfilment heard of each payment once per event id.
       const events = await until(
         async () => numbers.map((no) => receiver.forOrder(no, true)),
@@ -418,7 +459,12 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       try {
         await payAt(simUrl(), params);
         // WeChat waits 5 s for an answer, then counts the attempt as failed and retries later.
-        during = await until(() => deliveries(simUrl(), [no]), (ds) => (ds[0]?.results.length ?? 0) >= 1, 10_000, 100);
+        during = await until(
+          () => deliveries(simUrl(), [no]),
+          (ds) => (ds[0]?.results.length ?? 0) >= 1,
+          10_000,
+          100,
+        );
       } finally {
         dbProxy.up();
       }
@@ -426,7 +472,12 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       expect(during[0]?.results).toEqual([expect.stringMatching(/^(failed: |refused: )/)]);
       expect(during[0]?.status).toBe('pending');
 
-      const settled = await until(() => deliveries(simUrl(), [no]), (ds) => ds[0]?.status === 'acked', 10_000, 100);
+      const settled = await until(
+        () => deliveries(simUrl(), [no]),
+        (ds) => ds[0]?.status === 'acked',
+        10_000,
+        100,
+      );
       expect(settled[0]?.status).toBe('acked');
       expect(await statusInDb(no)).toBe('SUCC');
       expect((await outboxRows(db, no)).map((r) => r.type)).toEqual(['OrderPaid']);
@@ -439,8 +490,22 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       const no = params.outTradeNo;
       receiver.modeByOrder.set(no, mode);
       await payAt(simUrl(), params);
-      expect(await until(() => statusInDb(no), (s) => s === 'SUCC', 5_000, 20)).toBe('SUCC');
-      expect(await until(async () => receiver.forOrder(no).length, (n) => n >= 1, 5_000, 10)).toBeGreaterThanOrEqual(1);
+      expect(
+        await until(
+          () => statusInDb(no),
+          (s) => s === 'SUCC',
+          5_000,
+          20,
+        ),
+      ).toBe('SUCC');
+      expect(
+        await until(
+          async () => receiver.forOrder(no).length,
+          (n) => n >= 1,
+          5_000,
+          10,
+        ),
+      ).toBeGreaterThanOrEqual(1);
       // Committed with the change, not yet delivered: the event exists only in the outbox.
       expect(await outboxRows(db, no)).toEqual([expect.objectContaining({ type: 'OrderPaid', delivered: false })]);
       return no;
@@ -469,13 +534,20 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
       for (const no of [refused, inFlight]) {
         const all = receiver.forOrder(no);
         const accepted = receiver.forOrder(no, true);
-        console.info(`[crash after commit] ${no}: ${all.length} deliveries answered ${all.map((d) => d.answered || 'never (hung)').join(', ')}; ${accepted.length} accepted`);
+        console.info(
+          `[crash after commit] ${no}: ${all.length} deliveries answered ${all.map((d) => d.answered || 'never (hung)').join(', ')}; ${accepted.length} accepted`,
+        );
         expect(accepted.length).toBeGreaterThanOrEqual(1);
         expect(all.every((d) => d.verified)).toBe(true);
         // Consumers dedupe on the id: one fact, whatever the number of deliveries.
         expect(new Set(all.map((d) => d.id))).toEqual(new Set([`${no}:OrderPaid`]));
         expect(all.every((d) => d.type === 'OrderPaid' && d.body.outTradeNo === no)).toBe(true);
-        const rows = await until(() => outboxRows(db, no), (r) => r.every((row) => row.delivered), 5_000, 20);
+        const rows = await until(
+          () => outboxRows(db, no),
+          (r) => r.every((row) => row.delivered),
+          5_000,
+          20,
+        );
         expect(rows).toEqual([expect.objectContaining({ type: 'OrderPaid', delivered: true })]);
       }
       // The in-flight delivery was never answered, so the same id arrived at least twice.
@@ -483,4 +555,3 @@ describeWithServers('faults: MariaDB, Redis and WeChat failing under the running
     }, 60_000);
   });
 });
-

@@ -33,7 +33,10 @@ describe('health coins over HTTP', () => {
 
   it('grants idempotently and shows the balance and journal to the user', async () => {
     const user = await userWith(50);
-    expect((await admin('/admin/integral/grant', { uid: user.uid, amount: 50, grant_id: 'welcome' })).body.data).toEqual({ result: 'alreadyGranted', balance: 50 });
+    expect((await admin('/admin/integral/grant', { uid: user.uid, amount: 50, grant_id: 'welcome' })).body.data).toEqual({
+      result: 'alreadyGranted',
+      balance: 50,
+    });
     expect(await coinsOf(user)).toMatchObject({ balance: 50, journal: [{ operation: 'grant', delta: 50 }] });
   });
 
@@ -81,7 +84,10 @@ describe('health coins over HTTP', () => {
     await user.pay(params);
     await user.waitForStatus(params.outTradeNo, 'SUCC');
     const refund = await admin(`/admin/orders/${params.outTradeNo}/refund`, {});
-    expect(refund).toMatchObject({ status: 200, body: { data: { outRefundNo: `${params.outTradeNo}R1`, amountFen: 6900, completed: false } } });
+    expect(refund).toMatchObject({
+      status: 200,
+      body: { data: { outRefundNo: `${params.outTradeNo}R1`, amountFen: 6900, completed: false } },
+    });
     // The simulator settles the refund and sends the encrypted refund notice; the order follows.
     const refunded = await user.waitForStatus(params.outTradeNo, 'REFUND', 15_000);
     expect(refunded.status).toBe('REFUND');

@@ -42,10 +42,10 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
   let rssBefore: number;
 
   const targetRows = (): Promise<Record<string, unknown>[]> =>
-    db.exec('SELECT out_trade_no, paid_status, bill_no, version, open_key, paid_time FROM shop_goods_order WHERE out_trade_no IN (?, ?) ORDER BY id', [
-      big.outTradeNo,
-      small.outTradeNo,
-    ]);
+    db.exec(
+      'SELECT out_trade_no, paid_status, bill_no, version, open_key, paid_time FROM shop_goods_order WHERE out_trade_no IN (?, ?) ORDER BY id',
+      [big.outTradeNo, small.outTradeNo],
+    );
 
   async function send(body: Body, headers: Record<string, string> = { 'content-type': 'text/xml' }, method = 'POST'): Promise<Answer> {
     const started = performance.now();
@@ -58,14 +58,27 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
   function expectRefused(answer: Answer): void {
     expect(answer.text).not.toBe(ACK);
     expect(answer.status).toBeLessThan(500);
-    if (answer.status === 200) expect(answer.text).toMatch(/^<xml><return_code><!\[CDATA\[FAIL\]\]><\/return_code><return_msg><!\[CDATA\[[^\]]*\]\]><\/return_msg><\/xml>$/);
+    if (answer.status === 200)
+      expect(answer.text).toMatch(
+        /^<xml><return_code><!\[CDATA\[FAIL\]\]><\/return_code><return_msg><!\[CDATA\[[^\]]*\]\]><\/return_msg><\/xml>$/,
+      );
     else expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.contentType).toMatch(/xml/);
   }
 
   /** A notify for `order` as WeChat would sign it, with fields overridden. */
-  const notifyFor = (order: PaymentParams, fen: number, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> =>
-    paymentNotifyFields({ out_trade_no: order.outTradeNo, total_fee: String(fen), cash_fee: String(fen), transaction_id: FAKE_TRANSACTION, ...overrides });
+  const notifyFor = (
+    order: PaymentParams,
+    fen: number,
+    overrides: Record<string, string | undefined> = {},
+  ): Record<string, string | undefined> =>
+    paymentNotifyFields({
+      out_trade_no: order.outTradeNo,
+      total_fee: String(fen),
+      cash_fee: String(fen),
+      transaction_id: FAKE_TRANSACTION,
+      ...overrides,
+    });
 
   beforeAll(async () => {
     db = await scratchMariaDb('hostile');
@@ -92,7 +105,8 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
     await db?.drop();
   });
 
-  const flipFirst = (xml: string): string => xml.replace(/<sign><!\[CDATA\[(.)/, (_m, c: string) => `<sign><![CDATA[${c === 'A' ? 'B' : 'A'}`);
+  const flipFirst = (xml: string): string =>
+    xml.replace(/<sign><!\[CDATA\[(.)/, (_m, c: string) => `<sign><![CDATA[${c === 'A' ? 'B' : 'A'}`);
   const withSign = (xml: string, sign: string | undefined): string =>
     xml.replace(/<sign><!\[CDATA\[[0-9A-F]+\]\]><\/sign>/, sign === undefined ? '' : `<sign>${sign}</sign>`);
   const inject = (xml: string, extra: string): string => xml.replace('<xml>', `<xml>${extra}`);
@@ -108,11 +122,17 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       ['3: sign too long (64 hex)', () => withSign(signedNotifyXml(notifyFor(big, 9900)), 'A'.repeat(64))],
       ['3: sign non-hex, right length', () => withSign(signedNotifyXml(notifyFor(big, 9900)), 'Z'.repeat(32))],
       ['3: sign multi-byte, 32 characters', () => withSign(signedNotifyXml(notifyFor(big, 9900)), '签'.repeat(32))],
-      ['3: the valid sign in lowercase', () => {
-        const xml = signedNotifyXml(notifyFor(big, 9900));
-        return xml.replace(/<sign><!\[CDATA\[([0-9A-F]+)\]\]>/, (_m, s: string) => `<sign><![CDATA[${s.toLowerCase()}]]>`);
-      }],
-      ['4: sign_type HMAC-SHA256 in the body, validly HMAC-signed', () => signedNotifyXml(notifyFor(big, 9900, { sign_type: 'HMAC-SHA256' }), { signType: 'HMAC-SHA256' })],
+      [
+        '3: the valid sign in lowercase',
+        () => {
+          const xml = signedNotifyXml(notifyFor(big, 9900));
+          return xml.replace(/<sign><!\[CDATA\[([0-9A-F]+)\]\]>/, (_m, s: string) => `<sign><![CDATA[${s.toLowerCase()}]]>`);
+        },
+      ],
+      [
+        '4: sign_type HMAC-SHA256 in the body, validly HMAC-signed',
+        () => signedNotifyXml(notifyFor(big, 9900, { sign_type: 'HMAC-SHA256' }), { signType: 'HMAC-SHA256' }),
+      ],
       ['4: HMAC-signed without sign_type', () => signedNotifyXml(notifyFor(big, 9900), { signType: 'HMAC-SHA256' })],
       ['4: sign_type HMAC-SHA256 in the body, MD5-signed', () => signedNotifyXml(notifyFor(big, 9900, { sign_type: 'HMAC-SHA256' }))],
       ['4: signed with another merchant key', () => signedNotifyXml(notifyFor(big, 9900), { apiKey: 'f'.repeat(32) })],
@@ -125,7 +145,9 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
     });
 
     it('6: result_code FAIL (validly signed) moves nothing; the failure report itself is acknowledged', async () => {
-      const answer = await send(signedNotifyXml(notifyFor(big, 9900, { result_code: 'FAIL', err_code: 'NOTENOUGH', err_code_des: '余额不足' })));
+      const answer = await send(
+        signedNotifyXml(notifyFor(big, 9900, { result_code: 'FAIL', err_code: 'NOTENOUGH', err_code_des: '余额不足' })),
+      );
       // HandleNotify acknowledges a signed failure report (WeChat would otherwise repeat it for a day); only orderquery may fail an order.
       expect(answer.status).toBe(200);
       expect(answer.text === ACK || answer.text.includes('<return_code><![CDATA[FAIL]]></return_code>')).toBe(true);
@@ -142,13 +164,25 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       return `<?xml version="1.0"?>${dtd}]><xml><return_code>&lol9;</return_code></xml>`;
     };
     const cases: [string, () => Body, Record<string, string>?][] = [
-      ['8: DOCTYPE SYSTEM file:///etc/passwd', () => `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><return_code>&xxe;</return_code></xml>`],
+      [
+        '8: DOCTYPE SYSTEM file:///etc/passwd',
+        () => `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><return_code>&xxe;</return_code></xml>`,
+      ],
       ['8: DOCTYPE SYSTEM on a canary URL', () => `<!DOCTYPE xml SYSTEM "${canaryUrl}/dtd"><xml><return_code>SUCCESS</return_code></xml>`],
-      ['8: external parameter entity', () => `<!DOCTYPE xml [<!ENTITY % remote SYSTEM "${canaryUrl}/pe">%remote;]><xml><return_code>SUCCESS</return_code></xml>`],
+      [
+        '8: external parameter entity',
+        () => `<!DOCTYPE xml [<!ENTITY % remote SYSTEM "${canaryUrl}/pe">%remote;]><xml><return_code>SUCCESS</return_code></xml>`,
+      ],
       ['9: billion laughs', laughs],
-      ['9: one big entity expanded many times', () => `<!DOCTYPE xml [<!ENTITY big "${'x'.repeat(8_000)}">]><xml><a>${'&big;'.repeat(500)}</a></xml>`],
+      [
+        '9: one big entity expanded many times',
+        () => `<!DOCTYPE xml [<!ENTITY big "${'x'.repeat(8_000)}">]><xml><a>${'&big;'.repeat(500)}</a></xml>`,
+      ],
       ['9: multiple DOCTYPEs', () => `<!DOCTYPE a><!DOCTYPE b><!DOCTYPE c>${signedBig()}`],
-      ['9: 2,500 numeric character references in one field (under 16 KB)', () => inject(signedBig(), `<attach>${'&#65;'.repeat(2_500)}</attach>`)],
+      [
+        '9: 2,500 numeric character references in one field (under 16 KB)',
+        () => inject(signedBig(), `<attach>${'&#65;'.repeat(2_500)}</attach>`),
+      ],
       ['9: a comment', () => inject(signedBig(), '<!-- hi -->')],
       ['9: a processing instruction', () => inject(signedBig(), '<?php echo 1; ?>')],
       ['11: duplicate <total_fee>', () => inject(signedBig(), '<total_fee>1</total_fee>')],
@@ -162,14 +196,27 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       ['15: whitespace only', () => ' \n\t '],
       ['15: truncated XML', () => signedBig().slice(0, 200)],
       ['15: a byte order mark before the document', () => `\uFEFF${signedBig()}`],
-      ['15: JSON with a JSON content type', () => JSON.stringify(Object.fromEntries(Object.entries(notifyFor(big, 9900)))), { 'content-type': 'application/json' }],
+      [
+        '15: JSON with a JSON content type',
+        () => JSON.stringify(Object.fromEntries(Object.entries(notifyFor(big, 9900)))),
+        { 'content-type': 'application/json' },
+      ],
       ['15: form-encoded', () => 'return_code=SUCCESS&result_code=SUCCESS', { 'content-type': 'application/x-www-form-urlencoded' }],
       ['15: nested elements', () => inject(signedBig(), '<detail><a>1</a></detail>')],
       ['15: text beside elements', () => signedBig().replace('<xml>', '<xml>hello')],
       ['15: two roots', () => `${signedBig()}<xml></xml>`],
-      ['15: another root element', () => signedBig().replace(/^<xml>/, '<root>').replace(/<\/xml>$/, '</root>')],
+      [
+        '15: another root element',
+        () =>
+          signedBig()
+            .replace(/^<xml>/, '<root>')
+            .replace(/<\/xml>$/, '</root>'),
+      ],
       ['15: a forbidden control character', () => inject(signedBig(), '<attach>a\u0001b</attach>')],
-      ['15: invalid UTF-8 bytes', () => Buffer.concat([Buffer.from('<xml><attach>'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('</attach></xml>')])],
+      [
+        '15: invalid UTF-8 bytes',
+        () => Buffer.concat([Buffer.from('<xml><attach>'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('</attach></xml>')]),
+      ],
       ['15: an unsupported charset', () => signedBig(), { 'content-type': 'text/xml; charset=x-unknown' }],
     ];
 
@@ -186,9 +233,13 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       }
       const after = await scrapeMetrics(service.baseUrl);
       const count = metric(after, 'wxpay_notify_ack_seconds_count') - metric(before, 'wxpay_notify_ack_seconds_count');
-      const within50ms = metric(after, 'wxpay_notify_ack_seconds_bucket', { le: '0.05' }) - metric(before, 'wxpay_notify_ack_seconds_bucket', { le: '0.05' });
+      const within50ms =
+        metric(after, 'wxpay_notify_ack_seconds_bucket', { le: '0.05' }) -
+        metric(before, 'wxpay_notify_ack_seconds_bucket', { le: '0.05' });
       const rssGrowth = rssOf(service.child.pid) - rss0;
-      console.info(`[parser attacks] ${count} answered, ${within50ms} within 50 ms, RSS ${(rss0 / 2 ** 20).toFixed(0)} MB → +${(rssGrowth / 2 ** 20).toFixed(1)} MB`);
+      console.info(
+        `[parser attacks] ${count} answered, ${within50ms} within 50 ms, RSS ${(rss0 / 2 ** 20).toFixed(0)} MB → +${(rssGrowth / 2 ** 20).toFixed(1)} MB`,
+      );
       // Speed and memory are reported here and measured by bench/hostile-notify.bench.ts, not asserted.
       expect(count).toBe(rounds * 9);
       expect(canaryHits).toEqual([]);
@@ -251,11 +302,20 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
 
     it('13: out_trade_no is matched as the exact string (leading zeros, 32 digits, trailing space, prefix)', async () => {
       const before = await scrapeMetrics(service.baseUrl);
-      const variants = [`0${big.outTradeNo}`, big.outTradeNo.padStart(32, '0'), `${big.outTradeNo} `, big.outTradeNo.slice(0, -1), `${big.outTradeNo.slice(0, -1)}０`];
+      const variants = [
+        `0${big.outTradeNo}`,
+        big.outTradeNo.padStart(32, '0'),
+        `${big.outTradeNo} `,
+        big.outTradeNo.slice(0, -1),
+        `${big.outTradeNo.slice(0, -1)}０`,
+      ];
       for (const outTradeNo of variants) expectRefused(await send(signedNotifyXml(notifyFor(big, 9900, { out_trade_no: outTradeNo }))));
       const after = await scrapeMetrics(service.baseUrl);
       // Every variant is unknown to us (none reached orderquery as the real order).
-      expect(metric(after, 'wxpay_notify_total', { verdict: 'UnknownOrder' }) - metric(before, 'wxpay_notify_total', { verdict: 'UnknownOrder' })).toBe(variants.length);
+      expect(
+        metric(after, 'wxpay_notify_total', { verdict: 'UnknownOrder' }) -
+          metric(before, 'wxpay_notify_total', { verdict: 'UnknownOrder' }),
+      ).toBe(variants.length);
     });
 
     it('GET on the notify endpoint → FAIL', async () => {
@@ -268,9 +328,12 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       const payer = await new MiniProgramUser(service.baseUrl).login();
       const params = await payer.prepay(2);
       await postJson(`${service.baseUrl}/sandbox/wxpay/control/faults`, { fault: 'lose', notify: 'payment', count: 1 });
-      const trade = await postJson<{ transaction_id: string; time_end: string; total_fee: number }>(`${service.baseUrl}/sandbox/wxpay/control/pay`, {
-        prepay_id: params.package.replace(/^prepay_id=/, ''),
-      });
+      const trade = await postJson<{ transaction_id: string; time_end: string; total_fee: number }>(
+        `${service.baseUrl}/sandbox/wxpay/control/pay`,
+        {
+          prepay_id: params.package.replace(/^prepay_id=/, ''),
+        },
+      );
       const fee = String(trade.total_fee);
       const fields = paymentNotifyFields({
         out_trade_no: params.outTradeNo,
@@ -302,8 +365,12 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       const replays = [await send(xml), ...(await Promise.all(Array.from({ length: 10 }, () => send(xml))))];
       expect(replays.map((r) => r.text)).toEqual(replays.map(() => ACK));
       const after = await scrapeMetrics(service.baseUrl);
-      expect(metric(after, 'wxpay_notify_total', { verdict: 'recorded' }) - metric(before, 'wxpay_notify_total', { verdict: 'recorded' })).toBe(1);
-      expect(metric(after, 'wxpay_notify_total', { verdict: 'duplicate' }) - metric(before, 'wxpay_notify_total', { verdict: 'duplicate' })).toBe(11);
+      expect(
+        metric(after, 'wxpay_notify_total', { verdict: 'recorded' }) - metric(before, 'wxpay_notify_total', { verdict: 'recorded' }),
+      ).toBe(1);
+      expect(
+        metric(after, 'wxpay_notify_total', { verdict: 'duplicate' }) - metric(before, 'wxpay_notify_total', { verdict: 'duplicate' }),
+      ).toBe(11);
       const events = await db.exec('SELECT type FROM payment_event_outbox WHERE out_trade_no = ?', [params.outTradeNo]);
       expect(events).toEqual([{ type: 'OrderPaid' }]);
     });
@@ -312,7 +379,10 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
   describe('afterwards', () => {
     it('no hostile notify changed an order, wrote an event, or hurt the process', async () => {
       expect(await targetRows()).toEqual(rowsBefore);
-      const events = await db.exec('SELECT COUNT(*) AS n FROM payment_event_outbox WHERE out_trade_no IN (?, ?)', [big.outTradeNo, small.outTradeNo]);
+      const events = await db.exec('SELECT COUNT(*) AS n FROM payment_event_outbox WHERE out_trade_no IN (?, ?)', [
+        big.outTradeNo,
+        small.outTradeNo,
+      ]);
       expect(Number(events[0]?.n)).toBe(0);
       expect(service.child.exitCode).toBeNull();
       expect(service.child.signalCode).toBeNull();
@@ -323,7 +393,9 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       expect(goods.errcode).toBe(200);
       expect(service.output.join('\n')).not.toMatch(/uncaught|unhandled/i);
       const logged = await db.exec('SELECT verdict, COUNT(*) AS n FROM wx_notify_log GROUP BY verdict ORDER BY verdict');
-      console.info(`[hostile] notify log rows by verdict: ${JSON.stringify(logged)}; RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB → ${(rssOf(service.child.pid) / 2 ** 20).toFixed(0)} MB`);
+      console.info(
+        `[hostile] notify log rows by verdict: ${JSON.stringify(logged)}; RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB → ${(rssOf(service.child.pid) / 2 ** 20).toFixed(0)} MB`,
+      );
     });
   });
 });

@@ -33,11 +33,21 @@ describe('HTTP API', () => {
       ['GET query string', 'GET', '/wechat/prepay?goods_id=2&paid_type=WXPAY', undefined, undefined],
       ['POST JSON', 'POST', '/wechat/prepay', JSON.stringify({ goods_id: 2, paid_type: 'WXPAY' }), 'application/json'],
       ['POST form', 'POST', '/wechat/prepay', 'goods_id=2&paid_type=WXPAY', 'application/x-www-form-urlencoded'],
-      ['the seed’s param JSON string', 'POST', '/wechat/prepay', `param=${encodeURIComponent(JSON.stringify({ goods_id: '2', paid_type: 'WXPAY' }))}`, 'application/x-www-form-urlencoded'],
+      [
+        'the seed’s param JSON string',
+        'POST',
+        '/wechat/prepay',
+        `param=${encodeURIComponent(JSON.stringify({ goods_id: '2', paid_type: 'WXPAY' }))}`,
+        'application/x-www-form-urlencoded',
+      ],
     ])('%s', async (_name, method, path, body, type) => {
       const { status, body: answer } = await call(method, path, { ...(body === undefined ? {} : { body }), ...(type ? { type } : {}) });
       expect(status).toBe(200);
-      expect(answer).toMatchObject({ errcode: 200, msg: 'SUCCESS', data: { status: 1, result: 'success', data: { package: expect.stringMatching(/^prepay_id=/), signType: 'MD5' } } });
+      expect(answer).toMatchObject({
+        errcode: 200,
+        msg: 'SUCCESS',
+        data: { status: 1, result: 'success', data: { package: expect.stringMatching(/^prepay_id=/), signType: 'MD5' } },
+      });
     });
   });
 
@@ -85,7 +95,10 @@ describe('HTTP API', () => {
     });
 
     it('a body over 16 KB → 413', async () => {
-      const { status } = await call('POST', '/wechat/prepay', { type: 'application/json', body: JSON.stringify({ goods_id: 1, pad: 'x'.repeat(20_000) }) });
+      const { status } = await call('POST', '/wechat/prepay', {
+        type: 'application/json',
+        body: JSON.stringify({ goods_id: 1, pad: 'x'.repeat(20_000) }),
+      });
       expect(status).toBe(413);
     });
 
@@ -95,10 +108,17 @@ describe('HTTP API', () => {
 
     it('login: no code → 400, an unknown or used code → 401', async () => {
       expect((await call('POST', '/wechat/login', { type: 'application/json', body: '{}', token: null })).status).toBe(400);
-      expect((await call('POST', '/wechat/login', { type: 'application/json', body: JSON.stringify({ code: 'never-issued' }), token: null })).status).toBe(401);
+      expect(
+        (await call('POST', '/wechat/login', { type: 'application/json', body: JSON.stringify({ code: 'never-issued' }), token: null }))
+          .status,
+      ).toBe(401);
       const { code } = await postJson<{ code: string }>(`${service.baseUrl}/sandbox/wxpay/control/code`, {});
-      expect((await call('POST', '/wechat/login', { type: 'application/json', body: JSON.stringify({ code }), token: null })).status).toBe(200);
-      expect((await call('POST', '/wechat/login', { type: 'application/json', body: JSON.stringify({ code }), token: null })).status).toBe(401);
+      expect((await call('POST', '/wechat/login', { type: 'application/json', body: JSON.stringify({ code }), token: null })).status).toBe(
+        200,
+      );
+      expect((await call('POST', '/wechat/login', { type: 'application/json', body: JSON.stringify({ code }), token: null })).status).toBe(
+        401,
+      );
     });
 
     it('orders: someone else’s → 403, unknown → 404', async () => {

@@ -39,8 +39,14 @@ function stubWx(baseUrl: string, cashier: Cashier, opts: { loginCode?: string; a
     payments,
     requests,
     login(options) {
-      const code = loginCode !== undefined ? Promise.resolve(loginCode) : post(`${sim}/code`, {}).then(async (r) => ((await r.json()) as { code: string }).code);
-      code.then((c) => options.success?.({ code: c, errMsg: 'login:ok' }), (e: unknown) => options.fail?.({ errMsg: `login:fail ${String(e)}` }));
+      const code =
+        loginCode !== undefined
+          ? Promise.resolve(loginCode)
+          : post(`${sim}/code`, {}).then(async (r) => ((await r.json()) as { code: string }).code);
+      code.then(
+        (c) => options.success?.({ code: c, errMsg: 'login:ok' }),
+        (e: unknown) => options.fail?.({ errMsg: `login:fail ${String(e)}` }),
+      );
     },
     request(options) {
       const method = options.method ?? 'GET';
@@ -101,7 +107,10 @@ describe('mini-program client (examples/miniprogram) against the running service
 
     const result = await client.pay(1, 'WXPAY');
 
-    expect(result).toMatchObject({ kind: 'paid', order: { status: 'SUCC', goodsId: 1, paidMoney: 9900, billNo: expect.stringMatching(/^\d{28}$/) } });
+    expect(result).toMatchObject({
+      kind: 'paid',
+      order: { status: 'SUCC', goodsId: 1, paidMoney: 9900, billNo: expect.stringMatching(/^\d{28}$/) },
+    });
     const order = await client.getOrder(result.outTradeNo!);
     expect(order.status).toBe('SUCC');
     expect(wx.requests.filter((r) => r === 'POST /wechat/login')).toHaveLength(1);
@@ -125,7 +134,9 @@ describe('mini-program client (examples/miniprogram) against the running service
       paySign: expect.stringMatching(/^[0-9A-F]{32}$/),
     });
     // The prepay_id is the one WeChat (the simulator) issued for this order.
-    const simOrder = (await (await fetch(`${service.baseUrl}/sandbox/wxpay/control/orders/${result.outTradeNo}`)).json()) as { prepay_ids: string[] };
+    const simOrder = (await (await fetch(`${service.baseUrl}/sandbox/wxpay/control/orders/${result.outTradeNo}`)).json()) as {
+      prepay_ids: string[];
+    };
     expect(simOrder.prepay_ids).toContain(options.package.replace(/^prepay_id=/, ''));
   });
 
@@ -195,12 +206,17 @@ describe('mini-program client (examples/miniprogram) against the running service
     });
     expect(fault.status).toBe(201);
     const result = await client.pay(1);
-    expect(result).toMatchObject({ kind: 'error', error: { name: 'WxPayApiError', status: 502, message: 'WeChat Pay is unreachable; retry shortly' } });
+    expect(result).toMatchObject({
+      kind: 'error',
+      error: { name: 'WxPayApiError', status: 502, message: 'WeChat Pay is unreachable; retry shortly' },
+    });
     expect(wx.payments).toHaveLength(0);
   });
 
   it('turns a failing wx.login into a WxCallError', async () => {
     const wx: WxLike = { ...stubWx(service.baseUrl, 'pay'), login: (options) => options.fail?.({ errMsg: 'login:fail network' }) };
-    await expect(clientFor(wx).login()).rejects.toSatisfy((e) => e instanceof WxCallError && e.api === 'login' && e.errMsg === 'login:fail network');
+    await expect(clientFor(wx).login()).rejects.toSatisfy(
+      (e) => e instanceof WxCallError && e.api === 'login' && e.errMsg === 'login:fail network',
+    );
   });
 });

@@ -9,7 +9,9 @@ const ACK = '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![C
 
 async function notifyVerdicts(service: ServiceProcess): Promise<Record<string, number>> {
   const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
-  return Object.fromEntries([...text.matchAll(/^wxpay_notify_total\{kind="pay",verdict="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...text.matchAll(/^wxpay_notify_total\{kind="pay",verdict="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]),
+  );
 }
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
@@ -38,10 +40,19 @@ function paymentFlow(name: string, env: () => Record<string, string>): void {
       expect(params.timeStamp).toMatch(/^\d{10}$/);
 
       await user.pay(params);
-      const verdicts = await until(() => notifyVerdicts(service), (v) => (v.recorded ?? 0) >= 1);
+      const verdicts = await until(
+        () => notifyVerdicts(service),
+        (v) => (v.recorded ?? 0) >= 1,
+      );
       expect(verdicts.recorded).toBe(1);
       const { body } = await user.order(params.outTradeNo);
-      expect(body.data).toMatchObject({ outTradeNo: params.outTradeNo, status: 'SUCC', paidMoney: 9900, goodsId: 1, billNo: expect.stringMatching(/^\d{28}$/) });
+      expect(body.data).toMatchObject({
+        outTradeNo: params.outTradeNo,
+        status: 'SUCC',
+        paidMoney: 9900,
+        goodsId: 1,
+        billNo: expect.stringMatching(/^\d{28}$/),
+      });
     });
 
     it('reuses the open order for the same prepay request', async () => {
@@ -90,12 +101,21 @@ describe('forged and tampered notifies against the running service', () => {
   }
 
   it.each([
-    ['a flipped signature', (no: string) => {
-      const xml = signedNotifyXml(paymentNotifyFields({ out_trade_no: no }));
-      return xml.replace(/<sign><!\[CDATA\[(.)/, (_m, c: string) => `<sign><![CDATA[${c === 'A' ? 'B' : 'A'}`);
-    }],
-    ['a changed total_fee (validly signed)', (no: string) => signedNotifyXml(paymentNotifyFields({ out_trade_no: no, total_fee: '1', cash_fee: '1' }))],
-    ['a foreign appid (validly signed)', (no: string) => signedNotifyXml(paymentNotifyFields({ out_trade_no: no, appid: 'wx0000000000000001' }))],
+    [
+      'a flipped signature',
+      (no: string) => {
+        const xml = signedNotifyXml(paymentNotifyFields({ out_trade_no: no }));
+        return xml.replace(/<sign><!\[CDATA\[(.)/, (_m, c: string) => `<sign><![CDATA[${c === 'A' ? 'B' : 'A'}`);
+      },
+    ],
+    [
+      'a changed total_fee (validly signed)',
+      (no: string) => signedNotifyXml(paymentNotifyFields({ out_trade_no: no, total_fee: '1', cash_fee: '1' })),
+    ],
+    [
+      'a foreign appid (validly signed)',
+      (no: string) => signedNotifyXml(paymentNotifyFields({ out_trade_no: no, appid: 'wx0000000000000001' })),
+    ],
     ['a genuine-looking notice WeChat never sent', (no: string) => signedNotifyXml(paymentNotifyFields({ out_trade_no: no }))],
   ])('answers FAIL to %s and leaves the order CHECKED', async (_, forge) => {
     const no = await checkedOrder();

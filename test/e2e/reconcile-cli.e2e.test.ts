@@ -27,7 +27,9 @@ describe('npm run reconcile (one run from the command line)', () => {
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { ran: boolean; report: Record<string, number> };
     expect(result).toMatchObject({ ran: true, report: { paid: 1 } });
 
-    const admin = await fetch(`${service.baseUrl}/admin/orders/${params.outTradeNo}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+    const admin = await fetch(`${service.baseUrl}/admin/orders/${params.outTradeNo}`, {
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    });
     expect(((await admin.json()) as { data: { status: string } }).data.status).toBe('SUCC');
   });
 });

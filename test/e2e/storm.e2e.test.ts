@@ -22,7 +22,8 @@ const SETUP_CONCURRENCY = 16;
 const SEED = Number(process.env.STORM_SEED ?? 20260601);
 const SESSION_SECRET = 'storm-e2e-session-secret-0123456789abcdef';
 
-if (!Number.isSafeInteger(ORDERS) || ORDERS < 1 || ORDERS > 5_000) throw new Error(`STORM_ORDERS must be 1..5000, got ${process.env.STORM_ORDERS}`);
+if (!Number.isSafeInteger(ORDERS) || ORDERS < 1 || ORDERS > 5_000)
+  throw new Error(`STORM_ORDERS must be 1..5000, got ${process.env.STORM_ORDERS}`);
 
 interface Delivery {
   readonly status: number;
@@ -70,13 +71,19 @@ describeWithServers(`notify storm: ${ORDERS} orders × ${COPIES} deliveries acro
       const [a, b] = services as [ServiceProcess, ServiceProcess];
       const setupStarted = Date.now();
       // Users sign in and ask to pay on alternating instances; the simulator plays WeChat for both.
-      const orders = await mapPool(Array.from({ length: ORDERS }, (_, i) => i), SETUP_CONCURRENCY, async (i): Promise<PaymentParams> => {
-        const user = await new MiniProgramUser((i % 2 === 0 ? a : b).baseUrl, simUrl).login();
-        return user.prepay(1);
-      });
+      const orders = await mapPool(
+        Array.from({ length: ORDERS }, (_, i) => i),
+        SETUP_CONCURRENCY,
+        async (i): Promise<PaymentParams> => {
+          const user = await new MiniProgramUser((i % 2 === 0 ? a : b).baseUrl, simUrl).login();
+          return user.prepay(1);
+        },
+      );
       const numbers = orders.map((o) => o.outTradeNo);
       expect(new Set(numbers).size).toBe(ORDERS);
-      await mapPool(orders, SETUP_CONCURRENCY, (o) => postJson(`${simUrl}/control/pay`, { prepay_id: o.package.replace(/^prepay_id=/, '') }));
+      await mapPool(orders, SETUP_CONCURRENCY, (o) =>
+        postJson(`${simUrl}/control/pay`, { prepay_id: o.package.replace(/^prepay_id=/, '') }),
+      );
 
       // WeChat's signed notifies, byte for byte as the simulator sent them.
       const captured = new Map<string, string>();
@@ -101,7 +108,11 @@ describeWithServers(`notify storm: ${ORDERS} orders × ${COPIES} deliveries acro
       const deliver = async (service: ServiceProcess, xml: string): Promise<void> => {
         const started = performance.now();
         try {
-          const res = await fetch(`${service.baseUrl}/wechat/pay-notify`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+          const res = await fetch(`${service.baseUrl}/wechat/pay-notify`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/xml' },
+            body: xml,
+          });
           const text = await res.text();
           deliveries.push({ status: res.status, acked: res.status === 200 && text === ACK, ms: performance.now() - started });
         } catch {
@@ -119,7 +130,13 @@ describeWithServers(`notify storm: ${ORDERS} orders × ${COPIES} deliveries acro
 
       const after = await Promise.all(services.map((s) => scrapeMetrics(s.baseUrl)));
       const delta = (verdict: string): number =>
-        after.reduce((sum, m, i) => sum + metric(m, 'wxpay_notify_total', { verdict }) - metric(before[i] as Map<string, number>, 'wxpay_notify_total', { verdict }), 0);
+        after.reduce(
+          (sum, m, i) =>
+            sum +
+            metric(m, 'wxpay_notify_total', { verdict }) -
+            metric(before[i] as Map<string, number>, 'wxpay_notify_total', { verdict }),
+          0,
+        );
       const latencies = deliveries.map((d) => d.ms);
       const statuses: Record<string, number> = {};
       for (const d of deliveries) statuses[d.status] = (statuses[d.status] ?? 0) + 1;
@@ -152,9 +169,15 @@ describeWithServers(`notify storm: ${ORDERS} orders × ${COPIES} deliveries acro
       expect(delta('recorded') + delta('duplicate')).toBe(ORDERS * COPIES);
 
       const placeholders = numbers.map(() => '?').join(',');
-      const statusRows = await db.exec(`SELECT paid_status, COUNT(*) AS n FROM shop_goods_order WHERE out_trade_no IN (${placeholders}) GROUP BY paid_status`, numbers);
+      const statusRows = await db.exec(
+        `SELECT paid_status, COUNT(*) AS n FROM shop_goods_order WHERE out_trade_no IN (${placeholders}) GROUP BY paid_status`,
+        numbers,
+      );
       expect(statusRows.map((r) => [r.paid_status, Number(r.n)])).toEqual([['SUCC', ORDERS]]);
-      const billed = await db.exec(`SELECT COUNT(*) AS n FROM shop_goods_order WHERE out_trade_no IN (${placeholders}) AND bill_no REGEXP '^[0-9]{28}$'`, numbers);
+      const billed = await db.exec(
+        `SELECT COUNT(*) AS n FROM shop_goods_order WHERE out_trade_no IN (${placeholders}) AND bill_no REGEXP '^[0-9]{28}$'`,
+        numbers,
+      );
       expect(Number(billed[0]?.n)).toBe(ORDERS);
       const events = await db.exec(
         `SELECT COUNT(*) AS n, COUNT(DISTINCT out_trade_no) AS orders, COUNT(DISTINCT event_id) AS ids FROM payment_event_outbox WHERE type = 'OrderPaid' AND out_trade_no IN (${placeholders})`,

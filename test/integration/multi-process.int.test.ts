@@ -146,7 +146,11 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     const uid = await newUser();
     const ledger = new MikroIntegralLedger(orm);
     expect(await ledger.grant(uid, 30, `race-${uid}`, new Date())).toBe('granted');
-    const numbers = (worker: number) => Array.from({ length: 20 }, (_, i) => `20260115120000000298${worker}${String(uid % 10_000).padStart(4, '0')}${String(i).padStart(3, '0')}`);
+    const numbers = (worker: number) =>
+      Array.from(
+        { length: 20 },
+        (_, i) => `20260115120000000298${worker}${String(uid % 10_000).padStart(4, '0')}${String(i).padStart(3, '0')}`,
+      );
     const configs: ReserveWorkerConfig[] = [1, 2].map((w) => ({ databaseUrl: db.url, uid, amount: 30, outTradeNos: numbers(w) }));
     const group = await spawnWorkers<ReserveWorkerConfig, ReserveWorkerResult>(RESERVE_WORKER, configs);
     groups.push(group);

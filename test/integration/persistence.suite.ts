@@ -143,15 +143,23 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(await repo.findByOutTradeNo('20181227192358000200000001')).toBeUndefined();
 
       const paid = await repo.findByOutTradeNo('2018122719235800021234567890');
-      expect(paid?.state).toMatchObject({ status: 'SUCC', transactionId: '4200000215201812271234567890', paidAt: new Date(1545909900 * 1000) });
+      expect(paid?.state).toMatchObject({
+        status: 'SUCC',
+        transactionId: '4200000215201812271234567890',
+        paidAt: new Date(1545909900 * 1000),
+      });
       const refunded = await repo.findByOutTradeNo('2018122800000000000200000005');
       expect(refunded?.state).toMatchObject({ status: 'REFUND', paidType: 'INTEGRAL', integral: 30 });
     });
 
     it("gives each key's newest CHECKED order the open slot", async () => {
       const repo = new MikroOrderRepository(orm);
-      expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))?.state.outTradeNo.value).toBe('2018122800000000000200000002');
-      expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'MIXED' }))?.state.outTradeNo.value).toBe('2018122800000000000200000003');
+      expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))?.state.outTradeNo.value).toBe(
+        '2018122800000000000200000002',
+      );
+      expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'MIXED' }))?.state.outTradeNo.value).toBe(
+        '2018122800000000000200000003',
+      );
       expect(await repo.findOpen({ uid: 13, goodsId: 5, paidType: 'WXPAY' })).toBeUndefined();
       expect(await repo.insert(anOrder({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))).toBe('openOrderExists');
     });
@@ -168,11 +176,25 @@ export function persistenceSuite(target: PersistenceTarget): void {
     it('reads the seed goods with whole-yuan prices as fen, and updates them without touching the rest', async () => {
       const catalog = new MikroGoodsCatalog(orm);
       const goods = await catalog.findById(5);
-      expect(goods).toEqual({ id: 5, name: '瑜伽入门课', marketPrice: Money.ofFen(9900), salePrice: Money.ofFen(6900), integral: 30, online: true });
+      expect(goods).toEqual({
+        id: 5,
+        name: '瑜伽入门课',
+        marketPrice: Money.ofFen(9900),
+        salePrice: Money.ofFen(6900),
+        integral: 30,
+        online: true,
+      });
       expect((await catalog.listOnline()).map((g) => g.id)).toEqual([5]);
       await catalog.save({ ...goods!, salePrice: Money.ofFen(5900) });
       const [row] = await db.exec('SELECT sale_price, note, main_thumbnail, content, add_time, sort FROM shop_goods_info WHERE id = 5');
-      expect(row).toEqual({ sale_price: 59, note: '十节课', main_thumbnail: 'goods/5.jpg', content: '<p>详细介绍</p>', add_time: 1545900000, sort: 10 });
+      expect(row).toEqual({
+        sale_price: 59,
+        note: '十节课',
+        main_thumbnail: 'goods/5.jpg',
+        content: '<p>详细介绍</p>',
+        add_time: 1545900000,
+        sort: 10,
+      });
     });
 
     it('records a payment on an existing order the seed created', async () => {
@@ -181,10 +203,16 @@ export function persistenceSuite(target: PersistenceTarget): void {
       const recorder = containerOnDatabase(orm).container.get(PaymentRecorder);
       const order = await repo.findByOutTradeNo('0020181227192358000200000001');
       const paidAt = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
-      const outcome = await recorder.recordPayment(order!, { transactionId: '4200000999202601150000000001', amount: Money.ofFen(9900), paidAt }, paidAt);
+      const outcome = await recorder.recordPayment(
+        order!,
+        { transactionId: '4200000999202601150000000001', amount: Money.ofFen(9900), paidAt },
+        paidAt,
+      );
       expect(outcome.kind).toBe('changed');
       expect((await outbox.due(new Date(), 10)).map((e) => e.event.type)).toEqual(['OrderPaid']);
-      const [row] = await db.exec("SELECT paid_status, bill_no, paid_time, version FROM shop_goods_order WHERE out_trade_no = '0020181227192358000200000001'");
+      const [row] = await db.exec(
+        "SELECT paid_status, bill_no, paid_time, version FROM shop_goods_order WHERE out_trade_no = '0020181227192358000200000001'",
+      );
       expect(row).toEqual({ paid_status: 'SUCC', bill_no: '4200000999202601150000000001', paid_time: paidAt.getTime() / 1000, version: 1 });
     });
 
@@ -222,7 +250,13 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(await migrate(orm)).toEqual(['Migration20261130000005OrderRefunds']);
       const order = await new MikroOrderRepository(orm).findByOutTradeNo('2026010112000000020000000021');
       expect(order?.state.refunds).toEqual([
-        { seq: 2, outRefundNo: '2026010112000000020000000021R2', amount: Money.ofFen(9900), status: 'SUCCESS', requestedAt: new Date(1767243600_000) },
+        {
+          seq: 2,
+          outRefundNo: '2026010112000000020000000021R2',
+          amount: Money.ofFen(9900),
+          status: 'SUCCESS',
+          requestedAt: new Date(1767243600_000),
+        },
       ]);
       expect(order?.refundedFen).toBe(9900);
     });

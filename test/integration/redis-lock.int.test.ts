@@ -42,7 +42,7 @@ describeWith('Redis lock and job lease on a live Redis', () => {
   lockContract('Redis', async () => new RedisLock(nextClient(), { prefix }));
   jobLeaseContract('Redis', async () => new RedisJobLease(nextClient(), { prefix }));
 
-  it('keeps the caller\'s {hash tag} inside the prefixed key and sets the TTL', async () => {
+  it("keeps the caller's {hash tag} inside the prefixed key and sets the TTL", async () => {
     const lease = await new RedisLock(clients[0]!, { prefix }).acquire('prepay:{9:3:WXPAY}', { ttlMs: 5_000, waitMs: 0 });
     const ttl = await clients[0]!.pttl(`${prefix}prepay:{9:3:WXPAY}`);
     expect(ttl).toBeGreaterThan(4_000);
@@ -50,7 +50,7 @@ describeWith('Redis lock and job lease on a live Redis', () => {
     expect(await clients[0]!.exists(`${prefix}prepay:{9:3:WXPAY}`)).toBe(0);
   });
 
-  it('aborts the work when its job lease is taken over, and leaves the new holder\'s key alone', async () => {
+  it("aborts the work when its job lease is taken over, and leaves the new holder's key alone", async () => {
     const [a] = clients;
     const job = `takeover-${Date.now()}`;
     const run = await new RedisJobLease(a!, { prefix }).runExclusive(job, { ttlMs: 1_000, renewEveryMs: 50 }, async (signal) => {
@@ -113,11 +113,15 @@ describeWith('Redis lock when Redis fails', () => {
     const client = await connectRedis(redis.url);
     try {
       const started = Date.now();
-      const run = await new RedisJobLease(client, { prefix }).runExclusive('orphaned', { ttlMs: 400, renewEveryMs: 100 }, async (signal) => {
-        await redis.stop();
-        while (!signal.aborted && Date.now() - started < 3_000) await sleep(20);
-        return { aborted: signal.aborted, after: Date.now() - started };
-      });
+      const run = await new RedisJobLease(client, { prefix }).runExclusive(
+        'orphaned',
+        { ttlMs: 400, renewEveryMs: 100 },
+        async (signal) => {
+          await redis.stop();
+          while (!signal.aborted && Date.now() - started < 3_000) await sleep(20);
+          return { aborted: signal.aborted, after: Date.now() - started };
+        },
+      );
       expect(run).toMatchObject({ ran: true, value: { aborted: true } });
       expect(run.ran && run.value.after).toBeLessThan(1_500);
     } finally {

@@ -77,14 +77,14 @@ async function rejection(promise: Promise<unknown>): Promise<PluginError> {
 }
 
 describe('wechatpay-axios-plugin v2 client ⇄ simulator', () => {
-  it.each([['MD5', {}], ['HMAC-SHA256', { sign_type: 'HMAC-SHA256' }]])(
-    'unifiedorder (%s): the plugin verifies the simulator’s signed answer',
-    async (_type, extra) => {
-      const { data } = await wxpay.v2.pay.unifiedorder(unifiedorderFields(extra));
-      expect(data).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS', trade_type: 'JSAPI' });
-      expect(data.prepay_id).toMatch(/^wx\d{14}[0-9a-f]{20}$/);
-    },
-  );
+  it.each([
+    ['MD5', {}],
+    ['HMAC-SHA256', { sign_type: 'HMAC-SHA256' }],
+  ])('unifiedorder (%s): the plugin verifies the simulator’s signed answer', async (_type, extra) => {
+    const { data } = await wxpay.v2.pay.unifiedorder(unifiedorderFields(extra));
+    expect(data).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS', trade_type: 'JSAPI' });
+    expect(data.prepay_id).toMatch(/^wx\d{14}[0-9a-f]{20}$/);
+  });
 
   it('pay, then orderquery / closeorder / refund / refundquery through the plugin; the notify verifies with its Hash', async () => {
     const order = unifiedorderFields();

@@ -74,7 +74,13 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
       paidAt: sb.clock.now(),
     });
 
-    const refundRequest = { outTradeNo: request.outTradeNo, outRefundNo: `R${request.outTradeNo}`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(2900), reason: '七天无理由' };
+    const refundRequest = {
+      outTradeNo: request.outTradeNo,
+      outRefundNo: `R${request.outTradeNo}`,
+      totalFee: Money.ofFen(9900),
+      refundFee: Money.ofFen(2900),
+      reason: '七天无理由',
+    };
     const refund = await gateway.refund(refundRequest);
     if (refund.kind !== 'accepted') throw new Error(`refund: ${JSON.stringify(refund)}`);
     // Retrying with the same out_refund_no is the same refund, never a second one.
@@ -82,13 +88,22 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     expect(again.kind === 'accepted' && again.report.refundId).toBe(refund.report.refundId);
 
     await sb.waitFor(() => sb.received.some((r) => r.path === '/refund-notify'));
-    const refundNotice = await sb.verifier().refund({ body: sb.received.find((r) => r.path === '/refund-notify')?.body ?? '', headers: {} });
+    const refundNotice = await sb
+      .verifier()
+      .refund({ body: sb.received.find((r) => r.path === '/refund-notify')?.body ?? '', headers: {} });
     if (!refundNotice.ok) throw new Error(refundNotice.error.detail);
-    expect(refundNotice.value).toMatchObject({ outRefundNo: refundRequest.outRefundNo, refundId: refund.report.refundId, status: 'SUCCESS' });
+    expect(refundNotice.value).toMatchObject({
+      outRefundNo: refundRequest.outRefundNo,
+      refundId: refund.report.refundId,
+      status: 'SUCCESS',
+    });
     expect(refundNotice.value.refundFee.fen).toBe(2900);
 
     const refunds = await gateway.queryRefund(refundRequest.outRefundNo);
-    expect(refunds).toMatchObject({ kind: 'found', report: { outTradeNo: request.outTradeNo, refundId: refund.report.refundId, status: 'SUCCESS' } });
+    expect(refunds).toMatchObject({
+      kind: 'found',
+      report: { outTradeNo: request.outTradeNo, refundId: refund.report.refundId, status: 'SUCCESS' },
+    });
 
     // REFUND still means the money was taken.
     expect((await gateway.queryOrder(request.outTradeNo)).kind).toBe('paid');
@@ -181,9 +196,15 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     if (created.kind !== 'created') throw new Error('prepay refused');
     await sb.control('/pay', { prepay_id: created.prepay.prepayId });
     const base = { outTradeNo: request.outTradeNo, totalFee: Money.ofFen(500) };
-    expect(await gateway.refund({ ...base, outRefundNo: 'R-big', refundFee: Money.ofFen(501) })).toMatchObject({ kind: 'rejected', code: 'INVALID_REQUEST' });
+    expect(await gateway.refund({ ...base, outRefundNo: 'R-big', refundFee: Money.ofFen(501) })).toMatchObject({
+      kind: 'rejected',
+      code: 'INVALID_REQUEST',
+    });
     expect((await gateway.refund({ ...base, outRefundNo: 'R-1', refundFee: Money.ofFen(100) })).kind).toBe('accepted');
-    expect(await gateway.refund({ ...base, outRefundNo: 'R-1', refundFee: Money.ofFen(200) })).toMatchObject({ kind: 'rejected', code: 'INVALID_REQUEST' });
+    expect(await gateway.refund({ ...base, outRefundNo: 'R-1', refundFee: Money.ofFen(200) })).toMatchObject({
+      kind: 'rejected',
+      code: 'INVALID_REQUEST',
+    });
   });
 
   it('SYSTEMERROR is retried with the identical request, then succeeds', async () => {

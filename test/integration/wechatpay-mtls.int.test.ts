@@ -39,7 +39,23 @@ describe.skipIf(!hasOpenssl)('refund over mutual TLS', () => {
     ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=Test CA', '-days', '2');
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
     writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext');
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+    );
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=10000100');
     ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2');
     ssl('pkcs12', '-export', '-out', 'client.p12', '-inkey', 'client.key', '-in', 'client.crt', '-passout', 'pass:10000100');
@@ -65,11 +81,23 @@ describe.skipIf(!hasOpenssl)('refund over mutual TLS', () => {
   });
 
   async function paidOrder(no: string): Promise<void> {
-    const created = await sb.gateway().createPrepay({ outTradeNo: no, description: 't', amount: Money.ofFen(300), openid: 'o1', clientIp: '127.0.0.1', payableUntil: new Date(Date.UTC(2026, 0, 22)) });
+    const created = await sb.gateway().createPrepay({
+      outTradeNo: no,
+      description: 't',
+      amount: Money.ofFen(300),
+      openid: 'o1',
+      clientIp: '127.0.0.1',
+      payableUntil: new Date(Date.UTC(2026, 0, 22)),
+    });
     if (created.kind !== 'created') throw new Error('prepay refused');
     await sb.control('/pay', { prepay_id: created.prepay.prepayId });
   }
-  const refundOf = (no: string, outRefundNo: string) => ({ outTradeNo: no, outRefundNo, totalFee: Money.ofFen(300), refundFee: Money.ofFen(100) });
+  const refundOf = (no: string, outRefundNo: string) => ({
+    outTradeNo: no,
+    outRefundNo,
+    totalFee: Money.ofFen(300),
+    refundFee: Money.ofFen(100),
+  });
 
   it.each([
     ['a PEM pair', () => ({ cert: pem('client.crt'), key: pem('client.key'), ca: pem('ca.crt') })],
@@ -84,7 +112,15 @@ describe.skipIf(!hasOpenssl)('refund over mutual TLS', () => {
   it('without a client certificate the simulator refuses like WeChat', async () => {
     const no = '2026011512000000029999999991';
     await paidOrder(no);
-    const fields = { appid: SAMPLE.appId, mch_id: SAMPLE.mchId, nonce_str: 'n', out_trade_no: no, out_refund_no: 'R-nocert', total_fee: '300', refund_fee: '100' };
+    const fields = {
+      appid: SAMPLE.appId,
+      mch_id: SAMPLE.mchId,
+      nonce_str: 'n',
+      out_trade_no: no,
+      out_refund_no: 'R-nocert',
+      total_fee: '300',
+      refund_fee: '100',
+    };
     const body = buildWechatXml({ ...fields, sign: signFields(fields, SAMPLE.apiKey, 'MD5') });
     const answer = await new Promise<string>((resolve, reject) => {
       const req = https.request(`${httpsUrl}/secapi/pay/refund`, { method: 'POST', ca: pem('ca.crt') }, (res) => {

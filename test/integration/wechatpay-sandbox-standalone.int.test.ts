@@ -41,7 +41,11 @@ describe('npm run sandbox (standalone simulator)', () => {
     const res = await fetch(`${url}/control/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ code: expect.any(String), openid: expect.stringMatching(/^o/) });
-    const clock = await fetch(`${url}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advanceMs":300000}' });
+    const clock = await fetch(`${url}/control/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"advanceMs":300000}',
+    });
     expect(clock.status).toBe(200);
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -150,7 +150,7 @@ describe('notify delivery', () => {
     const gateway = sb.gateway();
     await gateway.refund({ outTradeNo: no, outRefundNo: 'R-forged', totalFee: Money.ofFen(1), refundFee: Money.ofFen(1) });
     await sb.waitFor(() => delivery(sb as Sandbox, 'R-forged')?.status === 'acked');
-    const [forged, real] = (sb.received.filter((r) => r.path === '/refund-notify'));
+    const [forged, real] = sb.received.filter((r) => r.path === '/refund-notify');
     expect((await sb.verifier().refund({ body: forged?.body ?? '', headers: {} })).ok).toBe(false);
     expect((await sb.verifier().refund({ body: real?.body ?? '', headers: {} })).ok).toBe(true);
   });
@@ -168,7 +168,10 @@ describe('notify delivery', () => {
     await sb.gateway().refund({ outTradeNo: no, outRefundNo: 'R-manual', totalFee: Money.ofFen(1), refundFee: Money.ofFen(1) });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(sb.received.filter((r) => r.path === '/refund-notify')).toHaveLength(0);
-    expect((await sb.control('/refund-notify', { out_refund_no: 'R-manual' })).json).toEqual({ out_refund_no: 'R-manual', refund_status: 'SUCCESS' });
+    expect((await sb.control('/refund-notify', { out_refund_no: 'R-manual' })).json).toEqual({
+      out_refund_no: 'R-manual',
+      refund_status: 'SUCCESS',
+    });
     await sb.waitFor(() => sb?.received.some((r) => r.path === '/refund-notify') ?? false);
     expect((await sb.control('/refund-notify', { out_refund_no: 'nope' })).status).toBe(404);
   });
@@ -188,7 +191,10 @@ describe('wire rules', () => {
       return_code: 'FAIL',
       return_msg: 'sign_type参数格式错误',
     });
-    expect(await post(sb, '/pay/orderquery', `<xml>${'<a>x</a>'.repeat(10_000)}</xml>`)).toEqual({ return_code: 'FAIL', return_msg: 'XML格式错误' });
+    expect(await post(sb, '/pay/orderquery', `<xml>${'<a>x</a>'.repeat(10_000)}</xml>`)).toEqual({
+      return_code: 'FAIL',
+      return_msg: 'XML格式错误',
+    });
   });
 
   it('signed business answers: LACK_PARAMS, then ORDERNOTEXIST', async () => {
@@ -196,7 +202,11 @@ describe('wire rules', () => {
     const lack = await post(sb, '/pay/orderquery', signedRequest({ appid: SAMPLE.appId, mch_id: SAMPLE.mchId, nonce_str: 'n' }));
     expect(lack).toMatchObject({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'LACK_PARAMS' });
     expect(signFields(lack, SAMPLE.apiKey, 'MD5')).toBe(lack.sign);
-    const missing = await post(sb, '/pay/orderquery', signedRequest({ appid: SAMPLE.appId, mch_id: SAMPLE.mchId, nonce_str: 'n', out_trade_no: '123456' }));
+    const missing = await post(
+      sb,
+      '/pay/orderquery',
+      signedRequest({ appid: SAMPLE.appId, mch_id: SAMPLE.mchId, nonce_str: 'n', out_trade_no: '123456' }),
+    );
     expect(missing).toMatchObject({ result_code: 'FAIL', err_code: 'ORDERNOTEXIST' });
   });
 

@@ -33,8 +33,14 @@ export class MiniProgramUser {
     return this;
   }
 
-  async prepayRaw(query: string, init: RequestInit = {}): Promise<{ status: number; body: Envelope<{ status: number; result: string; data: PaymentParams | string }> }> {
-    const res = await fetch(`${this.baseUrl}/wechat/prepay?${query}`, { ...init, headers: { authorization: `Bearer ${this.token}`, ...init.headers } });
+  async prepayRaw(
+    query: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: Envelope<{ status: number; result: string; data: PaymentParams | string }> }> {
+    const res = await fetch(`${this.baseUrl}/wechat/prepay?${query}`, {
+      ...init,
+      headers: { authorization: `Bearer ${this.token}`, ...init.headers },
+    });
     return { status: res.status, body: (await res.json()) as never };
   }
 
@@ -47,7 +53,11 @@ export class MiniProgramUser {
   /** The user pays in WeChat's cashier (the simulator), which then notifies the service. */
   async pay(params: PaymentParams): Promise<void> {
     const prepayId = params.package.replace(/^prepay_id=/, '');
-    const res = await fetch(`${this.sim}/control/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prepay_id: prepayId }) });
+    const res = await fetch(`${this.sim}/control/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prepay_id: prepayId }),
+    });
     if (!res.ok) throw new Error(`simulated payment failed: ${res.status} ${await res.text()}`);
   }
 

@@ -77,7 +77,12 @@ export class AdminClient {
 
   /** Polls the stored status (never orderquery) until it is `status`; returns what it saw last. */
   async waitForStatus(outTradeNo: string, status: string, timeoutMs = 10_000, intervalMs = 50): Promise<AdminOrder | undefined> {
-    return until(() => this.order(outTradeNo), (o) => o?.status === status, timeoutMs, intervalMs);
+    return until(
+      () => this.order(outTradeNo),
+      (o) => o?.status === status,
+      timeoutMs,
+      intervalMs,
+    );
   }
 }
 

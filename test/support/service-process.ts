@@ -37,7 +37,11 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
     const timer = setTimeout(() => {
       // Never leave a half-started service behind (it would outlive the test run).
       child.kill('SIGKILL');
-      reject(new Error(`service did not start in 30 s (is LOG_LEVEL at info or below? the "listening" line is how it is found):\n${output.join('\n')}`));
+      reject(
+        new Error(
+          `service did not start in 30 s (is LOG_LEVEL at info or below? the "listening" line is how it is found):\n${output.join('\n')}`,
+        ),
+      );
     }, 30_000);
     const onLine = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {

@@ -50,7 +50,10 @@ export function rebind<T>(container: Container, token: ServiceIdentifier<T>, val
  * The service's container on a real database (and Redis, when given), with WeChat Pay replaced by the fake: what the
  * persistence suites and the multi-process workers run the use cases on.
  */
-export function containerOnDatabase(orm: SqlOrm, options: { clock?: Clock; redis?: RedisClient; env?: Record<string, string>; lock?: Lock } = {}) {
+export function containerOnDatabase(
+  orm: SqlOrm,
+  options: { clock?: Clock; redis?: RedisClient; env?: Record<string, string>; lock?: Lock } = {},
+) {
   const clock = options.clock ?? systemClock;
   const container = serviceContainer(options.env, { orm, clock, ...(options.redis ? { redis: options.redis } : {}) });
   const gateway = new FakePaymentGateway(clock);
@@ -71,7 +74,7 @@ export interface FixtureOptions {
  * exactly as `npm start` wires them.
  */
 export async function useCaseFixture(options: FixtureOptions = {}) {
-  const wrap = options.wrap ?? (<T,>(port: T) => port);
+  const wrap = options.wrap ?? (<T>(port: T) => port);
   const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
   const container = serviceContainer({}, { clock });
   const orders = new InMemoryOrderRepository();

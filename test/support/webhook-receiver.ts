@@ -65,9 +65,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       }
       const headerId = String(req.headers['x-wxpay-event-id'] ?? '');
       const verified =
-        expected.length === signature.length &&
-        timingSafeEqual(Buffer.from(expected), Buffer.from(signature)) &&
-        headerId === body.id;
+        expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature)) && headerId === body.id;
       const mode = receiver.modeByOrder.get(String(body.outTradeNo ?? '')) ?? receiver.mode;
       const answered = mode === 'ok' ? 200 : mode === 'fail' ? 503 : 0;
       deliveries.push({

@@ -41,9 +41,7 @@ export interface Sandbox {
  * One express server on port 0 with the simulator at /sandbox/wxpay and a merchant notify endpoint at
  * /notify and /refund-notify, both recording the raw bodies they receive.
  */
-export async function startSandbox(
-  options: WechatPaySimulatorOptions & { signType?: SignType } = {},
-): Promise<Sandbox> {
+export async function startSandbox(options: WechatPaySimulatorOptions & { signType?: SignType } = {}): Promise<Sandbox> {
   const clock = new ManualClock();
   const simulator = createWechatPaySimulator({ clock, timeScale: 0.001, hangMs: 3_000, ...options });
   const received: Received[] = [];

@@ -40,7 +40,8 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     const uid = optionalInt(q.uid, 1);
     const limit = optionalInt(q.limit, 1) ?? 50;
     const offset = optionalInt(q.offset, 0) ?? 0;
-    if (uid === null || limit === null || offset === null || limit > 100) return sendError(res, 400, 'uid, limit (1-100) and offset must be integers');
+    if (uid === null || limit === null || offset === null || limit > 100)
+      return sendError(res, 400, 'uid, limit (1-100) and offset must be integers');
     const orders = await deps.orders.list({
       ...(status !== undefined && { status: status as OrderStatus }),
       ...(uid !== undefined && { uid }),
@@ -60,7 +61,8 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     let amount: Money | undefined;
     if (body.amount !== undefined) {
-      amount = typeof body.amount === 'number' && Number.isSafeInteger(body.amount) && body.amount > 0 ? Money.ofFen(body.amount) : undefined;
+      amount =
+        typeof body.amount === 'number' && Number.isSafeInteger(body.amount) && body.amount > 0 ? Money.ofFen(body.amount) : undefined;
       if (!amount) return sendError(res, 400, 'amount must be a positive integer number of fen');
     }
     const requestKey = req.get('idempotency-key');
@@ -155,7 +157,8 @@ function goodsDraft(body: unknown) {
   if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 100) return 'name is required (at most 100 characters)';
   if (!marketPrice || !salePrice) return 'market_price and sale_price are required, in fen, whole yuan (multiples of 100)';
   const integral = b.integral ?? 0;
-  if (typeof integral !== 'number' || !Number.isSafeInteger(integral) || integral < 0 || integral > 99_999_999) return 'integral must be a non-negative integer';
+  if (typeof integral !== 'number' || !Number.isSafeInteger(integral) || integral < 0 || integral > 99_999_999)
+    return 'integral must be a non-negative integer';
   if (b.online !== undefined && typeof b.online !== 'boolean') return 'online must be true or false';
   return { name: b.name.trim(), marketPrice, salePrice, integral, online: b.online !== false };
 }

@@ -12,7 +12,8 @@ import { NOTIFY_DEADLINE_MS, withDeadline } from './deadline.js';
 export const NOTIFY_BODY_LIMIT = '16kb';
 
 /** What the use case decided: acknowledge (stop retrying) or refuse (retry; `alert` when it looks forged). */
-export type CallbackVerdict = { readonly ack: true; readonly result: string } | { readonly ack: false; readonly reason: string; readonly alert: boolean };
+export type CallbackVerdict =
+  { readonly ack: true; readonly result: string } | { readonly ack: false; readonly reason: string; readonly alert: boolean };
 
 export interface CallbackRouteDeps<N> {
   readonly path: string;
@@ -80,7 +81,10 @@ export function callbackRoute<N>(deps: CallbackRouteDeps<N>): Router {
 async function decide<N>(deps: CallbackRouteDeps<N>, callback: InboundCallback): Promise<Decision> {
   const verified = await deps.verify(callback);
   if (!verified.ok) {
-    deps.logger.warn({ security: true, kind: deps.kind, reason: verified.error.reason, detail: verified.error.detail }, 'callback rejected');
+    deps.logger.warn(
+      { security: true, kind: deps.kind, reason: verified.error.reason, detail: verified.error.detail },
+      'callback rejected',
+    );
     return { accepted: false, detail: verified.error.reason };
   }
   const notice = verified.value;

@@ -44,7 +44,10 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
     case 'GatewayRejected':
       return { status: 502, reason: `WeChat Pay refused the request (${error.code}: ${error.message})` };
     case 'AnswerMismatch':
-      return { status: 502, reason: `WeChat Pay's answer does not match the refund (${error.error.kind}); the order is flagged for review` };
+      return {
+        status: 502,
+        reason: `WeChat Pay's answer does not match the refund (${error.error.kind}); the order is flagged for review`,
+      };
     case 'Rejected':
       return refundRejection(error.error);
   }
@@ -57,7 +60,10 @@ function refundRejection(error: Extract<RefundError, { kind: 'Rejected' }>['erro
     case 'RefundExceedsPayment':
       return {
         status: 400,
-        reason: error.refundableFen > 0 ? `a refund must be between 1 and ${error.refundableFen} fen (what remains refundable)` : 'nothing remains refundable',
+        reason:
+          error.refundableFen > 0
+            ? `a refund must be between 1 and ${error.refundableFen} fen (what remains refundable)`
+            : 'nothing remains refundable',
         extra: { refundableFen: error.refundableFen },
       };
     case 'TooManyRefunds':

@@ -74,21 +74,30 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
   router.get('/wechat/prepay', authenticated, prepay);
   router.post('/wechat/prepay', authenticated, json, form, prepay);
 
-  router.get('/wechat/orders/:outTradeNo', authenticated, async (req: Request<{ outTradeNo: string }>, res: Response<unknown, AuthenticatedLocals>) => {
-    const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo);
-    if (!result.ok) {
-      // Someone else's order is reported as such (403), as the API promises; numbers are unguessable anyway.
-      const { status, reason } = errorResponse(result.error);
-      return sendError(res, status, reason);
-    }
-    sendOk(res, orderView(result.value));
-  });
+  router.get(
+    '/wechat/orders/:outTradeNo',
+    authenticated,
+    async (req: Request<{ outTradeNo: string }>, res: Response<unknown, AuthenticatedLocals>) => {
+      const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo);
+      if (!result.ok) {
+        // Someone else's order is reported as such (403), as the API promises; numbers are unguessable anyway.
+        const { status, reason } = errorResponse(result.error);
+        return sendError(res, status, reason);
+      }
+      sendOk(res, orderView(result.value));
+    },
+  );
 
   router.get('/wechat/integral', authenticated, async (_req: Request, res: Response<unknown, AuthenticatedLocals>) => {
     const [balance, journal] = await Promise.all([deps.ledger.balanceOf(res.locals.uid), deps.ledger.journalOf(res.locals.uid, 20)]);
     sendOk(res, {
       balance,
-      journal: journal.map((e) => ({ delta: e.delta, operation: e.operation, outTradeNo: e.outTradeNo ?? null, at: Math.floor(e.at.getTime() / 1000) })),
+      journal: journal.map((e) => ({
+        delta: e.delta,
+        operation: e.operation,
+        outTradeNo: e.outTradeNo ?? null,
+        at: Math.floor(e.at.getTime() / 1000),
+      })),
     });
   });
 

@@ -4,8 +4,7 @@ import { DEFAULT_DATABASE_URL, migrate, openOrm, parseDatabaseUrl, type Database
 const databaseUrl = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
 
 /** Where, without credentials: driver errors and this line are all that is printed. */
-const describe = (t: DatabaseTarget): string =>
-  t.dialect === 'sqlite' ? `sqlite:${t.path}` : `mysql://${t.host}:${t.port}/${t.dbName}`;
+const describe = (t: DatabaseTarget): string => (t.dialect === 'sqlite' ? `sqlite:${t.path}` : `mysql://${t.host}:${t.port}/${t.dbName}`);
 
 let where = 'DATABASE_URL';
 try {

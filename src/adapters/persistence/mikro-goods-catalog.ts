@@ -36,9 +36,7 @@ export class MikroGoodsCatalog implements GoodsAdmin {
   /** Admin: adds goods under a new id. */
   async create(draft: GoodsDraft): Promise<Goods> {
     const now = toUnixSeconds(this.clock.now());
-    const id = await this.orm.em
-      .fork()
-      .insert(GoodsRecord, { ...toGoodsColumns({ ...draft, id: 0 }), addTime: now, updateTime: now });
+    const id = await this.orm.em.fork().insert(GoodsRecord, { ...toGoodsColumns({ ...draft, id: 0 }), addTime: now, updateTime: now });
     return { ...draft, id: Number(id) };
   }
 

@@ -123,11 +123,21 @@ export class MikroIntegralLedger implements IntegralLedger {
       "SELECT out_trade_no, uid, amount, created_at FROM wx_integral_reservation WHERE state = 'reserved' AND created_at < ? ORDER BY created_at LIMIT ?",
       [before.getTime(), limit],
     );
-    return rows.map((r) => ({ outTradeNo: String(r.out_trade_no), uid: Number(r.uid), amount: Number(r.amount), at: new Date(Number(r.created_at)) }));
+    return rows.map((r) => ({
+      outTradeNo: String(r.out_trade_no),
+      uid: Number(r.uid),
+      amount: Number(r.amount),
+      at: new Date(Number(r.created_at)),
+    }));
   }
 
   /** Moves a reservation to `to` by compare-and-set from the states the domain allows, returning coins as it says. */
-  private async settle(outTradeNo: string, to: ReservationState, operation: IntegralOperation, at: Date): Promise<ReservationState | undefined> {
+  private async settle(
+    outTradeNo: string,
+    to: ReservationState,
+    operation: IntegralOperation,
+    at: Date,
+  ): Promise<ReservationState | undefined> {
     const from = reservationSourcesOf(to);
     return this.transaction(async (em) => {
       const [row] = await em.execute<Row[]>('SELECT uid, amount, state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
@@ -147,14 +157,26 @@ export class MikroIntegralLedger implements IntegralLedger {
       const uid = Number(row.uid);
       const delta = coinsReturnedBy(to, Number(row.amount));
       if (delta !== 0) {
-        await em.execute('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?', [delta, at.getTime(), uid], 'run');
+        await em.execute(
+          'UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?',
+          [delta, at.getTime(), uid],
+          'run',
+        );
       }
       await this.journal(em, uid, delta, operation, outTradeNo, `${operation}:${outTradeNo}`, at);
       return to;
     });
   }
 
-  private async journal(em: Em, uid: number, delta: number, operation: IntegralOperation, outTradeNo: string | undefined, opKey: string, at: Date): Promise<void> {
+  private async journal(
+    em: Em,
+    uid: number,
+    delta: number,
+    operation: IntegralOperation,
+    outTradeNo: string | undefined,
+    opKey: string,
+    at: Date,
+  ): Promise<void> {
     await em.execute(
       'INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       [uid, delta, operation, outTradeNo ?? null, opKey, at.getTime()],

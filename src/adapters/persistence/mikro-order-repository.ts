@@ -98,7 +98,11 @@ export class MikroOrderRepository implements OrderRepository {
   async listRefundsUnsettled(limit: number): Promise<Order[]> {
     const rows = await this.orm.em
       .fork()
-      .find(RefundRecord, { status: { $in: ['PROCESSING', 'ABNORMAL'] } }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit, disableIdentityMap: true });
+      .find(
+        RefundRecord,
+        { status: { $in: ['PROCESSING', 'ABNORMAL'] } },
+        { orderBy: { requestedAt: 'asc', id: 'asc' }, limit, disableIdentityMap: true },
+      );
     const numbers = [...new Set(rows.map((r) => r.outTradeNo))];
     return numbers.length === 0 ? [] : this.select({ outTradeNo: { $in: numbers }, paidStatus: 'SUCC' }, 'asc', limit, 0);
   }
@@ -114,11 +118,24 @@ export class MikroOrderRepository implements OrderRepository {
   /** Rows the domain cannot read (written by other code) are reported and left out rather than failing a listing. */
   private async select(where: FilterQuery<OrderRecord>, direction: 'asc' | 'desc', limit: number, offset: number): Promise<Order[]> {
     const em = this.orm.em.fork();
-    const rows = await em.find(OrderRecord, where, { orderBy: [{ addTime: direction }, { id: direction }], limit, offset, disableIdentityMap: true });
-    const refunds = await this.refundsOf(em, rows.map((r) => r.outTradeNo ?? ''));
+    const rows = await em.find(OrderRecord, where, {
+      orderBy: [{ addTime: direction }, { id: direction }],
+      limit,
+      offset,
+      disableIdentityMap: true,
+    });
+    const refunds = await this.refundsOf(
+      em,
+      rows.map((r) => r.outTradeNo ?? ''),
+    );
     return rows.flatMap((row) => {
       try {
-        return [toOrder(row, refunds.filter((r) => r.outTradeNo === row.outTradeNo))];
+        return [
+          toOrder(
+            row,
+            refunds.filter((r) => r.outTradeNo === row.outTradeNo),
+          ),
+        ];
       } catch (error) {
         if (!(error instanceof UnreadableRowError)) throw error;
         this.reportUnreadable(error);

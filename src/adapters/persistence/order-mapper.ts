@@ -27,7 +27,9 @@ export const fromUnixSeconds = (seconds: number): Date => new Date(seconds * 100
 
 const fen = (value: number | null | undefined, fail: (why: string) => never, what: string): Money => {
   const amount = value ?? 0;
-  return Number.isSafeInteger(amount) && amount >= 0 && amount <= 2_147_483_647 ? Money.ofFen(amount) : fail(`${what} ${amount} is not a fen amount`);
+  return Number.isSafeInteger(amount) && amount >= 0 && amount <= 2_147_483_647
+    ? Money.ofFen(amount)
+    : fail(`${what} ${amount} is not a fen amount`);
 };
 
 export function toRefund(row: RefundRecord): Refund {

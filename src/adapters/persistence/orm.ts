@@ -95,28 +95,32 @@ export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Pr
       },
     });
   }
-  const init = () => MikroORM.init<AbstractSqlDriver>({
-    ...common,
-    driver: MySqlDriver,
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    dbName: target.dbName,
-    charset: 'utf8mb4',
-    pool: {
-      min: 0,
-      max: options.poolMax ?? 10,
-      acquireTimeoutMillis: acquireTimeoutMs,
-      idleTimeoutMillis: 30_000,
-      // A transaction waiting on a row lock gives up after 5 s (InnoDB's default is 50), so a stuck writer costs one
-      // retried request instead of a pile-up behind it.
-      afterCreate: (conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) => {
-        conn.query('SET SESSION innodb_lock_wait_timeout = 5', (err) => done(err, conn));
+  const init = () =>
+    MikroORM.init<AbstractSqlDriver>({
+      ...common,
+      driver: MySqlDriver,
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password,
+      dbName: target.dbName,
+      charset: 'utf8mb4',
+      pool: {
+        min: 0,
+        max: options.poolMax ?? 10,
+        acquireTimeoutMillis: acquireTimeoutMs,
+        idleTimeoutMillis: 30_000,
+        // A transaction waiting on a row lock gives up after 5 s (InnoDB's default is 50), so a stuck writer costs one
+        // retried request instead of a pile-up behind it.
+        afterCreate: (
+          conn: { query(sql: string, cb: (err: Error | null) => void): void },
+          done: (err: Error | null, conn: unknown) => void,
+        ) => {
+          conn.query('SET SESSION innodb_lock_wait_timeout = 5', (err) => done(err, conn));
+        },
       },
-    },
-    driverOptions: { acquireConnectionTimeout: acquireTimeoutMs, connection: { connectTimeout: acquireTimeoutMs } },
-  });
+      driverOptions: { acquireConnectionTimeout: acquireTimeoutMs, connection: { connectTimeout: acquireTimeoutMs } },
+    });
   try {
     return await init();
   } catch (error) {

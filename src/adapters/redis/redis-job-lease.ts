@@ -32,7 +32,11 @@ export class RedisJobLease implements JobLease {
     this.prefix = options.prefix ?? 'wxpay:job:';
   }
 
-  async runExclusive<T>(job: string, { ttlMs, renewEveryMs }: JobLeaseOptions, work: (signal: AbortSignal) => Promise<T>): Promise<JobRun<T>> {
+  async runExclusive<T>(
+    job: string,
+    { ttlMs, renewEveryMs }: JobLeaseOptions,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<JobRun<T>> {
     if (!(ttlMs > 0) || !(renewEveryMs > 0) || renewEveryMs >= ttlMs) {
       throw new RangeError(`job lease needs 0 < renewEveryMs < ttlMs (got ${renewEveryMs}, ${ttlMs})`);
     }

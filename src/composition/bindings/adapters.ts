@@ -40,14 +40,20 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   c.bind(TOKENS.Merchant).toConstantValue({ appId: config.wechat.appId, mchId: config.wechat.mchId });
   c.bind(TOKENS.ReconcileOptions).toConstantValue({ ...DEFAULT_RECONCILE_OPTIONS, retryBaseMs: config.reconcileIntervalMs });
   c.bind(TOKENS.PrepayLockTiming).toConstantValue(DEFAULT_PREPAY_LOCK_TIMING);
-  c.bind(TOKENS.Alerts).toResolvedValue((logger: Logger, metrics: Metrics) => new LogAlerts(logger, metrics), [TOKENS.Logger, TOKENS.Metrics]);
+  c.bind(TOKENS.Alerts).toResolvedValue(
+    (logger: Logger, metrics: Metrics) => new LogAlerts(logger, metrics),
+    [TOKENS.Logger, TOKENS.Metrics],
+  );
   c.bind(TOKENS.SessionTokens).toResolvedValue(() => new SessionTokens(config.sessionSecret, config.sessionTtlSeconds));
   bindPersistence(c, resources);
   bindLocking(c, config, resources);
   bindWechatPay(c, config, resources);
   c.bind(TOKENS.EventSink).toResolvedValue(
     (logger: Logger) =>
-      new FanOutEventSink([new LogEventSink(logger), ...(config.eventsWebhook ? [new WebhookEventSink(config.eventsWebhook.url, config.eventsWebhook.secret)] : [])]),
+      new FanOutEventSink([
+        new LogEventSink(logger),
+        ...(config.eventsWebhook ? [new WebhookEventSink(config.eventsWebhook.url, config.eventsWebhook.secret)] : []),
+      ]),
     [TOKENS.Logger],
   );
 }
@@ -112,7 +118,11 @@ function bindWechatPay(c: Container, config: Config, resources: Resources): void
             signType: w.signType,
             ...(w.serverIp ? { spbillCreateIp: w.serverIp } : {}),
             notifyUrl: w.notifyUrl ?? `${self}/wechat/pay-notify`,
-            ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}/wechat/refund-notify` } : {}),
+            ...(w.refundNotifyUrl
+              ? { refundNotifyUrl: w.refundNotifyUrl }
+              : sandbox
+                ? { refundNotifyUrl: `${self}/wechat/refund-notify` }
+                : {}),
             baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
             loginBaseUrl: w.loginBaseUrl ?? `${self}/sandbox/wxpay`,
             ...(w.certificate ? { tls: loadCertificate(w.certificate) } : {}),

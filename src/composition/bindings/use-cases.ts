@@ -54,11 +54,28 @@ export function bindUseCases(c: Container): void {
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
   c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, PaymentGateway, PaymentRecorder, Clock]);
   c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchant, OrderRepository, SettleRefund]);
-  c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [OrderRepository, PaymentGateway, ConfirmOrder, Clock, TOKENS.ReconcileOptions]);
-  c.bind(CloseAbandonedOrders).toResolvedValue(construct(CloseAbandonedOrders), [OrderRepository, PaymentGateway, ConfirmOrder, PaymentRecorder, Clock]);
+  c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [
+    OrderRepository,
+    PaymentGateway,
+    ConfirmOrder,
+    Clock,
+    TOKENS.ReconcileOptions,
+  ]);
+  c.bind(CloseAbandonedOrders).toResolvedValue(construct(CloseAbandonedOrders), [
+    OrderRepository,
+    PaymentGateway,
+    ConfirmOrder,
+    PaymentRecorder,
+    Clock,
+  ]);
   c.bind(ReconcileRefunds).toResolvedValue(construct(ReconcileRefunds), [OrderRepository, SettleRefund]);
   c.bind(RepairCoins).toResolvedValue(construct(RepairCoins), [IntegralLedger, OrderRepository, PaymentRecorder, Clock]);
-  c.bind(ReconcilePending).toResolvedValue(construct(ReconcilePending), [ReconcilePayments, CloseAbandonedOrders, ReconcileRefunds, RepairCoins]);
+  c.bind(ReconcilePending).toResolvedValue(construct(ReconcilePending), [
+    ReconcilePayments,
+    CloseAbandonedOrders,
+    ReconcileRefunds,
+    RepairCoins,
+  ]);
   c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
 }

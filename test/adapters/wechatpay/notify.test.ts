@@ -67,7 +67,7 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
     expect(reasonOf(body)).toBe(reason);
   });
 
-  it('4: a sign_type in the body that is not the signature\'s algorithm is refused; the notice says which one signed it', () => {
+  it("4: a sign_type in the body that is not the signature's algorithm is refused; the notice says which one signed it", () => {
     // A 32-character MD5 sign under a body claiming HMAC-SHA256 (and the reverse): refused before any verification.
     const md5Signed = signedNotifyXml(paymentNotifyFields({ sign_type: 'HMAC-SHA256' }), { signType: 'MD5' });
     expect(reasonOf(md5Signed, HMAC)).toBe('signTypeMismatch');
@@ -91,7 +91,13 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
   });
 
   it('6: result_code FAIL → a verified notice with succeeded false', () => {
-    const fields = paymentNotifyFields({ result_code: 'FAIL', err_code: 'NOTENOUGH', err_code_des: '余额不足', transaction_id: undefined, total_fee: undefined });
+    const fields = paymentNotifyFields({
+      result_code: 'FAIL',
+      err_code: 'NOTENOUGH',
+      err_code_des: '余额不足',
+      transaction_id: undefined,
+      total_fee: undefined,
+    });
     const result = parsePaymentNotify(signedNotifyXml(fields), MD5);
     expect(result.ok && result.value.notice.succeeded).toBe(false);
   });
@@ -125,9 +131,13 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     const inner = signedNotifyXml(paymentNotifyFields()).replace(/^<xml>|<\/xml>$/g, '');
-    const lol = '<!ENTITY lol "lol">' + Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('');
+    const lol =
+      '<!ENTITY lol "lol">' + Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('');
     const cases: [string, string][] = [
-      ['external SYSTEM file entity', `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml>${inner}<attach>&xxe;</attach></xml>`],
+      [
+        'external SYSTEM file entity',
+        `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml>${inner}<attach>&xxe;</attach></xml>`,
+      ],
       ['external http entity', `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "http://127.0.0.1:PORT/x">]><xml>${inner}<attach>&xxe;</attach></xml>`],
       ['parameter entity', `<!DOCTYPE xml [<!ENTITY % p SYSTEM "http://127.0.0.1:PORT/dtd"> %p;]><xml>${inner}</xml>`],
       ['external DTD', `<!DOCTYPE xml SYSTEM "http://127.0.0.1:PORT/x.dtd"><xml>${inner}</xml>`],
@@ -195,18 +205,12 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
     },
   );
 
-  it.each(['__proto__', 'constructor', 'toString', 'prototype', 'valueOf'])(
-    '14: a <%s> tag → refused, no prototype pollution',
-    (tag) => {
-      const body = signedNotifyXml(paymentNotifyFields()).replace(
-        '</xml>',
-        `<${tag}><![CDATA[{"polluted":true}]]></${tag}></xml>`,
-      );
-      expect(reasonOf(body)).toBe('malformedXml');
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      expect(Object.prototype.toString.call({})).toBe('[object Object]');
-    },
-  );
+  it.each(['__proto__', 'constructor', 'toString', 'prototype', 'valueOf'])('14: a <%s> tag → refused, no prototype pollution', (tag) => {
+    const body = signedNotifyXml(paymentNotifyFields()).replace('</xml>', `<${tag}><![CDATA[{"polluted":true}]]></${tag}></xml>`);
+    expect(reasonOf(body)).toBe('malformedXml');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype.toString.call({})).toBe('[object Object]');
+  });
 
   it.each([
     ['empty', ''],
@@ -221,9 +225,7 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
   });
 
   it('16: the success reply is exactly the documented XML', () => {
-    expect(NOTIFY_ACK_SUCCESS).toBe(
-      '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>',
-    );
+    expect(NOTIFY_ACK_SUCCESS).toBe('<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>');
   });
 });
 

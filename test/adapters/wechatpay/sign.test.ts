@@ -16,13 +16,9 @@ const T1_KEY = '192006250b4c09247ec02edce69f6a2d';
 
 describe('v2 signature vectors (digest §16)', () => {
   it('T1: the official worked example, MD5 and HMAC-SHA256', () => {
-    expect(signingString(T1_PARAMS)).toBe(
-      'appid=wxd930ea5d5a258f4f&body=test&device_info=1000&mch_id=10000100&nonce_str=ibuaiVcKdpRxkhJA',
-    );
+    expect(signingString(T1_PARAMS)).toBe('appid=wxd930ea5d5a258f4f&body=test&device_info=1000&mch_id=10000100&nonce_str=ibuaiVcKdpRxkhJA');
     expect(signFields(T1_PARAMS, T1_KEY, 'MD5')).toBe('9A0A8659F005D6984697E2CA0A9CF3B7');
-    expect(signFields(T1_PARAMS, T1_KEY, 'HMAC-SHA256')).toBe(
-      '6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6',
-    );
+    expect(signFields(T1_PARAMS, T1_KEY, 'HMAC-SHA256')).toBe('6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6');
   });
 
   it('T2: the 28-character key typo of a published copy gives another signature', () => {

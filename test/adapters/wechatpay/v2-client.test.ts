@@ -72,11 +72,33 @@ describe('WechatV2Client', () => {
   });
 
   it.each<[string, HttpResponse]>([
-    ['a tampered signature', { status: 200, body: ok().body.replace(/<sign><!\[CDATA\[(.)/, (_m, c: string) => `<sign><![CDATA[${c === 'A' ? 'B' : 'A'}`) }],
-    ['no sign', { status: 200, body: buildWechatXml({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: SAMPLE.appId, mch_id: SAMPLE.mchId }) }],
+    [
+      'a tampered signature',
+      { status: 200, body: ok().body.replace(/<sign><!\[CDATA\[(.)/, (_m, c: string) => `<sign><![CDATA[${c === 'A' ? 'B' : 'A'}`) },
+    ],
+    [
+      'no sign',
+      { status: 200, body: buildWechatXml({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: SAMPLE.appId, mch_id: SAMPLE.mchId }) },
+    ],
     ['another merchant (validly signed)', signed({ result_code: 'SUCCESS', mch_id: '999' })],
     ['another sign type named in the answer', signed({ result_code: 'SUCCESS', sign_type: 'HMAC-SHA256' })],
-    ['a signature made with another key', { status: 200, body: buildWechatXml({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: SAMPLE.appId, mch_id: SAMPLE.mchId, sign: signFields({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: SAMPLE.appId, mch_id: SAMPLE.mchId }, 'k'.repeat(32), 'MD5') }) }],
+    [
+      'a signature made with another key',
+      {
+        status: 200,
+        body: buildWechatXml({
+          return_code: 'SUCCESS',
+          result_code: 'SUCCESS',
+          appid: SAMPLE.appId,
+          mch_id: SAMPLE.mchId,
+          sign: signFields(
+            { return_code: 'SUCCESS', result_code: 'SUCCESS', appid: SAMPLE.appId, mch_id: SAMPLE.mchId },
+            'k'.repeat(32),
+            'MD5',
+          ),
+        }),
+      },
+    ],
   ])('never trusts %s, and does not retry it into trust', async (_name, response) => {
     const { c, transport } = client([response, ok(), ok()]);
     await expect(c.call('/pay/orderquery', {})).rejects.toBeInstanceOf(UntrustedResponseError);

@@ -19,7 +19,10 @@ const CONFIG: WechatPayV2Config = {
 function gatewayWith(answers: HttpResponse[], config: Partial<WechatPayV2Config> = {}) {
   const transport = new ScriptedTransport(answers);
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 4, 0, 0));
-  const gateway = new WechatPayV2Gateway({ ...CONFIG, ...config }, { clock, transport, nonce: () => 'N0NCE', sleep: async () => undefined });
+  const gateway = new WechatPayV2Gateway(
+    { ...CONFIG, ...config },
+    { clock, transport, nonce: () => 'N0NCE', sleep: async () => undefined },
+  );
   return { gateway, transport, clock };
 }
 
@@ -56,9 +59,17 @@ describe('createPrepay', () => {
     ['ORDERCLOSED', refusalAnswer('ORDERCLOSED', '该订单已关闭'), { kind: 'closed' }],
     ['INVALID_REQUEST 201', refusalAnswer('INVALID_REQUEST', '201 商户订单号重复'), { kind: 'parametersChanged' }],
     ['OUT_TRADE_NO_USED', refusalAnswer('OUT_TRADE_NO_USED', '商户订单号重复'), { kind: 'parametersChanged' }],
-    ['INVALID_REQUEST other', refusalAnswer('INVALID_REQUEST', '参数错误'), { kind: 'rejected', code: 'INVALID_REQUEST', message: '参数错误' }],
+    [
+      'INVALID_REQUEST other',
+      refusalAnswer('INVALID_REQUEST', '参数错误'),
+      { kind: 'rejected', code: 'INVALID_REQUEST', message: '参数错误' },
+    ],
     ['NOAUTH', refusalAnswer('NOAUTH', '商户无此接口权限'), { kind: 'rejected', code: 'NOAUTH', message: '商户无此接口权限' }],
-    ['PARAM_ERROR', refusalAnswer('PARAM_ERROR', 'appid和openid不匹配'), { kind: 'rejected', code: 'PARAM_ERROR', message: 'appid和openid不匹配' }],
+    [
+      'PARAM_ERROR',
+      refusalAnswer('PARAM_ERROR', 'appid和openid不匹配'),
+      { kind: 'rejected', code: 'PARAM_ERROR', message: 'appid和openid不匹配' },
+    ],
   ])('%s → %j', async (_name, answer, expected) => {
     expect(await gatewayWith([answer]).gateway.createPrepay(prepayRequest)).toEqual(expected);
   });
@@ -77,8 +88,16 @@ describe('createPrepay', () => {
 describe('queryOrder maps trade_state', () => {
   const paid = { out_trade_no: prepayRequest.outTradeNo, transaction_id: '4200', total_fee: '9900', time_end: '20260115120102' };
   it.each<[string, Record<string, string>, unknown]>([
-    ['SUCCESS', { ...paid, trade_state: 'SUCCESS' }, { kind: 'paid', transactionId: '4200', amount: Money.ofFen(9900), paidAt: new Date('2026-01-15T04:01:02Z') }],
-    ['REFUND (money was taken)', { ...paid, trade_state: 'REFUND' }, { kind: 'paid', transactionId: '4200', amount: Money.ofFen(9900), paidAt: new Date('2026-01-15T04:01:02Z') }],
+    [
+      'SUCCESS',
+      { ...paid, trade_state: 'SUCCESS' },
+      { kind: 'paid', transactionId: '4200', amount: Money.ofFen(9900), paidAt: new Date('2026-01-15T04:01:02Z') },
+    ],
+    [
+      'REFUND (money was taken)',
+      { ...paid, trade_state: 'REFUND' },
+      { kind: 'paid', transactionId: '4200', amount: Money.ofFen(9900), paidAt: new Date('2026-01-15T04:01:02Z') },
+    ],
     ['NOTPAY', { trade_state: 'NOTPAY' }, { kind: 'notPaid', state: 'NOTPAY' }],
     ['USERPAYING', { trade_state: 'USERPAYING' }, { kind: 'notPaid', state: 'USERPAYING' }],
     ['ACCEPT', { trade_state: 'ACCEPT' }, { kind: 'notPaid', state: 'ACCEPT' }],
@@ -90,13 +109,23 @@ describe('queryOrder maps trade_state', () => {
   });
 
   it('reads a coupon payment: the order amount is total_fee, what the user paid in cash is cash_fee', async () => {
-    const coupon = { ...paid, trade_state: 'SUCCESS', cash_fee: '9000', coupon_fee: '900', coupon_count: '1', coupon_id_0: 'C1', coupon_fee_0: '900' };
+    const coupon = {
+      ...paid,
+      trade_state: 'SUCCESS',
+      cash_fee: '9000',
+      coupon_fee: '900',
+      coupon_count: '1',
+      coupon_id_0: 'C1',
+      coupon_fee_0: '900',
+    };
     expect(await gatewayWith([okAnswer(coupon)]).gateway.queryOrder(prepayRequest.outTradeNo)).toMatchObject({
       kind: 'paid',
       amount: Money.ofFen(9900),
       cashPaid: Money.ofFen(9000),
     });
-    await expect(gatewayWith([okAnswer({ ...coupon, cash_fee: '9901' })]).gateway.queryOrder(prepayRequest.outTradeNo)).rejects.toBeInstanceOf(UntrustedResponseError);
+    await expect(
+      gatewayWith([okAnswer({ ...coupon, cash_fee: '9901' })]).gateway.queryOrder(prepayRequest.outTradeNo),
+    ).rejects.toBeInstanceOf(UntrustedResponseError);
   });
 
   it('ORDERNOTEXIST → notFound', async () => {
@@ -111,7 +140,9 @@ describe('queryOrder maps trade_state', () => {
     ['an impossible time_end', { ...paid, trade_state: 'SUCCESS', time_end: '20260230120000' }],
     ['another out_trade_no', { ...paid, trade_state: 'SUCCESS', out_trade_no: '2026011512000000020000000002' }],
   ])('%s is never guessed at: GatewayUnavailableError', async (_name, fields) => {
-    await expect(gatewayWith([okAnswer(fields)]).gateway.queryOrder(prepayRequest.outTradeNo)).rejects.toBeInstanceOf(UntrustedResponseError);
+    await expect(gatewayWith([okAnswer(fields)]).gateway.queryOrder(prepayRequest.outTradeNo)).rejects.toBeInstanceOf(
+      UntrustedResponseError,
+    );
   });
 
   it('another business refusal is thrown with its code', async () => {
@@ -131,29 +162,72 @@ describe('closeOrder', () => {
 
 describe('refunds', () => {
   const no = prepayRequest.outTradeNo;
-  const accepted = { transaction_id: '4200', out_trade_no: no, out_refund_no: `${no}R1`, refund_id: '5000', refund_fee: '100', total_fee: '9900' };
-  const submission = { outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(100), reason: `  ${'退'.repeat(90)}` };
+  const accepted = {
+    transaction_id: '4200',
+    out_trade_no: no,
+    out_refund_no: `${no}R1`,
+    refund_id: '5000',
+    refund_fee: '100',
+    total_fee: '9900',
+  };
+  const submission = {
+    outTradeNo: no,
+    outRefundNo: `${no}R1`,
+    totalFee: Money.ofFen(9900),
+    refundFee: Money.ofFen(100),
+    reason: `  ${'退'.repeat(90)}`,
+  };
 
   it('reads the acceptance as WeChat holds the refund now, and keeps refund_desc within 80 characters', async () => {
     const { gateway, transport } = gatewayWith([okAnswer(accepted)]);
     const outcome = await gateway.refund(submission);
     expect(outcome).toEqual({
       kind: 'accepted',
-      report: { outTradeNo: no, transactionId: '4200', outRefundNo: `${no}R1`, refundId: '5000', amount: Money.ofFen(100), totalFee: Money.ofFen(9900), status: 'PROCESSING', at: new Date(Date.UTC(2026, 0, 15, 4)) },
+      report: {
+        outTradeNo: no,
+        transactionId: '4200',
+        outRefundNo: `${no}R1`,
+        refundId: '5000',
+        amount: Money.ofFen(100),
+        totalFee: Money.ofFen(9900),
+        status: 'PROCESSING',
+        at: new Date(Date.UTC(2026, 0, 15, 4)),
+      },
     });
     expect(parseWechatXml(transport.requests[0]?.body, { maxBytes: 8192 }).refund_desc).toBe('退'.repeat(80));
   });
 
   it('does not trust an acceptance that names another refund or amount', async () => {
-    await expect(gatewayWith([okAnswer({ ...accepted, refund_fee: '200' })]).gateway.refund(submission)).rejects.toBeInstanceOf(UntrustedResponseError);
-    await expect(gatewayWith([okAnswer({ ...accepted, out_refund_no: `${no}R2` })]).gateway.refund(submission)).rejects.toBeInstanceOf(UntrustedResponseError);
+    await expect(gatewayWith([okAnswer({ ...accepted, refund_fee: '200' })]).gateway.refund(submission)).rejects.toBeInstanceOf(
+      UntrustedResponseError,
+    );
+    await expect(gatewayWith([okAnswer({ ...accepted, out_refund_no: `${no}R2` })]).gateway.refund(submission)).rejects.toBeInstanceOf(
+      UntrustedResponseError,
+    );
   });
 
   it('understands a refundquery answer without total_fee, as WeChat’s own example has none', async () => {
-    const answer = { out_trade_no: no, transaction_id: '4200', refund_count: '1', out_refund_no_0: `${no}R1`, refund_id_0: '5000', refund_fee_0: '100', refund_status_0: 'SUCCESS', refund_success_time_0: '2026-01-15 12:30:00' };
+    const answer = {
+      out_trade_no: no,
+      transaction_id: '4200',
+      refund_count: '1',
+      out_refund_no_0: `${no}R1`,
+      refund_id_0: '5000',
+      refund_fee_0: '100',
+      refund_status_0: 'SUCCESS',
+      refund_success_time_0: '2026-01-15 12:30:00',
+    };
     expect(await gatewayWith([okAnswer(answer)]).gateway.queryRefund(`${no}R1`)).toEqual({
       kind: 'found',
-      report: { outTradeNo: no, transactionId: '4200', outRefundNo: `${no}R1`, refundId: '5000', amount: Money.ofFen(100), status: 'SUCCESS', at: new Date('2026-01-15T04:30:00Z') },
+      report: {
+        outTradeNo: no,
+        transactionId: '4200',
+        outRefundNo: `${no}R1`,
+        refundId: '5000',
+        amount: Money.ofFen(100),
+        status: 'SUCCESS',
+        at: new Date('2026-01-15T04:30:00Z'),
+      },
     });
   });
 
@@ -162,7 +236,16 @@ describe('refunds', () => {
     ['CHANGE', 'ABNORMAL'],
     ['PROCESSING', 'PROCESSING'],
   ])('maps refund_status %s to %s', async (wire, status) => {
-    const answer = { out_trade_no: no, transaction_id: '4200', total_fee: '9900', refund_count: '1', out_refund_no_0: `${no}R1`, refund_id_0: '5000', refund_fee_0: '100', refund_status_0: wire };
+    const answer = {
+      out_trade_no: no,
+      transaction_id: '4200',
+      total_fee: '9900',
+      refund_count: '1',
+      out_refund_no_0: `${no}R1`,
+      refund_id_0: '5000',
+      refund_fee_0: '100',
+      refund_status_0: wire,
+    };
     expect(await gatewayWith([okAnswer(answer)]).gateway.queryRefund(`${no}R1`)).toMatchObject({ kind: 'found', report: { status } });
   });
 });
@@ -172,7 +255,13 @@ describe('clientPaymentParams', () => {
     const { gateway, clock } = gatewayWith([]);
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'HMAC-SHA256' };
     const params = gateway.clientPaymentParams(prepay);
-    expect(params).toMatchObject({ appId: SAMPLE.appId, timeStamp: String(Date.UTC(2026, 0, 15, 4) / 1000), nonceStr: 'N0NCE', package: 'prepay_id=wx1', signType: 'HMAC-SHA256' });
+    expect(params).toMatchObject({
+      appId: SAMPLE.appId,
+      timeStamp: String(Date.UTC(2026, 0, 15, 4) / 1000),
+      nonceStr: 'N0NCE',
+      package: 'prepay_id=wx1',
+      signType: 'HMAC-SHA256',
+    });
     const { paySign, ...signed } = params;
     expect(paySign).toHaveLength(64);
     expect(verifyFields({ ...signed, sign: paySign }, SAMPLE.apiKey, 'HMAC-SHA256')).toBe(true);
@@ -180,7 +269,9 @@ describe('clientPaymentParams', () => {
 
   it('refuses a prepay without a usable sign type', () => {
     const { gateway, clock } = gatewayWith([]);
-    expect(() => gateway.clientPaymentParams({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(RangeError);
+    expect(() => gateway.clientPaymentParams({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -50,7 +50,12 @@ await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
         Array.from({ length: config.requests }, async () => {
           if (config.spreadMs > 0) await sleep(Math.random() * config.spreadMs);
           try {
-            const result = await prepay.execute({ uid: config.uid, goodsId: config.goodsId, paidType: config.paidType, clientIp: '127.0.0.1' });
+            const result = await prepay.execute({
+              uid: config.uid,
+              goodsId: config.goodsId,
+              paidType: config.paidType,
+              clientIp: '127.0.0.1',
+            });
             if (result.ok) {
               ok++;
               numbers.add(result.value.outTradeNo);

@@ -105,11 +105,13 @@ export class FakePaymentGateway implements PaymentGateway {
     if (!trade?.paid) return { kind: 'notFound' };
     const existing = trade.refunds.get(submission.outRefundNo);
     if (existing) {
-      if (!existing.amount.equals(submission.refundFee)) return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额与原退款单不一致' };
+      if (!existing.amount.equals(submission.refundFee))
+        return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额与原退款单不一致' };
       return { kind: 'accepted', report: this.report(submission.outTradeNo, trade, submission.outRefundNo) };
     }
     const committed = [...trade.refunds.values()].filter((r) => r.status !== 'CLOSED').reduce((sum, r) => sum + r.amount.fen, 0);
-    if (committed + submission.refundFee.fen > trade.paid.amount.fen) return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额大于支付金额' };
+    if (committed + submission.refundFee.fen > trade.paid.amount.fen)
+      return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额大于支付金额' };
     trade.refunds.set(submission.outRefundNo, { refundId: String(this.nextRefund++), amount: submission.refundFee, status: 'PROCESSING' });
     return { kind: 'accepted', report: this.report(submission.outTradeNo, trade, submission.outRefundNo) };
   }
@@ -126,7 +128,9 @@ export class FakePaymentGateway implements PaymentGateway {
     await this.enter('billedPayments');
     if (billDate >= formatBeijingCompact(this.clock.now()).slice(0, 8)) return undefined;
     return [...this.trades.entries()].flatMap(([outTradeNo, t]) =>
-      t.paid && formatBeijingCompact(t.paid.paidAt).slice(0, 8) === billDate ? [{ outTradeNo, transactionId: t.paid.transactionId, totalFee: t.paid.amount }] : [],
+      t.paid && formatBeijingCompact(t.paid.paidAt).slice(0, 8) === billDate
+        ? [{ outTradeNo, transactionId: t.paid.transactionId, totalFee: t.paid.amount }]
+        : [],
     );
   }
 
@@ -141,10 +145,23 @@ export class FakePaymentGateway implements PaymentGateway {
     if (!trade) throw new Error(`no prepay was requested for ${outTradeNo}`);
     if (trade.state === 'CLOSED') throw new Error(`${outTradeNo} is closed`);
     const amount = trade.request.amount;
-    trade.paid ??= { transactionId: String(this.nextTransaction++), amount, paidAt: this.clock.now(), cashPaid: Money.ofFen(amount.fen - coupon) };
+    trade.paid ??= {
+      transactionId: String(this.nextTransaction++),
+      amount,
+      paidAt: this.clock.now(),
+      cashPaid: Money.ofFen(amount.fen - coupon),
+    };
     trade.state = 'SUCCESS';
     const { appId, mchId } = this.merchant;
-    return { appId, mchId, outTradeNo, transactionId: trade.paid.transactionId, totalFee: trade.paid.amount, succeeded: true, signedWith: 'MD5' };
+    return {
+      appId,
+      mchId,
+      outTradeNo,
+      transactionId: trade.paid.transactionId,
+      totalFee: trade.paid.amount,
+      succeeded: true,
+      signedWith: 'MD5',
+    };
   }
 
   /** WeChat's view of an unpaid order changes (the user is paying, the bank refused, ...). */
@@ -163,7 +180,18 @@ export class FakePaymentGateway implements PaymentGateway {
       refund.at = this.clock.now();
       const { appId, mchId } = this.merchant;
       const { refundId, amount } = refund;
-      return { appId, mchId, outTradeNo, transactionId: trade.paid.transactionId, outRefundNo, refundId, status, refundFee: amount, totalFee: trade.paid.amount, at: refund.at };
+      return {
+        appId,
+        mchId,
+        outTradeNo,
+        transactionId: trade.paid.transactionId,
+        outRefundNo,
+        refundId,
+        status,
+        refundFee: amount,
+        totalFee: trade.paid.amount,
+        at: refund.at,
+      };
     }
     throw new Error(`no refund ${outRefundNo} was requested`);
   }
@@ -199,4 +227,7 @@ export class FakePaymentGateway implements PaymentGateway {
 }
 
 const sameRequest = (a: PrepayRequest, b: PrepayRequest): boolean =>
-  a.amount.equals(b.amount) && a.openid === b.openid && a.description === b.description && a.payableUntil.getTime() === b.payableUntil.getTime();
+  a.amount.equals(b.amount) &&
+  a.openid === b.openid &&
+  a.description === b.description &&
+  a.payableUntil.getTime() === b.payableUntil.getTime();

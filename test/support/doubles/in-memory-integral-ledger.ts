@@ -38,7 +38,10 @@ export class InMemoryIntegralLedger implements IntegralLedger {
 
   async journalOf(uid: number, limit: number): Promise<JournalEntry[]> {
     await Promise.resolve();
-    return this.journal.filter((e) => e.uid === uid).slice(-limit).reverse();
+    return this.journal
+      .filter((e) => e.uid === uid)
+      .slice(-limit)
+      .reverse();
   }
 
   async grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome> {

@@ -1,4 +1,10 @@
-import type { InsertOutcome, OrderFilter, OrderKey, OrderRepository, UpdateOutcome } from '../../../src/application/ports/order-repository.js';
+import type {
+  InsertOutcome,
+  OrderFilter,
+  OrderKey,
+  OrderRepository,
+  UpdateOutcome,
+} from '../../../src/application/ports/order-repository.js';
 import { orderKeyOf } from '../../../src/application/ports/order-repository.js';
 import { Order, type OrderState } from '../../../src/domain/order.js';
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
@@ -64,12 +70,22 @@ export class InMemoryOrderRepository implements OrderRepository {
     await Promise.resolve();
     // The SQL repository compares whole seconds (the seed's int columns); so does this one.
     const before = Math.floor(createdBefore.getTime() / 1000);
-    return this.sorted((s) => s.status === 'CHECKED' && s.prepay === undefined && !s.review && Math.floor(s.createdAt.getTime() / 1000) < before, 'asc', limit, 0);
+    return this.sorted(
+      (s) => s.status === 'CHECKED' && s.prepay === undefined && !s.review && Math.floor(s.createdAt.getTime() / 1000) < before,
+      'asc',
+      limit,
+      0,
+    );
   }
 
   async listRefundsUnsettled(limit: number): Promise<Order[]> {
     await Promise.resolve();
-    return this.sorted((s) => s.status === 'SUCC' && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'), 'asc', limit, 0);
+    return this.sorted(
+      (s) => s.status === 'SUCC' && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'),
+      'asc',
+      limit,
+      0,
+    );
   }
 
   async list(filter: OrderFilter): Promise<Order[]> {

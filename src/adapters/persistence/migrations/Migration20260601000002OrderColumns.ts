@@ -103,11 +103,7 @@ export class Migration20260601000002OrderColumns extends DialectMigration {
         group by c.uid, c.goods_id, c.paid_type`,
     );
     const taken = columnExisted
-      ? new Set(
-          (await this.execute(`select open_key as k from \`${ORDER_TABLE}\` where open_key is not null`)).map((r) =>
-            String(r.k),
-          ),
-        )
+      ? new Set((await this.execute(`select open_key as k from \`${ORDER_TABLE}\` where open_key is not null`)).map((r) => String(r.k)))
       : new Set<string>();
     const assignments: [number, string][] = [];
     for (const row of newest) {
@@ -121,10 +117,10 @@ export class Migration20260601000002OrderColumns extends DialectMigration {
       const cases = batch.map(() => 'when ? then ?').join(' ');
       const ids = batch.map(() => '?').join(', ');
       this.addSql(
-        this.getKnex().raw(
-          `update \`${ORDER_TABLE}\` set open_key = case id ${cases} end where open_key is null and id in (${ids})`,
-          [...batch.flat(), ...batch.map(([id]) => id)],
-        ),
+        this.getKnex().raw(`update \`${ORDER_TABLE}\` set open_key = case id ${cases} end where open_key is null and id in (${ids})`, [
+          ...batch.flat(),
+          ...batch.map(([id]) => id),
+        ]),
       );
     }
   }

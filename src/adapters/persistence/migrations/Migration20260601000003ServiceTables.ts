@@ -82,7 +82,9 @@ export class Migration20260601000003ServiceTables extends DialectMigration {
       \`last_error\` varchar(255) NULL DEFAULT NULL
     )`);
     this.addSql(`CREATE UNIQUE INDEX IF NOT EXISTS \`uq_payment_event_outbox_event_id\` ON \`${OUTBOX_TABLE}\` (\`event_id\`)`);
-    this.addSql(`CREATE INDEX IF NOT EXISTS \`idx_payment_event_outbox_pending\` ON \`${OUTBOX_TABLE}\` (\`delivered_at\`, \`next_attempt_at\`, \`id\`)`);
+    this.addSql(
+      `CREATE INDEX IF NOT EXISTS \`idx_payment_event_outbox_pending\` ON \`${OUTBOX_TABLE}\` (\`delivered_at\`, \`next_attempt_at\`, \`id\`)`,
+    );
   }
 
   override down(): void {

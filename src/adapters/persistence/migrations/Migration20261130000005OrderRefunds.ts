@@ -34,7 +34,8 @@ export class Migration20261130000005OrderRefunds extends DialectMigration {
       ['uq_wx_order_refund_order_seq', true, '`out_trade_no`, `seq`'],
       ['idx_wx_order_refund_status', false, '`status`, `requested_at`'],
     ] as const) {
-      if (!indexes.has(name)) this.addSql(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}\`${name}\` ON \`${REFUND_TABLE}\` (${columns})`);
+      if (!indexes.has(name))
+        this.addSql(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}\`${name}\` ON \`${REFUND_TABLE}\` (${columns})`);
     }
 
     const columns = await this.columnsOf(ORDER_TABLE);

@@ -180,7 +180,8 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
   };
 }
 
-export type Code2SessionAnswer = { readonly errcode: number; readonly errmsg: string } | { readonly openid: string; readonly session_key: string };
+export type Code2SessionAnswer =
+  { readonly errcode: number; readonly errmsg: string } | { readonly openid: string; readonly session_key: string };
 
 /** code2Session (digest §9): appid, secret and grant_type checked, then the single-use 5-minute code. */
 export function code2Session(

@@ -20,8 +20,7 @@ export interface ControlContext {
 interface AdvanceableClock extends Clock {
   advance(ms: number): void;
 }
-const canAdvance = (clock: Clock): clock is AdvanceableClock =>
-  typeof (clock as Partial<AdvanceableClock>).advance === 'function';
+const canAdvance = (clock: Clock): clock is AdvanceableClock => typeof (clock as Partial<AdvanceableClock>).advance === 'function';
 
 const bodyOf = (req: Request): Record<string, unknown> =>
   typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
@@ -132,7 +131,12 @@ export function createControlRouter(ctx: ControlContext): Router {
       created_at: order.createdAt.toISOString(),
       transaction_id: order.transactionId ?? null,
       prepay_ids: order.prepays.map((p) => p.id),
-      refunds: order.refunds.map((r) => ({ out_refund_no: r.outRefundNo, refund_id: r.refundId, refund_fee: r.refundFee, status: r.status })),
+      refunds: order.refunds.map((r) => ({
+        out_refund_no: r.outRefundNo,
+        refund_id: r.refundId,
+        refund_fee: r.refundFee,
+        status: r.status,
+      })),
     });
   });
 

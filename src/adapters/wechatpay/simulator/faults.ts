@@ -1,12 +1,4 @@
-export const API_NAMES = [
-  'unifiedorder',
-  'orderquery',
-  'closeorder',
-  'refund',
-  'refundquery',
-  'downloadbill',
-  'jscode2session',
-] as const;
+export const API_NAMES = ['unifiedorder', 'orderquery', 'closeorder', 'refund', 'refundquery', 'downloadbill', 'jscode2session'] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
 /**

@@ -197,10 +197,13 @@ export class Notifier {
 
   private after(ms: number, run: () => void): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        run();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
   }
 }

@@ -133,29 +133,31 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     },
   });
 
-  const xmlEndpoint = (api: XmlApiName) => (req: Request, res: Response): void => {
-    const fault = faults.takeApiFault(api);
-    log({ type: 'api', api, fault });
-    if (fault === 'timeout') return hang(res);
-    if (fault === 'httpError') {
-      res.status(502).end();
-      return;
-    }
-    if (req.method !== 'POST') return sendReturnFail(res, '请使用post方法');
-    const auth = authenticate(req.body, credentials);
-    if (!auth.ok) return sendReturnFail(res, auth.message);
-    const { request, signType } = auth;
-    const answer = ((): Answer => {
-      if (fault === 'systemError') return refusal('SYSTEMERROR', '系统超时');
-      if (!request.appid) return lack('appid');
-      if (request.appid !== credentials.appId) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
-      if (!request.nonce_str) return lack('nonce_str');
-      if (request.nonce_str.length > 32) return paramError('nonce_str参数长度有误');
-      return handlers[api](request, signType, req);
-    })();
-    if (fault === 'timeoutAfterProcessing') return hang(res);
-    sendAnswer(res, answer, request, signType, credentials, fault === 'badSignature');
-  };
+  const xmlEndpoint =
+    (api: XmlApiName) =>
+    (req: Request, res: Response): void => {
+      const fault = faults.takeApiFault(api);
+      log({ type: 'api', api, fault });
+      if (fault === 'timeout') return hang(res);
+      if (fault === 'httpError') {
+        res.status(502).end();
+        return;
+      }
+      if (req.method !== 'POST') return sendReturnFail(res, '请使用post方法');
+      const auth = authenticate(req.body, credentials);
+      if (!auth.ok) return sendReturnFail(res, auth.message);
+      const { request, signType } = auth;
+      const answer = ((): Answer => {
+        if (fault === 'systemError') return refusal('SYSTEMERROR', '系统超时');
+        if (!request.appid) return lack('appid');
+        if (request.appid !== credentials.appId) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+        if (!request.nonce_str) return lack('nonce_str');
+        if (request.nonce_str.length > 32) return paramError('nonce_str参数长度有误');
+        return handlers[api](request, signType, req);
+      })();
+      if (fault === 'timeoutAfterProcessing') return hang(res);
+      sendAnswer(res, answer, request, signType, credentials, fault === 'badSignature');
+    };
 
   const jscode2session = (req: Request, res: Response): void => {
     const fault = faults.takeApiFault('jscode2session');
@@ -166,7 +168,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
       return;
     }
     const query = (name: string): string => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
-    const answer = fault === 'systemError' ? { errcode: -1, errmsg: 'system error' } : code2Session(query, credentials, state, simulatorIds.sessionKey);
+    const answer =
+      fault === 'systemError' ? { errcode: -1, errmsg: 'system error' } : code2Session(query, credentials, state, simulatorIds.sessionKey);
     res.status(200).type('application/json').send(JSON.stringify(answer));
   };
 

@@ -8,7 +8,6 @@ import express from 'express';
 import { OffsetClock } from '../../system/offset-clock.js';
 import { createWechatPaySimulator } from './router.js';
 
-
 function parsePort(text: string | undefined): number {
   if (text === undefined || text === '') return 3100;
   const port = Number(text);
@@ -42,7 +41,14 @@ const server = app.listen(parsePort(process.env.SANDBOX_PORT), host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : '?';
   const { appId, mchId } = simulator.credentials;
-  console.log(JSON.stringify({ type: 'sandbox.listening', url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/sandbox/wxpay`, appId, mchId }));
+  console.log(
+    JSON.stringify({
+      type: 'sandbox.listening',
+      url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/sandbox/wxpay`,
+      appId,
+      mchId,
+    }),
+  );
 });
 
 const stop = (): void => {

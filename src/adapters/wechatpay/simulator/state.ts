@@ -129,10 +129,7 @@ export class SimulatorState {
     return { ok: true, order };
   }
 
-  refund(
-    request: WechatFields,
-    defaultNotifyUrl: string | undefined,
-  ): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
+  refund(request: WechatFields, defaultNotifyUrl: string | undefined): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
     const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
     // Unpaid orders cannot be refunded and WeChat says so with ORDERNOTEXIST (digest §8.1).
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) return refuse('ORDERNOTEXIST', '订单不存在');
@@ -222,7 +219,10 @@ export class SimulatorState {
 }
 
 function sameFields(a: WechatFields, b: WechatFields): boolean {
-  const keys = (f: WechatFields): string[] => Object.keys(f).filter((k) => f[k] !== '').sort();
+  const keys = (f: WechatFields): string[] =>
+    Object.keys(f)
+      .filter((k) => f[k] !== '')
+      .sort();
   const ka = keys(a);
   const kb = keys(b);
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);

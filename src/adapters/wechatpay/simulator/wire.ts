@@ -22,8 +22,7 @@ export const paramError = (des: string): Answer => refusal('PARAM_ERROR', des);
 export const XML_BODY_LIMIT = 64 * 1024;
 
 export type Authentication =
-  | { readonly ok: true; readonly request: WechatFields; readonly signType: SignType }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly request: WechatFields; readonly signType: SignType } | { readonly ok: false; readonly message: string };
 
 /**
  * What WeChat checks before it looks at the business: readable XML, a known mch_id, a known sign type and a sign
@@ -46,7 +45,10 @@ export function authenticate(body: unknown, merchant: MerchantSecrets): Authenti
 }
 
 export function sendReturnFail(res: Response, message: string, extra: SignableFields = {}): void {
-  res.status(200).type('text/xml; charset=utf-8').send(buildWechatXml({ return_code: 'FAIL', return_msg: message, ...extra }));
+  res
+    .status(200)
+    .type('text/xml; charset=utf-8')
+    .send(buildWechatXml({ return_code: 'FAIL', return_msg: message, ...extra }));
 }
 
 /** Signs with the request's sign type, as WeChat answers an HMAC request with an HMAC signature. */

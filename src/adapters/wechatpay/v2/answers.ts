@@ -61,9 +61,20 @@ export function acceptedRefundOf(f: WechatFields, at: Date): RefundReport {
   const amount = Money.parseFen(f.refund_fee ?? '');
   const totalFee = Money.parseFen(f.total_fee ?? '');
   if (!f.refund_id || !f.out_refund_no || !f.out_trade_no || !f.transaction_id || !amount || !totalFee) {
-    throw new UntrustedResponseError('refund: answer lacks refund_id, out_refund_no, out_trade_no, transaction_id, refund_fee or total_fee');
+    throw new UntrustedResponseError(
+      'refund: answer lacks refund_id, out_refund_no, out_trade_no, transaction_id, refund_fee or total_fee',
+    );
   }
-  return { outTradeNo: f.out_trade_no, transactionId: f.transaction_id, outRefundNo: f.out_refund_no, refundId: f.refund_id, amount, totalFee, status: 'PROCESSING', at };
+  return {
+    outTradeNo: f.out_trade_no,
+    transactionId: f.transaction_id,
+    outRefundNo: f.out_refund_no,
+    refundId: f.refund_id,
+    amount,
+    totalFee,
+    status: 'PROCESSING',
+    at,
+  };
 }
 
 /**
@@ -82,7 +93,8 @@ export function queriedRefundOf(f: WechatFields, outRefundNo: string, now: Date)
     const amount = Money.parseFen(f[`refund_fee_${n}`] ?? '');
     const refundId = f[`refund_id_${n}`];
     const status = REFUND_STATUS_OF[f[`refund_status_${n}`] ?? ''];
-    if (!amount || !refundId || !status) throw new UntrustedResponseError(`refundquery: refund ${n} is incomplete or has an unknown status`);
+    if (!amount || !refundId || !status)
+      throw new UntrustedResponseError(`refundquery: refund ${n} is incomplete or has an unknown status`);
     const at = parseBeijingDateTime(f[`refund_success_time_${n}`] ?? '') ?? now;
     const report: RefundReport = { outTradeNo: f.out_trade_no, transactionId: f.transaction_id, outRefundNo, refundId, amount, status, at };
     return { kind: 'found', report: totalFee ? { ...report, totalFee } : report };

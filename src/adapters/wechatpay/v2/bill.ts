@@ -81,7 +81,10 @@ const COLUMNS = {
  * back-tick, then a summary header and a summary line. Throws BillFormatError on anything it cannot read exactly.
  */
 export function parseTradeBill(text: string): TradeBill {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   if (lines.length < 3) throw new BillFormatError('a bill has a header, a summary header and a summary line');
   const header = splitHeader(lines[0] as string);
   const summaryHeader = splitHeader(lines[lines.length - 2] as string);

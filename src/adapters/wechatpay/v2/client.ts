@@ -92,10 +92,7 @@ export class WechatV2Client {
       sign_type: this.config.signType === 'HMAC-SHA256' ? 'HMAC-SHA256' : undefined,
       sign: undefined,
     };
-    const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as Record<
-      string,
-      string
-    >;
+    const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
     present.sign = signFields(present, this.config.apiKey, this.config.signType);
     return present;
   }

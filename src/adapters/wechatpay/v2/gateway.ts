@@ -177,9 +177,17 @@ export class WechatPayV2Gateway implements PaymentGateway {
   /** The payments of a day's SUCCESS bill, or undefined while WeChat has none. The table is unsigned: TLS vouches. */
   async billedPayments(billDate: string): Promise<BilledPayment[] | undefined> {
     if (!/^[0-9]{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
-    const answer = await this.client.callForText('/pay/downloadbill', { bill_date: billDate, bill_type: 'SUCCESS' }, { maxBytes: 64 * 1024 * 1024 });
+    const answer = await this.client.callForText(
+      '/pay/downloadbill',
+      { bill_date: billDate, bill_type: 'SUCCESS' },
+      { maxBytes: 64 * 1024 * 1024 },
+    );
     if (answer.kind === 'text') {
-      return parseTradeBill(answer.body).rows.map((row) => ({ outTradeNo: row.outTradeNo, transactionId: row.transactionId, totalFee: row.totalFee }));
+      return parseTradeBill(answer.body).rows.map((row) => ({
+        outTradeNo: row.outTradeNo,
+        transactionId: row.transactionId,
+        totalFee: row.totalFee,
+      }));
     }
     // "No Bill Exist" (error_code 20002) is UNCONFIRMED wording; anything else is a real error.
     if (answer.kind === 'returnFail' && (answer.fields.error_code === '20002' || /no bill exist/i.test(answer.message))) return undefined;

@@ -1,4 +1,10 @@
-import type { CallbackRejection, InboundCallback, NotifyVerifier, PaymentNotice, RefundNotice } from '../../../application/ports/notify-verifier.js';
+import type {
+  CallbackRejection,
+  InboundCallback,
+  NotifyVerifier,
+  PaymentNotice,
+  RefundNotice,
+} from '../../../application/ports/notify-verifier.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { REFUND_STATUS_OF } from './answers.js';
 import { parsePaymentNotify, type MerchantKeys } from './notify.js';

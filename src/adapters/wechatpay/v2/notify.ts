@@ -42,17 +42,16 @@ export interface VerifiedPaymentNotify {
 export type PaymentNotifyResult = Result<VerifiedPaymentNotify, RejectedNotify>;
 
 /** The only reply WeChat takes as "stop retrying" (digest §5.2). */
-export const NOTIFY_ACK_SUCCESS =
-  '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
+export const NOTIFY_ACK_SUCCESS = '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
 
 /** Any non-SUCCESS reply makes WeChat retry on its schedule; the message must not leak internals. */
-export const notifyFailReply = (message: string): string =>
-  buildWechatXml({ return_code: 'FAIL', return_msg: message });
+export const notifyFailReply = (message: string): string => buildWechatXml({ return_code: 'FAIL', return_msg: message });
 
 const reject = (reason: PaymentNotifyRejection, detail: string): PaymentNotifyResult => err({ reason, detail });
 
 /** The algorithm a v2 sign was made with, told by its length: MD5 gives 32 hex characters, HMAC-SHA256 64. */
-export const signTypeOfSignature = (sign: string): SignType | undefined => (sign.length === 32 ? 'MD5' : sign.length === 64 ? 'HMAC-SHA256' : undefined);
+export const signTypeOfSignature = (sign: string): SignType | undefined =>
+  sign.length === 32 ? 'MD5' : sign.length === 64 ? 'HMAC-SHA256' : undefined;
 
 /**
  * The payment-notify pipeline of digest §5.4, up to (not including) the order lookup: bounded hardened parse,

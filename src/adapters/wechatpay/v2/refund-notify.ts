@@ -6,14 +6,7 @@ import type { WechatFields } from './sign.js';
 import { NOTIFY_MAX_BYTES, WechatXmlError, parseWechatXml } from './xml.js';
 
 export type RefundNotifyRejection =
-  | 'oversize'
-  | 'malformedXml'
-  | 'returnCodeFail'
-  | 'foreignMerchant'
-  | 'missingReqInfo'
-  | 'undecryptable'
-  | 'malformedReqInfo'
-  | 'badField';
+  'oversize' | 'malformedXml' | 'returnCodeFail' | 'foreignMerchant' | 'missingReqInfo' | 'undecryptable' | 'malformedReqInfo' | 'badField';
 
 export interface RejectedRefundNotify {
   readonly reason: RefundNotifyRejection;

@@ -122,7 +122,10 @@ function leafValue(name: string, parts: Node[]): string {
   for (const part of parts) {
     const kind = tagOf(part);
     if (kind === '#text') value += decodeText(String(part['#text']));
-    else if (kind === '__cdata') value += asChildren(part['__cdata']).map((t) => String(t['#text'] ?? '')).join('');
+    else if (kind === '__cdata')
+      value += asChildren(part['__cdata'])
+        .map((t) => String(t['#text'] ?? ''))
+        .join('');
     else throw new WechatXmlError('nested', `element <${name}> contains elements; WeChat messages are flat`);
   }
   if (FORBIDDEN_CHAR.test(value)) throw new WechatXmlError('badText', `element <${name}> holds a forbidden character`);
@@ -136,8 +139,12 @@ function decodeText(text: string): string {
     if (named !== undefined) return PREDEFINED[named] as string;
     const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex as string, 16);
     const allowed =
-      code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      code === 0x9 ||
+      code === 0xa ||
+      code === 0xd ||
+      (code >= 0x20 && code <= 0xd7ff) ||
+      (code >= 0xe000 && code <= 0xfffd) ||
+      (code >= 0x10000 && code <= 0x10ffff);
     if (!allowed) throw new WechatXmlError('badText', 'character reference to a forbidden character');
     return String.fromCodePoint(code);
   });

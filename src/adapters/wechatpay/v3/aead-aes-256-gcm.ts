@@ -49,8 +49,7 @@ export function aes256GcmSeal(plaintext: string | Buffer, key: Buffer, iv: Buffe
 }
 
 /** The APIv3 key is 32 ASCII characters used as its bytes; a Buffer is taken as the bytes themselves. */
-const keyBytes = (apiV3Key: string | Buffer): Buffer =>
-  typeof apiV3Key === 'string' ? Buffer.from(apiV3Key, 'utf8') : apiV3Key;
+const keyBytes = (apiV3Key: string | Buffer): Buffer => (typeof apiV3Key === 'string' ? Buffer.from(apiV3Key, 'utf8') : apiV3Key);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -43,13 +43,7 @@ export function buildAuthorization(params: AuthorizationParams): string {
 }
 
 export type AuthorizationRejectionReason =
-  | 'missing'
-  | 'wrongScheme'
-  | 'malformed'
-  | 'unknownParam'
-  | 'duplicateParam'
-  | 'missingParam'
-  | 'badValue';
+  'missing' | 'wrongScheme' | 'malformed' | 'unknownParam' | 'duplicateParam' | 'missingParam' | 'badValue';
 
 export interface AuthorizationRejection {
   readonly reason: AuthorizationRejectionReason;
@@ -57,8 +51,7 @@ export interface AuthorizationRejection {
   readonly detail: string;
 }
 
-const reject = (reason: AuthorizationRejectionReason, detail: string): Result<never, AuthorizationRejection> =>
-  err({ reason, detail });
+const reject = (reason: AuthorizationRejectionReason, detail: string): Result<never, AuthorizationRejection> => err({ reason, detail });
 
 /** `name="value"` followed by a comma or the end; optional whitespace around commas (RFC 9110 auth-param OWS). */
 const PARAM = /[ \t]*([A-Za-z0-9_]+)="([^"\\]*)"[ \t]*(,|$)/y;

@@ -1,11 +1,7 @@
 import { err, ok, type Result } from '../../../domain/result.js';
 import { verifyAnswer, type AnswerRejectionReason } from './answer-verifier.js';
 import { samePublicKey } from './key-material.js';
-import {
-  parseCertificateDownload,
-  type DownloadRejectionReason,
-  type DownloadedCertificate,
-} from './platform-certificates.js';
+import { parseCertificateDownload, type DownloadRejectionReason, type DownloadedCertificate } from './platform-certificates.js';
 import { PlatformKeyStore, trustCertificate } from './platform-key-store.js';
 import { HEADER, headerValue, type RawHeaders } from './wechatpay-headers.js';
 
@@ -25,10 +21,7 @@ import { HEADER, headerValue, type RawHeaders } from './wechatpay-headers.js';
 export type BootstrapPolicy = 'refuse' | 'apiv3Key';
 
 export type CertificateDownloadRejectionReason =
-  | DownloadRejectionReason
-  | AnswerRejectionReason
-  | 'untrustedSigner'
-  | 'conflictingCertificate';
+  DownloadRejectionReason | AnswerRejectionReason | 'untrustedSigner' | 'conflictingCertificate';
 
 export interface CertificateDownloadRejection {
   readonly reason: CertificateDownloadRejectionReason;

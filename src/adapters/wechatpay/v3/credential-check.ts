@@ -1,13 +1,6 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { err, ok, type Result } from '../../../domain/result.js';
-import {
-  loadCertificate,
-  loadPrivateKey,
-  loadPublicKey,
-  rsaModulusBits,
-  samePublicKey,
-  type ReadText,
-} from './key-material.js';
+import { loadCertificate, loadPrivateKey, loadPublicKey, rsaModulusBits, samePublicKey, type ReadText } from './key-material.js';
 import { isHexSerial, isPublicKeyId, serialKey } from './serial.js';
 import { certificateValidity, commonName } from './x509-facts.js';
 
@@ -50,10 +43,7 @@ const MIN_RSA_BITS = 2048;
  * Checks everything that can be checked offline and reports *all* problems at once, as human-readable lines that
  * name settings, serials and paths but never a key, a PEM body or the APIv3 key.
  */
-export function checkV3Credentials(
-  settings: V3CredentialSettings,
-  options: CheckOptions,
-): Result<V3Credentials, string[]> {
+export function checkV3Credentials(settings: V3CredentialSettings, options: CheckOptions): Result<V3Credentials, string[]> {
   const problems: string[] = [];
   const { now, readText } = options;
   const take = <T>(result: Result<T, string>): T | undefined => {

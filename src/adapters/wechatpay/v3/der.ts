@@ -13,8 +13,7 @@ export function encodeLength(length: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-export const tlv = (tag: number, content: Buffer): Buffer =>
-  Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
+export const tlv = (tag: number, content: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
 
 export const sequence = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
 
@@ -70,8 +69,7 @@ export function printableString(text: string): Buffer {
 export const octetString = (content: Buffer): Buffer => tlv(0x04, content);
 
 /** BIT STRING of whole bytes, or with `unusedBits` padding bits in the last byte (key usage). */
-export const bitString = (content: Buffer, unusedBits = 0): Buffer =>
-  tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), content]));
+export const bitString = (content: Buffer, unusedBits = 0): Buffer => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), content]));
 
 /** Context-specific constructed tag [n] EXPLICIT. */
 export const explicit = (tagNumber: number, inner: Buffer): Buffer => tlv(0xa0 | tagNumber, inner);
@@ -89,7 +87,5 @@ export function time(at: Date): Buffer {
   }
   const parts = [at.getUTCMonth() + 1, at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds()];
   const rest = `${parts.map(two).join('')}Z`;
-  return year < 2050
-    ? tlv(0x17, Buffer.from(`${two(year % 100)}${rest}`, 'ascii'))
-    : tlv(0x18, Buffer.from(`${year}${rest}`, 'ascii'));
+  return year < 2050 ? tlv(0x17, Buffer.from(`${two(year % 100)}${rest}`, 'ascii')) : tlv(0x18, Buffer.from(`${year}${rest}`, 'ascii'));
 }

@@ -76,8 +76,7 @@ function byStatus(status: number): V3ErrorKind {
   return 'unexpected';
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseBody(body: string | Buffer): Record<string, unknown> {
   try {

@@ -77,8 +77,7 @@ export function loadPublicKey(setting: string, value: string, readText?: ReadTex
 
 /** Same key pair: compares the SubjectPublicKeyInfo DER of both. */
 export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
-  const spki = (key: KeyObject): Buffer =>
-    (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
+  const spki = (key: KeyObject): Buffer => (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
   return spki(a).equals(spki(b));
 }
 

@@ -22,13 +22,7 @@ export const paySignMessage = (appId: string, timeStamp: string, nonceStr: strin
  * Client parameters for a prepay_id, signed with the merchant private key. appId must be the appid of the prepay
  * request; timestamp (Unix seconds) and nonce are injected for determinism.
  */
-export function paymentParams(
-  appId: string,
-  prepayId: string,
-  privateKey: KeyObject,
-  timestamp: number,
-  nonce: string,
-): V3PaymentParams {
+export function paymentParams(appId: string, prepayId: string, privateKey: KeyObject, timestamp: number, nonce: string): V3PaymentParams {
   const timeStamp = String(timestamp);
   const pkg = `prepay_id=${prepayId}`;
   const paySign = signSha256Rsa(paySignMessage(appId, timeStamp, nonce, pkg), privateKey);
@@ -36,10 +30,7 @@ export function paymentParams(
 }
 
 /** The simulator's check of a client's paySign with the merchant certificate's public key; never throws. */
-export function verifyPaySign(
-  params: Omit<V3PaymentParams, 'signType'> & { readonly signType: string },
-  publicKey: KeyObject,
-): boolean {
+export function verifyPaySign(params: Omit<V3PaymentParams, 'signType'> & { readonly signType: string }, publicKey: KeyObject): boolean {
   if (params.signType !== 'RSA') return false;
   const message = paySignMessage(params.appId, params.timeStamp, params.nonceStr, params.package);
   return verifySha256Rsa(message, params.paySign, publicKey);

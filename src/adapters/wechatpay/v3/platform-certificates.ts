@@ -15,12 +15,7 @@ export interface DownloadedCertificate {
 }
 
 export type DownloadRejectionReason =
-  | 'malformedJson'
-  | 'malformedEntry'
-  | 'undecryptable'
-  | 'notACertificate'
-  | 'serialMismatch'
-  | 'noUsableCertificate';
+  'malformedJson' | 'malformedEntry' | 'undecryptable' | 'notACertificate' | 'serialMismatch' | 'noUsableCertificate';
 
 export interface DownloadRejection {
   readonly reason: DownloadRejectionReason;
@@ -33,11 +28,9 @@ export interface ParsedDownload {
   readonly expired: readonly string[];
 }
 
-const reject = (reason: DownloadRejectionReason, detail: string): Result<never, DownloadRejection> =>
-  err({ reason, detail });
+const reject = (reason: DownloadRejectionReason, detail: string): Result<never, DownloadRejection> => err({ reason, detail });
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isTimestamp = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 

@@ -22,10 +22,7 @@ export const trustPublicKey = (id: string, key: KeyObject): TrustedKey => ({
   origin: 'configuredPublicKey',
 });
 
-export function trustCertificate(
-  certificate: X509Certificate,
-  origin: 'configuredCertificate' | 'downloadedCertificate',
-): TrustedKey {
+export function trustCertificate(certificate: X509Certificate, origin: 'configuredCertificate' | 'downloadedCertificate'): TrustedKey {
   const { notBefore, notAfter } = certificateValidity(certificate);
   return { serial: certificate.serialNumber, key: certificate.publicKey, origin, notBefore, notAfter };
 }

@@ -38,12 +38,7 @@ export interface MerchantSigner {
 }
 
 /** The `Authorization` value for a request; timestamp (Unix seconds) and nonce are injected for determinism. */
-export function authorizeRequest(
-  signer: MerchantSigner,
-  request: RequestToSign,
-  timestamp: number,
-  nonce: string,
-): string {
+export function authorizeRequest(signer: MerchantSigner, request: RequestToSign, timestamp: number, nonce: string): string {
   const ts = String(timestamp);
   const signature = signSha256Rsa(requestSigningMessage(request, ts, nonce), signer.privateKey);
   return buildAuthorization({
@@ -55,11 +50,7 @@ export function authorizeRequest(
   });
 }
 
-export type RequestRejectionReason =
-  | AuthorizationRejectionReason
-  | 'unknownMerchantKey'
-  | 'timestampOutOfWindow'
-  | 'badSignature';
+export type RequestRejectionReason = AuthorizationRejectionReason | 'unknownMerchantKey' | 'timestampOutOfWindow' | 'badSignature';
 
 export interface RequestRejection {
   readonly reason: RequestRejectionReason;

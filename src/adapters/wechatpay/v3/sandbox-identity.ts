@@ -65,13 +65,24 @@ export function generateSandboxIdentity(options: SandboxIdentityOptions): Sandbo
   const notBefore = new Date(options.now.getTime() - 3600 * 1000);
   const ca = newKeyPair();
   const caCert = createCertificatePem({
-    serialHex: newSerial(), subject: CA_NAME, subjectPublicKey: ca.publicKey, isCa: true,
-    notBefore, notAfter: plusYears(notBefore, 20), signingKey: ca.privateKey,
+    serialHex: newSerial(),
+    subject: CA_NAME,
+    subjectPublicKey: ca.publicKey,
+    isCa: true,
+    notBefore,
+    notAfter: plusYears(notBefore, 20),
+    signingKey: ca.privateKey,
   });
   const leaf = (subject: DistinguishedName, pair: KeyPair, serialHex: string): string =>
     createCertificatePem({
-      serialHex, subject, subjectPublicKey: pair.publicKey, isCa: false,
-      notBefore, notAfter: plusYears(notBefore, 5), signingKey: ca.privateKey, issuer: CA_NAME,
+      serialHex,
+      subject,
+      subjectPublicKey: pair.publicKey,
+      isCa: false,
+      notBefore,
+      notAfter: plusYears(notBefore, 5),
+      signingKey: ca.privateKey,
+      issuer: CA_NAME,
     });
 
   const merchant = newKeyPair();

@@ -8,11 +8,9 @@ export const PUBLIC_KEY_ID_PATTERN = /^PUB_KEY_ID_[0-9A-Za-z_]+$/;
 /** Certificate serials: RFC 5280 allows at most 20 octets; WeChat's merchant and platform serials are 40 hex digits. */
 export const HEX_SERIAL_PATTERN = /^[0-9A-Fa-f]{1,40}$/;
 
-export const isPublicKeyId = (value: unknown): value is string =>
-  typeof value === 'string' && PUBLIC_KEY_ID_PATTERN.test(value);
+export const isPublicKeyId = (value: unknown): value is string => typeof value === 'string' && PUBLIC_KEY_ID_PATTERN.test(value);
 
-export const isHexSerial = (value: unknown): value is string =>
-  typeof value === 'string' && HEX_SERIAL_PATTERN.test(value);
+export const isHexSerial = (value: unknown): value is string => typeof value === 'string' && HEX_SERIAL_PATTERN.test(value);
 
 /**
  * The identity of a key identifier. Hex serials are integers: case and leading zeros do not matter (`openssl`

@@ -9,17 +9,14 @@ export const HEADER = {
 } as const;
 
 /** Header values as node:http (`IncomingHttpHeaders`), fetch (`Headers`) or a test literal present them. */
-export type RawHeaders =
-  | { get(name: string): string | null }
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type RawHeaders = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** A header that was sent more than once: never merged, because `a, b` is not a value WeChat signs. */
 export const REPEATED = Symbol('repeated header');
 
 export type HeaderValue = string | undefined | typeof REPEATED;
 
-const hasGet = (raw: RawHeaders): raw is { get(name: string): string | null } =>
-  typeof (raw as { get?: unknown }).get === 'function';
+const hasGet = (raw: RawHeaders): raw is { get(name: string): string | null } => typeof (raw as { get?: unknown }).get === 'function';
 
 /**
  * Case-insensitive lookup. A `Headers` object has already joined repeats with ", " and cannot tell; a record

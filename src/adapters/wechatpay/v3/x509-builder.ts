@@ -43,7 +43,9 @@ const publicKeyOf = (key: KeyObject): KeyObject => (key.type === 'private' ? cre
 
 /** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING contents (for RSA, the PKCS#1 key). */
 const keyIdentifier = (key: KeyObject): Buffer =>
-  createHash('sha1').update(publicKeyOf(key).export({ type: 'pkcs1', format: 'der' })).digest();
+  createHash('sha1')
+    .update(publicKeyOf(key).export({ type: 'pkcs1', format: 'der' }))
+    .digest();
 
 const extension = (oid: string, critical: boolean, value: Buffer): Buffer =>
   der.sequence(der.objectIdentifier(oid), ...(critical ? [der.boolean(true)] : []), der.octetString(value));

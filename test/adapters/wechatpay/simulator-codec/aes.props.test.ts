@@ -118,7 +118,7 @@ describe('simAesEcb on its own', () => {
     expect(() => simAesEcbEncryptWithKey('\uD800', key)).toThrow(RangeError);
   });
 
-  it('carries a simXml <root> document, as WeChat\'s req_info does', () => {
+  it("carries a simXml <root> document, as WeChat's req_info does", () => {
     const doc = simXml({ out_refund_no: 'R1', refund_recv_accout: '支付用户零钱' }, 'root');
     expect(simAesEcbDecrypt(simAesEcbEncrypt(doc, 'k'), 'k')).toBe(doc);
   });

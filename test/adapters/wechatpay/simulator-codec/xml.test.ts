@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SimXmlError,
-  simParseXml,
-  simXml,
-  type SimXmlReason,
-} from '../../../../src/adapters/wechatpay/simulator/codec/index.js';
+import { SimXmlError, simParseXml, simXml, type SimXmlReason } from '../../../../src/adapters/wechatpay/simulator/codec/index.js';
 
 const parse = (body: unknown, root?: string): Record<string, string> =>
   simParseXml(body, { maxBytes: 16 * 1024, ...(root === undefined ? {} : { root }) });
@@ -44,7 +39,11 @@ describe('simParseXml reads WeChat documents exactly', () => {
     const fields = parse('<xml><__proto__>1</__proto__><constructor>2</constructor><toString>3</toString></xml>');
     expect(Object.getPrototypeOf(fields)).toBeNull();
     expect(Object.isFrozen(fields)).toBe(true);
-    expect(Object.entries(fields)).toEqual([['__proto__', '1'], ['constructor', '2'], ['toString', '3']]);
+    expect(Object.entries(fields)).toEqual([
+      ['__proto__', '1'],
+      ['constructor', '2'],
+      ['toString', '3'],
+    ]);
   });
 
   it('accepts <xml/>, a custom root, space inside tags and whitespace around the document', () => {

@@ -6,7 +6,12 @@ import { FIXTURE_SERIAL, fixtureCertPem, fixtureKeyPem, rsaPair } from './suppor
 
 const NOW = new Date('2026-01-15T04:00:00Z');
 let next = 0;
-const identity = generateSandboxIdentity({ mchId: '1900009191', merchantName: '测试商户', now: NOW, newKeyPair: () => rsaPair(next++ % 4) });
+const identity = generateSandboxIdentity({
+  mchId: '1900009191',
+  merchantName: '测试商户',
+  now: NOW,
+  newKeyPair: () => rsaPair(next++ % 4),
+});
 const API_V3_KEY = 'abcdefghijklmnopqrstuvwxyz012345';
 
 const valid: V3CredentialSettings = {

@@ -28,9 +28,11 @@ describe('PEM settings: inline text or a file path', () => {
 
   it('uses the injected reader for paths and reports unreadable files by path only', () => {
     expect(pemFromSetting('S', '/etc/wxpay/key.pem', () => fixtureKeyPem)).toEqual({ ok: true, value: fixtureKeyPem });
-    expect(pemFromSetting('S', '/nope/key.pem', () => {
-      throw new Error('ENOENT');
-    })).toEqual({ ok: false, error: 'S: cannot read file /nope/key.pem' });
+    expect(
+      pemFromSetting('S', '/nope/key.pem', () => {
+        throw new Error('ENOENT');
+      }),
+    ).toEqual({ ok: false, error: 'S: cannot read file /nope/key.pem' });
     expect(pemFromSetting('S', '   ')).toEqual({ ok: false, error: 'S is empty' });
   });
 

@@ -25,7 +25,11 @@ export function platformCert(
   const keys = rsaPair(pair);
   const pem = createCertificatePem({
     serialHex: serial,
-    subject: [['C', 'CN'], ['O', 'Tenpay.com (sandbox)'], ['CN', 'Tenpay.com sandbox platform']],
+    subject: [
+      ['C', 'CN'],
+      ['O', 'Tenpay.com (sandbox)'],
+      ['CN', 'Tenpay.com sandbox platform'],
+    ],
     subjectPublicKey: keys.publicKey,
     isCa: false,
     notBefore: new Date(notBefore),

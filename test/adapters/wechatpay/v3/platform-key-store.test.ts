@@ -41,7 +41,12 @@ describe('PlatformKeyStore', () => {
     const now = at('2026-03-20T00:00:00Z');
     expect(store.expiringWithin(7, now)).toEqual([]);
     expect(store.expiringWithin(12, now).map((k) => k.serial)).toEqual([A.serial]);
-    expect(store.expiringWithin(365 * 10, now).map((k) => k.serial).sort()).toEqual([A.serial, '0AB3'].sort());
+    expect(
+      store
+        .expiringWithin(365 * 10, now)
+        .map((k) => k.serial)
+        .sort(),
+    ).toEqual([A.serial, '0AB3'].sort());
     expect(store.expiringWithin(30, at('2026-05-01T00:00:00Z'))).toEqual([]); // A has already expired
   });
 

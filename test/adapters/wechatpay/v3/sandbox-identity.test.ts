@@ -77,7 +77,12 @@ describe('generateSandboxIdentity', () => {
     const ca = path('ca.pem', identity.ca.certificatePem);
     const leaves = [path('m.pem', identity.merchant.certificatePem), path('p.pem', identity.platform.certificatePem)];
     const out = execFileSync('openssl', ['verify', '-CAfile', ca, ...leaves], { encoding: 'utf8' });
-    expect(out.trim().split('\n').every((line) => line.endsWith(': OK'))).toBe(true);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith(': OK')),
+    ).toBe(true);
   });
 
   it('its platform certificate serves a /v3/certificates download the merchant side accepts', () => {

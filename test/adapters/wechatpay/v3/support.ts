@@ -47,7 +47,9 @@ export const plugin = require('wechatpay-axios-plugin') as {
     };
   };
   Decorator: {
-    responseVerifier(certs: Record<string, KeyObject>): (
+    responseVerifier(
+      certs: Record<string, KeyObject>,
+    ): (
       this: { url: string; validateStatus?: (status: number) => boolean },
       data: string,
       headers: Record<string, string>,

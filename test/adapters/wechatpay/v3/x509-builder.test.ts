@@ -15,17 +15,34 @@ const CA_NAME: DistinguishedName = [
   ['OU', 'Tenpay.com CA Center'],
   ['CN', 'Tenpay.com Root CA (sandbox)'],
 ];
-const MERCHANT_NAME: DistinguishedName = [['CN', '1900009191'], ['O', '微信商户系统'], ['OU', '测试商户'], ['C', 'CN'], ['L', 'Shenzhen']];
+const MERCHANT_NAME: DistinguishedName = [
+  ['CN', '1900009191'],
+  ['O', '微信商户系统'],
+  ['OU', '测试商户'],
+  ['C', 'CN'],
+  ['L', 'Shenzhen'],
+];
 const ca = rsaPair(0);
 const merchant = rsaPair(1);
 
 const caPem = createCertificatePem({
-  serialHex: 'F0E1D2C3B4A5968778695A4B3C2D1E0F00112233', subject: CA_NAME, subjectPublicKey: ca.publicKey, isCa: true,
-  notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2054-01-01T00:00:00Z'), signingKey: ca.privateKey,
+  serialHex: 'F0E1D2C3B4A5968778695A4B3C2D1E0F00112233',
+  subject: CA_NAME,
+  subjectPublicKey: ca.publicKey,
+  isCa: true,
+  notBefore: new Date('2024-01-01T00:00:00Z'),
+  notAfter: new Date('2054-01-01T00:00:00Z'),
+  signingKey: ca.privateKey,
 });
 const leafPem = createCertificatePem({
-  serialHex: '5CA275DC7B338C42F622F20A7287A51C6DBCB345', subject: MERCHANT_NAME, subjectPublicKey: merchant.publicKey, isCa: false,
-  notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2031-01-01T00:00:00Z'), signingKey: ca.privateKey, issuer: CA_NAME,
+  serialHex: '5CA275DC7B338C42F622F20A7287A51C6DBCB345',
+  subject: MERCHANT_NAME,
+  subjectPublicKey: merchant.publicKey,
+  isCa: false,
+  notBefore: new Date('2026-01-01T00:00:00Z'),
+  notAfter: new Date('2031-01-01T00:00:00Z'),
+  signingKey: ca.privateKey,
+  issuer: CA_NAME,
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'wxpay-x509-'));
@@ -75,8 +92,13 @@ describe('X.509 v3 certificates from the DER encoder', () => {
 
   it('uses GeneralizedTime after 2049 and OpenSSL agrees on the date', () => {
     const pem = createCertificatePem({
-      serialHex: '01', subject: [['CN', 'late']], subjectPublicKey: ca.publicKey, isCa: false,
-      notBefore: new Date('2049-06-01T00:00:00Z'), notAfter: new Date('2294-04-05T02:02:18Z'), signingKey: ca.privateKey,
+      serialHex: '01',
+      subject: [['CN', 'late']],
+      subjectPublicKey: ca.publicKey,
+      isCa: false,
+      notBefore: new Date('2049-06-01T00:00:00Z'),
+      notAfter: new Date('2294-04-05T02:02:18Z'),
+      signingKey: ca.privateKey,
     });
     expect(openssl('x509', '-in', write('late.pem', pem), '-noout', '-enddate').trim()).toBe('notAfter=Apr  5 02:02:18 2294 GMT');
     expect(certificateValidity(new X509Certificate(pem)).notAfter).toEqual(new Date('2294-04-05T02:02:18Z'));
@@ -84,8 +106,13 @@ describe('X.509 v3 certificates from the DER encoder', () => {
 
   it('refuses specs a CA would refuse', () => {
     const base = {
-      serialHex: '01', subject: [['CN', 'x']] as DistinguishedName, subjectPublicKey: ca.publicKey, isCa: false,
-      notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), signingKey: ca.privateKey,
+      serialHex: '01',
+      subject: [['CN', 'x']] as DistinguishedName,
+      subjectPublicKey: ca.publicKey,
+      isCa: false,
+      notBefore: new Date('2026-01-01T00:00:00Z'),
+      notAfter: new Date('2027-01-01T00:00:00Z'),
+      signingKey: ca.privateKey,
     };
     expect(() => createCertificatePem({ ...base, serialHex: '00' })).toThrow(RangeError);
     expect(() => createCertificatePem({ ...base, serialHex: 'A'.repeat(41) })).toThrow(RangeError);

@@ -35,8 +35,7 @@ function unpad(data: Buffer): Buffer {
 
 function ecb(direction: 'encrypt' | 'decrypt', key: Uint8Array, data: Buffer): Buffer {
   if (key.length !== KEY_BYTES) throw new RangeError(`AES-256 needs a ${KEY_BYTES}-byte key, got ${key.length}`);
-  const cipher =
-    direction === 'encrypt' ? createCipheriv('aes-256-ecb', key, null) : createDecipheriv('aes-256-ecb', key, null);
+  const cipher = direction === 'encrypt' ? createCipheriv('aes-256-ecb', key, null) : createDecipheriv('aes-256-ecb', key, null);
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(data), cipher.final()]);
 }

@@ -5,10 +5,4 @@
 export { isSimSignType, simSign, simSigningString, simVerify, type SimFields, type SimSignType } from './sign.js';
 export { SimXmlError, simParseXml, type SimParseOptions, type SimXmlReason } from './xml.js';
 export { simXml } from './xml-write.js';
-export {
-  simAesEcbDecrypt,
-  simAesEcbDecryptWithKey,
-  simAesEcbEncrypt,
-  simAesEcbEncryptWithKey,
-  simRefundAesKey,
-} from './aes.js';
+export { simAesEcbDecrypt, simAesEcbDecryptWithKey, simAesEcbEncrypt, simAesEcbEncryptWithKey, simRefundAesKey } from './aes.js';

@@ -8,12 +8,14 @@
  * (XXE, digest §14.1). `nested`/`duplicate`: WeChat messages are flat, and which of two values counts is ambiguous.
  * `name`: outside [A-Za-z_][A-Za-z0-9_]*. `char`: a character XML 1.0 cannot carry, raw or as a reference.
  */
-export type SimXmlReason =
-  'notText' | 'oversize' | 'empty' | 'markup' | 'malformed' | 'root' | 'nested' | 'duplicate' | 'name' | 'char';
+export type SimXmlReason = 'notText' | 'oversize' | 'empty' | 'markup' | 'malformed' | 'root' | 'nested' | 'duplicate' | 'name' | 'char';
 
 export class SimXmlError extends Error {
   override readonly name = 'SimXmlError';
-  constructor(readonly reason: SimXmlReason, detail: string) {
+  constructor(
+    readonly reason: SimXmlReason,
+    detail: string,
+  ) {
     super(`${reason}: ${detail}`);
   }
 }
