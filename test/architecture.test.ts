@@ -54,6 +54,21 @@ describe('architecture: dependencies point inward only', () => {
     expect(offenders).toEqual([]);
   });
 
+  it("keeps the simulator's wire code its own: a bug in the client's signing, XML or AES cannot pass both sides", () => {
+    const simulator = join(src, 'adapters', 'wechatpay', 'simulator');
+    const offenders = sourcesUnder(simulator).flatMap((file) =>
+      importsOf(file)
+        .filter(
+          (s) =>
+            s.startsWith('.') &&
+            resolve(file, '..', s).startsWith(join(src, 'adapters', 'wechatpay')) &&
+            !resolve(file, '..', s).startsWith(simulator),
+        )
+        .map((s) => `${relative(root, file)} imports ${s}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps the domain deterministic: no clock, no randomness, no decorators', () => {
     const offenders = sourcesUnder(join(src, 'domain')).flatMap((file) => {
       const text = readFileSync(file, 'utf8');

@@ -1,22 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { GetOrderStatus } from '../../src/application/get-order-status.js';
-import { Login } from '../../src/application/login.js';
 import { useCaseFixture } from '../support/test-container.js';
 
 describe('Login', () => {
   it('creates the user on first login and finds the same user afterwards', async () => {
     const f = await useCaseFixture();
-    const login = new Login(f.gateway, f.users);
-    const first = await login.execute('code-bob');
-    const again = await login.execute('code-bob');
+    const first = await f.login.execute('code-bob');
+    expect(await f.login.execute('code-bob')).toEqual({ ok: false, error: { kind: 'InvalidCode' } }); // single use
+    const again = await f.login.execute(f.gateway.issueLoginCode('openid-bob'));
     expect(first).toEqual({ ok: true, value: { uid: expect.any(Number), openid: 'openid-bob' } });
     expect(again).toEqual(first);
   });
 
   it.each(['bad', '', 'code bob', 'x'.repeat(200)])('refuses the code %j without creating anyone', async (code) => {
     const f = await useCaseFixture();
-    const login = new Login(f.gateway, f.users);
-    expect(await login.execute(code)).toEqual({ ok: false, error: { kind: 'InvalidCode' } });
+    expect(await f.login.execute(code)).toEqual({ ok: false, error: { kind: 'InvalidCode' } });
     expect(await f.users.findByOpenid('openid-')).toBeUndefined();
   });
 });
@@ -24,7 +21,7 @@ describe('Login', () => {
 describe('GetOrderStatus', () => {
   async function withOrder() {
     const f = await useCaseFixture();
-    const status = new GetOrderStatus(f.orders, f.confirm, f.clock);
+    const status = f.getOrderStatus;
     const prepay = await f.requestPrepay.execute({ uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
     if (!prepay.ok) throw new Error('prepay failed');
     return { f, status, no: prepay.value.outTradeNo };

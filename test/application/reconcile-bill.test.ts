@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { previousBillDate } from '../../src/application/reconcile-bill.js';
-import { ReconcileBill } from '../../src/application/reconcile-bill.js';
 import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
 const DAY = 24 * 3_600_000;
@@ -15,7 +14,7 @@ async function paidAtWechat(f: UseCaseFixture, uid = f.user.uid): Promise<string
 describe('ReconcileBill (T+1 trade bill)', () => {
   it('repairs a payment WeChat billed that we never recorded, and matches the ones we did', async () => {
     const f = await useCaseFixture();
-    const bill = new ReconcileBill(f.orders, f.gateway, f.confirm, f.clock);
+    const bill = f.reconcileBill;
     const missed = await paidAtWechat(f);
     const bob = await f.users.findOrCreate('openid-bob');
     const recorded = await paidAtWechat(f, bob.uid);
@@ -31,7 +30,7 @@ describe('ReconcileBill (T+1 trade bill)', () => {
 
   it('reports billed payments it does not know', async () => {
     const f = await useCaseFixture();
-    const bill = new ReconcileBill(f.orders, f.gateway, f.confirm, f.clock);
+    const bill = f.reconcileBill;
     const no = await paidAtWechat(f);
     const stranger = `${no.slice(0, -1)}${(Number(no.slice(-1)) + 1) % 10}`;
     f.gateway.trades.set(stranger, { ...f.gateway.trades.get(no)!, refunds: new Map() });
@@ -41,7 +40,7 @@ describe('ReconcileBill (T+1 trade bill)', () => {
 
   it('says so when WeChat has no bill for the day yet', async () => {
     const f = await useCaseFixture();
-    const bill = new ReconcileBill(f.orders, f.gateway, f.confirm, f.clock);
+    const bill = f.reconcileBill;
     const today = previousBillDate(new Date(f.clock.now().getTime() + DAY));
     expect(await bill.execute(today)).toMatchObject({ available: false, payments: 0 });
     await expect(bill.execute('2026-01-1')).rejects.toThrow(RangeError);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSE_NOT_BEFORE_MS } from '../../src/application/reconcile-payments.js';
-import { RelayPaymentEvents } from '../../src/application/relay-payment-events.js';
-import { InMemoryPaymentEvents } from '../support/doubles/in-memory-payment-events.js';
 import { PREPAY_LIFETIME_MS } from '../../src/domain/prepay.js';
 import { useCaseFixture, type UseCaseFixture } from '../support/test-container.js';
 
@@ -114,10 +112,11 @@ describe('RelayPaymentEvents', () => {
     const f = await useCaseFixture();
     const no = await openOrder(f);
     await f.handleNotify.execute(f.gateway.pay(no));
-    const sink = new InMemoryPaymentEvents();
+    const sink = f.sink;
     let down = true;
-    const flaky = { publish: async (e: never, id: string) => (down ? Promise.reject(new Error('webhook down')) : sink.publish(e, id)) };
-    const relay = new RelayPaymentEvents(f.outbox, flaky, f.clock);
+    const publish = sink.publish.bind(sink);
+    sink.publish = async (e, id) => (down ? Promise.reject(new Error('webhook down')) : publish(e, id));
+    const relay = f.relay;
 
     expect(await relay.execute()).toEqual({ delivered: 0, failed: 1 });
     expect(await relay.execute()).toEqual({ delivered: 0, failed: 0 }); // backing off

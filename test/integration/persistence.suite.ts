@@ -21,6 +21,7 @@ import { orderRepositoryContract } from '../contracts/order-repository.contract.
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
 import { anOrder } from '../support/builders.js';
 import { containerOnDatabase } from '../support/test-container.js';
+import { TOKENS } from '../../src/composition/tokens.js';
 import type { ScratchDatabase } from '../support/databases.js';
 
 export interface PersistenceTarget {
@@ -80,6 +81,42 @@ export function persistenceSuite(target: PersistenceTarget): void {
       await expect(catalog.create(draft)).rejects.toThrow(/whole number of yuan/);
       const created = await catalog.create({ ...draft, marketPrice: Money.ofFen(10_000) });
       expect(await catalog.findById(created.id)).toEqual(created);
+    });
+
+    it('reports and counts a stored order it cannot read, instead of silently leaving it out of reconciliation', async () => {
+      const { container } = containerOnDatabase(orm);
+      const orders = container.get(TOKENS.OrderRepository);
+      const metrics = container.get(TOKENS.Metrics);
+      const good = anOrder({
+        uid: 777_101,
+        prepay: { prepayId: 'wx-good', issuedAt: new Date(0), expiresAt: new Date(0), signType: 'MD5' },
+      });
+      const bad = anOrder({ uid: 777_102, prepay: { prepayId: 'wx-bad', issuedAt: new Date(0), expiresAt: new Date(0), signType: 'MD5' } });
+      await orders.insert(good);
+      await orders.insert(bad);
+      // Another program wrote a paid type this service does not know.
+      await orm.em
+        .getConnection()
+        .execute("UPDATE shop_goods_order SET paid_type = 'ALIPAY' WHERE out_trade_no = ?", [bad.state.outTradeNo.value]);
+
+      const listed = (await orders.listAwaitingPayment(100)).map((o) => o.state.outTradeNo.value);
+      expect(listed).toContain(good.state.outTradeNo.value);
+      expect(listed).not.toContain(bad.state.outTradeNo.value);
+      expect(await metrics.registry.getSingleMetricAsString('wxpay_unreadable_rows_total')).toMatch(
+        /wxpay_unreadable_rows_total\{table="shop_goods_order"\} [1-9]/,
+      );
+      await expect(orders.findByOutTradeNo(bad.state.outTradeNo.value)).rejects.toThrow(/unknown paid_type 'ALIPAY'/);
+    });
+
+    it('never reads a journal line it does not know as a grant', async () => {
+      const ledger = new MikroIntegralLedger(orm);
+      await ledger.grant(777_103, 5, 'g-777103', new Date());
+      await orm.em
+        .getConnection()
+        .execute(
+          "INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (777103, 7, 'bonus', NULL, 'bonus:1', 0)",
+        );
+      await expect(ledger.journalOf(777_103, 10)).rejects.toThrow(/unknown operation 'bonus'/);
     });
 
     it('stores a 32-character out_trade_no from another system and matches it exactly', async () => {

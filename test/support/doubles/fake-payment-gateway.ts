@@ -41,6 +41,8 @@ export class FakePaymentGateway implements PaymentGateway {
   readonly trades = new Map<string, Trade>();
   readonly calls: string[] = [];
   private unavailableCalls = 0;
+  private readonly codes = new Map<string, string>();
+  private readonly usedCodes = new Set<string>();
   private nextTransaction = 4200000000;
   private nextRefund = 5000000000;
 
@@ -136,7 +138,19 @@ export class FakePaymentGateway implements PaymentGateway {
 
   async codeToSession(code: string): Promise<SessionInfo | undefined> {
     await this.enter('codeToSession');
-    return code.startsWith('code-') ? { openid: `openid-${code.slice(5)}` } : undefined;
+    // Codes are single-use, as WeChat's are; `code-<name>` is a shorthand for the openid `openid-<name>`.
+    if (this.usedCodes.has(code)) return undefined;
+    const openid = this.codes.get(code) ?? (code.startsWith('code-') ? `openid-${code.slice(5)}` : undefined);
+    if (openid === undefined) return undefined;
+    this.usedCodes.add(code);
+    return { openid };
+  }
+
+  /** wx.login for this openid: a code codeToSession exchanges once. */
+  issueLoginCode(openid: string): string {
+    const code = `issued-${this.codes.size + 1}`;
+    this.codes.set(code, openid);
+    return code;
   }
 
   /** The user pays in the cashier (with `coupon` fen paid by a coupon): returns the notice WeChat would send. */

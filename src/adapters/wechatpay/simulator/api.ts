@@ -3,8 +3,7 @@ import type { Request } from 'express';
 import type { Clock } from '../../../application/ports/clock.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
-import { formatBeijingDateTime } from '../v2/refund-notify.js';
-import type { SignType, WechatFields } from '../v2/sign.js';
+import { beijingDateTime as formatBeijingDateTime, type SignType, type WechatFields } from './codec/index.js';
 import { writeTradeBill, type BillKind } from './bill-writer.js';
 import type { ApiName } from './faults.js';
 import type { MerchantSecrets } from './messages.js';
@@ -42,6 +41,8 @@ const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 
 const TRADE_STATE_DESC: Readonly<Record<string, string>> = {
   NOTPAY: '订单未支付',
+  USERPAYING: '用户支付中',
+  REVOKED: '已撤销',
   SUCCESS: '支付成功',
   REFUND: '订单发生过退款',
   CLOSED: '订单已关闭',

@@ -1,5 +1,5 @@
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
-import { formatBeijingDateTime } from '../v2/refund-notify.js';
+import { beijingDateTime as formatBeijingDateTime } from './codec/index.js';
 import type { SimOrder } from './state.js';
 
 /**

@@ -4,7 +4,17 @@ import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { FaultSpecError, parseFaultSpec, type FaultPlan } from './faults.js';
 import { simulatorIds } from './ids.js';
 import type { DeliveryView } from './notifier.js';
-import type { SimOrder, SimRefund, SimulatorState } from './state.js';
+import {
+  SETTABLE_TRADE_STATES,
+  type SettableTradeState,
+  type SimOrder,
+  type SimRefund,
+  type SimRefundStatus,
+  type SimulatorState,
+} from './state.js';
+
+export type SettledRefundStatus = Exclude<SimRefundStatus, 'PROCESSING'>;
+const SETTLED_REFUND_STATUSES: readonly SettledRefundStatus[] = ['SUCCESS', 'REFUNDCLOSE', 'CHANGE'];
 import { isNotifyUrl } from './wire.js';
 
 export interface ControlContext {
@@ -14,7 +24,7 @@ export interface ControlContext {
   readonly deliveries: () => readonly DeliveryView[];
   readonly paid: (order: SimOrder) => void;
   /** Settles a refund now and sends its notify to `url`. */
-  readonly settleRefund: (order: SimOrder, refund: SimRefund, url: string) => void;
+  readonly settleRefund: (order: SimOrder, refund: SimRefund, url: string | undefined, status?: SettledRefundStatus) => void;
 }
 
 interface AdvanceableClock extends Clock {
@@ -115,6 +125,37 @@ export function createControlRouter(ctx: ControlContext): Router {
     }
     ctx.clock.advance(advanceMs);
     res.json({ now: ctx.clock.now().toISOString() });
+  });
+
+  /** WeChat's view of an unpaid order changes: the user is entering the password (USERPAYING), the bank refused, ... */
+  control.post('/orders/:outTradeNo/trade-state', (req, res) => {
+    const wanted = bodyOf(req).trade_state;
+    if (!(SETTABLE_TRADE_STATES as readonly unknown[]).includes(wanted)) {
+      res.status(400).json({ error: `trade_state must be one of ${SETTABLE_TRADE_STATES.join(', ')}` });
+      return;
+    }
+    const order = state.setTradeState(String(req.params.outTradeNo), wanted as SettableTradeState);
+    if (!order) {
+      res.status(409).json({ error: 'no unpaid order by that number' });
+      return;
+    }
+    res.json({ out_trade_no: order.outTradeNo, trade_state: order.state });
+  });
+
+  /** WeChat finishes a refund with the given status (default SUCCESS) and sends its notify to the request's URL. */
+  control.post('/refunds/:outRefundNo/settle', (req, res) => {
+    const status = bodyOf(req).refund_status ?? 'SUCCESS';
+    if (!(SETTLED_REFUND_STATUSES as readonly unknown[]).includes(status)) {
+      res.status(400).json({ error: `refund_status must be one of ${SETTLED_REFUND_STATUSES.join(', ')}` });
+      return;
+    }
+    const found = state.findRefund(String(req.params.outRefundNo));
+    if (!found) {
+      res.status(404).json({ error: 'unknown out_refund_no' });
+      return;
+    }
+    ctx.settleRefund(found.order, found.refund, found.refund.notifyUrl, status as SettledRefundStatus);
+    res.json({ out_refund_no: found.refund.outRefundNo, refund_status: found.refund.status });
   });
 
   control.get('/orders/:outTradeNo', (req, res) => {

@@ -1,8 +1,5 @@
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
-import { aes256EcbEncrypt, refundNotifyKey } from '../v2/aes-ecb.js';
-import { formatBeijingDateTime } from '../v2/refund-notify.js';
-import { signFields } from '../v2/sign.js';
-import { buildWechatXml } from '../v2/xml.js';
+import { beijingDateTime as formatBeijingDateTime, simAesEcbEncryptWithKey, simRefundAesKey, simSign, simXml } from './codec/index.js';
 import { simulatorIds } from './ids.js';
 import type { SimOrder, SimRefund } from './state.js';
 
@@ -47,13 +44,13 @@ export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includ
     trade_type: 'JSAPI',
     transaction_id: order.transactionId,
   };
-  const sign = signFields(fields, merchant.apiKey, order.signType);
-  return (tampered) => buildWechatXml({ ...fields, sign: tampered ? tamper(sign) : sign });
+  const sign = simSign(fields, merchant.apiKey, order.signType);
+  return (tampered) => simXml({ ...fields, sign: tampered ? tamper(sign) : sign });
 }
 
 /** The refund notify of digest §8.3: no sign, `req_info` = AES-256-ECB(md5(key) lowercase hex) of a `<root>`. */
 export function refundNotify(order: SimOrder, refund: SimRefund, merchant: MerchantSecrets): NotifyRenderer {
-  const reqInfo = buildWechatXml(
+  const reqInfo = simXml(
     {
       out_refund_no: refund.outRefundNo,
       out_trade_no: order.outTradeNo,
@@ -62,7 +59,7 @@ export function refundNotify(order: SimOrder, refund: SimRefund, merchant: Merch
       refund_id: refund.refundId,
       refund_recv_accout: '支付用户零钱',
       refund_request_source: 'API',
-      refund_status: refund.status === 'SUCCESS' ? 'SUCCESS' : 'CHANGE',
+      refund_status: refund.status === 'PROCESSING' ? 'SUCCESS' : refund.status,
       settlement_refund_fee: String(refund.refundFee),
       settlement_total_fee: String(order.totalFee),
       success_time: refund.successAt ? formatBeijingDateTime(refund.successAt) : undefined,
@@ -71,14 +68,14 @@ export function refundNotify(order: SimOrder, refund: SimRefund, merchant: Merch
     },
     'root',
   );
-  const key = refundNotifyKey(merchant.apiKey);
-  const cipher = aes256EcbEncrypt(reqInfo, key);
+  const key = simRefundAesKey(merchant.apiKey);
+  const cipher = simAesEcbEncryptWithKey(reqInfo, key);
   // The forgery is a req_info under another key — the uppercase-MD5 key other SDKs shipped by mistake. Flipping
   // one base64 character would not do: ECB garbles a single block and may still yield well-formed XML.
-  const forged = aes256EcbEncrypt(reqInfo, Buffer.from(key.toString('ascii').toUpperCase(), 'ascii'));
+  const forged = simAesEcbEncryptWithKey(reqInfo, Buffer.from(key.toString('ascii').toUpperCase(), 'ascii'));
   const nonce = simulatorIds.nonce();
   return (tampered) =>
-    buildWechatXml({
+    simXml({
       return_code: 'SUCCESS',
       appid: merchant.appId,
       mch_id: merchant.mchId,

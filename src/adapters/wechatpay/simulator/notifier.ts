@@ -1,5 +1,4 @@
-import { NOTIFY_ACK_SUCCESS } from '../v2/notify.js';
-import { parseWechatXml } from '../v2/xml.js';
+import { NOTIFY_ACK_SUCCESS, simParseXml } from './codec/index.js';
 import type { FaultPlan, NotifyType } from './faults.js';
 
 /**
@@ -184,7 +183,7 @@ export class Notifier {
   private isAck(text: string): boolean {
     if (this.options.ackMode === 'exact') return text.trim() === NOTIFY_ACK_SUCCESS;
     try {
-      return parseWechatXml(text, { maxBytes: 16 * 1024 }).return_code === 'SUCCESS';
+      return simParseXml(text, { maxBytes: 16 * 1024 }).return_code === 'SUCCESS';
     } catch {
       return false;
     }

@@ -2,7 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Clock } from '../../../application/ports/clock.js';
 import { systemClock } from '../../system/system-clock.js';
 import { API_PATHS, code2Session, createApiHandlers, type XmlApiName } from './api.js';
-import { createControlRouter } from './control.js';
+import { createControlRouter, type SettledRefundStatus } from './control.js';
 import { FaultPlan } from './faults.js';
 import { simulatorIds } from './ids.js';
 import { paymentNotify, refundNotify } from './messages.js';
@@ -113,8 +113,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     notifier.send('payment', order.notifyUrl, order.outTradeNo, paymentNotify(order, credentials, options.notifyIncludesSignType ?? false));
   };
 
-  const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined): void => {
-    state.settleRefund(refund);
+  const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined, status: SettledRefundStatus = 'SUCCESS'): void => {
+    state.settleRefund(refund, status);
     log({ type: 'refund.settled', outRefundNo: refund.outRefundNo });
     if (url) notifier.send('refund', url, refund.outRefundNo, refundNotify(order, refund, credentials));
   };

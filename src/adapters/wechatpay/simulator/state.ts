@@ -1,14 +1,18 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import { Money } from '../../../domain/money.js';
-import type { SignType, WechatFields } from '../v2/sign.js';
+import type { SignType, WechatFields } from './codec/index.js';
 import { simulatorIds } from './ids.js';
 
 export const PREPAY_TTL_MS = 2 * 60 * 60 * 1000;
 export const CLOSE_MIN_AGE_MS = 5 * 60 * 1000;
 export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000;
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';
-export type SimRefundStatus = 'PROCESSING' | 'SUCCESS';
+export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR' | 'REVOKED';
+/** What WeChat reports a refund as: accepted, paid back, closed for good (REFUNDCLOSE), or stuck at the bank (CHANGE). */
+export type SimRefundStatus = 'PROCESSING' | 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE';
+/** The states a tester may put an unpaid order in: the user is typing the password, the bank refused, revoked. */
+export const SETTABLE_TRADE_STATES = ['NOTPAY', 'USERPAYING', 'PAYERROR', 'REVOKED'] as const;
+export type SettableTradeState = (typeof SETTABLE_TRADE_STATES)[number];
 
 export interface SimRefund {
   readonly outRefundNo: string;
@@ -118,7 +122,7 @@ export class SimulatorState {
     const order = this.byPrepay.get(prepayId);
     if (!order) return { ok: false, failure: 'unknownPrepay' };
     if (order.state === 'SUCCESS' || order.state === 'REFUND') return { ok: false, failure: 'alreadyPaid' };
-    if (order.state === 'CLOSED') return { ok: false, failure: 'closed' };
+    if (order.state === 'CLOSED' || order.state === 'REVOKED') return { ok: false, failure: 'closed' };
     const prepay = order.prepays.find((p) => p.id === prepayId);
     const now = this.clock.now();
     if (!prepay || prepay.expiresAt.getTime() <= now.getTime()) return { ok: false, failure: 'prepayExpired' };
@@ -146,7 +150,7 @@ export class SimulatorState {
       return done({ order, refund: previous, created: false });
     }
     if (order.totalFee !== totalFee.fen) return refuse('INVALID_REQUEST', '订单金额或退款金额与之前请求不一致，请核实后再试');
-    const refunded = order.refunds.reduce((sum, r) => sum + r.refundFee, 0);
+    const refunded = order.refunds.filter((r) => r.status !== 'REFUNDCLOSE').reduce((sum, r) => sum + r.refundFee, 0);
     if (refunded + refundFee.fen > order.totalFee) return refuse('INVALID_REQUEST', '退款金额大于支付金额');
     const refund: SimRefund = {
       outRefundNo,
@@ -161,10 +165,19 @@ export class SimulatorState {
     return done({ order, refund, created: true });
   }
 
-  settleRefund(refund: SimRefund): void {
-    if (refund.status === 'SUCCESS') return;
-    refund.status = 'SUCCESS';
-    refund.successAt = this.clock.now();
+  /** WeChat finishes a refund: paid back (SUCCESS), closed for good, or stuck at the bank. Settled refunds stay settled. */
+  settleRefund(refund: SimRefund, status: Exclude<SimRefundStatus, 'PROCESSING'> = 'SUCCESS'): void {
+    if (refund.status === 'SUCCESS' || refund.status === 'REFUNDCLOSE') return;
+    refund.status = status;
+    if (status === 'SUCCESS') refund.successAt = this.clock.now();
+  }
+
+  /** An unpaid order moves to another unpaid or failed state, as WeChat reports them for card and bank trouble. */
+  setTradeState(outTradeNo: string, state: SettableTradeState): SimOrder | undefined {
+    const order = this.orders.get(outTradeNo);
+    if (!order || order.state === 'SUCCESS' || order.state === 'REFUND' || order.state === 'CLOSED') return undefined;
+    order.state = state;
+    return order;
   }
 
   /** WeChat's priority: refund_id > out_refund_no > transaction_id > out_trade_no. */

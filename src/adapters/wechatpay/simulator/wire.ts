@@ -1,6 +1,14 @@
 import type { Response } from 'express';
-import { isSignType, signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from '../v2/sign.js';
-import { buildWechatXml, parseWechatXml } from '../v2/xml.js';
+import {
+  isSimSignType,
+  simParseXml,
+  simSign,
+  simVerify,
+  simXml,
+  type SignType,
+  type SignableFields,
+  type WechatFields,
+} from './codec/index.js';
 import { simulatorIds } from './ids.js';
 import { tamper, type MerchantSecrets } from './messages.js';
 
@@ -32,15 +40,15 @@ export function authenticate(body: unknown, merchant: MerchantSecrets): Authenti
   if (body === undefined || body === '') return { ok: false, message: 'post数据为空' };
   let request: WechatFields;
   try {
-    request = parseWechatXml(body, { maxBytes: XML_BODY_LIMIT });
+    request = simParseXml(body, { maxBytes: XML_BODY_LIMIT });
   } catch {
     return { ok: false, message: 'XML格式错误' };
   }
   if (!request.mch_id) return { ok: false, message: '缺少参数mch_id' };
   if (request.mch_id !== merchant.mchId) return { ok: false, message: '商户号mch_id不存在' };
   const signType = request.sign_type || 'MD5';
-  if (!isSignType(signType)) return { ok: false, message: 'sign_type参数格式错误' };
-  if (!verifyFields(request, merchant.apiKey, signType)) return { ok: false, message: '签名错误' };
+  if (!isSimSignType(signType)) return { ok: false, message: 'sign_type参数格式错误' };
+  if (!simVerify(request, merchant.apiKey, signType)) return { ok: false, message: '签名错误' };
   return { ok: true, request, signType };
 }
 
@@ -48,7 +56,7 @@ export function sendReturnFail(res: Response, message: string, extra: SignableFi
   res
     .status(200)
     .type('text/xml; charset=utf-8')
-    .send(buildWechatXml({ return_code: 'FAIL', return_msg: message, ...extra }));
+    .send(simXml({ return_code: 'FAIL', return_msg: message, ...extra }));
 }
 
 /** Signs with the request's sign type, as WeChat answers an HMAC request with an HMAC signature. */
@@ -78,9 +86,9 @@ export function sendAnswer(
     result_code: answer.kind === 'success' ? 'SUCCESS' : 'FAIL',
     ...(answer.kind === 'refusal' ? { err_code: answer.errCode, err_code_des: answer.errCodeDes } : answer.fields),
   };
-  const sign = signFields(fields, merchant.apiKey, signType);
+  const sign = simSign(fields, merchant.apiKey, signType);
   fields.sign = tamperSign ? tamper(sign) : sign;
-  res.status(200).type('text/xml; charset=utf-8').send(buildWechatXml(fields));
+  res.status(200).type('text/xml; charset=utf-8').send(simXml(fields));
 }
 
 /** WeChat's notify_url rule: http(s), at most 256 characters, no query string (digest §1). */

@@ -6,3 +6,4 @@ export { isSimSignType, simSign, simSigningString, simVerify, type SimFields, ty
 export { SimXmlError, simParseXml, type SimParseOptions, type SimXmlReason } from './xml.js';
 export { simXml } from './xml-write.js';
 export { simAesEcbDecrypt, simAesEcbDecryptWithKey, simAesEcbEncrypt, simAesEcbEncryptWithKey, simRefundAesKey } from './aes.js';
+export { beijingDateTime, NOTIFY_ACK_SUCCESS, type SignableFields, type SignType, type WechatFields } from './wire-types.js';

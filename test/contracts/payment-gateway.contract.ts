@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayUnavailableError, type PaymentGateway, type PrepayRequest } from '../../src/application/ports/payment-gateway.js';
+import { Money } from '../../src/domain/money.js';
+import type { Prepay } from '../../src/domain/prepay.js';
+
+/** Everything outside the gateway that a contract case needs to drive: the payer, WeChat's back office, time. */
+export interface GatewayWorld {
+  readonly gateway: PaymentGateway;
+  /** The user pays this prepay in WeChat's cashier. */
+  pay(prepay: Prepay): Promise<void>;
+  /** WeChat's view of an unpaid order changes (the user is entering the password, the bank refused, ...). */
+  setTradeState(outTradeNo: string, state: 'USERPAYING' | 'PAYERROR' | 'REVOKED'): Promise<void>;
+  /** WeChat finishes a refund. */
+  settleRefund(outRefundNo: string, status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'): Promise<void>;
+  /** A wx.login code for this openid. */
+  loginCode(openid: string): Promise<string>;
+  advance(ms: number): void;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+let serial = 0;
+
+/**
+ * What every PaymentGateway adapter must do, whatever protocol it speaks: the fake, the v2 gateway on the simulator
+ * and the v3 gateway on the simulator are all held to it.
+ */
+export function paymentGatewayContract(name: string, open: () => Promise<GatewayWorld>): void {
+  describe(`PaymentGateway contract: ${name}`, () => {
+    let world: GatewayWorld;
+    beforeEach(async () => {
+      world = await open();
+    });
+    afterEach(async () => {
+      await world.close();
+    });
+
+    const request = (overrides: Partial<PrepayRequest> = {}): PrepayRequest => ({
+      outTradeNo: `2026011512000000020${String(++serial).padStart(5, '0')}${String(process.pid % 10_000).padStart(4, '0')}`,
+      description: '健康商城-课程',
+      amount: Money.ofFen(9900),
+      openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      clientIp: '203.0.113.7',
+      payableUntil: new Date(world.now().getTime() + 7 * 24 * 60 * MINUTE),
+      ...overrides,
+    });
+
+    async function created(r: PrepayRequest): Promise<Prepay> {
+      const outcome = await world.gateway.createPrepay(r);
+      if (outcome.kind !== 'created') throw new Error(`createPrepay: ${JSON.stringify(outcome)}`);
+      return outcome.prepay;
+    }
+
+    async function paid(r: PrepayRequest = request()): Promise<{ r: PrepayRequest; transactionId: string }> {
+      await world.pay(await created(r));
+      const query = await world.gateway.queryOrder(r.outTradeNo);
+      if (query.kind !== 'paid') throw new Error(`queryOrder after paying: ${JSON.stringify(query)}`);
+      return { r, transactionId: query.transactionId };
+    }
+
+    it('creates a prepay good for 2 hours, and hands the same prepay_id back while it lives', async () => {
+      const r = request();
+      const first = await created(r);
+      expect(first.expiresAt.getTime() - first.issuedAt.getTime()).toBe(120 * MINUTE);
+      world.advance(30 * MINUTE);
+      expect((await created(r)).prepayId).toBe(first.prepayId);
+      world.advance(91 * MINUTE);
+      expect((await created(r)).prepayId).not.toBe(first.prepayId);
+    });
+
+    it('signs client payment parameters for the prepay', async () => {
+      const prepay = await created(request());
+      expect(world.gateway.clientPaymentParams(prepay)).toMatchObject({
+        package: `prepay_id=${prepay.prepayId}`,
+        signType: prepay.signType,
+      });
+    });
+
+    it('answers ORDERPAID for a paid number, and "parameters changed" for a used number with other parameters', async () => {
+      const r = request();
+      await created(r);
+      expect(await world.gateway.createPrepay({ ...r, amount: Money.ofFen(100) })).toEqual({ kind: 'parametersChanged' });
+      await paid(r);
+      expect(await world.gateway.createPrepay(r)).toEqual({ kind: 'alreadyPaid' });
+    });
+
+    it('reports each trade state: not paid, paying, paid (with amount and time), failed, revoked, unknown', async () => {
+      const unpaid = request();
+      await created(unpaid);
+      expect(await world.gateway.queryOrder(unpaid.outTradeNo)).toEqual({ kind: 'notPaid', state: 'NOTPAY' });
+      await world.setTradeState(unpaid.outTradeNo, 'USERPAYING');
+      expect(await world.gateway.queryOrder(unpaid.outTradeNo)).toEqual({ kind: 'notPaid', state: 'USERPAYING' });
+      await world.setTradeState(unpaid.outTradeNo, 'PAYERROR');
+      expect(await world.gateway.queryOrder(unpaid.outTradeNo)).toEqual({ kind: 'failed', reason: 'PAYERROR' });
+      const revoked = request();
+      await created(revoked);
+      await world.setTradeState(revoked.outTradeNo, 'REVOKED');
+      expect(await world.gateway.queryOrder(revoked.outTradeNo)).toEqual({ kind: 'failed', reason: 'REVOKED' });
+
+      const { r, transactionId } = await paid();
+      expect(await world.gateway.queryOrder(r.outTradeNo)).toMatchObject({ kind: 'paid', transactionId, amount: Money.ofFen(9900) });
+      expect(await world.gateway.queryOrder('2026011512000000029999999999')).toEqual({ kind: 'notFound' });
+    });
+
+    it('closes only after 5 minutes, then reports the order closed everywhere; a paid order cannot be closed', async () => {
+      const r = request();
+      await created(r);
+      await expect(world.gateway.closeOrder(r.outTradeNo)).rejects.toBeInstanceOf(GatewayUnavailableError);
+      world.advance(5 * MINUTE);
+      expect(await world.gateway.closeOrder(r.outTradeNo)).toBe('closed');
+      expect(await world.gateway.closeOrder(r.outTradeNo)).toBe('alreadyClosed');
+      expect(await world.gateway.queryOrder(r.outTradeNo)).toEqual({ kind: 'failed', reason: 'CLOSED' });
+      expect(await world.gateway.createPrepay(r)).toEqual({ kind: 'closed' });
+
+      const { r: bought } = await paid();
+      world.advance(5 * MINUTE);
+      expect(await world.gateway.closeOrder(bought.outTradeNo)).toBe('alreadyPaid');
+    });
+
+    it('accepts a refund, recognises a repeated refund number, and refuses more than was paid', async () => {
+      const { r, transactionId } = await paid();
+      const submission = { outTradeNo: r.outTradeNo, outRefundNo: `${r.outTradeNo}R1`, totalFee: r.amount, refundFee: Money.ofFen(2900) };
+      const accepted = await world.gateway.refund(submission);
+      expect(accepted).toMatchObject({
+        kind: 'accepted',
+        report: {
+          outTradeNo: r.outTradeNo,
+          transactionId,
+          outRefundNo: submission.outRefundNo,
+          amount: Money.ofFen(2900),
+          status: 'PROCESSING',
+        },
+      });
+      const again = await world.gateway.refund(submission);
+      expect(again.kind === 'accepted' && accepted.kind === 'accepted' && again.report.refundId).toBe(
+        accepted.kind === 'accepted' && accepted.report.refundId,
+      );
+      expect(await world.gateway.refund({ ...submission, outRefundNo: `${r.outTradeNo}R2`, refundFee: Money.ofFen(7001) })).toMatchObject({
+        kind: 'rejected',
+      });
+      expect(await world.gateway.refund({ ...submission, outRefundNo: `${r.outTradeNo}R2`, refundFee: Money.ofFen(7000) })).toMatchObject({
+        kind: 'accepted',
+      });
+    });
+
+    it('answers a refund of an unpaid order with notFound', async () => {
+      const r = request();
+      await created(r);
+      expect(
+        await world.gateway.refund({ outTradeNo: r.outTradeNo, outRefundNo: `${r.outTradeNo}R1`, totalFee: r.amount, refundFee: r.amount }),
+      ).toEqual({
+        kind: 'notFound',
+      });
+    });
+
+    it('reports each refund status with the identifiers of the refund', async () => {
+      const { r, transactionId } = await paid();
+      const statuses = [
+        ['SUCCESS', 'SUCCESS'],
+        ['REFUNDCLOSE', 'CLOSED'],
+        ['CHANGE', 'ABNORMAL'],
+      ] as const;
+      expect(await world.gateway.queryRefund(`${r.outTradeNo}R9`)).toEqual({ kind: 'notFound' });
+      for (const [i, [wire, status]] of statuses.entries()) {
+        const outRefundNo = `${r.outTradeNo}R${i + 1}`;
+        const accepted = await world.gateway.refund({
+          outTradeNo: r.outTradeNo,
+          outRefundNo,
+          totalFee: r.amount,
+          refundFee: Money.ofFen(100),
+        });
+        if (accepted.kind !== 'accepted') throw new Error(JSON.stringify(accepted));
+        expect(await world.gateway.queryRefund(outRefundNo)).toMatchObject({ kind: 'found', report: { status: 'PROCESSING' } });
+        await world.settleRefund(outRefundNo, wire);
+        expect(await world.gateway.queryRefund(outRefundNo)).toMatchObject({
+          kind: 'found',
+          report: {
+            outTradeNo: r.outTradeNo,
+            transactionId,
+            outRefundNo,
+            refundId: accepted.report.refundId,
+            amount: Money.ofFen(100),
+            status,
+          },
+        });
+      }
+    });
+
+    it('has no bill for a day until it is over, then bills every payment of that day', async () => {
+      const { r, transactionId } = await paid();
+      const day = new Date(world.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+      expect(await world.gateway.billedPayments(day)).toBeUndefined();
+      world.advance(24 * 60 * MINUTE);
+      expect(await world.gateway.billedPayments(day)).toContainEqual({ outTradeNo: r.outTradeNo, transactionId, totalFee: r.amount });
+    });
+
+    it('exchanges a login code once, and knows no session for an unknown code', async () => {
+      const code = await world.loginCode('oContractUser000000000000001');
+      expect(await world.gateway.codeToSession(code)).toMatchObject({ openid: 'oContractUser000000000000001' });
+      expect(await world.gateway.codeToSession(code)).toBeUndefined();
+      expect(await world.gateway.codeToSession('no-such-code')).toBeUndefined();
+    });
+  });
+}
