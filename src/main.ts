@@ -25,10 +25,24 @@ async function main(): Promise<void> {
 
   const server = await startServer(config, logger);
   logger.info(
-    { port: server.port, gateway: config.gateway, database: config.databaseUrl.split(':')[0], redis: Boolean(config.redisUrl) },
+    {
+      port: server.port,
+      host: config.host,
+      gateway: config.gateway,
+      database: config.databaseUrl.split(':')[0],
+      redis: Boolean(config.redisUrl),
+    },
     'listening',
   );
-  if (config.gateway === 'sandbox') process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`));
+  if (config.gateway === 'sandbox') {
+    if (!['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+      logger.warn(
+        { host: config.host },
+        'sandbox mode on a non-loopback address: the simulator control API (/sandbox/wxpay/control) lets anyone who reaches it log in as any user and mark orders paid',
+      );
+    }
+    process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`));
+  }
 
   let stopping = false;
   const shutdown = (signal: string): void => {

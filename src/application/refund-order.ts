@@ -4,6 +4,7 @@ import type { Order } from '../domain/order.js';
 import type { Refund, RefundStatus } from '../domain/refund.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { changeOrder } from './compare-and-set.js';
+import type { AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
@@ -18,6 +19,8 @@ export interface RefundCommand {
   readonly requestKey?: string;
   /** refund_desc, shown to the user. */
   readonly reason?: string;
+  /** The credential that asked (for the audit log). */
+  readonly actor: string;
 }
 
 export type RefundError =
@@ -48,10 +51,35 @@ export class RefundOrder {
     private readonly orders: OrderRepository,
     private readonly gateway: PaymentGateway,
     private readonly recorder: PaymentRecorder,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
   async execute(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+    let result: Result<RefundAccepted, RefundError> | undefined;
+    try {
+      result = await this.refund(command);
+      return result;
+    } finally {
+      // Every attempt an operator makes is on record, refused and unanswered ones included.
+      await this.audit.record({
+        at: this.clock.now(),
+        actor: command.actor,
+        action: 'refund.requested',
+        subject: command.outTradeNo,
+        before: { amountFen: command.amount?.fen ?? null, requestKey: command.requestKey ?? null },
+        after:
+          result === undefined
+            ? { outcome: 'WeChat Pay unreachable; the request stays on record and is retried' }
+            : result.ok
+              ? result.value
+              : { refused: result.error },
+        ...(command.reason ? { note: command.reason } : {}),
+      });
+    }
+  }
+
+  private async refund(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
     const found = await this.orders.findByOutTradeNo(command.outTradeNo);
     if (!found) return err({ kind: 'OrderNotFound' });
     if (found.state.cash.isZero()) return this.refundCoinsOnly(found);

@@ -24,7 +24,10 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const schema = z.object({
   NODE_ENV: optionalText,
   PORT: port.default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: optionalText,
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
@@ -93,6 +96,10 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
   if (env('EVENTS_WEBHOOK_URL') !== undefined && env('EVENTS_WEBHOOK_SECRET') === undefined) {
     problems.push('EVENTS_WEBHOOK_SECRET: is required when EVENTS_WEBHOOK_URL is set');
   }
+  const headers = Number(env('HTTP_HEADERS_TIMEOUT_MS') ?? 10_000);
+  const request = Number(env('HTTP_REQUEST_TIMEOUT_MS') ?? 30_000);
+  if (headers > request)
+    problems.push('HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (a request includes its headers)');
   if ((env('WECHAT_CERT_PEM') === undefined) !== (env('WECHAT_KEY_PEM') === undefined)) {
     problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
   }
@@ -118,7 +125,9 @@ export interface MerchantCertificate {
 export interface Config {
   readonly production: boolean;
   readonly port: number;
+  /** Sandbox mode listens on loopback unless told otherwise: the simulator's control API must not face a network. */
   readonly host: string;
+  readonly httpTimeouts: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly redisUrl?: string;
@@ -178,7 +187,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   return {
     production: e.NODE_ENV === 'production',
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
+    httpTimeouts: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),

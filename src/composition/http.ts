@@ -1,11 +1,14 @@
 import type { Express } from 'express';
 import type { Container } from 'inversify';
 import { GetOrderStatus } from '../application/get-order-status.js';
+import { GrantCoins } from '../application/grant-coins.js';
 import { HandleNotify } from '../application/handle-notify.js';
 import { HandleRefundNotice } from '../application/handle-refund-notice.js';
 import { Login } from '../application/login.js';
+import { ManageGoods } from '../application/manage-goods.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RequestPrepay } from '../application/request-prepay.js';
+import { ResolveReview } from '../application/resolve-review.js';
 import { adminRoutes } from '../adapters/http/admin-routes.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { callbackRoute } from '../adapters/http/callback-route.js';
@@ -55,9 +58,11 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
         ...(config.adminToken ? { adminToken: config.adminToken } : {}),
         orders: get(TOKENS.OrderRepository),
         goods: get(TOKENS.GoodsCatalog),
+        manageGoods: get(ManageGoods),
         refundOrder: get(RefundOrder),
-        ledger: get(TOKENS.IntegralLedger),
-        clock,
+        resolveReview: get(ResolveReview),
+        grantCoins: get(GrantCoins),
+        audit: get(TOKENS.AuditLog),
         reconcileNow: () => jobs.runNow('reconcile-pending'),
         reconcileBill: (date) => jobs.reconcileBill(date),
       }),

@@ -20,7 +20,18 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const ready: { app?: Express } = {};
-  const server = createServer((req, res) => (ready.app ? ready.app(req, res) : notReady(res)));
+  const { headersMs, requestMs, keepAliveMs } = config.httpTimeouts;
+  const server = createServer(
+    {
+      // Chosen, not inherited: a client that dribbles its headers or body is cut off, and idle keep-alive connections
+      // outlive a load balancer's 60 s idle timeout, so it never reuses one this server has just closed.
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      keepAliveTimeout: keepAliveMs,
+      connectionsCheckingInterval: Math.min(1_000, headersMs),
+    },
+    (req, res) => (ready.app ? ready.app(req, res) : notReady(res)),
+  );
   await listen(server, config);
   const port = (server.address() as AddressInfo).port;
 
@@ -48,7 +59,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 }
 
 function listen(server: Server, config: Config): Promise<void> {
-  server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

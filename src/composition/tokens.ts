@@ -1,6 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
 import type { Alerts } from '../application/ports/alerts.js';
+import type { AuditLog } from '../application/ports/audit-log.js';
 import type { Clock, Random } from '../application/ports/clock.js';
 import type { GoodsAdmin } from '../application/ports/goods-catalog.js';
 import type { IntegralLedger } from '../application/ports/integral-ledger.js';
@@ -47,6 +48,7 @@ export const TOKENS = {
   JobLease: token<JobLease>('JobLease'),
   IntegralLedger: token<IntegralLedger>('IntegralLedger'),
   Alerts: token<Alerts>('Alerts'),
+  AuditLog: token<AuditLog>('AuditLog'),
   // Settings of the use cases.
   ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
   PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),

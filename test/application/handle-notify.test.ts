@@ -171,7 +171,7 @@ describe('HandleNotify', () => {
     const f = await useCaseFixture();
     const notice = await paidOrder(f);
     await f.handleNotify.execute(notice);
-    await f.refundOrder.execute({ outTradeNo: notice.outTradeNo });
+    await f.refundOrder.execute({ outTradeNo: notice.outTradeNo, actor: 'test' });
     expect(await f.handleRefundNotice.execute(f.gateway.settleRefund(`${notice.outTradeNo}R1`))).toEqual({ ack: true, result: 'refunded' });
     expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
     expect(await statusOf(f, notice.outTradeNo)).toBe('REFUND');

@@ -80,7 +80,7 @@ describe('health coins (INTEGRAL and MIXED)', () => {
     const result = await f.requestPrepay.execute(command(f));
     const no = result.ok ? result.value.outTradeNo : '';
     await f.handleNotify.execute(f.gateway.pay(no));
-    await f.refundOrder.execute({ outTradeNo: no });
+    await f.refundOrder.execute({ outTradeNo: no, actor: 'test' });
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(0);
     await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
     expect((await f.orders.findByOutTradeNo(no))?.status).toBe('REFUND');
@@ -92,7 +92,10 @@ describe('health coins (INTEGRAL and MIXED)', () => {
     await f.goods.save(aGoods({ salePrice: Money.ZERO }));
     const result = await f.requestPrepay.execute(command(f, 'INTEGRAL'));
     const no = result.ok ? result.value.outTradeNo : '';
-    expect(await f.refundOrder.execute({ outTradeNo: no })).toMatchObject({ ok: true, value: { amountFen: 0, completed: true } });
+    expect(await f.refundOrder.execute({ outTradeNo: no, actor: 'test' })).toMatchObject({
+      ok: true,
+      value: { amountFen: 0, completed: true },
+    });
     expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid', 'OrderRefunded']);
     expect((await f.orders.findByOutTradeNo(no))?.status).toBe('REFUND');
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(30);

@@ -85,7 +85,7 @@ describe('ReconcilePending', () => {
     const f = await useCaseFixture();
     const no = await openOrder(f);
     await f.handleNotify.execute(f.gateway.pay(no));
-    await f.refundOrder.execute({ outTradeNo: no });
+    await f.refundOrder.execute({ outTradeNo: no, actor: 'test' });
     f.gateway.settleRefund(`${no}R1`);
     expect(await f.reconcile.execute()).toMatchObject({ refundsSettled: 1 });
     expect(await statusOf(f, no)).toBe('REFUND');

@@ -15,7 +15,12 @@ async function paidOrder(f: UseCaseFixture, uid = f.user.uid): Promise<string> {
 
 const stateOf = async (f: UseCaseFixture, no: string) => (await f.orders.findByOutTradeNo(no))?.state;
 const refund = (f: UseCaseFixture, outTradeNo: string, fen?: number, requestKey?: string) =>
-  f.refundOrder.execute({ outTradeNo, ...(fen === undefined ? {} : { amount: Money.ofFen(fen) }), ...(requestKey ? { requestKey } : {}) });
+  f.refundOrder.execute({
+    outTradeNo,
+    actor: 'test',
+    ...(fen === undefined ? {} : { amount: Money.ofFen(fen) }),
+    ...(requestKey ? { requestKey } : {}),
+  });
 
 describe('RefundOrder', () => {
   it('refunds the whole amount, but moves the order to REFUND only when WeChat confirms', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { GoodsCatalog } from '../../src/application/ports/goods-catalog.js';
+import type { GoodsAdmin } from '../../src/application/ports/goods-catalog.js';
 import { Money } from '../../src/domain/money.js';
 import type { Goods } from '../../src/domain/paid-type.js';
 import { aGoods } from '../support/builders.js';
 
 export interface GoodsCatalogFixture {
-  readonly catalog: GoodsCatalog;
-  /** The adapter's admin write: creates the goods under its id, or updates them. */
+  readonly catalog: GoodsAdmin;
+  /** The adapter's seeding write: stores the goods under its id, creating or updating them. */
   save(goods: Goods): Promise<void>;
 }
 
@@ -50,6 +50,31 @@ export function goodsCatalogContract(name: string, fresh: () => Promise<GoodsCat
       const changed: Goods = { ...goods, name: 'Renamed', marketPrice: Money.ofFen(19_900), online: false };
       await save(changed);
       expect(await catalog.findById(goods.id)).toEqual(changed);
+    });
+
+    it('updates existing goods, and never creates goods under an id it does not know', async () => {
+      const { catalog, save } = await fresh();
+      const goods = aGoods({ id: id() });
+      await save(goods);
+      expect(await catalog.update({ ...goods, name: 'Renamed' })).toBe('updated');
+      expect((await catalog.findById(goods.id))?.name).toBe('Renamed');
+      const ghost = aGoods({ id: id() });
+      expect(await catalog.update(ghost)).toBe('notFound');
+      expect(await catalog.findById(ghost.id)).toBeUndefined();
+    });
+
+    it('creates goods under an id of its own, and lists them with the offline ones', async () => {
+      const { catalog } = await fresh();
+      const created = await catalog.create({
+        name: 'New',
+        marketPrice: Money.ofFen(100),
+        salePrice: Money.ZERO,
+        integral: 0,
+        online: false,
+      });
+      expect(await catalog.findById(created.id)).toEqual(created);
+      expect((await catalog.listAll()).map((g) => g.id)).toContain(created.id);
+      expect((await catalog.listOnline()).map((g) => g.id)).not.toContain(created.id);
     });
 
     it('lists online goods only, in a stable order', async () => {

@@ -6,6 +6,9 @@ import { GetOrderStatus } from '../../src/application/get-order-status.js';
 import { HandleNotify } from '../../src/application/handle-notify.js';
 import { HandleRefundNotice } from '../../src/application/handle-refund-notice.js';
 import { Login } from '../../src/application/login.js';
+import { GrantCoins } from '../../src/application/grant-coins.js';
+import { ManageGoods } from '../../src/application/manage-goods.js';
+import { ResolveReview } from '../../src/application/resolve-review.js';
 import { PaymentRecorder } from '../../src/application/payment-recorder.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { Lock } from '../../src/application/ports/lock.js';
@@ -32,6 +35,7 @@ import { InMemoryPaymentEvents } from './doubles/in-memory-payment-events.js';
 import { InMemoryUserRepository } from './doubles/in-memory-user-repository.js';
 import { ManualClock } from './doubles/manual-clock.js';
 import { RecordingAlerts } from './doubles/recording-alerts.js';
+import { InMemoryAuditLog } from './doubles/in-memory-audit-log.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -85,6 +89,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   const gateway = new FakePaymentGateway(clock);
   const ledger = new InMemoryIntegralLedger();
   const alerts = new RecordingAlerts();
+  const audit = new InMemoryAuditLog();
   const sink = new InMemoryPaymentEvents();
   const notifyLog = new InMemoryNotifyLog();
   const lock = options.lock ?? new InProcessLock();
@@ -98,6 +103,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   rebind(container, TOKENS.NotifyLog, notifyLog);
   rebind(container, TOKENS.EventSink, sink);
   rebind(container, TOKENS.Alerts, alerts);
+  rebind(container, TOKENS.AuditLog, audit);
   rebind(container, TOKENS.Lock, lock);
   rebind(container, TOKENS.PrepayLockTiming, { ttlMs: 15_000, waitMs: 2_000 });
 
@@ -119,6 +125,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     user,
     gateway,
     alerts,
+    audit,
     sink,
     notifyLog,
     events,
@@ -135,6 +142,9 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     getOrderStatus: get(GetOrderStatus),
     login: get(Login),
     relay: get(RelayPaymentEvents),
+    grantCoins: get(GrantCoins),
+    manageGoods: get(ManageGoods),
+    resolveReview: get(ResolveReview),
   };
 }
 

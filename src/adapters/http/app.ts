@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
 import { callbackReply } from '../wechatpay/shared/callback-reply.js';
@@ -18,6 +18,7 @@ export function createHttpApp(parts: HttpAppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parts.trustProxyHops);
+  app.use(noStore, utf8Only);
   if (parts.sandbox) app.use('/sandbox/wxpay', parts.sandbox);
   for (const router of parts.routers) app.use(router);
   app.use((_req, res) => sendError(res, 404, 'not found'));
@@ -50,6 +51,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
 /** Maps a failure to a status and a reason safe to show: body-parser's client errors keep theirs, the rest is generic. */
 function classify(error: unknown): [number, string] {
   if (error instanceof GatewayUnavailableError) return [502, 'WeChat Pay is unreachable; retry shortly'];
+  // A path whose percent-encoding does not decode (%ZZ, a cut-off or overlong UTF-8 sequence, a lone surrogate).
+  if (error instanceof URIError) return [400, 'malformed percent-encoding in the URL'];
   const e = (typeof error === 'object' && error !== null ? error : {}) as HttpError;
   const status = e.status ?? e.statusCode ?? 500;
   if (status === 413) return [413, 'request body too large'];
@@ -58,3 +61,19 @@ function classify(error: unknown): [number, string] {
   if (status >= 400 && status < 500 && e.expose) return [status, 'bad request'];
   return [500, 'internal error'];
 }
+
+/** Answers carry tokens and personal data: no cache, proxy or browser may keep them. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * Every body this service reads is UTF-8 (WeChat sends nothing else). A body declared in another charset (UTF-7,
+ * GBK, ...) is refused before any parser would decode it into something the checks never saw.
+ */
+const utf8Only: RequestHandler = (req, res, next) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return next();
+  next(Object.assign(new Error(`unsupported charset ${charset}`), { status: 415, expose: true }));
+};

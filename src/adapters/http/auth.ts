@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from './envelope.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -20,13 +20,23 @@ export function requireUser(tokens: SessionTokens) {
   };
 }
 
-/** Admin routes answer 404 when no ADMIN_TOKEN is configured, so their existence is not advertised. */
+export interface AdminLocals {
+  /** Who acts, for the audit log: `admin-token` for the automation token. */
+  actor: string;
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Admin routes answer 404 when no ADMIN_TOKEN is configured, so their existence is not advertised. The token is
+ * compared as fixed-length digests, so neither its content nor its length leaks through timing.
+ */
 export function requireAdmin(adminToken: string | undefined) {
-  const expected = adminToken === undefined ? undefined : Buffer.from(adminToken);
-  return (req: Request, res: Response, next: NextFunction): void => {
+  const expected = adminToken === undefined ? undefined : digest(adminToken);
+  return (req: Request, res: Response<unknown, AdminLocals>, next: NextFunction): void => {
     if (!expected) return sendError(res, 404, 'not found');
-    const given = Buffer.from(bearerOf(req) ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return sendError(res, 401, 'invalid admin token');
+    if (!timingSafeEqual(digest(bearerOf(req) ?? ''), expected)) return sendError(res, 401, 'invalid admin token');
+    res.locals.actor = 'admin-token';
     next();
   };
 }

@@ -1,10 +1,13 @@
 import type { OrderStatusError } from '../../application/get-order-status.js';
+import type { GrantError } from '../../application/grant-coins.js';
 import type { LoginError } from '../../application/login.js';
+import type { GoodsError } from '../../application/manage-goods.js';
+import type { ResolveReviewError } from '../../application/resolve-review.js';
 import type { PrepayError } from '../../application/request-prepay.js';
 import type { RefundError } from '../../application/refund-order.js';
 
 /** Every expected failure a use case returns; the HTTP adapter is the only place that knows their statuses. */
-export type ApplicationError = PrepayError | RefundError | OrderStatusError | LoginError;
+export type ApplicationError = PrepayError | RefundError | OrderStatusError | LoginError | GrantError | GoodsError | ResolveReviewError;
 
 export interface ErrorResponse {
   readonly status: number;
@@ -29,6 +32,18 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
       return { status: 404, reason: 'goods not found' };
     case 'OrderNotFound':
       return { status: 404, reason: 'order not found' };
+    case 'UserNotFound':
+      return { status: 404, reason: 'no user has that uid' };
+    case 'InvalidCoins':
+      return { status: 400, reason: 'amount must be a whole number of coins from 1 to 1,000,000,000' };
+    case 'BalanceLimit':
+      return {
+        status: 400,
+        reason: `the grant would take the balance (${error.balance}) past what a balance can hold`,
+        extra: { balance: error.balance },
+      };
+    case 'NoOpenReview':
+      return { status: 409, reason: 'the order is not waiting for a review' };
     case 'GoodsOffline':
       return { status: 409, reason: 'goods is offline' };
     case 'InsufficientIntegral':

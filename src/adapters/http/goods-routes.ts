@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { GoodsCatalog } from '../../application/ports/goods-catalog.js';
 import type { Goods } from '../../domain/paid-type.js';
 import { sendError, sendOk } from './envelope.js';
+import { idOf } from './input.js';
 
 /** Public catalogue: online goods only, prices in fen, as the prepay endpoint will charge them. */
 export function goodsRoutes(goods: GoodsCatalog): Router {
@@ -12,8 +13,9 @@ export function goodsRoutes(goods: GoodsCatalog): Router {
   });
 
   router.get('/goods/:id', async (req: Request<{ id: string }>, res: Response) => {
-    if (!/^[1-9]\d{0,9}$/.test(req.params.id)) return sendError(res, 400, 'goods id must be a positive integer');
-    const found = await goods.findById(Number(req.params.id));
+    const id = idOf(req.params.id, 'goods id');
+    if (!id.ok) return sendError(res, 400, id.error);
+    const found = await goods.findById(id.value);
     if (!found || !found.online) return sendError(res, 404, 'goods not found');
     sendOk(res, goodsView(found));
   });

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { isPaidType, type PaidType } from '../../domain/paid-type.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { idOf, optional } from './input.js';
 
 export interface PrepayParams {
   readonly goodsId: number;
@@ -8,8 +9,6 @@ export interface PrepayParams {
   /** The seed let clients name the uid; we only accept it when it equals the token's. */
   readonly uid?: number;
 }
-
-const POSITIVE_INT = /^[1-9]\d{0,9}$/;
 
 /**
  * The seed's prepay parameters from the query string (GET), the body (POST JSON or form), or the seed's `param`
@@ -26,19 +25,15 @@ export function readPrepayParams(req: Request): Result<PrepayParams, string> {
       return err('param is not valid JSON');
     }
   }
-  const goodsId = integerField(source.goods_id);
-  if (goodsId === undefined) return err('goods_id is required and must be a positive integer');
-  const paidType = source.paid_type ?? 'WXPAY';
+  if (source.goods_id === undefined) return err('goods_id is required');
+  const goodsId = idOf(source.goods_id, 'goods_id');
+  if (!goodsId.ok) return goodsId;
+  // Only an absent paid_type means the seed's default; null or anything else is a mistake to report, not to guess.
+  const paidType = source.paid_type === undefined ? 'WXPAY' : source.paid_type;
   if (!isPaidType(paidType)) return err('paid_type must be WXPAY, INTEGRAL or MIXED');
-  if (source.uid === undefined || source.uid === '') return ok({ goodsId, paidType });
-  const uid = integerField(source.uid);
-  if (uid === undefined) return err('uid must be a positive integer');
-  return ok({ goodsId, paidType, uid });
-}
-
-function integerField(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? value : undefined;
-  return typeof value === 'string' && POSITIVE_INT.test(value) ? Number(value) : undefined;
+  const uid = optional(source.uid, (v) => idOf(v, 'uid'));
+  if (!uid.ok) return uid;
+  return ok(uid.value === undefined ? { goodsId: goodsId.value, paidType } : { goodsId: goodsId.value, paidType, uid: uid.value });
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

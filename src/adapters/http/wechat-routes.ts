@@ -4,11 +4,12 @@ import type { GetOrderStatus } from '../../application/get-order-status.js';
 import type { Login } from '../../application/login.js';
 import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
 import type { RequestPrepay } from '../../application/request-prepay.js';
-import type { Order } from '../../domain/order.js';
 import { requireUser, type AuthenticatedLocals } from './auth.js';
 import { clientIpOf } from './client-ip.js';
 import { sendError, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
 import { errorResponse } from './error-status.js';
+import { outTradeNoParam } from './path-params.js';
+import { orderView } from './views.js';
 import type { Metrics } from '../observability/metrics.js';
 import { readPrepayParams } from './prepay-params.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -26,6 +27,7 @@ export interface WechatRoutesDeps {
 /** The seed's mini-program endpoints: login, prepay, order status. */
 export function wechatRoutes(deps: WechatRoutesDeps): Router {
   const router = Router();
+  router.param('outTradeNo', outTradeNoParam);
   const json = express.json({ limit: '16kb' });
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const authenticated = requireUser(deps.tokens);
@@ -102,19 +104,4 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
   });
 
   return router;
-}
-
-export function orderView(order: Order) {
-  const s = order.state;
-  return {
-    outTradeNo: s.outTradeNo.value,
-    status: s.status,
-    paidMoney: s.cash.fen,
-    paidIntegral: s.integral,
-    paidType: s.paidType,
-    goodsId: s.goodsId,
-    billNo: s.transactionId ?? '',
-    paidTime: s.paidAt ? Math.floor(s.paidAt.getTime() / 1000) : 0,
-    refundedMoney: order.refundedFen,
-  };
 }

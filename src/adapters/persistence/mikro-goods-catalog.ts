@@ -40,7 +40,21 @@ export class MikroGoodsCatalog implements GoodsAdmin {
     return { ...draft, id: Number(id) };
   }
 
-  /** Admin: updates the goods with this id, creating it under that id when absent. */
+  /** Every goods item, offline ones too, by id. */
+  async listAll(): Promise<Goods[]> {
+    const rows = await this.orm.em.fork().find(GoodsRecord, {}, { orderBy: { id: 'asc' }, disableIdentityMap: true });
+    return rows.map(toGoods);
+  }
+
+  /** Admin: changes existing goods only (the update time moves, so an existing row always counts as changed). */
+  async update(goods: Goods): Promise<'updated' | 'notFound'> {
+    const changed = await this.orm.em
+      .fork()
+      .nativeUpdate(GoodsRecord, { id: goods.id }, { ...toGoodsColumns(goods), updateTime: toUnixSeconds(this.clock.now()) });
+    return changed > 0 ? 'updated' : 'notFound';
+  }
+
+  /** Seeding and tests: stores the goods under this id, creating the row when absent. Not for callers' ids. */
   async save(goods: Goods): Promise<void> {
     const columns = toGoodsColumns(goods);
     const now = toUnixSeconds(this.clock.now());

@@ -108,9 +108,18 @@ export class MikroOrderRepository implements OrderRepository {
   }
 
   async list(filter: OrderFilter): Promise<Order[]> {
+    const seconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+    const addTime = {
+      ...(filter.createdFrom !== undefined && { $gte: seconds(filter.createdFrom) }),
+      ...(filter.createdBefore !== undefined && { $lt: seconds(filter.createdBefore) }),
+    };
     const where: FilterQuery<OrderRecord> = {
       ...(filter.status !== undefined && { paidStatus: filter.status }),
       ...(filter.uid !== undefined && { uid: filter.uid }),
+      ...(filter.outTradeNo !== undefined && { outTradeNo: filter.outTradeNo }),
+      ...(filter.transactionId !== undefined && { billNo: filter.transactionId }),
+      ...(filter.needsReview !== undefined && { needsReview: filter.needsReview ? 1 : 0 }),
+      ...(Object.keys(addTime).length > 0 && { addTime }),
     };
     return this.select(where, 'desc', Math.min(filter.limit, 100), filter.offset);
   }

@@ -7,9 +7,12 @@ export interface GoodsCatalog {
 
 export type GoodsDraft = Omit<Goods, 'id'>;
 
-/** Catalogue maintenance for the admin API. */
+/** Catalogue maintenance for operators. */
 export interface GoodsAdmin extends GoodsCatalog {
+  /** Every goods item, offline ones too, by id. */
+  listAll(): Promise<Goods[]>;
+  /** Adds goods under a new id the storage chooses. */
   create(draft: GoodsDraft): Promise<Goods>;
-  /** Updates the goods with this id (or stores it under that id when missing). */
-  save(goods: Goods): Promise<void>;
+  /** Changes existing goods; never creates (a caller-chosen id could exhaust the id counter). */
+  update(goods: Goods): Promise<'updated' | 'notFound'>;
 }

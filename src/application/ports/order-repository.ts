@@ -18,6 +18,15 @@ export const orderKeyOf = (order: Order): OrderKey => ({
 export interface OrderFilter {
   readonly status?: OrderStatus;
   readonly uid?: number;
+  readonly outTradeNo?: string;
+  /** WeChat's transaction_id (bill_no). */
+  readonly transactionId?: string;
+  /** Created at or after this instant. */
+  readonly createdFrom?: Date;
+  /** Created before this instant. */
+  readonly createdBefore?: Date;
+  /** Only orders waiting for a person (true), or only those that are not (false). */
+  readonly needsReview?: boolean;
   /** At most 100. */
   readonly limit: number;
   readonly offset: number;

@@ -10,6 +10,7 @@ import { InProcessLock } from '../../adapters/in-process/in-process-lock.js';
 import { LogAlerts } from '../../adapters/observability/alerts.js';
 import { instrumentGateway } from '../../adapters/observability/instrumented-gateway.js';
 import { Metrics } from '../../adapters/observability/metrics.js';
+import { MikroAuditLog } from '../../adapters/persistence/mikro-audit-log.js';
 import { MikroEventOutbox } from '../../adapters/persistence/mikro-event-outbox.js';
 import { MikroGoodsCatalog } from '../../adapters/persistence/mikro-goods-catalog.js';
 import { MikroIntegralLedger } from '../../adapters/persistence/mikro-integral-ledger.js';
@@ -71,6 +72,7 @@ function bindPersistence(c: Container, resources: Resources): void {
   c.bind(TOKENS.NotifyLog).toResolvedValue((orm) => new MikroNotifyLog(orm), [Orm]);
   c.bind(TOKENS.EventOutbox).toResolvedValue((orm) => new MikroEventOutbox(orm), [Orm]);
   c.bind(TOKENS.IntegralLedger).toResolvedValue((orm) => new MikroIntegralLedger(orm), [Orm]);
+  c.bind(TOKENS.AuditLog).toResolvedValue((orm) => new MikroAuditLog(orm), [Orm]);
 }
 
 const reportUnreadable =

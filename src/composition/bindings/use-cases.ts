@@ -2,10 +2,12 @@ import type { Container } from 'inversify';
 import { CloseAbandonedOrders } from '../../application/close-abandoned-orders.js';
 import { ConfirmOrder } from '../../application/confirm-order.js';
 import { GetOrderStatus } from '../../application/get-order-status.js';
+import { GrantCoins } from '../../application/grant-coins.js';
 import { HandleNotify } from '../../application/handle-notify.js';
 import { HandleRefundNotice } from '../../application/handle-refund-notice.js';
 import { IssuePrepay } from '../../application/issue-prepay.js';
 import { Login } from '../../application/login.js';
+import { ManageGoods } from '../../application/manage-goods.js';
 import { OpenOrder } from '../../application/open-order.js';
 import { PaymentRecorder } from '../../application/payment-recorder.js';
 import { ReconcileBill } from '../../application/reconcile-bill.js';
@@ -16,6 +18,7 @@ import { RefundOrder } from '../../application/refund-order.js';
 import { RelayPaymentEvents } from '../../application/relay-payment-events.js';
 import { RepairCoins } from '../../application/repair-coins.js';
 import { RequestPrepay } from '../../application/request-prepay.js';
+import { ResolveReview } from '../../application/resolve-review.js';
 import { SettleRefund } from '../../application/settle-refund.js';
 import { SupersedeOrder } from '../../application/supersede-order.js';
 import { TOKENS } from '../tokens.js';
@@ -52,7 +55,10 @@ export function bindUseCases(c: Container): void {
   c.bind(Login).toResolvedValue(construct(Login), [PaymentGateway, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, PaymentGateway, PaymentRecorder, TOKENS.AuditLog, Clock]);
+  c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
+  c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
+  c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
   c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchant, OrderRepository, SettleRefund]);
   c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [
     OrderRepository,

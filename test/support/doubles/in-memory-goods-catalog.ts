@@ -25,6 +25,19 @@ export class InMemoryGoodsCatalog implements GoodsAdmin {
     return goods;
   }
 
+  async listAll(): Promise<Goods[]> {
+    await Promise.resolve();
+    return [...this.goods.values()].sort((a, b) => a.id - b.id);
+  }
+
+  async update(goods: Goods): Promise<'updated' | 'notFound'> {
+    await Promise.resolve();
+    if (!this.goods.has(goods.id)) return 'notFound';
+    this.goods.set(goods.id, goods);
+    return 'updated';
+  }
+
+  /** Seeding and tests: stores the goods under its id. */
   async save(goods: Goods): Promise<void> {
     await Promise.resolve();
     this.goods.set(goods.id, goods);

@@ -91,7 +91,13 @@ export class InMemoryOrderRepository implements OrderRepository {
   async list(filter: OrderFilter): Promise<Order[]> {
     await Promise.resolve();
     const matches = (s: OrderState): boolean =>
-      (filter.status === undefined || s.status === filter.status) && (filter.uid === undefined || s.uid === filter.uid);
+      (filter.status === undefined || s.status === filter.status) &&
+      (filter.uid === undefined || s.uid === filter.uid) &&
+      (filter.outTradeNo === undefined || s.outTradeNo.value === filter.outTradeNo) &&
+      (filter.transactionId === undefined || s.transactionId === filter.transactionId) &&
+      (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&
+      (filter.createdFrom === undefined || Math.floor(s.createdAt.getTime() / 1000) >= Math.floor(filter.createdFrom.getTime() / 1000)) &&
+      (filter.createdBefore === undefined || Math.floor(s.createdAt.getTime() / 1000) < Math.floor(filter.createdBefore.getTime() / 1000));
     return this.sorted(matches, 'desc', Math.min(filter.limit, 100), filter.offset);
   }
 

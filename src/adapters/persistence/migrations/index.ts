@@ -4,6 +4,7 @@ import { Migration20260601000002OrderColumns } from './Migration20260601000002Or
 import { Migration20260601000003ServiceTables } from './Migration20260601000003ServiceTables.js';
 import { Migration20260601000004IntegralLedger } from './Migration20260601000004IntegralLedger.js';
 import { Migration20261130000005OrderRefunds } from './Migration20261130000005OrderRefunds.js';
+import { Migration20261130000006AuditLog } from './Migration20261130000006AuditLog.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -15,4 +16,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20260601000003ServiceTables', class: Migration20260601000003ServiceTables },
   { name: 'Migration20260601000004IntegralLedger', class: Migration20260601000004IntegralLedger },
   { name: 'Migration20261130000005OrderRefunds', class: Migration20261130000005OrderRefunds },
+  { name: 'Migration20261130000006AuditLog', class: Migration20261130000006AuditLog },
 ];

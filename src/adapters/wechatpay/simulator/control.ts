@@ -27,6 +27,9 @@ export interface ControlContext {
   readonly settleRefund: (order: SimOrder, refund: SimRefund, url: string | undefined, status?: SettledRefundStatus) => void;
 }
 
+/** Far enough for every rule that counts time (5 minutes, 2 hours, 7 days, a year of refunds), not far enough to break dates. */
+const MAX_ADVANCE_MS = 400 * 24 * 3_600_000;
+
 interface AdvanceableClock extends Clock {
   advance(ms: number): void;
 }
@@ -95,7 +98,10 @@ export function createControlRouter(ctx: ControlContext): Router {
     res.status(204).end();
   });
 
-  /** Settles a refund at once and (re)sends its notify, to the request's URL or `notify_url` given here. */
+  /**
+   * Settles a refund at once and (re)sends its notify to the URL its signed refund request named (or the simulator's
+   * configured default). Never to a URL the caller chooses: that would make the simulator POST anywhere it can reach.
+   */
   control.post('/refund-notify', (req, res) => {
     const body = bodyOf(req);
     const found = typeof body.out_refund_no === 'string' ? state.findRefund(body.out_refund_no) : undefined;
@@ -103,7 +109,11 @@ export function createControlRouter(ctx: ControlContext): Router {
       res.status(404).json({ error: 'unknown out_refund_no' });
       return;
     }
-    const url = typeof body.notify_url === 'string' ? body.notify_url : found.refund.notifyUrl;
+    if (body.notify_url !== undefined) {
+      res.status(400).json({ error: 'notify_url cannot be chosen here: the refund notify goes to the URL of the refund request' });
+      return;
+    }
+    const url = found.refund.notifyUrl;
     if (!url || !isNotifyUrl(url)) {
       res.status(409).json({ error: 'no refund notify_url known' });
       return;
@@ -115,8 +125,8 @@ export function createControlRouter(ctx: ControlContext): Router {
   /** Moves an advanceable clock (ManualClock, the standalone's offset clock) forward: 5-minute and 2-hour rules. */
   control.post('/clock', (req, res) => {
     const advanceMs = bodyOf(req).advanceMs;
-    if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) {
-      res.status(400).json({ error: 'advanceMs must be a non-negative number' });
+    if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0 || advanceMs > MAX_ADVANCE_MS) {
+      res.status(400).json({ error: `advanceMs must be a number of milliseconds from 0 to ${MAX_ADVANCE_MS} (400 days)` });
       return;
     }
     if (!canAdvance(ctx.clock)) {

@@ -1,0 +1,59 @@
+import type { AuditEntry, AuditLog, AuditQuery } from '../../application/ports/audit-log.js';
+import { AUDIT_ACTIONS } from '../../application/ports/audit-log.js';
+import { UnreadableRowError } from './order-mapper.js';
+import type { SqlOrm } from './orm.js';
+
+type Row = Record<string, unknown>;
+
+const MAX_NOTE_CHARS = 500;
+const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+/** wx_audit_log: insert-only; the service never updates or deletes a row. */
+export class MikroAuditLog implements AuditLog {
+  constructor(private readonly orm: SqlOrm) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        'INSERT INTO wx_audit_log (at, actor, action, subject, before_json, after_json, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+          entry.at.getTime(),
+          entry.actor.slice(0, 80),
+          entry.action,
+          entry.subject.slice(0, 64),
+          json(entry.before),
+          json(entry.after),
+          entry.note?.slice(0, MAX_NOTE_CHARS) ?? null,
+        ],
+        'run',
+      );
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    const where = query.subject === undefined ? '' : 'WHERE subject = ?';
+    const rows = await this.orm.em
+      .fork()
+      .getConnection()
+      .execute<Row[]>(
+        `SELECT at, actor, action, subject, before_json, after_json, note FROM wx_audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
+        [...(query.subject === undefined ? [] : [query.subject]), Math.min(query.limit, 100), query.offset],
+      );
+    return rows.filter((r) => query.subject === undefined || r.subject === query.subject).map(toEntry);
+  }
+}
+
+function toEntry(r: Row): AuditEntry {
+  const action = AUDIT_ACTIONS.find((a) => a === r.action);
+  if (!action) throw new UnreadableRowError('wx_audit_log', `wx_audit_log: unknown action '${String(r.action)}'`);
+  return {
+    at: new Date(Number(r.at)),
+    actor: String(r.actor),
+    action,
+    subject: String(r.subject),
+    ...(r.before_json === null ? {} : { before: JSON.parse(String(r.before_json)) as unknown }),
+    ...(r.after_json === null ? {} : { after: JSON.parse(String(r.after_json)) as unknown }),
+    ...(r.note === null ? {} : { note: String(r.note) }),
+  };
+}

@@ -1,0 +1,27 @@
+export const AUDIT_ACTIONS = ['refund.requested', 'coins.granted', 'goods.created', 'goods.updated', 'review.resolved'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One operator action: who did what to which thing, and what it looked like before and after. */
+export interface AuditEntry {
+  readonly at: Date;
+  /** The credential that acted: `admin-token` for the automation token, `operator:<name>` for a console operator. */
+  readonly actor: string;
+  readonly action: AuditAction;
+  /** What was acted on: an out_trade_no, `goods:<id>`, `user:<uid>`. */
+  readonly subject: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly note?: string;
+}
+
+export interface AuditQuery {
+  readonly subject?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Append-only record of operator actions, newest first when listed. Never updated or deleted by the service. */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  list(query: AuditQuery): Promise<AuditEntry[]>;
+}
