@@ -6,7 +6,7 @@ import { changeOrder } from './compare-and-set.js';
 import type { ConfirmOrder } from './confirm-order.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
-import type { ClientPaymentParams, PaymentGateway } from './ports/payment-gateway.js';
+import type { ClientPaymentParams, GatewayRefusal, PaymentGateway } from './ports/payment-gateway.js';
 import type { User } from './ports/user-repository.js';
 import type { SupersedeOrder } from './supersede-order.js';
 
@@ -19,7 +19,7 @@ export type Issued =
    * up the key's open slot, so the next attempt opens a new order.
    */
   | { readonly kind: 'replaced' }
-  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+  | GatewayRefusal;
 
 /**
  * The wx.requestPayment parameters for an open order: its prepay_id while it has a payment window of life left,
@@ -64,7 +64,7 @@ export class IssuePrepay {
       case 'parametersChanged':
         return this.replace(order);
       case 'rejected':
-        return { kind: 'rejected', code: outcome.code, message: outcome.message };
+        return outcome;
     }
   }
 

@@ -7,7 +7,7 @@ import { changeOrder } from './compare-and-set.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
-import type { PaymentGateway } from './ports/payment-gateway.js';
+import type { PaymentGateway, RefusalCategory } from './ports/payment-gateway.js';
 import type { PaymentRecorder } from './payment-recorder.js';
 import { describeRejection } from './settle-refund.js';
 
@@ -26,7 +26,7 @@ export interface RefundCommand {
 export type RefundError =
   | { readonly kind: 'OrderNotFound' }
   | { readonly kind: 'Rejected'; readonly error: RefundRejection | CashlessRefundRejection }
-  | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string }
+  | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string; readonly category: RefusalCategory }
   /** WeChat's answer to the refund disagrees with the request: nothing was recorded; the order is flagged. */
   | { readonly kind: 'AnswerMismatch'; readonly error: RefundReportError };
 
@@ -109,9 +109,16 @@ export class RefundOrder {
       ...(command.reason ? { reason: command.reason } : {}),
     });
     // Refused or unanswered, the request stays PROCESSING: reconciliation's refundquery settles what WeChat did.
-    if (outcome.kind === 'notFound')
-      return err({ kind: 'GatewayRejected', code: 'ORDERNOTEXIST', message: 'WeChat knows no paid order by this number' });
-    if (outcome.kind === 'rejected') return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message });
+    if (outcome.kind === 'notFound') {
+      return err({
+        kind: 'GatewayRejected',
+        code: 'ORDERNOTEXIST',
+        message: 'WeChat knows no paid order by this number',
+        category: 'request',
+      });
+    }
+    if (outcome.kind === 'rejected')
+      return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message, category: outcome.category });
 
     const recorded = await this.recorder.recordRefundReport(order, outcome.report);
     switch (recorded.kind) {

@@ -8,7 +8,7 @@ import type { Clock } from './ports/clock.js';
 import type { GoodsCatalog } from './ports/goods-catalog.js';
 import type { Lock } from './ports/lock.js';
 import type { OrderKey } from './ports/order-repository.js';
-import type { ClientPaymentParams } from './ports/payment-gateway.js';
+import type { ClientPaymentParams, RefusalCategory } from './ports/payment-gateway.js';
 import type { UserRepository } from './ports/user-repository.js';
 
 export interface PrepayCommand {
@@ -34,7 +34,7 @@ export type PrepayError =
   | { readonly kind: 'Busy' }
   /** WeChat says this order is already paid; the order has been confirmed accordingly. */
   | { readonly kind: 'AlreadyPaid'; readonly outTradeNo: string }
-  | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string };
+  | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string; readonly category: RefusalCategory };
 
 export interface PrepayLockTiming {
   /** Longer than a unifiedorder round trip with retries, so the lease outlives the work it guards. */
@@ -100,7 +100,7 @@ export class RequestPrepay {
           case 'alreadyPaid':
             return err({ kind: 'AlreadyPaid', outTradeNo: order.state.outTradeNo.value });
           case 'rejected':
-            return err({ kind: 'GatewayRejected', code: issued.code, message: issued.message });
+            return err({ kind: 'GatewayRejected', code: issued.code, message: issued.message, category: issued.category });
           case 'replaced':
             continue;
         }

@@ -65,6 +65,7 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
         audit: get(TOKENS.AuditLog),
         reconcileNow: () => jobs.runNow('reconcile-pending'),
         reconcileBill: (date) => jobs.reconcileBill(date),
+        logger,
       }),
       wechatRoutes({
         login: get(Login),

@@ -11,6 +11,17 @@ describe('Login', () => {
     expect(again).toEqual(first);
   });
 
+  it.each([
+    ['blocked', 'UserBlocked'],
+    ['rateLimited', 'LoginRateLimited'],
+    ['misconfigured', 'LoginMisconfigured'],
+  ] as const)('tells a %s answer from WeChat apart (%s), creating no one', async (outcome, kind) => {
+    const f = await useCaseFixture();
+    const result = await f.login.execute(f.gateway.issueLoginCode('openid-carol', outcome));
+    expect(result).toMatchObject({ ok: false, error: { kind } });
+    expect(await f.users.findByOpenid('openid-carol')).toBeUndefined();
+  });
+
   it.each(['bad', '', 'code bob', 'x'.repeat(200)])('refuses the code %j without creating anyone', async (code) => {
     const f = await useCaseFixture();
     expect(await f.login.execute(code)).toEqual({ ok: false, error: { kind: 'InvalidCode' } });

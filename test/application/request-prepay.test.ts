@@ -198,9 +198,12 @@ describe('RequestPrepay', () => {
 
   it('passes on a WeChat refusal it cannot fix', async () => {
     const f = await useCaseFixture();
-    f.gateway.createPrepay = async () => ({ kind: 'rejected', code: 'NOAUTH', message: '商户无此接口权限' });
+    f.gateway.createPrepay = async () => ({ kind: 'rejected', code: 'NOAUTH', message: '商户无此接口权限', category: 'configuration' });
     const result = await f.requestPrepay.execute(commandFor(f));
-    expect(result).toEqual({ ok: false, error: { kind: 'GatewayRejected', code: 'NOAUTH', message: '商户无此接口权限' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: 'GatewayRejected', code: 'NOAUTH', message: '商户无此接口权限', category: 'configuration' },
+    });
   });
 
   it('locks per (uid, goods, paid type), never globally', async () => {

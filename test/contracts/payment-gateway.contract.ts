@@ -12,8 +12,8 @@ export interface GatewayWorld {
   setTradeState(outTradeNo: string, state: 'USERPAYING' | 'PAYERROR' | 'REVOKED'): Promise<void>;
   /** WeChat finishes a refund. */
   settleRefund(outRefundNo: string, status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'): Promise<void>;
-  /** A wx.login code for this openid. */
-  loginCode(openid: string): Promise<string>;
+  /** A wx.login code for this openid; WeChat answers it as for a blocked or rate-limited user when told so. */
+  loginCode(openid: string, outcome?: 'blocked' | 'rateLimited'): Promise<string>;
   advance(ms: number): void;
   now(): Date;
   close(): Promise<void>;
@@ -195,11 +195,17 @@ export function paymentGatewayContract(name: string, open: () => Promise<Gateway
       expect(await world.gateway.billedPayments(day)).toContainEqual({ outTradeNo: r.outTradeNo, transactionId, totalFee: r.amount });
     });
 
-    it('exchanges a login code once, and knows no session for an unknown code', async () => {
+    it('exchanges a login code once, knows no session for an unknown code, and tells a blocked or rate-limited user apart', async () => {
       const code = await world.loginCode('oContractUser000000000000001');
-      expect(await world.gateway.codeToSession(code)).toMatchObject({ openid: 'oContractUser000000000000001' });
-      expect(await world.gateway.codeToSession(code)).toBeUndefined();
-      expect(await world.gateway.codeToSession('no-such-code')).toBeUndefined();
+      expect(await world.gateway.codeToSession(code)).toMatchObject({ kind: 'session', openid: 'oContractUser000000000000001' });
+      expect(await world.gateway.codeToSession(code)).toEqual({ kind: 'invalidCode' });
+      expect(await world.gateway.codeToSession('no-such-code')).toEqual({ kind: 'invalidCode' });
+      expect(await world.gateway.codeToSession(await world.loginCode('oContractUser000000000000002', 'blocked'))).toEqual({
+        kind: 'blocked',
+      });
+      expect(await world.gateway.codeToSession(await world.loginCode('oContractUser000000000000003', 'rateLimited'))).toEqual({
+        kind: 'rateLimited',
+      });
     });
   });
 }

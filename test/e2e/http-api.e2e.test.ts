@@ -121,6 +121,23 @@ describe('HTTP API', () => {
       );
     });
 
+    it('login: a user WeChat blocks → 403 with the reason; a rate-limited one → 429 with Retry-After', async () => {
+      for (const [outcome, status] of [
+        ['blocked', 403],
+        ['rateLimited', 429],
+      ] as const) {
+        const { code } = await postJson<{ code: string }>(`${service.baseUrl}/sandbox/wxpay/control/code`, { outcome });
+        const res = await fetch(`${service.baseUrl}/wechat/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code }),
+        });
+        expect(res.status).toBe(status);
+        if (status === 429) expect(res.headers.get('retry-after')).toBe('60');
+        else expect(((await res.json()) as Envelope).msg).toMatch(/blocked/);
+      }
+    });
+
     it('orders: someone else’s → 403, unknown → 404', async () => {
       const other = await new MiniProgramUser(service.baseUrl).login();
       const theirs = await other.prepay(1);

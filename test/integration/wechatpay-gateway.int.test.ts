@@ -34,9 +34,9 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
 
     const { json: login } = await sb.control('/code');
     const session = await gateway.codeToSession(login.code as string);
-    expect(session).toEqual({ openid: login.openid });
+    expect(session).toEqual({ kind: 'session', openid: login.openid });
 
-    const request = prepayRequest({ openid: session?.openid as string });
+    const request = prepayRequest({ openid: login.openid as string });
     const created = await gateway.createPrepay(request);
     if (created.kind !== 'created') throw new Error(`prepay: ${JSON.stringify(created)}`);
     expect(created.prepay.signType).toBe(signType);
@@ -261,7 +261,12 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
 
   it('return_code FAIL: a wrong API key → 签名错误 (rejected for prepay, thrown for query)', async () => {
     const gateway = sb.gateway({ apiKey: 'x'.repeat(32) });
-    expect(await gateway.createPrepay(prepayRequest())).toEqual({ kind: 'rejected', code: 'FAIL', message: '签名错误' });
+    expect(await gateway.createPrepay(prepayRequest())).toEqual({
+      kind: 'rejected',
+      code: 'FAIL',
+      message: '签名错误',
+      category: 'configuration',
+    });
     await expect(gateway.queryOrder('whatever123')).rejects.toMatchObject({ code: 'FAIL', wechatMessage: '签名错误' });
   });
 
@@ -270,6 +275,7 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
       kind: 'rejected',
       code: 'FAIL',
       message: '商户号mch_id不存在',
+      category: 'configuration',
     });
     expect(await sb.gateway({ appId: 'wx0000000000000000' }).createPrepay(prepayRequest())).toMatchObject({
       kind: 'rejected',
@@ -301,22 +307,25 @@ describe('code2Session against the simulator', () => {
   it('codes are single-use (40163) and live 5 minutes (40029); unknown codes are 40029', async () => {
     const gateway = sb.gateway();
     const { json } = await sb.control('/code', { openid: 'oFixedOpenid' });
-    expect(await gateway.codeToSession(json.code as string)).toEqual({ openid: 'oFixedOpenid' });
-    expect(await gateway.codeToSession(json.code as string)).toBeUndefined();
+    expect(await gateway.codeToSession(json.code as string)).toEqual({ kind: 'session', openid: 'oFixedOpenid' });
+    expect(await gateway.codeToSession(json.code as string)).toEqual({ kind: 'invalidCode' });
     const late = await sb.control('/code');
     sb.clock.advance(5 * MINUTE + 1);
-    expect(await gateway.codeToSession(late.json.code as string)).toBeUndefined();
-    expect(await gateway.codeToSession('no-such-code')).toBeUndefined();
-    expect(await gateway.codeToSession('')).toBeUndefined();
+    expect(await gateway.codeToSession(late.json.code as string)).toEqual({ kind: 'invalidCode' });
+    expect(await gateway.codeToSession('no-such-code')).toEqual({ kind: 'invalidCode' });
+    expect(await gateway.codeToSession('')).toEqual({ kind: 'invalidCode' });
   });
 
-  it('a busy answer (-1) is retried; a wrong secret is an error, not "no session"', async () => {
+  it('a busy answer (-1) is retried; a wrong secret is a configuration error, not "no session"', async () => {
     const gateway = sb.gateway();
     const { json } = await sb.control('/code');
     await sb.control('/faults', { fault: 'systemError', api: 'jscode2session', count: 1 });
-    expect(await gateway.codeToSession(json.code as string)).toEqual({ openid: json.openid });
+    expect(await gateway.codeToSession(json.code as string)).toEqual({ kind: 'session', openid: json.openid });
     const other = await sb.control('/code');
-    await expect(sb.gateway({ appSecret: 'wrong' }).codeToSession(other.json.code as string)).rejects.toMatchObject({ code: '40125' });
+    expect(await sb.gateway({ appSecret: 'wrong' }).codeToSession(other.json.code as string)).toMatchObject({
+      kind: 'misconfigured',
+      code: '40125',
+    });
   });
 
   it('a hanging login endpoint → GatewayUnavailableError', async () => {

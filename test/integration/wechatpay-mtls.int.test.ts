@@ -137,6 +137,7 @@ describe.skipIf(!hasOpenssl)('refund over mutual TLS', () => {
       kind: 'rejected',
       code: 'FAIL',
       message: '证书验证失败',
+      category: 'configuration',
     });
   });
 

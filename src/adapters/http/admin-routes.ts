@@ -9,6 +9,7 @@ import type { ResolveReview } from '../../application/resolve-review.js';
 import { Money } from '../../domain/money.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status.js';
 import { ok, type Result } from '../../domain/result.js';
+import type { Logger } from 'pino';
 import { requireAdmin, type AdminLocals } from './auth.js';
 import { sendError, sendOk } from './envelope.js';
 import { errorResponse } from './error-status.js';
@@ -16,6 +17,7 @@ import { goodsView } from './goods-routes.js';
 import { all, bodyOf, booleanOf, fenOf, idOf, LIMITS, optional, textOf, tokenOf, wholeNumber } from './input.js';
 import { adminOrderView, auditView } from './views.js';
 import { outTradeNoParam } from './path-params.js';
+import { logRefusal } from './refusals.js';
 
 export interface AdminRoutesDeps {
   readonly adminToken?: string;
@@ -30,6 +32,7 @@ export interface AdminRoutesDeps {
   readonly reconcileNow: () => Promise<unknown>;
   /** Reconciles one day's WeChat trade bill (yyyyMMdd; default yesterday, Beijing). */
   readonly reconcileBill: (date?: string) => Promise<unknown>;
+  readonly logger: Logger;
 }
 
 type AdminResponse = Response<unknown, AdminLocals>;
@@ -69,7 +72,10 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       ...(requestKey === undefined ? {} : { requestKey }),
       ...(reason === undefined ? {} : { reason }),
     });
-    if (!result.ok) return sendFailure(res, errorResponse(result.error));
+    if (!result.ok) {
+      if (result.error.kind === 'GatewayRejected') logRefusal(deps.logger, 'refund', result.error);
+      return sendFailure(res, errorResponse(result.error));
+    }
     sendOk(res, result.value);
   });
 

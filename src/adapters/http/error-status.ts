@@ -5,6 +5,7 @@ import type { GoodsError } from '../../application/manage-goods.js';
 import type { ResolveReviewError } from '../../application/resolve-review.js';
 import type { PrepayError } from '../../application/request-prepay.js';
 import type { RefundError } from '../../application/refund-order.js';
+import type { RefusalCategory } from '../../application/ports/payment-gateway.js';
 
 /** Every expected failure a use case returns; the HTTP adapter is the only place that knows their statuses. */
 export type ApplicationError = PrepayError | RefundError | OrderStatusError | LoginError | GrantError | GoodsError | ResolveReviewError;
@@ -15,6 +16,8 @@ export interface ErrorResponse {
   readonly reason: string;
   /** Fields a client can act on (a coin balance, what is still refundable). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** For 429 and 503: when to try again (the Retry-After header). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** The one table from application errors to HTTP statuses. */
@@ -24,6 +27,12 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
       return { status: 400, reason: error.reason };
     case 'InvalidCode':
       return { status: 401, reason: 'invalid, used or expired login code' };
+    case 'UserBlocked':
+      return { status: 403, reason: 'WeChat has blocked this user (risk control, 40226)' };
+    case 'LoginRateLimited':
+      return { status: 429, reason: 'too many logins for this user; retry in a minute', retryAfterSeconds: 60 };
+    case 'LoginMisconfigured':
+      return { status: 500, reason: 'login is misconfigured on the server (WeChat refuses its appid or AppSecret)' };
     case 'UnknownUser':
       return { status: 401, reason: 'unknown user: sign in again' };
     case 'NotOwner':
@@ -57,7 +66,7 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
     case 'AlreadyPaid':
       return { status: 409, reason: `order ${error.outTradeNo} is already paid` };
     case 'GatewayRejected':
-      return { status: 502, reason: `WeChat Pay refused the request (${error.code}: ${error.message})` };
+      return refusalResponse(error);
     case 'AnswerMismatch':
       return {
         status: 502,
@@ -87,5 +96,17 @@ function refundRejection(error: Extract<RefundError, { kind: 'Rejected' }>['erro
       return { status: 409, reason: `this Idempotency-Key already names refund ${error.outRefundNo} of ${error.amountFen} fen` };
     case 'CashPaymentRequired':
       return { status: 409, reason: 'this order was paid in cash: refund it through WeChat' };
+  }
+}
+
+function refusalResponse(refusal: { readonly code: string; readonly message: string; readonly category: RefusalCategory }): ErrorResponse {
+  switch (refusal.category) {
+    case 'configuration':
+      // Our side is wrong (keys, appid, permissions): a server error the merchant's operators must fix.
+      return { status: 500, reason: `WeChat Pay refused the merchant's configuration (${refusal.code}); the server log has the details` };
+    case 'rateLimited':
+      return { status: 503, reason: `WeChat Pay is rate-limiting this merchant (${refusal.code}); retry shortly`, retryAfterSeconds: 60 };
+    case 'request':
+      return { status: 502, reason: `WeChat Pay refused the request (${refusal.code}: ${refusal.message})` };
   }
 }

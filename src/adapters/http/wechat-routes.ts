@@ -8,6 +8,7 @@ import { requireUser, type AuthenticatedLocals } from './auth.js';
 import { clientIpOf } from './client-ip.js';
 import { sendError, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
 import { errorResponse } from './error-status.js';
+import { logRefusal } from './refusals.js';
 import { outTradeNoParam } from './path-params.js';
 import { orderView } from './views.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -37,7 +38,14 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     if (typeof code !== 'string' || code === '') return sendError(res, 400, 'code is required');
     const result = await deps.login.execute(code);
     if (!result.ok) {
-      const { status, reason } = errorResponse(result.error);
+      const { status, reason, retryAfterSeconds } = errorResponse(result.error);
+      if (result.error.kind === 'LoginMisconfigured') {
+        deps.logger.error(
+          { alert: true, errcode: result.error.code, errmsg: result.error.message },
+          'WeChat refuses the mini-program appid or AppSecret: fix WECHAT_APPID / WECHAT_APP_SECRET',
+        );
+      }
+      if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
       return sendError(res, status, reason);
     }
     sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid });
@@ -57,7 +65,9 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     });
     if (!result.ok) {
       deps.metrics.prepays.inc({ outcome: result.error.kind });
-      const { status, reason, extra } = errorResponse(result.error);
+      if (result.error.kind === 'GatewayRejected') logRefusal(deps.logger, 'unifiedorder', result.error);
+      const { status, reason, extra, retryAfterSeconds } = errorResponse(result.error);
+      if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
       return sendPaymentFailure(res, status, reason, extra);
     }
     const granted = result.value;

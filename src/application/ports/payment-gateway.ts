@@ -14,6 +14,21 @@ export interface PrepayRequest {
   readonly payableUntil: Date;
 }
 
+/**
+ * Why WeChat refused a request, as the merchant must act on it: `configuration` — our credentials or account are
+ * wrong (signature, appid/mch_id, permissions): an operator must fix the setup; `request` — WeChat refused what this
+ * request asked (a parameter, the user's openid, the merchant's balance); `rateLimited` — too many requests: retry later.
+ */
+export type RefusalCategory = 'configuration' | 'request' | 'rateLimited';
+
+export interface GatewayRefusal {
+  readonly kind: 'rejected';
+  /** WeChat's error code (err_code, or FAIL for a return_code FAIL), and its message, for logs and operators. */
+  readonly code: string;
+  readonly message: string;
+  readonly category: RefusalCategory;
+}
+
 export type PrepayOutcome =
   | { readonly kind: 'created'; readonly prepay: Prepay }
   /** ORDERPAID: the number is already paid; confirm with queryOrder. */
@@ -22,8 +37,8 @@ export type PrepayOutcome =
   | { readonly kind: 'closed' }
   /** INVALID_REQUEST "201 商户订单号重复": the number was used with other parameters. */
   | { readonly kind: 'parametersChanged' }
-  /** Any other business refusal (NOAUTH, PARAM_ERROR, ...): a configuration or data problem, not retryable. */
-  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+  /** Any other refusal (NOAUTH, PARAM_ERROR, ...): not retryable as it stands. */
+  | GatewayRefusal;
 
 /** What `wx.requestPayment` needs, signed with the same sign type as the prepay. */
 export interface ClientPaymentParams {
@@ -70,7 +85,7 @@ export type RefundSubmitOutcome =
   | { readonly kind: 'accepted'; readonly report: RefundReport }
   /** WeChat knows no paid order by that number. */
   | { readonly kind: 'notFound' }
-  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+  | GatewayRefusal;
 
 /** refundquery for one out_refund_no, as WeChat reported it. */
 export type RefundQuery = { readonly kind: 'found'; readonly report: RefundReport } | { readonly kind: 'notFound' };
@@ -86,6 +101,18 @@ export interface SessionInfo {
   readonly openid: string;
   readonly unionid?: string;
 }
+
+/** What code2Session said about a wx.login code. */
+export type SessionLookup =
+  | ({ readonly kind: 'session' } & SessionInfo)
+  /** Unknown, expired (5 minutes) or already used (40029, 40163): the user logs in again. */
+  | { readonly kind: 'invalidCode' }
+  /** WeChat's risk control blocks this user (40226). */
+  | { readonly kind: 'blocked' }
+  /** Too many logins for this user (45011, 100 a minute): try again in a minute. */
+  | { readonly kind: 'rateLimited' }
+  /** WeChat refuses our appid or AppSecret (40013, 40125, ...): the merchant's configuration, not the user, is wrong. */
+  | { readonly kind: 'misconfigured'; readonly code: string; readonly message: string };
 
 /**
  * WeChat Pay and the mini-program login, as the use cases need them. Every answer the adapter returns has had its
@@ -104,8 +131,7 @@ export interface PaymentGateway {
    * undefined while the bill does not exist yet.
    */
   billedPayments(billDate: string): Promise<BilledPayment[] | undefined>;
-  /** undefined when the login code is invalid, used or expired. */
-  codeToSession(code: string): Promise<SessionInfo | undefined>;
+  codeToSession(code: string): Promise<SessionLookup>;
 }
 
 /** WeChat could not be reached or gave no trustworthy answer: nothing is known, so nothing may change. */

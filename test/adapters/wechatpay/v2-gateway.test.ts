@@ -62,13 +62,27 @@ describe('createPrepay', () => {
     [
       'INVALID_REQUEST other',
       refusalAnswer('INVALID_REQUEST', '参数错误'),
-      { kind: 'rejected', code: 'INVALID_REQUEST', message: '参数错误' },
+      { kind: 'rejected', code: 'INVALID_REQUEST', message: '参数错误', category: 'request' },
     ],
-    ['NOAUTH', refusalAnswer('NOAUTH', '商户无此接口权限'), { kind: 'rejected', code: 'NOAUTH', message: '商户无此接口权限' }],
+    [
+      'NOAUTH',
+      refusalAnswer('NOAUTH', '商户无此接口权限'),
+      { kind: 'rejected', code: 'NOAUTH', message: '商户无此接口权限', category: 'configuration' },
+    ],
+    [
+      'SIGNERROR',
+      refusalAnswer('SIGNERROR', '签名错误'),
+      { kind: 'rejected', code: 'SIGNERROR', message: '签名错误', category: 'configuration' },
+    ],
+    [
+      'FREQUENCY_LIMITED',
+      refusalAnswer('FREQUENCY_LIMITED', '频繁'),
+      { kind: 'rejected', code: 'FREQUENCY_LIMITED', message: '频繁', category: 'rateLimited' },
+    ],
     [
       'PARAM_ERROR',
       refusalAnswer('PARAM_ERROR', 'appid和openid不匹配'),
-      { kind: 'rejected', code: 'PARAM_ERROR', message: 'appid和openid不匹配' },
+      { kind: 'rejected', code: 'PARAM_ERROR', message: 'appid和openid不匹配', category: 'request' },
     ],
   ])('%s → %j', async (_name, answer, expected) => {
     expect(await gatewayWith([answer]).gateway.createPrepay(prepayRequest)).toEqual(expected);

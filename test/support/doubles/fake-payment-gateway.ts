@@ -12,13 +12,16 @@ import {
   type RefundQuery,
   type RefundSubmission,
   type RefundSubmitOutcome,
-  type SessionInfo,
+  type SessionLookup,
   type TradeQuery,
 } from '../../../src/application/ports/payment-gateway.js';
 import { formatBeijingCompact } from '../../../src/domain/beijing-time.js';
 import { Money } from '../../../src/domain/money.js';
 import { prepayFor, type Prepay } from '../../../src/domain/prepay.js';
 import type { RefundReport, RefundStatus } from '../../../src/domain/refund.js';
+
+/** How WeChat answers a login code: a session, or a refusal for the user (blocked, rate-limited) or for our credentials. */
+type LoginOutcome = 'session' | 'blocked' | 'rateLimited' | 'misconfigured';
 
 /** The trade states orderquery reports, as WeChat names them. */
 export type FakeTradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REVOKED';
@@ -41,7 +44,7 @@ export class FakePaymentGateway implements PaymentGateway {
   readonly trades = new Map<string, Trade>();
   readonly calls: string[] = [];
   private unavailableCalls = 0;
-  private readonly codes = new Map<string, string>();
+  private readonly codes = new Map<string, { openid: string; outcome: LoginOutcome }>();
   private readonly usedCodes = new Set<string>();
   private nextTransaction = 4200000000;
   private nextRefund = 5000000000;
@@ -108,12 +111,12 @@ export class FakePaymentGateway implements PaymentGateway {
     const existing = trade.refunds.get(submission.outRefundNo);
     if (existing) {
       if (!existing.amount.equals(submission.refundFee))
-        return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额与原退款单不一致' };
+        return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额与原退款单不一致', category: 'request' };
       return { kind: 'accepted', report: this.report(submission.outTradeNo, trade, submission.outRefundNo) };
     }
     const committed = [...trade.refunds.values()].filter((r) => r.status !== 'CLOSED').reduce((sum, r) => sum + r.amount.fen, 0);
     if (committed + submission.refundFee.fen > trade.paid.amount.fen)
-      return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额大于支付金额' };
+      return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额大于支付金额', category: 'request' };
     trade.refunds.set(submission.outRefundNo, { refundId: String(this.nextRefund++), amount: submission.refundFee, status: 'PROCESSING' });
     return { kind: 'accepted', report: this.report(submission.outTradeNo, trade, submission.outRefundNo) };
   }
@@ -136,20 +139,22 @@ export class FakePaymentGateway implements PaymentGateway {
     );
   }
 
-  async codeToSession(code: string): Promise<SessionInfo | undefined> {
+  async codeToSession(code: string): Promise<SessionLookup> {
     await this.enter('codeToSession');
     // Codes are single-use, as WeChat's are; `code-<name>` is a shorthand for the openid `openid-<name>`.
-    if (this.usedCodes.has(code)) return undefined;
-    const openid = this.codes.get(code) ?? (code.startsWith('code-') ? `openid-${code.slice(5)}` : undefined);
-    if (openid === undefined) return undefined;
+    if (this.usedCodes.has(code)) return { kind: 'invalidCode' };
+    const issued =
+      this.codes.get(code) ?? (code.startsWith('code-') ? { openid: `openid-${code.slice(5)}`, outcome: 'session' as const } : undefined);
+    if (issued === undefined) return { kind: 'invalidCode' };
     this.usedCodes.add(code);
-    return { openid };
+    if (issued.outcome === 'misconfigured') return { kind: 'misconfigured', code: '40125', message: 'invalid appsecret' };
+    return issued.outcome === 'session' ? { kind: 'session', openid: issued.openid } : { kind: issued.outcome };
   }
 
-  /** wx.login for this openid: a code codeToSession exchanges once. */
-  issueLoginCode(openid: string): string {
+  /** wx.login for this openid: a code codeToSession exchanges once, or answers as WeChat would for a blocked user. */
+  issueLoginCode(openid: string, outcome: LoginOutcome = 'session'): string {
     const code = `issued-${this.codes.size + 1}`;
-    this.codes.set(code, openid);
+    this.codes.set(code, { openid, outcome });
     return code;
   }
 

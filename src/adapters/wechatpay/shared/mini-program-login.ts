@@ -1,4 +1,4 @@
-import { GatewayUnavailableError, type SessionInfo } from '../../../application/ports/payment-gateway.js';
+import { GatewayUnavailableError, type SessionLookup } from '../../../application/ports/payment-gateway.js';
 import { UntrustedResponseError, WechatAnswerError } from './errors.js';
 import type { HttpTransport } from './http-transport.js';
 
@@ -11,10 +11,29 @@ export interface MiniProgramLoginConfig {
   readonly retryBackoffMs: number;
 }
 
-/** 40029 invalid (also expired) code, 40163 code already used: the user simply has to log in again. */
-const DEAD_CODE = new Set([40029, 40163]);
 /** -1: "system busy, retry" (digest §9). */
 const BUSY = -1;
+
+/** code2Session's errcodes that are answers, not failures (digest §9; the configuration ones from WeChat's docs). */
+function lookupOf(errcode: number, errmsg: string): SessionLookup | undefined {
+  switch (errcode) {
+    case 40029: // invalid (also expired) code
+    case 40163: // code already used
+      return { kind: 'invalidCode' };
+    case 40226:
+      return { kind: 'blocked' };
+    case 45011:
+      return { kind: 'rateLimited' };
+    case 40013: // invalid appid
+    case 40125: // invalid appsecret
+    case 41002: // appid missing
+    case 41004: // secret missing
+    case 40002: // invalid grant_type
+      return { kind: 'misconfigured', code: String(errcode), message: errmsg };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * code2Session (digest §9): GET, JSON, unsigned — its only protection is TLS to api.weixin.qq.com. The session_key
@@ -25,8 +44,8 @@ export async function codeToSession(
   transport: HttpTransport,
   sleep: (ms: number) => Promise<void>,
   code: string,
-): Promise<SessionInfo | undefined> {
-  if (code === '' || code.length > 128) return undefined;
+): Promise<SessionLookup> {
+  if (code === '' || code.length > 128) return { kind: 'invalidCode' };
   const query = new URLSearchParams({
     appid: config.appId,
     secret: config.appSecret,
@@ -56,14 +75,15 @@ export async function codeToSession(
       last = 'errcode -1 (busy)';
       continue;
     }
-    if (typeof errcode === 'number' && DEAD_CODE.has(errcode)) return undefined;
+    const lookup = typeof errcode === 'number' && errcode !== 0 ? lookupOf(errcode, String(answer.errmsg ?? '')) : undefined;
+    if (lookup) return lookup;
     if (errcode !== 0) throw new WechatAnswerError(String(errcode), String(answer.errmsg ?? ''), 'jscode2session');
     if (typeof answer.openid !== 'string' || answer.openid === '') {
       throw new UntrustedResponseError('jscode2session: answer has no openid');
     }
     return typeof answer.unionid === 'string' && answer.unionid !== ''
-      ? { openid: answer.openid, unionid: answer.unionid }
-      : { openid: answer.openid };
+      ? { kind: 'session', openid: answer.openid, unionid: answer.unionid }
+      : { kind: 'session', openid: answer.openid };
   }
   throw new GatewayUnavailableError(`jscode2session: ${last}`);
 }

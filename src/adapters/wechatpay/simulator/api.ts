@@ -181,6 +181,13 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
   };
 }
 
+const LOGIN_ERRMSG = {
+  40029: 'invalid code',
+  40163: 'code been used',
+  40226: 'high risk user',
+  45011: 'api minute-quota reach limit',
+} as const;
+
 export type Code2SessionAnswer =
   { readonly errcode: number; readonly errmsg: string } | { readonly openid: string; readonly session_key: string };
 
@@ -195,6 +202,6 @@ export function code2Session(
   if (query('secret') !== credentials.appSecret) return { errcode: 40125, errmsg: 'invalid appsecret' };
   if (query('grant_type') !== 'authorization_code') return { errcode: 40002, errmsg: 'invalid grant_type' };
   const redeemed = state.redeemLoginCode(query('js_code'));
-  if (!redeemed.ok) return { errcode: redeemed.errcode, errmsg: redeemed.errcode === 40163 ? 'code been used' : 'invalid code' };
+  if (!redeemed.ok) return { errcode: redeemed.errcode, errmsg: LOGIN_ERRMSG[redeemed.errcode] };
   return { session_key: sessionKey(), openid: redeemed.openid };
 }

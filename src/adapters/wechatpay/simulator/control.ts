@@ -54,8 +54,13 @@ export function createControlRouter(ctx: ControlContext): Router {
       res.status(400).json({ error: 'openid must be a non-empty string' });
       return;
     }
+    const outcome = bodyOf(req).outcome;
+    if (outcome !== undefined && outcome !== 'blocked' && outcome !== 'rateLimited') {
+      res.status(400).json({ error: 'outcome must be blocked (errcode 40226) or rateLimited (errcode 45011)' });
+      return;
+    }
     const openid = given ?? simulatorIds.openid();
-    res.status(201).json({ code: state.issueLoginCode(openid), openid });
+    res.status(201).json({ code: state.issueLoginCode(openid, outcome), openid });
   });
 
   /** The user completes the cashier for a prepay_id; the payment notify follows. */

@@ -52,6 +52,9 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 const refuse = (errCode: string, errCodeDes: string): Outcome<never> => ({ ok: false, refusal: { errCode, errCodeDes } });
 const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
+/** How WeChat refuses a login for a user rather than a code: risk control (40226), or too many logins (45011). */
+export type LoginRefusal = 'blocked' | 'rateLimited';
+
 export type PayFailure = 'unknownPrepay' | 'prepayExpired' | 'closed' | 'alreadyPaid';
 
 const NON_BUSINESS = new Set(['nonce_str', 'sign', 'sign_type']);
@@ -65,7 +68,7 @@ export class SimulatorState {
   private readonly orders = new Map<string, SimOrder>();
   private readonly byPrepay = new Map<string, SimOrder>();
   private readonly byTransaction = new Map<string, SimOrder>();
-  private readonly codes = new Map<string, { openid: string; issuedAt: Date; used: boolean }>();
+  private readonly codes = new Map<string, { openid: string; issuedAt: Date; used: boolean; refusal?: LoginRefusal }>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -208,18 +211,21 @@ export class SimulatorState {
     return [...this.orders.values()];
   }
 
-  issueLoginCode(openid: string): string {
+  /** wx.login: a code for this openid; `refusal` makes WeChat answer it as for a blocked (40226) or rate-limited (45011) user. */
+  issueLoginCode(openid: string, refusal?: LoginRefusal): string {
     const code = simulatorIds.loginCode();
-    this.codes.set(code, { openid, issuedAt: this.clock.now(), used: false });
+    this.codes.set(code, { openid, issuedAt: this.clock.now(), used: false, ...(refusal ? { refusal } : {}) });
     return code;
   }
 
-  /** 40029 unknown or expired, 40163 already used (digest §9, S13). */
-  redeemLoginCode(code: string): { ok: true; openid: string } | { ok: false; errcode: 40029 | 40163 } {
+  /** 40029 unknown or expired, 40163 already used (digest §9, S13), or the refusal the code was issued with. */
+  redeemLoginCode(code: string): { ok: true; openid: string } | { ok: false; errcode: 40029 | 40163 | 40226 | 45011 } {
     const entry = this.codes.get(code);
     if (!entry || this.clock.now().getTime() - entry.issuedAt.getTime() > LOGIN_CODE_TTL_MS) return { ok: false, errcode: 40029 };
     if (entry.used) return { ok: false, errcode: 40163 };
     entry.used = true;
+    if (entry.refusal === 'blocked') return { ok: false, errcode: 40226 };
+    if (entry.refusal === 'rateLimited') return { ok: false, errcode: 45011 };
     return { ok: true, openid: entry.openid };
   }
 

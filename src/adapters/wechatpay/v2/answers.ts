@@ -1,4 +1,4 @@
-import type { PrepayOutcome, RefundQuery, TradeQuery } from '../../../application/ports/payment-gateway.js';
+import type { GatewayRefusal, PrepayOutcome, RefundQuery, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
 import type { RefundReport, RefundStatus } from '../../../domain/refund.js';
@@ -41,6 +41,24 @@ export function tradeQueryOf(f: WechatFields, outTradeNo: string): TradeQuery {
   throw new UntrustedResponseError(`orderquery: unknown trade_state "${state}"`);
 }
 
+/** err_codes that mean the merchant's setup is wrong (digest §3.3, §8.1): an operator must act, retrying will not help. */
+const CONFIGURATION_CODES: readonly string[] = [
+  'SIGNERROR',
+  'NOAUTH',
+  'APPID_NOT_EXIST',
+  'MCHID_NOT_EXIST',
+  'APPID_MCHID_NOT_MATCH',
+  'REQUIRE_POST_METHOD',
+  'FAIL',
+];
+const RATE_LIMIT_CODES: readonly string[] = ['FREQUENCY_LIMITED', 'INVALID_REQ_TOO_MUCH'];
+
+/** A refusal of WeChat's, classified for the merchant. `FAIL` stands for return_code FAIL: the request was not even read as ours. */
+export function refusal(code: string, message: string): GatewayRefusal {
+  const category = CONFIGURATION_CODES.includes(code) ? 'configuration' : RATE_LIMIT_CODES.includes(code) ? 'rateLimited' : 'request';
+  return { kind: 'rejected', code, message, category };
+}
+
 export function prepayRefusal(code: string, message: string): PrepayOutcome {
   switch (code) {
     case 'ORDERPAID':
@@ -50,9 +68,9 @@ export function prepayRefusal(code: string, message: string): PrepayOutcome {
     case 'OUT_TRADE_NO_USED': // its trigger vs INVALID_REQUEST/201 is UNCONFIRMED; both mean "use another number"
       return { kind: 'parametersChanged' };
     case 'INVALID_REQUEST':
-      return message.includes('201') ? { kind: 'parametersChanged' } : { kind: 'rejected', code, message };
+      return message.includes('201') ? { kind: 'parametersChanged' } : refusal(code, message);
     default:
-      return { kind: 'rejected', code, message };
+      return refusal(code, message);
   }
 }
 

@@ -9,7 +9,7 @@ import type {
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
-  SessionInfo,
+  SessionLookup,
   TradeQuery,
 } from '../../../application/ports/payment-gateway.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
@@ -18,7 +18,7 @@ import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { codeToSession } from '../shared/mini-program-login.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
-import { acceptedRefundOf, prepayRefusal, queriedRefundOf, tradeQueryOf } from './answers.js';
+import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
 import { parseTradeBill } from './bill.js';
 import { WechatV2Client, type V2Answer } from './client.js';
 import { assertValidConfig, type WechatPayV2Config } from './config.js';
@@ -85,7 +85,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
       trade_type: 'JSAPI',
       openid: request.openid,
     });
-    if (answer.kind === 'returnFail') return { kind: 'rejected', code: 'FAIL', message: answer.message };
+    if (answer.kind === 'returnFail') return refusal('FAIL', answer.message);
     if (answer.kind === 'resultFail') return prepayRefusal(answer.code, answer.message);
     const prepayId = answer.fields.prepay_id;
     if (!prepayId) throw new UntrustedResponseError('unifiedorder: SUCCESS without prepay_id');
@@ -127,7 +127,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
     return 'closed';
   }
 
-  codeToSession(code: string): Promise<SessionInfo | undefined> {
+  codeToSession(code: string): Promise<SessionLookup> {
     return codeToSession(
       {
         appId: this.config.appId,
@@ -156,10 +156,8 @@ export class WechatPayV2Gateway implements PaymentGateway {
       },
       { mutualTls: true },
     );
-    if (answer.kind === 'returnFail') return { kind: 'rejected', code: 'FAIL', message: answer.message };
-    if (answer.kind === 'resultFail') {
-      return answer.code === 'ORDERNOTEXIST' ? { kind: 'notFound' } : { kind: 'rejected', code: answer.code, message: answer.message };
-    }
+    if (answer.kind === 'returnFail') return refusal('FAIL', answer.message);
+    if (answer.kind === 'resultFail') return answer.code === 'ORDERNOTEXIST' ? { kind: 'notFound' } : refusal(answer.code, answer.message);
     const report = acceptedRefundOf(answer.fields, this.deps.clock.now());
     if (report.outRefundNo !== submission.outRefundNo || !report.amount.equals(submission.refundFee)) {
       throw new UntrustedResponseError('refund: answer does not match the request');
