@@ -3,7 +3,10 @@
  *
  * It touches no Node or browser API: every platform call goes through the injected `wx`-like object (the real `wx`
  * in a mini-program, a stub in tests). The only host facility it assumes is a timer, and that is injectable too.
+ * The session token is kept in an injected storage (`wx` itself in a mini-program), so it survives relaunches.
  */
+
+import { MemoryStorage, SessionStore, type KeyValueStorage, type StoredSession } from './session-store.js';
 
 // ---- the slice of the wx API this client uses ------------------------------------------------------------------
 
@@ -66,11 +69,47 @@ export interface Session {
   readonly expiresIn: number;
 }
 
-/** What `/wechat/prepay` grants: the signed payment fields plus our order number. */
+/** A goods as `GET /goods` lists it. Prices are integer fen. */
+export interface GoodsView {
+  readonly id: number;
+  readonly name: string;
+  /** The cash price of a WXPAY order. */
+  readonly marketPrice: number;
+  /** The cash part of an INTEGRAL or MIXED order, paid on top of `integral` coins. */
+  readonly salePrice: number;
+  /** Health coins (健康币) an INTEGRAL or MIXED order costs. */
+  readonly integral: number;
+  readonly online: boolean;
+}
+
+/** The user's health coins: the balance and the newest journal lines (`GET /wechat/integral`). */
+export interface IntegralView {
+  readonly balance: number;
+  readonly journal: readonly JournalLine[];
+}
+
+export interface JournalLine {
+  /** Coins added (+) or taken (−); a commit moves none, the reservation already took them. */
+  readonly delta: number;
+  readonly operation: 'grant' | 'reserve' | 'commit' | 'release' | 'refund';
+  readonly outTradeNo: string | null;
+  /** Unix seconds. */
+  readonly at: number;
+}
+
+/** The signed payment fields `/wechat/prepay` grants, plus our order number. */
 export interface PrepayGrant extends RequestPaymentFields {
   readonly appId: string;
   readonly outTradeNo: string;
 }
+
+/**
+ * What `/wechat/prepay` answers: either WeChat's cashier must collect the cash part (`grant`), or there is no cash
+ * part and the server has already paid the order with the user's coins.
+ */
+export type Prepay =
+  | { readonly kind: 'cashier'; readonly outTradeNo: string; readonly grant: PrepayGrant }
+  | { readonly kind: 'paidWithCoins'; readonly outTradeNo: string; readonly paidIntegral: number; readonly message: string };
 
 export interface OrderView {
   readonly outTradeNo: string;
@@ -80,7 +119,7 @@ export interface OrderView {
   readonly paidIntegral: number;
   readonly paidType: PaidType;
   readonly goodsId: number;
-  /** WeChat's transaction id; '' until paid. */
+  /** WeChat's transaction id; '' until paid (and always '' for an order paid in coins only). */
   readonly billNo: string;
   /** Unix seconds; 0 until paid. */
   readonly paidTime: number;
@@ -88,7 +127,9 @@ export interface OrderView {
 
 /** How pay() ended. The server's order status decides; wx.requestPayment's own answer is only a hint. */
 export type PayResult =
-  | { readonly kind: 'paid'; readonly outTradeNo: string; readonly order: OrderView }
+  | { readonly kind: 'paid'; readonly via: 'wechat'; readonly outTradeNo: string; readonly order: OrderView }
+  /** No cash part: paid with coins as the order was created; the cashier never opened. `order`: the confirming look-up, if it answered. */
+  | { readonly kind: 'paid'; readonly via: 'coins'; readonly outTradeNo: string; readonly paidIntegral: number; readonly order?: OrderView }
   | { readonly kind: 'failed'; readonly outTradeNo: string; readonly order?: OrderView; readonly reason: string }
   | { readonly kind: 'cancelled'; readonly outTradeNo: string; readonly order?: OrderView; readonly reason: string }
   /** The payment was reported done but the server has not confirmed it yet (the notify may still be on its way). */
@@ -139,16 +180,20 @@ export interface PollOptions {
 export interface WxPayClientOptions {
   /** The service's origin, e.g. `https://pay.example.com` (must be a configured request domain of the mini-program). */
   readonly baseUrl: string;
-  /** A token saved from an earlier login(), to resume the session without wx.login. */
-  readonly token?: string;
+  /** Where the session is kept across launches: pass `wx` in a mini-program. Without it, it lives in memory only. */
+  readonly storage?: KeyValueStorage;
+  /** The storage key of the session (default `wxpay.session`). */
+  readonly storageKey?: string;
   readonly poll?: Partial<PollOptions>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Unix milliseconds; injectable so tests can move time. */
   readonly now?: () => number;
 }
 
 const DEFAULT_POLL: PollOptions = { initialDelayMs: 500, maxDelayMs: 3_000, factor: 1.6, timeoutMs: 15_000 };
 const SIGN_TYPES: readonly string[] = ['MD5', 'HMAC-SHA256', 'RSA'] satisfies SignType[];
 const ORDER_STATUSES: readonly string[] = ['CHECKED', 'SUCC', 'FAILED', 'REFUND'] satisfies OrderStatus[];
+const JOURNAL_OPERATIONS: readonly string[] = ['grant', 'reserve', 'commit', 'release', 'refund'] satisfies JournalLine['operation'][];
 const isCancel = (errMsg: string): boolean => /^requestPayment:(fail )?cancel/.test(errMsg);
 
 export class WxPayClient {
@@ -156,46 +201,97 @@ export class WxPayClient {
   private readonly poll: PollOptions;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
-  private token: string | undefined;
+  private readonly sessions: SessionStore;
+  private session: StoredSession | undefined;
+  private pendingLogin: Promise<Session> | undefined;
 
   constructor(
     private readonly wx: WxLike,
     options: WxPayClientOptions,
   ) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.token = options.token;
     this.poll = { ...DEFAULT_POLL, ...options.poll };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.sessions = new SessionStore(options.storage ?? new MemoryStorage(), this.now, options.storageKey);
+    // A relaunched app picks up where it left off: no wx.login while the stored token is valid.
+    this.session = this.sessions.load();
   }
 
+  /** Whether a session token is at hand (it may still be refused by the server, which then gets a fresh sign-in). */
   get signedIn(): boolean {
-    return this.token !== undefined;
+    return this.validSession() !== undefined;
   }
 
-  /** wx.login, then trades the code for a session token, which the client keeps (and returns, to be stored). */
-  async login(): Promise<Session> {
-    const { code } = await promisify<{ code: string }>('login', (callbacks) => this.wx.login(callbacks));
-    const data = await this.call('POST', '/wechat/login', { code });
-    if (!isObject(data) || typeof data.token !== 'string' || typeof data.uid !== 'number') throw malformed('/wechat/login');
-    this.token = data.token;
-    return { token: data.token, uid: data.uid, expiresIn: typeof data.expiresIn === 'number' ? data.expiresIn : 0 };
+  /** The signed-in user's id, if any (what the admin API calls `uid`). */
+  get uid(): number | undefined {
+    return this.validSession()?.uid;
   }
 
-  /** Asks the server for a (possibly reused) order and the signed wx.requestPayment fields. */
-  async prepay(goodsId: number, paidType: PaidType = 'WXPAY'): Promise<PrepayGrant> {
-    const data = await this.call('POST', '/wechat/prepay', { goods_id: goodsId, paid_type: paidType }, true);
-    const grant = isObject(data) && data.status === 1 && isObject(data.data) ? data.data : undefined;
-    const fields = ['appId', 'timeStamp', 'nonceStr', 'package', 'paySign', 'outTradeNo'] as const;
-    if (!grant || !fields.every((f) => typeof grant[f] === 'string') || !SIGN_TYPES.includes(grant.signType as string)) {
-      throw malformed('/wechat/prepay');
+  /**
+   * wx.login, then trades the code for a session token (`POST /wechat/login`), which is kept in memory and storage.
+   * Authenticated calls do this on their own when needed; calls that need it at the same moment share one sign-in.
+   */
+  login(): Promise<Session> {
+    this.pendingLogin ??= this.signIn().finally(() => {
+      this.pendingLogin = undefined;
+    });
+    return this.pendingLogin;
+  }
+
+  /** Forgets the session, here and in storage. */
+  signOut(): void {
+    this.session = undefined;
+    this.sessions.clear();
+  }
+
+  /** The online goods (`GET /goods`); no sign-in needed. */
+  async goods(): Promise<GoodsView[]> {
+    const data = await this.call('GET', '/goods');
+    if (!Array.isArray(data) || !data.every(isGoodsView)) throw malformed('/goods');
+    return data;
+  }
+
+  /** One online goods (`GET /goods/:id`); an unknown or offline one is a 404 WxPayApiError. */
+  async goodsById(id: number): Promise<GoodsView> {
+    const path = `/goods/${encodeURIComponent(String(id))}`;
+    const data = await this.call('GET', path);
+    if (!isGoodsView(data)) throw malformed(path);
+    return data;
+  }
+
+  /** The user's coin balance and newest journal lines (`GET /wechat/integral`). */
+  async integral(): Promise<IntegralView> {
+    const data = await this.authenticated('GET', '/wechat/integral');
+    if (!isObject(data) || !Number.isSafeInteger(data.balance) || !Array.isArray(data.journal) || !data.journal.every(isJournalLine)) {
+      throw malformed('/wechat/integral');
     }
-    return grant as unknown as PrepayGrant;
+    return data as unknown as IntegralView;
   }
 
-  async getOrder(outTradeNo: string): Promise<OrderView> {
+  /**
+   * Asks the server for a (possibly reused) order. Usually that is the signed wx.requestPayment fields; when the price
+   * has no cash part (e.g. INTEGRAL on goods whose sale price is 0), the server pays the order with coins at once.
+   */
+  async prepay(goodsId: number, paidType: PaidType = 'WXPAY'): Promise<Prepay> {
+    const path = '/wechat/prepay';
+    const data = await this.authenticated('POST', path, { goods_id: goodsId, paid_type: paidType });
+    const body = isObject(data) && data.status === 1 && isObject(data.data) ? data.data : undefined;
+    if (body?.paid === true) {
+      if (typeof body.outTradeNo !== 'string' || !Number.isSafeInteger(body.paidIntegral)) throw malformed(path);
+      const message = typeof body.message === 'string' ? body.message : '';
+      return { kind: 'paidWithCoins', outTradeNo: body.outTradeNo, paidIntegral: body.paidIntegral as number, message };
+    }
+    const fields = ['appId', 'timeStamp', 'nonceStr', 'package', 'paySign', 'outTradeNo'] as const;
+    if (!body || !fields.every((f) => typeof body[f] === 'string') || !SIGN_TYPES.includes(body.signType as string)) throw malformed(path);
+    const grant = body as unknown as PrepayGrant;
+    return { kind: 'cashier', outTradeNo: grant.outTradeNo, grant };
+  }
+
+  /** The order as the server sees it now (`GET /wechat/orders/:outTradeNo`, owner only). */
+  async orderStatus(outTradeNo: string): Promise<OrderView> {
     const path = `/wechat/orders/${encodeURIComponent(outTradeNo)}`;
-    const data = await this.call('GET', path, undefined, true);
+    const data = await this.authenticated('GET', path);
     if (!isObject(data) || data.outTradeNo !== outTradeNo || !ORDER_STATUSES.includes(data.status as string)) throw malformed(path);
     return data as unknown as OrderView;
   }
@@ -210,7 +306,7 @@ export class WxPayClient {
     for (;;) {
       let order: OrderView | undefined;
       try {
-        order = await this.getOrder(outTradeNo);
+        order = await this.orderStatus(outTradeNo);
         if (order.status !== 'CHECKED') return order;
       } catch (error) {
         if (error instanceof WxPayApiError && error.status < 500) throw error;
@@ -222,18 +318,19 @@ export class WxPayClient {
     }
   }
 
-  /** The whole purchase: (login) → prepay → wx.requestPayment → the server's verdict. Never throws. */
+  /** The whole purchase: (sign-in) → prepay → wx.requestPayment unless coins paid it all → the server's verdict. Never throws. */
   async pay(goodsId: number, paidType: PaidType = 'WXPAY'): Promise<PayResult> {
-    let grant: PrepayGrant;
+    let prepay: Prepay;
     try {
-      if (!this.signedIn) await this.login();
-      grant = await this.prepay(goodsId, paidType);
+      prepay = await this.prepay(goodsId, paidType);
     } catch (error) {
       const e = asClientError(error);
       return { kind: 'error', reason: e.message, error: e };
     }
-    const { outTradeNo } = grant;
+    if (prepay.kind === 'paidWithCoins') return this.confirmCoinPayment(prepay);
+    const { outTradeNo, grant } = prepay;
 
+    // Field by field: appId and outTradeNo are not wx.requestPayment parameters.
     const { timeStamp, nonceStr, package: pkg, signType, paySign } = grant;
     const fields: RequestPaymentFields = { timeStamp, nonceStr, package: pkg, signType, paySign };
     try {
@@ -241,7 +338,7 @@ export class WxPayClient {
     } catch (error) {
       // The cashier said no (or the user closed it); the user may still have paid, so ask the server once.
       const errMsg = error instanceof WxCallError ? error.errMsg : String(error);
-      const order = await this.getOrder(outTradeNo).catch(() => undefined);
+      const order = await this.orderStatus(outTradeNo).catch(() => undefined);
       if (order) {
         const settled = verdict(order);
         if (settled) return settled;
@@ -257,11 +354,62 @@ export class WxPayClient {
     }
   }
 
+  /**
+   * The server paid the order with coins in the transaction that created it and said so: that answer is the verdict.
+   * One look at the order only adds its details for the page; if the look-up fails, the purchase is still done.
+   */
+  private async confirmCoinPayment(prepay: Prepay & { kind: 'paidWithCoins' }): Promise<PayResult> {
+    const { outTradeNo, paidIntegral } = prepay;
+    const order = await this.orderStatus(outTradeNo).catch(() => undefined);
+    return { kind: 'paid', via: 'coins', outTradeNo, paidIntegral, order };
+  }
+
+  // ---- session handling ----------------------------------------------------------------------------------------
+
+  private validSession(): StoredSession | undefined {
+    return this.session && this.sessions.isFresh(this.session) ? this.session : undefined;
+  }
+
+  private async signIn(): Promise<Session> {
+    const { code } = await promisify<{ code: string }>('login', (callbacks) => this.wx.login(callbacks));
+    const data = await this.call('POST', '/wechat/login', { code });
+    if (!isObject(data) || typeof data.token !== 'string' || !Number.isSafeInteger(data.uid) || !isPositiveNumber(data.expiresIn)) {
+      throw malformed('/wechat/login');
+    }
+    const session: Session = { token: data.token, uid: data.uid as number, expiresIn: data.expiresIn };
+    this.session = { token: session.token, uid: session.uid, expiresAt: this.now() + session.expiresIn * 1000 };
+    this.sessions.save(this.session);
+    return session;
+  }
+
+  /**
+   * A call that needs the user's token. Signs in first when there is none; on a 401 (the server restarted with a new
+   * secret, the stored token was edited or lapsed early) signs in again once and retries once. A second 401 is
+   * thrown as it is, so a server that refuses every token cannot make the client loop.
+   */
+  private async authenticated(method: 'GET' | 'POST', path: string, data?: Record<string, unknown>): Promise<unknown> {
+    const token = this.validSession()?.token ?? (await this.login()).token;
+    try {
+      return await this.call(method, path, data, token);
+    } catch (error) {
+      if (!(error instanceof WxPayApiError && error.status === 401)) throw error;
+      return this.call(method, path, data, await this.replaceRefusedToken(token));
+    }
+  }
+
+  /** A token to retry with: a newer one if another call has already signed in again, else a fresh sign-in. */
+  private async replaceRefusedToken(refused: string): Promise<string> {
+    const current = this.validSession();
+    if (current && current.token !== refused) return current.token;
+    // Drop it now, so that if signing in fails too, the next launch does not start from a token known to be dead.
+    if (this.session?.token === refused) this.signOut();
+    return (await this.login()).token;
+  }
+
   /** One request to the service; resolves to the envelope's data or throws a typed error. */
-  private async call(method: 'GET' | 'POST', path: string, data?: Record<string, unknown>, authenticated = false): Promise<unknown> {
-    if (authenticated && this.token === undefined) throw new WxPayApiError(path, 401, 401, 'not signed in: call login() first');
+  private async call(method: 'GET' | 'POST', path: string, data?: Record<string, unknown>, token?: string): Promise<unknown> {
     const header: Record<string, string> = { 'content-type': 'application/json' };
-    if (authenticated) header.authorization = `Bearer ${this.token}`;
+    if (token !== undefined) header.authorization = `Bearer ${token}`;
     const res = await promisify<WxRequestSuccess>('request', (callbacks) =>
       this.wx.request({ url: `${this.baseUrl}${path}`, method, header, ...(data === undefined ? {} : { data }), ...callbacks }),
     );
@@ -279,7 +427,7 @@ function verdict(order: OrderView): PayResult | undefined {
   const { outTradeNo } = order;
   switch (order.status) {
     case 'SUCC':
-      return { kind: 'paid', outTradeNo, order };
+      return { kind: 'paid', via: 'wechat', outTradeNo, order };
     case 'FAILED':
       return { kind: 'failed', outTradeNo, order, reason: 'the payment failed' };
     case 'REFUND':
@@ -308,6 +456,23 @@ function promisify<T>(
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+const isPositiveNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+const isGoodsView = (value: unknown): value is GoodsView =>
+  isObject(value) &&
+  Number.isSafeInteger(value.id) &&
+  typeof value.name === 'string' &&
+  Number.isSafeInteger(value.marketPrice) &&
+  Number.isSafeInteger(value.salePrice) &&
+  Number.isSafeInteger(value.integral);
+
+const isJournalLine = (value: unknown): value is JournalLine =>
+  isObject(value) &&
+  Number.isSafeInteger(value.delta) &&
+  JOURNAL_OPERATIONS.includes(value.operation as string) &&
+  (value.outTradeNo === null || typeof value.outTradeNo === 'string') &&
+  Number.isSafeInteger(value.at);
 
 const malformed = (path: string): WxCallError => new WxCallError('request', `request:fail unexpected answer from ${path}`);
 
