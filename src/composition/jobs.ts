@@ -1,7 +1,7 @@
 import type { Container } from 'inversify';
 import type { JobLeaseOptions } from '../application/ports/job-lease.js';
 import { ReconcileBill, type BillReport } from '../application/reconcile-bill.js';
-import { ReconcilePending } from '../application/reconcile-pending.js';
+import { ReconcilePending, type ReconcileReport } from '../application/reconcile-pending.js';
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { startPeriodicJob, type PeriodicJob } from '../adapters/jobs/periodic-job.js';
 import { BILL_CHECK_INTERVAL_MS, DailyBillReconciliation } from './daily-bill.js';
@@ -10,11 +10,20 @@ import { TOKENS } from './tokens.js';
 export const JOB_NAMES = ['reconcile-pending', 'reconcile-bill', 'relay-payment-events'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-interface JobDefinition {
-  readonly name: JobName;
-  readonly intervalMs: number;
-  readonly work: (signal: AbortSignal) => Promise<unknown>;
+/** What each job's run returns. */
+interface JobValues {
+  'reconcile-pending': ReconcileReport;
+  'reconcile-bill': Awaited<ReturnType<DailyBillReconciliation['runIfDue']>>;
+  'relay-payment-events': Awaited<ReturnType<RelayPaymentEvents['execute']>>;
 }
+
+interface JobDefinition<N extends JobName> {
+  readonly name: N;
+  readonly intervalMs: number;
+  readonly work: (signal: AbortSignal) => Promise<JobValues[N]>;
+}
+
+type JobDefinitions = { readonly [N in JobName]: JobDefinition<N> };
 
 /**
  * The lease policy of every job, however it is started (schedule, admin API, `npm run reconcile`): short enough that
@@ -25,9 +34,10 @@ export function leaseOptionsFor(intervalMs: number): JobLeaseOptions {
   return { ttlMs, renewEveryMs: Math.floor(ttlMs / 3) };
 }
 
-function definitions(container: Container, bill: DailyBillReconciliation): Record<JobName, JobDefinition> {
+function definitions(container: Container, bill: DailyBillReconciliation): JobDefinitions {
   const config = container.get(TOKENS.Config);
   const metrics = container.get(TOKENS.Metrics);
+  const logger = container.get(TOKENS.Logger);
   const reconcile = container.get(ReconcilePending);
   const relay = container.get(RelayPaymentEvents);
   return {
@@ -37,6 +47,8 @@ function definitions(container: Container, bill: DailyBillReconciliation): Recor
       work: async (signal) => {
         const report = await reconcile.execute(signal);
         metrics.recordReconciliation(report);
+        for (const problem of report.problems)
+          logger.warn(problem, `reconciliation left ${problem.subject} for the next run: ${problem.cause}`);
         return report;
       },
     },
@@ -58,7 +70,7 @@ export interface Jobs {
  * admin API and the command line share one code path: `runUnderLease`.
  */
 export class JobRunner implements Jobs {
-  private readonly defs: Record<JobName, JobDefinition>;
+  private readonly defs: JobDefinitions;
   private readonly bill: DailyBillReconciliation;
   private scheduled: PeriodicJob[] = [];
 
@@ -73,8 +85,8 @@ export class JobRunner implements Jobs {
   }
 
   /** Runs the job once if no other instance holds it; `{ ran: false }` otherwise. */
-  async runUnderLease(name: JobName): Promise<{ ran: true; value: unknown } | { ran: false }> {
-    const def = this.defs[name];
+  async runUnderLease<N extends JobName>(name: N): Promise<{ ran: true; value: JobValues[N] } | { ran: false }> {
+    const def: JobDefinition<N> = this.defs[name];
     return this.container.get(TOKENS.JobLease).runExclusive(name, leaseOptionsFor(def.intervalMs), def.work);
   }
 

@@ -15,7 +15,10 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number;
+  /** The body decoded as UTF-8. */
   readonly body: string;
+  /** The body as received, for answers that are not text (a gzip-compressed bill). */
+  readonly bytes?: Buffer;
 }
 
 /** The network, as the WeChat client needs it; tests substitute it to count and replay requests. */
@@ -61,7 +64,8 @@ async function sendWithFetch(request: HttpRequest): Promise<HttpResponse> {
     }
     chunks.push(value);
   }
-  return { status: res.status, body: Buffer.concat(chunks).toString('utf8') };
+  const bytes = Buffer.concat(chunks);
+  return { status: res.status, body: bytes.toString('utf8'), bytes };
 }
 
 function sendWithAgent(request: HttpRequest, agent: https.Agent): Promise<HttpResponse> {
@@ -79,7 +83,10 @@ function sendWithAgent(request: HttpRequest, agent: https.Agent): Promise<HttpRe
           if (size > request.maxBytes) req.destroy(new ResponseTooLargeError(`response exceeds ${request.maxBytes} bytes`));
           else chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8'), bytes });
+        });
         res.on('error', reject);
       },
     );

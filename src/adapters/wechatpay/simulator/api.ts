@@ -6,7 +6,7 @@ import { Money } from '../../../domain/money.js';
 import { beijingDateTime as formatBeijingDateTime, type SignType, type WechatFields } from './codec/index.js';
 import { writeTradeBill, type BillKind } from './bill-writer.js';
 import type { ApiName } from './faults.js';
-import type { MerchantSecrets } from './messages.js';
+import { paidAmounts, type MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
 import { isNotifyUrl, lack, paramError, refusal, success, type Answer } from './wire.js';
 
@@ -90,9 +90,9 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
               bank_type: 'OTHERS',
               total_fee: String(order.totalFee),
               fee_type: 'CNY',
-              cash_fee: String(order.totalFee),
               transaction_id: order.transactionId,
               time_end: formatBeijingCompact(order.paidAt as Date),
+              ...paidAmounts(order),
             }
           : {}),
       });
@@ -127,7 +127,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         settlement_refund_fee: String(refund.refundFee),
         total_fee: String(order.totalFee),
         fee_type: 'CNY',
-        cash_fee: String(order.totalFee),
+        cash_fee: String(order.totalFee - order.couponFee),
         cash_refund_fee: String(refund.refundFee),
       });
     },
@@ -143,7 +143,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         out_trade_no: order.outTradeNo,
         total_fee: String(order.totalFee),
         fee_type: 'CNY',
-        cash_fee: String(order.totalFee),
+        cash_fee: String(order.totalFee - order.couponFee),
         refund_count: String(refunds.length),
       };
       refunds.forEach((refund, n) => {
@@ -168,17 +168,31 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (billType !== 'ALL' && billType !== 'SUCCESS' && billType !== 'REFUND') {
         return { kind: 'returnFail', message: 'invalid bill_type', extra: { error_code: '20001' } };
       }
-      if (r.tar_type) return { kind: 'returnFail', message: 'invalid tar_type', extra: { error_code: '20001' } };
-      const today = formatBeijingCompact(ctx.clock.now()).slice(0, 8);
-      if (!/^[0-9]{8}$/.test(date) || date > today) {
+      if (r.tar_type && r.tar_type !== 'GZIP') return { kind: 'returnFail', message: 'invalid tar_type', extra: { error_code: '20001' } };
+      const start = beijingMidnight(date);
+      if (!start || start.getTime() > ctx.clock.now().getTime()) {
         return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
       }
-      // A day's bill exists only once the day is over (WeChat: from 09:00–10:00 the next day).
-      const text = date < today ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
+      const readyAt = new Date(start.getTime() + DAY_MS + 10 * HOUR_MS);
+      // WeChat generates a day's bill from 09:00 the next morning; it is there to fetch from 10:00.
+      const text = ctx.clock.now() >= readyAt ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
-      return { kind: 'text', body: text };
+      return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
     },
   };
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** 00:00 Beijing time (UTC+8) of `yyyyMMdd`; undefined for a date that does not exist. */
+function beijingMidnight(date: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utcMidnight = new Date(Date.UTC(year, month - 1, day));
+  if (utcMidnight.getUTCMonth() !== month - 1 || utcMidnight.getUTCDate() !== day) return undefined;
+  return new Date(utcMidnight.getTime() - 8 * HOUR_MS);
 }
 
 const LOGIN_ERRMSG = {

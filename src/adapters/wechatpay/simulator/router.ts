@@ -3,7 +3,7 @@ import type { Clock } from '../../../application/ports/clock.js';
 import { systemClock } from '../../system/system-clock.js';
 import { API_PATHS, code2Session, createApiHandlers, type XmlApiName } from './api.js';
 import { createControlRouter, type SettledRefundStatus } from './control.js';
-import { FaultPlan } from './faults.js';
+import { BUSINESS_REFUSALS, FaultPlan } from './faults.js';
 import { simulatorIds } from './ids.js';
 import { paymentNotify, refundNotify } from './messages.js';
 import { Notifier, WECHAT_NOTIFY_RETRY_SCHEDULE_S, type AckMode, type DeliveryView, type SimulatorEvent } from './notifier.js';
@@ -136,7 +136,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   const xmlEndpoint =
     (api: XmlApiName) =>
     (req: Request, res: Response): void => {
-      const fault = faults.takeApiFault(api);
+      const taken = faults.takeApiFault(api);
+      const fault = taken?.kind;
       log({ type: 'api', api, fault });
       if (fault === 'timeout') return hang(res);
       if (fault === 'httpError') {
@@ -153,6 +154,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
         if (request.appid !== credentials.appId) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
         if (!request.nonce_str) return lack('nonce_str');
         if (request.nonce_str.length > 32) return paramError('nonce_str参数长度有误');
+        if (taken?.errCode) return refusal(taken.errCode, BUSINESS_REFUSALS[taken.errCode]);
         return handlers[api](request, signType, req);
       })();
       if (fault === 'timeoutAfterProcessing') return hang(res);
@@ -160,7 +162,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     };
 
   const jscode2session = (req: Request, res: Response): void => {
-    const fault = faults.takeApiFault('jscode2session');
+    const fault = faults.takeApiFault('jscode2session')?.kind;
     log({ type: 'api', api: 'jscode2session', fault });
     if (fault === 'timeout' || fault === 'timeoutAfterProcessing') return hang(res);
     if (fault === 'httpError') {
