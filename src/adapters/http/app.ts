@@ -39,7 +39,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     if (req.path === '/wechat/pay-notify' || req.path === '/wechat/refund-notify') {
       // A callback WeChat must retry: its own dialect, no reason (a forger learns nothing from an oversize body).
-      const reply = callbackReply({ body: typeof req.body === 'string' ? req.body : '', headers: {} }, false);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+      const reply = callbackReply({ body: typeof req.body === 'string' ? req.body : '', headers }, false);
       res.status(status).type(reply.contentType).send(reply.body);
       return;
     }
