@@ -10,7 +10,7 @@ import type { MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
 import { isNotifyUrl, lack, paramError, refusal, success, type Answer } from './wire.js';
 
-export type XmlApiName = Exclude<ApiName, 'jscode2session'>;
+export type XmlApiName = Exclude<ApiName, 'jscode2session' | 'certificates'>;
 
 export const API_PATHS: Readonly<Record<XmlApiName, string>> = {
   unifiedorder: '/pay/unifiedorder',

@@ -23,6 +23,8 @@ export function tamper(value: string): string {
  * of one notify is the same document, as WeChat's are.
  */
 export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includeSignType: boolean): NotifyRenderer {
+  const signType = order.signType;
+  if (signType === 'RSA') throw new RangeError('an API v3 order is notified in JSON (v3-messages.ts)');
   const fields: Record<string, string | undefined> = {
     appid: merchant.appId,
     attach: order.params.attach,
@@ -44,7 +46,7 @@ export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includ
     trade_type: 'JSAPI',
     transaction_id: order.transactionId,
   };
-  const sign = simSign(fields, merchant.apiKey, order.signType);
+  const sign = simSign(fields, merchant.apiKey, signType);
   return (tampered) => simXml({ ...fields, sign: tampered ? tamper(sign) : sign });
 }
 

@@ -15,6 +15,8 @@ export const SETTABLE_TRADE_STATES = ['NOTPAY', 'USERPAYING', 'PAYERROR', 'REVOK
 export type SettableTradeState = (typeof SETTABLE_TRADE_STATES)[number];
 
 export interface SimRefund {
+  /** The API the refund was requested over; its notify speaks the same dialect. */
+  readonly api: 'v2' | 'v3';
   readonly outRefundNo: string;
   readonly refundId: string;
   readonly refundFee: number;
@@ -28,8 +30,8 @@ export interface SimOrder {
   readonly outTradeNo: string;
   /** The business parameters of the first unifiedorder (nonce, sign and sign_type excluded): re-entry must match. */
   readonly params: WechatFields;
-  /** Notifies are signed with the algorithm the order was created with. */
-  readonly signType: SignType;
+  /** Notifies are signed with the algorithm the order was created with; RSA marks an API v3 order (JSON notifies). */
+  readonly signType: SignType | 'RSA';
   readonly createdAt: Date;
   readonly totalFee: number;
   readonly openid: string;
@@ -69,7 +71,8 @@ export class SimulatorState {
 
   constructor(private readonly clock: Clock) {}
 
-  unifiedOrder(request: WechatFields, signType: SignType): Outcome<{ order: SimOrder; prepayId: string }> {
+  /** v2's unifiedorder, and v3's JSAPI prepay with its JSON flattened into the same fields (signType RSA). */
+  unifiedOrder(request: WechatFields, signType: SignType | 'RSA'): Outcome<{ order: SimOrder; prepayId: string }> {
     const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
     const now = this.clock.now();
     const existing = this.orders.get(request.out_trade_no as string);
@@ -133,7 +136,11 @@ export class SimulatorState {
     return { ok: true, order };
   }
 
-  refund(request: WechatFields, defaultNotifyUrl: string | undefined): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
+  refund(
+    request: WechatFields,
+    defaultNotifyUrl: string | undefined,
+    api: 'v2' | 'v3' = 'v2',
+  ): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
     const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
     // Unpaid orders cannot be refunded and WeChat says so with ORDERNOTEXIST (digest §8.1).
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) return refuse('ORDERNOTEXIST', '订单不存在');
@@ -153,6 +160,7 @@ export class SimulatorState {
     const refunded = order.refunds.filter((r) => r.status !== 'REFUNDCLOSE').reduce((sum, r) => sum + r.refundFee, 0);
     if (refunded + refundFee.fen > order.totalFee) return refuse('INVALID_REQUEST', '退款金额大于支付金额');
     const refund: SimRefund = {
+      api,
       outRefundNo,
       refundId: simulatorIds.refundId(),
       refundFee: refundFee.fen,
