@@ -25,10 +25,16 @@ async function main(): Promise<void> {
 
   const server = await startServer(config, logger);
   logger.info(
-    { port: server.port, gateway: config.gateway, database: config.databaseUrl.split(':')[0], redis: Boolean(config.redisUrl) },
+    {
+      port: server.port,
+      gateway: config.gateway,
+      api: config.apiVersion,
+      database: config.databaseUrl.split(':')[0],
+      redis: Boolean(config.redisUrl),
+    },
     'listening',
   );
-  if (config.gateway === 'sandbox') process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`));
+  if (config.gateway === 'sandbox') process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`, config.apiVersion));
 
   let stopping = false;
   const shutdown = (signal: string): void => {
