@@ -8,7 +8,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Rsa, Formatter, Aes } = require('wechatpay-axios-plugin') as {
   Rsa: { sign(message: string, privateKey: KeyObject): string; verify(message: string, signature: string, publicKey: KeyObject): boolean };
-  Formatter: { response(timestamp: string | number, nonce: string, body?: string): string };
+  Formatter: {
+    request(method: string, uri: string, timestamp: string | number, nonce: string, body?: string): string;
+    response(timestamp: string | number, nonce: string, body?: string): string;
+  };
   Aes: { AesGcm: { encrypt(plaintext: string, key: string, iv: string, aad?: string): string } };
 };
 export { Rsa as pluginRsa, Formatter as pluginFormatter };

@@ -1,3 +1,4 @@
+import type { HttpTransport } from '../../src/adapters/wechatpay/shared/http-transport.js';
 import { WechatPayV3Gateway, type WechatPayV3Config } from '../../src/adapters/wechatpay/v3/gateway.js';
 import { WechatPayV3NotifyVerifier } from '../../src/adapters/wechatpay/v3/notify-verifier.js';
 import { V3Trust, type TrustEvent } from '../../src/adapters/wechatpay/v3/trust.js';
@@ -14,7 +15,11 @@ export interface V3Sandbox extends Sandbox {
   readonly identity: TestIdentity;
   /** Trust as a merchant in that mode would configure it; `events` collects what it reports. */
   trust(mode: TrustMode, events?: TrustEvent[]): V3Trust;
-  gatewayV3(mode: TrustMode, overrides?: Partial<WechatPayV3Config>, trust?: V3Trust): WechatPayV3Gateway;
+  gatewayV3(
+    mode: TrustMode,
+    overrides?: Partial<WechatPayV3Config>,
+    deps?: { trust?: V3Trust; transport?: HttpTransport },
+  ): WechatPayV3Gateway;
   verifierV3(mode: TrustMode, trust?: V3Trust): WechatPayV3NotifyVerifier;
 }
 
@@ -37,10 +42,26 @@ export async function startV3Sandbox(options: WechatPaySimulatorOptions & { sign
       sb.clock,
       (event) => events?.push(event),
     );
-  return Object.assign(sb, {
+  // The notify endpoint trusts both keys, as a merchant mid-migration does: 204 when it verifies, 500 otherwise.
+  const defaultTrust = new V3Trust(
+    {
+      publicKey: { id: identity.wechatpayPublicKey.id, key: identity.wechatpayPublicKeyObject },
+      platformCertificates: { anchors: [identity.platformCertificate], bootstrap: 'refuse', apiV3Key: Buffer.from(identity.apiV3Key) },
+    },
+    sb.clock,
+  );
+  const v2Respond = sb.respond;
+  sb.respond = async (got, self) => {
+    if (got.headers['wechatpay-signature'] === undefined) return v2Respond(got, self);
+    const verifier = v3.verifierV3('publicKey', defaultTrust);
+    const callback = { body: got.body, headers: got.headers };
+    const verdict = got.path === '/refund-notify' ? await verifier.refund(callback) : await verifier.payment(callback);
+    return verdict.ok ? { status: 204 } : { status: 500, body: '{"code":"FAIL","message":"FAIL"}' };
+  };
+  const v3 = Object.assign(sb, {
     identity,
     trust,
-    gatewayV3(mode: TrustMode, overrides: Partial<WechatPayV3Config> = {}, shared?: V3Trust) {
+    gatewayV3(mode: TrustMode, overrides: Partial<WechatPayV3Config> = {}, deps: { trust?: V3Trust; transport?: HttpTransport } = {}) {
       return new WechatPayV3Gateway(
         {
           appId: sb.simulator.credentials.appId,
@@ -58,7 +79,7 @@ export async function startV3Sandbox(options: WechatPaySimulatorOptions & { sign
           retryBackoffMs: 5,
           ...overrides,
         },
-        { clock: sb.clock, trust: shared ?? trust(mode) },
+        { clock: sb.clock, trust: deps.trust ?? trust(mode), ...(deps.transport ? { transport: deps.transport } : {}) },
       );
     },
     verifierV3(mode: TrustMode, shared?: V3Trust) {
@@ -71,4 +92,5 @@ export async function startV3Sandbox(options: WechatPaySimulatorOptions & { sign
       });
     },
   });
+  return v3;
 }
