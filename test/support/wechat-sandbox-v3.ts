@@ -1,5 +1,6 @@
 import type { HttpTransport } from '../../src/adapters/wechatpay/shared/http-transport.js';
 import { WechatPayV3Gateway, type WechatPayV3Config } from '../../src/adapters/wechatpay/v3/gateway.js';
+import type { V3Failure } from '../../src/adapters/wechatpay/v3/client.js';
 import { WechatPayV3NotifyVerifier } from '../../src/adapters/wechatpay/v3/notify-verifier.js';
 import { V3Trust, type TrustEvent } from '../../src/adapters/wechatpay/v3/trust.js';
 import type { SignWith } from '../../src/adapters/wechatpay/simulator/v3-keys.js';
@@ -15,12 +16,14 @@ export interface V3Sandbox extends Sandbox {
   readonly identity: TestIdentity;
   /** Trust as a merchant in that mode would configure it; `events` collects what it reports. */
   trust(mode: TrustMode, events?: TrustEvent[]): V3Trust;
-  gatewayV3(
-    mode: TrustMode,
-    overrides?: Partial<WechatPayV3Config>,
-    deps?: { trust?: V3Trust; transport?: HttpTransport },
-  ): WechatPayV3Gateway;
+  gatewayV3(mode: TrustMode, overrides?: Partial<WechatPayV3Config>, deps?: GatewayDeps): WechatPayV3Gateway;
   verifierV3(mode: TrustMode, trust?: V3Trust): WechatPayV3NotifyVerifier;
+}
+
+export interface GatewayDeps {
+  readonly trust?: V3Trust;
+  readonly transport?: HttpTransport;
+  readonly onFailure?: (failure: V3Failure) => void;
 }
 
 /** The simulator with API v3 on (keys of testIdentity()), signing notifies and serial-less answers per `signWith`. */
@@ -61,7 +64,7 @@ export async function startV3Sandbox(options: WechatPaySimulatorOptions & { sign
   const v3 = Object.assign(sb, {
     identity,
     trust,
-    gatewayV3(mode: TrustMode, overrides: Partial<WechatPayV3Config> = {}, deps: { trust?: V3Trust; transport?: HttpTransport } = {}) {
+    gatewayV3(mode: TrustMode, overrides: Partial<WechatPayV3Config> = {}, deps: GatewayDeps = {}) {
       return new WechatPayV3Gateway(
         {
           appId: sb.simulator.credentials.appId,
@@ -79,7 +82,12 @@ export async function startV3Sandbox(options: WechatPaySimulatorOptions & { sign
           retryBackoffMs: 5,
           ...overrides,
         },
-        { clock: sb.clock, trust: deps.trust ?? trust(mode), ...(deps.transport ? { transport: deps.transport } : {}) },
+        {
+          clock: sb.clock,
+          trust: deps.trust ?? trust(mode),
+          ...(deps.transport ? { transport: deps.transport } : {}),
+          ...(deps.onFailure ? { onFailure: deps.onFailure } : {}),
+        },
       );
     },
     verifierV3(mode: TrustMode, shared?: V3Trust) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
 import { WechatPayV3Gateway } from '../../../../src/adapters/wechatpay/v3/gateway.js';
@@ -163,6 +164,36 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     ]);
     await expect(g.billedPayments('20260114')).rejects.toThrow(/refusing to send our signature/);
     expect(transport.requests).toHaveLength(1);
+  });
+
+  it('downloads the bill from WeChat’s host with our signature and refuses it unless its SHA1 is the promised hash_value', async () => {
+    const bill = [
+      '交易时间,公众账号ID,商户号,微信订单号,商户订单号,交易状态,应结订单金额',
+      '`2026-01-14 12:00:00,`wxd930ea5d5a258f4f,`10000100,`4200000015201711256947025404,`2026011412000000020000000001,`SUCCESS,`99.00',
+      '总交易单数,应结订单总金额,退款总金额',
+      '`1,`99.00,`0.00',
+    ].join('\r\n');
+    const sha1 = createHash('sha1').update(bill, 'utf8').digest('hex');
+    const url = 'https://api.mch.weixin.qq.com/v3/billdownload/file?token=t1';
+    const { gateway: good, transport } = gateway([
+      signed(200, { hash_type: 'SHA1', hash_value: sha1, download_url: url }),
+      { status: 200, body: bill },
+    ]);
+    expect(await good.billedPayments('20260114')).toEqual([
+      { outTradeNo: '2026011412000000020000000001', transactionId: '4200000015201711256947025404', totalFee: Money.ofFen(9900) },
+    ]);
+    expect(transport.requests.map((r) => r.url)).toEqual([
+      'https://api.mch.weixin.qq.com/v3/bill/tradebill?bill_date=2026-01-14&bill_type=SUCCESS',
+      url,
+    ]);
+    expect(transport.requests[1]?.headers?.authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 /);
+    const { gateway: bad } = gateway([
+      signed(200, { hash_type: 'SHA1', hash_value: sha1, download_url: url }),
+      { status: 200, body: `${bill}\r\n` },
+    ]);
+    await expect(bad.billedPayments('20260114')).rejects.toThrow(/SHA1 differs/);
+    const { gateway: none } = gateway([signed(400, { code: 'NO_STATEMENT_EXIST', message: '账单文件不存在' })]);
+    expect(await none.billedPayments('20260114')).toBeUndefined();
   });
 
   it('signs paySign over appId, timeStamp, nonceStr and package with the merchant key (digest §4.2)', () => {
