@@ -28,6 +28,11 @@ describe('callback dialect and reply', () => {
     expect(callbackReply(headersOnly, false)).toEqual(refusal);
   });
 
+  it('with one API configured, replies in its dialect whatever the callback looks like', () => {
+    expect(callbackReply(json, false, ['v2'])).toMatchObject({ status: 200, contentType: 'application/xml' });
+    expect(callbackReply(xml, false, ['v3'])).toMatchObject({ status: 500, contentType: 'application/json' });
+  });
+
   it('keeps v2 replies exactly as before', () => {
     expect(callbackReply(xml, true).body).toBe(
       '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>',
