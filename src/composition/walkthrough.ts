@@ -13,7 +13,7 @@ export function sandboxWalkthrough(baseUrl: string, apiVersion: 'v2' | 'v3' = 'v
   const sim = `${baseUrl}/sandbox/wxpay`;
   return `
 wxpay-server is running in SANDBOX mode (WeChat Pay API ${apiVersion}) at ${baseUrl} (WeChat Pay simulator at ${sim}).
-Walk-through (needs curl and jq):
+Walk-through (needs curl and jq${apiVersion === 'v3' ? ', and openssl for 3b' : ''}):
 
   # 1. The mini-program's wx.login, played by the simulator:
   CODE=$(curl -s -X POST ${sim}/control/code | jq -r .code)
