@@ -15,8 +15,7 @@ export const SETTABLE_TRADE_STATES = ['NOTPAY', 'USERPAYING', 'PAYERROR', 'REVOK
 export type SettableTradeState = (typeof SETTABLE_TRADE_STATES)[number];
 
 export interface SimRefund {
-  /** The API the refund was requested over; its notify speaks the same dialect. */
-  readonly api: 'v2' | 'v3';
+  readonly api: 'v2' | 'v3'; // the API the refund was requested over: its notify speaks the same dialect
   readonly outRefundNo: string;
   readonly refundId: string;
   readonly refundFee: number;
@@ -71,7 +70,7 @@ export class SimulatorState {
 
   constructor(private readonly clock: Clock) {}
 
-  /** v2's unifiedorder, and v3's JSAPI prepay with its JSON flattened into the same fields (signType RSA). */
+  /** v2's unifiedorder; v3's JSAPI prepay comes with its JSON flattened into the same fields, signType RSA. */
   unifiedOrder(request: WechatFields, signType: SignType | 'RSA'): Outcome<{ order: SimOrder; prepayId: string }> {
     const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
     const now = this.clock.now();
