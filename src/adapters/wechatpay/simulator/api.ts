@@ -4,13 +4,13 @@ import type { Clock } from '../../../application/ports/clock.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
 import { beijingDateTime as formatBeijingDateTime, type SignType, type WechatFields } from './codec/index.js';
-import { writeTradeBill, type BillKind } from './bill-writer.js';
+import { billAvailability, writeTradeBill, type BillKind } from './bill-writer.js';
 import type { ApiName } from './faults.js';
 import { paidAmounts, type MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
 import { isNotifyUrl, lack, paramError, refusal, success, type Answer } from './wire.js';
 
-export type XmlApiName = Exclude<ApiName, 'jscode2session'>;
+export type XmlApiName = Exclude<ApiName, 'jscode2session' | 'certificates'>;
 
 export const API_PATHS: Readonly<Record<XmlApiName, string>> = {
   unifiedorder: '/pay/unifiedorder',
@@ -169,30 +169,15 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         return { kind: 'returnFail', message: 'invalid bill_type', extra: { error_code: '20001' } };
       }
       if (r.tar_type && r.tar_type !== 'GZIP') return { kind: 'returnFail', message: 'invalid tar_type', extra: { error_code: '20001' } };
-      const start = beijingMidnight(date);
-      if (!start || start.getTime() > ctx.clock.now().getTime()) {
+      const availability = billAvailability(date, ctx.clock.now());
+      if (availability === 'invalid' || availability === 'future') {
         return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
       }
-      const readyAt = new Date(start.getTime() + DAY_MS + 10 * HOUR_MS);
-      // WeChat generates a day's bill from 09:00 the next morning; it is there to fetch from 10:00.
-      const text = ctx.clock.now() >= readyAt ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
+      const text = availability === 'ready' ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
       return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
     },
   };
-}
-
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
-
-/** 00:00 Beijing time (UTC+8) of `yyyyMMdd`; undefined for a date that does not exist. */
-function beijingMidnight(date: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const utcMidnight = new Date(Date.UTC(year, month - 1, day));
-  if (utcMidnight.getUTCMonth() !== month - 1 || utcMidnight.getUTCDate() !== day) return undefined;
-  return new Date(utcMidnight.getTime() - 8 * HOUR_MS);
 }
 
 const LOGIN_ERRMSG = {

@@ -41,6 +41,23 @@ const dayOf = (at: Date | undefined): string | undefined => (at ? formatBeijingC
 
 type Row = Readonly<Record<string, string>>;
 
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Whether a Beijing day's bill (`yyyyMMdd`) can be fetched at `now`: WeChat generates it from 09:00 the next morning
+ * and it is there from 10:00. `invalid` for a date that does not exist, `future` for one that has not begun.
+ */
+export function billAvailability(date: string, now: Date): 'invalid' | 'future' | 'notReady' | 'ready' {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
+  if (!m) return 'invalid';
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utcMidnight = new Date(Date.UTC(year, month - 1, day));
+  if (utcMidnight.getUTCMonth() !== month - 1 || utcMidnight.getUTCDate() !== day) return 'invalid';
+  const start = utcMidnight.getTime() - 8 * HOUR_MS; // 00:00 Beijing time (UTC+8)
+  if (now.getTime() < start) return 'future';
+  return now.getTime() >= start + 34 * HOUR_MS ? 'ready' : 'notReady'; // 10:00 the next day
+}
+
 interface Totals {
   settled: number;
   ordered: number;

@@ -1,4 +1,14 @@
-export const API_NAMES = ['unifiedorder', 'orderquery', 'closeorder', 'refund', 'refundquery', 'downloadbill', 'jscode2session'] as const;
+/** v2 names; the v3 paths share them (JSAPI prepay = unifiedorder, …), plus v3's own `certificates`. */
+export const API_NAMES = [
+  'unifiedorder',
+  'orderquery',
+  'closeorder',
+  'refund',
+  'refundquery',
+  'downloadbill',
+  'jscode2session',
+  'certificates',
+] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
 /**

@@ -23,6 +23,8 @@ export function tamper(value: string): string {
  * of one notify is the same document, as WeChat's are.
  */
 export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includeSignType: boolean): NotifyRenderer {
+  const signType = order.signType;
+  if (signType === 'RSA') throw new RangeError('an API v3 order is notified in JSON (v3-messages.ts)');
   const failed = order.state === 'PAYERROR';
   const fields: Record<string, string | undefined> = {
     appid: merchant.appId,
@@ -49,7 +51,7 @@ export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includ
           ...paidAmounts(order),
         }),
   };
-  const sign = simSign(fields, merchant.apiKey, order.signType);
+  const sign = simSign(fields, merchant.apiKey, signType);
   return (tampered) => simXml({ ...fields, sign: tampered ? tamper(sign) : sign });
 }
 

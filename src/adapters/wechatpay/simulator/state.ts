@@ -15,6 +15,7 @@ export const SETTABLE_TRADE_STATES = ['NOTPAY', 'USERPAYING', 'PAYERROR', 'REVOK
 export type SettableTradeState = (typeof SETTABLE_TRADE_STATES)[number];
 
 export interface SimRefund {
+  readonly api: 'v2' | 'v3'; // the API the refund was requested over: its notify speaks the same dialect
   readonly outRefundNo: string;
   readonly refundId: string;
   readonly refundFee: number;
@@ -28,8 +29,8 @@ export interface SimOrder {
   readonly outTradeNo: string;
   /** The business parameters of the first unifiedorder (nonce, sign and sign_type excluded): re-entry must match. */
   readonly params: WechatFields;
-  /** Notifies are signed with the algorithm the order was created with. */
-  readonly signType: SignType;
+  /** Notifies are signed with the algorithm the order was created with; RSA marks an API v3 order (JSON notifies). */
+  readonly signType: SignType | 'RSA';
   readonly createdAt: Date;
   readonly totalFee: number;
   readonly openid: string;
@@ -85,7 +86,8 @@ export class SimulatorState {
 
   constructor(private readonly clock: Clock) {}
 
-  unifiedOrder(request: WechatFields, signType: SignType): Outcome<{ order: SimOrder; prepayId: string }> {
+  /** v2's unifiedorder; v3's JSAPI prepay comes with its JSON flattened into the same fields, signType RSA. */
+  unifiedOrder(request: WechatFields, signType: SignType | 'RSA'): Outcome<{ order: SimOrder; prepayId: string }> {
     const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
     // UNCONFIRMED wording: the err_code_des merchants report for an openid of another appid.
     if (this.foreignOpenids.has(request.openid as string)) return refuse('PARAM_ERROR', 'appid和openid不匹配');
@@ -164,7 +166,11 @@ export class SimulatorState {
     this.foreignOpenids.add(openid);
   }
 
-  refund(request: WechatFields, defaultNotifyUrl: string | undefined): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
+  refund(
+    request: WechatFields,
+    defaultNotifyUrl: string | undefined,
+    api: 'v2' | 'v3' = 'v2',
+  ): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
     const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
     // Unpaid orders cannot be refunded and WeChat says so with ORDERNOTEXIST (digest §8.1).
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) return refuse('ORDERNOTEXIST', '订单不存在');
@@ -186,6 +192,7 @@ export class SimulatorState {
     const refunded = order.refunds.filter((r) => r.status !== 'REFUNDCLOSE').reduce((sum, r) => sum + r.refundFee, 0);
     if (refunded + refundFee.fen > order.totalFee) return refuse('INVALID_REQUEST', '退款金额大于支付金额');
     const refund: SimRefund = {
+      api,
       outRefundNo,
       refundId: simulatorIds.refundId(),
       refundFee: refundFee.fen,
