@@ -8,6 +8,7 @@ import { Login } from '../application/login.js';
 import { ManageGoods } from '../application/manage-goods.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RequestPrepay } from '../application/request-prepay.js';
+import type { ReconcileReport } from '../application/reconcile-pending.js';
 import { ResolveReview } from '../application/resolve-review.js';
 import { adminRoutes } from '../adapters/http/admin-routes.js';
 import { createHttpApp } from '../adapters/http/app.js';
@@ -63,7 +64,7 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
         resolveReview: get(ResolveReview),
         grantCoins: get(GrantCoins),
         audit: get(TOKENS.AuditLog),
-        reconcileNow: () => jobs.runNow('reconcile-pending'),
+        reconcileNow: () => jobs.runNow('reconcile-pending') as Promise<ReconcileReport | undefined>,
         reconcileBill: (date) => jobs.reconcileBill(date),
         logger,
       }),

@@ -13,6 +13,8 @@ import { outTradeNoParam } from './path-params.js';
 import { orderView } from './views.js';
 import type { Metrics } from '../observability/metrics.js';
 import { readPrepayParams } from './prepay-params.js';
+import { LoginInput } from './request-schemas.js';
+import type { IntegralView, PaidWithCoinsView, PaymentParamsView, SessionView } from './response-schemas.js';
 import type { SessionTokens } from './session-tokens.js';
 
 export interface WechatRoutesDeps {
@@ -34,9 +36,9 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
   const authenticated = requireUser(deps.tokens);
 
   router.post('/wechat/login', json, async (req: Request, res: Response) => {
-    const code: unknown = (req.body as { code?: unknown } | undefined)?.code;
-    if (typeof code !== 'string' || code === '') return sendError(res, 400, 'code is required');
-    const result = await deps.login.execute(code);
+    const input = LoginInput.parse({ body: req.body });
+    if (!input.ok) return sendError(res, 400, input.error);
+    const result = await deps.login.execute(input.value.code);
     if (!result.ok) {
       const { status, reason, retryAfterSeconds } = errorResponse(result.error);
       if (result.error.kind === 'LoginMisconfigured') {
@@ -48,7 +50,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
       if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
       return sendError(res, status, reason);
     }
-    sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid });
+    sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid } satisfies SessionView);
   });
 
   const prepay = async (req: Request, res: Response<unknown, AuthenticatedLocals>): Promise<void> => {
@@ -78,10 +80,10 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
         outTradeNo: granted.outTradeNo,
         paidIntegral: granted.paidIntegral,
         message: 'paid with health coins; no WeChat payment is needed',
-      });
+      } satisfies PaidWithCoinsView);
     }
     deps.metrics.prepays.inc({ outcome: granted.reused ? 'reused' : 'granted' });
-    sendPaymentSuccess(res, { ...granted.params, outTradeNo: granted.outTradeNo });
+    sendPaymentSuccess(res, { ...granted.params, outTradeNo: granted.outTradeNo } satisfies PaymentParamsView);
   };
   router.get('/wechat/prepay', authenticated, prepay);
   router.post('/wechat/prepay', authenticated, json, form, prepay);
@@ -110,7 +112,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
         outTradeNo: e.outTradeNo ?? null,
         at: Math.floor(e.at.getTime() / 1000),
       })),
-    });
+    } satisfies IntegralView);
   });
 
   return router;
