@@ -67,6 +67,9 @@ const schema = z.object({
     .max(30 * 86_400)
     .default(7 * 86_400),
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  ADMIN_PORT: optionalText.pipe(port.optional()),
+  ADMIN_HOST: optionalText,
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
@@ -100,6 +103,10 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
   const request = Number(env('HTTP_REQUEST_TIMEOUT_MS') ?? 30_000);
   if (headers > request)
     problems.push('HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (a request includes its headers)');
+  const adminPort = env('ADMIN_PORT');
+  if (adminPort !== undefined && adminPort !== '0' && adminPort === (env('PORT') ?? '3000')) {
+    problems.push('ADMIN_PORT: must differ from PORT (the admin listener is a second one)');
+  }
   if ((env('WECHAT_CERT_PEM') === undefined) !== (env('WECHAT_KEY_PEM') === undefined)) {
     problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
   }
@@ -154,6 +161,10 @@ export interface Config {
   readonly ephemeralSessionSecret: boolean;
   readonly sessionTtlSeconds: number;
   readonly adminToken?: string;
+  /** A second listener for /admin and /metrics (ADMIN_PORT); the public one then answers 404 for them. */
+  readonly adminListener?: { readonly port: number; readonly host: string };
+  /** Bearer token /metrics wants (METRICS_TOKEN); unset: open wherever /metrics is served. */
+  readonly metricsToken?: string;
   readonly trustProxyHops: number;
   readonly reconcileIntervalMs: number;
   readonly eventsWebhook?: { readonly url: string; readonly secret: string };
@@ -215,6 +226,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ephemeralSessionSecret: e.SESSION_SECRET === undefined,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
+    ...(e.ADMIN_PORT === undefined ? {} : { adminListener: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? '127.0.0.1' } }),
+    ...(e.METRICS_TOKEN === undefined ? {} : { metricsToken: e.METRICS_TOKEN }),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     ...(e.EVENTS_WEBHOOK_URL !== undefined && e.EVENTS_WEBHOOK_SECRET !== undefined
