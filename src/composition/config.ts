@@ -70,6 +70,7 @@ const schema = z.object({
   ADMIN_PORT: optionalText.pipe(port.optional()),
   ADMIN_HOST: optionalText,
   METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  MIGRATE_ON_START: z.enum(['auto', 'yes', 'no', 'true', 'false']).default('auto'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
@@ -165,6 +166,8 @@ export interface Config {
   readonly adminListener?: { readonly port: number; readonly host: string };
   /** Bearer token /metrics wants (METRICS_TOKEN); unset: open wherever /metrics is served. */
   readonly metricsToken?: string;
+  /** Apply pending migrations at start-up; off: refuse to start while the schema is behind. */
+  readonly migrateOnStart: boolean;
   readonly trustProxyHops: number;
   readonly reconcileIntervalMs: number;
   readonly eventsWebhook?: { readonly url: string; readonly secret: string };
@@ -228,6 +231,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
     ...(e.ADMIN_PORT === undefined ? {} : { adminListener: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? '127.0.0.1' } }),
     ...(e.METRICS_TOKEN === undefined ? {} : { metricsToken: e.METRICS_TOKEN }),
+    migrateOnStart:
+      e.MIGRATE_ON_START === 'auto' ? e.NODE_ENV !== 'production' : e.MIGRATE_ON_START === 'yes' || e.MIGRATE_ON_START === 'true',
     trustProxyHops: e.TRUST_PROXY_HOPS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     ...(e.EVENTS_WEBHOOK_URL !== undefined && e.EVENTS_WEBHOOK_SECRET !== undefined
