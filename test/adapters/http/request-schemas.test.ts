@@ -38,7 +38,10 @@ describe('request schemas: the same messages and strictness as the checks they r
   });
 
   it('prepay: defaults and absences as before', () => {
-    expect(PrepayInput.parse({ query: { goods_id: '2' } })).toEqual({ ok: true, value: { goods_id: 2, paid_type: 'WXPAY', uid: undefined } });
+    expect(PrepayInput.parse({ query: { goods_id: '2' } })).toEqual({
+      ok: true,
+      value: { goods_id: 2, paid_type: 'WXPAY', uid: undefined },
+    });
     expect(PrepayInput.parse({ query: { goods_id: 2, uid: '' } })).toMatchObject({ ok: true, value: { uid: undefined } });
     expect(PrepayInput.parse({ query: { goods_id: 2, paid_type: 'MIXED', uid: 7 } })).toMatchObject({
       ok: true,
@@ -51,19 +54,59 @@ describe('request schemas: the same messages and strictness as the checks they r
     ['login with an empty code', LoginInput, { body: { code: '' } }, 'code is required'],
     ['login with a number', LoginInput, { body: { code: 5 } }, 'code is required'],
     ['a goods id path', GoodsIdPath, { path: { id: '4294967297' } }, 'goods id must be a whole number from 1 to 2147483647'],
-    ['an order number with NUL', OrderNumberPath, { path: { outTradeNo: 'a\u0000b' } }, 'out_trade_no must be 1 to 32 of 0-9 A-Z a-z _ - * |'],
+    [
+      'an order number with NUL',
+      OrderNumberPath,
+      { path: { outTradeNo: 'a\u0000b' } },
+      'out_trade_no must be 1 to 32 of 0-9 A-Z a-z _ - * |',
+    ],
     ['refund amount', RefundInput, { body: { amount: 2147483648 } }, 'amount must be a whole number from 1 to 2147483647'],
     ['refund key', RefundInput, { body: {}, header: () => 'has space' }, 'Idempotency-Key must be 1 to 64 printable ASCII characters'],
     ['refund reason', RefundInput, { body: { reason: 'a\nb' } }, 'reason must not contain control characters'],
-    ['refund: amount before key', RefundInput, { body: { amount: 0 }, header: () => 'has space' }, 'amount must be a whole number from 1 to 2147483647'],
+    [
+      'refund: amount before key',
+      RefundInput,
+      { body: { amount: 0 }, header: () => 'has space' },
+      'amount must be a whole number from 1 to 2147483647',
+    ],
     ['resolve without note', ResolveReviewInput, { body: {} }, 'note must be a string'],
     ['resolve with a blank note', ResolveReviewInput, { body: { note: '   ' } }, 'note must not be empty'],
-    ['goods with emoji', GoodsDraftInput, { body: { name: '瑜伽 🧘', market_price: 100, sale_price: 100 } }, 'name cannot contain emoji or other characters beyond U+FFFF (the table stores 3-byte UTF-8)'],
-    ['goods with a lone surrogate', GoodsDraftInput, { body: { name: 'a\uD800', market_price: 100, sale_price: 100 } }, 'name is not valid Unicode'],
-    ['goods with a fen price', GoodsDraftInput, { body: { name: 'x', market_price: 150, sale_price: 100 } }, 'market_price is in fen and must be whole yuan (a multiple of 100)'],
-    ['goods with a string online', GoodsDraftInput, { body: { name: 'x', market_price: 100, sale_price: 100, online: 'yes' } }, 'online must be true or false'],
-    ['goods with a long name', GoodsDraftInput, { body: { name: 'x'.repeat(101), market_price: 100, sale_price: 100 } }, 'name must be at most 100 characters'],
-    ['grant with an array amount', GrantInput, { body: { uid: 1, amount: [5], grant_id: 'g' } }, 'amount must be a whole number from 1 to 1000000000'],
+    [
+      'goods with emoji',
+      GoodsDraftInput,
+      { body: { name: '瑜伽 🧘', market_price: 100, sale_price: 100 } },
+      'name cannot contain emoji or other characters beyond U+FFFF (the table stores 3-byte UTF-8)',
+    ],
+    [
+      'goods with a lone surrogate',
+      GoodsDraftInput,
+      { body: { name: 'a\uD800', market_price: 100, sale_price: 100 } },
+      'name is not valid Unicode',
+    ],
+    [
+      'goods with a fen price',
+      GoodsDraftInput,
+      { body: { name: 'x', market_price: 150, sale_price: 100 } },
+      'market_price is in fen and must be whole yuan (a multiple of 100)',
+    ],
+    [
+      'goods with a string online',
+      GoodsDraftInput,
+      { body: { name: 'x', market_price: 100, sale_price: 100, online: 'yes' } },
+      'online must be true or false',
+    ],
+    [
+      'goods with a long name',
+      GoodsDraftInput,
+      { body: { name: 'x'.repeat(101), market_price: 100, sale_price: 100 } },
+      'name must be at most 100 characters',
+    ],
+    [
+      'grant with an array amount',
+      GrantInput,
+      { body: { uid: 1, amount: [5], grant_id: 'g' } },
+      'amount must be a whole number from 1 to 1000000000',
+    ],
     ['grant without grant_id', GrantInput, { body: { uid: 1, amount: 5 } }, 'grant_id must be 1 to 64 printable ASCII characters'],
     ['grant with uid [1]', GrantInput, { body: { uid: [1], amount: 5, grant_id: 'g' } }, 'uid must be a whole number from 1 to 2147483647'],
     ['order search status', OrderSearchInput, { query: { status: 'PAID' } }, 'status must be CHECKED, SUCC, FAILED or REFUND'],
