@@ -80,6 +80,9 @@ const schema = z.object({
   DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
 });
 
+/** Every variable the service reads, in the schema's order (.env.example and the README list exactly these). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /**
  * Rules that tie variables together, checked on the raw environment so that they are reported alongside any
  * malformed value (zod skips refinements once a field fails).
