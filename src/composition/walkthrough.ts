@@ -16,5 +16,7 @@ Walk-through (needs curl and jq):
   curl -s -X POST ${sim}/control/pay -H 'Content-Type: application/json' -d "{\\"prepay_id\\":\\"$PREPAY_ID\\"}" | jq .
   # 5. The order is paid:
   curl -s ${baseUrl}/wechat/orders/$ORDER -H "Authorization: Bearer $TOKEN" | jq .data.status
+
+API reference: ${baseUrl}/docs (OpenAPI 3.1: ${baseUrl}/openapi.json)
 `;
 }
