@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { requestIdOf } from '../adapters/http/request-context.js';
 import { buildContainer } from './container.js';
 import { buildHttpApps, type HttpApps } from './http.js';
 import { JobRunner } from './jobs.js';
@@ -22,9 +23,9 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const ready: { apps?: HttpApps } = {};
-  const server = httpServer(config, (req, res) => (ready.apps ? ready.apps.public(req, res) : notReady(res)));
+  const server = httpServer(config, (req, res) => (ready.apps ? ready.apps.public(req, res) : notReady(req, res)));
   const adminServer = config.adminListener
-    ? httpServer(config, (req, res) => (ready.apps?.admin ? ready.apps.admin(req, res) : notReady(res)))
+    ? httpServer(config, (req, res) => (ready.apps?.admin ? ready.apps.admin(req, res) : notReady(req, res)))
     : undefined;
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
@@ -79,8 +80,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function notReady(res: ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+function notReady(req: IncomingMessage, res: ServerResponse): void {
+  const given = req.headers['x-request-id'];
+  res.writeHead(503, {
+    'content-type': 'application/json',
+    'retry-after': '1',
+    'x-request-id': requestIdOf(typeof given === 'string' ? given : undefined),
+  });
   res.end(JSON.stringify({ errcode: 503, msg: 'starting up; retry shortly', data: null }));
 }
 

@@ -99,7 +99,7 @@ ${op.parameters?.length ? parameters(op.parameters) : ''}${body}
 const STYLE = `body{font:15px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2329;display:flex}
 nav{width:270px;flex:none;height:100vh;overflow:auto;position:sticky;top:0;background:#f5f6f7;padding:16px;box-sizing:border-box;font-size:13px}
 nav a{display:block;color:#1d2329;text-decoration:none;padding:2px 0}nav h2{font-size:13px;margin:14px 0 4px;color:#07c160}
-main{flex:1;max-width:1000px;padding:24px 36px}h1{margin-top:0}h2{border-bottom:2px solid #07c160;padding-bottom:4px;margin-top:40px}
+main{flex:1;min-width:0;max-width:1000px;padding:24px 36px;box-sizing:border-box}h1{margin-top:0}h2{border-bottom:2px solid #07c160;padding-bottom:4px;margin-top:40px}
 .op{border:1px solid #e3e6e8;border-radius:6px;padding:4px 18px 12px;margin:18px 0}.summary{font-weight:600}
 .method{display:inline-block;min-width:52px;text-align:center;border-radius:4px;color:#fff;font-size:13px;padding:1px 6px;margin-right:6px}
 .get{background:#1677ff}.post{background:#07c160}.put{background:#fa8c16}code{background:#f0f2f3;padding:0 4px;border-radius:3px}
