@@ -1,80 +1,23 @@
-import type { z } from 'zod/v4';
+import { GoodsIdPath, LoginInput, OrderNumberPath, PrepayInput, PrepayParamInput } from '../request-schemas.js';
 import {
-  AuditSearchInput,
-  BillDateInput,
-  GoodsDraftInput,
-  GoodsIdPath,
-  GrantInput,
-  LoginInput,
-  OrderNumberPath,
-  OrderSearchInput,
-  PrepayInput,
-  PrepayParamInput,
-  RefundInput,
-  ResolveReviewInput,
-} from '../request-schemas.js';
-import {
-  AdminOrderDetailSchema,
-  AdminOrderViewSchema,
-  AuditViewSchema,
-  BillReportSchema,
-  ErrorSchema,
   GoodsViewSchema,
-  GrantedSchema,
   HealthSchema,
   IntegralViewSchema,
   NotReadySchema,
   ok,
   OrderViewSchema,
   PaymentFailureSchema,
-  PrepayErrorSchema,
   PaymentSuccessSchema,
+  PrepayErrorSchema,
   ReadinessSchema,
-  ReconcileResultSchema,
-  RefundAcceptedSchema,
   SessionSchema,
 } from '../response-schemas.js';
-import type { InputSchema } from '../schema.js';
+import { ADMIN_OPERATIONS } from './admin-operations.js';
 import { EXAMPLES } from './examples.js';
+import { BAD_BODY, error, NOT_FOUND, USER, type Operation, type ResponseSpec } from './operation-types.js';
 
-/** Who reaches an endpoint: the public listener, the admin listener (ADMIN_PORT) or both (probes). */
-export type Audience = 'public' | 'admin' | 'metrics' | 'probe';
+export type { Audience, Operation, ResponseSpec } from './operation-types.js';
 
-export interface ResponseSpec {
-  readonly description: string;
-  /** A JSON answer's schema; absent for XML or text answers. */
-  readonly schema?: z.ZodType;
-  readonly xml?: boolean;
-  readonly text?: boolean;
-  readonly example?: unknown;
-  readonly retryAfter?: boolean;
-}
-
-export interface Operation {
-  readonly method: 'get' | 'post' | 'put';
-  /** Express's form (`:outTradeNo`), so the route table and the document can be compared mechanically. */
-  readonly path: string;
-  readonly audience: Audience;
-  readonly tag: string;
-  readonly summary: string;
-  readonly description?: string;
-  readonly auth?: 'user' | 'admin' | 'metrics';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any field set
-  readonly inputs?: readonly InputSchema<any>[];
-  /** Media types of the request body. */
-  readonly body?: readonly ('application/json' | 'application/x-www-form-urlencoded' | 'application/xml')[];
-  readonly responses: Readonly<Record<number, ResponseSpec>>;
-}
-
-const error = (description: string, extra: Partial<ResponseSpec> = {}): ResponseSpec => ({ description, schema: ErrorSchema, ...extra });
-const BAD_BODY = {
-  400: error('bad input: `msg` names the field and the rule (or the body is not valid JSON)', { example: EXAMPLES.badInput }),
-  413: error('body over 16 KB'),
-  415: error('a charset other than UTF-8, or a compressed body'),
-};
-const USER = { 401: error('missing, invalid or expired bearer token') };
-const ADMIN = { 401: error('wrong admin token') };
-const NOT_FOUND = (what: string) => ({ 404: error(`${what} not found`) });
 const PREPAY_FAILURE = (description: string, extra: Partial<ResponseSpec> = {}): ResponseSpec => ({
   description,
   schema: PaymentFailureSchema,
@@ -217,120 +160,6 @@ const callbacks: Operation[] = [
   ),
 ];
 
-const admin = (op: Omit<Operation, 'audience' | 'tag' | 'auth'>): Operation => ({
-  ...op,
-  audience: 'admin',
-  tag: 'Admin',
-  auth: 'admin',
-  responses: { ...ADMIN, ...op.responses },
-});
-
-const admins: Operation[] = [
-  admin({
-    method: 'get',
-    path: '/admin/orders',
-    summary: 'Search orders, newest first',
-    inputs: [OrderSearchInput],
-    responses: { 200: { description: 'a page of orders', schema: ok(AdminOrderViewSchema.array()) }, 400: BAD_BODY[400] },
-  }),
-  admin({
-    method: 'get',
-    path: '/admin/orders/:outTradeNo',
-    summary: 'One order with its audit trail',
-    inputs: [OrderNumberPath],
-    responses: {
-      200: { description: 'the order', schema: ok(AdminOrderDetailSchema) },
-      400: error('malformed out_trade_no'),
-      ...NOT_FOUND('order'),
-    },
-  }),
-  admin({
-    method: 'post',
-    path: '/admin/orders/:outTradeNo/refund',
-    summary: 'Refund a paid order, in full or in part',
-    description: 'The request is recorded before WeChat hears of it; a retry sends the same out_refund_no, so nothing is refunded twice.',
-    inputs: [OrderNumberPath, RefundInput],
-    body: ['application/json'],
-    responses: {
-      200: { description: 'WeChat accepted the refund', schema: ok(RefundAcceptedSchema) },
-      ...BAD_BODY,
-      ...NOT_FOUND('order'),
-      409: error('not refundable (not paid, too many refunds, or the Idempotency-Key names another refund)'),
-      500: error('WeChat Pay refused the merchant’s configuration'),
-      502: error('WeChat Pay unreachable, refused, or answered for another refund'),
-      503: error('WeChat Pay is rate-limiting the merchant', { retryAfter: true }),
-    },
-  }),
-  admin({
-    method: 'post',
-    path: '/admin/orders/:outTradeNo/review/resolve',
-    summary: 'Resolve an order’s review with a note',
-    inputs: [OrderNumberPath, ResolveReviewInput],
-    body: ['application/json'],
-    responses: {
-      200: { description: 'the order', schema: ok(AdminOrderViewSchema) },
-      ...BAD_BODY,
-      ...NOT_FOUND('order'),
-      409: error('the order is not waiting for a review'),
-    },
-  }),
-  admin({
-    method: 'get',
-    path: '/admin/goods',
-    summary: 'All goods, offline ones too',
-    responses: { 200: { description: 'every goods', schema: ok(GoodsViewSchema.array()) } },
-  }),
-  admin({
-    method: 'post',
-    path: '/admin/goods',
-    summary: 'Create goods',
-    inputs: [GoodsDraftInput],
-    body: ['application/json'],
-    responses: { 200: { description: 'the goods created', schema: ok(GoodsViewSchema) }, ...BAD_BODY },
-  }),
-  admin({
-    method: 'put',
-    path: '/admin/goods/:id',
-    summary: 'Update goods (never creates)',
-    inputs: [GoodsIdPath, GoodsDraftInput],
-    body: ['application/json'],
-    responses: { 200: { description: 'the goods updated', schema: ok(GoodsViewSchema) }, ...BAD_BODY, ...NOT_FOUND('goods') },
-  }),
-  admin({
-    method: 'post',
-    path: '/admin/integral/grant',
-    summary: 'Give a user health coins',
-    inputs: [GrantInput],
-    body: ['application/json'],
-    responses: {
-      200: { description: 'granted, or granted before under this grant_id', schema: ok(GrantedSchema) },
-      ...BAD_BODY,
-      ...NOT_FOUND('user'),
-    },
-  }),
-  admin({
-    method: 'get',
-    path: '/admin/audit',
-    summary: 'The audit log, newest first',
-    inputs: [AuditSearchInput],
-    responses: { 200: { description: 'a page of entries', schema: ok(AuditViewSchema.array()) }, 400: BAD_BODY[400] },
-  }),
-  admin({
-    method: 'post',
-    path: '/admin/reconcile',
-    summary: 'Run reconciliation now',
-    responses: { 200: { description: 'its report, or why it did not run', schema: ok(ReconcileResultSchema) } },
-  }),
-  admin({
-    method: 'post',
-    path: '/admin/reconcile-bill',
-    summary: 'Reconcile one day’s WeChat trade bill',
-    inputs: [BillDateInput],
-    body: ['application/json'],
-    responses: { 200: { description: 'the report', schema: ok(BillReportSchema) }, ...BAD_BODY, 502: error('WeChat Pay is unreachable') },
-  }),
-];
-
 const ops: Operation[] = [
   {
     method: 'get',
@@ -366,4 +195,4 @@ const ops: Operation[] = [
 ];
 
 /** Every endpoint of the service except the sandbox simulator (see README, "OpenAPI"), in the document's order. */
-export const OPERATIONS: readonly Operation[] = [...mini, ...callbacks, ...admins, ...ops];
+export const OPERATIONS: readonly Operation[] = [...mini, ...callbacks, ...ADMIN_OPERATIONS, ...ops];
