@@ -26,5 +26,7 @@ ${apiVersion === 'v3' ? paySignCheck(sim) : ''}  # 4. The user pays in WeChat's 
   curl -s -X POST ${sim}/control/pay -H 'Content-Type: application/json' -d "{\\"prepay_id\\":\\"$PREPAY_ID\\"}" | jq .
   # 5. The order is paid:
   curl -s ${baseUrl}/wechat/orders/$ORDER -H "Authorization: Bearer $TOKEN" | jq .data.status
+
+API reference: ${baseUrl}/docs (OpenAPI 3.1: ${baseUrl}/openapi.json)
 `;
 }
