@@ -145,6 +145,9 @@ export class Order {
   markFailed(reason: FailureReason, at: Date): Result<Change, FailureRejection> {
     if (this.s.status === 'FAILED') return ok('unchanged');
     if (!canMove(this.s.status, 'FAILED')) return err({ kind: 'AlreadyPaid', status: this.s.status });
+    // ORDERNOTEXIST speaks of an order without a prepay_id. One given since (a retried prepay racing the reconciler)
+    // exists at WeChat and may be paid with it: failing it would release its coins under a payment.
+    if (reason === 'ORDERNOTEXIST' && this.s.prepay !== undefined) return err({ kind: 'CreatedAtWechat' });
     this.move('FAILED', at, {});
     this.record({ type: 'OrderFailed', outTradeNo: this.s.outTradeNo.value, reason, at });
     return ok('changed');
