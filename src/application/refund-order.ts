@@ -120,7 +120,7 @@ export class RefundOrder {
     if (outcome.kind === 'rejected')
       return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message, category: outcome.category });
 
-    const recorded = await this.recorder.recordRefundReport(order, outcome.report);
+    const recorded = await this.recorder.recordRefundReport(order, outcome.report, refund.outRefundNo);
     switch (recorded.kind) {
       case 'vanished':
         return err({ kind: 'OrderNotFound' });

@@ -200,17 +200,21 @@ export class Order {
     return ok({ refund, change: 'changed' });
   }
 
-  /** The refund a report of WeChat's is about, if every identifier in it agrees with ours; changes nothing. */
-  refundMatching(report: RefundReport): Result<Refund, RefundReportError> {
-    return matchRefund(this.facts(), this.s.refunds, report);
+  /**
+   * The refund a report of WeChat's is about, if every identifier in it agrees with ours (and, given `asked`, it is
+   * about the refund we asked WeChat about); changes nothing.
+   */
+  refundMatching(report: RefundReport, asked?: string): Result<Refund, RefundReportError> {
+    return matchRefund(this.facts(), this.s.refunds, report, asked);
   }
 
   /**
-   * Applies WeChat's word about one of our refunds, only if every identifier matches it. When the refunds that
-   * succeeded add up to the whole amount, the order is REFUND.
+   * Applies WeChat's word about one of our refunds, only if every identifier matches it (and, given `asked`, only if
+   * it is about the refund we asked WeChat about). When the refunds that succeeded add up to the whole amount, the
+   * order is REFUND.
    */
-  applyRefundReport(report: RefundReport): Result<Change, RefundReportError> {
-    const applied = applyRefundReport(this.facts(), this.s.refunds, report);
+  applyRefundReport(report: RefundReport, asked?: string): Result<Change, RefundReportError> {
+    const applied = applyRefundReport(this.facts(), this.s.refunds, report, asked);
     if (!applied.ok) return applied;
     const moved = applied.value.moved;
     if (!moved) return ok('unchanged');

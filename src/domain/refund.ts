@@ -120,7 +120,10 @@ export type RefundReportRejection =
   /** No refund of this order has that number: WeChat's report is about something we never asked for. */
   | { readonly kind: 'UnknownRefund'; readonly outRefundNo: string }
   /** The report names our refund but disagrees with it: it may settle nothing. */
-  | { readonly kind: 'RefundMismatch'; readonly field: 'outTradeNo' | 'transactionId' | 'refundId' | 'amount' | 'totalFee' }
+  | {
+      readonly kind: 'RefundMismatch';
+      readonly field: 'outRefundNo' | 'outTradeNo' | 'transactionId' | 'refundId' | 'amount' | 'totalFee';
+    }
   | { readonly kind: 'IllegalRefundTransition'; readonly from: RefundStatus; readonly to: RefundStatus };
 
 /** The refunds after the report, and the refund it moved (undefined when it changed nothing). */
@@ -134,13 +137,20 @@ type OrderFacts = { readonly outTradeNo: string; readonly transactionId: string 
 
 /**
  * The refund a report of WeChat's is about, provided every identifier agrees with the refund we asked for: a valid
- * message about another order's refund must never settle this one.
+ * message about another order's refund must never settle this one. `asked`: the out_refund_no we asked WeChat about
+ * (refundquery, the refund API), whose answer must be about that refund and no other of the order's.
  */
-export function matchRefund(order: OrderFacts, refunds: readonly Refund[], report: RefundReport): Result<Refund, RefundReportRejection> {
-  const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
-  if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
+export function matchRefund(
+  order: OrderFacts,
+  refunds: readonly Refund[],
+  report: RefundReport,
+  asked?: string,
+): Result<Refund, RefundReportRejection> {
   const mismatch = (field: Extract<RefundReportRejection, { kind: 'RefundMismatch' }>['field']) =>
     err({ kind: 'RefundMismatch' as const, field });
+  if (asked !== undefined && report.outRefundNo !== asked) return mismatch('outRefundNo');
+  const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
+  if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
   if (report.outTradeNo !== order.outTradeNo) return mismatch('outTradeNo');
   if (order.transactionId === undefined || report.transactionId !== order.transactionId) return mismatch('transactionId');
   if (refund.refundId !== undefined && report.refundId !== refund.refundId) return mismatch('refundId');
@@ -149,13 +159,30 @@ export function matchRefund(order: OrderFacts, refunds: readonly Refund[], repor
   return ok(refund);
 }
 
+/**
+ * Two reports name the same refund of the same payment: every identifier and amount agrees (total_fee when both carry
+ * it). A refund notice must agree so with WeChat's refundquery answer before that answer may settle anything: a
+ * notice can name our out_refund_no before we have learned its refund_id, and only WeChat's answer tells that one.
+ */
+export function sameRefund(a: RefundReport, b: RefundReport): boolean {
+  return (
+    a.outTradeNo === b.outTradeNo &&
+    a.transactionId === b.transactionId &&
+    a.outRefundNo === b.outRefundNo &&
+    a.refundId === b.refundId &&
+    a.amount.equals(b.amount) &&
+    (a.totalFee === undefined || b.totalFee === undefined || a.totalFee.equals(b.totalFee))
+  );
+}
+
 /** Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS. */
 export function applyRefundReport(
   order: OrderFacts,
   refunds: readonly Refund[],
   report: RefundReport,
+  asked?: string,
 ): Result<AppliedReport, RefundReportRejection> {
-  const matched = matchRefund(order, refunds, report);
+  const matched = matchRefund(order, refunds, report, asked);
   if (!matched.ok) return matched;
   const refund = matched.value;
   const index = refunds.indexOf(refund);
