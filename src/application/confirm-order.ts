@@ -74,6 +74,8 @@ export class ConfirmOrder {
       case 'vanished':
         return { kind: 'vanished' };
       case 'rejected':
+        // WeChat's "no such order" came before the prepay_id the order holds now: nothing to record or review.
+        if (outcome.error.kind === 'CreatedAtWechat') return { kind: 'notFound' };
         return this.reject(outcome.order, outcome.error);
     }
   }

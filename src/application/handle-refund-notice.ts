@@ -49,7 +49,9 @@ export class HandleRefundNotice {
     if (!matched.ok) return refuse('RefundMismatch', true);
     if (matched.value.status === status) return { ack: true, result: 'duplicate' };
 
-    const settlement = await this.settle.execute(order, outRefundNo);
+    // WeChat's answer settles the refund only if the notice names the same refund: its refund_id, which we may not
+    // have learned yet, is checked against WeChat's.
+    const settlement = await this.settle.execute(order, outRefundNo, claim);
     switch (settlement.kind) {
       case 'recorded':
       case 'unchanged':
@@ -57,6 +59,7 @@ export class HandleRefundNotice {
           ? { ack: true, result: RESULT_OF[status] }
           : refuse('NotConfirmedByWechat', !stillProcessing(settlement.status));
       case 'rejected':
+      case 'contradicted':
         return refuse('RefundMismatch', true);
       case 'vanished':
         return refuse('UnknownOrder', true);

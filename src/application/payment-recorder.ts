@@ -46,9 +46,12 @@ export class PaymentRecorder {
     return this.apply(order, (o) => o.markFailed(reason, at), at);
   }
 
-  /** Only with a report of WeChat's (notice confirmed by refundquery, refundquery, the refund API's answer). */
-  recordRefundReport(order: Order, report: RefundReport): Promise<ChangeOutcome<RefundReportError>> {
-    return this.apply(order, (o) => o.applyRefundReport(report), report.at);
+  /**
+   * Only with an answer of WeChat's (refundquery, the refund API's) about refund `asked`: an answer that names another
+   * refund, even another of this order's, settles nothing.
+   */
+  recordRefundReport(order: Order, report: RefundReport, asked: string): Promise<ChangeOutcome<RefundReportError>> {
+    return this.apply(order, (o) => o.applyRefundReport(report, asked), report.at);
   }
 
   /** Only with WeChat's own (verified) refusal of the refund request. */

@@ -1,6 +1,6 @@
 import type { RefundReportError } from '../domain/order-errors.js';
 import type { Order } from '../domain/order.js';
-import type { RefundStatus } from '../domain/refund.js';
+import { sameRefund, type RefundReport, type RefundStatus } from '../domain/refund.js';
 import type { Clock } from './ports/clock.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
 import type { PaymentRecorder } from './payment-recorder.js';
@@ -11,6 +11,8 @@ export type RefundSettlement =
   | { readonly kind: 'unchanged'; readonly status: RefundStatus }
   /** WeChat knows no refund by that number. */
   | { readonly kind: 'notFound' }
+  /** WeChat's answer names another refund than the message that prompted the query: nothing was recorded. */
+  | { readonly kind: 'contradicted' }
   /** WeChat's answer disagrees with the refund we asked for: nothing changed, the order is flagged for review. */
   | { readonly kind: 'rejected'; readonly reason: RefundReportError }
   | { readonly kind: 'vanished' };
@@ -26,10 +28,17 @@ export class SettleRefund {
     private readonly clock: Clock,
   ) {}
 
-  async execute(order: Order, outRefundNo: string): Promise<RefundSettlement> {
+  /**
+   * `claim`: the message that prompted the query (a refund notice). WeChat's answer is recorded only when it names the
+   * very refund the claim names, every identifier included; else nothing changes.
+   */
+  async execute(order: Order, outRefundNo: string, claim?: RefundReport): Promise<RefundSettlement> {
     const query = await this.gateway.queryRefund(outRefundNo);
     if (query.kind === 'notFound') return { kind: 'notFound' };
-    const outcome = await this.recorder.recordRefundReport(order, query.report);
+    // An answer that contradicts our refund is WeChat's problem for a person (below); one that agrees with our refund
+    // but not with the claim shows the claim false: nothing is recorded on its account.
+    if (claim && !sameRefund(claim, query.report) && order.refundMatching(query.report, outRefundNo).ok) return { kind: 'contradicted' };
+    const outcome = await this.recorder.recordRefundReport(order, query.report, outRefundNo);
     switch (outcome.kind) {
       case 'changed':
       case 'unchanged': {

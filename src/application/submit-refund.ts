@@ -2,7 +2,7 @@ import type { RefundReportError } from '../domain/order-errors.js';
 import type { Order } from '../domain/order.js';
 import type { Refund, RefundReport } from '../domain/refund.js';
 import type { Clock } from './ports/clock.js';
-import type { GatewayRefusal, PaymentGateway } from './ports/payment-gateway.js';
+import { GatewayUnavailableError, type GatewayRefusal, type PaymentGateway } from './ports/payment-gateway.js';
 import type { PaymentRecorder } from './payment-recorder.js';
 import { describeRejection } from './settle-refund.js';
 
@@ -11,7 +11,8 @@ export type Submission =
   | { readonly kind: 'accepted'; readonly order: Order }
   /**
    * WeChat refused the request. A rate limit leaves the refund PROCESSING for reconciliation to send again; any other
-   * refusal records it REFUSED (nothing refunded, its amount free) until someone asks for it again.
+   * refusal, once refundquery confirms WeChat holds nothing under the number, records it REFUSED (nothing refunded,
+   * its amount free) until someone asks for it again.
    */
   | { readonly kind: 'refused'; readonly order: Order; readonly refusal: GatewayRefusal }
   /** WeChat's answer contradicts the refund we asked for: nothing was recorded, the order is flagged for review. */
@@ -61,7 +62,7 @@ export class SubmitRefund {
   }
 
   private async recordAnswer(order: Order, refund: Refund, report: RefundReport): Promise<Submission> {
-    const recorded = await this.recorder.recordRefundReport(order, report);
+    const recorded = await this.recorder.recordRefundReport(order, report, refund.outRefundNo);
     switch (recorded.kind) {
       case 'vanished':
         return recorded;
@@ -78,7 +79,20 @@ export class SubmitRefund {
     }
   }
 
+  /**
+   * A refusal is taken to mean "nothing was refunded" only once refundquery confirms WeChat holds no refund under the
+   * number: a retry of a refund whose first answer was lost can be refused (a rotated key, a rate limit) while WeChat
+   * pays the first attempt. Unconfirmed, the refund stays PROCESSING for reconciliation.
+   */
   private async recordRefusal(order: Order, refund: Refund, refusal: GatewayRefusal): Promise<Submission> {
+    let held;
+    try {
+      held = await this.gateway.queryRefund(refund.outRefundNo);
+    } catch (error) {
+      if (!(error instanceof GatewayUnavailableError)) throw error;
+      return { kind: 'refused', order, refusal };
+    }
+    if (held.kind === 'found') return this.recordAnswer(order, refund, held.report);
     const recorded = await this.recorder.recordRefundRefused(order, refund.outRefundNo, this.clock.now());
     if (recorded.kind === 'vanished') return recorded;
     // 'rejected' (the refund is gone from the order) cannot happen for a refund read from it; the refusal stands either way.

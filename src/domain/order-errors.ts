@@ -10,8 +10,11 @@ export type PaymentRejection =
 /** Only an order with no cash part settles (or is refunded) without WeChat. */
 export type CashPartRequired = { readonly kind: 'CashPaymentRequired'; readonly cashFen: number };
 
-/** A paid order cannot fail: WeChat said it was paid, and that stands (Order.markFailed). */
-export type FailureRejection = { readonly kind: 'AlreadyPaid'; readonly status: OrderStatus };
+/**
+ * Why an order cannot fail (Order.markFailed): a paid order cannot (WeChat said it was paid, and that stands), and
+ * WeChat's ORDERNOTEXIST cannot fail an order that holds a prepay_id: WeChat created it after giving that answer.
+ */
+export type FailureRejection = { readonly kind: 'AlreadyPaid'; readonly status: OrderStatus } | { readonly kind: 'CreatedAtWechat' };
 
 /** Only an open order can take a prepay_id (Order.attachPrepay). */
 export type PrepayRejection = { readonly kind: 'NotPayable'; readonly status: OrderStatus };

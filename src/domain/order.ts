@@ -147,6 +147,9 @@ export class Order {
   markFailed(reason: FailureReason, at: Date): Result<Change, FailureRejection> {
     if (this.s.status === 'FAILED') return ok('unchanged');
     if (!canMove(this.s.status, 'FAILED')) return err({ kind: 'AlreadyPaid', status: this.s.status });
+    // ORDERNOTEXIST speaks of an order without a prepay_id. One given since (a retried prepay racing the reconciler)
+    // exists at WeChat and may be paid with it: failing it would release its coins under a payment.
+    if (reason === 'ORDERNOTEXIST' && this.s.prepay !== undefined) return err({ kind: 'CreatedAtWechat' });
     this.move('FAILED', at, {});
     this.record({ type: 'OrderFailed', outTradeNo: this.s.outTradeNo.value, reason, at });
     return ok('changed');
@@ -193,10 +196,8 @@ export class Order {
     if (this.s.status !== 'SUCC') return err({ kind: 'NotRefundable', status: this.s.status });
     const planned = planRefund(this.s.outTradeNo.value, this.s.cash, this.s.refunds, demand);
     if (!planned.ok) return planned;
-    const { refund, change } = planned.value;
+    const { refund, refunds, change } = planned.value;
     if (change === 'repeated') return ok({ refund, change: 'unchanged' });
-    const refunds =
-      change === 'new' ? [...this.s.refunds, refund] : this.s.refunds.map((r) => (r.outRefundNo === refund.outRefundNo ? refund : r));
     this.s = { ...this.s, refunds, updatedAt: demand.at };
     return ok({ refund, change: 'changed' });
   }
@@ -210,17 +211,21 @@ export class Order {
     return ok('changed');
   }
 
-  /** The refund a report of WeChat's is about, if every identifier in it agrees with ours; changes nothing. */
-  refundMatching(report: RefundReport): Result<Refund, RefundReportError> {
-    return matchRefund(this.facts(), this.s.refunds, report);
+  /**
+   * The refund a report of WeChat's is about, if every identifier in it agrees with ours (and, given `asked`, it is
+   * about the refund we asked WeChat about); changes nothing.
+   */
+  refundMatching(report: RefundReport, asked?: string): Result<Refund, RefundReportError> {
+    return matchRefund(this.facts(), this.s.refunds, report, asked);
   }
 
   /**
-   * Applies WeChat's word about one of our refunds, only if every identifier matches it. When the refunds that
-   * succeeded add up to the whole amount, the order is REFUND.
+   * Applies WeChat's word about one of our refunds, only if every identifier matches it (and, given `asked`, only if
+   * it is about the refund we asked WeChat about). When the refunds that succeeded add up to the whole amount, the
+   * order is REFUND.
    */
-  applyRefundReport(report: RefundReport): Result<Change, RefundReportError> {
-    const applied = applyRefundReport(this.facts(), this.s.refunds, report);
+  applyRefundReport(report: RefundReport, asked?: string): Result<Change, RefundReportError> {
+    const applied = applyRefundReport(this.facts(), this.s.refunds, report, asked);
     if (!applied.ok) return applied;
     const moved = applied.value.moved;
     if (!moved) return ok('unchanged');

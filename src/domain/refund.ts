@@ -73,8 +73,15 @@ export type RefundRequestRefusal =
   /** The Idempotency-Key already names a refund of another amount. */
   | { readonly kind: 'RequestKeyReused'; readonly outRefundNo: string; readonly amountFen: number };
 
-/** The refund a demand names; `change` says whether the refunds change (a new refund, or a refused one asked again). */
-export type PlannedRefund = { readonly refund: Refund; readonly change: 'new' | 'resubmitted' | 'repeated' };
+/**
+ * The refund a demand names, and the order's refunds with it; `change` says whether they change (a new refund, or a
+ * refused one asked again).
+ */
+export type PlannedRefund = {
+  readonly refund: Refund;
+  readonly refunds: readonly Refund[];
+  readonly change: 'new' | 'resubmitted' | 'repeated';
+};
 
 /**
  * What a refund demand means given the refunds already made: the refund it repeats, or a new one. Without an
@@ -99,10 +106,11 @@ export function planRefund(
     if (!repeated.amount.equals(amount)) {
       return err({ kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.amount.fen });
     }
-    if (repeated.status !== 'REFUSED') return ok({ refund: repeated, change: 'repeated' });
+    if (repeated.status !== 'REFUSED') return ok({ refund: repeated, refunds, change: 'repeated' });
     if (amount.fen > refundableFen)
       return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
-    return ok({ refund: { ...repeated, status: 'PROCESSING' }, change: 'resubmitted' });
+    const resubmitted: Refund = { ...repeated, status: 'PROCESSING' };
+    return ok({ refund: resubmitted, refunds: refunds.map((r) => (r === repeated ? resubmitted : r)), change: 'resubmitted' });
   }
   if (amount.isZero() || amount.fen > refundableFen) {
     return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
@@ -117,7 +125,7 @@ export function planRefund(
     requestedAt: demand.at,
     ...(requestKey === undefined ? {} : { requestKey }),
   };
-  return ok({ refund, change: 'new' });
+  return ok({ refund, refunds: [...refunds, refund], change: 'new' });
 }
 
 export type RefusalRejection = { readonly kind: 'UnknownRefund'; readonly outRefundNo: string };
@@ -152,7 +160,10 @@ export type RefundReportRejection =
   /** No refund of this order has that number: WeChat's report is about something we never asked for. */
   | { readonly kind: 'UnknownRefund'; readonly outRefundNo: string }
   /** The report names our refund but disagrees with it: it may settle nothing. */
-  | { readonly kind: 'RefundMismatch'; readonly field: 'outTradeNo' | 'transactionId' | 'refundId' | 'amount' | 'totalFee' }
+  | {
+      readonly kind: 'RefundMismatch';
+      readonly field: 'outRefundNo' | 'outTradeNo' | 'transactionId' | 'refundId' | 'amount' | 'totalFee';
+    }
   | { readonly kind: 'IllegalRefundTransition'; readonly from: RefundStatus; readonly to: RefundStatus };
 
 /** The refunds after the report, and the refund it moved (undefined when it changed nothing). */
@@ -162,13 +173,20 @@ type OrderFacts = { readonly outTradeNo: string; readonly transactionId: string 
 
 /**
  * The refund a report of WeChat's is about, provided every identifier agrees with the refund we asked for: a valid
- * message about another order's refund must never settle this one.
+ * message about another order's refund must never settle this one. `asked`: the out_refund_no we asked WeChat about
+ * (refundquery, the refund API), whose answer must be about that refund and no other of the order's.
  */
-export function matchRefund(order: OrderFacts, refunds: readonly Refund[], report: RefundReport): Result<Refund, RefundReportRejection> {
-  const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
-  if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
+export function matchRefund(
+  order: OrderFacts,
+  refunds: readonly Refund[],
+  report: RefundReport,
+  asked?: string,
+): Result<Refund, RefundReportRejection> {
   const mismatch = (field: Extract<RefundReportRejection, { kind: 'RefundMismatch' }>['field']) =>
     err({ kind: 'RefundMismatch' as const, field });
+  if (asked !== undefined && report.outRefundNo !== asked) return mismatch('outRefundNo');
+  const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
+  if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
   if (report.outTradeNo !== order.outTradeNo) return mismatch('outTradeNo');
   if (order.transactionId === undefined || report.transactionId !== order.transactionId) return mismatch('transactionId');
   if (refund.refundId !== undefined && report.refundId !== refund.refundId) return mismatch('refundId');
@@ -177,13 +195,30 @@ export function matchRefund(order: OrderFacts, refunds: readonly Refund[], repor
   return ok(refund);
 }
 
+/**
+ * Two reports name the same refund of the same payment: every identifier and amount agrees (total_fee when both carry
+ * it). A refund notice must agree so with WeChat's refundquery answer before that answer may settle anything: a
+ * notice can name our out_refund_no before we have learned its refund_id, and only WeChat's answer tells that one.
+ */
+export function sameRefund(a: RefundReport, b: RefundReport): boolean {
+  return (
+    a.outTradeNo === b.outTradeNo &&
+    a.transactionId === b.transactionId &&
+    a.outRefundNo === b.outRefundNo &&
+    a.refundId === b.refundId &&
+    a.amount.equals(b.amount) &&
+    (a.totalFee === undefined || b.totalFee === undefined || a.totalFee.equals(b.totalFee))
+  );
+}
+
 /** Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS. */
 export function applyRefundReport(
   order: OrderFacts,
   refunds: readonly Refund[],
   report: RefundReport,
+  asked?: string,
 ): Result<AppliedReport, RefundReportRejection> {
-  const matched = matchRefund(order, refunds, report);
+  const matched = matchRefund(order, refunds, report, asked);
   if (!matched.ok) return matched;
   const refund = matched.value;
   const index = refunds.indexOf(refund);

@@ -1,6 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { ABANDONED_AFTER_MS } from '../../src/application/close-abandoned-orders.js';
 import type { Lock } from '../../src/application/ports/lock.js';
+import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
 import { Money } from '../../src/domain/money.js';
 import { PREPAY_LIFETIME_MS } from '../../src/domain/prepay.js';
 import { aGoods } from '../support/builders.js';
@@ -108,6 +110,39 @@ describe('health coins (INTEGRAL and MIXED)', () => {
     f.clock.advance(11 * 60_000);
     await f.reconcile.execute();
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(30);
+  });
+
+  // Found by test/properties/coin-invariant.props.test.ts ("a retried prepay races the reconciler"): the reconciler's
+  // ORDERNOTEXIST, asked before the retry reached WeChat, failed the order after the retry had attached its prepay_id,
+  // so the coins went back while the user still held a payable prepay_id; the payment then landed on a FAILED order
+  // (SUCC for review) whose coins were never taken: balance + reserved = granted, though 30 coins were spent.
+  it('keeps the order a retried prepay revived while the reconciler asked about it: its coins stay reserved, then spent', async () => {
+    const f = await withCoins(30);
+    f.gateway.beUnavailable(1); // unifiedorder: SYSTEMERROR until the client gives up
+    await expect(f.requestPrepay.execute(command(f))).rejects.toBeInstanceOf(GatewayUnavailableError);
+    const [abandoned] = f.orders.all();
+    const no = abandoned?.state.outTradeNo.value ?? '';
+    f.clock.advance(ABANDONED_AFTER_MS + 60_000);
+
+    // WeChat does not know the order when the reconciler asks; the user's retry gets a prepay_id before the answer is recorded.
+    const query = f.gateway.queryOrder.bind(f.gateway);
+    let retry: Awaited<ReturnType<typeof f.requestPrepay.execute>> | undefined;
+    f.gateway.queryOrder = async (n) => {
+      const answer = await query(n);
+      retry ??= await f.requestPrepay.execute(command(f));
+      return answer;
+    };
+    await f.reconcile.execute();
+    expect(retry).toMatchObject({ ok: true, value: { kind: 'payWithWechat', outTradeNo: no } });
+    expect((await f.orders.findByOutTradeNo(no))?.state).toMatchObject({ status: 'CHECKED', prepay: expect.anything() });
+    expect(await f.ledger.balanceOf(f.user.uid)).toBe(0);
+
+    await f.handleNotify.execute(f.gateway.pay(no));
+    expect((await f.orders.findByOutTradeNo(no))?.state).toMatchObject({ status: 'SUCC', integral: 30 });
+    expect((await f.orders.findByOutTradeNo(no))?.needsReview).toBe(false);
+    expect((await f.ledger.journalOf(f.user.uid, 10)).map((e) => e.operation)).toEqual(['commit', 'reserve', 'grant']);
+    expect(await f.ledger.balanceOf(f.user.uid)).toBe(0);
+    expect(f.alerts.raised).toEqual([]);
   });
 
   /** A lock that always grants: what the database guards alone must withstand. */

@@ -152,6 +152,20 @@ describe('RefundOrder', () => {
     expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R2`]);
   });
 
+  it('takes a refusal of a retry as "nothing refunded" only when WeChat holds no refund under the number', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.beUnavailable(1);
+    await expect(refund(f, no)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    // The first attempt did reach WeChat after all (only its answer was lost)...
+    await f.gateway.refund({ outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(9900) });
+    // ...and the retry is refused before WeChat looks at the number (a rotated key, say).
+    f.gateway.refuseRefunds('SIGNERROR', 'configuration');
+    expect(await refund(f, no)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1`, status: 'PROCESSING' } });
+    expect(await stateOf(f, no)).toMatchObject({ refunds: [{ status: 'PROCESSING', refundId: expect.any(String) }] });
+    expect((await f.orders.findByOutTradeNo(no))?.refundableFen).toBe(0);
+  });
+
   it('keeps a rate-limited refund PROCESSING and lets reconciliation send it again under the same number', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);
@@ -305,6 +319,73 @@ describe('HandleRefundNotice', () => {
       refunds: [{ status: 'PROCESSING' }],
       review: { reason: expect.stringMatching(/amount/) },
     });
+    expect(f.alerts.raised).toHaveLength(1);
+  });
+
+  // The three below were found by test/properties/refund-identity.props.test.ts.
+  it("refuses a notice whose refund_id is not WeChat's, also for a refund whose refund_id we never learned", async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    // WeChat accepts the refund but its answer, the only one that would name the refund_id, is lost.
+    const submit = f.gateway.refund.bind(f.gateway);
+    f.gateway.refund = async (submission) => {
+      await submit(submission);
+      throw new GatewayUnavailableError('refund: answer lost');
+    };
+    await expect(refund(f, no)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    const genuine = f.gateway.settleRefund(`${no}R1`);
+    const before = await stateOf(f, no);
+
+    expect(await f.handleRefundNotice.execute({ ...genuine, refundId: '5999999999' })).toEqual({
+      ack: false,
+      reason: 'RefundMismatch',
+      alert: true,
+    });
+    expect(await stateOf(f, no)).toEqual(before);
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid']);
+
+    expect(await f.handleRefundNotice.execute(genuine)).toEqual({ ack: true, result: 'refunded' });
+    expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND', refunds: [{ status: 'SUCCESS', refundId: genuine.refundId }] });
+  });
+
+  it('settles nothing from a refund API answer about another refund of the order than the one sent', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    await refund(f, no, 3300);
+    await refund(f, no, 6600);
+    f.gateway.settleRefund(`${no}R1`);
+    // The retry of R1 is answered with everything about R2, which WeChat has not paid out.
+    const submit = f.gateway.refund.bind(f.gateway);
+    f.gateway.refund = async (submission) => {
+      const answer = await submit(submission);
+      const r2 = f.gateway.trades.get(no)?.refunds.get(`${no}R2`);
+      if (answer.kind !== 'accepted' || !r2) return answer;
+      return { kind: 'accepted', report: { ...answer.report, outRefundNo: `${no}R2`, refundId: r2.refundId, amount: r2.amount } };
+    };
+    expect(await refund(f, no, 3300)).toMatchObject({
+      ok: false,
+      error: { kind: 'AnswerMismatch', error: { kind: 'RefundMismatch', field: 'outRefundNo' } },
+    });
+    expect(await stateOf(f, no)).toMatchObject({
+      status: 'SUCC',
+      refunds: [{ status: 'PROCESSING' }, { status: 'PROCESSING' }],
+      review: expect.anything(),
+    });
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid']);
+    expect(f.alerts.raised).toHaveLength(1);
+  });
+
+  it('settles nothing from a refundquery answer about another refund of the order than the one asked', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    await refund(f, no, 3300);
+    await refund(f, no, 6600);
+    f.gateway.settleRefund(`${no}R1`);
+    const query = f.gateway.queryRefund.bind(f.gateway);
+    f.gateway.queryRefund = async (n) => query(n === `${no}R2` ? `${no}R1` : `${no}R2`); // each answer names the other refund
+    await f.reconcile.execute();
+    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refunds: [{ status: 'PROCESSING' }, { status: 'PROCESSING' }] });
+    expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid']);
     expect(f.alerts.raised).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Money } from '../../src/domain/money.js';
 import { Order } from '../../src/domain/order.js';
 import { ALLOWED_TRANSITIONS, ORDER_STATUSES, type OrderStatus } from '../../src/domain/order-status.js';
+import { prepayFor } from '../../src/domain/prepay.js';
 import {
   MAX_REFUNDS_PER_ORDER,
   REFUND_TRANSITIONS,
@@ -424,6 +425,15 @@ describe('Order state machine', () => {
     settle(1800);
     expect(order.status).toBe('REFUND');
     expect(order.pullEvents().map((e) => e.type)).toEqual(['OrderPaid', 'RefundSucceeded', 'RefundSucceeded', 'OrderRefunded']);
+  });
+
+  it("fails an order on WeChat's ORDERNOTEXIST only while it holds no prepay_id: one given since means WeChat created it", () => {
+    expect(anOrder({ cash: AMOUNT }).markFailed('ORDERNOTEXIST', at)).toEqual({ ok: true, value: 'changed' });
+    const prepaid = anOrder({ cash: AMOUNT, prepay: prepayFor('wx1', at, 'MD5') });
+    expect(prepaid.markFailed('ORDERNOTEXIST', at)).toEqual({ ok: false, error: { kind: 'CreatedAtWechat' } });
+    expect(prepaid.status).toBe('CHECKED');
+    expect(prepaid.pullEvents()).toEqual([]);
+    expect(prepaid.markFailed('CLOSED', at)).toEqual({ ok: true, value: 'changed' });
   });
 
   it('opens CHECKED, unpaid, holding the open slot, at version 0', () => {

@@ -159,7 +159,13 @@ export function scheduledBy(s: { schedule<T>(task: Promise<T>): Promise<T> }) {
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           const result: unknown = value.apply(target, args);
-          return result instanceof Promise ? s.schedule(result) : result;
+          if (!(result instanceof Promise)) return result;
+          // A port that fails (WeChat unreachable) must not leave its rejection unhandled while the scheduler holds it.
+          const settled = (result as Promise<unknown>).then(
+            (v) => ({ ok: true as const, v }),
+            (e: unknown) => ({ ok: false as const, e }),
+          );
+          return s.schedule(settled).then((r) => (r.ok ? r.v : Promise.reject(r.e as Error)));
         };
       },
     });
