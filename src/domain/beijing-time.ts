@@ -31,3 +31,12 @@ export function parseBeijingCompact(text: string): Date | undefined {
 export function beijingDayNumber(at: Date): number {
   return Math.floor((at.getTime() + OFFSET_MS) / DAY_MS);
 }
+
+/** The first instant of a Beijing calendar day (see beijingDayNumber). */
+export const beijingDayStart = (day: number): Date => new Date(day * DAY_MS - OFFSET_MS);
+
+/** `yyyy-MM-dd` of a Beijing calendar day number. */
+export function formatBeijingDay(day: number): string {
+  const c = formatBeijingCompact(beijingDayStart(day));
+  return `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)}`;
+}
