@@ -9,6 +9,12 @@ import { ManageGoods } from '../application/manage-goods.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RequestPrepay } from '../application/request-prepay.js';
 import { ResolveReview } from '../application/resolve-review.js';
+import { ReadDashboard } from '../application/dashboard.js';
+import { ManageOperators } from '../application/manage-operators.js';
+import { ResumeOperatorSession, SignOutOperator } from '../application/operator-session.js';
+import { ReadOrderHistory } from '../application/order-history.js';
+import { SignInOperator } from '../application/sign-in-operator.js';
+import { consoleRouter } from '../adapters/console/router.js';
 import { adminRoutes } from '../adapters/http/admin-routes.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { callbackRoute } from '../adapters/http/callback-route.js';
@@ -67,6 +73,7 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
         reconcileBill: (date) => jobs.reconcileBill(date),
         logger,
       }),
+      buildConsole(container, jobs).router,
       wechatRoutes({
         login: get(Login),
         requestPrepay: get(RequestPrepay),
@@ -78,6 +85,37 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
       }),
     ],
   });
+}
+
+/** The operator console, on the same use cases and ports as the admin API. */
+export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBill'>) {
+  const get = container.get.bind(container);
+  const clock = get(TOKENS.Clock);
+  return consoleRouter(
+    {
+      logger: get(TOKENS.Logger),
+      signIn: get(SignInOperator),
+      resumeSession: get(ResumeOperatorSession),
+      signOut: get(SignOutOperator),
+      manageOperators: get(ManageOperators),
+      loginAttempts: get(TOKENS.LoginAttempts),
+      dashboard: get(ReadDashboard),
+      orders: get(TOKENS.OrderRepository),
+      orderHistory: get(ReadOrderHistory),
+      refundOrder: get(RefundOrder),
+      resolveReview: get(ResolveReview),
+      goods: get(TOKENS.GoodsCatalog),
+      manageGoods: get(ManageGoods),
+      users: get(TOKENS.UserRepository),
+      ledger: get(TOKENS.IntegralLedger),
+      grantCoins: get(GrantCoins),
+      audit: get(TOKENS.AuditLog),
+      runs: get(TOKENS.ReconcileRuns),
+      reconcileBill: (date) => jobs.reconcileBill(date),
+      sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
+    },
+    () => clock.now(),
+  );
 }
 
 function readinessChecks(resources: Resources): Record<string, ReadinessCheck> {
