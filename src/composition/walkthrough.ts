@@ -1,4 +1,7 @@
-/** The curl session `npm start` prints in sandbox mode: from a login code to a paid order, against this process. */
+/**
+ * The session `npm start` prints in sandbox mode: from a login code to a paid order with curl, then the operator
+ * console, against this process.
+ */
 export function sandboxWalkthrough(baseUrl: string): string {
   const sim = `${baseUrl}/sandbox/wxpay`;
   return `
@@ -16,5 +19,13 @@ Walk-through (needs curl and jq):
   curl -s -X POST ${sim}/control/pay -H 'Content-Type: application/json' -d "{\\"prepay_id\\":\\"$PREPAY_ID\\"}" | jq .
   # 5. The order is paid:
   curl -s ${baseUrl}/wechat/orders/$ORDER -H "Authorization: Bearer $TOKEN" | jq .data.status
+
+Operator console (运营后台) at ${baseUrl}/console:
+
+  # 6. Create the first operator, an admin (asks for a password of 10 characters or more), from this directory and
+  #    with the same environment as the service (DATABASE_URL):
+  npm run operator -- add admin --role admin
+  # 7. Open ${baseUrl}/console in a browser and sign in as admin. Admins add more operators there
+  #    (roles: viewer reads, operator refunds, resolves reviews and grants coins, admin also edits goods and operators).
 `;
 }

@@ -101,6 +101,12 @@ describeWithChromium('operator console in Chromium', () => {
     await service?.stop();
   });
 
+  it('is announced by the walk-through npm start prints', () => {
+    const printed = service.output.join('\n');
+    expect(printed).toContain('npm run operator -- add admin --role admin');
+    expect(printed).toContain(`${service.baseUrl}/console`);
+  });
+
   it('signs in: a wrong password is refused, the right one opens the dashboard', async () => {
     const page = await signedIn();
     expect(page.url()).toContain('/console/login');

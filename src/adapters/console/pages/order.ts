@@ -117,7 +117,7 @@ export function orderPage(ctx: ConsoleContext, h: OrderHistory, names: GoodsName
   const rows = h.timeline.map((e) => {
     const [what, detail] = describe(ctx, e);
     return html`<tr>
-      <td>${beijingTime(e.at)}</td>
+      <td class="time">${beijingTime(e.at)}</td>
       <td>${what}</td>
       <td>${detail}</td>
     </tr>`;
