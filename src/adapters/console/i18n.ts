@@ -127,6 +127,14 @@ const MESSAGES = {
   'refund.cancel': ['返回', 'Back'],
   'refund.badAmount': ['退款金额须为 0.01 至 {max} 元', 'The amount must be from 0.01 to {max} yuan'],
   'refund.none': ['该订单没有可退金额', 'Nothing of this order is refundable'],
+  'refund.coinsOnly': [
+    '该订单仅用健康币支付：退款将退回 {coins} 健康币，不经过微信支付。',
+    'Paid in coins only: a refund returns {coins} coins, without WeChat Pay.',
+  ],
+  'refund.coinsConfirm': [
+    '将退回用户 {coins} 健康币，订单变为已退款。无法撤回。',
+    'Return {coins} coins to the user; the order becomes refunded. This cannot be taken back.',
+  ],
   'review.resolve': ['标记为已处理', 'Resolve'],
   'review.note': ['处理说明', 'Note'],
   'review.empty': ['没有待复核的订单', 'No order is waiting for review'],

@@ -87,19 +87,29 @@ function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html 
 function actions(ctx: ConsoleContext, h: OrderHistory): Html {
   const role = ctx.operator?.role;
   const no = h.order.state.outTradeNo.value;
-  const canRefund = role !== undefined && allows(role, 'refund') && h.order.status === 'SUCC' && h.order.refundableFen > 0;
+  const coinsOnly = h.order.state.cash.isZero();
+  const canRefund = role !== undefined && allows(role, 'refund') && h.order.status === 'SUCC' && (h.order.refundableFen > 0 || coinsOnly);
   const canResolve = role !== undefined && allows(role, 'resolveReview') && h.order.needsReview;
-  const refund = canRefund
-    ? html`<div class="card">
-        <h2>${ctx.t('refund.title')}</h2>
-        <form class="stack" method="post" action="${href(['orders', no, 'refund'])}">
-          ${csrfField(ctx)}
-          <label>${ctx.t('refund.amount')}<input name="amount" inputmode="decimal" placeholder="${yuan(h.order.refundableFen)}" /></label>
-          <label>${ctx.t('refund.reason')}<input name="reason" maxlength="80" /></label>
-          <div><button type="submit" class="danger" id="refund">${ctx.t('refund.submit')}</button></div>
-        </form>
-      </div>`
-    : '';
+  const refund = !canRefund
+    ? ''
+    : coinsOnly
+      ? html`<div class="card">
+          <h2>${ctx.t('refund.title')}</h2>
+          <form class="stack" method="post" action="${href(['orders', no, 'refund'])}">
+            ${csrfField(ctx)}
+            <p class="muted">${ctx.t('refund.coinsOnly', { coins: h.order.state.integral })}</p>
+            <div><button type="submit" class="danger" id="refund">${ctx.t('refund.submit')}</button></div>
+          </form>
+        </div>`
+      : html`<div class="card">
+          <h2>${ctx.t('refund.title')}</h2>
+          <form class="stack" method="post" action="${href(['orders', no, 'refund'])}">
+            ${csrfField(ctx)}
+            <label>${ctx.t('refund.amount')}<input name="amount" inputmode="decimal" placeholder="${yuan(h.order.refundableFen)}" /></label>
+            <label>${ctx.t('refund.reason')}<input name="reason" maxlength="80" /></label>
+            <div><button type="submit" class="danger" id="refund">${ctx.t('refund.submit')}</button></div>
+          </form>
+        </div>`;
   const resolve = canResolve
     ? html`<div class="card">
         <h2>${ctx.t('review.resolve')}</h2>
@@ -194,4 +204,18 @@ export function refundConfirmPage(ctx: ConsoleContext, c: RefundConfirmation): H
     </form>
   </div>`;
   return page(ctx, { title: `${ctx.t('refund.confirmTitle')} · ${c.outTradeNo}`, section: 'orders' }, body);
+}
+
+/** The confirmation of refunding an order paid only in coins: the coins go back, WeChat is not involved. */
+export function coinsRefundConfirmPage(ctx: ConsoleContext, outTradeNo: string, coins: number): Html {
+  const body = html`<div class="card">
+    <p>${ctx.t('refund.coinsConfirm', { coins })}</p>
+    <form class="inline" method="post" action="${href(['orders', outTradeNo, 'refund'])}">
+      ${csrfField(ctx)}
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit" class="danger" id="confirm-refund">${ctx.t('refund.confirm')}</button>
+      <a href="${href(['orders', outTradeNo])}">${ctx.t('refund.cancel')}</a>
+    </form>
+  </div>`;
+  return page(ctx, { title: `${ctx.t('refund.confirmTitle')} · ${outTradeNo}`, section: 'orders' }, body);
 }

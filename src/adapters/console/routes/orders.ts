@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
+import type { RefundCommand } from '../../../application/refund-order.js';
 import { Money } from '../../../domain/money.js';
 import { OutTradeNo } from '../../../domain/out-trade-no.js';
 import { errorResponse } from '../../http/error-status.js';
@@ -13,7 +14,7 @@ import { parseYuan, yuan } from '../format.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, send, type Flash } from '../layout.js';
 import { dashboardPage } from '../pages/dashboard.js';
-import { orderPage, refundConfirmPage } from '../pages/order.js';
+import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
 import { ordersPage } from '../pages/orders.js';
 import { reviewsPage } from '../pages/reviews.js';
 import { parseOrderSearch } from '../order-filter.js';
@@ -77,6 +78,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (!order) return sendError(res, 404, 'order.notFound');
     const refundable = order.refundableFen;
     const confirming = field(req, 'confirm') === 'yes';
+    if (order.state.cash.isZero() && order.status === 'SUCC') return refundCoins(req, res, no, order.state.integral, confirming);
     if (!confirming && refundable <= 0) return showOrder(res, no, 409, errorFlash(ctx, ctx.t('refund.none')));
     const reason = textOf(field(req, 'reason') || '-', 'reason', { max: 80 });
     const amount = refundAmount(req, refundable, order.state.cash.fen);
@@ -91,21 +93,29 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     }
     const key = tokenOf(field(req, 'request_key'), 'request_key');
     if (!key.ok) return showOrder(res, no, 400, errorFlash(ctx, key.error));
+    const command = { outTradeNo: no, amount: Money.ofFen(amount), requestKey: key.value, ...(note ? { reason: note } : {}) };
+    await refund(res, command);
+  });
+
+  /** Through RefundOrder, as the admin API refunds; WeChat unreachable leaves the request on record, retried. */
+  const refund = async (res: ConsoleResponse, command: Omit<RefundCommand, 'actor'>): Promise<void> => {
+    const ctx = res.locals.console;
+    const no = command.outTradeNo;
     try {
-      const result = await deps.refundOrder.execute({
-        outTradeNo: no,
-        amount: Money.ofFen(amount),
-        requestKey: key.value,
-        actor: actorOf(operatorOf(res).operator),
-        ...(note ? { reason: note } : {}),
-      });
+      const result = await deps.refundOrder.execute({ ...command, actor: actorOf(operatorOf(res).operator) });
       if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
       return showOrder(res, no, 502, { kind: 'error', text: ctx.t('error.gateway') });
     }
     res.redirect(303, href(['orders', no], { done: 'refund' }));
-  });
+  };
+
+  /** An order paid only in coins: nothing goes through WeChat, its coins go back; confirmed like any refund. */
+  const refundCoins = async (req: Request, res: ConsoleResponse, no: string, coins: number, confirming: boolean): Promise<void> => {
+    if (!confirming) return send(res, 200, coinsRefundConfirmPage(res.locals.console, no, coins));
+    await refund(res, { outTradeNo: no });
+  };
 
   routes.action('/console/orders/:outTradeNo/review', 'resolveReview', async (req, res) => {
     const ctx = res.locals.console;
