@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       port: server.port,
       host: config.host,
       gateway: config.gateway,
+      api: config.apiVersion,
       database: config.databaseUrl.split(':')[0],
       redis: Boolean(config.redisUrl),
     },
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
         'sandbox mode on a non-loopback address: the simulator control API (/sandbox/wxpay/control) lets anyone who reaches it log in as any user and mark orders paid',
       );
     }
-    process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`));
+    process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`, config.apiVersion));
   }
 
   let stopping = false;

@@ -5,6 +5,7 @@ import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
 import { GatewayUnavailableError, type PaymentGateway } from './ports/payment-gateway.js';
 import { CLOSE_NOT_BEFORE_MS } from './reconcile-payments.js';
+import { noteProblem, type ReconcileProblem } from './reconcile-problems.js';
 
 /** Orders looked at per run; the next run continues. */
 const BATCH_SIZE = 100;
@@ -24,6 +25,7 @@ export interface AbandonedReport {
   /** Orders paid only in coins that never finished: completed. */
   completed: number;
   errors: number;
+  problems: ReconcileProblem[];
 }
 
 /**
@@ -42,7 +44,7 @@ export class CloseAbandonedOrders {
   ) {}
 
   async execute(signal?: AbortSignal): Promise<AbandonedReport> {
-    const report: AbandonedReport = { checked: 0, closed: 0, paid: 0, completed: 0, errors: 0 };
+    const report: AbandonedReport = { checked: 0, closed: 0, paid: 0, completed: 0, errors: 0, problems: [] };
     const before = new Date(this.clock.now().getTime() - ABANDONED_AFTER_MS);
     for (const order of await this.orders.listOpenWithoutPrepay(before, BATCH_SIZE)) {
       if (signal?.aborted) break;
@@ -53,6 +55,7 @@ export class CloseAbandonedOrders {
       } catch (error) {
         if (!(error instanceof GatewayUnavailableError)) throw error;
         report.errors++;
+        noteProblem(report.problems, 'abandoned', order.state.outTradeNo.value, error);
       }
     }
     return report;

@@ -7,7 +7,7 @@ import type {
 } from '../domain/order-errors.js';
 import type { Change, ConfirmedPayment, Order } from '../domain/order.js';
 import type { FailureReason } from '../domain/order-status.js';
-import type { RefundReport } from '../domain/refund.js';
+import type { RefundReport, RefusalRejection } from '../domain/refund.js';
 import { ok, type Result } from '../domain/result.js';
 import { changeOrder, type ChangeOutcome } from './compare-and-set.js';
 import type { Alerts } from './ports/alerts.js';
@@ -49,6 +49,11 @@ export class PaymentRecorder {
   /** Only with a report of WeChat's (notice confirmed by refundquery, refundquery, the refund API's answer). */
   recordRefundReport(order: Order, report: RefundReport): Promise<ChangeOutcome<RefundReportError>> {
     return this.apply(order, (o) => o.applyRefundReport(report), report.at);
+  }
+
+  /** Only with WeChat's own (verified) refusal of the refund request. */
+  recordRefundRefused(order: Order, outRefundNo: string, at: Date): Promise<ChangeOutcome<RefusalRejection>> {
+    return changeOrder(this.orders, order, (o) => o.refuseRefund(outRefundNo, at));
   }
 
   /** Orders with no cash part: paid, or refunded, without WeChat. */

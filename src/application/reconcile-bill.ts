@@ -1,5 +1,6 @@
 import { formatBeijingCompact } from '../domain/beijing-time.js';
 import type { ConfirmOrder } from './confirm-order.js';
+import type { Alerts } from './ports/alerts.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
@@ -17,6 +18,8 @@ export interface BillReport {
   readonly unknown: string[];
   /** Still not SUCC after asking WeChat, or recorded with another transaction: for a person to look at. */
   readonly mismatched: string[];
+  /** Where the bill's own summary disagrees with its rows: the day cannot be called clean (alerted). */
+  readonly discrepancies: readonly string[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,22 +37,27 @@ export class ReconcileBill {
     private readonly orders: OrderRepository,
     private readonly gateway: PaymentGateway,
     private readonly confirm: ConfirmOrder,
+    private readonly alerts: Alerts,
     private readonly clock: Clock,
   ) {}
 
   async execute(billDate: string = previousBillDate(this.clock.now())): Promise<BillReport> {
     if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
-    const payments = await this.gateway.billedPayments(billDate);
+    const bill = await this.gateway.billedPayments(billDate);
     const report = {
       billDate,
-      available: payments !== undefined,
-      payments: payments?.length ?? 0,
+      available: bill !== undefined,
+      payments: bill?.payments.length ?? 0,
       matched: 0,
       repaired: [] as string[],
       unknown: [] as string[],
       mismatched: [] as string[],
+      discrepancies: bill?.discrepancies ?? [],
     };
-    for (const payment of payments ?? []) {
+    if (report.discrepancies.length > 0) {
+      this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, discrepancies: report.discrepancies } });
+    }
+    for (const payment of bill?.payments ?? []) {
       const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
       if (!order) {
         report.unknown.push(payment.outTradeNo);

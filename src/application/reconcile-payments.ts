@@ -3,6 +3,7 @@ import type { ConfirmOrder, Confirmation } from './confirm-order.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
 import { GatewayUnavailableError, type PaymentGateway } from './ports/payment-gateway.js';
+import { noteProblem, type ReconcileProblem } from './reconcile-problems.js';
 
 /** WeChat refuses closeorder within 5 minutes of an order's creation (protocol digest §7). */
 export const CLOSE_NOT_BEFORE_MS = 5 * 60 * 1000;
@@ -26,6 +27,8 @@ export interface PaymentsReport {
   flagged: number;
   unchanged: number;
   errors: number;
+  /** Why the errors happened (the first few). */
+  problems: ReconcileProblem[];
   /** Age of the oldest unpaid order with a prepay (0 when none): how far behind payments could be. */
   oldestPendingSeconds: number;
 }
@@ -62,6 +65,7 @@ export class ReconcilePayments {
       flagged: 0,
       unchanged: 0,
       errors: 0,
+      problems: [],
       oldestPendingSeconds: 0,
     };
     const [oldest] = await this.orders.listAwaitingPayment(1);
@@ -78,6 +82,7 @@ export class ReconcilePayments {
       } catch (error) {
         if (!(error instanceof GatewayUnavailableError)) throw error;
         report.errors++;
+        noteProblem(report.problems, 'payments', order.state.outTradeNo.value, error);
         this.later(order);
       }
     }

@@ -1,12 +1,18 @@
 import type { AbandonedReport, CloseAbandonedOrders } from './close-abandoned-orders.js';
 import type { PaymentsReport, ReconcilePayments } from './reconcile-payments.js';
 import type { RefundsReport, ReconcileRefunds } from './reconcile-refunds.js';
+import type { ReconcileProblem } from './reconcile-problems.js';
 import type { RepairCoins } from './repair-coins.js';
 
-export interface ReconcileReport extends PaymentsReport, RefundsReport {
-  abandoned: AbandonedReport;
+export interface ReconcileReport extends Omit<PaymentsReport, 'problems'>, Omit<RefundsReport, 'refundProblems'> {
+  abandoned: Omit<AbandonedReport, 'problems'>;
   coinsRepaired: number;
+  /** Why each error happened (the first few of each step). */
+  problems: ReconcileProblem[];
 }
+
+/** Items the run could not settle: they stay for the next run, and `npm run reconcile` exits non-zero. */
+export const errorCount = (report: ReconcileReport): number => report.errors + report.refundErrors + report.abandoned.errors;
 
 /**
  * One reconciliation run: unpaid orders with a prepay_id, orders abandoned without one, refunds WeChat has not
@@ -26,6 +32,15 @@ export class ReconcilePending {
     const abandoned = await this.abandoned.execute(signal);
     const refunds = await this.refunds.execute(signal);
     const coinsRepaired = signal?.aborted ? 0 : await this.coins.execute();
-    return { ...payments, ...refunds, abandoned, coinsRepaired };
+    const { problems: paymentProblems, ...paymentCounts } = payments;
+    const { problems: abandonedProblems, ...abandonedCounts } = abandoned;
+    const { refundProblems, ...refundCounts } = refunds;
+    return {
+      ...paymentCounts,
+      ...refundCounts,
+      abandoned: abandonedCounts,
+      coinsRepaired,
+      problems: [...paymentProblems, ...abandonedProblems, ...refundProblems],
+    };
   }
 }

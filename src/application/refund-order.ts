@@ -7,9 +7,9 @@ import { changeOrder } from './compare-and-set.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
 import type { OrderRepository } from './ports/order-repository.js';
-import type { PaymentGateway, RefusalCategory } from './ports/payment-gateway.js';
+import type { RefusalCategory } from './ports/payment-gateway.js';
 import type { PaymentRecorder } from './payment-recorder.js';
-import { describeRejection } from './settle-refund.js';
+import type { SubmitRefund } from './submit-refund.js';
 
 export interface RefundCommand {
   readonly outTradeNo: string;
@@ -49,7 +49,7 @@ export interface RefundAccepted {
 export class RefundOrder {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly submit: SubmitRefund,
     private readonly recorder: PaymentRecorder,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -99,41 +99,20 @@ export class RefundOrder {
     if (requested.kind === 'rejected') return err({ kind: 'Rejected', error: requested.error });
     if (!refund) throw new Error(`order ${command.outTradeNo}: refund requested but not recorded`);
     if (refund.status !== 'PROCESSING') return ok(accepted(requested.order, refund)); // a keyed repeat of a settled refund
+    // Committed before WeChat hears of it; if the call times out it stays PROCESSING, and reconciliation sends it again.
 
-    const order = requested.order;
-    const outcome = await this.gateway.refund({
-      outTradeNo: command.outTradeNo,
-      outRefundNo: refund.outRefundNo,
-      totalFee: order.state.cash,
-      refundFee: refund.amount,
-      ...(command.reason ? { reason: command.reason } : {}),
-    });
-    // Refused or unanswered, the request stays PROCESSING: reconciliation's refundquery settles what WeChat did.
-    if (outcome.kind === 'notFound') {
-      return err({
-        kind: 'GatewayRejected',
-        code: 'ORDERNOTEXIST',
-        message: 'WeChat knows no paid order by this number',
-        category: 'request',
-      });
-    }
-    if (outcome.kind === 'rejected')
-      return err({ kind: 'GatewayRejected', code: outcome.code, message: outcome.message, category: outcome.category });
-
-    const recorded = await this.recorder.recordRefundReport(order, outcome.report);
-    switch (recorded.kind) {
+    const submitted = await this.submit.execute(requested.order, refund, command.reason);
+    switch (submitted.kind) {
       case 'vanished':
         return err({ kind: 'OrderNotFound' });
-      case 'rejected':
-        await this.recorder.flagForReview(
-          recorded.order,
-          `WeChat's refund answer contradicts refund ${refund.outRefundNo}: ${describeRejection(recorded.error)}`,
-          this.clock.now(),
-        );
-        return err({ kind: 'AnswerMismatch', error: recorded.error });
-      case 'changed':
-      case 'unchanged':
-        return ok(accepted(recorded.order, refund));
+      case 'mismatch':
+        return err({ kind: 'AnswerMismatch', error: submitted.error });
+      case 'refused': {
+        const { code, message, category } = submitted.refusal;
+        return err({ kind: 'GatewayRejected', code, message, category });
+      }
+      case 'accepted':
+        return ok(accepted(submitted.order, refund));
     }
   }
 
@@ -146,7 +125,10 @@ export class RefundOrder {
   }
 }
 
-/** Everything still refundable; when nothing is, the one refund still processing (asking again is its retry). */
+/**
+ * Everything still refundable; when nothing is, the one refund still processing (asking again is its retry). When a
+ * refused refund asked for exactly that amount, asking again is that refund, sent again under its own number.
+ */
 function defaultAmount(order: Order): Money {
   if (order.refundableFen > 0) return Money.ofFen(order.refundableFen);
   const processing = order.state.refunds.filter((r) => r.status === 'PROCESSING' && r.requestKey === undefined);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { readV3Settings, type V3Config } from './v3-settings.js';
 
 /** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
 export const SAMPLE_CREDENTIALS = {
@@ -39,6 +40,7 @@ const schema = z.object({
     .regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only')
     .default('wxpay:'),
   WECHAT_GATEWAY: z.enum(['sandbox', 'wechat']).default('sandbox'),
+  WECHAT_API_VERSION: z.enum(['v2', 'v3']).default('v2'),
   WECHAT_APPID: optionalText,
   WECHAT_APP_SECRET: optionalText,
   WECHAT_MCH_ID: optionalText,
@@ -90,8 +92,12 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
     problems.push('WECHAT_GATEWAY: sandbox refuses to run with NODE_ENV=production; set WECHAT_GATEWAY=wechat');
   }
   if (gateway === 'wechat') {
-    for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET', 'WECHAT_MCH_ID', 'WECHAT_API_KEY', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET']) {
+    for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET', 'WECHAT_MCH_ID', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET']) {
       if (env(key) === undefined) problems.push(`${key}: is required when WECHAT_GATEWAY=wechat`);
+    }
+    // API v3 alone needs no v2 key; with one, callbacks of both dialects are accepted (the migration).
+    if (env('WECHAT_API_KEY') === undefined && (env('WECHAT_API_VERSION') ?? 'v2') === 'v2') {
+      problems.push('WECHAT_API_KEY: is required when WECHAT_GATEWAY=wechat and WECHAT_API_VERSION=v2');
     }
     if (env('WECHAT_NOTIFY_URL')?.startsWith('http://')) problems.push('WECHAT_NOTIFY_URL: must be https for real WeChat Pay');
   }
@@ -126,6 +132,8 @@ export interface MerchantCertificate {
 
 export interface Config {
   readonly production: boolean;
+  /** The API new prepays (and every query, close and refund) use. */
+  readonly apiVersion: 'v2' | 'v3';
   readonly port: number;
   /** Sandbox mode listens on loopback unless told otherwise: the simulator's control API must not face a network. */
   readonly host: string;
@@ -140,8 +148,11 @@ export interface Config {
     readonly appId: string;
     readonly appSecret: string;
     readonly mchId: string;
-    readonly apiKey: string;
+    /** The API v2 key; undefined for a merchant on API v3 only (then v2 callbacks are refused). */
+    readonly apiKey?: string;
     readonly signType: 'MD5' | 'HMAC-SHA256';
+    /** API v3 settings, when v3 is chosen or configured (both configured: callbacks of both dialects are accepted). */
+    readonly v3?: V3Config;
     /** Sent as spbill_create_ip instead of each client's address, so a re-sent unifiedorder stays identical. */
     readonly serverIp?: string;
     /** undefined in sandbox mode until the listening port is known: the service's own /wechat/pay-notify. */
@@ -171,11 +182,15 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment once, reporting every problem in one message. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, now: Date = new Date()): Config {
   const parsed = schema.safeParse(env);
+  const raw = (key: string): string | undefined => (env[key]?.trim() ? env[key]?.trim() : undefined);
+  const sandboxMode = (raw('WECHAT_GATEWAY') ?? 'sandbox') === 'sandbox';
+  const v3 = readV3Settings(raw, sandboxMode, raw('WECHAT_MCH_ID') ?? SAMPLE_CREDENTIALS.mchId, now);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`)),
     ...crossFieldProblems(env),
+    ...v3.problems,
   ];
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -188,8 +203,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       : e.WECHAT_CERT_PEM !== undefined && e.WECHAT_KEY_PEM !== undefined
         ? { certPemPath: e.WECHAT_CERT_PEM, keyPemPath: e.WECHAT_KEY_PEM }
         : undefined;
+  const apiKey = e.WECHAT_API_KEY ?? (sandbox ? SAMPLE_CREDENTIALS.apiKey : undefined);
   return {
     production: e.NODE_ENV === 'production',
+    apiVersion: e.WECHAT_API_VERSION,
     port: e.PORT,
     host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     httpTimeouts: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
@@ -202,8 +219,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       appId: e.WECHAT_APPID ?? SAMPLE_CREDENTIALS.appId,
       appSecret: e.WECHAT_APP_SECRET ?? SAMPLE_CREDENTIALS.appSecret,
       mchId: e.WECHAT_MCH_ID ?? SAMPLE_CREDENTIALS.mchId,
-      apiKey: e.WECHAT_API_KEY ?? SAMPLE_CREDENTIALS.apiKey,
+      ...(apiKey === undefined ? {} : { apiKey }),
       signType: e.WECHAT_SIGN_TYPE,
+      ...(v3.settings === undefined ? {} : { v3: v3.settings }),
       ...(e.WECHAT_SERVER_IP === undefined ? {} : { serverIp: e.WECHAT_SERVER_IP }),
       ...(e.WECHAT_NOTIFY_URL === undefined ? {} : { notifyUrl: e.WECHAT_NOTIFY_URL }),
       ...(e.WECHAT_REFUND_NOTIFY_URL === undefined ? {} : { refundNotifyUrl: e.WECHAT_REFUND_NOTIFY_URL }),

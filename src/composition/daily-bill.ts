@@ -1,12 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../application/ports/clock.js';
 import { previousBillDate, type BillReport, type ReconcileBill } from '../application/reconcile-bill.js';
-import { formatBeijingCompact } from '../domain/beijing-time.js';
+import { billReadyAt } from '../domain/beijing-time.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 
 export const BILL_CHECK_INTERVAL_MS = 60 * 60 * 1000;
-/** WeChat generates the previous day's bill between 09:00 and 10:00 Beijing time. */
-const BILL_READY_HOUR = 10;
 
 /** Reconciles yesterday's trade bill once a day, as soon as WeChat has it; alerts on anything left unexplained. */
 export class DailyBillReconciliation {
@@ -21,9 +19,9 @@ export class DailyBillReconciliation {
 
   async runIfDue(): Promise<BillReport | undefined> {
     const now = this.clock.now();
-    const beijingHour = Number(formatBeijingCompact(now).slice(8, 10));
     const date = previousBillDate(now);
-    if (beijingHour < BILL_READY_HOUR || date === this.lastDone) return undefined;
+    const readyAt = billReadyAt(date);
+    if (!readyAt || now < readyAt || date === this.lastDone) return undefined;
     return this.run(date);
   }
 
@@ -31,7 +29,7 @@ export class DailyBillReconciliation {
     const report = await this.reconcileBill.execute(date);
     if (report.available && report.billDate === previousBillDate(this.clock.now())) this.lastDone = report.billDate;
     if (report.repaired.length > 0) this.metrics.reconciliationFixes.inc({ status: 'SUCC' }, report.repaired.length);
-    const alert = report.unknown.length + report.mismatched.length > 0;
+    const alert = report.unknown.length + report.mismatched.length + report.discrepancies.length > 0;
     (alert ? this.logger.error : this.logger.info).call(this.logger, { alert, report }, 'trade bill reconciled');
     return report;
   }

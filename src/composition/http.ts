@@ -21,6 +21,8 @@ import { callbackRoute } from '../adapters/http/callback-route.js';
 import { goodsRoutes } from '../adapters/http/goods-routes.js';
 import { opsRoutes, type ReadinessCheck } from '../adapters/http/ops-routes.js';
 import { wechatRoutes } from '../adapters/http/wechat-routes.js';
+import type { CallbackDialect } from '../adapters/wechatpay/shared/callback-dialect.js';
+import type { Config } from './config.js';
 import type { Jobs } from './jobs.js';
 import type { Resources } from './resources.js';
 import { TOKENS } from './tokens.js';
@@ -33,12 +35,14 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
   const metrics = get(TOKENS.Metrics);
   const clock = get(TOKENS.Clock);
   const verifier = get(TOKENS.NotifyVerifier);
-  const callbackDeps = { notifyLog: get(TOKENS.NotifyLog), clock, metrics, logger };
+  const dialects = callbackDialects(config);
+  const callbackDeps = { notifyLog: get(TOKENS.NotifyLog), clock, metrics, logger, dialects };
   const handleNotify = get(HandleNotify);
   const handleRefundNotice = get(HandleRefundNotice);
   return createHttpApp({
     logger,
     trustProxyHops: config.trustProxyHops,
+    callbackDialects: dialects,
     ...(resources.simulator ? { sandbox: resources.simulator.router } : {}),
     routers: [
       opsRoutes(metrics, readinessChecks(resources)),
@@ -116,6 +120,11 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
     },
     () => clock.now(),
   );
+}
+
+/** The callback dialects this service speaks: every API whose credentials are configured. */
+function callbackDialects(config: Config): CallbackDialect[] {
+  return [...(config.wechat.apiKey === undefined ? [] : ['v2' as const]), ...(config.wechat.v3 === undefined ? [] : ['v3' as const])];
 }
 
 function readinessChecks(resources: Resources): Record<string, ReadinessCheck> {

@@ -1,7 +1,7 @@
 import type { Container } from 'inversify';
 import type { JobLeaseOptions } from '../application/ports/job-lease.js';
 import { ReconcileBill, type BillReport } from '../application/reconcile-bill.js';
-import { ReconcilePending } from '../application/reconcile-pending.js';
+import { ReconcilePending, type ReconcileReport } from '../application/reconcile-pending.js';
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { startPeriodicJob, type PeriodicJob } from '../adapters/jobs/periodic-job.js';
 import { BILL_CHECK_INTERVAL_MS, DailyBillReconciliation } from './daily-bill.js';
@@ -11,11 +11,21 @@ import { TOKENS } from './tokens.js';
 export const JOB_NAMES = ['reconcile-pending', 'reconcile-bill', 'relay-payment-events', 'housekeeping'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-interface JobDefinition {
-  readonly name: JobName;
-  readonly intervalMs: number;
-  readonly work: (signal: AbortSignal) => Promise<unknown>;
+/** What each job's run returns. */
+interface JobValues {
+  'reconcile-pending': ReconcileReport;
+  'reconcile-bill': Awaited<ReturnType<DailyBillReconciliation['runIfDue']>>;
+  'relay-payment-events': Awaited<ReturnType<RelayPaymentEvents['execute']>>;
+  housekeeping: { readonly runsPruned: number; readonly sessionsPruned: number };
 }
+
+interface JobDefinition<N extends JobName> {
+  readonly name: N;
+  readonly intervalMs: number;
+  readonly work: (signal: AbortSignal) => Promise<JobValues[N]>;
+}
+
+type JobDefinitions = { readonly [N in JobName]: JobDefinition<N> };
 
 /**
  * The lease policy of every job, however it is started (schedule, admin API, `npm run reconcile`): short enough that
@@ -26,14 +36,16 @@ export function leaseOptionsFor(intervalMs: number): JobLeaseOptions {
   return { ttlMs, renewEveryMs: Math.floor(ttlMs / 3) };
 }
 
-function definitions(container: Container, bill: DailyBillReconciliation): Record<JobName, JobDefinition> {
+function definitions(container: Container, bill: DailyBillReconciliation): JobDefinitions {
   const config = container.get(TOKENS.Config);
   const metrics = container.get(TOKENS.Metrics);
+  const logger = container.get(TOKENS.Logger);
   const reconcile = container.get(ReconcilePending);
   const relay = container.get(RelayPaymentEvents);
   const clock = container.get(TOKENS.Clock);
   const runs = container.get(TOKENS.ReconcileRuns);
-  const recording = { runs, clock, logger: container.get(TOKENS.Logger) };
+  // Every reconciliation run, however started, leaves a summary for the console.
+  const recording = { runs, clock, logger };
   return {
     'reconcile-pending': {
       name: 'reconcile-pending',
@@ -45,6 +57,8 @@ function definitions(container: Container, bill: DailyBillReconciliation): Recor
           async () => {
             const report = await reconcile.execute(signal);
             metrics.recordReconciliation(report);
+            for (const problem of report.problems)
+              logger.warn(problem, `reconciliation left ${problem.subject} for the next run: ${problem.cause}`);
             return report;
           },
           pendingFacts,
@@ -84,7 +98,7 @@ export interface Jobs {
  * admin API and the command line share one code path: `runUnderLease`.
  */
 export class JobRunner implements Jobs {
-  private readonly defs: Record<JobName, JobDefinition>;
+  private readonly defs: JobDefinitions;
   private readonly bill: DailyBillReconciliation;
   private scheduled: PeriodicJob[] = [];
 
@@ -99,8 +113,8 @@ export class JobRunner implements Jobs {
   }
 
   /** Runs the job once if no other instance holds it; `{ ran: false }` otherwise. */
-  async runUnderLease(name: JobName): Promise<{ ran: true; value: unknown } | { ran: false }> {
-    const def = this.defs[name];
+  async runUnderLease<N extends JobName>(name: N): Promise<{ ran: true; value: JobValues[N] } | { ran: false }> {
+    const def: JobDefinition<N> = this.defs[name];
     return this.container.get(TOKENS.JobLease).runExclusive(name, leaseOptionsFor(def.intervalMs), def.work);
   }
 
@@ -127,15 +141,13 @@ export class JobRunner implements Jobs {
     return run.ran ? run.value : undefined;
   }
 
-  async reconcileBill(date?: string): Promise<BillReport> {
+  reconcileBill(date?: string): Promise<BillReport> {
     const recording = {
       runs: this.container.get(TOKENS.ReconcileRuns),
       clock: this.container.get(TOKENS.Clock),
       logger: this.container.get(TOKENS.Logger),
     };
-    const report = await recordRun(recording, 'bill', () => this.bill.run(date), billFacts);
-    if (!report) throw new Error('bill reconciliation returned no report');
-    return report;
+    return recordRun(recording, 'bill', () => this.bill.run(date), billFacts);
   }
 
   async stop(): Promise<void> {

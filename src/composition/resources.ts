@@ -9,6 +9,7 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import { createWechatPaySimulator, type WechatPaySimulator } from '../adapters/wechatpay/simulator/router.js';
 import type { Config } from './config.js';
 import { Closers } from './closers.js';
+import { dataFolder, loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
 export interface Resources {
@@ -21,6 +22,8 @@ export interface Resources {
   readonly redis?: RedisClient;
   /** The embedded WeChat Pay simulator (sandbox mode, server only). */
   readonly simulator?: WechatPaySimulator;
+  /** Sandbox mode with API v3 and no v3 settings given: the generated keys both sides use. */
+  readonly sandboxV3?: StoredSandboxIdentity;
 }
 
 export interface OpenedResources extends Resources {
@@ -61,9 +64,17 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       closers.add(() => void client.disconnect());
     }
 
+    let sandboxV3: StoredSandboxIdentity | undefined;
+    if (sandbox && config.wechat.v3 && !config.wechat.v3.credentials) {
+      const loaded = loadOrCreateSandboxIdentity(dataFolder(config.databaseUrl), config.wechat.mchId, clock.now());
+      if (loaded.created) logger.info({ path: loaded.path }, 'sandbox API v3 keys generated');
+      sandboxV3 = loaded.identity;
+    }
+
     let simulator: WechatPaySimulator | undefined;
     if (sandbox && options.embedSimulator) {
       simulator = createWechatPaySimulator({
+        ...(sandboxV3 ? { v3: simulatorV3Options(sandboxV3) } : {}),
         appId: config.wechat.appId,
         mchId: config.wechat.mchId,
         apiKey: config.wechat.apiKey,
@@ -82,6 +93,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       orm,
       ...(redis ? { redis } : {}),
       ...(simulator ? { simulator } : {}),
+      ...(sandboxV3 ? { sandboxV3 } : {}),
     };
     return { ...resources, close: () => closers.closeAll() };
   } catch (error) {

@@ -32,6 +32,15 @@ export function beijingDayNumber(at: Date): number {
   return Math.floor((at.getTime() + OFFSET_MS) / DAY_MS);
 }
 
+/** WeChat generates a day's trade bill from 09:00 Beijing time the next morning; it can be fetched from 10:00. */
+const BILL_READY_HOUR = 10;
+
+/** When the trade bill of a Beijing day (`yyyyMMdd`) can be fetched; undefined for a date that does not exist. */
+export function billReadyAt(billDate: string): Date | undefined {
+  const day = parseBeijingCompact(`${billDate}000000`);
+  return day && new Date(day.getTime() + DAY_MS + BILL_READY_HOUR * 60 * 60 * 1000);
+}
+
 /** The first instant of a Beijing calendar day (see beijingDayNumber). */
 export const beijingDayStart = (day: number): Date => new Date(day * DAY_MS - OFFSET_MS);
 

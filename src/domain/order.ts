@@ -18,6 +18,8 @@ import {
   matchRefund,
   planRefund,
   refundedFen,
+  refuseRefund,
+  type RefusalRejection,
   type Refund,
   type RefundDemand,
   type RefundReport,
@@ -191,10 +193,21 @@ export class Order {
     if (this.s.status !== 'SUCC') return err({ kind: 'NotRefundable', status: this.s.status });
     const planned = planRefund(this.s.outTradeNo.value, this.s.cash, this.s.refunds, demand);
     if (!planned.ok) return planned;
-    const { refund, isNew } = planned.value;
-    if (!isNew) return ok({ refund, change: 'unchanged' });
-    this.s = { ...this.s, refunds: [...this.s.refunds, refund], updatedAt: demand.at };
+    const { refund, change } = planned.value;
+    if (change === 'repeated') return ok({ refund, change: 'unchanged' });
+    const refunds =
+      change === 'new' ? [...this.s.refunds, refund] : this.s.refunds.map((r) => (r.outRefundNo === refund.outRefundNo ? refund : r));
+    this.s = { ...this.s, refunds, updatedAt: demand.at };
     return ok({ refund, change: 'changed' });
+  }
+
+  /** WeChat refused to accept a refund request: see refuseRefund. */
+  refuseRefund(outRefundNo: string, at: Date): Result<Change, RefusalRejection> {
+    const refused = refuseRefund(this.s.refunds, outRefundNo);
+    if (!refused.ok) return refused;
+    if (!refused.value.moved) return ok('unchanged');
+    this.s = { ...this.s, refunds: refused.value.refunds, updatedAt: at };
+    return ok('changed');
   }
 
   /** The refund a report of WeChat's is about, if every identifier in it agrees with ours; changes nothing. */

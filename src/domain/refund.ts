@@ -1,20 +1,31 @@
 import { type Money } from './money.js';
 import { err, ok, type Result } from './result.js';
 
-export const REFUND_STATUSES = ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] as const;
+export const REFUND_STATUSES = ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'REFUSED'] as const;
 /**
- * PROCESSING: WeChat accepted it. SUCCESS: the money is back with the user. CLOSED (REFUNDCLOSE): it will never pay
- * out, its amount is refundable again. ABNORMAL (CHANGE): the user's account refused the money; it is settled by hand
- * in WeChat's merchant console, after which WeChat reports SUCCESS or CLOSED.
+ * PROCESSING: asked for, or accepted by WeChat. SUCCESS: the money is back with the user. CLOSED (REFUNDCLOSE): it
+ * will never pay out, its amount is refundable again. ABNORMAL (CHANGE): the user's account refused the money; it is
+ * settled by hand in WeChat's merchant console, after which WeChat reports SUCCESS or CLOSED. REFUSED: WeChat refused
+ * to accept the request (the merchant's balance, a parameter, our credentials); nothing was refunded, its amount is
+ * free, and asking for the same refund again resubmits it under the same out_refund_no, as WeChat asks.
  */
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** What WeChat can say of a refund: REFUSED is our record of a refusal, never a status WeChat reports. */
+export type ReportedStatus = Exclude<RefundStatus, 'REFUSED'>;
 
 export const isRefundStatus = (value: unknown): value is RefundStatus =>
   typeof value === 'string' && (REFUND_STATUSES as readonly string[]).includes(value);
 
+/**
+ * Where WeChat's reports may move a refund. A report about a REFUSED refund means WeChat holds it after all (an
+ * earlier attempt under the same number got through), so it counts. REFUSED itself is never reported: it comes from
+ * a refusal (refuseRefund), and it is left by asking again (planRefund).
+ */
 export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
   PROCESSING: ['SUCCESS', 'CLOSED', 'ABNORMAL'],
   ABNORMAL: ['SUCCESS', 'CLOSED'],
+  REFUSED: ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'],
   SUCCESS: [],
   CLOSED: [],
 };
@@ -47,8 +58,8 @@ const sum = (refunds: readonly Refund[], counts: (r: Refund) => boolean): number
 /** Back with the user. */
 export const refundedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status === 'SUCCESS');
 
-/** Returned or on its way back: only a CLOSED refund frees its amount again. */
-export const committedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status !== 'CLOSED');
+/** Returned or on its way back: a CLOSED or REFUSED refund holds no money. */
+export const committedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status !== 'CLOSED' && r.status !== 'REFUSED');
 
 export interface RefundDemand {
   readonly amount: Money;
@@ -62,12 +73,14 @@ export type RefundRequestRefusal =
   /** The Idempotency-Key already names a refund of another amount. */
   | { readonly kind: 'RequestKeyReused'; readonly outRefundNo: string; readonly amountFen: number };
 
-export type PlannedRefund = { readonly refund: Refund; readonly isNew: boolean };
+/** The refund a demand names; `change` says whether the refunds change (a new refund, or a refused one asked again). */
+export type PlannedRefund = { readonly refund: Refund; readonly change: 'new' | 'resubmitted' | 'repeated' };
 
 /**
  * What a refund demand means given the refunds already made: the refund it repeats, or a new one. Without an
- * Idempotency-Key, a demand for the amount of a refund still PROCESSING is taken as its retry, so a client that
- * timed out and asks again can never refund twice.
+ * Idempotency-Key, a demand for the amount of a refund still PROCESSING (or REFUSED) is taken as its retry, so a
+ * client that timed out and asks again can never refund twice. A REFUSED refund asked again goes back to PROCESSING
+ * under its own number, when its amount is still refundable.
  */
 export function planRefund(
   outTradeNo: string,
@@ -79,14 +92,18 @@ export function planRefund(
   const repeated =
     requestKey !== undefined
       ? refunds.find((r) => r.requestKey === requestKey)
-      : refunds.find((r) => r.requestKey === undefined && r.status === 'PROCESSING' && r.amount.equals(amount));
+      : (refunds.find((r) => r.requestKey === undefined && r.status === 'PROCESSING' && r.amount.equals(amount)) ??
+        refunds.find((r) => r.requestKey === undefined && r.status === 'REFUSED' && r.amount.equals(amount)));
+  const refundableFen = paid.fen - committedFen(refunds);
   if (repeated) {
     if (!repeated.amount.equals(amount)) {
       return err({ kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.amount.fen });
     }
-    return ok({ refund: repeated, isNew: false });
+    if (repeated.status !== 'REFUSED') return ok({ refund: repeated, change: 'repeated' });
+    if (amount.fen > refundableFen)
+      return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
+    return ok({ refund: { ...repeated, status: 'PROCESSING' }, change: 'resubmitted' });
   }
-  const refundableFen = paid.fen - committedFen(refunds);
   if (amount.isZero() || amount.fen > refundableFen) {
     return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
   }
@@ -100,7 +117,22 @@ export function planRefund(
     requestedAt: demand.at,
     ...(requestKey === undefined ? {} : { requestKey }),
   };
-  return ok({ refund, isNew: true });
+  return ok({ refund, change: 'new' });
+}
+
+export type RefusalRejection = { readonly kind: 'UnknownRefund'; readonly outRefundNo: string };
+
+/**
+ * WeChat refused to accept a refund request: a refund it never accepted (PROCESSING with no refund_id) becomes
+ * REFUSED and frees its amount. A refund WeChat already holds (it named a refund_id, or settled it) stays as it is:
+ * a refusal of a retry cannot undo it. `moved` is undefined when nothing changed.
+ */
+export function refuseRefund(refunds: readonly Refund[], outRefundNo: string): Result<AppliedReport, RefusalRejection> {
+  const index = refunds.findIndex((r) => r.outRefundNo === outRefundNo);
+  const refund = refunds[index];
+  if (!refund) return err({ kind: 'UnknownRefund', outRefundNo });
+  if (refund.status !== 'PROCESSING' || refund.refundId !== undefined) return ok({ refunds });
+  return ok(replace(refunds, index, { ...refund, status: 'REFUSED' }));
 }
 
 /** What WeChat said about one refund: a refund notice, a refundquery answer or the refund API's own answer. */
@@ -112,7 +144,7 @@ export interface RefundReport {
   readonly amount: Money;
   /** The order amount WeChat holds (total_fee), when the message carries it (refundquery's may not). */
   readonly totalFee?: Money;
-  readonly status: RefundStatus;
+  readonly status: ReportedStatus;
   readonly at: Date;
 }
 
@@ -126,10 +158,6 @@ export type RefundReportRejection =
 /** The refunds after the report, and the refund it moved (undefined when it changed nothing). */
 export type AppliedReport = { readonly refunds: readonly Refund[]; readonly moved?: Refund };
 
-/**
- * Applies WeChat's report to the order's refunds, but only when every identifier agrees with the refund we asked
- * for: a valid message about another order's refund must never settle this one.
- */
 type OrderFacts = { readonly outTradeNo: string; readonly transactionId: string | undefined; readonly paid: Money };
 
 /**

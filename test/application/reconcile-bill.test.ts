@@ -23,7 +23,17 @@ describe('ReconcileBill (T+1 trade bill)', () => {
     f.clock.advance(DAY);
 
     const report = await bill.execute();
-    expect(report).toEqual({ billDate: day, available: true, payments: 2, matched: 1, repaired: [missed], unknown: [], mismatched: [] });
+    expect(report).toEqual({
+      billDate: day,
+      available: true,
+      payments: 2,
+      matched: 1,
+      repaired: [missed],
+      unknown: [],
+      mismatched: [],
+      discrepancies: [],
+    });
+    expect(f.alerts.raised).toEqual([]);
     expect((await f.orders.findByOutTradeNo(missed))?.status).toBe('SUCC');
     expect(await bill.execute()).toMatchObject({ matched: 2, repaired: [] });
   });
@@ -36,6 +46,17 @@ describe('ReconcileBill (T+1 trade bill)', () => {
     f.gateway.trades.set(stranger, { ...f.gateway.trades.get(no)!, refunds: new Map() });
     f.clock.advance(DAY);
     expect(await bill.execute()).toMatchObject({ unknown: [stranger] });
+  });
+
+  it("alerts when the bill's summary disagrees with its rows: the day is not reported clean", async () => {
+    const f = await useCaseFixture();
+    await paidAtWechat(f);
+    f.gateway.billDiscrepancies = ['总交易单数 3, but the bill has 1 rows'];
+    f.clock.advance(DAY);
+    expect(await f.reconcileBill.execute()).toMatchObject({ payments: 1, discrepancies: ['总交易单数 3, but the bill has 1 rows'] });
+    expect(f.alerts.raised).toEqual([
+      { kind: 'BillInconsistent', detail: { billDate: expect.any(String), discrepancies: ['总交易单数 3, but the bill has 1 rows'] } },
+    ]);
   });
 
   it('says so when WeChat has no bill for the day yet', async () => {

@@ -117,6 +117,84 @@ describe('RefundOrder', () => {
     const second = await refund(f, no);
     expect(second.ok && second.value.outRefundNo).toBe(`${no}R2`);
   });
+
+  it('records a refund WeChat refused (NOTENOUGH) as REFUSED, frees its amount, and sends it again under its own number when asked again', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.refuseRefunds('NOTENOUGH', 'request');
+    expect(await refund(f, no)).toEqual({
+      ok: false,
+      error: { kind: 'GatewayRejected', code: 'NOTENOUGH', message: 'NOTENOUGH (fake)', category: 'request' },
+    });
+    expect(await stateOf(f, no)).toMatchObject({ status: 'SUCC', refunds: [{ outRefundNo: `${no}R1`, status: 'REFUSED' }] });
+    expect((await f.orders.findByOutTradeNo(no))?.refundableFen).toBe(9900);
+    // Reconciliation leaves it alone: nothing is pending at WeChat, and nobody asked for it again.
+    expect(await f.reconcile.execute()).toMatchObject({ refundsResubmitted: 0, refundErrors: 0 });
+    expect(f.gateway.calls.filter((c) => c === 'refund')).toHaveLength(1);
+
+    // The merchant tops up the balance and asks again: WeChat wants the same number.
+    expect(await refund(f, no)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1`, status: 'PROCESSING', refundableFen: 0 } });
+    await f.handleRefundNotice.execute(f.gateway.settleRefund(`${no}R1`));
+    expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND', refunds: [{ outRefundNo: `${no}R1`, status: 'SUCCESS' }] });
+  });
+
+  it('lets an operator ask for another amount after a refusal, never more than was paid in all', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.refuseRefunds('NOTENOUGH', 'request');
+    await refund(f, no, 9900);
+    expect(await refund(f, no, 5000)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R2`, refundableFen: 4900 } });
+    // The refused 9900 no longer fits beside the 5000 on its way back.
+    expect(await refund(f, no, 9900)).toMatchObject({
+      ok: false,
+      error: { kind: 'Rejected', error: { kind: 'RefundExceedsPayment', requestedFen: 9900, refundableFen: 4900 } },
+    });
+    expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R2`]);
+  });
+
+  it('keeps a rate-limited refund PROCESSING and lets reconciliation send it again under the same number', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.refuseRefunds('FREQUENCY_LIMITED', 'rateLimited');
+    expect(await refund(f, no)).toMatchObject({ ok: false, error: { kind: 'GatewayRejected', category: 'rateLimited' } });
+    expect(await stateOf(f, no)).toMatchObject({ refunds: [{ outRefundNo: `${no}R1`, status: 'PROCESSING' }] });
+
+    expect(await f.reconcile.execute()).toMatchObject({ refundsResubmitted: 1, refundErrors: 0, problems: [] });
+    expect(await stateOf(f, no)).toMatchObject({
+      refunds: [{ outRefundNo: `${no}R1`, status: 'PROCESSING', refundId: expect.any(String) }],
+    });
+    expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R1`]);
+  });
+
+  it('sends a refund WeChat never received (timeout, crash) again from reconciliation, and names the cause while it cannot', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.beUnavailable(1);
+    await expect(refund(f, no)).rejects.toBeInstanceOf(GatewayUnavailableError);
+
+    f.gateway.refuseRefunds('NOTENOUGH', 'request');
+    expect(await f.reconcile.execute()).toMatchObject({
+      refundsResubmitted: 0,
+      refundErrors: 1,
+      problems: [{ step: 'refunds', subject: `${no}R1`, cause: 'sent again, WeChat refused it: NOTENOUGH NOTENOUGH (fake)' }],
+    });
+    expect(await stateOf(f, no)).toMatchObject({ refunds: [{ status: 'REFUSED' }] });
+    // Refused, it waits for a person; asked again, it goes out under the same number.
+    expect(await refund(f, no)).toMatchObject({ ok: true, value: { outRefundNo: `${no}R1`, status: 'PROCESSING' } });
+    expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R1`]);
+  });
+
+  it('flags an order WeChat holds no payment for when a refund is asked, and frees the amount', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.trades.delete(no);
+    expect(await refund(f, no)).toMatchObject({ ok: false, error: { kind: 'GatewayRejected', code: 'ORDERNOTEXIST' } });
+    expect(await stateOf(f, no)).toMatchObject({
+      review: { reason: expect.stringContaining('knows no paid order') },
+      refunds: [{ status: 'REFUSED' }],
+    });
+    expect(f.alerts.raised).toHaveLength(1);
+  });
 });
 
 describe('HandleRefundNotice', () => {

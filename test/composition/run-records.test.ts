@@ -14,6 +14,7 @@ const bill: BillReport = {
   repaired: ['a'],
   unknown: ['b'],
   mismatched: ['c'],
+  discrepancies: ['count'],
 };
 
 describe('reconciliation runs are recorded for the console', () => {
@@ -36,7 +37,7 @@ describe('reconciliation runs are recorded for the console', () => {
         startedAt: new Date(Date.UTC(2026, 0, 15, 4, 0, 0)),
         finishedAt: new Date(Date.UTC(2026, 0, 15, 4, 0, 1, 500)),
         succeeded: true,
-        problems: 2,
+        problems: 3,
         billDate: '20260114',
         summary: bill,
       },

@@ -187,12 +187,18 @@ export function paymentGatewayContract(name: string, open: () => Promise<Gateway
       }
     });
 
-    it('has no bill for a day until it is over, then bills every payment of that day', async () => {
+    it('has no bill for a day until 10:00 Beijing time the next day, then bills every payment of that day', async () => {
       const { r, transactionId } = await paid();
-      const day = new Date(world.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+      const beijing = world.now().getTime() + 8 * 60 * MINUTE;
+      const day = new Date(beijing).toISOString().slice(0, 10).replaceAll('-', '');
+      const nextMorningAtTen = Math.floor(beijing / (24 * 60 * MINUTE) + 1) * 24 * 60 * MINUTE + 10 * 60 * MINUTE;
       expect(await world.gateway.billedPayments(day)).toBeUndefined();
-      world.advance(24 * 60 * MINUTE);
-      expect(await world.gateway.billedPayments(day)).toContainEqual({ outTradeNo: r.outTradeNo, transactionId, totalFee: r.amount });
+      world.advance(nextMorningAtTen - beijing - MINUTE);
+      expect(await world.gateway.billedPayments(day)).toBeUndefined();
+      world.advance(MINUTE);
+      const bill = await world.gateway.billedPayments(day);
+      expect(bill?.payments).toContainEqual({ outTradeNo: r.outTradeNo, transactionId, totalFee: r.amount });
+      expect(bill?.discrepancies).toEqual([]);
     });
 
     it('exchanges a login code once, knows no session for an unknown code, and tells a blocked or rate-limited user apart', async () => {

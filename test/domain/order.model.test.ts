@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { Money } from '../../src/domain/money.js';
 import { Order } from '../../src/domain/order.js';
 import { ALLOWED_TRANSITIONS, ORDER_STATUSES, type OrderStatus } from '../../src/domain/order-status.js';
-import { MAX_REFUNDS_PER_ORDER, REFUND_TRANSITIONS, type RefundReport, type RefundStatus } from '../../src/domain/refund.js';
+import {
+  MAX_REFUNDS_PER_ORDER,
+  REFUND_TRANSITIONS,
+  type RefundReport,
+  type RefundStatus,
+  type ReportedStatus,
+} from '../../src/domain/refund.js';
 import { anOrder } from '../support/builders.js';
 
 /** The model: what design.md §3 says an order is, in the fewest fields that decide every rule. */
@@ -33,7 +39,8 @@ const AMOUNT = Money.ofFen(9900);
 const at = new Date(Date.UTC(2026, 0, 15, 5, 0, 0));
 type Cmd = fc.Command<Model, Real>;
 
-const committed = (m: Model): number => m.refunds.filter((r) => r.status !== 'CLOSED').reduce((sum, r) => sum + r.fen, 0);
+const committed = (m: Model): number =>
+  m.refunds.filter((r) => r.status !== 'CLOSED' && r.status !== 'REFUSED').reduce((sum, r) => sum + r.fen, 0);
 const refunded = (m: Model): number => m.refunds.filter((r) => r.status === 'SUCCESS').reduce((sum, r) => sum + r.fen, 0);
 
 function pull(r: Real): void {
@@ -96,19 +103,31 @@ class RequestRefund implements Cmd {
   check = (): boolean => true;
   run(m: Model, r: Real): void {
     const result = r.order.requestRefund({ amount: Money.ofFen(this.fen), at, ...(this.key ? { requestKey: this.key } : {}) });
-    const repeated = this.key
-      ? m.refunds.find((x) => x.key === this.key)
-      : m.refunds.find((x) => !x.key && x.status === 'PROCESSING' && x.fen === this.fen);
+    const unkeyed = (status: RefundStatus) => m.refunds.find((x) => !x.key && x.status === status && x.fen === this.fen);
+    const repeated = this.key ? m.refunds.find((x) => x.key === this.key) : (unkeyed('PROCESSING') ?? unkeyed('REFUSED'));
     if (m.status !== 'SUCC') {
       expect(result).toEqual({ ok: false, error: { kind: 'NotRefundable', status: m.status } });
     } else if (repeated) {
-      if (repeated.fen === this.fen)
-        expect(result.ok && result.value).toMatchObject({ change: 'unchanged', refund: { outRefundNo: repeated.outRefundNo } });
-      else
+      if (repeated.fen !== this.fen) {
         expect(result).toEqual({
           ok: false,
           error: { kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.fen },
         });
+      } else if (repeated.status !== 'REFUSED') {
+        expect(result.ok && result.value).toMatchObject({ change: 'unchanged', refund: { outRefundNo: repeated.outRefundNo } });
+      } else if (this.fen > AMOUNT.fen - committed(m)) {
+        expect(result).toEqual({
+          ok: false,
+          error: { kind: 'RefundExceedsPayment', requestedFen: this.fen, refundableFen: AMOUNT.fen - committed(m) },
+        });
+      } else {
+        // Asked again, a refused refund is resubmitted under its own number.
+        expect(result.ok && result.value).toMatchObject({
+          change: 'changed',
+          refund: { outRefundNo: repeated.outRefundNo, status: 'PROCESSING' },
+        });
+        repeated.status = 'PROCESSING';
+      }
     } else if (this.fen === 0 || this.fen > AMOUNT.fen - committed(m)) {
       expect(result).toEqual({
         ok: false,
@@ -131,7 +150,7 @@ type Tamper = 'none' | 'unknownRefund' | 'otherOrder' | 'otherTransaction' | 'ot
 class ReportRefund implements Cmd {
   constructor(
     readonly pick: number,
-    readonly status: RefundStatus,
+    readonly status: ReportedStatus,
     readonly tamper: Tamper,
   ) {}
   check = (m: Model): boolean => m.refunds.length > 0 || this.tamper === 'unknownRefund';
@@ -151,19 +170,16 @@ class ReportRefund implements Cmd {
     pull(r);
     if (this.tamper === 'unknownRefund' || !target) {
       expect(!result.ok && result.error.kind).toBe('UnknownRefund');
-    } else if (this.tamper === 'otherRefundId' && target.refundId !== undefined) {
+    } else if (target.refundId !== undefined && report.refundId !== target.refundId) {
       expect(result).toEqual({ ok: false, error: { kind: 'RefundMismatch', field: 'refundId' } });
     } else if (this.tamper !== 'none' && this.tamper !== 'otherRefundId') {
       expect(!result.ok && result.error.kind).toBe('RefundMismatch');
     } else {
       const refundId = report.refundId;
-      const learnsId = target.refundId === undefined;
-      if (this.status === target.status || (this.status === 'PROCESSING' && REFUND_TRANSITIONS[target.status].length < 3)) {
-        expect(result).toEqual({ ok: true, value: learnsId && this.status === target.status ? 'changed' : 'unchanged' });
-        if (this.status === target.status) target.refundId = refundId;
-      } else if (!REFUND_TRANSITIONS[target.status].includes(this.status)) {
-        expect(result).toEqual({ ok: false, error: { kind: 'IllegalRefundTransition', from: target.status, to: this.status } });
-      } else {
+      if (this.status === target.status) {
+        expect(result).toEqual({ ok: true, value: target.refundId === undefined ? 'changed' : 'unchanged' });
+        target.refundId = refundId;
+      } else if (REFUND_TRANSITIONS[target.status].includes(this.status)) {
         expect(result).toEqual({ ok: true, value: 'changed' });
         target.status = this.status;
         target.refundId = refundId;
@@ -174,11 +190,36 @@ class ReportRefund implements Cmd {
             m.events.push('OrderRefunded');
           }
         }
+      } else if (this.status === 'PROCESSING') {
+        // A late PROCESSING after WeChat settled the refund says nothing new.
+        expect(result).toEqual({ ok: true, value: 'unchanged' });
+      } else {
+        expect(result).toEqual({ ok: false, error: { kind: 'IllegalRefundTransition', from: target.status, to: this.status } });
       }
     }
     expectAgree(m, r);
   }
   toString = (): string => `reportRefund(#${this.pick}, ${this.status}, ${this.tamper})`;
+}
+
+class RefuseRefund implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (m: Model): boolean => m.refunds.length > 0;
+  run(m: Model, r: Real): void {
+    const target = m.refunds[this.pick % m.refunds.length];
+    if (!target) throw new Error('check() guarantees a refund');
+    const result = r.order.refuseRefund(target.outRefundNo, at);
+    pull(r);
+    if (target.status === 'PROCESSING' && target.refundId === undefined) {
+      expect(result).toEqual({ ok: true, value: 'changed' });
+      target.status = 'REFUSED';
+    } else {
+      // WeChat holds this refund already: a refusal of a retry cannot undo it.
+      expect(result).toEqual({ ok: true, value: 'unchanged' });
+    }
+    expectAgree(m, r);
+  }
+  toString = (): string => `refuseRefund(#${this.pick})`;
 }
 
 class Supersede implements Cmd {
@@ -257,10 +298,11 @@ const commands = fc.commands(
     fc
       .tuple(
         fc.nat(5),
-        fc.constantFrom<RefundStatus>('SUCCESS', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'PROCESSING'),
+        fc.constantFrom<ReportedStatus>('SUCCESS', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'PROCESSING'),
         fc.constantFrom<Tamper>('none', 'none', 'none', 'unknownRefund', 'otherOrder', 'otherTransaction', 'otherAmount', 'otherRefundId'),
       )
       .map(([pick, status, tamper]) => new ReportRefund(pick, status, tamper)),
+    fc.nat(5).map((pick) => new RefuseRefund(pick)),
     fc.constant(new Supersede()),
     fc.constantFrom('wx1', 'wx2').map((id) => new AttachPrepay(id)),
     fc.boolean().map((resolve) => new Review(resolve)),
@@ -282,7 +324,7 @@ describe('Order state machine', () => {
     expect(allowed.sort()).toEqual(['CHECKED->FAILED', 'CHECKED->SUCC', 'FAILED->SUCC', 'SUCC->REFUND']);
   });
 
-  it('moves refunds only forward: a settled refund never changes again', () => {
+  it('moves refunds only forward: a settled refund never changes again, a refused one only when WeChat holds it after all', () => {
     const allowed = Object.entries(REFUND_TRANSITIONS).flatMap(([from, to]) => to.map((t) => `${from}->${t}`));
     expect(allowed.sort()).toEqual([
       'ABNORMAL->CLOSED',
@@ -290,6 +332,10 @@ describe('Order state machine', () => {
       'PROCESSING->ABNORMAL',
       'PROCESSING->CLOSED',
       'PROCESSING->SUCCESS',
+      'REFUSED->ABNORMAL',
+      'REFUSED->CLOSED',
+      'REFUSED->PROCESSING',
+      'REFUSED->SUCCESS',
     ]);
   });
 

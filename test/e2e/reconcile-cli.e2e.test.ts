@@ -32,4 +32,39 @@ describe('npm run reconcile (one run from the command line)', () => {
     });
     expect(((await admin.json()) as { data: { status: string } }).data.status).toBe('SUCC');
   });
+
+  it('prints the cause of every error and exits non-zero when WeChat could not be asked', async () => {
+    const user = await new MiniProgramUser(service.baseUrl).login();
+    const params = await user.prepay(2);
+    await postJson(`${service.baseUrl}/sandbox/wxpay/control/faults`, { fault: 'lose', notify: 'payment', count: 1 });
+    await user.pay(params);
+    await postJson(`${service.baseUrl}/sandbox/wxpay/control/faults`, { fault: 'httpError', api: 'orderquery', count: 20 });
+    try {
+      const failure = await run(process.execPath, ['--import', 'tsx', 'src/composition/reconcile-cli.ts'], {
+        env: { ...process.env, ...env, PORT: String(service.port), LOG_LEVEL: 'warn' },
+        timeout: 60_000,
+      }).then(
+        () => undefined,
+        (e: unknown) => e as { code: number; stdout: string; stderr: string },
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stdout.trim().split('\n')).toHaveLength(1);
+      const result = JSON.parse(failure?.stdout ?? '{}') as { report: { errors: number; problems: unknown[] } };
+      expect(result.report.errors).toBeGreaterThanOrEqual(1);
+      expect(result.report.problems).toContainEqual({
+        step: 'payments',
+        subject: params.outTradeNo,
+        cause: expect.stringContaining('HTTP 502'),
+      });
+      expect(failure?.stderr).toContain(`payments ${params.outTradeNo}: `);
+      expect(failure?.stderr).toMatch(/reconciliation finished with \d+ error\(s\)/);
+
+      // The service's own runs log each cause too.
+      await fetch(`${service.baseUrl}/admin/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+      const logged = service.output.find((line) => line.includes(`reconciliation left ${params.outTradeNo} for the next run`));
+      expect(logged).toContain('HTTP 502');
+    } finally {
+      await fetch(`${service.baseUrl}/sandbox/wxpay/control/faults`, { method: 'DELETE' });
+    }
+  });
 });

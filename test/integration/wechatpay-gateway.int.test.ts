@@ -110,9 +110,10 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
 
     expect(await gateway.billedPayments('20260115')).toBeUndefined();
     sb.clock.advance(24 * 60 * MINUTE);
-    expect(await gateway.billedPayments('20260115')).toEqual([
-      { outTradeNo: request.outTradeNo, transactionId: paid.json.transaction_id, totalFee: Money.ofFen(9900) },
-    ]);
+    expect(await gateway.billedPayments('20260115')).toEqual({
+      payments: [{ outTradeNo: request.outTradeNo, transactionId: paid.json.transaction_id, totalFee: Money.ofFen(9900) }],
+      discrepancies: [],
+    });
   });
 
   it('identical re-entry returns the live prepay_id; after 2 hours a new one, and the old one can no longer be paid', async () => {

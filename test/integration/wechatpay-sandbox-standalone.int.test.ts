@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
-const ENTRY = 'src/adapters/wechatpay/simulator/standalone.ts';
+const ENTRY = 'src/composition/sandbox-cli.ts';
 
 let child: ChildProcess | undefined;
 afterEach(() => {
@@ -12,8 +15,15 @@ afterEach(() => {
   child = undefined;
 });
 
+/** Its v3 keys go to a scratch folder, not the checkout's ./data. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'wxpay-sandbox-'));
+
 function run(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(TSX, [ENTRY], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(TSX, [ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, SANDBOX_DATA_DIR: DATA_DIR, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,6 +51,11 @@ describe('npm run sandbox (standalone simulator)', () => {
     const res = await fetch(`${url}/control/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ code: expect.any(String), openid: expect.stringMatching(/^o/) });
+    // API v3 too, with keys generated at first start in SANDBOX_DATA_DIR and published (public parts) at /control/keys.
+    const keys = (await (await fetch(`${url}/control/keys`)).json()) as Record<string, { id?: string } | unknown[]>;
+    expect(keys.wechatpay_public_key).toMatchObject({ id: expect.stringMatching(/^PUB_KEY_ID_0110000100/) });
+    expect(existsSync(join(DATA_DIR, 'wechatpay-v3-sandbox-10000100.json'))).toBe(true);
+    expect((await fetch(`${url}/v3/pay/transactions/jsapi`, { method: 'POST', body: '{}' })).status).toBe(401);
     const clock = await fetch(`${url}/control/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

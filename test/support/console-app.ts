@@ -34,7 +34,16 @@ export async function consoleApp(options: { trustProxyHops?: number } = {}): Pro
   const jobs = {
     reconcileBill: async (date?: string): Promise<BillReport> => {
       billRuns.push(date ?? '');
-      return { billDate: date ?? '', available: true, payments: 0, matched: 0, repaired: [], unknown: [], mismatched: [] };
+      return {
+        billDate: date ?? '',
+        available: true,
+        payments: 0,
+        matched: 0,
+        repaired: [],
+        unknown: [],
+        mismatched: [],
+        discrepancies: [],
+      };
     },
   };
   const built = buildConsole(f.container, jobs);

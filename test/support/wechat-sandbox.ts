@@ -16,10 +16,18 @@ export interface Received {
   readonly path: string;
   readonly body: string;
   readonly at: number;
+  /** Lower-case names: a v3 notify is signed in its Wechatpay-* headers. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Decides the merchant's answer to a notify; default: verify with the gateway, SUCCESS if it verifies. */
-export type NotifyResponder = (received: Received, sandbox: Sandbox) => string | Promise<string>;
+/** A v2 answer is an XML document (HTTP 200); a v3 answer is a status with an optional body. */
+export type NotifyReply = string | { readonly status: number; readonly body?: string };
+
+/**
+ * Decides the merchant's answer to a notify; default: a v2 notify is verified with the v2 verifier (SUCCESS if it
+ * verifies), a v3 one is acknowledged with 204 (startV3Sandbox verifies it instead).
+ */
+export type NotifyResponder = (received: Received, sandbox: Sandbox) => NotifyReply | Promise<NotifyReply>;
 
 export interface Sandbox {
   readonly url: string;
@@ -42,7 +50,8 @@ export interface Sandbox {
  * /notify and /refund-notify, both recording the raw bodies they receive.
  */
 export async function startSandbox(options: WechatPaySimulatorOptions & { signType?: SignType } = {}): Promise<Sandbox> {
-  const clock = new ManualClock();
+  // A ManualClock given is shared with the gateways; any other clock is the simulator's alone.
+  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   const simulator = createWechatPaySimulator({ clock, timeScale: 0.001, hangMs: 3_000, ...options });
   const received: Received[] = [];
   const app = express();
@@ -56,6 +65,7 @@ export async function startSandbox(options: WechatPaySimulatorOptions & { signTy
     simulator,
     received,
     respond: async (got, sb) => {
+      if (got.headers['wechatpay-signature'] !== undefined) return { status: 204 };
       const verifier = sb.verifier();
       const callback = { body: got.body, headers: {} };
       const verdict = got.path === '/refund-notify' ? await verifier.refund(callback) : await verifier.payment(callback);
@@ -112,9 +122,16 @@ export async function startSandbox(options: WechatPaySimulatorOptions & { signTy
 
   for (const path of ['/notify', '/refund-notify']) {
     app.post(path, express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
-      const got: Received = { path, body: typeof req.body === 'string' ? req.body : '', at: Date.now() };
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+      const got: Received = { path, body: typeof req.body === 'string' ? req.body : '', at: Date.now(), headers };
       received.push(got);
-      res.type('text/xml').send(await sandbox.respond(got, sandbox));
+      const reply = await sandbox.respond(got, sandbox);
+      if (typeof reply === 'string') res.type('text/xml').send(reply);
+      else
+        res
+          .status(reply.status)
+          .type('application/json')
+          .send(reply.body ?? '');
     });
   }
 

@@ -188,6 +188,7 @@ const MESSAGES = {
   'rec.col.flagged': ['待复核', 'Flagged'],
   'rec.col.errors': ['错误', 'Errors'],
   'rec.col.refundsSettled': ['退款结算', 'Refunds settled'],
+  'rec.col.refundsResubmitted': ['退款重发', 'Refunds resent'],
   'rec.col.coinsRepaired': ['健康币修复', 'Coins repaired'],
   'ops.create': ['新增操作员', 'New operator'],
   'ops.disable': ['停用', 'Disable'],

@@ -11,7 +11,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status.js';
 import { ok, type Result } from '../../domain/result.js';
 import type { Logger } from 'pino';
 import { requireAdmin, type AdminLocals } from './auth.js';
-import { sendError, sendOk } from './envelope.js';
+import { sendError, sendFailure, sendOk } from './envelope.js';
 import { errorResponse } from './error-status.js';
 import { goodsView } from './goods-routes.js';
 import { all, bodyOf, booleanOf, fenOf, idOf, LIMITS, optional, textOf, tokenOf, wholeNumber } from './input.js';
@@ -136,10 +136,6 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   });
 
   return router;
-}
-
-function sendFailure(res: Response, failure: { status: number; reason: string }): void {
-  sendError(res, failure.status, failure.reason);
 }
 
 function pageOf(q: Record<string, unknown>): Result<{ limit: number; offset: number }, string> {

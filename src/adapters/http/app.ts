@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
+import type { CallbackDialect } from '../wechatpay/shared/callback-dialect.js';
 import { callbackReply } from '../wechatpay/shared/callback-reply.js';
 import { sendError } from './envelope.js';
 
@@ -11,6 +12,8 @@ export interface HttpAppParts {
   readonly logger: Logger;
   /** Number of reverse proxies in front (X-Forwarded-For hops to trust); 0 trusts none. */
   readonly trustProxyHops: number;
+  /** The WeChat Pay APIs configured, so a refused callback hears back in their dialect. Default both. */
+  readonly callbackDialects?: readonly CallbackDialect[];
 }
 
 /** The Express adapter: routes from the parts, plus one error handler that never leaks internals. */
@@ -22,7 +25,7 @@ export function createHttpApp(parts: HttpAppParts): Express {
   if (parts.sandbox) app.use('/sandbox/wxpay', parts.sandbox);
   for (const router of parts.routers) app.use(router);
   app.use((_req, res) => sendError(res, 404, 'not found'));
-  app.use(errorHandler(parts.logger));
+  app.use(errorHandler(parts.logger, parts.callbackDialects));
   return app;
 }
 
@@ -33,14 +36,15 @@ interface HttpError {
   expose?: boolean;
 }
 
-function errorHandler(logger: Logger): ErrorRequestHandler {
+function errorHandler(logger: Logger, dialects: readonly CallbackDialect[] | undefined): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const [status, reason] = classify(error);
     if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     if (req.path === '/wechat/pay-notify' || req.path === '/wechat/refund-notify') {
       // A callback WeChat must retry: its own dialect, no reason (a forger learns nothing from an oversize body).
-      const reply = callbackReply({ body: typeof req.body === 'string' ? req.body : '', headers: {} }, false);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+      const reply = callbackReply({ body: typeof req.body === 'string' ? req.body : '', headers }, false, dialects);
       res.status(status).type(reply.contentType).send(reply.body);
       return;
     }

@@ -5,6 +5,7 @@ import type { NotifyKind, NotifyLog } from '../../application/ports/notify-log.j
 import type { CallbackRejection, InboundCallback } from '../../application/ports/notify-verifier.js';
 import type { Result } from '../../domain/result.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { CallbackDialect } from '../wechatpay/shared/callback-dialect.js';
 import { callbackReply } from '../wechatpay/shared/callback-reply.js';
 import { NOTIFY_DEADLINE_MS, withDeadline } from './deadline.js';
 
@@ -31,6 +32,8 @@ export interface CallbackRouteDeps<N> {
   readonly deadlineMs?: number;
   /** The seed's pay-notify also answered GET (an empty body, refused like any unverifiable one). */
   readonly acceptGet?: boolean;
+  /** The WeChat Pay APIs configured: replies are in their dialect (both: the callback's own). Default both. */
+  readonly dialects?: readonly CallbackDialect[];
 }
 
 interface Decision {
@@ -55,7 +58,7 @@ export function callbackRoute<N>(deps: CallbackRouteDeps<N>): Router {
     const stopTimer = deps.metrics.notifyLatency.startTimer({ kind: deps.kind });
     const callback: InboundCallback = { body: typeof req.body === 'string' ? req.body : '', headers: headersOf(req) };
     const { accepted, detail, outTradeNo } = await decide(deps, callback);
-    const reply = callbackReply(callback, accepted);
+    const reply = callbackReply(callback, accepted, deps.dialects);
     res.status(reply.status).type(reply.contentType).send(reply.body);
     stopTimer();
     deps.metrics.notifyVerdicts.inc({ kind: deps.kind, verdict: detail });

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { ErrorResponse } from './error-status.js';
 
 /**
  * The seed's response envelope: `{ errcode: <http status>, msg, data }`, with the HTTP status equal to errcode, so
@@ -20,4 +21,14 @@ export function sendPaymentFailure(res: Response, status: number, reason: string
 
 export function sendPaymentSuccess(res: Response, data: unknown): void {
   res.status(200).json({ errcode: 200, msg: 'SUCCESS', data: { status: 1, result: 'success', data } });
+}
+
+/**
+ * An application error as the client sees it, in the plain or the payment shape; a 429 or 503 says when to retry
+ * (Retry-After), whichever route answers it.
+ */
+export function sendFailure(res: Response, failure: ErrorResponse, shape: 'plain' | 'payment' = 'plain'): void {
+  if (failure.retryAfterSeconds !== undefined) res.set('Retry-After', String(failure.retryAfterSeconds));
+  if (shape === 'payment') sendPaymentFailure(res, failure.status, failure.reason, { ...failure.extra });
+  else sendError(res, failure.status, failure.reason);
 }

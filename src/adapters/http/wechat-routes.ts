@@ -6,7 +6,7 @@ import type { IntegralLedger } from '../../application/ports/integral-ledger.js'
 import type { RequestPrepay } from '../../application/request-prepay.js';
 import { requireUser, type AuthenticatedLocals } from './auth.js';
 import { clientIpOf } from './client-ip.js';
-import { sendError, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
+import { sendError, sendFailure, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
 import { errorResponse } from './error-status.js';
 import { logRefusal } from './refusals.js';
 import { outTradeNoParam } from './path-params.js';
@@ -38,15 +38,13 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     if (typeof code !== 'string' || code === '') return sendError(res, 400, 'code is required');
     const result = await deps.login.execute(code);
     if (!result.ok) {
-      const { status, reason, retryAfterSeconds } = errorResponse(result.error);
       if (result.error.kind === 'LoginMisconfigured') {
         deps.logger.error(
           { alert: true, errcode: result.error.code, errmsg: result.error.message },
           'WeChat refuses the mini-program appid or AppSecret: fix WECHAT_APPID / WECHAT_APP_SECRET',
         );
       }
-      if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
-      return sendError(res, status, reason);
+      return sendFailure(res, errorResponse(result.error));
     }
     sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid });
   });
@@ -66,9 +64,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     if (!result.ok) {
       deps.metrics.prepays.inc({ outcome: result.error.kind });
       if (result.error.kind === 'GatewayRejected') logRefusal(deps.logger, 'unifiedorder', result.error);
-      const { status, reason, extra, retryAfterSeconds } = errorResponse(result.error);
-      if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
-      return sendPaymentFailure(res, status, reason, extra);
+      return sendFailure(res, errorResponse(result.error), 'payment');
     }
     const granted = result.value;
     if (granted.kind === 'paidWithCoins') {
@@ -93,8 +89,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
       const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo);
       if (!result.ok) {
         // Someone else's order is reported as such (403), as the API promises; numbers are unguessable anyway.
-        const { status, reason } = errorResponse(result.error);
-        return sendError(res, status, reason);
+        return sendFailure(res, errorResponse(result.error));
       }
       sendOk(res, orderView(result.value));
     },

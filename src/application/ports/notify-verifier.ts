@@ -1,5 +1,5 @@
 import type { Money } from '../../domain/money.js';
-import type { RefundStatus } from '../../domain/refund.js';
+import type { ReportedStatus } from '../../domain/refund.js';
 import type { Result } from '../../domain/result.js';
 
 /** A callback exactly as it reached us: the verifier needs the raw bytes (and, for v3, the headers). */
@@ -30,7 +30,7 @@ export interface RefundNotice {
   readonly transactionId: string;
   readonly outRefundNo: string;
   readonly refundId: string;
-  readonly status: Exclude<RefundStatus, 'PROCESSING'>;
+  readonly status: Exclude<ReportedStatus, 'PROCESSING'>;
   readonly refundFee: Money;
   readonly totalFee: Money;
   readonly at?: Date;

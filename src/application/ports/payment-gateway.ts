@@ -97,6 +97,12 @@ export interface BilledPayment {
   readonly totalFee: Money;
 }
 
+/** A day's trade bill: its payments, and where its own summary disagrees with them (empty for a sound bill). */
+export interface BilledDay {
+  readonly payments: readonly BilledPayment[];
+  readonly discrepancies: readonly string[];
+}
+
 export interface SessionInfo {
   readonly openid: string;
   readonly unionid?: string;
@@ -127,10 +133,10 @@ export interface PaymentGateway {
   refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;
   queryRefund(outRefundNo: string): Promise<RefundQuery>;
   /**
-   * The payments of one Beijing day (`yyyyMMdd`) from WeChat's trade bill, available from the next morning;
+   * The payments of one Beijing day (`yyyyMMdd`) from WeChat's trade bill, available from 10:00 the next morning;
    * undefined while the bill does not exist yet.
    */
-  billedPayments(billDate: string): Promise<BilledPayment[] | undefined>;
+  billedPayments(billDate: string): Promise<BilledDay | undefined>;
   codeToSession(code: string): Promise<SessionLookup>;
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Container } from 'inversify';
 import type { Logger } from 'pino';
 import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconcile-payments.js';
@@ -9,7 +8,6 @@ import { SessionTokens } from '../../adapters/http/session-tokens.js';
 import { InProcessJobLease } from '../../adapters/in-process/in-process-job-lease.js';
 import { InProcessLock } from '../../adapters/in-process/in-process-lock.js';
 import { LogAlerts } from '../../adapters/observability/alerts.js';
-import { instrumentGateway } from '../../adapters/observability/instrumented-gateway.js';
 import { Metrics } from '../../adapters/observability/metrics.js';
 import { MikroAuditLog } from '../../adapters/persistence/mikro-audit-log.js';
 import { MikroEventOutbox } from '../../adapters/persistence/mikro-event-outbox.js';
@@ -28,12 +26,10 @@ import { FailOpenLock } from '../../adapters/redis/fail-open-lock.js';
 import { RedisJobLease } from '../../adapters/redis/redis-job-lease.js';
 import { RedisLock } from '../../adapters/redis/redis-lock.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
-import type { ClientCertificate } from '../../adapters/wechatpay/v2/client.js';
-import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
-import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
 import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
 import { TOKENS } from '../tokens.js';
+import { bindWechatPay } from './wechat-pay.js';
 
 /**
  * Binds every port to the adapter the configuration chooses. Bindings are resolved lazily, on first use: a test
@@ -123,49 +119,4 @@ function bindLocking(c: Container, config: Config, resources: Resources): void {
     [TOKENS.Redis, TOKENS.Logger],
   );
   c.bind(TOKENS.JobLease).toResolvedValue((redis) => new RedisJobLease(redis, { prefix: `${config.redisKeyPrefix}job:` }), [TOKENS.Redis]);
-}
-
-/** WeChat Pay API v2 (real, or the sandbox simulator reached over HTTP like the real thing). */
-function bindWechatPay(c: Container, config: Config, resources: Resources): void {
-  const w = config.wechat;
-  const sandbox = config.gateway === 'sandbox';
-  const self = resources.selfUrl;
-  c.bind(TOKENS.PaymentGateway)
-    .toResolvedValue(
-      (clock, metrics: Metrics) => {
-        const gateway = new WechatPayV2Gateway(
-          {
-            appId: w.appId,
-            mchId: w.mchId,
-            apiKey: w.apiKey,
-            appSecret: w.appSecret,
-            signType: w.signType,
-            ...(w.serverIp ? { spbillCreateIp: w.serverIp } : {}),
-            notifyUrl: w.notifyUrl ?? `${self}/wechat/pay-notify`,
-            ...(w.refundNotifyUrl
-              ? { refundNotifyUrl: w.refundNotifyUrl }
-              : sandbox
-                ? { refundNotifyUrl: `${self}/wechat/refund-notify` }
-                : {}),
-            baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
-            loginBaseUrl: w.loginBaseUrl ?? `${self}/sandbox/wxpay`,
-            ...(w.certificate ? { tls: loadCertificate(w.certificate) } : {}),
-            // Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat.
-            timeoutMs: 4_000,
-          },
-          { clock },
-        );
-        return Object.assign(instrumentGateway(gateway, metrics), { close: () => gateway.close() });
-      },
-      [TOKENS.Clock, TOKENS.Metrics],
-    )
-    .onDeactivation((gateway) => (gateway as { close?: () => void }).close?.());
-  c.bind(TOKENS.NotifyVerifier).toResolvedValue(
-    () => new WechatPayV2NotifyVerifier({ appId: w.appId, mchId: w.mchId, apiKey: w.apiKey, signType: w.signType }),
-  );
-}
-
-function loadCertificate(c: NonNullable<Config['wechat']['certificate']>): ClientCertificate {
-  if (c.p12Path) return { pfx: readFileSync(c.p12Path), passphrase: c.passphrase ?? '' };
-  return { cert: readFileSync(c.certPemPath ?? ''), key: readFileSync(c.keyPemPath ?? '') };
 }

@@ -20,6 +20,7 @@ import { RepairCoins } from '../../application/repair-coins.js';
 import { RequestPrepay } from '../../application/request-prepay.js';
 import { ResolveReview } from '../../application/resolve-review.js';
 import { SettleRefund } from '../../application/settle-refund.js';
+import { SubmitRefund } from '../../application/submit-refund.js';
 import { SupersedeOrder } from '../../application/supersede-order.js';
 import { ReadDashboard } from '../../application/dashboard.js';
 import { ManageOperators } from '../../application/manage-operators.js';
@@ -60,7 +61,8 @@ export function bindUseCases(c: Container): void {
   c.bind(Login).toResolvedValue(construct(Login), [PaymentGateway, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, PaymentGateway, PaymentRecorder, TOKENS.AuditLog, Clock]);
+  c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, SubmitRefund, PaymentRecorder, TOKENS.AuditLog, Clock]);
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
   c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
   c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
@@ -79,7 +81,7 @@ export function bindUseCases(c: Container): void {
     PaymentRecorder,
     Clock,
   ]);
-  c.bind(ReconcileRefunds).toResolvedValue(construct(ReconcileRefunds), [OrderRepository, SettleRefund]);
+  c.bind(ReconcileRefunds).toResolvedValue(construct(ReconcileRefunds), [OrderRepository, SettleRefund, SubmitRefund]);
   c.bind(RepairCoins).toResolvedValue(construct(RepairCoins), [IntegralLedger, OrderRepository, PaymentRecorder, Clock]);
   c.bind(ReconcilePending).toResolvedValue(construct(ReconcilePending), [
     ReconcilePayments,
@@ -87,7 +89,7 @@ export function bindUseCases(c: Container): void {
     ReconcileRefunds,
     RepairCoins,
   ]);
-  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, Clock]);
+  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, TOKENS.Alerts, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
   bindConsoleUseCases(c);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BillFormatError, parseTradeBill, yuanToFen } from '../../../src/adapters/wechatpay/v2/bill.js';
+import { BillFormatError, parseTradeBill, summaryDiscrepancies, yuanToFen } from '../../../src/adapters/wechatpay/v2/bill.js';
 
 const NEW_FORMAT = [
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注',
@@ -35,7 +35,35 @@ describe('yuanToFen', () => {
   });
 });
 
+describe('summaryDiscrepancies', () => {
+  it('finds none in a sound bill, in either layout', () => {
+    expect(summaryDiscrepancies(parseTradeBill(NEW_FORMAT))).toEqual([]);
+    expect(summaryDiscrepancies(parseTradeBill(OLD_FORMAT))).toEqual([]);
+  });
+
+  it('names each total that disagrees with the rows: a cut-off or garbled bill is never a clean day', () => {
+    const cut = NEW_FORMAT.split('\r\n');
+    cut.splice(2, 1); // the refund row is lost
+    expect(summaryDiscrepancies(parseTradeBill(cut.join('\r\n')))).toEqual([
+      '总交易单数 2, but the bill has 1 rows',
+      '退款总金额 29 fen, but the rows add up to 0 fen',
+    ]);
+  });
+});
+
 describe('parseTradeBill', () => {
+  it.each(['45', '45.0', '45.00'])('reads the trade count %j', (count) => {
+    const lines = NEW_FORMAT.split('\r\n');
+    lines[4] = lines[4]?.replace('`2,', `\`${count},`) ?? '';
+    expect(parseTradeBill(lines.join('\r\n')).summary.tradeCount).toBe(45);
+  });
+
+  it.each(['45.5', '-1', '4e1', ''])('refuses the trade count %j', (count) => {
+    const lines = NEW_FORMAT.split('\r\n');
+    lines[4] = lines[4]?.replace('`2,', `\`${count},`) ?? '';
+    expect(() => parseTradeBill(lines.join('\r\n'))).toThrow(BillFormatError);
+  });
+
   it('reads the newer layout: rows, amounts in fen, commas inside a cell', () => {
     const bill = parseTradeBill(NEW_FORMAT);
     expect(bill.rows).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../support/doubles/manual-clock.js';
 import { UntrustedResponseError, WechatAnswerError } from '../../../src/adapters/wechatpay/shared/errors.js';
@@ -261,6 +262,56 @@ describe('refunds', () => {
       refund_status_0: wire,
     };
     expect(await gatewayWith([okAnswer(answer)]).gateway.queryRefund(`${no}R1`)).toMatchObject({ kind: 'found', report: { status } });
+  });
+});
+
+describe('billedPayments (downloadbill)', () => {
+  const BILL = [
+    '\uFEFF交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,商品名称,商户数据包,手续费,费率,订单金额,费率备注',
+    '`2026-01-14 12:01:02,`wxd930ea5d5a258f4f,`10000100,`0,`,`4200000015201711256947025404,`2026011412000000020000000001,`oU,`JSAPI,`SUCCESS,`OTHERS,`CNY,`98.00,`1.00,`课程,`,`0.58800,`0.60%,`99.00,`',
+    '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+  ];
+  const summary = (count: string, settled: string) => `\`${count},\`${settled},\`0.00,\`0.00,\`0.58800,\`99.00,\`0.00`;
+  const text = (lines: string[]): HttpResponse => ({ status: 200, body: [...lines, ''].join('\r\n') });
+
+  it('asks for the SUCCESS bill compressed, and reads it: order amount, a count written "1.0", a clean summary', async () => {
+    const body = [...BILL, summary('1.0', '98.00'), ''].join('\r\n');
+    const bytes = gzipSync(body);
+    const { gateway, transport } = gatewayWith([{ status: 200, body: bytes.toString('latin1'), bytes }]);
+    expect(await gateway.billedPayments('20260114')).toEqual({
+      payments: [
+        { outTradeNo: '2026011412000000020000000001', transactionId: '4200000015201711256947025404', totalFee: Money.ofFen(9900) },
+      ],
+      discrepancies: [],
+    });
+    expect({ ...parseWechatXml(transport.requests[0]?.body, { maxBytes: 4096 }) }).toMatchObject({
+      bill_type: 'SUCCESS',
+      tar_type: 'GZIP',
+    });
+  });
+
+  it('reads an uncompressed bill too, and reports where its summary disagrees with its rows', async () => {
+    const { gateway } = gatewayWith([text([...BILL, summary('2', '99.00')])]);
+    expect(await gateway.billedPayments('20260114')).toMatchObject({
+      discrepancies: ['总交易单数 2, but the bill has 1 rows', '应结订单总金额 9900 fen, but the rows add up to 9800 fen'],
+    });
+  });
+
+  it('recognises an error answer that opens with an XML declaration', async () => {
+    const declared = (message: string, code: string): HttpResponse => ({
+      status: 200,
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[${message}]]></return_msg><error_code><![CDATA[${code}]]></error_code></xml>`,
+    });
+    expect(await gatewayWith([declared('No Bill Exist', '20002')]).gateway.billedPayments('20260114')).toBeUndefined();
+    await expect(gatewayWith([declared('invalid bill_date', '20001')]).gateway.billedPayments('20260114')).rejects.toThrow(
+      /invalid bill_date/,
+    );
+  });
+
+  it('refuses a compressed answer that unpacks past the size limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024, 0x20));
+    const { gateway } = gatewayWith([{ status: 200, body: '', bytes: bomb }]);
+    await expect(gateway.billedPayments('20260114')).rejects.toThrow(UntrustedResponseError);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WechatXmlError, buildWechatXml, parseWechatXml, type XmlRejection } from '../../../src/adapters/wechatpay/v2/xml.js';
+import { simParseXml } from '../../../src/adapters/wechatpay/simulator/codec/xml.js';
 
 const parse = (body: unknown, root?: string) => parseWechatXml(body, { maxBytes: 16 * 1024, ...(root ? { root } : {}) });
 
@@ -77,6 +78,14 @@ describe('parseWechatXml', () => {
     expect(rejection('<?xml version="1.0"?><!doctype xml SYSTEM "file:///etc/passwd"><xml><a>1</a></xml>')).toBe('declaration');
   });
 
+  it('reads `<!` and `<?` inside CDATA as text (a product name may hold them), and still refuses them outside', () => {
+    expect({ ...parse('<xml><body><![CDATA[<!-- x --> <?php ?> <!DOCTYPE]]></body></xml>') }).toEqual({
+      body: '<!-- x --> <?php ?> <!DOCTYPE',
+    });
+    expect(() => parse('<xml><a><![CDATA[x]]></a><!-- comment --></xml>')).toThrow(/DOCTYPE, ENTITY or comment/);
+    expect(() => parse('<xml><a><![CDATA[x]]></a><?pi x?></xml>')).toThrow(/processing instruction/);
+  });
+
   it('refuses a root other than the expected one and accepts <root> when asked', () => {
     expect(parse('<root><a>1</a></root>', 'root').a).toBe('1');
   });
@@ -97,6 +106,14 @@ describe('buildWechatXml', () => {
   it('round-trips arbitrary printable text', () => {
     const fields = { body: '商家名称-商品类目 "quoted" \'single\' <tag> & 100%', empty: '' };
     expect({ ...parse(buildWechatXml(fields)) }).toEqual(fields);
+  });
+
+  it('writes a CR as &#13; (any parser turns a raw one, even in CDATA, into LF) so the value is signed as sent', () => {
+    const fields = { attach: 'line1\r\nline2\r', body: 'a\r<b>&]]>' };
+    const xml = buildWechatXml(fields);
+    expect(xml).not.toContain('\r');
+    expect({ ...parse(xml) }).toEqual(fields);
+    expect({ ...simParseXml(xml, { maxBytes: 4096 }) }).toEqual(fields);
   });
 
   it('refuses names and characters XML cannot carry', () => {

@@ -3,9 +3,10 @@ import type { MerchantIdentity } from '../../../src/application/ports/merchant.j
 import type { PaymentNotice, RefundNotice } from '../../../src/application/ports/notify-verifier.js';
 import {
   GatewayUnavailableError,
-  type BilledPayment,
+  type BilledDay,
   type ClientPaymentParams,
   type CloseOutcome,
+  type GatewayRefusal,
   type PaymentGateway,
   type PrepayOutcome,
   type PrepayRequest,
@@ -15,10 +16,10 @@ import {
   type SessionLookup,
   type TradeQuery,
 } from '../../../src/application/ports/payment-gateway.js';
-import { formatBeijingCompact } from '../../../src/domain/beijing-time.js';
+import { billReadyAt, formatBeijingCompact } from '../../../src/domain/beijing-time.js';
 import { Money } from '../../../src/domain/money.js';
 import { prepayFor, type Prepay } from '../../../src/domain/prepay.js';
-import type { RefundReport, RefundStatus } from '../../../src/domain/refund.js';
+import type { RefundReport, ReportedStatus } from '../../../src/domain/refund.js';
 
 /** How WeChat answers a login code: a session, or a refusal for the user (blocked, rate-limited) or for our credentials. */
 type LoginOutcome = 'session' | 'blocked' | 'rateLimited' | 'misconfigured';
@@ -31,7 +32,7 @@ interface Trade {
   readonly prepays: Prepay[];
   state: FakeTradeState;
   paid?: { transactionId: string; amount: Money; paidAt: Date; cashPaid: Money };
-  readonly refunds: Map<string, { readonly refundId: string; readonly amount: Money; status: RefundStatus; at?: Date }>;
+  readonly refunds: Map<string, { readonly refundId: string; readonly amount: Money; status: ReportedStatus; at?: Date }>;
 }
 
 /**
@@ -44,6 +45,9 @@ export class FakePaymentGateway implements PaymentGateway {
   readonly trades = new Map<string, Trade>();
   readonly calls: string[] = [];
   private unavailableCalls = 0;
+  private readonly refundRefusals: GatewayRefusal[] = [];
+  /** What the bill's summary line disagrees with, as the real adapter would report it. */
+  billDiscrepancies: string[] = [];
   private readonly codes = new Map<string, { openid: string; outcome: LoginOutcome }>();
   private readonly usedCodes = new Set<string>();
   private nextTransaction = 4200000000;
@@ -106,6 +110,8 @@ export class FakePaymentGateway implements PaymentGateway {
 
   async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {
     await this.enter('refund');
+    const refusal = this.refundRefusals.shift();
+    if (refusal) return refusal;
     const trade = this.trades.get(submission.outTradeNo);
     if (!trade?.paid) return { kind: 'notFound' };
     const existing = trade.refunds.get(submission.outRefundNo);
@@ -129,14 +135,16 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'notFound' };
   }
 
-  async billedPayments(billDate: string): Promise<BilledPayment[] | undefined> {
+  async billedPayments(billDate: string): Promise<BilledDay | undefined> {
     await this.enter('billedPayments');
-    if (billDate >= formatBeijingCompact(this.clock.now()).slice(0, 8)) return undefined;
-    return [...this.trades.entries()].flatMap(([outTradeNo, t]) =>
+    const readyAt = billReadyAt(billDate);
+    if (!readyAt || this.clock.now() < readyAt) return undefined;
+    const payments = [...this.trades.entries()].flatMap(([outTradeNo, t]) =>
       t.paid && formatBeijingCompact(t.paid.paidAt).slice(0, 8) === billDate
         ? [{ outTradeNo, transactionId: t.paid.transactionId, totalFee: t.paid.amount }]
         : [],
     );
+    return { payments, discrepancies: this.billDiscrepancies };
   }
 
   async codeToSession(code: string): Promise<SessionLookup> {
@@ -191,7 +199,7 @@ export class FakePaymentGateway implements PaymentGateway {
   }
 
   /** WeChat finishes processing a refund: returns the (decrypted) notice it would send. */
-  settleRefund(outRefundNo: string, status: Exclude<RefundStatus, 'PROCESSING'> = 'SUCCESS'): RefundNotice {
+  settleRefund(outRefundNo: string, status: Exclude<ReportedStatus, 'PROCESSING'> = 'SUCCESS'): RefundNotice {
     for (const [outTradeNo, trade] of this.trades) {
       const refund = trade.refunds.get(outRefundNo);
       if (!refund || !trade.paid) continue;
@@ -213,6 +221,11 @@ export class FakePaymentGateway implements PaymentGateway {
       };
     }
     throw new Error(`no refund ${outRefundNo} was requested`);
+  }
+
+  /** The next `count` refund requests are refused as WeChat would (NOTENOUGH, FREQUENCY_LIMITED, ...), before any check. */
+  refuseRefunds(code: string, category: GatewayRefusal['category'], count = 1): void {
+    for (let i = 0; i < count; i++) this.refundRefusals.push({ kind: 'rejected', code, message: `${code} (fake)`, category });
   }
 
   /** The next `count` calls throw as if WeChat timed out. */

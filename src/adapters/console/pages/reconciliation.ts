@@ -21,14 +21,26 @@ const took = (run: ReconcileRun): string => `${((run.finishedAt.getTime() - run.
 
 function pendingTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
   if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
-  const heads = ['checked', 'paid', 'failed', 'closed', 'flagged', 'errors', 'refundsSettled', 'coinsRepaired'] as const;
+  const heads = [
+    'checked',
+    'paid',
+    'failed',
+    'closed',
+    'flagged',
+    'errors',
+    'refundsSettled',
+    'refundsResubmitted',
+    'coinsRepaired',
+  ] as const;
   const rows = runs.map((run) => {
     const s = record(run.summary);
     const cells = heads.map((h) => html`<td class="num">${num(s[h])}</td>`);
     return html`<tr>
       <td>${beijingTime(run.startedAt)}</td>
       <td class="num">${took(run)}</td>
-      <td>${outcome(ctx, run)} ${run.succeeded ? '' : html`<div class="mono muted">${String(s.error ?? '')}</div>`}</td>
+      <td>
+        ${outcome(ctx, run)} ${run.succeeded ? '' : html`<div class="mono muted">${String(s.error ?? '')}</div>`} ${causes(s.problems)}
+      </td>
       ${cells}
       <td class="num">${run.problems}</td>
     </tr>`;
@@ -49,6 +61,12 @@ function pendingTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html 
   </table>`;
 }
 
+/** What a run could not settle, and why (the report names the first few): subject and cause, as text. */
+function causes(problems: unknown): Html {
+  const named = (Array.isArray(problems) ? problems : []).slice(0, 5).map(record);
+  return html`${named.map((p) => html`<div class="mono muted">${String(p.subject ?? '')}: ${String(p.cause ?? '')}</div>`)}`;
+}
+
 function numbers(values: readonly string[]): Html {
   if (values.length === 0) return html`<span class="muted">—</span>`;
   return html`${values.map((no, i) => html`${i ? ', ' : ''}<a class="mono" href="${href(['orders', no])}">${no}</a>`)}`;
@@ -61,7 +79,10 @@ function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
     return html`<tr>
       <td>${run.billDate ? billDay(run.billDate) : '—'}</td>
       <td>${beijingTime(run.startedAt)}</td>
-      <td>${outcome(ctx, run)}${s.available === false ? html` <span class="muted">${ctx.t('rec.unavailable')}</span>` : ''}</td>
+      <td>
+        ${outcome(ctx, run)}${s.available === false ? html` <span class="muted">${ctx.t('rec.unavailable')}</span>` : ''}
+        ${list(s.discrepancies).map((d) => html`<div class="mono muted">${d}</div>`)}
+      </td>
       <td class="num">${num(s.payments)}</td>
       <td class="num">${num(s.matched)}</td>
       <td>${numbers(list(s.repaired))}</td>

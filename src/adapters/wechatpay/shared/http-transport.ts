@@ -15,7 +15,12 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number;
+  /** The body decoded as UTF-8. */
   readonly body: string;
+  /** The body as received, for answers that are not text (a gzip-compressed bill). */
+  readonly bytes?: Buffer;
+  /** Lower-case names. API v3 answers are signed in their Wechatpay-* headers; v2 ignores them. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The network, as the WeChat client needs it; tests substitute it to count and replay requests. */
@@ -47,7 +52,8 @@ async function sendWithFetch(request: HttpRequest): Promise<HttpResponse> {
   if (request.headers) init.headers = request.headers;
   if (request.body !== undefined) init.body = request.body;
   const res = await fetch(request.url, init);
-  if (!res.body) return { status: res.status, body: '' };
+  const headers = Object.fromEntries(res.headers);
+  if (!res.body) return { status: res.status, body: '', headers };
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = res.body.getReader();
@@ -61,7 +67,8 @@ async function sendWithFetch(request: HttpRequest): Promise<HttpResponse> {
     }
     chunks.push(value);
   }
-  return { status: res.status, body: Buffer.concat(chunks).toString('utf8') };
+  const bytes = Buffer.concat(chunks);
+  return { status: res.status, body: bytes.toString('utf8'), bytes, headers };
 }
 
 function sendWithAgent(request: HttpRequest, agent: https.Agent): Promise<HttpResponse> {
@@ -79,11 +86,21 @@ function sendWithAgent(request: HttpRequest, agent: https.Agent): Promise<HttpRe
           if (size > request.maxBytes) req.destroy(new ResponseTooLargeError(`response exceeds ${request.maxBytes} bytes`));
           else chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8'), bytes, headers: flatHeaders(res.headers) });
+        });
         res.on('error', reject);
       },
     );
     req.on('error', reject);
     req.end(request.body);
   });
+}
+
+/** node:http keeps a few repeated headers as arrays; a repeat is joined, as fetch does, and then fails verification. */
+function flatHeaders(raw: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
 }

@@ -4,13 +4,13 @@ import type { Clock } from '../../../application/ports/clock.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
 import { beijingDateTime as formatBeijingDateTime, type SignType, type WechatFields } from './codec/index.js';
-import { writeTradeBill, type BillKind } from './bill-writer.js';
+import { billAvailability, writeTradeBill, type BillKind } from './bill-writer.js';
 import type { ApiName } from './faults.js';
-import type { MerchantSecrets } from './messages.js';
+import { paidAmounts, type MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
 import { isNotifyUrl, lack, paramError, refusal, success, type Answer } from './wire.js';
 
-export type XmlApiName = Exclude<ApiName, 'jscode2session'>;
+export type XmlApiName = Exclude<ApiName, 'jscode2session' | 'certificates'>;
 
 export const API_PATHS: Readonly<Record<XmlApiName, string>> = {
   unifiedorder: '/pay/unifiedorder',
@@ -90,9 +90,9 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
               bank_type: 'OTHERS',
               total_fee: String(order.totalFee),
               fee_type: 'CNY',
-              cash_fee: String(order.totalFee),
               transaction_id: order.transactionId,
               time_end: formatBeijingCompact(order.paidAt as Date),
+              ...paidAmounts(order),
             }
           : {}),
       });
@@ -127,7 +127,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         settlement_refund_fee: String(refund.refundFee),
         total_fee: String(order.totalFee),
         fee_type: 'CNY',
-        cash_fee: String(order.totalFee),
+        cash_fee: String(order.totalFee - order.couponFee),
         cash_refund_fee: String(refund.refundFee),
       });
     },
@@ -143,7 +143,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         out_trade_no: order.outTradeNo,
         total_fee: String(order.totalFee),
         fee_type: 'CNY',
-        cash_fee: String(order.totalFee),
+        cash_fee: String(order.totalFee - order.couponFee),
         refund_count: String(refunds.length),
       };
       refunds.forEach((refund, n) => {
@@ -168,15 +168,14 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (billType !== 'ALL' && billType !== 'SUCCESS' && billType !== 'REFUND') {
         return { kind: 'returnFail', message: 'invalid bill_type', extra: { error_code: '20001' } };
       }
-      if (r.tar_type) return { kind: 'returnFail', message: 'invalid tar_type', extra: { error_code: '20001' } };
-      const today = formatBeijingCompact(ctx.clock.now()).slice(0, 8);
-      if (!/^[0-9]{8}$/.test(date) || date > today) {
+      if (r.tar_type && r.tar_type !== 'GZIP') return { kind: 'returnFail', message: 'invalid tar_type', extra: { error_code: '20001' } };
+      const availability = billAvailability(date, ctx.clock.now());
+      if (availability === 'invalid' || availability === 'future') {
         return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
       }
-      // A day's bill exists only once the day is over (WeChat: from 09:00–10:00 the next day).
-      const text = date < today ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
+      const text = availability === 'ready' ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
-      return { kind: 'text', body: text };
+      return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
     },
   };
 }

@@ -63,26 +63,51 @@ export function createControlRouter(ctx: ControlContext): Router {
     res.status(201).json({ code: state.issueLoginCode(openid, outcome), openid });
   });
 
-  /** The user completes the cashier for a prepay_id; the payment notify follows. */
+  /**
+   * The user completes the cashier for a prepay_id; the payment notify follows. `coupon_fee` (fen) lets a coupon
+   * pay part of the order (cash_fee < total_fee); `result: "FAIL"` makes the bank refuse (PAYERROR, a FAIL notify).
+   */
   control.post('/pay', (req, res) => {
-    const prepayId = bodyOf(req).prepay_id;
+    const { prepay_id: prepayId, coupon_fee: couponFee, result } = bodyOf(req);
     if (typeof prepayId !== 'string' || prepayId === '') {
       res.status(400).json({ error: 'prepay_id is required' });
       return;
     }
-    const paid = state.pay(prepayId);
+    if (couponFee !== undefined && (typeof couponFee !== 'number' || !Number.isSafeInteger(couponFee) || couponFee < 1)) {
+      res.status(400).json({ error: 'coupon_fee must be a whole number of fen, less than the order amount' });
+      return;
+    }
+    if (result !== undefined && result !== 'SUCCESS' && result !== 'FAIL') {
+      res.status(400).json({ error: 'result must be SUCCESS or FAIL' });
+      return;
+    }
+    const paid = state.pay(prepayId, { ...(couponFee === undefined ? {} : { couponFee }), ...(result === undefined ? {} : { result }) });
     if (!paid.ok) {
-      res.status(paid.failure === 'unknownPrepay' ? 404 : 409).json({ error: paid.failure });
+      const status = paid.failure === 'unknownPrepay' ? 404 : paid.failure === 'badCoupon' ? 400 : 409;
+      res.status(status).json({ error: paid.failure });
       return;
     }
     const { order } = paid;
     ctx.paid(order);
     res.status(200).json({
       out_trade_no: order.outTradeNo,
-      transaction_id: order.transactionId,
-      time_end: formatBeijingCompact(order.paidAt as Date),
+      trade_state: order.state,
+      transaction_id: order.transactionId ?? null,
+      time_end: order.paidAt ? formatBeijingCompact(order.paidAt) : null,
       total_fee: order.totalFee,
+      cash_fee: order.totalFee - order.couponFee,
     });
+  });
+
+  /** This openid is a user of another mini-program: unifiedorder refuses it (PARAM_ERROR "appid和openid不匹配"). */
+  control.post('/openids/:openid/foreign', (req, res) => {
+    const openid = String(req.params.openid);
+    if (openid === '' || openid.length > 128) {
+      res.status(400).json({ error: 'openid must be 1 to 128 characters' });
+      return;
+    }
+    state.markForeign(openid);
+    res.json({ openid, foreign: true });
   });
 
   control.get('/faults', (_req, res) => {

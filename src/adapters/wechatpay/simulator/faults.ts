@@ -1,4 +1,14 @@
-export const API_NAMES = ['unifiedorder', 'orderquery', 'closeorder', 'refund', 'refundquery', 'downloadbill', 'jscode2session'] as const;
+/** v2 names; the v3 paths share them (JSAPI prepay = unifiedorder, …), plus v3's own `certificates`. */
+export const API_NAMES = [
+  'unifiedorder',
+  'orderquery',
+  'closeorder',
+  'refund',
+  'refundquery',
+  'downloadbill',
+  'jscode2session',
+  'certificates',
+] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
 /**
@@ -6,9 +16,25 @@ export type ApiName = (typeof API_NAMES)[number];
  * - timeout: no answer until the client gives up (nothing processed);
  * - timeoutAfterProcessing: processed, then no answer — the case that makes identical retries matter;
  * - badSignature: a normal answer whose sign has one character changed;
- * - httpError: HTTP 502 with an empty body.
+ * - httpError: HTTP 502 with an empty body;
+ * - refusal: a signed result_code FAIL with the given err_code (see BUSINESS_REFUSALS), nothing processed.
  */
-export const API_FAULTS = ['systemError', 'timeout', 'timeoutAfterProcessing', 'badSignature', 'httpError'] as const;
+export const API_FAULTS = ['systemError', 'timeout', 'timeoutAfterProcessing', 'badSignature', 'httpError', 'refusal'] as const;
+
+/**
+ * Business refusals a merchant meets, with WeChat's descriptions (digest §6, §8.1; the wording is UNCONFIRMED where
+ * the digest gives only the code): the merchant's balance, rate limits, an abnormal user account, an old order.
+ */
+export const BUSINESS_REFUSALS = {
+  NOTENOUGH: '基本账户余额不足，请充值后重新发起',
+  FREQUENCY_LIMITED: '频率限制，请稍后再试',
+  INVALID_REQ_TOO_MUCH: '无效请求过多，请1分钟后再试',
+  USER_ACCOUNT_ABNORMAL: '用户账户异常或已注销',
+  TRADE_OVERDUE: '订单已经超过可退款的最大期限',
+  NOAUTH: '商户无此接口权限',
+  ERROR: '业务错误',
+} as const;
+export type BusinessRefusal = keyof typeof BUSINESS_REFUSALS;
 export type ApiFaultKind = (typeof API_FAULTS)[number];
 
 /**
@@ -28,6 +54,8 @@ export interface ApiFault {
   readonly target: 'api';
   readonly kind: ApiFaultKind;
   readonly api: ApiName | 'any';
+  /** For a refusal: the err_code WeChat answers with. */
+  readonly errCode?: BusinessRefusal;
   remaining: number;
 }
 
@@ -51,7 +79,8 @@ const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is
 
 /**
  * Reads a control request: `{"fault":"systemError","api":"orderquery","count":2}` or
- * `{"fault":"duplicate","notify":"payment","count":1}`. A `notify` property makes it a notify fault (needed for
+ * `{"fault":"duplicate","notify":"payment","count":1}` or `{"fault":"refusal","api":"refund","err_code":"NOTENOUGH"}`.
+ * A `notify` property makes it a notify fault (needed for
  * badSignature, which exists for both); api defaults to "any", count to 1.
  */
 export function parseFaultSpec(body: unknown): Fault {
@@ -75,7 +104,11 @@ export function parseFaultSpec(body: unknown): Fault {
   if (!isOneOf(API_FAULTS, spec.fault)) throw new FaultSpecError(`api fault must be one of ${API_FAULTS.join(', ')}`);
   const api = spec.api ?? 'any';
   if (api !== 'any' && !isOneOf(API_NAMES, api)) throw new FaultSpecError(`api must be any or one of ${API_NAMES.join(', ')}`);
-  return { target: 'api', kind: spec.fault, api, remaining: count };
+  if (spec.fault !== 'refusal') return { target: 'api', kind: spec.fault, api, remaining: count };
+  const codes = Object.keys(BUSINESS_REFUSALS) as BusinessRefusal[];
+  if (!isOneOf(codes, spec.err_code)) throw new FaultSpecError(`a refusal needs err_code, one of ${codes.join(', ')}`);
+  if (api === 'jscode2session') throw new FaultSpecError('jscode2session answers errcodes, not err_code refusals');
+  return { target: 'api', kind: 'refusal', api, errCode: spec.err_code, remaining: count };
 }
 
 /** Faults waiting to happen, consumed first-in first-out by the calls and notify attempts they match. */
@@ -94,9 +127,11 @@ export class FaultPlan {
     return this.faults.map((f) => ({ ...f }));
   }
 
-  takeApiFault(api: ApiName): ApiFaultKind | undefined {
-    const fault = this.faults.find((f): f is ApiFault => f.target === 'api' && (f.api === 'any' || f.api === api));
-    return fault ? this.consume(fault).kind : undefined;
+  takeApiFault(api: ApiName): ApiFault | undefined {
+    const fault = this.faults.find(
+      (f): f is ApiFault => f.target === 'api' && (f.api === 'any' || f.api === api) && !(f.kind === 'refusal' && api === 'jscode2session'),
+    );
+    return fault ? { ...this.consume(fault) } : undefined;
   }
 
   takeNotifyFault(type: NotifyType): NotifyFault | undefined {

@@ -23,29 +23,53 @@ export function tamper(value: string): string {
  * of one notify is the same document, as WeChat's are.
  */
 export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includeSignType: boolean): NotifyRenderer {
+  const signType = order.signType;
+  if (signType === 'RSA') throw new RangeError('an API v3 order is notified in JSON (v3-messages.ts)');
+  const failed = order.state === 'PAYERROR';
   const fields: Record<string, string | undefined> = {
     appid: merchant.appId,
     attach: order.params.attach,
-    bank_type: 'OTHERS',
-    cash_fee: String(order.totalFee),
     device_info: order.params.device_info,
-    fee_type: 'CNY',
-    is_subscribe: 'N',
     mch_id: merchant.mchId,
     nonce_str: simulatorIds.nonce(),
     openid: order.openid,
     out_trade_no: order.outTradeNo,
-    result_code: 'SUCCESS',
     return_code: 'SUCCESS',
     // WeChat often leaves sign_type out even for HMAC orders (digest §2.3, T16).
     sign_type: order.signType === 'HMAC-SHA256' && includeSignType ? 'HMAC-SHA256' : undefined,
-    time_end: formatBeijingCompact(order.paidAt as Date),
-    total_fee: String(order.totalFee),
     trade_type: 'JSAPI',
-    transaction_id: order.transactionId,
+    total_fee: String(order.totalFee),
+    ...(failed
+      ? { result_code: 'FAIL', err_code: 'PAYERROR', err_code_des: '支付失败' }
+      : {
+          result_code: 'SUCCESS',
+          bank_type: 'OTHERS',
+          fee_type: 'CNY',
+          is_subscribe: 'N',
+          time_end: formatBeijingCompact(order.paidAt as Date),
+          transaction_id: order.transactionId,
+          ...paidAmounts(order),
+        }),
   };
-  const sign = simSign(fields, merchant.apiKey, order.signType);
+  const sign = simSign(fields, merchant.apiKey, signType);
   return (tampered) => simXml({ ...fields, sign: tampered ? tamper(sign) : sign });
+}
+
+/**
+ * cash_fee and, when a coupon paid part of the order, its fields (digest §5.1: coupon_fee, coupon_count and the
+ * indexed coupon_type_$n / coupon_id_$n / coupon_fee_$n), as notifies and orderquery carry them.
+ */
+export function paidAmounts(order: SimOrder): Record<string, string> {
+  const cash = { cash_fee: String(order.totalFee - order.couponFee) };
+  if (order.couponFee === 0) return cash;
+  return {
+    ...cash,
+    coupon_fee: String(order.couponFee),
+    coupon_count: '1',
+    coupon_type_0: 'CASH',
+    coupon_id_0: `1${order.outTradeNo.slice(-9)}`,
+    coupon_fee_0: String(order.couponFee),
+  };
 }
 
 /** The refund notify of digest §8.3: no sign, `req_info` = AES-256-ECB(md5(key) lowercase hex) of a `<root>`. */

@@ -11,6 +11,9 @@ export const WECHAT_NOTIFY_RETRY_SCHEDULE_S: readonly number[] = [
 
 export type AckMode = 'exact' | 'xml';
 
+/** A v2 notify is an XML string; a v3 notify a JSON body with its signed Wechatpay-* headers. */
+export type NotifyMessage = string | { readonly body: string; readonly headers: Readonly<Record<string, string>> };
+
 export type SimulatorEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
 
 export interface NotifierOptions {
@@ -46,15 +49,15 @@ interface Delivery {
   readonly url: string;
   readonly subject: string;
   /** tampered=true renders the message with a broken signature (or ciphertext). */
-  readonly render: (tampered: boolean) => string;
+  readonly render: (tampered: boolean) => NotifyMessage;
   attempts: number;
   status: DeliveryStatus;
   readonly results: string[];
 }
 
 /**
- * Delivers notifies the way WeChat does: POST XML to notify_url, retry on the schedule until the merchant answers
- * with the SUCCESS document, give up after the last retry. Faults from the plan are applied per attempt. close()
+ * Delivers notifies the way WeChat does: POST to notify_url, retry on the schedule until the merchant acknowledges
+ * (v2: the SUCCESS document; v3: HTTP 200 or 204), give up after the last retry. Faults from the plan are applied per attempt. close()
  * cancels every timer and in-flight request.
  */
 export class Notifier {
@@ -67,7 +70,7 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {}
 
-  send(type: NotifyType, url: string, subject: string, render: (tampered: boolean) => string): DeliveryView {
+  send(type: NotifyType, url: string, subject: string, render: (tampered: boolean) => NotifyMessage): DeliveryView {
     const delivery: Delivery = { id: this.nextId++, type, url, subject, render, attempts: 0, status: 'pending', results: [] };
     this.deliveries.push(delivery);
     this.after(0, () => this.attempt(delivery, 0));
@@ -91,7 +94,7 @@ export class Notifier {
   private attempt(delivery: Delivery, n: number): void {
     if (this.closed || delivery.status !== 'pending') return;
     const fault = this.options.faults.takeNotifyFault(delivery.type);
-    const plain = (): string => delivery.render(false);
+    const plain = (): NotifyMessage => delivery.render(false);
     switch (fault?.kind) {
       case 'lose':
         delivery.status = 'lost';
@@ -136,7 +139,7 @@ export class Notifier {
     for (const release of group.held.reverse()) release();
   }
 
-  private async post(delivery: Delivery, n: number, bodies: readonly string[]): Promise<void> {
+  private async post(delivery: Delivery, n: number, bodies: readonly NotifyMessage[]): Promise<void> {
     if (this.closed) return;
     delivery.attempts++;
     const results = await Promise.all(bodies.map((body) => this.postOnce(delivery.url, body)));
@@ -157,20 +160,22 @@ export class Notifier {
     this.after(wait * 1000 * this.options.timeScale, () => this.attempt(delivery, n + 1));
   }
 
-  private async postOnce(url: string, body: string): Promise<string> {
+  private async postOnce(url: string, message: NotifyMessage): Promise<string> {
     const controller = new AbortController();
     this.inflight.add(controller);
     const timer = setTimeout(() => controller.abort(), this.options.attemptTimeoutMs);
+    const v3 = typeof message !== 'string';
     try {
       const res = await fetch(url, {
         method: 'POST',
-        body,
-        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body: v3 ? message.body : message,
+        headers: v3 ? message.headers : { 'content-type': 'text/xml; charset=utf-8' },
         signal: controller.signal,
         redirect: 'manual',
       });
       const text = await res.text();
-      if (res.status === 200 && this.isAck(text)) return 'acked';
+      // v3: the status alone decides (200 or 204); a 200 saying FAIL is still an acknowledgement (digest §12.4).
+      if (v3 ? res.status === 200 || res.status === 204 : res.status === 200 && this.isAck(text)) return 'acked';
       return `refused: HTTP ${res.status} ${text.slice(0, 120)}`;
     } catch (e) {
       return `failed: ${e instanceof Error ? e.message : String(e)}`;

@@ -1,58 +1,20 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Clock } from '../../../application/ports/clock.js';
 import { systemClock } from '../../system/system-clock.js';
 import { API_PATHS, code2Session, createApiHandlers, type XmlApiName } from './api.js';
 import { createControlRouter, type SettledRefundStatus } from './control.js';
-import { FaultPlan } from './faults.js';
+import { BUSINESS_REFUSALS, FaultPlan } from './faults.js';
 import { simulatorIds } from './ids.js';
 import { paymentNotify, refundNotify } from './messages.js';
-import { Notifier, WECHAT_NOTIFY_RETRY_SCHEDULE_S, type AckMode, type DeliveryView, type SimulatorEvent } from './notifier.js';
+import { Notifier, WECHAT_NOTIFY_RETRY_SCHEDULE_S, type DeliveryView } from './notifier.js';
 import { SimulatorState, type SimOrder, type SimRefund } from './state.js';
 import { XML_BODY_LIMIT, authenticate, lack, paramError, refusal, sendAnswer, sendReturnFail, type Answer } from './wire.js';
+import { createV3KeysRouter } from './v3-control.js';
+import { WECHAT_SAMPLE_CREDENTIALS, type SimulatorCredentials, type WechatPaySimulatorOptions } from './options.js';
+import { SimulatorV3Keys } from './v3-keys.js';
+import { v3PaymentNotify, v3RefundNotify } from './v3-messages.js';
+import { createV3Router } from './v3-router.js';
 
-export interface SimulatorCredentials {
-  readonly appId: string;
-  readonly mchId: string;
-  readonly apiKey: string;
-  readonly appSecret: string;
-}
-
-/**
- * WeChat's published sample merchant (digest §2.2): harmless to ship, and signatures made with it can be checked
- * against the official worked example. There is no published sample AppSecret; this one is ours.
- */
-export const WECHAT_SAMPLE_CREDENTIALS: SimulatorCredentials = {
-  appId: 'wxd930ea5d5a258f4f',
-  mchId: '10000100',
-  apiKey: '192006250b4c09247ec02edce69f6a2d',
-  appSecret: 'wxpay-simulator-sample-appsecret',
-};
-
-export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials> {
-  /** Order, prepay and login-code ages are measured on this clock (inject a ManualClock to travel). */
-  readonly clock?: Clock;
-  /** Multiplies WeChat's delays (notify schedule, delay faults, refund settling): 0.001 makes 15 s into 15 ms. Default 1. */
-  readonly timeScale?: number;
-  readonly logger?: (event: SimulatorEvent) => void;
-  /** How a notify answer is judged; default exact (the digest §5.2 document). */
-  readonly ackMode?: AckMode;
-  /** Real ms WeChat waits for a notify answer. Default 5000. */
-  readonly notifyAttemptTimeoutMs?: number;
-  /** Seconds between notify attempts; default WeChat's current 15-retry schedule. */
-  readonly notifySchedule?: readonly number[];
-  /** Refund notify URL when a refund request carries none (WeChat's merchant-platform setting). */
-  readonly refundNotifyUrl?: string;
-  /** WeChat ms from refund acceptance to SUCCESS (scaled by timeScale). Default 3000. */
-  readonly refundSettleMs?: number;
-  /** Send the refund notify when a refund settles. Default true. */
-  readonly autoRefundNotify?: boolean;
-  /** Real ms a "timeout" fault holds the connection before dropping it. Default 60000. */
-  readonly hangMs?: number;
-  /** WeChat often omits sign_type from HMAC orders' notifies (digest §2.3, T16); set true to include it. */
-  readonly notifyIncludesSignType?: boolean;
-  /** Refuse /secapi calls without a verified client certificate (when mounted on an https server). */
-  readonly requireClientCertForSecapi?: boolean;
-}
+export { WECHAT_SAMPLE_CREDENTIALS, type SimulatorCredentials, type WechatPaySimulatorOptions } from './options.js';
 
 export interface WechatPaySimulator {
   /** Mount under `/sandbox/wxpay`. */
@@ -60,6 +22,8 @@ export interface WechatPaySimulator {
   readonly credentials: SimulatorCredentials;
   /** The same plan `POST /control/faults` feeds. */
   readonly faults: FaultPlan;
+  /** API v3's keys and signer, when v3 is on. */
+  readonly v3Keys?: SimulatorV3Keys;
   deliveries(): readonly DeliveryView[];
   /** Cancels notify and refund timers, in-flight notifies and hung connections. */
   close(): void;
@@ -78,6 +42,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   const log = options.logger ?? ((): void => undefined);
   const hangMs = options.hangMs ?? 60_000;
   const state = new SimulatorState(clock);
+  const v3Keys = options.v3 ? new SimulatorV3Keys(options.v3) : undefined;
+  const signatureClock = options.signatureClock ?? clock;
   const faults = new FaultPlan();
   const notifier = new Notifier({
     timeScale,
@@ -108,15 +74,33 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     later(hangMs, () => res.destroy());
   };
 
+  // Each order is notified in the dialect it was opened in, each refund in the dialect it was requested in.
   const paid = (order: SimOrder): void => {
-    log({ type: 'order.paid', outTradeNo: order.outTradeNo, transactionId: order.transactionId });
-    notifier.send('payment', order.notifyUrl, order.outTradeNo, paymentNotify(order, credentials, options.notifyIncludesSignType ?? false));
+    log({ type: 'order.paid', outTradeNo: order.outTradeNo, transactionId: order.transactionId, state: order.state });
+    // v3 notifies successful payments only (TRANSACTION.SUCCESS); v2 also reports a failed one (result_code FAIL).
+    if (order.state !== 'SUCCESS' && order.signType === 'RSA') return;
+    const render =
+      order.signType === 'RSA' && v3Keys
+        ? v3PaymentNotify(order, credentials, v3Keys, signatureClock)
+        : paymentNotify(order, credentials, options.notifyIncludesSignType ?? false);
+    notifier.send('payment', order.notifyUrl, order.outTradeNo, render);
   };
 
   const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined, status: SettledRefundStatus = 'SUCCESS'): void => {
     state.settleRefund(refund, status);
     log({ type: 'refund.settled', outRefundNo: refund.outRefundNo });
-    if (url) notifier.send('refund', url, refund.outRefundNo, refundNotify(order, refund, credentials));
+    if (!url) return;
+    const render =
+      refund.api === 'v3' && v3Keys
+        ? v3RefundNotify(order, refund, credentials.mchId, v3Keys, signatureClock)
+        : refundNotify(order, refund, credentials);
+    notifier.send('refund', url, refund.outRefundNo, render);
+  };
+
+  const refundAccepted = (order: SimOrder, refund: SimRefund): void => {
+    log({ type: 'refund.accepted', outRefundNo: refund.outRefundNo });
+    const url = options.autoRefundNotify === false ? undefined : refund.notifyUrl;
+    later((options.refundSettleMs ?? 3_000) * timeScale, () => settleRefund(order, refund, url));
   };
 
   const handlers = createApiHandlers({
@@ -126,17 +110,14 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     requireClientCertForSecapi: options.requireClientCertForSecapi ?? false,
     defaultRefundNotifyUrl: options.refundNotifyUrl,
     log,
-    refundAccepted(order, refund) {
-      log({ type: 'refund.accepted', outRefundNo: refund.outRefundNo });
-      const url = options.autoRefundNotify === false ? undefined : refund.notifyUrl;
-      later((options.refundSettleMs ?? 3_000) * timeScale, () => settleRefund(order, refund, url));
-    },
+    refundAccepted,
   });
 
   const xmlEndpoint =
     (api: XmlApiName) =>
     (req: Request, res: Response): void => {
-      const fault = faults.takeApiFault(api);
+      const taken = faults.takeApiFault(api);
+      const fault = taken?.kind;
       log({ type: 'api', api, fault });
       if (fault === 'timeout') return hang(res);
       if (fault === 'httpError') {
@@ -153,6 +134,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
         if (request.appid !== credentials.appId) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
         if (!request.nonce_str) return lack('nonce_str');
         if (request.nonce_str.length > 32) return paramError('nonce_str参数长度有误');
+        if (taken?.errCode) return refusal(taken.errCode, BUSINESS_REFUSALS[taken.errCode]);
         return handlers[api](request, signType, req);
       })();
       if (fault === 'timeoutAfterProcessing') return hang(res);
@@ -160,7 +142,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     };
 
   const jscode2session = (req: Request, res: Response): void => {
-    const fault = faults.takeApiFault('jscode2session');
+    const fault = faults.takeApiFault('jscode2session')?.kind;
     log({ type: 'api', api: 'jscode2session', fault });
     if (fault === 'timeout' || fault === 'timeoutAfterProcessing') return hang(res);
     if (fault === 'httpError') {
@@ -174,6 +156,24 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   };
 
   const router = Router();
+  if (v3Keys) {
+    router.use('/control/keys', createV3KeysRouter(v3Keys, credentials));
+    router.use(
+      '/v3',
+      createV3Router({
+        credentials,
+        clock,
+        state,
+        keys: v3Keys,
+        signatureClock,
+        faults,
+        hang,
+        log,
+        defaultRefundNotifyUrl: options.refundNotifyUrl,
+        refundAccepted,
+      }),
+    );
+  }
   router.use('/control', createControlRouter({ clock, state, faults, deliveries: () => notifier.list(), paid, settleRefund }));
   router.get('/sns/jscode2session', jscode2session);
   const xmlBody = express.text({ type: () => true, limit: XML_BODY_LIMIT });
@@ -191,6 +191,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     router,
     credentials,
     faults,
+    ...(v3Keys ? { v3Keys } : {}),
     deliveries: () => notifier.list(),
     close() {
       closed = true;

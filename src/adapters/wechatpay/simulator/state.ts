@@ -15,6 +15,7 @@ export const SETTABLE_TRADE_STATES = ['NOTPAY', 'USERPAYING', 'PAYERROR', 'REVOK
 export type SettableTradeState = (typeof SETTABLE_TRADE_STATES)[number];
 
 export interface SimRefund {
+  readonly api: 'v2' | 'v3'; // the API the refund was requested over: its notify speaks the same dialect
   readonly outRefundNo: string;
   readonly refundId: string;
   readonly refundFee: number;
@@ -28,8 +29,8 @@ export interface SimOrder {
   readonly outTradeNo: string;
   /** The business parameters of the first unifiedorder (nonce, sign and sign_type excluded): re-entry must match. */
   readonly params: WechatFields;
-  /** Notifies are signed with the algorithm the order was created with. */
-  readonly signType: SignType;
+  /** Notifies are signed with the algorithm the order was created with; RSA marks an API v3 order (JSON notifies). */
+  readonly signType: SignType | 'RSA';
   readonly createdAt: Date;
   readonly totalFee: number;
   readonly openid: string;
@@ -39,7 +40,18 @@ export interface SimOrder {
   state: TradeState;
   transactionId?: string;
   paidAt?: Date;
+  /** The part of total_fee a coupon paid (cash_fee = total_fee − coupon_fee); 0 without one. */
+  couponFee: number;
 }
+
+/** How the user's payment in the cashier ends: paid (in part by a coupon), or refused by the bank (PAYERROR). */
+export interface PayOptions {
+  readonly couponFee?: number;
+  readonly result?: 'SUCCESS' | 'FAIL';
+}
+
+/** WeChat lets one order be refunded at most 50 times (digest §8.1). */
+export const MAX_REFUNDS_PER_ORDER = 50;
 
 /** A WeChat business refusal: result_code FAIL with this err_code / err_code_des. */
 export interface Refusal {
@@ -55,7 +67,7 @@ const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 /** How WeChat refuses a login for a user rather than a code: risk control (40226), or too many logins (45011). */
 export type LoginRefusal = 'blocked' | 'rateLimited';
 
-export type PayFailure = 'unknownPrepay' | 'prepayExpired' | 'closed' | 'alreadyPaid';
+export type PayFailure = 'unknownPrepay' | 'prepayExpired' | 'closed' | 'alreadyPaid' | 'badCoupon';
 
 const NON_BUSINESS = new Set(['nonce_str', 'sign', 'sign_type']);
 
@@ -69,11 +81,16 @@ export class SimulatorState {
   private readonly byPrepay = new Map<string, SimOrder>();
   private readonly byTransaction = new Map<string, SimOrder>();
   private readonly codes = new Map<string, { openid: string; issuedAt: Date; used: boolean; refusal?: LoginRefusal }>();
+  /** Openids of users of another mini-program: WeChat refuses to take their payment under this appid. */
+  private readonly foreignOpenids = new Set<string>();
 
   constructor(private readonly clock: Clock) {}
 
-  unifiedOrder(request: WechatFields, signType: SignType): Outcome<{ order: SimOrder; prepayId: string }> {
+  /** v2's unifiedorder; v3's JSAPI prepay comes with its JSON flattened into the same fields, signType RSA. */
+  unifiedOrder(request: WechatFields, signType: SignType | 'RSA'): Outcome<{ order: SimOrder; prepayId: string }> {
     const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
+    // UNCONFIRMED wording: the err_code_des merchants report for an openid of another appid.
+    if (this.foreignOpenids.has(request.openid as string)) return refuse('PARAM_ERROR', 'appid和openid不匹配');
     const now = this.clock.now();
     const existing = this.orders.get(request.out_trade_no as string);
     if (existing) {
@@ -94,6 +111,7 @@ export class SimulatorState {
       prepays: [],
       refunds: [],
       state: 'NOTPAY',
+      couponFee: 0,
     };
     this.orders.set(order.outTradeNo, order);
     return done({ order, prepayId: this.issuePrepay(order, now) });
@@ -120,8 +138,8 @@ export class SimulatorState {
     return done(order);
   }
 
-  /** The user completes the cashier for this prepay_id. */
-  pay(prepayId: string): { ok: true; order: SimOrder } | { ok: false; failure: PayFailure } {
+  /** The user completes the cashier for this prepay_id: paid (a coupon may pay part), or refused by the bank. */
+  pay(prepayId: string, options: PayOptions = {}): { ok: true; order: SimOrder } | { ok: false; failure: PayFailure } {
     const order = this.byPrepay.get(prepayId);
     if (!order) return { ok: false, failure: 'unknownPrepay' };
     if (order.state === 'SUCCESS' || order.state === 'REFUND') return { ok: false, failure: 'alreadyPaid' };
@@ -129,14 +147,30 @@ export class SimulatorState {
     const prepay = order.prepays.find((p) => p.id === prepayId);
     const now = this.clock.now();
     if (!prepay || prepay.expiresAt.getTime() <= now.getTime()) return { ok: false, failure: 'prepayExpired' };
+    const couponFee = options.couponFee ?? 0;
+    if (!Number.isSafeInteger(couponFee) || couponFee < 0 || couponFee >= order.totalFee) return { ok: false, failure: 'badCoupon' };
+    if (options.result === 'FAIL') {
+      order.state = 'PAYERROR';
+      return { ok: true, order };
+    }
     order.state = 'SUCCESS';
+    order.couponFee = couponFee;
     order.transactionId = simulatorIds.transactionId();
     order.paidAt = now;
     this.byTransaction.set(order.transactionId, order);
     return { ok: true, order };
   }
 
-  refund(request: WechatFields, defaultNotifyUrl: string | undefined): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
+  /** From now on this openid belongs to another appid's user (the login and payment appids differ, say). */
+  markForeign(openid: string): void {
+    this.foreignOpenids.add(openid);
+  }
+
+  refund(
+    request: WechatFields,
+    defaultNotifyUrl: string | undefined,
+    api: 'v2' | 'v3' = 'v2',
+  ): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
     const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
     // Unpaid orders cannot be refunded and WeChat says so with ORDERNOTEXIST (digest §8.1).
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) return refuse('ORDERNOTEXIST', '订单不存在');
@@ -153,9 +187,12 @@ export class SimulatorState {
       return done({ order, refund: previous, created: false });
     }
     if (order.totalFee !== totalFee.fen) return refuse('INVALID_REQUEST', '订单金额或退款金额与之前请求不一致，请核实后再试');
+    // UNCONFIRMED code and wording: the digest states the limit, not WeChat's refusal of the 51st.
+    if (order.refunds.length >= MAX_REFUNDS_PER_ORDER) return refuse('ERROR', '部分退款次数超过上限(50次)');
     const refunded = order.refunds.filter((r) => r.status !== 'REFUNDCLOSE').reduce((sum, r) => sum + r.refundFee, 0);
     if (refunded + refundFee.fen > order.totalFee) return refuse('INVALID_REQUEST', '退款金额大于支付金额');
     const refund: SimRefund = {
+      api,
       outRefundNo,
       refundId: simulatorIds.refundId(),
       refundFee: refundFee.fen,

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { Response } from 'express';
 import {
   isSimSignType,
@@ -18,8 +19,8 @@ export type Answer =
   | { readonly kind: 'refusal'; readonly errCode: string; readonly errCodeDes: string }
   /** Unsigned: the request was not processed. */
   | { readonly kind: 'returnFail'; readonly message: string; readonly extra?: SignableFields }
-  /** downloadbill's text table. */
-  | { readonly kind: 'text'; readonly body: string };
+  /** downloadbill's text table, gzip-compressed when the request asked (tar_type=GZIP). */
+  | { readonly kind: 'bill'; readonly body: string; readonly gzip: boolean };
 
 export const success = (fields: SignableFields): Answer => ({ kind: 'success', fields });
 export const refusal = (errCode: string, errCodeDes: string): Answer => ({ kind: 'refusal', errCode, errCodeDes });
@@ -68,8 +69,9 @@ export function sendAnswer(
   merchant: MerchantSecrets,
   tamperSign: boolean,
 ): void {
-  if (answer.kind === 'text') {
-    res.status(200).type('text/plain; charset=utf-8').send(answer.body);
+  if (answer.kind === 'bill') {
+    if (answer.gzip) res.status(200).type('application/octet-stream').send(gzipSync(answer.body));
+    else res.status(200).type('text/plain; charset=utf-8').send(answer.body);
     return;
   }
   if (answer.kind === 'returnFail') {

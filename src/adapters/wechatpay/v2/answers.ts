@@ -1,7 +1,7 @@
 import type { GatewayRefusal, PrepayOutcome, RefundQuery, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
-import type { RefundReport, RefundStatus } from '../../../domain/refund.js';
+import type { RefundReport, ReportedStatus } from '../../../domain/refund.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { parseBeijingDateTime } from './refund-notify.js';
 import type { WechatFields } from './sign.js';
@@ -13,7 +13,7 @@ const UNPAID_STATES: readonly string[] = ['NOTPAY', 'USERPAYING', 'ACCEPT'];
 const FAILED_STATES = ['CLOSED', 'PAYERROR', 'REVOKED'] as const;
 
 /** WeChat's refund statuses (refundquery refund_status_$n, refund notify refund_status) in the domain's words. */
-export const REFUND_STATUS_OF: Readonly<Record<string, RefundStatus>> = {
+export const REFUND_STATUS_OF: Readonly<Record<string, ReportedStatus>> = {
   PROCESSING: 'PROCESSING',
   SUCCESS: 'SUCCESS',
   REFUNDCLOSE: 'CLOSED',

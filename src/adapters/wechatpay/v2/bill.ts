@@ -90,15 +90,33 @@ export function parseTradeBill(text: string): TradeBill {
   const summaryHeader = splitHeader(lines[lines.length - 2] as string);
   const rows = lines.slice(1, -2).map((line, i) => toRow(cellsOf(line, header, i + 2)));
   const summaryCells = cellsOf(lines[lines.length - 1] as string, summaryHeader, lines.length);
-  const count = summaryCells['总交易单数'] ?? '';
-  if (!/^(0|[1-9][0-9]*)$/.test(count)) throw new BillFormatError('summary: 总交易单数 is not a count');
+  // Some bills print the count as a decimal ("45.0").
+  const count = /^(0|[1-9][0-9]{0,8})(?:\.0+)?$/.exec(summaryCells['总交易单数'] ?? '');
+  if (!count) throw new BillFormatError('summary: 总交易单数 is not a count');
   const summary: BillSummary = {
-    tradeCount: Number(count),
+    tradeCount: Number(count[1]),
     settlementTotalFee: amount(summaryCells, ['应结订单总金额', '总交易额'], 'summary'),
     refundFee: amount(summaryCells, ['退款总金额', '总退款金额'], 'summary'),
     cells: summaryCells,
   };
   return { rows, summary };
+}
+
+/**
+ * Where the bill's summary line disagrees with its own rows (count, settled total, refunded total): such a bill may
+ * be cut off or garbled, so a day it describes cannot be called clean. Empty when the two agree.
+ */
+export function summaryDiscrepancies(bill: TradeBill): string[] {
+  const { rows, summary } = bill;
+  const settled = rows.reduce((sum, r) => sum + r.settlementTotalFee.fen, 0);
+  const refunded = rows.reduce((sum, r) => sum + r.refundFee.fen, 0);
+  const found: string[] = [];
+  if (summary.tradeCount !== rows.length) found.push(`总交易单数 ${summary.tradeCount}, but the bill has ${rows.length} rows`);
+  if (summary.settlementTotalFee.fen !== settled) {
+    found.push(`应结订单总金额 ${summary.settlementTotalFee.fen} fen, but the rows add up to ${settled} fen`);
+  }
+  if (summary.refundFee.fen !== refunded) found.push(`退款总金额 ${summary.refundFee.fen} fen, but the rows add up to ${refunded} fen`);
+  return found;
 }
 
 function splitHeader(line: string): string[] {

@@ -1,7 +1,9 @@
 import https from 'node:https';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
-import { nodeHttpTransport, ResponseTooLargeError, type HttpTransport } from '../shared/http-transport.js';
+import { nodeHttpTransport, ResponseTooLargeError, type HttpResponse, type HttpTransport } from '../shared/http-transport.js';
 import type { NonceSource } from '../shared/nonce.js';
 import { signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from './sign.js';
 import { RESPONSE_MAX_BYTES, WechatXmlError, buildWechatXml, parseWechatXml } from './xml.js';
@@ -56,6 +58,18 @@ const MAX_BACKOFF_MS = 2_000;
 /** Thrown inside an attempt to ask for another one; never escapes the client. */
 class RetryableFailure extends Error {}
 
+const gunzipAsync = promisify(gunzip);
+const isGzip = (bytes: Buffer): boolean => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Bounded like every other answer, so a small compressed body cannot unpack into gigabytes. */
+async function gunzipText(path: string, bytes: Buffer, maxBytes: number): Promise<string> {
+  try {
+    return (await gunzipAsync(bytes, { maxOutputLength: maxBytes })).toString('utf8');
+  } catch (e) {
+    throw new UntrustedResponseError(`${path}: unreadable gzip answer (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -99,10 +113,13 @@ export class WechatV2Client {
 
   async call(path: string, business: SignableFields, options: CallOptions = {}): Promise<V2Answer> {
     const body = buildWechatXml(this.signedRequest(business));
-    return this.withRetries(path, async () => this.interpret(path, await this.post(path, body, options)));
+    return this.withRetries(path, async () => this.interpret(path, (await this.post(path, body, options)).body));
   }
 
-  /** downloadbill: a text table on success, an (unsigned) XML refusal otherwise. */
+  /**
+   * downloadbill: a text table on success (gzip-compressed when asked with tar_type=GZIP), an (unsigned) XML refusal
+   * otherwise, which may open with an XML declaration.
+   */
   async callForText(
     path: string,
     business: SignableFields,
@@ -110,9 +127,12 @@ export class WechatV2Client {
   ): Promise<V2Answer | { readonly kind: 'text'; readonly body: string }> {
     const body = buildWechatXml(this.signedRequest(business));
     return this.withRetries(path, async () => {
-      const text = await this.post(path, body, options);
-      if (!text.trimStart().startsWith('<xml>')) return { kind: 'text', body: text } as const;
-      return this.interpret(path, text);
+      const response = await this.post(path, body, options);
+      if (response.bytes && isGzip(response.bytes)) {
+        return { kind: 'text', body: await gunzipText(path, response.bytes, options.maxBytes ?? RESPONSE_MAX_BYTES) } as const;
+      }
+      if (!/^\uFEFF?\s*<(?:xml>|\?xml[\s?])/.test(response.body)) return { kind: 'text', body: response.body } as const;
+      return this.interpret(path, response.body.replace(/^\uFEFF/, ''));
     });
   }
 
@@ -131,7 +151,7 @@ export class WechatV2Client {
     throw new GatewayUnavailableError(`${path}: ${last?.message ?? 'no attempt made'}`, { cause: last });
   }
 
-  private async post(path: string, body: string, options: CallOptions): Promise<string> {
+  private async post(path: string, body: string, options: CallOptions): Promise<HttpResponse> {
     let response;
     try {
       response = await this.transport.send({
@@ -149,7 +169,7 @@ export class WechatV2Client {
     }
     if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`);
     if (response.status !== 200) throw new GatewayUnavailableError(`${path}: unexpected HTTP ${response.status}`);
-    return response.body;
+    return response;
   }
 
   private interpret(path: string, text: string): V2Answer {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
-  BilledPayment,
+  BilledDay,
   ClientPaymentParams,
   CloseOutcome,
   PaymentGateway,
@@ -19,7 +19,7 @@ import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.
 import { codeToSession } from '../shared/mini-program-login.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
-import { parseTradeBill } from './bill.js';
+import { parseTradeBill, summaryDiscrepancies } from './bill.js';
 import { WechatV2Client, type V2Answer } from './client.js';
 import { assertValidConfig, type WechatPayV2Config } from './config.js';
 import { isSignType, signFields, type WechatFields } from './sign.js';
@@ -173,19 +173,20 @@ export class WechatPayV2Gateway implements PaymentGateway {
   }
 
   /** The payments of a day's SUCCESS bill, or undefined while WeChat has none. The table is unsigned: TLS vouches. */
-  async billedPayments(billDate: string): Promise<BilledPayment[] | undefined> {
+  async billedPayments(billDate: string): Promise<BilledDay | undefined> {
     if (!/^[0-9]{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
     const answer = await this.client.callForText(
       '/pay/downloadbill',
-      { bill_date: billDate, bill_type: 'SUCCESS' },
+      // Bills are large (a row per payment); compressed they are a tenth of the size.
+      { bill_date: billDate, bill_type: 'SUCCESS', tar_type: 'GZIP' },
       { maxBytes: 64 * 1024 * 1024 },
     );
     if (answer.kind === 'text') {
-      return parseTradeBill(answer.body).rows.map((row) => ({
-        outTradeNo: row.outTradeNo,
-        transactionId: row.transactionId,
-        totalFee: row.totalFee,
-      }));
+      const bill = parseTradeBill(answer.body);
+      return {
+        payments: bill.rows.map((row) => ({ outTradeNo: row.outTradeNo, transactionId: row.transactionId, totalFee: row.totalFee })),
+        discrepancies: summaryDiscrepancies(bill),
+      };
     }
     // "No Bill Exist" (error_code 20002) is UNCONFIRMED wording; anything else is a real error.
     if (answer.kind === 'returnFail' && (answer.fields.error_code === '20002' || /no bill exist/i.test(answer.message))) return undefined;

@@ -55,6 +55,7 @@ const parser = new XMLParser({
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const isReservedName = (name: string): boolean => name === 'prototype' || name in Object.prototype;
 const LEADING_DECLARATION = /^<\?xml[^?]*\?>/;
+const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 const REFERENCE = /&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/g;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 // Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, and U+FFFE/U+FFFF).
@@ -76,10 +77,12 @@ export function parseWechatXml(body: unknown, options: ParseOptions): WechatFiel
   }
   if (body.trim() === '') throw new WechatXmlError('empty', 'empty body');
   if (body.charCodeAt(0) === 0xfeff) throw new WechatXmlError('bom', 'byte order mark before the document');
-  // `<!` is only ever the start of CDATA in a WeChat message; DOCTYPE/ENTITY (XXE, billion laughs) die here.
-  if (/<!(?!\[CDATA\[)/.test(body)) throw new WechatXmlError('declaration', 'DOCTYPE, ENTITY or comment present');
+  // Outside CDATA, `<!` is never anything a WeChat message needs: DOCTYPE/ENTITY (XXE, billion laughs) die here.
+  // Inside a CDATA section both `<!` and `<?` are plain text (a product name may hold them).
+  const markup = body.replace(CDATA_SECTION, '');
+  if (markup.includes('<!')) throw new WechatXmlError('declaration', 'DOCTYPE, ENTITY or comment present');
   const trimmed = body.trimStart();
-  if (trimmed.replace(LEADING_DECLARATION, '').includes('<?')) {
+  if (markup.trimStart().replace(LEADING_DECLARATION, '').includes('<?')) {
     throw new WechatXmlError('declaration', 'processing instruction present');
   }
   if (!trimmed.startsWith('<')) throw new WechatXmlError('notXml', 'not an XML document');
@@ -156,7 +159,7 @@ const isBlankText = (node: Node): boolean => tagOf(node) === '#text' && String(n
 
 /**
  * Builds `<xml>` with CDATA for text (a `]]>` inside a value is split across two sections) and bare digits for
- * numbers, as WeChat's own messages look. `undefined` values are left out; names and characters are checked so a
+ * numbers, as WeChat's own messages look (see elementContent for the one exception, a CR). `undefined` values are left out; names and characters are checked so a
  * bad value fails here rather than at WeChat.
  */
 export function buildWechatXml(fields: SignableFields, root = 'xml'): string {
@@ -165,8 +168,19 @@ export function buildWechatXml(fields: SignableFields, root = 'xml'): string {
     if (value === undefined) continue;
     if (!NAME.test(name) || isReservedName(name)) throw new RangeError(`illegal XML element name: ${name}`);
     if (FORBIDDEN_CHAR.test(value)) throw new RangeError(`value of ${name} holds a character XML cannot carry`);
-    const content = /^[0-9]+$/.test(value) ? value : `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
-    out += `<${name}>${content}</${name}>`;
+    out += `<${name}>${elementContent(value)}</${name}>`;
   }
   return `${out}</${root}>`;
+}
+
+/**
+ * A CR would not survive: every XML parser turns CR and CRLF into LF, CDATA included, so the receiver would sign
+ * another string. A value holding one is written as escaped text with the CR as `&#13;`, which parsers keep.
+ */
+function elementContent(value: string): string {
+  if (/^[0-9]+$/.test(value)) return value;
+  if (value.includes('\r')) {
+    return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\r', '&#13;');
+  }
+  return `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }

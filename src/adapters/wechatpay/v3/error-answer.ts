@@ -1,3 +1,4 @@
+import type { GatewayRefusal, RefusalCategory } from '../../../application/ports/payment-gateway.js';
 import { requestIdOf, type RawHeaders } from './wechatpay-headers.js';
 
 /**
@@ -110,3 +111,24 @@ export function classifyErrorAnswer(status: number, body: string | Buffer, heade
     ...(requestId === undefined ? {} : { requestId }),
   };
 }
+
+/** How the merchant must act on a refusal (see RefusalCategory): fix our setup, back off, or accept the refusal. */
+export function refusalCategoryOf(error: V3ErrorAnswer): RefusalCategory {
+  switch (error.kind) {
+    case 'signatureRejected':
+    case 'merchantMisconfigured':
+      return 'configuration';
+    case 'rateLimited':
+      return 'rateLimited';
+    default:
+      return 'request';
+  }
+}
+
+/** A refusal in the port's terms, with WeChat's code (or the HTTP status when the body named none). */
+export const gatewayRefusalOf = (error: V3ErrorAnswer): GatewayRefusal => ({
+  kind: 'rejected',
+  code: error.code ?? `HTTP ${error.status}`,
+  message: error.message,
+  category: refusalCategoryOf(error),
+});

@@ -7,3 +7,13 @@ export { SimXmlError, simParseXml, type SimParseOptions, type SimXmlReason } fro
 export { simXml } from './xml-write.js';
 export { simAesEcbDecrypt, simAesEcbDecryptWithKey, simAesEcbEncrypt, simAesEcbEncryptWithKey, simRefundAesKey } from './aes.js';
 export { beijingDateTime, NOTIFY_ACK_SUCCESS, type SignableFields, type SignType, type WechatFields } from './wire-types.js';
+export {
+  simAnswerMessage,
+  simParseAuthorization,
+  simPaySignMessage,
+  simRequestMessage,
+  simRsaSign,
+  simRsaVerify,
+  type SimAuthorization,
+} from './v3-rsa.js';
+export { simGcmOpen, simGcmSeal } from './v3-gcm.js';

@@ -1,12 +1,17 @@
 /**
- * `npm run sandbox`: the WeChat Pay simulator on its own, for staging and manual testing.
+ * `npm run sandbox`: the WeChat Pay simulator on its own, for staging and manual testing, speaking API v2 and v3.
  * SANDBOX_PORT (default 3100), SANDBOX_HOST (default 127.0.0.1; 0.0.0.0 to expose it on a staging box),
- * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional). Mounted at /sandbox/wxpay like the embedded
- * one. Refuses NODE_ENV=production.
+ * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional), SANDBOX_DATA_DIR (default ./data: where the
+ * v3 sandbox keys are generated at first start and kept — a service whose SQLite file is in the same folder uses the
+ * same keys). Mounted at /sandbox/wxpay like the embedded one. Refuses NODE_ENV=production. It lives in the
+ * composition root because it wires the simulator to the key store.
  */
+import { resolve } from 'node:path';
 import express from 'express';
-import { OffsetClock } from '../../system/offset-clock.js';
-import { createWechatPaySimulator } from './router.js';
+import { OffsetClock } from '../adapters/system/offset-clock.js';
+import { systemClock } from '../adapters/system/system-clock.js';
+import { createWechatPaySimulator, WECHAT_SAMPLE_CREDENTIALS } from '../adapters/wechatpay/simulator/router.js';
+import { loadOrCreateSandboxIdentity, simulatorV3Options } from './sandbox-identity-store.js';
 
 function parsePort(text: string | undefined): number {
   if (text === undefined || text === '') return 3100;
@@ -27,8 +32,13 @@ if (process.env.NODE_ENV === 'production') {
   process.exit(1);
 }
 
+const clock = new OffsetClock();
+const keys = loadOrCreateSandboxIdentity(resolve(process.env.SANDBOX_DATA_DIR || 'data'), WECHAT_SAMPLE_CREDENTIALS.mchId, clock.now());
 const simulator = createWechatPaySimulator({
-  clock: new OffsetClock(),
+  clock,
+  // The business clock may be moved forward; signatures carry real time, which is what merchants check against.
+  signatureClock: systemClock,
+  v3: simulatorV3Options(keys.identity),
   timeScale: parseScale(process.env.SANDBOX_TIME_SCALE),
   ...(process.env.SANDBOX_REFUND_NOTIFY_URL ? { refundNotifyUrl: process.env.SANDBOX_REFUND_NOTIFY_URL } : {}),
   logger: (event) => console.log(JSON.stringify({ at: new Date().toISOString(), ...event })),
@@ -47,6 +57,7 @@ const server = app.listen(parsePort(process.env.SANDBOX_PORT), host, () => {
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/sandbox/wxpay`,
       appId,
       mchId,
+      v3Keys: keys.path,
     }),
   );
 });

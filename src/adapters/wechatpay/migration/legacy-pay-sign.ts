@@ -1,0 +1,24 @@
+import type { PaymentGateway } from '../../../application/ports/payment-gateway.js';
+
+/**
+ * After the switch to v3, an order opened on v2 may still hold a live v2 prepay_id, which the mini-program must pay
+ * with a v2 paySign (MD5 / HMAC-SHA256 over the v2 key); new prepays are made by `primary`. Everything but
+ * clientPaymentParams goes to `primary`: v3's query, close and refund serve v2-opened orders too (same merchant).
+ * The same holds the other way round for a rollback to v2 while v3 prepays are still alive.
+ */
+export function withLegacyPaySign(
+  primary: PaymentGateway,
+  legacy: PaymentGateway,
+  primaryMade: (signType: string) => boolean,
+): PaymentGateway {
+  return {
+    createPrepay: (request) => primary.createPrepay(request),
+    clientPaymentParams: (prepay) => (primaryMade(prepay.signType) ? primary : legacy).clientPaymentParams(prepay),
+    queryOrder: (no) => primary.queryOrder(no),
+    closeOrder: (no) => primary.closeOrder(no),
+    refund: (submission) => primary.refund(submission),
+    queryRefund: (no) => primary.queryRefund(no),
+    billedPayments: (date) => primary.billedPayments(date),
+    codeToSession: (code) => primary.codeToSession(code),
+  };
+}

@@ -1,0 +1,154 @@
+import type { PaymentNotice, RefundNotice } from '../../../application/ports/notify-verifier.js';
+import type { PrepayOutcome, TradeQuery } from '../../../application/ports/payment-gateway.js';
+import { MAX_FEN, Money } from '../../../domain/money.js';
+import { isRefundStatus, type RefundReport } from '../../../domain/refund.js';
+import { UntrustedResponseError } from '../shared/errors.js';
+import { gatewayRefusalOf, type V3ErrorAnswer } from './error-answer.js';
+
+/** Turning verified v3 JSON into the port's types: every amount an exact integer of fen, every identifier required. */
+
+export type Json = Readonly<Record<string, unknown>>;
+
+export interface MerchantIds {
+  readonly appId: string;
+  readonly mchId: string;
+}
+
+const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function parseJsonObject(text: string, context: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UntrustedResponseError(`${context}: answer is not JSON`);
+  }
+  if (!isRecord(value)) throw new UntrustedResponseError(`${context}: answer is not a JSON object`);
+  return value;
+}
+
+const text = (json: Json, name: string): string | undefined => {
+  const value = json[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+const objectAt = (json: Json, name: string): Json => (isRecord(json[name]) ? json[name] : {});
+
+/** JSON integers of fen; a float, a string, a negative or an out-of-range number is not an amount. */
+export function fenOf(value: unknown): Money | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_FEN ? Money.ofFen(value) : undefined;
+}
+
+/** RFC 3339 with seconds and an explicit offset (`2026-01-15T12:01:02+08:00`), WeChat's v3 time format. */
+export function parseRfc3339(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : new Date(at);
+}
+
+/** `yyyy-MM-ddTHH:mm:ss+08:00`: time_expire as WeChat's examples write it, in Beijing time, whole seconds. */
+export function formatRfc3339Beijing(at: Date): string {
+  const b = new Date(Math.floor(at.getTime() / 1000) * 1000 + 8 * 3600_000).toISOString();
+  return `${b.slice(0, 19)}+08:00`;
+}
+
+const PAID_STATES: readonly string[] = ['SUCCESS', 'REFUND']; // REFUND: the money was taken, then (partly) returned
+const UNPAID_STATES: readonly string[] = ['NOTPAY', 'USERPAYING', 'ACCEPT'];
+const FAILED_STATES = ['CLOSED', 'PAYERROR', 'REVOKED'] as const;
+
+function checkMerchant(json: Json, merchant: MerchantIds, context: string): void {
+  if (json.mchid !== undefined && json.mchid !== merchant.mchId) throw new UntrustedResponseError(`${context}: answer names another mchid`);
+  if (json.appid !== undefined && json.appid !== merchant.appId) throw new UntrustedResponseError(`${context}: answer names another appid`);
+}
+
+/** `GET /v3/pay/transactions/out-trade-no/{no}`: amount.total is the order amount, payer_total what was paid in cash. */
+export function tradeQueryOf(json: Json, outTradeNo: string, merchant: MerchantIds): TradeQuery {
+  if (json.out_trade_no !== outTradeNo) throw new UntrustedResponseError('orderquery: answer is about another out_trade_no');
+  checkMerchant(json, merchant, 'orderquery');
+  const state = text(json, 'trade_state') ?? '';
+  if (PAID_STATES.includes(state)) {
+    const amount = objectAt(json, 'amount');
+    const total = fenOf(amount.total);
+    const paidAt = parseRfc3339(json.success_time);
+    const transactionId = text(json, 'transaction_id');
+    if (!transactionId || !total || total.isZero() || !paidAt) {
+      throw new UntrustedResponseError('orderquery: paid answer lacks transaction_id, amount.total or success_time');
+    }
+    if (amount.currency !== undefined && amount.currency !== 'CNY') throw new UntrustedResponseError('orderquery: currency is not CNY');
+    const cashPaid = amount.payer_total === undefined ? undefined : fenOf(amount.payer_total);
+    if (amount.payer_total !== undefined && (!cashPaid || cashPaid.fen > total.fen)) {
+      throw new UntrustedResponseError('orderquery: amount.payer_total is not an amount up to amount.total');
+    }
+    return { kind: 'paid', transactionId, amount: total, paidAt, ...(cashPaid ? { cashPaid } : {}) };
+  }
+  if (UNPAID_STATES.includes(state)) return { kind: 'notPaid', state };
+  const failed = FAILED_STATES.find((s) => s === state);
+  if (failed) return { kind: 'failed', reason: failed };
+  throw new UntrustedResponseError(`orderquery: unknown trade_state "${state.slice(0, 32)}"`);
+}
+
+/** A decrypted `transaction` resource of TRANSACTION.SUCCESS, as a protocol-neutral notice. */
+export function paymentNoticeOf(resource: Json, merchant: MerchantIds): PaymentNotice | string {
+  if (resource.mchid !== merchant.mchId || resource.appid !== merchant.appId) return 'foreignMerchant';
+  const outTradeNo = text(resource, 'out_trade_no');
+  const transactionId = text(resource, 'transaction_id');
+  const amount = objectAt(resource, 'amount');
+  const totalFee = fenOf(amount.total);
+  if (!outTradeNo || !transactionId) return 'missingField';
+  if (!totalFee || totalFee.isZero()) return 'badTotalFee';
+  if (amount.currency !== undefined && amount.currency !== 'CNY') return 'badFeeType';
+  const succeeded = resource.trade_state === 'SUCCESS';
+  return { appId: merchant.appId, mchId: merchant.mchId, outTradeNo, transactionId, totalFee, succeeded, signedWith: 'RSA' };
+}
+
+/**
+ * A refund as the refund API, the refund query and the refund notify describe it (`status`, or `refund_status` in
+ * the notify). Every identifier and both amounts are required: the domain matches them against the refund we asked
+ * for and refuses any report that disagrees.
+ */
+export function refundReportOf(json: Json, context: string, now: Date): RefundReport {
+  const amount = objectAt(json, 'amount');
+  const refund = fenOf(amount.refund);
+  const totalFee = fenOf(amount.total);
+  const status = json.status ?? json.refund_status;
+  const ids = ['out_trade_no', 'transaction_id', 'out_refund_no', 'refund_id'].map((name) => text(json, name));
+  const [outTradeNo, transactionId, outRefundNo, refundId] = ids;
+  if (!outTradeNo || !transactionId || !outRefundNo || !refundId || !refund || refund.isZero() || !totalFee) {
+    throw new UntrustedResponseError(`${context}: answer lacks an identifier, amount.refund or amount.total`);
+  }
+  // REFUSED is our record of a refusal, never a status WeChat reports.
+  if (!isRefundStatus(status) || status === 'REFUSED') throw new UntrustedResponseError(`${context}: unknown refund status`);
+  const at = parseRfc3339(json.success_time) ?? parseRfc3339(json.create_time) ?? now;
+  return { outTradeNo, transactionId, outRefundNo, refundId, amount: refund, totalFee, status, at };
+}
+
+export function refundNoticeOf(resource: Json, merchant: MerchantIds, now: Date): RefundNotice | string {
+  if (resource.mchid !== merchant.mchId) return 'foreignMerchant';
+  let report: RefundReport;
+  try {
+    report = refundReportOf(resource, 'refund notify', now);
+  } catch {
+    return 'badField';
+  }
+  if (report.status === 'PROCESSING' || report.totalFee === undefined) return 'badField';
+  const { outTradeNo, transactionId, outRefundNo, refundId, amount, totalFee, status } = report;
+  if (amount.fen > totalFee.fen) return 'badField';
+  const at = parseRfc3339(resource.success_time);
+  // The refund notify carries no appid (it is per merchant): the notice is ours because it decrypted under our key.
+  const ids = { appId: merchant.appId, mchId: merchant.mchId, outTradeNo, transactionId, outRefundNo, refundId };
+  return { ...ids, status, refundFee: amount, totalFee, ...(at ? { at } : {}) };
+}
+
+/** JSAPI prepay refusals in the port's terms; the same meanings as v2's err_codes. */
+export function prepayRefusalOf(error: V3ErrorAnswer): PrepayOutcome {
+  switch (error.kind) {
+    case 'orderPaid':
+      return { kind: 'alreadyPaid' };
+    case 'orderClosed':
+      return { kind: 'closed' };
+    case 'duplicateOutTradeNo':
+      return { kind: 'parametersChanged' };
+    default:
+      return gatewayRefusalOf(error);
+  }
+}

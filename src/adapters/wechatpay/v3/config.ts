@@ -1,0 +1,62 @@
+import type { KeyObject } from 'node:crypto';
+import { isHexSerial } from './serial.js';
+
+export interface WechatPayV3Config {
+  readonly appId: string;
+  readonly mchId: string;
+  /** The mini-program AppSecret (jscode2session is the same in v2 and v3). */
+  readonly appSecret: string;
+  /** apiclient_key.pem, already parsed (credential-check.ts loads and checks it). */
+  readonly privateKey: KeyObject;
+  /** Serial of the merchant API certificate that goes with privateKey. */
+  readonly merchantSerialNo: string;
+  /** 32 bytes; decrypts notify resources and platform certificates. */
+  readonly apiV3Key: Buffer;
+  /** https, no query string. */
+  readonly notifyUrl: string;
+  readonly refundNotifyUrl?: string;
+  /** Default https://api.mch.weixin.qq.com; the sandbox points this at the simulator. */
+  readonly baseUrl?: string;
+  /** Default https://api.weixin.qq.com. */
+  readonly loginBaseUrl?: string;
+  /** Sent as scene_info.payer_client_ip when set (see the v2 config's spbillCreateIp for why a fixed IP is safer). */
+  readonly serverIp?: string;
+  /** Per attempt. Default 5000. */
+  readonly timeoutMs?: number;
+  /** Extra attempts for network failures, timeouts, 5xx and SYSTEM_ERROR. Default 2. */
+  readonly retries?: number;
+  /** Default 200 ms, doubling per attempt. */
+  readonly retryBackoffMs?: number;
+}
+
+/** Throws one TypeError naming every problem (never a value: some are secrets). */
+export function assertValidV3Config(config: WechatPayV3Config): void {
+  const problems: string[] = [];
+  for (const name of ['appId', 'mchId', 'appSecret'] as const) {
+    if (typeof config[name] !== 'string' || config[name] === '') problems.push(`${name} is required`);
+  }
+  if (!/^[0-9]{1,32}$/.test(config.mchId)) problems.push('mchId must be digits');
+  if (!isHexSerial(config.merchantSerialNo)) problems.push('merchantSerialNo must be a hex certificate serial');
+  if (config.privateKey?.type !== 'private' || config.privateKey.asymmetricKeyType !== 'rsa')
+    problems.push('privateKey must be an RSA private key');
+  if (!Buffer.isBuffer(config.apiV3Key) || config.apiV3Key.length !== 32) problems.push('apiV3Key must be 32 bytes');
+  for (const name of ['notifyUrl', 'refundNotifyUrl', 'baseUrl', 'loginBaseUrl'] as const) {
+    const value = config[name];
+    if (value === undefined && name !== 'notifyUrl') continue;
+    if (!isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`);
+    else if ((name === 'notifyUrl' || name === 'refundNotifyUrl') && /[?#]/.test(value as string)) {
+      problems.push(`${name} must not carry a query string`);
+    }
+  }
+  if (problems.length > 0) throw new TypeError(`WeChat Pay v3 configuration: ${problems.join('; ')}`);
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,138 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Container } from 'inversify';
+import type { Clock } from '../../application/ports/clock.js';
+import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
+import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
+import { instrumentGateway } from '../../adapters/observability/instrumented-gateway.js';
+import type { Metrics } from '../../adapters/observability/metrics.js';
+import { DialectNotifyVerifier } from '../../adapters/wechatpay/migration/dialect-notify-verifier.js';
+import { withLegacyPaySign } from '../../adapters/wechatpay/migration/legacy-pay-sign.js';
+import type { ClientCertificate } from '../../adapters/wechatpay/v2/client.js';
+import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
+import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
+import type { V3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
+import { V3_SIGN_TYPE, WechatPayV3Gateway } from '../../adapters/wechatpay/v3/gateway.js';
+import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-verifier.js';
+import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
+import type { Config } from '../config.js';
+import type { Resources } from '../resources.js';
+import type { StoredSandboxIdentity } from '../sandbox-identity-store.js';
+import { TOKENS } from '../tokens.js';
+
+interface Parts {
+  readonly v2?: { readonly gateway: WechatPayV2Gateway; readonly verifier: NotifyVerifier };
+  readonly v3?: { readonly gateway: WechatPayV3Gateway; readonly verifier: NotifyVerifier };
+}
+
+/**
+ * WeChat Pay by configuration: WECHAT_API_VERSION picks the gateway new prepays (and every query, close, refund)
+ * use; each API whose credentials are configured gets its notify verifier, so with both configured the callback
+ * routes accept both dialects and a prepay_id of the other API can still be paid (the v2 → v3 migration).
+ */
+export function bindWechatPay(c: Container, config: Config, resources: Resources): void {
+  let parts: Parts | undefined;
+  const build = (clock: Clock): Parts => (parts ??= buildParts(config, resources, clock));
+  c.bind(TOKENS.PaymentGateway)
+    .toResolvedValue(
+      (clock: Clock, metrics: Metrics) => {
+        const { v2, v3 } = build(clock);
+        const isV3 = (signType: string): boolean => signType === V3_SIGN_TYPE;
+        let gateway: PaymentGateway;
+        if (config.apiVersion === 'v3' && v3) gateway = v2 ? withLegacyPaySign(v3.gateway, v2.gateway, isV3) : v3.gateway;
+        else if (v2) gateway = v3 ? withLegacyPaySign(v2.gateway, v3.gateway, (s) => !isV3(s)) : v2.gateway;
+        else throw new Error(`WeChat Pay API ${config.apiVersion} is not configured`);
+        return Object.assign(instrumentGateway(gateway, metrics), { close: () => v2?.gateway.close() });
+      },
+      [TOKENS.Clock, TOKENS.Metrics],
+    )
+    .onDeactivation((gateway) => (gateway as { close?: () => void }).close?.());
+  c.bind(TOKENS.NotifyVerifier).toResolvedValue(
+    (clock: Clock) => {
+      const { v2, v3 } = build(clock);
+      return new DialectNotifyVerifier({ ...(v2 ? { v2: v2.verifier } : {}), ...(v3 ? { v3: v3.verifier } : {}) });
+    },
+    [TOKENS.Clock],
+  );
+}
+
+function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
+  const w = config.wechat;
+  const sandbox = config.gateway === 'sandbox';
+  const self = resources.selfUrl;
+  const common = {
+    appId: w.appId,
+    mchId: w.mchId,
+    appSecret: w.appSecret,
+    notifyUrl: w.notifyUrl ?? `${self}/wechat/pay-notify`,
+    ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}/wechat/refund-notify` } : {}),
+    baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
+    loginBaseUrl: w.loginBaseUrl ?? `${self}/sandbox/wxpay`,
+    // Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat.
+    timeoutMs: 4_000,
+  };
+  const v2 =
+    w.apiKey === undefined
+      ? undefined
+      : {
+          gateway: new WechatPayV2Gateway(
+            {
+              ...common,
+              apiKey: w.apiKey,
+              signType: w.signType,
+              ...(w.serverIp ? { spbillCreateIp: w.serverIp } : {}),
+              ...(w.certificate ? { tls: loadCertificate(w.certificate) } : {}),
+            },
+            { clock },
+          ),
+          verifier: new WechatPayV2NotifyVerifier({ appId: w.appId, mchId: w.mchId, apiKey: w.apiKey, signType: w.signType }),
+        };
+  const credentials = w.v3 ? (w.v3.credentials ?? (resources.sandboxV3 && sandboxCredentials(resources.sandboxV3))) : undefined;
+  if (!w.v3 || !credentials) return v2 ? { v2 } : {};
+  const logger = resources.logger;
+  const trust = new V3Trust(
+    {
+      ...(credentials.wechatpayPublicKey ? { publicKey: credentials.wechatpayPublicKey } : {}),
+      ...(w.v3.platformCertificates
+        ? { platformCertificates: { anchors: credentials.platformCertificates, bootstrap: w.v3.bootstrap, apiV3Key: credentials.apiV3Key } }
+        : {}),
+    },
+    clock,
+    (event) => (event.type === 'certificates.refreshed' ? logger.info : logger.error).call(logger, { wechatpay: event }, event.type),
+  );
+  const gateway = new WechatPayV3Gateway(
+    {
+      ...common,
+      privateKey: credentials.privateKey,
+      merchantSerialNo: credentials.merchantSerialNo,
+      apiV3Key: credentials.apiV3Key,
+      ...(w.serverIp ? { serverIp: w.serverIp } : {}),
+    },
+    { clock, trust, onFailure: (failure) => logger.warn({ wechatpay: failure }, 'WeChat Pay v3 call failed') },
+  );
+  const verifier = new WechatPayV3NotifyVerifier({
+    merchant: { appId: w.appId, mchId: w.mchId },
+    apiV3Key: credentials.apiV3Key,
+    trust,
+    clock,
+  });
+  return { ...(v2 ? { v2 } : {}), v3: { gateway, verifier } };
+}
+
+/** The merchant's side of the generated sandbox identity; WeChat's keys are trusted in both modes at once. */
+function sandboxCredentials(identity: StoredSandboxIdentity): V3Credentials {
+  return {
+    mchId: identity.mchId,
+    merchantSerialNo: identity.merchant.serialNo,
+    privateKey: createPrivateKey(identity.merchant.privateKeyPem),
+    merchantCertificate: new X509Certificate(identity.merchant.certificatePem),
+    apiV3Key: Buffer.from(identity.apiV3Key, 'utf8'),
+    wechatpayPublicKey: { id: identity.wechatpayPublicKey.id, key: createPublicKey(identity.wechatpayPublicKey.publicKeyPem) },
+    platformCertificates: [new X509Certificate(identity.platform.certificatePem)],
+  };
+}
+
+function loadCertificate(c: NonNullable<Config['wechat']['certificate']>): ClientCertificate {
+  if (c.p12Path) return { pfx: readFileSync(c.p12Path), passphrase: c.passphrase ?? '' };
+  return { cert: readFileSync(c.certPemPath ?? ''), key: readFileSync(c.keyPemPath ?? '') };
+}
