@@ -3,9 +3,8 @@
  * down gracefully on SIGTERM/SIGINT.
  */
 import 'reflect-metadata';
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './composition/config.js';
-import { REDACT } from './composition/logging.js';
+import { createLogger } from './composition/logging.js';
 import { startServer } from './composition/server.js';
 import { sandboxWalkthrough } from './composition/walkthrough.js';
 
@@ -20,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel, redact: { paths: [...REDACT], censor: '[redacted]' } });
+  const logger = createLogger(config.logLevel);
   if (config.ephemeralSessionSecret) logger.warn('SESSION_SECRET is not set: using a random one, tokens end with this process');
 
   const server = await startServer(config, logger);
@@ -28,6 +27,7 @@ async function main(): Promise<void> {
     {
       port: server.port,
       host: config.host,
+      ...(server.adminPort === undefined ? {} : { adminPort: server.adminPort, adminHost: config.adminListener?.host }),
       gateway: config.gateway,
       api: config.apiVersion,
       database: config.databaseUrl.split(':')[0],

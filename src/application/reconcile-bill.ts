@@ -19,7 +19,7 @@ export interface BillReport {
   /** Still not SUCC after asking WeChat, or recorded with another transaction: for a person to look at. */
   readonly mismatched: string[];
   /** Where the bill's own summary disagrees with its rows: the day cannot be called clean (alerted). */
-  readonly discrepancies: readonly string[];
+  readonly discrepancies: string[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -52,7 +52,7 @@ export class ReconcileBill {
       repaired: [] as string[],
       unknown: [] as string[],
       mismatched: [] as string[],
-      discrepancies: bill?.discrepancies ?? [],
+      discrepancies: [...(bill?.discrepancies ?? [])],
     };
     if (report.discrepancies.length > 0) {
       this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, discrepancies: report.discrepancies } });

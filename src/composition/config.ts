@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { readV3Settings, type V3Config } from './v3-settings.js';
+import { readV3Settings, V3_VARIABLES, type V3Config } from './v3-settings.js';
 
 /** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
 export const SAMPLE_CREDENTIALS = {
@@ -69,6 +69,10 @@ const schema = z.object({
     .max(30 * 86_400)
     .default(7 * 86_400),
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  ADMIN_PORT: optionalText.pipe(port.optional()),
+  ADMIN_HOST: optionalText,
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  MIGRATE_ON_START: z.enum(['auto', 'yes', 'no', 'true', 'false']).default('auto'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
@@ -79,6 +83,9 @@ const schema = z.object({
   CONSOLE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
   CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
 });
+
+/** Every variable the service reads, in the schema's order (.env.example and the README list exactly these). */
+export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(schema.shape), ...V3_VARIABLES];
 
 /**
  * Rules that tie variables together, checked on the raw environment so that they are reported alongside any
@@ -108,6 +115,10 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
   const request = Number(env('HTTP_REQUEST_TIMEOUT_MS') ?? 30_000);
   if (headers > request)
     problems.push('HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (a request includes its headers)');
+  const adminPort = env('ADMIN_PORT');
+  if (adminPort !== undefined && adminPort !== '0' && adminPort === (env('PORT') ?? '3000')) {
+    problems.push('ADMIN_PORT: must differ from PORT (the admin listener is a second one)');
+  }
   if ((env('WECHAT_CERT_PEM') === undefined) !== (env('WECHAT_KEY_PEM') === undefined)) {
     problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
   }
@@ -167,6 +178,12 @@ export interface Config {
   readonly ephemeralSessionSecret: boolean;
   readonly sessionTtlSeconds: number;
   readonly adminToken?: string;
+  /** A second listener for /admin and /metrics (ADMIN_PORT); the public one then answers 404 for them. */
+  readonly adminListener?: { readonly port: number; readonly host: string };
+  /** Bearer token /metrics wants (METRICS_TOKEN); unset: open wherever /metrics is served. */
+  readonly metricsToken?: string;
+  /** Apply pending migrations at start-up; off: refuse to start while the schema is behind. */
+  readonly migrateOnStart: boolean;
   readonly trustProxyHops: number;
   readonly reconcileIntervalMs: number;
   readonly eventsWebhook?: { readonly url: string; readonly secret: string };
@@ -237,6 +254,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, no
     ephemeralSessionSecret: e.SESSION_SECRET === undefined,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
+    ...(e.ADMIN_PORT === undefined ? {} : { adminListener: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? '127.0.0.1' } }),
+    ...(e.METRICS_TOKEN === undefined ? {} : { metricsToken: e.METRICS_TOKEN }),
+    migrateOnStart:
+      e.MIGRATE_ON_START === 'auto' ? e.NODE_ENV !== 'production' : e.MIGRATE_ON_START === 'yes' || e.MIGRATE_ON_START === 'true',
     trustProxyHops: e.TRUST_PROXY_HOPS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     ...(e.EVENTS_WEBHOOK_URL !== undefined && e.EVENTS_WEBHOOK_SECRET !== undefined

@@ -1,4 +1,5 @@
-import type { Express } from 'express';
+import { readFileSync } from 'node:fs';
+import type { Express, Router } from 'express';
 import type { Container } from 'inversify';
 import { GetOrderStatus } from '../application/get-order-status.js';
 import { GrantCoins } from '../application/grant-coins.js';
@@ -8,6 +9,7 @@ import { Login } from '../application/login.js';
 import { ManageGoods } from '../application/manage-goods.js';
 import { RefundOrder } from '../application/refund-order.js';
 import { RequestPrepay } from '../application/request-prepay.js';
+import type { ReconcileReport } from '../application/reconcile-pending.js';
 import { ResolveReview } from '../application/resolve-review.js';
 import { ReadDashboard } from '../application/dashboard.js';
 import { ManageOperators } from '../application/manage-operators.js';
@@ -19,7 +21,10 @@ import { adminRoutes } from '../adapters/http/admin-routes.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { callbackRoute } from '../adapters/http/callback-route.js';
 import { goodsRoutes } from '../adapters/http/goods-routes.js';
-import { opsRoutes, type ReadinessCheck } from '../adapters/http/ops-routes.js';
+import { metricsRoutes, probeRoutes, type ReadinessCheck } from '../adapters/http/ops-routes.js';
+import { buildOpenApiDocument } from '../adapters/http/openapi/document.js';
+import type { Audience } from '../adapters/http/openapi/operations.js';
+import { openApiRoutes } from '../adapters/http/openapi/openapi-routes.js';
 import { wechatRoutes } from '../adapters/http/wechat-routes.js';
 import type { CallbackDialect } from '../adapters/wechatpay/shared/callback-dialect.js';
 import type { Config } from './config.js';
@@ -27,8 +32,20 @@ import type { Jobs } from './jobs.js';
 import type { Resources } from './resources.js';
 import { TOKENS } from './tokens.js';
 
-/** The Express app: every route, its use cases from the container. */
-export function buildHttpApp(container: Container, resources: Resources, jobs: Jobs): Express {
+export interface HttpApps {
+  /** What the reverse proxy publishes (and, without ADMIN_PORT, everything). */
+  readonly public: Express;
+  /** ADMIN_PORT's listener: the admin API and /metrics, which the public one then answers 404 for. */
+  readonly admin?: Express;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * The Express apps: every route, its use cases from the container. Each app serves its own /openapi.json and /docs,
+ * describing exactly what that listener serves.
+ */
+export function buildHttpApps(container: Container, resources: Resources, jobs: Jobs): HttpApps {
   const get = container.get.bind(container);
   const config = get(TOKENS.Config);
   const logger = get(TOKENS.Logger);
@@ -39,56 +56,75 @@ export function buildHttpApp(container: Container, resources: Resources, jobs: J
   const callbackDeps = { notifyLog: get(TOKENS.NotifyLog), clock, metrics, logger, dialects };
   const handleNotify = get(HandleNotify);
   const handleRefundNotice = get(HandleRefundNotice);
-  return createHttpApp({
+  const probes = probeRoutes(readinessChecks(resources));
+  const metricsRouter = metricsRoutes(metrics, config.metricsToken);
+  const docs = (audiences: Audience[]): Router =>
+    openApiRoutes(buildOpenApiDocument({ audiences, metricsToken: config.metricsToken !== undefined, version: VERSION }));
+  const adminAudience: Audience[] = config.adminToken ? ['admin'] : [];
+  const app = (routers: Router[], sandbox: boolean): Express =>
+    createHttpApp({
+      logger,
+      trustProxyHops: config.trustProxyHops,
+      callbackDialects: dialects,
+      ...(sandbox && resources.simulator ? { sandbox: resources.simulator.router } : {}),
+      routers,
+    });
+  const publicRouters = [
+    goodsRoutes(get(TOKENS.GoodsCatalog)),
+    callbackRoute({
+      ...callbackDeps,
+      path: '/wechat/pay-notify',
+      kind: 'pay',
+      acceptGet: true,
+      verify: (callback) => verifier.payment(callback),
+      handle: (notice) => handleNotify.execute(notice),
+      orderOf: (notice) => notice.outTradeNo,
+    }),
+    callbackRoute({
+      ...callbackDeps,
+      path: '/wechat/refund-notify',
+      kind: 'refund',
+      verify: (callback) => verifier.refund(callback),
+      handle: (notice) => handleRefundNotice.execute(notice),
+      orderOf: (notice) => notice.outTradeNo,
+    }),
+    wechatRoutes({
+      login: get(Login),
+      requestPrepay: get(RequestPrepay),
+      getOrderStatus: get(GetOrderStatus),
+      ledger: get(TOKENS.IntegralLedger),
+      tokens: get(TOKENS.SessionTokens),
+      metrics,
+      logger,
+    }),
+  ];
+  const adminRouter = adminRoutes({
+    ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    orders: get(TOKENS.OrderRepository),
+    goods: get(TOKENS.GoodsCatalog),
+    manageGoods: get(ManageGoods),
+    refundOrder: get(RefundOrder),
+    resolveReview: get(ResolveReview),
+    grantCoins: get(GrantCoins),
+    audit: get(TOKENS.AuditLog),
+    reconcileNow: () => jobs.runNow('reconcile-pending') as Promise<ReconcileReport | undefined>,
+    reconcileBill: (date) => jobs.reconcileBill(date),
     logger,
-    trustProxyHops: config.trustProxyHops,
-    callbackDialects: dialects,
-    ...(resources.simulator ? { sandbox: resources.simulator.router } : {}),
-    routers: [
-      opsRoutes(metrics, readinessChecks(resources)),
-      goodsRoutes(get(TOKENS.GoodsCatalog)),
-      callbackRoute({
-        ...callbackDeps,
-        path: '/wechat/pay-notify',
-        kind: 'pay',
-        acceptGet: true,
-        verify: (callback) => verifier.payment(callback),
-        handle: (notice) => handleNotify.execute(notice),
-        orderOf: (notice) => notice.outTradeNo,
-      }),
-      callbackRoute({
-        ...callbackDeps,
-        path: '/wechat/refund-notify',
-        kind: 'refund',
-        verify: (callback) => verifier.refund(callback),
-        handle: (notice) => handleRefundNotice.execute(notice),
-        orderOf: (notice) => notice.outTradeNo,
-      }),
-      adminRoutes({
-        ...(config.adminToken ? { adminToken: config.adminToken } : {}),
-        orders: get(TOKENS.OrderRepository),
-        goods: get(TOKENS.GoodsCatalog),
-        manageGoods: get(ManageGoods),
-        refundOrder: get(RefundOrder),
-        resolveReview: get(ResolveReview),
-        grantCoins: get(GrantCoins),
-        audit: get(TOKENS.AuditLog),
-        reconcileNow: () => jobs.runNow('reconcile-pending'),
-        reconcileBill: (date) => jobs.reconcileBill(date),
-        logger,
-      }),
-      buildConsole(container, jobs).router,
-      wechatRoutes({
-        login: get(Login),
-        requestPrepay: get(RequestPrepay),
-        getOrderStatus: get(GetOrderStatus),
-        ledger: get(TOKENS.IntegralLedger),
-        tokens: get(TOKENS.SessionTokens),
-        metrics,
-        logger,
-      }),
-    ],
   });
+  // The operator console goes with the admin API: on ADMIN_PORT when there is one, so the public proxy never serves it.
+  const operatorConsole = buildConsole(container, jobs).router;
+  if (!config.adminListener) {
+    return {
+      public: app(
+        [probes, metricsRouter, docs(['probe', 'public', 'metrics', ...adminAudience]), ...publicRouters, adminRouter, operatorConsole],
+        true,
+      ),
+    };
+  }
+  return {
+    public: app([probes, docs(['probe', 'public']), ...publicRouters], true),
+    admin: app([probes, metricsRouter, docs(['probe', 'metrics', ...adminAudience]), adminRouter, operatorConsole], false),
+  };
 }
 
 /** The operator console, on the same use cases and ports as the admin API. */

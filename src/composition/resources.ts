@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../application/ports/clock.js';
 import { Money } from '../domain/money.js';
 import { MikroGoodsCatalog, type GoodsDraft } from '../adapters/persistence/mikro-goods-catalog.js';
-import { migrate, openOrm, type SqlOrm } from '../adapters/persistence/orm.js';
+import { migrate, openOrm, pendingMigrations, type SqlOrm } from '../adapters/persistence/orm.js';
 import { connectRedis, type RedisClient } from '../adapters/redis/redis-client.js';
 import { OffsetClock } from '../adapters/system/offset-clock.js';
 import { systemClock } from '../adapters/system/system-clock.js';
@@ -53,8 +53,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     const clock: Clock = sandbox ? new OffsetClock() : systemClock;
     const orm = await openOrm(config.databaseUrl);
     closers.add(() => orm.close(true));
-    const applied = await migrate(orm);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    await migrateOrCheck(orm, config, logger);
     if (config.demoGoods) await createDemoGoods(orm, clock, logger);
 
     let redis: RedisClient | undefined;
@@ -100,6 +99,29 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     await closers.closeAll();
     throw error;
   }
+}
+
+export class SchemaBehindError extends Error {
+  override readonly name = 'SchemaBehindError';
+}
+
+/**
+ * MIGRATE_ON_START: apply pending migrations now; off (the default with NODE_ENV=production, where the service's
+ * database user need not be allowed DDL): refuse to start on a schema this build does not match.
+ */
+async function migrateOrCheck(orm: SqlOrm, config: Config, logger: Logger): Promise<void> {
+  if (config.migrateOnStart) {
+    const applied = await migrate(orm);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    return;
+  }
+  const pending = await pendingMigrations(orm);
+  if (pending.length === 0) return;
+  throw new SchemaBehindError(
+    `the database schema is behind this build: ${pending.length} migration(s) pending (${pending.join(', ')}). ` +
+      'MIGRATE_ON_START is off, so run `npm run migrate` (after a build: node dist/adapters/persistence/migrate-cli.js) ' +
+      'with a database user allowed to alter tables, then start again',
+  );
 }
 
 async function createDemoGoods(orm: SqlOrm, clock: Clock, logger: Logger): Promise<void> {

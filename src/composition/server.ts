@@ -1,27 +1,63 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { requestIdOf } from '../adapters/http/request-context.js';
 import { buildContainer } from './container.js';
-import { buildHttpApp } from './http.js';
+import { buildHttpApps, type HttpApps } from './http.js';
 import { JobRunner } from './jobs.js';
 import { openResources } from './resources.js';
 
 export interface RunningServer {
   readonly port: number;
+  /** The admin listener's port, when ADMIN_PORT is set. */
+  readonly adminPort?: number;
   /** Stops accepting connections, lets in-flight requests finish (at most `graceMs`), stops the jobs, closes pools. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /**
  * The server, in named steps: listen (answering 503 until ready, so nothing waits unanswered during migrations),
- * open the adapters the configuration names, build the container, start the jobs, serve the app.
+ * open the adapters the configuration names, build the container, start the jobs, serve the apps. With ADMIN_PORT a
+ * second listener serves the admin API and /metrics.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const ready: { app?: Express } = {};
+  const ready: { apps?: HttpApps } = {};
+  const server = httpServer(config, (req, res) => (ready.apps ? ready.apps.public(req, res) : notReady(req, res)));
+  const adminServer = config.adminListener
+    ? httpServer(config, (req, res) => (ready.apps?.admin ? ready.apps.admin(req, res) : notReady(req, res)))
+    : undefined;
+  await listen(server, config.port, config.host);
+  const port = (server.address() as AddressInfo).port;
+
+  let resources;
+  try {
+    if (adminServer && config.adminListener) await listen(adminServer, config.adminListener.port, config.adminListener.host);
+    resources = await openResources(config, logger, { port, embedSimulator: true });
+  } catch (error) {
+    await Promise.all([closeServer(server, 0), adminServer?.listening ? closeServer(adminServer, 0) : undefined]);
+    throw error;
+  }
+  const container = buildContainer(config, resources);
+  const jobs = new JobRunner(container);
+  jobs.start();
+  ready.apps = buildHttpApps(container, resources, jobs);
+
+  return {
+    port,
+    ...(adminServer ? { adminPort: (adminServer.address() as AddressInfo).port } : {}),
+    async stop(graceMs = 10_000) {
+      await Promise.all([closeServer(server, graceMs, logger), adminServer ? closeServer(adminServer, graceMs, logger) : undefined]);
+      await jobs.stop();
+      await container.unbindAllAsync();
+      await resources.close();
+    },
+  };
+}
+
+function httpServer(config: Config, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
   const { headersMs, requestMs, keepAliveMs } = config.httpTimeouts;
-  const server = createServer(
+  return createServer(
     {
       // Chosen, not inherited: a client that dribbles its headers or body is cut off, and idle keep-alive connections
       // outlive a load balancer's 60 s idle timeout, so it never reuses one this server has just closed.
@@ -30,46 +66,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       keepAliveTimeout: keepAliveMs,
       connectionsCheckingInterval: Math.min(1_000, headersMs),
     },
-    (req, res) => (ready.app ? ready.app(req, res) : notReady(res)),
+    handle,
   );
-  await listen(server, config);
-  const port = (server.address() as AddressInfo).port;
-
-  let resources;
-  try {
-    resources = await openResources(config, logger, { port, embedSimulator: true });
-  } catch (error) {
-    await closeServer(server, 0);
-    throw error;
-  }
-  const container = buildContainer(config, resources);
-  const jobs = new JobRunner(container);
-  jobs.start();
-  ready.app = buildHttpApp(container, resources, jobs);
-
-  return {
-    port,
-    async stop(graceMs = 10_000) {
-      await closeServer(server, graceMs, logger);
-      await jobs.stop();
-      await container.unbindAllAsync();
-      await resources.close();
-    },
-  };
 }
 
-function listen(server: Server, config: Config): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
 }
 
-function notReady(res: ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+function notReady(req: IncomingMessage, res: ServerResponse): void {
+  const given = req.headers['x-request-id'];
+  res.writeHead(503, {
+    'content-type': 'application/json',
+    'retry-after': '1',
+    'x-request-id': requestIdOf(typeof given === 'string' ? given : undefined),
+  });
   res.end(JSON.stringify({ errcode: 503, msg: 'starting up; retry shortly', data: null }));
 }
 

@@ -14,6 +14,9 @@ type Env = (key: string) => string | undefined;
 const CORE = ['WECHAT_MCH_PRIVATE_KEY', 'WECHAT_MCH_CERT_SERIAL', 'WECHAT_API_V3_KEY'] as const;
 const ALL = [...CORE, 'WECHAT_MCH_CERT', 'WECHAT_PAY_PUBLIC_KEY', 'WECHAT_PAY_PUBLIC_KEY_ID', 'WECHAT_PLATFORM_CERT'] as const;
 
+/** Every variable the v3 settings read (beside WECHAT_API_VERSION, which the main schema reads). */
+export const V3_VARIABLES: readonly string[] = [...ALL, 'WECHAT_PLATFORM_CERT_BOOTSTRAP'];
+
 /** credential-check names its settings; the operator knows the variables. Longest names first. */
 const VARIABLE_OF: readonly [RegExp, string][] = [
   [/\bwechatpayPublicKeyId\b/g, 'WECHAT_PAY_PUBLIC_KEY_ID'],

@@ -30,6 +30,8 @@ ${apiVersion === 'v3' ? paySignCheck(sim) : ''}  # 4. The user pays in WeChat's 
   # 5. The order is paid:
   curl -s ${baseUrl}/wechat/orders/$ORDER -H "Authorization: Bearer $TOKEN" | jq .data.status
 
+API reference: ${baseUrl}/docs (OpenAPI 3.1: ${baseUrl}/openapi.json)
+
 Operator console (运营后台) at ${baseUrl}/console:
 
   # 6. Create the first operator, an admin (asks for a password of 10 characters or more), from this directory and

@@ -170,10 +170,8 @@ class ReportRefund implements Cmd {
     pull(r);
     if (this.tamper === 'unknownRefund' || !target) {
       expect(!result.ok && result.error.kind).toBe('UnknownRefund');
-    } else if (target.refundId !== undefined && report.refundId !== target.refundId) {
-      expect(result).toEqual({ ok: false, error: { kind: 'RefundMismatch', field: 'refundId' } });
-    } else if (this.tamper !== 'none' && this.tamper !== 'otherRefundId') {
-      expect(!result.ok && result.error.kind).toBe('RefundMismatch');
+    } else if (mismatchOf(this.tamper, target, report) !== undefined) {
+      expect(result).toEqual({ ok: false, error: { kind: 'RefundMismatch', field: mismatchOf(this.tamper, target, report) } });
     } else {
       const refundId = report.refundId;
       if (this.status === target.status) {
@@ -220,6 +218,16 @@ class RefuseRefund implements Cmd {
     expectAgree(m, r);
   }
   toString = (): string => `refuseRefund(#${this.pick})`;
+}
+
+/** The first identifier that disagrees, in the order the domain checks them; undefined when all agree. */
+function mismatchOf(tamper: Tamper, target: ModelRefund, report: RefundReport): string | undefined {
+  if (tamper === 'otherOrder') return 'outTradeNo';
+  if (tamper === 'otherTransaction') return 'transactionId';
+  // A refund_id is only compared once one was learned; before that, any is taken.
+  if (target.refundId !== undefined && report.refundId !== target.refundId) return 'refundId';
+  if (tamper === 'otherAmount') return 'amount';
+  return undefined;
 }
 
 class Supersede implements Cmd {

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniProgramUser, postJson } from '../support/mini-program.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
+import { until } from '../support/service-ops.js';
 
 const run = promisify(execFile);
 
@@ -61,7 +62,10 @@ describe('npm run reconcile (one run from the command line)', () => {
 
       // The service's own runs log each cause too.
       await fetch(`${service.baseUrl}/admin/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
-      const logged = service.output.find((line) => line.includes(`reconciliation left ${params.outTradeNo} for the next run`));
+      const logged = await until(
+        async () => service.output.find((line) => line.includes(`reconciliation left ${params.outTradeNo} for the next run`)),
+        (line) => line !== undefined,
+      );
       expect(logged).toContain('HTTP 502');
     } finally {
       await fetch(`${service.baseUrl}/sandbox/wxpay/control/faults`, { method: 'DELETE' });

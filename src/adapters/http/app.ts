@@ -4,6 +4,7 @@ import { GatewayUnavailableError } from '../../application/ports/payment-gateway
 import type { CallbackDialect } from '../wechatpay/shared/callback-dialect.js';
 import { callbackReply } from '../wechatpay/shared/callback-reply.js';
 import { sendError } from './envelope.js';
+import { requestTracking } from './request-context.js';
 
 export interface HttpAppParts {
   readonly routers: readonly Router[];
@@ -21,7 +22,7 @@ export function createHttpApp(parts: HttpAppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parts.trustProxyHops);
-  app.use(noStore, utf8Only);
+  app.use(requestTracking(parts.logger), noStore, utf8Only);
   if (parts.sandbox) app.use('/sandbox/wxpay', parts.sandbox);
   for (const router of parts.routers) app.use(router);
   app.use((_req, res) => sendError(res, 404, 'not found'));

@@ -40,3 +40,12 @@ export function requireAdmin(adminToken: string | undefined) {
     next();
   };
 }
+
+/** A fixed bearer token guarding one path (METRICS_TOKEN); no token configured lets every request through. */
+export function requireOptionalToken(token: string | undefined, reason: string) {
+  const expected = token === undefined ? undefined : digest(token);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (expected && !timingSafeEqual(digest(bearerOf(req) ?? ''), expected)) return sendError(res, 401, reason);
+    next();
+  };
+}

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { GoodsCatalog } from '../../application/ports/goods-catalog.js';
 import type { Goods } from '../../domain/paid-type.js';
 import { sendError, sendOk } from './envelope.js';
-import { idOf } from './input.js';
+import { GoodsIdPath } from './request-schemas.js';
+import type { GoodsView } from './response-schemas.js';
 
 /** Public catalogue: online goods only, prices in fen, as the prepay endpoint will charge them. */
 export function goodsRoutes(goods: GoodsCatalog): Router {
@@ -13,9 +14,9 @@ export function goodsRoutes(goods: GoodsCatalog): Router {
   });
 
   router.get('/goods/:id', async (req: Request<{ id: string }>, res: Response) => {
-    const id = idOf(req.params.id, 'goods id');
-    if (!id.ok) return sendError(res, 400, id.error);
-    const found = await goods.findById(id.value);
+    const input = GoodsIdPath.parse({ path: req.params });
+    if (!input.ok) return sendError(res, 400, input.error);
+    const found = await goods.findById(input.value.id);
     if (!found || !found.online) return sendError(res, 404, 'goods not found');
     sendOk(res, goodsView(found));
   });
@@ -23,7 +24,7 @@ export function goodsRoutes(goods: GoodsCatalog): Router {
   return router;
 }
 
-export const goodsView = (g: Goods) => ({
+export const goodsView = (g: Goods): GoodsView => ({
   id: g.id,
   name: g.name,
   marketPrice: g.marketPrice.fen,

@@ -21,7 +21,8 @@ export const LIMITS = {
 
 type Parsed<T> = Result<T, string>;
 
-const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
+/** Decimal digits with no sign, no leading zero, no exponent: what a whole number sent as text must look like. */
+export const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
 
 /**
  * A whole number given as a JSON number or a string of decimal digits, within [min, max]. Nothing is coerced: not an

@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { sendError, sendOk } from './envelope.js';
 import type { Metrics } from '../observability/metrics.js';
+import { requireOptionalToken } from './auth.js';
 
 /** A named dependency check for /readyz; it rejects or resolves false when the dependency is unusable. */
 export type ReadinessCheck = () => Promise<boolean>;
 
-/** Liveness, readiness and Prometheus metrics for operations. */
-export function opsRoutes(metrics: Metrics, checks: Readonly<Record<string, ReadinessCheck>>): Router {
+/** Liveness and readiness probes: served on every listener. */
+export function probeRoutes(checks: Readonly<Record<string, ReadinessCheck>>): Router {
   const router = Router();
 
   router.get('/healthz', (_req: Request, res: Response) => sendOk(res, { status: 'ok' }));
@@ -25,7 +26,13 @@ export function opsRoutes(metrics: Metrics, checks: Readonly<Record<string, Read
     sendOk(res, results);
   });
 
-  router.get('/metrics', async (_req: Request, res: Response) => {
+  return router;
+}
+
+/** Prometheus metrics, behind METRICS_TOKEN when one is configured (and on the admin listener when ADMIN_PORT is set). */
+export function metricsRoutes(metrics: Metrics, token: string | undefined): Router {
+  const router = Router();
+  router.get('/metrics', requireOptionalToken(token, 'metrics token required'), async (_req: Request, res: Response) => {
     try {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch {

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
-import { isPaidType, type PaidType } from '../../domain/paid-type.js';
+import type { PaidType } from '../../domain/paid-type.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { idOf, optional } from './input.js';
+import { PrepayInput } from './request-schemas.js';
 
 export interface PrepayParams {
   readonly goodsId: number;
@@ -25,15 +25,10 @@ export function readPrepayParams(req: Request): Result<PrepayParams, string> {
       return err('param is not valid JSON');
     }
   }
-  if (source.goods_id === undefined) return err('goods_id is required');
-  const goodsId = idOf(source.goods_id, 'goods_id');
-  if (!goodsId.ok) return goodsId;
-  // Only an absent paid_type means the seed's default; null or anything else is a mistake to report, not to guess.
-  const paidType = source.paid_type === undefined ? 'WXPAY' : source.paid_type;
-  if (!isPaidType(paidType)) return err('paid_type must be WXPAY, INTEGRAL or MIXED');
-  const uid = optional(source.uid, (v) => idOf(v, 'uid'));
-  if (!uid.ok) return uid;
-  return ok(uid.value === undefined ? { goodsId: goodsId.value, paidType } : { goodsId: goodsId.value, paidType, uid: uid.value });
+  const input = PrepayInput.parse({ query: source });
+  if (!input.ok) return input;
+  const { goods_id: goodsId, paid_type: paidType, uid } = input.value;
+  return ok(uid === undefined ? { goodsId, paidType } : { goodsId, paidType, uid });
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -1,10 +1,11 @@
 import type { AuditEntry } from '../../application/ports/audit-log.js';
 import type { Order } from '../../domain/order.js';
+import type { AdminOrderView, AuditView, OrderView } from './response-schemas.js';
 
 const unixSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 
 /** An order as its owner sees it (the seed's fields, plus what has been refunded). */
-export function orderView(order: Order) {
+export function orderView(order: Order): OrderView {
   const s = order.state;
   return {
     outTradeNo: s.outTradeNo.value,
@@ -20,7 +21,7 @@ export function orderView(order: Order) {
 }
 
 /** An order as operators see it: who, when, what WeChat reported, what is refundable, why it waits for a person. */
-export const adminOrderView = (order: Order) => ({
+export const adminOrderView = (order: Order): AdminOrderView => ({
   ...orderView(order),
   uid: order.state.uid,
   createdAt: unixSeconds(order.state.createdAt),
@@ -45,7 +46,7 @@ export const adminOrderView = (order: Order) => ({
   })),
 });
 
-export const auditView = (e: AuditEntry) => ({
+export const auditView = (e: AuditEntry): AuditView => ({
   at: unixSeconds(e.at),
   actor: e.actor,
   action: e.action,

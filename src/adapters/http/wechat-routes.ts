@@ -13,6 +13,8 @@ import { outTradeNoParam } from './path-params.js';
 import { orderView } from './views.js';
 import type { Metrics } from '../observability/metrics.js';
 import { readPrepayParams } from './prepay-params.js';
+import { LoginInput } from './request-schemas.js';
+import type { IntegralView, PaidWithCoinsView, PaymentParamsView, SessionView } from './response-schemas.js';
 import type { SessionTokens } from './session-tokens.js';
 
 export interface WechatRoutesDeps {
@@ -34,9 +36,9 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
   const authenticated = requireUser(deps.tokens);
 
   router.post('/wechat/login', json, async (req: Request, res: Response) => {
-    const code: unknown = (req.body as { code?: unknown } | undefined)?.code;
-    if (typeof code !== 'string' || code === '') return sendError(res, 400, 'code is required');
-    const result = await deps.login.execute(code);
+    const input = LoginInput.parse({ body: req.body });
+    if (!input.ok) return sendError(res, 400, input.error);
+    const result = await deps.login.execute(input.value.code);
     if (!result.ok) {
       if (result.error.kind === 'LoginMisconfigured') {
         deps.logger.error(
@@ -46,7 +48,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
       }
       return sendFailure(res, errorResponse(result.error));
     }
-    sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid });
+    sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid } satisfies SessionView);
   });
 
   const prepay = async (req: Request, res: Response<unknown, AuthenticatedLocals>): Promise<void> => {
@@ -74,10 +76,10 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
         outTradeNo: granted.outTradeNo,
         paidIntegral: granted.paidIntegral,
         message: 'paid with health coins; no WeChat payment is needed',
-      });
+      } satisfies PaidWithCoinsView);
     }
     deps.metrics.prepays.inc({ outcome: granted.reused ? 'reused' : 'granted' });
-    sendPaymentSuccess(res, { ...granted.params, outTradeNo: granted.outTradeNo });
+    sendPaymentSuccess(res, { ...granted.params, outTradeNo: granted.outTradeNo } satisfies PaymentParamsView);
   };
   router.get('/wechat/prepay', authenticated, prepay);
   router.post('/wechat/prepay', authenticated, json, form, prepay);
@@ -105,7 +107,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
         outTradeNo: e.outTradeNo ?? null,
         at: Math.floor(e.at.getTime() / 1000),
       })),
-    });
+    } satisfies IntegralView);
   });
 
   return router;

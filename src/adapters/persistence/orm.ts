@@ -158,3 +158,20 @@ export async function migrate(orm: SqlOrm): Promise<string[]> {
     await knex.client.releaseConnection(conn);
   }
 }
+
+/**
+ * The migrations this build knows that the database has not run, read without any DDL (a missing migrations table
+ * means none has run), so a service whose database user may not alter tables can still tell that it is behind.
+ */
+export async function pendingMigrations(orm: SqlOrm): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  const tables = (await connection.execute(orm.em.getPlatform().getSchemaHelper()!.getListTablesSQL())) as { table_name: string }[];
+  const executed = tables.some((t) => t.table_name === 'mikro_orm_migrations')
+    ? new Set(
+        ((await connection.execute('select name from mikro_orm_migrations')) as { name: string }[]).map((r) =>
+          r.name.replace(/\.[jt]s$/, ''),
+        ),
+      )
+    : new Set<string>();
+  return MIGRATIONS.map((m) => m.name).filter((name) => !executed.has(name));
+}

@@ -1,0 +1,53 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { clientIpOf } from './client-ip.js';
+
+/** What every log line written while serving one request carries. */
+export interface RequestContext {
+  readonly reqId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/**
+ * pino's `mixin`: the request id of whatever request is being served, so every line its handlers, use cases and
+ * adapters log carries it without any of them knowing about HTTP.
+ */
+export const requestLogFields = (): Partial<RequestContext> => storage.getStore() ?? {};
+
+/** An incoming X-Request-Id is kept only when it is a short token that is safe in a header and a log line. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+export const requestIdOf = (given: string | undefined): string =>
+  given !== undefined && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+
+/** Probes and scrapes arrive every few seconds: their lines go to debug, so info stays readable. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * First middleware of every app: gives the request its id (the caller's, when a proxy sent a safe one), returns it as
+ * X-Request-Id, runs the rest of the request inside its context, and writes one access-log line when it ends.
+ */
+export function requestTracking(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const reqId = requestIdOf(req.get('x-request-id'));
+    res.set('X-Request-Id', reqId);
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      const line = {
+        reqId,
+        method: req.method,
+        url: req.originalUrl.slice(0, 256),
+        status: res.statusCode,
+        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+        ip: clientIpOf(req),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      };
+      if (QUIET_PATHS.has(req.path)) logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    });
+    storage.run({ reqId }, next);
+  };
+}
