@@ -80,6 +80,8 @@ const schema = z.object({
   EVENTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
+  CONSOLE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+  CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
 });
 
 /** Every variable the service reads, in the schema's order (.env.example and the README list exactly these). */
@@ -188,6 +190,8 @@ export interface Config {
   readonly eventsRelayIntervalMs: number;
   readonly sandboxTimeScale: number;
   readonly demoGoods: boolean;
+  /** The operator console's sessions: they end after this long idle, and this long after sign-in regardless. */
+  readonly console: { readonly sessionIdleMinutes: number; readonly sessionMaxHours: number };
 }
 
 export class ConfigError extends Error {
@@ -262,5 +266,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, no
     eventsRelayIntervalMs: e.EVENTS_RELAY_INTERVAL_MS,
     sandboxTimeScale: e.SANDBOX_TIME_SCALE,
     demoGoods: e.DEMO_GOODS === 'yes' || (e.DEMO_GOODS === 'auto' && sandbox),
+    console: { sessionIdleMinutes: e.CONSOLE_SESSION_IDLE_MINUTES, sessionMaxHours: e.CONSOLE_SESSION_MAX_HOURS },
   };
 }

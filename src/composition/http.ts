@@ -11,6 +11,12 @@ import { RefundOrder } from '../application/refund-order.js';
 import { RequestPrepay } from '../application/request-prepay.js';
 import type { ReconcileReport } from '../application/reconcile-pending.js';
 import { ResolveReview } from '../application/resolve-review.js';
+import { ReadDashboard } from '../application/dashboard.js';
+import { ManageOperators } from '../application/manage-operators.js';
+import { ResumeOperatorSession, SignOutOperator } from '../application/operator-session.js';
+import { ReadOrderHistory } from '../application/order-history.js';
+import { SignInOperator } from '../application/sign-in-operator.js';
+import { consoleRouter } from '../adapters/console/router.js';
 import { adminRoutes } from '../adapters/http/admin-routes.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { callbackRoute } from '../adapters/http/callback-route.js';
@@ -105,15 +111,51 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
     reconcileBill: (date) => jobs.reconcileBill(date),
     logger,
   });
+  // The operator console goes with the admin API: on ADMIN_PORT when there is one, so the public proxy never serves it.
+  const operatorConsole = buildConsole(container, jobs).router;
   if (!config.adminListener) {
     return {
-      public: app([probes, metricsRouter, docs(['probe', 'public', 'metrics', ...adminAudience]), ...publicRouters, adminRouter], true),
+      public: app(
+        [probes, metricsRouter, docs(['probe', 'public', 'metrics', ...adminAudience]), ...publicRouters, adminRouter, operatorConsole],
+        true,
+      ),
     };
   }
   return {
     public: app([probes, docs(['probe', 'public']), ...publicRouters], true),
-    admin: app([probes, metricsRouter, docs(['probe', 'metrics', ...adminAudience]), adminRouter], false),
+    admin: app([probes, metricsRouter, docs(['probe', 'metrics', ...adminAudience]), adminRouter, operatorConsole], false),
   };
+}
+
+/** The operator console, on the same use cases and ports as the admin API. */
+export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBill'>) {
+  const get = container.get.bind(container);
+  const clock = get(TOKENS.Clock);
+  return consoleRouter(
+    {
+      logger: get(TOKENS.Logger),
+      signIn: get(SignInOperator),
+      resumeSession: get(ResumeOperatorSession),
+      signOut: get(SignOutOperator),
+      manageOperators: get(ManageOperators),
+      loginAttempts: get(TOKENS.LoginAttempts),
+      dashboard: get(ReadDashboard),
+      orders: get(TOKENS.OrderRepository),
+      orderHistory: get(ReadOrderHistory),
+      refundOrder: get(RefundOrder),
+      resolveReview: get(ResolveReview),
+      goods: get(TOKENS.GoodsCatalog),
+      manageGoods: get(ManageGoods),
+      users: get(TOKENS.UserRepository),
+      ledger: get(TOKENS.IntegralLedger),
+      grantCoins: get(GrantCoins),
+      audit: get(TOKENS.AuditLog),
+      runs: get(TOKENS.ReconcileRuns),
+      reconcileBill: (date) => jobs.reconcileBill(date),
+      sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
+    },
+    () => clock.now(),
+  );
 }
 
 /** The callback dialects this service speaks: every API whose credentials are configured. */

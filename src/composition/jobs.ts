@@ -5,9 +5,10 @@ import { ReconcilePending, type ReconcileReport } from '../application/reconcile
 import { RelayPaymentEvents } from '../application/relay-payment-events.js';
 import { startPeriodicJob, type PeriodicJob } from '../adapters/jobs/periodic-job.js';
 import { BILL_CHECK_INTERVAL_MS, DailyBillReconciliation } from './daily-bill.js';
+import { billFacts, pendingFacts, recordRun, RUN_RETENTION_MS } from './run-records.js';
 import { TOKENS } from './tokens.js';
 
-export const JOB_NAMES = ['reconcile-pending', 'reconcile-bill', 'relay-payment-events'] as const;
+export const JOB_NAMES = ['reconcile-pending', 'reconcile-bill', 'relay-payment-events', 'housekeeping'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** What each job's run returns. */
@@ -15,6 +16,7 @@ interface JobValues {
   'reconcile-pending': ReconcileReport;
   'reconcile-bill': Awaited<ReturnType<DailyBillReconciliation['runIfDue']>>;
   'relay-payment-events': Awaited<ReturnType<RelayPaymentEvents['execute']>>;
+  housekeeping: { readonly runsPruned: number; readonly sessionsPruned: number };
 }
 
 interface JobDefinition<N extends JobName> {
@@ -40,20 +42,46 @@ function definitions(container: Container, bill: DailyBillReconciliation): JobDe
   const logger = container.get(TOKENS.Logger);
   const reconcile = container.get(ReconcilePending);
   const relay = container.get(RelayPaymentEvents);
+  const clock = container.get(TOKENS.Clock);
+  const runs = container.get(TOKENS.ReconcileRuns);
+  // Every reconciliation run, however started, leaves a summary for the console.
+  const recording = { runs, clock, logger };
   return {
     'reconcile-pending': {
       name: 'reconcile-pending',
       intervalMs: config.reconcileIntervalMs,
-      work: async (signal) => {
-        const report = await reconcile.execute(signal);
-        metrics.recordReconciliation(report);
-        for (const problem of report.problems)
-          logger.warn(problem, `reconciliation left ${problem.subject} for the next run: ${problem.cause}`);
-        return report;
+      work: (signal) =>
+        recordRun(
+          recording,
+          'pending',
+          async () => {
+            const report = await reconcile.execute(signal);
+            metrics.recordReconciliation(report);
+            for (const problem of report.problems)
+              logger.warn(problem, `reconciliation left ${problem.subject} for the next run: ${problem.cause}`);
+            return report;
+          },
+          pendingFacts,
+        ),
+    },
+    'reconcile-bill': {
+      name: 'reconcile-bill',
+      intervalMs: BILL_CHECK_INTERVAL_MS,
+      work: () => recordRun(recording, 'bill', () => bill.runIfDue(), billFacts),
+    },
+    'relay-payment-events': { name: 'relay-payment-events', intervalMs: config.eventsRelayIntervalMs, work: () => relay.execute() },
+    // Summaries of old runs and ended console sessions are only clutter after a while.
+    housekeeping: {
+      name: 'housekeeping',
+      intervalMs: BILL_CHECK_INTERVAL_MS,
+      work: async () => {
+        const now = clock.now().getTime();
+        return {
+          runsPruned: await runs.prune(new Date(now - RUN_RETENTION_MS)),
+          sessionsPruned: await container.get(TOKENS.OperatorSessions).prune(new Date(now - 7 * 86_400_000)),
+        };
       },
     },
-    'reconcile-bill': { name: 'reconcile-bill', intervalMs: BILL_CHECK_INTERVAL_MS, work: () => bill.runIfDue() },
-    'relay-payment-events': { name: 'relay-payment-events', intervalMs: config.eventsRelayIntervalMs, work: () => relay.execute() },
   };
 }
 
@@ -114,7 +142,12 @@ export class JobRunner implements Jobs {
   }
 
   reconcileBill(date?: string): Promise<BillReport> {
-    return this.bill.run(date);
+    const recording = {
+      runs: this.container.get(TOKENS.ReconcileRuns),
+      clock: this.container.get(TOKENS.Clock),
+      logger: this.container.get(TOKENS.Logger),
+    };
+    return recordRun(recording, 'bill', () => this.bill.run(date), billFacts);
   }
 
   async stop(): Promise<void> {

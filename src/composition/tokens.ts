@@ -8,10 +8,14 @@ import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
-import type { NotifyLog } from '../application/ports/notify-log.js';
+import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
+import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
+import type { OrderStatistics } from '../application/ports/order-statistics.js';
+import type { ReconcileRuns } from '../application/ports/reconcile-runs.js';
+import type { LoginLimits, SessionPolicy } from '../application/sign-in-operator.js';
 import type { NotifyVerifier } from '../application/ports/notify-verifier.js';
 import type { OrderRepository } from '../application/ports/order-repository.js';
-import type { EventOutbox, PaymentEvents } from '../application/ports/payment-events.js';
+import type { EventOutbox, OutboxHistory, PaymentEvents } from '../application/ports/payment-events.js';
 import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import type { ReconcilePaymentsOptions } from '../application/reconcile-payments.js';
@@ -49,9 +53,20 @@ export const TOKENS = {
   IntegralLedger: token<IntegralLedger>('IntegralLedger'),
   Alerts: token<Alerts>('Alerts'),
   AuditLog: token<AuditLog>('AuditLog'),
+  NotifyHistory: token<NotifyHistory>('NotifyHistory'),
+  OutboxHistory: token<OutboxHistory>('OutboxHistory'),
+  OrderStatistics: token<OrderStatistics>('OrderStatistics'),
+  ReconcileRuns: token<ReconcileRuns>('ReconcileRuns'),
+  Operators: token<Operators>('Operators'),
+  OperatorSessions: token<OperatorSessions>('OperatorSessions'),
+  LoginAttempts: token<LoginAttempts>('LoginAttempts'),
+  PasswordHasher: token<PasswordHasher>('PasswordHasher'),
+  SessionSecrets: token<SessionSecrets>('SessionSecrets'),
   // Settings of the use cases.
   ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
   PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),
+  LoginLimits: token<LoginLimits>('LoginLimits'),
+  SessionPolicy: token<SessionPolicy>('SessionPolicy'),
   // Adapters of the HTTP side.
   SessionTokens: token<SessionTokens>('SessionTokens'),
 } as const;

@@ -8,7 +8,10 @@ const paySignCheck = (
   openssl dgst -sha256 -verify /tmp/merchant.pub -signature /tmp/paysign.sig /tmp/paysign.msg     # Verified OK
 `;
 
-/** The curl session `npm start` prints in sandbox mode: from a login code to a paid order, against this process. */
+/**
+ * The session `npm start` prints in sandbox mode: from a login code to a paid order with curl, then the operator
+ * console, against this process.
+ */
 export function sandboxWalkthrough(baseUrl: string, apiVersion: 'v2' | 'v3' = 'v2'): string {
   const sim = `${baseUrl}/sandbox/wxpay`;
   return `
@@ -28,5 +31,13 @@ ${apiVersion === 'v3' ? paySignCheck(sim) : ''}  # 4. The user pays in WeChat's 
   curl -s ${baseUrl}/wechat/orders/$ORDER -H "Authorization: Bearer $TOKEN" | jq .data.status
 
 API reference: ${baseUrl}/docs (OpenAPI 3.1: ${baseUrl}/openapi.json)
+
+Operator console (运营后台) at ${baseUrl}/console:
+
+  # 6. Create the first operator, an admin (asks for a password of 10 characters or more), from this directory and
+  #    with the same environment as the service (DATABASE_URL):
+  npm run operator -- add admin --role admin
+  # 7. Open ${baseUrl}/console in a browser and sign in as admin. Admins add more operators there
+  #    (roles: viewer reads, operator refunds, resolves reviews and grants coins, admin also edits goods and operators).
 `;
 }

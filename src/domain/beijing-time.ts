@@ -40,3 +40,12 @@ export function billReadyAt(billDate: string): Date | undefined {
   const day = parseBeijingCompact(`${billDate}000000`);
   return day && new Date(day.getTime() + DAY_MS + BILL_READY_HOUR * 60 * 60 * 1000);
 }
+
+/** The first instant of a Beijing calendar day (see beijingDayNumber). */
+export const beijingDayStart = (day: number): Date => new Date(day * DAY_MS - OFFSET_MS);
+
+/** `yyyy-MM-dd` of a Beijing calendar day number. */
+export function formatBeijingDay(day: number): string {
+  const c = formatBeijingCompact(beijingDayStart(day));
+  return `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)}`;
+}

@@ -13,6 +13,12 @@ import { lockContract } from '../contracts/lock.contract.js';
 import { notifyLogContract } from '../contracts/notify-log.contract.js';
 import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
+import { operatorsContract } from '../contracts/operators.contract.js';
+import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
+import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
+import { InMemoryLoginAttempts, InMemoryOperators, InMemoryOperatorSessions } from '../support/doubles/in-memory-operators.js';
+import { InMemoryReconcileRuns } from '../support/doubles/in-memory-reconcile-runs.js';
+import { InMemoryOrderStatistics } from '../support/doubles/in-memory-order-statistics.js';
 
 orderRepositoryContract('in-memory', async () => new InMemoryOrderRepository());
 lockContract('in-memory', async () => new InProcessLock());
@@ -33,3 +39,14 @@ eventOutboxContract('in-memory', async () => {
 });
 
 integralLedgerContract('in-memory', async () => new InMemoryIntegralLedger(), 1000);
+
+operatorsContract('in-memory', async () => ({
+  operators: new InMemoryOperators(),
+  sessions: new InMemoryOperatorSessions(),
+  attempts: new InMemoryLoginAttempts(),
+}));
+reconcileRunsContract('in-memory', async () => new InMemoryReconcileRuns());
+orderStatisticsContract('in-memory', async () => {
+  const orders = new InMemoryOrderRepository();
+  return { orders, stats: new InMemoryOrderStatistics(orders) };
+});

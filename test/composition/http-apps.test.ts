@@ -78,5 +78,9 @@ describe('each listener documents exactly the routes it serves', () => {
     expect(adminRoutes).toContain('POST /admin/orders/{outTradeNo}/refund');
     expect(adminRoutes.filter((r) => r.includes('/wechat/'))).toEqual([]);
     expect(adminRoutes).toEqual(await documented(admin!));
+    // The operator console goes with the admin API: served on the admin listener only.
+    expect(routesOf(app).filter((r) => r.includes('/console'))).toEqual([]);
+    expect(routesOf(admin!)).toContain('GET /console/orders/{outTradeNo}');
+    expect(routesOf(admin!)).toContain('POST /console/orders/{outTradeNo}/refund');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderRepository } from '../../src/application/ports/order-repository.js';
-import { eventIdOf, type EventOutbox, type PaymentConflict } from '../../src/application/ports/payment-events.js';
+import { eventIdOf, type EventOutbox, type OutboxHistory, type PaymentConflict } from '../../src/application/ports/payment-events.js';
 import { Money } from '../../src/domain/money.js';
 import { anOrder } from '../support/builders.js';
 
 export interface OutboxFixture {
-  readonly outbox: EventOutbox;
+  readonly outbox: EventOutbox & OutboxHistory;
   /** A repository that writes to this outbox in its transactions. */
   readonly orders: OrderRepository;
 }
@@ -124,6 +124,34 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
           status: 'SUCCESS',
         },
       ]);
+    });
+
+    it("reads an order's events back, oldest first, with their delivery state", async () => {
+      const { outbox, orders } = await fresh();
+      const order = anOrder({ uid: uid() });
+      await orders.insert(order);
+      const no = order.state.outTradeNo.value;
+      expect(await outbox.forOrder(no)).toEqual([]);
+      order.confirmPaid({ transactionId: 'T7', amount: order.state.cash, paidAt });
+      await orders.update(order);
+      const conflict: PaymentConflict = {
+        type: 'PaymentConflict',
+        outTradeNo: no,
+        recordedTransactionId: 'T7',
+        incomingTransactionId: 'T8',
+        at: paidAt,
+      };
+      await outbox.append([conflict]);
+      const deliveredAt = new Date(Date.UTC(2026, 0, 15, 5, 0, 1));
+      await outbox.markDelivered(`${no}:OrderPaid`, deliveredAt);
+      await outbox.markFailed(eventIdOf(conflict), 'HTTP 503', new Date(Date.UTC(2031, 0, 1)));
+      const history = await outbox.forOrder(no);
+      expect(history.map((e) => [e.eventId, e.type, e.deliveredAt, e.attempts, e.lastError])).toEqual([
+        [`${no}:OrderPaid`, 'OrderPaid', deliveredAt, 0, undefined],
+        [eventIdOf(conflict), 'PaymentConflict', undefined, 1, 'HTTP 503'],
+      ]);
+      expect(history.every((e) => e.createdAt instanceof Date && !Number.isNaN(e.createdAt.getTime()))).toBe(true);
+      expect(await outbox.forOrder(no.toLowerCase().replace(/^2/, '3'))).toEqual([]);
     });
   });
 }

@@ -45,6 +45,23 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
       ]);
     });
 
+    it("reads one order's coin movements, oldest first", async () => {
+      const ledger = await fresh();
+      const u = uid();
+      const [n, other] = [no(), no()];
+      await ledger.grant(u, 100, `g-${u}`, at);
+      await ledger.reserve(u, n, 30, at);
+      await ledger.reserve(u, other, 10, at);
+      await ledger.commit(n, new Date(at.getTime() + 1000));
+      await ledger.refund(n, new Date(at.getTime() + 2000));
+      expect((await ledger.journalOfOrder(n)).map((e) => [e.operation, e.delta, e.outTradeNo, e.uid])).toEqual([
+        ['reserve', -30, n, u],
+        ['commit', 0, n, u],
+        ['refund', 30, n, u],
+      ]);
+      expect(await ledger.journalOfOrder(no())).toEqual([]);
+    });
+
     it('gives released coins back once, and never after commit', async () => {
       const ledger = await fresh();
       const u = uid();

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { NotifyLog, NotifyLogEntry } from '../../src/application/ports/notify-log.js';
+import type { NotifyHistory, NotifyLog, NotifyLogEntry } from '../../src/application/ports/notify-log.js';
 
-export interface ReadableNotifyLog extends NotifyLog {
-  forOrder(outTradeNo: string): Promise<NotifyLogEntry[]>;
-}
+export type ReadableNotifyLog = NotifyLog & NotifyHistory;
 
 /** What every NotifyLog must do: keep every notice, forged or garbled ones included, exactly as received. */
 export function notifyLogContract(name: string, fresh: () => Promise<ReadableNotifyLog>): void {
@@ -37,6 +35,34 @@ export function notifyLogContract(name: string, fresh: () => Promise<ReadableNot
       await expect(
         log.append({ receivedAt: new Date(), kind: 'refund', rawBody: '<xml><garbled', verdict: 'FAIL', detail: 'Malformed' }),
       ).resolves.toBeUndefined();
+    });
+
+    it('counts verdicts since a time by kind, verdict and detail, most frequent first', async () => {
+      const log = await fresh();
+      // A moment of this test's own, far ahead, so other tests' notices in a shared database are not counted.
+      const since = new Date(Date.UTC(2090, 0, 1) + Math.floor(Math.random() * 1e11));
+      const at = (s: number): Date => new Date(since.getTime() + s * 1000);
+      const entry = (s: number, kind: 'pay' | 'refund', verdict: 'SUCCESS' | 'FAIL', detail: string): NotifyLogEntry => ({
+        receivedAt: at(s),
+        kind,
+        outTradeNo: number(),
+        rawBody: '<xml/>',
+        verdict,
+        detail,
+      });
+      for (const e of [
+        entry(-1, 'pay', 'SUCCESS', 'recorded'),
+        entry(0, 'pay', 'SUCCESS', 'recorded'),
+        entry(1, 'pay', 'SUCCESS', 'duplicate'),
+        entry(2, 'pay', 'SUCCESS', 'recorded'),
+        entry(3, 'refund', 'FAIL', 'UnknownRefund'),
+      ])
+        await log.append(e);
+      expect(await log.verdictsSince(since)).toEqual([
+        { kind: 'pay', verdict: 'SUCCESS', detail: 'recorded', count: 2 },
+        { kind: 'pay', verdict: 'SUCCESS', detail: 'duplicate', count: 1 },
+        { kind: 'refund', verdict: 'FAIL', detail: 'UnknownRefund', count: 1 },
+      ]);
     });
   });
 }

@@ -95,6 +95,21 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(stored?.state.transactionId).toBe('T-A');
     });
 
+    it('lists orders by paid type', async () => {
+      const repo = await fresh();
+      const u = uid();
+      const wxpay = anOrder({ uid: u });
+      const mixed = anOrder({ uid: u, paidType: 'MIXED', createdAt: new Date(Date.UTC(2026, 0, 15, 5, 0, 0)) });
+      await repo.insert(wxpay);
+      await repo.insert(mixed);
+      const numbers = async (paidType?: 'WXPAY' | 'MIXED' | 'INTEGRAL') =>
+        (await repo.list({ uid: u, limit: 10, offset: 0, ...(paidType ? { paidType } : {}) })).map((o) => o.state.outTradeNo.value);
+      expect(await numbers()).toEqual([mixed.state.outTradeNo.value, wxpay.state.outTradeNo.value]);
+      expect(await numbers('MIXED')).toEqual([mixed.state.outTradeNo.value]);
+      expect(await numbers('WXPAY')).toEqual([wxpay.state.outTradeNo.value]);
+      expect(await numbers('INTEGRAL')).toEqual([]);
+    });
+
     it('reports an update of an order it never stored as stale', async () => {
       const repo = await fresh();
       expect(await repo.update(anOrder({ uid: uid() }))).toBe('stale');

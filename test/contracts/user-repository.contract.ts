@@ -47,6 +47,15 @@ export function userRepositoryContract(name: string, fresh: () => Promise<UserRe
       expect((await repo.findOrCreate(id.toLowerCase())).uid).not.toBe(user.uid);
     });
 
+    it('lists users newest first, a page at a time', async () => {
+      const repo = await fresh();
+      const made = [];
+      for (let i = 0; i < 3; i++) made.push(await repo.findOrCreate(openid()));
+      const newestFirst = [...made].reverse();
+      expect(await repo.list(3, 0)).toEqual(newestFirst);
+      expect(await repo.list(2, 1)).toEqual(newestFirst.slice(1, 3));
+    });
+
     it('knows nothing of a uid or openid it never stored', async () => {
       const repo = await fresh();
       expect(await repo.findByUid(2_000_000_000)).toBeUndefined();

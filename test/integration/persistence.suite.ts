@@ -19,6 +19,13 @@ import { eventOutboxContract } from '../contracts/event-outbox.contract.js';
 import { notifyLogContract } from '../contracts/notify-log.contract.js';
 import { orderRepositoryContract } from '../contracts/order-repository.contract.js';
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
+import { operatorsContract } from '../contracts/operators.contract.js';
+import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
+import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
+import { MikroLoginAttempts } from '../../src/adapters/persistence/mikro-login-attempts.js';
+import { MikroOperators, MikroOperatorSessions } from '../../src/adapters/persistence/mikro-operators.js';
+import { MikroReconcileRuns } from '../../src/adapters/persistence/mikro-reconcile-runs.js';
+import { MikroOrderStatistics } from '../../src/adapters/persistence/mikro-order-statistics.js';
 import { anOrder } from '../support/builders.js';
 import { containerOnDatabase } from '../support/test-container.js';
 import { TOKENS } from '../../src/composition/tokens.js';
@@ -74,6 +81,16 @@ export function persistenceSuite(target: PersistenceTarget): void {
       const catalog = new MikroGoodsCatalog(orm);
       return { catalog, save: (goods) => catalog.save(goods) };
     });
+    operatorsContract(target.name, async () => ({
+      operators: new MikroOperators(orm),
+      sessions: new MikroOperatorSessions(orm),
+      attempts: new MikroLoginAttempts(orm),
+    }));
+    reconcileRunsContract(target.name, async () => {
+      await db.exec('DELETE FROM wx_reconcile_run');
+      return new MikroReconcileRuns(orm);
+    });
+    orderStatisticsContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), stats: new MikroOrderStatistics(orm) }));
 
     it('refuses to store a price that is not whole yuan, rather than round it', async () => {
       const catalog = new MikroGoodsCatalog(orm);

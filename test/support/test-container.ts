@@ -36,6 +36,15 @@ import { InMemoryUserRepository } from './doubles/in-memory-user-repository.js';
 import { ManualClock } from './doubles/manual-clock.js';
 import { RecordingAlerts } from './doubles/recording-alerts.js';
 import { InMemoryAuditLog } from './doubles/in-memory-audit-log.js';
+import { InMemoryLoginAttempts, InMemoryOperators, InMemoryOperatorSessions } from './doubles/in-memory-operators.js';
+import { InMemoryOrderStatistics } from './doubles/in-memory-order-statistics.js';
+import { InMemoryReconcileRuns } from './doubles/in-memory-reconcile-runs.js';
+import { ScryptPasswordHasher } from '../../src/adapters/system/scrypt-password-hasher.js';
+import { ReadDashboard } from '../../src/application/dashboard.js';
+import { ManageOperators } from '../../src/application/manage-operators.js';
+import { ResumeOperatorSession, SignOutOperator } from '../../src/application/operator-session.js';
+import { ReadOrderHistory } from '../../src/application/order-history.js';
+import { SignInOperator } from '../../src/application/sign-in-operator.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -93,6 +102,10 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   const sink = new InMemoryPaymentEvents();
   const notifyLog = new InMemoryNotifyLog();
   const lock = options.lock ?? new InProcessLock();
+  const operators = new InMemoryOperators();
+  const sessions = new InMemoryOperatorSessions();
+  const loginAttempts = new InMemoryLoginAttempts();
+  const reconcileRuns = new InMemoryReconcileRuns();
 
   rebind(container, TOKENS.OrderRepository, wrap(orders));
   rebind(container, TOKENS.EventOutbox, wrap(outbox));
@@ -106,6 +119,15 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   rebind(container, TOKENS.AuditLog, audit);
   rebind(container, TOKENS.Lock, lock);
   rebind(container, TOKENS.PrepayLockTiming, { ttlMs: 15_000, waitMs: 2_000 });
+  rebind(container, TOKENS.NotifyHistory, notifyLog);
+  rebind(container, TOKENS.OutboxHistory, outbox);
+  rebind(container, TOKENS.OrderStatistics, new InMemoryOrderStatistics(orders));
+  rebind(container, TOKENS.ReconcileRuns, reconcileRuns);
+  rebind(container, TOKENS.Operators, operators);
+  rebind(container, TOKENS.OperatorSessions, sessions);
+  rebind(container, TOKENS.LoginAttempts, loginAttempts);
+  // scrypt itself, at a cost that keeps tests fast.
+  rebind(container, TOKENS.PasswordHasher, new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
 
   /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
   const events = {
@@ -145,6 +167,16 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     grantCoins: get(GrantCoins),
     manageGoods: get(ManageGoods),
     resolveReview: get(ResolveReview),
+    operators,
+    sessions,
+    loginAttempts,
+    reconcileRuns,
+    signIn: get(SignInOperator),
+    resumeSession: get(ResumeOperatorSession),
+    signOut: get(SignOutOperator),
+    manageOperators: get(ManageOperators),
+    readOrderHistory: get(ReadOrderHistory),
+    readDashboard: get(ReadDashboard),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { EventOutbox, OutboxEntry, PaymentEvent } from '../../application/ports/payment-events.js';
+import type { EventOutbox, OutboxEntry, OutboxHistory, OutboxRecordView, PaymentEvent } from '../../application/ports/payment-events.js';
 import { decodeEvent, encodeEvent } from './event-codec.js';
 import type { SqlOrm } from './orm.js';
 import { OutboxRecord } from './service-records.js';
@@ -11,7 +11,7 @@ const MAX_ERROR_CHARS = 255;
  * payment_event_outbox. Rows are written by the order repository inside the transaction of the change they
  * describe (see `appendIn`), and drained by the relay. The unique event id makes every append idempotent.
  */
-export class MikroEventOutbox implements EventOutbox {
+export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   constructor(
     private readonly orm: SqlOrm,
     private readonly nowMs: () => number = Date.now,
@@ -30,6 +30,22 @@ export class MikroEventOutbox implements EventOutbox {
         { orderBy: { id: 'asc' }, limit, disableIdentityMap: true },
       );
     return rows.map((r) => ({ eventId: r.eventId, event: decodeEvent(r.payload), attempts: r.attempts }));
+  }
+
+  async forOrder(outTradeNo: string): Promise<OutboxRecordView[]> {
+    const rows = await this.orm.em
+      .fork()
+      .find(OutboxRecord, { outTradeNo }, { orderBy: { id: 'asc' }, limit: 100, disableIdentityMap: true });
+    return rows
+      .filter((r) => r.outTradeNo === outTradeNo)
+      .map((r) => ({
+        eventId: r.eventId,
+        type: decodeEvent(r.payload).type,
+        createdAt: new Date(r.createdAt),
+        ...(r.deliveredAt === null ? {} : { deliveredAt: new Date(r.deliveredAt) }),
+        attempts: r.attempts,
+        ...(r.lastError === null ? {} : { lastError: r.lastError }),
+      }));
   }
 
   async markDelivered(eventId: string, at: Date): Promise<void> {

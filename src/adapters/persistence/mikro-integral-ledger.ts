@@ -50,13 +50,16 @@ export class MikroIntegralLedger implements IntegralLedger {
       'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE uid = ? ORDER BY id DESC LIMIT ?',
       [uid, limit],
     );
-    return rows.map((r) => ({
-      uid: Number(r.uid),
-      delta: Number(r.delta),
-      operation: operationOf(r),
-      ...(r.out_trade_no ? { outTradeNo: String(r.out_trade_no) } : {}),
-      at: new Date(Number(r.created_at)),
-    }));
+    return rows.map(journalEntryOf);
+  }
+
+  async journalOfOrder(outTradeNo: string): Promise<JournalEntry[]> {
+    const rows = await this.em().execute<Row[]>(
+      'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE out_trade_no = ? ORDER BY id ASC LIMIT 100',
+      [outTradeNo],
+    );
+    // Byte for byte: MariaDB's collation would match a number differing only in case.
+    return rows.filter((r) => r.out_trade_no === outTradeNo).map(journalEntryOf);
   }
 
   async grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome> {
@@ -208,6 +211,14 @@ export class MikroIntegralLedger implements IntegralLedger {
     return this.orm.em.fork() as unknown as Em;
   }
 }
+
+const journalEntryOf = (r: Row): JournalEntry => ({
+  uid: Number(r.uid),
+  delta: Number(r.delta),
+  operation: operationOf(r),
+  ...(r.out_trade_no ? { outTradeNo: String(r.out_trade_no) } : {}),
+  at: new Date(Number(r.created_at)),
+});
 
 function affected(result: unknown): number {
   const r = result as { affectedRows?: number; changes?: number } | undefined;

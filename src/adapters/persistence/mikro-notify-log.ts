@@ -1,4 +1,4 @@
-import type { NotifyLog, NotifyLogEntry } from '../../application/ports/notify-log.js';
+import type { NotifyHistory, NotifyLog, NotifyLogEntry, NotifyVerdictCount } from '../../application/ports/notify-log.js';
 import type { SqlOrm } from './orm.js';
 import { NotifyLogRecord } from './service-records.js';
 
@@ -9,7 +9,7 @@ const MAX_DETAIL_CHARS = 255;
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** wx_notify_log: insert-only; nothing in the service updates or deletes it. */
-export class MikroNotifyLog implements NotifyLog {
+export class MikroNotifyLog implements NotifyLog, NotifyHistory {
   constructor(private readonly orm: SqlOrm) {}
 
   async append(entry: NotifyLogEntry): Promise<void> {
@@ -38,5 +38,22 @@ export class MikroNotifyLog implements NotifyLog {
         verdict: r.verdict === 'SUCCESS' ? 'SUCCESS' : 'FAIL',
         detail: r.detail,
       }));
+  }
+
+  async verdictsSince(since: Date): Promise<NotifyVerdictCount[]> {
+    const rows = await this.orm.em
+      .fork()
+      .getConnection()
+      .execute<Record<string, unknown>[]>(
+        `SELECT kind, verdict, detail, COUNT(*) AS n FROM wx_notify_log WHERE received_at >= ?
+          GROUP BY kind, verdict, detail ORDER BY n DESC, kind, verdict, detail LIMIT 50`,
+        [since.getTime()],
+      );
+    return rows.map((r) => ({
+      kind: r.kind === 'refund' ? 'refund' : 'pay',
+      verdict: r.verdict === 'SUCCESS' ? 'SUCCESS' : 'FAIL',
+      detail: String(r.detail),
+      count: Number(r.n),
+    }));
   }
 }

@@ -116,6 +116,7 @@ export class MikroOrderRepository implements OrderRepository {
     const where: FilterQuery<OrderRecord> = {
       ...(filter.status !== undefined && { paidStatus: filter.status }),
       ...(filter.uid !== undefined && { uid: filter.uid }),
+      ...(filter.paidType !== undefined && { paidType: filter.paidType }),
       ...(filter.outTradeNo !== undefined && { outTradeNo: filter.outTradeNo }),
       ...(filter.transactionId !== undefined && { billNo: filter.transactionId }),
       ...(filter.needsReview !== undefined && { needsReview: filter.needsReview ? 1 : 0 }),

@@ -26,6 +26,13 @@ export class MikroUserRepository implements UserRepository {
     return row && row.openid === openid ? toUser(row) : undefined;
   }
 
+  async list(limit: number, offset: number): Promise<User[]> {
+    const rows = await this.orm.em
+      .fork()
+      .find(UserRecord, {}, { orderBy: { uid: 'desc' }, limit: Math.min(limit, 100), offset, disableIdentityMap: true });
+    return rows.map(toUser);
+  }
+
   async findOrCreate(openid: string, unionid?: string): Promise<User> {
     const existing = await this.findByOpenid(openid);
     if (existing) return existing;

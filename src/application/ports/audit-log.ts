@@ -1,13 +1,28 @@
-export const AUDIT_ACTIONS = ['refund.requested', 'coins.granted', 'goods.created', 'goods.updated', 'review.resolved'] as const;
+export const AUDIT_ACTIONS = [
+  'refund.requested',
+  'coins.granted',
+  'goods.created',
+  'goods.updated',
+  'review.resolved',
+  'bill.reconciled',
+  'operator.created',
+  'operator.role-changed',
+  'operator.disabled',
+  'operator.enabled',
+  'operator.password-reset',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One operator action: who did what to which thing, and what it looked like before and after. */
 export interface AuditEntry {
   readonly at: Date;
-  /** The credential that acted: `admin-token` for the automation token, `operator:<name>` for a console operator. */
+  /**
+   * The credential that acted: `admin-token` for the automation token, `operator:<name>` for a console operator,
+   * `cli` for `npm run operator` on the server.
+   */
   readonly actor: string;
   readonly action: AuditAction;
-  /** What was acted on: an out_trade_no, `goods:<id>`, `user:<uid>`. */
+  /** What was acted on: an out_trade_no, `goods:<id>`, `user:<uid>`, `operator:<name>`, `bill:<yyyyMMdd>`. */
   readonly subject: string;
   readonly before?: unknown;
   readonly after?: unknown;

@@ -43,6 +43,8 @@ export type GrantOutcome = 'granted' | 'alreadyGranted' | 'balanceLimit';
 export interface IntegralLedger {
   balanceOf(uid: number): Promise<number>;
   journalOf(uid: number, limit: number): Promise<JournalEntry[]>;
+  /** The journal lines of one order (exact number), oldest first: its coin movements. */
+  journalOfOrder(outTradeNo: string): Promise<JournalEntry[]>;
   /** Adds coins; `grantId` makes a retried grant a no-op; a grant that would overflow the balance is refused. */
   grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome>;
   /** Takes `amount` coins for an order now; they come back only through release or refund. */

@@ -25,3 +25,18 @@ export interface NotifyLogEntry {
 export interface NotifyLog {
   append(entry: NotifyLogEntry): Promise<void>;
 }
+
+export interface NotifyVerdictCount {
+  readonly kind: NotifyKind;
+  readonly verdict: NotifyAnswer;
+  readonly detail: string;
+  readonly count: number;
+}
+
+/** Reading the notify log back: an order's notices for its history, and verdict counts for the dashboard. */
+export interface NotifyHistory {
+  /** The notices received for one order (exact number), oldest first. */
+  forOrder(outTradeNo: string, limit?: number): Promise<NotifyLogEntry[]>;
+  /** Notices received at or after `since`, counted by kind, verdict and detail, most frequent first. */
+  verdictsSince(since: Date): Promise<NotifyVerdictCount[]>;
+}

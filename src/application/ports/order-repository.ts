@@ -18,6 +18,7 @@ export const orderKeyOf = (order: Order): OrderKey => ({
 export interface OrderFilter {
   readonly status?: OrderStatus;
   readonly uid?: number;
+  readonly paidType?: PaidType;
   readonly outTradeNo?: string;
   /** WeChat's transaction_id (bill_no). */
   readonly transactionId?: string;

@@ -49,3 +49,19 @@ export interface EventOutbox {
   markDelivered(eventId: string, at: Date): Promise<void>;
   markFailed(eventId: string, error: string, retryAt: Date): Promise<void>;
 }
+
+/** One event of an order as the outbox holds it: when it was written and whether it has been delivered. */
+export interface OutboxRecordView {
+  readonly eventId: string;
+  readonly type: PaymentEvent['type'];
+  readonly createdAt: Date;
+  readonly deliveredAt?: Date;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+/** Reading the outbox back, for an order's history. */
+export interface OutboxHistory {
+  /** Every event recorded for the order, oldest first. */
+  forOrder(outTradeNo: string): Promise<OutboxRecordView[]>;
+}

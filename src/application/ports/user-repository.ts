@@ -10,4 +10,6 @@ export interface UserRepository {
   findByOpenid(openid: string): Promise<User | undefined>;
   /** Creates the user for an openid, or returns the existing one when a concurrent login created it first. */
   findOrCreate(openid: string, unionid?: string): Promise<User>;
+  /** Newest first (highest uid first), for operators. `limit` at most 100. */
+  list(limit: number, offset: number): Promise<User[]>;
 }

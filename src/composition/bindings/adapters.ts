@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import type { Logger } from 'pino';
 import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconcile-payments.js';
 import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/request-prepay.js';
+import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/sign-in-operator.js';
 import { FanOutEventSink, LogEventSink, WebhookEventSink } from '../../adapters/events/event-sinks.js';
 import { SessionTokens } from '../../adapters/http/session-tokens.js';
 import { InProcessJobLease } from '../../adapters/in-process/in-process-job-lease.js';
@@ -15,6 +16,12 @@ import { MikroIntegralLedger } from '../../adapters/persistence/mikro-integral-l
 import { MikroNotifyLog } from '../../adapters/persistence/mikro-notify-log.js';
 import { MikroOrderRepository, type UnreadableRowReporter } from '../../adapters/persistence/mikro-order-repository.js';
 import { MikroUserRepository } from '../../adapters/persistence/mikro-user-repository.js';
+import { MikroLoginAttempts } from '../../adapters/persistence/mikro-login-attempts.js';
+import { MikroOperators, MikroOperatorSessions } from '../../adapters/persistence/mikro-operators.js';
+import { MikroOrderStatistics } from '../../adapters/persistence/mikro-order-statistics.js';
+import { MikroReconcileRuns } from '../../adapters/persistence/mikro-reconcile-runs.js';
+import { ScryptPasswordHasher } from '../../adapters/system/scrypt-password-hasher.js';
+import { cryptoSessionSecrets } from '../../adapters/system/session-secrets.js';
 import { FailOpenLock } from '../../adapters/redis/fail-open-lock.js';
 import { RedisJobLease } from '../../adapters/redis/redis-job-lease.js';
 import { RedisLock } from '../../adapters/redis/redis-lock.js';
@@ -42,6 +49,14 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
     [TOKENS.Logger, TOKENS.Metrics],
   );
   c.bind(TOKENS.SessionTokens).toResolvedValue(() => new SessionTokens(config.sessionSecret, config.sessionTtlSeconds));
+  c.bind(TOKENS.PasswordHasher).toResolvedValue(() => new ScryptPasswordHasher());
+  c.bind(TOKENS.SessionSecrets).toConstantValue(cryptoSessionSecrets);
+  c.bind(TOKENS.LoginLimits).toConstantValue(DEFAULT_LOGIN_LIMITS);
+  c.bind(TOKENS.SessionPolicy).toConstantValue({
+    ...DEFAULT_SESSION_POLICY,
+    idleMs: config.console.sessionIdleMinutes * 60_000,
+    absoluteMs: config.console.sessionMaxHours * 3_600_000,
+  });
   bindPersistence(c, resources);
   bindLocking(c, config, resources);
   bindWechatPay(c, config, resources);
@@ -69,6 +84,13 @@ function bindPersistence(c: Container, resources: Resources): void {
   c.bind(TOKENS.EventOutbox).toResolvedValue((orm) => new MikroEventOutbox(orm), [Orm]);
   c.bind(TOKENS.IntegralLedger).toResolvedValue((orm) => new MikroIntegralLedger(orm), [Orm]);
   c.bind(TOKENS.AuditLog).toResolvedValue((orm) => new MikroAuditLog(orm), [Orm]);
+  c.bind(TOKENS.NotifyHistory).toResolvedValue((orm) => new MikroNotifyLog(orm), [Orm]);
+  c.bind(TOKENS.OutboxHistory).toResolvedValue((orm) => new MikroEventOutbox(orm), [Orm]);
+  c.bind(TOKENS.OrderStatistics).toResolvedValue((orm) => new MikroOrderStatistics(orm), [Orm]);
+  c.bind(TOKENS.ReconcileRuns).toResolvedValue((orm) => new MikroReconcileRuns(orm), [Orm]);
+  c.bind(TOKENS.Operators).toResolvedValue((orm) => new MikroOperators(orm), [Orm]);
+  c.bind(TOKENS.OperatorSessions).toResolvedValue((orm) => new MikroOperatorSessions(orm), [Orm]);
+  c.bind(TOKENS.LoginAttempts).toResolvedValue((orm) => new MikroLoginAttempts(orm), [Orm]);
 }
 
 const reportUnreadable =

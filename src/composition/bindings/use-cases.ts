@@ -22,6 +22,11 @@ import { ResolveReview } from '../../application/resolve-review.js';
 import { SettleRefund } from '../../application/settle-refund.js';
 import { SubmitRefund } from '../../application/submit-refund.js';
 import { SupersedeOrder } from '../../application/supersede-order.js';
+import { ReadDashboard } from '../../application/dashboard.js';
+import { ManageOperators } from '../../application/manage-operators.js';
+import { ResumeOperatorSession, SignOutOperator } from '../../application/operator-session.js';
+import { ReadOrderHistory } from '../../application/order-history.js';
+import { SignInOperator } from '../../application/sign-in-operator.js';
 import { TOKENS } from '../tokens.js';
 
 /** A factory for toResolvedValue: use cases carry no decorators, so every binding names its dependencies. */
@@ -86,4 +91,43 @@ export function bindUseCases(c: Container): void {
   ]);
   c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, TOKENS.Alerts, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
+  bindConsoleUseCases(c);
+}
+
+/** The operator console's own use cases: accounts and sessions, and the reads behind its pages. */
+function bindConsoleUseCases(c: Container): void {
+  const { Operators, OperatorSessions, SessionSecrets, Clock } = TOKENS;
+  c.bind(SignInOperator).toResolvedValue(construct(SignInOperator), [
+    Operators,
+    OperatorSessions,
+    TOKENS.LoginAttempts,
+    TOKENS.PasswordHasher,
+    SessionSecrets,
+    Clock,
+    TOKENS.LoginLimits,
+    TOKENS.SessionPolicy,
+  ]);
+  c.bind(ResumeOperatorSession).toResolvedValue(construct(ResumeOperatorSession), [
+    Operators,
+    OperatorSessions,
+    SessionSecrets,
+    Clock,
+    TOKENS.SessionPolicy,
+  ]);
+  c.bind(SignOutOperator).toResolvedValue(construct(SignOutOperator), [OperatorSessions, SessionSecrets, Clock]);
+  c.bind(ManageOperators).toResolvedValue(construct(ManageOperators), [
+    Operators,
+    OperatorSessions,
+    TOKENS.PasswordHasher,
+    TOKENS.AuditLog,
+    Clock,
+  ]);
+  c.bind(ReadOrderHistory).toResolvedValue(construct(ReadOrderHistory), [
+    TOKENS.OrderRepository,
+    TOKENS.NotifyHistory,
+    TOKENS.OutboxHistory,
+    TOKENS.IntegralLedger,
+    TOKENS.AuditLog,
+  ]);
+  c.bind(ReadDashboard).toResolvedValue(construct(ReadDashboard), [TOKENS.OrderStatistics, TOKENS.NotifyHistory, Clock]);
 }

@@ -1,7 +1,15 @@
-import { eventIdOf, type EventOutbox, type OutboxEntry, type PaymentEvent } from '../../../src/application/ports/payment-events.js';
+import {
+  eventIdOf,
+  type EventOutbox,
+  type OutboxEntry,
+  type OutboxHistory,
+  type OutboxRecordView,
+  type PaymentEvent,
+} from '../../../src/application/ports/payment-events.js';
 
 interface Row {
   readonly event: PaymentEvent;
+  readonly createdAt: number;
   attempts: number;
   dueAt: number;
   deliveredAt?: number;
@@ -9,14 +17,16 @@ interface Row {
 }
 
 /** The outbox in memory, keyed by event id like the SQL table's unique index. */
-export class InMemoryEventOutbox implements EventOutbox {
+export class InMemoryEventOutbox implements EventOutbox, OutboxHistory {
   private readonly rows = new Map<string, Row>();
+
+  constructor(private readonly nowMs: () => number = Date.now) {}
 
   /** Called by the in-memory order repository inside its (synchronous, hence atomic) update. */
   appendNow(events: readonly PaymentEvent[]): void {
     for (const event of events) {
       const id = eventIdOf(event);
-      if (!this.rows.has(id)) this.rows.set(id, { event, attempts: 0, dueAt: 0 });
+      if (!this.rows.has(id)) this.rows.set(id, { event, createdAt: this.nowMs(), attempts: 0, dueAt: 0 });
     }
   }
 
@@ -31,6 +41,20 @@ export class InMemoryEventOutbox implements EventOutbox {
       .filter(([, row]) => row.deliveredAt === undefined && row.dueAt <= now.getTime())
       .slice(0, limit)
       .map(([eventId, row]) => ({ eventId, event: row.event, attempts: row.attempts }));
+  }
+
+  async forOrder(outTradeNo: string): Promise<OutboxRecordView[]> {
+    await Promise.resolve();
+    return [...this.rows.entries()]
+      .filter(([, row]) => row.event.outTradeNo === outTradeNo)
+      .map(([eventId, row]) => ({
+        eventId,
+        type: row.event.type,
+        createdAt: new Date(row.createdAt),
+        ...(row.deliveredAt === undefined ? {} : { deliveredAt: new Date(row.deliveredAt) }),
+        attempts: row.attempts,
+        ...(row.lastError === undefined ? {} : { lastError: row.lastError }),
+      }));
   }
 
   async markDelivered(eventId: string, at: Date): Promise<void> {

@@ -44,6 +44,11 @@ export class InMemoryIntegralLedger implements IntegralLedger {
       .reverse();
   }
 
+  async journalOfOrder(outTradeNo: string): Promise<JournalEntry[]> {
+    await Promise.resolve();
+    return this.journal.filter((e) => e.outTradeNo === outTradeNo);
+  }
+
   async grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome> {
     assertCoinAmount(amount);
     await Promise.resolve();

@@ -93,6 +93,7 @@ export class InMemoryOrderRepository implements OrderRepository {
     const matches = (s: OrderState): boolean =>
       (filter.status === undefined || s.status === filter.status) &&
       (filter.uid === undefined || s.uid === filter.uid) &&
+      (filter.paidType === undefined || s.paidType === filter.paidType) &&
       (filter.outTradeNo === undefined || s.outTradeNo.value === filter.outTradeNo) &&
       (filter.transactionId === undefined || s.transactionId === filter.transactionId) &&
       (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&

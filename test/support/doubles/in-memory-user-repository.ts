@@ -14,6 +14,11 @@ export class InMemoryUserRepository implements UserRepository {
     return [...this.byUid.values()].find((u) => u.openid === openid);
   }
 
+  async list(limit: number, offset: number): Promise<User[]> {
+    await Promise.resolve();
+    return [...this.byUid.values()].sort((a, b) => b.uid - a.uid).slice(offset, offset + Math.min(limit, 100));
+  }
+
   async findOrCreate(openid: string, unionid?: string): Promise<User> {
     await Promise.resolve();
     // Look and create in one synchronous step, as a unique index would: concurrent logins get the same user.

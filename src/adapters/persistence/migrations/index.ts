@@ -5,6 +5,7 @@ import { Migration20260601000003ServiceTables } from './Migration20260601000003S
 import { Migration20260601000004IntegralLedger } from './Migration20260601000004IntegralLedger.js';
 import { Migration20261130000005OrderRefunds } from './Migration20261130000005OrderRefunds.js';
 import { Migration20261130000006AuditLog } from './Migration20261130000006AuditLog.js';
+import { Migration20261201000007OperatorConsole } from './Migration20261201000007OperatorConsole.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -17,4 +18,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20260601000004IntegralLedger', class: Migration20260601000004IntegralLedger },
   { name: 'Migration20261130000005OrderRefunds', class: Migration20261130000005OrderRefunds },
   { name: 'Migration20261130000006AuditLog', class: Migration20261130000006AuditLog },
+  { name: 'Migration20261201000007OperatorConsole', class: Migration20261201000007OperatorConsole },
 ];

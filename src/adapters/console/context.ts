@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import type { Operator, OperatorSession } from '../../application/ports/operators.js';
+import { readCookie, setCookie } from './cookies.js';
+import { isLang, translator, type Lang, type Translate } from './i18n.js';
+
+/** What every console page knows about the request. */
+export interface ConsoleContext {
+  readonly lang: Lang;
+  readonly t: Translate;
+  /** The path and query of this page, for the language switch and sign-in redirects. */
+  readonly here: string;
+  readonly operator?: Operator;
+  readonly session?: OperatorSession;
+}
+
+export interface ConsoleLocals {
+  console: ConsoleContext;
+}
+
+export type ConsoleResponse = Response<unknown, ConsoleLocals>;
+
+export const LANG_COOKIE = 'wxpay_console_lang';
+
+/** Chinese unless the operator chose English: `?lang=en` switches and is remembered in a cookie. */
+export function contextOf(req: Request, res: Response): ConsoleContext {
+  const asked = req.query.lang;
+  let lang: Lang = 'zh';
+  if (isLang(asked)) {
+    lang = asked;
+    setCookie(req, res, LANG_COOKIE, lang, { path: '/console', maxAgeSeconds: 365 * 86_400 });
+  } else {
+    const remembered = readCookie(req, LANG_COOKIE);
+    if (isLang(remembered)) lang = remembered;
+  }
+  return { lang, t: translator(lang), here: req.originalUrl };
+}
+
+/** The signed-in operator; the session middleware guarantees one on every page behind it. */
+export function operatorOf(res: ConsoleResponse): { operator: Operator; session: OperatorSession } {
+  const { operator, session } = res.locals.console;
+  if (!operator || !session) throw new Error('console route reached without a session');
+  return { operator, session };
+}
+
+/** How the audit log names a console operator. */
+export const actorOf = (operator: Operator): string => `operator:${operator.name}`;

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { ReadDashboard } from '../../application/dashboard.js';
+import type { GrantCoins } from '../../application/grant-coins.js';
+import type { ManageGoods } from '../../application/manage-goods.js';
+import type { ManageOperators } from '../../application/manage-operators.js';
+import type { ResumeOperatorSession, SignOutOperator } from '../../application/operator-session.js';
+import type { ReadOrderHistory } from '../../application/order-history.js';
+import type { AuditLog } from '../../application/ports/audit-log.js';
+import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
+import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
+import type { LoginAttempts } from '../../application/ports/operators.js';
+import type { OrderRepository } from '../../application/ports/order-repository.js';
+import type { ReconcileRuns } from '../../application/ports/reconcile-runs.js';
+import type { UserRepository } from '../../application/ports/user-repository.js';
+import type { BillReport } from '../../application/reconcile-bill.js';
+import type { RefundOrder } from '../../application/refund-order.js';
+import type { ResolveReview } from '../../application/resolve-review.js';
+import type { SignInOperator } from '../../application/sign-in-operator.js';
+
+/** What the console is built from: the same use cases and ports as the JSON API, plus its own account use cases. */
+export interface ConsoleDeps {
+  readonly logger: Logger;
+  readonly signIn: SignInOperator;
+  readonly resumeSession: ResumeOperatorSession;
+  readonly signOut: SignOutOperator;
+  readonly manageOperators: ManageOperators;
+  readonly loginAttempts: LoginAttempts;
+  readonly dashboard: ReadDashboard;
+  readonly orders: OrderRepository;
+  readonly orderHistory: ReadOrderHistory;
+  readonly refundOrder: RefundOrder;
+  readonly resolveReview: ResolveReview;
+  readonly goods: GoodsAdmin;
+  readonly manageGoods: ManageGoods;
+  readonly users: UserRepository;
+  readonly ledger: IntegralLedger;
+  readonly grantCoins: GrantCoins;
+  readonly audit: AuditLog;
+  readonly runs: ReconcileRuns;
+  /** Reconciles one day's trade bill now (yyyyMMdd) and records the run; the caller audits it. */
+  readonly reconcileBill: (date: string) => Promise<BillReport>;
+  /** Seconds a session cookie may live (the session's absolute lifetime). */
+  readonly sessionMaxAgeSeconds: number;
+}

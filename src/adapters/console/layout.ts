@@ -1,0 +1,97 @@
+import type { Request } from 'express';
+import { allows, type Permission } from '../../domain/operator-role.js';
+import type { ConsoleContext, ConsoleResponse } from './context.js';
+import { EMPTY, html, type Html } from './html.js';
+import { isMessageKey, type MessageKey } from './i18n.js';
+
+export const NAV = [
+  ['dashboard', '', 'nav.dashboard', 'read'],
+  ['orders', 'orders', 'nav.orders', 'read'],
+  ['reviews', 'reviews', 'nav.reviews', 'read'],
+  ['goods', 'goods', 'nav.goods', 'read'],
+  ['users', 'users', 'nav.users', 'read'],
+  ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],
+  ['operators', 'operators', 'nav.operators', 'manageOperators'],
+] as const satisfies readonly (readonly [string, string, MessageKey, Permission])[];
+
+export type Section = (typeof NAV)[number][0];
+
+export interface Flash {
+  readonly kind: 'done' | 'error';
+  readonly text: string;
+}
+
+export interface PageOptions {
+  readonly title: string;
+  readonly section?: Section;
+  readonly flash?: Flash;
+}
+
+/** The hidden field every state-changing form carries. */
+export const csrfField = (ctx: ConsoleContext): Html => html`<input type="hidden" name="_csrf" value="${ctx.session?.csrfToken ?? ''}" />`;
+
+/** This page in the other language. */
+function switchLanguage(ctx: ConsoleContext): string {
+  const url = new URL(ctx.here, 'http://console.invalid');
+  url.searchParams.set('lang', ctx.lang === 'zh' ? 'en' : 'zh');
+  return `${url.pathname}${url.search}`;
+}
+
+function header(ctx: ConsoleContext, section: Section | undefined): Html {
+  const operator = ctx.operator;
+  if (!operator)
+    return html`<header class="top">
+      <span class="brand">${ctx.t('app.title')}</span>
+      <nav></nav>
+      <div class="who"><a href="${switchLanguage(ctx)}">${ctx.t('nav.switchLang')}</a></div>
+    </header>`;
+  const links = NAV.filter(([, , , permission]) => allows(operator.role, permission)).map(
+    ([key, path, label]) =>
+      html`<a href="/console${path ? `/${path}` : ''}" class="${key === section ? 'current' : ''}">${ctx.t(label)}</a>`,
+  );
+  return html`<header class="top">
+    <span class="brand">${ctx.t('app.title')}</span>
+    <nav>${links}</nav>
+    <div class="who">
+      <a href="${switchLanguage(ctx)}">${ctx.t('nav.switchLang')}</a>
+      <span>${operator.name} · ${ctx.t(`role.${operator.role}`)}</span>
+      <form method="post" action="/console/logout">
+        ${csrfField(ctx)}<button class="link" type="submit">${ctx.t('nav.signOut')}</button>
+      </form>
+    </div>
+  </header>`;
+}
+
+export function page(ctx: ConsoleContext, options: PageOptions, body: Html): Html {
+  const flash = options.flash ? html`<div class="flash ${options.flash.kind}" role="status">${options.flash.text}</div>` : EMPTY;
+  return html`<!doctype html>
+    <html lang="${ctx.lang === 'zh' ? 'zh-CN' : 'en'}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="same-origin" />
+        <title>${options.title} · ${ctx.t('app.title')}</title>
+        <link rel="stylesheet" href="/console/assets/console.css" />
+        <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        ${header(ctx, options.section)}
+        <main>
+          <h1>${options.title}</h1>
+          ${flash} ${body}
+        </main>
+      </body>
+    </html>`;
+}
+
+export function send(res: ConsoleResponse, status: number, document: Html): void {
+  res.status(status).type('html').send(document.text);
+}
+
+/** `?done=<what>` after a redirect: a known message, or nothing. */
+export function flashOf(req: Request, ctx: ConsoleContext): Flash | undefined {
+  const key = `done.${String(req.query.done ?? '')}`;
+  return isMessageKey(key) ? { kind: 'done', text: ctx.t(key) } : undefined;
+}
+
+export const errorFlash = (ctx: ConsoleContext, reason: string): Flash => ({ kind: 'error', text: ctx.t('error.refused', { reason }) });

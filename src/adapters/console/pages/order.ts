@@ -1,0 +1,223 @@
+import type { HistoryEntry, OrderHistory } from '../../../application/order-history.js';
+import { allows } from '../../../domain/operator-role.js';
+import type { ConsoleContext } from '../context.js';
+import { beijingTime, yuan } from '../format.js';
+import { href, html, type Html } from '../html.js';
+import { csrfField, page, type Flash } from '../layout.js';
+import { goodsLabel, statusBadge, type GoodsNames } from './orders.js';
+
+function describe(ctx: ConsoleContext, e: HistoryEntry): [string, Html] {
+  switch (e.kind) {
+    case 'created':
+      return [ctx.t('hist.created'), html`${ctx.t(`paidType.${e.paidType}`)} · ${yuan(e.cashFen)}${e.integral ? ` + ${e.integral}` : ''}`];
+    case 'prepay':
+      return [ctx.t('hist.prepay'), html`<span class="mono">${e.prepayId}</span> → ${beijingTime(e.expiresAt)}`];
+    case 'notify':
+      return [
+        `${ctx.t('hist.notify')} (${e.notify})`,
+        html`<span class="badge ${e.verdict === 'SUCCESS' ? 'ok' : 'bad'}">${e.verdict}</span> <span class="mono">${e.detail}</span>`,
+      ];
+    case 'paid':
+      return [
+        ctx.t('hist.paid'),
+        html`<span class="mono">${e.transactionId ?? ''}</span
+          >${e.cashPaidFen === undefined ? '' : ` · ${ctx.t('order.cashPaid')} ${yuan(e.cashPaidFen)}`}`,
+      ];
+    case 'refundRequested':
+      return [ctx.t('hist.refundRequested'), html`<span class="mono">${e.outRefundNo}</span> · ${yuan(e.amountFen)}`];
+    case 'refundSettled':
+      return [
+        ctx.t('hist.refundSettled'),
+        html`<span class="mono">${e.outRefundNo}</span> <span class="badge ${e.status === 'SUCCESS' ? 'ok' : 'warn'}">${e.status}</span>`,
+      ];
+    case 'event': {
+      const state = e.event.deliveredAt
+        ? ctx.t('hist.delivered', { at: beijingTime(e.event.deliveredAt) })
+        : ctx.t('hist.pending', { n: e.event.attempts });
+      return [
+        `${ctx.t('hist.event')} ${e.event.type}`,
+        html`${state}${e.event.lastError ? html` · <span class="mono">${e.event.lastError}</span>` : ''}`,
+      ];
+    }
+    case 'coins':
+      return [ctx.t('hist.coins'), html`${ctx.t(`coins.${e.operation}`)} ${e.delta > 0 ? '+' : ''}${e.delta}`];
+    case 'audit':
+      return [
+        `${ctx.t('hist.audit')} ${e.entry.action}`,
+        html`${e.entry.actor}${e.entry.note ? html` · ${e.entry.note}` : ''}${e.entry.after === undefined ? '' : html`<div class="mono muted">${JSON.stringify(e.entry.after)}</div>`}`,
+      ];
+  }
+}
+
+function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html {
+  const o = h.order;
+  const s = o.state;
+  return html`<div class="card">
+    <dl class="facts">
+      <dt>${ctx.t('col.status')}</dt>
+      <dd>${statusBadge(ctx, o)}</dd>
+      <dt>${ctx.t('col.uid')}</dt>
+      <dd><a href="${href(['users', s.uid])}">${s.uid}</a></dd>
+      <dt>${ctx.t('col.goods')}</dt>
+      <dd>${goodsLabel(names, s.goodsId)}</dd>
+      <dt>${ctx.t('col.paidType')}</dt>
+      <dd>${ctx.t(`paidType.${s.paidType}`)}</dd>
+      <dt>${ctx.t('col.amount')}</dt>
+      <dd>${yuan(s.cash.fen)}${s.integral ? ` + ${s.integral} ${ctx.t('col.coins')}` : ''}</dd>
+      <dt>${ctx.t('order.refunded')}</dt>
+      <dd>${yuan(o.refundedFen)}</dd>
+      <dt>${ctx.t('order.refundable')}</dt>
+      <dd>${yuan(o.refundableFen)}</dd>
+      <dt>${ctx.t('col.transactionId')}</dt>
+      <dd class="mono">${s.transactionId ?? '—'}</dd>
+      <dt>${ctx.t('col.created')}</dt>
+      <dd>${beijingTime(s.createdAt)}</dd>
+      <dt>${ctx.t('col.paid')}</dt>
+      <dd>${s.paidAt ? beijingTime(s.paidAt) : '—'}</dd>
+      ${
+        s.review
+          ? html`<dt>${ctx.t('order.reviewReason')}</dt>
+              <dd><span class="badge warn">${s.review.reason}</span></dd>`
+          : ''
+      }
+    </dl>
+  </div>`;
+}
+
+function actions(ctx: ConsoleContext, h: OrderHistory): Html {
+  const role = ctx.operator?.role;
+  const no = h.order.state.outTradeNo.value;
+  const coinsOnly = h.order.state.cash.isZero();
+  const canRefund = role !== undefined && allows(role, 'refund') && h.order.status === 'SUCC' && (h.order.refundableFen > 0 || coinsOnly);
+  const canResolve = role !== undefined && allows(role, 'resolveReview') && h.order.needsReview;
+  const refund = !canRefund
+    ? ''
+    : coinsOnly
+      ? html`<div class="card">
+          <h2>${ctx.t('refund.title')}</h2>
+          <form class="stack" method="post" action="${href(['orders', no, 'refund'])}">
+            ${csrfField(ctx)}
+            <p class="muted">${ctx.t('refund.coinsOnly', { coins: h.order.state.integral })}</p>
+            <div><button type="submit" class="danger" id="refund">${ctx.t('refund.submit')}</button></div>
+          </form>
+        </div>`
+      : html`<div class="card">
+          <h2>${ctx.t('refund.title')}</h2>
+          <form class="stack" method="post" action="${href(['orders', no, 'refund'])}">
+            ${csrfField(ctx)}
+            <label>${ctx.t('refund.amount')}<input name="amount" inputmode="decimal" placeholder="${yuan(h.order.refundableFen)}" /></label>
+            <label>${ctx.t('refund.reason')}<input name="reason" maxlength="80" /></label>
+            <div><button type="submit" class="danger" id="refund">${ctx.t('refund.submit')}</button></div>
+          </form>
+        </div>`;
+  const resolve = canResolve
+    ? html`<div class="card">
+        <h2>${ctx.t('review.resolve')}</h2>
+        <form class="stack" method="post" action="${href(['orders', no, 'review'])}">
+          ${csrfField(ctx)}
+          <label>${ctx.t('review.note')}<textarea name="note" required maxlength="500"></textarea></label>
+          <div><button type="submit">${ctx.t('review.resolve')}</button></div>
+        </form>
+      </div>`
+    : '';
+  return html`${refund}${resolve}`;
+}
+
+export function orderPage(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames, flash?: Flash): Html {
+  const rows = h.timeline.map((e) => {
+    const [what, detail] = describe(ctx, e);
+    return html`<tr>
+      <td class="time">${beijingTime(e.at)}</td>
+      <td>${what}</td>
+      <td>${detail}</td>
+    </tr>`;
+  });
+  const refunds = h.order.state.refunds.map(
+    (r) =>
+      html`<tr>
+        <td class="mono">${r.outRefundNo}</td>
+        <td class="num">${yuan(r.amount.fen)}</td>
+        <td>
+          <span class="badge ${r.status === 'SUCCESS' ? 'ok' : 'warn'}" title="${r.status}">${ctx.t(`refundStatus.${r.status}`)}</span>
+        </td>
+        <td>${beijingTime(r.requestedAt)}</td>
+        <td>${r.settledAt ? beijingTime(r.settledAt) : '—'}</td>
+      </tr>`,
+  );
+  const body = html`<div class="grid2">
+      <div>${summary(ctx, h, names)}</div>
+      <div>${actions(ctx, h)}</div>
+    </div>
+    ${
+      refunds.length
+        ? html`<h2>${ctx.t('order.refunds')}</h2>
+            <table>
+              <tbody>
+                ${refunds}
+              </tbody>
+            </table>`
+        : ''
+    }
+    <h2>${ctx.t('order.history')}</h2>
+    <table>
+      <thead>
+        <tr>
+          <th>${ctx.t('col.time')}</th>
+          <th>${ctx.t('col.what')}</th>
+          <th>${ctx.t('col.detail')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+    <p class="muted">${ctx.t('order.noQueries')}</p>`;
+  const title = ctx.t('order.title', { no: h.order.state.outTradeNo.value });
+  return page(ctx, { title, section: 'orders', ...(flash ? { flash } : {}) }, body);
+}
+
+export interface RefundConfirmation {
+  readonly outTradeNo: string;
+  readonly amountFen: number;
+  readonly paidFen: number;
+  readonly refundableFen: number;
+  readonly reason: string;
+  /** Names this refund: submitting the confirmation twice refunds once. */
+  readonly requestKey: string;
+}
+
+export function refundConfirmPage(ctx: ConsoleContext, c: RefundConfirmation): Html {
+  const text = ctx.t('refund.confirmText', {
+    amount: yuan(c.amountFen),
+    paid: yuan(c.paidFen),
+    remaining: yuan(c.refundableFen - c.amountFen),
+  });
+  const action = href(['orders', c.outTradeNo, 'refund']);
+  const body = html`<div class="card">
+    <p>${text}</p>
+    <form class="inline" method="post" action="${action}">
+      ${csrfField(ctx)}
+      <input type="hidden" name="amount_fen" value="${c.amountFen}" />
+      <input type="hidden" name="reason" value="${c.reason}" />
+      <input type="hidden" name="request_key" value="${c.requestKey}" />
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit" class="danger" id="confirm-refund">${ctx.t('refund.confirm')}</button>
+      <a href="${href(['orders', c.outTradeNo])}">${ctx.t('refund.cancel')}</a>
+    </form>
+  </div>`;
+  return page(ctx, { title: `${ctx.t('refund.confirmTitle')} · ${c.outTradeNo}`, section: 'orders' }, body);
+}
+
+/** The confirmation of refunding an order paid only in coins: the coins go back, WeChat is not involved. */
+export function coinsRefundConfirmPage(ctx: ConsoleContext, outTradeNo: string, coins: number): Html {
+  const body = html`<div class="card">
+    <p>${ctx.t('refund.coinsConfirm', { coins })}</p>
+    <form class="inline" method="post" action="${href(['orders', outTradeNo, 'refund'])}">
+      ${csrfField(ctx)}
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit" class="danger" id="confirm-refund">${ctx.t('refund.confirm')}</button>
+      <a href="${href(['orders', outTradeNo])}">${ctx.t('refund.cancel')}</a>
+    </form>
+  </div>`;
+  return page(ctx, { title: `${ctx.t('refund.confirmTitle')} · ${outTradeNo}`, section: 'orders' }, body);
+}

@@ -1,0 +1,132 @@
+import type { ReconcileRun } from '../../../application/ports/reconcile-runs.js';
+import { allows } from '../../../domain/operator-role.js';
+import type { ConsoleContext } from '../context.js';
+import { beijingTime, billDay } from '../format.js';
+import { href, html, type Html } from '../html.js';
+import { csrfField, page, type Flash } from '../layout.js';
+
+const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+
+function outcome(ctx: ConsoleContext, run: ReconcileRun): Html {
+  const ok = run.succeeded && run.problems === 0;
+  return html`<span class="badge ${ok ? 'ok' : run.succeeded ? 'warn' : 'bad'}"
+    >${run.succeeded ? ctx.t('rec.ok') : ctx.t('rec.failed')}</span
+  >`;
+}
+
+const took = (run: ReconcileRun): string => `${((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s`;
+
+function pendingTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
+  if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
+  const heads = [
+    'checked',
+    'paid',
+    'failed',
+    'closed',
+    'flagged',
+    'errors',
+    'refundsSettled',
+    'refundsResubmitted',
+    'coinsRepaired',
+  ] as const;
+  const rows = runs.map((run) => {
+    const s = record(run.summary);
+    const cells = heads.map((h) => html`<td class="num">${num(s[h])}</td>`);
+    return html`<tr>
+      <td>${beijingTime(run.startedAt)}</td>
+      <td class="num">${took(run)}</td>
+      <td>
+        ${outcome(ctx, run)} ${run.succeeded ? '' : html`<div class="mono muted">${String(s.error ?? '')}</div>`} ${causes(s.problems)}
+      </td>
+      ${cells}
+      <td class="num">${run.problems}</td>
+    </tr>`;
+  });
+  return html`<table>
+    <thead>
+      <tr>
+        <th>${ctx.t('rec.started')}</th>
+        <th class="num">${ctx.t('rec.duration')}</th>
+        <th>${ctx.t('rec.result')}</th>
+        ${heads.map((h) => html`<th class="num">${ctx.t(`rec.col.${h}`)}</th>`)}
+        <th class="num">${ctx.t('rec.problems')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
+/** What a run could not settle, and why (the report names the first few): subject and cause, as text. */
+function causes(problems: unknown): Html {
+  const named = (Array.isArray(problems) ? problems : []).slice(0, 5).map(record);
+  return html`${named.map((p) => html`<div class="mono muted">${String(p.subject ?? '')}: ${String(p.cause ?? '')}</div>`)}`;
+}
+
+function numbers(values: readonly string[]): Html {
+  if (values.length === 0) return html`<span class="muted">—</span>`;
+  return html`${values.map((no, i) => html`${i ? ', ' : ''}<a class="mono" href="${href(['orders', no])}">${no}</a>`)}`;
+}
+
+function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
+  if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
+  const rows = runs.map((run) => {
+    const s = record(run.summary);
+    return html`<tr>
+      <td>${run.billDate ? billDay(run.billDate) : '—'}</td>
+      <td>${beijingTime(run.startedAt)}</td>
+      <td>
+        ${outcome(ctx, run)}${s.available === false ? html` <span class="muted">${ctx.t('rec.unavailable')}</span>` : ''}
+        ${list(s.discrepancies).map((d) => html`<div class="mono muted">${d}</div>`)}
+      </td>
+      <td class="num">${num(s.payments)}</td>
+      <td class="num">${num(s.matched)}</td>
+      <td>${numbers(list(s.repaired))}</td>
+      <td>${numbers(list(s.unknown))}</td>
+      <td>${numbers(list(s.mismatched))}</td>
+    </tr>`;
+  });
+  return html`<table>
+    <thead>
+      <tr>
+        <th>${ctx.t('rec.billDate')}</th>
+        <th>${ctx.t('rec.started')}</th>
+        <th>${ctx.t('rec.result')}</th>
+        <th class="num">${ctx.t('rec.payments')}</th>
+        <th class="num">${ctx.t('rec.matched')}</th>
+        <th>${ctx.t('rec.repaired')}</th>
+        <th>${ctx.t('rec.unknown')}</th>
+        <th>${ctx.t('rec.mismatched')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
+export function reconciliationPage(
+  ctx: ConsoleContext,
+  pending: readonly ReconcileRun[],
+  bills: readonly ReconcileRun[],
+  yesterday: string,
+  flash?: Flash,
+): Html {
+  const canRun = ctx.operator !== undefined && allows(ctx.operator.role, 'reconcile');
+  const form = canRun
+    ? html`<form class="filters card" method="post" action="/console/reconciliation/bill">
+        ${csrfField(ctx)}
+        <label>${ctx.t('rec.runBillFor')}<input type="date" name="date" value="${yesterday}" required /></label>
+        <button type="submit">${ctx.t('rec.runBill')}</button>
+      </form>`
+    : '';
+  const body = html`<h2>${ctx.t('rec.bill')}</h2>
+    ${form}${billTable(ctx, bills)}
+    <h2>${ctx.t('rec.pending')}</h2>
+    ${pendingTable(ctx, pending)}`;
+  return page(ctx, { title: ctx.t('nav.reconciliation'), section: 'reconciliation', ...(flash ? { flash } : {}) }, body);
+}

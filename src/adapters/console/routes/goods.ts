@@ -1,0 +1,93 @@
+import type { Request } from 'express';
+import { Money } from '../../../domain/money.js';
+import type { GoodsDraft } from '../../../application/ports/goods-catalog.js';
+import { errorResponse } from '../../http/error-status.js';
+import { idOf, LIMITS, textOf, wholeNumber } from '../../http/input.js';
+import { err, ok, type Result } from '../../../domain/result.js';
+import type { ConsoleRoutes } from '../console-router.js';
+import { sendError } from '../console-router.js';
+import { actorOf, operatorOf, type ConsoleContext } from '../context.js';
+import type { ConsoleDeps } from '../deps.js';
+import { parseYuan } from '../format.js';
+import { href } from '../html.js';
+import { errorFlash, flashOf, send } from '../layout.js';
+import { EMPTY_GOODS_FORM, formOf, goodsEditPage, goodsListPage, type GoodsForm } from '../pages/goods.js';
+
+const text = (req: Request, name: string): string => {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v.trim() : '';
+};
+
+const formFrom = (req: Request): GoodsForm => ({
+  name: text(req, 'name'),
+  market_price: text(req, 'market_price'),
+  sale_price: text(req, 'sale_price'),
+  integral: text(req, 'integral') || '0',
+  online: text(req, 'online') === '1',
+});
+
+/** The seed's goods table keeps whole yuan: a price with fen is refused, never rounded. */
+function draftOf(ctx: ConsoleContext, form: GoodsForm): Result<GoodsDraft, string> {
+  const name = textOf(form.name, ctx.t('col.name'), { max: LIMITS.goodsName, threeByteUtf8: true });
+  if (!name.ok) return name;
+  const prices: Money[] = [];
+  for (const [value, label] of [
+    [form.market_price, ctx.t('col.marketPrice')],
+    [form.sale_price, ctx.t('col.salePrice')],
+  ] as const) {
+    const fen = parseYuan(value);
+    if (fen === undefined || fen % 100 !== 0) return err(ctx.t('goods.wholeYuan', { field: label }));
+    prices.push(Money.ofFen(fen));
+  }
+  const integral = wholeNumber(form.integral, ctx.t('col.coins'), 0, LIMITS.goodsCoins);
+  if (!integral.ok) return integral;
+  const [marketPrice, salePrice] = prices as [Money, Money];
+  return ok({ name: name.value, marketPrice, salePrice, integral: integral.value, online: form.online });
+}
+
+/** The catalogue: everyone reads it; admins create goods, change them and take them on- or offline. */
+export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
+  routes.page('/console/goods', 'read', async (req, res) => {
+    const ctx = res.locals.console;
+    send(res, 200, goodsListPage(ctx, await deps.goods.listAll(), EMPTY_GOODS_FORM, flashOf(req, ctx)));
+  });
+
+  routes.page('/console/goods/:id', 'manageGoods', async (req, res) => {
+    const ctx = res.locals.console;
+    const id = idOf(req.params.id, 'id');
+    const goods = id.ok ? await deps.goods.findById(id.value) : undefined;
+    if (!goods) return sendError(res, 404, 'goods.notFound');
+    send(res, 200, goodsEditPage(ctx, goods.id, formOf(goods), flashOf(req, ctx)));
+  });
+
+  routes.action('/console/goods', 'manageGoods', async (req, res) => {
+    const ctx = res.locals.console;
+    const form = formFrom(req);
+    const draft = draftOf(ctx, form);
+    if (!draft.ok) return send(res, 400, goodsListPage(ctx, await deps.goods.listAll(), form, errorFlash(ctx, draft.error)));
+    await deps.manageGoods.create(draft.value, actorOf(operatorOf(res).operator));
+    res.redirect(303, href(['goods'], { done: 'goods' }));
+  });
+
+  routes.action('/console/goods/:id', 'manageGoods', async (req, res) => {
+    const ctx = res.locals.console;
+    const id = idOf(req.params.id, 'id');
+    if (!id.ok) return sendError(res, 404, 'goods.notFound');
+    const form = formFrom(req);
+    const draft = draftOf(ctx, form);
+    if (!draft.ok) return send(res, 400, goodsEditPage(ctx, id.value, form, errorFlash(ctx, draft.error)));
+    const result = await deps.manageGoods.update({ ...draft.value, id: id.value }, actorOf(operatorOf(res).operator));
+    if (!result.ok) return sendError(res, errorResponse(result.error).status, 'goods.notFound');
+    res.redirect(303, href(['goods'], { done: 'goods' }));
+  });
+
+  // Online/offline alone, through the same use case as a full edit: the rest of the goods stays as stored.
+  routes.action('/console/goods/:id/online', 'manageGoods', async (req, res) => {
+    const id = idOf(req.params.id, 'id');
+    const goods = id.ok ? await deps.goods.findById(id.value) : undefined;
+    if (!goods) return sendError(res, 404, 'goods.notFound');
+    const result = await deps.manageGoods.update({ ...goods, online: text(req, 'online') === '1' }, actorOf(operatorOf(res).operator));
+    if (!result.ok) return sendError(res, errorResponse(result.error).status, 'goods.notFound');
+    res.redirect(303, href(['goods'], { done: 'goods' }));
+  });
+}

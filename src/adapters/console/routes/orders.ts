@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
+import type { RefundCommand } from '../../../application/refund-order.js';
+import { Money } from '../../../domain/money.js';
+import { OutTradeNo } from '../../../domain/out-trade-no.js';
+import { errorResponse } from '../../http/error-status.js';
+import { textOf, tokenOf, wholeNumber } from '../../http/input.js';
+import type { ConsoleRoutes } from '../console-router.js';
+import { sendError } from '../console-router.js';
+import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
+import type { ConsoleDeps } from '../deps.js';
+import { parseYuan, yuan } from '../format.js';
+import { href } from '../html.js';
+import { errorFlash, flashOf, send, type Flash } from '../layout.js';
+import { dashboardPage } from '../pages/dashboard.js';
+import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
+import { ordersPage } from '../pages/orders.js';
+import { reviewsPage } from '../pages/reviews.js';
+import { parseOrderSearch } from '../order-filter.js';
+
+const REVIEW_QUEUE_SIZE = 100;
+const field = (req: Request, name: string): string => {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v.trim() : '';
+};
+
+/**
+ * The amount to refund, in fen: on the confirmation step the exact fen shown; on the first step what was typed in
+ * yuan, or everything refundable when nothing was. Undefined when it is not within 0.01 yuan and what is refundable.
+ */
+function refundAmount(req: Request, refundable: number, paid: number): number | undefined {
+  if (field(req, 'confirm') === 'yes') {
+    // Not capped by what is refundable now: a repeated confirmation must reach the use case, which knows its key.
+    const fen = wholeNumber(field(req, 'amount_fen'), 'amount', 1, Math.max(1, paid));
+    return fen.ok ? fen.value : undefined;
+  }
+  const typed = field(req, 'amount');
+  const fen = typed === '' ? refundable : parseYuan(typed);
+  return fen !== undefined && fen >= 1 && fen <= refundable ? fen : undefined;
+}
+
+/** The dashboard, orders, an order's history, refunds and the review queue. */
+export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
+  const names = async () => new Map((await deps.goods.listAll()).map((g) => [g.id, g.name]));
+  const showOrder = async (res: ConsoleResponse, no: string, status: number, flash?: Flash): Promise<void> => {
+    const ctx = res.locals.console;
+    const history = OutTradeNo.parse(no) ? await deps.orderHistory.execute(no) : undefined;
+    if (!history) return sendError(res, 404, 'order.notFound');
+    send(res, status, orderPage(ctx, history, await names(), flash));
+  };
+
+  routes.page('/console', 'read', async (_req, res) => {
+    send(res, 200, dashboardPage(res.locals.console, await deps.dashboard.execute()));
+  });
+
+  routes.page('/console/orders', 'read', async (req, res) => {
+    const search = parseOrderSearch(req.query as Record<string, unknown>);
+    send(res, 200, ordersPage(res.locals.console, search, await deps.orders.list(search.filter), await names()));
+  });
+
+  routes.page('/console/orders/:outTradeNo', 'read', async (req, res) => {
+    const ctx = res.locals.console;
+    await showOrder(res, req.params.outTradeNo ?? '', 200, flashOf(req, ctx));
+  });
+
+  routes.page('/console/reviews', 'read', async (req, res) => {
+    const orders = await deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 });
+    send(res, 200, reviewsPage(res.locals.console, orders, await names(), flashOf(req, res.locals.console)));
+  });
+
+  // Step one shows what would be refunded and asks for confirmation; step two (confirm=yes) refunds, under a request
+  // key minted in step one, so a double submit or a retried POST is the same refund.
+  routes.action('/console/orders/:outTradeNo/refund', 'refund', async (req, res) => {
+    const ctx = res.locals.console;
+    const no = req.params.outTradeNo ?? '';
+    const order = OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined;
+    if (!order) return sendError(res, 404, 'order.notFound');
+    const refundable = order.refundableFen;
+    const confirming = field(req, 'confirm') === 'yes';
+    if (order.state.cash.isZero() && order.status === 'SUCC') return refundCoins(req, res, no, order.state.integral, confirming);
+    if (!confirming && refundable <= 0) return showOrder(res, no, 409, errorFlash(ctx, ctx.t('refund.none')));
+    const reason = textOf(field(req, 'reason') || '-', 'reason', { max: 80 });
+    const amount = refundAmount(req, refundable, order.state.cash.fen);
+    if (amount === undefined || !reason.ok) {
+      return showOrder(res, no, 400, errorFlash(ctx, ctx.t('refund.badAmount', { max: yuan(refundable).slice(1) })));
+    }
+    const note = reason.value === '-' ? undefined : reason.value;
+    if (!confirming) {
+      const requestKey = randomBytes(18).toString('base64url');
+      const confirmation = { outTradeNo: no, amountFen: amount, paidFen: order.state.cash.fen, refundableFen: refundable };
+      return send(res, 200, refundConfirmPage(ctx, { ...confirmation, reason: note ?? '', requestKey }));
+    }
+    const key = tokenOf(field(req, 'request_key'), 'request_key');
+    if (!key.ok) return showOrder(res, no, 400, errorFlash(ctx, key.error));
+    const command = { outTradeNo: no, amount: Money.ofFen(amount), requestKey: key.value, ...(note ? { reason: note } : {}) };
+    await refund(res, command);
+  });
+
+  /** Through RefundOrder, as the admin API refunds; WeChat unreachable leaves the request on record, retried. */
+  const refund = async (res: ConsoleResponse, command: Omit<RefundCommand, 'actor'>): Promise<void> => {
+    const ctx = res.locals.console;
+    const no = command.outTradeNo;
+    try {
+      const result = await deps.refundOrder.execute({ ...command, actor: actorOf(operatorOf(res).operator) });
+      if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+    } catch (error) {
+      if (!(error instanceof GatewayUnavailableError)) throw error;
+      return showOrder(res, no, 502, { kind: 'error', text: ctx.t('error.gateway') });
+    }
+    res.redirect(303, href(['orders', no], { done: 'refund' }));
+  };
+
+  /** An order paid only in coins: nothing goes through WeChat, its coins go back; confirmed like any refund. */
+  const refundCoins = async (req: Request, res: ConsoleResponse, no: string, coins: number, confirming: boolean): Promise<void> => {
+    if (!confirming) return send(res, 200, coinsRefundConfirmPage(res.locals.console, no, coins));
+    await refund(res, { outTradeNo: no });
+  };
+
+  routes.action('/console/orders/:outTradeNo/review', 'resolveReview', async (req, res) => {
+    const ctx = res.locals.console;
+    const no = req.params.outTradeNo ?? '';
+    const note = textOf(field(req, 'note'), 'note', { max: 500 });
+    if (!note.ok) return showOrder(res, no, 400, errorFlash(ctx, note.error));
+    const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator));
+    if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+    res.redirect(303, field(req, 'back') === 'reviews' ? href(['reviews'], { done: 'review' }) : href(['orders', no], { done: 'review' }));
+  });
+}

@@ -1,0 +1,45 @@
+import type { Request } from 'express';
+import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
+import { previousBillDate } from '../../../application/reconcile-bill.js';
+import { billDay } from '../format.js';
+import type { ConsoleRoutes } from '../console-router.js';
+import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
+import type { ConsoleDeps } from '../deps.js';
+import { href } from '../html.js';
+import { errorFlash, flashOf, send, type Flash } from '../layout.js';
+import { reconciliationPage } from '../pages/reconciliation.js';
+
+/** The last runs of both reconciliations, and a trade-bill run for any day, audited. */
+export function reconciliationRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, now: () => Date): void {
+  const show = async (req: Request, res: ConsoleResponse, status: number, flash?: Flash) => {
+    const [pending, bills] = await Promise.all([
+      deps.runs.latest({ kind: 'pending', limit: 20 }),
+      deps.runs.latest({ kind: 'bill', limit: 20 }),
+    ]);
+    const ctx = res.locals.console;
+    send(res, status, reconciliationPage(ctx, pending, bills, billDay(previousBillDate(now())), flash ?? flashOf(req, ctx)));
+  };
+
+  routes.page('/console/reconciliation', 'read', (req, res) => show(req, res, 200));
+
+  routes.action('/console/reconciliation/bill', 'reconcile', async (req, res) => {
+    const ctx = res.locals.console;
+    const typed = (req.body as Record<string, unknown> | undefined)?.date;
+    const date = typeof typed === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(typed) ? typed.replaceAll('-', '') : undefined;
+    if (!date) return show(req, res, 400, errorFlash(ctx, 'yyyy-MM-dd'));
+    const audit = (after: unknown) =>
+      deps.audit.record({ at: now(), actor: actorOf(operatorOf(res).operator), action: 'bill.reconciled', subject: `bill:${date}`, after });
+    let report;
+    try {
+      report = await deps.reconcileBill(date);
+    } catch (error) {
+      // WeChat unreachable: on record, and said plainly. Anything else is a server error (logged, never shown).
+      if (!(error instanceof GatewayUnavailableError)) throw error;
+      await audit({ error: 'WeChat Pay unreachable' });
+      return show(req, res, 502, errorFlash(ctx, 'WeChat Pay unreachable; try again shortly'));
+    }
+    const { available, payments, matched, repaired, unknown, mismatched } = report;
+    await audit({ available, payments, matched, repaired: repaired.length, unknown: unknown.length, mismatched: mismatched.length });
+    res.redirect(303, href(['reconciliation'], { done: 'bill' }));
+  });
+}

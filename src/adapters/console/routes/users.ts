@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { errorResponse } from '../../http/error-status.js';
+import { idOf, LIMITS, tokenOf, wholeNumber } from '../../http/input.js';
+import type { ConsoleRoutes } from '../console-router.js';
+import { sendError } from '../console-router.js';
+import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
+import type { ConsoleDeps } from '../deps.js';
+import { href } from '../html.js';
+import { errorFlash, flashOf, send, type Flash } from '../layout.js';
+import { userPage, usersPage } from '../pages/users.js';
+
+const PAGE_SIZE = 50;
+
+const text = (req: Request, name: string): string => {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v.trim() : '';
+};
+
+/** Users and their health coins; operators grant coins through the same use case as the admin API. */
+export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
+  const showUser = async (res: ConsoleResponse, uid: number, status: number, flash?: Flash): Promise<void> => {
+    const user = await deps.users.findByUid(uid);
+    if (!user) return sendError(res, 404, 'users.notFound');
+    const [balance, journal, orders, goods] = await Promise.all([
+      deps.ledger.balanceOf(uid),
+      deps.ledger.journalOf(uid, 50),
+      deps.orders.list({ uid, limit: 20, offset: 0 }),
+      deps.goods.listAll(),
+    ]);
+    const goodsNames = new Map(goods.map((g) => [g.id, g.name]));
+    const grantId = `console-${randomBytes(12).toString('base64url')}`;
+    send(res, status, userPage(res.locals.console, { user, balance, journal, orders, goodsNames, grantId }, flash));
+  };
+
+  routes.page('/console/users', 'read', async (req, res) => {
+    const ctx = res.locals.console;
+    const asked = typeof req.query.uid === 'string' && req.query.uid.trim() !== '' ? idOf(req.query.uid.trim(), 'uid') : undefined;
+    if (asked?.ok) return res.redirect(303, href(['users', asked.value]));
+    const pageNo = wholeNumber(req.query.page ?? '1', 'page', 1, 10_000);
+    const p = pageNo.ok ? pageNo.value : 1;
+    const users = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE);
+    const rows = await Promise.all(
+      users.slice(0, PAGE_SIZE).map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })),
+    );
+    const flash = asked && !asked.ok ? errorFlash(ctx, asked.error) : flashOf(req, ctx);
+    send(res, 200, usersPage(ctx, rows, p, users.length > PAGE_SIZE, flash));
+  });
+
+  routes.page('/console/users/:uid', 'read', async (req, res) => {
+    const uid = idOf(req.params.uid, 'uid');
+    if (!uid.ok) return sendError(res, 404, 'users.notFound');
+    await showUser(res, uid.value, 200, flashOf(req, res.locals.console));
+  });
+
+  routes.action('/console/users/:uid/grant', 'grantCoins', async (req, res) => {
+    const ctx = res.locals.console;
+    const uid = idOf(req.params.uid, 'uid');
+    if (!uid.ok) return sendError(res, 404, 'users.notFound');
+    const amount = wholeNumber(text(req, 'amount'), ctx.t('users.grantAmount'), 1, LIMITS.coins);
+    const grantId = tokenOf(text(req, 'grant_id'), 'grant_id');
+    if (!amount.ok || !grantId.ok) return showUser(res, uid.value, 400, errorFlash(ctx, amount.ok ? 'grant_id' : amount.error));
+    const result = await deps.grantCoins.execute({
+      uid: uid.value,
+      amount: amount.value,
+      grantId: grantId.value,
+      actor: actorOf(operatorOf(res).operator),
+    });
+    if (!result.ok)
+      return showUser(res, uid.value, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+    res.redirect(303, href(['users', uid.value], { done: 'grant' }));
+  });
+}

@@ -1,0 +1,158 @@
+import type {
+  NewOperator,
+  Operator,
+  OperatorChange,
+  Operators,
+  OperatorSession,
+  OperatorSessions,
+  StoredOperator,
+} from '../../application/ports/operators.js';
+import { isOperatorRole } from '../../domain/operator-role.js';
+import { UnreadableRowError } from './order-mapper.js';
+import type { SqlOrm } from './orm.js';
+import { affectedRows, dateOrUndefined, query, type Row } from './sql.js';
+import { violatedUniques } from './unique-violation.js';
+
+const COLUMNS = 'id, name, role, password_hash, disabled, created_at, password_changed_at';
+
+/** wx_operator: accounts are disabled, never deleted, so the audit log's names always point somewhere. */
+export class MikroOperators implements Operators {
+  constructor(private readonly orm: SqlOrm) {}
+
+  async add(operator: NewOperator): Promise<Operator | 'nameTaken'> {
+    const at = operator.at.getTime();
+    try {
+      await query(
+        this.orm,
+        'INSERT INTO wx_operator (name, role, password_hash, disabled, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, 0, ?, ?, ?)',
+        [operator.name, operator.role, operator.passwordHash, at, at, at],
+        'run',
+      );
+    } catch (error) {
+      if (violatedUniques(error)) return 'nameTaken';
+      throw error;
+    }
+    const stored = await this.findByName(operator.name);
+    if (!stored) throw new Error('wx_operator: an operator vanished right after it was stored');
+    return stored.operator;
+  }
+
+  async findByName(name: string): Promise<StoredOperator | undefined> {
+    const [row] = await query(this.orm, `SELECT ${COLUMNS} FROM wx_operator WHERE name = ?`, [name]);
+    return row && row.name === name ? { operator: toOperator(row), passwordHash: String(row.password_hash) } : undefined;
+  }
+
+  async findById(id: number): Promise<Operator | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const [row] = await query(this.orm, `SELECT ${COLUMNS} FROM wx_operator WHERE id = ?`, [id]);
+    return row ? toOperator(row) : undefined;
+  }
+
+  async list(): Promise<Operator[]> {
+    return (await query(this.orm, `SELECT ${COLUMNS} FROM wx_operator ORDER BY name`)).map(toOperator);
+  }
+
+  async update(id: number, change: OperatorChange): Promise<Operator | undefined> {
+    const sets: string[] = ['updated_at = ?'];
+    const params: unknown[] = [change.at.getTime()];
+    if (change.role !== undefined) {
+      sets.push('role = ?');
+      params.push(change.role);
+    }
+    if (change.disabled !== undefined) {
+      sets.push('disabled = ?');
+      params.push(change.disabled ? 1 : 0);
+    }
+    if (change.passwordHash !== undefined) {
+      sets.push('password_hash = ?', 'password_changed_at = ?');
+      params.push(change.passwordHash, change.at.getTime());
+    }
+    const result = await query<unknown>(this.orm, `UPDATE wx_operator SET ${sets.join(', ')} WHERE id = ?`, [...params, id], 'run');
+    return affectedRows(result) === 1 ? this.findById(id) : undefined;
+  }
+}
+
+function toOperator(row: Row): Operator {
+  const role = row.role;
+  if (!isOperatorRole(role)) throw new UnreadableRowError('wx_operator', `wx_operator: unknown role '${String(role)}'`);
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    role,
+    disabled: Number(row.disabled) !== 0,
+    createdAt: new Date(Number(row.created_at)),
+    passwordChangedAt: new Date(Number(row.password_changed_at)),
+  };
+}
+
+/** wx_operator_session, keyed by the digest of the cookie's token. */
+export class MikroOperatorSessions implements OperatorSessions {
+  constructor(private readonly orm: SqlOrm) {}
+
+  async create(s: OperatorSession): Promise<void> {
+    await query(
+      this.orm,
+      'INSERT INTO wx_operator_session (token_digest, operator_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [s.tokenDigest, s.operatorId, s.csrfToken, s.createdAt.getTime(), s.lastSeenAt.getTime(), s.expiresAt.getTime(), null],
+      'run',
+    );
+  }
+
+  async find(tokenDigest: string): Promise<OperatorSession | undefined> {
+    const [row] = await query(
+      this.orm,
+      'SELECT token_digest, operator_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at FROM wx_operator_session WHERE token_digest = ?',
+      [tokenDigest],
+    );
+    if (!row || row.token_digest !== tokenDigest) return undefined;
+    const revokedAt = dateOrUndefined(row.revoked_at);
+    return {
+      tokenDigest,
+      operatorId: Number(row.operator_id),
+      csrfToken: String(row.csrf_token),
+      createdAt: new Date(Number(row.created_at)),
+      lastSeenAt: new Date(Number(row.last_seen_at)),
+      expiresAt: new Date(Number(row.expires_at)),
+      ...(revokedAt ? { revokedAt } : {}),
+    };
+  }
+
+  async touch(tokenDigest: string, at: Date): Promise<void> {
+    // Never backwards: two instances touching at once keep the later time.
+    await query(
+      this.orm,
+      'UPDATE wx_operator_session SET last_seen_at = ? WHERE token_digest = ? AND last_seen_at < ?',
+      [at.getTime(), tokenDigest, at.getTime()],
+      'run',
+    );
+  }
+
+  async revoke(tokenDigest: string, at: Date): Promise<void> {
+    await query(
+      this.orm,
+      'UPDATE wx_operator_session SET revoked_at = ? WHERE token_digest = ? AND revoked_at IS NULL',
+      [at.getTime(), tokenDigest],
+      'run',
+    );
+  }
+
+  async revokeAll(operatorId: number, at: Date): Promise<number> {
+    const result = await query<unknown>(
+      this.orm,
+      'UPDATE wx_operator_session SET revoked_at = ? WHERE operator_id = ? AND revoked_at IS NULL AND expires_at > ?',
+      [at.getTime(), operatorId, at.getTime()],
+      'run',
+    );
+    return affectedRows(result);
+  }
+
+  async prune(before: Date): Promise<number> {
+    const result = await query<unknown>(
+      this.orm,
+      'DELETE FROM wx_operator_session WHERE expires_at < ? OR revoked_at < ?',
+      [before.getTime(), before.getTime()],
+      'run',
+    );
+    return affectedRows(result);
+  }
+}

@@ -1,0 +1,70 @@
+import {
+  RECONCILE_RUN_KINDS,
+  type ReconcileRun,
+  type ReconcileRunKind,
+  type ReconcileRuns,
+} from '../../application/ports/reconcile-runs.js';
+import type { SqlOrm } from './orm.js';
+import { affectedRows, query, type Row } from './sql.js';
+
+/** A report is bounded before it is stored: a bill run over a big day lists many order numbers. */
+const MAX_SUMMARY_CHARS = 1_000_000;
+
+/** wx_reconcile_run: one row per reconciliation run, pruned after a while by the job runner. */
+export class MikroReconcileRuns implements ReconcileRuns {
+  constructor(private readonly orm: SqlOrm) {}
+
+  async record(run: ReconcileRun): Promise<void> {
+    const json = JSON.stringify(run.summary ?? null);
+    await query(
+      this.orm,
+      'INSERT INTO wx_reconcile_run (kind, started_at, finished_at, succeeded, bill_date, problems, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [
+        run.kind,
+        run.startedAt.getTime(),
+        run.finishedAt.getTime(),
+        run.succeeded ? 1 : 0,
+        run.billDate ?? null,
+        run.problems,
+        json.length <= MAX_SUMMARY_CHARS ? json : JSON.stringify({ truncated: true, chars: json.length }),
+      ],
+      'run',
+    );
+  }
+
+  async latest(q: { readonly kind?: ReconcileRunKind; readonly limit: number }): Promise<ReconcileRun[]> {
+    const where = q.kind === undefined ? '' : 'WHERE kind = ?';
+    const rows = await query(
+      this.orm,
+      `SELECT kind, started_at, finished_at, succeeded, bill_date, problems, summary_json FROM wx_reconcile_run ${where} ORDER BY id DESC LIMIT ?`,
+      [...(q.kind === undefined ? [] : [q.kind]), Math.min(q.limit, 200)],
+    );
+    return rows.flatMap(toRun);
+  }
+
+  async prune(before: Date): Promise<number> {
+    return affectedRows(await query<unknown>(this.orm, 'DELETE FROM wx_reconcile_run WHERE started_at < ?', [before.getTime()], 'run'));
+  }
+}
+
+function toRun(row: Row): ReconcileRun[] {
+  const kind = RECONCILE_RUN_KINDS.find((k) => k === row.kind);
+  if (!kind) return [];
+  let summary: unknown;
+  try {
+    summary = JSON.parse(String(row.summary_json));
+  } catch {
+    summary = { unreadable: true };
+  }
+  return [
+    {
+      kind,
+      startedAt: new Date(Number(row.started_at)),
+      finishedAt: new Date(Number(row.finished_at)),
+      succeeded: Number(row.succeeded) !== 0,
+      ...(row.bill_date === null || row.bill_date === undefined ? {} : { billDate: String(row.bill_date) }),
+      problems: Number(row.problems),
+      summary,
+    },
+  ];
+}

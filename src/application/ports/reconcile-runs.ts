@@ -1,0 +1,25 @@
+export const RECONCILE_RUN_KINDS = ['pending', 'bill'] as const;
+export type ReconcileRunKind = (typeof RECONCILE_RUN_KINDS)[number];
+
+export interface ReconcileRun {
+  /** `pending`: the periodic run over unpaid orders, refunds and coins; `bill`: one day's trade bill. */
+  readonly kind: ReconcileRunKind;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  /** false when the run threw (WeChat unreachable, ...): `summary` then holds the error message. */
+  readonly succeeded: boolean;
+  /** The bill's Beijing date (yyyyMMdd), for bill runs. */
+  readonly billDate?: string;
+  /** Things a person must look at (unknown or mismatched bill payments, orders flagged, errors). */
+  readonly problems: number;
+  /** The run's report, as JSON-safe data. */
+  readonly summary: unknown;
+}
+
+/** A summary of every reconciliation run, newest first, so operators can see what ran and what it found. */
+export interface ReconcileRuns {
+  record(run: ReconcileRun): Promise<void>;
+  latest(query: { readonly kind?: ReconcileRunKind; readonly limit: number }): Promise<ReconcileRun[]>;
+  /** Deletes runs that started before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}

@@ -1,0 +1,104 @@
+/**
+ * `npm run operator -- <command>`: console operator accounts, on the server, against the configured database.
+ *
+ *   add <name> --role viewer|operator|admin   password asked twice on a terminal, else read from stdin (first line)
+ *   list
+ *   role <name> <viewer|operator|admin>
+ *   disable <name> | enable <name>            disabling signs the operator out everywhere
+ *   reset-password <name>                     password as for add; signs the operator out everywhere
+ *
+ * Every change goes through the ManageOperators use case and is audited with the actor `cli`.
+ */
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { ManageOperators, type OperatorError } from '../application/manage-operators.js';
+import type { Operator } from '../application/ports/operators.js';
+import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator-role.js';
+import type { Result } from '../domain/result.js';
+import { ConfigError, loadConfig } from './config.js';
+import { buildContainer } from './container.js';
+import { readPassword } from './password-prompt.js';
+import { openResources } from './resources.js';
+
+const USAGE = `usage: npm run operator -- <command>
+  add <name> --role ${OPERATOR_ROLES.join('|')}   (password prompted, or read from stdin when not a terminal)
+  list
+  role <name> <${OPERATOR_ROLES.join('|')}>
+  disable <name>
+  enable <name>
+  reset-password <name>`;
+
+const MESSAGES: Readonly<Record<OperatorError['kind'], string>> = {
+  InvalidName: 'a name is 2 to 32 characters: a-z 0-9 . _ - (starting with a letter or digit)',
+  WeakPassword: `a password has ${MIN_PASSWORD_LENGTH} to 200 characters`,
+  NameTaken: 'an operator of that name exists already',
+  OperatorNotFound: 'no operator has that name',
+  LastAdmin: 'at least one enabled admin must remain',
+};
+
+class UsageError extends Error {}
+
+const ACTOR = 'cli';
+
+function describe(o: Operator): string {
+  return `${o.name.padEnd(24)} ${o.role.padEnd(9)} ${o.disabled ? 'disabled' : 'active  '} created ${o.createdAt.toISOString()}`;
+}
+
+async function run(manage: ManageOperators, args: readonly string[]): Promise<Result<Operator, OperatorError> | undefined> {
+  const [command, name, ...rest] = args;
+  const need = (value: string | undefined): string => {
+    if (!value) throw new UsageError(USAGE);
+    return value;
+  };
+  switch (command) {
+    case 'list':
+      for (const o of await manage.list()) console.log(describe(o));
+      return undefined;
+    case 'add': {
+      const roleAt = rest.indexOf('--role');
+      const role = roleAt >= 0 ? rest[roleAt + 1] : undefined;
+      if (!isOperatorRole(role)) throw new UsageError(`--role must be one of ${OPERATOR_ROLES.join(', ')}\n${USAGE}`);
+      const password = await readPassword(`password for ${need(name)}: `, true);
+      return manage.add({ name: need(name), role, password }, ACTOR);
+    }
+    case 'role': {
+      const role = rest[0];
+      if (!isOperatorRole(role)) throw new UsageError(`the role must be one of ${OPERATOR_ROLES.join(', ')}\n${USAGE}`);
+      return manage.setRole(need(name), role, ACTOR);
+    }
+    case 'disable':
+    case 'enable':
+      return manage.setDisabled(need(name), command === 'disable', ACTOR);
+    case 'reset-password':
+      return manage.resetPassword(need(name), await readPassword(`new password for ${need(name)}: `, true), ACTOR);
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+try {
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const resources = await openResources(config, logger, { port: config.port, embedSimulator: false });
+  const container = buildContainer(config, resources);
+  try {
+    const result = await run(container.get(ManageOperators), process.argv.slice(2));
+    if (result && !result.ok) {
+      console.error(`refused: ${MESSAGES[result.error.kind]}`);
+      process.exitCode = 1;
+    } else if (result) {
+      console.log(`ok: ${describe(result.value)}`);
+    }
+  } finally {
+    await container.unbindAllAsync();
+    await resources.close();
+  }
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,132 @@
+import type {
+  LoginAttempt,
+  LoginAttempts,
+  NewOperator,
+  Operator,
+  OperatorChange,
+  Operators,
+  OperatorSession,
+  OperatorSessions,
+  StoredOperator,
+} from '../../../src/application/ports/operators.js';
+
+/** Operator accounts in memory; names unique as the SQL table's index makes them. */
+export class InMemoryOperators implements Operators {
+  private readonly rows = new Map<number, StoredOperator>();
+  private nextId = 1;
+
+  async add(o: NewOperator): Promise<Operator | 'nameTaken'> {
+    await Promise.resolve();
+    if ([...this.rows.values()].some((r) => r.operator.name === o.name)) return 'nameTaken';
+    const operator: Operator = {
+      id: this.nextId++,
+      name: o.name,
+      role: o.role,
+      disabled: false,
+      createdAt: o.at,
+      passwordChangedAt: o.at,
+    };
+    this.rows.set(operator.id, { operator, passwordHash: o.passwordHash });
+    return operator;
+  }
+
+  async findByName(name: string): Promise<StoredOperator | undefined> {
+    await Promise.resolve();
+    return [...this.rows.values()].find((r) => r.operator.name === name);
+  }
+
+  async findById(id: number): Promise<Operator | undefined> {
+    await Promise.resolve();
+    return this.rows.get(id)?.operator;
+  }
+
+  async list(): Promise<Operator[]> {
+    await Promise.resolve();
+    return [...this.rows.values()].map((r) => r.operator).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  async update(id: number, change: OperatorChange): Promise<Operator | undefined> {
+    await Promise.resolve();
+    const row = this.rows.get(id);
+    if (!row) return undefined;
+    const operator: Operator = {
+      ...row.operator,
+      ...(change.role === undefined ? {} : { role: change.role }),
+      ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+      ...(change.passwordHash === undefined ? {} : { passwordChangedAt: change.at }),
+    };
+    this.rows.set(id, { operator, passwordHash: change.passwordHash ?? row.passwordHash });
+    return operator;
+  }
+}
+
+export class InMemoryOperatorSessions implements OperatorSessions {
+  readonly rows = new Map<string, OperatorSession>();
+
+  async create(session: OperatorSession): Promise<void> {
+    await Promise.resolve();
+    this.rows.set(session.tokenDigest, { ...session });
+  }
+
+  async find(tokenDigest: string): Promise<OperatorSession | undefined> {
+    await Promise.resolve();
+    return this.rows.get(tokenDigest);
+  }
+
+  async touch(tokenDigest: string, at: Date): Promise<void> {
+    await Promise.resolve();
+    const s = this.rows.get(tokenDigest);
+    if (s && s.lastSeenAt < at) this.rows.set(tokenDigest, { ...s, lastSeenAt: at });
+  }
+
+  async revoke(tokenDigest: string, at: Date): Promise<void> {
+    await Promise.resolve();
+    const s = this.rows.get(tokenDigest);
+    if (s && !s.revokedAt) this.rows.set(tokenDigest, { ...s, revokedAt: at });
+  }
+
+  async revokeAll(operatorId: number, at: Date): Promise<number> {
+    await Promise.resolve();
+    let n = 0;
+    for (const s of this.rows.values()) {
+      if (s.operatorId !== operatorId || s.revokedAt || s.expiresAt <= at) continue;
+      this.rows.set(s.tokenDigest, { ...s, revokedAt: at });
+      n++;
+    }
+    return n;
+  }
+
+  async prune(before: Date): Promise<number> {
+    await Promise.resolve();
+    let n = 0;
+    for (const s of [...this.rows.values()]) {
+      if (s.expiresAt < before || (s.revokedAt && s.revokedAt < before)) {
+        this.rows.delete(s.tokenDigest);
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+export class InMemoryLoginAttempts implements LoginAttempts {
+  readonly attempts: LoginAttempt[] = [];
+
+  async record(attempt: LoginAttempt): Promise<void> {
+    await Promise.resolve();
+    this.attempts.push({ ...attempt, name: attempt.name.slice(0, 64), ip: attempt.ip.slice(0, 45) });
+  }
+
+  async failuresSince(by: { readonly name: string } | { readonly ip: string }, since: Date): Promise<number> {
+    await Promise.resolve();
+    return this.attempts.filter(
+      (a) =>
+        a.outcome === 'badCredentials' && a.at >= since && ('name' in by ? a.name === by.name.slice(0, 64) : a.ip === by.ip.slice(0, 45)),
+    ).length;
+  }
+
+  async recent(limit: number): Promise<LoginAttempt[]> {
+    await Promise.resolve();
+    return [...this.attempts].reverse().slice(0, limit);
+  }
+}
