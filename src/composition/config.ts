@@ -20,15 +20,29 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const port = z.coerce.number().int().min(0).max(65_535);
+/**
+ * A whole number written in decimal digits within [min, max], with one message that says so: `PORT=abc`, `3.5`,
+ * `1e3` or ` ` each read "PORT: must be an integer from 0 to 65535", never a type error or a silent 0.
+ */
+function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  const message = max === Number.MAX_SAFE_INTEGER ? `must be an integer, at least ${min}` : `must be an integer from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^[0-9]{1,15}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
+}
+
+const port = integer(0, 65_535);
 
 const schema = z.object({
   NODE_ENV: optionalText,
-  PORT: port.default(3000),
+  PORT: port.default('3000'),
   HOST: optionalText,
-  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
-  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: integer(1_000, 120_000).default('10000'),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1_000, 600_000).default('30000'),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1_000, 600_000).default('65000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
@@ -59,29 +73,25 @@ const schema = z.object({
   WECHAT_CERT_PASSPHRASE: optionalText,
   WECHAT_CERT_PEM: optionalText,
   WECHAT_KEY_PEM: optionalText,
+  WECHAT_REFUNDS: z.enum(['enabled', 'disabled']).default('enabled'),
   WECHAT_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   WECHAT_LOGIN_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
-  SESSION_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 86_400)
-    .default(7 * 86_400),
+  SESSION_TTL_SECONDS: integer(60, 30 * 86_400).default(String(7 * 86_400)),
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   ADMIN_PORT: optionalText.pipe(port.optional()),
   ADMIN_HOST: optionalText,
   METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   MIGRATE_ON_START: z.enum(['auto', 'yes', 'no', 'true', 'false']).default('auto'),
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  TRUST_PROXY_HOPS: integer(0, 10).default('0'),
+  RECONCILE_INTERVAL_MS: integer(100).default('30000'),
   EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   EVENTS_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
-  EVENTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+  EVENTS_RELAY_INTERVAL_MS: integer(50).default('1000'),
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
-  CONSOLE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
-  CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  CONSOLE_SESSION_IDLE_MINUTES: integer(1, 1_440).default('30'),
+  CONSOLE_SESSION_MAX_HOURS: integer(1, 168).default('12'),
 });
 
 /** Every variable the service reads, in the schema's order (.env.example and the README list exactly these). */
@@ -118,6 +128,13 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
   const adminPort = env('ADMIN_PORT');
   if (adminPort !== undefined && adminPort !== '0' && adminPort === (env('PORT') ?? '3000')) {
     problems.push('ADMIN_PORT: must differ from PORT (the admin listener is a second one)');
+  }
+  const hasCertificate = env('WECHAT_CERT_P12') !== undefined || env('WECHAT_CERT_PEM') !== undefined;
+  if (gateway === 'wechat' && (env('WECHAT_API_VERSION') ?? 'v2') === 'v2' && !hasCertificate && env('WECHAT_REFUNDS') !== 'disabled') {
+    problems.push(
+      'WECHAT_CERT_PEM: refunds over API v2 need the merchant API certificate: set WECHAT_CERT_PEM + WECHAT_KEY_PEM ' +
+        '(or WECHAT_CERT_P12), or WECHAT_REFUNDS=disabled to run without refunds',
+    );
   }
   if ((env('WECHAT_CERT_PEM') === undefined) !== (env('WECHAT_KEY_PEM') === undefined)) {
     problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
@@ -172,6 +189,8 @@ export interface Config {
     readonly baseUrl?: string;
     readonly loginBaseUrl?: string;
     readonly certificate?: MerchantCertificate;
+    /** WECHAT_REFUNDS=disabled: a v2 merchant without its API certificate runs without refunds (refused at once). */
+    readonly refundsEnabled: boolean;
   };
   readonly sessionSecret: string;
   /** True when SESSION_SECRET was not given and a random one is used: tokens die with the process. */
@@ -249,6 +268,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, no
           : { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL }
         : { loginBaseUrl: e.WECHAT_LOGIN_BASE_URL }),
       ...(certificate === undefined ? {} : { certificate }),
+      refundsEnabled: e.WECHAT_REFUNDS === 'enabled',
     },
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     ephemeralSessionSecret: e.SESSION_SECRET === undefined,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CheckedCertificate } from '../adapters/wechatpay/v2/merchant-certificate.js';
 import type { Clock } from '../application/ports/clock.js';
 import { Money } from '../domain/money.js';
 import { MikroGoodsCatalog, type GoodsDraft } from '../adapters/persistence/mikro-goods-catalog.js';
@@ -9,6 +10,8 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import { createWechatPaySimulator, type WechatPaySimulator } from '../adapters/wechatpay/simulator/router.js';
 import type { Config } from './config.js';
 import { Closers } from './closers.js';
+import { openMerchantCertificate } from './merchant-certificate.js';
+import { opening } from './startup-errors.js';
 import { dataFolder, loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
@@ -24,6 +27,8 @@ export interface Resources {
   readonly simulator?: WechatPaySimulator;
   /** Sandbox mode with API v3 and no v3 settings given: the generated keys both sides use. */
   readonly sandboxV3?: StoredSandboxIdentity;
+  /** The merchant API certificate (refunds over API v2), checked at start-up. */
+  readonly merchantCertificate?: CheckedCertificate;
 }
 
 export interface OpenedResources extends Resources {
@@ -51,14 +56,30 @@ export async function openResources(config: Config, logger: Logger, options: Ope
   try {
     const sandbox = config.gateway === 'sandbox';
     const clock: Clock = sandbox ? new OffsetClock() : systemClock;
-    const orm = await openOrm(config.databaseUrl);
+    // First: a broken certificate is found before anything is opened, and named.
+    const merchantCertificate = openMerchantCertificate(config, clock.now(), logger);
+    const orm = await opening('database', config.databaseUrl, () => openOrm(config.databaseUrl));
     closers.add(() => orm.close(true));
     await migrateOrCheck(orm, config, logger);
     if (config.demoGoods) await createDemoGoods(orm, clock, logger);
 
     let redis: RedisClient | undefined;
     if (config.redisUrl) {
-      redis = await connectRedis(config.redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis error') });
+      const url = config.redisUrl;
+      // Until connected, errors belong to the start-up failure (one line); afterwards each is logged.
+      let connected = false;
+      let lastError: unknown;
+      const onError = (error: unknown): void => {
+        if (connected) logger.warn({ err: error }, 'redis error');
+        else lastError = error;
+      };
+      redis = await opening(
+        'redis',
+        url,
+        () => connectRedis(url, { onError }),
+        () => lastError,
+      );
+      connected = true;
       const client = redis;
       closers.add(() => void client.disconnect());
     }
@@ -93,6 +114,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       ...(redis ? { redis } : {}),
       ...(simulator ? { simulator } : {}),
       ...(sandboxV3 ? { sandboxV3 } : {}),
+      ...(merchantCertificate ? { merchantCertificate } : {}),
     };
     return { ...resources, close: () => closers.closeAll() };
   } catch (error) {

@@ -13,17 +13,23 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import { createWechatPaySimulator, WECHAT_SAMPLE_CREDENTIALS } from '../adapters/wechatpay/simulator/router.js';
 import { loadOrCreateSandboxIdentity, simulatorV3Options } from './sandbox-identity-store.js';
 
+/** A bad setting is the operator's to fix: one line naming it, no stack trace. */
+function fail(message: string): never {
+  console.error(`wxpay sandbox: ${message}`);
+  process.exit(2);
+}
+
 function parsePort(text: string | undefined): number {
   if (text === undefined || text === '') return 3100;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`SANDBOX_PORT is not a port: ${text}`);
+  if (!/^[0-9]{1,5}$/.test(text) || port > 65535) fail(`SANDBOX_PORT must be an integer from 0 to 65535 (got ${JSON.stringify(text)})`);
   return port;
 }
 
 function parseScale(text: string | undefined): number {
   if (text === undefined || text === '') return 1;
   const scale = Number(text);
-  if (!Number.isFinite(scale) || scale < 0) throw new RangeError(`SANDBOX_TIME_SCALE is not a non-negative number: ${text}`);
+  if (!Number.isFinite(scale) || scale < 0) fail(`SANDBOX_TIME_SCALE must be a non-negative number (got ${JSON.stringify(text)})`);
   return scale;
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { requestIdOf } from '../adapters/http/request-context.js';
+import { causeOf, StartupError } from './startup-errors.js';
 import { buildContainer } from './container.js';
 import { buildHttpApps, type HttpApps } from './http.js';
 import { JobRunner } from './jobs.js';
@@ -32,7 +33,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let resources;
   try {
-    if (adminServer && config.adminListener) await listen(adminServer, config.adminListener.port, config.adminListener.host);
+    if (adminServer && config.adminListener) await listen(adminServer, config.adminListener.port, config.adminListener.host, 'ADMIN_PORT');
     resources = await openResources(config, logger, { port, embedSimulator: true });
   } catch (error) {
     await Promise.all([closeServer(server, 0), adminServer?.listening ? closeServer(adminServer, 0) : undefined]);
@@ -70,11 +71,12 @@ function httpServer(config: Config, handle: (req: IncomingMessage, res: ServerRe
   );
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string, name = 'PORT'): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: Error): void => reject(new StartupError(`${name} ${port} on ${host}: ${causeOf(error)}`, { cause: error }));
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -61,6 +61,8 @@ describe('configuration', () => {
       WECHAT_MCH_ID: '1',
       WECHAT_API_KEY: 'a'.repeat(32),
       SESSION_SECRET: 's'.repeat(32),
+      WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
+      WECHAT_KEY_PEM: '/etc/wxpay/apiclient_key.pem',
     };
     expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'http://shop.example/wechat/pay-notify' })).toThrow(/must be https/);
     expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify?x=1' })).toThrow(
@@ -69,6 +71,25 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify' }).wechat.baseUrl).toBe(
       'https://api.mch.weixin.qq.com',
     );
+  });
+
+  it('refuses to run real WeChat Pay v2 without the merchant certificate, unless refunds are explicitly disabled', () => {
+    const live = {
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1',
+      WECHAT_API_KEY: 'a'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+    };
+    expect(() => loadConfig(live)).toThrow(/refunds over API v2 need the merchant API certificate.*WECHAT_REFUNDS=disabled/);
+    expect(loadConfig({ ...live, WECHAT_REFUNDS: 'disabled' }).wechat).toMatchObject({ refundsEnabled: false });
+    expect(loadConfig({ ...live, WECHAT_CERT_P12: '/etc/wxpay/apiclient_cert.p12' }).wechat).toMatchObject({
+      refundsEnabled: true,
+      certificate: { p12Path: '/etc/wxpay/apiclient_cert.p12', passphrase: '1' },
+    });
+    expect(() => loadConfig({ ...live, WECHAT_REFUNDS: 'maybe' })).toThrow(/WECHAT_REFUNDS/);
   });
 
   it('never puts a secret into its error messages', () => {

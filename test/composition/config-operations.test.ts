@@ -10,6 +10,7 @@ const production = {
   WECHAT_API_KEY: 'a'.repeat(32),
   WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
   SESSION_SECRET: 's'.repeat(32),
+  WECHAT_REFUNDS: 'disabled',
 };
 
 describe('configuration for going live (issue 14 §3)', () => {

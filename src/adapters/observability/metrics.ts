@@ -69,6 +69,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private certificateExpiry: { readonly validTo: Date; readonly now: () => Date } | undefined;
+
+  readonly certificateDaysLeft = new Gauge({
+    name: 'wxpay_merchant_certificate_days_left',
+    help: 'Days until the merchant API certificate (refunds over API v2) expires; absent without one. Alert well before 0',
+    registers: [this.registry],
+    collect: () => {
+      const expiry = this.certificateExpiry;
+      if (expiry) this.certificateDaysLeft.set(Math.floor((expiry.validTo.getTime() - expiry.now().getTime()) / 86_400_000));
+    },
+  });
+
+  /** Reports the certificate's remaining days at every scrape, counted down by the service's clock. */
+  watchCertificate(validTo: Date, now: () => Date): void {
+    this.certificateExpiry = { validTo, now };
+  }
+
   /** Counts what one reconciliation run changed. */
   recordReconciliation(report: ReconcileReport): void {
     const paid = report.paid + report.abandoned.paid + report.abandoned.completed;

@@ -38,7 +38,12 @@ import { bindWechatPay } from './wechat-pay.js';
 export function bindAdapters(c: Container, config: Config, resources: Resources): void {
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(resources.logger);
-  c.bind(TOKENS.Metrics).toResolvedValue(() => new Metrics());
+  c.bind(TOKENS.Metrics).toResolvedValue(() => {
+    const metrics = new Metrics();
+    const certificate = resources.merchantCertificate;
+    if (certificate) metrics.watchCertificate(certificate.validTo, () => resources.clock.now());
+    return metrics;
+  });
   c.bind(TOKENS.Clock).toConstantValue(resources.clock);
   c.bind(TOKENS.Random).toConstantValue(cryptoRandom);
   c.bind(TOKENS.Merchant).toConstantValue({ appId: config.wechat.appId, mchId: config.wechat.mchId });

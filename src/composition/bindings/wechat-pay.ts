@@ -1,5 +1,4 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Container } from 'inversify';
 import type { Clock } from '../../application/ports/clock.js';
 import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
@@ -8,7 +7,7 @@ import { instrumentGateway } from '../../adapters/observability/instrumented-gat
 import type { Metrics } from '../../adapters/observability/metrics.js';
 import { DialectNotifyVerifier } from '../../adapters/wechatpay/migration/dialect-notify-verifier.js';
 import { withLegacyPaySign } from '../../adapters/wechatpay/migration/legacy-pay-sign.js';
-import type { ClientCertificate } from '../../adapters/wechatpay/v2/client.js';
+import { withRefundsDisabled } from '../../adapters/wechatpay/refunds-disabled.js';
 import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
 import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
 import type { V3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
@@ -42,6 +41,7 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
         if (config.apiVersion === 'v3' && v3) gateway = v2 ? withLegacyPaySign(v3.gateway, v2.gateway, isV3) : v3.gateway;
         else if (v2) gateway = v3 ? withLegacyPaySign(v2.gateway, v3.gateway, (s) => !isV3(s)) : v2.gateway;
         else throw new Error(`WeChat Pay API ${config.apiVersion} is not configured`);
+        if (!config.wechat.refundsEnabled) gateway = withRefundsDisabled(gateway);
         return Object.assign(instrumentGateway(gateway, metrics), { close: () => v2?.gateway.close() });
       },
       [TOKENS.Clock, TOKENS.Metrics],
@@ -81,7 +81,7 @@ function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
               apiKey: w.apiKey,
               signType: w.signType,
               ...(w.serverIp ? { spbillCreateIp: w.serverIp } : {}),
-              ...(w.certificate ? { tls: loadCertificate(w.certificate) } : {}),
+              ...(resources.merchantCertificate ? { tls: resources.merchantCertificate.tls } : {}),
             },
             { clock },
           ),
@@ -130,9 +130,4 @@ function sandboxCredentials(identity: StoredSandboxIdentity): V3Credentials {
     wechatpayPublicKey: { id: identity.wechatpayPublicKey.id, key: createPublicKey(identity.wechatpayPublicKey.publicKeyPem) },
     platformCertificates: [new X509Certificate(identity.platform.certificatePem)],
   };
-}
-
-function loadCertificate(c: NonNullable<Config['wechat']['certificate']>): ClientCertificate {
-  if (c.p12Path) return { pfx: readFileSync(c.p12Path), passphrase: c.passphrase ?? '' };
-  return { cert: readFileSync(c.certPemPath ?? ''), key: readFileSync(c.keyPemPath ?? '') };
 }

@@ -221,6 +221,22 @@ describe('refunds', () => {
     );
   });
 
+  it('reads the HTTP 400 WeChat answers a refund without an acceptable client certificate as a configuration refusal', async () => {
+    const page = '<html><head><title>400 No required SSL certificate was sent</title></head></html>';
+    const { gateway } = gatewayWith([{ status: 400, body: page }]);
+    expect(await gateway.refund(submission)).toEqual({
+      kind: 'rejected',
+      code: 'FAIL',
+      message: expect.stringContaining('HTTP 400: WeChat did not accept a client certificate'),
+      category: 'configuration',
+    });
+  });
+
+  it('still takes an HTTP 400 from an API without a certificate for a failure to reach WeChat', async () => {
+    const { gateway } = gatewayWith([{ status: 400, body: '' }]);
+    await expect(gateway.queryOrder('2026011512000000020000000001')).rejects.toThrow(/unexpected HTTP 400/);
+  });
+
   it('understands a refundquery answer without total_fee, as WeChat’s own example has none', async () => {
     const answer = {
       out_trade_no: no,

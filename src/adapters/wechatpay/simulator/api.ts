@@ -107,9 +107,8 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
     },
 
     refund(r, _signType, req) {
-      if (ctx.requireClientCertForSecapi && !(req.socket as Partial<TLSSocket>).authorized) {
-        return { kind: 'returnFail', message: '证书验证失败' };
-      }
+      // WeChat's front end refuses the TLS session's missing client certificate before any XML is read: HTTP 400.
+      if (ctx.requireClientCertForSecapi && !(req.socket as Partial<TLSSocket>).authorized) return { kind: 'noClientCertificate' };
       for (const name of ['out_refund_no', 'total_fee', 'refund_fee']) if (!r[name]) return lack(name);
       if (!r.transaction_id && !r.out_trade_no) return lack('out_trade_no');
       if (!OUT_REFUND_NO.test(r.out_refund_no as string)) return paramError('out_refund_no参数格式错误');

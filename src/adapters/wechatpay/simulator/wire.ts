@@ -19,6 +19,8 @@ export type Answer =
   | { readonly kind: 'refusal'; readonly errCode: string; readonly errCodeDes: string }
   /** Unsigned: the request was not processed. */
   | { readonly kind: 'returnFail'; readonly message: string; readonly extra?: SignableFields }
+  /** /secapi without a client certificate: nginx's HTTP 400 page, before WeChat reads the request. */
+  | { readonly kind: 'noClientCertificate' }
   /** downloadbill's text table, gzip-compressed when the request asked (tar_type=GZIP). */
   | { readonly kind: 'bill'; readonly body: string; readonly gzip: boolean };
 
@@ -26,6 +28,10 @@ export const success = (fields: SignableFields): Answer => ({ kind: 'success', f
 export const refusal = (errCode: string, errCodeDes: string): Answer => ({ kind: 'refusal', errCode, errCodeDes });
 export const lack = (name: string): Answer => refusal('LACK_PARAMS', `缺少参数${name}`);
 export const paramError = (des: string): Answer => refusal('PARAM_ERROR', des);
+
+const NO_CLIENT_CERTIFICATE_PAGE =
+  '<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n' +
+  '<center>No required SSL certificate was sent</center>\r\n<hr><center>stgw</center>\r\n</body>\r\n</html>\r\n';
 
 /** Requests are small; a larger body is refused as WeChat refuses unreadable XML. */
 export const XML_BODY_LIMIT = 64 * 1024;
@@ -69,6 +75,10 @@ export function sendAnswer(
   merchant: MerchantSecrets,
   tamperSign: boolean,
 ): void {
+  if (answer.kind === 'noClientCertificate') {
+    res.status(400).type('text/html').send(NO_CLIENT_CERTIFICATE_PAGE);
+    return;
+  }
   if (answer.kind === 'bill') {
     if (answer.gzip) res.status(200).type('application/octet-stream').send(gzipSync(answer.body));
     else res.status(200).type('text/plain; charset=utf-8').send(answer.body);

@@ -51,6 +51,9 @@ export interface CallOptions {
   readonly maxBytes?: number;
 }
 
+const CERTIFICATE_REFUSED =
+  'HTTP 400: WeChat did not accept a client certificate (none configured, or not this merchant’s): check WECHAT_CERT_PEM / WECHAT_CERT_P12';
+
 /** err_codes that mean "try again with the very same request" (digest §3.3, §8.1). */
 const RETRYABLE_CODES: readonly string[] = ['SYSTEMERROR', 'BIZERR_NEED_RETRY'];
 const MAX_BACKOFF_MS = 2_000;
@@ -113,7 +116,12 @@ export class WechatV2Client {
 
   async call(path: string, business: SignableFields, options: CallOptions = {}): Promise<V2Answer> {
     const body = buildWechatXml(this.signedRequest(business));
-    return this.withRetries(path, async () => this.interpret(path, (await this.post(path, body, options)).body));
+    return this.withRetries(path, async () => {
+      const response = await this.post(path, body, options);
+      // WeChat's front end answers a /secapi call without an acceptable client certificate with a bare HTTP 400.
+      if (response.status === 400) return { kind: 'returnFail', message: CERTIFICATE_REFUSED, fields: Object.freeze({}) } as const;
+      return this.interpret(path, response.body);
+    });
   }
 
   /**
@@ -168,7 +176,9 @@ export class WechatV2Client {
       throw new RetryableFailure(`network failure or timeout: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`);
-    if (response.status !== 200) throw new GatewayUnavailableError(`${path}: unexpected HTTP ${response.status}`);
+    if (response.status !== 200 && !(response.status === 400 && options.mutualTls)) {
+      throw new GatewayUnavailableError(`${path}: unexpected HTTP ${response.status}`);
+    }
     return response;
   }
 
