@@ -11,6 +11,33 @@ export interface MiniProgramLoginConfig {
   readonly retryBackoffMs: number;
 }
 
+/** What a gateway's configuration says about the login; its defaults are WeChat's host and the gateways' timings. */
+export interface LoginSettings {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly loginBaseUrl?: string;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly retryBackoffMs?: number;
+}
+
+/** The mini-program login both gateways (v2 and v3) offer: code2Session with the gateway's transport and timings. */
+export function miniProgramLogin(
+  settings: LoginSettings,
+  transport: HttpTransport,
+  sleep: (ms: number) => Promise<void>,
+): (code: string) => Promise<SessionLookup> {
+  const config: MiniProgramLoginConfig = {
+    appId: settings.appId,
+    appSecret: settings.appSecret,
+    loginBaseUrl: settings.loginBaseUrl ?? 'https://api.weixin.qq.com',
+    timeoutMs: settings.timeoutMs ?? 5_000,
+    retries: settings.retries ?? 2,
+    retryBackoffMs: settings.retryBackoffMs ?? 200,
+  };
+  return (code) => codeToSession(config, transport, sleep, code);
+}
+
 /** -1: "system busy, retry" (digest §9). */
 const BUSY = -1;
 

@@ -1,5 +1,6 @@
 import { isSignType, type SignType } from './sign.js';
 import type { ClientCertificate } from './client.js';
+import { endpointUrlProblems } from '../shared/endpoint-urls.js';
 
 export interface WechatPayV2Config {
   readonly appId: string;
@@ -38,23 +39,6 @@ export function assertValidConfig(config: WechatPayV2Config): void {
     if (typeof config[name] !== 'string' || config[name] === '') problems.push(`${name} is required`);
   }
   if (!isSignType(config.signType)) problems.push('signType must be MD5 or HMAC-SHA256');
-  for (const name of ['notifyUrl', 'refundNotifyUrl', 'baseUrl', 'loginBaseUrl'] as const) {
-    const value = config[name];
-    if (value === undefined && name !== 'notifyUrl') continue;
-    if (!isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`);
-    else if ((name === 'notifyUrl' || name === 'refundNotifyUrl') && /[?#]/.test(value as string)) {
-      problems.push(`${name} must not carry a query string (WeChat drops it)`);
-    }
-  }
+  problems.push(...endpointUrlProblems(config));
   if (problems.length > 0) throw new TypeError(`WeChat Pay v2 configuration: ${problems.join('; ')}`);
-}
-
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

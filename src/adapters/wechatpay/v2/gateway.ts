@@ -16,7 +16,7 @@ import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
-import { codeToSession } from '../shared/mini-program-login.js';
+import { miniProgramLogin } from '../shared/mini-program-login.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
 import { parseTradeBill, summaryDiscrepancies } from './bill.js';
@@ -48,6 +48,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   private readonly nonce: NonceSource;
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly login: (code: string) => Promise<SessionLookup>;
 
   constructor(
     private readonly config: WechatPayV2Config,
@@ -57,6 +58,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
     this.nonce = deps.nonce ?? randomNonce;
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.login = miniProgramLogin(config, this.transport, this.sleep);
     this.client = new WechatV2Client(
       {
         appId: config.appId,
@@ -128,19 +130,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   }
 
   codeToSession(code: string): Promise<SessionLookup> {
-    return codeToSession(
-      {
-        appId: this.config.appId,
-        appSecret: this.config.appSecret,
-        loginBaseUrl: this.config.loginBaseUrl ?? 'https://api.weixin.qq.com',
-        timeoutMs: this.config.timeoutMs ?? 5_000,
-        retries: this.config.retries ?? 2,
-        retryBackoffMs: this.config.retryBackoffMs ?? 200,
-      },
-      this.transport,
-      this.sleep,
-      code,
-    );
+    return this.login(code);
   }
 
   async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { isHexSerial } from './serial.js';
+import { endpointUrlProblems } from '../shared/endpoint-urls.js';
 
 export interface WechatPayV3Config {
   readonly appId: string;
@@ -40,23 +41,6 @@ export function assertValidV3Config(config: WechatPayV3Config): void {
   if (config.privateKey?.type !== 'private' || config.privateKey.asymmetricKeyType !== 'rsa')
     problems.push('privateKey must be an RSA private key');
   if (!Buffer.isBuffer(config.apiV3Key) || config.apiV3Key.length !== 32) problems.push('apiV3Key must be 32 bytes');
-  for (const name of ['notifyUrl', 'refundNotifyUrl', 'baseUrl', 'loginBaseUrl'] as const) {
-    const value = config[name];
-    if (value === undefined && name !== 'notifyUrl') continue;
-    if (!isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`);
-    else if ((name === 'notifyUrl' || name === 'refundNotifyUrl') && /[?#]/.test(value as string)) {
-      problems.push(`${name} must not carry a query string`);
-    }
-  }
+  problems.push(...endpointUrlProblems(config));
   if (problems.length > 0) throw new TypeError(`WeChat Pay v3 configuration: ${problems.join('; ')}`);
-}
-
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -15,7 +15,7 @@ import type {
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
-import { codeToSession } from '../shared/mini-program-login.js';
+import { miniProgramLogin } from '../shared/mini-program-login.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { truncateUtf8 } from '../v2/gateway.js';
 import { formatRfc3339Beijing, parseJsonObject, prepayRefusalOf, refundReportOf, tradeQueryOf } from './answers.js';
@@ -56,6 +56,7 @@ export class WechatPayV3Gateway implements PaymentGateway {
   private readonly nonce: NonceSource;
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly login: (code: string) => Promise<SessionLookup>;
   private readonly merchant: { readonly appId: string; readonly mchId: string };
 
   constructor(
@@ -66,6 +67,7 @@ export class WechatPayV3Gateway implements PaymentGateway {
     this.nonce = deps.nonce ?? randomNonce;
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.login = miniProgramLogin(config, this.transport, this.sleep);
     this.merchant = { appId: config.appId, mchId: config.mchId };
     this.client = new WechatV3Client(
       {
@@ -177,19 +179,7 @@ export class WechatPayV3Gateway implements PaymentGateway {
   }
 
   codeToSession(code: string): Promise<SessionLookup> {
-    return codeToSession(
-      {
-        appId: this.config.appId,
-        appSecret: this.config.appSecret,
-        loginBaseUrl: this.config.loginBaseUrl ?? 'https://api.weixin.qq.com',
-        timeoutMs: this.config.timeoutMs ?? 5_000,
-        retries: this.config.retries ?? 2,
-        retryBackoffMs: this.config.retryBackoffMs ?? 200,
-      },
-      this.transport,
-      this.sleep,
-      code,
-    );
+    return this.login(code);
   }
 }
 
