@@ -151,6 +151,16 @@ function isNotifyUrl(value: string): boolean {
   }
 }
 
+/**
+ * WeChat serves code2Session on another host than WeChat Pay; a standalone simulator serves both, so in sandbox mode
+ * WECHAT_LOGIN_BASE_URL defaults to WECHAT_BASE_URL (and, with neither set, to the embedded simulator).
+ */
+function loginBaseUrl(given: string | undefined, payBaseUrl: string | undefined, sandbox: boolean): { loginBaseUrl?: string } {
+  if (given !== undefined) return { loginBaseUrl: given };
+  if (!sandbox) return { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL };
+  return payBaseUrl === undefined ? {} : { loginBaseUrl: payBaseUrl };
+}
+
 export interface MerchantCertificate {
   readonly p12Path?: string;
   readonly passphrase?: string;
@@ -262,11 +272,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, no
       ...(e.WECHAT_NOTIFY_URL === undefined ? {} : { notifyUrl: e.WECHAT_NOTIFY_URL }),
       ...(e.WECHAT_REFUND_NOTIFY_URL === undefined ? {} : { refundNotifyUrl: e.WECHAT_REFUND_NOTIFY_URL }),
       ...(e.WECHAT_BASE_URL === undefined ? (sandbox ? {} : { baseUrl: PRODUCTION_BASE_URL }) : { baseUrl: e.WECHAT_BASE_URL }),
-      ...(e.WECHAT_LOGIN_BASE_URL === undefined
-        ? sandbox
-          ? {}
-          : { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL }
-        : { loginBaseUrl: e.WECHAT_LOGIN_BASE_URL }),
+      ...loginBaseUrl(e.WECHAT_LOGIN_BASE_URL, e.WECHAT_BASE_URL, sandbox),
       ...(certificate === undefined ? {} : { certificate }),
       refundsEnabled: e.WECHAT_REFUNDS === 'enabled',
     },

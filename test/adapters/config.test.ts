@@ -92,6 +92,36 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...live, WECHAT_REFUNDS: 'maybe' })).toThrow(/WECHAT_REFUNDS/);
   });
 
+  it('in sandbox mode sends logins to WECHAT_BASE_URL when WECHAT_LOGIN_BASE_URL is not set: a standalone simulator serves both', () => {
+    const sim = 'http://127.0.0.1:3100/sandbox/wxpay';
+    expect(loadConfig({ WECHAT_BASE_URL: sim }).wechat).toMatchObject({ baseUrl: sim, loginBaseUrl: sim });
+    expect(loadConfig({ WECHAT_BASE_URL: sim, WECHAT_LOGIN_BASE_URL: 'http://login.test/x' }).wechat).toMatchObject({
+      baseUrl: sim,
+      loginBaseUrl: 'http://login.test/x',
+    });
+    const embedded = loadConfig({}).wechat;
+    expect(embedded.baseUrl).toBeUndefined();
+    expect(embedded.loginBaseUrl).toBeUndefined();
+  });
+
+  it('in wechat mode keeps the two WeChat hosts: a WECHAT_BASE_URL does not move logins', () => {
+    const live = {
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1',
+      WECHAT_API_KEY: 'a'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+      WECHAT_REFUNDS: 'disabled',
+    };
+    expect(loadConfig({ ...live, WECHAT_BASE_URL: 'https://api2.mch.weixin.qq.com' }).wechat).toMatchObject({
+      baseUrl: 'https://api2.mch.weixin.qq.com',
+      loginBaseUrl: 'https://api.weixin.qq.com',
+    });
+    expect(loadConfig(live).wechat).toMatchObject({ baseUrl: 'https://api.mch.weixin.qq.com', loginBaseUrl: 'https://api.weixin.qq.com' });
+  });
+
   it('never puts a secret into its error messages', () => {
     try {
       loadConfig({ WECHAT_API_KEY: 'this-is-a-secret-but-malformed!!', SESSION_SECRET: 'too-short-secret' });
