@@ -25,15 +25,17 @@ export interface ControlContext {
   readonly paid: (order: SimOrder) => void;
   /** Settles a refund now and sends its notify to `url`. */
   readonly settleRefund: (order: SimOrder, refund: SimRefund, url: string | undefined, status?: SettledRefundStatus) => void;
+  /** After POST /control/clock: the new time is part of what a snapshot records. */
+  readonly clockMoved?: () => void;
 }
 
 /** Far enough for every rule that counts time (5 minutes, 2 hours, 7 days, a year of refunds), not far enough to break dates. */
-const MAX_ADVANCE_MS = 400 * 24 * 3_600_000;
+export const MAX_ADVANCE_MS = 400 * 24 * 3_600_000;
 
 interface AdvanceableClock extends Clock {
   advance(ms: number): void;
 }
-const canAdvance = (clock: Clock): clock is AdvanceableClock => typeof (clock as Partial<AdvanceableClock>).advance === 'function';
+export const canAdvance = (clock: Clock): clock is AdvanceableClock => typeof (clock as Partial<AdvanceableClock>).advance === 'function';
 
 const bodyOf = (req: Request): Record<string, unknown> =>
   typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
@@ -164,6 +166,7 @@ export function createControlRouter(ctx: ControlContext): Router {
       return;
     }
     ctx.clock.advance(advanceMs);
+    ctx.clockMoved?.();
     res.json({ now: ctx.clock.now().toISOString() });
   });
 

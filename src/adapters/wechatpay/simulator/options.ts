@@ -51,4 +51,6 @@ export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials>
    * business clock was moved forward signs with real time, since its merchants check ±300 s against theirs.
    */
   readonly signatureClock?: Clock;
+  /** Called after every change of what snapshot() returns (orders, refunds, codes, the clock moved by /control/clock). */
+  readonly onStateChange?: () => void;
 }

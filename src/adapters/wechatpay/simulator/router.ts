@@ -1,11 +1,12 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { systemClock } from '../../system/system-clock.js';
 import { API_PATHS, code2Session, createApiHandlers, type XmlApiName } from './api.js';
-import { createControlRouter, type SettledRefundStatus } from './control.js';
+import { canAdvance, createControlRouter, MAX_ADVANCE_MS, type SettledRefundStatus } from './control.js';
 import { BUSINESS_REFUSALS, FaultPlan } from './faults.js';
 import { simulatorIds } from './ids.js';
 import { paymentNotify, refundNotify } from './messages.js';
 import { Notifier, WECHAT_NOTIFY_RETRY_SCHEDULE_S, type DeliveryView } from './notifier.js';
+import type { SimulatorSnapshot } from './snapshot.js';
 import { SimulatorState, type SimOrder, type SimRefund } from './state.js';
 import { XML_BODY_LIMIT, authenticate, lack, paramError, refusal, sendAnswer, sendReturnFail, type Answer } from './wire.js';
 import { createV3KeysRouter } from './v3-control.js';
@@ -15,6 +16,7 @@ import { v3PaymentNotify, v3RefundNotify } from './v3-messages.js';
 import { createV3Router } from './v3-router.js';
 
 export { WECHAT_SAMPLE_CREDENTIALS, type SimulatorCredentials, type WechatPaySimulatorOptions } from './options.js';
+export { parseSimulatorSnapshot, SnapshotError, type SimulatorSnapshot } from './snapshot.js';
 
 export interface WechatPaySimulator {
   /** Mount under `/sandbox/wxpay`. */
@@ -25,6 +27,13 @@ export interface WechatPaySimulator {
   /** API v3's keys and signer, when v3 is on. */
   readonly v3Keys?: SimulatorV3Keys;
   deliveries(): readonly DeliveryView[];
+  /** What WeChat remembers (orders, refunds, login codes, foreign openids) as plain JSON; pending notifies excluded. */
+  snapshot(): SimulatorSnapshot;
+  /**
+   * Replaces the state with a snapshot (checked by parseSimulatorSnapshot): sandbox time moves forward to when it was
+   * taken if it is behind, and refunds still PROCESSING are settled again as WeChat would. Returns the order count.
+   */
+  restore(snapshot: SimulatorSnapshot): number;
   /** Cancels notify and refund timers, in-flight notifies and hung connections. */
   close(): void;
 }
@@ -41,7 +50,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   if (!(timeScale >= 0)) throw new RangeError('timeScale must be ≥ 0');
   const log = options.logger ?? ((): void => undefined);
   const hangMs = options.hangMs ?? 60_000;
-  const state = new SimulatorState(clock);
+  const changed = (): void => options.onStateChange?.();
+  const state = new SimulatorState(clock, changed);
   const v3Keys = options.v3 ? new SimulatorV3Keys(options.v3) : undefined;
   const signatureClock = options.signatureClock ?? clock;
   const faults = new FaultPlan();
@@ -97,10 +107,23 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     notifier.send('refund', url, refund.outRefundNo, render);
   };
 
-  const refundAccepted = (order: SimOrder, refund: SimRefund): void => {
-    log({ type: 'refund.accepted', outRefundNo: refund.outRefundNo });
+  const settleLater = (order: SimOrder, refund: SimRefund): void => {
     const url = options.autoRefundNotify === false ? undefined : refund.notifyUrl;
     later((options.refundSettleMs ?? 3_000) * timeScale, () => settleRefund(order, refund, url));
+  };
+  const refundAccepted = (order: SimOrder, refund: SimRefund): void => {
+    log({ type: 'refund.accepted', outRefundNo: refund.outRefundNo });
+    settleLater(order, refund);
+  };
+
+  const restore = (snapshot: SimulatorSnapshot): number => {
+    state.restore(snapshot);
+    const behindMs = Date.parse(snapshot.takenAt) - clock.now().getTime();
+    if (behindMs > 0 && behindMs <= MAX_ADVANCE_MS && canAdvance(clock)) clock.advance(behindMs);
+    const orders = state.allOrders();
+    for (const order of orders) for (const refund of order.refunds) if (refund.status === 'PROCESSING') settleLater(order, refund);
+    log({ type: 'state.restored', orders: orders.length });
+    return orders.length;
   };
 
   const handlers = createApiHandlers({
@@ -174,7 +197,10 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
       }),
     );
   }
-  router.use('/control', createControlRouter({ clock, state, faults, deliveries: () => notifier.list(), paid, settleRefund }));
+  router.use(
+    '/control',
+    createControlRouter({ clock, state, faults, deliveries: () => notifier.list(), paid, settleRefund, clockMoved: changed }),
+  );
   router.get('/sns/jscode2session', jscode2session);
   const xmlBody = express.text({ type: () => true, limit: XML_BODY_LIMIT });
   for (const [api, path] of Object.entries(API_PATHS) as [XmlApiName, string][]) router.all(path, xmlBody, xmlEndpoint(api));
@@ -193,6 +219,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     faults,
     ...(v3Keys ? { v3Keys } : {}),
     deliveries: () => notifier.list(),
+    snapshot: () => state.snapshot(),
+    restore,
     close() {
       closed = true;
       notifier.close();

@@ -2,47 +2,25 @@ import type { Clock } from '../../../application/ports/clock.js';
 import { Money } from '../../../domain/money.js';
 import type { SignType, WechatFields } from './codec/index.js';
 import { simulatorIds } from './ids.js';
+import { LOGIN_CODE_TTL_MS, type LoginRefusal, type SimLoginCode, type SimOrder, type SimRefund, type SimRefundStatus } from './records.js';
+import { stateFromSnapshot, takeSnapshot, type SimulatorSnapshot } from './snapshot.js';
+
+export {
+  LOGIN_CODE_TTL_MS,
+  type LoginRefusal,
+  type SimLoginCode,
+  type SimOrder,
+  type SimRefund,
+  type SimRefundStatus,
+  type TradeState,
+} from './records.js';
 
 export const PREPAY_TTL_MS = 2 * 60 * 60 * 1000;
 export const CLOSE_MIN_AGE_MS = 5 * 60 * 1000;
-export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000;
 
-export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR' | 'REVOKED';
-/** What WeChat reports a refund as: accepted, paid back, closed for good (REFUNDCLOSE), or stuck at the bank (CHANGE). */
-export type SimRefundStatus = 'PROCESSING' | 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE';
 /** The states a tester may put an unpaid order in: the user is typing the password, the bank refused, revoked. */
 export const SETTABLE_TRADE_STATES = ['NOTPAY', 'USERPAYING', 'PAYERROR', 'REVOKED'] as const;
 export type SettableTradeState = (typeof SETTABLE_TRADE_STATES)[number];
-
-export interface SimRefund {
-  readonly api: 'v2' | 'v3'; // the API the refund was requested over: its notify speaks the same dialect
-  readonly outRefundNo: string;
-  readonly refundId: string;
-  readonly refundFee: number;
-  readonly notifyUrl: string | undefined;
-  readonly createdAt: Date;
-  status: SimRefundStatus;
-  successAt?: Date;
-}
-
-export interface SimOrder {
-  readonly outTradeNo: string;
-  /** The business parameters of the first unifiedorder (nonce, sign and sign_type excluded): re-entry must match. */
-  readonly params: WechatFields;
-  /** Notifies are signed with the algorithm the order was created with; RSA marks an API v3 order (JSON notifies). */
-  readonly signType: SignType | 'RSA';
-  readonly createdAt: Date;
-  readonly totalFee: number;
-  readonly openid: string;
-  readonly notifyUrl: string;
-  readonly prepays: { readonly id: string; readonly expiresAt: Date }[];
-  readonly refunds: SimRefund[];
-  state: TradeState;
-  transactionId?: string;
-  paidAt?: Date;
-  /** The part of total_fee a coupon paid (cash_fee = total_fee − coupon_fee); 0 without one. */
-  couponFee: number;
-}
 
 /** How the user's payment in the cashier ends: paid (in part by a coupon), or refused by the bank (PAYERROR). */
 export interface PayOptions {
@@ -64,9 +42,6 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 const refuse = (errCode: string, errCodeDes: string): Outcome<never> => ({ ok: false, refusal: { errCode, errCodeDes } });
 const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
-/** How WeChat refuses a login for a user rather than a code: risk control (40226), or too many logins (45011). */
-export type LoginRefusal = 'blocked' | 'rateLimited';
-
 export type PayFailure = 'unknownPrepay' | 'prepayExpired' | 'closed' | 'alreadyPaid' | 'badCoupon';
 
 const NON_BUSINESS = new Set(['nonce_str', 'sign', 'sign_type']);
@@ -74,17 +49,21 @@ const NON_BUSINESS = new Set(['nonce_str', 'sign', 'sign_type']);
 /**
  * What WeChat remembers about a merchant's orders, refunds and login codes, with WeChat's rules: identical
  * re-entry only, ORDERPAID/ORDERCLOSED for finished numbers, 2-hour prepay_ids, no close within 5 minutes,
- * single-use 5-minute login codes. Time comes from the injected clock so tests can travel.
+ * single-use 5-minute login codes. Time comes from the injected clock so tests can travel. `onChange` is called
+ * after every change, so that a snapshot can be saved; snapshot() and restore() do no I/O.
  */
 export class SimulatorState {
-  private readonly orders = new Map<string, SimOrder>();
-  private readonly byPrepay = new Map<string, SimOrder>();
-  private readonly byTransaction = new Map<string, SimOrder>();
-  private readonly codes = new Map<string, { openid: string; issuedAt: Date; used: boolean; refusal?: LoginRefusal }>();
+  private orders = new Map<string, SimOrder>();
+  private byPrepay = new Map<string, SimOrder>();
+  private byTransaction = new Map<string, SimOrder>();
+  private codes = new Map<string, SimLoginCode>();
   /** Openids of users of another mini-program: WeChat refuses to take their payment under this appid. */
-  private readonly foreignOpenids = new Set<string>();
+  private foreignOpenids = new Set<string>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   /** v2's unifiedorder; v3's JSAPI prepay comes with its JSON flattened into the same fields, signType RSA. */
   unifiedOrder(request: WechatFields, signType: SignType | 'RSA'): Outcome<{ order: SimOrder; prepayId: string }> {
@@ -98,7 +77,9 @@ export class SimulatorState {
       if (existing.state === 'CLOSED') return refuse('ORDERCLOSED', '该订单已关闭');
       if (!sameFields(existing.params, params)) return refuse('INVALID_REQUEST', '201 商户订单号重复');
       const live = existing.prepays.find((p) => p.expiresAt.getTime() > now.getTime());
-      return done({ order: existing, prepayId: live?.id ?? this.issuePrepay(existing, now) });
+      return live
+        ? done({ order: existing, prepayId: live.id })
+        : this.changed(done({ order: existing, prepayId: this.issuePrepay(existing, now) }));
     }
     const order: SimOrder = {
       outTradeNo: request.out_trade_no as string,
@@ -114,7 +95,7 @@ export class SimulatorState {
       couponFee: 0,
     };
     this.orders.set(order.outTradeNo, order);
-    return done({ order, prepayId: this.issuePrepay(order, now) });
+    return this.changed(done({ order, prepayId: this.issuePrepay(order, now) }));
   }
 
   find(key: { transactionId?: string | undefined; outTradeNo?: string | undefined }): SimOrder | undefined {
@@ -135,7 +116,7 @@ export class SimulatorState {
       return refuse('INVALID_REQUEST', '订单生成后5分钟内不能关单');
     }
     order.state = 'CLOSED';
-    return done(order);
+    return this.changed(done(order));
   }
 
   /** The user completes the cashier for this prepay_id: paid (a coupon may pay part), or refused by the bank. */
@@ -151,19 +132,20 @@ export class SimulatorState {
     if (!Number.isSafeInteger(couponFee) || couponFee < 0 || couponFee >= order.totalFee) return { ok: false, failure: 'badCoupon' };
     if (options.result === 'FAIL') {
       order.state = 'PAYERROR';
-      return { ok: true, order };
+      return this.changed({ ok: true, order });
     }
     order.state = 'SUCCESS';
     order.couponFee = couponFee;
     order.transactionId = simulatorIds.transactionId();
     order.paidAt = now;
     this.byTransaction.set(order.transactionId, order);
-    return { ok: true, order };
+    return this.changed({ ok: true, order });
   }
 
   /** From now on this openid belongs to another appid's user (the login and payment appids differ, say). */
   markForeign(openid: string): void {
     this.foreignOpenids.add(openid);
+    this.changed(undefined);
   }
 
   refund(
@@ -202,7 +184,7 @@ export class SimulatorState {
     };
     order.refunds.push(refund);
     order.state = 'REFUND';
-    return done({ order, refund, created: true });
+    return this.changed(done({ order, refund, created: true }));
   }
 
   /** WeChat finishes a refund: paid back (SUCCESS), closed for good, or stuck at the bank. Settled refunds stay settled. */
@@ -210,6 +192,7 @@ export class SimulatorState {
     if (refund.status === 'SUCCESS' || refund.status === 'REFUNDCLOSE') return;
     refund.status = status;
     if (status === 'SUCCESS') refund.successAt = this.clock.now();
+    this.changed(undefined);
   }
 
   /** An unpaid order moves to another unpaid or failed state, as WeChat reports them for card and bank trouble. */
@@ -217,7 +200,7 @@ export class SimulatorState {
     const order = this.orders.get(outTradeNo);
     if (!order || order.state === 'SUCCESS' || order.state === 'REFUND' || order.state === 'CLOSED') return undefined;
     order.state = state;
-    return order;
+    return this.changed(order);
   }
 
   /** WeChat's priority: refund_id > out_refund_no > transaction_id > out_trade_no. */
@@ -252,7 +235,7 @@ export class SimulatorState {
   issueLoginCode(openid: string, refusal?: LoginRefusal): string {
     const code = simulatorIds.loginCode();
     this.codes.set(code, { openid, issuedAt: this.clock.now(), used: false, ...(refusal ? { refusal } : {}) });
-    return code;
+    return this.changed(code);
   }
 
   /** 40029 unknown or expired, 40163 already used (digest §9, S13), or the refusal the code was issued with. */
@@ -261,9 +244,28 @@ export class SimulatorState {
     if (!entry || this.clock.now().getTime() - entry.issuedAt.getTime() > LOGIN_CODE_TTL_MS) return { ok: false, errcode: 40029 };
     if (entry.used) return { ok: false, errcode: 40163 };
     entry.used = true;
+    this.changed(undefined);
     if (entry.refusal === 'blocked') return { ok: false, errcode: 40226 };
     if (entry.refusal === 'rateLimited') return { ok: false, errcode: 45011 };
     return { ok: true, openid: entry.openid };
+  }
+
+  /** Everything above as plain JSON (snapshot.ts): what a restart needs. */
+  snapshot(): SimulatorSnapshot {
+    return takeSnapshot({ orders: this.orders, codes: this.codes, foreignOpenids: this.foreignOpenids }, this.clock.now());
+  }
+
+  /** Replaces everything with a snapshot checked by parseSimulatorSnapshot. */
+  restore(snapshot: SimulatorSnapshot): void {
+    ({ orders: this.orders, codes: this.codes, foreignOpenids: this.foreignOpenids } = stateFromSnapshot(snapshot));
+    const orders = [...this.orders.values()];
+    this.byPrepay = new Map(orders.flatMap((order) => order.prepays.map((p) => [p.id, order] as const)));
+    this.byTransaction = new Map(orders.flatMap((order) => (order.transactionId ? [[order.transactionId, order] as const] : [])));
+  }
+
+  private changed<T>(value: T): T {
+    this.onChange();
+    return value;
   }
 
   private issuePrepay(order: SimOrder, now: Date): string {
