@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './composition/config.js';
 import { createLogger } from './composition/logging.js';
 import { startServer } from './composition/server.js';
-import { sandboxWalkthrough } from './composition/walkthrough.js';
+import { sandboxSimulators, sandboxWalkthrough } from './composition/walkthrough.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   if (config.ephemeralSessionSecret) logger.warn('SESSION_SECRET is not set: using a random one, tokens end with this process');
 
   const server = await startServer(config, logger);
+  const selfUrl = `http://127.0.0.1:${server.port}`;
+  const simulators = config.gateway === 'sandbox' ? sandboxSimulators(config, selfUrl) : undefined;
   logger.info(
     {
       port: server.port,
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
       api: config.apiVersion,
       database: config.databaseUrl.split(':')[0],
       redis: Boolean(config.redisUrl),
+      ...(simulators ? { simulator: simulators } : {}),
     },
     'listening',
   );
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
         'sandbox mode on a non-loopback address: the simulator control API (/sandbox/wxpay/control) lets anyone who reaches it log in as any user and mark orders paid',
       );
     }
-    process.stdout.write(sandboxWalkthrough(`http://127.0.0.1:${server.port}`, config.apiVersion));
+    process.stdout.write(sandboxWalkthrough(selfUrl, config.apiVersion, simulators));
   }
 
   let stopping = false;
