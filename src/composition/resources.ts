@@ -13,6 +13,7 @@ import { Closers } from './closers.js';
 import { openMerchantCertificate } from './merchant-certificate.js';
 import { opening } from './startup-errors.js';
 import { dataFolder, loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
+import { SimulatorStateFile, simulatorStatePath, type StateFileLog } from './simulator-state-file.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
 export interface Resources {
@@ -93,6 +94,9 @@ export async function openResources(config: Config, logger: Logger, options: Ope
 
     let simulator: WechatPaySimulator | undefined;
     if (sandbox && options.embedSimulator) {
+      // Kept next to the SQLite file (or in ./data), like the v3 sandbox keys: an order outlives a restart.
+      const path = simulatorStatePath(dataFolder(config.databaseUrl), config.wechat.mchId, 'embedded');
+      const stateFile = new SimulatorStateFile(path, pinoStateLog(logger));
       simulator = createWechatPaySimulator({
         ...(sandboxV3 ? { v3: simulatorV3Options(sandboxV3) } : {}),
         appId: config.wechat.appId,
@@ -102,9 +106,14 @@ export async function openResources(config: Config, logger: Logger, options: Ope
         clock,
         timeScale: config.sandboxTimeScale,
         logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
+        onStateChange: () => stateFile.changed(),
       });
+      stateFile.attach(simulator);
       const sim = simulator;
-      closers.add(() => sim.close());
+      closers.add(() => {
+        sim.close();
+        stateFile.flush();
+      });
     }
     const resources = {
       logger,
@@ -122,6 +131,11 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     throw error;
   }
 }
+
+const pinoStateLog =
+  (logger: Logger): StateFileLog =>
+  (level, event, message) =>
+    logger[level](event, message);
 
 export class SchemaBehindError extends Error {
   override readonly name = 'SchemaBehindError';

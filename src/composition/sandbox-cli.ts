@@ -3,8 +3,9 @@
  * SANDBOX_PORT (default 3100), SANDBOX_HOST (default 127.0.0.1; 0.0.0.0 to expose it on a staging box),
  * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional), SANDBOX_DATA_DIR (default ./data: where the
  * v3 sandbox keys are generated at first start and kept — a service whose SQLite file is in the same folder uses the
- * same keys). Mounted at /sandbox/wxpay like the embedded one. Refuses NODE_ENV=production. It lives in the
- * composition root because it wires the simulator to the key store.
+ * same keys; and where the simulator's state is kept across restarts, wechatpay-simulator-standalone-<mch_id>.json).
+ * Mounted at /sandbox/wxpay like the embedded one. Refuses NODE_ENV=production. It lives in the composition root
+ * because it wires the simulator to the key store and the state file.
  */
 import { resolve } from 'node:path';
 import express from 'express';
@@ -12,6 +13,7 @@ import { OffsetClock } from '../adapters/system/offset-clock.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { createWechatPaySimulator, WECHAT_SAMPLE_CREDENTIALS } from '../adapters/wechatpay/simulator/router.js';
 import { loadOrCreateSandboxIdentity, simulatorV3Options } from './sandbox-identity-store.js';
+import { SimulatorStateFile, simulatorStatePath } from './simulator-state-file.js';
 
 /** A bad setting is the operator's to fix: one line naming it, no stack trace. */
 function fail(message: string): never {
@@ -39,7 +41,13 @@ if (process.env.NODE_ENV === 'production') {
 }
 
 const clock = new OffsetClock();
-const keys = loadOrCreateSandboxIdentity(resolve(process.env.SANDBOX_DATA_DIR || 'data'), WECHAT_SAMPLE_CREDENTIALS.mchId, clock.now());
+const dataDir = resolve(process.env.SANDBOX_DATA_DIR || 'data');
+const keys = loadOrCreateSandboxIdentity(dataDir, WECHAT_SAMPLE_CREDENTIALS.mchId, clock.now());
+const stateFile = new SimulatorStateFile(
+  simulatorStatePath(dataDir, WECHAT_SAMPLE_CREDENTIALS.mchId, 'standalone'),
+  (level, event, message) =>
+    console.log(JSON.stringify({ at: new Date().toISOString(), level, type: 'sandbox.state', msg: message, ...event })),
+);
 const simulator = createWechatPaySimulator({
   clock,
   // The business clock may be moved forward; signatures carry real time, which is what merchants check against.
@@ -48,7 +56,9 @@ const simulator = createWechatPaySimulator({
   timeScale: parseScale(process.env.SANDBOX_TIME_SCALE),
   ...(process.env.SANDBOX_REFUND_NOTIFY_URL ? { refundNotifyUrl: process.env.SANDBOX_REFUND_NOTIFY_URL } : {}),
   logger: (event) => console.log(JSON.stringify({ at: new Date().toISOString(), ...event })),
+  onStateChange: () => stateFile.changed(),
 });
+stateFile.attach(simulator);
 const app = express();
 app.disable('x-powered-by');
 app.use('/sandbox/wxpay', simulator.router);
@@ -64,12 +74,14 @@ const server = app.listen(parsePort(process.env.SANDBOX_PORT), host, () => {
       appId,
       mchId,
       v3Keys: keys.path,
+      state: stateFile.path,
     }),
   );
 });
 
 const stop = (): void => {
   simulator.close();
+  stateFile.flush();
   server.close(() => process.exit(0));
   server.closeAllConnections();
 };
