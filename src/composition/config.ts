@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { dataFolder } from './sandbox-identity-store.js';
 import { readV3Settings, V3_VARIABLES, type V3Config } from './v3-settings.js';
 
 /** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
@@ -89,6 +91,7 @@ const schema = z.object({
   EVENTS_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   EVENTS_RELAY_INTERVAL_MS: integer(50).default('1000'),
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  SANDBOX_DATA_DIR: optionalText,
   DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
   CONSOLE_SESSION_IDLE_MINUTES: integer(1, 1_440).default('30'),
   CONSOLE_SESSION_MAX_HOURS: integer(1, 168).default('12'),
@@ -218,6 +221,8 @@ export interface Config {
   readonly eventsWebhook?: { readonly url: string; readonly secret: string };
   readonly eventsRelayIntervalMs: number;
   readonly sandboxTimeScale: number;
+  /** Where sandbox mode keeps the simulator's state and its API v3 keys: SANDBOX_DATA_DIR, else beside the SQLite file, else ./data. */
+  readonly sandboxDataDir: string;
   readonly demoGoods: boolean;
   /** The operator console's sessions: they end after this long idle, and this long after sign-in regardless. */
   readonly console: { readonly sessionIdleMinutes: number; readonly sessionMaxHours: number };
@@ -291,6 +296,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, no
       : {}),
     eventsRelayIntervalMs: e.EVENTS_RELAY_INTERVAL_MS,
     sandboxTimeScale: e.SANDBOX_TIME_SCALE,
+    sandboxDataDir: e.SANDBOX_DATA_DIR === undefined ? dataFolder(e.DATABASE_URL) : resolve(e.SANDBOX_DATA_DIR),
     demoGoods: e.DEMO_GOODS === 'yes' || (e.DEMO_GOODS === 'auto' && sandbox),
     console: { sessionIdleMinutes: e.CONSOLE_SESSION_IDLE_MINUTES, sessionMaxHours: e.CONSOLE_SESSION_MAX_HOURS },
   };

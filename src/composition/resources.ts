@@ -12,7 +12,7 @@ import type { Config } from './config.js';
 import { Closers } from './closers.js';
 import { openMerchantCertificate } from './merchant-certificate.js';
 import { opening } from './startup-errors.js';
-import { dataFolder, loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
+import { loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
 import { SimulatorStateFile, simulatorStatePath, type StateFileLog } from './simulator-state-file.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
@@ -87,7 +87,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
 
     let sandboxV3: StoredSandboxIdentity | undefined;
     if (sandbox && config.wechat.v3 && !config.wechat.v3.credentials) {
-      const loaded = loadOrCreateSandboxIdentity(dataFolder(config.databaseUrl), config.wechat.mchId, clock.now());
+      const loaded = loadOrCreateSandboxIdentity(config.sandboxDataDir, config.wechat.mchId, clock.now());
       if (loaded.created) logger.info({ path: loaded.path }, 'sandbox API v3 keys generated');
       sandboxV3 = loaded.identity;
     }
@@ -95,7 +95,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     let simulator: WechatPaySimulator | undefined;
     if (sandbox && options.embedSimulator) {
       // Kept next to the SQLite file (or in ./data), like the v3 sandbox keys: an order outlives a restart.
-      const path = simulatorStatePath(dataFolder(config.databaseUrl), config.wechat.mchId, 'embedded');
+      const path = simulatorStatePath(config.sandboxDataDir, config.wechat.mchId, 'embedded');
       const stateFile = new SimulatorStateFile(path, pinoStateLog(logger));
       simulator = createWechatPaySimulator({
         ...(sandboxV3 ? { v3: simulatorV3Options(sandboxV3) } : {}),

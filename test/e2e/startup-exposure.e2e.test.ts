@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratchMariaDb, type ScratchDatabase } from '../support/databases.js';
 import { MARIADB_URL, describeIfServices } from '../support/integration.js';
@@ -37,7 +39,15 @@ describeWith('start-up: an answer from the first accepted connection (checklist 
     url.port = String(proxy.port);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test', DATABASE_URL: url.toString() },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+        DATABASE_URL: url.toString(),
+        SANDBOX_DATA_DIR: mkdtempSync(join(tmpdir(), 'wxpay-e2e-data-')),
+      },
       stdio: 'ignore',
     });
     try {

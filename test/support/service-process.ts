@@ -27,7 +27,17 @@ export const tempSqliteUrl = (): string => `sqlite:${join(mkdtempSync(join(tmpdi
 export async function startService(env: Record<string, string> = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'test', DATABASE_URL: tempSqliteUrl(), ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      DATABASE_URL: tempSqliteUrl(),
+      // A service on MySQL would keep its sandbox state in the checkout's ./data, shared with every other test.
+      ...(env.DATABASE_URL?.startsWith('sqlite:') === false ? { SANDBOX_DATA_DIR: mkdtempSync(join(tmpdir(), 'wxpay-e2e-data-')) } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
