@@ -4,7 +4,7 @@
 // versus BENCH_REUSE_ROWS existing orders. See README.md, "Performance".
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -427,6 +427,8 @@ function buildProject() {
     cwd: REPO,
     stdio: 'inherit',
   });
+  // The compiled code reads its version from ../../package.json, as dist/ does from the project's root.
+  copyFileSync(join(REPO, 'package.json'), join(WORK, 'package.json'));
   return join(out, 'main.js');
 }
 
@@ -484,6 +486,9 @@ async function main() {
       HOST: '127.0.0.1',
       PORT: String(projPort),
       DEMO_GOODS: 'no',
+      // The stub has no mutual TLS, and the bench makes no refunds; the scratch database is migrated at start.
+      WECHAT_REFUNDS: 'disabled',
+      MIGRATE_ON_START: 'yes',
     },
   });
   // The stub has no /healthz; its control endpoint answers 200 once it listens.
