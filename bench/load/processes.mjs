@@ -1,6 +1,6 @@
 // Child processes of a bench run: free ports, start/stop with logs in .bench/logs, health polling, RSS sampling.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -117,4 +117,32 @@ export function rssSampler(pid) {
     peakMb: () => Math.round((statusKb(pid, 'VmHWM') ?? 0) / 1024),
     stop: () => clearInterval(timer),
   };
+}
+
+/** User + system CPU time of a process so far, in ms (0 when it cannot be read). */
+export function cpuMs(pid) {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** Linux's USER_HZ, 100 everywhere Node runs. */
+const CLOCK_TICKS = 100;
+
+/** The pid of a running process by its command name, or undefined. */
+export function pidOf(name) {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }

@@ -35,6 +35,16 @@ const opt = {
   firstNotifyOrders: option('BENCH_FIRST_NOTIFY_ORDERS', 2000, 20),
   reuseRows: option('BENCH_REUSE_ROWS', 1_000_000, 2_000),
 };
+// BENCH_PHASES=prepay,first-notify,reuse (default all): a subset, e.g. to profile one path. `prepay` includes the
+// duplicate-heavy notify, which pays the orders that phase opened.
+const PHASES = ['prepay', 'first-notify', 'reuse'];
+opt.phases = (process.env.BENCH_PHASES ?? PHASES.join(',')).split(',').map((p) => p.trim());
+for (const p of opt.phases) {
+  if (!PHASES.includes(p)) {
+    console.error(`bench: BENCH_PHASES: unknown phase '${p}' (${PHASES.join(', ')})`);
+    process.exit(2);
+  }
+}
 // The small table of the reuse comparison: 10,000 rows, or a tenth of the large one when that is smaller (smoke).
 opt.reuseSmallRows = Math.min(10_000, Math.floor(opt.reuseRows / 10));
 
@@ -47,6 +57,8 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+/** MariaDB's process, when this machine runs it: its CPU time is part of what each request costs. */
+const dbPid = proc.pidOf('mariadbd') ?? proc.pidOf('mysqld');
 const say = (msg) => console.log(`bench: ${msg}`);
 
 /** Runs fn over items with at most `width` in flight: setup traffic, not measured. */
@@ -210,7 +222,14 @@ async function settle(target) {
 async function record(phase, round, target, fn) {
   sampler.phaseMax(); // each phase's RSS peak is its own: forget setup and earlier phases
   const before = await counters(target);
+  const cpuBefore = { server: proc.cpuMs(target.pid), db: proc.cpuMs(dbPid) };
   const { outTradeNos, ...res } = await fn();
+  // CPU time per response, of the server and of MariaDB (which both targets share, one at a time): on two shared
+  // cores, what a request costs says more than how fast one run went.
+  res.cpuUs = {
+    server: Math.round(((proc.cpuMs(target.pid) - cpuBefore.server) * 1000) / Math.max(1, res.requests)),
+    db: dbPid === undefined ? undefined : Math.round(((proc.cpuMs(dbPid) - cpuBefore.db) * 1000) / Math.max(1, res.requests)),
+  };
   await settle(target);
   if (outTradeNos) res.paid = await db.countPaid(admin, target, outTradeNos); // how many the notifies really paid
   if (target.kind === 'project') {
@@ -225,7 +244,7 @@ async function record(phase, round, target, fn) {
         .join(' ')}`
     : '';
   say(
-    `${phase} round ${round} ${target.kind}: ${res.rps} rps, p50 ${res.p50} ms, p99 ${res.p99} ms, non-2xx ${res.non2xx}, errors ${res.errors}${paid}${seen}`,
+    `${phase} round ${round} ${target.kind}: ${res.rps} rps, p50 ${res.p50} ms, p99 ${res.p99} ms, non-2xx ${res.non2xx}, errors ${res.errors}, CPU µs/request server ${res.cpuUs.server} MariaDB ${res.cpuUs.db ?? '?'}${paid}${seen}`,
   );
 }
 
@@ -324,6 +343,10 @@ function aggregate(phase, kind) {
     p99: Math.round(median(runs.map((r) => r.p99))),
     rpsRange: [Math.min(...runs.map((r) => r.rps)), Math.max(...runs.map((r) => r.rps))],
     failed: sum('non2xx') + sum('errors') + sum('timeouts') + sum('failAcks'),
+    cpuUs: {
+      server: Math.round(median(runs.map((r) => r.cpuUs?.server ?? 0))),
+      db: Math.round(median(runs.map((r) => r.cpuUs?.db ?? 0))),
+    },
     ...(runs[0].paid === undefined ? {} : { paid: sum('paid'), orders: sum('orders') }),
   };
 }
@@ -331,10 +354,11 @@ function aggregate(phase, kind) {
 function report(rss) {
   const x = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
   const lines = [
-    '| phase | baseline rps (range) | p50 / p99 ms | wxpay-server rps (range) | p50 / p99 ms | rps P/B | p99 P/B | failed B / P | paid B / P |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| phase | baseline rps (range) | p50 / p99 ms | wxpay-server rps (range) | p50 / p99 ms | rps P/B | p99 P/B | CPU µs/req B / P (server + MariaDB) | failed B / P | paid B / P |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const summaryRows = [];
+  const cpu = (a) => `${a.cpuUs.server} + ${a.cpuUs.db}`;
   for (const [phase, label] of PHASE_LABELS()) {
     const b = aggregate(phase, 'baseline'),
       p = aggregate(phase, 'project');
@@ -343,7 +367,7 @@ function report(rss) {
     const paid = b.paid === undefined ? '—' : `${b.paid}/${b.orders} / ${p.paid}/${p.orders}`;
     const rps = (a) => (a.rpsRange[0] === a.rpsRange[1] ? `${a.rps}` : `${a.rps} (${a.rpsRange.join('–')})`);
     lines.push(
-      `| ${label} | ${rps(b)} | ${b.p50} / ${b.p99} | ${rps(p)} | ${p.p50} / ${p.p99} | ${x(p.rps, b.rps)} | ${x(p.p99, b.p99)} | ${b.failed} / ${p.failed} | ${paid} |`,
+      `| ${label} | ${rps(b)} | ${b.p50} / ${b.p99} | ${rps(p)} | ${p.p50} / ${p.p99} | ${x(p.rps, b.rps)} | ${x(p.p99, b.p99)} | ${cpu(b)} / ${cpu(p)} | ${b.failed} / ${p.failed} | ${paid} |`,
     );
   }
   const scale = (kind) => {
@@ -352,9 +376,10 @@ function report(rss) {
     return s && l ? l.rps / s.rps : undefined;
   };
   const reuse = { project: scale('project'), baseline: scale('baseline') };
-  const reuseLine =
-    `reuse lookup at scale (rps with ${opt.reuseRows.toLocaleString('en')} ÷ with ${opt.reuseSmallRows.toLocaleString('en')} orders): ` +
-    `wxpay-server ${reuse.project?.toFixed(2)}× (target ≥ 0.90: ${reuse.project >= 0.9 ? 'met' : 'NOT met'}), baseline ${reuse.baseline?.toFixed(2)}×`;
+  const reuseLine = !opt.phases.includes('reuse')
+    ? 'reuse lookup at scale: not run (BENCH_PHASES)'
+    : `reuse lookup at scale (rps with ${opt.reuseRows.toLocaleString('en')} ÷ with ${opt.reuseSmallRows.toLocaleString('en')} orders): ` +
+      `wxpay-server ${reuse.project?.toFixed(2)}× (target ≥ 0.90: ${reuse.project >= 0.9 ? 'met' : 'NOT met'}), baseline ${reuse.baseline?.toFixed(2)}×`;
   const perPhase = PHASE_LABELS().map(([phase]) => [
     phase,
     Math.max(0, ...results.filter((r) => r.phase === phase && r.rssMaxMb).map((r) => r.rssMaxMb)),
@@ -506,12 +531,14 @@ async function main() {
   const targets = [
     {
       kind: 'baseline',
+      pid: baseProc.child.pid,
       base: `http://127.0.0.1:${basePort}`,
       db: names.baseDb,
       users: Array.from({ length: nUsers }, (_, i) => ({ uid: 100000 + i })),
     },
     {
       kind: 'project',
+      pid: projProc.child.pid,
       base: projBase,
       db: names.projDb,
       users: await pool(Array.from({ length: nUsers }), 16, () => h.flow.newUser(projBase, stub.base)),
@@ -520,9 +547,9 @@ async function main() {
 
   say('warming up both targets (unrecorded)');
   await warmUp(targets);
-  await phasePrepayAndNotify(targets);
-  await phaseFirstNotify(targets);
-  await phaseReuse(targets);
+  if (opt.phases.includes('prepay')) await phasePrepayAndNotify(targets);
+  if (opt.phases.includes('first-notify')) await phaseFirstNotify(targets);
+  if (opt.phases.includes('reuse')) await phaseReuse(targets);
 
   const rss = { atStartMb: rssAtStartMb, peakMb: sampler.peakMb() };
   const { text, summaryRows, reuse } = report(rss);

@@ -38,14 +38,18 @@ export class HandleNotify {
     if (!notice.succeeded) return { ack: true, result: 'failureReported' };
 
     // WeChat can notify before our row is visible; a retry (or the reconciliation job) will find it.
-    const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
-    if (!order) return refuse('UnknownOrder', false);
-    if (!notice.totalFee.equals(order.state.cash)) return refuse('AmountMismatch', true);
-    const prepaySignType = order.state.prepay?.signType;
+    const facts = await this.orders.findPaymentFacts(notice.outTradeNo);
+    if (!facts) return refuse('UnknownOrder', false);
+    if (!notice.totalFee.equals(facts.cash)) return refuse('AmountMismatch', true);
+    const { prepaySignType } = facts;
     if (notice.signedWith !== undefined && prepaySignType !== undefined && notice.signedWith !== prepaySignType) {
       return refuse('SignTypeMismatch', true);
     }
-    if (order.state.transactionId === notice.transactionId) return { ack: true, result: 'duplicate' };
+    // A retry of a notice already recorded: most of what arrives, answered from those few columns.
+    if (facts.transactionId === notice.transactionId) return { ack: true, result: 'duplicate' };
+
+    const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
+    if (!order) return refuse('UnknownOrder', true);
 
     const confirmation = await this.confirm.execute(order);
     switch (confirmation.kind) {

@@ -69,8 +69,8 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
       ...(sandbox && resources.simulator ? { sandbox: resources.simulator.router } : {}),
       routers,
     });
+  // First in every app: WeChat's callbacks and the mini-program's calls are the traffic, and Express tries routers in order.
   const publicRouters = [
-    goodsRoutes(get(TOKENS.GoodsCatalog)),
     callbackRoute({
       ...callbackDeps,
       path: '/wechat/pay-notify',
@@ -97,6 +97,7 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
       metrics,
       logger,
     }),
+    goodsRoutes(get(TOKENS.GoodsCatalog)),
   ];
   const adminRouter = adminRoutes({
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
@@ -116,13 +117,13 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
   if (!config.adminListener) {
     return {
       public: app(
-        [probes, metricsRouter, docs(['probe', 'public', 'metrics', ...adminAudience]), ...publicRouters, adminRouter, operatorConsole],
+        [...publicRouters, probes, metricsRouter, docs(['probe', 'public', 'metrics', ...adminAudience]), adminRouter, operatorConsole],
         true,
       ),
     };
   }
   return {
-    public: app([probes, docs(['probe', 'public']), ...publicRouters], true),
+    public: app([...publicRouters, probes, docs(['probe', 'public'])], true),
     admin: app([probes, metricsRouter, docs(['probe', 'metrics', ...adminAudience]), adminRouter, operatorConsole], false),
   };
 }

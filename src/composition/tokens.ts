@@ -9,6 +9,7 @@ import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
+import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
 import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
 import type { OrderStatistics } from '../application/ports/order-statistics.js';
 import type { ReconcileRuns } from '../application/ports/reconcile-runs.js';
@@ -44,6 +45,8 @@ export const TOKENS = {
   GoodsCatalog: token<GoodsAdmin>('GoodsCatalog'),
   UserRepository: token<UserRepository>('UserRepository'),
   NotifyLog: token<NotifyLog>('NotifyLog'),
+  /** The one notify log both NotifyLog and NotifyHistory are: it writes in batches and reads after flushing them. */
+  NotifyJournal: token<BatchingNotifyLog>('NotifyJournal'),
   EventOutbox: token<EventOutbox>('EventOutbox'),
   EventSink: token<PaymentEvents>('EventSink'),
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),

@@ -4,6 +4,8 @@ import type { NotifyHistory, NotifyLog, NotifyLogEntry } from '../../src/applica
 export type ReadableNotifyLog = NotifyLog & NotifyHistory;
 
 /** What every NotifyLog must do: keep every notice, forged or garbled ones included, exactly as received. */
+let verdictRuns = 0;
+
 export function notifyLogContract(name: string, fresh: () => Promise<ReadableNotifyLog>): void {
   const number = (): string => `2026011512000000${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
 
@@ -39,8 +41,9 @@ export function notifyLogContract(name: string, fresh: () => Promise<ReadableNot
 
     it('counts verdicts since a time by kind, verdict and detail, most frequent first', async () => {
       const log = await fresh();
-      // A moment of this test's own, far ahead, so other tests' notices in a shared database are not counted.
-      const since = new Date(Date.UTC(2090, 0, 1) + Math.floor(Math.random() * 1e11));
+      // A moment of this test's own, far ahead and later than any earlier run's in this file (the contract may run
+      // twice on one database), so other tests' notices in a shared database are not counted.
+      const since = new Date(Date.UTC(2090, 0, 1) + ++verdictRuns * 1e10 + Math.floor(Math.random() * 1e9));
       const at = (s: number): Date => new Date(since.getTime() + s * 1000);
       const entry = (s: number, kind: 'pay' | 'refund', verdict: 'SUCCESS' | 'FAIL', detail: string): NotifyLogEntry => ({
         receivedAt: at(s),

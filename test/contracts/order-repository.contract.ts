@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderRepository } from '../../src/application/ports/order-repository.js';
+import { paymentFactsOf, type OrderRepository } from '../../src/application/ports/order-repository.js';
 import { Money } from '../../src/domain/money.js';
 import { anOrder, anOutTradeNo } from '../support/builders.js';
 
@@ -33,6 +33,28 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(loaded?.state).toEqual(order.state);
     });
 
+    it('reads the payment facts of an order, at every stage, as the whole order has them', async () => {
+      const repo = await fresh();
+      const at = new Date(Date.UTC(2026, 0, 15, 5, 6, 7));
+      const order = anOrder({ uid: uid(), cash: Money.ofFen(19_900) });
+      const no = order.state.outTradeNo.value;
+      expect(await repo.findPaymentFacts(no)).toBeUndefined();
+      await repo.insert(order);
+      expect(await repo.findPaymentFacts(no)).toEqual({ cash: Money.ofFen(19_900) });
+      order.attachPrepay(
+        { prepayId: 'wx2014102720093955', issuedAt: at, expiresAt: new Date(at.getTime() + 7_200_000), signType: 'HMAC-SHA256' },
+        at,
+      );
+      await repo.update(order);
+      expect(await repo.findPaymentFacts(no)).toEqual({ cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256' });
+      order.confirmPaid({ transactionId: '4200000015201711256947025404', amount: Money.ofFen(19_900), paidAt: at });
+      await repo.update(order);
+      const facts = await repo.findPaymentFacts(no);
+      expect(facts).toEqual({ cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256', transactionId: '4200000015201711256947025404' });
+      expect(facts).toEqual(paymentFactsOf((await repo.findByOutTradeNo(no))!));
+      expect(await repo.findPaymentFacts(no.toLowerCase() === no ? `0${no}` : no.toLowerCase())).toBeUndefined();
+    });
+
     it('matches out_trade_no as an exact string', async () => {
       const repo = await fresh();
       const no = anOutTradeNo().value;
@@ -40,6 +62,7 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(await repo.findByOutTradeNo(no)).toBeUndefined();
       expect(await repo.findByOutTradeNo(`0${no}`)).toBeUndefined();
       expect(await repo.findByOutTradeNo(no.slice(1))).toBeUndefined();
+      expect(await repo.findPaymentFacts(`0${no}`)).toBeUndefined();
     });
 
     it('refuses a second order with the same out_trade_no', async () => {

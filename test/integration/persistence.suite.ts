@@ -4,6 +4,7 @@ import { MikroEventOutbox } from '../../src/adapters/persistence/mikro-event-out
 import { ManualClock } from '../support/doubles/manual-clock.js';
 import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
 import { MikroNotifyLog } from '../../src/adapters/persistence/mikro-notify-log.js';
+import { BatchingNotifyLog, type BatchingEvents } from '../../src/adapters/persistence/batching-notify-log.js';
 import { MikroOrderRepository } from '../../src/adapters/persistence/mikro-order-repository.js';
 import { openKeyOf } from '../../src/adapters/persistence/order-mapper.js';
 import { MikroUserRepository } from '../../src/adapters/persistence/mikro-user-repository.js';
@@ -58,6 +59,15 @@ const SEED_GOODS = `INSERT INTO shop_goods_info (id, name, note, market_price, s
  * The persistence adapters on one database engine: every contract on a database migrated from empty, then a database
  * created from the seed's own CREATE TABLE statements with rows in it, migrated and used.
  */
+const failLoudly: BatchingEvents = {
+  onWriteFailed: (error) => {
+    throw error;
+  },
+  onDropped: (entries) => {
+    throw new Error(`${entries.length} notify log entries dropped`);
+  },
+};
+
 export function persistenceSuite(target: PersistenceTarget): void {
   describe(`${target.name}: a database migrated from empty`, () => {
     let db: ScratchDatabase;
@@ -75,6 +85,23 @@ export function persistenceSuite(target: PersistenceTarget): void {
     orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
     userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
     notifyLogContract(target.name, async () => new MikroNotifyLog(orm));
+    notifyLogContract(`${target.name}, written in batches`, async () => new BatchingNotifyLog(new MikroNotifyLog(orm), failLoudly));
+
+    it('writes a batch of notices in arrival order, large bodies split over several statements', async () => {
+      const log = new MikroNotifyLog(orm);
+      const no = `2026011512000000${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
+      const entries = Array.from({ length: 150 }, (_, i) => ({
+        receivedAt: new Date(Date.UTC(2026, 0, 15, 4, 0, 0, i)),
+        kind: 'pay' as const,
+        outTradeNo: no,
+        // 150 × 15 KB: more than one statement's worth.
+        rawBody: `<xml><n>${i}</n>${'x'.repeat(15_000)}</xml>`,
+        verdict: i % 2 === 0 ? ('SUCCESS' as const) : ('FAIL' as const),
+        detail: i % 2 === 0 ? 'duplicate' : 'AmountMismatch',
+      }));
+      await log.appendAll(entries);
+      expect(await log.forOrder(no, 200)).toEqual(entries);
+    });
     integralLedgerContract(target.name, async () => new MikroIntegralLedger(orm), 25);
     eventOutboxContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), outbox: new MikroEventOutbox(orm) }));
     goodsCatalogContract(target.name, async () => {

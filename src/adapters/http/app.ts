@@ -21,6 +21,8 @@ export interface HttpAppParts {
 export function createHttpApp(parts: HttpAppParts): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is Cache-Control: no-store, so nobody revalidates: hashing each body for an ETag would be wasted.
+  app.set('etag', false);
   app.set('trust proxy', parts.trustProxyHops);
   app.use(requestTracking(parts.logger), noStore, utf8Only);
   if (parts.sandbox) app.use('/sandbox/wxpay', parts.sandbox);

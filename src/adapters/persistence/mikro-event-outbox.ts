@@ -1,8 +1,8 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { EventOutbox, OutboxEntry, OutboxHistory, OutboxRecordView, PaymentEvent } from '../../application/ports/payment-events.js';
 import { decodeEvent, encodeEvent } from './event-codec.js';
 import type { SqlOrm } from './orm.js';
-import { OutboxRecord } from './service-records.js';
+import { rawSql, type SqlSession } from './raw-sql.js';
+import { OUTBOX_TABLE, OutboxRecord } from './service-records.js';
 import { violatedUniques } from './unique-violation.js';
 
 const MAX_ERROR_CHARS = 255;
@@ -18,7 +18,7 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   ) {}
 
   async append(events: readonly PaymentEvent[]): Promise<void> {
-    await this.orm.em.fork().transactional((em) => appendIn(em, events, this.nowMs()));
+    await rawSql(this.orm).transaction((tx) => appendIn(tx, events, this.nowMs()));
   }
 
   async due(now: Date, limit: number): Promise<OutboxEntry[]> {
@@ -49,7 +49,10 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   }
 
   async markDelivered(eventId: string, at: Date): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(OutboxRecord, { eventId, deliveredAt: null }, { deliveredAt: at.getTime() });
+    await rawSql(this.orm).run(`UPDATE ${OUTBOX_TABLE} SET delivered_at = ? WHERE event_id = ? AND delivered_at IS NULL`, [
+      at.getTime(),
+      eventId,
+    ]);
   }
 
   async markFailed(eventId: string, error: string, retryAt: Date): Promise<void> {
@@ -64,16 +67,19 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   }
 }
 
+const INSERT_EVENT = `INSERT INTO ${OUTBOX_TABLE}
+  (event_id, type, out_trade_no, payload, created_at, delivered_at, attempts, next_attempt_at, last_error)
+  VALUES (?, ?, ?, ?, ?, NULL, 0, 0, NULL)`;
+
 /** Inserts events in the caller's transaction; an event already recorded (same id) is skipped, not an error. */
-export async function appendIn(em: EntityManager, events: readonly PaymentEvent[], nowMs: number): Promise<void> {
+export async function appendIn(tx: SqlSession, events: readonly PaymentEvent[], nowMs: number): Promise<void> {
   for (const event of events) {
-    const encoded = encodeEvent(event);
-    const existing = await em.findOne(OutboxRecord, { eventId: encoded.eventId }, { disableIdentityMap: true });
-    if (existing) continue;
+    const { eventId, type, outTradeNo, payload } = encodeEvent(event);
     try {
-      await em.insert(OutboxRecord, { ...encoded, createdAt: nowMs, deliveredAt: null, attempts: 0, nextAttemptAt: 0, lastError: null });
+      await tx.run(INSERT_EVENT, [eventId, type, outTradeNo, payload, nowMs]);
     } catch (error) {
-      // A concurrent writer recorded the same fact between our look and our insert: that is the idempotency we want.
+      // Recorded already, by an earlier attempt or a concurrent writer: that is the idempotency we want. A failed
+      // INSERT undoes only itself in MySQL and SQLite, so the caller's transaction goes on.
       if (!violatedUniques(error)) throw error;
     }
   }

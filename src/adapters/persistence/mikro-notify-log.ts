@@ -1,6 +1,8 @@
-import type { NotifyHistory, NotifyLog, NotifyLogEntry, NotifyVerdictCount } from '../../application/ports/notify-log.js';
+import type { NotifyLog, NotifyLogEntry, NotifyVerdictCount } from '../../application/ports/notify-log.js';
+import type { NotifyLogStore } from './batching-notify-log.js';
 import type { SqlOrm } from './orm.js';
-import { NotifyLogRecord } from './service-records.js';
+import { rawSql, type SqlValue } from './raw-sql.js';
+import { NOTIFY_LOG_TABLE, NotifyLogRecord } from './service-records.js';
 
 /** Bodies are capped by the HTTP adapter already (16 KB); this only keeps a broken caller from filling the disk. */
 const MAX_BODY_CHARS = 256 * 1024;
@@ -8,19 +10,47 @@ const MAX_DETAIL_CHARS = 255;
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
+const INSERT = `INSERT INTO ${NOTIFY_LOG_TABLE} (received_at, kind, out_trade_no, raw_body, verdict, detail) VALUES `;
+const ROW = '(?, ?, ?, ?, ?, ?)';
+/** One statement stays well inside max_allowed_packet (16 MB by default) whatever the bodies. */
+const MAX_STATEMENT_CHARS = 1024 * 1024;
+
+const rowOf = (entry: NotifyLogEntry): SqlValue[] => [
+  entry.receivedAt.getTime(),
+  entry.kind,
+  entry.outTradeNo === undefined ? null : clip(entry.outTradeNo, 32),
+  clip(entry.rawBody, MAX_BODY_CHARS),
+  entry.verdict,
+  clip(entry.detail, MAX_DETAIL_CHARS),
+];
+
 /** wx_notify_log: insert-only; nothing in the service updates or deletes it. */
-export class MikroNotifyLog implements NotifyLog, NotifyHistory {
+export class MikroNotifyLog implements NotifyLog, NotifyLogStore {
   constructor(private readonly orm: SqlOrm) {}
 
-  async append(entry: NotifyLogEntry): Promise<void> {
-    await this.orm.em.fork().insert(NotifyLogRecord, {
-      receivedAt: entry.receivedAt.getTime(),
-      kind: entry.kind,
-      outTradeNo: entry.outTradeNo === undefined ? null : clip(entry.outTradeNo, 32),
-      rawBody: clip(entry.rawBody, MAX_BODY_CHARS),
-      verdict: entry.verdict,
-      detail: clip(entry.detail, MAX_DETAIL_CHARS),
-    });
+  append(entry: NotifyLogEntry): Promise<void> {
+    return this.appendAll([entry]);
+  }
+
+  /** Multi-row INSERTs, in order; a batch of large bodies is split so no statement grows past 1 MB. */
+  async appendAll(entries: readonly NotifyLogEntry[]): Promise<void> {
+    const sql = rawSql(this.orm);
+    let rows: SqlValue[][] = [];
+    let chars = 0;
+    const write = async (): Promise<void> => {
+      if (rows.length === 0) return;
+      await sql.run(INSERT + rows.map(() => ROW).join(', '), rows.flat());
+      rows = [];
+      chars = 0;
+    };
+    for (const entry of entries) {
+      const row = rowOf(entry);
+      const size = String(row[3]).length + 128;
+      if (chars + size > MAX_STATEMENT_CHARS) await write();
+      rows.push(row);
+      chars += size;
+    }
+    await write();
   }
 
   /** The notices received for one order, oldest first: for the admin view and for tests. */

@@ -1,10 +1,40 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { InsertOutcome, OrderFilter, OrderKey, OrderRepository, UpdateOutcome } from '../../application/ports/order-repository.js';
+import type {
+  InsertOutcome,
+  OrderFilter,
+  OrderKey,
+  OrderRepository,
+  PaymentFacts,
+  UpdateOutcome,
+} from '../../application/ports/order-repository.js';
 import type { Order } from '../../domain/order.js';
+import { isOrderStatus, isPaidStatus } from '../../domain/order-status.js';
 import { appendIn } from './mikro-event-outbox.js';
 import { ORDER_OPEN_KEY_UNIQUE, ORDER_OUT_TRADE_NO_UNIQUE, ORDER_TABLE, OrderRecord, RefundRecord } from './order-record.js';
-import { openKeyOf, toOrder, toOrderColumns, toRefundColumns, UnreadableRowError } from './order-mapper.js';
+import {
+  openKeyOf,
+  toOrder,
+  toOrderColumns,
+  toPaymentFacts,
+  toRefundColumns,
+  UnreadableRowError,
+  type OrderRow,
+  type PaymentFactsRow,
+} from './order-mapper.js';
+import {
+  compareAndSetOrder,
+  insertOrder,
+  insertRefund,
+  SELECT_OPEN_ORDER,
+  SELECT_PAYMENT_FACTS,
+  SELECT_ORDER_WITH_REFUNDS,
+  SELECT_REFUNDS,
+  splitJoinRows,
+  updateRefund,
+  type OrderJoinRow,
+} from './order-sql.js';
 import type { SqlOrm } from './orm.js';
+import { rawSql, type RawSql, type SqlSession } from './raw-sql.js';
 import { violatedUniques } from './unique-violation.js';
 
 type Constraint = 'outTradeNo' | 'openKey';
@@ -20,36 +50,59 @@ const CONSTRAINTS: Readonly<Record<string, Constraint>> = {
 export type UnreadableRowReporter = (error: UnreadableRowError) => void;
 
 /**
- * Orders in the seed's shop_goods_order, their refunds in wx_order_refund. Every call works in its own forked
- * EntityManager, and writes are guarded in the database: UNIQUE(out_trade_no), UNIQUE(open_key), and a
- * compare-and-set on `version`. MariaDB's default collation compares case-insensitively, so reads re-check the number
- * byte for byte.
+ * Orders in the seed's shop_goods_order, their refunds in wx_order_refund. Writes are guarded in the database:
+ * UNIQUE(out_trade_no), UNIQUE(open_key), and a compare-and-set on `version`. MariaDB's default collation compares
+ * case-insensitively, so reads re-check the number byte for byte. What prepay and notify run (find by number or key,
+ * insert, compare-and-set) is plain SQL on the ORM's pool (order-sql.ts); listings go through MikroORM.
  */
 export class MikroOrderRepository implements OrderRepository {
+  private readonly sql: RawSql;
+
   constructor(
     private readonly orm: SqlOrm,
     private readonly reportUnreadable: UnreadableRowReporter = () => undefined,
-  ) {}
+  ) {
+    this.sql = rawSql(orm);
+  }
 
   async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
-    const em = this.orm.em.fork();
-    const row = await em.findOne(OrderRecord, { outTradeNo }, { disableIdentityMap: true });
+    const { order, refunds } = splitJoinRows(await this.sql.all<OrderJoinRow>(SELECT_ORDER_WITH_REFUNDS, [outTradeNo, outTradeNo]));
+    if (!order || order.outTradeNo !== outTradeNo) return undefined;
+    return this.read(order, refunds);
+  }
+
+  async findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined> {
+    const [row] = await this.sql.all<PaymentFactsRow>(SELECT_PAYMENT_FACTS, [outTradeNo]);
     if (!row || row.outTradeNo !== outTradeNo) return undefined;
-    return this.read(row, await this.refundsOf(em, [outTradeNo]));
+    try {
+      return toPaymentFacts(row);
+    } catch (error) {
+      if (error instanceof UnreadableRowError) this.reportUnreadable(error);
+      throw error;
+    }
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {
-    const em = this.orm.em.fork();
-    const row = await em.findOne(OrderRecord, { openKey: openKeyOf(key) }, { disableIdentityMap: true });
-    return row ? this.read(row, await this.refundsOf(em, [row.outTradeNo ?? ''])) : undefined;
+    const [row] = await this.sql.all<OrderRow>(SELECT_OPEN_ORDER, [openKeyOf(key)]);
+    if (!row) return undefined;
+    // Refunds exist only for paid orders, and an order holding the open slot was never paid: rarely a second query.
+    const paid = isOrderStatus(row.paidStatus) && isPaidStatus(row.paidStatus);
+    const refunds = paid ? await this.sql.all<RefundRecord>(SELECT_REFUNDS, [row.outTradeNo]) : [];
+    return this.read(
+      row,
+      refunds.filter((r) => r.outTradeNo === row.outTradeNo),
+    );
   }
 
   async insert(order: Order): Promise<InsertOutcome> {
     try {
-      await this.orm.em.fork().transactional(async (em) => {
-        await em.insert(OrderRecord, toOrderColumns(order.state));
-        await this.writeRefunds(em, order);
-      });
+      const [sql, params] = insertOrder(toOrderColumns(order.state));
+      if (order.state.refunds.length === 0) await this.sql.run(sql, params);
+      else
+        await this.sql.transaction(async (tx) => {
+          await tx.run(sql, params);
+          await this.writeRefunds(tx, order);
+        });
       return 'inserted';
     } catch (error) {
       switch (this.constraintOf(error)) {
@@ -65,16 +118,15 @@ export class MikroOrderRepository implements OrderRepository {
 
   async update(order: Order): Promise<UpdateOutcome> {
     const s = order.state;
-    const { outTradeNo, ...columns } = toOrderColumns(s);
     const events = order.pullEvents();
     let outcome: UpdateOutcome;
     try {
       // The change, its refunds and its events commit together: a crash after COMMIT still has the event in the outbox.
-      outcome = await this.orm.em.fork().transactional(async (em) => {
-        const changed = await em.nativeUpdate(OrderRecord, { outTradeNo, version: s.version }, { ...columns, version: s.version + 1 });
-        if (changed !== 1) return 'stale';
-        await this.writeRefunds(em, order);
-        await appendIn(em, events, Date.now());
+      outcome = await this.sql.transaction(async (tx) => {
+        const [sql, params] = compareAndSetOrder(toOrderColumns(s));
+        if ((await tx.run(sql, params)).affectedRows !== 1) return 'stale';
+        await this.writeRefunds(tx, order);
+        await appendIn(tx, events, Date.now());
         return 'updated';
       });
     } catch (error) {
@@ -155,7 +207,7 @@ export class MikroOrderRepository implements OrderRepository {
   }
 
   /** One order the caller asked for by name: an unreadable row is reported, then fails the caller. */
-  private read(row: OrderRecord, refunds: readonly RefundRecord[]): Order {
+  private read(row: OrderRow, refunds: readonly RefundRecord[]): Order {
     try {
       return toOrder(row, refunds);
     } catch (error) {
@@ -172,12 +224,12 @@ export class MikroOrderRepository implements OrderRepository {
   }
 
   /** Within the order's transaction, after its compare-and-set: no other writer can touch this order's refunds. */
-  private async writeRefunds(em: EntityManager, order: Order): Promise<void> {
+  private async writeRefunds(tx: SqlSession, order: Order): Promise<void> {
     const no = order.state.outTradeNo.value;
     for (const refund of order.state.refunds) {
-      const { outRefundNo, ...columns } = toRefundColumns(no, refund);
-      const changed = await em.nativeUpdate(RefundRecord, { outRefundNo }, columns);
-      if (changed === 0) await em.insert(RefundRecord, { outRefundNo, ...columns });
+      const columns = toRefundColumns(no, refund);
+      const changed = (await tx.run(...updateRefund(columns))).affectedRows;
+      if (changed === 0) await tx.run(...insertRefund(columns));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { OrderKey } from '../../application/ports/order-repository.js';
+import type { OrderKey, PaymentFacts } from '../../application/ports/order-repository.js';
 import { Money } from '../../domain/money.js';
 import { Order, type OrderState } from '../../domain/order.js';
 import { isOrderStatus } from '../../domain/order-status.js';
@@ -49,7 +49,10 @@ export function toRefund(row: RefundRecord): Refund {
   };
 }
 
-export function toOrder(row: OrderRecord, refunds: readonly RefundRecord[] = []): Order {
+/** A shop_goods_order row as the domain reads it: every column but the seed's superseded refund_* ones. */
+export type OrderRow = Omit<OrderRecord, 'refundNo' | 'refundFee' | 'refundStatus' | 'refundTime'>;
+
+export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): Order {
   const no = OutTradeNo.parse(row.outTradeNo ?? '');
   const fail = (why: string): never => {
     throw new UnreadableRowError('shop_goods_order', `shop_goods_order id ${row.id} (out_trade_no '${row.outTradeNo ?? ''}'): ${why}`);
@@ -90,8 +93,24 @@ export function toOrder(row: OrderRecord, refunds: readonly RefundRecord[] = [])
   return Order.restore(state);
 }
 
+/** The columns PaymentFacts come from. */
+export type PaymentFactsRow = Pick<OrderRow, 'id' | 'outTradeNo' | 'paidMoney' | 'prepayId' | 'signType' | 'billNo'>;
+
+/** The same reading as toOrder's, of those columns. */
+export function toPaymentFacts(row: PaymentFactsRow): PaymentFacts {
+  const fail = (why: string): never => {
+    throw new UnreadableRowError('shop_goods_order', `shop_goods_order id ${row.id} (out_trade_no '${row.outTradeNo ?? ''}'): ${why}`);
+  };
+  const billNo = row.billNo ?? '';
+  return {
+    cash: fen(row.paidMoney, fail, 'paid_money'),
+    ...(row.prepayId && { prepaySignType: row.signType ?? 'MD5' }),
+    ...(billNo !== '' && { transactionId: billNo }),
+  };
+}
+
 /** Every column of shop_goods_order the domain owns (all but id and the superseded refund_* columns). */
-export type OrderColumns = Omit<OrderRecord, 'id' | 'refundNo' | 'refundFee' | 'refundStatus' | 'refundTime'>;
+export type OrderColumns = Omit<OrderRow, 'id'>;
 
 export function toOrderColumns(s: OrderState): OrderColumns {
   return {

@@ -1,3 +1,4 @@
+import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import type { PaidType } from '../../domain/paid-type.js';
@@ -33,12 +34,33 @@ export interface OrderFilter {
   readonly offset: number;
 }
 
+/**
+ * What a payment notice is checked against before anything else (HandleNotify): a few columns of the order, none of
+ * which changes once the order is paid, so a duplicate notice is answered without reading the whole order.
+ */
+export interface PaymentFacts {
+  readonly cash: Money;
+  /** How the order's current prepay was signed, if it has one. */
+  readonly prepaySignType?: string;
+  /** WeChat's transaction_id, once recorded. */
+  readonly transactionId?: string;
+}
+
+export const paymentFactsOf = (order: Order): PaymentFacts => ({
+  cash: order.state.cash,
+  ...(order.state.prepay && { prepaySignType: order.state.prepay.signType }),
+  ...(order.state.transactionId !== undefined && { transactionId: order.state.transactionId }),
+});
+
 export type InsertOutcome = 'inserted' | 'duplicateOutTradeNo' | 'openOrderExists';
 export type UpdateOutcome = 'updated' | 'stale';
 
 export interface OrderRepository {
   /** Exact string match: numbers from other systems (leading zeros, 32 characters) are never normalised. */
   findByOutTradeNo(outTradeNo: string): Promise<Order | undefined>;
+
+  /** The payment facts of the order with exactly this number (see findByOutTradeNo), if any. */
+  findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined>;
 
   /** The order holding the key's open slot (see Order.holdsOpenSlot), if any. */
   findOpen(key: OrderKey): Promise<Order | undefined>;

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconcile-payments.js';
 import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/request-prepay.js';
 import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/sign-in-operator.js';
+import { CachedGoodsCatalog } from '../../adapters/caching/cached-goods-catalog.js';
+import { CachedUsers } from '../../adapters/caching/cached-users.js';
 import { FanOutEventSink, LogEventSink, WebhookEventSink } from '../../adapters/events/event-sinks.js';
 import { SessionTokens } from '../../adapters/http/session-tokens.js';
 import { InProcessJobLease } from '../../adapters/in-process/in-process-job-lease.js';
@@ -13,6 +15,7 @@ import { MikroAuditLog } from '../../adapters/persistence/mikro-audit-log.js';
 import { MikroEventOutbox } from '../../adapters/persistence/mikro-event-outbox.js';
 import { MikroGoodsCatalog } from '../../adapters/persistence/mikro-goods-catalog.js';
 import { MikroIntegralLedger } from '../../adapters/persistence/mikro-integral-ledger.js';
+import { BatchingNotifyLog, type BatchingEvents } from '../../adapters/persistence/batching-notify-log.js';
 import { MikroNotifyLog } from '../../adapters/persistence/mikro-notify-log.js';
 import { MikroOrderRepository, type UnreadableRowReporter } from '../../adapters/persistence/mikro-order-repository.js';
 import { MikroUserRepository } from '../../adapters/persistence/mikro-user-repository.js';
@@ -83,13 +86,18 @@ function bindPersistence(c: Container, resources: Resources): void {
     (orm, logger: Logger, metrics: Metrics) => new MikroOrderRepository(orm, reportUnreadable(logger, metrics)),
     [Orm, TOKENS.Logger, TOKENS.Metrics],
   );
-  c.bind(TOKENS.GoodsCatalog).toResolvedValue((orm, clock) => new MikroGoodsCatalog(orm, clock), [Orm, Clock]);
-  c.bind(TOKENS.UserRepository).toResolvedValue((orm, clock) => new MikroUserRepository(orm, clock), [Orm, Clock]);
-  c.bind(TOKENS.NotifyLog).toResolvedValue((orm) => new MikroNotifyLog(orm), [Orm]);
+  // Read on every prepay, changed rarely: kept in memory briefly (see the classes for how stale they may be).
+  c.bind(TOKENS.GoodsCatalog).toResolvedValue((orm, clock) => new CachedGoodsCatalog(new MikroGoodsCatalog(orm, clock)), [Orm, Clock]);
+  c.bind(TOKENS.UserRepository).toResolvedValue((orm, clock) => new CachedUsers(new MikroUserRepository(orm, clock)), [Orm, Clock]);
+  c.bind(TOKENS.NotifyJournal)
+    .toResolvedValue((orm, logger: Logger) => new BatchingNotifyLog(new MikroNotifyLog(orm), notifyLogEvents(logger)), [Orm, TOKENS.Logger])
+    // Shutdown (unbindAllAsync) writes what is still held before the database closes.
+    .onDeactivation((log) => log.flush());
+  c.bind(TOKENS.NotifyLog).toResolvedValue((log: BatchingNotifyLog) => log, [TOKENS.NotifyJournal]);
   c.bind(TOKENS.EventOutbox).toResolvedValue((orm) => new MikroEventOutbox(orm), [Orm]);
   c.bind(TOKENS.IntegralLedger).toResolvedValue((orm) => new MikroIntegralLedger(orm), [Orm]);
   c.bind(TOKENS.AuditLog).toResolvedValue((orm) => new MikroAuditLog(orm), [Orm]);
-  c.bind(TOKENS.NotifyHistory).toResolvedValue((orm) => new MikroNotifyLog(orm), [Orm]);
+  c.bind(TOKENS.NotifyHistory).toResolvedValue((log: BatchingNotifyLog) => log, [TOKENS.NotifyJournal]);
   c.bind(TOKENS.OutboxHistory).toResolvedValue((orm) => new MikroEventOutbox(orm), [Orm]);
   c.bind(TOKENS.OrderStatistics).toResolvedValue((orm) => new MikroOrderStatistics(orm), [Orm]);
   c.bind(TOKENS.ReconcileRuns).toResolvedValue((orm) => new MikroReconcileRuns(orm), [Orm]);
@@ -97,6 +105,14 @@ function bindPersistence(c: Container, resources: Resources): void {
   c.bind(TOKENS.OperatorSessions).toResolvedValue((orm) => new MikroOperatorSessions(orm), [Orm]);
   c.bind(TOKENS.LoginAttempts).toResolvedValue((orm) => new MikroLoginAttempts(orm), [Orm]);
 }
+
+const notifyLogEvents = (logger: Logger): BatchingEvents => ({
+  onWriteFailed: (error, pending) => logger.error({ err: error, pending }, 'notify log: write failed; entries kept, retrying'),
+  onDropped: (entries) => {
+    // The database refused them for too long: the log line is then the record, body and verdict included.
+    for (const entry of entries) logger.error({ alert: true, notifyLogEntry: entry }, 'notify log: entry not written to the database');
+  },
+});
 
 const reportUnreadable =
   (logger: Logger, metrics: Metrics): UnreadableRowReporter =>

@@ -5,7 +5,7 @@ import type {
   OrderRepository,
   UpdateOutcome,
 } from '../../../src/application/ports/order-repository.js';
-import { orderKeyOf } from '../../../src/application/ports/order-repository.js';
+import { orderKeyOf, paymentFactsOf, type PaymentFacts } from '../../../src/application/ports/order-repository.js';
 import { Order, type OrderState } from '../../../src/domain/order.js';
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
 
@@ -26,6 +26,11 @@ export class InMemoryOrderRepository implements OrderRepository {
     await Promise.resolve();
     const row = this.rows.get(outTradeNo);
     return row && Order.restore(row);
+  }
+
+  async findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined> {
+    const order = await this.findByOutTradeNo(outTradeNo);
+    return order && paymentFactsOf(order);
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {

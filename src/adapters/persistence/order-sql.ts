@@ -1,0 +1,95 @@
+import type { EntitySchema } from '@mikro-orm/core';
+import type { OrderColumns, OrderRow, PaymentFactsRow, RefundColumns } from './order-mapper.js';
+import { ORDER_TABLE, OrderRecordSchema, REFUND_TABLE, RefundRecordSchema, type RefundRecord } from './order-record.js';
+import type { SqlValue } from './raw-sql.js';
+
+/**
+ * The order statements of the payment hot paths in plain SQL, the same for MariaDB and SQLite. Column names come
+ * from the entity schemas, so the ORM's mapping stays the one place that names them; rows come back under the
+ * records' property names, ready for the mapper.
+ */
+
+const columnsOf = <T extends object>(schema: EntitySchema<T>): [keyof T & string, string][] =>
+  Object.entries(schema.meta.properties).map(([property, p]) => [
+    property as keyof T & string,
+    (p as { fieldName?: string }).fieldName ?? property,
+  ]);
+
+const ORDER_COLUMNS = columnsOf(OrderRecordSchema);
+/** The seed's refund_* columns were superseded by wx_order_refund: nothing reads or writes them any more. */
+const isSuperseded = ([property]: [string, string]): boolean => property.startsWith('refund');
+/** Every column costs the driver time on every row, so the hot statements name only those the mapper reads. */
+const ORDER_READ_COLUMNS = ORDER_COLUMNS.filter((c) => !isSuperseded(c));
+const REFUND_COLUMNS = columnsOf(RefundRecordSchema);
+const column = (columns: [string, string][], property: string): string => columns.find(([p]) => p === property)![1];
+
+const orderSelect = ORDER_READ_COLUMNS.map(([property, name]) => `o.${name} AS ${property}`).join(', ');
+/** Refund columns under an `r_` prefix, beside the order's in one row. */
+const refundSelect = REFUND_COLUMNS.map(([property, name]) => `r.${name} AS r_${property}`).join(', ');
+
+/**
+ * One order by number with its refunds, in one round trip: the refunds are joined on the number given (not on the
+ * order's column), so the lookup uses wx_order_refund's index whatever the two tables' character sets.
+ */
+export const SELECT_ORDER_WITH_REFUNDS = `SELECT ${orderSelect}, ${refundSelect} FROM ${ORDER_TABLE} o
+  LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`;
+
+/** The few columns a payment notice is checked against (PaymentFacts). */
+const FACT_PROPERTIES: readonly (keyof PaymentFactsRow)[] = ['id', 'outTradeNo', 'paidMoney', 'prepayId', 'signType', 'billNo'];
+export const SELECT_PAYMENT_FACTS = `SELECT ${FACT_PROPERTIES.map((p) => `${column(ORDER_COLUMNS, p)} AS ${p}`).join(', ')}
+  FROM ${ORDER_TABLE} WHERE out_trade_no = ?`;
+
+export const SELECT_OPEN_ORDER = `SELECT ${orderSelect} FROM ${ORDER_TABLE} o WHERE o.open_key = ?`;
+
+export const SELECT_REFUNDS = `SELECT ${REFUND_COLUMNS.map(([property, name]) => `${name} AS ${property}`).join(', ')}
+  FROM ${REFUND_TABLE} WHERE out_trade_no = ?`;
+
+/** An order row and the refund joined to it, if any. */
+export type OrderJoinRow = OrderRow & { readonly [K in keyof RefundRecord as `r_${K}`]: RefundRecord[K] | null };
+
+export function splitJoinRows(rows: readonly OrderJoinRow[]): { order?: OrderRow; refunds: RefundRecord[] } {
+  const first = rows[0];
+  if (!first) return { refunds: [] };
+  const refunds = rows
+    .filter((row) => row.r_outRefundNo !== null)
+    .map((row) => Object.fromEntries(REFUND_COLUMNS.map(([property]) => [property, row[`r_${property}`]])) as unknown as RefundRecord);
+  return { order: first, refunds };
+}
+
+const ORDER_WRITE_COLUMNS = ORDER_READ_COLUMNS.filter(([property]) => property !== 'id');
+const writeValues = (columns: OrderColumns, properties: readonly [string, string][]): SqlValue[] =>
+  properties.map(([property]) => columns[property as keyof OrderColumns]);
+
+export function insertOrder(columns: OrderColumns): [string, SqlValue[]] {
+  const names = ORDER_WRITE_COLUMNS.map(([, name]) => name);
+  return [
+    `INSERT INTO ${ORDER_TABLE} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+    writeValues(columns, ORDER_WRITE_COLUMNS),
+  ];
+}
+
+const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(([property]) => property !== 'outTradeNo' && property !== 'version');
+const CAS_UPDATE = `UPDATE ${ORDER_TABLE} SET ${CAS_SET_COLUMNS.map(([, name]) => `${name} = ?`).join(', ')}, version = ?
+  WHERE ${column(ORDER_COLUMNS, 'outTradeNo')} = ? AND version = ?`;
+
+/** Compare-and-set: writes every column, and the next version, only where the stored version is still `columns.version`. */
+export function compareAndSetOrder(columns: OrderColumns): [string, SqlValue[]] {
+  return [CAS_UPDATE, [...writeValues(columns, CAS_SET_COLUMNS), columns.version + 1, columns.outTradeNo, columns.version]];
+}
+
+const REFUND_WRITE_COLUMNS = REFUND_COLUMNS.filter(([property]) => property !== 'id');
+const REFUND_SET_COLUMNS = REFUND_WRITE_COLUMNS.filter(([property]) => property !== 'outRefundNo');
+const refundValues = (columns: RefundColumns, properties: readonly [string, string][]): SqlValue[] =>
+  properties.map(([property]) => columns[property as keyof RefundColumns]);
+
+const UPDATE_REFUND = `UPDATE ${REFUND_TABLE} SET ${REFUND_SET_COLUMNS.map(([, name]) => `${name} = ?`).join(', ')}
+  WHERE out_refund_no = ?`;
+const INSERT_REFUND = `INSERT INTO ${REFUND_TABLE} (${REFUND_WRITE_COLUMNS.map(([, name]) => name).join(', ')})
+  VALUES (${REFUND_WRITE_COLUMNS.map(() => '?').join(', ')})`;
+
+export const updateRefund = (columns: RefundColumns): [string, SqlValue[]] => [
+  UPDATE_REFUND,
+  [...refundValues(columns, REFUND_SET_COLUMNS), columns.outRefundNo],
+];
+
+export const insertRefund = (columns: RefundColumns): [string, SqlValue[]] => [INSERT_REFUND, refundValues(columns, REFUND_WRITE_COLUMNS)];
