@@ -4,7 +4,7 @@
 // versus BENCH_REUSE_ROWS existing orders. See README.md, "Performance".
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -489,7 +489,9 @@ async function main() {
     env: { PORT: String(basePort), DATABASE_URL: `mysql://root@127.0.0.1:3306/${names.baseDb}`, WECHAT_BASE_URL: stub.base, REDIS_URL },
   });
   // BENCH_PROJECT_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=.bench/prof", to see where the project spends its time.
-  const nodeArgs = (process.env.BENCH_PROJECT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // The heap sizes production runs with (package.json config.nodeFlags, as `npm start` and the systemd unit use).
+  const productionFlags = String(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).config?.nodeFlags ?? '');
+  const nodeArgs = [productionFlags, process.env.BENCH_PROJECT_NODE_ARGS ?? ''].join(' ').split(/\s+/).filter(Boolean);
   const projProc = proc.start('wxpay-server', [...nodeArgs, mainJs], {
     cwd: REPO,
     logDir,
