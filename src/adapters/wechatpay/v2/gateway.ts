@@ -17,6 +17,7 @@ import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { miniProgramLogin } from '../shared/mini-program-login.js';
+import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
 import { parseTradeBill, summaryDiscrepancies } from './bill.js';
@@ -32,10 +33,6 @@ export interface WechatPayV2Deps {
   readonly transport?: HttpTransport;
   readonly sleep?: (ms: number) => Promise<void>;
 }
-
-/** WeChat's limits on what the payer sees (body) and on the refund reason (refund_desc), protocol digest §3.1, §8.1. */
-const BODY_MAX_BYTES = 127;
-const REFUND_DESC_MAX_CHARS = 80;
 
 /**
  * WeChat Pay API v2 for a Mini Program merchant, as the PaymentGateway port. Every signed answer is verified before
@@ -78,7 +75,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   async createPrepay(request: PrepayRequest): Promise<PrepayOutcome> {
     const issuedAt = this.deps.clock.now(); // before the call: the prepay_id can only be younger than this
     const answer = await this.client.call('/pay/unifiedorder', {
-      body: truncateUtf8(request.description.trim(), BODY_MAX_BYTES),
+      body: payerDescription(request.description),
       out_trade_no: request.outTradeNo,
       total_fee: String(request.amount.fen),
       spbill_create_ip: this.config.spbillCreateIp ?? unmapIpv4(request.clientIp),
@@ -141,7 +138,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
         out_refund_no: submission.outRefundNo,
         total_fee: String(submission.totalFee.fen),
         refund_fee: String(submission.refundFee.fen),
-        refund_desc: submission.reason === undefined ? undefined : [...submission.reason.trim()].slice(0, REFUND_DESC_MAX_CHARS).join(''),
+        refund_desc: refundReason(submission.reason),
         notify_url: this.config.refundNotifyUrl,
       },
       { mutualTls: true },
@@ -195,19 +192,6 @@ function requireOk(answer: V2Answer | { readonly kind: 'text' }, context: string
   if (answer.kind === 'returnFail') throw new WechatAnswerError('FAIL', answer.message, context);
   if (answer.kind === 'resultFail') throw new WechatAnswerError(answer.code, answer.message, context);
   throw new UntrustedResponseError(`${context}: unexpected answer`);
-}
-
-/** Cuts at a code point boundary. UNCONFIRMED whether `body`'s 127 counts characters or bytes; bytes is safer. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  let out = '';
-  let bytes = 0;
-  for (const ch of text) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (bytes + size > maxBytes) break;
-    out += ch;
-    bytes += size;
-  }
-  return out;
 }
 
 const unmapIpv4 = (ip: string): string => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip);

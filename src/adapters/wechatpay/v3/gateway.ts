@@ -16,8 +16,8 @@ import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { miniProgramLogin } from '../shared/mini-program-login.js';
+import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
-import { truncateUtf8 } from '../v2/gateway.js';
 import { formatRfc3339Beijing, parseJsonObject, prepayRefusalOf, refundReportOf, tradeQueryOf } from './answers.js';
 import { V3AnswerError, WechatV3Client, type V3Answer, type V3Failure } from './client.js';
 import { gatewayRefusalOf } from './error-answer.js';
@@ -42,9 +42,6 @@ export interface WechatPayV3Deps {
 
 /** The sign type of v3 prepays: paySign and every signature are SHA256-RSA (digest §4.2). */
 export const V3_SIGN_TYPE = 'RSA';
-
-const DESCRIPTION_MAX_BYTES = 127;
-const REFUND_REASON_MAX_CHARS = 80;
 
 /**
  * WeChat Pay API v3 for a Mini Program merchant, as the PaymentGateway port: the same outcomes as the v2 gateway
@@ -94,7 +91,7 @@ export class WechatPayV3Gateway implements PaymentGateway {
     const body = JSON.stringify({
       appid: this.config.appId,
       mchid: this.config.mchId,
-      description: truncateUtf8(request.description.trim(), DESCRIPTION_MAX_BYTES),
+      description: payerDescription(request.description),
       out_trade_no: request.outTradeNo,
       time_expire: formatRfc3339Beijing(request.payableUntil),
       notify_url: this.config.notifyUrl,
@@ -141,7 +138,7 @@ export class WechatPayV3Gateway implements PaymentGateway {
 
   /** No client certificate in v3: the request signature is the merchant's proof. */
   async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {
-    const reason = submission.reason === undefined ? undefined : [...submission.reason.trim()].slice(0, REFUND_REASON_MAX_CHARS).join('');
+    const reason = refundReason(submission.reason);
     const body = JSON.stringify({
       out_trade_no: submission.outTradeNo,
       out_refund_no: submission.outRefundNo,
