@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../application/ports/clock.js';
-import { previousBillDate, type BillReport, type ReconcileBill } from '../application/reconcile-bill.js';
+import { previousBillDate, type BillReport, type ReconcileBill } from '../application/reconciliation/reconcile-bill.js';
 import { billReadyAt } from '../domain/beijing-time.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 

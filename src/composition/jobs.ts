@@ -1,8 +1,8 @@
 import type { Container } from 'inversify';
 import type { JobLeaseOptions } from '../application/ports/job-lease.js';
-import { ReconcileBill, type BillReport } from '../application/reconcile-bill.js';
-import { ReconcilePending, type ReconcileReport } from '../application/reconcile-pending.js';
-import { RelayPaymentEvents } from '../application/relay-payment-events.js';
+import { ReconcileBill, type BillReport } from '../application/reconciliation/reconcile-bill.js';
+import { ReconcilePending, type ReconcileReport } from '../application/reconciliation/reconcile-pending.js';
+import { RelayPaymentEvents } from '../application/events/relay-payment-events.js';
 import { startPeriodicJob, type PeriodicJob } from '../adapters/jobs/periodic-job.js';
 import { BILL_CHECK_INTERVAL_MS, DailyBillReconciliation } from './daily-bill.js';
 import { billFacts, pendingFacts, recordRun, RUN_RETENTION_MS } from './run-records.js';

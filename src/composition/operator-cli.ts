@@ -11,7 +11,7 @@
  */
 import 'reflect-metadata';
 import { pino } from 'pino';
-import { ManageOperators, type OperatorError } from '../application/manage-operators.js';
+import { ManageOperators, type OperatorError } from '../application/operators/manage-operators.js';
 import type { Operator } from '../application/ports/operators.js';
 import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator-role.js';
 import type { Result } from '../domain/result.js';

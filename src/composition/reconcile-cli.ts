@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { pino } from 'pino';
-import { errorCount } from '../application/reconcile-pending.js';
+import { errorCount } from '../application/reconciliation/reconcile-pending.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { JobRunner } from './jobs.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../application/ports/clock.js';
 import type { ReconcileRunKind, ReconcileRuns } from '../application/ports/reconcile-runs.js';
-import type { BillReport } from '../application/reconcile-bill.js';
-import { errorCount, type ReconcileReport } from '../application/reconcile-pending.js';
+import type { BillReport } from '../application/reconciliation/reconcile-bill.js';
+import { errorCount, type ReconcileReport } from '../application/reconciliation/reconcile-pending.js';
 
 /** How long run summaries are kept (the console shows the latest ones). */
 export const RUN_RETENTION_MS = 30 * 86_400_000;

@@ -13,14 +13,14 @@ import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-
 import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
 import type { OrderStatistics } from '../application/ports/order-statistics.js';
 import type { ReconcileRuns } from '../application/ports/reconcile-runs.js';
-import type { LoginLimits, SessionPolicy } from '../application/sign-in-operator.js';
+import type { LoginLimits, SessionPolicy } from '../application/operators/sign-in-operator.js';
 import type { NotifyVerifier } from '../application/ports/notify-verifier.js';
 import type { OrderRepository } from '../application/ports/order-repository.js';
 import type { EventOutbox, OutboxHistory, PaymentEvents } from '../application/ports/payment-events.js';
 import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
-import type { ReconcilePaymentsOptions } from '../application/reconcile-payments.js';
-import type { PrepayLockTiming } from '../application/request-prepay.js';
+import type { ReconcilePaymentsOptions } from '../application/reconciliation/reconcile-payments.js';
+import type { PrepayLockTiming } from '../application/payments/request-prepay.js';
 import type { SessionTokens } from '../adapters/http/session-tokens.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import type { SqlOrm } from '../adapters/persistence/orm.js';

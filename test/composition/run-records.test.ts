@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
-import type { BillReport } from '../../src/application/reconcile-bill.js';
+import type { BillReport } from '../../src/application/reconciliation/reconcile-bill.js';
 import { billFacts, recordRun } from '../../src/composition/run-records.js';
 import { InMemoryReconcileRuns } from '../support/doubles/in-memory-reconcile-runs.js';
 import { ManualClock } from '../support/doubles/manual-clock.js';

@@ -9,8 +9,8 @@ import { MikroOrderRepository } from '../../src/adapters/persistence/mikro-order
 import { openKeyOf } from '../../src/adapters/persistence/order-mapper.js';
 import { MikroUserRepository } from '../../src/adapters/persistence/mikro-user-repository.js';
 import { migrate, openOrm, type SqlOrm } from '../../src/adapters/persistence/orm.js';
-import { PaymentRecorder } from '../../src/application/payment-recorder.js';
-import { RequestPrepay } from '../../src/application/request-prepay.js';
+import { PaymentRecorder } from '../../src/application/orders/payment-recorder.js';
+import { RequestPrepay } from '../../src/application/payments/request-prepay.js';
 import { Money } from '../../src/domain/money.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { goodsCatalogContract } from '../contracts/goods-catalog.contract.js';

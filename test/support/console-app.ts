@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { BillReport } from '../../src/application/reconcile-bill.js';
+import type { BillReport } from '../../src/application/reconciliation/reconcile-bill.js';
 import type { OperatorRole } from '../../src/domain/operator-role.js';
 import { createHttpApp } from '../../src/adapters/http/app.js';
 import { buildConsole } from '../../src/composition/http.js';

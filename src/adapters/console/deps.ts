@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { ReadDashboard } from '../../application/dashboard.js';
-import type { GrantCoins } from '../../application/grant-coins.js';
-import type { ManageGoods } from '../../application/manage-goods.js';
-import type { ManageOperators } from '../../application/manage-operators.js';
-import type { ResumeOperatorSession, SignOutOperator } from '../../application/operator-session.js';
-import type { ReadOrderHistory } from '../../application/order-history.js';
+import type { ReadDashboard } from '../../application/reporting/dashboard.js';
+import type { GrantCoins } from '../../application/coins/grant-coins.js';
+import type { ManageGoods } from '../../application/goods/manage-goods.js';
+import type { ManageOperators } from '../../application/operators/manage-operators.js';
+import type { ResumeOperatorSession, SignOutOperator } from '../../application/operators/operator-session.js';
+import type { ReadOrderHistory } from '../../application/orders/order-history.js';
 import type { AuditLog } from '../../application/ports/audit-log.js';
 import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
 import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
@@ -12,10 +12,10 @@ import type { LoginAttempts } from '../../application/ports/operators.js';
 import type { OrderRepository } from '../../application/ports/order-repository.js';
 import type { ReconcileRuns } from '../../application/ports/reconcile-runs.js';
 import type { UserRepository } from '../../application/ports/user-repository.js';
-import type { BillReport } from '../../application/reconcile-bill.js';
-import type { RefundOrder } from '../../application/refund-order.js';
-import type { ResolveReview } from '../../application/resolve-review.js';
-import type { SignInOperator } from '../../application/sign-in-operator.js';
+import type { BillReport } from '../../application/reconciliation/reconcile-bill.js';
+import type { RefundOrder } from '../../application/refunds/refund-order.js';
+import type { ResolveReview } from '../../application/orders/resolve-review.js';
+import type { SignInOperator } from '../../application/operators/sign-in-operator.js';
 
 /** What the console is built from: the same use cases and ports as the JSON API, plus its own account use cases. */
 export interface ConsoleDeps {

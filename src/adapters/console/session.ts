@@ -1,5 +1,5 @@
 import type { NextFunction, Request } from 'express';
-import type { ResumeOperatorSession } from '../../application/operator-session.js';
+import type { ResumeOperatorSession } from '../../application/operators/operator-session.js';
 import type { ConsoleResponse } from './context.js';
 import { sendError } from './console-router.js';
 import { readCookie } from './cookies.js';

@@ -1,10 +1,10 @@
-import type { OrderStatusError } from '../../application/get-order-status.js';
-import type { GrantError } from '../../application/grant-coins.js';
-import type { LoginError } from '../../application/login.js';
-import type { GoodsError } from '../../application/manage-goods.js';
-import type { ResolveReviewError } from '../../application/resolve-review.js';
-import type { PrepayError } from '../../application/request-prepay.js';
-import type { RefundError } from '../../application/refund-order.js';
+import type { OrderStatusError } from '../../application/payments/get-order-status.js';
+import type { GrantError } from '../../application/coins/grant-coins.js';
+import type { LoginError } from '../../application/users/login.js';
+import type { GoodsError } from '../../application/goods/manage-goods.js';
+import type { ResolveReviewError } from '../../application/orders/resolve-review.js';
+import type { PrepayError } from '../../application/payments/request-prepay.js';
+import type { RefundError } from '../../application/refunds/refund-order.js';
 import type { RefusalCategory } from '../../application/ports/payment-gateway.js';
 
 /** Every expected failure a use case returns; the HTTP adapter is the only place that knows their statuses. */

@@ -1,9 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { GetOrderStatus } from '../../application/get-order-status.js';
-import type { Login } from '../../application/login.js';
+import type { GetOrderStatus } from '../../application/payments/get-order-status.js';
+import type { Login } from '../../application/users/login.js';
 import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
-import type { RequestPrepay } from '../../application/request-prepay.js';
+import type { RequestPrepay } from '../../application/payments/request-prepay.js';
 import { requireUser, type AuthenticatedLocals } from './auth.js';
 import { clientIpOf } from './client-ip.js';
 import { sendError, sendFailure, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';

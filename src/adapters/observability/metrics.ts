@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ReconcileReport } from '../../application/reconcile-pending.js';
+import type { ReconcileReport } from '../../application/reconciliation/reconcile-pending.js';
 
 /** The service's Prometheus metrics; one registry per service instance so tests can build several. */
 export class Metrics {

@@ -1,8 +1,8 @@
 import type { Container } from 'inversify';
 import type { Logger } from 'pino';
-import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconcile-payments.js';
-import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/request-prepay.js';
-import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/sign-in-operator.js';
+import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconciliation/reconcile-payments.js';
+import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/payments/request-prepay.js';
+import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/operators/sign-in-operator.js';
 import { CachedGoodsCatalog } from '../../adapters/caching/cached-goods-catalog.js';
 import { CachedUsers } from '../../adapters/caching/cached-users.js';
 import { FanOutEventSink, LogEventSink, WebhookEventSink } from '../../adapters/events/event-sinks.js';

@@ -1,5 +1,5 @@
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
-import { PaymentRecorder } from '../../../src/application/payment-recorder.js';
+import { PaymentRecorder } from '../../../src/application/orders/payment-recorder.js';
 import { TOKENS } from '../../../src/composition/tokens.js';
 import { containerOnDatabase } from '../../support/test-container.js';
 import { Money } from '../../../src/domain/money.js';

@@ -1,7 +1,7 @@
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
 import { connectRedis } from '../../../src/adapters/redis/redis-client.js';
 import type { Lock } from '../../../src/application/ports/lock.js';
-import { RequestPrepay } from '../../../src/application/request-prepay.js';
+import { RequestPrepay } from '../../../src/application/payments/request-prepay.js';
 import type { PaidType } from '../../../src/domain/paid-type.js';
 import { containerOnDatabase } from '../../support/test-container.js';
 import { describeError, workerMain } from './worker-io.js';

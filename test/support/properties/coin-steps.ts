@@ -1,6 +1,6 @@
 import { fc } from '@fast-check/vitest';
-import { ABANDONED_AFTER_MS } from '../../../src/application/close-abandoned-orders.js';
-import { DEFAULT_RECONCILE_OPTIONS } from '../../../src/application/reconcile-payments.js';
+import { ABANDONED_AFTER_MS } from '../../../src/application/reconciliation/close-abandoned-orders.js';
+import { DEFAULT_RECONCILE_OPTIONS } from '../../../src/application/reconciliation/reconcile-payments.js';
 import { GatewayUnavailableError } from '../../../src/application/ports/payment-gateway.js';
 import type { ReservationState } from '../../../src/application/ports/integral-ledger.js';
 import { PREPAY_LIFETIME_MS } from '../../../src/domain/prepay.js';

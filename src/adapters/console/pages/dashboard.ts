@@ -1,4 +1,4 @@
-import type { Dashboard, PeriodTotals } from '../../../application/dashboard.js';
+import type { Dashboard, PeriodTotals } from '../../../application/reporting/dashboard.js';
 import type { NotifyVerdictCount } from '../../../application/ports/notify-log.js';
 import type { ConsoleContext } from '../context.js';
 import { count, yuan } from '../format.js';

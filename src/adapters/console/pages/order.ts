@@ -1,4 +1,4 @@
-import type { HistoryEntry, OrderHistory } from '../../../application/order-history.js';
+import type { HistoryEntry, OrderHistory } from '../../../application/orders/order-history.js';
 import { allows } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime, yuan } from '../format.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { OperatorError } from '../../../application/manage-operators.js';
+import type { OperatorError } from '../../../application/operators/manage-operators.js';
 import type { Operator } from '../../../application/ports/operators.js';
 import { isOperatorRole } from '../../../domain/operator-role.js';
 import type { Result } from '../../../domain/result.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
-import type { RefundCommand } from '../../../application/refund-order.js';
+import type { RefundCommand } from '../../../application/refunds/refund-order.js';
 import { Money } from '../../../domain/money.js';
 import { OutTradeNo } from '../../../domain/out-trade-no.js';
 import { errorResponse } from '../../http/error-status.js';

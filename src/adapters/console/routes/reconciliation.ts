@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
-import { previousBillDate } from '../../../application/reconcile-bill.js';
+import { previousBillDate } from '../../../application/reconciliation/reconcile-bill.js';
 import { billDay } from '../format.js';
 import type { ConsoleRoutes } from '../console-router.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';

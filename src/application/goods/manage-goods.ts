@@ -1,0 +1,54 @@
+import type { Goods } from '../../domain/paid-type.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { GoodsAdmin, GoodsDraft } from '../ports/goods-catalog.js';
+
+export type GoodsError = { readonly kind: 'GoodsNotFound' };
+
+/** An audit entry's picture of goods: prices in fen, as the API shows them. */
+const snapshot = (g: Goods) => ({
+  name: g.name,
+  marketPrice: g.marketPrice.fen,
+  salePrice: g.salePrice.fen,
+  integral: g.integral,
+  online: g.online,
+});
+
+/**
+ * Operators create and change goods (prices, coins, online/offline); every change is audited with what the goods
+ * looked like before. Changing a price never touches open orders: the reuse rule opens a new order at the new price.
+ */
+export class ManageGoods {
+  constructor(
+    private readonly goods: GoodsAdmin,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(draft: GoodsDraft, actor: string): Promise<Goods> {
+    const created = await this.goods.create(draft);
+    await this.audit.record({
+      at: this.clock.now(),
+      actor,
+      action: 'goods.created',
+      subject: `goods:${created.id}`,
+      after: snapshot(created),
+    });
+    return created;
+  }
+
+  async update(goods: Goods, actor: string): Promise<Result<Goods, GoodsError>> {
+    const before = await this.goods.findById(goods.id);
+    if (!before || (await this.goods.update(goods)) === 'notFound') return err({ kind: 'GoodsNotFound' });
+    await this.audit.record({
+      at: this.clock.now(),
+      actor,
+      action: 'goods.updated',
+      subject: `goods:${goods.id}`,
+      before: snapshot(before),
+      after: snapshot(goods),
+    });
+    return ok(goods);
+  }
+}

@@ -1,0 +1,112 @@
+import { normaliseOperatorName, passwordProblem, type OperatorRole } from '../../domain/operator-role.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { Operator, Operators, OperatorSessions, PasswordHasher } from '../ports/operators.js';
+
+export type OperatorError =
+  | { readonly kind: 'InvalidName' }
+  | { readonly kind: 'WeakPassword'; readonly problem: 'tooShort' | 'tooLong' }
+  | { readonly kind: 'NameTaken' }
+  | { readonly kind: 'OperatorNotFound' }
+  /** The change would leave no enabled admin, and nobody could manage operators from the console any more. */
+  | { readonly kind: 'LastAdmin' };
+
+export interface NewOperatorCommand {
+  readonly name: string;
+  readonly role: OperatorRole;
+  readonly password: string;
+}
+
+/**
+ * Operator accounts, from the console (admins) or `npm run operator` on the server. Every change is audited, never
+ * with a password; disabling an operator or resetting their password revokes all their sessions at once.
+ */
+export class ManageOperators {
+  constructor(
+    private readonly operators: Operators,
+    private readonly sessions: OperatorSessions,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<Operator[]> {
+    return this.operators.list();
+  }
+
+  async add(command: NewOperatorCommand, actor: string): Promise<Result<Operator, OperatorError>> {
+    const name = normaliseOperatorName(command.name);
+    if (name === undefined) return err({ kind: 'InvalidName' });
+    const weak = passwordProblem(command.password);
+    if (weak) return err({ kind: 'WeakPassword', problem: weak });
+    const at = this.clock.now();
+    const added = await this.operators.add({ name, role: command.role, passwordHash: await this.hasher.hash(command.password), at });
+    if (added === 'nameTaken') return err({ kind: 'NameTaken' });
+    await this.audit.record({ at, actor, action: 'operator.created', subject: `operator:${name}`, after: { role: added.role } });
+    return ok(added);
+  }
+
+  async setRole(name: string, role: OperatorRole, actor: string): Promise<Result<Operator, OperatorError>> {
+    const found = await this.find(name);
+    if (!found.ok) return found;
+    const before = found.value;
+    if (before.role === role) return ok(before);
+    if (before.role === 'admin' && !before.disabled && (await this.isLastAdmin(before))) return err({ kind: 'LastAdmin' });
+    return this.change(before, { role }, actor, 'operator.role-changed', { role: before.role }, { role });
+  }
+
+  async setDisabled(name: string, disabled: boolean, actor: string): Promise<Result<Operator, OperatorError>> {
+    const found = await this.find(name);
+    if (!found.ok) return found;
+    const before = found.value;
+    if (before.disabled === disabled) return ok(before);
+    if (disabled && before.role === 'admin' && (await this.isLastAdmin(before))) return err({ kind: 'LastAdmin' });
+    const action = disabled ? 'operator.disabled' : 'operator.enabled';
+    return this.change(before, { disabled }, actor, action, { disabled: before.disabled }, { disabled }, disabled);
+  }
+
+  async resetPassword(name: string, password: string, actor: string): Promise<Result<Operator, OperatorError>> {
+    const weak = passwordProblem(password);
+    if (weak) return err({ kind: 'WeakPassword', problem: weak });
+    const found = await this.find(name);
+    if (!found.ok) return found;
+    const passwordHash = await this.hasher.hash(password);
+    return this.change(found.value, { passwordHash }, actor, 'operator.password-reset', undefined, undefined, true);
+  }
+
+  private async find(name: string): Promise<Result<Operator, OperatorError>> {
+    const normalised = normaliseOperatorName(name);
+    const stored = normalised === undefined ? undefined : await this.operators.findByName(normalised);
+    return stored ? ok(stored.operator) : err({ kind: 'OperatorNotFound' });
+  }
+
+  private async isLastAdmin(operator: Operator): Promise<boolean> {
+    const admins = (await this.operators.list()).filter((o) => o.role === 'admin' && !o.disabled);
+    return admins.length === 1 && admins[0]?.id === operator.id;
+  }
+
+  private async change(
+    operator: Operator,
+    change: { role?: OperatorRole; disabled?: boolean; passwordHash?: string },
+    actor: string,
+    action: 'operator.role-changed' | 'operator.disabled' | 'operator.enabled' | 'operator.password-reset',
+    before: unknown,
+    after: unknown,
+    revokeSessions = false,
+  ): Promise<Result<Operator, OperatorError>> {
+    const at = this.clock.now();
+    const updated = await this.operators.update(operator.id, { ...change, at });
+    if (!updated) return err({ kind: 'OperatorNotFound' });
+    const revoked = revokeSessions ? await this.sessions.revokeAll(operator.id, at) : 0;
+    await this.audit.record({
+      at,
+      actor,
+      action,
+      subject: `operator:${operator.name}`,
+      ...(before === undefined ? {} : { before }),
+      after: { ...(after as object | undefined), ...(revokeSessions ? { sessionsRevoked: revoked } : {}) },
+    });
+    return ok(updated);
+  }
+}

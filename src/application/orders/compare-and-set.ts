@@ -1,0 +1,41 @@
+import type { Change, Order } from '../../domain/order.js';
+import type { Result } from '../../domain/result.js';
+import type { OrderRepository } from '../ports/order-repository.js';
+
+/** What a compare-and-set change of an order came to; `order` is the order as stored afterwards. */
+export type ChangeOutcome<E> =
+  | { readonly kind: 'changed'; readonly order: Order }
+  /** Nothing to write: the change had already happened. */
+  | { readonly kind: 'unchanged'; readonly order: Order }
+  | { readonly kind: 'rejected'; readonly error: E; readonly order: Order }
+  /** The order is gone from storage (deleted by hand?): nothing was written. */
+  | { readonly kind: 'vanished' };
+
+/** A compare-and-set only loses to another writer of the same order; a few rounds settle any realistic race. */
+export const CHANGE_ROUNDS = 5;
+
+export class ConcurrentChangeError extends Error {
+  override readonly name = 'ConcurrentChangeError';
+}
+
+/**
+ * Applies `change` to the order and writes it by compare-and-set; when another writer got there first, reads the
+ * order again and applies the change to what is stored now, so a decision is never written over a newer state.
+ */
+export async function changeOrder<E>(
+  orders: OrderRepository,
+  order: Order,
+  change: (order: Order) => Result<Change, E>,
+): Promise<ChangeOutcome<E>> {
+  let current = order;
+  for (let round = 0; round < CHANGE_ROUNDS; round++) {
+    const result = change(current);
+    if (!result.ok) return { kind: 'rejected', error: result.error, order: current };
+    if (result.value === 'unchanged') return { kind: 'unchanged', order: current };
+    if ((await orders.update(current)) === 'updated') return { kind: 'changed', order: current };
+    const reread = await orders.findByOutTradeNo(order.state.outTradeNo.value);
+    if (!reread) return { kind: 'vanished' };
+    current = reread;
+  }
+  throw new ConcurrentChangeError(`order ${order.state.outTradeNo.value}: compare-and-set kept losing after ${CHANGE_ROUNDS} rounds`);
+}

@@ -1,0 +1,80 @@
+import type { Order } from '../../domain/order.js';
+import { payableUntil } from '../../domain/order-reuse.js';
+import type { Goods } from '../../domain/paid-type.js';
+import { isPrepayUsable } from '../../domain/prepay.js';
+import { changeOrder } from '../orders/compare-and-set.js';
+import type { ConfirmOrder } from './confirm-order.js';
+import type { Clock } from '../ports/clock.js';
+import type { OrderRepository } from '../ports/order-repository.js';
+import type { ClientPaymentParams, GatewayRefusal, PaymentGateway } from '../ports/payment-gateway.js';
+import type { User } from '../ports/user-repository.js';
+import type { SupersedeOrder } from './supersede-order.js';
+
+export type Issued =
+  | { readonly kind: 'params'; readonly params: ClientPaymentParams }
+  /** WeChat says the order is paid (now recorded). */
+  | { readonly kind: 'alreadyPaid' }
+  /**
+   * This order cannot give the user a usable prepay_id (closed, parameters refused, too little life left): it gave
+   * up the key's open slot, so the next attempt opens a new order.
+   */
+  | { readonly kind: 'replaced' }
+  | GatewayRefusal;
+
+/**
+ * The wx.requestPayment parameters for an open order: its prepay_id while it has a payment window of life left,
+ * else a fresh unifiedorder with the same parameters. WeChat answers a still-living prepay_id with the same id,
+ * which keeps its first expiry; when that is too short, the order is replaced rather than handed out to die in the
+ * cashier.
+ */
+export class IssuePrepay {
+  constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly orders: OrderRepository,
+    private readonly confirm: ConfirmOrder,
+    private readonly supersede: SupersedeOrder,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(order: Order, goods: Goods, user: User, clientIp: string): Promise<Issued> {
+    if (isPrepayUsable(order.state.prepay, this.clock.now())) return this.paramsFor(order);
+    const outcome = await this.gateway.createPrepay({
+      outTradeNo: order.state.outTradeNo.value,
+      description: goods.name,
+      amount: order.state.cash,
+      openid: user.openid,
+      clientIp,
+      payableUntil: payableUntil(order.state.createdAt),
+    });
+    switch (outcome.kind) {
+      case 'created': {
+        const attached = await changeOrder(this.orders, order, (o) => o.attachPrepay(outcome.prepay, this.clock.now()));
+        if (attached.kind === 'changed' || attached.kind === 'unchanged') return this.paramsFor(attached.order);
+        // Paid or closed meanwhile (a notify, the reconciler), or gone.
+        if (attached.kind === 'rejected' && attached.order.isPaid) return { kind: 'alreadyPaid' };
+        return attached.kind === 'vanished' ? { kind: 'replaced' } : this.replace(attached.order);
+      }
+      case 'alreadyPaid': {
+        const confirmation = await this.confirm.execute(order);
+        return confirmation.kind === 'recorded' || confirmation.kind === 'duplicate' ? { kind: 'alreadyPaid' } : this.replace(order);
+      }
+      case 'closed':
+        await this.confirm.execute(order);
+        return this.replace(order);
+      case 'parametersChanged':
+        return this.replace(order);
+      case 'rejected':
+        return outcome;
+    }
+  }
+
+  private async paramsFor(order: Order): Promise<Issued> {
+    const prepay = order.state.prepay;
+    if (!isPrepayUsable(prepay, this.clock.now())) return this.replace(order);
+    return { kind: 'params', params: this.gateway.clientPaymentParams(prepay) };
+  }
+
+  private async replace(order: Order): Promise<Issued> {
+    return (await this.supersede.execute(order)) === 'paid' ? { kind: 'alreadyPaid' } : { kind: 'replaced' };
+  }
+}

@@ -1,0 +1,76 @@
+import { formatBeijingCompact } from '../../domain/beijing-time.js';
+import type { ConfirmOrder } from '../payments/confirm-order.js';
+import type { Alerts } from '../ports/alerts.js';
+import type { Clock } from '../ports/clock.js';
+import type { OrderRepository } from '../ports/order-repository.js';
+import type { PaymentGateway } from '../ports/payment-gateway.js';
+
+export interface BillReport {
+  readonly billDate: string;
+  /** false when WeChat has no bill for the day yet. */
+  readonly available: boolean;
+  readonly payments: number;
+  /** Already recorded exactly as billed. */
+  readonly matched: number;
+  /** Paid at WeChat but not SUCC here: confirmed with orderquery and recorded now. */
+  readonly repaired: string[];
+  /** Billed but unknown here (another system on the same merchant account?): for a person to look at. */
+  readonly unknown: string[];
+  /** Still not SUCC after asking WeChat, or recorded with another transaction: for a person to look at. */
+  readonly mismatched: string[];
+  /** Where the bill's own summary disagrees with its rows: the day cannot be called clean (alerted). */
+  readonly discrepancies: string[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The Beijing date before `now`, as WeChat names bills. */
+export const previousBillDate = (now: Date): string => formatBeijingCompact(new Date(now.getTime() - DAY_MS)).slice(0, 8);
+
+/**
+ * T+1 reconciliation against WeChat's trade bill (对账单): every payment WeChat billed must be SUCC here with the same
+ * transaction. A billed payment we missed is confirmed with orderquery and recorded through the usual path, so a
+ * payment WeChat took is never lost even if every notify and every earlier query failed.
+ */
+export class ReconcileBill {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly confirm: ConfirmOrder,
+    private readonly alerts: Alerts,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(billDate: string = previousBillDate(this.clock.now())): Promise<BillReport> {
+    if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
+    const bill = await this.gateway.billedPayments(billDate);
+    const report = {
+      billDate,
+      available: bill !== undefined,
+      payments: bill?.payments.length ?? 0,
+      matched: 0,
+      repaired: [] as string[],
+      unknown: [] as string[],
+      mismatched: [] as string[],
+      discrepancies: [...(bill?.discrepancies ?? [])],
+    };
+    if (report.discrepancies.length > 0) {
+      this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, discrepancies: report.discrepancies } });
+    }
+    for (const payment of bill?.payments ?? []) {
+      const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
+      if (!order) {
+        report.unknown.push(payment.outTradeNo);
+        continue;
+      }
+      if (order.isPaid && order.state.transactionId === payment.transactionId) {
+        report.matched++;
+        continue;
+      }
+      const confirmation = await this.confirm.execute(order);
+      const repaired = confirmation.kind === 'recorded' && confirmation.transactionId === payment.transactionId;
+      (repaired ? report.repaired : report.mismatched).push(payment.outTradeNo);
+    }
+    return report;
+  }
+}

@@ -1,0 +1,148 @@
+import { Money } from '../../domain/money.js';
+import type { CashlessRefundRejection, RefundRejection, RefundReportError } from '../../domain/order-errors.js';
+import type { Order } from '../../domain/order.js';
+import type { Refund, RefundStatus } from '../../domain/refund.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { changeOrder } from '../orders/compare-and-set.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { OrderRepository } from '../ports/order-repository.js';
+import type { RefusalCategory } from '../ports/payment-gateway.js';
+import type { PaymentRecorder } from '../orders/payment-recorder.js';
+import type { SubmitRefund } from './submit-refund.js';
+
+export interface RefundCommand {
+  readonly outTradeNo: string;
+  /** Fen; default: everything still refundable. */
+  readonly amount?: Money;
+  /** The caller's Idempotency-Key: the same key is the same refund, whatever happens in between. */
+  readonly requestKey?: string;
+  /** refund_desc, shown to the user. */
+  readonly reason?: string;
+  /** The credential that asked (for the audit log). */
+  readonly actor: string;
+}
+
+export type RefundError =
+  | { readonly kind: 'OrderNotFound' }
+  | { readonly kind: 'Rejected'; readonly error: RefundRejection | CashlessRefundRejection }
+  | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string; readonly category: RefusalCategory }
+  /** WeChat's answer to the refund disagrees with the request: nothing was recorded; the order is flagged. */
+  | { readonly kind: 'AnswerMismatch'; readonly error: RefundReportError };
+
+export interface RefundAccepted {
+  readonly outRefundNo: string;
+  readonly amountFen: number;
+  readonly status: RefundStatus;
+  /** WeChat has confirmed the whole order refunded. */
+  readonly completed: boolean;
+  readonly refundedFen: number;
+  readonly refundableFen: number;
+}
+
+/**
+ * Refunds a paid order, in full or in parts. The refund request is committed before WeChat hears of it, and a retry
+ * sends the very same out_refund_no, so no sequence of timeouts and retries can refund twice. A refund counts only
+ * when WeChat confirms it (refund notice confirmed by refundquery, or reconciliation); the order becomes REFUND when
+ * the confirmed refunds add up to what was paid.
+ */
+export class RefundOrder {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly submit: SubmitRefund,
+    private readonly recorder: PaymentRecorder,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+    let result: Result<RefundAccepted, RefundError> | undefined;
+    try {
+      result = await this.refund(command);
+      return result;
+    } finally {
+      // Every attempt an operator makes is on record, refused and unanswered ones included.
+      await this.audit.record({
+        at: this.clock.now(),
+        actor: command.actor,
+        action: 'refund.requested',
+        subject: command.outTradeNo,
+        before: { amountFen: command.amount?.fen ?? null, requestKey: command.requestKey ?? null },
+        after:
+          result === undefined
+            ? { outcome: 'WeChat Pay unreachable; the request stays on record and is retried' }
+            : result.ok
+              ? result.value
+              : { refused: result.error },
+        ...(command.reason ? { note: command.reason } : {}),
+      });
+    }
+  }
+
+  private async refund(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+    const found = await this.orders.findByOutTradeNo(command.outTradeNo);
+    if (!found) return err({ kind: 'OrderNotFound' });
+    if (found.state.cash.isZero()) return this.refundCoinsOnly(found);
+
+    let refund: Refund | undefined;
+    const requested = await changeOrder(this.orders, found, (o) => {
+      const r = o.requestRefund({
+        amount: command.amount ?? defaultAmount(o),
+        at: this.clock.now(),
+        ...(command.requestKey ? { requestKey: command.requestKey } : {}),
+      });
+      if (!r.ok) return r;
+      refund = r.value.refund;
+      return ok(r.value.change);
+    });
+    if (requested.kind === 'vanished') return err({ kind: 'OrderNotFound' });
+    if (requested.kind === 'rejected') return err({ kind: 'Rejected', error: requested.error });
+    if (!refund) throw new Error(`order ${command.outTradeNo}: refund requested but not recorded`);
+    if (refund.status !== 'PROCESSING') return ok(accepted(requested.order, refund)); // a keyed repeat of a settled refund
+    // Committed before WeChat hears of it; if the call times out it stays PROCESSING, and reconciliation sends it again.
+
+    const submitted = await this.submit.execute(requested.order, refund, command.reason);
+    switch (submitted.kind) {
+      case 'vanished':
+        return err({ kind: 'OrderNotFound' });
+      case 'mismatch':
+        return err({ kind: 'AnswerMismatch', error: submitted.error });
+      case 'refused': {
+        const { code, message, category } = submitted.refusal;
+        return err({ kind: 'GatewayRejected', code, message, category });
+      }
+      case 'accepted':
+        return ok(accepted(submitted.order, refund));
+    }
+  }
+
+  /** Nothing was paid in cash: the coins go back and the order is refunded without WeChat. */
+  private async refundCoinsOnly(order: Order): Promise<Result<RefundAccepted, RefundError>> {
+    const outcome = await this.recorder.recordCashless(order, 'refunded', this.clock.now());
+    if (outcome.kind === 'rejected') return err({ kind: 'Rejected', error: outcome.error });
+    if (outcome.kind === 'vanished') return err({ kind: 'OrderNotFound' });
+    return ok({ outRefundNo: '', amountFen: 0, status: 'SUCCESS', completed: true, refundedFen: 0, refundableFen: 0 });
+  }
+}
+
+/**
+ * Everything still refundable; when nothing is, the one refund still processing (asking again is its retry). When a
+ * refused refund asked for exactly that amount, asking again is that refund, sent again under its own number.
+ */
+function defaultAmount(order: Order): Money {
+  if (order.refundableFen > 0) return Money.ofFen(order.refundableFen);
+  const processing = order.state.refunds.filter((r) => r.status === 'PROCESSING' && r.requestKey === undefined);
+  return processing.length === 1 && processing[0] ? processing[0].amount : Money.ZERO;
+}
+
+function accepted(order: Order, requested: Refund): RefundAccepted {
+  const refund = order.state.refunds.find((r) => r.outRefundNo === requested.outRefundNo) ?? requested;
+  return {
+    outRefundNo: refund.outRefundNo,
+    amountFen: refund.amount.fen,
+    status: refund.status,
+    completed: order.status === 'REFUND',
+    refundedFen: order.refundedFen,
+    refundableFen: order.refundableFen,
+  };
+}
