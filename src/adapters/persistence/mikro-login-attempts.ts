@@ -1,25 +1,28 @@
 import { LOGIN_OUTCOMES, type LoginAttempt, type LoginAttempts } from '../../application/ports/operators.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
-import { query, type Row } from './sql.js';
+import { sqlSession, type SqlRow as Row, type SqlSession } from './sql-session.js';
 
 /** wx_operator_login: insert-only, one row per console login attempt. */
 export class MikroLoginAttempts implements LoginAttempts {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async record(a: LoginAttempt): Promise<void> {
-    await query(
-      this.orm,
-      'INSERT INTO wx_operator_login (at, name, ip, outcome) VALUES (?, ?, ?, ?)',
-      [a.at.getTime(), a.name.slice(0, 64), a.ip.slice(0, 45), a.outcome],
-      'run',
-    );
+    await this.sql.run('INSERT INTO wx_operator_login (at, name, ip, outcome) VALUES (?, ?, ?, ?)', [
+      a.at.getTime(),
+      a.name.slice(0, 64),
+      a.ip.slice(0, 45),
+      a.outcome,
+    ]);
   }
 
   async failuresSince(by: { readonly name: string } | { readonly ip: string }, since: Date): Promise<number> {
     const [column, value] = 'name' in by ? ['name', by.name.slice(0, 64)] : ['ip', by.ip.slice(0, 45)];
-    const [row] = await query(
-      this.orm,
+    const [row] = await this.sql.all(
       `SELECT COUNT(*) AS n FROM wx_operator_login WHERE ${column} = ? AND at >= ? AND outcome = 'badCredentials'`,
       [value, since.getTime()],
     );
@@ -27,9 +30,7 @@ export class MikroLoginAttempts implements LoginAttempts {
   }
 
   async recent(limit: number): Promise<LoginAttempt[]> {
-    const rows = await query(this.orm, 'SELECT at, name, ip, outcome FROM wx_operator_login ORDER BY id DESC LIMIT ?', [
-      Math.min(limit, 200),
-    ]);
+    const rows = await this.sql.all('SELECT at, name, ip, outcome FROM wx_operator_login ORDER BY id DESC LIMIT ?', [Math.min(limit, 200)]);
     return rows.map(toAttempt);
   }
 }
