@@ -119,7 +119,10 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
     if (env('WECHAT_API_KEY') === undefined && (env('WECHAT_API_VERSION') ?? 'v2') === 'v2') {
       problems.push('WECHAT_API_KEY: is required when WECHAT_GATEWAY=wechat and WECHAT_API_VERSION=v2');
     }
-    if (env('WECHAT_NOTIFY_URL')?.startsWith('http://')) problems.push('WECHAT_NOTIFY_URL: must be https for real WeChat Pay');
+    // WeChat's refund docs point to the payment notify's rules: both must be https.
+    for (const key of ['WECHAT_NOTIFY_URL', 'WECHAT_REFUND_NOTIFY_URL']) {
+      if (isPlainHttp(env(key))) problems.push(`${key}: must be https for real WeChat Pay`);
+    }
   }
   if (env('EVENTS_WEBHOOK_URL') !== undefined && env('EVENTS_WEBHOOK_SECRET') === undefined) {
     problems.push('EVENTS_WEBHOOK_SECRET: is required when EVENTS_WEBHOOK_URL is set');
@@ -143,6 +146,10 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
     problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
   }
   return problems;
+}
+
+function isPlainHttp(value: string | undefined): boolean {
+  return value !== undefined && URL.canParse(value) && new URL(value).protocol === 'http:';
 }
 
 function isNotifyUrl(value: string): boolean {
