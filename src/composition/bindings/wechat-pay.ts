@@ -42,11 +42,12 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
         else if (v2) gateway = v3 ? withLegacyPaySign(v2.gateway, v3.gateway, (s) => !isV3(s)) : v2.gateway;
         else throw new Error(`WeChat Pay API ${config.apiVersion} is not configured`);
         if (!config.wechat.refundsEnabled) gateway = withRefundsDisabled(gateway);
-        return Object.assign(instrumentGateway(gateway, metrics), { close: () => v2?.gateway.close() });
+        return instrumentGateway(gateway, metrics);
       },
       [TOKENS.Clock, TOKENS.Metrics],
     )
-    .onDeactivation((gateway) => (gateway as { close?: () => void }).close?.());
+    // The v2 client's pooled TLS connections; the decorators around it own nothing to close.
+    .onDeactivation(() => parts?.v2?.gateway.close());
   c.bind(TOKENS.NotifyVerifier).toResolvedValue(
     (clock: Clock) => {
       const { v2, v3 } = build(clock);
