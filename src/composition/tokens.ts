@@ -8,6 +8,7 @@ import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
+import type { MiniProgramLogin } from '../application/ports/mini-program-login.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
 import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
 import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
@@ -52,6 +53,7 @@ export const TOKENS = {
   EventSink: token<PaymentEvents>('EventSink'),
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),
   NotifyVerifier: token<NotifyVerifier>('NotifyVerifier'),
+  MiniProgramLogin: token<MiniProgramLogin>('MiniProgramLogin'),
   Lock: token<Lock>('Lock'),
   JobLease: token<JobLease>('JobLease'),
   IntegralLedger: token<IntegralLedger>('IntegralLedger'),

@@ -58,7 +58,7 @@ export function bindUseCases(c: Container): void {
     TOKENS.PrepayLockTiming,
   ]);
   c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchant, OrderRepository, ConfirmOrder]);
-  c.bind(Login).toResolvedValue(construct(Login), [PaymentGateway, TOKENS.UserRepository]);
+  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
   c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
