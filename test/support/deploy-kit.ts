@@ -221,3 +221,27 @@ export function httpsRequest(
     req.end(options.body);
   });
 }
+
+/** ExecStart of a unit, split into program and arguments (the shipped one quotes nothing). */
+export function unitExecStart(unit: string): string[] {
+  const line = /^ExecStart=(.+)$/m.exec(unit)?.[1];
+  if (line === undefined) throw new Error('the unit has no ExecStart');
+  return line.trim().split(/\s+/);
+}
+
+/**
+ * The commands of the unit's install comment, in order: the lines between "# install," and the first blank comment
+ * line, without their "#   " indentation.
+ */
+export function unitInstallSteps(unit: string): string[] {
+  const lines = unit.split('\n');
+  const start = lines.findIndex((line) => /^# .*\binstall\b.*:$/.test(line));
+  if (start < 0) throw new Error('the unit has no install comment');
+  const steps: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    const step = /^# {3}(\S.*)$/.exec(line);
+    if (!step) break;
+    steps.push(step[1] as string);
+  }
+  return steps;
+}
