@@ -73,6 +73,28 @@ describe('configuration', () => {
     );
   });
 
+  it.each(['WECHAT_NOTIFY_URL', 'WECHAT_REFUND_NOTIFY_URL'])('wants %s https for real WeChat Pay, however the scheme is spelt', (key) => {
+    const base = {
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1',
+      WECHAT_API_KEY: 'a'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+      WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
+      WECHAT_KEY_PEM: '/etc/wxpay/apiclient_key.pem',
+      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+      WECHAT_REFUND_NOTIFY_URL: 'https://shop.example/wechat/refund-notify',
+    };
+    for (const url of ['http://shop.example/wechat/notify', 'HTTP://shop.example/wechat/notify']) {
+      expect(() => loadConfig({ ...base, [key]: url })).toThrow(new RegExp(`${key}: must be https for real WeChat Pay`));
+    }
+    expect(loadConfig({ ...base }).wechat.refundNotifyUrl).toBe('https://shop.example/wechat/refund-notify');
+    // The sandbox takes the plain http the simulator and a developer's machine speak.
+    const { WECHAT_GATEWAY: _live, ...sandbox } = base;
+    expect(loadConfig({ ...sandbox, [key]: 'http://127.0.0.1:3000/wechat/notify' }).gateway).toBe('sandbox');
+  });
+
   it('refuses to run real WeChat Pay v2 without the merchant certificate, unless refunds are explicitly disabled', () => {
     const live = {
       WECHAT_GATEWAY: 'wechat',

@@ -5,6 +5,10 @@ import { httpUrl, optionalText, rule, type Reading } from './fields.js';
 const PRODUCTION_BASE_URL = 'https://api.mch.weixin.qq.com';
 const PRODUCTION_LOGIN_BASE_URL = 'https://api.weixin.qq.com';
 
+function isPlainHttp(value: string | undefined): boolean {
+  return value !== undefined && URL.canParse(value) && new URL(value).protocol === 'http:';
+}
+
 function isNotifyUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -61,10 +65,11 @@ export function wechatPayProblems(r: WechatPayReading, production: boolean): str
         live(v.WECHAT_GATEWAY) && v[name] === undefined ? `${name}: is required when WECHAT_GATEWAY=wechat` : undefined,
       ),
     ),
-    ...rule(r, ['WECHAT_GATEWAY', 'WECHAT_NOTIFY_URL'], (v) =>
-      live(v.WECHAT_GATEWAY) && v.WECHAT_NOTIFY_URL?.startsWith('http://')
-        ? 'WECHAT_NOTIFY_URL: must be https for real WeChat Pay'
-        : undefined,
+    // WeChat's refund docs point to the payment notify's rules: both must be https.
+    ...(['WECHAT_NOTIFY_URL', 'WECHAT_REFUND_NOTIFY_URL'] as const).flatMap((name) =>
+      rule(r, ['WECHAT_GATEWAY', name], (v) =>
+        live(v.WECHAT_GATEWAY) && isPlainHttp(v[name]) ? `${name}: must be https for real WeChat Pay` : undefined,
+      ),
     ),
   ];
 }
