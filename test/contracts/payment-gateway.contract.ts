@@ -12,8 +12,6 @@ export interface GatewayWorld {
   setTradeState(outTradeNo: string, state: 'USERPAYING' | 'PAYERROR' | 'REVOKED'): Promise<void>;
   /** WeChat finishes a refund. */
   settleRefund(outRefundNo: string, status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'): Promise<void>;
-  /** A wx.login code for this openid; WeChat answers it as for a blocked or rate-limited user when told so. */
-  loginCode(openid: string, outcome?: 'blocked' | 'rateLimited'): Promise<string>;
   advance(ms: number): void;
   now(): Date;
   /**
@@ -206,19 +204,6 @@ export function paymentGatewayContract(name: string, open: () => Promise<Gateway
       const bill = await world.gateway.billedPayments(day);
       expect(bill?.payments).toContainEqual({ outTradeNo: r.outTradeNo, transactionId, totalFee: r.amount });
       expect(bill?.discrepancies).toEqual([]);
-    });
-
-    it('exchanges a login code once, knows no session for an unknown code, and tells a blocked or rate-limited user apart', async () => {
-      const code = await world.loginCode('oContractUser000000000000001');
-      expect(await world.gateway.codeToSession(code)).toMatchObject({ kind: 'session', openid: 'oContractUser000000000000001' });
-      expect(await world.gateway.codeToSession(code)).toEqual({ kind: 'invalidCode' });
-      expect(await world.gateway.codeToSession('no-such-code')).toEqual({ kind: 'invalidCode' });
-      expect(await world.gateway.codeToSession(await world.loginCode('oContractUser000000000000002', 'blocked'))).toEqual({
-        kind: 'blocked',
-      });
-      expect(await world.gateway.codeToSession(await world.loginCode('oContractUser000000000000003', 'rateLimited'))).toEqual({
-        kind: 'rateLimited',
-      });
     });
   });
 }

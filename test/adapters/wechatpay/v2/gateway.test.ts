@@ -14,7 +14,6 @@ import { SAMPLE } from '../../../support/wechat-test-signer.js';
 const CONFIG: WechatPayV2Config = {
   ...SAMPLE,
   signType: 'MD5',
-  appSecret: 'secret',
   notifyUrl: 'https://merchant.example/wechat/pay-notify',
 };
 
@@ -423,7 +422,7 @@ describe('configuration', () => {
   });
 
   it('names problems without echoing secrets', () => {
-    expect(() => gatewayWith([], { apiKey: '', appSecret: '' })).toThrow(/apiKey is required; appSecret is required/);
+    expect(() => gatewayWith([], { mchId: '', apiKey: '' })).toThrow(/mchId is required; apiKey is required/);
   });
 });
 
