@@ -22,6 +22,7 @@ import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import type { ReconcilePaymentsOptions } from '../application/reconciliation/reconcile-payments.js';
 import type { PrepayLockTiming } from '../application/payments/request-prepay.js';
+import type { RefundLockTiming } from '../application/refunds/refund-order.js';
 import type { SessionTokens } from '../adapters/http/session-tokens.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import type { SqlOrm } from '../adapters/persistence/orm.js';
@@ -70,6 +71,7 @@ export const TOKENS = {
   // Settings of the use cases.
   ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
   PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),
+  RefundLockTiming: token<RefundLockTiming>('RefundLockTiming'),
   LoginLimits: token<LoginLimits>('LoginLimits'),
   SessionPolicy: token<SessionPolicy>('SessionPolicy'),
   // Adapters of the HTTP side.

@@ -7,8 +7,7 @@ import {
 } from '../../application/ports/operators.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
-import { rawSql } from './raw-sql.js';
-import { isSqlite, query, type Row } from './sql.js';
+import { sqlSession, type SqlRow as Row, type SqlSession } from './sql-session.js';
 
 const NAME_LENGTH = 64;
 const IP_LENGTH = 45;
@@ -16,13 +15,17 @@ const COUNTED = `outcome IN ('badCredentials', 'pending')`;
 
 /** wx_operator_login: one row per console login attempt; wx_operator_login_gate serialises the reservations. */
 export class MikroLoginAttempts implements LoginAttempts {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async reserve(a: Omit<LoginAttempt, 'outcome'>, limits: AttemptLimits): Promise<number | undefined> {
     const name = a.name.slice(0, NAME_LENGTH);
     const ip = a.ip.slice(0, IP_LENGTH);
-    const sql = rawSql(this.orm);
-    const sqlite = isSqlite(this.orm);
+    const sql = this.sql;
+    const sqlite = sql.dialect === 'sqlite';
     // Sorted, and locked by one statement walking the primary key in that order: two sign-ins never wait on each other crosswise.
     const gates = [`n:${name}`, `i:${ip}`].sort();
     if (!sqlite) await sql.run('INSERT IGNORE INTO wx_operator_login_gate (gate) VALUES (?), (?)', gates);
@@ -45,21 +48,21 @@ export class MikroLoginAttempts implements LoginAttempts {
   }
 
   async settle(id: number, outcome: Exclude<LoginOutcome, 'pending'>): Promise<void> {
-    await rawSql(this.orm).run(`UPDATE wx_operator_login SET outcome = ? WHERE id = ? AND outcome = 'pending'`, [outcome, id]);
+    await this.sql.run(`UPDATE wx_operator_login SET outcome = ? WHERE id = ? AND outcome = 'pending'`, [outcome, id]);
   }
 
   async record(a: LoginAttempt): Promise<void> {
-    await query(
-      this.orm,
-      'INSERT INTO wx_operator_login (at, name, ip, outcome) VALUES (?, ?, ?, ?)',
-      [a.at.getTime(), a.name.slice(0, NAME_LENGTH), a.ip.slice(0, IP_LENGTH), a.outcome],
-      'run',
-    );
+    await this.sql.run('INSERT INTO wx_operator_login (at, name, ip, outcome) VALUES (?, ?, ?, ?)', [
+      a.at.getTime(),
+      a.name.slice(0, NAME_LENGTH),
+      a.ip.slice(0, IP_LENGTH),
+      a.outcome,
+    ]);
   }
 
   async failuresSince(by: { readonly name: string } | { readonly ip: string }, since: Date): Promise<number> {
     const [column, value] = 'name' in by ? ['name', by.name.slice(0, NAME_LENGTH)] : ['ip', by.ip.slice(0, IP_LENGTH)];
-    const [row] = await query(this.orm, `SELECT COUNT(*) AS n FROM wx_operator_login WHERE ${column} = ? AND at >= ? AND ${COUNTED}`, [
+    const [row] = await this.sql.all(`SELECT COUNT(*) AS n FROM wx_operator_login WHERE ${column} = ? AND at >= ? AND ${COUNTED}`, [
       value,
       since.getTime(),
     ]);
@@ -67,9 +70,7 @@ export class MikroLoginAttempts implements LoginAttempts {
   }
 
   async recent(limit: number): Promise<LoginAttempt[]> {
-    const rows = await query(this.orm, 'SELECT at, name, ip, outcome FROM wx_operator_login ORDER BY id DESC LIMIT ?', [
-      Math.min(limit, 200),
-    ]);
+    const rows = await this.sql.all('SELECT at, name, ip, outcome FROM wx_operator_login ORDER BY id DESC LIMIT ?', [Math.min(limit, 200)]);
     return rows.map(toAttempt);
   }
 }

@@ -62,7 +62,15 @@ export function bindUseCases(c: Container): void {
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
   c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, SubmitRefund, PaymentRecorder, TOKENS.AuditLog, Clock]);
+  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [
+    OrderRepository,
+    SubmitRefund,
+    PaymentRecorder,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.Lock,
+    TOKENS.RefundLockTiming,
+  ]);
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
   c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
   c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
