@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { dataFolder } from './sandbox-identity-store.js';
 import { readV3Settings, V3_VARIABLES, type V3Config } from './v3-settings.js';
+
+/** Where embedded defaults keep their files: the SQLite file's folder, or ./data for a server database. */
+function dataFolder(databaseUrl: string): string {
+  return databaseUrl.startsWith('sqlite:') ? dirname(resolve(databaseUrl.slice('sqlite:'.length))) : resolve('data');
+}
 
 /** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
 export const SAMPLE_CREDENTIALS = {

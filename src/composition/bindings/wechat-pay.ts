@@ -16,7 +16,7 @@ import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-ve
 import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
 import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
-import type { StoredSandboxIdentity } from '../sandbox-identity-store.js';
+import type { StoredSandboxIdentity } from '../../sandbox/index.js';
 import { TOKENS } from '../tokens.js';
 
 interface Parts {
