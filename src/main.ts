@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './composition/config.js';
-import { createLogger } from './composition/logging.js';
+import { configuredSecrets, createLogger } from './composition/logging.js';
 import { startServer } from './composition/server.js';
 import { sandboxSimulators, sandboxWalkthrough } from './composition/walkthrough.js';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, configuredSecrets(config));
   if (config.ephemeralSessionSecret) logger.warn('SESSION_SECRET is not set: using a random one, tokens end with this process');
 
   const server = await startServer(config, logger);

@@ -1,48 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { readV3Settings, V3_VARIABLES, type V3Config } from './v3-settings.js';
+import { DEFAULT_DATABASE_URL } from '../adapters/persistence/orm.js';
+import { httpUrl, integer, optionalText, port, readFields, rule, secret, type Env, type Reading } from './settings/fields.js';
+import { merchantId, WECHAT_PAY_FIELDS, wechatPayProblems, wechatPaySettings, type WechatPaySettings } from './settings/wechat-pay.js';
+import { WECHAT_PAY_V2_FIELDS, wechatPayV2Problems, wechatPayV2Settings, type WechatPayV2Settings } from './settings/wechat-pay-v2.js';
+import { readV3Settings, V3_VARIABLES, type V3Config } from './settings/wechat-pay-v3.js';
 
 /** Where embedded defaults keep their files: the SQLite file's folder, or ./data for a server database. */
 function dataFolder(databaseUrl: string): string {
   return databaseUrl.startsWith('sqlite:') ? dirname(resolve(databaseUrl.slice('sqlite:'.length))) : resolve('data');
 }
 
-/** WeChat's published sample merchant (protocol digest §2.2): what the sandbox speaks unless told otherwise. */
-export const SAMPLE_CREDENTIALS = {
-  appId: 'wxd930ea5d5a258f4f',
-  mchId: '10000100',
-  apiKey: '192006250b4c09247ec02edce69f6a2d',
-  appSecret: 'wxpay-simulator-sample-appsecret',
-} as const;
+export type { MerchantCertificate } from './settings/wechat-pay-v2.js';
 
-const PRODUCTION_BASE_URL = 'https://api.mch.weixin.qq.com';
-const PRODUCTION_LOGIN_BASE_URL = 'https://api.weixin.qq.com';
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
-
-/**
- * A whole number written in decimal digits within [min, max], with one message that says so: `PORT=abc`, `3.5`,
- * `1e3` or ` ` each read "PORT: must be an integer from 0 to 65535", never a type error or a silent 0.
- */
-function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
-  const message = max === Number.MAX_SAFE_INTEGER ? `must be an integer, at least ${min}` : `must be an integer from ${min} to ${max}`;
-  return z
-    .string()
-    .trim()
-    .regex(/^[0-9]{1,15}$/, message)
-    .transform(Number)
-    .pipe(z.number().min(min, message).max(max, message));
-}
-
-const port = integer(0, 65_535);
-
-const schema = z.object({
+/** The service's own settings; each gateway's live in settings/ (one module per gateway). */
+const SERVICE_FIELDS = {
   NODE_ENV: optionalText,
   PORT: port.default('3000'),
   HOST: optionalText,
@@ -52,127 +25,62 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
-    .default('sqlite:./data/wxpay.sqlite')
+    .default(DEFAULT_DATABASE_URL)
     .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
   REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only')
     .default('wxpay:'),
-  WECHAT_GATEWAY: z.enum(['sandbox', 'wechat']).default('sandbox'),
-  WECHAT_API_VERSION: z.enum(['v2', 'v3']).default('v2'),
-  WECHAT_APPID: optionalText,
-  WECHAT_APP_SECRET: optionalText,
-  WECHAT_MCH_ID: optionalText,
-  WECHAT_API_KEY: optionalText.refine((v) => v === undefined || /^[0-9A-Za-z]{32}$/.test(v), 'must be the 32-character API v2 key'),
-  WECHAT_SIGN_TYPE: z.enum(['MD5', 'HMAC-SHA256']).default('MD5'),
-  WECHAT_SERVER_IP: optionalText.refine((v) => v === undefined || isIP(v) !== 0, 'must be an IPv4 or IPv6 address'),
-  WECHAT_NOTIFY_URL: optionalText.refine(
-    (v) => v === undefined || isNotifyUrl(v),
-    'must be an http(s) URL without a query string, at most 256 characters',
-  ),
-  WECHAT_REFUND_NOTIFY_URL: optionalText.refine(
-    (v) => v === undefined || isNotifyUrl(v),
-    'must be an http(s) URL without a query string, at most 256 characters',
-  ),
-  WECHAT_CERT_P12: optionalText,
-  WECHAT_CERT_PASSPHRASE: optionalText,
-  WECHAT_CERT_PEM: optionalText,
-  WECHAT_KEY_PEM: optionalText,
-  WECHAT_REFUNDS: z.enum(['enabled', 'disabled']).default('enabled'),
-  WECHAT_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
-  WECHAT_LOGIN_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
-  SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  SESSION_SECRET: secret(32),
   SESSION_TTL_SECONDS: integer(60, 30 * 86_400).default(String(7 * 86_400)),
-  ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  ADMIN_TOKEN: secret(16),
   ADMIN_PORT: optionalText.pipe(port.optional()),
   ADMIN_HOST: optionalText,
-  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  METRICS_TOKEN: secret(16),
   MIGRATE_ON_START: z.enum(['auto', 'yes', 'no', 'true', 'false']).default('auto'),
   TRUST_PROXY_HOPS: integer(0, 10).default('0'),
   RECONCILE_INTERVAL_MS: integer(100).default('30000'),
-  EVENTS_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
-  EVENTS_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  EVENTS_WEBHOOK_URL: httpUrl,
+  EVENTS_WEBHOOK_SECRET: secret(32),
   EVENTS_RELAY_INTERVAL_MS: integer(50).default('1000'),
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   SANDBOX_DATA_DIR: optionalText,
   DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
   CONSOLE_SESSION_IDLE_MINUTES: integer(1, 1_440).default('30'),
   CONSOLE_SESSION_MAX_HOURS: integer(1, 168).default('12'),
-});
+} as const;
 
-/** Every variable the service reads, in the schema's order (.env.example and the README list exactly these). */
-export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(schema.shape), ...V3_VARIABLES];
+const FIELDS = { ...SERVICE_FIELDS, ...WECHAT_PAY_FIELDS, ...WECHAT_PAY_V2_FIELDS } as const;
 
-/**
- * Rules that tie variables together, checked on the raw environment so that they are reported alongside any
- * malformed value (zod skips refinements once a field fails).
- */
-function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): string[] {
-  const env = (key: string): string | undefined => (raw[key]?.trim() ? raw[key]?.trim() : undefined);
-  const problems: string[] = [];
-  const gateway = env('WECHAT_GATEWAY') ?? 'sandbox';
-  if (gateway === 'sandbox' && env('NODE_ENV') === 'production') {
-    problems.push('WECHAT_GATEWAY: sandbox refuses to run with NODE_ENV=production; set WECHAT_GATEWAY=wechat');
-  }
-  if (gateway === 'wechat') {
-    for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET', 'WECHAT_MCH_ID', 'WECHAT_NOTIFY_URL', 'SESSION_SECRET']) {
-      if (env(key) === undefined) problems.push(`${key}: is required when WECHAT_GATEWAY=wechat`);
-    }
-    // API v3 alone needs no v2 key; with one, callbacks of both dialects are accepted (the migration).
-    if (env('WECHAT_API_KEY') === undefined && (env('WECHAT_API_VERSION') ?? 'v2') === 'v2') {
-      problems.push('WECHAT_API_KEY: is required when WECHAT_GATEWAY=wechat and WECHAT_API_VERSION=v2');
-    }
-    if (env('WECHAT_NOTIFY_URL')?.startsWith('http://')) problems.push('WECHAT_NOTIFY_URL: must be https for real WeChat Pay');
-  }
-  if (env('EVENTS_WEBHOOK_URL') !== undefined && env('EVENTS_WEBHOOK_SECRET') === undefined) {
-    problems.push('EVENTS_WEBHOOK_SECRET: is required when EVENTS_WEBHOOK_URL is set');
-  }
-  const headers = Number(env('HTTP_HEADERS_TIMEOUT_MS') ?? 10_000);
-  const request = Number(env('HTTP_REQUEST_TIMEOUT_MS') ?? 30_000);
-  if (headers > request)
-    problems.push('HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (a request includes its headers)');
-  const adminPort = env('ADMIN_PORT');
-  if (adminPort !== undefined && adminPort !== '0' && adminPort === (env('PORT') ?? '3000')) {
-    problems.push('ADMIN_PORT: must differ from PORT (the admin listener is a second one)');
-  }
-  const hasCertificate = env('WECHAT_CERT_P12') !== undefined || env('WECHAT_CERT_PEM') !== undefined;
-  if (gateway === 'wechat' && (env('WECHAT_API_VERSION') ?? 'v2') === 'v2' && !hasCertificate && env('WECHAT_REFUNDS') !== 'disabled') {
-    problems.push(
-      'WECHAT_CERT_PEM: refunds over API v2 need the merchant API certificate: set WECHAT_CERT_PEM + WECHAT_KEY_PEM ' +
-        '(or WECHAT_CERT_P12), or WECHAT_REFUNDS=disabled to run without refunds',
-    );
-  }
-  if ((env('WECHAT_CERT_PEM') === undefined) !== (env('WECHAT_KEY_PEM') === undefined)) {
-    problems.push('WECHAT_KEY_PEM: WECHAT_CERT_PEM and WECHAT_KEY_PEM go together');
-  }
-  return problems;
-}
+/** Every variable the service reads (.env.example and the README list exactly these). */
+export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(FIELDS), ...V3_VARIABLES];
 
-function isNotifyUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.search === '' && value.length <= 256;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * WeChat serves code2Session on another host than WeChat Pay; a standalone simulator serves both, so in sandbox mode
- * WECHAT_LOGIN_BASE_URL defaults to WECHAT_BASE_URL (and, with neither set, to the embedded simulator).
- */
-function loginBaseUrl(given: string | undefined, payBaseUrl: string | undefined, sandbox: boolean): { loginBaseUrl?: string } {
-  if (given !== undefined) return { loginBaseUrl: given };
-  if (!sandbox) return { loginBaseUrl: PRODUCTION_LOGIN_BASE_URL };
-  return payBaseUrl === undefined ? {} : { loginBaseUrl: payBaseUrl };
-}
-
-export interface MerchantCertificate {
-  readonly p12Path?: string;
-  readonly passphrase?: string;
-  readonly certPemPath?: string;
-  readonly keyPemPath?: string;
+/** Rules between the service's settings, on the values as parsed (their defaults included). */
+function serviceProblems(r: Reading<typeof FIELDS>): string[] {
+  return [
+    ...rule(r, ['WECHAT_GATEWAY', 'SESSION_SECRET'], (v) =>
+      v.WECHAT_GATEWAY === 'wechat' && v.SESSION_SECRET === undefined
+        ? 'SESSION_SECRET: is required when WECHAT_GATEWAY=wechat'
+        : undefined,
+    ),
+    ...rule(r, ['EVENTS_WEBHOOK_SECRET'], (v) =>
+      r.given('EVENTS_WEBHOOK_URL') && v.EVENTS_WEBHOOK_SECRET === undefined
+        ? 'EVENTS_WEBHOOK_SECRET: is required when EVENTS_WEBHOOK_URL is set'
+        : undefined,
+    ),
+    ...rule(r, ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS'], (v) =>
+      v.HTTP_HEADERS_TIMEOUT_MS > v.HTTP_REQUEST_TIMEOUT_MS
+        ? 'HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (a request includes its headers)'
+        : undefined,
+    ),
+    // Port 0 asks for any free port: two of those never collide.
+    ...rule(r, ['ADMIN_PORT', 'PORT'], (v) =>
+      v.ADMIN_PORT !== undefined && v.ADMIN_PORT !== 0 && v.ADMIN_PORT === v.PORT
+        ? 'ADMIN_PORT: must differ from PORT (the admin listener is a second one)'
+        : undefined,
+    ),
+  ];
 }
 
 export interface Config {
@@ -189,26 +97,11 @@ export interface Config {
   /** Separates deployments that share one Redis (their locks and job leases must not meet). */
   readonly redisKeyPrefix: string;
   readonly gateway: 'sandbox' | 'wechat';
-  readonly wechat: {
-    readonly appId: string;
-    readonly appSecret: string;
-    readonly mchId: string;
-    /** The API v2 key; undefined for a merchant on API v3 only (then v2 callbacks are refused). */
-    readonly apiKey?: string;
-    readonly signType: 'MD5' | 'HMAC-SHA256';
-    /** API v3 settings, when v3 is chosen or configured (both configured: callbacks of both dialects are accepted). */
-    readonly v3?: V3Config;
-    /** Sent as spbill_create_ip instead of each client's address, so a re-sent unifiedorder stays identical. */
-    readonly serverIp?: string;
-    /** undefined in sandbox mode until the listening port is known: the service's own /wechat/pay-notify. */
-    readonly notifyUrl?: string;
-    readonly refundNotifyUrl?: string;
-    readonly baseUrl?: string;
-    readonly loginBaseUrl?: string;
-    readonly certificate?: MerchantCertificate;
-    /** WECHAT_REFUNDS=disabled: a v2 merchant without its API certificate runs without refunds (refused at once). */
-    readonly refundsEnabled: boolean;
-  };
+  readonly wechat: WechatPaySettings &
+    WechatPayV2Settings & {
+      /** API v3 settings, when v3 is chosen or configured (both configured: callbacks of both dialects are accepted). */
+      readonly v3?: V3Config;
+    };
   readonly sessionSecret: string;
   /** True when SESSION_SECRET was not given and a random one is used: tokens die with the process. */
   readonly ephemeralSessionSecret: boolean;
@@ -237,30 +130,23 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment once, reporting every problem in one message. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, now: Date = new Date()): Config {
-  const parsed = schema.safeParse(env);
-  const raw = (key: string): string | undefined => (env[key]?.trim() ? env[key]?.trim() : undefined);
-  const sandboxMode = (raw('WECHAT_GATEWAY') ?? 'sandbox') === 'sandbox';
-  const v3 = readV3Settings(raw, sandboxMode, raw('WECHAT_MCH_ID') ?? SAMPLE_CREDENTIALS.mchId, now);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`)),
-    ...crossFieldProblems(env),
-    ...v3.problems,
-  ];
-  if (!parsed.success || problems.length > 0) {
+export function loadConfig(env: Env, now: Date = new Date()): Config {
+  const r = readFields(FIELDS, env);
+  const e = r.values;
+  const production = e.NODE_ENV === 'production';
+  // A malformed WECHAT_API_VERSION or WECHAT_GATEWAY reads as neither v3 nor sandbox: the v3 settings are still checked.
+  const v3 = readV3Settings(
+    (key) => (env[key]?.trim() ? env[key]?.trim() : undefined),
+    { chosen: e.WECHAT_API_VERSION === 'v3', sandbox: e.WECHAT_GATEWAY === 'sandbox', mchId: merchantId(r) },
+    now,
+  );
+  const problems = [...r.problems, ...wechatPayProblems(r, production), ...wechatPayV2Problems(r), ...serviceProblems(r), ...v3.problems];
+  if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
-  const e = parsed.data;
   const sandbox = e.WECHAT_GATEWAY === 'sandbox';
-  const certificate: MerchantCertificate | undefined =
-    e.WECHAT_CERT_P12 !== undefined
-      ? { p12Path: e.WECHAT_CERT_P12, passphrase: e.WECHAT_CERT_PASSPHRASE ?? e.WECHAT_MCH_ID ?? SAMPLE_CREDENTIALS.mchId }
-      : e.WECHAT_CERT_PEM !== undefined && e.WECHAT_KEY_PEM !== undefined
-        ? { certPemPath: e.WECHAT_CERT_PEM, keyPemPath: e.WECHAT_KEY_PEM }
-        : undefined;
-  const apiKey = e.WECHAT_API_KEY ?? (sandbox ? SAMPLE_CREDENTIALS.apiKey : undefined);
   return {
-    production: e.NODE_ENV === 'production',
+    production,
     apiVersion: e.WECHAT_API_VERSION,
     port: e.PORT,
     host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
@@ -270,29 +156,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, no
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gateway: e.WECHAT_GATEWAY,
-    wechat: {
-      appId: e.WECHAT_APPID ?? SAMPLE_CREDENTIALS.appId,
-      appSecret: e.WECHAT_APP_SECRET ?? SAMPLE_CREDENTIALS.appSecret,
-      mchId: e.WECHAT_MCH_ID ?? SAMPLE_CREDENTIALS.mchId,
-      ...(apiKey === undefined ? {} : { apiKey }),
-      signType: e.WECHAT_SIGN_TYPE,
-      ...(v3.settings === undefined ? {} : { v3: v3.settings }),
-      ...(e.WECHAT_SERVER_IP === undefined ? {} : { serverIp: e.WECHAT_SERVER_IP }),
-      ...(e.WECHAT_NOTIFY_URL === undefined ? {} : { notifyUrl: e.WECHAT_NOTIFY_URL }),
-      ...(e.WECHAT_REFUND_NOTIFY_URL === undefined ? {} : { refundNotifyUrl: e.WECHAT_REFUND_NOTIFY_URL }),
-      ...(e.WECHAT_BASE_URL === undefined ? (sandbox ? {} : { baseUrl: PRODUCTION_BASE_URL }) : { baseUrl: e.WECHAT_BASE_URL }),
-      ...loginBaseUrl(e.WECHAT_LOGIN_BASE_URL, e.WECHAT_BASE_URL, sandbox),
-      ...(certificate === undefined ? {} : { certificate }),
-      refundsEnabled: e.WECHAT_REFUNDS === 'enabled',
-    },
+    wechat: { ...wechatPaySettings(r), ...wechatPayV2Settings(r), ...(v3.settings === undefined ? {} : { v3: v3.settings }) },
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     ephemeralSessionSecret: e.SESSION_SECRET === undefined,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
     ...(e.ADMIN_PORT === undefined ? {} : { adminListener: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? '127.0.0.1' } }),
     ...(e.METRICS_TOKEN === undefined ? {} : { metricsToken: e.METRICS_TOKEN }),
-    migrateOnStart:
-      e.MIGRATE_ON_START === 'auto' ? e.NODE_ENV !== 'production' : e.MIGRATE_ON_START === 'yes' || e.MIGRATE_ON_START === 'true',
+    migrateOnStart: e.MIGRATE_ON_START === 'auto' ? !production : e.MIGRATE_ON_START === 'yes' || e.MIGRATE_ON_START === 'true',
     trustProxyHops: e.TRUST_PROXY_HOPS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     ...(e.EVENTS_WEBHOOK_URL !== undefined && e.EVENTS_WEBHOOK_SECRET !== undefined

@@ -122,6 +122,35 @@ export function operatorsContract(name: string, fresh: () => Promise<OperatorsFi
       expect(recent[0]).toEqual({ at: later(4000), name: n, ip, outcome: 'succeeded' });
     });
 
+    it('reserves atomically: of 30 concurrent reservations for one name only the limit get a place, and a settled success frees its own', async () => {
+      const { attempts } = await fresh();
+      const n = `erin-${suffix()}`;
+      const limits = { since: at, maxPerName: 5, maxPerIp: 20 };
+      const ids = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => attempts.reserve({ at, name: n, ip: `ip-${i}-${suffix()}` }, limits)),
+      );
+      const reserved = ids.filter((id): id is number => id !== undefined);
+      expect(reserved).toHaveLength(5);
+      expect(new Set(reserved).size).toBe(5);
+      expect(await attempts.failuresSince({ name: n }, at)).toBe(5);
+      await attempts.settle(reserved[0]!, 'succeeded');
+      await attempts.settle(reserved[1]!, 'badCredentials');
+      expect(await attempts.failuresSince({ name: n }, at)).toBe(4);
+      expect(await attempts.reserve({ at, name: n, ip: 'another' }, limits)).toEqual(expect.any(Number));
+      expect(await attempts.reserve({ at, name: n, ip: 'another' }, limits)).toBeUndefined();
+      const outcomes = (await attempts.recent(200)).filter((a) => a.name === n).map((a) => a.outcome);
+      expect(outcomes.sort()).toEqual(['badCredentials', 'pending', 'pending', 'pending', 'pending', 'succeeded']);
+    });
+
+    it('reserves atomically by address too: 30 concurrent names from one address, 20 places', async () => {
+      const { attempts } = await fresh();
+      const ip = `198.51.100.1-${suffix()}`;
+      const limits = { since: at, maxPerName: 5, maxPerIp: 20 };
+      const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => attempts.reserve({ at, name: `u${i}-${suffix()}`, ip }, limits)));
+      expect(ids.filter((id) => id !== undefined)).toHaveLength(20);
+      expect(await attempts.failuresSince({ ip }, at)).toBe(20);
+    });
+
     it('keeps a name or address too long for its column, cut to fit', async () => {
       const { attempts } = await fresh();
       const long = `x${suffix()}`.padEnd(300, 'y');

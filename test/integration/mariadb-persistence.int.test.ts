@@ -17,7 +17,7 @@ import { persistenceSuite } from './persistence.suite.js';
 const describeWith = await describeIfServices(['mariadb']);
 
 describeWith('MariaDB persistence', () => {
-  persistenceSuite({ name: 'MariaDB', create: scratchMariaDb, seedSchema: seedStatements(SEED_SCHEMA_SQL) });
+  persistenceSuite({ dialect: 'mysql', name: 'MariaDB', create: scratchMariaDb, seedSchema: seedStatements(SEED_SCHEMA_SQL) });
 });
 
 describeWith('MariaDB: instances starting together', () => {

@@ -14,6 +14,9 @@ import { startSwitchableProxy, type SwitchableProxy } from '../support/switchabl
 import { spawnWorkers, type WorkerGroup } from '../support/workers.js';
 import type { PrepayWorkerConfig, PrepayWorkerResult } from './workers/prepay-worker.js';
 import type { ConfirmWorkerConfig, ConfirmWorkerResult } from './workers/confirm-worker.js';
+import type { SignInWorkerConfig, SignInWorkerResult } from './workers/sign-in-worker.js';
+import { MikroOperators } from '../../src/adapters/persistence/mikro-operators.js';
+import { ScryptPasswordHasher } from '../../src/adapters/system/scrypt-password-hasher.js';
 
 const describeWith = await describeIfServices(['mariadb', 'redis']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -21,6 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const PREPAY_WORKER = 'test/integration/workers/prepay-worker.ts';
 const CONFIRM_WORKER = 'test/integration/workers/confirm-worker.ts';
 const RESERVE_WORKER = 'test/integration/workers/reserve-worker.ts';
+const SIGN_IN_WORKER = 'test/integration/workers/sign-in-worker.ts';
 const GOODS_ID = 3;
 const LOCK_PREFIX = `wxpay-test:${process.pid}:`;
 
@@ -163,5 +167,55 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     expect(await ledger.balanceOf(uid)).toBe(0);
     const [sum] = await db.exec('SELECT SUM(delta) AS total FROM wx_integral_journal WHERE uid = ?', [uid]);
     expect(Number(sum?.total)).toBe(0);
+  });
+
+  it('console sign-in: 2 processes × 15 concurrent guesses for one name from one address check 5 passwords, not 30', async () => {
+    const name = `op${Math.random().toString(36).slice(2, 10)}`;
+    const password = 'correct horse battery';
+    const added = await new MikroOperators(orm).add({
+      name,
+      role: 'operator',
+      passwordHash: await new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }).hash(password),
+      at: new Date(),
+    });
+    expect(added).not.toBe('nameTaken');
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${process.pid}`;
+    const guesses = (worker: number) =>
+      Array.from({ length: 15 }, (_, i) => ({ name, ip, password: worker === 2 && i === 14 ? password : `wrong-${worker}-${i}-guess` }));
+    const group = await spawnWorkers<SignInWorkerConfig, SignInWorkerResult>(
+      SIGN_IN_WORKER,
+      [1, 2].map((w) => ({ databaseUrl: db.url, guesses: guesses(w) })),
+    );
+    groups.push(group);
+    const results = await group.go();
+    console.info('[sign-in x2 processes x15]', JSON.stringify(results));
+
+    const total = (outcome: keyof SignInWorkerResult['outcomes']) => results.reduce((n, r) => n + (r.outcomes[outcome] ?? 0), 0);
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(total('badCredentials')).toBe(5);
+    expect(total('badCredentials') + total('succeeded') + total('rateLimited')).toBe(30);
+    const rows = await db.exec('SELECT outcome FROM wx_operator_login WHERE name = ?', [name]);
+    expect(rows.filter((r) => r.outcome === 'pending')).toEqual([]);
+    expect(rows).toHaveLength(30);
+  });
+
+  it('console sign-in: 2 processes × 15 concurrent guesses from one address at 30 names check 20 passwords', async () => {
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${process.pid}-b`;
+    const guesses = (worker: number) =>
+      Array.from({ length: 15 }, (_, i) => ({
+        name: `nobody${worker}x${i}${Math.random().toString(36).slice(2, 8)}`,
+        ip,
+        password: 'a guess',
+      }));
+    const group = await spawnWorkers<SignInWorkerConfig, SignInWorkerResult>(
+      SIGN_IN_WORKER,
+      [1, 2].map((w) => ({ databaseUrl: db.url, guesses: guesses(w) })),
+    );
+    groups.push(group);
+    const results = await group.go();
+    console.info('[sign-in by address x2 processes x15]', JSON.stringify(results));
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(results.reduce((n, r) => n + (r.outcomes.badCredentials ?? 0), 0)).toBe(20);
+    expect(results.reduce((n, r) => n + (r.outcomes.rateLimited ?? 0), 0)).toBe(10);
   });
 });

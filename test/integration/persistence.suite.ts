@@ -31,9 +31,11 @@ import { anOrder } from '../support/builders.js';
 import { containerOnDatabase } from '../support/test-container.js';
 import { TOKENS } from '../../src/composition/tokens.js';
 import type { ScratchDatabase } from '../support/databases.js';
+import { sqlSessionSuite } from './sql-session.suite.js';
 
 export interface PersistenceTarget {
   readonly name: string;
+  readonly dialect: 'mysql' | 'sqlite';
   create(label: string): Promise<ScratchDatabase>;
   /** The seed's CREATE TABLE statements for this database (verbatim on MariaDB). */
   readonly seedSchema: readonly string[];
@@ -82,6 +84,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
       await db?.drop();
     });
 
+    sqlSessionSuite(target.name, target.dialect, () => ({ orm, url: db.url }));
     orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
     userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
     notifyLogContract(target.name, async () => new MikroNotifyLog(orm));

@@ -5,28 +5,22 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signFields } from '../../src/adapters/wechatpay/v2/sign.js';
 import { buildWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 import { Money } from '../../src/domain/money.js';
+import { describeIfAvailable, opensslUnavailable } from '../support/integration.js';
 import { startSandbox, type Sandbox } from '../support/wechat-sandbox.js';
 import { SAMPLE } from '../support/wechat-test-signer.js';
 
-const hasOpenssl = ((): boolean => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const describeWithOpenssl = describeIfAvailable('openssl', opensslUnavailable());
 
 /**
  * Refunds go to /secapi over mutual TLS with the merchant certificate (digest §8.1). A private CA signs a server
  * certificate for 127.0.0.1 and a client certificate (CN = mch_id, PKCS#12 password = mch_id as WeChat issues it);
  * the simulator is served over https as well and told to refuse /secapi calls without a verified client cert.
  */
-describe.skipIf(!hasOpenssl)('refund over mutual TLS', () => {
+describeWithOpenssl('refund over mutual TLS', () => {
   let dir: string;
   let sb: Sandbox;
   let server: https.Server;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { describe, it } from 'vitest';
 
@@ -64,12 +65,19 @@ export type Describe = (name: string, body: () => void) => void;
  *   describeWith('MikroOrderRepository on MariaDB', () => { ... });
  */
 export async function describeIfServices(services: readonly Service[]): Promise<Describe> {
-  const reason = await unavailable(services);
+  return describeIfAvailable(services.join(' and '), await unavailable(services));
+}
+
+/**
+ * `describe` when `reason` is undefined (what the suite needs is there). Otherwise the suite is skipped with the
+ * reason printed, unless REQUIRE_INTEGRATION=1 (CI), where it fails instead: CI must never pass by skipping.
+ */
+export function describeIfAvailable(needs: string, reason: string | undefined): Describe {
   if (!reason) return (name, body) => describe(name, body);
   if (process.env.REQUIRE_INTEGRATION === '1') {
     return (name) =>
       describe(name, () => {
-        it(`needs ${services.join(' and ')}`, () => {
+        it(`needs ${needs}`, () => {
           throw new Error(`REQUIRE_INTEGRATION=1 but ${reason}`);
         });
       });
@@ -78,4 +86,14 @@ export async function describeIfServices(services: readonly Service[]): Promise<
     console.warn(`[integration] skipping "${name}": ${reason} (set REQUIRE_INTEGRATION=1 to fail instead)`);
     describe.skip(name, body);
   };
+}
+
+/** Why the `openssl` command cannot be run, or undefined when it can (the mutual-TLS suite makes its PKI with it). */
+export function opensslUnavailable(): string | undefined {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'the openssl command is not on PATH (apt-get install -y openssl)';
+  }
 }

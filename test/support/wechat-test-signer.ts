@@ -1,12 +1,9 @@
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { signFields, type SignType } from '../../src/adapters/wechatpay/v2/sign.js';
 import { buildWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 
 /** WeChat's published sample merchant (digest §2.2), the simulator's default. */
-export const SAMPLE = {
-  appId: 'wxd930ea5d5a258f4f',
-  mchId: '10000100',
-  apiKey: '192006250b4c09247ec02edce69f6a2d',
-} as const;
+export const SAMPLE = SAMPLE_MERCHANT;
 
 /** A successful payment notify as WeChat sends it (digest §5.1), before signing. */
 export function paymentNotifyFields(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {

@@ -204,6 +204,7 @@ const MESSAGES = {
   'ops.active': ['启用', 'active'],
   'ops.disabled': ['已停用', 'disabled'],
   'ops.logins': ['最近登录尝试', 'Recent sign-in attempts'],
+  'outcome.pending': ['正在核对', 'being checked'],
   'outcome.succeeded': ['成功', 'signed in'],
   'outcome.badCredentials': ['密码错误或无此用户', 'wrong name or password'],
   'outcome.disabled': ['账号已停用', 'account disabled'],

@@ -2,44 +2,40 @@ import type { AuditEntry, AuditLog, AuditQuery } from '../../application/ports/a
 import { AUDIT_ACTIONS } from '../../application/ports/audit-log.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
-
-type Row = Record<string, unknown>;
+import { sqlSession, type SqlRow as Row, type SqlSession } from './sql-session.js';
 
 const MAX_NOTE_CHARS = 500;
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
-/** wx_audit_log: insert-only; the service never updates or deletes a row. */
+/** wx_audit_log: insert-only; the service never updates or deletes a row. No entity: SQL on the SQL session. */
 export class MikroAuditLog implements AuditLog {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async record(entry: AuditEntry): Promise<void> {
-    await this.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        'INSERT INTO wx_audit_log (at, actor, action, subject, before_json, after_json, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [
-          entry.at.getTime(),
-          entry.actor.slice(0, 80),
-          entry.action,
-          entry.subject.slice(0, 64),
-          json(entry.before),
-          json(entry.after),
-          entry.note?.slice(0, MAX_NOTE_CHARS) ?? null,
-        ],
-        'run',
-      );
+    await this.sql.run(
+      'INSERT INTO wx_audit_log (at, actor, action, subject, before_json, after_json, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [
+        entry.at.getTime(),
+        entry.actor.slice(0, 80),
+        entry.action,
+        entry.subject.slice(0, 64),
+        json(entry.before),
+        json(entry.after),
+        entry.note?.slice(0, MAX_NOTE_CHARS) ?? null,
+      ],
+    );
   }
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {
     const where = query.subject === undefined ? '' : 'WHERE subject = ?';
-    const rows = await this.orm.em
-      .fork()
-      .getConnection()
-      .execute<Row[]>(
-        `SELECT at, actor, action, subject, before_json, after_json, note FROM wx_audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
-        [...(query.subject === undefined ? [] : [query.subject]), Math.min(query.limit, 100), query.offset],
-      );
+    const rows = await this.sql.all(
+      `SELECT at, actor, action, subject, before_json, after_json, note FROM wx_audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
+      [...(query.subject === undefined ? [] : [query.subject]), Math.min(query.limit, 100), query.offset],
+    );
     return rows.filter((r) => query.subject === undefined || r.subject === query.subject).map(toEntry);
   }
 }

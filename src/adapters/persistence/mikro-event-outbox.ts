@@ -1,15 +1,16 @@
 import type { EventOutbox, OutboxEntry, OutboxHistory, OutboxRecordView, PaymentEvent } from '../../application/ports/payment-events.js';
 import { decodeEvent, encodeEvent } from './event-codec.js';
 import type { SqlOrm } from './orm.js';
-import { rawSql, type SqlSession } from './raw-sql.js';
 import { OUTBOX_TABLE, OutboxRecord } from './service-records.js';
-import { violatedUniques } from './unique-violation.js';
+import { violatedUniques } from './sql-failure.js';
+import { sqlSession, type SqlStatements } from './sql-session.js';
 
 const MAX_ERROR_CHARS = 255;
 
 /**
  * payment_event_outbox. Rows are written by the order repository inside the transaction of the change they
- * describe (see `appendIn`), and drained by the relay. The unique event id makes every append idempotent.
+ * describe (see `appendIn`), and drained by the relay. The unique event id makes every append idempotent. Writes are
+ * hand-written SQL on the SQL session (they join the order's transaction); the two listings go through the ORM.
  */
 export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   constructor(
@@ -18,7 +19,7 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   ) {}
 
   async append(events: readonly PaymentEvent[]): Promise<void> {
-    await rawSql(this.orm).transaction((tx) => appendIn(tx, events, this.nowMs()));
+    await sqlSession(this.orm).transaction((tx) => appendIn(tx, events, this.nowMs()));
   }
 
   async due(now: Date, limit: number): Promise<OutboxEntry[]> {
@@ -49,20 +50,16 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   }
 
   async markDelivered(eventId: string, at: Date): Promise<void> {
-    await rawSql(this.orm).run(`UPDATE ${OUTBOX_TABLE} SET delivered_at = ? WHERE event_id = ? AND delivered_at IS NULL`, [
+    await sqlSession(this.orm).run(`UPDATE ${OUTBOX_TABLE} SET delivered_at = ? WHERE event_id = ? AND delivered_at IS NULL`, [
       at.getTime(),
       eventId,
     ]);
   }
 
   async markFailed(eventId: string, error: string, retryAt: Date): Promise<void> {
-    const em = this.orm.em.fork();
-    const row = await em.findOne(OutboxRecord, { eventId }, { disableIdentityMap: true });
-    if (!row || row.deliveredAt !== null) return;
-    await em.nativeUpdate(
-      OutboxRecord,
-      { eventId, deliveredAt: null },
-      { attempts: row.attempts + 1, lastError: error.slice(0, MAX_ERROR_CHARS), nextAttemptAt: retryAt.getTime() },
+    await sqlSession(this.orm).run(
+      `UPDATE ${OUTBOX_TABLE} SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE event_id = ? AND delivered_at IS NULL`,
+      [error.slice(0, MAX_ERROR_CHARS), retryAt.getTime(), eventId],
     );
   }
 }
@@ -72,7 +69,7 @@ const INSERT_EVENT = `INSERT INTO ${OUTBOX_TABLE}
   VALUES (?, ?, ?, ?, ?, NULL, 0, 0, NULL)`;
 
 /** Inserts events in the caller's transaction; an event already recorded (same id) is skipped, not an error. */
-export async function appendIn(tx: SqlSession, events: readonly PaymentEvent[], nowMs: number): Promise<void> {
+export async function appendIn(tx: SqlStatements, events: readonly PaymentEvent[], nowMs: number): Promise<void> {
   for (const event of events) {
     const { eventId, type, outTradeNo, payload } = encodeEvent(event);
     try {

@@ -1,5 +1,3 @@
-import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
-import { BaseSqlitePlatform, type EntityManager } from '@mikro-orm/knex';
 import {
   isIntegralOperation,
   type GrantOutcome,
@@ -19,10 +17,8 @@ import {
 } from '../../domain/health-coins.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
-import { violatedUniques } from './unique-violation.js';
-
-type Em = EntityManager;
-type Row = Record<string, unknown>;
+import { isRetryable, violatedUniques } from './sql-failure.js';
+import { sqlSession, type SqlRow as Row, type SqlSession, type SqlStatements } from './sql-session.js';
 
 /** Thrown inside a transaction to roll it back when the balance guard refused the withdrawal. */
 class Insufficient extends Error {}
@@ -35,18 +31,23 @@ const MAX_ATTEMPTS = 5;
  * Health coins in SQL. The guards are in the statements, not in a lock: the balance only drops through
  * `UPDATE … SET balance = balance - n WHERE uid = ? AND balance >= n`, a reservation's state only moves through
  * `UPDATE … WHERE state = <expected>`, and the journal's unique op_key makes a repeated operation a no-op. Each
- * operation is one transaction, so the balance and the journal always agree.
+ * operation is one transaction, so the balance and the journal always agree. Its tables have no entity: hand-written
+ * SQL on the SQL session throughout.
  */
 export class MikroIntegralLedger implements IntegralLedger {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async balanceOf(uid: number): Promise<number> {
-    const [row] = await this.em().execute<Row[]>('SELECT balance FROM wx_integral_balance WHERE uid = ?', [uid]);
+    const [row] = await this.sql.all('SELECT balance FROM wx_integral_balance WHERE uid = ?', [uid]);
     return row ? Number(row.balance) : 0;
   }
 
   async journalOf(uid: number, limit: number): Promise<JournalEntry[]> {
-    const rows = await this.em().execute<Row[]>(
+    const rows = await this.sql.all(
       'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE uid = ? ORDER BY id DESC LIMIT ?',
       [uid, limit],
     );
@@ -54,7 +55,7 @@ export class MikroIntegralLedger implements IntegralLedger {
   }
 
   async journalOfOrder(outTradeNo: string): Promise<JournalEntry[]> {
-    const rows = await this.em().execute<Row[]>(
+    const rows = await this.sql.all(
       'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE out_trade_no = ? ORDER BY id ASC LIMIT 100',
       [outTradeNo],
     );
@@ -66,15 +67,16 @@ export class MikroIntegralLedger implements IntegralLedger {
     assertCoinAmount(amount);
     try {
       await this.ensureBalanceRow(uid, at);
-      return await this.transaction(async (em) => {
-        await this.journal(em, uid, amount, 'grant', undefined, `grant:${grantId}`, at);
+      return await this.transaction(async (tx) => {
+        await this.journal(tx, uid, amount, 'grant', undefined, `grant:${grantId}`, at);
         // The guard is in the statement: a balance never passes the column's limit, whatever runs concurrently.
-        const added = await em.execute(
-          'UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ? AND balance <= ?',
-          [amount, at.getTime(), uid, MAX_BALANCE - amount],
-          'run',
-        );
-        if (affected(added) !== 1) throw new BalanceLimit();
+        const added = await tx.run('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ? AND balance <= ?', [
+          amount,
+          at.getTime(),
+          uid,
+          MAX_BALANCE - amount,
+        ]);
+        if (added.affectedRows !== 1) throw new BalanceLimit();
         return 'granted' as const;
       });
     } catch (error) {
@@ -87,19 +89,19 @@ export class MikroIntegralLedger implements IntegralLedger {
   async reserve(uid: number, outTradeNo: string, amount: number, at: Date): Promise<ReserveOutcome> {
     assertCoinAmount(amount);
     try {
-      await this.transaction(async (em) => {
-        await em.execute(
+      await this.transaction(async (tx) => {
+        await tx.run(
           'INSERT INTO wx_integral_reservation (out_trade_no, uid, amount, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
           [outTradeNo, uid, amount, 'reserved', at.getTime(), at.getTime()],
-          'run',
         );
-        const taken = await em.execute(
-          'UPDATE wx_integral_balance SET balance = balance - ?, updated_at = ? WHERE uid = ? AND balance >= ?',
-          [amount, at.getTime(), uid, amount],
-          'run',
-        );
-        if (affected(taken) !== 1) throw new Insufficient();
-        await this.journal(em, uid, -amount, 'reserve', outTradeNo, `reserve:${outTradeNo}`, at);
+        const taken = await tx.run('UPDATE wx_integral_balance SET balance = balance - ?, updated_at = ? WHERE uid = ? AND balance >= ?', [
+          amount,
+          at.getTime(),
+          uid,
+          amount,
+        ]);
+        if (taken.affectedRows !== 1) throw new Insufficient();
+        await this.journal(tx, uid, -amount, 'reserve', outTradeNo, `reserve:${outTradeNo}`, at);
       });
       return { kind: 'reserved' };
     } catch (error) {
@@ -122,7 +124,7 @@ export class MikroIntegralLedger implements IntegralLedger {
   }
 
   async openReservations(before: Date, limit: number): Promise<OpenReservation[]> {
-    const rows = await this.em().execute<Row[]>(
+    const rows = await this.sql.all(
       "SELECT out_trade_no, uid, amount, created_at FROM wx_integral_reservation WHERE state = 'reserved' AND created_at < ? ORDER BY created_at LIMIT ?",
       [before.getTime(), limit],
     );
@@ -142,37 +144,32 @@ export class MikroIntegralLedger implements IntegralLedger {
     at: Date,
   ): Promise<ReservationState | undefined> {
     const from = reservationSourcesOf(to);
-    return this.transaction(async (em) => {
-      const [row] = await em.execute<Row[]>('SELECT uid, amount, state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
+    return this.transaction(async (tx) => {
+      const [row] = await tx.all('SELECT uid, amount, state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
       if (!row) return undefined;
       const state = stateOf(row);
       if (!from.includes(state)) return state;
       const placeholders = from.map(() => '?').join(', ');
-      const moved = await em.execute(
+      const moved = await tx.run(
         `UPDATE wx_integral_reservation SET state = ?, updated_at = ? WHERE out_trade_no = ? AND state IN (${placeholders})`,
         [to, at.getTime(), outTradeNo, ...from],
-        'run',
       );
-      if (affected(moved) !== 1) {
-        const [now] = await em.execute<Row[]>('SELECT state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
+      if (moved.affectedRows !== 1) {
+        const [now] = await tx.all('SELECT state FROM wx_integral_reservation WHERE out_trade_no = ?', [outTradeNo]);
         return now ? stateOf(now) : undefined;
       }
       const uid = Number(row.uid);
       const delta = coinsReturnedBy(to, Number(row.amount));
       if (delta !== 0) {
-        await em.execute(
-          'UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?',
-          [delta, at.getTime(), uid],
-          'run',
-        );
+        await tx.run('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ?', [delta, at.getTime(), uid]);
       }
-      await this.journal(em, uid, delta, operation, outTradeNo, `${operation}:${outTradeNo}`, at);
+      await this.journal(tx, uid, delta, operation, outTradeNo, `${operation}:${outTradeNo}`, at);
       return to;
     });
   }
 
   private async journal(
-    em: Em,
+    tx: SqlStatements,
     uid: number,
     delta: number,
     operation: IntegralOperation,
@@ -180,35 +177,32 @@ export class MikroIntegralLedger implements IntegralLedger {
     opKey: string,
     at: Date,
   ): Promise<void> {
-    await em.execute(
-      'INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [uid, delta, operation, outTradeNo ?? null, opKey, at.getTime()],
-      'run',
-    );
+    await tx.run('INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      uid,
+      delta,
+      operation,
+      outTradeNo ?? null,
+      opKey,
+      at.getTime(),
+    ]);
   }
 
   /** Outside any transaction: concurrent first grants would otherwise deadlock on the new row's gap lock. */
   private async ensureBalanceRow(uid: number, at: Date): Promise<void> {
-    const em = this.em();
-    const ignore = em.getPlatform() instanceof BaseSqlitePlatform ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-    await em.execute(`${ignore} INTO wx_integral_balance (uid, balance, updated_at) VALUES (?, 0, ?)`, [uid, at.getTime()], 'run');
+    const ignore = this.sql.dialect === 'sqlite' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+    await this.sql.run(`${ignore} INTO wx_integral_balance (uid, balance, updated_at) VALUES (?, 0, ?)`, [uid, at.getTime()]);
   }
 
   /** InnoDB may still pick one of two concurrent transactions as a deadlock victim: it is retried, as MySQL advises. */
-  private async transaction<T>(work: (em: Em) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.em().transactional(work);
+        return await this.sql.transaction(work);
       } catch (error) {
-        const retryable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
-        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
       }
     }
-  }
-
-  private em(): Em {
-    return this.orm.em.fork() as unknown as Em;
   }
 }
 
@@ -219,11 +213,6 @@ const journalEntryOf = (r: Row): JournalEntry => ({
   ...(r.out_trade_no ? { outTradeNo: String(r.out_trade_no) } : {}),
   at: new Date(Number(r.created_at)),
 });
-
-function affected(result: unknown): number {
-  const r = result as { affectedRows?: number; changes?: number } | undefined;
-  return Number(r?.affectedRows ?? r?.changes ?? 0);
-}
 
 function stateOf(row: Row): ReservationState {
   if (isReservationState(row.state)) return row.state;

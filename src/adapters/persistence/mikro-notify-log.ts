@@ -1,7 +1,7 @@
 import type { NotifyLog, NotifyLogEntry, NotifyVerdictCount } from '../../application/ports/notify-log.js';
 import type { NotifyLogStore } from './batching-notify-log.js';
 import type { SqlOrm } from './orm.js';
-import { rawSql, type SqlValue } from './raw-sql.js';
+import { sqlSession, type SqlValue } from './sql-session.js';
 import { NOTIFY_LOG_TABLE, NotifyLogRecord } from './service-records.js';
 
 /** Bodies are capped by the HTTP adapter already (16 KB); this only keeps a broken caller from filling the disk. */
@@ -24,7 +24,10 @@ const rowOf = (entry: NotifyLogEntry): SqlValue[] => [
   clip(entry.detail, MAX_DETAIL_CHARS),
 ];
 
-/** wx_notify_log: insert-only; nothing in the service updates or deletes it. */
+/**
+ * wx_notify_log: insert-only; nothing in the service updates or deletes it. Batches and the verdict counts are
+ * hand-written SQL on the SQL session; one order's notices are read through the ORM.
+ */
 export class MikroNotifyLog implements NotifyLog, NotifyLogStore {
   constructor(private readonly orm: SqlOrm) {}
 
@@ -34,7 +37,7 @@ export class MikroNotifyLog implements NotifyLog, NotifyLogStore {
 
   /** Multi-row INSERTs, in order; a batch of large bodies is split so no statement grows past 1 MB. */
   async appendAll(entries: readonly NotifyLogEntry[]): Promise<void> {
-    const sql = rawSql(this.orm);
+    const sql = sqlSession(this.orm);
     let rows: SqlValue[][] = [];
     let chars = 0;
     const write = async (): Promise<void> => {
@@ -71,14 +74,11 @@ export class MikroNotifyLog implements NotifyLog, NotifyLogStore {
   }
 
   async verdictsSince(since: Date): Promise<NotifyVerdictCount[]> {
-    const rows = await this.orm.em
-      .fork()
-      .getConnection()
-      .execute<Record<string, unknown>[]>(
-        `SELECT kind, verdict, detail, COUNT(*) AS n FROM wx_notify_log WHERE received_at >= ?
+    const rows = await sqlSession(this.orm).all(
+      `SELECT kind, verdict, detail, COUNT(*) AS n FROM wx_notify_log WHERE received_at >= ?
           GROUP BY kind, verdict, detail ORDER BY n DESC, kind, verdict, detail LIMIT 50`,
-        [since.getTime()],
-      );
+      [since.getTime()],
+    );
     return rows.map((r) => ({
       kind: r.kind === 'refund' ? 'refund' : 'pay',
       verdict: r.verdict === 'SUCCESS' ? 'SUCCESS' : 'FAIL',

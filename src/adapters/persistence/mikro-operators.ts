@@ -10,23 +10,30 @@ import type {
 import { isOperatorRole } from '../../domain/operator-role.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
-import { affectedRows, dateOrUndefined, query, type Row } from './sql.js';
-import { violatedUniques } from './unique-violation.js';
+import { violatedUniques } from './sql-failure.js';
+import { sqlSession, type SqlRow as Row, type SqlSession, type SqlValue } from './sql-session.js';
+
+const dateOrUndefined = (value: unknown): Date | undefined => (value === null || value === undefined ? undefined : new Date(Number(value)));
 
 const COLUMNS = 'id, name, role, password_hash, disabled, created_at, password_changed_at';
 
-/** wx_operator: accounts are disabled, never deleted, so the audit log's names always point somewhere. */
+/**
+ * wx_operator: accounts are disabled, never deleted, so the audit log's names always point somewhere. The console's
+ * tables have no entity: hand-written SQL on the SQL session.
+ */
 export class MikroOperators implements Operators {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async add(operator: NewOperator): Promise<Operator | 'nameTaken'> {
     const at = operator.at.getTime();
     try {
-      await query(
-        this.orm,
+      await this.sql.run(
         'INSERT INTO wx_operator (name, role, password_hash, disabled, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, 0, ?, ?, ?)',
         [operator.name, operator.role, operator.passwordHash, at, at, at],
-        'run',
       );
     } catch (error) {
       if (violatedUniques(error)) return 'nameTaken';
@@ -38,23 +45,23 @@ export class MikroOperators implements Operators {
   }
 
   async findByName(name: string): Promise<StoredOperator | undefined> {
-    const [row] = await query(this.orm, `SELECT ${COLUMNS} FROM wx_operator WHERE name = ?`, [name]);
+    const [row] = await this.sql.all(`SELECT ${COLUMNS} FROM wx_operator WHERE name = ?`, [name]);
     return row && row.name === name ? { operator: toOperator(row), passwordHash: String(row.password_hash) } : undefined;
   }
 
   async findById(id: number): Promise<Operator | undefined> {
     if (!Number.isSafeInteger(id)) return undefined;
-    const [row] = await query(this.orm, `SELECT ${COLUMNS} FROM wx_operator WHERE id = ?`, [id]);
+    const [row] = await this.sql.all(`SELECT ${COLUMNS} FROM wx_operator WHERE id = ?`, [id]);
     return row ? toOperator(row) : undefined;
   }
 
   async list(): Promise<Operator[]> {
-    return (await query(this.orm, `SELECT ${COLUMNS} FROM wx_operator ORDER BY name`)).map(toOperator);
+    return (await this.sql.all(`SELECT ${COLUMNS} FROM wx_operator ORDER BY name`)).map(toOperator);
   }
 
   async update(id: number, change: OperatorChange): Promise<Operator | undefined> {
     const sets: string[] = ['updated_at = ?'];
-    const params: unknown[] = [change.at.getTime()];
+    const params: SqlValue[] = [change.at.getTime()];
     if (change.role !== undefined) {
       sets.push('role = ?');
       params.push(change.role);
@@ -67,8 +74,8 @@ export class MikroOperators implements Operators {
       sets.push('password_hash = ?', 'password_changed_at = ?');
       params.push(change.passwordHash, change.at.getTime());
     }
-    const result = await query<unknown>(this.orm, `UPDATE wx_operator SET ${sets.join(', ')} WHERE id = ?`, [...params, id], 'run');
-    return affectedRows(result) === 1 ? this.findById(id) : undefined;
+    const result = await this.sql.run(`UPDATE wx_operator SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    return result.affectedRows === 1 ? this.findById(id) : undefined;
   }
 }
 
@@ -87,20 +94,21 @@ function toOperator(row: Row): Operator {
 
 /** wx_operator_session, keyed by the digest of the cookie's token. */
 export class MikroOperatorSessions implements OperatorSessions {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async create(s: OperatorSession): Promise<void> {
-    await query(
-      this.orm,
+    await this.sql.run(
       'INSERT INTO wx_operator_session (token_digest, operator_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [s.tokenDigest, s.operatorId, s.csrfToken, s.createdAt.getTime(), s.lastSeenAt.getTime(), s.expiresAt.getTime(), null],
-      'run',
     );
   }
 
   async find(tokenDigest: string): Promise<OperatorSession | undefined> {
-    const [row] = await query(
-      this.orm,
+    const [row] = await this.sql.all(
       'SELECT token_digest, operator_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at FROM wx_operator_session WHERE token_digest = ?',
       [tokenDigest],
     );
@@ -119,40 +127,33 @@ export class MikroOperatorSessions implements OperatorSessions {
 
   async touch(tokenDigest: string, at: Date): Promise<void> {
     // Never backwards: two instances touching at once keep the later time.
-    await query(
-      this.orm,
-      'UPDATE wx_operator_session SET last_seen_at = ? WHERE token_digest = ? AND last_seen_at < ?',
-      [at.getTime(), tokenDigest, at.getTime()],
-      'run',
-    );
+    await this.sql.run('UPDATE wx_operator_session SET last_seen_at = ? WHERE token_digest = ? AND last_seen_at < ?', [
+      at.getTime(),
+      tokenDigest,
+      at.getTime(),
+    ]);
   }
 
   async revoke(tokenDigest: string, at: Date): Promise<void> {
-    await query(
-      this.orm,
-      'UPDATE wx_operator_session SET revoked_at = ? WHERE token_digest = ? AND revoked_at IS NULL',
-      [at.getTime(), tokenDigest],
-      'run',
-    );
+    await this.sql.run('UPDATE wx_operator_session SET revoked_at = ? WHERE token_digest = ? AND revoked_at IS NULL', [
+      at.getTime(),
+      tokenDigest,
+    ]);
   }
 
   async revokeAll(operatorId: number, at: Date): Promise<number> {
-    const result = await query<unknown>(
-      this.orm,
+    const result = await this.sql.run(
       'UPDATE wx_operator_session SET revoked_at = ? WHERE operator_id = ? AND revoked_at IS NULL AND expires_at > ?',
       [at.getTime(), operatorId, at.getTime()],
-      'run',
     );
-    return affectedRows(result);
+    return result.affectedRows;
   }
 
   async prune(before: Date): Promise<number> {
-    const result = await query<unknown>(
-      this.orm,
-      'DELETE FROM wx_operator_session WHERE expires_at < ? OR revoked_at < ?',
-      [before.getTime(), before.getTime()],
-      'run',
-    );
-    return affectedRows(result);
+    const result = await this.sql.run('DELETE FROM wx_operator_session WHERE expires_at < ? OR revoked_at < ?', [
+      before.getTime(),
+      before.getTime(),
+    ]);
+    return result.affectedRows;
   }
 }

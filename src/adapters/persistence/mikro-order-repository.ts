@@ -34,8 +34,8 @@ import {
   type OrderJoinRow,
 } from './order-sql.js';
 import type { SqlOrm } from './orm.js';
-import { rawSql, type RawSql, type SqlSession } from './raw-sql.js';
-import { violatedUniques } from './unique-violation.js';
+import { violatedUniques } from './sql-failure.js';
+import { sqlSession, type SqlSession, type SqlStatements } from './sql-session.js';
 
 type Constraint = 'outTradeNo' | 'openKey';
 
@@ -53,16 +53,17 @@ export type UnreadableRowReporter = (error: UnreadableRowError) => void;
  * Orders in the seed's shop_goods_order, their refunds in wx_order_refund. Writes are guarded in the database:
  * UNIQUE(out_trade_no), UNIQUE(open_key), and a compare-and-set on `version`. MariaDB's default collation compares
  * case-insensitively, so reads re-check the number byte for byte. What prepay and notify run (find by number or key,
- * insert, compare-and-set) is plain SQL on the ORM's pool (order-sql.ts); listings go through MikroORM.
+ * insert, compare-and-set) is hand-written SQL on the SQL session (order-sql.ts); listings, whose filters vary, are
+ * built by MikroORM's entity manager.
  */
 export class MikroOrderRepository implements OrderRepository {
-  private readonly sql: RawSql;
+  private readonly sql: SqlSession;
 
   constructor(
     private readonly orm: SqlOrm,
     private readonly reportUnreadable: UnreadableRowReporter = () => undefined,
   ) {
-    this.sql = rawSql(orm);
+    this.sql = sqlSession(orm);
   }
 
   async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
@@ -224,7 +225,7 @@ export class MikroOrderRepository implements OrderRepository {
   }
 
   /** Within the order's transaction, after its compare-and-set: no other writer can touch this order's refunds. */
-  private async writeRefunds(tx: SqlSession, order: Order): Promise<void> {
+  private async writeRefunds(tx: SqlStatements, order: Order): Promise<void> {
     const no = order.state.outTradeNo.value;
     for (const refund of order.state.refunds) {
       const columns = toRefundColumns(no, refund);

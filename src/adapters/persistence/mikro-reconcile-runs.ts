@@ -5,19 +5,22 @@ import {
   type ReconcileRuns,
 } from '../../application/ports/reconcile-runs.js';
 import type { SqlOrm } from './orm.js';
-import { affectedRows, query, type Row } from './sql.js';
+import { sqlSession, type SqlRow as Row, type SqlSession } from './sql-session.js';
 
 /** A report is bounded before it is stored: a bill run over a big day lists many order numbers. */
 const MAX_SUMMARY_CHARS = 1_000_000;
 
 /** wx_reconcile_run: one row per reconciliation run, pruned after a while by the job runner. */
 export class MikroReconcileRuns implements ReconcileRuns {
-  constructor(private readonly orm: SqlOrm) {}
+  private readonly sql: SqlSession;
+
+  constructor(orm: SqlOrm) {
+    this.sql = sqlSession(orm);
+  }
 
   async record(run: ReconcileRun): Promise<void> {
     const json = JSON.stringify(run.summary ?? null);
-    await query(
-      this.orm,
+    await this.sql.run(
       'INSERT INTO wx_reconcile_run (kind, started_at, finished_at, succeeded, bill_date, problems, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [
         run.kind,
@@ -28,14 +31,12 @@ export class MikroReconcileRuns implements ReconcileRuns {
         run.problems,
         json.length <= MAX_SUMMARY_CHARS ? json : JSON.stringify({ truncated: true, chars: json.length }),
       ],
-      'run',
     );
   }
 
   async latest(q: { readonly kind?: ReconcileRunKind; readonly limit: number }): Promise<ReconcileRun[]> {
     const where = q.kind === undefined ? '' : 'WHERE kind = ?';
-    const rows = await query(
-      this.orm,
+    const rows = await this.sql.all(
       `SELECT kind, started_at, finished_at, succeeded, bill_date, problems, summary_json FROM wx_reconcile_run ${where} ORDER BY id DESC LIMIT ?`,
       [...(q.kind === undefined ? [] : [q.kind]), Math.min(q.limit, 200)],
     );
@@ -43,7 +44,7 @@ export class MikroReconcileRuns implements ReconcileRuns {
   }
 
   async prune(before: Date): Promise<number> {
-    return affectedRows(await query<unknown>(this.orm, 'DELETE FROM wx_reconcile_run WHERE started_at < ?', [before.getTime()], 'run'));
+    return (await this.sql.run('DELETE FROM wx_reconcile_run WHERE started_at < ?', [before.getTime()])).affectedRows;
   }
 }
 

@@ -3,7 +3,7 @@ import type { User, UserRepository } from '../../application/ports/user-reposito
 import { systemClock } from '../system/system-clock.js';
 import type { SqlOrm } from './orm.js';
 import { UserRecord } from './service-records.js';
-import { violatedUniques } from './unique-violation.js';
+import { violatedUniques } from './sql-failure.js';
 
 const toUser = (row: UserRecord): User =>
   row.unionid === null ? { uid: row.uid, openid: row.openid } : { uid: row.uid, openid: row.openid, unionid: row.unionid };

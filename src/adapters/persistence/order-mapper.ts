@@ -5,7 +5,10 @@ import { isOrderStatus } from '../../domain/order-status.js';
 import { OutTradeNo } from '../../domain/out-trade-no.js';
 import { isPaidType } from '../../domain/paid-type.js';
 import { isRefundStatus, type Refund } from '../../domain/refund.js';
-import type { OrderRecord, RefundRecord } from './order-record.js';
+import type { OrderRow } from './order-columns.js';
+import type { RefundRecord } from './order-record.js';
+
+export type { OrderRow };
 
 /** The open_key column's value: the database's guard for "at most one open order per key". */
 export const openKeyOf = (key: OrderKey): string => `${key.uid}:${key.goodsId}:${key.paidType}`;
@@ -48,9 +51,6 @@ export function toRefund(row: RefundRecord): Refund {
     ...(row.requestKey === null ? {} : { requestKey: row.requestKey }),
   };
 }
-
-/** A shop_goods_order row as the domain reads it: every column but the seed's superseded refund_* ones. */
-export type OrderRow = Omit<OrderRecord, 'refundNo' | 'refundFee' | 'refundStatus' | 'refundTime'>;
 
 export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): Order {
   const no = OutTradeNo.parse(row.outTradeNo ?? '');
@@ -109,7 +109,7 @@ export function toPaymentFacts(row: PaymentFactsRow): PaymentFacts {
   };
 }
 
-/** Every column of shop_goods_order the domain owns (all but id and the superseded refund_* columns). */
+/** Every column of shop_goods_order the service writes (ORDER_COLUMNS but the id). */
 export type OrderColumns = Omit<OrderRow, 'id'>;
 
 export function toOrderColumns(s: OrderState): OrderColumns {

@@ -1,12 +1,14 @@
 import type { EntitySchema } from '@mikro-orm/core';
+import { ORDER_COLUMNS as LISTED_ORDER_COLUMNS } from './order-columns.js';
 import type { OrderColumns, OrderRow, PaymentFactsRow, RefundColumns } from './order-mapper.js';
 import { ORDER_TABLE, OrderRecordSchema, REFUND_TABLE, RefundRecordSchema, type RefundRecord } from './order-record.js';
-import type { SqlValue } from './raw-sql.js';
+import type { SqlValue } from './sql-session.js';
 
 /**
- * The order statements of the payment hot paths in plain SQL, the same for MariaDB and SQLite. Column names come
- * from the entity schemas, so the ORM's mapping stays the one place that names them; rows come back under the
- * records' property names, ready for the mapper.
+ * The order statements of the payment hot paths in plain SQL, the same for MariaDB and SQLite. Which order columns
+ * they read and write is ORDER_COLUMNS (order-columns.ts); their names in the table come from the entity schemas, so
+ * the ORM's mapping stays the one place that names them. Rows come back under the records' property names, ready for
+ * the mapper.
  */
 
 const columnsOf = <T extends object>(schema: EntitySchema<T>): [keyof T & string, string][] =>
@@ -16,10 +18,12 @@ const columnsOf = <T extends object>(schema: EntitySchema<T>): [keyof T & string
   ]);
 
 const ORDER_COLUMNS = columnsOf(OrderRecordSchema);
-/** The seed's refund_* columns were superseded by wx_order_refund: nothing reads or writes them any more. */
-const isSuperseded = ([property]: [string, string]): boolean => property.startsWith('refund');
-/** Every column costs the driver time on every row, so the hot statements name only those the mapper reads. */
-const ORDER_READ_COLUMNS = ORDER_COLUMNS.filter((c) => !isSuperseded(c));
+/** In the list's order; a listed property the schema does not map fails here, at start-up. */
+const ORDER_READ_COLUMNS: [string, string][] = LISTED_ORDER_COLUMNS.map((property) => {
+  const mapped = ORDER_COLUMNS.find(([p]) => p === property);
+  if (!mapped) throw new Error(`order-columns.ts lists '${property}', which OrderRecordSchema does not map`);
+  return mapped;
+});
 const REFUND_COLUMNS = columnsOf(RefundRecordSchema);
 const column = (columns: [string, string][], property: string): string => columns.find(([p]) => p === property)![1];
 

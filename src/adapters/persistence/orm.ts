@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
-import { BaseSqlitePlatform, type AbstractSqlDriver } from '@mikro-orm/knex';
+import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { GoodsRecordSchema } from './goods-record.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { OrderRecordSchema, RefundRecordSchema } from './order-record.js';
 import { NotifyLogRecordSchema, OutboxRecordSchema, UserRecordSchema } from './service-records.js';
+import { sqlSession } from './sql-session.js';
 
 export type SqlOrm = MikroORM<AbstractSqlDriver>;
 
@@ -139,24 +140,19 @@ const MIGRATION_LOCK_WAIT_S = 120;
  */
 export async function migrate(orm: SqlOrm): Promise<string[]> {
   const run = async (): Promise<string[]> => (await orm.getMigrator().up()).map((m) => m.name);
-  if (orm.em.getPlatform() instanceof BaseSqlitePlatform) return run();
+  const sql = sqlSession(orm);
+  if (sql.dialect === 'sqlite') return run();
 
-  const knex = orm.em.getConnection().getKnex();
   const lockName = `wxpay:migrate:${orm.config.get('dbName')}`.slice(0, 64);
-  const conn: unknown = await knex.client.acquireConnection();
-  try {
-    const [rows] = (await knex.raw('SELECT GET_LOCK(?, ?) AS got', [lockName, MIGRATION_LOCK_WAIT_S]).connection(conn)) as [
-      { got: number | null }[],
-    ];
-    if (rows[0]?.got !== 1) throw new Error(`another process has been migrating for ${MIGRATION_LOCK_WAIT_S} s; giving up`);
+  return sql.pinned(async (conn) => {
+    const [row] = await conn.all<{ got: number | null }>('SELECT GET_LOCK(?, ?) AS got', [lockName, MIGRATION_LOCK_WAIT_S]);
+    if (row?.got !== 1) throw new Error(`another process has been migrating for ${MIGRATION_LOCK_WAIT_S} s; giving up`);
     try {
       return await run();
     } finally {
-      await knex.raw('SELECT RELEASE_LOCK(?)', [lockName]).connection(conn);
+      await conn.all('SELECT RELEASE_LOCK(?)', [lockName]);
     }
-  } finally {
-    await knex.client.releaseConnection(conn);
-  }
+  });
 }
 
 /**
@@ -164,14 +160,10 @@ export async function migrate(orm: SqlOrm): Promise<string[]> {
  * means none has run), so a service whose database user may not alter tables can still tell that it is behind.
  */
 export async function pendingMigrations(orm: SqlOrm): Promise<string[]> {
-  const connection = orm.em.getConnection();
-  const tables = (await connection.execute(orm.em.getPlatform().getSchemaHelper()!.getListTablesSQL())) as { table_name: string }[];
+  const sql = sqlSession(orm);
+  const tables = await sql.all<{ table_name: string }>(orm.em.getPlatform().getSchemaHelper()!.getListTablesSQL());
   const executed = tables.some((t) => t.table_name === 'mikro_orm_migrations')
-    ? new Set(
-        ((await connection.execute('select name from mikro_orm_migrations')) as { name: string }[]).map((r) =>
-          r.name.replace(/\.[jt]s$/, ''),
-        ),
-      )
+    ? new Set((await sql.all<{ name: string }>('select name from mikro_orm_migrations')).map((r) => r.name.replace(/\.[jt]s$/, '')))
     : new Set<string>();
   return MIGRATIONS.map((m) => m.name).filter((name) => !executed.has(name));
 }

@@ -1,4 +1,5 @@
 import type { GatewayRefusal, PaymentGateway } from '../../application/ports/payment-gateway.js';
+import { decorate } from '../port-decorator.js';
 
 const DISABLED: GatewayRefusal = {
   kind: 'rejected',
@@ -12,14 +13,5 @@ const DISABLED: GatewayRefusal = {
  * as a configuration problem, rather than sent without the certificate WeChat requires.
  */
 export function withRefundsDisabled(gateway: PaymentGateway): PaymentGateway {
-  return {
-    createPrepay: (r) => gateway.createPrepay(r),
-    clientPaymentParams: (prepay) => gateway.clientPaymentParams(prepay),
-    queryOrder: (no) => gateway.queryOrder(no),
-    closeOrder: (no) => gateway.closeOrder(no),
-    refund: () => Promise.resolve(DISABLED),
-    queryRefund: (no) => gateway.queryRefund(no),
-    billedPayments: (date) => gateway.billedPayments(date),
-    codeToSession: (code) => gateway.codeToSession(code),
-  };
+  return decorate(gateway, { refund: () => Promise.resolve(DISABLED) });
 }

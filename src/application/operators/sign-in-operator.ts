@@ -62,8 +62,10 @@ export interface SignInOutcome {
 
 /**
  * A console operator signs in with name and password. Failed attempts are counted per name and per client address
- * in the database, so the limit holds across instances; over the limit, the password is not even checked. Every
- * attempt is recorded with its outcome. An unknown name costs the same hashing work as a known one.
+ * in the database, so the limit holds across instances; each attempt reserves its place atomically before the
+ * password is checked, and over the limit the password is not even checked. Every attempt is recorded with its
+ * outcome; one whose check never finished stays counted as a failure. An unknown name costs the same hashing work as
+ * a known one.
  */
 export class SignInOperator {
   constructor(
@@ -82,17 +84,21 @@ export class SignInOperator {
     const valid = normaliseOperatorName(command.name);
     const name = valid ?? command.name.trim().slice(0, 64);
     const since = new Date(at.getTime() - this.limits.windowMs);
-    const [byName, byIp] = await Promise.all([
-      this.attempts.failuresSince({ name }, since),
-      this.attempts.failuresSince({ ip: command.ip }, since),
-    ]);
-    const finish = async (outcome: LoginOutcome, result: Result<SignedIn, SignInError>, role?: OperatorRole) => {
-      await this.attempts.record({ at, name, ip: command.ip, outcome });
+    const limited = { kind: 'RateLimited', retryAfterSeconds: Math.ceil(this.limits.windowMs / 1000) } as const;
+    // The attempt is reserved (and counted as a failure) before the password is checked: concurrent guesses, on any
+    // instance, each take one of the allowed places or are refused, instead of all passing one earlier count.
+    const id = await this.attempts.reserve(
+      { at, name, ip: command.ip },
+      { since, maxPerName: this.limits.maxFailuresPerName, maxPerIp: this.limits.maxFailuresPerIp },
+    );
+    if (id === undefined) {
+      await this.attempts.record({ at, name, ip: command.ip, outcome: 'rateLimited' });
+      return { result: err(limited), outcome: 'rateLimited', name };
+    }
+    const finish = async (outcome: Exclude<LoginOutcome, 'pending'>, result: Result<SignedIn, SignInError>, role?: OperatorRole) => {
+      await this.attempts.settle(id, outcome);
       return { result, outcome, name, ...(role ? { role } : {}) };
     };
-    if (byName >= this.limits.maxFailuresPerName || byIp >= this.limits.maxFailuresPerIp) {
-      return finish('rateLimited', err({ kind: 'RateLimited', retryAfterSeconds: Math.ceil(this.limits.windowMs / 1000) }));
-    }
 
     const stored = valid === undefined ? undefined : await this.operators.findByName(valid);
     const matches = await this.hasher.verify(command.password, stored?.passwordHash);

@@ -67,7 +67,8 @@ export interface OperatorSessions {
   prune(before: Date): Promise<number>;
 }
 
-export const LOGIN_OUTCOMES = ['succeeded', 'badCredentials', 'disabled', 'rateLimited'] as const;
+/** `pending`: reserved before the password is checked, and counted as a failure until its outcome is settled. */
+export const LOGIN_OUTCOMES = ['pending', 'succeeded', 'badCredentials', 'disabled', 'rateLimited'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 export interface LoginAttempt {
@@ -78,10 +79,26 @@ export interface LoginAttempt {
   readonly outcome: LoginOutcome;
 }
 
+/** How many attempts that failed (or are still being checked) a reservation allows since `since`, per name and per address. */
+export interface AttemptLimits {
+  readonly since: Date;
+  readonly maxPerName: number;
+  readonly maxPerIp: number;
+}
+
 /** Every console login attempt, kept for the rate limit and for people to read. */
 export interface LoginAttempts {
+  /**
+   * One atomic step, across instances: when fewer than the limits' attempts by this name and by this address since
+   * `limits.since` failed or are pending, records this one as `pending` and answers its id; otherwise records nothing
+   * and answers undefined. A pending attempt counts as a failure until `settle` says otherwise, so concurrent guesses
+   * cannot all pass one count, and one whose check never finished (a crash) stays counted.
+   */
+  reserve(attempt: Omit<LoginAttempt, 'outcome'>, limits: AttemptLimits): Promise<number | undefined>;
+  /** Records how a reserved attempt ended. */
+  settle(id: number, outcome: Exclude<LoginOutcome, 'pending'>): Promise<void>;
   record(attempt: LoginAttempt): Promise<void>;
-  /** Attempts that failed on their credentials (badCredentials) since `since`, by name or by client address. */
+  /** Attempts that failed on their credentials (badCredentials) or are pending, since `since`, by name or by client address. */
   failuresSince(by: { readonly name: string } | { readonly ip: string }, since: Date): Promise<number>;
   /** Newest first. */
   recent(limit: number): Promise<LoginAttempt[]>;

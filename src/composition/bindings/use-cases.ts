@@ -58,11 +58,19 @@ export function bindUseCases(c: Container): void {
     TOKENS.PrepayLockTiming,
   ]);
   c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchant, OrderRepository, ConfirmOrder]);
-  c.bind(Login).toResolvedValue(construct(Login), [PaymentGateway, TOKENS.UserRepository]);
+  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
   c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, SubmitRefund, PaymentRecorder, TOKENS.AuditLog, Clock]);
+  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [
+    OrderRepository,
+    SubmitRefund,
+    PaymentRecorder,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.Lock,
+    TOKENS.RefundLockTiming,
+  ]);
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
   c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
   c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);

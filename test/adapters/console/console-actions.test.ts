@@ -46,6 +46,35 @@ describe('console actions', () => {
     ]);
   });
 
+  it('16 concurrent refund confirmations of one order: each ends in its refund or a refusal, never the error page', async () => {
+    const no = await paid(); // ¥99.00
+    const keys = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const ask = await postForm(app, `/console/orders/${no}/refund`, operator, { _csrf: operator.csrf, amount: '10.00' });
+        return /name="request_key" value="([^"]+)"/.exec(await ask.text())?.[1] ?? '';
+      }),
+    );
+    // Writes that take a little time, as a database's do, so that the confirmations really overlap.
+    const update = app.f.orders.update.bind(app.f.orders);
+    app.f.orders.update = async (order) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      return update(order);
+    };
+    const statuses = await Promise.all(
+      keys.map(async (key) => {
+        const confirm = { _csrf: operator.csrf, amount_fen: '1000', request_key: key, confirm: 'yes' };
+        return (await postForm(app, `/console/orders/${no}/refund`, operator, confirm)).status;
+      }),
+    );
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    const held = [...(app.f.gateway.trades.get(no)?.refunds.values() ?? [])];
+    // Every refund WeChat holds was answered with the redirect to the order; the rest moved nothing.
+    expect(statuses.filter((s) => s === 303)).toHaveLength(held.length);
+    expect(held).toHaveLength(9);
+    expect(held.reduce((sum, r) => sum + r.amount.fen, 0)).toBeLessThanOrEqual(9900);
+    app.f.orders.update = update;
+  });
+
   it('refuses an amount beyond what is refundable, with fen or garbage, and refunds everything when none is typed', async () => {
     const no = await paid();
     for (const amount of ['99.01', '0', '1.234', 'abc', '-5']) {

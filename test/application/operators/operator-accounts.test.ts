@@ -108,6 +108,28 @@ describe('SignInOperator', () => {
     expect((await signIn(f)).result.ok).toBe(true);
   });
 
+  it('30 concurrent guesses for one name check at most 5 passwords: each attempt is reserved before its check', async () => {
+    const f = await withOperator();
+    const guesses = Array.from({ length: 30 }, (_, i) => (i === 29 ? PASSWORD : `wrong-${i}-password`));
+    const outcomes = (await Promise.all(guesses.map((g) => signIn(f, g)))).map((o) => o.outcome);
+    const checked = outcomes.filter((o) => o === 'badCredentials' || o === 'succeeded').length;
+    expect(outcomes.filter((o) => o === 'badCredentials').length).toBe(5);
+    expect(outcomes.filter((o) => o === 'rateLimited').length).toBe(30 - checked);
+    // Every attempt is on record with its final outcome: none is left pending.
+    expect(f.loginAttempts.attempts.map((a) => a.outcome).sort()).toEqual([...outcomes].sort());
+  });
+
+  it('counts an attempt whose check failed half-way: a reservation stays a failure unless it is settled', async () => {
+    const f = await withOperator();
+    for (let i = 0; i < 5; i++) {
+      await f.loginAttempts.reserve(
+        { at: f.clock.now(), name: 'alice', ip: `198.51.100.${i}` },
+        { since: new Date(0), maxPerName: 5, maxPerIp: 20 },
+      );
+    }
+    expect((await signIn(f)).result).toMatchObject({ ok: false, error: { kind: 'RateLimited' } });
+  });
+
   it('locks an address after 20 failures in 15 minutes, whatever names it tries', async () => {
     const f = await withOperator();
     for (let i = 0; i < 20; i++) await signIn(f, 'wrong password!', `user${i}`, '192.0.2.9');

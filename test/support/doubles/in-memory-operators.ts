@@ -1,6 +1,8 @@
 import type {
+  AttemptLimits,
   LoginAttempt,
   LoginAttempts,
+  LoginOutcome,
   NewOperator,
   Operator,
   OperatorChange,
@@ -112,6 +114,25 @@ export class InMemoryOperatorSessions implements OperatorSessions {
 export class InMemoryLoginAttempts implements LoginAttempts {
   readonly attempts: LoginAttempt[] = [];
 
+  async reserve(attempt: Omit<LoginAttempt, 'outcome'>, limits: AttemptLimits): Promise<number | undefined> {
+    await Promise.resolve();
+    // Count and insert in one synchronous step, as the database does under its lock.
+    const counted = (a: LoginAttempt) => (a.outcome === 'badCredentials' || a.outcome === 'pending') && a.at >= limits.since;
+    const name = attempt.name.slice(0, 64);
+    const ip = attempt.ip.slice(0, 45);
+    const byName = this.attempts.filter((a) => counted(a) && a.name === name).length;
+    const byIp = this.attempts.filter((a) => counted(a) && a.ip === ip).length;
+    if (byName >= limits.maxPerName || byIp >= limits.maxPerIp) return undefined;
+    this.attempts.push({ at: attempt.at, name, ip, outcome: 'pending' });
+    return this.attempts.length - 1;
+  }
+
+  async settle(id: number, outcome: Exclude<LoginOutcome, 'pending'>): Promise<void> {
+    await Promise.resolve();
+    const attempt = this.attempts[id];
+    if (attempt?.outcome === 'pending') this.attempts[id] = { ...attempt, outcome };
+  }
+
   async record(attempt: LoginAttempt): Promise<void> {
     await Promise.resolve();
     this.attempts.push({ ...attempt, name: attempt.name.slice(0, 64), ip: attempt.ip.slice(0, 45) });
@@ -121,7 +142,9 @@ export class InMemoryLoginAttempts implements LoginAttempts {
     await Promise.resolve();
     return this.attempts.filter(
       (a) =>
-        a.outcome === 'badCredentials' && a.at >= since && ('name' in by ? a.name === by.name.slice(0, 64) : a.ip === by.ip.slice(0, 45)),
+        (a.outcome === 'badCredentials' || a.outcome === 'pending') &&
+        a.at >= since &&
+        ('name' in by ? a.name === by.name.slice(0, 64) : a.ip === by.ip.slice(0, 45)),
     ).length;
   }
 

@@ -8,7 +8,6 @@ import type {
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
-  SessionLookup,
   TradeQuery,
 } from '../../../src/application/ports/payment-gateway.js';
 import { GatewayUnavailableError } from '../../../src/application/ports/payment-gateway.js';
@@ -124,9 +123,5 @@ export class FaultyGateway implements PaymentGateway {
 
   billedPayments(billDate: string): Promise<BilledDay | undefined> {
     return this.fake.billedPayments(billDate);
-  }
-
-  codeToSession(code: string): Promise<SessionLookup> {
-    return this.fake.codeToSession(code);
   }
 }

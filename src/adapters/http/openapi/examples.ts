@@ -1,21 +1,22 @@
 import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../../wechatpay/v2/notify.js';
 import { signFields } from '../../wechatpay/v2/sign.js';
 import { buildWechatXml } from '../../wechatpay/v2/xml.js';
+import { SAMPLE_MERCHANT } from '../../wechatpay/shared/sample-merchant.js';
 
 const OUT_TRADE_NO = '2026112723160200021095267930';
 
 /**
- * A payment notify as WeChat Pay v2 sends it, for WeChat's published sample merchant (appid wxd930ea5d5a258f4f,
- * mch_id 10000100) and signed with that merchant's published sample key, so the sandbox would verify it.
+ * A payment notify as WeChat Pay v2 sends it, for WeChat's published sample merchant and signed with that merchant's
+ * published sample key, so the sandbox would verify it.
  */
 function sampleNotify(): string {
   const fields = {
-    appid: 'wxd930ea5d5a258f4f',
+    appid: SAMPLE_MERCHANT.appId,
     bank_type: 'OTHERS',
     cash_fee: '9900',
     fee_type: 'CNY',
     is_subscribe: 'N',
-    mch_id: '10000100',
+    mch_id: SAMPLE_MERCHANT.mchId,
     nonce_str: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS',
     openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
     out_trade_no: OUT_TRADE_NO,
@@ -26,7 +27,7 @@ function sampleNotify(): string {
     trade_type: 'JSAPI',
     transaction_id: '4200937066883585385593630306',
   };
-  return buildWechatXml({ ...fields, sign: signFields(fields, '192006250b4c09247ec02edce69f6a2d', 'MD5') });
+  return buildWechatXml({ ...fields, sign: signFields(fields, SAMPLE_MERCHANT.apiKey, 'MD5') });
 }
 
 /** Examples shown in the OpenAPI document: real answers of the sandbox, shortened where a value is long. */
@@ -43,7 +44,7 @@ export const EXAMPLES = {
       status: 1,
       result: 'success',
       data: {
-        appId: 'wxd930ea5d5a258f4f',
+        appId: SAMPLE_MERCHANT.appId,
         timeStamp: '1795792562',
         nonceStr: 'YriQWBPJ5vAqwHwEPeaOJSJumRBVgKr3',
         package: 'prepay_id=wx20261127231602d3812b1dc10cc3835ee2',

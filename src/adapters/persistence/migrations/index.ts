@@ -6,6 +6,7 @@ import { Migration20260601000004IntegralLedger } from './Migration20260601000004
 import { Migration20261130000005OrderRefunds } from './Migration20261130000005OrderRefunds.js';
 import { Migration20261130000006AuditLog } from './Migration20261130000006AuditLog.js';
 import { Migration20261201000007OperatorConsole } from './Migration20261201000007OperatorConsole.js';
+import { Migration20261207000008LoginGate } from './Migration20261207000008LoginGate.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -19,4 +20,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130000005OrderRefunds', class: Migration20261130000005OrderRefunds },
   { name: 'Migration20261130000006AuditLog', class: Migration20261130000006AuditLog },
   { name: 'Migration20261201000007OperatorConsole', class: Migration20261201000007OperatorConsole },
+  { name: 'Migration20261207000008LoginGate', class: Migration20261207000008LoginGate },
 ];

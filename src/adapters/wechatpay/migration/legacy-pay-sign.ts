@@ -1,4 +1,5 @@
 import type { PaymentGateway } from '../../../application/ports/payment-gateway.js';
+import { decorate } from '../../port-decorator.js';
 
 /**
  * After the switch to v3, an order opened on v2 may still hold a live v2 prepay_id, which the mini-program must pay
@@ -11,14 +12,7 @@ export function withLegacyPaySign(
   legacy: PaymentGateway,
   primaryMade: (signType: string) => boolean,
 ): PaymentGateway {
-  return {
-    createPrepay: (request) => primary.createPrepay(request),
+  return decorate(primary, {
     clientPaymentParams: (prepay) => (primaryMade(prepay.signType) ? primary : legacy).clientPaymentParams(prepay),
-    queryOrder: (no) => primary.queryOrder(no),
-    closeOrder: (no) => primary.closeOrder(no),
-    refund: (submission) => primary.refund(submission),
-    queryRefund: (no) => primary.queryRefund(no),
-    billedPayments: (date) => primary.billedPayments(date),
-    codeToSession: (code) => primary.codeToSession(code),
-  };
+  });
 }

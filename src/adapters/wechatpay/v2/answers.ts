@@ -74,38 +74,43 @@ export function prepayRefusal(code: string, message: string): PrepayOutcome {
   }
 }
 
+/**
+ * total_fee as a refund or refundquery answer carries it: optional (WeChat's own examples of both answers omit it, and
+ * deciding needs only the refund's identifiers and amount), but an amount when present, checked against the order.
+ */
+function optionalTotalFee(f: WechatFields, api: string): Money | undefined {
+  if (f.total_fee === undefined) return undefined;
+  const totalFee = Money.parseFen(f.total_fee);
+  if (!totalFee) throw new UntrustedResponseError(`${api}: total_fee is not an amount`);
+  return totalFee;
+}
+
 /** The refund API's acceptance: the refund as WeChat now holds it (PROCESSING), identifiers and amounts checked. */
 export function acceptedRefundOf(f: WechatFields, at: Date): RefundReport {
   const amount = Money.parseFen(f.refund_fee ?? '');
-  const totalFee = Money.parseFen(f.total_fee ?? '');
-  if (!f.refund_id || !f.out_refund_no || !f.out_trade_no || !f.transaction_id || !amount || !totalFee) {
-    throw new UntrustedResponseError(
-      'refund: answer lacks refund_id, out_refund_no, out_trade_no, transaction_id, refund_fee or total_fee',
-    );
+  if (!f.refund_id || !f.out_refund_no || !f.out_trade_no || !f.transaction_id || !amount) {
+    throw new UntrustedResponseError('refund: answer lacks refund_id, out_refund_no, out_trade_no, transaction_id or refund_fee');
   }
+  const totalFee = optionalTotalFee(f, 'refund');
   return {
     outTradeNo: f.out_trade_no,
     transactionId: f.transaction_id,
     outRefundNo: f.out_refund_no,
     refundId: f.refund_id,
     amount,
-    totalFee,
+    ...(totalFee ? { totalFee } : {}),
     status: 'PROCESSING',
     at,
   };
 }
 
-/**
- * One refund out of a refundquery answer (indexed `_$n` fields). total_fee is optional: WeChat's own example omits
- * it, and the decision needs only the refund's identifiers, amount and status.
- */
+/** One refund out of a refundquery answer (indexed `_$n` fields); total_fee as for the refund API's answer. */
 export function queriedRefundOf(f: WechatFields, outRefundNo: string, now: Date): RefundQuery {
   const count = f.refund_count ?? '';
   if (!/^[0-9]{1,3}$/.test(count) || !f.out_trade_no || !f.transaction_id) {
     throw new UntrustedResponseError('refundquery: answer lacks refund_count, out_trade_no or transaction_id');
   }
-  const totalFee = f.total_fee === undefined ? undefined : Money.parseFen(f.total_fee);
-  if (f.total_fee !== undefined && !totalFee) throw new UntrustedResponseError('refundquery: total_fee is not an amount');
+  const totalFee = optionalTotalFee(f, 'refundquery');
   for (let n = 0; n < Number(count); n++) {
     if (f[`out_refund_no_${n}`] !== outRefundNo) continue;
     const amount = Money.parseFen(f[`refund_fee_${n}`] ?? '');

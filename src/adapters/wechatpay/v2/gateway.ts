@@ -9,14 +9,12 @@ import type {
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
-  SessionLookup,
   TradeQuery,
 } from '../../../application/ports/payment-gateway.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
-import { miniProgramLogin } from '../shared/mini-program-login.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
@@ -45,7 +43,6 @@ export class WechatPayV2Gateway implements PaymentGateway {
   private readonly nonce: NonceSource;
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly login: (code: string) => Promise<SessionLookup>;
 
   constructor(
     private readonly config: WechatPayV2Config,
@@ -55,7 +52,6 @@ export class WechatPayV2Gateway implements PaymentGateway {
     this.nonce = deps.nonce ?? randomNonce;
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.login = miniProgramLogin(config, this.transport, this.sleep);
     this.client = new WechatV2Client(
       {
         appId: config.appId,
@@ -124,10 +120,6 @@ export class WechatPayV2Gateway implements PaymentGateway {
     if (answer.kind === 'resultFail' && answer.code === 'ORDERCLOSED') return 'alreadyClosed';
     requireOk(answer, 'closeorder');
     return 'closed';
-  }
-
-  codeToSession(code: string): Promise<SessionLookup> {
-    return this.login(code);
   }
 
   async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {

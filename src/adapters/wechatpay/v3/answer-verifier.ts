@@ -50,8 +50,8 @@ const SIGNED_HEADERS = [HEADER.timestamp, HEADER.nonce, HEADER.signature, HEADER
 /**
  * Verifies a v3 answer or notify. Checks, in order: the four Wechatpay-* headers are present once and non-empty;
  * `Wechatpay-Signature-Type`, when sent, is WECHATPAY2-SHA256-RSA2048 (absent means that scheme, as in
- * wechatpay-go); the timestamp is canonical and within ±300 s of `now`; the signature is not a SIGNTEST probe; the
- * serial names a trusted key; the signature is canonical base64 and verifies over the body bytes as received.
+ * wechatpay-go); the timestamp is canonical and less than 300 s from `now` either way; the signature is not a
+ * SIGNTEST probe; the serial names a trusted key; the signature is canonical base64 and verifies over the body bytes as received.
  * Never throws; a 2xx answer that fails here must be treated as forged (digest §12.2).
  */
 export function verifyAnswer(
@@ -82,7 +82,7 @@ export function verifyAnswer(
   const timestamp = parseUnixSeconds(timestampText);
   if (timestamp === undefined) return reject('badTimestamp', `${HEADER.timestamp} is not Unix seconds`);
   if (!withinClockSkew(timestamp, now)) {
-    return reject('timestampOutOfWindow', `${HEADER.timestamp} ${timestampText} is more than 300 s from local time`);
+    return reject('timestampOutOfWindow', `${HEADER.timestamp} ${timestampText} is 300 s or more from local time`);
   }
   if (signature.startsWith(SIGNTEST_PREFIX)) return reject('probeSignature', 'WECHATPAY/SIGNTEST/ probe signature');
 

@@ -42,9 +42,9 @@ function parseObject(text: string): Json | undefined {
 }
 
 /**
- * API v3's callbacks, in wechatpay-go's order: the signature over the raw bytes (±300 s, SIGNTEST probes refused,
- * key by Wechatpay-Serial — an unknown serial first makes the trust refresh once, rate-limited) before a single byte
- * of the body is parsed; then the envelope and its event type; then the resource, which must decrypt under our
+ * API v3's callbacks, in wechatpay-go's order: the signature over the raw bytes (less than 300 s off, SIGNTEST probes
+ * refused, key by Wechatpay-Serial — an unknown serial first makes the trust refresh once, rate-limited) before a
+ * single byte of the body is parsed; then the envelope and its event type; then the resource, which must decrypt under our
  * APIv3 key (AEAD: a changed ciphertext, nonce or associated_data fails the tag); then strict fields.
  */
 export class WechatPayV3NotifyVerifier implements NotifyVerifier {

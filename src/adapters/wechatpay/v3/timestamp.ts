@@ -1,7 +1,7 @@
 /**
- * Clock-skew allowance for signed v3 messages in both directions: the SDKs reject answers more than 5 minutes from
- * local time (digest §12.2, S19). wechatpay-axios-plugin refuses `|Δ| > 300`, wechatpay-go and -java `|Δ| >= 300`;
- * we follow the plugin, so exactly 300 s is still accepted.
+ * Clock-skew limit for signed v3 messages in both directions (digest §12.2, S19). The official SDKs refuse a
+ * timestamp 5 minutes or more from local time — wechatpay-go `|Δ| >= FiveMinute`, wechatpay-java
+ * `toMinutes() >= 5` — and we follow them rather than wechatpay-axios-plugin (`|Δ| > 300`): exactly 300 s is refused.
  */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
@@ -17,7 +17,7 @@ export function parseUnixSeconds(text: unknown): number | undefined {
 
 export const unixSeconds = (now: Date): number => Math.floor(now.getTime() / 1000);
 
-/** True when `timestamp` is within ±maxSkew seconds of `now` (both ends included). */
+/** True when `timestamp` is less than maxSkew seconds from `now`, either way (now's sub-second part dropped). */
 export function withinClockSkew(timestamp: number, now: Date, maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS): boolean {
-  return Math.abs(unixSeconds(now) - timestamp) <= maxSkewSeconds;
+  return Math.abs(unixSeconds(now) - timestamp) < maxSkewSeconds;
 }

@@ -14,7 +14,6 @@ import { SAMPLE } from '../../../support/wechat-test-signer.js';
 const CONFIG: WechatPayV2Config = {
   ...SAMPLE,
   signType: 'MD5',
-  appSecret: 'secret',
   notifyUrl: 'https://merchant.example/wechat/pay-notify',
 };
 
@@ -222,6 +221,61 @@ describe('refunds', () => {
     );
   });
 
+  it('accepts WeChat’s own example of the refund answer, which carries refund_fee but no total_fee, as refundquery does', async () => {
+    // The business fields of the 申请退款 example answer, as published (re-signed: the example's sign is for another key).
+    const example = {
+      transaction_id: '1008450740201411110005820873',
+      out_trade_no: '1415757673',
+      out_refund_no: '1415701182',
+      refund_id: '2008450740201411110000174436',
+      refund_channel: '',
+      refund_fee: '1',
+      coupon_refund_fee: '0',
+    };
+    const outcome = await gatewayWith([okAnswer(example)]).gateway.refund({
+      outTradeNo: '1415757673',
+      outRefundNo: '1415701182',
+      totalFee: Money.ofFen(1),
+      refundFee: Money.ofFen(1),
+      reason: '',
+    });
+    expect(outcome).toEqual({
+      kind: 'accepted',
+      report: {
+        outTradeNo: '1415757673',
+        transactionId: '1008450740201411110005820873',
+        outRefundNo: '1415701182',
+        refundId: '2008450740201411110000174436',
+        amount: Money.ofFen(1),
+        status: 'PROCESSING',
+        at: new Date(Date.UTC(2026, 0, 15, 4)),
+      },
+    });
+  });
+
+  it.each<[string, Record<string, string | undefined>, Record<string, string | undefined>]>([
+    ['refund_id', { refund_id: undefined }, { refund_id_0: undefined }],
+    ['transaction_id', { transaction_id: undefined }, { transaction_id: undefined }],
+    ['refund_fee', { refund_fee: undefined }, { refund_fee_0: undefined }],
+    ['a total_fee that is no amount', { total_fee: '99.00' }, { total_fee: '99.00' }],
+  ])('does not trust a refund answer without %s, nor a refundquery answer', async (_what, refundChange, queryChange) => {
+    await expect(gatewayWith([okAnswer({ ...accepted, ...refundChange })]).gateway.refund(submission)).rejects.toBeInstanceOf(
+      UntrustedResponseError,
+    );
+    const queried = {
+      out_trade_no: no,
+      transaction_id: '4200',
+      total_fee: '9900',
+      refund_count: '1',
+      out_refund_no_0: `${no}R1`,
+      refund_id_0: '5000',
+      refund_fee_0: '100',
+      refund_status_0: 'PROCESSING',
+      ...queryChange,
+    };
+    await expect(gatewayWith([okAnswer(queried)]).gateway.queryRefund(`${no}R1`)).rejects.toBeInstanceOf(UntrustedResponseError);
+  });
+
   it('reads the HTTP 400 WeChat answers a refund without an acceptable client certificate as a configuration refusal', async () => {
     const page = '<html><head><title>400 No required SSL certificate was sent</title></head></html>';
     const { gateway } = gatewayWith([{ status: 400, body: page }]);
@@ -368,7 +422,7 @@ describe('configuration', () => {
   });
 
   it('names problems without echoing secrets', () => {
-    expect(() => gatewayWith([], { apiKey: '', appSecret: '' })).toThrow(/apiKey is required; appSecret is required/);
+    expect(() => gatewayWith([], { mchId: '', apiKey: '' })).toThrow(/mchId is required; apiKey is required/);
   });
 });
 

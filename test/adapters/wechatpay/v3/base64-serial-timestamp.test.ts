@@ -55,10 +55,12 @@ describe('timestamps', () => {
     }
   });
 
-  it('window is inclusive at ±300 s and ignores sub-second parts of now', () => {
-    expect(withinClockSkew(1000, new Date(1300_999))).toBe(true);
+  it('window excludes ±300 s (as wechatpay-go and -java) and ignores sub-second parts of now', () => {
+    expect(withinClockSkew(1000, new Date(1299_999))).toBe(true);
+    expect(withinClockSkew(1000, new Date(1300_000))).toBe(false);
     expect(withinClockSkew(1000, new Date(1301_000))).toBe(false);
-    expect(withinClockSkew(1000, new Date(700_000))).toBe(true);
-    expect(withinClockSkew(1000, new Date(699_999))).toBe(false);
+    expect(withinClockSkew(1000, new Date(701_000))).toBe(true);
+    expect(withinClockSkew(1000, new Date(700_999))).toBe(false);
+    expect(withinClockSkew(1000, new Date(699_000))).toBe(false);
   });
 });

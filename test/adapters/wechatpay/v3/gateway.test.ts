@@ -29,7 +29,6 @@ function gateway(steps: Step[], failures: V3Failure[] = []): { gateway: WechatPa
     {
       appId: 'wxd930ea5d5a258f4f',
       mchId: '10000100',
-      appSecret: 'secret',
       privateKey: id.merchantKey,
       merchantSerialNo: id.merchant.serialNo,
       apiV3Key: Buffer.from(id.apiV3Key),

@@ -79,12 +79,17 @@ describe('simulator-side verifyRequest', () => {
     expect(verifyRequest(forged, GET_CERTS, lookup, NOW)).toMatchObject({ ok: false, error: { reason: 'badSignature' } });
   });
 
-  it('accepts ±300 s of clock skew and refuses 301 s', () => {
-    const at = (offset: number) => new Date((1554208460 + offset) * 1000);
-    expect(verifyRequest(header, GET_CERTS, lookup, at(300)).ok).toBe(true);
-    expect(verifyRequest(header, GET_CERTS, lookup, at(-300)).ok).toBe(true);
-    expect(verifyRequest(header, GET_CERTS, lookup, at(301))).toMatchObject({ ok: false, error: { reason: 'timestampOutOfWindow' } });
-    expect(verifyRequest(header, GET_CERTS, lookup, at(-301))).toMatchObject({ ok: false, error: { reason: 'timestampOutOfWindow' } });
+  it.each([
+    [299, true],
+    [300, false],
+    [301, false],
+  ])('a request %i s off either way is accepted: %s', (offset, accepted) => {
+    const at = (skew: number) => new Date((1554208460 + skew) * 1000);
+    for (const now of [at(offset), at(-offset)]) {
+      expect(verifyRequest(header, GET_CERTS, lookup, now)).toMatchObject(
+        accepted ? { ok: true } : { ok: false, error: { reason: 'timestampOutOfWindow' } },
+      );
+    }
   });
 
   it('passes header parse failures through with their reason', () => {

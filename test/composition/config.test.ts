@@ -73,6 +73,28 @@ describe('configuration', () => {
     );
   });
 
+  it.each(['WECHAT_NOTIFY_URL', 'WECHAT_REFUND_NOTIFY_URL'])('wants %s https for real WeChat Pay, however the scheme is spelt', (key) => {
+    const base = {
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1',
+      WECHAT_API_KEY: 'a'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+      WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
+      WECHAT_KEY_PEM: '/etc/wxpay/apiclient_key.pem',
+      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+      WECHAT_REFUND_NOTIFY_URL: 'https://shop.example/wechat/refund-notify',
+    };
+    for (const url of ['http://shop.example/wechat/notify', 'HTTP://shop.example/wechat/notify']) {
+      expect(() => loadConfig({ ...base, [key]: url })).toThrow(new RegExp(`${key}: must be https for real WeChat Pay`));
+    }
+    expect(loadConfig({ ...base }).wechat.refundNotifyUrl).toBe('https://shop.example/wechat/refund-notify');
+    // The sandbox takes the plain http the simulator and a developer's machine speak.
+    const { WECHAT_GATEWAY: _live, ...sandbox } = base;
+    expect(loadConfig({ ...sandbox, [key]: 'http://127.0.0.1:3000/wechat/notify' }).gateway).toBe('sandbox');
+  });
+
   it('refuses to run real WeChat Pay v2 without the merchant certificate, unless refunds are explicitly disabled', () => {
     const live = {
       WECHAT_GATEWAY: 'wechat',
@@ -128,5 +150,46 @@ describe('configuration', () => {
     } catch (error) {
       expect((error as Error).message).not.toMatch(/this-is-a-secret|too-short-secret/);
     }
+  });
+
+  it('checks the rules between settings against the same defaults the settings take (one default per setting)', () => {
+    // HTTP_HEADERS_TIMEOUT_MS defaults to 10 s, HTTP_REQUEST_TIMEOUT_MS to 30 s.
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      /HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS: must be at least/);
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '30000' }).httpTimeouts).toEqual({
+      headersMs: 30_000,
+      requestMs: 30_000,
+      keepAliveMs: 65_000,
+    });
+    // PORT defaults to 3000, and a port is compared as a number, however it is written.
+    expect(() => loadConfig({ ADMIN_PORT: '03000' })).toThrow(/ADMIN_PORT: must differ from PORT/);
+    expect(loadConfig({ PORT: '3001', ADMIN_PORT: '3000' }).adminListener).toEqual({ port: 3000, host: '127.0.0.1' });
+    // WECHAT_API_VERSION defaults to v2, which needs the v2 key.
+    const live = {
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1',
+      SESSION_SECRET: 's'.repeat(32),
+      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+      WECHAT_REFUNDS: 'disabled',
+    };
+    expect(() => loadConfig(live)).toThrow(/WECHAT_API_KEY: is required when WECHAT_GATEWAY=wechat and WECHAT_API_VERSION=v2/);
+    // WECHAT_GATEWAY defaults to sandbox, which production refuses.
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WECHAT_GATEWAY: sandbox refuses/);
+    // The certificate's passphrase defaults to the mch_id, the sample merchant's in sandbox mode.
+    expect(loadConfig({ WECHAT_CERT_P12: '/c.p12' }).wechat.certificate).toEqual({ p12Path: '/c.p12', passphrase: '10000100' });
+  });
+
+  it('reports a malformed value once, without rules between settings guessing at it', () => {
+    let message = '';
+    try {
+      loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '200000', HTTP_REQUEST_TIMEOUT_MS: '5000' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.trim().split('\n').slice(1)).toEqual(['  HTTP_HEADERS_TIMEOUT_MS: must be an integer from 1000 to 120000']);
   });
 });

@@ -1,61 +1,81 @@
 import { BaseSqlitePlatform } from '@mikro-orm/knex';
 import type { SqlOrm } from './orm.js';
 
+/**
+ * The one way this service runs SQL it writes by hand: statements with `?` parameters on the ORM's own connection
+ * pool (same connections, pool limits and session settings as MikroORM's), the same text on MariaDB and SQLite.
+ * Failures are the drivers' own errors; `sqlFailureOf` (sql-failure.ts) is the one reading of them.
+ *
+ * Why not MikroORM's `Connection.execute`: it formats every parameter into the SQL text, builds a knex query and logs
+ * it, which on the payment hot paths (prepay, notify: a handful of short statements each) cost more than the
+ * statements themselves; here a statement goes straight to the driver (mysql2's `query`, better-sqlite3's prepared
+ * statements, compiled once per connection). What this takes from the ORM is public: `getConnection().getKnex()`,
+ * the knex instance MikroORM documents, and its pool's `acquireConnection`/`releaseConnection`.
+ *
+ * The entity manager stays where the ORM is used for what it does (listings built from filters, the entity tables'
+ * simple reads and inserts); an adapter that writes SQL uses this session and no other path.
+ */
+
 export type SqlValue = string | number | null;
+export type SqlRow = Record<string, unknown>;
+export type SqlDialect = 'mysql' | 'sqlite';
 
 /** What a write statement did. */
 export interface SqlWrite {
   readonly affectedRows: number;
 }
 
-/** Statements on one connection: the pool's, or a transaction's. */
-export interface SqlSession {
-  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+/** Statements on one connection: the pool's, a transaction's, or a pinned one's. */
+export interface SqlStatements {
+  all<T = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<SqlWrite>;
 }
 
-/**
- * Plain SQL on the ORM's own connection pool, for the few statements on the payment hot paths (prepay, notify):
- * MikroORM keeps the schema, the migrations and everything else, but its query building, hydration and identity
- * maps cost more than the statements themselves there. Same connections, same pool limits and session settings;
- * errors are the driver's own (see `violatedUniques`).
- */
-export interface RawSql extends SqlSession {
+export interface SqlSession extends SqlStatements {
+  /** For the few statements the two databases spell differently (INSERT IGNORE, integer division). */
+  readonly dialect: SqlDialect;
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  /** Runs `work` on one connection outside a transaction (a server-side named lock lives on its connection). */
+  pinned<T>(work: (conn: SqlStatements) => Promise<T>): Promise<T>;
 }
 
 interface Driver {
+  readonly dialect: SqlDialect;
   readonly begin: string;
   all(conn: unknown, sql: string, params: readonly SqlValue[]): Promise<unknown[]>;
   run(conn: unknown, sql: string, params: readonly SqlValue[]): Promise<SqlWrite>;
 }
 
-interface KnexClient {
+interface KnexPool {
   acquireConnection(): Promise<unknown>;
   releaseConnection(conn: unknown): Promise<unknown>;
 }
 
-const clients = new WeakMap<SqlOrm, RawSql>();
+const sessions = new WeakMap<SqlOrm, SqlSession>();
 
-/** The raw-SQL view of an open ORM (one per ORM). */
-export function rawSql(orm: SqlOrm): RawSql {
-  let client = clients.get(orm);
-  if (!client) {
-    const knex = orm.em.getConnection().getKnex() as unknown as { client: KnexClient };
-    client = new PooledRawSql(knex.client, orm.em.getPlatform() instanceof BaseSqlitePlatform ? sqlite : mysql);
-    clients.set(orm, client);
+/** The SQL session of an open ORM (one per ORM). */
+export function sqlSession(orm: SqlOrm): SqlSession {
+  let session = sessions.get(orm);
+  if (!session) {
+    const knex = orm.em.getConnection().getKnex() as unknown as { client: KnexPool };
+    session = new PooledSession(knex.client, orm.em.getPlatform() instanceof BaseSqlitePlatform ? sqlite : mysql);
+    sessions.set(orm, session);
   }
-  return client;
+  return session;
 }
 
-class PooledRawSql implements RawSql {
-  constructor(
-    private readonly pool: KnexClient,
-    private readonly driver: Driver,
-  ) {}
+class PooledSession implements SqlSession {
+  readonly dialect: SqlDialect;
 
-  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  constructor(
+    private readonly pool: KnexPool,
+    private readonly driver: Driver,
+  ) {
+    this.dialect = driver.dialect;
+  }
+
+  all<T = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.on((conn) => this.driver.all(conn, sql, params) as Promise<T[]>);
   }
 
@@ -63,17 +83,17 @@ class PooledRawSql implements RawSql {
     return this.on((conn) => this.driver.run(conn, sql, params));
   }
 
-  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+  pinned<T>(work: (conn: SqlStatements) => Promise<T>): Promise<T> {
+    return this.on((conn) => work(this.statementsOn(conn)));
+  }
+
+  transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     return this.on(async (conn) => {
       const driver = this.driver;
-      const tx: SqlSession = {
-        all: <R>(sql: string, params: readonly SqlValue[] = []) => driver.all(conn, sql, params) as Promise<R[]>,
-        run: (sql, params = []) => driver.run(conn, sql, params),
-      };
       await driver.run(conn, driver.begin, []);
       let result: T;
       try {
-        result = await work(tx);
+        result = await work(this.statementsOn(conn));
       } catch (error) {
         // A connection that broke mid-transaction is rolled back by the server; its error is the one worth reporting.
         await driver.run(conn, 'ROLLBACK', []).catch(() => undefined);
@@ -82,6 +102,14 @@ class PooledRawSql implements RawSql {
       await driver.run(conn, 'COMMIT', []);
       return result;
     });
+  }
+
+  private statementsOn(conn: unknown): SqlStatements {
+    const driver = this.driver;
+    return {
+      all: <R = SqlRow>(sql: string, params: readonly SqlValue[] = []) => driver.all(conn, sql, params) as Promise<R[]>,
+      run: (sql, params = []) => driver.run(conn, sql, params),
+    };
   }
 
   private async on<T>(use: (conn: unknown) => Promise<T>): Promise<T> {
@@ -99,6 +127,7 @@ interface MysqlConnection {
 }
 
 const mysql: Driver = {
+  dialect: 'mysql',
   begin: 'START TRANSACTION',
   all: (conn, sql, params) => mysqlQuery(conn as MysqlConnection, sql, params) as Promise<unknown[]>,
   run: async (conn, sql, params) => {
@@ -119,7 +148,7 @@ interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
 }
 
-/** better-sqlite3 compiles a statement once; these few are reused for the connection's life. */
+/** better-sqlite3 compiles a statement once; the service's fixed statements are reused for the connection's life. */
 const statements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
 
 function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
@@ -128,13 +157,14 @@ function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
   let statement = cache.get(sql);
   if (!statement) {
     statement = db.prepare(sql);
-    // Only fixed statements come here, but a caller building SQL from data must not grow this without bound.
+    // Statements built from data (a multi-row INSERT's length, a filter's columns) must not grow this without bound.
     if (cache.size < 500) cache.set(sql, statement);
   }
   return statement;
 }
 
 const sqlite: Driver = {
+  dialect: 'sqlite',
   begin: 'BEGIN',
   all: async (conn, sql, params) => prepared(conn as SqliteDatabase, sql).all(...params),
   run: async (conn, sql, params) => {

@@ -1,5 +1,5 @@
-import type { BootstrapPolicy } from '../adapters/wechatpay/v3/certificate-download.js';
-import { checkV3Credentials, type V3Credentials, type V3CredentialSettings } from '../adapters/wechatpay/v3/credential-check.js';
+import type { BootstrapPolicy } from '../../adapters/wechatpay/v3/certificate-download.js';
+import { checkV3Credentials, type V3Credentials, type V3CredentialSettings } from '../../adapters/wechatpay/v3/credential-check.js';
 
 export interface V3Config {
   /** undefined in sandbox mode without explicit settings: the simulator's generated identity is used. */
@@ -11,10 +11,18 @@ export interface V3Config {
 
 type Env = (key: string) => string | undefined;
 
+/** What the v3 settings depend on from the merchant's settings, as parsed there. */
+export interface V3Merchant {
+  /** WECHAT_API_VERSION=v3. */
+  readonly chosen: boolean;
+  readonly sandbox: boolean;
+  readonly mchId: string;
+}
+
 const CORE = ['WECHAT_MCH_PRIVATE_KEY', 'WECHAT_MCH_CERT_SERIAL', 'WECHAT_API_V3_KEY'] as const;
 const ALL = [...CORE, 'WECHAT_MCH_CERT', 'WECHAT_PAY_PUBLIC_KEY', 'WECHAT_PAY_PUBLIC_KEY_ID', 'WECHAT_PLATFORM_CERT'] as const;
 
-/** Every variable the v3 settings read (beside WECHAT_API_VERSION, which the main schema reads). */
+/** Every variable the v3 settings read (beside WECHAT_API_VERSION, WECHAT_MCH_ID and WECHAT_GATEWAY: see V3Merchant). */
 export const V3_VARIABLES: readonly string[] = [...ALL, 'WECHAT_PLATFORM_CERT_BOOTSTRAP'];
 
 /** credential-check names its settings; the operator knows the variables. Longest names first. */
@@ -56,8 +64,8 @@ type Result = { values: string[]; problems: string[] };
  * CN is the mchid; the APIv3 key is 32 bytes; the WeChat Pay public key parses and its ID is well formed; platform
  * certificates parse and are valid now. Returns undefined settings when v3 is neither chosen nor configured.
  */
-export function readV3Settings(env: Env, sandbox: boolean, mchId: string, now: Date): { settings?: V3Config; problems: string[] } {
-  const chosen = (env('WECHAT_API_VERSION') ?? 'v2') === 'v3';
+export function readV3Settings(env: Env, merchant: V3Merchant, now: Date): { settings?: V3Config; problems: string[] } {
+  const { chosen, sandbox, mchId } = merchant;
   const given = ALL.filter((key) => env(key) !== undefined);
   const bootstrap = env('WECHAT_PLATFORM_CERT_BOOTSTRAP') ?? 'refuse';
   const problems: string[] = [];
