@@ -4,8 +4,9 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './composition/config.js';
-import { createLogger } from './composition/logging.js';
+import { configuredSecrets, createLogger } from './composition/logging.js';
 import { startServer } from './composition/server.js';
+import { EXIT_CONFIGURATION, exitCodeOf } from './composition/startup-errors.js';
 import { sandboxSimulators, sandboxWalkthrough } from './composition/walkthrough.js';
 
 async function main(): Promise<void> {
@@ -15,11 +16,11 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      process.exit(2);
+      process.exit(EXIT_CONFIGURATION);
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, configuredSecrets(config));
   if (config.ephemeralSessionSecret) logger.warn('SESSION_SECRET is not set: using a random one, tokens end with this process');
 
   const server = await startServer(config, logger);
@@ -64,5 +65,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('wxpay-server failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
+  process.exit(exitCodeOf(error));
 });

@@ -1,7 +1,9 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { logScrubber } from '../adapters/observability/log-redaction.js';
 import { requestLogFields } from '../adapters/http/request-context.js';
+import type { Config } from './config.js';
 
-/** Never log these, whatever object they turn up in. */
+/** Never log these, whatever object they turn up in (the scrubber below catches them anywhere else). */
 export const REDACT = [
   'apiKey',
   '*.apiKey',
@@ -20,7 +22,32 @@ export const REDACT = [
   '*.passphrase',
 ] as const;
 
-/** The process logger: JSON lines, secrets redacted, and the request id on every line written while serving one. */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: [...REDACT], censor: '[redacted]' }, mixin: requestLogFields });
+/** Every credential the configuration holds as text: the scrubber replaces each wherever it would appear in a line. */
+export function configuredSecrets(config: Config): string[] {
+  const v3Key = config.wechat.v3?.credentials?.apiV3Key;
+  return [
+    config.wechat.appSecret,
+    config.wechat.apiKey,
+    config.wechat.certificate?.passphrase,
+    v3Key?.toString('utf8'),
+    config.sessionSecret,
+    config.adminToken,
+    config.metricsToken,
+    config.eventsWebhook?.secret,
+  ].filter((s): s is string => s !== undefined);
+}
+
+/**
+ * The process logger: JSON lines, and the request id on every line written while serving one. Every line, whoever
+ * writes it, passes one scrubber (log-redaction.ts) before it is written: harmless query parameters only, credential
+ * fields emptied wherever they are nested, and the configured secrets replaced.
+ */
+export function createLogger(level: string, secrets: readonly string[] = [], destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    redact: { paths: [...REDACT], censor: '[redacted]' },
+    mixin: requestLogFields,
+    hooks: { streamWrite: logScrubber(secrets) },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -10,13 +10,13 @@
  * Every change goes through the ManageOperators use case and is audited with the actor `cli`.
  */
 import 'reflect-metadata';
-import { pino } from 'pino';
 import { ManageOperators, type OperatorError } from '../application/operators/manage-operators.js';
 import type { Operator } from '../application/ports/operators.js';
 import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator-role.js';
 import type { Result } from '../domain/result.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
+import { configuredSecrets, createLogger } from './logging.js';
 import { readPassword } from './password-prompt.js';
 import { openResources } from './resources.js';
 
@@ -78,7 +78,7 @@ async function run(manage: ManageOperators, args: readonly string[]): Promise<Re
 
 try {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, configuredSecrets(config));
   const resources = await openResources(config, logger, { port: config.port, embedSimulator: false });
   const container = buildContainer(config, resources);
   try {

@@ -6,17 +6,17 @@
  * (what it could not settle stays for the next run) or could not run.
  */
 import 'reflect-metadata';
-import { pino } from 'pino';
 import { errorCount } from '../application/reconciliation/reconcile-pending.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
+import { configuredSecrets, createLogger } from './logging.js';
 import { JobRunner } from './jobs.js';
 import { openResources } from './resources.js';
 
 try {
   const config = loadConfig(process.env);
   // Logs go to stderr: stdout carries the one report line, for scripts to read.
-  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, process.stderr);
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, configuredSecrets(config), process.stderr);
   const resources = await openResources(config, logger, { port: config.port, embedSimulator: false });
   const container = buildContainer(config, resources);
   try {

@@ -8,6 +8,7 @@ import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { MerchantIdentity } from '../application/ports/merchant.js';
+import type { MiniProgramLogin } from '../application/ports/mini-program-login.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
 import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
 import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
@@ -21,6 +22,7 @@ import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import type { ReconcilePaymentsOptions } from '../application/reconciliation/reconcile-payments.js';
 import type { PrepayLockTiming } from '../application/payments/request-prepay.js';
+import type { RefundLockTiming } from '../application/refunds/refund-order.js';
 import type { SessionTokens } from '../adapters/http/session-tokens.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import type { SqlOrm } from '../adapters/persistence/orm.js';
@@ -51,6 +53,7 @@ export const TOKENS = {
   EventSink: token<PaymentEvents>('EventSink'),
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),
   NotifyVerifier: token<NotifyVerifier>('NotifyVerifier'),
+  MiniProgramLogin: token<MiniProgramLogin>('MiniProgramLogin'),
   Lock: token<Lock>('Lock'),
   JobLease: token<JobLease>('JobLease'),
   IntegralLedger: token<IntegralLedger>('IntegralLedger'),
@@ -68,6 +71,7 @@ export const TOKENS = {
   // Settings of the use cases.
   ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
   PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),
+  RefundLockTiming: token<RefundLockTiming>('RefundLockTiming'),
   LoginLimits: token<LoginLimits>('LoginLimits'),
   SessionPolicy: token<SessionPolicy>('SessionPolicy'),
   // Adapters of the HTTP side.

@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../src/adapters/wechatpay/shared/request-payment.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayUnavailableError, type PrepayRequest } from '../../src/application/ports/payment-gateway.js';
 import { UntrustedResponseError, WechatAnswerError } from '../../src/adapters/wechatpay/shared/errors.js';
@@ -33,7 +34,7 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     const gateway = sb.gateway();
 
     const { json: login } = await sb.control('/code');
-    const session = await gateway.codeToSession(login.code as string);
+    const session = await sb.login().codeToSession(login.code as string);
     expect(session).toEqual({ kind: 'session', openid: login.openid });
 
     const request = prepayRequest({ openid: login.openid as string });
@@ -42,7 +43,7 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     expect(created.prepay.signType).toBe(signType);
     expect(created.prepay.expiresAt.getTime() - created.prepay.issuedAt.getTime()).toBe(2 * 60 * MINUTE);
 
-    const params = gateway.clientPaymentParams(created.prepay);
+    const params = requestPaymentParams(gateway.clientPayment(created.prepay));
     expect(params).toMatchObject({ appId: sb.simulator.credentials.appId, package: `prepay_id=${created.prepay.prepayId}`, signType });
     const { paySign, ...signed } = params;
     expect(verifyFields({ ...signed, sign: paySign }, sb.simulator.credentials.apiKey, signType)).toBe(true);
@@ -306,24 +307,24 @@ describe('code2Session against the simulator', () => {
   });
 
   it('codes are single-use (40163) and live 5 minutes (40029); unknown codes are 40029', async () => {
-    const gateway = sb.gateway();
+    const login = sb.login();
     const { json } = await sb.control('/code', { openid: 'oFixedOpenid' });
-    expect(await gateway.codeToSession(json.code as string)).toEqual({ kind: 'session', openid: 'oFixedOpenid' });
-    expect(await gateway.codeToSession(json.code as string)).toEqual({ kind: 'invalidCode' });
+    expect(await login.codeToSession(json.code as string)).toEqual({ kind: 'session', openid: 'oFixedOpenid' });
+    expect(await login.codeToSession(json.code as string)).toEqual({ kind: 'invalidCode' });
     const late = await sb.control('/code');
     sb.clock.advance(5 * MINUTE + 1);
-    expect(await gateway.codeToSession(late.json.code as string)).toEqual({ kind: 'invalidCode' });
-    expect(await gateway.codeToSession('no-such-code')).toEqual({ kind: 'invalidCode' });
-    expect(await gateway.codeToSession('')).toEqual({ kind: 'invalidCode' });
+    expect(await login.codeToSession(late.json.code as string)).toEqual({ kind: 'invalidCode' });
+    expect(await login.codeToSession('no-such-code')).toEqual({ kind: 'invalidCode' });
+    expect(await login.codeToSession('')).toEqual({ kind: 'invalidCode' });
   });
 
   it('a busy answer (-1) is retried; a wrong secret is a configuration error, not "no session"', async () => {
-    const gateway = sb.gateway();
+    const login = sb.login();
     const { json } = await sb.control('/code');
     await sb.control('/faults', { fault: 'systemError', api: 'jscode2session', count: 1 });
-    expect(await gateway.codeToSession(json.code as string)).toEqual({ kind: 'session', openid: json.openid });
+    expect(await login.codeToSession(json.code as string)).toEqual({ kind: 'session', openid: json.openid });
     const other = await sb.control('/code');
-    expect(await sb.gateway({ appSecret: 'wrong' }).codeToSession(other.json.code as string)).toMatchObject({
+    expect(await sb.login({ appSecret: 'wrong' }).codeToSession(other.json.code as string)).toMatchObject({
       kind: 'misconfigured',
       code: '40125',
     });
@@ -331,6 +332,6 @@ describe('code2Session against the simulator', () => {
 
   it('a hanging login endpoint → GatewayUnavailableError', async () => {
     await sb.control('/faults', { fault: 'timeout', api: 'jscode2session', count: 3 });
-    await expect(sb.gateway({ timeoutMs: 150 }).codeToSession('abc')).rejects.toBeInstanceOf(GatewayUnavailableError);
+    await expect(sb.login({ timeoutMs: 150 }).codeToSession('abc')).rejects.toBeInstanceOf(GatewayUnavailableError);
   });
 });

@@ -26,6 +26,7 @@ import { buildContainer } from '../../src/composition/container.js';
 import type { Resources } from '../../src/composition/resources.js';
 import { TOKENS } from '../../src/composition/tokens.js';
 import { aGoods } from './builders.js';
+import { FakeMiniProgramLogin } from './doubles/fake-mini-program-login.js';
 import { FakePaymentGateway } from './doubles/fake-payment-gateway.js';
 import { InMemoryGoodsCatalog } from './doubles/in-memory-goods-catalog.js';
 import { InMemoryIntegralLedger } from './doubles/in-memory-integral-ledger.js';
@@ -96,6 +97,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   const users = new InMemoryUserRepository();
   const user = await users.findOrCreate('openid-alice');
   const gateway = new FakePaymentGateway(clock);
+  const wechatLogin = new FakeMiniProgramLogin();
   const ledger = new InMemoryIntegralLedger();
   const alerts = new RecordingAlerts();
   const audit = new InMemoryAuditLog();
@@ -112,6 +114,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   rebind(container, TOKENS.GoodsCatalog, wrap(goods));
   rebind(container, TOKENS.UserRepository, wrap(users));
   rebind(container, TOKENS.PaymentGateway, wrap(gateway));
+  rebind(container, TOKENS.MiniProgramLogin, wrap(wechatLogin));
   rebind(container, TOKENS.IntegralLedger, wrap(ledger));
   rebind(container, TOKENS.NotifyLog, notifyLog);
   rebind(container, TOKENS.EventSink, sink);
@@ -146,6 +149,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     users,
     user,
     gateway,
+    wechatLogin,
     alerts,
     audit,
     sink,

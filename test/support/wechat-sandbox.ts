@@ -11,6 +11,7 @@ import {
 } from '../../src/adapters/wechatpay/simulator/router.js';
 import { WechatPayV2NotifyVerifier } from '../../src/adapters/wechatpay/v2/notify-verifier.js';
 import { WechatPayV2Gateway, type WechatPayV2Config } from '../../src/adapters/wechatpay/v2/gateway.js';
+import { WechatMiniProgramLogin, type LoginSettings } from '../../src/adapters/wechatpay/shared/mini-program-login.js';
 
 export interface Received {
   readonly path: string;
@@ -36,6 +37,8 @@ export interface Sandbox {
   readonly received: Received[];
   respond: NotifyResponder;
   gateway(overrides?: Partial<WechatPayV2Config>): WechatPayV2Gateway;
+  /** The mini-program login on the simulator, with the simulator's appid and AppSecret. */
+  login(overrides?: Partial<LoginSettings>): WechatMiniProgramLogin;
   /** The v2 notify verifier with the simulator's merchant keys. */
   verifier(signType?: SignType): WechatPayV2NotifyVerifier;
   /** POST JSON to a control endpoint. */
@@ -82,7 +85,6 @@ export async function startSandbox(options: WechatPaySimulatorOptions & { signTy
           notifyUrl: `${sandbox.url}/notify`,
           refundNotifyUrl: `${sandbox.url}/refund-notify`,
           baseUrl: `${sandbox.url}/sandbox/wxpay`,
-          loginBaseUrl: `${sandbox.url}/sandbox/wxpay`,
           timeoutMs: 400,
           retries: 2,
           retryBackoffMs: 5,
@@ -92,6 +94,18 @@ export async function startSandbox(options: WechatPaySimulatorOptions & { signTy
       );
       gateways.push(gateway);
       return gateway;
+    },
+    login(overrides = {}) {
+      const { appId, appSecret } = simulator.credentials;
+      return new WechatMiniProgramLogin({
+        appId,
+        appSecret,
+        loginBaseUrl: `${sandbox.url}/sandbox/wxpay`,
+        timeoutMs: 400,
+        retries: 2,
+        retryBackoffMs: 5,
+        ...overrides,
+      });
     },
     async control(path, body = {}, method = 'POST') {
       const res = await fetch(`${sandbox.url}/sandbox/wxpay/control${path}`, {

@@ -16,7 +16,7 @@ export interface ErrorResponse {
   readonly reason: string;
   /** Fields a client can act on (a coin balance, what is still refundable). */
   readonly extra?: Readonly<Record<string, unknown>>;
-  /** For 429 and 503: when to try again (the Retry-After header). */
+  /** For 409, 429 and 503: when to try again (the Retry-After header). */
   readonly retryAfterSeconds?: number;
 }
 
@@ -67,6 +67,12 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
       return { status: 409, reason: `order ${error.outTradeNo} is already paid` };
     case 'GatewayRejected':
       return refusalResponse(error);
+    case 'RefundBusy':
+      return {
+        status: 409,
+        reason: 'other refunds of this order are in progress; nothing was sent: retry shortly',
+        retryAfterSeconds: error.retryAfterSeconds,
+      };
     case 'AnswerMismatch':
       return {
         status: 502,

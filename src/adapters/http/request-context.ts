@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { loggableUrl } from '../observability/log-redaction.js';
 import { clientIpOf } from './client-ip.js';
 
 /** What every log line written while serving one request carries. */
@@ -43,7 +44,8 @@ export function requestTracking(logger: Logger): RequestHandler {
           {
             reqId,
             method: req.method,
-            url: req.originalUrl.slice(0, 256),
+            // The path and harmless query values only: a query can carry codes and secrets (jscode2session's).
+            url: loggableUrl(req.originalUrl.slice(0, 256)),
             status: res.statusCode,
             ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
             ip: clientIpOf(req),

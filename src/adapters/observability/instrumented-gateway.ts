@@ -1,24 +1,34 @@
+import type { MiniProgramLogin } from '../../application/ports/mini-program-login.js';
 import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
 import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
 import { intercept, type MethodOf } from '../port-decorator.js';
 import type { Metrics } from './metrics.js';
 
 /** The WeChat call behind each timed method, as the metric's `operation` label names it. */
-const OPERATIONS = {
+const GATEWAY_OPERATIONS = {
   createPrepay: 'unifiedorder',
   queryOrder: 'orderquery',
   closeOrder: 'closeorder',
   refund: 'refund',
   queryRefund: 'refundquery',
   billedPayments: 'downloadbill',
-  codeToSession: 'jscode2session',
 } as const satisfies Partial<Record<MethodOf<PaymentGateway>, string>>;
 
-/** Times every WeChat call without the gateway or the use cases knowing: a decorator on the port. */
+const LOGIN_OPERATIONS = { codeToSession: 'jscode2session' } as const satisfies Record<MethodOf<MiniProgramLogin>, string>;
+
+/** Times every WeChat Pay call without the gateway or the use cases knowing: a decorator on the port. */
 export function instrumentGateway(gateway: PaymentGateway, metrics: Metrics): PaymentGateway {
-  const methods = Object.keys(OPERATIONS) as (keyof typeof OPERATIONS)[];
-  return intercept(gateway, methods, (method, call) => async (...args) => {
-    const stop = metrics.gatewayCalls.startTimer({ operation: OPERATIONS[method] });
+  return timeCalls(gateway, GATEWAY_OPERATIONS, metrics);
+}
+
+/** Times the login's WeChat call under the same metric. */
+export function instrumentLogin(login: MiniProgramLogin, metrics: Metrics): MiniProgramLogin {
+  return timeCalls(login, LOGIN_OPERATIONS, metrics);
+}
+
+function timeCalls<T extends object, K extends MethodOf<T>>(port: T, operations: Readonly<Record<K, string>>, metrics: Metrics): T {
+  return intercept(port, Object.keys(operations) as K[], (method, call) => async (...args) => {
+    const stop = metrics.gatewayCalls.startTimer({ operation: operations[method] });
     try {
       const result = await call(...args);
       stop({ outcome: 'ok' });

@@ -9,7 +9,7 @@ import type { Change, ConfirmedPayment, Order } from '../../domain/order.js';
 import type { FailureReason } from '../../domain/order-status.js';
 import type { RefundReport, RefusalRejection } from '../../domain/refund.js';
 import { ok, type Result } from '../../domain/result.js';
-import { changeOrder, type ChangeOutcome } from './compare-and-set.js';
+import { changeOrder, ConcurrentChangeError, RECORD_OUTCOME, type ChangeOutcome, type ChangePersistence } from './compare-and-set.js';
 import type { Alerts } from '../ports/alerts.js';
 import type { IntegralLedger } from '../ports/integral-ledger.js';
 import type { OrderRepository } from '../ports/order-repository.js';
@@ -51,12 +51,12 @@ export class PaymentRecorder {
    * refund, even another of this order's, settles nothing.
    */
   recordRefundReport(order: Order, report: RefundReport, asked: string): Promise<ChangeOutcome<RefundReportError>> {
-    return this.apply(order, (o) => o.applyRefundReport(report, asked), report.at);
+    return this.apply(order, (o) => o.applyRefundReport(report, asked), report.at, RECORD_OUTCOME);
   }
 
   /** Only with WeChat's own (verified) refusal of the refund request. */
   recordRefundRefused(order: Order, outRefundNo: string, at: Date): Promise<ChangeOutcome<RefusalRejection>> {
-    return changeOrder(this.orders, order, (o) => o.refuseRefund(outRefundNo, at));
+    return changeOrder(this.orders, order, (o) => o.refuseRefund(outRefundNo, at), RECORD_OUTCOME);
   }
 
   /** Orders with no cash part: paid, or refunded, without WeChat. */
@@ -75,7 +75,16 @@ export class PaymentRecorder {
    * however many paths find the same problem, only the one that sets it raises the alert.
    */
   async flagForReview(order: Order, reason: string, at: Date, detail: Readonly<Record<string, unknown>> = {}): Promise<void> {
-    const outcome = await changeOrder(this.orders, order, (o) => ok(o.flagForReview(reason, at)));
+    let outcome;
+    try {
+      outcome = await changeOrder(this.orders, order, (o) => ok(o.flagForReview(reason, at)), RECORD_OUTCOME);
+    } catch (error) {
+      // Callers flag what WeChat already did; failing them now would report an error after the fact. The alert
+      // still goes out, so a person looks even though the flag could not be written.
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+      outcome = { kind: 'changed' } as const;
+      detail = { ...detail, flag: 'not recorded: the order kept changing' };
+    }
     if (outcome.kind === 'changed') {
       this.alerts.raise({ kind: 'OrderNeedsReview', outTradeNo: order.state.outTradeNo.value, detail: { reason, ...detail } });
     }
@@ -102,9 +111,14 @@ export class PaymentRecorder {
     }
   }
 
-  private async apply<E>(order: Order, change: (o: Order) => Result<Change, E>, at: Date): Promise<ChangeOutcome<E>> {
+  private async apply<E>(
+    order: Order,
+    change: (o: Order) => Result<Change, E>,
+    at: Date,
+    persistence?: ChangePersistence,
+  ): Promise<ChangeOutcome<E>> {
     // The repository commits the recorded event with the change (outbox), so nothing is published here.
-    const outcome = await changeOrder(this.orders, order, change);
+    const outcome = await changeOrder(this.orders, order, change, persistence);
     if (outcome.kind === 'changed' || outcome.kind === 'unchanged') await this.settleCoins(outcome.order, at);
     return outcome;
   }

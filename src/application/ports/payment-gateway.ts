@@ -40,14 +40,14 @@ export type PrepayOutcome =
   /** Any other refusal (NOAUTH, PARAM_ERROR, ...): not retryable as it stands. */
   | GatewayRefusal;
 
-/** What `wx.requestPayment` needs, signed with the same sign type as the prepay. */
-export interface ClientPaymentParams {
-  readonly appId: string;
-  readonly timeStamp: string;
-  readonly nonceStr: string;
-  readonly package: string;
-  readonly signType: string;
-  readonly paySign: string;
+/**
+ * What the payer's client needs to pay a prepay, as the provider shapes it: opaque to the use cases, which hand it to
+ * the adapter that speaks to that client (for WeChat Pay, `wechatpay`: wx.requestPayment's signed parameters).
+ */
+export interface ClientPayment {
+  /** Which client API takes `params`. */
+  readonly provider: string;
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** orderquery, reduced to what the use cases decide on. */
@@ -103,31 +103,15 @@ export interface BilledDay {
   readonly discrepancies: readonly string[];
 }
 
-export interface SessionInfo {
-  readonly openid: string;
-  readonly unionid?: string;
-}
-
-/** What code2Session said about a wx.login code. */
-export type SessionLookup =
-  | ({ readonly kind: 'session' } & SessionInfo)
-  /** Unknown, expired (5 minutes) or already used (40029, 40163): the user logs in again. */
-  | { readonly kind: 'invalidCode' }
-  /** WeChat's risk control blocks this user (40226). */
-  | { readonly kind: 'blocked' }
-  /** Too many logins for this user (45011, 100 a minute): try again in a minute. */
-  | { readonly kind: 'rateLimited' }
-  /** WeChat refuses our appid or AppSecret (40013, 40125, ...): the merchant's configuration, not the user, is wrong. */
-  | { readonly kind: 'misconfigured'; readonly code: string; readonly message: string };
-
 /**
- * WeChat Pay and the mini-program login, as the use cases need them. Every answer the adapter returns has had its
+ * WeChat Pay, as the use cases need it (the mini-program login is its own port, MiniProgramLogin). Every answer the adapter returns has had its
  * signature verified. Business refusals are returned; transport failures, timeouts and unverifiable answers are
  * thrown as GatewayUnavailableError after the adapter's own bounded retries.
  */
 export interface PaymentGateway {
   createPrepay(request: PrepayRequest): Promise<PrepayOutcome>;
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams;
+  /** How the payer's client pays this prepay, signed as the prepay was made. */
+  clientPayment(prepay: Prepay): ClientPayment;
   queryOrder(outTradeNo: string): Promise<TradeQuery>;
   closeOrder(outTradeNo: string): Promise<CloseOutcome>;
   refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;
@@ -137,7 +121,6 @@ export interface PaymentGateway {
    * undefined while the bill does not exist yet.
    */
   billedPayments(billDate: string): Promise<BilledDay | undefined>;
-  codeToSession(code: string): Promise<SessionLookup>;
 }
 
 /** WeChat could not be reached or gave no trustworthy answer: nothing is known, so nothing may change. */

@@ -3,9 +3,10 @@ import type { CashlessRefundRejection, RefundRejection, RefundReportError } from
 import type { Order } from '../../domain/order.js';
 import type { Refund, RefundStatus } from '../../domain/refund.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { changeOrder } from '../orders/compare-and-set.js';
+import { changeOrder, ConcurrentChangeError } from '../orders/compare-and-set.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
+import type { Lock } from '../ports/lock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
 import type { RefusalCategory } from '../ports/payment-gateway.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
@@ -28,7 +29,19 @@ export type RefundError =
   | { readonly kind: 'Rejected'; readonly error: RefundRejection | CashlessRefundRejection }
   | { readonly kind: 'GatewayRejected'; readonly code: string; readonly message: string; readonly category: RefusalCategory }
   /** WeChat's answer to the refund disagrees with the request: nothing was recorded; the order is flagged. */
-  | { readonly kind: 'AnswerMismatch'; readonly error: RefundReportError };
+  | { readonly kind: 'AnswerMismatch'; readonly error: RefundReportError }
+  /** Other refunds of the order kept it busy: nothing was recorded or sent; ask again after `retryAfterSeconds`. */
+  | { readonly kind: 'RefundBusy'; readonly retryAfterSeconds: number };
+
+export interface RefundLockTiming {
+  /** Longer than a refund round trip to WeChat with its refundquery, so the lease outlives the work it guards. */
+  readonly ttlMs: number;
+  /** How long a refund waits for the ones before it on the same order: a queue of a few dozen, inside a client's timeout. */
+  readonly waitMs: number;
+}
+
+export const DEFAULT_REFUND_LOCK_TIMING: RefundLockTiming = { ttlMs: 30_000, waitMs: 20_000 };
+const BUSY: RefundError = { kind: 'RefundBusy', retryAfterSeconds: 2 };
 
 export interface RefundAccepted {
   readonly outRefundNo: string;
@@ -42,7 +55,10 @@ export interface RefundAccepted {
 
 /**
  * Refunds a paid order, in full or in parts. The refund request is committed before WeChat hears of it, and a retry
- * sends the very same out_refund_no, so no sequence of timeouts and retries can refund twice. A refund counts only
+ * sends the very same out_refund_no, so no sequence of timeouts and retries can refund twice. Refunds of one order
+ * take turns (a per-order lease, across instances with Redis), so concurrent ones queue instead of failing each
+ * other's compare-and-set; a request either ends in its refund or is refused before anything is sent (RefundBusy),
+ * never in an error after WeChat was asked. A refund counts only
  * when WeChat confirms it (refund notice confirmed by refundquery, or reconciliation); the order becomes REFUND when
  * the confirmed refunds add up to what was paid.
  */
@@ -53,12 +69,14 @@ export class RefundOrder {
     private readonly recorder: PaymentRecorder,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly lock: Lock,
+    private readonly lockTiming: RefundLockTiming = DEFAULT_REFUND_LOCK_TIMING,
   ) {}
 
   async execute(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
     let result: Result<RefundAccepted, RefundError> | undefined;
     try {
-      result = await this.refund(command);
+      result = await this.inTurn(command);
       return result;
     } finally {
       // Every attempt an operator makes is on record, refused and unanswered ones included.
@@ -79,22 +97,40 @@ export class RefundOrder {
     }
   }
 
+  private async inTurn(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+    const lease = await this.lock.acquire(`refund:${command.outTradeNo}`, this.lockTiming);
+    if (!lease) return err(BUSY);
+    try {
+      return await this.refund(command);
+    } finally {
+      await lease.release();
+    }
+  }
+
   private async refund(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
     const found = await this.orders.findByOutTradeNo(command.outTradeNo);
     if (!found) return err({ kind: 'OrderNotFound' });
     if (found.state.cash.isZero()) return this.refundCoinsOnly(found);
 
     let refund: Refund | undefined;
-    const requested = await changeOrder(this.orders, found, (o) => {
-      const r = o.requestRefund({
-        amount: command.amount ?? defaultAmount(o),
-        at: this.clock.now(),
-        ...(command.requestKey ? { requestKey: command.requestKey } : {}),
+    let requested;
+    try {
+      requested = await changeOrder(this.orders, found, (o) => {
+        const r = o.requestRefund({
+          amount: command.amount ?? defaultAmount(o),
+          at: this.clock.now(),
+          ...(command.requestKey ? { requestKey: command.requestKey } : {}),
+        });
+        if (!r.ok) return r;
+        refund = r.value.refund;
+        return ok(r.value.change);
       });
-      if (!r.ok) return r;
-      refund = r.value.refund;
-      return ok(r.value.change);
-    });
+    } catch (error) {
+      // Lost every round to other writers of the order (a lease that was bypassed or expired): nothing is recorded
+      // and WeChat has not been asked, so the honest answer is "try again".
+      if (error instanceof ConcurrentChangeError) return err(BUSY);
+      throw error;
+    }
     if (requested.kind === 'vanished') return err({ kind: 'OrderNotFound' });
     if (requested.kind === 'rejected') return err({ kind: 'Rejected', error: requested.error });
     if (!refund) throw new Error(`order ${command.outTradeNo}: refund requested but not recorded`);

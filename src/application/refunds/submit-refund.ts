@@ -3,6 +3,7 @@ import type { Order } from '../../domain/order.js';
 import type { Refund, RefundReport } from '../../domain/refund.js';
 import type { Clock } from '../ports/clock.js';
 import { GatewayUnavailableError, type GatewayRefusal, type PaymentGateway } from '../ports/payment-gateway.js';
+import { ConcurrentChangeError } from '../orders/compare-and-set.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import { describeRejection } from './settle-refund.js';
 
@@ -62,7 +63,15 @@ export class SubmitRefund {
   }
 
   private async recordAnswer(order: Order, refund: Refund, report: RefundReport): Promise<Submission> {
-    const recorded = await this.recorder.recordRefundReport(order, report, refund.outRefundNo);
+    let recorded;
+    try {
+      recorded = await this.recorder.recordRefundReport(order, report, refund.outRefundNo);
+    } catch (error) {
+      // WeChat took the refund: that is the answer, whatever happened to our record of it. The refund stays
+      // PROCESSING, committed before WeChat was asked, and reconciliation's refundquery records it.
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+      return { kind: 'accepted', order };
+    }
     switch (recorded.kind) {
       case 'vanished':
         return recorded;
@@ -93,7 +102,14 @@ export class SubmitRefund {
       return { kind: 'refused', order, refusal };
     }
     if (held.kind === 'found') return this.recordAnswer(order, refund, held.report);
-    const recorded = await this.recorder.recordRefundRefused(order, refund.outRefundNo, this.clock.now());
+    let recorded;
+    try {
+      recorded = await this.recorder.recordRefundRefused(order, refund.outRefundNo, this.clock.now());
+    } catch (error) {
+      // Unrecorded, the refund stays PROCESSING and reconciliation sends it again: the refusal is still the answer.
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+      return { kind: 'refused', order, refusal };
+    }
     if (recorded.kind === 'vanished') return recorded;
     // 'rejected' (the refund is gone from the order) cannot happen for a refund read from it; the refusal stands either way.
     return { kind: 'refused', order: recorded.order, refusal };

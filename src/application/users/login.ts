@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../domain/result.js';
-import type { PaymentGateway } from '../ports/payment-gateway.js';
+import type { MiniProgramLogin } from '../ports/mini-program-login.js';
 import type { User, UserRepository } from '../ports/user-repository.js';
 
 export type LoginError =
@@ -17,13 +17,13 @@ export type LoginError =
  */
 export class Login {
   constructor(
-    private readonly gateway: PaymentGateway,
+    private readonly wechat: MiniProgramLogin,
     private readonly users: UserRepository,
   ) {}
 
   async execute(code: string): Promise<Result<User, LoginError>> {
     if (!/^[\w-]{1,128}$/.test(code)) return err({ kind: 'InvalidCode' });
-    const session = await this.gateway.codeToSession(code);
+    const session = await this.wechat.codeToSession(code);
     switch (session.kind) {
       case 'session':
         return ok(await this.users.findOrCreate(session.openid, session.unionid));

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import type { Logger } from 'pino';
 import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconciliation/reconcile-payments.js';
 import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/payments/request-prepay.js';
+import { DEFAULT_REFUND_LOCK_TIMING } from '../../application/refunds/refund-order.js';
 import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/operators/sign-in-operator.js';
 import { CachedGoodsCatalog } from '../../adapters/caching/cached-goods-catalog.js';
 import { CachedUsers } from '../../adapters/caching/cached-users.js';
@@ -52,6 +53,7 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   c.bind(TOKENS.Merchant).toConstantValue({ appId: config.wechat.appId, mchId: config.wechat.mchId });
   c.bind(TOKENS.ReconcileOptions).toConstantValue({ ...DEFAULT_RECONCILE_OPTIONS, retryBaseMs: config.reconcileIntervalMs });
   c.bind(TOKENS.PrepayLockTiming).toConstantValue(DEFAULT_PREPAY_LOCK_TIMING);
+  c.bind(TOKENS.RefundLockTiming).toConstantValue(DEFAULT_REFUND_LOCK_TIMING);
   c.bind(TOKENS.Alerts).toResolvedValue(
     (logger: Logger, metrics: Metrics) => new LogAlerts(logger, metrics),
     [TOKENS.Logger, TOKENS.Metrics],
@@ -122,8 +124,8 @@ const reportUnreadable =
   };
 
 /**
- * Redis when configured (any number of instances), else in-process (one instance). The prepay lock fails open when
- * Redis is unreachable: it saves work, and the database's guards hold without it.
+ * Redis when configured (any number of instances), else in-process (one instance). The prepay and refund locks fail
+ * open when Redis is unreachable: they save work, and the database's guards hold without them.
  */
 function bindLocking(c: Container, config: Config, resources: Resources): void {
   if (!resources.redis) {
@@ -135,7 +137,7 @@ function bindLocking(c: Container, config: Config, resources: Resources): void {
   c.bind(TOKENS.Lock).toResolvedValue(
     (redis, logger: Logger) =>
       new FailOpenLock(new RedisLock(redis, { prefix: `${config.redisKeyPrefix}lock:` }), (key, error) =>
-        logger.warn({ err: error, key }, 'Redis unreachable: prepay proceeds on the database guard alone'),
+        logger.warn({ err: error, key }, 'Redis unreachable: proceeding on the database guard alone'),
       ),
     [TOKENS.Redis, TOKENS.Logger],
   );

@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { PruneHistory } from '../../application/housekeeping/prune-history.js';
 import { CloseAbandonedOrders } from '../../application/reconciliation/close-abandoned-orders.js';
 import { ConfirmOrder } from '../../application/payments/confirm-order.js';
 import { GetOrderStatus } from '../../application/payments/get-order-status.js';
@@ -11,6 +12,7 @@ import { ManageGoods } from '../../application/goods/manage-goods.js';
 import { OpenOrder } from '../../application/payments/open-order.js';
 import { PaymentRecorder } from '../../application/orders/payment-recorder.js';
 import { ReconcileBill } from '../../application/reconciliation/reconcile-bill.js';
+import { ReconcileDailyBill } from '../../application/reconciliation/reconcile-daily-bill.js';
 import { ReconcilePayments } from '../../application/reconciliation/reconcile-payments.js';
 import { ReconcilePending } from '../../application/reconciliation/reconcile-pending.js';
 import { ReconcileRefunds } from '../../application/reconciliation/reconcile-refunds.js';
@@ -58,11 +60,19 @@ export function bindUseCases(c: Container): void {
     TOKENS.PrepayLockTiming,
   ]);
   c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchant, OrderRepository, ConfirmOrder]);
-  c.bind(Login).toResolvedValue(construct(Login), [PaymentGateway, TOKENS.UserRepository]);
+  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
   c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [OrderRepository, SubmitRefund, PaymentRecorder, TOKENS.AuditLog, Clock]);
+  c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [
+    OrderRepository,
+    SubmitRefund,
+    PaymentRecorder,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.Lock,
+    TOKENS.RefundLockTiming,
+  ]);
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
   c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
   c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
@@ -90,6 +100,8 @@ export function bindUseCases(c: Container): void {
     RepairCoins,
   ]);
   c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, TOKENS.Alerts, Clock]);
+  c.bind(ReconcileDailyBill).toResolvedValue(construct(ReconcileDailyBill), [ReconcileBill, Clock]);
+  c.bind(PruneHistory).toResolvedValue(construct(PruneHistory), [TOKENS.ReconcileRuns, TOKENS.OperatorSessions, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
   bindConsoleUseCases(c);
 }

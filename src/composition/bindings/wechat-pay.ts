@@ -3,11 +3,12 @@ import type { Container } from 'inversify';
 import type { Clock } from '../../application/ports/clock.js';
 import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
 import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
-import { instrumentGateway } from '../../adapters/observability/instrumented-gateway.js';
+import { instrumentGateway, instrumentLogin } from '../../adapters/observability/instrumented-gateway.js';
 import type { Metrics } from '../../adapters/observability/metrics.js';
 import { DialectNotifyVerifier } from '../../adapters/wechatpay/migration/dialect-notify-verifier.js';
 import { withLegacyPaySign } from '../../adapters/wechatpay/migration/legacy-pay-sign.js';
 import { withRefundsDisabled } from '../../adapters/wechatpay/refunds-disabled.js';
+import { WechatMiniProgramLogin } from '../../adapters/wechatpay/shared/mini-program-login.js';
 import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
 import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
 import type { V3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
@@ -18,6 +19,9 @@ import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
 import type { StoredSandboxIdentity } from '../sandbox-identity-store.js';
 import { TOKENS } from '../tokens.js';
+
+/** Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat. */
+const TIMEOUT_MS = 4_000;
 
 interface Parts {
   readonly v2?: { readonly gateway: WechatPayV2Gateway; readonly verifier: NotifyVerifier };
@@ -48,6 +52,20 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
     )
     // The v2 client's pooled TLS connections; the decorators around it own nothing to close.
     .onDeactivation(() => parts?.v2?.gateway.close());
+  // The mini-program's login: its appid and AppSecret, whichever Pay API the merchant uses.
+  c.bind(TOKENS.MiniProgramLogin).toResolvedValue(
+    (metrics: Metrics) =>
+      instrumentLogin(
+        new WechatMiniProgramLogin({
+          appId: config.wechat.appId,
+          appSecret: config.wechat.appSecret,
+          loginBaseUrl: config.wechat.loginBaseUrl ?? `${resources.selfUrl}/sandbox/wxpay`,
+          timeoutMs: TIMEOUT_MS,
+        }),
+        metrics,
+      ),
+    [TOKENS.Metrics],
+  );
   c.bind(TOKENS.NotifyVerifier).toResolvedValue(
     (clock: Clock) => {
       const { v2, v3 } = build(clock);
@@ -64,13 +82,10 @@ function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
   const common = {
     appId: w.appId,
     mchId: w.mchId,
-    appSecret: w.appSecret,
     notifyUrl: w.notifyUrl ?? `${self}/wechat/pay-notify`,
     ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}/wechat/refund-notify` } : {}),
     baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
-    loginBaseUrl: w.loginBaseUrl ?? `${self}/sandbox/wxpay`,
-    // Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat.
-    timeoutMs: 4_000,
+    timeoutMs: TIMEOUT_MS,
   };
   const v2 =
     w.apiKey === undefined

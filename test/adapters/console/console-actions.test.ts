@@ -17,7 +17,7 @@ describe('console actions', () => {
   async function paid(paidType: 'WXPAY' | 'INTEGRAL' = 'WXPAY', goodsId = 3): Promise<string> {
     const prepay = await app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId, paidType, clientIp: '203.0.113.7' });
     if (!prepay.ok) throw new Error(`prepay failed: ${prepay.error.kind}`);
-    if (prepay.value.kind === 'payWithWechat') await app.f.handleNotify.execute(app.f.gateway.pay(prepay.value.outTradeNo));
+    if (prepay.value.kind === 'payInClient') await app.f.handleNotify.execute(app.f.gateway.pay(prepay.value.outTradeNo));
     return prepay.value.outTradeNo;
   }
   const page = async (path: string, session: ConsoleSession) =>
@@ -44,6 +44,35 @@ describe('console actions', () => {
       ['refund.requested', `operator:${operator.name}`, 'late'],
       ['refund.requested', `operator:${operator.name}`, 'late'],
     ]);
+  });
+
+  it('16 concurrent refund confirmations of one order: each ends in its refund or a refusal, never the error page', async () => {
+    const no = await paid(); // ¥99.00
+    const keys = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const ask = await postForm(app, `/console/orders/${no}/refund`, operator, { _csrf: operator.csrf, amount: '10.00' });
+        return /name="request_key" value="([^"]+)"/.exec(await ask.text())?.[1] ?? '';
+      }),
+    );
+    // Writes that take a little time, as a database's do, so that the confirmations really overlap.
+    const update = app.f.orders.update.bind(app.f.orders);
+    app.f.orders.update = async (order) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      return update(order);
+    };
+    const statuses = await Promise.all(
+      keys.map(async (key) => {
+        const confirm = { _csrf: operator.csrf, amount_fen: '1000', request_key: key, confirm: 'yes' };
+        return (await postForm(app, `/console/orders/${no}/refund`, operator, confirm)).status;
+      }),
+    );
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    const held = [...(app.f.gateway.trades.get(no)?.refunds.values() ?? [])];
+    // Every refund WeChat holds was answered with the redirect to the order; the rest moved nothing.
+    expect(statuses.filter((s) => s === 303)).toHaveLength(held.length);
+    expect(held).toHaveLength(9);
+    expect(held.reduce((sum, r) => sum + r.amount.fen, 0)).toBeLessThanOrEqual(9900);
+    app.f.orders.update = update;
   });
 
   it('refuses an amount beyond what is refundable, with fen or garbage, and refunds everything when none is typed', async () => {

@@ -6,7 +6,7 @@ describe('Login', () => {
     const f = await useCaseFixture();
     const first = await f.login.execute('code-bob');
     expect(await f.login.execute('code-bob')).toEqual({ ok: false, error: { kind: 'InvalidCode' } }); // single use
-    const again = await f.login.execute(f.gateway.issueLoginCode('openid-bob'));
+    const again = await f.login.execute(f.wechatLogin.issueLoginCode('openid-bob'));
     expect(first).toEqual({ ok: true, value: { uid: expect.any(Number), openid: 'openid-bob' } });
     expect(again).toEqual(first);
   });
@@ -17,7 +17,7 @@ describe('Login', () => {
     ['misconfigured', 'LoginMisconfigured'],
   ] as const)('tells a %s answer from WeChat apart (%s), creating no one', async (outcome, kind) => {
     const f = await useCaseFixture();
-    const result = await f.login.execute(f.gateway.issueLoginCode('openid-carol', outcome));
+    const result = await f.login.execute(f.wechatLogin.issueLoginCode('openid-carol', outcome));
     expect(result).toMatchObject({ ok: false, error: { kind } });
     expect(await f.users.findByOpenid('openid-carol')).toBeUndefined();
   });

@@ -23,6 +23,66 @@ const refund = (f: UseCaseFixture, outTradeNo: string, fen?: number, requestKey?
   });
 
 describe('RefundOrder', () => {
+  /** Every refund request ends in its refund or in a refusal that moved nothing; every refund WeChat holds was answered 200. */
+  function expectNoErrorAfterTheMoneyMoved(
+    f: UseCaseFixture,
+    no: string,
+    results: readonly PromiseSettledResult<Awaited<ReturnType<typeof refund>>>[],
+  ) {
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const answers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    for (const a of answers) {
+      if (!a.ok) expect(['RefundBusy', 'Rejected']).toContain(a.error.kind);
+    }
+    const answered = new Set(answers.flatMap((a) => (a.ok ? [a.value.outRefundNo] : [])));
+    const held = [...(f.gateway.trades.get(no)?.refunds.entries() ?? [])];
+    for (const [outRefundNo] of held) expect(answered).toContain(outRefundNo);
+    expect(held.reduce((sum, [, r]) => sum + r.amount.fen, 0)).toBeLessThanOrEqual(9900);
+    return { answers, held };
+  }
+
+  it('20 concurrent partial refunds of one order take turns: 9 refunds, 11 clear refusals, no error', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => refund(f, no, 1000, `key-${i}`)));
+    const { answers, held } = expectNoErrorAfterTheMoneyMoved(f, no, results);
+    expect(held).toHaveLength(9);
+    expect(answers.filter((a) => !a.ok && a.error.kind === 'Rejected')).toHaveLength(11);
+    // The same key again is the same refund, answered the same way.
+    const first = answers.find((a) => a.ok);
+    const again = await refund(f, no, 1000, `key-${results.findIndex((r) => r.status === 'fulfilled' && r.value === first)}`);
+    expect(again.ok && first?.ok && again.value.outRefundNo).toBe(first?.ok && first.value.outRefundNo);
+  });
+
+  it('with the per-order lease bypassed (Redis unreachable), losers are refused as busy before anything is sent', async () => {
+    const grantAll = { acquire: async (key: string) => ({ key, release: async () => {} }) };
+    const f = await useCaseFixture({ lock: grantAll });
+    const no = await paidOrder(f);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => refund(f, no, 1000, `key-${i}`)));
+    const { answers } = expectNoErrorAfterTheMoneyMoved(f, no, results);
+    expect(answers.filter((a) => a.ok).length).toBeGreaterThan(0);
+  });
+
+  it('answers a refund WeChat took with 200 even when recording its answer keeps losing to other writers', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    let wechatTookIt = false;
+    const send = f.gateway.refund.bind(f.gateway);
+    f.gateway.refund = async (submission) => {
+      const outcome = await send(submission);
+      wechatTookIt = true;
+      return outcome;
+    };
+    const update = f.orders.update.bind(f.orders);
+    f.orders.update = async (order) => (wechatTookIt ? 'stale' : update(order));
+    expect(await refund(f, no, 1000, 'k')).toEqual({
+      ok: true,
+      value: { outRefundNo: `${no}R1`, amountFen: 1000, status: 'PROCESSING', completed: false, refundedFen: 0, refundableFen: 8900 },
+    });
+    // Committed before WeChat was asked: reconciliation finds it PROCESSING and records WeChat's answer.
+    expect(await stateOf(f, no)).toMatchObject({ refunds: [{ outRefundNo: `${no}R1`, status: 'PROCESSING' }] });
+  });
+
   it('refunds the whole amount, but moves the order to REFUND only when WeChat confirms', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);

@@ -4,7 +4,7 @@ import type { PaymentNotice, RefundNotice } from '../../../src/application/ports
 import {
   GatewayUnavailableError,
   type BilledDay,
-  type ClientPaymentParams,
+  type ClientPayment,
   type CloseOutcome,
   type GatewayRefusal,
   type PaymentGateway,
@@ -13,16 +13,13 @@ import {
   type RefundQuery,
   type RefundSubmission,
   type RefundSubmitOutcome,
-  type SessionLookup,
   type TradeQuery,
 } from '../../../src/application/ports/payment-gateway.js';
+import { requestPayment } from '../../../src/adapters/wechatpay/shared/request-payment.js';
 import { billReadyAt, formatBeijingCompact } from '../../../src/domain/beijing-time.js';
 import { Money } from '../../../src/domain/money.js';
 import { prepayFor, type Prepay } from '../../../src/domain/prepay.js';
 import type { RefundReport, ReportedStatus } from '../../../src/domain/refund.js';
-
-/** How WeChat answers a login code: a session, or a refusal for the user (blocked, rate-limited) or for our credentials. */
-type LoginOutcome = 'session' | 'blocked' | 'rateLimited' | 'misconfigured';
 
 /** The trade states orderquery reports, as WeChat names them. */
 export type FakeTradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REVOKED';
@@ -48,8 +45,6 @@ export class FakePaymentGateway implements PaymentGateway {
   private readonly refundRefusals: GatewayRefusal[] = [];
   /** What the bill's summary line disagrees with, as the real adapter would report it. */
   billDiscrepancies: string[] = [];
-  private readonly codes = new Map<string, { openid: string; outcome: LoginOutcome }>();
-  private readonly usedCodes = new Set<string>();
   private nextTransaction = 4200000000;
   private nextRefund = 5000000000;
 
@@ -75,15 +70,15 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'created', prepay };
   }
 
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
-    return {
+  clientPayment(prepay: Prepay): ClientPayment {
+    return requestPayment({
       appId: this.merchant.appId,
       timeStamp: String(Math.floor(this.clock.now().getTime() / 1000)),
       nonceStr: 'fakenonce',
       package: `prepay_id=${prepay.prepayId}`,
       signType: prepay.signType,
       paySign: `FAKE-${prepay.prepayId}`,
-    };
+    });
   }
 
   async queryOrder(outTradeNo: string): Promise<TradeQuery> {
@@ -145,25 +140,6 @@ export class FakePaymentGateway implements PaymentGateway {
         : [],
     );
     return { payments, discrepancies: this.billDiscrepancies };
-  }
-
-  async codeToSession(code: string): Promise<SessionLookup> {
-    await this.enter('codeToSession');
-    // Codes are single-use, as WeChat's are; `code-<name>` is a shorthand for the openid `openid-<name>`.
-    if (this.usedCodes.has(code)) return { kind: 'invalidCode' };
-    const issued =
-      this.codes.get(code) ?? (code.startsWith('code-') ? { openid: `openid-${code.slice(5)}`, outcome: 'session' as const } : undefined);
-    if (issued === undefined) return { kind: 'invalidCode' };
-    this.usedCodes.add(code);
-    if (issued.outcome === 'misconfigured') return { kind: 'misconfigured', code: '40125', message: 'invalid appsecret' };
-    return issued.outcome === 'session' ? { kind: 'session', openid: issued.openid } : { kind: issued.outcome };
-  }
-
-  /** wx.login for this openid: a code codeToSession exchanges once, or answers as WeChat would for a blocked user. */
-  issueLoginCode(openid: string, outcome: LoginOutcome = 'session'): string {
-    const code = `issued-${this.codes.size + 1}`;
-    this.codes.set(code, { openid, outcome });
-    return code;
   }
 
   /** The user pays in the cashier (with `coupon` fen paid by a coupon): returns the notice WeChat would send. */

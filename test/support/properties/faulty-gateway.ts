@@ -1,6 +1,6 @@
 import type {
   BilledDay,
-  ClientPaymentParams,
+  ClientPayment,
   CloseOutcome,
   PaymentGateway,
   PrepayOutcome,
@@ -8,7 +8,6 @@ import type {
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
-  SessionLookup,
   TradeQuery,
 } from '../../../src/application/ports/payment-gateway.js';
 import { GatewayUnavailableError } from '../../../src/application/ports/payment-gateway.js';
@@ -90,8 +89,8 @@ export class FaultyGateway implements PaymentGateway {
     }
   }
 
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
-    return this.fake.clientPaymentParams(prepay);
+  clientPayment(prepay: Prepay): ClientPayment {
+    return this.fake.clientPayment(prepay);
   }
 
   queryOrder(outTradeNo: string): Promise<TradeQuery> {
@@ -124,9 +123,5 @@ export class FaultyGateway implements PaymentGateway {
 
   billedPayments(billDate: string): Promise<BilledDay | undefined> {
     return this.fake.billedPayments(billDate);
-  }
-
-  codeToSession(code: string): Promise<SessionLookup> {
-    return this.fake.codeToSession(code);
   }
 }

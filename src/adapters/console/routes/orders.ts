@@ -103,7 +103,11 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const no = command.outTradeNo;
     try {
       const result = await deps.refundOrder.execute({ ...command, actor: actorOf(operatorOf(res).operator) });
-      if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+      if (!result.ok) {
+        const failure = errorResponse(result.error);
+        if (failure.retryAfterSeconds !== undefined) res.set('Retry-After', String(failure.retryAfterSeconds));
+        return showOrder(res, no, failure.status, errorFlash(ctx, failure.reason));
+      }
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
       return showOrder(res, no, 502, { kind: 'error', text: ctx.t('error.gateway') });

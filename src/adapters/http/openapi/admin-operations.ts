@@ -61,7 +61,10 @@ export const ADMIN_OPERATIONS: Operation[] = [
       200: { description: 'WeChat accepted the refund', schema: ok(RefundAcceptedSchema) },
       ...BAD_BODY,
       ...NOT_FOUND('order'),
-      409: error('not refundable (not paid, too many refunds, or the Idempotency-Key names another refund)'),
+      409: error(
+        'not refundable (not paid, too many refunds, or the Idempotency-Key names another refund), or other refunds of the order kept it busy (with Retry-After; nothing was sent)',
+        { retryAfter: true },
+      ),
       500: error('WeChat Pay refused the merchant’s configuration'),
       502: error('WeChat Pay unreachable, refused, or answered for another refund'),
       503: error('WeChat Pay is rate-limiting the merchant', { retryAfter: true }),

@@ -1,6 +1,7 @@
-import { GatewayUnavailableError, type SessionLookup } from '../../../application/ports/payment-gateway.js';
+import type { MiniProgramLogin, SessionLookup } from '../../../application/ports/mini-program-login.js';
+import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
 import { UntrustedResponseError, WechatAnswerError } from './errors.js';
-import type { HttpTransport } from './http-transport.js';
+import { nodeHttpTransport, type HttpTransport } from './http-transport.js';
 
 export interface MiniProgramLoginConfig {
   readonly appId: string;
@@ -11,31 +12,46 @@ export interface MiniProgramLoginConfig {
   readonly retryBackoffMs: number;
 }
 
-/** What a gateway's configuration says about the login; its defaults are WeChat's host and the gateways' timings. */
+/** The mini-program's login settings; the defaults are WeChat's host and the gateways' timings. */
 export interface LoginSettings {
   readonly appId: string;
   readonly appSecret: string;
+  /** Default https://api.weixin.qq.com; the sandbox points this at the simulator. */
   readonly loginBaseUrl?: string;
   readonly timeoutMs?: number;
   readonly retries?: number;
   readonly retryBackoffMs?: number;
 }
 
-/** The mini-program login both gateways (v2 and v3) offer: code2Session with the gateway's transport and timings. */
-export function miniProgramLogin(
-  settings: LoginSettings,
-  transport: HttpTransport,
-  sleep: (ms: number) => Promise<void>,
-): (code: string) => Promise<SessionLookup> {
-  const config: MiniProgramLoginConfig = {
-    appId: settings.appId,
-    appSecret: settings.appSecret,
-    loginBaseUrl: settings.loginBaseUrl ?? 'https://api.weixin.qq.com',
-    timeoutMs: settings.timeoutMs ?? 5_000,
-    retries: settings.retries ?? 2,
-    retryBackoffMs: settings.retryBackoffMs ?? 200,
-  };
-  return (code) => codeToSession(config, transport, sleep, code);
+export interface MiniProgramLoginDeps {
+  readonly transport?: HttpTransport;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The MiniProgramLogin port on WeChat's code2Session, the same whichever Pay API the merchant uses. */
+export class WechatMiniProgramLogin implements MiniProgramLogin {
+  private readonly config: MiniProgramLoginConfig;
+  private readonly transport: HttpTransport;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(settings: LoginSettings, deps: MiniProgramLoginDeps = {}) {
+    const problems = (['appId', 'appSecret'] as const).filter((name) => typeof settings[name] !== 'string' || settings[name] === '');
+    if (problems.length > 0) throw new TypeError(`mini-program login configuration: ${problems.map((n) => `${n} is required`).join('; ')}`);
+    this.config = {
+      appId: settings.appId,
+      appSecret: settings.appSecret,
+      loginBaseUrl: settings.loginBaseUrl ?? 'https://api.weixin.qq.com',
+      timeoutMs: settings.timeoutMs ?? 5_000,
+      retries: settings.retries ?? 2,
+      retryBackoffMs: settings.retryBackoffMs ?? 200,
+    };
+    this.transport = deps.transport ?? nodeHttpTransport;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  codeToSession(code: string): Promise<SessionLookup> {
+    return codeToSession(this.config, this.transport, this.sleep, code);
+  }
 }
 
 /** -1: "system busy, retry" (digest §9). */

@@ -11,11 +11,8 @@ export interface WechatPayV2Config {
   /** https, no query string (digest §1). */
   readonly notifyUrl: string;
   readonly refundNotifyUrl?: string;
-  readonly appSecret: string;
   /** Default https://api.mch.weixin.qq.com; the sandbox points this at the simulator. */
   readonly baseUrl?: string;
-  /** Default https://api.weixin.qq.com. */
-  readonly loginBaseUrl?: string;
   /** Merchant API certificate; refunds are sent over mutual TLS when it is set. */
   readonly tls?: ClientCertificate;
   /** Per attempt. Default 5000. */
@@ -35,7 +32,7 @@ export interface WechatPayV2Config {
 /** Throws one TypeError naming every problem (never a value: some are secrets). */
 export function assertValidConfig(config: WechatPayV2Config): void {
   const problems: string[] = [];
-  for (const name of ['appId', 'mchId', 'apiKey', 'appSecret'] as const) {
+  for (const name of ['appId', 'mchId', 'apiKey'] as const) {
     if (typeof config[name] !== 'string' || config[name] === '') problems.push(`${name} is required`);
   }
   if (!isSignType(config.signType)) problems.push('signType must be MD5 or HMAC-SHA256');

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
   BilledDay,
-  ClientPaymentParams,
+  ClientPayment,
   CloseOutcome,
   PaymentGateway,
   PrepayOutcome,
@@ -9,15 +9,14 @@ import type {
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
-  SessionLookup,
   TradeQuery,
 } from '../../../application/ports/payment-gateway.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
-import { miniProgramLogin } from '../shared/mini-program-login.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
+import { requestPayment } from '../shared/request-payment.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
 import { parseTradeBill, summaryDiscrepancies } from './bill.js';
@@ -45,7 +44,6 @@ export class WechatPayV2Gateway implements PaymentGateway {
   private readonly nonce: NonceSource;
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly login: (code: string) => Promise<SessionLookup>;
 
   constructor(
     private readonly config: WechatPayV2Config,
@@ -55,7 +53,6 @@ export class WechatPayV2Gateway implements PaymentGateway {
     this.nonce = deps.nonce ?? randomNonce;
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.login = miniProgramLogin(config, this.transport, this.sleep);
     this.client = new WechatV2Client(
       {
         appId: config.appId,
@@ -95,7 +92,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   }
 
   /** paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). */
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
+  clientPayment(prepay: Prepay): ClientPayment {
     const signType = prepay.signType;
     if (!isSignType(signType)) throw new RangeError(`prepay ${prepay.prepayId} has no usable sign type`);
     const params = {
@@ -105,7 +102,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
       package: `prepay_id=${prepay.prepayId}`,
       signType,
     };
-    return { ...params, paySign: signFields(params, this.config.apiKey, signType) };
+    return requestPayment({ ...params, paySign: signFields(params, this.config.apiKey, signType) });
   }
 
   async queryOrder(outTradeNo: string): Promise<TradeQuery> {
@@ -124,10 +121,6 @@ export class WechatPayV2Gateway implements PaymentGateway {
     if (answer.kind === 'resultFail' && answer.code === 'ORDERCLOSED') return 'alreadyClosed';
     requireOk(answer, 'closeorder');
     return 'closed';
-  }
-
-  codeToSession(code: string): Promise<SessionLookup> {
-    return this.login(code);
   }
 
   async refund(submission: RefundSubmission): Promise<RefundSubmitOutcome> {

@@ -5,8 +5,6 @@ import { endpointUrlProblems } from '../shared/endpoint-urls.js';
 export interface WechatPayV3Config {
   readonly appId: string;
   readonly mchId: string;
-  /** The mini-program AppSecret (jscode2session is the same in v2 and v3). */
-  readonly appSecret: string;
   /** apiclient_key.pem, already parsed (credential-check.ts loads and checks it). */
   readonly privateKey: KeyObject;
   /** Serial of the merchant API certificate that goes with privateKey. */
@@ -18,8 +16,6 @@ export interface WechatPayV3Config {
   readonly refundNotifyUrl?: string;
   /** Default https://api.mch.weixin.qq.com; the sandbox points this at the simulator. */
   readonly baseUrl?: string;
-  /** Default https://api.weixin.qq.com. */
-  readonly loginBaseUrl?: string;
   /** Sent as scene_info.payer_client_ip when set (see the v2 config's spbillCreateIp for why a fixed IP is safer). */
   readonly serverIp?: string;
   /** Per attempt. Default 5000. */
@@ -33,7 +29,7 @@ export interface WechatPayV3Config {
 /** Throws one TypeError naming every problem (never a value: some are secrets). */
 export function assertValidV3Config(config: WechatPayV3Config): void {
   const problems: string[] = [];
-  for (const name of ['appId', 'mchId', 'appSecret'] as const) {
+  for (const name of ['appId', 'mchId'] as const) {
     if (typeof config[name] !== 'string' || config[name] === '') problems.push(`${name} is required`);
   }
   if (!/^[0-9]{1,32}$/.test(config.mchId)) problems.push('mchId must be digits');

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
   BilledDay,
-  ClientPaymentParams,
+  ClientPayment,
   CloseOutcome,
   PaymentGateway,
   PrepayOutcome,
@@ -9,13 +9,12 @@ import type {
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
-  SessionLookup,
   TradeQuery,
 } from '../../../application/ports/payment-gateway.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
-import { miniProgramLogin } from '../shared/mini-program-login.js';
+import { requestPayment } from '../shared/request-payment.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { formatRfc3339Beijing, parseJsonObject, prepayRefusalOf, refundReportOf, tradeQueryOf } from './answers.js';
@@ -53,7 +52,6 @@ export class WechatPayV3Gateway implements PaymentGateway {
   private readonly nonce: NonceSource;
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly login: (code: string) => Promise<SessionLookup>;
   private readonly merchant: { readonly appId: string; readonly mchId: string };
 
   constructor(
@@ -64,7 +62,6 @@ export class WechatPayV3Gateway implements PaymentGateway {
     this.nonce = deps.nonce ?? randomNonce;
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.login = miniProgramLogin(config, this.transport, this.sleep);
     this.merchant = { appId: config.appId, mchId: config.mchId };
     this.client = new WechatV3Client(
       {
@@ -108,9 +105,11 @@ export class WechatPayV3Gateway implements PaymentGateway {
   }
 
   /** `appId\ntimeStamp\nnonceStr\npackage\n` signed with the merchant key, signType "RSA" (digest §4.2). */
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
+  clientPayment(prepay: Prepay): ClientPayment {
     if (prepay.signType !== V3_SIGN_TYPE) throw new RangeError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
-    return paymentParams(this.config.appId, prepay.prepayId, this.config.privateKey, unixSeconds(this.deps.clock.now()), this.nonce());
+    return requestPayment(
+      paymentParams(this.config.appId, prepay.prepayId, this.config.privateKey, unixSeconds(this.deps.clock.now()), this.nonce()),
+    );
   }
 
   async queryOrder(outTradeNo: string): Promise<TradeQuery> {
@@ -173,10 +172,6 @@ export class WechatPayV3Gateway implements PaymentGateway {
 
   billedPayments(billDate: string): Promise<BilledDay | undefined> {
     return billedPaymentsV3(this.client, billDate);
-  }
-
-  codeToSession(code: string): Promise<SessionLookup> {
-    return this.login(code);
   }
 }
 

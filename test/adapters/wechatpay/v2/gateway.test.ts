@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/request-payment.js';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../support/doubles/manual-clock.js';
@@ -14,7 +15,6 @@ import { SAMPLE } from '../../../support/wechat-test-signer.js';
 const CONFIG: WechatPayV2Config = {
   ...SAMPLE,
   signType: 'MD5',
-  appSecret: 'secret',
   notifyUrl: 'https://merchant.example/wechat/pay-notify',
 };
 
@@ -387,11 +387,11 @@ describe('billedPayments (downloadbill)', () => {
   });
 });
 
-describe('clientPaymentParams', () => {
+describe('clientPayment', () => {
   it('signs appId, nonceStr, package, signType, timeStamp with the prepay’s sign type', () => {
     const { gateway, clock } = gatewayWith([]);
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'HMAC-SHA256' };
-    const params = gateway.clientPaymentParams(prepay);
+    const params = requestPaymentParams(gateway.clientPayment(prepay));
     expect(params).toMatchObject({
       appId: SAMPLE.appId,
       timeStamp: String(Date.UTC(2026, 0, 15, 4) / 1000),
@@ -406,7 +406,7 @@ describe('clientPaymentParams', () => {
 
   it('refuses a prepay without a usable sign type', () => {
     const { gateway, clock } = gatewayWith([]);
-    expect(() => gateway.clientPaymentParams({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
+    expect(() => gateway.clientPayment({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
       RangeError,
     );
   });
@@ -423,7 +423,7 @@ describe('configuration', () => {
   });
 
   it('names problems without echoing secrets', () => {
-    expect(() => gatewayWith([], { apiKey: '', appSecret: '' })).toThrow(/apiKey is required; appSecret is required/);
+    expect(() => gatewayWith([], { mchId: '', apiKey: '' })).toThrow(/mchId is required; apiKey is required/);
   });
 });
 
