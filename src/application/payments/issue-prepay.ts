@@ -44,7 +44,7 @@ export class IssuePrepay {
       amount: order.state.cash,
       openid: user.openid,
       clientIp,
-      payableUntil: payableUntil(order.state.createdAt),
+      payableUntil: payableUntil(order, goods),
     });
     switch (outcome.kind) {
       case 'created': {

@@ -81,7 +81,7 @@ export class RequestPrepay {
     if (!lease) return err({ kind: 'Busy' });
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const opening = await this.openOrder.execute(key, price);
+        const opening = await this.openOrder.execute(key, goods);
         if (opening.kind === 'contended') continue;
         if (opening.kind === 'insufficientCoins')
           return err({ kind: 'InsufficientIntegral', balance: opening.balance, required: price.integral });
