@@ -5,11 +5,12 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniProgramUser, postJson } from '../support/mini-program.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
 import { AdminClient, metric, scrapeMetrics, until } from '../support/service-ops.js';
-import { dataFolder, loadOrCreateSandboxIdentity } from '../../src/composition/sandbox-identity-store.js';
+import { loadOrCreateSandboxIdentity } from '../../src/sandbox/index.js';
 
 const require = createRequire(import.meta.url);
 const { Wechatpay } = require('wechatpay-axios-plugin') as {
@@ -138,7 +139,7 @@ describe('WeChat Pay API v3 end to end (embedded simulator, SQLite)', () => {
     const params = await user.prepay(1);
     await postJson(`${sim}/control/clock`, { advanceMs: 3 * 24 * 3_600_000 });
     // The sandbox keys the service generated in its data folder: the merchant's key signs, WeChat's public key verifies.
-    const { identity } = loadOrCreateSandboxIdentity(dataFolder(databaseUrl), '10000100', new Date());
+    const { identity } = loadOrCreateSandboxIdentity(dirname(databaseUrl.slice('sqlite:'.length)), '10000100', new Date());
     const sdk = new Wechatpay({
       mchid: '10000100',
       serial: identity.merchant.serialNo,

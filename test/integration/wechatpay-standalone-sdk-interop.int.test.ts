@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateSandboxIdentity, type StoredSandboxIdentity } from '../../src/composition/sandbox-identity-store.js';
+import { loadOrCreateSandboxIdentity, type StoredSandboxIdentity } from '../../src/sandbox/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -38,7 +38,7 @@ let identity: StoredSandboxIdentity;
 let wxpay: Readonly<Record<string, Endpoint>>;
 
 beforeAll(async () => {
-  const proc = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/composition/sandbox-cli.ts'], {
+  const proc = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/sandbox/cli.ts'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', SANDBOX_PORT: '0', SANDBOX_DATA_DIR: dataDir, SANDBOX_TIME_SCALE: '0.001' },
     stdio: ['ignore', 'pipe', 'pipe'],
