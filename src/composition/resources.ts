@@ -19,6 +19,11 @@ export interface Resources {
   readonly logger: Logger;
   /** Sandbox mode: a clock the embedded simulator shares and its control API can move forward. */
   readonly clock: Clock;
+  /**
+   * v3 signature timestamps (made and checked), here and in the embedded simulator: real time, whatever `clock`
+   * says, because WeChat and outside SDKs check ±300 s against real time. Default: `clock`.
+   */
+  readonly signatureClock?: Clock;
   /** Where this service listens (for a command-line run, the running service): sandbox URLs point there. */
   readonly selfUrl: string;
   readonly orm?: SqlOrm;
@@ -56,6 +61,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
   try {
     const sandbox = config.gateway === 'sandbox';
     const clock: Clock = sandbox ? new OffsetClock() : systemClock;
+    const signatureClock: Clock = systemClock;
     // First: a broken certificate is found before anything is opened, and named.
     const merchantCertificate = openMerchantCertificate(config, clock.now(), logger);
     const orm = await opening('database', config.databaseUrl, () => openOrm(config.databaseUrl));
@@ -104,6 +110,8 @@ export async function openResources(config: Config, logger: Logger, options: Ope
         apiKey: config.wechat.apiKey,
         appSecret: config.wechat.appSecret,
         clock,
+        // /control/clock moves business time only: signatures stay on real time, which outside SDKs check.
+        signatureClock,
         timeScale: config.sandboxTimeScale,
         logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
         onStateChange: () => stateFile.changed(),
@@ -118,6 +126,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     const resources = {
       logger,
       clock,
+      signatureClock,
       selfUrl: `http://127.0.0.1:${options.port}`,
       orm,
       ...(redis ? { redis } : {}),

@@ -4,7 +4,9 @@
  * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional), SANDBOX_DATA_DIR (default ./data: where the
  * v3 sandbox keys are generated at first start and kept — a service whose SQLite file is in the same folder uses the
  * same keys; and where the simulator's state is kept across restarts, wechatpay-simulator-standalone-<mch_id>.json).
- * Mounted at /sandbox/wxpay like the embedded one. Refuses NODE_ENV=production. The sandbox's own entry point: it
+ * Mounted at /sandbox/wxpay like the embedded one, and at the root with WeChat's own paths (/v3/..., /pay/...,
+ * /sns/jscode2session), so an SDK whose host is WeChat's works unchanged when pointed at this origin: v3 signatures
+ * cover the path, and such SDKs sign /v3/... . Refuses NODE_ENV=production. The sandbox's own entry point: it
  * wires the simulator to the key store and the state file, and needs nothing of the service.
  */
 import { resolve } from 'node:path';
@@ -61,6 +63,7 @@ stateFile.attach(simulator);
 const app = express();
 app.disable('x-powered-by');
 app.use('/sandbox/wxpay', simulator.router);
+app.use('/', simulator.router);
 const host = process.env.SANDBOX_HOST || '127.0.0.1';
 const server = app.listen(parsePort(process.env.SANDBOX_PORT), host, () => {
   const address = server.address();
@@ -70,6 +73,8 @@ const server = app.listen(parsePort(process.env.SANDBOX_PORT), host, () => {
     JSON.stringify({
       type: 'sandbox.listening',
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/sandbox/wxpay`,
+      // WeChat's paths at the root too: api.mch.weixin.qq.com → this origin.
+      origin: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       appId,
       mchId,
       v3Keys: keys.path,

@@ -103,6 +103,13 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
       return order ? v3Ok(transactionJson(order, credentials)) : v3Error(404, 'ORDER_NOT_EXIST', '订单不存在');
     },
 
+    /** 微信支付订单号查询订单: only a paid (or once paid) order has a transaction_id. */
+    queryById({ params, query }) {
+      if (query('mchid') !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      const order = params.transaction_id ? state.find({ transactionId: params.transaction_id }) : undefined;
+      return order ? v3Ok(transactionJson(order, credentials)) : v3Error(404, 'ORDER_NOT_EXIST', '订单不存在');
+    },
+
     close({ params, body }) {
       if (body.mchid !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
       // The domestic v3 close-order docs have no 5-minute rule (v2's and the cross-border v3's have): none here.

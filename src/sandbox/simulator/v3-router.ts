@@ -24,6 +24,7 @@ type Route = readonly [method: 'get' | 'post', path: string, handler: string, ap
 const ROUTES: readonly Route[] = [
   ['post', '/pay/transactions/jsapi', 'jsapi', 'unifiedorder'],
   ['get', '/pay/transactions/out-trade-no/:out_trade_no', 'query', 'orderquery'],
+  ['get', '/pay/transactions/id/:transaction_id', 'queryById', 'orderquery'],
   ['post', '/pay/transactions/out-trade-no/:out_trade_no/close', 'close', 'closeorder'],
   ['post', '/refund/domestic/refunds', 'refund', 'refund'],
   ['get', '/refund/domestic/refunds/:out_refund_no', 'refundQuery', 'refundquery'],
