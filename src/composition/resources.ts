@@ -10,7 +10,7 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import type { Config } from './config.js';
 import { Closers } from './closers.js';
 import { openMerchantCertificate } from './merchant-certificate.js';
-import { opening } from './startup-errors.js';
+import { opening, StartupError } from './startup-errors.js';
 // Types only: the sandbox itself is loaded with import() in sandbox mode, never by a production start.
 import type { StoredSandboxIdentity, WechatPaySimulator } from '../sandbox/index.js';
 
@@ -116,8 +116,12 @@ export async function openResources(config: Config, logger: Logger, options: Ope
   }
 }
 
-export class SchemaBehindError extends Error {
-  override readonly name = 'SchemaBehindError';
+/** Migrations pending while MIGRATE_ON_START is off: a configuration problem (exit 2), run `npm run migrate`. */
+export class SchemaBehindError extends StartupError {
+  override readonly name: string = 'SchemaBehindError';
+  constructor(message: string) {
+    super(message, { configuration: true });
+  }
 }
 
 /**

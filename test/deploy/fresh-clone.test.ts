@@ -68,7 +68,7 @@ describeWithMariaDb('the systemd unit’s install steps on a fresh clone', () =>
       WECHAT_APPID: `wx${randomBytes(8).toString('hex')}`,
       WECHAT_APP_SECRET: randomBytes(16).toString('hex'),
       WECHAT_MCH_ID: mchId,
-      WECHAT_API_KEY: randomBytes(24).toString('base64url').slice(0, 32),
+      WECHAT_API_KEY: randomBytes(16).toString('hex'),
       WECHAT_NOTIFY_URL: 'https://pay.shop-under-test.cn/wechat/pay-notify',
       WECHAT_CERT_PEM: certificate.certPath,
       WECHAT_KEY_PEM: certificate.keyPath,
