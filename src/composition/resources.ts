@@ -12,7 +12,7 @@ import { Closers } from './closers.js';
 import { openMerchantCertificate } from './merchant-certificate.js';
 import { opening, StartupError } from './startup-errors.js';
 // Types only: the sandbox itself is loaded with import() in sandbox mode, never by a production start.
-import type { StateFileLog, StoredSandboxIdentity, WechatPaySimulator } from '../sandbox/index.js';
+import type { StoredSandboxIdentity, WechatPaySimulator } from '../sandbox/index.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
 export interface Resources {
@@ -90,39 +90,22 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       closers.add(() => void client.disconnect());
     }
 
-    const sandboxKit = sandbox ? await import('../sandbox/index.js') : undefined;
-    let sandboxV3: StoredSandboxIdentity | undefined;
-    if (sandboxKit && config.wechat.v3 && !config.wechat.v3.credentials) {
-      const loaded = sandboxKit.loadOrCreateSandboxIdentity(config.sandboxDataDir, config.wechat.mchId, clock.now());
-      if (loaded.created) logger.info({ path: loaded.path }, 'sandbox API v3 keys generated');
-      sandboxV3 = loaded.identity;
-    }
-
-    let simulator: WechatPaySimulator | undefined;
-    if (sandboxKit && options.embedSimulator) {
-      // Kept next to the SQLite file (or in ./data), like the v3 sandbox keys: an order outlives a restart.
-      const path = sandboxKit.simulatorStatePath(config.sandboxDataDir, config.wechat.mchId, 'embedded');
-      const stateFile = new sandboxKit.SimulatorStateFile(path, pinoStateLog(logger));
-      simulator = sandboxKit.createWechatPaySimulator({
-        ...(sandboxV3 ? { v3: sandboxKit.simulatorV3Options(sandboxV3) } : {}),
-        appId: config.wechat.appId,
-        mchId: config.wechat.mchId,
-        apiKey: config.wechat.apiKey,
-        appSecret: config.wechat.appSecret,
-        clock,
-        // /control/clock moves business time only: signatures stay on real time, which outside SDKs check.
-        signatureClock,
-        timeScale: config.sandboxTimeScale,
-        logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
-        onStateChange: () => stateFile.changed(),
-      });
-      stateFile.attach(simulator);
-      const sim = simulator;
-      closers.add(() => {
-        sim.close();
-        stateFile.flush();
-      });
-    }
+    // Sandbox mode only: a production start never loads the sandbox.
+    const embedded = sandbox
+      ? (await import('../sandbox/index.js')).openEmbeddedSandbox({
+          dataDir: config.sandboxDataDir,
+          merchant: config.wechat,
+          clock,
+          signatureClock,
+          timeScale: config.sandboxTimeScale,
+          v3Keys: config.wechat.v3 !== undefined && !config.wechat.v3.credentials,
+          simulator: options.embedSimulator,
+          log: (level, event, message) => logger[level](event, message),
+        })
+      : undefined;
+    if (embedded) closers.add(() => embedded.close());
+    const simulator = embedded?.simulator;
+    const sandboxV3 = embedded?.v3Identity;
     const resources = {
       logger,
       clock,
@@ -140,11 +123,6 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     throw error;
   }
 }
-
-const pinoStateLog =
-  (logger: Logger): StateFileLog =>
-  (level, event, message) =>
-    logger[level](event, message);
 
 /** Migrations pending while MIGRATE_ON_START is off: a configuration problem (exit 2), run `npm run migrate`. */
 export class SchemaBehindError extends StartupError {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniProgramUser, postJson } from '../support/mini-program.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
 import { AdminClient, metric, scrapeMetrics, until } from '../support/service-ops.js';
-import { loadOrCreateSandboxIdentity } from '../../src/sandbox/index.js';
+import { loadOrCreateSandboxIdentity } from '../../src/sandbox/identity/identity-store.js';
 
 const require = createRequire(import.meta.url);
 const { Wechatpay } = require('wechatpay-axios-plugin') as {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateSandboxIdentity, type StoredSandboxIdentity } from '../../src/sandbox/index.js';
+import { loadOrCreateSandboxIdentity, type StoredSandboxIdentity } from '../../src/sandbox/identity/identity-store.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
