@@ -1,3 +1,4 @@
+import { CALLBACK_PATHS } from '../adapters/http/callback-paths.js';
 import { readFileSync } from 'node:fs';
 import type { Express, Router } from 'express';
 import type { Container } from 'inversify';
@@ -73,7 +74,7 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
   const publicRouters = [
     callbackRoute({
       ...callbackDeps,
-      path: '/wechat/pay-notify',
+      path: CALLBACK_PATHS.pay,
       kind: 'pay',
       acceptGet: true,
       verify: (callback) => verifier.payment(callback),
@@ -82,7 +83,7 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
     }),
     callbackRoute({
       ...callbackDeps,
-      path: '/wechat/refund-notify',
+      path: CALLBACK_PATHS.refund,
       kind: 'refund',
       verify: (callback) => verifier.refund(callback),
       handle: (notice) => handleRefundNotice.execute(notice),

@@ -40,22 +40,9 @@ export class Order {
   private constructor(private s: OrderState) {}
 
   static open(draft: NewOrder, now: Date): Order {
-    const { outTradeNo, merchantId, uid, goodsId, paidType, price } = draft;
-    return new Order({
-      outTradeNo,
-      merchantId,
-      uid,
-      goodsId,
-      paidType,
-      cash: price.cash,
-      integral: price.integral,
-      status: 'CHECKED',
-      createdAt: now,
-      updatedAt: now,
-      refunds: [],
-      holdsOpenSlot: true,
-      version: 0,
-    });
+    const { price, ...identity } = draft;
+    const fresh = { status: 'CHECKED', createdAt: now, updatedAt: now, refunds: [], holdsOpenSlot: true, version: 0 } as const;
+    return new Order({ ...identity, cash: price.cash, integral: price.integral, ...fresh });
   }
 
   /** Rebuilds an order from storage; for repositories and test builders only. */

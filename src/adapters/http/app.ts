@@ -1,3 +1,4 @@
+import { isCallbackPath } from './callback-paths.js';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
@@ -44,7 +45,7 @@ function errorHandler(logger: Logger, dialects: readonly CallbackDialect[] | und
     if (res.headersSent) return next(error);
     const [status, reason] = classify(error);
     if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
-    if (req.path === '/wechat/pay-notify' || req.path === '/wechat/refund-notify') {
+    if (isCallbackPath(req.path)) {
       // A callback WeChat must retry: its own dialect, no reason (a forger learns nothing from an oversize body).
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
       const reply = callbackReply({ body: typeof req.body === 'string' ? req.body : '', headers }, false, dialects);

@@ -1,3 +1,4 @@
+import { CALLBACK_PATHS } from '../../adapters/http/callback-paths.js';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { Container } from 'inversify';
 import type { Clock } from '../../application/ports/clock.js';
@@ -82,8 +83,8 @@ function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
   const common = {
     appId: w.appId,
     mchId: w.mchId,
-    notifyUrl: w.notifyUrl ?? `${self}/wechat/pay-notify`,
-    ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}/wechat/refund-notify` } : {}),
+    notifyUrl: w.notifyUrl ?? `${self}${CALLBACK_PATHS.pay}`,
+    ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}${CALLBACK_PATHS.refund}` } : {}),
     baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
     timeoutMs: TIMEOUT_MS,
   };

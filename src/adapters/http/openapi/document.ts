@@ -1,3 +1,4 @@
+import { CALLBACK_PATHS } from '../callback-paths.js';
 import { z } from 'zod/v4';
 import { responseRegistry } from '../response-schemas.js';
 import type { JsonSchema } from '../schema.js';
@@ -109,7 +110,7 @@ function requestBody(op: Operation): Record<string, unknown> {
       content: {
         'application/xml': {
           schema: { type: 'string', description: 'WeChat Pay v2 XML, at most 16 KB, UTF-8' },
-          ...(op.path === '/wechat/pay-notify' ? { example: EXAMPLES.notify } : {}),
+          ...(op.path === CALLBACK_PATHS.pay ? { example: EXAMPLES.notify } : {}),
         },
       },
     };

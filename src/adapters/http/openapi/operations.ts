@@ -1,3 +1,4 @@
+import { CALLBACK_PATHS } from '../callback-paths.js';
 import { GoodsIdPath, LoginInput, OrderNumberPath, PrepayInput, PrepayParamInput } from '../request-schemas.js';
 import {
   GoodsViewSchema,
@@ -142,19 +143,19 @@ const callback = (method: 'get' | 'post', path: string, summary: string, descrip
 const callbacks: Operation[] = [
   callback(
     'post',
-    '/wechat/pay-notify',
+    CALLBACK_PATHS.pay,
     'Payment notify (called by WeChat Pay)',
     'WeChat Pay v2’s payment result, XML signed with the API key. It is verified (signature, appid, mch_id, total_fee), confirmed with orderquery, and only then recorded. Publish this path through the reverse proxy and set its public URL as WECHAT_NOTIFY_URL.',
   ),
   callback(
     'get',
-    '/wechat/pay-notify',
+    CALLBACK_PATHS.pay,
     'Payment notify by GET (the seed answered it)',
     'Carries no body, so it is always refused with FAIL.',
   ),
   callback(
     'post',
-    '/wechat/refund-notify',
+    CALLBACK_PATHS.refund,
     'Refund notify (called by WeChat Pay)',
     'WeChat Pay v2’s refund result with req_info encrypted (AES-256-ECB). It carries no signature, so it is only a reason to ask WeChat (refundquery). Publish this path and set WECHAT_REFUND_NOTIFY_URL.',
   ),
