@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './composition/config.js';
 import { configuredSecrets, createLogger } from './composition/logging.js';
 import { startServer } from './composition/server.js';
+import { EXIT_CONFIGURATION, exitCodeOf } from './composition/startup-errors.js';
 import { sandboxSimulators, sandboxWalkthrough } from './composition/walkthrough.js';
 
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      process.exit(2);
+      process.exit(EXIT_CONFIGURATION);
     }
     throw error;
   }
@@ -64,5 +65,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('wxpay-server failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
+  process.exit(exitCodeOf(error));
 });

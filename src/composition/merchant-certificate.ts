@@ -30,7 +30,7 @@ export function openMerchantCertificate(config: Config, now: Date, logger: Logge
   } catch (error) {
     if (!(error instanceof MerchantCertificateError)) throw error;
     const at = error.problem === 'wrongPassphrase' ? 'WECHAT_CERT_PASSPHRASE (default: the mch_id)' : variables;
-    throw new StartupError(`merchant API certificate, ${at}: ${error.message}`, { cause: error });
+    throw new StartupError(`merchant API certificate, ${at}: ${error.message}`, { cause: error, configuration: true });
   }
   const summary = { subject: checked.subject, serialNumber: checked.serialNumber, validTo: checked.validTo, daysLeft: checked.daysLeft };
   if (checked.daysLeft <= WARN_DAYS) {
@@ -50,6 +50,6 @@ function read(variable: string, path: string): Buffer {
   } catch (error) {
     const code = (error as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
-    throw new StartupError(`${variable} ${path}: ${why}`, { cause: error });
+    throw new StartupError(`${variable} ${path}: ${why}`, { cause: error, configuration: true });
   }
 }

@@ -11,7 +11,7 @@ import { createWechatPaySimulator, type WechatPaySimulator } from '../adapters/w
 import type { Config } from './config.js';
 import { Closers } from './closers.js';
 import { openMerchantCertificate } from './merchant-certificate.js';
-import { opening } from './startup-errors.js';
+import { opening, StartupError } from './startup-errors.js';
 import { loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
 import { SimulatorStateFile, simulatorStatePath, type StateFileLog } from './simulator-state-file.js';
 
@@ -137,8 +137,12 @@ const pinoStateLog =
   (level, event, message) =>
     logger[level](event, message);
 
-export class SchemaBehindError extends Error {
-  override readonly name = 'SchemaBehindError';
+/** Migrations pending while MIGRATE_ON_START is off: a configuration problem (exit 2), run `npm run migrate`. */
+export class SchemaBehindError extends StartupError {
+  override readonly name: string = 'SchemaBehindError';
+  constructor(message: string) {
+    super(message, { configuration: true });
+  }
 }
 
 /**

@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import express from 'express';
 import { OffsetClock } from '../adapters/system/offset-clock.js';
 import { systemClock } from '../adapters/system/system-clock.js';
-import { createWechatPaySimulator, WECHAT_SAMPLE_CREDENTIALS } from '../adapters/wechatpay/simulator/router.js';
+import { SAMPLE_MERCHANT } from '../adapters/wechatpay/shared/sample-merchant.js';
+import { createWechatPaySimulator } from '../adapters/wechatpay/simulator/router.js';
 import { loadOrCreateSandboxIdentity, simulatorV3Options } from './sandbox-identity-store.js';
 import { SimulatorStateFile, simulatorStatePath } from './simulator-state-file.js';
 
@@ -42,11 +43,9 @@ if (process.env.NODE_ENV === 'production') {
 
 const clock = new OffsetClock();
 const dataDir = resolve(process.env.SANDBOX_DATA_DIR || 'data');
-const keys = loadOrCreateSandboxIdentity(dataDir, WECHAT_SAMPLE_CREDENTIALS.mchId, clock.now());
-const stateFile = new SimulatorStateFile(
-  simulatorStatePath(dataDir, WECHAT_SAMPLE_CREDENTIALS.mchId, 'standalone'),
-  (level, event, message) =>
-    console.log(JSON.stringify({ at: new Date().toISOString(), level, type: 'sandbox.state', msg: message, ...event })),
+const keys = loadOrCreateSandboxIdentity(dataDir, SAMPLE_MERCHANT.mchId, clock.now());
+const stateFile = new SimulatorStateFile(simulatorStatePath(dataDir, SAMPLE_MERCHANT.mchId, 'standalone'), (level, event, message) =>
+  console.log(JSON.stringify({ at: new Date().toISOString(), level, type: 'sandbox.state', msg: message, ...event })),
 );
 const simulator = createWechatPaySimulator({
   clock,

@@ -17,6 +17,7 @@ paymentGatewayContract('the in-memory fake', async () => {
     },
     setTradeState: async (no, state) => gateway.setTradeState(no, state),
     settleRefund: async (no, status) => void gateway.settleRefund(no, REFUND_STATUS[status]),
+    closeNotBeforeMs: 5 * 60_000,
     advance: (ms) => clock.advance(ms),
     now: () => clock.now(),
     close: async () => undefined,

@@ -105,7 +105,8 @@ describe('start-up errors', () => {
         WECHAT_CERT_PEM: '/nonexistent/apiclient_cert.pem',
         WECHAT_KEY_PEM: '/nonexistent/apiclient_key.pem',
       });
-      expect(missing.code).toBe(1);
+      // Issue 21 #5: a configuration problem exits 2, which the systemd unit does not restart.
+      expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('WECHAT_CERT_PEM /nonexistent/apiclient_cert.pem: no such file');
 
       const other = merchantCertificate({ cn: '1230000109' });
@@ -115,7 +116,7 @@ describe('start-up errors', () => {
         WECHAT_CERT_PEM: other.certPath,
         WECHAT_KEY_PEM: other.keyPath,
       });
-      expect(foreign.code).toBe(1);
+      expect(foreign.code).toBe(2);
       expect(foreign.stderr).toContain(
         'merchant API certificate, WECHAT_CERT_PEM / WECHAT_KEY_PEM: the certificate is for merchant 1230000109, not mch_id 1900000109',
       );

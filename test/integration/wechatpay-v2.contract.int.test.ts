@@ -17,6 +17,7 @@ for (const signType of ['MD5', 'HMAC-SHA256'] as const satisfies readonly SignTy
       pay: async (prepay) => void (await control('/pay', { prepay_id: prepay.prepayId })),
       setTradeState: async (no, state) => void (await control(`/orders/${no}/trade-state`, { trade_state: state })),
       settleRefund: async (no, status) => void (await control(`/refunds/${no}/settle`, { refund_status: status })),
+      closeNotBeforeMs: 5 * 60_000,
       advance: (ms) => sb.clock.advance(ms),
       now: () => sb.clock.now(),
       close: () => sb.close(),

@@ -19,6 +19,7 @@ for (const mode of ['publicKey', 'platformCertificate'] as const satisfies reado
       pay: async (prepay) => void (await control('/pay', { prepay_id: prepay.prepayId })),
       setTradeState: async (no, state) => void (await control(`/orders/${no}/trade-state`, { trade_state: state })),
       settleRefund: async (no, status) => void (await control(`/refunds/${no}/settle`, { refund_status: status })),
+      closeNotBeforeMs: 0,
       advance: (ms) => sb.clock.advance(ms),
       now: () => sb.clock.now(),
       close: () => sb.close(),

@@ -5,7 +5,10 @@ import type { OrderRepository } from '../ports/order-repository.js';
 import { GatewayUnavailableError, type PaymentGateway } from '../ports/payment-gateway.js';
 import { noteProblem, type ReconcileProblem } from './reconcile-problems.js';
 
-/** WeChat refuses closeorder within 5 minutes of an order's creation (protocol digest §7). */
+/**
+ * v2's closeorder is refused within 5 minutes of an order's creation (protocol digest §7). The domestic v3 docs have no
+ * such rule; waiting for both costs nothing, since only expired prepays are closed.
+ */
 export const CLOSE_NOT_BEFORE_MS = 5 * 60 * 1000;
 
 export interface ReconcilePaymentsOptions {

@@ -9,17 +9,7 @@ export interface SimulatorCredentials {
   readonly appSecret: string;
 }
 
-/**
- * WeChat's published sample merchant (digest §2.2): harmless to ship, and signatures made with it can be checked
- * against the official worked example. There is no published sample AppSecret; this one is ours.
- */
-export const WECHAT_SAMPLE_CREDENTIALS: SimulatorCredentials = {
-  appId: 'wxd930ea5d5a258f4f',
-  mchId: '10000100',
-  apiKey: '192006250b4c09247ec02edce69f6a2d',
-  appSecret: 'wxpay-simulator-sample-appsecret',
-};
-
+/** Credentials left out are WeChat's published sample merchant's (shared/sample-merchant.ts). */
 export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials> {
   /** Order, prepay and login-code ages are measured on this clock (inject a ManualClock to travel). */
   readonly clock?: Clock;

@@ -10,12 +10,13 @@ import type { SimulatorSnapshot } from './snapshot.js';
 import { SimulatorState, type SimOrder, type SimRefund } from './state.js';
 import { XML_BODY_LIMIT, authenticate, lack, paramError, refusal, sendAnswer, sendReturnFail, type Answer } from './wire.js';
 import { createV3KeysRouter } from './v3-control.js';
-import { WECHAT_SAMPLE_CREDENTIALS, type SimulatorCredentials, type WechatPaySimulatorOptions } from './options.js';
+import { SAMPLE_MERCHANT } from '../shared/sample-merchant.js';
+import type { SimulatorCredentials, WechatPaySimulatorOptions } from './options.js';
 import { SimulatorV3Keys } from './v3-keys.js';
 import { v3PaymentNotify, v3RefundNotify } from './v3-messages.js';
 import { createV3Router } from './v3-router.js';
 
-export { WECHAT_SAMPLE_CREDENTIALS, type SimulatorCredentials, type WechatPaySimulatorOptions } from './options.js';
+export type { SimulatorCredentials, WechatPaySimulatorOptions } from './options.js';
 export { parseSimulatorSnapshot, SnapshotError, type SimulatorSnapshot } from './snapshot.js';
 
 export interface WechatPaySimulator {
@@ -44,7 +45,7 @@ export interface WechatPaySimulator {
  * (log in, pay) and WeChat's infrastructure going wrong (faults).
  */
 export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}): WechatPaySimulator {
-  const credentials: SimulatorCredentials = { ...WECHAT_SAMPLE_CREDENTIALS, ...definedOnly(options) };
+  const credentials: SimulatorCredentials = { ...SAMPLE_MERCHANT, ...definedOnly(options) };
   const clock = options.clock ?? systemClock;
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale >= 0)) throw new RangeError('timeScale must be ≥ 0');

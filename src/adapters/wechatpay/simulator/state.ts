@@ -104,15 +104,17 @@ export class SimulatorState {
   }
 
   /**
-   * UNCONFIRMED: the digest gives no err_code for closing within 5 minutes; INVALID_REQUEST (a non-retryable
-   * "request not allowed now") is our choice, so a client never hammers it as it would a SYSTEMERROR.
+   * Closes an unpaid order. `minAgeMs`: v2's closeorder docs say an order cannot be closed within 5 minutes of its
+   * creation (the default); the domestic v3 close-order page and its error table have no such rule, so v3 passes 0.
+   * UNCONFIRMED: v2's docs give no err_code for it; INVALID_REQUEST (a non-retryable "request not allowed now") is
+   * our choice, so a client never hammers it as it would a SYSTEMERROR.
    */
-  close(outTradeNo: string): Outcome<SimOrder> {
+  close(outTradeNo: string, minAgeMs = CLOSE_MIN_AGE_MS): Outcome<SimOrder> {
     const order = this.orders.get(outTradeNo);
     if (!order) return refuse('ORDERNOTEXIST', '此交易订单号不存在');
     if (order.state === 'SUCCESS' || order.state === 'REFUND') return refuse('ORDERPAID', '该订单已支付');
     if (order.state === 'CLOSED') return refuse('ORDERCLOSED', '该订单已关闭');
-    if (this.clock.now().getTime() - order.createdAt.getTime() < CLOSE_MIN_AGE_MS) {
+    if (this.clock.now().getTime() - order.createdAt.getTime() < minAgeMs) {
       return refuse('INVALID_REQUEST', '订单生成后5分钟内不能关单');
     }
     order.state = 'CLOSED';

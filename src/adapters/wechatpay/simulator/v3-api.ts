@@ -38,7 +38,7 @@ const isFen = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 
 /**
  * v2 refusals of the shared state in v3's words (status, code). UNCONFIRMED where the digest is silent: ORDERPAID
- * 403 and OUT_TRADE_NO_USED 403 for the JSAPI prepay, 400 INVALID_REQUEST for closing within 5 minutes.
+ * 403 and OUT_TRADE_NO_USED 403 for the JSAPI prepay.
  */
 function v3Refusal(refusal: Refusal, notFoundCode = 'ORDER_NOT_EXIST'): V3Reply {
   const { errCode, errCodeDes } = refusal;
@@ -105,7 +105,8 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
 
     close({ params, body }) {
       if (body.mchid !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
-      const outcome = state.close(params.out_trade_no ?? '');
+      // The domestic v3 close-order docs have no 5-minute rule (v2's and the cross-border v3's have): none here.
+      const outcome = state.close(params.out_trade_no ?? '', 0);
       if (!outcome.ok) return v3Refusal(outcome.refusal);
       log({ type: 'order.closed', api: 'v3', outTradeNo: params.out_trade_no });
       return v3NoContent;

@@ -10,7 +10,7 @@ export interface SimulatorV3Options {
   readonly publicKey?: { readonly id: string; readonly privateKeyPem: string; readonly publicKeyPem: string };
   /** Platform-certificate mode: served at /v3/certificates; the last one signs by default. */
   readonly platformCertificates?: readonly { readonly serialNo: string; readonly privateKeyPem: string; readonly certificatePem: string }[];
-  /** How notifies and answers to requests without a known Wechatpay-Serial are signed. Default: the public key if any. */
+  /** How notifies are signed. Default: the public key if any. */
   readonly signWith?: SignWith;
 }
 
@@ -31,8 +31,10 @@ const hexId = (serial: string): string => serial.toUpperCase().replace(/^0+/, ''
 
 /**
  * The simulator's WeChat side of API v3: who may call (merchant keys by serial) and how it signs. WeChat signs an
- * answer with the key the request names in Wechatpay-Serial (that is how a merchant migrating from platform
- * certificates to the public key chooses), and notifies with its current key; control endpoints can switch it.
+ * answer with the key the request names in Wechatpay-Serial, and a merchant that holds a platform certificate gets
+ * answers signed with it when the request names none (WeChat's answer to merchants switching to the public key:
+ * "不指定则默认平台证书"; WxJava #3548: public-key clients that send no Wechatpay-Serial fail verification). Notifies
+ * are signed with the current key, which control endpoints switch (WeChat moves callbacks over by itself).
  */
 export class SimulatorV3Keys {
   readonly apiV3Key: string;
@@ -76,17 +78,20 @@ export class SimulatorV3Keys {
     }));
   }
 
-  /** The signer for an answer to a request that named `requested` (or nothing). */
+  /**
+   * The signer for an answer to a request that named `requested` (or nothing): that key when we have it, else the
+   * current platform certificate, else (a merchant with the public key only) the public key.
+   */
   signerFor(requested: string | undefined): SimSigner {
     if (requested !== undefined) {
       if (this.publicKey && requested === this.publicKey.serial) return this.publicKey;
       const named = this.platform.find((p) => hexId(p.serial) === hexId(requested));
       if (named) return named;
     }
-    return this.defaultSigner() as SimSigner;
+    return (this.currentPlatform ?? this.publicKey) as SimSigner;
   }
 
-  /** Notifies, and answers to requests that named no key we have. */
+  /** Notifies. */
   defaultSigner(): SimSigner | undefined {
     return this.mode === 'publicKey' ? this.publicKey : this.currentPlatform;
   }
@@ -99,7 +104,10 @@ export class SimulatorV3Keys {
     return this.currentPlatform?.serial;
   }
 
-  /** Switches the default signer (a migration, a certificate rotation); false when that key does not exist. */
+  /**
+   * Switches the notify signer (a migration, a certificate rotation; a rotation also changes the certificate that
+   * signs answers to requests naming no key); false when that key does not exist.
+   */
   use(mode: SignWith, platformSerial?: string): boolean {
     if (mode === 'publicKey') {
       if (!this.publicKey) return false;

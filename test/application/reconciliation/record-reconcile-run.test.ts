@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayUnavailableError } from '../../src/application/ports/payment-gateway.js';
-import type { BillReport } from '../../src/application/reconciliation/reconcile-bill.js';
-import { billFacts, recordRun } from '../../src/composition/run-records.js';
-import { InMemoryReconcileRuns } from '../support/doubles/in-memory-reconcile-runs.js';
-import { ManualClock } from '../support/doubles/manual-clock.js';
-import { silentLogger } from '../support/test-container.js';
+import { GatewayUnavailableError } from '../../../src/application/ports/payment-gateway.js';
+import type { ReconcileRunKind } from '../../../src/application/ports/reconcile-runs.js';
+import type { BillReport } from '../../../src/application/reconciliation/reconcile-bill.js';
+import { billFacts, RecordReconcileRun } from '../../../src/application/reconciliation/record-reconcile-run.js';
+import { InMemoryReconcileRuns } from '../../support/doubles/in-memory-reconcile-runs.js';
+import { ManualClock } from '../../support/doubles/manual-clock.js';
 
 const bill: BillReport = {
   billDate: '20260114',
@@ -17,12 +17,13 @@ const bill: BillReport = {
   discrepancies: ['count'],
 };
 
+const ignoreFailure = (): void => undefined;
+
 describe('reconciliation runs are recorded for the console', () => {
   it('keeps a summary of each run with what needs a person', async () => {
     const runs = new InMemoryReconcileRuns();
     const clock = new ManualClock();
-    const value = await recordRun(
-      { runs, clock, logger: silentLogger },
+    const value = await new RecordReconcileRun(runs, clock, ignoreFailure).execute(
       'bill',
       async () => {
         clock.advance(1500);
@@ -46,23 +47,26 @@ describe('reconciliation runs are recorded for the console', () => {
 
   it('records a failed run and rethrows its error; records nothing when nothing ran', async () => {
     const runs = new InMemoryReconcileRuns();
-    const deps = { runs, clock: new ManualClock(), logger: silentLogger };
+    const record = new RecordReconcileRun(runs, new ManualClock(), ignoreFailure);
     await expect(
-      recordRun(
-        deps,
+      record.execute(
         'pending',
         () => Promise.reject(new GatewayUnavailableError('timeout')),
         () => ({ problems: 0 }),
       ),
     ).rejects.toBeInstanceOf(GatewayUnavailableError);
     expect(runs.runs).toMatchObject([{ kind: 'pending', succeeded: false, problems: 1, summary: { error: 'timeout' } }]);
-    await recordRun(deps, 'bill', async () => undefined, billFacts);
+    await record.execute('bill', async () => undefined, billFacts);
     expect(runs.runs).toHaveLength(1);
   });
 
-  it('never lets a failure to record change the run', async () => {
+  it('never lets a failure to record change the run, and tells of it', async () => {
     const runs = new InMemoryReconcileRuns();
-    runs.record = () => Promise.reject(new Error('database down'));
-    expect(await recordRun({ runs, clock: new ManualClock(), logger: silentLogger }, 'bill', async () => bill, billFacts)).toBe(bill);
+    const down = new Error('database down');
+    runs.record = () => Promise.reject(down);
+    const told: [unknown, ReconcileRunKind][] = [];
+    const record = new RecordReconcileRun(runs, new ManualClock(), (error, kind) => told.push([error, kind]));
+    expect(await record.execute('bill', async () => bill, billFacts)).toBe(bill);
+    expect(told).toEqual([[down, 'bill']]);
   });
 });
