@@ -98,6 +98,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
           clock,
           signatureClock,
           timeScale: config.sandboxTimeScale,
+          notifyUrlAllowed: ownCallbackUrl(config),
           v3Keys: config.wechat.v3 !== undefined && !config.wechat.v3.credentials,
           simulator: options.embedSimulator,
           log: (level, event, message) => logger[level](event, message),
@@ -156,4 +157,25 @@ async function createDemoGoods(orm: SqlOrm, clock: Clock, logger: Logger): Promi
   if ((await goods.listOnline()).length > 0) return;
   for (const draft of DEMO_GOODS) await goods.create(draft);
   logger.info({ count: DEMO_GOODS.length }, 'demo goods created');
+}
+
+/** Paths of the service's two callbacks, whichever API (v2 and v3 share them). */
+const CALLBACK_PATHS = new Set(['/wechat/pay-notify', '/wechat/refund-notify']);
+
+/**
+ * The embedded simulator notifies only this service: its configured notify URLs, or its own callback paths on a
+ * loopback address (the port is known only once it listens). Anything else a caller names is refused, so the sandbox
+ * cannot be made to POST signed notifies to other hosts.
+ */
+function ownCallbackUrl(config: Config): (url: string) => boolean {
+  const configured = new Set([config.wechat.notifyUrl, config.wechat.refundNotifyUrl].filter((u): u is string => u !== undefined));
+  return (url) => {
+    if (configured.has(url)) return true;
+    try {
+      const parsed = new URL(url);
+      return ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname) && CALLBACK_PATHS.has(parsed.pathname);
+    } catch {
+      return false;
+    }
+  };
 }

@@ -22,6 +22,8 @@ export interface EmbeddedSandboxOptions {
   /** Real time: /control/clock moves business time only, and outside SDKs check signatures against real time. */
   readonly signatureClock: Clock;
   readonly timeScale: number;
+  /** The notify URLs a request may name: the service's own callbacks, so the sandbox never POSTs elsewhere. */
+  readonly notifyUrlAllowed?: (url: string) => boolean;
   /** API v3 without v3 settings: generate (once, then load) the keys both sides use. */
   readonly v3Keys: boolean;
   /** The server mounts the simulator; a command-line run only needs the keys to talk to the running service's. */
@@ -63,6 +65,7 @@ export function openEmbeddedSandbox(options: EmbeddedSandboxOptions): EmbeddedSa
     timeScale: options.timeScale,
     logger: (event) => log('debug', { sandbox: event }, 'sandbox event'),
     onStateChange: () => stateFile.changed(),
+    ...(options.notifyUrlAllowed ? { notifyUrlAllowed: options.notifyUrlAllowed } : {}),
   });
   stateFile.attach(simulator);
   return {

@@ -84,3 +84,46 @@ describe('each listener documents exactly the routes it serves', () => {
     expect(routesOf(admin!)).toContain('POST /console/orders/{outTradeNo}/refund');
   });
 });
+
+describe('every answer of every listener carries the security headers (one rule)', () => {
+  const opened: OpenedResources[] = [];
+  afterAll(async () => Promise.all(opened.map((r) => r.close())));
+
+  it('each GET route, the sandbox, a 404 and an error: framing, sniffing and referrers refused; HTML pages included', async () => {
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'wxpay-apps-')), 'db.sqlite')}`,
+      ADMIN_TOKEN: 'apps-admin-token-0123456789',
+      ADMIN_PORT: '0',
+    });
+    const resources = await openResources(config, silentLogger, { port: 0, embedSimulator: true });
+    opened.push(resources);
+    const container = buildContainer(config, resources);
+    const { public: app, admin } = buildHttpApps(container, resources, new JobRunner(container));
+    let html = 0;
+    for (const served of [app, admin!]) {
+      const server = served.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      try {
+        const { port } = server.address() as { port: number };
+        const paths = routesOf(served)
+          .filter((r) => r.startsWith('GET '))
+          .map((r) => r.slice(4).replace(/\{[^}]+\}/g, '1'));
+        for (const path of [...paths, '/no-such-page', '/console/login', '/sandbox/wxpay/pay/unifiedorder', '/%ZZ']) {
+          const res = await fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual' });
+          const where = `${res.status} ${path} (${res.headers.get('content-type') ?? 'no body'})`;
+          expect(res.headers.get('x-frame-options'), where).toBe('DENY');
+          expect(res.headers.get('x-content-type-options'), where).toBe('nosniff');
+          expect(res.headers.get('referrer-policy'), where).toBe('same-origin');
+          expect(res.headers.get('content-security-policy'), where).toContain("frame-ancestors 'none'");
+          if (res.headers.get('content-type')?.startsWith('text/html')) html++;
+          await res.arrayBuffer();
+        }
+      } finally {
+        server.close();
+      }
+    }
+    // /docs and the console's sign-in page at least: the rule was checked on pages, not only on JSON.
+    expect(html).toBeGreaterThanOrEqual(2);
+  });
+});

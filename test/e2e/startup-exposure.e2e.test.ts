@@ -3,6 +3,10 @@ import { createServer, connect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { WechatPayV2Gateway } from '../../src/adapters/wechatpay/v2/gateway.js';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
+import { systemClock } from '../../src/adapters/system/system-clock.js';
+import { Money } from '../../src/domain/money.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratchMariaDb, type ScratchDatabase } from '../support/databases.js';
 import { MARIADB_URL, describeIfServices } from '../support/integration.js';
@@ -108,5 +112,42 @@ describe('exposure and timeouts (checklist 43, 44)', () => {
     expect((await control('/clock', { advanceMs: 1e16 })).status).toBe(400);
     expect((await control('/clock', { advanceMs: 60_000 })).status).toBe(200);
     expect((await fetch(`${service!.baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('sandbox: notifies only the service, caps the clock in total, refuses WeChat identifiers too long to store', async () => {
+    const sim = `${service!.baseUrl}/sandbox/wxpay`;
+    const control = (path: string, body: unknown) =>
+      fetch(`${sim}/control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    // unifiedorder's own notify_url: another host is refused, the service's own callback is accepted.
+    const prepayWith = (notifyUrl: string) =>
+      new WechatPayV2Gateway(
+        { ...SAMPLE_MERCHANT, signType: 'MD5', notifyUrl, baseUrl: sim, timeoutMs: 5_000, retries: 0, retryBackoffMs: 1 },
+        { clock: systemClock },
+      ).createPrepay({
+        outTradeNo: `${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(0, 32),
+        description: 'exposure test',
+        amount: Money.ofFen(100),
+        openid: 'oExposureTest000000000000001',
+        clientIp: '127.0.0.1',
+        payableUntil: new Date(Date.now() + 3_600_000),
+      });
+    expect(await prepayWith('http://203.0.113.7/wechat/pay-notify')).toMatchObject({ kind: 'rejected', code: 'PARAM_ERROR' });
+    expect(await prepayWith(`${service!.baseUrl}/wechat/pay-notify`)).toMatchObject({ kind: 'created' });
+
+    // 400 days ahead of real time in all, however many requests it takes.
+    const day = 24 * 3_600_000;
+    expect((await control('/clock', { advanceMs: 390 * day })).status).toBe(200);
+    expect((await control('/clock', { advanceMs: 390 * day })).status).toBe(400);
+    expect((await control('/clock', { advanceMs: 5 * day })).status).toBe(200);
+
+    // A 100-character openid from jscode2session: a clear refusal, nothing stored.
+    const { code } = (await (await control('/code', { openid: 'o'.repeat(100) })).json()) as { code: string };
+    const login = await fetch(`${service!.baseUrl}/wechat/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    expect(login.status).toBe(502);
   });
 });

@@ -10,7 +10,7 @@ import { operatorRoutes } from './routes/operators.js';
 import { orderRoutes } from './routes/orders.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { userRoutes } from './routes/users.js';
-import { securityHeaders } from './security.js';
+import { consoleContentSecurityPolicy } from './security.js';
 import { requireSession, SESSION_COOKIE } from './session.js';
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#07c160"/><text x="16" y="22" font-size="16" text-anchor="middle" fill="#fff" font-family="sans-serif">¥</text></svg>`;
@@ -29,7 +29,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   const router = Router();
   router.use(
     '/console',
-    securityHeaders,
+    consoleContentSecurityPolicy,
     (req: Request, res: Response, next: NextFunction) => {
       (res as ConsoleResponse).locals.console = contextOf(req, res);
       next();

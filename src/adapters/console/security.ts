@@ -14,15 +14,9 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Frame-Options': 'DENY',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-  });
+/** The console's own policy; the other security headers come from the app's one rule (http/security-headers.ts). */
+export const consoleContentSecurityPolicy: RequestHandler = (_req, res, next) => {
+  res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   next();
 };
 

@@ -6,6 +6,7 @@ import type { CallbackDialect } from '../wechatpay/shared/callback-dialect.js';
 import { callbackReply } from '../wechatpay/shared/callback-reply.js';
 import { sendError } from './envelope.js';
 import { requestTracking } from './request-context.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpAppParts {
   readonly routers: readonly Router[];
@@ -25,7 +26,7 @@ export function createHttpApp(parts: HttpAppParts): Express {
   // Every answer is Cache-Control: no-store, so nobody revalidates: hashing each body for an ETag would be wasted.
   app.set('etag', false);
   app.set('trust proxy', parts.trustProxyHops);
-  app.use(requestTracking(parts.logger), noStore, utf8Only);
+  app.use(requestTracking(parts.logger), securityHeaders, noStore, utf8Only);
   if (parts.sandbox) app.use('/sandbox/wxpay', parts.sandbox);
   for (const router of parts.routers) app.use(router);
   app.use((_req, res) => sendError(res, 404, 'not found'));

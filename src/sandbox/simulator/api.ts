@@ -28,6 +28,8 @@ export interface ApiContext {
   readonly requireClientCertForSecapi: boolean;
   /** WeChat's merchant-platform refund notify URL, for refunds whose request names none. */
   readonly defaultRefundNotifyUrl: string | undefined;
+  /** Whether a notify URL a request names may be used (see WechatPaySimulatorOptions.notifyUrlAllowed). */
+  readonly notifyUrlAllowed: (url: string) => boolean;
   readonly log: (event: { readonly type: string } & Record<string, unknown>) => void;
   /** Called for a newly accepted refund: settles it later and sends its notify. */
   readonly refundAccepted: (order: SimOrder, refund: SimRefund) => void;
@@ -65,6 +67,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       // body: String(127); chars vs bytes is UNCONFIRMED, the stricter byte reading is enforced.
       if (Buffer.byteLength(r.body as string, 'utf8') > 127) return paramError('body参数长度有误');
       if (!isNotifyUrl(r.notify_url as string)) return paramError('notify_url参数格式错误');
+      if (!ctx.notifyUrlAllowed(r.notify_url as string)) return paramError('notify_url不是本服务的回调地址');
       const outcome = state.unifiedOrder(r, signType);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       log({ type: 'order.prepay', outTradeNo: r.out_trade_no, prepayId: outcome.value.prepayId });
@@ -113,6 +116,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (!r.transaction_id && !r.out_trade_no) return lack('out_trade_no');
       if (!OUT_REFUND_NO.test(r.out_refund_no as string)) return paramError('out_refund_no参数格式错误');
       if (r.notify_url && !isNotifyUrl(r.notify_url)) return paramError('notify_url参数格式错误');
+      if (r.notify_url && !ctx.notifyUrlAllowed(r.notify_url)) return paramError('notify_url不是本服务的回调地址');
       const outcome = state.refund(r, ctx.defaultRefundNotifyUrl);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       const { order, refund, created } = outcome.value;

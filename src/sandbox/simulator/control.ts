@@ -29,7 +29,10 @@ export interface ControlContext {
   readonly clockMoved?: () => void;
 }
 
-/** Far enough for every rule that counts time (5 minutes, 2 hours, 7 days, a year of refunds), not far enough to break dates. */
+/**
+ * How far sandbox time may run ahead of real time, in total: far enough for every rule that counts time (5 minutes,
+ * 2 hours, 7 days, a year of refunds), not far enough to break dates.
+ */
 export const MAX_ADVANCE_MS = 400 * 24 * 3_600_000;
 
 interface AdvanceableClock extends Clock {
@@ -163,6 +166,14 @@ export function createControlRouter(ctx: ControlContext): Router {
     }
     if (!canAdvance(ctx.clock)) {
       res.status(409).json({ error: 'this simulator runs on a clock that cannot be advanced' });
+      return;
+    }
+    // The cap holds in total, not per request: a dozen requests must not carry sandbox time past what the service's
+    // tables can hold (MariaDB's int add_time ends in 2038), so it is measured from real time.
+    const ahead = ctx.clock.now().getTime() + advanceMs - Date.now();
+    if (ahead > MAX_ADVANCE_MS) {
+      const left = Math.max(0, MAX_ADVANCE_MS - (ctx.clock.now().getTime() - Date.now()));
+      res.status(400).json({ error: `sandbox time may run at most 400 days ahead of real time; it can move ${left} ms more` });
       return;
     }
     ctx.clock.advance(advanceMs);

@@ -22,6 +22,11 @@ export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials>
   readonly notifyAttemptTimeoutMs?: number;
   /** Seconds between notify attempts; default WeChat's current 15-retry schedule. */
   readonly notifySchedule?: readonly number[];
+  /**
+   * Which notify URLs a unifiedorder or refund may name (v2 and v3): the embedded sandbox allows only the service's
+   * own callbacks, so nobody can make it POST signed notifies elsewhere. Default: any well-formed URL (standalone).
+   */
+  readonly notifyUrlAllowed?: (url: string) => boolean;
   /** Refund notify URL when a refund request carries none (WeChat's merchant-platform setting). */
   readonly refundNotifyUrl?: string;
   /** WeChat ms from refund acceptance to SUCCESS (scaled by timeScale). Default 3000. */

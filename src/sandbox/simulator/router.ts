@@ -133,6 +133,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     state,
     requireClientCertForSecapi: options.requireClientCertForSecapi ?? false,
     defaultRefundNotifyUrl: options.refundNotifyUrl,
+    notifyUrlAllowed: options.notifyUrlAllowed ?? (() => true),
     log,
     refundAccepted,
   });
@@ -194,6 +195,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
         hang,
         log,
         defaultRefundNotifyUrl: options.refundNotifyUrl,
+        notifyUrlAllowed: options.notifyUrlAllowed ?? (() => true),
         refundAccepted,
       }),
     );

@@ -13,6 +13,7 @@ export interface V3ApiContext {
   readonly clock: Clock;
   readonly state: SimulatorState;
   readonly defaultRefundNotifyUrl: string | undefined;
+  readonly notifyUrlAllowed: (url: string) => boolean;
   readonly log: (event: { readonly type: string } & Record<string, unknown>) => void;
   readonly refundAccepted: (order: SimOrder, refund: SimOrder['refunds'][number]) => void;
 }
@@ -79,6 +80,7 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
       if (typeof b.out_trade_no !== 'string' || !OUT_TRADE_NO.test(b.out_trade_no)) return v3ParamError('out_trade_no 格式错误');
       if (typeof b.notify_url !== 'string' || b.notify_url.length > 255 || !isNotifyUrl(b.notify_url))
         return v3ParamError('notify_url 格式错误');
+      if (!ctx.notifyUrlAllowed(b.notify_url)) return v3ParamError('notify_url 不是本服务的回调地址');
       if (b.time_expire !== undefined && (typeof b.time_expire !== 'string' || !RFC3339.test(b.time_expire)))
         return v3ParamError('time_expire 格式错误');
       if (!isFen(amount.total)) return v3ParamError('amount.total 必须为正整数（分）');
@@ -128,6 +130,7 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
       if (b.reason !== undefined && (typeof b.reason !== 'string' || [...b.reason].length > 80)) return v3ParamError('reason 长度有误');
       if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !isNotifyUrl(b.notify_url)))
         return v3ParamError('notify_url 格式错误');
+      if (typeof b.notify_url === 'string' && !ctx.notifyUrlAllowed(b.notify_url)) return v3ParamError('notify_url 不是本服务的回调地址');
       const fields: Record<string, string> = {
         out_refund_no: b.out_refund_no,
         total_fee: String(amount.total),

@@ -1,5 +1,6 @@
 import type { MiniProgramLogin, SessionLookup } from '../../../application/ports/mini-program-login.js';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
+import { storedAnswerField } from './answer-fields.js';
 import { UntrustedResponseError, WechatAnswerError } from './errors.js';
 import { nodeHttpTransport, type HttpTransport } from './http-transport.js';
 
@@ -124,9 +125,10 @@ export async function codeToSession(
     if (typeof answer.openid !== 'string' || answer.openid === '') {
       throw new UntrustedResponseError('jscode2session: answer has no openid');
     }
+    const openid = storedAnswerField('jscode2session', 'openid', answer.openid);
     return typeof answer.unionid === 'string' && answer.unionid !== ''
-      ? { kind: 'session', openid: answer.openid, unionid: answer.unionid }
-      : { kind: 'session', openid: answer.openid };
+      ? { kind: 'session', openid, unionid: storedAnswerField('jscode2session', 'unionid', answer.unionid) }
+      : { kind: 'session', openid };
   }
   throw new GatewayUnavailableError(`jscode2session: ${last}`);
 }

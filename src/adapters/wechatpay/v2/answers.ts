@@ -2,6 +2,7 @@ import type { GatewayRefusal, PrepayOutcome, RefundQuery, TradeQuery } from '../
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
 import type { RefundReport, ReportedStatus } from '../../../domain/refund.js';
+import { storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { parseBeijingDateTime } from './refund-notify.js';
 import type { WechatFields } from './sign.js';
@@ -33,7 +34,8 @@ export function tradeQueryOf(f: WechatFields, outTradeNo: string): TradeQuery {
     }
     const cashPaid = f.cash_fee === undefined ? undefined : Money.parseFen(f.cash_fee);
     if (cashPaid !== undefined && cashPaid.fen > amount.fen) throw new UntrustedResponseError('orderquery: cash_fee exceeds total_fee');
-    return { kind: 'paid', transactionId: f.transaction_id, amount, paidAt, ...(cashPaid ? { cashPaid } : {}) };
+    const transactionId = storedAnswerField('orderquery', 'transaction_id', f.transaction_id);
+    return { kind: 'paid', transactionId, amount, paidAt, ...(cashPaid ? { cashPaid } : {}) };
   }
   if (UNPAID_STATES.includes(state)) return { kind: 'notPaid', state };
   const failed = FAILED_STATES.find((s) => s === state);
@@ -94,9 +96,9 @@ export function acceptedRefundOf(f: WechatFields, at: Date): RefundReport {
   const totalFee = optionalTotalFee(f, 'refund');
   return {
     outTradeNo: f.out_trade_no,
-    transactionId: f.transaction_id,
+    transactionId: storedAnswerField('refund', 'transaction_id', f.transaction_id),
     outRefundNo: f.out_refund_no,
-    refundId: f.refund_id,
+    refundId: storedAnswerField('refund', 'refund_id', f.refund_id),
     amount,
     ...(totalFee ? { totalFee } : {}),
     status: 'PROCESSING',
@@ -119,7 +121,15 @@ export function queriedRefundOf(f: WechatFields, outRefundNo: string, now: Date)
     if (!amount || !refundId || !status)
       throw new UntrustedResponseError(`refundquery: refund ${n} is incomplete or has an unknown status`);
     const at = parseBeijingDateTime(f[`refund_success_time_${n}`] ?? '') ?? now;
-    const report: RefundReport = { outTradeNo: f.out_trade_no, transactionId: f.transaction_id, outRefundNo, refundId, amount, status, at };
+    const report: RefundReport = {
+      outTradeNo: f.out_trade_no,
+      transactionId: storedAnswerField('refundquery', 'transaction_id', f.transaction_id),
+      outRefundNo,
+      refundId: storedAnswerField('refundquery', 'refund_id', refundId),
+      amount,
+      status,
+      at,
+    };
     return { kind: 'found', report: totalFee ? { ...report, totalFee } : report };
   }
   return { kind: 'notFound' };

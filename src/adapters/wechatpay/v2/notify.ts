@@ -1,4 +1,5 @@
 import type { PaymentNotice } from '../../../application/ports/notify-verifier.js';
+import { fitsAnswerField } from '../shared/answer-fields.js';
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
 import { err, ok, type Result } from '../../../domain/result.js';
@@ -97,6 +98,7 @@ export function parsePaymentNotify(rawBody: string, merchant: MerchantKeys): Pay
   if (fields.result_code !== 'SUCCESS') return reject('missingField', 'result_code missing or unknown');
   const transactionId = fields.transaction_id;
   if (!transactionId) return reject('missingField', 'transaction_id missing');
+  if (!fitsAnswerField('transaction_id', transactionId)) return reject('missingField', 'transaction_id is not a WeChat identifier');
   const totalFee = Money.parseFen(fields.total_fee ?? '');
   if (!totalFee || totalFee.isZero()) return reject('badTotalFee', 'total_fee is not a positive integer of fen');
   if (fields.fee_type !== undefined && fields.fee_type !== '' && fields.fee_type !== 'CNY') {

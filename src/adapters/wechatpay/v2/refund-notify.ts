@@ -1,3 +1,4 @@
+import { fitsAnswerField } from '../shared/answer-fields.js';
 import { Money } from '../../../domain/money.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { aes256EcbDecrypt, refundNotifyKey } from './aes-ecb.js';
@@ -71,6 +72,9 @@ function typedRefundNotice(fields: WechatFields, merchant: MerchantKeys): Refund
   const { out_trade_no, transaction_id, out_refund_no, refund_id, refund_status } = fields;
   if (!out_trade_no || !transaction_id || !out_refund_no || !refund_id) {
     return reject('badField', 'out_trade_no, transaction_id, out_refund_no and refund_id are required');
+  }
+  if (!fitsAnswerField('transaction_id', transaction_id) || !fitsAnswerField('refund_id', refund_id)) {
+    return reject('badField', 'transaction_id or refund_id is not a WeChat identifier');
   }
   if (!refund_status || !REFUND_STATUSES.includes(refund_status)) return reject('badField', 'unknown refund_status');
   const totalFee = Money.parseFen(fields.total_fee ?? '');

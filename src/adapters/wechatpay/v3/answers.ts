@@ -2,6 +2,7 @@ import type { PaymentNotice, RefundNotice } from '../../../application/ports/not
 import type { PrepayOutcome, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { MAX_FEN, Money } from '../../../domain/money.js';
 import { isRefundStatus, type RefundReport } from '../../../domain/refund.js';
+import { fitsAnswerField, storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { gatewayRefusalOf, type V3ErrorAnswer } from './error-answer.js';
 
@@ -74,6 +75,7 @@ export function tradeQueryOf(json: Json, outTradeNo: string, merchant: MerchantI
     if (!transactionId || !total || total.isZero() || !paidAt) {
       throw new UntrustedResponseError('orderquery: paid answer lacks transaction_id, amount.total or success_time');
     }
+    storedAnswerField('orderquery', 'transaction_id', transactionId);
     if (amount.currency !== undefined && amount.currency !== 'CNY') throw new UntrustedResponseError('orderquery: currency is not CNY');
     const cashPaid = amount.payer_total === undefined ? undefined : fenOf(amount.payer_total);
     if (amount.payer_total !== undefined && (!cashPaid || cashPaid.fen > total.fen)) {
@@ -95,6 +97,7 @@ export function paymentNoticeOf(resource: Json, merchant: MerchantIds): PaymentN
   const amount = objectAt(resource, 'amount');
   const totalFee = fenOf(amount.total);
   if (!outTradeNo || !transactionId) return 'missingField';
+  if (!fitsAnswerField('transaction_id', transactionId)) return 'badField';
   if (!totalFee || totalFee.isZero()) return 'badTotalFee';
   if (amount.currency !== undefined && amount.currency !== 'CNY') return 'badFeeType';
   const succeeded = resource.trade_state === 'SUCCESS';
@@ -116,6 +119,8 @@ export function refundReportOf(json: Json, context: string, now: Date): RefundRe
   if (!outTradeNo || !transactionId || !outRefundNo || !refundId || !refund || refund.isZero() || !totalFee) {
     throw new UntrustedResponseError(`${context}: answer lacks an identifier, amount.refund or amount.total`);
   }
+  storedAnswerField(context, 'transaction_id', transactionId);
+  storedAnswerField(context, 'refund_id', refundId);
   // REFUSED is our record of a refusal, never a status WeChat reports.
   if (!isRefundStatus(status) || status === 'REFUSED') throw new UntrustedResponseError(`${context}: unknown refund status`);
   const at = parseRfc3339(json.success_time) ?? parseRfc3339(json.create_time) ?? now;
