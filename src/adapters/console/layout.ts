@@ -25,25 +25,35 @@ export interface PageOptions {
   readonly title: string;
   readonly section?: Section;
   readonly flash?: Flash;
+  /** Where the language switch goes when it is not this page: a form's answer names the page that keeps its values. */
+  readonly switchTo?: string;
 }
 
-/** The hidden field every state-changing form carries. */
-export const csrfField = (ctx: ConsoleContext): Html => html`<input type="hidden" name="_csrf" value="${ctx.session?.csrfToken ?? ''}" />`;
+/**
+ * The hidden fields every state-changing form carries: the session's CSRF token, and the page the form is on, so
+ * that the language switch on the form's answer returns to a page that exists.
+ */
+export const csrfField = (ctx: ConsoleContext): Html =>
+  html`<input type="hidden" name="_csrf" value="${ctx.session?.csrfToken ?? ''}" /><input
+      type="hidden"
+      name="_back"
+      value="${ctx.here}"
+    />`;
 
-/** This page in the other language. */
-function switchLanguage(ctx: ConsoleContext): string {
-  const url = new URL(ctx.here, 'http://console.invalid');
+/** This page (or the page that keeps a form's values) in the other language. */
+function switchLanguage(ctx: ConsoleContext, to: string = ctx.here): string {
+  const url = new URL(to, 'http://console.invalid');
   url.searchParams.set('lang', ctx.lang === 'zh' ? 'en' : 'zh');
   return `${url.pathname}${url.search}`;
 }
 
-function header(ctx: ConsoleContext, section: Section | undefined): Html {
+function header(ctx: ConsoleContext, section: Section | undefined, switchTo: string | undefined): Html {
   const operator = ctx.operator;
   if (!operator)
     return html`<header class="top">
       <span class="brand">${ctx.t('app.title')}</span>
       <nav></nav>
-      <div class="who"><a href="${switchLanguage(ctx)}">${ctx.t('nav.switchLang')}</a></div>
+      <div class="who"><a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a></div>
     </header>`;
   const links = NAV.filter(([, , , permission]) => allows(operator.role, permission)).map(
     ([key, path, label]) =>
@@ -53,7 +63,7 @@ function header(ctx: ConsoleContext, section: Section | undefined): Html {
     <span class="brand">${ctx.t('app.title')}</span>
     <nav>${links}</nav>
     <div class="who">
-      <a href="${switchLanguage(ctx)}">${ctx.t('nav.switchLang')}</a>
+      <a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a>
       <span>${operator.name} · ${ctx.t(`role.${operator.role}`)}</span>
       <form method="post" action="/console/logout">
         ${csrfField(ctx)}<button class="link" type="submit">${ctx.t('nav.signOut')}</button>
@@ -75,7 +85,7 @@ export function page(ctx: ConsoleContext, options: PageOptions, body: Html): Htm
         <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
-        ${header(ctx, options.section)}
+        ${header(ctx, options.section, options.switchTo)}
         <main>
           <h1>${options.title}</h1>
           ${flash} ${body}

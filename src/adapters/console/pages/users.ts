@@ -56,7 +56,7 @@ export interface UserView {
   readonly grantId: string;
 }
 
-export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash): Html {
+export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash, switchTo?: string): Html {
   const canGrant = ctx.operator !== undefined && allows(ctx.operator.role, 'grantCoins');
   const journal = v.journal.map(
     (e) =>
@@ -73,7 +73,15 @@ export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash): Html 
         <form class="inline" method="post" action="${href(['users', v.user.uid, 'grant'])}">
           ${csrfField(ctx)}
           <input type="hidden" name="grant_id" value="${v.grantId}" />
-          <label>${ctx.t('users.grantAmount')} <input name="amount" required inputmode="numeric" class="short" /></label>
+          <label
+            >${ctx.t('users.grantAmount')}
+            <input
+              name="amount"
+              required
+              inputmode="numeric"
+              class="short"
+              value="${new URL(ctx.here, 'http://console.invalid').searchParams.get('grant_amount') ?? ''}"
+          /></label>
           <button type="submit" id="grant">${ctx.t('users.grantSubmit')}</button>
         </form>
       </div>`
@@ -111,5 +119,6 @@ export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash): Html 
           </table>`
         : html`<p class="muted">${ctx.t('page.empty')}</p>`
     }`;
-  return page(ctx, { title: ctx.t('users.title', { uid: v.user.uid }), section: 'users', ...(flash ? { flash } : {}) }, body);
+  const options = { title: ctx.t('users.title', { uid: v.user.uid }), section: 'users' as const, ...(flash ? { flash } : {}) };
+  return page(ctx, { ...options, ...(switchTo ? { switchTo } : {}) }, body);
 }
