@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { allows, type Permission } from '../../domain/operator-role.js';
 import type { ConsoleContext, ConsoleResponse } from './context.js';
 import { EMPTY, html, type Html } from './html.js';
+import { inputError } from './input-errors.js';
 import { isMessageKey, type MessageKey } from './i18n.js';
 
 export const NAV = [
@@ -104,4 +105,8 @@ export function flashOf(req: Request, ctx: ConsoleContext): Flash | undefined {
   return isMessageKey(key) ? { kind: 'done', text: ctx.t(key) } : undefined;
 }
 
-export const errorFlash = (ctx: ConsoleContext, reason: string): Flash => ({ kind: 'error', text: ctx.t('error.refused', { reason }) });
+/** A refusal, in the operator's language even when the reason is a shared parser's (English) message. */
+export const errorFlash = (ctx: ConsoleContext, reason: string): Flash => ({
+  kind: 'error',
+  text: ctx.t('error.refused', { reason: inputError(ctx, reason) }),
+});

@@ -75,3 +75,61 @@ describe('console language switch', () => {
     }
   });
 });
+
+/** Every refusal in the page's language, and a refused filter alone on its page (issue 21 #9). */
+describe('console refusals', () => {
+  let app: ConsoleApp;
+  let admin: ConsoleSession;
+  beforeAll(async () => {
+    app = await consoleApp();
+    admin = await app.session('admin');
+  });
+  afterAll(async () => app?.close());
+
+  const get = async (path: string, lang: 'zh' | 'en') =>
+    (await fetch(`${app.baseUrl}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`, { headers: { cookie: admin.cookie } })).text();
+  const flashOf = (page: string): string => /<div class="flash error"[^>]*>([^<]*)</.exec(page)?.[1] ?? '';
+  const ENGLISH = /\b(must|printable|characters|whole number|valid)\b/;
+
+  it('says why a filter or a form was refused in Chinese, and in English when asked', async () => {
+    const uid = app.f.user.uid;
+    const refusals: [string, () => Promise<string>][] = [
+      ['orders uid', async () => get('/console/orders?uid=abc&from=2026-13-99&out_trade_no=%20', 'zh')],
+      ['users uid', async () => get('/console/users?uid=-1', 'zh')],
+      [
+        'grant',
+        async () => {
+          await get(`/console/users/${uid}`, 'zh');
+          return (await postForm(app, `/console/users/${uid}/grant`, admin, { _csrf: admin.csrf, grant_id: 'g1', amount: '0' })).text();
+        },
+      ],
+      [
+        'grant id',
+        async () => (await postForm(app, `/console/users/${uid}/grant`, admin, { _csrf: admin.csrf, grant_id: '', amount: '5' })).text(),
+      ],
+      [
+        'goods name',
+        async () =>
+          (await postForm(app, '/console/goods', admin, { _csrf: admin.csrf, name: '', market_price: '5', sale_price: '5' })).text(),
+      ],
+      ['bill date', async () => (await postForm(app, '/console/reconciliation/bill', admin, { _csrf: admin.csrf, date: 'x' })).text()],
+    ];
+    for (const [what, load] of refusals) {
+      const text = flashOf(await load());
+      expect([what, text]).not.toEqual([what, '']);
+      expect([what, ENGLISH.test(text)]).toEqual([what, false]);
+    }
+    const english = flashOf(await get('/console/orders?uid=abc', 'en'));
+    expect(english).toContain('User must be a whole number');
+  });
+
+  it('shows no list under a refused filter', async () => {
+    const prepay = await app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
+    if (!prepay.ok) throw new Error('prepay failed');
+    const orders = await get('/console/orders?uid=abc', 'zh');
+    expect(orders).not.toContain(prepay.value.outTradeNo);
+    expect(orders).not.toContain('<table');
+    const users = await get('/console/users?uid=abc', 'zh');
+    expect(users).not.toContain('<table');
+  });
+});

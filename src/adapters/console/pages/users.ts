@@ -14,32 +14,36 @@ export interface UserRow {
 }
 
 export function usersPage(ctx: ConsoleContext, rows: readonly UserRow[], pageNo: number, hasNext: boolean, flash?: Flash): Html {
-  const table = rows.length
-    ? html`<table>
-        <thead>
-          <tr>
-            <th>${ctx.t('col.uid')}</th>
-            <th>${ctx.t('col.openid')}</th>
-            <th class="num">${ctx.t('col.balance')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <td><a href="${href(['users', r.user.uid])}">${r.user.uid}</a></td>
-                <td class="mono">${r.user.openid}</td>
-                <td class="num">${count(r.balance)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`
-    : html`<p class="muted">${ctx.t('page.empty')}</p>`;
+  // A refused search shows its error alone: the unfiltered list under it would read as its result.
+  const refused = flash?.kind === 'error';
+  const table = refused
+    ? ''
+    : rows.length
+      ? html`<table>
+          <thead>
+            <tr>
+              <th>${ctx.t('col.uid')}</th>
+              <th>${ctx.t('col.openid')}</th>
+              <th class="num">${ctx.t('col.balance')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) =>
+                html`<tr>
+                  <td><a href="${href(['users', r.user.uid])}">${r.user.uid}</a></td>
+                  <td class="mono">${r.user.openid}</td>
+                  <td class="num">${count(r.balance)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`
+      : html`<p class="muted">${ctx.t('page.empty')}</p>`;
   const body = html`<form class="filters card" method="get" action="/console/users">
       <label>${ctx.t('users.search')}<input name="uid" class="short" /></label><button type="submit">${ctx.t('filter.search')}</button>
     </form>
     ${table}
-    <div class="pager">
+    <div class="pager" ${refused ? 'hidden' : ''}>
       ${pageNo > 1 ? html`<a href="${href(['users'], { page: pageNo - 1 })}">${ctx.t('page.prev')}</a>` : ''}
       ${hasNext ? html`<a href="${href(['users'], { page: pageNo + 1 })}">${ctx.t('page.next')}</a>` : ''}
     </div>`;
