@@ -20,7 +20,7 @@ export type FailureRejection = { readonly kind: 'AlreadyPaid'; readonly status: 
 export type PrepayRejection = { readonly kind: 'NotPayable'; readonly status: OrderStatus };
 
 /** Why a refund cannot be requested (Order.requestRefund). */
-export type RefundRejection = { readonly kind: 'NotRefundable'; readonly status: OrderStatus } | RefundRequestRefusal;
+export type RefundRejection = RefundRequestRefusal;
 
 /** Why WeChat's word about a refund cannot be applied (Order.applyRefundReport). */
 export type RefundReportError = RefundReportRejection;

@@ -14,14 +14,17 @@ import type { Price } from './paid-type.js';
 import { renewedPrepay, type Prepay } from './prepay.js';
 import {
   applyRefundReport,
-  committedFen,
   matchRefund,
   planRefund,
+  refundableFen,
+  refundableOf,
   refundedFen,
   refuseRefund,
   type RefusalRejection,
   type Refund,
+  type Refundable,
   type RefundDemand,
+  type RefundFacts,
   type RefundReport,
 } from './refund.js';
 import { err, ok, type Result } from './result.js';
@@ -37,9 +40,10 @@ export class Order {
   private constructor(private s: OrderState) {}
 
   static open(draft: NewOrder, now: Date): Order {
-    const { outTradeNo, uid, goodsId, paidType, price } = draft;
+    const { outTradeNo, merchantId, uid, goodsId, paidType, price } = draft;
     return new Order({
       outTradeNo,
+      merchantId,
       uid,
       goodsId,
       paidType,
@@ -85,9 +89,14 @@ export class Order {
     return refundedFen(this.s.refunds);
   }
 
+  /** What can still be refunded (refund.ts, refundableOf): cash, the coins of a coins-only order, or nothing. */
+  get refundable(): Refundable {
+    return refundableOf(this.refundFacts());
+  }
+
   /** Cash that may still be refunded: paid, minus refunds that succeeded or may still succeed. */
   get refundableFen(): number {
-    return this.s.status === 'SUCC' ? this.s.cash.fen - committedFen(this.s.refunds) : 0;
+    return refundableFen(this.refundFacts());
   }
 
   /**
@@ -193,8 +202,7 @@ export class Order {
    * same amount still processing without a key), whose out_refund_no it keeps so nothing is refunded twice.
    */
   requestRefund(demand: RefundDemand): Result<{ readonly refund: Refund; readonly change: Change }, RefundRejection> {
-    if (this.s.status !== 'SUCC') return err({ kind: 'NotRefundable', status: this.s.status });
-    const planned = planRefund(this.s.outTradeNo.value, this.s.cash, this.s.refunds, demand);
+    const planned = planRefund(this.refundFacts(), demand);
     if (!planned.ok) return planned;
     const { refund, refunds, change } = planned.value;
     if (change === 'repeated') return ok({ refund, change: 'unchanged' });
@@ -204,7 +212,7 @@ export class Order {
 
   /** WeChat refused to accept a refund request: see refuseRefund. */
   refuseRefund(outRefundNo: string, at: Date): Result<Change, RefusalRejection> {
-    const refused = refuseRefund(this.s.refunds, outRefundNo);
+    const refused = refuseRefund(this.refundFacts(), outRefundNo);
     if (!refused.ok) return refused;
     if (!refused.value.moved) return ok('unchanged');
     this.s = { ...this.s, refunds: refused.value.refunds, updatedAt: at };
@@ -216,7 +224,7 @@ export class Order {
    * about the refund we asked WeChat about); changes nothing.
    */
   refundMatching(report: RefundReport, asked?: string): Result<Refund, RefundReportError> {
-    return matchRefund(this.facts(), this.s.refunds, report, asked);
+    return matchRefund(this.refundFacts(), report, asked);
   }
 
   /**
@@ -225,7 +233,7 @@ export class Order {
    * order is REFUND.
    */
   applyRefundReport(report: RefundReport, asked?: string): Result<Change, RefundReportError> {
-    const applied = applyRefundReport(this.facts(), this.s.refunds, report, asked);
+    const applied = applyRefundReport(this.refundFacts(), report, asked);
     if (!applied.ok) return applied;
     const moved = applied.value.moved;
     if (!moved) return ok('unchanged');
@@ -267,8 +275,10 @@ export class Order {
     this.s = { ...this.s, ...patch, status: to, holdsOpenSlot: false, updatedAt: at };
   }
 
-  private facts() {
-    return { outTradeNo: this.s.outTradeNo.value, transactionId: this.s.transactionId, paid: this.s.cash };
+  /** The one view of this order that every refund rule (refund.ts) reads. */
+  private refundFacts(): RefundFacts {
+    const { outTradeNo, status, cash, transactionId, refunds } = this.s;
+    return { outTradeNo: outTradeNo.value, status, paid: cash, transactionId, refunds };
   }
 
   private record(event: OrderEvent): void {

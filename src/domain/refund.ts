@@ -1,4 +1,5 @@
 import { type Money } from './money.js';
+import type { OrderStatus } from './order-status.js';
 import { err, ok, type Result } from './result.js';
 
 export const REFUND_STATUSES = ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL', 'REFUSED'] as const;
@@ -61,6 +62,36 @@ export const refundedFen = (refunds: readonly Refund[]): number => sum(refunds, 
 /** Returned or on its way back: a CLOSED or REFUSED refund holds no money. */
 export const committedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status !== 'CLOSED' && r.status !== 'REFUSED');
 
+/** An order as the refund rules see it: every function here takes it, so the Order hands over one view. */
+export interface RefundFacts {
+  readonly outTradeNo: string;
+  readonly status: OrderStatus;
+  /** The order's cash amount (total_fee). */
+  readonly paid: Money;
+  readonly transactionId: string | undefined;
+  readonly refunds: readonly Refund[];
+}
+
+/**
+ * What of an order can still be refunded, the one definition that the order, planRefund, the APIs and the console
+ * read: cash (what was paid, minus refunds that succeeded or may still succeed), or, for an order paid only in
+ * health coins, its coins (they go back without WeChat); nothing unless the order is paid (SUCC).
+ */
+export type Refundable = { readonly kind: 'cash'; readonly fen: number } | { readonly kind: 'coinsOnly' } | { readonly kind: 'nothing' };
+
+export function refundableOf(order: RefundFacts): Refundable {
+  if (order.status !== 'SUCC') return { kind: 'nothing' };
+  if (order.paid.isZero()) return { kind: 'coinsOnly' };
+  const fen = order.paid.fen - committedFen(order.refunds);
+  return fen > 0 ? { kind: 'cash', fen } : { kind: 'nothing' };
+}
+
+/** The cash part of `refundableOf`: 0 when no cash can be refunded. */
+export const refundableFen = (order: RefundFacts): number => {
+  const refundable = refundableOf(order);
+  return refundable.kind === 'cash' ? refundable.fen : 0;
+};
+
 export interface RefundDemand {
   readonly amount: Money;
   readonly requestKey?: string;
@@ -68,6 +99,8 @@ export interface RefundDemand {
 }
 
 export type RefundRequestRefusal =
+  /** Only a paid order (SUCC) takes refund requests. */
+  | { readonly kind: 'NotRefundable'; readonly status: OrderStatus }
   | { readonly kind: 'RefundExceedsPayment'; readonly requestedFen: number; readonly refundableFen: number }
   | { readonly kind: 'TooManyRefunds'; readonly limit: number }
   /** The Idempotency-Key already names a refund of another amount. */
@@ -89,31 +122,28 @@ export type PlannedRefund = {
  * client that timed out and asks again can never refund twice. A REFUSED refund asked again goes back to PROCESSING
  * under its own number, when its amount is still refundable.
  */
-export function planRefund(
-  outTradeNo: string,
-  paid: Money,
-  refunds: readonly Refund[],
-  demand: RefundDemand,
-): Result<PlannedRefund, RefundRequestRefusal> {
+export function planRefund(order: RefundFacts, demand: RefundDemand): Result<PlannedRefund, RefundRequestRefusal> {
+  if (order.status !== 'SUCC') return err({ kind: 'NotRefundable', status: order.status });
+  const { outTradeNo, refunds } = order;
   const { amount, requestKey } = demand;
   const repeated =
     requestKey !== undefined
       ? refunds.find((r) => r.requestKey === requestKey)
       : (refunds.find((r) => r.requestKey === undefined && r.status === 'PROCESSING' && r.amount.equals(amount)) ??
         refunds.find((r) => r.requestKey === undefined && r.status === 'REFUSED' && r.amount.equals(amount)));
-  const refundableFen = paid.fen - committedFen(refunds);
+  // A REFUSED refund holds no money, so what it asks for again is measured against the same refundable amount.
+  const refundable = refundableFen(order);
   if (repeated) {
     if (!repeated.amount.equals(amount)) {
       return err({ kind: 'RequestKeyReused', outRefundNo: repeated.outRefundNo, amountFen: repeated.amount.fen });
     }
     if (repeated.status !== 'REFUSED') return ok({ refund: repeated, refunds, change: 'repeated' });
-    if (amount.fen > refundableFen)
-      return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
+    if (amount.fen > refundable) return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: refundable });
     const resubmitted: Refund = { ...repeated, status: 'PROCESSING' };
     return ok({ refund: resubmitted, refunds: refunds.map((r) => (r === repeated ? resubmitted : r)), change: 'resubmitted' });
   }
-  if (amount.isZero() || amount.fen > refundableFen) {
-    return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: Math.max(0, refundableFen) });
+  if (amount.isZero() || amount.fen > refundable) {
+    return err({ kind: 'RefundExceedsPayment', requestedFen: amount.fen, refundableFen: refundable });
   }
   if (refunds.length >= MAX_REFUNDS_PER_ORDER) return err({ kind: 'TooManyRefunds', limit: MAX_REFUNDS_PER_ORDER });
   const seq = refunds.length + 1;
@@ -135,7 +165,8 @@ export type RefusalRejection = { readonly kind: 'UnknownRefund'; readonly outRef
  * REFUSED and frees its amount. A refund WeChat already holds (it named a refund_id, or settled it) stays as it is:
  * a refusal of a retry cannot undo it. `moved` is undefined when nothing changed.
  */
-export function refuseRefund(refunds: readonly Refund[], outRefundNo: string): Result<AppliedReport, RefusalRejection> {
+export function refuseRefund(order: RefundFacts, outRefundNo: string): Result<AppliedReport, RefusalRejection> {
+  const refunds = order.refunds;
   const index = refunds.findIndex((r) => r.outRefundNo === outRefundNo);
   const refund = refunds[index];
   if (!refund) return err({ kind: 'UnknownRefund', outRefundNo });
@@ -169,23 +200,16 @@ export type RefundReportRejection =
 /** The refunds after the report, and the refund it moved (undefined when it changed nothing). */
 export type AppliedReport = { readonly refunds: readonly Refund[]; readonly moved?: Refund };
 
-type OrderFacts = { readonly outTradeNo: string; readonly transactionId: string | undefined; readonly paid: Money };
-
 /**
  * The refund a report of WeChat's is about, provided every identifier agrees with the refund we asked for: a valid
  * message about another order's refund must never settle this one. `asked`: the out_refund_no we asked WeChat about
  * (refundquery, the refund API), whose answer must be about that refund and no other of the order's.
  */
-export function matchRefund(
-  order: OrderFacts,
-  refunds: readonly Refund[],
-  report: RefundReport,
-  asked?: string,
-): Result<Refund, RefundReportRejection> {
+export function matchRefund(order: RefundFacts, report: RefundReport, asked?: string): Result<Refund, RefundReportRejection> {
   const mismatch = (field: Extract<RefundReportRejection, { kind: 'RefundMismatch' }>['field']) =>
     err({ kind: 'RefundMismatch' as const, field });
   if (asked !== undefined && report.outRefundNo !== asked) return mismatch('outRefundNo');
-  const refund = refunds.find((r) => r.outRefundNo === report.outRefundNo);
+  const refund = order.refunds.find((r) => r.outRefundNo === report.outRefundNo);
   if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
   if (report.outTradeNo !== order.outTradeNo) return mismatch('outTradeNo');
   if (order.transactionId === undefined || report.transactionId !== order.transactionId) return mismatch('transactionId');
@@ -212,13 +236,9 @@ export function sameRefund(a: RefundReport, b: RefundReport): boolean {
 }
 
 /** Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS. */
-export function applyRefundReport(
-  order: OrderFacts,
-  refunds: readonly Refund[],
-  report: RefundReport,
-  asked?: string,
-): Result<AppliedReport, RefundReportRejection> {
-  const matched = matchRefund(order, refunds, report, asked);
+export function applyRefundReport(order: RefundFacts, report: RefundReport, asked?: string): Result<AppliedReport, RefundReportRejection> {
+  const matched = matchRefund(order, report, asked);
+  const refunds = order.refunds;
   if (!matched.ok) return matched;
   const refund = matched.value;
   const index = refunds.indexOf(refund);

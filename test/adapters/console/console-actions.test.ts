@@ -85,6 +85,25 @@ describe('console actions', () => {
     expect(await all.text()).toContain('¥99.00');
   });
 
+  it('offers the refund form exactly while the order has something refundable (the domain says what)', async () => {
+    const no = await paid(); // ¥99.00
+    const offered = async () => (await page(`/console/orders/${no}`, operator)).includes('id="refund"');
+    expect(await offered()).toBe(true);
+    const ask = await postForm(app, `/console/orders/${no}/refund`, operator, { _csrf: operator.csrf, amount: '' });
+    const key = /name="request_key" value="([^"]+)"/.exec(await ask.text())?.[1] ?? '';
+    const done = await postForm(app, `/console/orders/${no}/refund`, operator, {
+      _csrf: operator.csrf,
+      amount_fen: '9900',
+      request_key: key,
+      confirm: 'yes',
+    });
+    expect(done.status).toBe(303);
+    // The whole amount is asked for (processing or refunded): nothing is left, so no form, whatever the status.
+    const order = await app.f.orders.findByOutTradeNo(no);
+    expect(order?.refundable).toEqual({ kind: 'nothing' });
+    expect(await offered()).toBe(false);
+  });
+
   it('refunds an order paid in coins only, returning its coins', async () => {
     await app.f.goods.save({ ...(await app.f.goods.findById(3))!, salePrice: Money.ZERO, integral: 30 });
     await app.f.ledger.grant(app.f.user.uid, 30, 'coins-for-console-test', app.f.clock.now());

@@ -87,8 +87,9 @@ function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html 
 function actions(ctx: ConsoleContext, h: OrderHistory): Html {
   const role = ctx.operator?.role;
   const no = h.order.state.outTradeNo.value;
-  const coinsOnly = h.order.state.cash.isZero();
-  const canRefund = role !== undefined && allows(role, 'refund') && h.order.status === 'SUCC' && (h.order.refundableFen > 0 || coinsOnly);
+  const refundable = h.order.refundable;
+  const coinsOnly = refundable.kind === 'coinsOnly';
+  const canRefund = role !== undefined && allows(role, 'refund') && refundable.kind !== 'nothing';
   const canResolve = role !== undefined && allows(role, 'resolveReview') && h.order.needsReview;
   // A half-done refund comes back filled in (from its confirmation's language switch).
   const typed = new URL(ctx.here, 'http://console.invalid').searchParams;

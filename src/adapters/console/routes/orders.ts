@@ -79,8 +79,8 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (!order) return sendError(res, 404, 'order.notFound');
     const refundable = order.refundableFen;
     const confirming = field(req, 'confirm') === 'yes';
-    if (order.state.cash.isZero() && order.status === 'SUCC') return refundCoins(req, res, no, order.state.integral, confirming);
-    if (!confirming && refundable <= 0) return showOrder(res, no, 409, errorFlash(ctx, ctx.t('refund.none')));
+    if (order.refundable.kind === 'coinsOnly') return refundCoins(req, res, no, order.state.integral, confirming);
+    if (!confirming && order.refundable.kind === 'nothing') return showOrder(res, no, 409, errorFlash(ctx, ctx.t('refund.none')));
     const reason = textOf(field(req, 'reason') || '-', 'reason', { max: 80 });
     const amount = refundAmount(req, refundable, order.state.cash.fen);
     if (amount === undefined || !reason.ok) {
