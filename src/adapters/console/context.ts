@@ -7,7 +7,10 @@ import { isLang, translator, type Lang, type Translate } from './i18n.js';
 export interface ConsoleContext {
   readonly lang: Lang;
   readonly t: Translate;
-  /** The path and query of this page, for the language switch and sign-in redirects. */
+  /**
+   * The path and query of this page, for the language switch and sign-in redirects. For a form's answer it is the
+   * page the form was on (its `_back` field): an action's URL answers only POST, so a switch to it would be a 404.
+   */
   readonly here: string;
   readonly operator?: Operator;
   readonly session?: OperatorSession;
@@ -32,7 +35,13 @@ export function contextOf(req: Request, res: Response): ConsoleContext {
     const remembered = readCookie(req, LANG_COOKIE);
     if (isLang(remembered)) lang = remembered;
   }
-  return { lang, t: translator(lang), here: req.originalUrl };
+  return { lang, t: translator(lang), here: req.method === 'POST' ? formPage(req) : req.originalUrl };
+}
+
+/** The console page a posted form came from, or the dashboard when it names none or somewhere else. */
+function formPage(req: Request): string {
+  const back = (req.body as Record<string, unknown> | undefined)?._back;
+  return typeof back === 'string' && /^\/console(?:[/?]|$)/.test(back) && !/[\\\s]/.test(back) ? back : '/console';
 }
 
 /** The signed-in operator; the session middleware guarantees one on every page behind it. */

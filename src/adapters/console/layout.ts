@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { allows, type Permission } from '../../domain/operator-role.js';
 import type { ConsoleContext, ConsoleResponse } from './context.js';
 import { EMPTY, html, type Html } from './html.js';
+import { inputError } from './input-errors.js';
 import { isMessageKey, type MessageKey } from './i18n.js';
 
 export const NAV = [
@@ -25,25 +26,35 @@ export interface PageOptions {
   readonly title: string;
   readonly section?: Section;
   readonly flash?: Flash;
+  /** Where the language switch goes when it is not this page: a form's answer names the page that keeps its values. */
+  readonly switchTo?: string;
 }
 
-/** The hidden field every state-changing form carries. */
-export const csrfField = (ctx: ConsoleContext): Html => html`<input type="hidden" name="_csrf" value="${ctx.session?.csrfToken ?? ''}" />`;
+/**
+ * The hidden fields every state-changing form carries: the session's CSRF token, and the page the form is on, so
+ * that the language switch on the form's answer returns to a page that exists.
+ */
+export const csrfField = (ctx: ConsoleContext): Html =>
+  html`<input type="hidden" name="_csrf" value="${ctx.session?.csrfToken ?? ''}" /><input
+      type="hidden"
+      name="_back"
+      value="${ctx.here}"
+    />`;
 
-/** This page in the other language. */
-function switchLanguage(ctx: ConsoleContext): string {
-  const url = new URL(ctx.here, 'http://console.invalid');
+/** This page (or the page that keeps a form's values) in the other language. */
+function switchLanguage(ctx: ConsoleContext, to: string = ctx.here): string {
+  const url = new URL(to, 'http://console.invalid');
   url.searchParams.set('lang', ctx.lang === 'zh' ? 'en' : 'zh');
   return `${url.pathname}${url.search}`;
 }
 
-function header(ctx: ConsoleContext, section: Section | undefined): Html {
+function header(ctx: ConsoleContext, section: Section | undefined, switchTo: string | undefined): Html {
   const operator = ctx.operator;
   if (!operator)
     return html`<header class="top">
       <span class="brand">${ctx.t('app.title')}</span>
       <nav></nav>
-      <div class="who"><a href="${switchLanguage(ctx)}">${ctx.t('nav.switchLang')}</a></div>
+      <div class="who"><a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a></div>
     </header>`;
   const links = NAV.filter(([, , , permission]) => allows(operator.role, permission)).map(
     ([key, path, label]) =>
@@ -53,7 +64,7 @@ function header(ctx: ConsoleContext, section: Section | undefined): Html {
     <span class="brand">${ctx.t('app.title')}</span>
     <nav>${links}</nav>
     <div class="who">
-      <a href="${switchLanguage(ctx)}">${ctx.t('nav.switchLang')}</a>
+      <a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a>
       <span>${operator.name} · ${ctx.t(`role.${operator.role}`)}</span>
       <form method="post" action="/console/logout">
         ${csrfField(ctx)}<button class="link" type="submit">${ctx.t('nav.signOut')}</button>
@@ -75,7 +86,7 @@ export function page(ctx: ConsoleContext, options: PageOptions, body: Html): Htm
         <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
-        ${header(ctx, options.section)}
+        ${header(ctx, options.section, options.switchTo)}
         <main>
           <h1>${options.title}</h1>
           ${flash} ${body}
@@ -94,4 +105,8 @@ export function flashOf(req: Request, ctx: ConsoleContext): Flash | undefined {
   return isMessageKey(key) ? { kind: 'done', text: ctx.t(key) } : undefined;
 }
 
-export const errorFlash = (ctx: ConsoleContext, reason: string): Flash => ({ kind: 'error', text: ctx.t('error.refused', { reason }) });
+/** A refusal, in the operator's language even when the reason is a shared parser's (English) message. */
+export const errorFlash = (ctx: ConsoleContext, reason: string): Flash => ({
+  kind: 'error',
+  text: ctx.t('error.refused', { reason: inputError(ctx, reason) }),
+});

@@ -58,13 +58,13 @@ export function parseOrderSearch(query: Readonly<Record<string, unknown>>): Orde
   if (form.from !== undefined) {
     const from = beijingDayStart(form.from);
     if (from) filter.createdFrom = from;
-    else problems.push('from: yyyy-MM-dd');
+    else problems.push('from must be a date as yyyy-MM-dd');
   }
   if (form.to !== undefined) {
     const to = beijingDayStart(form.to);
     // Inclusive: orders created before the next Beijing midnight.
     if (to) filter.createdBefore = new Date(to.getTime() + 86_400_000);
-    else problems.push('to: yyyy-MM-dd');
+    else problems.push('to must be a date as yyyy-MM-dd');
   }
   if (form.needs_review === 'yes' || form.needs_review === 'no') filter.needsReview = form.needs_review === 'yes';
   else if (form.needs_review !== undefined) problems.push('needs_review');

@@ -30,11 +30,12 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   router.use(
     '/console',
     consoleContentSecurityPolicy,
+    // Parsed first: a form's page context (its `_back` field) names the page the language switch returns to.
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
     (req: Request, res: Response, next: NextFunction) => {
       (res as ConsoleResponse).locals.console = contextOf(req, res);
       next();
     },
-    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
   );
   router.get('/console/assets/console.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'no-cache').send(CONSOLE_CSS);

@@ -18,6 +18,7 @@ export function loginPage(ctx: ConsoleContext, view: LoginView): Html {
     <form class="stack" method="post" action="/console/login">
       <input type="hidden" name="_login" value="${view.formToken}" />
       <input type="hidden" name="next" value="${view.next}" />
+      <input type="hidden" name="_back" value="${ctx.here}" />
       <label
         >${ctx.t('login.name')}<input name="name" autocomplete="username" required maxlength="64" value="${view.name ?? ''}" autofocus
       /></label>

@@ -91,6 +91,8 @@ function actions(ctx: ConsoleContext, h: OrderHistory): Html {
   const coinsOnly = refundable.kind === 'coinsOnly';
   const canRefund = role !== undefined && allows(role, 'refund') && refundable.kind !== 'nothing';
   const canResolve = role !== undefined && allows(role, 'resolveReview') && h.order.needsReview;
+  // A half-done refund comes back filled in (from its confirmation's language switch).
+  const typed = new URL(ctx.here, 'http://console.invalid').searchParams;
   const refund = !canRefund
     ? ''
     : coinsOnly
@@ -106,8 +108,14 @@ function actions(ctx: ConsoleContext, h: OrderHistory): Html {
           <h2>${ctx.t('refund.title')}</h2>
           <form class="stack" method="post" action="${href(['orders', no, 'refund'])}">
             ${csrfField(ctx)}
-            <label>${ctx.t('refund.amount')}<input name="amount" inputmode="decimal" placeholder="${yuan(h.order.refundableFen)}" /></label>
-            <label>${ctx.t('refund.reason')}<input name="reason" maxlength="80" /></label>
+            <label
+              >${ctx.t('refund.amount')}<input
+                name="amount"
+                inputmode="decimal"
+                placeholder="${yuan(h.order.refundableFen)}"
+                value="${typed.get('refund_amount') ?? ''}"
+            /></label>
+            <label>${ctx.t('refund.reason')}<input name="reason" maxlength="80" value="${typed.get('refund_reason') ?? ''}" /></label>
             <div><button type="submit" class="danger" id="refund">${ctx.t('refund.submit')}</button></div>
           </form>
         </div>`;
@@ -206,8 +214,13 @@ export function refundConfirmPage(ctx: ConsoleContext, c: RefundConfirmation): H
       <a href="${href(['orders', c.outTradeNo])}">${ctx.t('refund.cancel')}</a>
     </form>
   </div>`;
-  return page(ctx, { title: `${ctx.t('refund.confirmTitle')} · ${c.outTradeNo}`, section: 'orders' }, body);
+  // The switch goes back to the order with this refund filled in: the action answers POST only.
+  const switchTo = href(['orders', c.outTradeNo], { refund_amount: plainYuan(c.amountFen), refund_reason: c.reason });
+  return page(ctx, { title: `${ctx.t('refund.confirmTitle')} · ${c.outTradeNo}`, section: 'orders', switchTo }, body);
 }
+
+/** Fen as the refund form reads yuan: 1234 → "12.34". */
+const plainYuan = (fen: number): string => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 /** The confirmation of refunding an order paid only in coins: the coins go back, WeChat is not involved. */
 export function coinsRefundConfirmPage(ctx: ConsoleContext, outTradeNo: string, coins: number): Html {

@@ -1,10 +1,11 @@
+import { inputError } from '../input-errors.js';
 import type { Order } from '../../../domain/order.js';
 import { ORDER_STATUSES } from '../../../domain/order-status.js';
 import { PAID_TYPES } from '../../../domain/paid-type.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
-import { page, type Flash } from '../layout.js';
+import { page } from '../layout.js';
 import { PAGE_SIZE, type OrderSearch } from '../order-filter.js';
 
 export const statusBadge = (ctx: ConsoleContext, order: Order): Html =>
@@ -113,10 +114,14 @@ export function ordersPage(ctx: ConsoleContext, search: OrderSearch, found: read
     ${search.page > 1 ? html`<a href="${link(search.page - 1)}">${ctx.t('page.prev')}</a>` : ''}
     ${hasNext ? html`<a href="${link(search.page + 1)}">${ctx.t('page.next')}</a>` : ''}
   </div>`;
-  const flash: Flash | undefined = search.problems.length ? { kind: 'error', text: search.problems.join('; ') } : undefined;
+  if (search.problems.length) {
+    // A refused filter shows its errors alone: the unfiltered list under them would read as the filter's result.
+    const text = ctx.t('error.refused', { reason: search.problems.map((p) => inputError(ctx, p)).join('；') });
+    return page(ctx, { title: ctx.t('nav.orders'), section: 'orders', flash: { kind: 'error', text } }, filters(ctx, search.form));
+  }
   return page(
     ctx,
-    { title: ctx.t('nav.orders'), section: 'orders', ...(flash ? { flash } : {}) },
+    { title: ctx.t('nav.orders'), section: 'orders' },
     html`${filters(ctx, search.form)}${ordersTable(ctx, found.slice(0, PAGE_SIZE), names)}${pager}`,
   );
 }

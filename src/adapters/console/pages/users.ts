@@ -14,32 +14,36 @@ export interface UserRow {
 }
 
 export function usersPage(ctx: ConsoleContext, rows: readonly UserRow[], pageNo: number, hasNext: boolean, flash?: Flash): Html {
-  const table = rows.length
-    ? html`<table>
-        <thead>
-          <tr>
-            <th>${ctx.t('col.uid')}</th>
-            <th>${ctx.t('col.openid')}</th>
-            <th class="num">${ctx.t('col.balance')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <td><a href="${href(['users', r.user.uid])}">${r.user.uid}</a></td>
-                <td class="mono">${r.user.openid}</td>
-                <td class="num">${count(r.balance)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`
-    : html`<p class="muted">${ctx.t('page.empty')}</p>`;
+  // A refused search shows its error alone: the unfiltered list under it would read as its result.
+  const refused = flash?.kind === 'error';
+  const table = refused
+    ? ''
+    : rows.length
+      ? html`<table>
+          <thead>
+            <tr>
+              <th>${ctx.t('col.uid')}</th>
+              <th>${ctx.t('col.openid')}</th>
+              <th class="num">${ctx.t('col.balance')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) =>
+                html`<tr>
+                  <td><a href="${href(['users', r.user.uid])}">${r.user.uid}</a></td>
+                  <td class="mono">${r.user.openid}</td>
+                  <td class="num">${count(r.balance)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`
+      : html`<p class="muted">${ctx.t('page.empty')}</p>`;
   const body = html`<form class="filters card" method="get" action="/console/users">
       <label>${ctx.t('users.search')}<input name="uid" class="short" /></label><button type="submit">${ctx.t('filter.search')}</button>
     </form>
     ${table}
-    <div class="pager">
+    <div class="pager" ${refused ? 'hidden' : ''}>
       ${pageNo > 1 ? html`<a href="${href(['users'], { page: pageNo - 1 })}">${ctx.t('page.prev')}</a>` : ''}
       ${hasNext ? html`<a href="${href(['users'], { page: pageNo + 1 })}">${ctx.t('page.next')}</a>` : ''}
     </div>`;
@@ -56,7 +60,7 @@ export interface UserView {
   readonly grantId: string;
 }
 
-export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash): Html {
+export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash, switchTo?: string): Html {
   const canGrant = ctx.operator !== undefined && allows(ctx.operator.role, 'grantCoins');
   const journal = v.journal.map(
     (e) =>
@@ -73,7 +77,15 @@ export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash): Html 
         <form class="inline" method="post" action="${href(['users', v.user.uid, 'grant'])}">
           ${csrfField(ctx)}
           <input type="hidden" name="grant_id" value="${v.grantId}" />
-          <label>${ctx.t('users.grantAmount')} <input name="amount" required inputmode="numeric" class="short" /></label>
+          <label
+            >${ctx.t('users.grantAmount')}
+            <input
+              name="amount"
+              required
+              inputmode="numeric"
+              class="short"
+              value="${new URL(ctx.here, 'http://console.invalid').searchParams.get('grant_amount') ?? ''}"
+          /></label>
           <button type="submit" id="grant">${ctx.t('users.grantSubmit')}</button>
         </form>
       </div>`
@@ -111,5 +123,6 @@ export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash): Html 
           </table>`
         : html`<p class="muted">${ctx.t('page.empty')}</p>`
     }`;
-  return page(ctx, { title: ctx.t('users.title', { uid: v.user.uid }), section: 'users', ...(flash ? { flash } : {}) }, body);
+  const options = { title: ctx.t('users.title', { uid: v.user.uid }), section: 'users' as const, ...(flash ? { flash } : {}) };
+  return page(ctx, { ...options, ...(switchTo ? { switchTo } : {}) }, body);
 }

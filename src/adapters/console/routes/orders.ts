@@ -56,7 +56,8 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
 
   routes.page('/console/orders', 'read', async (req, res) => {
     const search = parseOrderSearch(req.query as Record<string, unknown>);
-    send(res, 200, ordersPage(res.locals.console, search, await deps.orders.list(search.filter), await names()));
+    const found = search.problems.length ? [] : await deps.orders.list(search.filter);
+    send(res, search.problems.length ? 400 : 200, ordersPage(res.locals.console, search, found, await names()));
   });
 
   routes.page('/console/orders/:outTradeNo', 'read', async (req, res) => {

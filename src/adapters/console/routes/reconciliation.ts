@@ -26,7 +26,7 @@ export function reconciliationRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, n
     const ctx = res.locals.console;
     const typed = (req.body as Record<string, unknown> | undefined)?.date;
     const date = typeof typed === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(typed) ? typed.replaceAll('-', '') : undefined;
-    if (!date) return show(req, res, 400, errorFlash(ctx, 'yyyy-MM-dd'));
+    if (!date) return show(req, res, 400, errorFlash(ctx, ctx.t('input.date', { field: ctx.t('rec.billDate') })));
     const audit = (after: unknown) =>
       deps.audit.record({ at: now(), actor: actorOf(operatorOf(res).operator), action: 'bill.reconciled', subject: `bill:${date}`, after });
     let report;
@@ -36,7 +36,7 @@ export function reconciliationRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, n
       // WeChat unreachable: on record, and said plainly. Anything else is a server error (logged, never shown).
       if (!(error instanceof GatewayUnavailableError)) throw error;
       await audit({ error: 'WeChat Pay unreachable' });
-      return show(req, res, 502, errorFlash(ctx, 'WeChat Pay unreachable; try again shortly'));
+      return show(req, res, 502, errorFlash(ctx, ctx.t('error.billGateway')));
     }
     const { available, payments, matched, repaired, unknown, mismatched } = report;
     await audit({ available, payments, matched, repaired: repaired.length, unknown: unknown.length, mismatched: mismatched.length });

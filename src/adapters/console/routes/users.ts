@@ -19,7 +19,7 @@ const text = (req: Request, name: string): string => {
 
 /** Users and their health coins; operators grant coins through the same use case as the admin API. */
 export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
-  const showUser = async (res: ConsoleResponse, uid: number, status: number, flash?: Flash): Promise<void> => {
+  const showUser = async (res: ConsoleResponse, uid: number, status: number, flash?: Flash, switchTo?: string): Promise<void> => {
     const user = await deps.users.findByUid(uid);
     if (!user) return sendError(res, 404, 'users.notFound');
     const [balance, journal, orders, goods] = await Promise.all([
@@ -30,7 +30,7 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     ]);
     const goodsNames = new Map(goods.map((g) => [g.id, g.name]));
     const grantId = `console-${randomBytes(12).toString('base64url')}`;
-    send(res, status, userPage(res.locals.console, { user, balance, journal, orders, goodsNames, grantId }, flash));
+    send(res, status, userPage(res.locals.console, { user, balance, journal, orders, goodsNames, grantId }, flash, switchTo));
   };
 
   routes.page('/console/users', 'read', async (req, res) => {
@@ -59,7 +59,9 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (!uid.ok) return sendError(res, 404, 'users.notFound');
     const amount = wholeNumber(text(req, 'amount'), ctx.t('users.grantAmount'), 1, LIMITS.coins);
     const grantId = tokenOf(text(req, 'grant_id'), 'grant_id');
-    if (!amount.ok || !grantId.ok) return showUser(res, uid.value, 400, errorFlash(ctx, amount.ok ? 'grant_id' : amount.error));
+    // A refused grant's language switch returns to the user with the amount still typed in.
+    const keep = href(['users', uid.value], { grant_amount: text(req, 'amount').slice(0, 40) });
+    if (!amount.ok || !grantId.ok) return showUser(res, uid.value, 400, errorFlash(ctx, amount.ok ? 'grant_id' : amount.error), keep);
     const result = await deps.grantCoins.execute({
       uid: uid.value,
       amount: amount.value,
@@ -67,7 +69,7 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       actor: actorOf(operatorOf(res).operator),
     });
     if (!result.ok)
-      return showUser(res, uid.value, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+      return showUser(res, uid.value, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason), keep);
     res.redirect(303, href(['users', uid.value], { done: 'grant' }));
   });
 }
