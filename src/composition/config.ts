@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_DATABASE_URL } from '../adapters/persistence/orm.js';
+import { databaseCreateAllowed, DEFAULT_DATABASE_URL } from '../adapters/persistence/orm.js';
 import { dataFolder } from './sandbox-identity-store.js';
 import { httpUrl, integer, optionalText, port, readFields, rule, secret, type Env, type Reading } from './settings/fields.js';
 import { merchantId, WECHAT_PAY_FIELDS, wechatPayProblems, wechatPaySettings, type WechatPaySettings } from './settings/wechat-pay.js';
@@ -23,6 +23,7 @@ const SERVICE_FIELDS = {
     .string()
     .default(DEFAULT_DATABASE_URL)
     .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
+  DATABASE_CREATE: z.enum(['auto', 'yes', 'no']).default('auto'),
   REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
   REDIS_KEY_PREFIX: z
     .string()
@@ -89,6 +90,8 @@ export interface Config {
   readonly httpTimeouts: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly logLevel: string;
   readonly databaseUrl: string;
+  /** Create the database DATABASE_URL names when it is missing (DATABASE_CREATE; auto: not in production). */
+  readonly createDatabase: boolean;
   readonly redisUrl?: string;
   /** Separates deployments that share one Redis (their locks and job leases must not meet). */
   readonly redisKeyPrefix: string;
@@ -149,6 +152,7 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     httpTimeouts: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    createDatabase: databaseCreateAllowed(e.DATABASE_CREATE, production),
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gateway: e.WECHAT_GATEWAY,
