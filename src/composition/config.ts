@@ -7,6 +7,7 @@ import { httpUrl, integer, optionalText, port, readFields, rule, secret, type En
 import { merchantId, WECHAT_PAY_FIELDS, wechatPayProblems, wechatPaySettings, type WechatPaySettings } from './settings/wechat-pay.js';
 import { WECHAT_PAY_V2_FIELDS, wechatPayV2Problems, wechatPayV2Settings, type WechatPayV2Settings } from './settings/wechat-pay-v2.js';
 import { readV3Settings, V3_VARIABLES, type V3Config } from './settings/wechat-pay-v3.js';
+import { identityProblems, productionProblems } from './settings/production.js';
 
 export type { MerchantCertificate } from './settings/wechat-pay-v2.js';
 
@@ -139,7 +140,15 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     { chosen: e.WECHAT_API_VERSION === 'v3', sandbox: e.WECHAT_GATEWAY === 'sandbox', mchId: merchantId(r) },
     now,
   );
-  const problems = [...r.problems, ...wechatPayProblems(r, production), ...wechatPayV2Problems(r), ...serviceProblems(r), ...v3.problems];
+  const problems = [
+    ...r.problems,
+    ...identityProblems(env),
+    ...wechatPayProblems(r, production),
+    ...wechatPayV2Problems(r),
+    ...serviceProblems(r),
+    ...v3.problems,
+    ...productionProblems(env, production),
+  ];
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }

@@ -56,9 +56,9 @@ describe('configuration', () => {
   it('wants an https notify URL without a query string for real WeChat Pay', () => {
     const base = {
       WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
+      WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
       WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
+      WECHAT_MCH_ID: '1612345678',
       WECHAT_API_KEY: 'a'.repeat(32),
       SESSION_SECRET: 's'.repeat(32),
       WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
@@ -76,9 +76,9 @@ describe('configuration', () => {
   it.each(['WECHAT_NOTIFY_URL', 'WECHAT_REFUND_NOTIFY_URL'])('wants %s https for real WeChat Pay, however the scheme is spelt', (key) => {
     const base = {
       WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
+      WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
       WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
+      WECHAT_MCH_ID: '1612345678',
       WECHAT_API_KEY: 'a'.repeat(32),
       SESSION_SECRET: 's'.repeat(32),
       WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
@@ -98,9 +98,9 @@ describe('configuration', () => {
   it('refuses to run real WeChat Pay v2 without the merchant certificate, unless refunds are explicitly disabled', () => {
     const live = {
       WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
+      WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
       WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
+      WECHAT_MCH_ID: '1612345678',
       WECHAT_API_KEY: 'a'.repeat(32),
       SESSION_SECRET: 's'.repeat(32),
       WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
@@ -109,7 +109,7 @@ describe('configuration', () => {
     expect(loadConfig({ ...live, WECHAT_REFUNDS: 'disabled' }).wechat).toMatchObject({ refundsEnabled: false });
     expect(loadConfig({ ...live, WECHAT_CERT_P12: '/etc/wxpay/apiclient_cert.p12' }).wechat).toMatchObject({
       refundsEnabled: true,
-      certificate: { p12Path: '/etc/wxpay/apiclient_cert.p12', passphrase: '1' },
+      certificate: { p12Path: '/etc/wxpay/apiclient_cert.p12', passphrase: '1612345678' },
     });
     expect(() => loadConfig({ ...live, WECHAT_REFUNDS: 'maybe' })).toThrow(/WECHAT_REFUNDS/);
   });
@@ -129,9 +129,9 @@ describe('configuration', () => {
   it('in wechat mode keeps the two WeChat hosts: a WECHAT_BASE_URL does not move logins', () => {
     const live = {
       WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
+      WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
       WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
+      WECHAT_MCH_ID: '1612345678',
       WECHAT_API_KEY: 'a'.repeat(32),
       SESSION_SECRET: 's'.repeat(32),
       WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
@@ -169,9 +169,9 @@ describe('configuration', () => {
     // WECHAT_API_VERSION defaults to v2, which needs the v2 key.
     const live = {
       WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
+      WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
       WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
+      WECHAT_MCH_ID: '1612345678',
       SESSION_SECRET: 's'.repeat(32),
       WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
       WECHAT_REFUNDS: 'disabled',
