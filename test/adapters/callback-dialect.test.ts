@@ -66,15 +66,15 @@ describe('the migration: both dialects, one route', () => {
     const legacy = new FakePaymentGateway(clock);
     const calls: string[] = [];
     const spy = (g: FakePaymentGateway, name: string) => {
-      const original = g.clientPaymentParams.bind(g);
-      g.clientPaymentParams = (prepay) => (calls.push(name), original(prepay));
+      const original = g.clientPayment.bind(g);
+      g.clientPayment = (prepay) => (calls.push(name), original(prepay));
     };
     spy(primary, 'v3');
     spy(legacy, 'v2');
     const gateway = withLegacyPaySign(primary, legacy, (signType) => signType === 'RSA');
     const prepay = (signType: string) => ({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType });
-    gateway.clientPaymentParams(prepay('RSA'));
-    gateway.clientPaymentParams(prepay('MD5'));
+    gateway.clientPayment(prepay('RSA'));
+    gateway.clientPayment(prepay('MD5'));
     expect(calls).toEqual(['v3', 'v2']);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayUnavailableError, type PaymentGateway, type PrepayRequest } from '../../src/application/ports/payment-gateway.js';
+import { requestPaymentParams } from '../../src/adapters/wechatpay/shared/request-payment.js';
 import { Money } from '../../src/domain/money.js';
 import type { Prepay } from '../../src/domain/prepay.js';
 
@@ -74,7 +75,7 @@ export function paymentGatewayContract(name: string, open: () => Promise<Gateway
 
     it('signs client payment parameters for the prepay', async () => {
       const prepay = await created(request());
-      expect(world.gateway.clientPaymentParams(prepay)).toMatchObject({
+      expect(requestPaymentParams(world.gateway.clientPayment(prepay))).toMatchObject({
         package: `prepay_id=${prepay.prepayId}`,
         signType: prepay.signType,
       });

@@ -1,68 +1,87 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { Money } from '../../src/domain/money.js';
-import { calendarDaysBetween, isReusable, PAYABLE_FOR_MS, payableUntil } from '../../src/domain/order-reuse.js';
+import { isReusable, payableUntil, reuseWindowFor } from '../../src/domain/order-reuse.js';
+import { PAID_TYPES, priceFor } from '../../src/domain/paid-type.js';
 import { isPrepayAlive, isPrepayUsable, PAYMENT_WINDOW_MS, PREPAY_LIFETIME_MS, prepayFor, renewedPrepay } from '../../src/domain/prepay.js';
-import { anOrder } from '../support/builders.js';
+import { aGoods, anOrder } from '../support/builders.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const price = { cash: Money.ofFen(9900), integral: 0 };
+const goods = aGoods();
+const uid = 7;
 
 /** Beijing midnight of 2026-01-15 is 16:00 UTC the day before. */
 const beijingMidnight = Date.UTC(2026, 0, 14, 16, 0, 0);
 const secondsOfDay = fc.integer({ min: 0, max: DAY / 1000 - 1 }).map((s) => s * 1000);
+/** An open order of `goods` for `uid`, at the goods' current price for its paid type, created at `createdAt`. */
+const orderAt = (createdAt: Date, paidType: (typeof PAID_TYPES)[number] = 'WXPAY') => {
+  const price = priceFor(goods, paidType);
+  return anOrder({ uid, goodsId: goods.id, paidType, cash: price.cash, integral: price.integral, createdAt });
+};
 
-describe('order reuse (seed rule: 7 Beijing calendar days)', () => {
-  test.prop([secondsOfDay, secondsOfDay])(
-    'reuses an order for 7 Beijing calendar days while WeChat would still take its payment, never after 8',
-    (createdOffset, nowOffset) => {
+describe('order reuse: one policy for the reuse decision and the deadline WeChat is given', () => {
+  test.prop([secondsOfDay, fc.integer({ min: 0, max: 9 * DAY }), fc.constantFrom(...PAID_TYPES)])(
+    'reuses an order exactly while a whole payment window is left before its deadline, which is the window after creation',
+    (createdOffset, elapsed, paidType) => {
       const createdAt = new Date(beijingMidnight + createdOffset);
-      const order = anOrder({ cash: price.cash, createdAt });
-      // Within the calendar days, WeChat's own 7-day limit (time_expire) ends it a payment window before it runs out.
-      for (const day of [0, 3, 6, 7]) {
-        const now = new Date(beijingMidnight + day * DAY + nowOffset);
-        const payable = now.getTime() + PAYMENT_WINDOW_MS <= payableUntil(createdAt).getTime();
-        expect(isReusable(order, price, now)).toBe(payable);
-      }
-      expect(isReusable(order, price, new Date(beijingMidnight + 8 * DAY + nowOffset))).toBe(false);
+      const order = orderAt(createdAt, paidType);
+      const now = new Date(createdAt.getTime() + elapsed);
+      const deadline = payableUntil(order, goods);
+      expect(deadline.getTime() - createdAt.getTime()).toBe(reuseWindowFor(goods, uid).payableForMs);
+      expect(isReusable(order, { goods, uid, now })).toBe(now.getTime() + PAYMENT_WINDOW_MS <= deadline.getTime());
     },
   );
 
-  it('gives WeChat a deadline 7 days after creation, the same for every re-sent unifiedorder', () => {
-    const createdAt = new Date(beijingMidnight + 12_345_000);
-    expect(payableUntil(createdAt).getTime() - createdAt.getTime()).toBe(PAYABLE_FOR_MS);
-    // An order as opened (milliseconds) and as read back (the seed stores whole seconds) ask WeChat for the same deadline.
-    expect(payableUntil(new Date(createdAt.getTime() + 999))).toEqual(payableUntil(createdAt));
-    expect(PAYABLE_FOR_MS).toBe(7 * DAY);
-  });
+  test.prop([fc.integer({ min: 0, max: 7 * DAY - PAYMENT_WINDOW_MS }), fc.integer({ min: 0, max: 999 })])(
+    'gives WeChat the same deadline for every re-sent unifiedorder: the creation time in whole seconds plus 7 days',
+    (elapsed, ms) => {
+      const createdAt = new Date(beijingMidnight + 12_345_000);
+      // An order as opened (milliseconds) and as read back (the seed stores whole seconds) ask for the same deadline.
+      expect(payableUntil(orderAt(new Date(createdAt.getTime() + ms)), goods)).toEqual(payableUntil(orderAt(createdAt), goods));
+      expect(payableUntil(orderAt(createdAt), goods).getTime()).toBe(createdAt.getTime() + 7 * DAY);
+      expect(isReusable(orderAt(createdAt), { goods, uid, now: new Date(createdAt.getTime() + elapsed) })).toBe(true);
+    },
+  );
 
-  it('counts calendar days across Beijing midnight, not 24-hour periods', () => {
+  it('never outlasts the seed rule of 7 Beijing calendar days, even for an order placed a second before midnight', () => {
     const lateNight = new Date(beijingMidnight - 1000); // 23:59:59 on the 14th, Beijing
-    const justAfter = new Date(beijingMidnight + 7 * DAY + 1000); // 00:00:01 seven days later
-    expect(calendarDaysBetween(lateNight, justAfter)).toBe(8);
-    expect(isReusable(anOrder({ createdAt: lateNight }), price, justAfter)).toBe(false);
-    // Only two seconds apart in time, yet one calendar day apart.
-    expect(calendarDaysBetween(lateNight, new Date(beijingMidnight + 1000))).toBe(1);
+    const order = orderAt(lateNight);
+    expect(isReusable(order, { goods, uid, now: new Date(lateNight.getTime() + 7 * DAY - PAYMENT_WINDOW_MS) })).toBe(true);
+    expect(isReusable(order, { goods, uid, now: new Date(lateNight.getTime() + 7 * DAY - PAYMENT_WINDOW_MS + 1000) })).toBe(false);
   });
 
-  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 1000 })])(
-    'never reuses an order whose price differs from the current one',
-    (fen, integral) => {
-      fc.pre(fen !== 9900 || integral !== 0);
-      const order = anOrder({ cash: Money.ofFen(9900), integral: 0, createdAt: new Date(beijingMidnight) });
-      expect(isReusable(order, { cash: Money.ofFen(fen), integral }, new Date(beijingMidnight + HOUR))).toBe(false);
+  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 1000 })])(
+    'never reuses an order whose price differs from what the goods cost now',
+    (marketYuan, saleYuan, integral) => {
+      const now = new Date(beijingMidnight + HOUR);
+      const changed = aGoods({ marketPrice: Money.ofFen(marketYuan * 100), salePrice: Money.ofFen(saleYuan * 100), integral });
+      for (const paidType of PAID_TYPES) {
+        const order = orderAt(new Date(beijingMidnight), paidType);
+        const same = priceFor(changed, paidType);
+        const unchanged = same.cash.equals(order.state.cash) && same.integral === order.state.integral;
+        expect(isReusable(order, { goods: changed, uid, now })).toBe(unchanged);
+      }
     },
   );
 
   it.each(['SUCC', 'FAILED', 'REFUND'] as const)('never reuses a %s order', (status) => {
-    const order = anOrder({ status, createdAt: new Date(beijingMidnight) });
-    expect(isReusable(order, price, new Date(beijingMidnight + HOUR))).toBe(false);
+    const order = anOrder({ status, uid, goodsId: goods.id, createdAt: new Date(beijingMidnight) });
+    expect(isReusable(order, { goods, uid, now: new Date(beijingMidnight + HOUR) })).toBe(false);
   });
 
-  it('does not reuse an order from the future (clock skew)', () => {
-    const order = anOrder({ createdAt: new Date(beijingMidnight + 2 * DAY) });
-    expect(isReusable(order, price, new Date(beijingMidnight))).toBe(false);
+  it("never reuses another user's order, or one of other goods", () => {
+    const order = orderAt(new Date(beijingMidnight));
+    const now = new Date(beijingMidnight + HOUR);
+    expect(isReusable(order, { goods, uid, now })).toBe(true);
+    expect(isReusable(order, { goods, uid: uid + 1, now })).toBe(false);
+    expect(isReusable(order, { goods: { ...goods, id: goods.id + 1 }, uid, now })).toBe(false);
+  });
+
+  it('does not reuse an order from a later Beijing day (clock skew), but tolerates skew within the day', () => {
+    const now = new Date(beijingMidnight + HOUR);
+    expect(isReusable(orderAt(new Date(beijingMidnight + 2 * DAY)), { goods, uid, now })).toBe(false);
+    expect(isReusable(orderAt(new Date(beijingMidnight + HOUR + 2000)), { goods, uid, now })).toBe(true);
   });
 });
 

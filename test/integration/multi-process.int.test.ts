@@ -15,6 +15,7 @@ import { spawnWorkers, type WorkerGroup } from '../support/workers.js';
 import type { PrepayWorkerConfig, PrepayWorkerResult } from './workers/prepay-worker.js';
 import type { ConfirmWorkerConfig, ConfirmWorkerResult } from './workers/confirm-worker.js';
 import type { SignInWorkerConfig, SignInWorkerResult } from './workers/sign-in-worker.js';
+import type { DemoteWorkerConfig, DemoteWorkerResult } from './workers/demote-worker.js';
 import { MikroOperators } from '../../src/adapters/persistence/mikro-operators.js';
 import { ScryptPasswordHasher } from '../../src/adapters/system/scrypt-password-hasher.js';
 
@@ -25,6 +26,7 @@ const PREPAY_WORKER = 'test/integration/workers/prepay-worker.ts';
 const CONFIRM_WORKER = 'test/integration/workers/confirm-worker.ts';
 const RESERVE_WORKER = 'test/integration/workers/reserve-worker.ts';
 const SIGN_IN_WORKER = 'test/integration/workers/sign-in-worker.ts';
+const DEMOTE_WORKER = 'test/integration/workers/demote-worker.ts';
 const GOODS_ID = 3;
 const LOCK_PREFIX = `wxpay-test:${process.pid}:`;
 
@@ -217,5 +219,29 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
     expect(results.reduce((n, r) => n + (r.outcomes.badCredentials ?? 0), 0)).toBe(20);
     expect(results.reduce((n, r) => n + (r.outcomes.rateLimited ?? 0), 0)).toBe(10);
+  });
+
+  it('operators: two instances where two admins demote and disable each other at once leave exactly one enabled admin', async () => {
+    const operators = new MikroOperators(orm);
+    // Only these two are enabled admins in this database, so each change is the other's "last admin" check.
+    await db.exec("UPDATE wx_operator SET disabled = 1 WHERE role = 'admin'");
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const [a, b] = [`admina${suffix}`, `adminb${suffix}`];
+    for (const name of [a, b]) {
+      expect(await operators.add({ name, role: 'admin', passwordHash: 'not-used', at: new Date() })).not.toBe('nameTaken');
+    }
+    const configs: DemoteWorkerConfig[] = [
+      { databaseUrl: db.url, target: b, action: 'demote', actor: `operator:${a}`, attempts: 10 },
+      { databaseUrl: db.url, target: a, action: 'disable', actor: `operator:${b}`, attempts: 10 },
+    ];
+    const group = await spawnWorkers<DemoteWorkerConfig, DemoteWorkerResult>(DEMOTE_WORKER, configs);
+    groups.push(group);
+    const results = await group.go();
+    console.info('[admins x2 processes x10]', JSON.stringify(results));
+
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    const enabledAdmins = (await operators.list()).filter((o) => o.role === 'admin' && !o.disabled);
+    expect(enabledAdmins.map((o) => o.name)).toHaveLength(1);
+    expect([a, b]).toContain(enabledAdmins[0]?.name);
   });
 });

@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../src/adapters/wechatpay/shared/request-payment.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayUnavailableError, type PrepayRequest } from '../../src/application/ports/payment-gateway.js';
 import { UntrustedResponseError, WechatAnswerError } from '../../src/adapters/wechatpay/shared/errors.js';
@@ -42,7 +43,7 @@ describe.each<SignType>(['MD5', 'HMAC-SHA256'])('WechatPayV2Gateway ⇄ simulato
     expect(created.prepay.signType).toBe(signType);
     expect(created.prepay.expiresAt.getTime() - created.prepay.issuedAt.getTime()).toBe(2 * 60 * MINUTE);
 
-    const params = gateway.clientPaymentParams(created.prepay);
+    const params = requestPaymentParams(gateway.clientPayment(created.prepay));
     expect(params).toMatchObject({ appId: sb.simulator.credentials.appId, package: `prepay_id=${created.prepay.prepayId}`, signType });
     const { paySign, ...signed } = params;
     expect(verifyFields({ ...signed, sign: paySign }, sb.simulator.credentials.apiKey, signType)).toBe(true);

@@ -13,7 +13,7 @@ import { startV3Sandbox, type V3Sandbox } from '../support/wechat-sandbox-v3.js'
  * each other.
  */
 const require = createRequire(import.meta.url);
-type Answer = Promise<{ status: number; data: Record<string, unknown> }>;
+type Answer = Promise<{ status: number; headers: Record<string, unknown>; data: Record<string, unknown> }>;
 /** An endpoint of the plugin's chained client; `client['v3/pay/transactions/jsapi']` names it by its path. */
 interface Endpoint {
   post(data: unknown, config?: Record<string, unknown>): Answer;
@@ -35,14 +35,18 @@ beforeAll(async () => {
 });
 afterAll(async () => sb?.close());
 
-const pluginClient = (certs: Record<string, string>) =>
+/** `wechatpaySerial`: the key WeChat should sign its answers with (a public-key merchant names its key's ID). */
+const pluginClient = (certs: Record<string, string>, wechatpaySerial?: string) =>
   new Wechatpay({
     mchid: sb.simulator.credentials.mchId,
     serial: sb.identity.merchant.serialNo,
     privateKey: sb.identity.merchant.privateKeyPem,
     certs,
     baseURL: `${sb.url}/sandbox/wxpay/`,
+    ...(wechatpaySerial ? { headers: { 'Wechatpay-Serial': wechatpaySerial } } : {}),
   });
+const publicKeyClient = () =>
+  pluginClient({ [sb.identity.wechatpayPublicKey.id]: sb.identity.wechatpayPublicKey.publicKeyPem }, sb.identity.wechatpayPublicKey.id);
 
 async function rejection(
   promise: Promise<unknown>,
@@ -57,7 +61,7 @@ async function rejection(
 
 describe('wechatpay-axios-plugin v3 client ⇄ simulator', () => {
   it('prepay, pay, query, close-after-pay, refund, refund query: every answer verified by the plugin with the public key', async () => {
-    const wxpay = pluginClient({ [sb.identity.wechatpayPublicKey.id]: sb.identity.wechatpayPublicKey.publicKeyPem });
+    const wxpay = publicKeyClient();
     const { appId, mchId } = sb.simulator.credentials;
     const no = nextNo();
     const { data: prepay } = await (wxpay['v3/pay/transactions/jsapi'] as Endpoint).post({
@@ -93,6 +97,33 @@ describe('wechatpay-axios-plugin v3 client ⇄ simulator', () => {
     expect(again).toMatchObject({ refund_id: refund.refund_id, status: 'PROCESSING' });
   });
 
+  it('answers a request that names no Wechatpay-Serial with the platform certificate, as WeChat does (WxJava #3548)', async () => {
+    const { id, publicKeyPem } = sb.identity.wechatpayPublicKey;
+    const { appId, mchId } = sb.simulator.credentials;
+    const no = nextNo();
+    await (publicKeyClient()['v3/pay/transactions/jsapi'] as Endpoint).post({
+      appid: appId,
+      mchid: mchId,
+      description: 'which key signs',
+      out_trade_no: no,
+      notify_url: 'https://merchant.example/notify',
+      amount: { total: 1, currency: 'CNY' },
+      payer: { openid: 'oPluginUser' },
+    });
+    const query = (client: PluginClient) =>
+      (client['v3/pay/transactions/out-trade-no/{out_trade_no}'] as Endpoint).get({ params: { mchid: mchId }, out_trade_no: no });
+    // Notifies are signed with the public key here; that does not decide how answers are signed.
+    expect(sb.simulator.v3Keys?.signWith).toBe('publicKey');
+    // A client that trusts only the public key and names no key cannot verify the answer: WxJava's report.
+    const unnamed = await rejection(query(pluginClient({ [id]: publicKeyPem })));
+    expect(unnamed.code).toBe('EV3_RES_HEADER_PLATFORM_SERIAL');
+    // The platform certificate verifies it.
+    const platform = await query(pluginClient({ [sb.identity.platform.serialNo]: sb.identity.platform.certificatePem }));
+    expect(platform).toMatchObject({ headers: { 'wechatpay-serial': sb.identity.platform.serialNo }, data: { out_trade_no: no } });
+    // Naming the public key's ID (WxJava's fix) gets an answer signed with it.
+    expect(await query(publicKeyClient())).toMatchObject({ headers: { 'wechatpay-serial': id }, data: { out_trade_no: no } });
+  });
+
   it('serves /v3/certificates signed with the platform certificate; the plugin verifies it and opens the certificate', async () => {
     await sb.control('/keys/signer', { sign_with: 'platformCertificate' });
     try {
@@ -108,7 +139,7 @@ describe('wechatpay-axios-plugin v3 client ⇄ simulator', () => {
   });
 
   it('the plugin, too, rejects a tampered simulator answer, and the simulator refuses a request signed with another key', async () => {
-    const wxpay = pluginClient({ [sb.identity.wechatpayPublicKey.id]: sb.identity.wechatpayPublicKey.publicKeyPem });
+    const wxpay = publicKeyClient();
     await sb.control('/faults', { fault: 'badSignature', api: 'unifiedorder' });
     const tampered = await rejection(
       (wxpay['v3/pay/transactions/jsapi'] as Endpoint).post({

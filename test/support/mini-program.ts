@@ -1,4 +1,4 @@
-import type { ClientPaymentParams } from '../../src/application/ports/payment-gateway.js';
+import type { RequestPaymentParams } from '../../src/adapters/wechatpay/shared/request-payment.js';
 
 /** What a mini-program does over HTTP, plus the simulator's user-side controls: the e2e tests' vocabulary. */
 export interface Envelope<T = unknown> {
@@ -8,7 +8,7 @@ export interface Envelope<T = unknown> {
 }
 
 /** The prepay answer: what wx.requestPayment needs, plus the order's number. */
-export type PaymentParams = ClientPaymentParams & { readonly outTradeNo: string };
+export type PaymentParams = RequestPaymentParams & { readonly outTradeNo: string };
 
 export class MiniProgramUser {
   token = '';

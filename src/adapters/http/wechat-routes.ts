@@ -12,6 +12,7 @@ import { logRefusal } from './refusals.js';
 import { outTradeNoParam } from './path-params.js';
 import { orderView } from './views.js';
 import type { Metrics } from '../observability/metrics.js';
+import { requestPaymentParams } from '../wechatpay/shared/request-payment.js';
 import { readPrepayParams } from './prepay-params.js';
 import { LoginInput } from './request-schemas.js';
 import type { IntegralView, PaidWithCoinsView, PaymentParamsView, SessionView } from './response-schemas.js';
@@ -79,7 +80,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
       } satisfies PaidWithCoinsView);
     }
     deps.metrics.prepays.inc({ outcome: granted.reused ? 'reused' : 'granted' });
-    sendPaymentSuccess(res, { ...granted.params, outTradeNo: granted.outTradeNo } satisfies PaymentParamsView);
+    sendPaymentSuccess(res, { ...requestPaymentParams(granted.clientPayment), outTradeNo: granted.outTradeNo } satisfies PaymentParamsView);
   };
   router.get('/wechat/prepay', authenticated, prepay);
   router.post('/wechat/prepay', authenticated, json, form, prepay);

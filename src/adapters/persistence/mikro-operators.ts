@@ -60,23 +60,41 @@ export class MikroOperators implements Operators {
   }
 
   async update(id: number, change: OperatorChange): Promise<Operator | undefined> {
-    const sets: string[] = ['updated_at = ?'];
-    const params: SqlValue[] = [change.at.getTime()];
-    if (change.role !== undefined) {
-      sets.push('role = ?');
-      params.push(change.role);
-    }
-    if (change.disabled !== undefined) {
-      sets.push('disabled = ?');
-      params.push(change.disabled ? 1 : 0);
-    }
-    if (change.passwordHash !== undefined) {
-      sets.push('password_hash = ?', 'password_changed_at = ?');
-      params.push(change.passwordHash, change.at.getTime());
-    }
-    const result = await this.sql.run(`UPDATE wx_operator SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    const result = await this.sql.run(...updateStatement(id, change));
     return result.affectedRows === 1 ? this.findById(id) : undefined;
   }
+
+  async updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined> {
+    const outcome = await this.sql.transaction(async (tx) => {
+      // Locks every enabled admin's row (SQLite: one writer at a time anyway), so a concurrent demotion or disabling
+      // waits here and then counts what this one left.
+      const lock = this.sql.dialect === 'mysql' ? ' FOR UPDATE' : '';
+      const admins = await tx.all(`SELECT id FROM wx_operator WHERE role = 'admin' AND disabled = 0 ORDER BY id${lock}`);
+      const ids = admins.map((row) => Number(row.id));
+      if (ids.includes(id) && ids.length === 1) return 'lastAdmin' as const;
+      return (await tx.run(...updateStatement(id, change))).affectedRows === 1 ? ('updated' as const) : ('missing' as const);
+    });
+    if (outcome === 'lastAdmin') return outcome;
+    return outcome === 'updated' ? this.findById(id) : undefined;
+  }
+}
+
+function updateStatement(id: number, change: OperatorChange): [string, SqlValue[]] {
+  const sets: string[] = ['updated_at = ?'];
+  const params: SqlValue[] = [change.at.getTime()];
+  if (change.role !== undefined) {
+    sets.push('role = ?');
+    params.push(change.role);
+  }
+  if (change.disabled !== undefined) {
+    sets.push('disabled = ?');
+    params.push(change.disabled ? 1 : 0);
+  }
+  if (change.passwordHash !== undefined) {
+    sets.push('password_hash = ?', 'password_changed_at = ?');
+    params.push(change.passwordHash, change.at.getTime());
+  }
+  return [`UPDATE wx_operator SET ${sets.join(', ')} WHERE id = ?`, [...params, id]];
 }
 
 function toOperator(row: Row): Operator {

@@ -52,7 +52,6 @@ export class ManageOperators {
     if (!found.ok) return found;
     const before = found.value;
     if (before.role === role) return ok(before);
-    if (before.role === 'admin' && !before.disabled && (await this.isLastAdmin(before))) return err({ kind: 'LastAdmin' });
     return this.change(before, { role }, actor, 'operator.role-changed', { role: before.role }, { role });
   }
 
@@ -61,7 +60,6 @@ export class ManageOperators {
     if (!found.ok) return found;
     const before = found.value;
     if (before.disabled === disabled) return ok(before);
-    if (disabled && before.role === 'admin' && (await this.isLastAdmin(before))) return err({ kind: 'LastAdmin' });
     const action = disabled ? 'operator.disabled' : 'operator.enabled';
     return this.change(before, { disabled }, actor, action, { disabled: before.disabled }, { disabled }, disabled);
   }
@@ -81,11 +79,6 @@ export class ManageOperators {
     return stored ? ok(stored.operator) : err({ kind: 'OperatorNotFound' });
   }
 
-  private async isLastAdmin(operator: Operator): Promise<boolean> {
-    const admins = (await this.operators.list()).filter((o) => o.role === 'admin' && !o.disabled);
-    return admins.length === 1 && admins[0]?.id === operator.id;
-  }
-
   private async change(
     operator: Operator,
     change: { role?: OperatorRole; disabled?: boolean; passwordHash?: string },
@@ -96,7 +89,13 @@ export class ManageOperators {
     revokeSessions = false,
   ): Promise<Result<Operator, OperatorError>> {
     const at = this.clock.now();
-    const updated = await this.operators.update(operator.id, { ...change, at });
+    // A change that could take away an admin is checked and made in one step, so two admins demoting or disabling
+    // each other at once (on two instances) cannot leave the console without one.
+    const removesAnAdmin = (change.role !== undefined && change.role !== 'admin') || change.disabled === true;
+    const updated = removesAnAdmin
+      ? await this.operators.updateKeepingAnAdmin(operator.id, { ...change, at })
+      : await this.operators.update(operator.id, { ...change, at });
+    if (updated === 'lastAdmin') return err({ kind: 'LastAdmin' });
     if (!updated) return err({ kind: 'OperatorNotFound' });
     const revoked = revokeSessions ? await this.sessions.revokeAll(operator.id, at) : 0;
     await this.audit.record({

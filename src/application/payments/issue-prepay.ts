@@ -6,12 +6,12 @@ import { changeOrder } from '../orders/compare-and-set.js';
 import type { ConfirmOrder } from './confirm-order.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import type { ClientPaymentParams, GatewayRefusal, PaymentGateway } from '../ports/payment-gateway.js';
+import type { ClientPayment, GatewayRefusal, PaymentGateway } from '../ports/payment-gateway.js';
 import type { User } from '../ports/user-repository.js';
 import type { SupersedeOrder } from './supersede-order.js';
 
 export type Issued =
-  | { readonly kind: 'params'; readonly params: ClientPaymentParams }
+  | { readonly kind: 'clientPayment'; readonly clientPayment: ClientPayment }
   /** WeChat says the order is paid (now recorded). */
   | { readonly kind: 'alreadyPaid' }
   /**
@@ -22,7 +22,7 @@ export type Issued =
   | GatewayRefusal;
 
 /**
- * The wx.requestPayment parameters for an open order: its prepay_id while it has a payment window of life left,
+ * How the payer's client pays an open order: its prepay_id while it has a payment window of life left,
  * else a fresh unifiedorder with the same parameters. WeChat answers a still-living prepay_id with the same id,
  * which keeps its first expiry; when that is too short, the order is replaced rather than handed out to die in the
  * cashier.
@@ -44,7 +44,7 @@ export class IssuePrepay {
       amount: order.state.cash,
       openid: user.openid,
       clientIp,
-      payableUntil: payableUntil(order.state.createdAt),
+      payableUntil: payableUntil(order, goods),
     });
     switch (outcome.kind) {
       case 'created': {
@@ -71,7 +71,7 @@ export class IssuePrepay {
   private async paramsFor(order: Order): Promise<Issued> {
     const prepay = order.state.prepay;
     if (!isPrepayUsable(prepay, this.clock.now())) return this.replace(order);
-    return { kind: 'params', params: this.gateway.clientPaymentParams(prepay) };
+    return { kind: 'clientPayment', clientPayment: this.gateway.clientPayment(prepay) };
   }
 
   private async replace(order: Order): Promise<Issued> {

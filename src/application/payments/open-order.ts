@@ -1,7 +1,7 @@
 import { Order } from '../../domain/order.js';
 import { isReusable } from '../../domain/order-reuse.js';
 import { OutTradeNoGenerator } from '../../domain/out-trade-no.js';
-import type { Price } from '../../domain/paid-type.js';
+import { priceFor, type Goods } from '../../domain/paid-type.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { IntegralLedger } from '../ports/integral-ledger.js';
 import type { OrderKey, OrderRepository } from '../ports/order-repository.js';
@@ -17,7 +17,8 @@ export type Opening =
   | { readonly kind: 'contended' };
 
 /**
- * The key's open order when the seed's reuse rule allows it, else a new one that takes the open slot. The new order's
+ * The key's open order when the reuse rule (order-reuse.ts) allows it for these goods, else a new one at the goods'
+ * price that takes the open slot. The new order's
  * health coins are reserved before its row exists, so an order never waits for coins the user no longer has.
  */
 export class OpenOrder {
@@ -33,18 +34,19 @@ export class OpenOrder {
     this.numbers = new OutTradeNoGenerator((n) => random.int(n));
   }
 
-  async execute(key: OrderKey, price: Price): Promise<Opening> {
+  async execute(key: OrderKey, goods: Goods): Promise<Opening> {
     const existing = await this.orders.findOpen(key);
-    if (existing && isReusable(existing, price, this.clock.now())) return { kind: 'reused', order: existing };
+    if (existing && isReusable(existing, { goods, uid: key.uid, now: this.clock.now() })) return { kind: 'reused', order: existing };
     if (existing) {
       const superseded = await this.supersede.execute(existing);
       if (superseded === 'paid') return { kind: 'openOrderPaid', order: existing };
       if (superseded === 'lost') return { kind: 'contended' };
     }
-    return this.openNew(key, price);
+    return this.openNew(key, goods);
   }
 
-  private async openNew(key: OrderKey, price: Price): Promise<Opening> {
+  private async openNew(key: OrderKey, goods: Goods): Promise<Opening> {
+    const price = priceFor(goods, key.paidType);
     for (;;) {
       const now = this.clock.now();
       const order = Order.open({ ...key, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
@@ -54,7 +56,7 @@ export class OpenOrder {
         if (reserved.kind === 'insufficient') {
           // A concurrent request (one that ignored the lock) may have just opened the order these coins went to.
           const raced = await this.orders.findOpen(key);
-          return raced && isReusable(raced, price, now)
+          return raced && isReusable(raced, { goods, uid: key.uid, now })
             ? { kind: 'reused', order: raced }
             : { kind: 'insufficientCoins', balance: reserved.balance };
         }

@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock.js';
 import type { GoodsCatalog } from '../ports/goods-catalog.js';
 import type { Lock } from '../ports/lock.js';
 import type { OrderKey } from '../ports/order-repository.js';
-import type { ClientPaymentParams, RefusalCategory } from '../ports/payment-gateway.js';
+import type { ClientPayment, RefusalCategory } from '../ports/payment-gateway.js';
 import type { UserRepository } from '../ports/user-repository.js';
 
 export interface PrepayCommand {
@@ -19,8 +19,8 @@ export interface PrepayCommand {
 }
 
 export type PrepayGranted =
-  /** Pay the cash part through wx.requestPayment with these parameters. */
-  | { readonly kind: 'payWithWechat'; readonly outTradeNo: string; readonly params: ClientPaymentParams; readonly reused: boolean }
+  /** Pay the cash part in the payer's client, as the payment provider's `clientPayment` says. */
+  | { readonly kind: 'payInClient'; readonly outTradeNo: string; readonly clientPayment: ClientPayment; readonly reused: boolean }
   /** The cash part was 0: the order is already paid with health coins; there is nothing for WeChat to do. */
   | { readonly kind: 'paidWithCoins'; readonly outTradeNo: string; readonly paidIntegral: number };
 
@@ -48,8 +48,8 @@ export const DEFAULT_PREPAY_LOCK_TIMING: PrepayLockTiming = { ttlMs: 30_000, wai
 const MAX_ROUNDS = 3;
 
 /**
- * Turns "user U wants goods G paying with P" into signed wx.requestPayment parameters, reusing the key's open order
- * when the seed's rule allows. The order row is committed before WeChat hears of it, so a payment can never arrive
+ * Turns "user U wants goods G paying with P" into what the payer's client pays with (signed by the gateway), reusing
+ * the key's open order when the seed's rule allows. The order row is committed before WeChat hears of it, so a payment can never arrive
  * for a number we do not know. One request per key at a time (the lock); the database guards the rest.
  */
 export class RequestPrepay {
@@ -81,7 +81,7 @@ export class RequestPrepay {
     if (!lease) return err({ kind: 'Busy' });
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const opening = await this.openOrder.execute(key, price);
+        const opening = await this.openOrder.execute(key, goods);
         if (opening.kind === 'contended') continue;
         if (opening.kind === 'insufficientCoins')
           return err({ kind: 'InsufficientIntegral', balance: opening.balance, required: price.integral });
@@ -90,11 +90,11 @@ export class RequestPrepay {
         if (price.cash.isZero()) return this.payWithCoins(order);
         const issued = await this.issuePrepay.execute(order, goods, user, command.clientIp);
         switch (issued.kind) {
-          case 'params':
+          case 'clientPayment':
             return ok({
-              kind: 'payWithWechat',
+              kind: 'payInClient',
               outTradeNo: order.state.outTradeNo.value,
-              params: issued.params,
+              clientPayment: issued.clientPayment,
               reused: opening.kind === 'reused',
             });
           case 'alreadyPaid':

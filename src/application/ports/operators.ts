@@ -39,6 +39,12 @@ export interface Operators {
   list(): Promise<Operator[]>;
   /** Applies the change; undefined when no operator has that id. */
   update(id: number, change: OperatorChange): Promise<Operator | undefined>;
+  /**
+   * Applies a change of role or of the disabled flag only when at least one other enabled admin remains, in one atomic
+   * step across instances (two admins demoting each other at once cannot both succeed); 'lastAdmin' when it would
+   * leave none, undefined when no operator has that id.
+   */
+  updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined>;
 }
 
 export interface OperatorSession {

@@ -40,14 +40,14 @@ export type PrepayOutcome =
   /** Any other refusal (NOAUTH, PARAM_ERROR, ...): not retryable as it stands. */
   | GatewayRefusal;
 
-/** What `wx.requestPayment` needs, signed with the same sign type as the prepay. */
-export interface ClientPaymentParams {
-  readonly appId: string;
-  readonly timeStamp: string;
-  readonly nonceStr: string;
-  readonly package: string;
-  readonly signType: string;
-  readonly paySign: string;
+/**
+ * What the payer's client needs to pay a prepay, as the provider shapes it: opaque to the use cases, which hand it to
+ * the adapter that speaks to that client (for WeChat Pay, `wechatpay`: wx.requestPayment's signed parameters).
+ */
+export interface ClientPayment {
+  /** Which client API takes `params`. */
+  readonly provider: string;
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** orderquery, reduced to what the use cases decide on. */
@@ -110,7 +110,8 @@ export interface BilledDay {
  */
 export interface PaymentGateway {
   createPrepay(request: PrepayRequest): Promise<PrepayOutcome>;
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams;
+  /** How the payer's client pays this prepay, signed as the prepay was made. */
+  clientPayment(prepay: Prepay): ClientPayment;
   queryOrder(outTradeNo: string): Promise<TradeQuery>;
   closeOrder(outTradeNo: string): Promise<CloseOutcome>;
   refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;

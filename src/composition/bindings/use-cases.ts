@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { PruneHistory } from '../../application/housekeeping/prune-history.js';
 import { CloseAbandonedOrders } from '../../application/reconciliation/close-abandoned-orders.js';
 import { ConfirmOrder } from '../../application/payments/confirm-order.js';
 import { GetOrderStatus } from '../../application/payments/get-order-status.js';
@@ -11,6 +12,7 @@ import { ManageGoods } from '../../application/goods/manage-goods.js';
 import { OpenOrder } from '../../application/payments/open-order.js';
 import { PaymentRecorder } from '../../application/orders/payment-recorder.js';
 import { ReconcileBill } from '../../application/reconciliation/reconcile-bill.js';
+import { ReconcileDailyBill } from '../../application/reconciliation/reconcile-daily-bill.js';
 import { ReconcilePayments } from '../../application/reconciliation/reconcile-payments.js';
 import { ReconcilePending } from '../../application/reconciliation/reconcile-pending.js';
 import { ReconcileRefunds } from '../../application/reconciliation/reconcile-refunds.js';
@@ -98,6 +100,8 @@ export function bindUseCases(c: Container): void {
     RepairCoins,
   ]);
   c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, TOKENS.Alerts, Clock]);
+  c.bind(ReconcileDailyBill).toResolvedValue(construct(ReconcileDailyBill), [ReconcileBill, Clock]);
+  c.bind(PruneHistory).toResolvedValue(construct(PruneHistory), [TOKENS.ReconcileRuns, TOKENS.OperatorSessions, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
   bindConsoleUseCases(c);
 }

@@ -17,7 +17,7 @@ import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-ve
 import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
 import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
-import type { StoredSandboxIdentity } from '../sandbox-identity-store.js';
+import type { StoredSandboxIdentity } from '../../sandbox/index.js';
 import { TOKENS } from '../tokens.js';
 
 /** Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat. */

@@ -17,7 +17,7 @@ describe('console actions', () => {
   async function paid(paidType: 'WXPAY' | 'INTEGRAL' = 'WXPAY', goodsId = 3): Promise<string> {
     const prepay = await app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId, paidType, clientIp: '203.0.113.7' });
     if (!prepay.ok) throw new Error(`prepay failed: ${prepay.error.kind}`);
-    if (prepay.value.kind === 'payWithWechat') await app.f.handleNotify.execute(app.f.gateway.pay(prepay.value.outTradeNo));
+    if (prepay.value.kind === 'payInClient') await app.f.handleNotify.execute(app.f.gateway.pay(prepay.value.outTradeNo));
     return prepay.value.outTradeNo;
   }
   const page = async (path: string, session: ConsoleSession) =>

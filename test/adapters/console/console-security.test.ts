@@ -1,22 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allows, OPERATOR_ROLES, type Permission } from '../../../src/domain/operator-role.js';
+import { OPERATOR_ROLES, type OperatorRole, type Permission } from '../../../src/domain/operator-role.js';
 import { consoleApp, CONSOLE_PASSWORD, postForm, type ConsoleApp } from '../../support/console-app.js';
 
-/** Every state-changing console route and the capability it needs. A new route must be added here to pass. */
-const ACTIONS: Readonly<Record<string, Permission>> = {
-  '/console/logout': 'read',
-  '/console/orders/:outTradeNo/refund': 'refund',
-  '/console/orders/:outTradeNo/review': 'resolveReview',
-  '/console/goods': 'manageGoods',
-  '/console/goods/:id': 'manageGoods',
-  '/console/goods/:id/online': 'manageGoods',
-  '/console/users/:uid/grant': 'grantCoins',
-  '/console/reconciliation/bill': 'reconcile',
-  '/console/operators': 'manageOperators',
-  '/console/operators/:name/role': 'manageOperators',
-  '/console/operators/:name/disable': 'manageOperators',
-  '/console/operators/:name/enable': 'manageOperators',
-  '/console/operators/:name/password': 'manageOperators',
+/** The roles, written out: a role added in src must be added here, with its row in every action below. */
+const ROLES = ['viewer', 'operator', 'admin'] as const satisfies readonly OperatorRole[];
+
+/**
+ * Every state-changing console route, the capability it is registered with, and the roles that may use it: the
+ * role × action table itself, written out rather than read from src's PERMISSIONS/allows(), so a permission loosened
+ * in src fails here. A new route must be added here to pass.
+ */
+const ACTIONS: Readonly<Record<string, { permission: Permission; allowed: readonly OperatorRole[] }>> = {
+  '/console/logout': { permission: 'read', allowed: ['viewer', 'operator', 'admin'] },
+  '/console/orders/:outTradeNo/refund': { permission: 'refund', allowed: ['operator', 'admin'] },
+  '/console/orders/:outTradeNo/review': { permission: 'resolveReview', allowed: ['operator', 'admin'] },
+  '/console/goods': { permission: 'manageGoods', allowed: ['admin'] },
+  '/console/goods/:id': { permission: 'manageGoods', allowed: ['admin'] },
+  '/console/goods/:id/online': { permission: 'manageGoods', allowed: ['admin'] },
+  '/console/users/:uid/grant': { permission: 'grantCoins', allowed: ['operator', 'admin'] },
+  '/console/reconciliation/bill': { permission: 'reconcile', allowed: ['operator', 'admin'] },
+  '/console/operators': { permission: 'manageOperators', allowed: ['admin'] },
+  '/console/operators/:name/role': { permission: 'manageOperators', allowed: ['admin'] },
+  '/console/operators/:name/disable': { permission: 'manageOperators', allowed: ['admin'] },
+  '/console/operators/:name/enable': { permission: 'manageOperators', allowed: ['admin'] },
+  '/console/operators/:name/password': { permission: 'manageOperators', allowed: ['admin'] },
 };
 
 interface Layer {
@@ -44,55 +51,65 @@ describe('console security', () => {
       .map((l) => l.route?.path)
       .filter((p) => p !== '/console/login');
     expect(posts.sort()).toEqual(app.actions.map((a) => a.path).sort());
-    expect(Object.fromEntries(app.actions.map((a) => [a.path, a.permission]))).toEqual(ACTIONS);
+    expect(Object.fromEntries(app.actions.map((a) => [a.path, a.permission]))).toEqual(
+      Object.fromEntries(Object.entries(ACTIONS).map(([path, { permission }]) => [path, permission])),
+    );
   });
 
-  describe.each(Object.entries(ACTIONS))('POST %s (needs %s)', (path, permission) => {
-    it.each(OPERATOR_ROLES.filter((role) => !allows(role, permission)))('is refused to a %s, and changes nothing', async (role) => {
-      const session = await app.session(role);
-      const auditBefore = app.f.audit.entries.length;
-      const res = await postForm(app, concrete(path), session, {
-        _csrf: session.csrf,
-        amount: '1',
-        amount_fen: '1',
-        confirm: 'yes',
-        request_key: 'k',
-        note: 'n',
-        name: 'newname',
-        role: 'admin',
-        password: 'a new password!',
-        online: '0',
-        market_price: '1',
-        sale_price: '1',
-        grant_id: 'g',
-        date: '2026-01-14',
-      });
-      expect(res.status).toBe(403);
-      expect(await res.text()).toContain('你的角色无权执行此操作');
-      expect(app.f.audit.entries.length).toBe(auditBefore);
-    });
+  it('knows exactly the roles src knows', () => {
+    expect([...OPERATOR_ROLES].sort()).toEqual([...ROLES].sort());
+  });
 
-    it('is refused without the session CSRF token, with another session’s, and from another origin', async () => {
-      const session = await app.session('admin');
-      const other = await app.session('admin');
-      for (const [form, headers] of [
-        [{}, {}],
-        [{ _csrf: '' }, {}],
-        [{ _csrf: other.csrf }, {}],
-        [{ _csrf: session.csrf }, { origin: 'https://evil.example' }],
-        [{ _csrf: session.csrf }, { origin: 'null' }],
-      ] as const) {
-        const res = await postForm(app, concrete(path), session, form, headers);
+  describe.each(Object.entries(ACTIONS).map(([path, { allowed }]) => [path, allowed.join(', ')] as const))(
+    'POST %s (allowed: %s)',
+    (path) => {
+      const refused = ROLES.filter((role) => !ACTIONS[path]!.allowed.includes(role));
+      it.each(refused)('is refused to a %s, and changes nothing', async (role) => {
+        const session = await app.session(role);
+        const auditBefore = app.f.audit.entries.length;
+        const res = await postForm(app, concrete(path), session, {
+          _csrf: session.csrf,
+          amount: '1',
+          amount_fen: '1',
+          confirm: 'yes',
+          request_key: 'k',
+          note: 'n',
+          name: 'newname',
+          role: 'admin',
+          password: 'a new password!',
+          online: '0',
+          market_price: '1',
+          sale_price: '1',
+          grant_id: 'g',
+          date: '2026-01-14',
+        });
         expect(res.status).toBe(403);
-        expect(await res.text()).toContain('表单已失效');
-      }
-    });
+        expect(await res.text()).toContain('你的角色无权执行此操作');
+        expect(app.f.audit.entries.length).toBe(auditBefore);
+      });
 
-    it('is refused without a session', async () => {
-      const res = await postForm(app, concrete(path), undefined, { _csrf: 'x' });
-      expect(res.status).toBe(401);
-    });
-  });
+      it('is refused without the session CSRF token, with another session’s, and from another origin', async () => {
+        const session = await app.session('admin');
+        const other = await app.session('admin');
+        for (const [form, headers] of [
+          [{}, {}],
+          [{ _csrf: '' }, {}],
+          [{ _csrf: other.csrf }, {}],
+          [{ _csrf: session.csrf }, { origin: 'https://evil.example' }],
+          [{ _csrf: session.csrf }, { origin: 'null' }],
+        ] as const) {
+          const res = await postForm(app, concrete(path), session, form, headers);
+          expect(res.status).toBe(403);
+          expect(await res.text()).toContain('表单已失效');
+        }
+      });
+
+      it('is refused without a session', async () => {
+        const res = await postForm(app, concrete(path), undefined, { _csrf: 'x' });
+        expect(res.status).toBe(401);
+      });
+    },
+  );
 
   it('redirects a page without a session to the sign-in form, and back after it', async () => {
     const res = await fetch(`${app.baseUrl}/console/orders?status=SUCC`, { redirect: 'manual' });

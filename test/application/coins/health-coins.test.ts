@@ -25,7 +25,7 @@ describe('health coins (INTEGRAL and MIXED)', () => {
   it('reserves the coins when the order is created and commits them when WeChat confirms the cash part', async () => {
     const f = await withCoins(100);
     const result = await f.requestPrepay.execute(command(f));
-    expect(result.ok && result.value.kind).toBe('payWithWechat');
+    expect(result.ok && result.value.kind).toBe('payInClient');
     const no = result.ok ? result.value.outTradeNo : '';
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(70);
 
@@ -133,7 +133,7 @@ describe('health coins (INTEGRAL and MIXED)', () => {
       return answer;
     };
     await f.reconcile.execute();
-    expect(retry).toMatchObject({ ok: true, value: { kind: 'payWithWechat', outTradeNo: no } });
+    expect(retry).toMatchObject({ ok: true, value: { kind: 'payInClient', outTradeNo: no } });
     expect((await f.orders.findByOutTradeNo(no))?.state).toMatchObject({ status: 'CHECKED', prepay: expect.anything() });
     expect(await f.ledger.balanceOf(f.user.uid)).toBe(0);
 

@@ -58,6 +58,26 @@ describe('ManageOperators', () => {
     });
   });
 
+  it('two admins demoting or disabling each other at the same moment leave one enabled admin', async () => {
+    for (const [first, second] of [
+      [
+        (f: UseCaseFixture) => f.manageOperators.setRole('root', 'viewer', 'operator:second'),
+        (f: UseCaseFixture) => f.manageOperators.setRole('second', 'operator', 'operator:root'),
+      ],
+      [
+        (f: UseCaseFixture) => f.manageOperators.setDisabled('root', true, 'operator:second'),
+        (f: UseCaseFixture) => f.manageOperators.setRole('second', 'viewer', 'operator:root'),
+      ],
+    ] as const) {
+      const f = await withOperator('admin', 'root');
+      await f.manageOperators.add({ name: 'second', role: 'admin', password: PASSWORD }, 'operator:root');
+      const results = await Promise.all([first(f), second(f)]);
+      expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
+      expect(results.find((r) => !r.ok)).toEqual({ ok: false, error: { kind: 'LastAdmin' } });
+      expect((await f.operators.list()).filter((o) => o.role === 'admin' && !o.disabled)).toHaveLength(1);
+    }
+  });
+
   it('answers an unknown operator with OperatorNotFound', async () => {
     const f = await useCaseFixture();
     expect(await f.manageOperators.setDisabled('ghost', true, 'cli')).toEqual({ ok: false, error: { kind: 'OperatorNotFound' } });

@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../../src/adapters/wechatpay/shared/request-payment.js';
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../../../src/application/ports/lock.js';
 import { GatewayUnavailableError } from '../../../src/application/ports/payment-gateway.js';
@@ -20,8 +21,8 @@ const commandFor = (f: UseCaseFixture, overrides: Partial<PrepayCommand> = {}): 
 async function granted(f: UseCaseFixture, overrides: Partial<PrepayCommand> = {}) {
   const result = await f.requestPrepay.execute(commandFor(f, overrides));
   if (!result.ok) throw new Error(`prepay refused: ${JSON.stringify(result.error)}`);
-  if (result.value.kind !== 'payWithWechat') throw new Error('expected a WeChat payment');
-  return result.value;
+  if (result.value.kind !== 'payInClient') throw new Error('expected a payment in the client');
+  return { ...result.value, params: requestPaymentParams(result.value.clientPayment) };
 }
 
 describe('RequestPrepay', () => {

@@ -4,7 +4,7 @@ import type { PaymentNotice, RefundNotice } from '../../../src/application/ports
 import {
   GatewayUnavailableError,
   type BilledDay,
-  type ClientPaymentParams,
+  type ClientPayment,
   type CloseOutcome,
   type GatewayRefusal,
   type PaymentGateway,
@@ -15,6 +15,7 @@ import {
   type RefundSubmitOutcome,
   type TradeQuery,
 } from '../../../src/application/ports/payment-gateway.js';
+import { requestPayment } from '../../../src/adapters/wechatpay/shared/request-payment.js';
 import { billReadyAt, formatBeijingCompact } from '../../../src/domain/beijing-time.js';
 import { Money } from '../../../src/domain/money.js';
 import { prepayFor, type Prepay } from '../../../src/domain/prepay.js';
@@ -69,15 +70,15 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'created', prepay };
   }
 
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
-    return {
+  clientPayment(prepay: Prepay): ClientPayment {
+    return requestPayment({
       appId: this.merchant.appId,
       timeStamp: String(Math.floor(this.clock.now().getTime() / 1000)),
       nonceStr: 'fakenonce',
       package: `prepay_id=${prepay.prepayId}`,
       signType: prepay.signType,
       paySign: `FAKE-${prepay.prepayId}`,
-    };
+    });
   }
 
   async queryOrder(outTradeNo: string): Promise<TradeQuery> {

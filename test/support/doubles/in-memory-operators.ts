@@ -47,8 +47,20 @@ export class InMemoryOperators implements Operators {
     return [...this.rows.values()].map((r) => r.operator).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  async updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined> {
+    await Promise.resolve();
+    // Checked and applied in one synchronous step, as the database does under its lock.
+    const admins = [...this.rows.values()].filter((r) => r.operator.role === 'admin' && !r.operator.disabled).map((r) => r.operator.id);
+    if (admins.includes(id) && admins.length === 1) return 'lastAdmin';
+    return this.apply(id, change);
+  }
+
   async update(id: number, change: OperatorChange): Promise<Operator | undefined> {
     await Promise.resolve();
+    return this.apply(id, change);
+  }
+
+  private apply(id: number, change: OperatorChange): Operator | undefined {
     const row = this.rows.get(id);
     if (!row) return undefined;
     const operator: Operator = {

@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../../src/adapters/wechatpay/shared/request-payment.js';
 import { fc } from '@fast-check/vitest';
 import { ABANDONED_AFTER_MS } from '../../../src/application/reconciliation/close-abandoned-orders.js';
 import { DEFAULT_RECONCILE_OPTIONS } from '../../../src/application/reconciliation/reconcile-payments.js';
@@ -201,8 +202,8 @@ async function run(w: World, m: CoinModel, step: CoinStep): Promise<void> {
       if (step.fault) w.gateway.failNextPrepay(m.openids[step.user] as string, step.fault);
       const goodsId = m.goodsIds[step.goods] as number;
       const result = await w.requestPrepay.execute({ uid, goodsId, paidType: step.paidType, clientIp: '203.0.113.7' });
-      if (result.ok && result.value.kind === 'payWithWechat') {
-        const prepayId = result.value.params.package.replace(/^prepay_id=/, '');
+      if (result.ok && result.value.kind === 'payInClient') {
+        const prepayId = requestPaymentParams(result.value.clientPayment).package.replace(/^prepay_id=/, '');
         const ids = m.handedOut.get(result.value.outTradeNo) ?? new Set();
         ids.add(prepayId);
         m.handedOut.set(result.value.outTradeNo, ids);

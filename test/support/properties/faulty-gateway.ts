@@ -1,6 +1,6 @@
 import type {
   BilledDay,
-  ClientPaymentParams,
+  ClientPayment,
   CloseOutcome,
   PaymentGateway,
   PrepayOutcome,
@@ -89,8 +89,8 @@ export class FaultyGateway implements PaymentGateway {
     }
   }
 
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
-    return this.fake.clientPaymentParams(prepay);
+  clientPayment(prepay: Prepay): ClientPayment {
+    return this.fake.clientPayment(prepay);
   }
 
   queryOrder(outTradeNo: string): Promise<TradeQuery> {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
   BilledDay,
-  ClientPaymentParams,
+  ClientPayment,
   CloseOutcome,
   PaymentGateway,
   PrepayOutcome,
@@ -16,6 +16,7 @@ import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
+import { requestPayment } from '../shared/request-payment.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
 import { parseTradeBill, summaryDiscrepancies } from './bill.js';
@@ -91,7 +92,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   }
 
   /** paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). */
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
+  clientPayment(prepay: Prepay): ClientPayment {
     const signType = prepay.signType;
     if (!isSignType(signType)) throw new RangeError(`prepay ${prepay.prepayId} has no usable sign type`);
     const params = {
@@ -101,7 +102,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
       package: `prepay_id=${prepay.prepayId}`,
       signType,
     };
-    return { ...params, paySign: signFields(params, this.config.apiKey, signType) };
+    return requestPayment({ ...params, paySign: signFields(params, this.config.apiKey, signType) });
   }
 
   async queryOrder(outTradeNo: string): Promise<TradeQuery> {

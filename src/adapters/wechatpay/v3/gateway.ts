@@ -1,7 +1,7 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
   BilledDay,
-  ClientPaymentParams,
+  ClientPayment,
   CloseOutcome,
   PaymentGateway,
   PrepayOutcome,
@@ -14,6 +14,7 @@ import type {
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
+import { requestPayment } from '../shared/request-payment.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { formatRfc3339Beijing, parseJsonObject, prepayRefusalOf, refundReportOf, tradeQueryOf } from './answers.js';
@@ -104,9 +105,11 @@ export class WechatPayV3Gateway implements PaymentGateway {
   }
 
   /** `appId\ntimeStamp\nnonceStr\npackage\n` signed with the merchant key, signType "RSA" (digest §4.2). */
-  clientPaymentParams(prepay: Prepay): ClientPaymentParams {
+  clientPayment(prepay: Prepay): ClientPayment {
     if (prepay.signType !== V3_SIGN_TYPE) throw new RangeError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
-    return paymentParams(this.config.appId, prepay.prepayId, this.config.privateKey, unixSeconds(this.deps.clock.now()), this.nonce());
+    return requestPayment(
+      paymentParams(this.config.appId, prepay.prepayId, this.config.privateKey, unixSeconds(this.deps.clock.now()), this.nonce()),
+    );
   }
 
   async queryOrder(outTradeNo: string): Promise<TradeQuery> {

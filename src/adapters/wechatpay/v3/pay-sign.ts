@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { signSha256Rsa, verifySha256Rsa } from './rsa-signature.js';
 
 /**
- * What `wx.requestPayment` takes in v3 mode; the same shape as the v2 ClientPaymentParams port type. `signType` is
+ * What `wx.requestPayment` takes in v3 mode; the same shape as v2's (shared/request-payment.ts). `signType` is
  * sent as "RSA" but is not part of the signed message (digest §4.2).
  */
 export interface V3PaymentParams {

@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/request-payment.js';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../support/doubles/manual-clock.js';
@@ -386,11 +387,11 @@ describe('billedPayments (downloadbill)', () => {
   });
 });
 
-describe('clientPaymentParams', () => {
+describe('clientPayment', () => {
   it('signs appId, nonceStr, package, signType, timeStamp with the prepay’s sign type', () => {
     const { gateway, clock } = gatewayWith([]);
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'HMAC-SHA256' };
-    const params = gateway.clientPaymentParams(prepay);
+    const params = requestPaymentParams(gateway.clientPayment(prepay));
     expect(params).toMatchObject({
       appId: SAMPLE.appId,
       timeStamp: String(Date.UTC(2026, 0, 15, 4) / 1000),
@@ -405,7 +406,7 @@ describe('clientPaymentParams', () => {
 
   it('refuses a prepay without a usable sign type', () => {
     const { gateway, clock } = gatewayWith([]);
-    expect(() => gateway.clientPaymentParams({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
+    expect(() => gateway.clientPayment({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
       RangeError,
     );
   });

@@ -1,3 +1,4 @@
+import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/request-payment.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
@@ -201,10 +202,10 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
   it('signs paySign over appId, timeStamp, nonceStr and package with the merchant key (digest §4.2)', () => {
     const { gateway: g } = gateway([]);
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'RSA' };
-    const params = g.clientPaymentParams(prepay);
+    const params = requestPaymentParams(g.clientPayment(prepay));
     expect(params).toMatchObject({ appId: 'wxd930ea5d5a258f4f', signType: 'RSA', package: 'prepay_id=wx1', nonceStr: 'NONCE0123456789' });
     const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
     expect(pluginRsa.verify(message, params.paySign, id.merchantPublicKey)).toBe(true);
-    expect(() => g.clientPaymentParams({ ...prepay, signType: 'MD5' })).toThrow(RangeError);
+    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(RangeError);
   });
 });
