@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_DATABASE_URL } from '../adapters/persistence/orm.js';
+import { databaseCreateAllowed, DEFAULT_DATABASE_URL } from '../adapters/persistence/orm.js';
 import { httpUrl, integer, optionalText, port, readFields, rule, secret, type Env, type Reading } from './settings/fields.js';
 import { merchantId, WECHAT_PAY_FIELDS, wechatPayProblems, wechatPaySettings, type WechatPaySettings } from './settings/wechat-pay.js';
 import { WECHAT_PAY_V2_FIELDS, wechatPayV2Problems, wechatPayV2Settings, type WechatPayV2Settings } from './settings/wechat-pay-v2.js';
 import { readV3Settings, V3_VARIABLES, type V3Config } from './settings/wechat-pay-v3.js';
+import { identityProblems, productionProblems } from './settings/production.js';
 
 /** Where embedded defaults keep their files: the SQLite file's folder, or ./data for a server database. */
 function dataFolder(databaseUrl: string): string {
@@ -27,6 +28,7 @@ const SERVICE_FIELDS = {
     .string()
     .default(DEFAULT_DATABASE_URL)
     .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
+  DATABASE_CREATE: z.enum(['auto', 'yes', 'no']).default('auto'),
   REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
   REDIS_KEY_PREFIX: z
     .string()
@@ -93,6 +95,8 @@ export interface Config {
   readonly httpTimeouts: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly logLevel: string;
   readonly databaseUrl: string;
+  /** Create the database DATABASE_URL names when it is missing (DATABASE_CREATE; auto: not in production). */
+  readonly createDatabase: boolean;
   readonly redisUrl?: string;
   /** Separates deployments that share one Redis (their locks and job leases must not meet). */
   readonly redisKeyPrefix: string;
@@ -140,7 +144,15 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     { chosen: e.WECHAT_API_VERSION === 'v3', sandbox: e.WECHAT_GATEWAY === 'sandbox', mchId: merchantId(r) },
     now,
   );
-  const problems = [...r.problems, ...wechatPayProblems(r, production), ...wechatPayV2Problems(r), ...serviceProblems(r), ...v3.problems];
+  const problems = [
+    ...r.problems,
+    ...identityProblems(env),
+    ...wechatPayProblems(r, production),
+    ...wechatPayV2Problems(r),
+    ...serviceProblems(r),
+    ...v3.problems,
+    ...productionProblems(env, production),
+  ];
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
@@ -153,6 +165,7 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     httpTimeouts: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    createDatabase: databaseCreateAllowed(e.DATABASE_CREATE, production),
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gateway: e.WECHAT_GATEWAY,

@@ -64,7 +64,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     const signatureClock: Clock = systemClock;
     // First: a broken certificate is found before anything is opened, and named.
     const merchantCertificate = openMerchantCertificate(config, clock.now(), logger);
-    const orm = await opening('database', config.databaseUrl, () => openOrm(config.databaseUrl));
+    const orm = await opening('database', config.databaseUrl, () => openOrm(config.databaseUrl, { createDatabase: config.createDatabase }));
     closers.add(() => orm.close(true));
     await migrateOrCheck(orm, config, logger);
     if (config.demoGoods) await createDemoGoods(orm, clock, logger);

@@ -4,12 +4,13 @@ import { loadConfig } from '../../src/composition/config.js';
 const production = {
   NODE_ENV: 'production',
   WECHAT_GATEWAY: 'wechat',
-  WECHAT_APPID: 'wx1',
-  WECHAT_APP_SECRET: 's',
-  WECHAT_MCH_ID: '1',
-  WECHAT_API_KEY: 'a'.repeat(32),
-  WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
-  SESSION_SECRET: 's'.repeat(32),
+  WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
+  WECHAT_APP_SECRET: '3f9c1d7a2b8e4f60a5c3d9e1b7f2a4c8',
+  WECHAT_MCH_ID: '1612345678',
+  WECHAT_API_KEY: 'Xq7Lm2Vb9Rt4Nz8Kd3Hw6Yp1Sg5Fj0Ca',
+  WECHAT_NOTIFY_URL: 'https://pay.shop-under-test.cn/wechat/pay-notify',
+  SESSION_SECRET: 'b3K9xQ2mZ7vR4tL8nW1pY6sD0fH5jG3cA9eU2iO7',
+  HOST: '127.0.0.1',
   WECHAT_REFUNDS: 'disabled',
 };
 

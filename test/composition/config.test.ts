@@ -4,9 +4,9 @@ import { ConfigError, loadConfig } from '../../src/composition/config.js';
 /** A complete real-WeChat-Pay configuration on API v2 but for the merchant certificate. */
 const LIVE = {
   WECHAT_GATEWAY: 'wechat',
-  WECHAT_APPID: 'wx1',
+  WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
   WECHAT_APP_SECRET: 's',
-  WECHAT_MCH_ID: '1',
+  WECHAT_MCH_ID: '1612345678',
   WECHAT_API_KEY: 'a'.repeat(32),
   SESSION_SECRET: 's'.repeat(32),
   WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
@@ -93,7 +93,7 @@ describe('configuration', () => {
     expect(loadConfig({ ...live, WECHAT_REFUNDS: 'disabled' }).wechat).toMatchObject({ refundsEnabled: false });
     expect(loadConfig({ ...live, WECHAT_CERT_P12: '/etc/wxpay/apiclient_cert.p12' }).wechat).toMatchObject({
       refundsEnabled: true,
-      certificate: { p12Path: '/etc/wxpay/apiclient_cert.p12', passphrase: '1' },
+      certificate: { p12Path: '/etc/wxpay/apiclient_cert.p12', passphrase: '1612345678' },
     });
     expect(() => loadConfig({ ...live, WECHAT_REFUNDS: 'maybe' })).toThrow(/WECHAT_REFUNDS/);
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,10 +32,51 @@ describe('.env.example (issue 14 §3)', () => {
     }
   });
 
-  it('holds example values that make a valid production configuration together', () => {
-    // An empty example (the v3 credentials) is one to fill in only when used.
-    const env = Object.fromEntries(entries.filter((e) => e.value !== '').map((e) => [e.name, e.value]));
-    const config = loadConfig(env);
+  // Issue 21 #3: production refuses every placeholder of .env.example; replaced by real values, they make a valid one.
+  const PLACEHOLDERS = [
+    'ADMIN_TOKEN',
+    'METRICS_TOKEN',
+    'SESSION_SECRET',
+    'EVENTS_WEBHOOK_SECRET',
+    'WECHAT_API_KEY',
+    'WECHAT_APP_SECRET',
+    'WECHAT_APPID',
+    'WECHAT_MCH_ID',
+    'WECHAT_NOTIFY_URL',
+    'WECHAT_REFUND_NOTIFY_URL',
+    'EVENTS_WEBHOOK_URL',
+    'DATABASE_URL',
+  ];
+  const real: Record<string, string> = {
+    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    METRICS_TOKEN: randomBytes(24).toString('hex'),
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    EVENTS_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+    WECHAT_API_KEY: randomBytes(16).toString('hex'),
+    WECHAT_APP_SECRET: randomBytes(16).toString('hex'),
+    WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
+    WECHAT_MCH_ID: '1612345678',
+    WECHAT_NOTIFY_URL: 'https://pay.shop-under-test.cn/wechat/pay-notify',
+    WECHAT_REFUND_NOTIFY_URL: 'https://pay.shop-under-test.cn/wechat/refund-notify',
+    EVENTS_WEBHOOK_URL: 'https://shop-under-test.cn/hooks/wxpay',
+    DATABASE_URL: 'mysql://wxpay:Kq8v2Rz4Wm7x@127.0.0.1:3306/wxpay',
+  };
+  // An empty example (the v3 credentials) is one to fill in only when used.
+  const examples = (): Record<string, string> => Object.fromEntries(entries.filter((e) => e.value !== '').map((e) => [e.name, e.value]));
+
+  it('holds placeholders production refuses, each named', () => {
+    let message = '';
+    try {
+      loadConfig(examples());
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const named = message.split('\n').map((line) => line.trim().split(':')[0]);
+    expect(PLACEHOLDERS.filter((name) => !named.includes(name))).toEqual([]);
+  });
+
+  it('holds example values that, placeholders replaced, make a valid production configuration together', () => {
+    const config = loadConfig({ ...examples(), ...real });
     expect(config).toMatchObject({ production: true, gateway: 'wechat', migrateOnStart: false, adminListener: { port: 3001 } });
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL, migrate, openOrm, parseDatabaseUrl, type DatabaseTarget } from './orm.js';
+import { databaseCreateAllowed, DEFAULT_DATABASE_URL, migrate, openOrm, parseDatabaseUrl, type DatabaseTarget } from './orm.js';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL (default: the embedded SQLite file). */
 const databaseUrl = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
@@ -9,7 +9,9 @@ const describe = (t: DatabaseTarget): string => (t.dialect === 'sqlite' ? `sqlit
 let where = 'DATABASE_URL';
 try {
   where = describe(parseDatabaseUrl(databaseUrl));
-  const orm = await openOrm(databaseUrl);
+  // As the service: a production DATABASE_URL naming no database is a mistake to report, unless DATABASE_CREATE=yes.
+  const createDatabase = databaseCreateAllowed(process.env.DATABASE_CREATE, process.env.NODE_ENV?.trim() === 'production');
+  const orm = await openOrm(databaseUrl, { createDatabase });
   try {
     const applied = await migrate(orm);
     console.log(applied.length === 0 ? `${where}: up to date` : `${where}: applied ${applied.join(', ')}`);
@@ -18,5 +20,6 @@ try {
   }
 } catch (error) {
   console.error(`${where}: migration failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // The service's rule (startup-errors.ts): a database that is not there is a configuration problem.
+  process.exitCode = (error as { code?: unknown }).code === 'ER_BAD_DB_ERROR' ? 2 : 1;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
@@ -63,6 +63,25 @@ export interface OrmOptions {
   /** How long a query may wait for a pooled connection, and a new connection may take to open. */
   readonly acquireTimeoutMs?: number;
   readonly debug?: boolean;
+  /**
+   * Create the database when it does not exist (the default: the sandbox and development). Off (production, unless
+   * DATABASE_CREATE=yes), a DATABASE_URL naming a database that is not there fails with UnknownDatabaseError instead
+   * of an empty database that then asks for migrations.
+   */
+  readonly createDatabase?: boolean;
+}
+
+/** DATABASE_URL names a database that does not exist, and creating it was not asked for. */
+export class UnknownDatabaseError extends Error {
+  override readonly name = 'UnknownDatabaseError';
+  /** The MySQL server's own code for it, so that both databases read alike wherever errors are told apart. */
+  readonly code = 'ER_BAD_DB_ERROR';
+}
+
+/** DATABASE_CREATE (auto, yes, no), read the same way by the service and the command-line tools. */
+export function databaseCreateAllowed(setting: string | undefined, production: boolean): boolean {
+  const value = setting?.trim() || 'auto';
+  return value === 'auto' ? !production : value === 'yes';
 }
 
 /**
@@ -80,7 +99,11 @@ export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Pr
     debug: options.debug ?? false,
   } satisfies Partial<Options>;
 
+  const create = options.createDatabase ?? true;
   if (target.dialect === 'sqlite') {
+    if (target.path !== ':memory:' && !create && !existsSync(target.path)) {
+      throw new UnknownDatabaseError(`unknown database: no SQLite file ${target.path}`);
+    }
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
     return MikroORM.init<AbstractSqlDriver>({
       ...common,
@@ -100,6 +123,8 @@ export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Pr
     MikroORM.init<AbstractSqlDriver>({
       ...common,
       driver: MySqlDriver,
+      // MikroORM creates a missing database at connect unless told not to.
+      ensureDatabase: create,
       host: target.host,
       port: target.port,
       user: target.user,
@@ -122,13 +147,25 @@ export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Pr
       },
       driverOptions: { acquireConnectionTimeout: acquireTimeoutMs, connection: { connectTimeout: acquireTimeoutMs } },
     });
+  let orm: SqlOrm;
   try {
-    return await init();
+    orm = await init();
   } catch (error) {
     // MikroORM creates a missing database at connect; an instance starting alongside may have just done so.
     if ((error as { code?: unknown }).code !== 'ER_DB_CREATE_EXISTS') throw error;
-    return init();
+    orm = await init();
   }
+  if (!create) {
+    // Without ensureDatabase, MikroORM only logs a failed connection: ask, and fail with the server's reason.
+    const check = await orm.checkConnection();
+    if (!check.ok) {
+      await orm.close(true);
+      const code = (check.error as { code?: unknown } | undefined)?.code;
+      if (code === 'ER_BAD_DB_ERROR') throw new UnknownDatabaseError(`unknown database ${target.dbName}`, { cause: check.error });
+      throw check.error ?? new Error(check.reason);
+    }
+  }
+  return orm;
 }
 
 const MIGRATION_LOCK_WAIT_S = 120;
