@@ -36,6 +36,21 @@ function violations(layer: string, allowed: readonly string[]): string[] {
   );
 }
 
+/** Every way a file reaches into src/sandbox: the module it names and whether it loads it (value) or not. */
+function sandboxReaches(file: string): { target: string; how: 'type' | 'import()' | 'value'; statement: string }[] {
+  const text = readFileSync(file, 'utf8');
+  const statements = [
+    ...text.matchAll(/^(?:import|export)\s(type\s)?[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/gm),
+  ];
+  return statements
+    .map((m) => {
+      const specifier = m[2] ?? m[3] ?? '';
+      const how = m[3] !== undefined ? 'import()' : m[1] !== undefined ? 'type' : 'value';
+      return { target: resolve(file, '..', specifier).replace(/\.js$/, '.ts'), how, statement: m[0], specifier } as const;
+    })
+    .filter(({ specifier, target }) => specifier.startsWith('.') && target.startsWith(join(src, 'sandbox')));
+}
+
 describe('architecture: dependencies point inward only', () => {
   it('lets the domain import only the domain: no package, no node built-in, no other layer', () => {
     expect(violations('domain', ['domain'])).toEqual([]);
@@ -54,19 +69,38 @@ describe('architecture: dependencies point inward only', () => {
     expect(offenders).toEqual([]);
   });
 
-  it("keeps the simulator's wire code its own: a bug in the client's signing, XML or AES cannot pass both sides", () => {
-    const simulator = join(src, 'adapters', 'wechatpay', 'simulator');
+  it('keeps production code from knowing the sandbox: no domain, application or adapter file imports src/sandbox', () => {
+    const offenders = ['domain', 'application', 'adapters'].flatMap((layer) =>
+      sourcesUnder(join(src, layer)).flatMap((file) =>
+        importsOf(file)
+          .filter((s) => layerOf(s, file) === 'sandbox')
+          .map((s) => `${relative(root, file)} imports ${s}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('lets the composition root reach the sandbox only through its entry point, by types or import() in sandbox mode', () => {
+    const entry = join(src, 'sandbox', 'index.ts');
+    const offenders = sourcesUnder(join(src, 'composition')).flatMap((file) =>
+      sandboxReaches(file)
+        .filter(({ target, how }) => target !== entry || how === 'value')
+        .map(({ statement }) => `${relative(root, file)}: ${statement}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps the sandbox's wire code its own: a bug in the client's signing, XML or AES cannot pass both sides", () => {
+    // The sandbox plays WeChat: it may use the domain's values (money, Beijing time), the Clock port and the system
+    // clocks, and nothing of the merchant's side (adapters/wechatpay) nor of the service's wiring (composition).
     // WeChat's published sample merchant is data both sides are configured with, not wire code: it is shared.
-    const sampleMerchant = join(src, 'adapters', 'wechatpay', 'shared', 'sample-merchant.js');
-    const offenders = sourcesUnder(simulator).flatMap((file) =>
+    const allowed = (target: string): boolean =>
+      ['domain', 'application', 'sandbox'].includes(target.split('/')[0] ?? '') ||
+      target.startsWith('adapters/system/') ||
+      target === 'adapters/wechatpay/shared/sample-merchant.js';
+    const offenders = sourcesUnder(join(src, 'sandbox')).flatMap((file) =>
       importsOf(file)
-        .filter(
-          (s) =>
-            s.startsWith('.') &&
-            resolve(file, '..', s).startsWith(join(src, 'adapters', 'wechatpay')) &&
-            !resolve(file, '..', s).startsWith(simulator) &&
-            resolve(file, '..', s) !== sampleMerchant,
-        )
+        .filter((s) => s.startsWith('.') && !allowed(relative(src, resolve(file, '..', s))))
         .map((s) => `${relative(root, file)} imports ${s}`),
     );
     expect(offenders).toEqual([]);
@@ -95,5 +129,7 @@ describe('architecture: dependencies point inward only', () => {
     expect(layerOf('../adapters/x.js', join(src, 'application', 'a.ts'))).toBe('adapters');
     expect(layerOf('./ports/lock.js', join(src, 'application', 'a.ts'))).toBe('application');
     expect(layerOf('node:crypto', join(src, 'domain', 'a.ts'))).toBeUndefined();
+    const resources = join(src, 'composition', 'resources.ts');
+    expect(sandboxReaches(resources).map(({ how }) => how)).toEqual(expect.arrayContaining(['type', 'import()']));
   });
 });

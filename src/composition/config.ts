@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL } from '../adapters/persistence/orm.js';
-import { dataFolder } from './sandbox-identity-store.js';
 import { httpUrl, integer, optionalText, port, readFields, rule, secret, type Env, type Reading } from './settings/fields.js';
 import { merchantId, WECHAT_PAY_FIELDS, wechatPayProblems, wechatPaySettings, type WechatPaySettings } from './settings/wechat-pay.js';
 import { WECHAT_PAY_V2_FIELDS, wechatPayV2Problems, wechatPayV2Settings, type WechatPayV2Settings } from './settings/wechat-pay-v2.js';
 import { readV3Settings, V3_VARIABLES, type V3Config } from './settings/wechat-pay-v3.js';
+
+/** Where embedded defaults keep their files: the SQLite file's folder, or ./data for a server database. */
+function dataFolder(databaseUrl: string): string {
+  return databaseUrl.startsWith('sqlite:') ? dirname(resolve(databaseUrl.slice('sqlite:'.length))) : resolve('data');
+}
 
 export type { MerchantCertificate } from './settings/wechat-pay-v2.js';
 

@@ -7,19 +7,23 @@ import { migrate, openOrm, pendingMigrations, type SqlOrm } from '../adapters/pe
 import { connectRedis, type RedisClient } from '../adapters/redis/redis-client.js';
 import { OffsetClock } from '../adapters/system/offset-clock.js';
 import { systemClock } from '../adapters/system/system-clock.js';
-import { createWechatPaySimulator, type WechatPaySimulator } from '../adapters/wechatpay/simulator/router.js';
 import type { Config } from './config.js';
 import { Closers } from './closers.js';
 import { openMerchantCertificate } from './merchant-certificate.js';
 import { opening, StartupError } from './startup-errors.js';
-import { loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './sandbox-identity-store.js';
-import { SimulatorStateFile, simulatorStatePath, type StateFileLog } from './simulator-state-file.js';
+// Types only: the sandbox itself is loaded with import() in sandbox mode, never by a production start.
+import type { StateFileLog, StoredSandboxIdentity, WechatPaySimulator } from '../sandbox/index.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
 export interface Resources {
   readonly logger: Logger;
   /** Sandbox mode: a clock the embedded simulator shares and its control API can move forward. */
   readonly clock: Clock;
+  /**
+   * v3 signature timestamps (made and checked), here and in the embedded simulator: real time, whatever `clock`
+   * says, because WeChat and outside SDKs check ±300 s against real time. Default: `clock`.
+   */
+  readonly signatureClock?: Clock;
   /** Where this service listens (for a command-line run, the running service): sandbox URLs point there. */
   readonly selfUrl: string;
   readonly orm?: SqlOrm;
@@ -57,6 +61,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
   try {
     const sandbox = config.gateway === 'sandbox';
     const clock: Clock = sandbox ? new OffsetClock() : systemClock;
+    const signatureClock: Clock = systemClock;
     // First: a broken certificate is found before anything is opened, and named.
     const merchantCertificate = openMerchantCertificate(config, clock.now(), logger);
     const orm = await opening('database', config.databaseUrl, () => openOrm(config.databaseUrl));
@@ -85,25 +90,28 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       closers.add(() => void client.disconnect());
     }
 
+    const sandboxKit = sandbox ? await import('../sandbox/index.js') : undefined;
     let sandboxV3: StoredSandboxIdentity | undefined;
-    if (sandbox && config.wechat.v3 && !config.wechat.v3.credentials) {
-      const loaded = loadOrCreateSandboxIdentity(config.sandboxDataDir, config.wechat.mchId, clock.now());
+    if (sandboxKit && config.wechat.v3 && !config.wechat.v3.credentials) {
+      const loaded = sandboxKit.loadOrCreateSandboxIdentity(config.sandboxDataDir, config.wechat.mchId, clock.now());
       if (loaded.created) logger.info({ path: loaded.path }, 'sandbox API v3 keys generated');
       sandboxV3 = loaded.identity;
     }
 
     let simulator: WechatPaySimulator | undefined;
-    if (sandbox && options.embedSimulator) {
+    if (sandboxKit && options.embedSimulator) {
       // Kept next to the SQLite file (or in ./data), like the v3 sandbox keys: an order outlives a restart.
-      const path = simulatorStatePath(config.sandboxDataDir, config.wechat.mchId, 'embedded');
-      const stateFile = new SimulatorStateFile(path, pinoStateLog(logger));
-      simulator = createWechatPaySimulator({
-        ...(sandboxV3 ? { v3: simulatorV3Options(sandboxV3) } : {}),
+      const path = sandboxKit.simulatorStatePath(config.sandboxDataDir, config.wechat.mchId, 'embedded');
+      const stateFile = new sandboxKit.SimulatorStateFile(path, pinoStateLog(logger));
+      simulator = sandboxKit.createWechatPaySimulator({
+        ...(sandboxV3 ? { v3: sandboxKit.simulatorV3Options(sandboxV3) } : {}),
         appId: config.wechat.appId,
         mchId: config.wechat.mchId,
         apiKey: config.wechat.apiKey,
         appSecret: config.wechat.appSecret,
         clock,
+        // /control/clock moves business time only: signatures stay on real time, which outside SDKs check.
+        signatureClock,
         timeScale: config.sandboxTimeScale,
         logger: (event) => logger.debug({ sandbox: event }, 'sandbox event'),
         onStateChange: () => stateFile.changed(),
@@ -118,6 +126,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     const resources = {
       logger,
       clock,
+      signatureClock,
       selfUrl: `http://127.0.0.1:${options.port}`,
       orm,
       ...(redis ? { redis } : {}),

@@ -1,3 +1,4 @@
+import type { MerchantId } from './merchant.js';
 import type { Money } from './money.js';
 import type { OrderStatus } from './order-status.js';
 import type { OutTradeNo } from './out-trade-no.js';
@@ -12,6 +13,8 @@ export interface Review {
 
 export interface OrderState {
   readonly outTradeNo: OutTradeNo;
+  /** The merchant account the order was opened with, and is queried, closed and refunded with, for good. */
+  readonly merchantId: MerchantId;
   readonly uid: number;
   readonly goodsId: number;
   readonly paidType: PaidType;
@@ -57,6 +60,7 @@ export type Change = 'changed' | 'unchanged';
 
 export interface NewOrder {
   readonly outTradeNo: OutTradeNo;
+  readonly merchantId: MerchantId;
   readonly uid: number;
   readonly goodsId: number;
   readonly paidType: PaidType;

@@ -39,9 +39,10 @@ export class Order {
   private constructor(private s: OrderState) {}
 
   static open(draft: NewOrder, now: Date): Order {
-    const { outTradeNo, uid, goodsId, paidType, price } = draft;
+    const { outTradeNo, merchantId, uid, goodsId, paidType, price } = draft;
     return new Order({
       outTradeNo,
+      merchantId,
       uid,
       goodsId,
       paidType,

@@ -41,6 +41,7 @@ describe('order mapper', () => {
       needsReview: fc.boolean(),
       holdsOpenSlot: fc.boolean(),
       version: fc.integer({ min: 0, max: 1_000_000 }),
+      merchantId: fc.constantFrom('default', 'shop-b', 'a'.repeat(32)),
     }),
   ])('round-trips any order stored at whole seconds', (o) => {
     const order = anOrder({
@@ -59,6 +60,7 @@ describe('order mapper', () => {
       refunds: [],
       holdsOpenSlot: o.holdsOpenSlot,
       version: o.version,
+      merchantId: o.merchantId,
     });
     expect(toOrder(asRecord(toOrderColumns(order.state))).state).toEqual(order.state);
   });

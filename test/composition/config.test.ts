@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/composition/config.js';
 
+/** A complete real-WeChat-Pay configuration on API v2 but for the merchant certificate. */
+const LIVE = {
+  WECHAT_GATEWAY: 'wechat',
+  WECHAT_APPID: 'wx1',
+  WECHAT_APP_SECRET: 's',
+  WECHAT_MCH_ID: '1',
+  WECHAT_API_KEY: 'a'.repeat(32),
+  SESSION_SECRET: 's'.repeat(32),
+  WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+};
+const CERTIFICATE = { WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem', WECHAT_KEY_PEM: '/etc/wxpay/apiclient_key.pem' };
+
 describe('configuration', () => {
   it('runs on embedded defaults with nothing set: SQLite, in-process lock, sandbox with the sample merchant', () => {
     const config = loadConfig({});
@@ -54,16 +66,7 @@ describe('configuration', () => {
   });
 
   it('wants an https notify URL without a query string for real WeChat Pay', () => {
-    const base = {
-      WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
-      WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
-      WECHAT_API_KEY: 'a'.repeat(32),
-      SESSION_SECRET: 's'.repeat(32),
-      WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
-      WECHAT_KEY_PEM: '/etc/wxpay/apiclient_key.pem',
-    };
+    const { WECHAT_NOTIFY_URL: _url, ...base } = { ...LIVE, ...CERTIFICATE };
     expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'http://shop.example/wechat/pay-notify' })).toThrow(/must be https/);
     expect(() => loadConfig({ ...base, WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify?x=1' })).toThrow(
       /without a query string/,
@@ -74,18 +77,7 @@ describe('configuration', () => {
   });
 
   it.each(['WECHAT_NOTIFY_URL', 'WECHAT_REFUND_NOTIFY_URL'])('wants %s https for real WeChat Pay, however the scheme is spelt', (key) => {
-    const base = {
-      WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
-      WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
-      WECHAT_API_KEY: 'a'.repeat(32),
-      SESSION_SECRET: 's'.repeat(32),
-      WECHAT_CERT_PEM: '/etc/wxpay/apiclient_cert.pem',
-      WECHAT_KEY_PEM: '/etc/wxpay/apiclient_key.pem',
-      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
-      WECHAT_REFUND_NOTIFY_URL: 'https://shop.example/wechat/refund-notify',
-    };
+    const base = { ...LIVE, ...CERTIFICATE, WECHAT_REFUND_NOTIFY_URL: 'https://shop.example/wechat/refund-notify' };
     for (const url of ['http://shop.example/wechat/notify', 'HTTP://shop.example/wechat/notify']) {
       expect(() => loadConfig({ ...base, [key]: url })).toThrow(new RegExp(`${key}: must be https for real WeChat Pay`));
     }
@@ -96,15 +88,7 @@ describe('configuration', () => {
   });
 
   it('refuses to run real WeChat Pay v2 without the merchant certificate, unless refunds are explicitly disabled', () => {
-    const live = {
-      WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
-      WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
-      WECHAT_API_KEY: 'a'.repeat(32),
-      SESSION_SECRET: 's'.repeat(32),
-      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
-    };
+    const live = LIVE;
     expect(() => loadConfig(live)).toThrow(/refunds over API v2 need the merchant API certificate.*WECHAT_REFUNDS=disabled/);
     expect(loadConfig({ ...live, WECHAT_REFUNDS: 'disabled' }).wechat).toMatchObject({ refundsEnabled: false });
     expect(loadConfig({ ...live, WECHAT_CERT_P12: '/etc/wxpay/apiclient_cert.p12' }).wechat).toMatchObject({
@@ -127,16 +111,7 @@ describe('configuration', () => {
   });
 
   it('in wechat mode keeps the two WeChat hosts: a WECHAT_BASE_URL does not move logins', () => {
-    const live = {
-      WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
-      WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
-      WECHAT_API_KEY: 'a'.repeat(32),
-      SESSION_SECRET: 's'.repeat(32),
-      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
-      WECHAT_REFUNDS: 'disabled',
-    };
+    const live = { ...LIVE, WECHAT_REFUNDS: 'disabled' };
     expect(loadConfig({ ...live, WECHAT_BASE_URL: 'https://api2.mch.weixin.qq.com' }).wechat).toMatchObject({
       baseUrl: 'https://api2.mch.weixin.qq.com',
       loginBaseUrl: 'https://api.weixin.qq.com',
@@ -167,15 +142,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ ADMIN_PORT: '03000' })).toThrow(/ADMIN_PORT: must differ from PORT/);
     expect(loadConfig({ PORT: '3001', ADMIN_PORT: '3000' }).adminListener).toEqual({ port: 3000, host: '127.0.0.1' });
     // WECHAT_API_VERSION defaults to v2, which needs the v2 key.
-    const live = {
-      WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: 'wx1',
-      WECHAT_APP_SECRET: 's',
-      WECHAT_MCH_ID: '1',
-      SESSION_SECRET: 's'.repeat(32),
-      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
-      WECHAT_REFUNDS: 'disabled',
-    };
+    const { WECHAT_API_KEY: _key, ...live } = { ...LIVE, WECHAT_REFUNDS: 'disabled' };
     expect(() => loadConfig(live)).toThrow(/WECHAT_API_KEY: is required when WECHAT_GATEWAY=wechat and WECHAT_API_VERSION=v2/);
     // WECHAT_GATEWAY defaults to sandbox, which production refuses.
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WECHAT_GATEWAY: sandbox refuses/);

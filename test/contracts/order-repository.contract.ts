@@ -65,6 +65,19 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(await repo.findPaymentFacts(`0${no}`)).toBeUndefined();
     });
 
+    it("keeps the order's merchant: the single merchant of today, or any other, read back as written and kept on update", async () => {
+      const repo = await fresh();
+      const today = anOrder({ uid: uid() });
+      const other = anOrder({ uid: uid(), merchantId: 'shop-b' });
+      await repo.insert(today);
+      await repo.insert(other);
+      expect((await repo.findByOutTradeNo(today.state.outTradeNo.value))?.state.merchantId).toBe('default');
+      expect((await repo.findByOutTradeNo(other.state.outTradeNo.value))?.state.merchantId).toBe('shop-b');
+      other.markFailed('CLOSED', new Date());
+      expect(await repo.update(other)).toBe('updated');
+      expect((await repo.findByOutTradeNo(other.state.outTradeNo.value))?.state).toMatchObject({ merchantId: 'shop-b', status: 'FAILED' });
+    });
+
     it('refuses a second order with the same out_trade_no', async () => {
       const repo = await fresh();
       const first = anOrder({ uid: uid() });

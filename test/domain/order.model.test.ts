@@ -438,10 +438,17 @@ describe('Order state machine', () => {
 
   it('opens CHECKED, unpaid, holding the open slot, at version 0', () => {
     const order = Order.open(
-      { outTradeNo: anOrder().state.outTradeNo, uid: 1, goodsId: 2, paidType: 'WXPAY', price: { cash: AMOUNT, integral: 0 } },
+      {
+        outTradeNo: anOrder().state.outTradeNo,
+        merchantId: 'default',
+        uid: 1,
+        goodsId: 2,
+        paidType: 'WXPAY',
+        price: { cash: AMOUNT, integral: 0 },
+      },
       at,
     );
-    expect(order.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: true, version: 0, refunds: [] });
+    expect(order.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: true, version: 0, refunds: [], merchantId: 'default' });
     expect(order.needsReview).toBe(false);
     expect(order.state.transactionId).toBeUndefined();
   });

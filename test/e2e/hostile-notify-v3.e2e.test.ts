@@ -8,7 +8,7 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:cryp
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredSandboxIdentity } from '../../src/composition/sandbox-identity-store.js';
+import type { StoredSandboxIdentity } from '../../src/sandbox/identity/identity-store.js';
 import { MiniProgramUser, type PaymentParams } from '../support/mini-program.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
 import { AdminClient, metric, scrapeMetrics } from '../support/service-ops.js';

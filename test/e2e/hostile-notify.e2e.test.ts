@@ -220,17 +220,19 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       ['15: an unsupported charset', () => signedBig(), { 'content-type': 'text/xml; charset=x-unknown' }],
     ];
 
-    it.each(cases)('%s → 4xx or FAIL, fast', async (_name, body, headers) => {
+    it.each(cases)('%s → 4xx or FAIL', async (_name, body, headers) => {
       expectRefused(await send(body(), headers));
     });
 
-    it('9: every parser attack is answered within 50 ms server-side, RSS stays flat, and nothing was fetched (checklist 8, 9)', async () => {
+    it('9: every parser attack is answered, refused, and fetches nothing; time and RSS are logged (checklist 8, 9; measured by npm run bench)', async () => {
       const before = await scrapeMetrics(service.baseUrl);
       const rss0 = rssOf(service.child.pid);
       const rounds = 20;
+      const answers: Answer[] = [];
       for (let round = 0; round < rounds; round++) {
-        await Promise.all(cases.slice(0, 9).map(([, body, headers]) => send(body(), headers)));
+        answers.push(...(await Promise.all(cases.slice(0, 9).map(([, body, headers]) => send(body(), headers)))));
       }
+      for (const answer of answers) expectRefused(answer);
       const after = await scrapeMetrics(service.baseUrl);
       const count = metric(after, 'wxpay_notify_ack_seconds_count') - metric(before, 'wxpay_notify_ack_seconds_count');
       const within50ms =
@@ -283,7 +285,7 @@ describeWithServers('hostile notifies against the running service (MariaDB + Red
       ['a gzip bomb (16 MB of zeros in ~16 KB)', () => gzipSync(Buffer.alloc(16 * 2 ** 20), { level: 9 }), 'gzip'],
       ['deflate', () => gzipSync('<xml></xml>'), 'deflate'],
       ['br', () => Buffer.from('x'), 'br'],
-    ])('%s is refused without inflating it', async (_name, body, encoding) => {
+    ])('%s is refused, never processed (RSS change logged; memory is measured by npm run bench)', async (_name, body, encoding) => {
       const rss0 = rssOf(service.child.pid);
       const answer = await send(body(), { 'content-type': 'text/xml', 'content-encoding': encoding });
       expect([413, 415]).toContain(answer.status);

@@ -44,9 +44,9 @@ interface Standalone {
   stop(): Promise<void>;
 }
 
-/** `npm run sandbox`'s code path (src/composition/sandbox-cli.ts) as its own process. */
+/** `npm run sandbox`'s code path (src/sandbox/cli.ts) as its own process. */
 async function standalone(dataDir: string, port = 0): Promise<Standalone> {
-  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/composition/sandbox-cli.ts'], {
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/sandbox/cli.ts'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', SANDBOX_PORT: String(port), SANDBOX_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -137,7 +137,7 @@ describe('start-up errors', () => {
   });
 
   it.each(['abc', '70000', '-1'])('npm run sandbox with SANDBOX_PORT=%s', async (value) => {
-    const { code, stderr } = await start('src/composition/sandbox-cli.ts', { SANDBOX_PORT: value, SANDBOX_DATA_DIR: '/tmp' });
+    const { code, stderr } = await start('src/sandbox/cli.ts', { SANDBOX_PORT: value, SANDBOX_DATA_DIR: '/tmp' });
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(`wxpay sandbox: SANDBOX_PORT must be an integer from 0 to 65535 (got "${value}")`);
   });

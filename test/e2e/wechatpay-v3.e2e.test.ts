@@ -4,10 +4,20 @@
  * v3's JSON, RSA signatures and encrypted notifies.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniProgramUser, postJson } from '../support/mini-program.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
 import { AdminClient, metric, scrapeMetrics, until } from '../support/service-ops.js';
+import { loadOrCreateSandboxIdentity } from '../../src/sandbox/index.js';
+
+const require = createRequire(import.meta.url);
+const { Wechatpay } = require('wechatpay-axios-plugin') as {
+  Wechatpay: new (
+    config: Record<string, unknown>,
+  ) => Readonly<Record<string, { get(config: Record<string, unknown>): Promise<{ status: number; data: Record<string, unknown> }> }>>;
+};
 
 const ADMIN_TOKEN = 'v3-e2e-admin-token-0123456789';
 
@@ -15,10 +25,11 @@ describe('WeChat Pay API v3 end to end (embedded simulator, SQLite)', () => {
   let service: ServiceProcess;
   let admin: AdminClient;
   let sim: string;
+  const databaseUrl = tempSqliteUrl();
 
   beforeAll(async () => {
     service = await startService({
-      DATABASE_URL: tempSqliteUrl(),
+      DATABASE_URL: databaseUrl,
       WECHAT_API_VERSION: 'v3',
       ADMIN_TOKEN,
       SANDBOX_TIME_SCALE: '0.01',
@@ -122,5 +133,29 @@ describe('WeChat Pay API v3 end to end (embedded simulator, SQLite)', () => {
     const report = await adminPost('/admin/reconcile-bill', { date: params.outTradeNo.slice(0, 8) });
     expect(report.body.data).toMatchObject({ available: true, repaired: [params.outTradeNo], unknown: [], mismatched: [] });
     expect((await admin.order(params.outTradeNo))?.status).toBe('SUCC');
+  });
+  it('after /control/clock, business time moves but signatures stay on real time: an outside SDK and the service both get through', async () => {
+    const user = await new MiniProgramUser(service.baseUrl).login();
+    const params = await user.prepay(1);
+    await postJson(`${sim}/control/clock`, { advanceMs: 3 * 24 * 3_600_000 });
+    // The sandbox keys the service generated in its data folder: the merchant's key signs, WeChat's public key verifies.
+    const { identity } = loadOrCreateSandboxIdentity(dirname(databaseUrl.slice('sqlite:'.length)), '10000100', new Date());
+    const sdk = new Wechatpay({
+      mchid: '10000100',
+      serial: identity.merchant.serialNo,
+      privateKey: identity.merchant.privateKeyPem,
+      certs: { [identity.wechatpayPublicKey.id]: identity.wechatpayPublicKey.publicKeyPem },
+      headers: { 'Wechatpay-Serial': identity.wechatpayPublicKey.id },
+      baseURL: `${sim}/`,
+    });
+    const query = await sdk['v3/pay/transactions/out-trade-no/{out_trade_no}']?.get({
+      params: { mchid: '10000100' },
+      out_trade_no: params.outTradeNo,
+    });
+    expect(query).toMatchObject({ status: 200, data: { out_trade_no: params.outTradeNo, trade_state: 'NOTPAY' } });
+    // The service's own requests, answers and notifies still verify: a new order is paid and recorded.
+    const next = await user.prepay(2);
+    await user.pay(next);
+    expect(await user.waitForStatus(next.outTradeNo, 'SUCC')).toMatchObject({ status: 'SUCC' });
   });
 });

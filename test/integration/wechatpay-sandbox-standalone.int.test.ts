@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
-const ENTRY = 'src/composition/sandbox-cli.ts';
+const ENTRY = 'src/sandbox/cli.ts';
 
 let child: ChildProcess | undefined;
 afterEach(() => {

@@ -81,6 +81,18 @@ describe('wechatpay-axios-plugin v3 client ⇄ simulator', () => {
       out_trade_no: no,
     });
     expect(query).toMatchObject({ out_trade_no: no, trade_state: 'SUCCESS', amount: { total: 101, payer_total: 101 } });
+    const { data: byId } = await (wxpay['v3/pay/transactions/id/{transaction_id}'] as Endpoint).get({
+      params: { mchid: mchId },
+      transaction_id: query.transaction_id,
+    });
+    expect(byId).toEqual(query);
+    const unknownId = await rejection(
+      (wxpay['v3/pay/transactions/id/{transaction_id}'] as Endpoint).get({
+        params: { mchid: mchId },
+        transaction_id: '4200000000000000000000000000',
+      }),
+    );
+    expect(unknownId.response).toMatchObject({ status: 404, data: { code: 'ORDER_NOT_EXIST' } });
 
     const closed = await rejection(
       (wxpay['v3/pay/transactions/out-trade-no/{out_trade_no}/close'] as Endpoint).post({ mchid: mchId }, { out_trade_no: no }),

@@ -66,13 +66,47 @@ const retryRacingReconciler = fc
     ...after,
   ]);
 
+/**
+ * The same race with the space shrunk to where it lives, for the real databases (each run costs a scratch schema):
+ * coins at stake (INTEGRAL or MIXED), the clock past the grace period, a job that closes abandoned orders, at most one
+ * round after. Measured with the issue #15 fix taken out (Order.markFailed failing an order that holds a prepay_id
+ * on ORDERNOTEXIST), fast-check seeds 1-8, runs until the first failure: this space 4, 13, 8, 2, 22, 61, 21, 44
+ * (mean 22; the same on SQLite, seeds 1-6, since the scheduler, not the database, picks the interleaving); the full
+ * space above 329, 99, 8, 31, 26, 109, 221, 44 (mean 108). So about 1 run in 22 finds the race here: 80 runs find it
+ * with probability ≈ 1 − (21/22)^80 ≈ 97%, where 25 runs of the full space found it ≈ 21% of the time.
+ */
+const retryRacingReconcilerFocused = fc
+  .record({
+    paidType: fc.constantFrom('INTEGRAL' as const, 'MIXED' as const),
+    fault: fc.constantFrom(...PREPAY_FAULTS),
+    jump: fc.constantFrom('grace' as const, 'prepayLifetime' as const),
+    job: fc.constantFrom('all' as const, 'abandoned' as const),
+    notify: fc.constantFrom('delivered' as const, 'lost' as const),
+    after: fc.array(racingRound(RACING_MIX), { maxLength: 1 }),
+  })
+  .map(({ paidType, fault, jump, job, notify, after }): CoinStep[][] => [
+    [{ kind: 'grant', user: 0, coins: 100 }],
+    [{ kind: 'prepay', user: 0, goods: 0, paidType, fault }],
+    [{ kind: 'clock', jump }],
+    [
+      { kind: 'prepay', user: 0, goods: 0, paidType },
+      { kind: 'reconcile', job, unavailable: 0 },
+    ],
+    [{ kind: 'pay', pick: 0, notify }],
+    ...after,
+  ]);
+
 async function settledWell(w: World, m: CoinModel): Promise<void> {
   expect(await coinViolations(w, m), 'after reconciliation past the grace period').toEqual([]);
   expect(await lingeringReservations(w, m), 'after reconciliation past the grace period').toEqual([]);
   expect(await paymentsWeChatTookButWeMissed(w, m), 'after reconciliation and the trade bill').toEqual([]);
 }
 
-function coinProperties(backend: () => Backend, runs: { sequential: number; racing: number; retry: number }): void {
+function coinProperties(
+  backend: () => Backend,
+  runs: { sequential: number; racing: number; retry: number },
+  retryPlans: fc.Arbitrary<CoinStep[][]> = retryRacingReconciler,
+): void {
   it(
     `holds after every step of a random sequence (${runsOf(runs.sequential).numRuns} runs)`,
     async () => {
@@ -117,11 +151,12 @@ function coinProperties(backend: () => Backend, runs: { sequential: number; raci
     );
 
   racing('holds when random steps race each other', rounds, runs.racing);
-  racing('holds when a retried prepay races the reconciler', retryRacingReconciler, runs.retry);
+  racing('holds when a retried prepay races the reconciler', retryPlans, runs.retry);
 }
 
 describe('coin invariant: in-memory adapters', () => {
-  // The race that once lost coins takes ~80 runs on average to hit: 1000 in memory find it with near certainty.
+  // The race that once lost coins takes ~108 runs of the full space on average (measured, see above): 1000 in memory
+  // find it with probability ≈ 1 − (107/108)^1000 > 99.99%.
   coinProperties(() => memoryBackend, { sequential: 300, racing: 300, retry: 1000 });
 });
 
@@ -133,7 +168,8 @@ describeWith('coin invariant: MariaDB', () => {
     backend = await sqlBackend('MariaDB', scratchMariaDb, 'coins');
   });
   afterAll(async () => backend?.close());
-  coinProperties(() => backend, { sequential: 30, racing: 25, retry: 25 });
+  // The retried-prepay race in its shrunk space: 80 runs find it ≈ 97% of the time (see retryRacingReconcilerFocused).
+  coinProperties(() => backend, { sequential: 30, racing: 25, retry: 80 }, retryRacingReconcilerFocused);
 });
 
 describe('coin invariant: SQLite', () => {
@@ -142,5 +178,6 @@ describe('coin invariant: SQLite', () => {
     backend = await sqlBackend('SQLite', scratchSqlite, 'coins');
   });
   afterAll(async () => backend?.close());
-  coinProperties(() => backend, { sequential: 30, racing: 25, retry: 25 });
+  // The retried-prepay race in its shrunk space: 80 runs find it ≈ 97% of the time (see retryRacingReconcilerFocused).
+  coinProperties(() => backend, { sequential: 30, racing: 25, retry: 80 }, retryRacingReconcilerFocused);
 });

@@ -26,6 +26,7 @@ export function anOrder(overrides: Partial<OrderState> = {}): Order {
     refunds: [],
     holdsOpenSlot: true,
     version: 0,
+    merchantId: 'default',
     ...overrides,
   });
 }

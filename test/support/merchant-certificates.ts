@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCertificatePem } from '../../src/adapters/wechatpay/v3/x509-builder.js';
+import { createCertificatePem } from '../../src/sandbox/identity/x509-builder.js';
 
 const DAY = 86_400_000;
 

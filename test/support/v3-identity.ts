@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { generateSandboxIdentity } from '../../src/adapters/wechatpay/v3/sandbox-identity.js';
-import type { StoredSandboxIdentity } from '../../src/composition/sandbox-identity-store.js';
+import { generateSandboxIdentity } from '../../src/sandbox/identity/sandbox-identity.js';
+import type { StoredSandboxIdentity } from '../../src/sandbox/identity/identity-store.js';
 import { SAMPLE } from './wechat-test-signer.js';
 
 /** A fixed APIv3 key for tests (32 ASCII bytes). */

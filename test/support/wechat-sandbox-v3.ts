@@ -3,9 +3,9 @@ import { WechatPayV3Gateway, type WechatPayV3Config } from '../../src/adapters/w
 import type { V3Failure } from '../../src/adapters/wechatpay/v3/client.js';
 import { WechatPayV3NotifyVerifier } from '../../src/adapters/wechatpay/v3/notify-verifier.js';
 import { V3Trust, type TrustEvent } from '../../src/adapters/wechatpay/v3/trust.js';
-import type { SignWith } from '../../src/adapters/wechatpay/simulator/v3-keys.js';
-import type { WechatPaySimulatorOptions } from '../../src/adapters/wechatpay/simulator/router.js';
-import { simulatorV3Options } from '../../src/composition/sandbox-identity-store.js';
+import type { SignWith } from '../../src/sandbox/simulator/v3-keys.js';
+import type { WechatPaySimulatorOptions } from '../../src/sandbox/simulator/router.js';
+import { simulatorV3Options } from '../../src/sandbox/identity/identity-store.js';
 import { testIdentity, type TestIdentity } from './v3-identity.js';
 import { startSandbox, type Sandbox } from './wechat-sandbox.js';
 

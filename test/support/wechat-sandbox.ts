@@ -4,11 +4,7 @@ import express from 'express';
 import { ManualClock } from './doubles/manual-clock.js';
 import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../../src/adapters/wechatpay/v2/notify.js';
 import type { SignType } from '../../src/adapters/wechatpay/v2/sign.js';
-import {
-  createWechatPaySimulator,
-  type WechatPaySimulator,
-  type WechatPaySimulatorOptions,
-} from '../../src/adapters/wechatpay/simulator/router.js';
+import { createWechatPaySimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from '../../src/sandbox/simulator/router.js';
 import { WechatPayV2NotifyVerifier } from '../../src/adapters/wechatpay/v2/notify-verifier.js';
 import { WechatPayV2Gateway, type WechatPayV2Config } from '../../src/adapters/wechatpay/v2/gateway.js';
 import { WechatMiniProgramLogin, type LoginSettings } from '../../src/adapters/wechatpay/shared/mini-program-login.js';

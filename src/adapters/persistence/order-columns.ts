@@ -29,6 +29,7 @@ export const ORDER_COLUMNS = [
   'openKey',
   'reviewReason',
   'cashPaid',
+  'merchantId',
 ] as const satisfies readonly (keyof OrderRecord)[];
 
 const SUPERSEDED_BY_REFUND_TABLE =

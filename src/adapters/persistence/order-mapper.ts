@@ -1,4 +1,5 @@
 import type { OrderKey, PaymentFacts } from '../../application/ports/order-repository.js';
+import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
 import { Money } from '../../domain/money.js';
 import { Order, type OrderState } from '../../domain/order.js';
 import { isOrderStatus } from '../../domain/order-status.js';
@@ -65,6 +66,7 @@ export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): O
   const paidTime = row.paidTime ?? 0;
   const state: OrderState = {
     outTradeNo: no,
+    merchantId: row.merchantId ?? DEFAULT_MERCHANT_ID,
     uid: row.uid ?? 0,
     goodsId: row.goodsId ?? 0,
     paidType: row.paidType,
@@ -117,6 +119,7 @@ export function toOrderColumns(s: OrderState): OrderColumns {
     uid: s.uid,
     goodsId: s.goodsId,
     outTradeNo: s.outTradeNo.value,
+    merchantId: s.merchantId,
     billNo: s.transactionId ?? '',
     paidMoney: s.cash.fen,
     paidIntegral: s.integral,

@@ -36,6 +36,9 @@ export class OrderRecord {
   // Added by Migration20261130000005OrderRefunds.
   reviewReason!: string | null;
   cashPaid!: number | null;
+  // Added by Migration20261207000009OrderMerchant.
+  /** Our id of the merchant account the order belongs to; 'default' for every row from before merchants existed. */
+  merchantId!: string;
 }
 
 export const ORDER_TABLE = 'shop_goods_order';
@@ -77,6 +80,7 @@ export const OrderRecordSchema = new EntitySchema<OrderRecord>({
     refundTime: int('refund_time'),
     reviewReason: str('review_reason', 255),
     cashPaid: int('cash_paid'),
+    merchantId: { type: 'string', fieldName: 'merchant_id', length: 32, default: 'default' },
   },
 });
 

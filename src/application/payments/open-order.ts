@@ -1,3 +1,4 @@
+import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
 import { Order } from '../../domain/order.js';
 import { isReusable } from '../../domain/order-reuse.js';
 import { OutTradeNoGenerator } from '../../domain/out-trade-no.js';
@@ -49,7 +50,8 @@ export class OpenOrder {
     const price = priceFor(goods, key.paidType);
     for (;;) {
       const now = this.clock.now();
-      const order = Order.open({ ...key, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
+      // One merchant per deployment today; when there are several, the mini-program the request came from names it.
+      const order = Order.open({ ...key, merchantId: DEFAULT_MERCHANT_ID, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
       const no = order.state.outTradeNo.value;
       if (price.integral > 0) {
         const reserved = await this.ledger.reserve(key.uid, no, price.integral, now);

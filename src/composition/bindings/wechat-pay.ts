@@ -17,7 +17,7 @@ import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-ve
 import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
 import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
-import type { StoredSandboxIdentity } from '../sandbox-identity-store.js';
+import type { StoredSandboxIdentity } from '../../sandbox/index.js';
 import { TOKENS } from '../tokens.js';
 
 /** Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat. */
@@ -106,6 +106,7 @@ function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
   const credentials = w.v3 ? (w.v3.credentials ?? (resources.sandboxV3 && sandboxCredentials(resources.sandboxV3))) : undefined;
   if (!w.v3 || !credentials) return v2 ? { v2 } : {};
   const logger = resources.logger;
+  const signatureClock = resources.signatureClock ?? clock;
   const trust = new V3Trust(
     {
       ...(credentials.wechatpayPublicKey ? { publicKey: credentials.wechatpayPublicKey } : {}),
@@ -124,13 +125,15 @@ function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
       apiV3Key: credentials.apiV3Key,
       ...(w.serverIp ? { serverIp: w.serverIp } : {}),
     },
-    { clock, trust, onFailure: (failure) => logger.warn({ wechatpay: failure }, 'WeChat Pay v3 call failed') },
+    // Signatures on real time: the sandbox's business clock may have been moved forward (/control/clock).
+    { clock, signatureClock, trust, onFailure: (failure) => logger.warn({ wechatpay: failure }, 'WeChat Pay v3 call failed') },
   );
   const verifier = new WechatPayV3NotifyVerifier({
     merchant: { appId: w.appId, mchId: w.mchId },
     apiV3Key: credentials.apiV3Key,
     trust,
     clock,
+    signatureClock,
   });
   return { ...(v2 ? { v2 } : {}), v3: { gateway, verifier } };
 }

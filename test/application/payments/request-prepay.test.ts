@@ -31,7 +31,14 @@ describe('RequestPrepay', () => {
     const answer = await granted(f);
 
     const order = await f.orders.findByOutTradeNo(answer.outTradeNo);
-    expect(order?.state).toMatchObject({ status: 'CHECKED', uid: f.user.uid, goodsId: 3, paidType: 'WXPAY', integral: 0 });
+    expect(order?.state).toMatchObject({
+      status: 'CHECKED',
+      uid: f.user.uid,
+      goodsId: 3,
+      paidType: 'WXPAY',
+      integral: 0,
+      merchantId: 'default',
+    });
     expect(order?.state.cash.fen).toBe(9900);
     expect(order?.state.prepay?.prepayId).toBeDefined();
     expect(answer.params.package).toBe(`prepay_id=${order?.state.prepay?.prepayId}`);

@@ -25,6 +25,8 @@ export interface PrepayWorkerResult {
   readonly errors: number;
   readonly errorSamples: string[];
   readonly outTradeNos: string[];
+  /** When each granted prepay was answered (epoch ms; the test compares it with the moment it cut Redis). */
+  readonly okAt: number[];
 }
 
 const grantAll: Lock = { acquire: async (key) => ({ key, release: async () => {} }) };
@@ -46,6 +48,7 @@ await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
       const numbers = new Set<string>();
       let ok = 0;
       let errors = 0;
+      const okAt: number[] = [];
       await Promise.all(
         Array.from({ length: config.requests }, async () => {
           if (config.spreadMs > 0) await sleep(Math.random() * config.spreadMs);
@@ -58,6 +61,7 @@ await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
             });
             if (result.ok) {
               ok++;
+              okAt.push(Date.now());
               numbers.add(result.value.outTradeNo);
             } else {
               refused[result.error.kind] = (refused[result.error.kind] ?? 0) + 1;
@@ -68,7 +72,7 @@ await workerMain<PrepayWorkerConfig, PrepayWorkerResult>(async (config) => {
           }
         }),
       );
-      return { ok, refused, errors, errorSamples: [...errorSamples].slice(0, 5), outTradeNos: [...numbers] };
+      return { ok, refused, errors, errorSamples: [...errorSamples].slice(0, 5), outTradeNos: [...numbers], okAt };
     },
     close: async () => {
       redis?.disconnect();

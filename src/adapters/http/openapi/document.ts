@@ -50,6 +50,8 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
   );
   return {
     openapi: '3.1.1',
+    // Relative: the document describes the listener that served it, whatever host and port it was reached on.
+    servers: [{ url: '/', description: 'the service that served this document' }],
     info: {
       title: 'wxpay-server',
       version: options.version,
@@ -61,7 +63,7 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
     tags: TAGS.filter((tag) => operations.some((op) => op.tag === tag.name)),
     paths,
     components: {
-      schemas: componentSchemas(),
+      schemas: schemasUsedBy(paths),
       headers: {
         'X-Request-Id': {
           description: 'this request’s id in the service’s log (yours when you sent a safe one)',
@@ -84,7 +86,8 @@ function operation(op: Operation, options: DocumentOptions): Record<string, unkn
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     operationId: operationId(op),
-    ...(secured ? { security: [{ [op.auth === 'user' ? 'session' : op.auth === 'admin' ? 'adminToken' : 'metricsToken']: [] }] } : {}),
+    // `security: []` says in so many words that the operation asks for no credentials (callbacks, goods, probes).
+    security: secured ? [{ [op.auth === 'user' ? 'session' : op.auth === 'admin' ? 'adminToken' : 'metricsToken']: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body ? { requestBody: requestBody(op) } : {}),
     responses: Object.fromEntries(responses.map(([status, spec]) => [status, response(spec)])),
@@ -143,6 +146,30 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   if (id !== undefined) return { $ref: `${SCHEMAS}${id}` };
   const { $defs: _defs, $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', metadata: responseRegistry });
   return rewriteRefs(rest) as JsonSchema;
+}
+
+/**
+ * The named schemas the paths refer to, directly or through other schemas: a listener without the admin API (no
+ * ADMIN_TOKEN, or the public listener of ADMIN_PORT) does not list the admin views.
+ */
+function schemasUsedBy(paths: unknown): Record<string, unknown> {
+  const all = componentSchemas();
+  const used = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (key === '$ref' && typeof v === 'string' && v.startsWith(SCHEMAS)) {
+        const id = v.slice(SCHEMAS.length);
+        if (!used.has(id)) {
+          used.add(id);
+          visit(all[id]);
+        }
+      } else visit(v);
+    }
+  };
+  visit(paths);
+  return Object.fromEntries(Object.entries(all).filter(([id]) => used.has(id)));
 }
 
 function componentSchemas(): Record<string, unknown> {

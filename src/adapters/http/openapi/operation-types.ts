@@ -43,6 +43,8 @@ export const BAD_BODY = {
   413: error('body over 16 KB'),
   415: error('a charset other than UTF-8, or a compressed body'),
 };
+/** Every route refuses a request whose Content-Type declares a charset other than UTF-8, before reading it. */
+export const CHARSET = { 415: error('the request declares a charset other than UTF-8') };
 export const USER = { 401: error('missing, invalid or expired bearer token') };
 export const ADMIN = { 401: error('wrong admin token') };
 export const NOT_FOUND = (what: string) => ({ 404: error(`${what} not found`) });

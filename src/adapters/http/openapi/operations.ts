@@ -14,7 +14,7 @@ import {
 } from '../response-schemas.js';
 import { ADMIN_OPERATIONS } from './admin-operations.js';
 import { EXAMPLES } from './examples.js';
-import { BAD_BODY, error, NOT_FOUND, USER, type Operation, type ResponseSpec } from './operation-types.js';
+import { BAD_BODY, CHARSET, error, NOT_FOUND, USER, type Operation, type ResponseSpec } from './operation-types.js';
 
 export type { Audience, Operation, ResponseSpec } from './operation-types.js';
 
@@ -108,7 +108,7 @@ const mini: Operation[] = [
     audience: 'public',
     tag: 'Goods',
     summary: 'Online goods, prices in fen',
-    responses: { 200: { description: 'the catalogue', schema: ok(GoodsViewSchema.array()), example: EXAMPLES.goodsList } },
+    responses: { 200: { description: 'the catalogue', schema: ok(GoodsViewSchema.array()), example: EXAMPLES.goodsList }, ...CHARSET },
   },
   {
     method: 'get',
@@ -170,6 +170,7 @@ const ops: Operation[] = [
     responses: {
       200: { description: 'the process answers', schema: ok(HealthSchema) },
       503: { description: 'starting up', schema: NotReadySchema },
+      ...CHARSET,
     },
   },
   {
@@ -181,6 +182,7 @@ const ops: Operation[] = [
     responses: {
       200: { description: 'ready', schema: ok(ReadinessSchema) },
       503: { description: 'a dependency does not answer (or starting up)', schema: NotReadySchema },
+      ...CHARSET,
     },
   },
   {
@@ -190,7 +192,11 @@ const ops: Operation[] = [
     tag: 'Operations',
     summary: 'Prometheus metrics',
     auth: 'metrics',
-    responses: { 200: { description: 'Prometheus text format', text: true }, 401: error('METRICS_TOKEN is set and was not given') },
+    responses: {
+      200: { description: 'Prometheus text format', text: true },
+      401: error('METRICS_TOKEN is set and was not given'),
+      ...CHARSET,
+    },
   },
 ];
 

@@ -7,6 +7,7 @@ import { Migration20261130000005OrderRefunds } from './Migration20261130000005Or
 import { Migration20261130000006AuditLog } from './Migration20261130000006AuditLog.js';
 import { Migration20261201000007OperatorConsole } from './Migration20261201000007OperatorConsole.js';
 import { Migration20261207000008LoginGate } from './Migration20261207000008LoginGate.js';
+import { Migration20261207000009OrderMerchant } from './Migration20261207000009OrderMerchant.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -21,4 +22,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130000006AuditLog', class: Migration20261130000006AuditLog },
   { name: 'Migration20261201000007OperatorConsole', class: Migration20261201000007OperatorConsole },
   { name: 'Migration20261207000008LoginGate', class: Migration20261207000008LoginGate },
+  { name: 'Migration20261207000009OrderMerchant', class: Migration20261207000009OrderMerchant },
 ];

@@ -75,16 +75,3 @@ export function decryptResource(resource: unknown, apiV3Key: string | Buffer): s
     return undefined;
   }
 }
-
-/** The simulator's side: a resource WeChat-style. The 12-character nonce is injected (tests pin it). */
-export function encryptResource(
-  plaintext: string | Buffer,
-  apiV3Key: string | Buffer,
-  nonce: string,
-  associatedData: string,
-): Required<EncryptedResource> {
-  const iv = Buffer.from(nonce, 'utf8');
-  if (iv.length !== NONCE_BYTES) throw new RangeError('a v3 resource nonce is 12 bytes');
-  const ciphertext = aes256GcmSeal(plaintext, keyBytes(apiV3Key), iv, Buffer.from(associatedData, 'utf8'));
-  return { algorithm: AEAD_AES_256_GCM, ciphertext, nonce, associated_data: associatedData };
-}

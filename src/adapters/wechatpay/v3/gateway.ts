@@ -29,7 +29,13 @@ import { unixSeconds } from './timestamp.js';
 export type { WechatPayV3Config } from './config.js';
 
 export interface WechatPayV3Deps {
+  /** Business time: when a prepay was issued, when a refund was reported. */
   readonly clock: Clock;
+  /**
+   * Signature time: request timestamps, the ±300 s check of answers, paySign's timeStamp. Default: `clock`. The
+   * sandbox moves its business clock forward (`/control/clock`); signatures stay on real time, as WeChat's do.
+   */
+  readonly signatureClock?: Clock;
   /** The keys answers are verified with; shared with the notify verifier so one refresh serves both. */
   readonly trust: V3Trust;
   readonly nonce?: NonceSource;
@@ -72,7 +78,7 @@ export class WechatPayV3Gateway implements PaymentGateway {
         retryBackoffMs: config.retryBackoffMs ?? 200,
       },
       {
-        clock: deps.clock,
+        clock: deps.signatureClock ?? deps.clock,
         nonce: this.nonce,
         transport: this.transport,
         sleep: this.sleep,
@@ -108,7 +114,13 @@ export class WechatPayV3Gateway implements PaymentGateway {
   clientPayment(prepay: Prepay): ClientPayment {
     if (prepay.signType !== V3_SIGN_TYPE) throw new RangeError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
     return requestPayment(
-      paymentParams(this.config.appId, prepay.prepayId, this.config.privateKey, unixSeconds(this.deps.clock.now()), this.nonce()),
+      paymentParams(
+        this.config.appId,
+        prepay.prepayId,
+        this.config.privateKey,
+        unixSeconds((this.deps.signatureClock ?? this.deps.clock).now()),
+        this.nonce(),
+      ),
     );
   }
 

@@ -17,7 +17,10 @@ export interface V3NotifyVerifierOptions {
   readonly merchant: MerchantIds;
   readonly apiV3Key: Buffer;
   readonly trust: V3Trust;
+  /** Business time (a refund notice's time when WeChat gives none). */
   readonly clock: Clock;
+  /** The ±300 s check of the signature's timestamp. Default: `clock` (the sandbox keeps signatures on real time). */
+  readonly signatureClock?: Clock;
 }
 
 /** The event types each route takes (digest §12.4; the refund ones are UNCONFIRMED there, and match WeChat's pages). */
@@ -92,7 +95,8 @@ export class WechatPayV3NotifyVerifier implements NotifyVerifier {
   }
 
   private async verify(callback: InboundCallback): Promise<Result<true, CallbackRejection>> {
-    const { trust, clock } = this.options;
+    const { trust } = this.options;
+    const clock = this.options.signatureClock ?? this.options.clock;
     let verified = verifyAnswer(callback.headers, callback.body, trust.keys(), clock.now());
     if (!verified.ok && verified.error.reason === 'unknownSerial') {
       const serial = headerValue(callback.headers, HEADER.serial);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WechatXmlError, buildWechatXml, parseWechatXml, type XmlRejection } from '../../../../src/adapters/wechatpay/v2/xml.js';
-import { simParseXml } from '../../../../src/adapters/wechatpay/simulator/codec/xml.js';
+import { simParseXml } from '../../../../src/sandbox/simulator/codec/xml.js';
 
 const parse = (body: unknown, root?: string) => parseWechatXml(body, { maxBytes: 16 * 1024, ...(root ? { root } : {}) });
 

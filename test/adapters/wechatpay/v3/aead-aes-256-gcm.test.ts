@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { aes256GcmOpen, aes256GcmSeal, decryptResource, encryptResource } from '../../../../src/adapters/wechatpay/v3/aead-aes-256-gcm.js';
+import { aes256GcmOpen, aes256GcmSeal, decryptResource } from '../../../../src/adapters/wechatpay/v3/aead-aes-256-gcm.js';
+import { encryptResource } from '../../../support/v3-resource-sealer.js';
 import { plugin } from './support.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';

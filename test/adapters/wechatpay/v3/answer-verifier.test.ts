@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signAnswer } from '../../../../src/adapters/wechatpay/v3/answer-signer.js';
+import { signAnswer } from '../../../support/v3-answer-signer.js';
 import { SIGNTEST_PREFIX, verifyAnswer, type VerificationKeys } from '../../../../src/adapters/wechatpay/v3/answer-verifier.js';
 import { FIXTURE_SERIAL, fixturePrivateKey, fixturePublicKey, plugin, rsaPair } from './support.js';
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkV3Credentials, type V3CredentialSettings } from '../../../../src/adapters/wechatpay/v3/credential-check.js';
-import { generateSandboxIdentity } from '../../../../src/adapters/wechatpay/v3/sandbox-identity.js';
+import { generateSandboxIdentity } from '../../../../src/sandbox/identity/sandbox-identity.js';
 import { FIXTURE_SERIAL, fixtureCertPem, fixtureKeyPem, rsaPair } from './support.js';
 
 const NOW = new Date('2026-01-15T04:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encryptResource } from '../../../../src/adapters/wechatpay/v3/aead-aes-256-gcm.js';
+import { encryptResource } from '../../../support/v3-resource-sealer.js';
 import { parseCertificateDownload } from '../../../../src/adapters/wechatpay/v3/platform-certificates.js';
 import { API_V3_KEY, NOW, downloadBody, platformCert } from './platform-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { encryptResource } from '../../../../src/adapters/wechatpay/v3/aead-aes-256-gcm.js';
-import { signAnswer } from '../../../../src/adapters/wechatpay/v3/answer-signer.js';
-import { createCertificatePem } from '../../../../src/adapters/wechatpay/v3/x509-builder.js';
+import { encryptResource } from '../../../support/v3-resource-sealer.js';
+import { signAnswer } from '../../../support/v3-answer-signer.js';
+import { createCertificatePem } from '../../../../src/sandbox/identity/x509-builder.js';
 import { rsaPair, type RsaPair } from './support.js';
 
 export const API_V3_KEY = 'abcdefghijklmnopqrstuvwxyz012345';

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAuthorization } from '../../../../src/adapters/wechatpay/v3/authorization-header.js';
-import {
-  authorizeRequest,
-  requestSigningMessage,
-  verifyRequest,
-  type MerchantSigner,
-} from '../../../../src/adapters/wechatpay/v3/request-signature.js';
+import { authorizeRequest, requestSigningMessage, type MerchantSigner } from '../../../../src/adapters/wechatpay/v3/request-signature.js';
+import { verifyRequest } from '../../../support/v3-request-verifier.js';
 import { signSha256Rsa, verifySha256Rsa } from '../../../../src/adapters/wechatpay/v3/rsa-signature.js';
 import { FIXTURE_SERIAL, fixturePrivateKey, fixturePublicKey, plugin, rsaPair } from './support.js';
 

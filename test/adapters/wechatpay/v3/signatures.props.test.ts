@@ -1,10 +1,11 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { answerSigningMessage, verifyAnswer } from '../../../../src/adapters/wechatpay/v3/answer-verifier.js';
-import { signAnswer } from '../../../../src/adapters/wechatpay/v3/answer-signer.js';
+import { signAnswer } from '../../../support/v3-answer-signer.js';
 import { parseAuthorization } from '../../../../src/adapters/wechatpay/v3/authorization-header.js';
 import { paySignMessage, paymentParams, verifyPaySign } from '../../../../src/adapters/wechatpay/v3/pay-sign.js';
-import { authorizeRequest, requestSigningMessage, verifyRequest } from '../../../../src/adapters/wechatpay/v3/request-signature.js';
+import { authorizeRequest, requestSigningMessage } from '../../../../src/adapters/wechatpay/v3/request-signature.js';
+import { verifyRequest } from '../../../support/v3-request-verifier.js';
 import { signSha256Rsa, verifySha256Rsa } from '../../../../src/adapters/wechatpay/v3/rsa-signature.js';
 import { FIXTURE_SERIAL, fixturePrivateKey, fixturePublicKey, plugin } from './support.js';
 

@@ -1,0 +1,46 @@
+import type { Clock } from '../../application/ports/clock.js';
+import type { AckMode, SimulatorEvent } from './notifier.js';
+import type { SimulatorV3Options } from './v3-keys.js';
+
+export interface SimulatorCredentials {
+  readonly appId: string;
+  readonly mchId: string;
+  readonly apiKey: string;
+  readonly appSecret: string;
+}
+
+/** Credentials left out are WeChat's published sample merchant's (shared/sample-merchant.ts). */
+export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials> {
+  /** Order, prepay and login-code ages are measured on this clock (inject a ManualClock to travel). */
+  readonly clock?: Clock;
+  /** Multiplies WeChat's delays (notify schedule, delay faults, refund settling): 0.001 makes 15 s into 15 ms. Default 1. */
+  readonly timeScale?: number;
+  readonly logger?: (event: SimulatorEvent) => void;
+  /** How a notify answer is judged; default exact (the digest §5.2 document). */
+  readonly ackMode?: AckMode;
+  /** Real ms WeChat waits for a notify answer. Default 5000. */
+  readonly notifyAttemptTimeoutMs?: number;
+  /** Seconds between notify attempts; default WeChat's current 15-retry schedule. */
+  readonly notifySchedule?: readonly number[];
+  /** Refund notify URL when a refund request carries none (WeChat's merchant-platform setting). */
+  readonly refundNotifyUrl?: string;
+  /** WeChat ms from refund acceptance to SUCCESS (scaled by timeScale). Default 3000. */
+  readonly refundSettleMs?: number;
+  /** Send the refund notify when a refund settles. Default true. */
+  readonly autoRefundNotify?: boolean;
+  /** Real ms a "timeout" fault holds the connection before dropping it. Default 60000. */
+  readonly hangMs?: number;
+  /** WeChat often omits sign_type from HMAC orders' notifies (digest §2.3, T16); set true to include it. */
+  readonly notifyIncludesSignType?: boolean;
+  /** Refuse /secapi calls without a verified client certificate (when mounted on an https server). */
+  readonly requireClientCertForSecapi?: boolean;
+  /** API v3 (`/v3/...`, `/control/keys`) on the same state as v2, with these keys; v2 only when absent. */
+  readonly v3?: SimulatorV3Options;
+  /**
+   * The clock v3 signature timestamps are made and checked with. Default: `clock`. A standalone simulator whose
+   * business clock was moved forward signs with real time, since its merchants check ±300 s against theirs.
+   */
+  readonly signatureClock?: Clock;
+  /** Called after every change of what snapshot() returns (orders, refunds, codes, the clock moved by /control/clock). */
+  readonly onStateChange?: () => void;
+}

@@ -1,0 +1,243 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { systemClock } from '../../adapters/system/system-clock.js';
+import { API_PATHS, code2Session, createApiHandlers, type XmlApiName } from './api.js';
+import { canAdvance, createControlRouter, MAX_ADVANCE_MS, type SettledRefundStatus } from './control.js';
+import { BUSINESS_REFUSALS, FaultPlan } from './faults.js';
+import { simulatorIds } from './ids.js';
+import { paymentNotify, refundNotify } from './messages.js';
+import { Notifier, WECHAT_NOTIFY_RETRY_SCHEDULE_S, type DeliveryView } from './notifier.js';
+import type { SimulatorSnapshot } from './snapshot.js';
+import { SimulatorState, type SimOrder, type SimRefund } from './state.js';
+import { XML_BODY_LIMIT, authenticate, lack, paramError, refusal, sendAnswer, sendReturnFail, type Answer } from './wire.js';
+import { createV3KeysRouter } from './v3-control.js';
+import { SAMPLE_MERCHANT } from '../../adapters/wechatpay/shared/sample-merchant.js';
+import type { SimulatorCredentials, WechatPaySimulatorOptions } from './options.js';
+import { SimulatorV3Keys } from './v3-keys.js';
+import { v3PaymentNotify, v3RefundNotify } from './v3-messages.js';
+import { createV3Router } from './v3-router.js';
+
+export type { SimulatorCredentials, WechatPaySimulatorOptions } from './options.js';
+export { parseSimulatorSnapshot, SnapshotError, type SimulatorSnapshot } from './snapshot.js';
+
+export interface WechatPaySimulator {
+  /** Mount under `/sandbox/wxpay`. */
+  readonly router: Router;
+  readonly credentials: SimulatorCredentials;
+  /** The same plan `POST /control/faults` feeds. */
+  readonly faults: FaultPlan;
+  /** API v3's keys and signer, when v3 is on. */
+  readonly v3Keys?: SimulatorV3Keys;
+  deliveries(): readonly DeliveryView[];
+  /** What WeChat remembers (orders, refunds, login codes, foreign openids) as plain JSON; pending notifies excluded. */
+  snapshot(): SimulatorSnapshot;
+  /**
+   * Replaces the state with a snapshot (checked by parseSimulatorSnapshot): sandbox time moves forward to when it was
+   * taken if it is behind, and refunds still PROCESSING are settled again as WeChat would. Returns the order count.
+   */
+  restore(snapshot: SimulatorSnapshot): number;
+  /** Cancels notify and refund timers, in-flight notifies and hung connections. */
+  close(): void;
+}
+
+/**
+ * A wire-faithful WeChat Pay v2 merchant API (plus code2Session) with WeChat's state rules, signed answers,
+ * notifies on WeChat's retry schedule, and injectable faults. Control endpoints under /control play the user
+ * (log in, pay) and WeChat's infrastructure going wrong (faults).
+ */
+export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}): WechatPaySimulator {
+  const credentials: SimulatorCredentials = { ...SAMPLE_MERCHANT, ...definedOnly(options) };
+  const clock = options.clock ?? systemClock;
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= 0)) throw new RangeError('timeScale must be ≥ 0');
+  const log = options.logger ?? ((): void => undefined);
+  const hangMs = options.hangMs ?? 60_000;
+  const changed = (): void => options.onStateChange?.();
+  const state = new SimulatorState(clock, changed);
+  const v3Keys = options.v3 ? new SimulatorV3Keys(options.v3) : undefined;
+  const signatureClock = options.signatureClock ?? clock;
+  const faults = new FaultPlan();
+  const notifier = new Notifier({
+    timeScale,
+    faults,
+    ackMode: options.ackMode ?? 'exact',
+    attemptTimeoutMs: options.notifyAttemptTimeoutMs ?? 5_000,
+    schedule: options.notifySchedule ?? WECHAT_NOTIFY_RETRY_SCHEDULE_S,
+    reorderFlushMs: 2_000,
+    log,
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  const hung = new Set<Response>();
+  let closed = false;
+
+  const later = (ms: number, run: () => void): void => {
+    if (closed) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+
+  /** No answer: the client's own timeout is what ends the exchange. */
+  const hang = (res: Response): void => {
+    hung.add(res);
+    res.on('close', () => hung.delete(res));
+    later(hangMs, () => res.destroy());
+  };
+
+  // Each order is notified in the dialect it was opened in, each refund in the dialect it was requested in.
+  const paid = (order: SimOrder): void => {
+    log({ type: 'order.paid', outTradeNo: order.outTradeNo, transactionId: order.transactionId, state: order.state });
+    // v3 notifies successful payments only (TRANSACTION.SUCCESS); v2 also reports a failed one (result_code FAIL).
+    if (order.state !== 'SUCCESS' && order.signType === 'RSA') return;
+    const render =
+      order.signType === 'RSA' && v3Keys
+        ? v3PaymentNotify(order, credentials, v3Keys, signatureClock)
+        : paymentNotify(order, credentials, options.notifyIncludesSignType ?? false);
+    notifier.send('payment', order.notifyUrl, order.outTradeNo, render);
+  };
+
+  const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined, status: SettledRefundStatus = 'SUCCESS'): void => {
+    state.settleRefund(refund, status);
+    log({ type: 'refund.settled', outRefundNo: refund.outRefundNo });
+    if (!url) return;
+    const render =
+      refund.api === 'v3' && v3Keys
+        ? v3RefundNotify(order, refund, credentials.mchId, v3Keys, signatureClock)
+        : refundNotify(order, refund, credentials);
+    notifier.send('refund', url, refund.outRefundNo, render);
+  };
+
+  const settleLater = (order: SimOrder, refund: SimRefund): void => {
+    const url = options.autoRefundNotify === false ? undefined : refund.notifyUrl;
+    later((options.refundSettleMs ?? 3_000) * timeScale, () => settleRefund(order, refund, url));
+  };
+  const refundAccepted = (order: SimOrder, refund: SimRefund): void => {
+    log({ type: 'refund.accepted', outRefundNo: refund.outRefundNo });
+    settleLater(order, refund);
+  };
+
+  const restore = (snapshot: SimulatorSnapshot): number => {
+    state.restore(snapshot);
+    const behindMs = Date.parse(snapshot.takenAt) - clock.now().getTime();
+    if (behindMs > 0 && behindMs <= MAX_ADVANCE_MS && canAdvance(clock)) clock.advance(behindMs);
+    const orders = state.allOrders();
+    for (const order of orders) for (const refund of order.refunds) if (refund.status === 'PROCESSING') settleLater(order, refund);
+    log({ type: 'state.restored', orders: orders.length });
+    return orders.length;
+  };
+
+  const handlers = createApiHandlers({
+    merchant: credentials,
+    clock,
+    state,
+    requireClientCertForSecapi: options.requireClientCertForSecapi ?? false,
+    defaultRefundNotifyUrl: options.refundNotifyUrl,
+    log,
+    refundAccepted,
+  });
+
+  const xmlEndpoint =
+    (api: XmlApiName) =>
+    (req: Request, res: Response): void => {
+      const taken = faults.takeApiFault(api);
+      const fault = taken?.kind;
+      log({ type: 'api', api, fault });
+      if (fault === 'timeout') return hang(res);
+      if (fault === 'httpError') {
+        res.status(502).end();
+        return;
+      }
+      if (req.method !== 'POST') return sendReturnFail(res, '请使用post方法');
+      const auth = authenticate(req.body, credentials);
+      if (!auth.ok) return sendReturnFail(res, auth.message);
+      const { request, signType } = auth;
+      const answer = ((): Answer => {
+        if (fault === 'systemError') return refusal('SYSTEMERROR', '系统超时');
+        if (!request.appid) return lack('appid');
+        if (request.appid !== credentials.appId) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+        if (!request.nonce_str) return lack('nonce_str');
+        if (request.nonce_str.length > 32) return paramError('nonce_str参数长度有误');
+        if (taken?.errCode) return refusal(taken.errCode, BUSINESS_REFUSALS[taken.errCode]);
+        return handlers[api](request, signType, req);
+      })();
+      if (fault === 'timeoutAfterProcessing') return hang(res);
+      sendAnswer(res, answer, request, signType, credentials, fault === 'badSignature');
+    };
+
+  const jscode2session = (req: Request, res: Response): void => {
+    const fault = faults.takeApiFault('jscode2session')?.kind;
+    log({ type: 'api', api: 'jscode2session', fault });
+    if (fault === 'timeout' || fault === 'timeoutAfterProcessing') return hang(res);
+    if (fault === 'httpError') {
+      res.status(502).end();
+      return;
+    }
+    const query = (name: string): string => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+    const answer =
+      fault === 'systemError' ? { errcode: -1, errmsg: 'system error' } : code2Session(query, credentials, state, simulatorIds.sessionKey);
+    res.status(200).type('application/json').send(JSON.stringify(answer));
+  };
+
+  const router = Router();
+  if (v3Keys) {
+    router.use('/control/keys', createV3KeysRouter(v3Keys, credentials));
+    router.use(
+      '/v3',
+      createV3Router({
+        credentials,
+        clock,
+        state,
+        keys: v3Keys,
+        signatureClock,
+        faults,
+        hang,
+        log,
+        defaultRefundNotifyUrl: options.refundNotifyUrl,
+        refundAccepted,
+      }),
+    );
+  }
+  router.use(
+    '/control',
+    createControlRouter({ clock, state, faults, deliveries: () => notifier.list(), paid, settleRefund, clockMoved: changed }),
+  );
+  router.get('/sns/jscode2session', jscode2session);
+  const xmlBody = express.text({ type: () => true, limit: XML_BODY_LIMIT });
+  for (const [api, path] of Object.entries(API_PATHS) as [XmlApiName, string][]) router.all(path, xmlBody, xmlEndpoint(api));
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (req.path.startsWith('/control')) {
+      res.status(400).json({ error: 'unreadable request body' });
+      return;
+    }
+    sendReturnFail(res, 'XML格式错误');
+  });
+
+  return {
+    router,
+    credentials,
+    faults,
+    ...(v3Keys ? { v3Keys } : {}),
+    deliveries: () => notifier.list(),
+    snapshot: () => state.snapshot(),
+    restore,
+    close() {
+      closed = true;
+      notifier.close();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const res of hung) res.destroy();
+      hung.clear();
+    },
+  };
+}
+
+function definedOnly(options: Partial<SimulatorCredentials>): Partial<SimulatorCredentials> {
+  const picked: { -readonly [K in keyof SimulatorCredentials]?: string } = {};
+  for (const key of ['appId', 'mchId', 'apiKey', 'appSecret'] as const) {
+    const value = options[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../application/ports/clock.js';
+import type { WechatFields } from './codec/index.js';
+import { billAvailability, writeTradeBill, type BillKind } from './bill-writer.js';
+import { simulatorIds } from './ids.js';
+import type { Refusal, SimOrder, SimulatorState } from './state.js';
+import { refundJson, transactionJson } from './v3-messages.js';
+import { isNotifyUrl } from './wire.js';
+import { v3Error, v3NoContent, v3Ok, v3ParamError, type V3Reply } from './v3-wire.js';
+
+export interface V3ApiContext {
+  readonly credentials: { readonly appId: string; readonly mchId: string };
+  readonly clock: Clock;
+  readonly state: SimulatorState;
+  readonly defaultRefundNotifyUrl: string | undefined;
+  readonly log: (event: { readonly type: string } & Record<string, unknown>) => void;
+  readonly refundAccepted: (order: SimOrder, refund: SimOrder['refunds'][number]) => void;
+}
+
+/** What a handler gets: the authenticated request's JSON body, path parameters, query, and where it is mounted. */
+export interface V3Input {
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: (name: string) => string | undefined;
+  /** `http://host:port/sandbox/wxpay`: download URLs point back here. */
+  readonly origin: string;
+}
+
+export type V3Handler = (input: V3Input) => V3Reply;
+
+const OUT_TRADE_NO = /^[0-9A-Za-z_\-*|]{6,32}$/;
+const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const BILL_TTL_MS = 5 * 60_000;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isFen = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+
+/**
+ * v2 refusals of the shared state in v3's words (status, code). UNCONFIRMED where the digest is silent: ORDERPAID
+ * 403 and OUT_TRADE_NO_USED 403 for the JSAPI prepay.
+ */
+function v3Refusal(refusal: Refusal, notFoundCode = 'ORDER_NOT_EXIST'): V3Reply {
+  const { errCode, errCodeDes } = refusal;
+  if (errCode === 'INVALID_REQUEST' && errCodeDes.startsWith('201')) return v3Error(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
+  const table: Readonly<Record<string, [number, string]>> = {
+    ORDERPAID: [403, 'ORDERPAID'],
+    ORDERCLOSED: [400, 'ORDER_CLOSED'],
+    ORDERNOTEXIST: [404, notFoundCode],
+    REFUNDNOTEXIST: [404, 'RESOURCE_NOT_EXISTS'],
+  };
+  const [status, code] = table[errCode] ?? [400, errCode === 'LACK_PARAMS' ? 'PARAM_ERROR' : errCode];
+  return v3Error(status, code, errCodeDes);
+}
+
+/** `{amount: {total: 1}}` → `{"amount.total": "1"}`: a v3 body as flat fields, so re-entry compares like v2's. */
+function flatten(json: Readonly<Record<string, unknown>>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (isRecord(value)) Object.assign(out, flatten(value, `${prefix}${key}.`));
+    else if (value !== undefined && value !== null) out[`${prefix}${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+/** The merchant API v3 of a direct merchant's mini-program payments, on the same state as the v2 wire. */
+export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3Handler>> {
+  const { state, credentials, log } = ctx;
+  const bills = new Map<string, { text: string; expiresAt: number }>();
+
+  return {
+    jsapi({ body: b }) {
+      const amount = isRecord(b.amount) ? b.amount : {};
+      const payer = isRecord(b.payer) ? b.payer : {};
+      if (b.appid !== credentials.appId) return v3Error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+      if (b.mchid !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      if (typeof b.description !== 'string' || b.description === '' || [...b.description].length > 127)
+        return v3ParamError('description 长度有误');
+      if (typeof b.out_trade_no !== 'string' || !OUT_TRADE_NO.test(b.out_trade_no)) return v3ParamError('out_trade_no 格式错误');
+      if (typeof b.notify_url !== 'string' || b.notify_url.length > 255 || !isNotifyUrl(b.notify_url))
+        return v3ParamError('notify_url 格式错误');
+      if (b.time_expire !== undefined && (typeof b.time_expire !== 'string' || !RFC3339.test(b.time_expire)))
+        return v3ParamError('time_expire 格式错误');
+      if (!isFen(amount.total)) return v3ParamError('amount.total 必须为正整数（分）');
+      if (amount.currency !== undefined && amount.currency !== 'CNY') return v3ParamError('amount.currency 只支持 CNY');
+      if (typeof payer.openid !== 'string' || payer.openid === '') return v3ParamError('缺少参数 payer.openid');
+      const fields: WechatFields = {
+        ...flatten(b),
+        body: b.description,
+        total_fee: String(amount.total),
+        openid: payer.openid,
+        ...(typeof b.attach === 'string' ? { attach: b.attach } : {}),
+      };
+      const outcome = state.unifiedOrder(fields, 'RSA');
+      if (!outcome.ok) return v3Refusal(outcome.refusal);
+      log({ type: 'order.prepay', api: 'v3', outTradeNo: b.out_trade_no, prepayId: outcome.value.prepayId });
+      return v3Ok({ prepay_id: outcome.value.prepayId });
+    },
+
+    query({ params, query }) {
+      if (query('mchid') !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      const order = state.find({ outTradeNo: params.out_trade_no });
+      return order ? v3Ok(transactionJson(order, credentials)) : v3Error(404, 'ORDER_NOT_EXIST', '订单不存在');
+    },
+
+    /** 微信支付订单号查询订单: only a paid (or once paid) order has a transaction_id. */
+    queryById({ params, query }) {
+      if (query('mchid') !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      const order = params.transaction_id ? state.find({ transactionId: params.transaction_id }) : undefined;
+      return order ? v3Ok(transactionJson(order, credentials)) : v3Error(404, 'ORDER_NOT_EXIST', '订单不存在');
+    },
+
+    close({ params, body }) {
+      if (body.mchid !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      // The domestic v3 close-order docs have no 5-minute rule (v2's and the cross-border v3's have): none here.
+      const outcome = state.close(params.out_trade_no ?? '', 0);
+      if (!outcome.ok) return v3Refusal(outcome.refusal);
+      log({ type: 'order.closed', api: 'v3', outTradeNo: params.out_trade_no });
+      return v3NoContent;
+    },
+
+    refund({ body: b }) {
+      const amount = isRecord(b.amount) ? b.amount : {};
+      if (typeof b.out_trade_no !== 'string' && typeof b.transaction_id !== 'string') return v3ParamError('缺少参数 out_trade_no');
+      if (typeof b.out_refund_no !== 'string' || !OUT_REFUND_NO.test(b.out_refund_no)) return v3ParamError('out_refund_no 格式错误');
+      if (!isFen(amount.refund) || !isFen(amount.total)) return v3ParamError('amount.refund / amount.total 必须为正整数（分）');
+      if (amount.currency !== 'CNY') return v3ParamError('amount.currency 必须为 CNY');
+      if (b.reason !== undefined && (typeof b.reason !== 'string' || [...b.reason].length > 80)) return v3ParamError('reason 长度有误');
+      if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !isNotifyUrl(b.notify_url)))
+        return v3ParamError('notify_url 格式错误');
+      const fields: Record<string, string> = {
+        out_refund_no: b.out_refund_no,
+        total_fee: String(amount.total),
+        refund_fee: String(amount.refund),
+        ...(typeof b.out_trade_no === 'string' ? { out_trade_no: b.out_trade_no } : {}),
+        ...(typeof b.transaction_id === 'string' ? { transaction_id: b.transaction_id } : {}),
+        ...(typeof b.notify_url === 'string' ? { notify_url: b.notify_url } : {}),
+      };
+      const outcome = state.refund(fields, ctx.defaultRefundNotifyUrl, 'v3');
+      if (!outcome.ok) return v3Refusal(outcome.refusal, 'RESOURCE_NOT_EXISTS');
+      const { order, refund, created } = outcome.value;
+      if (created) ctx.refundAccepted(order, refund);
+      return v3Ok(refundJson(order, refund));
+    },
+
+    refundQuery({ params }) {
+      const found = state.findRefund(params.out_refund_no ?? '');
+      return found ? v3Ok(refundJson(found.order, found.refund)) : v3Error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+    },
+
+    tradeBill({ query, origin }) {
+      const date = query('bill_date') ?? '';
+      const billType = query('bill_type') ?? 'ALL';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return v3ParamError('bill_date 格式应为 yyyy-MM-dd');
+      if (billType !== 'ALL' && billType !== 'SUCCESS' && billType !== 'REFUND') return v3ParamError('bill_type 无效');
+      if (query('tar_type') !== undefined) return v3ParamError('模拟器不支持 tar_type');
+      const day = date.replaceAll('-', '');
+      const availability = billAvailability(day, ctx.clock.now());
+      if (availability === 'invalid') return v3ParamError('bill_date 不是有效日期');
+      if (availability === 'future') return v3ParamError('bill_date 不能晚于今天');
+      // WeChat generates a day's bill from 09:00 the next morning; it is there to fetch from 10:00.
+      const text = availability === 'ready' ? writeTradeBill(state.allOrders(), day, billType as BillKind, credentials) : undefined;
+      if (!text) return v3Error(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+      const now = ctx.clock.now().getTime();
+      for (const [token, bill] of bills) if (bill.expiresAt <= now) bills.delete(token);
+      const token = simulatorIds.nonce();
+      bills.set(token, { text, expiresAt: now + BILL_TTL_MS });
+      const hash = createHash('sha1').update(text, 'utf8').digest('hex');
+      return v3Ok({ hash_type: 'SHA1', hash_value: hash, download_url: `${origin}/v3/billdownload/file?token=${token}` });
+    },
+
+    billDownload({ query }) {
+      const bill = bills.get(query('token') ?? '');
+      if (!bill || bill.expiresAt <= ctx.clock.now().getTime()) return v3Error(400, 'INVALID_REQUEST', '下载链接已失效');
+      return { kind: 'file', text: bill.text };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../../application/ports/clock.js';
+import { simAnswerMessage, simParseAuthorization, simRequestMessage, simRsaSign, simRsaVerify } from './codec/index.js';
+import { simulatorIds } from './ids.js';
+import { tamper } from './messages.js';
+import type { SimSigner, SimulatorV3Keys } from './v3-keys.js';
+
+/** What a v3 handler decides; signing is applied by sendV3. `json` undefined means 204 No Content. */
+export type V3Reply =
+  | { readonly kind: 'json'; readonly status: number; readonly json?: unknown }
+  /** The bill file: WeChat does not sign it. */
+  | { readonly kind: 'file'; readonly text: string };
+
+export const v3Ok = (json: unknown): V3Reply => ({ kind: 'json', status: 200, json });
+export const v3NoContent: V3Reply = { kind: 'json', status: 204 };
+export const v3Error = (status: number, code: string, message: string): V3Reply => ({ kind: 'json', status, json: { code, message } });
+export const v3ParamError = (message: string): V3Reply => v3Error(400, 'PARAM_ERROR', message);
+
+/** WeChat's window for a request timestamp, as for answers (UNCONFIRMED for requests: the digest names none). */
+const MAX_SKEW_S = 300;
+
+export type V3Authentication = { readonly ok: true; readonly mchid: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * WeChat's check of a merchant request before anything else: the Authorization parses, names our merchant and one
+ * of its certificate serials, its timestamp is within 5 minutes, and the signature verifies over the method, the
+ * URL exactly as sent (path and query) and the raw body bytes.
+ */
+export function authenticateV3(req: Request, rawBody: Buffer, keys: SimulatorV3Keys, mchId: string, now: Date): V3Authentication {
+  const auth = simParseAuthorization(req.get('authorization'));
+  if (!auth) return { ok: false, message: 'Authorization 头缺失或格式错误' };
+  if (auth.mchid !== mchId) return { ok: false, message: '商户号不存在' };
+  const key = keys.merchantKey(auth.serial_no);
+  if (!key) return { ok: false, message: `商户证书序列号 ${auth.serial_no.slice(0, 40)} 无效` };
+  const ts = /^[1-9][0-9]{0,9}$/.test(auth.timestamp) ? Number(auth.timestamp) : NaN;
+  if (!(Math.abs(Math.floor(now.getTime() / 1000) - ts) <= MAX_SKEW_S)) return { ok: false, message: '请求时间戳已过期' };
+  const message = simRequestMessage(req.method, req.originalUrl, auth.timestamp, auth.nonce_str, rawBody);
+  if (!simRsaVerify(message, auth.signature, key)) return { ok: false, message: '签名错误' };
+  return { ok: true, mchid: auth.mchid };
+}
+
+/** WeChat does not sign the answer to a request it could not authenticate (it does not know who asked). */
+export function sendSignError(res: Response, message: string): void {
+  res
+    .status(401)
+    .type('application/json')
+    .set('Request-ID', simulatorIds.nonce())
+    .send(JSON.stringify({ code: 'SIGN_ERROR', message }));
+}
+
+/** The four Wechatpay-* headers (plus the signature type) for a body, signed now. */
+export function signedHeaders(signer: SimSigner, body: string, now: Date, tampered: boolean): Record<string, string> {
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  const nonce = simulatorIds.nonce();
+  const signature = simRsaSign(simAnswerMessage(timestamp, nonce, body), signer.privateKey);
+  return {
+    'Wechatpay-Timestamp': timestamp,
+    'Wechatpay-Nonce': nonce,
+    'Wechatpay-Signature': tampered ? tamper(signature) : signature,
+    'Wechatpay-Serial': signer.serial,
+    'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+  };
+}
+
+export interface SendOptions {
+  readonly keys: SimulatorV3Keys;
+  readonly signatureClock: Clock;
+  readonly tamperSignature: boolean;
+}
+
+/** Every answer signed (204 included) with the key the request's Wechatpay-Serial names, else the default one. */
+export function sendV3(req: Request, res: Response, reply: V3Reply, options: SendOptions): void {
+  res.set('Request-ID', simulatorIds.nonce());
+  if (reply.kind === 'file') {
+    res.status(200).type('text/plain; charset=utf-8').send(reply.text);
+    return;
+  }
+  const body = reply.json === undefined ? '' : JSON.stringify(reply.json);
+  const signer = options.keys.signerFor(req.get('wechatpay-serial'));
+  res.status(reply.status).set(signedHeaders(signer, body, options.signatureClock.now(), options.tamperSignature));
+  if (body === '') res.end();
+  else res.type('application/json').send(body);
+}
