@@ -24,7 +24,6 @@ import {
   type Refund,
   type Refundable,
   type RefundDemand,
-  type RefundFacts,
   type RefundReport,
 } from './refund.js';
 import { err, ok, type Result } from './result.js';
@@ -76,14 +75,14 @@ export class Order {
     return refundedFen(this.s.refunds);
   }
 
-  /** What can still be refunded (refund.ts, refundableOf): cash, the coins of a coins-only order, or nothing. */
+  /** What can still be refunded: cash, the coins of a coins-only order, or nothing (refund.ts, refundableOf). */
   get refundable(): Refundable {
-    return refundableOf(this.refundFacts());
+    return refundableOf(this.s);
   }
 
-  /** Cash that may still be refunded: paid, minus refunds that succeeded or may still succeed. */
+  /** Its cash part. */
   get refundableFen(): number {
-    return refundableFen(this.refundFacts());
+    return refundableFen(this.s);
   }
 
   /**
@@ -189,7 +188,7 @@ export class Order {
    * same amount still processing without a key), whose out_refund_no it keeps so nothing is refunded twice.
    */
   requestRefund(demand: RefundDemand): Result<{ readonly refund: Refund; readonly change: Change }, RefundRejection> {
-    const planned = planRefund(this.refundFacts(), demand);
+    const planned = planRefund(this.s, demand);
     if (!planned.ok) return planned;
     const { refund, refunds, change } = planned.value;
     if (change === 'repeated') return ok({ refund, change: 'unchanged' });
@@ -199,28 +198,24 @@ export class Order {
 
   /** WeChat refused to accept a refund request: see refuseRefund. */
   refuseRefund(outRefundNo: string, at: Date): Result<Change, RefusalRejection> {
-    const refused = refuseRefund(this.refundFacts(), outRefundNo);
+    const refused = refuseRefund(this.s, outRefundNo);
     if (!refused.ok) return refused;
     if (!refused.value.moved) return ok('unchanged');
     this.s = { ...this.s, refunds: refused.value.refunds, updatedAt: at };
     return ok('changed');
   }
 
-  /**
-   * The refund a report of WeChat's is about, if every identifier in it agrees with ours (and, given `asked`, it is
-   * about the refund we asked WeChat about); changes nothing.
-   */
+  /** The refund a report of WeChat's is about, if every identifier agrees (refund.ts, matchRefund); changes nothing. */
   refundMatching(report: RefundReport, asked?: string): Result<Refund, RefundReportError> {
-    return matchRefund(this.refundFacts(), report, asked);
+    return matchRefund(this.s, report, asked);
   }
 
   /**
-   * Applies WeChat's word about one of our refunds, only if every identifier matches it (and, given `asked`, only if
-   * it is about the refund we asked WeChat about). When the refunds that succeeded add up to the whole amount, the
-   * order is REFUND.
+   * Applies WeChat's word about one of our refunds if every identifier matches (refund.ts, applyRefundReport); when
+   * the refunds that succeeded add up to the whole amount, the order is REFUND.
    */
   applyRefundReport(report: RefundReport, asked?: string): Result<Change, RefundReportError> {
-    const applied = applyRefundReport(this.refundFacts(), report, asked);
+    const applied = applyRefundReport(this.s, report, asked);
     if (!applied.ok) return applied;
     const moved = applied.value.moved;
     if (!moved) return ok('unchanged');
@@ -260,12 +255,6 @@ export class Order {
   private move(to: OrderStatus, at: Date, patch: Partial<OrderState>): void {
     if (!canMove(this.s.status, to)) throw new Error(`order ${this.s.outTradeNo.value}: ${this.s.status} → ${to} is not allowed`);
     this.s = { ...this.s, ...patch, status: to, holdsOpenSlot: false, updatedAt: at };
-  }
-
-  /** The one view of this order that every refund rule (refund.ts) reads. */
-  private refundFacts(): RefundFacts {
-    const { outTradeNo, status, cash, transactionId, refunds } = this.s;
-    return { outTradeNo: outTradeNo.value, status, paid: cash, transactionId, refunds };
   }
 
   private record(event: OrderEvent): void {

@@ -1,4 +1,5 @@
 import { type Money } from './money.js';
+import type { OrderState } from './order-state.js';
 import type { OrderStatus } from './order-status.js';
 import { err, ok, type Result } from './result.js';
 
@@ -62,15 +63,8 @@ export const refundedFen = (refunds: readonly Refund[]): number => sum(refunds, 
 /** Returned or on its way back: a CLOSED or REFUSED refund holds no money. */
 export const committedFen = (refunds: readonly Refund[]): number => sum(refunds, (r) => r.status !== 'CLOSED' && r.status !== 'REFUSED');
 
-/** An order as the refund rules see it: every function here takes it, so the Order hands over one view. */
-export interface RefundFacts {
-  readonly outTradeNo: string;
-  readonly status: OrderStatus;
-  /** The order's cash amount (total_fee). */
-  readonly paid: Money;
-  readonly transactionId: string | undefined;
-  readonly refunds: readonly Refund[];
-}
+/** What of an order the refund rules read: every function here takes the order's state as it is. */
+export type RefundFacts = Pick<OrderState, 'outTradeNo' | 'status' | 'cash' | 'transactionId' | 'refunds'>;
 
 /**
  * What of an order can still be refunded, the one definition that the order, planRefund, the APIs and the console
@@ -81,8 +75,8 @@ export type Refundable = { readonly kind: 'cash'; readonly fen: number } | { rea
 
 export function refundableOf(order: RefundFacts): Refundable {
   if (order.status !== 'SUCC') return { kind: 'nothing' };
-  if (order.paid.isZero()) return { kind: 'coinsOnly' };
-  const fen = order.paid.fen - committedFen(order.refunds);
+  if (order.cash.isZero()) return { kind: 'coinsOnly' };
+  const fen = order.cash.fen - committedFen(order.refunds);
   return fen > 0 ? { kind: 'cash', fen } : { kind: 'nothing' };
 }
 
@@ -124,7 +118,7 @@ export type PlannedRefund = {
  */
 export function planRefund(order: RefundFacts, demand: RefundDemand): Result<PlannedRefund, RefundRequestRefusal> {
   if (order.status !== 'SUCC') return err({ kind: 'NotRefundable', status: order.status });
-  const { outTradeNo, refunds } = order;
+  const { refunds } = order;
   const { amount, requestKey } = demand;
   const repeated =
     requestKey !== undefined
@@ -149,7 +143,7 @@ export function planRefund(order: RefundFacts, demand: RefundDemand): Result<Pla
   const seq = refunds.length + 1;
   const refund: Refund = {
     seq,
-    outRefundNo: refundNumber(outTradeNo, seq),
+    outRefundNo: refundNumber(order.outTradeNo.value, seq),
     amount,
     status: 'PROCESSING',
     requestedAt: demand.at,
@@ -211,11 +205,11 @@ export function matchRefund(order: RefundFacts, report: RefundReport, asked?: st
   if (asked !== undefined && report.outRefundNo !== asked) return mismatch('outRefundNo');
   const refund = order.refunds.find((r) => r.outRefundNo === report.outRefundNo);
   if (!refund) return err({ kind: 'UnknownRefund', outRefundNo: report.outRefundNo });
-  if (report.outTradeNo !== order.outTradeNo) return mismatch('outTradeNo');
+  if (report.outTradeNo !== order.outTradeNo.value) return mismatch('outTradeNo');
   if (order.transactionId === undefined || report.transactionId !== order.transactionId) return mismatch('transactionId');
   if (refund.refundId !== undefined && report.refundId !== refund.refundId) return mismatch('refundId');
   if (!report.amount.equals(refund.amount)) return mismatch('amount');
-  if (report.totalFee !== undefined && !report.totalFee.equals(order.paid)) return mismatch('totalFee');
+  if (report.totalFee !== undefined && !report.totalFee.equals(order.cash)) return mismatch('totalFee');
   return ok(refund);
 }
 
