@@ -6,6 +6,14 @@ import type { IntegralLedger, ReservationState } from '../../src/application/por
  * What every IntegralLedger must do: the examples, then a model-based property over random operation sequences
  * (balance ≥ 0 always; the balance equals the sum of the journal; every order's coins are accounted for).
  */
+/**
+ * Two orders per user: enough for two reservations to race on one balance, and few enough that two settlements of
+ * one order land in the same concurrent round often. Measured on MariaDB with the settlement's compare-and-set
+ * removed (seeds 1-5): the first failing run came at 20, 8, 80, 2 and 17 (mean 25), against 188, 77 and 233 with
+ * five orders, where 25 runs found it about one time in seven. 80 runs find it about 96% of the time.
+ */
+const ORDERS = 2;
+
 export function integralLedgerContract(name: string, fresh: () => Promise<IntegralLedger>, runs = 100): void {
   const at = new Date(Date.UTC(2026, 0, 15, 4, 0, 0));
   let serial = 0;
@@ -126,19 +134,19 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
         fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 50 }) }),
         fc.record({
           kind: fc.constant('reserve' as const),
-          order: fc.integer({ min: 0, max: 4 }),
+          order: fc.integer({ min: 0, max: ORDERS - 1 }),
           amount: fc.integer({ min: 1, max: 60 }),
         }),
         fc.record({
           kind: fc.constantFrom('commit' as const, 'release' as const, 'refund' as const),
-          order: fc.integer({ min: 0, max: 4 }),
+          order: fc.integer({ min: 0, max: ORDERS - 1 }),
         }),
       );
       await fc.assert(
         fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (rounds) => {
           const ledger = await fresh();
           const u = uid();
-          const orders = Array.from({ length: 5 }, () => no());
+          const orders = Array.from({ length: ORDERS }, () => no());
           const model = { balance: 0, orders: new Map<string, { amount: number; state: ReservationState }>() };
           let grants = 0;
           for (const round of rounds) {

@@ -105,7 +105,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
       await log.appendAll(entries);
       expect(await log.forOrder(no, 200)).toEqual(entries);
     });
-    integralLedgerContract(target.name, async () => new MikroIntegralLedger(orm), 25);
+    integralLedgerContract(target.name, async () => new MikroIntegralLedger(orm), 80);
     eventOutboxContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), outbox: new MikroEventOutbox(orm) }));
     goodsCatalogContract(target.name, async () => {
       const catalog = new MikroGoodsCatalog(orm);
