@@ -40,31 +40,50 @@ const sequence = fc.array(coinSteps(SEQUENTIAL_MIX), { minLength: 1, maxLength: 
 /** Rounds of steps that race each other (all started together, every port's answer released in an order fast-check picks). */
 const rounds = fc.array(racingRound(RACING_MIX), { minLength: 1, maxLength: 12, size: 'max' });
 
+type PaidType = 'INTEGRAL' | 'MIXED' | 'WXPAY';
+type Jump = 'minute' | 'closeWindow' | 'grace' | 'prepayLifetime';
+type Job = 'all' | 'abandoned' | 'payments' | 'coins';
+
+/** The retried-prepay race over the choices given: a grant, a failed prepay, the clock, the retry racing a job, the payment. */
+function retryRacingReconcilerOver(space: {
+  readonly paidTypes: readonly PaidType[];
+  readonly jumps: readonly Jump[];
+  readonly jobs: readonly Job[];
+  readonly roundsAfter: number;
+}): fc.Arbitrary<CoinStep[][]> {
+  return fc
+    .record({
+      paidType: fc.constantFrom(...space.paidTypes),
+      fault: fc.constantFrom(...PREPAY_FAULTS),
+      jump: fc.constantFrom(...space.jumps),
+      job: fc.constantFrom(...space.jobs),
+      notify: fc.constantFrom('delivered' as const, 'lost' as const),
+      after: fc.array(racingRound(RACING_MIX), { maxLength: space.roundsAfter }),
+    })
+    .map(({ paidType, fault, jump, job, notify, after }): CoinStep[][] => [
+      [{ kind: 'grant', user: 0, coins: 100 }],
+      [{ kind: 'prepay', user: 0, goods: 0, paidType, fault }],
+      [{ kind: 'clock', jump }],
+      [
+        { kind: 'prepay', user: 0, goods: 0, paidType },
+        { kind: 'reconcile', job, unavailable: 0 },
+      ],
+      [{ kind: 'pay', pick: 0, notify }],
+      ...after,
+    ]);
+}
+
 /**
  * The reconciler racing a prepay that retries an order whose unifiedorder failed: the case issue #15 is about (coins
  * reserved by an order without a prepay_id), with the fault, the clock, the job and the interleaving chosen at random,
  * then the user pays whatever they were handed, and more random rounds follow.
  */
-const retryRacingReconciler = fc
-  .record({
-    paidType: fc.constantFrom('INTEGRAL' as const, 'MIXED' as const, 'WXPAY' as const),
-    fault: fc.constantFrom(...PREPAY_FAULTS),
-    jump: fc.constantFrom('minute' as const, 'closeWindow' as const, 'grace' as const, 'prepayLifetime' as const),
-    job: fc.constantFrom('all' as const, 'abandoned' as const, 'payments' as const, 'coins' as const),
-    notify: fc.constantFrom('delivered' as const, 'lost' as const),
-    after: fc.array(racingRound(RACING_MIX), { maxLength: 4 }),
-  })
-  .map(({ paidType, fault, jump, job, notify, after }): CoinStep[][] => [
-    [{ kind: 'grant', user: 0, coins: 100 }],
-    [{ kind: 'prepay', user: 0, goods: 0, paidType, fault }],
-    [{ kind: 'clock', jump }],
-    [
-      { kind: 'prepay', user: 0, goods: 0, paidType },
-      { kind: 'reconcile', job, unavailable: 0 },
-    ],
-    [{ kind: 'pay', pick: 0, notify }],
-    ...after,
-  ]);
+const retryRacingReconciler = retryRacingReconcilerOver({
+  paidTypes: ['INTEGRAL', 'MIXED', 'WXPAY'],
+  jumps: ['minute', 'closeWindow', 'grace', 'prepayLifetime'],
+  jobs: ['all', 'abandoned', 'payments', 'coins'],
+  roundsAfter: 4,
+});
 
 /**
  * The same race with the space shrunk to where it lives, for the real databases (each run costs a scratch schema):
@@ -75,26 +94,12 @@ const retryRacingReconciler = fc
  * space above 329, 99, 8, 31, 26, 109, 221, 44 (mean 108). So about 1 run in 22 finds the race here: 80 runs find it
  * with probability ≈ 1 − (21/22)^80 ≈ 97%, where 25 runs of the full space found it ≈ 21% of the time.
  */
-const retryRacingReconcilerFocused = fc
-  .record({
-    paidType: fc.constantFrom('INTEGRAL' as const, 'MIXED' as const),
-    fault: fc.constantFrom(...PREPAY_FAULTS),
-    jump: fc.constantFrom('grace' as const, 'prepayLifetime' as const),
-    job: fc.constantFrom('all' as const, 'abandoned' as const),
-    notify: fc.constantFrom('delivered' as const, 'lost' as const),
-    after: fc.array(racingRound(RACING_MIX), { maxLength: 1 }),
-  })
-  .map(({ paidType, fault, jump, job, notify, after }): CoinStep[][] => [
-    [{ kind: 'grant', user: 0, coins: 100 }],
-    [{ kind: 'prepay', user: 0, goods: 0, paidType, fault }],
-    [{ kind: 'clock', jump }],
-    [
-      { kind: 'prepay', user: 0, goods: 0, paidType },
-      { kind: 'reconcile', job, unavailable: 0 },
-    ],
-    [{ kind: 'pay', pick: 0, notify }],
-    ...after,
-  ]);
+const retryRacingReconcilerFocused = retryRacingReconcilerOver({
+  paidTypes: ['INTEGRAL', 'MIXED'],
+  jumps: ['grace', 'prepayLifetime'],
+  jobs: ['all', 'abandoned'],
+  roundsAfter: 1,
+});
 
 async function settledWell(w: World, m: CoinModel): Promise<void> {
   expect(await coinViolations(w, m), 'after reconciliation past the grace period').toEqual([]);
