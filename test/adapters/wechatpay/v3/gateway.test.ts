@@ -2,6 +2,7 @@ import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
+import { PrepayOfAnotherApiError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import { WechatPayV3Gateway } from '../../../../src/adapters/wechatpay/v3/gateway.js';
 import type { V3Failure } from '../../../../src/adapters/wechatpay/v3/client.js';
 import { V3Trust } from '../../../../src/adapters/wechatpay/v3/trust.js';
@@ -206,6 +207,6 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     expect(params).toMatchObject({ appId: 'wxd930ea5d5a258f4f', signType: 'RSA', package: 'prepay_id=wx1', nonceStr: 'NONCE0123456789' });
     const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
     expect(pluginRsa.verify(message, params.paySign, id.merchantPublicKey)).toBe(true);
-    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(RangeError);
+    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(PrepayOfAnotherApiError);
   });
 });
