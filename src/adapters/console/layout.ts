@@ -13,6 +13,7 @@ export const NAV = [
   ['users', 'users', 'nav.users', 'read'],
   ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],
   ['operators', 'operators', 'nav.operators', 'manageOperators'],
+  ['audit', 'audit', 'nav.audit', 'readAudit'],
 ] as const satisfies readonly (readonly [string, string, MessageKey, Permission])[];
 
 export type Section = (typeof NAV)[number][0];

@@ -4,6 +4,7 @@ import { CONSOLE_CSS } from './console-css.js';
 import { contextOf, type ConsoleResponse } from './context.js';
 import { clearCookie, readCookie } from './cookies.js';
 import type { ConsoleDeps } from './deps.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { goodsRoutes } from './routes/goods.js';
@@ -61,6 +62,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   userRoutes(routes, deps);
   reconciliationRoutes(routes, deps, now);
   operatorRoutes(routes, deps);
+  auditRoutes(routes, deps);
   router.use('/console', (_req: Request, res: ConsoleResponse) => sendError(res, 404, 'error.notFound'));
   return { router, actions: routes.actions };
 }
