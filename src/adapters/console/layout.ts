@@ -9,6 +9,7 @@ export const NAV = [
   ['dashboard', '', 'nav.dashboard', 'read'],
   ['orders', 'orders', 'nav.orders', 'read'],
   ['reviews', 'reviews', 'nav.reviews', 'read'],
+  ['refunds', 'refunds', 'nav.refunds', 'read'],
   ['goods', 'goods', 'nav.goods', 'read'],
   ['users', 'users', 'nav.users', 'read'],
   ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],

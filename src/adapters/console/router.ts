@@ -11,6 +11,7 @@ import { goodsRoutes } from './routes/goods.js';
 import { operatorRoutes } from './routes/operators.js';
 import { orderRoutes } from './routes/orders.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
+import { refundRoutes } from './routes/refunds.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { userRoutes } from './routes/users.js';
 import { consoleContentSecurityPolicy } from './security.js';
@@ -58,6 +59,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   dashboardRoutes(routes, deps);
   orderRoutes(routes, deps);
   reviewRoutes(routes, deps);
+  refundRoutes(routes, deps);
   goodsRoutes(routes, deps);
   userRoutes(routes, deps);
   reconciliationRoutes(routes, deps, now);
