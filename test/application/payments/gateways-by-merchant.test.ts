@@ -114,8 +114,14 @@ describe('an order of a merchant not configured here', () => {
     };
     expect(await f.handleRefundNotice.execute(refundNotice)).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
     f.clock.advance(DAY);
-    await f.reconcile.execute();
+    const reconciled = await f.reconcile.execute();
     await f.reconcileBill.execute();
+    // Named as a problem of the run, as an unreachable WeChat is, so an operator sees which orders wait and why.
+    expect(reconciled.problems).toContainEqual({
+      step: 'payments',
+      subject: open,
+      cause: "no payment gateway is configured for merchant 'gone'",
+    });
 
     expect({ paid: await stateOf(f, paid), open: await stateOf(f, open) }).toEqual(before);
     expect(f.events.published).toHaveLength(events);
