@@ -1,5 +1,5 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { ConsoleRoutes, sendError, type ConsoleAction } from './console-router.js';
+import { ConsoleRoutes, sendError, type ConsoleAction } from './guarded-routes.js';
 import { CONSOLE_CSS } from './console-css.js';
 import { contextOf, type ConsoleResponse } from './context.js';
 import { clearCookie, readCookie } from './cookies.js';
