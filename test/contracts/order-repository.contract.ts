@@ -146,6 +146,41 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(await numbers('INTEGRAL')).toEqual([]);
     });
 
+    it('lists refunds across orders, newest first or oldest first, within a window of request times, in pages', async () => {
+      const repo = await fresh();
+      // A window no other test writes in (shared databases keep every test's refunds).
+      const base = Date.UTC(2037, 0, 1) + Math.floor(Math.random() * 500_000) * 60_000; // before int seconds end (2038)
+      const at = (minutes: number) => new Date(base + minutes * 60_000);
+      const made: string[] = [];
+      for (const [i, minutes] of [
+        [0, [1, 4]],
+        [1, [2]],
+        [2, [3, 5]],
+      ] as const) {
+        const order = anOrder({ uid: uid(), cash: Money.ofFen(10_000 + i) });
+        await repo.insert(order);
+        order.confirmPaid({ transactionId: `T-LR-${base}-${i}`, amount: order.state.cash, paidAt: new Date(Date.UTC(2026, 0, 15)) });
+        await repo.update(order);
+        for (const m of minutes) {
+          const asked = order.requestRefund({ amount: Money.ofFen(100 + m), at: at(m) });
+          if (!asked.ok) throw new Error(asked.error.kind);
+          made[m] = asked.value.refund.outRefundNo;
+        }
+        expect(await repo.update(order)).toBe('updated');
+      }
+      const window = { requestedFrom: at(1), requestedBefore: at(6) };
+      const newest = await repo.listRefunds({ ...window, limit: 10, offset: 0 });
+      expect(newest.map((e) => e.refund.outRefundNo)).toEqual([made[5], made[4], made[3], made[2], made[1]]);
+      expect(newest[0]).toMatchObject({
+        outTradeNo: made[5]?.replace(/R\d+$/, ''),
+        refund: { amount: { fen: 105 }, status: 'PROCESSING' },
+      });
+      const oldest = await repo.listRefunds({ ...window, oldestFirst: true, limit: 2, offset: 2 });
+      expect(oldest.map((e) => e.refund.outRefundNo)).toEqual([made[3], made[4]]);
+      const narrow = await repo.listRefunds({ requestedFrom: at(2), requestedBefore: at(4), limit: 10, offset: 0 });
+      expect(narrow.map((e) => e.refund.outRefundNo)).toEqual([made[3], made[2]]);
+    });
+
     it('reports an update of an order it never stored as stale', async () => {
       const repo = await fresh();
       expect(await repo.update(anOrder({ uid: uid() }))).toBe('stale');

@@ -9,10 +9,12 @@ export const NAV = [
   ['dashboard', '', 'nav.dashboard', 'read'],
   ['orders', 'orders', 'nav.orders', 'read'],
   ['reviews', 'reviews', 'nav.reviews', 'read'],
+  ['refunds', 'refunds', 'nav.refunds', 'read'],
   ['goods', 'goods', 'nav.goods', 'read'],
   ['users', 'users', 'nav.users', 'read'],
   ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],
   ['operators', 'operators', 'nav.operators', 'manageOperators'],
+  ['audit', 'audit', 'nav.audit', 'readAudit'],
 ] as const satisfies readonly (readonly [string, string, MessageKey, Permission])[];
 
 export type Section = (typeof NAV)[number][0];

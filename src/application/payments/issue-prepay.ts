@@ -1,6 +1,6 @@
 import type { Order } from '../../domain/order.js';
 import { payableUntil } from '../../domain/order-reuse.js';
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 import { isPrepayUsable } from '../../domain/prepay.js';
 import { changeOrder } from '../orders/compare-and-set.js';
 import type { ConfirmOrder } from './confirm-order.js';

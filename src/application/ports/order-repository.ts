@@ -2,6 +2,7 @@ import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import type { PaidType } from '../../domain/paid-type.js';
+import type { Refund } from '../../domain/refund.js';
 
 /** The orders of one user for one goods item and one way of paying; the reuse rule and the lock work per key. */
 export interface OrderKey {
@@ -32,6 +33,25 @@ export interface OrderFilter {
   /** At most 100. */
   readonly limit: number;
   readonly offset: number;
+}
+
+/** Which refunds to list, by when they were requested. */
+export interface RefundFilter {
+  /** Requested at or after this instant. */
+  readonly requestedFrom?: Date;
+  /** Requested before this instant. */
+  readonly requestedBefore?: Date;
+  /** Oldest first (an export reads pages this way: refunds requested meanwhile land after them, never shift them). */
+  readonly oldestFirst?: boolean;
+  /** At most 1000. */
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** One refund with the order it belongs to. */
+export interface RefundEntry {
+  readonly outTradeNo: string;
+  readonly refund: Refund;
 }
 
 /**
@@ -93,4 +113,7 @@ export interface OrderRepository {
 
   /** Newest first, for the admin view. */
   list(filter: OrderFilter): Promise<Order[]>;
+
+  /** Refunds of every order, newest first unless asked otherwise (by request time, then number). */
+  listRefunds(filter: RefundFilter): Promise<RefundEntry[]>;
 }

@@ -76,6 +76,28 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     expect(pluginRsa.verify(message, signature, id.merchantPublicKey)).toBe(true);
   });
 
+  it('sends Accept and User-Agent on every request and Content-Type application/json with every body (v3 接口规则)', async () => {
+    const no = '2026011512000000020000000001';
+    const { gateway: g, transport } = gateway(Array.from({ length: 20 }, () => signed(500, { code: 'SYSTEM_ERROR', message: 'x' })));
+    const calls = [
+      () => g.createPrepay(prepayRequest),
+      () => g.queryOrder(no),
+      () => g.closeOrder(no),
+      () => g.refund({ outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(1) }),
+      () => g.queryRefund(`${no}R1`),
+    ];
+    for (const call of calls) {
+      const before = transport.requests.length;
+      await call().catch(() => undefined);
+      expect(transport.requests.length).toBeGreaterThan(before);
+    }
+    for (const request of transport.requests) {
+      expect(request.headers).toMatchObject({ accept: 'application/json', 'user-agent': expect.stringMatching(/\S/) });
+      if (request.body !== undefined) expect(request.headers?.['content-type']).toBe('application/json');
+      else expect(request.method).toBe('GET');
+    }
+  });
+
   it('retries SYSTEM_ERROR and 5xx with the same body, and logs each failure with its Request-ID', async () => {
     const failures: V3Failure[] = [];
     const { gateway: g, transport } = gateway(

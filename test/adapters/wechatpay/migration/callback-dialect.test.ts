@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundCallback, NotifyVerifier } from '../../src/application/ports/notify-verifier.js';
-import { DialectNotifyVerifier } from '../../src/adapters/wechatpay/migration/dialect-notify-verifier.js';
-import { withLegacyPaySign } from '../../src/adapters/wechatpay/migration/legacy-pay-sign.js';
-import { callbackDialect } from '../../src/adapters/wechatpay/shared/callback-dialect.js';
-import { callbackReply } from '../../src/adapters/wechatpay/shared/callback-reply.js';
-import { err } from '../../src/domain/result.js';
-import { FakePaymentGateway } from '../support/doubles/fake-payment-gateway.js';
-import { ManualClock } from '../support/doubles/manual-clock.js';
+import type { InboundCallback, NotifyVerifier } from '../../../../src/application/ports/notify-verifier.js';
+import { DialectNotifyVerifier } from '../../../../src/adapters/wechatpay/migration/dialect-notify-verifier.js';
+import { withLegacyPaySign } from '../../../../src/adapters/wechatpay/migration/legacy-pay-sign.js';
+import { callbackDialect } from '../../../../src/adapters/wechatpay/shared/callback-dialect.js';
+import { callbackReply } from '../../../../src/adapters/wechatpay/shared/callback-reply.js';
+import { err } from '../../../../src/domain/result.js';
+import { FakePaymentGateway } from '../../../support/doubles/fake-payment-gateway.js';
+import { ManualClock } from '../../../support/doubles/manual-clock.js';
 
 const xml: InboundCallback = { body: '<xml><return_code>SUCCESS</return_code></xml>', headers: { 'content-type': 'text/xml' } };
 const json: InboundCallback = { body: ' {"id":"EV-1"}', headers: { 'content-type': 'application/json' } };
