@@ -106,7 +106,7 @@ export function bindUseCases(c: Container): void {
   c.bind(ReconcileDailyBill).toResolvedValue(construct(ReconcileDailyBill), [ReconcileBill, Clock]);
   c.bind(ReconcileRefundBill).toResolvedValue(construct(ReconcileRefundBill), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     SettleRefund,
     PaymentRecorder,
     TOKENS.Alerts,
@@ -114,7 +114,7 @@ export function bindUseCases(c: Container): void {
   ]);
   c.bind(ReconcileFundFlow).toResolvedValue(construct(ReconcileFundFlow), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     PaymentRecorder,
     TOKENS.Alerts,
     Clock,
