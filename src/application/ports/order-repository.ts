@@ -31,6 +31,11 @@ export interface OrderFilter {
   readonly createdBefore?: Date;
   /** Only orders waiting for a person (true), or only those that are not (false). */
   readonly needsReview?: boolean;
+  /**
+   * Oldest first, as an export reads its pages: orders created meanwhile land after them, so no page shifts and no
+   * order is read twice or missed.
+   */
+  readonly oldestFirst?: boolean;
   /** At most 100. */
   readonly limit: number;
   readonly offset: number;
@@ -115,7 +120,7 @@ export interface OrderRepository {
   /** Paid orders with a refund WeChat has not settled (PROCESSING or ABNORMAL), oldest first. */
   listRefundsUnsettled(limit: number): Promise<Order[]>;
 
-  /** Newest first, for the admin view. */
+  /** Newest first (unless `oldestFirst`), for the admin view. */
   list(filter: OrderFilter): Promise<Order[]>;
 
   /** Refunds of every order, newest first unless asked otherwise (by request time, then number). */

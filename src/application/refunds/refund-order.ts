@@ -98,7 +98,7 @@ export class RefundOrder {
   }
 
   private async inTurn(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
-    const lease = await this.lock.acquire(`refund:${command.outTradeNo}`, this.lockTiming);
+    const lease = await this.lock.acquire(refundLockKey(command.outTradeNo), this.lockTiming);
     if (!lease) return err(BUSY);
     try {
       return await this.refund(command);
@@ -184,3 +184,6 @@ function accepted(order: Order, requested: Refund): RefundAccepted {
     refundableFen: order.refundableFen,
   };
 }
+
+/** The lock refunds of one order take turns under, on every instance. */
+export const refundLockKey = (outTradeNo: string): string => `refund:${outTradeNo}`;

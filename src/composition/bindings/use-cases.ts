@@ -13,6 +13,8 @@ import { OpenOrder } from '../../application/payments/open-order.js';
 import { PaymentRecorder } from '../../application/orders/payment-recorder.js';
 import { ReconcileBill } from '../../application/reconciliation/reconcile-bill.js';
 import { ReconcileDailyBill } from '../../application/reconciliation/reconcile-daily-bill.js';
+import { ReconcileFundFlow } from '../../application/reconciliation/reconcile-fund-flow.js';
+import { ReconcileRefundBill } from '../../application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePayments } from '../../application/reconciliation/reconcile-payments.js';
 import { ReconcilePending } from '../../application/reconciliation/reconcile-pending.js';
 import { ReconcileRefunds } from '../../application/reconciliation/reconcile-refunds.js';
@@ -102,6 +104,21 @@ export function bindUseCases(c: Container): void {
   ]);
   c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateways, ConfirmOrder, TOKENS.Alerts, Clock]);
   c.bind(ReconcileDailyBill).toResolvedValue(construct(ReconcileDailyBill), [ReconcileBill, Clock]);
+  c.bind(ReconcileRefundBill).toResolvedValue(construct(ReconcileRefundBill), [
+    OrderRepository,
+    PaymentGateways,
+    SettleRefund,
+    PaymentRecorder,
+    TOKENS.Alerts,
+    Clock,
+  ]);
+  c.bind(ReconcileFundFlow).toResolvedValue(construct(ReconcileFundFlow), [
+    OrderRepository,
+    PaymentGateways,
+    PaymentRecorder,
+    TOKENS.Alerts,
+    Clock,
+  ]);
   c.bind(PruneHistory).toResolvedValue(construct(PruneHistory), [TOKENS.ReconcileRuns, TOKENS.OperatorSessions, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
   bindConsoleUseCases(c);

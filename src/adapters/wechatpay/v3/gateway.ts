@@ -1,6 +1,8 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
   BilledDay,
+  FundFlowDay,
+  RefundBillDay,
   ClientPayment,
   CloseOutcome,
   PaymentGateway,
@@ -22,7 +24,7 @@ import { V3AnswerError, WechatV3Client, type V3Answer, type V3Failure } from './
 import { gatewayRefusalOf } from './error-answer.js';
 import { assertValidV3Config, type WechatPayV3Config } from './config.js';
 import { paymentParams } from './pay-sign.js';
-import { billedPaymentsV3 } from './trade-bill.js';
+import { billedPaymentsV3, fundFlowBillV3, refundBillV3 } from './trade-bill.js';
 import type { V3Trust } from './trust.js';
 import { unixSeconds } from './timestamp.js';
 
@@ -185,6 +187,14 @@ export class WechatPayV3Gateway implements PaymentGateway {
 
   billedPayments(billDate: string): Promise<BilledDay | undefined> {
     return billedPaymentsV3(this.client, billDate);
+  }
+
+  refundBill(billDate: string): Promise<RefundBillDay | undefined> {
+    return refundBillV3(this.client, billDate);
+  }
+
+  fundFlowBill(billDate: string): Promise<FundFlowDay | undefined> {
+    return fundFlowBillV3(this.client, billDate);
   }
 }
 
