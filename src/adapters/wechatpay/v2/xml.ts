@@ -60,9 +60,19 @@ const QUESTION = 0x3f;
 const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 const isNameChar = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 
-const fail = (reason: XmlRejection, message: string): never => {
-  throw new WechatXmlError(reason, message);
-};
+/**
+ * Throws a refusal without a stack trace: capturing one costs more than reading the whole document, a hostile
+ * sender chooses how often we pay it, and `reason` and `message` already say where the document went wrong.
+ */
+function fail(reason: XmlRejection, message: string): never {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    throw new WechatXmlError(reason, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /**
  * Parses a flat WeChat document (`<xml><k>v</k>…</xml>`) into a null-prototype map of exact strings, in one pass
@@ -257,7 +267,7 @@ function decodeText(raw: string): string {
       (code >= 0x20 && code <= 0xd7ff) ||
       (code >= 0xe000 && code <= 0xfffd) ||
       (code >= 0x10000 && code <= 0x10ffff);
-    if (!allowed) throw new WechatXmlError('badText', 'character reference to a forbidden character');
+    if (!allowed) fail('badText', 'character reference to a forbidden character');
     return String.fromCodePoint(code);
   });
 }
