@@ -87,7 +87,19 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       );
       connected = true;
       const client = redis;
-      closers.add(() => void client.disconnect());
+      let closing = false;
+      // ioredis gives up on a connection attempt that a disconnect interrupts (status "end": no more retries). Ours
+      // must not: every instance needs its locks and leases back once Redis is, so an end we did not ask for is
+      // reported and followed by a new connection.
+      client.on('end', () => {
+        if (closing) return;
+        logger.error({ alert: true }, 'redis client stopped reconnecting; connecting again');
+        setTimeout(() => void client.connect().catch(() => undefined), 2_000).unref();
+      });
+      closers.add(() => {
+        closing = true;
+        client.disconnect();
+      });
     }
 
     // Sandbox mode only: a production start never loads the sandbox.
