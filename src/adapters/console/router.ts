@@ -7,6 +7,7 @@ import type { ConsoleDeps } from './deps.js';
 import { authRoutes } from './routes/auth.js';
 import { goodsRoutes } from './routes/goods.js';
 import { operatorRoutes } from './routes/operators.js';
+import { accountRoutes } from './routes/account.js';
 import { orderRoutes } from './routes/orders.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { userRoutes } from './routes/users.js';
@@ -57,6 +58,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   userRoutes(routes, deps);
   reconciliationRoutes(routes, deps, now);
   operatorRoutes(routes, deps);
+  accountRoutes(routes, deps);
   router.use('/console', (_req: Request, res: ConsoleResponse) => sendError(res, 404, 'error.notFound'));
   return { router, actions: routes.actions };
 }

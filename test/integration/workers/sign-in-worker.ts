@@ -3,6 +3,7 @@ import { MikroOperators, MikroOperatorSessions } from '../../../src/adapters/per
 import { openOrm } from '../../../src/adapters/persistence/orm.js';
 import { ScryptPasswordHasher } from '../../../src/adapters/system/scrypt-password-hasher.js';
 import { cryptoSessionSecrets } from '../../../src/adapters/system/session-secrets.js';
+import { HmacSignInChallenges, SealedTotpSecrets } from '../../../src/adapters/system/second-factor.js';
 import { systemClock } from '../../../src/adapters/system/system-clock.js';
 import type { LoginOutcome } from '../../../src/application/ports/operators.js';
 import { SignInOperator } from '../../../src/application/operators/sign-in-operator.js';
@@ -20,6 +21,8 @@ export interface SignInWorkerResult {
   readonly errorSamples: string[];
 }
 
+const SESSION_SECRET = 'sign-in-worker-session-secret-0123456789';
+
 /** Many concurrent console sign-ins through the real use case, on the real database, as one instance of the service. */
 await workerMain<SignInWorkerConfig, SignInWorkerResult>(async (config) => {
   const orm = await openOrm(config.databaseUrl);
@@ -31,6 +34,12 @@ await workerMain<SignInWorkerConfig, SignInWorkerResult>(async (config) => {
     new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }),
     cryptoSessionSecrets,
     systemClock,
+    {
+      secrets: new SealedTotpSecrets(SESSION_SECRET, true),
+      challenges: new HmacSignInChallenges(SESSION_SECRET),
+      requiredForAdmins: false,
+      challengeTtlMs: 300_000,
+    },
   );
   return {
     go: async () => {
