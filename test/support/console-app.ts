@@ -4,7 +4,7 @@ import type { BillReport } from '../../src/application/reconciliation/reconcile-
 import type { OperatorRole } from '../../src/domain/operator-role.js';
 import { createHttpApp } from '../../src/adapters/http/app.js';
 import { buildConsole } from '../../src/composition/http.js';
-import { silentLogger, useCaseFixture, type UseCaseFixture } from './test-container.js';
+import { silentLogger, useCaseFixture, type FixtureOptions, type UseCaseFixture } from './test-container.js';
 
 export interface ConsoleSession {
   readonly name: string;
@@ -28,8 +28,8 @@ let serial = 0;
 export const CONSOLE_PASSWORD = 'console-test-password';
 
 /** The console as `npm start` wires it, on the use-case fixture's in-memory ports, listening on a free port. */
-export async function consoleApp(options: { trustProxyHops?: number } = {}): Promise<ConsoleApp> {
-  const f = await useCaseFixture();
+export async function consoleApp(options: { trustProxyHops?: number } & FixtureOptions = {}): Promise<ConsoleApp> {
+  const f = await useCaseFixture(options);
   const billRuns: string[] = [];
   const jobs = {
     reconcileBill: async (date?: string): Promise<BillReport> => {

@@ -13,6 +13,10 @@ export interface SignInWorkerConfig {
   readonly databaseUrl: string;
   /** One sign-in per entry, all at once. */
   readonly guesses: readonly { readonly name: string; readonly password: string; readonly ip: string }[];
+  /** Second steps (a code for a challenge), all at once with the guesses. */
+  readonly codes?: readonly { readonly challenge: string; readonly code: string; readonly ip: string }[];
+  /** The service's SESSION_SECRET: what TOTP secrets are sealed and challenges signed with. */
+  readonly sessionSecret: string;
 }
 
 export interface SignInWorkerResult {
@@ -20,8 +24,6 @@ export interface SignInWorkerResult {
   readonly errors: number;
   readonly errorSamples: string[];
 }
-
-const SESSION_SECRET = 'sign-in-worker-session-secret-0123456789';
 
 /** Many concurrent console sign-ins through the real use case, on the real database, as one instance of the service. */
 await workerMain<SignInWorkerConfig, SignInWorkerResult>(async (config) => {
@@ -35,8 +37,8 @@ await workerMain<SignInWorkerConfig, SignInWorkerResult>(async (config) => {
     cryptoSessionSecrets,
     systemClock,
     {
-      secrets: new SealedTotpSecrets(SESSION_SECRET, true),
-      challenges: new HmacSignInChallenges(SESSION_SECRET),
+      secrets: new SealedTotpSecrets(config.sessionSecret, true),
+      challenges: new HmacSignInChallenges(config.sessionSecret),
       requiredForAdmins: false,
       challengeTtlMs: 300_000,
     },
@@ -46,17 +48,19 @@ await workerMain<SignInWorkerConfig, SignInWorkerResult>(async (config) => {
       const outcomes: Partial<Record<LoginOutcome, number>> = {};
       const errorSamples = new Set<string>();
       let errors = 0;
-      await Promise.all(
-        config.guesses.map(async (guess) => {
-          try {
-            const { outcome } = await signIn.execute(guess);
-            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-          } catch (error) {
-            errors++;
-            errorSamples.add(describeError(error));
-          }
-        }),
-      );
+      const attempt = async (run: () => Promise<{ outcome: LoginOutcome }>) => {
+        try {
+          const { outcome } = await run();
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        } catch (error) {
+          errors++;
+          errorSamples.add(describeError(error));
+        }
+      };
+      await Promise.all([
+        ...config.guesses.map((guess) => attempt(() => signIn.execute(guess))),
+        ...(config.codes ?? []).map((code) => attempt(() => signIn.confirmCode(code))),
+      ]);
       return { outcomes, errors, errorSamples: [...errorSamples] };
     },
     close: () => orm.close(),
