@@ -24,9 +24,9 @@ export function yuan(fen: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** "¥69.00", "¥69.00 + 30 coins", or "30 coins" when there is no cash part (paid at once, no cashier). */
+/** "¥69.00", "¥69.00 + 30 健康币 coins", or "30 健康币 coins" when there is no cash part (paid at once, no cashier). */
 export function priceLabel(price: Price): string {
   if (price.coins === 0) return `¥${yuan(price.fen)}`;
-  const coins = `${price.coins} coin${price.coins === 1 ? '' : 's'}`;
+  const coins = `${price.coins} 健康币 coin${price.coins === 1 ? '' : 's'}`;
   return price.fen === 0 ? coins : `¥${yuan(price.fen)} + ${coins}`;
 }

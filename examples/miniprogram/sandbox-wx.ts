@@ -4,7 +4,7 @@
  *
  * - wx.login: a real code is only good for WeChat's own jscode2session, which a sandboxed service never calls, so
  *   the simulator issues the code (`POST /sandbox/wxpay/control/code`).
- * - wx.requestPayment: the real cashier knows nothing of the simulator's prepay_id. A modal asks "pay?" instead;
+ * - wx.requestPayment: the real cashier knows nothing of the simulator's prepay_id. A modal asks "确认支付？" instead;
  *   on yes the simulator is told the user paid (`POST /sandbox/wxpay/control/pay`) and sends the signed notify as
  *   WeChat would; on no, the call fails with the cashier's own cancel message.
  *
@@ -50,7 +50,7 @@ export function sandboxWx(wx: WxLike & WxModal & KeyValueStorage, baseUrl: strin
         success: (res) =>
           res.statusCode >= 200 && res.statusCode < 300
             ? resolve(res.data)
-            : reject(new Error(`sandbox answered ${res.statusCode} ${JSON.stringify(res.data)}`)),
+            : reject(new Error(`沙箱拒绝 sandbox answered ${res.statusCode} ${JSON.stringify(res.data)}`)),
         fail: (err) => reject(new Error(err.errMsg)),
       }),
     );
@@ -73,10 +73,12 @@ export function sandboxWx(wx: WxLike & WxModal & KeyValueStorage, baseUrl: strin
     requestPayment(options) {
       const cancel = (): void => options.fail?.({ errMsg: 'requestPayment:fail cancel' });
       wx.showModal({
-        title: 'Sandbox cashier',
-        content: 'Nothing is charged: the WeChat Pay simulator records the payment. Pay?',
-        confirmText: 'Pay',
-        cancelText: 'Cancel',
+        title: '沙箱收银台 Sandbox cashier',
+        content:
+          '不会真实扣款，由微信支付模拟器记录这笔支付。确认支付？ Nothing is charged: the WeChat Pay simulator records the payment. Pay?',
+        // wx.showModal opens no modal at all when a button's text is longer than 4 characters: Chinese only here.
+        confirmText: '支付',
+        cancelText: '取消',
         success: ({ confirm }) => {
           if (!confirm) return cancel();
           post('/pay', { prepay_id: options.package.replace(/^prepay_id=/, '') }).then(

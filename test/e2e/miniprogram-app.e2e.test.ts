@@ -7,7 +7,7 @@ import { startService, type ServiceProcess } from '../support/service-process.js
 /**
  * The example app itself (app.ts, pages/goods, pages/pay) run the way the mini-program runtime runs it: App() and
  * Page() register objects, pages get `data` and `setData`, and handlers are called as the framework would. It uses
- * its own settings (API_BASE = http://127.0.0.1:3000, SANDBOX = true), so the fake `wx` sends that origin to the
+ * its own settings (config.ts: API_BASE = http://127.0.0.1:3000, SANDBOX = true), so the fake `wx` sends that origin to the
  * service under test. Only requests, storage and the UI calls are faked: sign-in and the cashier go through
  * sandbox-wx.ts and the service's simulator, as in DevTools.
  */
@@ -86,13 +86,13 @@ describe('the example mini-program app (examples/miniprogram) on a fake runtime'
       id: 1,
       name: '瑜伽入门课 Yoga basics',
       offers: [
-        { paidType: 'WXPAY', title: 'WeChat Pay', price: '¥99.00' },
-        { paidType: 'INTEGRAL', title: 'Coins', price: '¥69.00 + 30 coins' },
-        { paidType: 'MIXED', title: 'Mixed', price: '¥69.00 + 30 coins' },
+        { paidType: 'WXPAY', title: '微信支付 WeChat Pay', price: '¥99.00' },
+        { paidType: 'INTEGRAL', title: '健康币 Coins', price: '¥69.00 + 30 健康币 coins' },
+        { paidType: 'MIXED', title: '混合支付 Mixed', price: '¥69.00 + 30 健康币 coins' },
       ],
     });
     expect(goodsPage.data.goods).toContainEqual(
-      expect.objectContaining({ id: 3, offers: expect.arrayContaining([expect.objectContaining({ price: '5 coins' })]) }),
+      expect.objectContaining({ id: 3, offers: expect.arrayContaining([expect.objectContaining({ price: '5 健康币 coins' })]) }),
     );
 
     // WXML's data-goods-id / data-paid-type arrive as dataset.goodsId / dataset.paidType.
@@ -105,8 +105,13 @@ describe('the example mini-program app (examples/miniprogram) on a fake runtime'
     call(wxpay, 'onLoad', { goods_id: '2', paid_type: 'WXPAY' });
     await vi.waitFor(() => expect(wxpay.data.price).toBe('¥19.00'));
     await call(wxpay, 'onPayTap');
-    expect(wxpay.data).toMatchObject({ busy: false, message: 'Paid, thank you!', order: expect.stringMatching(/^Order \d{28}: SUCC$/) });
-    expect(ui.modals).toEqual(['Sandbox cashier']);
+    expect(wxpay.data).toMatchObject({
+      busy: false,
+      method: '微信支付 WeChat Pay',
+      message: '支付成功，谢谢！ Paid, thank you!',
+      order: expect.stringMatching(/^订单 Order \d{28}：已支付 paid$/),
+    });
+    expect(ui.modals).toEqual(['沙箱收银台 Sandbox cashier']);
 
     const uid = app!.client.uid;
     const grant = await fetch(`${service.baseUrl}/admin/integral/grant`, {
@@ -118,14 +123,14 @@ describe('the example mini-program app (examples/miniprogram) on a fake runtime'
 
     const coins = open(registered[1]!);
     call(coins, 'onLoad', { goods_id: '3', paid_type: 'INTEGRAL' });
-    await vi.waitFor(() => expect(coins.data).toMatchObject({ price: '5 coins', balance: '5' }));
+    await vi.waitFor(() => expect(coins.data).toMatchObject({ price: '5 健康币 coins', balance: '5' }));
     await call(coins, 'onPayTap');
     expect(coins.data).toMatchObject({
-      message: 'Paid with 5 health coins; no WeChat payment needed',
-      order: expect.stringMatching(/: SUCC$/),
+      message: '已用 5 健康币支付，无需微信支付 Paid with 5 health coins; no WeChat payment needed',
+      order: expect.stringMatching(/：已支付 paid$/),
     });
     await vi.waitFor(() => expect(coins.data.balance).toBe('0'));
     expect(ui.modals).toHaveLength(1); // no cashier for the coin-only order
-    expect(ui.toasts).toEqual(['Paid', 'Paid']);
+    expect(ui.toasts).toEqual(['已支付 Paid', '已支付 Paid']);
   });
 });

@@ -437,7 +437,7 @@ describe('mini-program client (examples/miniprogram) against the running service
       const { wx, modals } = deviceWx(true);
       const result = await clientFor(wx).pay(2);
       expect(result).toMatchObject({ kind: 'paid', via: 'wechat', order: { status: 'SUCC', goodsId: 2, paidMoney: 1900 } });
-      expect(modals).toEqual(['Sandbox cashier']);
+      expect(modals).toEqual(['沙箱收银台 Sandbox cashier']);
     });
 
     it('reports the cashier cancel when the modal is dismissed', async () => {

@@ -211,8 +211,8 @@ describe('example pricing (pricing.ts)', () => {
 
   it('labels each paid type with what the server will charge', () => {
     expect(priceLabel(priceOf(goods, 'WXPAY'))).toBe('¥99.00');
-    expect(priceLabel(priceOf(goods, 'INTEGRAL'))).toBe('¥69.00 + 30 coins');
-    expect(priceLabel(priceOf(goods, 'MIXED'))).toBe('¥69.00 + 30 coins');
-    expect(priceLabel(priceOf({ ...goods, salePrice: 0, integral: 1 }, 'INTEGRAL'))).toBe('1 coin');
+    expect(priceLabel(priceOf(goods, 'INTEGRAL'))).toBe('¥69.00 + 30 健康币 coins');
+    expect(priceLabel(priceOf(goods, 'MIXED'))).toBe('¥69.00 + 30 健康币 coins');
+    expect(priceLabel(priceOf({ ...goods, salePrice: 0, integral: 1 }, 'INTEGRAL'))).toBe('1 健康币 coin');
   });
 });

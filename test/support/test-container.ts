@@ -12,6 +12,9 @@ import { ResolveReview } from '../../src/application/orders/resolve-review.js';
 import { PaymentRecorder } from '../../src/application/orders/payment-recorder.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { Lock } from '../../src/application/ports/lock.js';
+import type { PaymentGateway } from '../../src/application/ports/payment-gateway.js';
+import type { MerchantAccount } from '../../src/composition/merchant-registry.js';
+import type { MerchantId } from '../../src/domain/merchant.js';
 import { ReconcileBill } from '../../src/application/reconciliation/reconcile-bill.js';
 import { ReconcilePending } from '../../src/application/reconciliation/reconcile-pending.js';
 import { RefundOrder } from '../../src/application/refunds/refund-order.js';
@@ -83,6 +86,10 @@ export interface FixtureOptions {
   readonly lock?: Lock;
   /** As outside the sandbox: an admin signs in only with a second factor. */
   readonly adminsNeedTotp?: boolean;
+  /** Merchants registered beside the configured `default` one, each with its own gateway. */
+  readonly merchants?: readonly { readonly account: MerchantAccount; readonly gateway: PaymentGateway }[];
+  /** The merchant new orders are opened with (default: `default`). */
+  readonly sellingMerchant?: MerchantId;
 }
 
 /** A fixed SESSION_SECRET: TOTP secrets sealed under it stay readable, as in a configured deployment. */
@@ -138,6 +145,13 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   // scrypt itself, at a cost that keeps tests fast.
   rebind(container, TOKENS.PasswordHasher, new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
   if (options.adminsNeedTotp) rebind(container, TOKENS.SecondFactor, { ...container.get(TOKENS.SecondFactor), requiredForAdmins: true });
+  const merchants = options.merchants ?? [];
+  if (merchants.length > 0) {
+    rebind(container, TOKENS.MerchantAccounts, [...container.get(TOKENS.MerchantAccounts), ...merchants.map((m) => m.account)]);
+    for (const { account, gateway: theirs } of merchants)
+      container.bind(TOKENS.MerchantGateway).toConstantValue(wrap(theirs)).whenNamed(account.id);
+  }
+  if (options.sellingMerchant) rebind(container, TOKENS.SellingMerchant, options.sellingMerchant);
 
   /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
   const events = {

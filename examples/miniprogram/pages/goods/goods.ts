@@ -1,4 +1,5 @@
 import type { ShopApp } from '../../app.js';
+import { PAID_TYPE_TITLES } from '../../labels.js';
 import { priceLabel, priceOf } from '../../pricing.js';
 import type { GoodsView, PaidType, WxPayClient } from '../../wxpay-client.js';
 
@@ -15,14 +16,12 @@ interface GoodsRow {
   readonly offers: readonly Offer[];
 }
 
-const TITLES: Record<PaidType, string> = { WXPAY: 'WeChat Pay', INTEGRAL: 'Coins', MIXED: 'Mixed' };
-
 const toRow = (goods: GoodsView): GoodsRow => ({
   id: goods.id,
   name: goods.name,
   offers: (['WXPAY', 'INTEGRAL', 'MIXED'] as const).map((paidType) => ({
     paidType,
-    title: TITLES[paidType],
+    title: PAID_TYPE_TITLES[paidType],
     price: priceLabel(priceOf(goods, paidType)),
   })),
 });
@@ -43,7 +42,7 @@ Page({
     try {
       this.setData({ goods: (await client().goods()).map(toRow) });
     } catch (e) {
-      this.setData({ message: `Could not load the goods: ${(e as Error).message}` });
+      this.setData({ message: `商品加载失败 Could not load the goods: ${(e as Error).message}` });
     }
   },
 
@@ -54,7 +53,7 @@ Page({
       const { balance } = await client().integral();
       this.setData({ balance: String(balance), uid: String(client().uid) });
     } catch (e) {
-      this.setData({ balance: '?', message: `Could not sign in: ${(e as Error).message}` });
+      this.setData({ balance: '?', message: `登录失败 Could not sign in: ${(e as Error).message}` });
     }
   },
 

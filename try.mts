@@ -1,0 +1,10 @@
+import { startReplicatedPair } from './test/support/private-mariadb.ts';
+let t = Date.now();
+const pair = await startReplicatedPair('wxpay_failover', 'wxpay', 'wxpay-pw');
+console.log('pair up', Date.now() - t, pair.primary.port, pair.replica.port);
+await pair.primary.sql("CREATE TABLE wxpay_failover.t (id INT PRIMARY KEY); INSERT INTO wxpay_failover.t VALUES (1),(2)");
+await pair.primary.sql('SET GLOBAL read_only = ON');
+t = Date.now();
+await pair.promoteReplica();
+console.log('promoted', Date.now() - t, await pair.replica.sql('SELECT COUNT(*) FROM wxpay_failover.t'), await pair.replica.sql('SELECT @@read_only'));
+await pair.stop();
