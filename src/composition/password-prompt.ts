@@ -1,4 +1,5 @@
 import { stdin, stdout } from 'node:process';
+import { createInterface } from 'node:readline/promises';
 
 /** Everything on stdin, for a password piped in (`printf '%s\n' "$PW" | npm run operator -- add …`): its first line. */
 async function firstLineOfStdin(): Promise<string> {
@@ -41,4 +42,15 @@ export async function readPassword(prompt: string, confirm: boolean): Promise<st
   const first = await typedSecretly(prompt);
   if (confirm && (await typedSecretly('again: ')) !== first) throw new Error('the two passwords differ');
   return first;
+}
+
+/** One line typed on the terminal (echoed: a one-time code is no secret once used), or the first line of stdin. */
+export async function readLine(prompt: string): Promise<string> {
+  if (!stdin.isTTY) return firstLineOfStdin();
+  const terminal = createInterface({ input: stdin, output: stdout });
+  try {
+    return await terminal.question(prompt);
+  } finally {
+    terminal.close();
+  }
 }

@@ -3,6 +3,7 @@ import type { ReadDashboard } from '../../application/reporting/dashboard.js';
 import type { GrantCoins } from '../../application/coins/grant-coins.js';
 import type { ManageGoods } from '../../application/goods/manage-goods.js';
 import type { ManageOperators } from '../../application/operators/manage-operators.js';
+import type { ManageOperatorTotp } from '../../application/operators/operator-totp.js';
 import type { ResumeOperatorSession, SignOutOperator } from '../../application/operators/operator-session.js';
 import type { ReadOrderHistory } from '../../application/orders/order-history.js';
 import type { AuditLog } from '../../application/ports/audit-log.js';
@@ -24,6 +25,8 @@ export interface ConsoleDeps {
   readonly resumeSession: ResumeOperatorSession;
   readonly signOut: SignOutOperator;
   readonly manageOperators: ManageOperators;
+  /** Each operator's own second factor (TOTP). */
+  readonly manageTotp: ManageOperatorTotp;
   readonly loginAttempts: LoginAttempts;
   readonly dashboard: ReadDashboard;
   readonly orders: OrderRepository;

@@ -67,7 +67,7 @@ function header(ctx: ConsoleContext, section: Section | undefined, switchTo: str
     <nav>${links}</nav>
     <div class="who">
       <a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a>
-      <span>${operator.name} · ${ctx.t(`role.${operator.role}`)}</span>
+      <a href="/console/account/totp">${operator.name} · ${ctx.t(`role.${operator.role}`)}</a>
       <form method="post" action="/console/logout">
         ${csrfField(ctx)}<button class="link" type="submit">${ctx.t('nav.signOut')}</button>
       </form>
