@@ -1,8 +1,16 @@
 import type { Container } from 'inversify';
 import { PruneHistory, type PrunedHistory } from '../application/housekeeping/prune-history.js';
-import { billFacts, pendingFacts, RecordReconcileRun } from '../application/reconciliation/record-reconcile-run.js';
+import {
+  billFacts,
+  fundFlowFacts,
+  pendingFacts,
+  RecordReconcileRun,
+  refundBillFacts,
+} from '../application/reconciliation/record-reconcile-run.js';
 import type { BillReport } from '../application/reconciliation/reconcile-bill.js';
 import { ReconcileDailyBill } from '../application/reconciliation/reconcile-daily-bill.js';
+import { ReconcileFundFlow } from '../application/reconciliation/reconcile-fund-flow.js';
+import { ReconcileRefundBill } from '../application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePending, type ReconcileReport } from '../application/reconciliation/reconcile-pending.js';
 import { RelayPaymentEvents } from '../application/events/relay-payment-events.js';
 import { LeasedJobs, type JobDefinitions } from '../adapters/jobs/leased-jobs.js';
@@ -26,7 +34,10 @@ interface JobValues {
 export interface Jobs {
   /** Runs a job once now, under its lease; undefined when another instance holds it. */
   runNow(name: JobName): Promise<unknown>;
-  /** Reconciles one day's trade bill now (yyyyMMdd, default yesterday). */
+  /**
+   * Reconciles one day's bills now (yyyyMMdd, default yesterday): the trade bill, the refund bill and the fund-flow
+   * bill, each recorded as its own run. Answers the trade bill's report; the first failure is thrown once all three ran.
+   */
   reconcileBill(date?: string): Promise<BillReport>;
   stop(): Promise<void>;
 }
@@ -37,6 +48,8 @@ export class JobRunner implements Jobs {
   private readonly record: RecordReconcileRun;
   private readonly reports: ReconciliationReports;
   private readonly dailyBill: ReconcileDailyBill;
+  private readonly refundBill: ReconcileRefundBill;
+  private readonly fundFlow: ReconcileFundFlow;
 
   constructor(container: Container) {
     const config = container.get(TOKENS.Config);
@@ -48,6 +61,8 @@ export class JobRunner implements Jobs {
     );
     this.reports = new ReconciliationReports(container.get(TOKENS.Metrics), logger);
     this.dailyBill = container.get(ReconcileDailyBill);
+    this.refundBill = container.get(ReconcileRefundBill);
+    this.fundFlow = container.get(ReconcileFundFlow);
     const pending = container.get(ReconcilePending);
     const relay = container.get(RelayPaymentEvents);
     const prune = container.get(PruneHistory);
@@ -67,7 +82,10 @@ export class JobRunner implements Jobs {
       },
       'reconcile-bill': {
         intervalMs: HOURLY_MS,
-        work: () => this.record.execute('bill', () => this.reportedBill(this.dailyBill.runIfDue()), billFacts),
+        work: () => {
+          const date = this.dailyBill.due();
+          return date === undefined ? Promise.resolve(undefined) : this.reconcileBill(date);
+        },
       },
       'relay-payment-events': { intervalMs: config.eventsRelayIntervalMs, work: () => relay.execute() },
       housekeeping: { intervalMs: HOURLY_MS, work: () => prune.execute() },
@@ -93,8 +111,16 @@ export class JobRunner implements Jobs {
     return this.jobs.runNow(name);
   }
 
-  reconcileBill(date?: string): Promise<BillReport> {
-    return this.record.execute('bill', () => this.reportedBill(this.dailyBill.run(date)), billFacts);
+  async reconcileBill(date?: string): Promise<BillReport> {
+    // One after the other (they may touch the same orders), and each stands alone: a bill WeChat cannot give now
+    // does not keep the others from being reconciled and recorded.
+    const failures: unknown[] = [];
+    const attempt = <T>(run: () => Promise<T>): Promise<T | undefined> => run().catch((error: unknown) => void failures.push(error));
+    const trade = await attempt(() => this.record.execute('bill', () => this.reportedBill(this.dailyBill.run(date)), billFacts));
+    await attempt(() => this.record.execute('refbill', () => this.refundBill.execute(date), refundBillFacts));
+    await attempt(() => this.record.execute('fundflow', () => this.fundFlow.execute(date), fundFlowFacts));
+    if (failures.length > 0 || trade === undefined) throw failures[0];
+    return trade;
   }
 
   stop(): Promise<void> {

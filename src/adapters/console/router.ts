@@ -7,6 +7,7 @@ import type { ConsoleDeps } from './deps.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { exportRoutes } from './routes/export.js';
 import { goodsRoutes } from './routes/goods.js';
 import { operatorRoutes } from './routes/operators.js';
 import { orderRoutes } from './routes/orders.js';
@@ -65,6 +66,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   reconciliationRoutes(routes, deps, now);
   operatorRoutes(routes, deps);
   auditRoutes(routes, deps);
+  exportRoutes(routes, deps);
   router.use('/console', (_req: Request, res: ConsoleResponse) => sendError(res, 404, 'error.notFound'));
   return { router, actions: routes.actions };
 }

@@ -178,7 +178,7 @@ export class MikroOrderRepository implements OrderRepository {
       ...(filter.needsReview !== undefined && { needsReview: filter.needsReview ? 1 : 0 }),
       ...(Object.keys(addTime).length > 0 && { addTime }),
     };
-    return this.select(where, 'desc', Math.min(filter.limit, 100), filter.offset);
+    return this.select(where, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
   }
 
   async listRefunds(filter: RefundFilter): Promise<RefundEntry[]> {

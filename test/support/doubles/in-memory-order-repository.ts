@@ -106,7 +106,7 @@ export class InMemoryOrderRepository implements OrderRepository {
       (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&
       (filter.createdFrom === undefined || Math.floor(s.createdAt.getTime() / 1000) >= Math.floor(filter.createdFrom.getTime() / 1000)) &&
       (filter.createdBefore === undefined || Math.floor(s.createdAt.getTime() / 1000) < Math.floor(filter.createdBefore.getTime() / 1000));
-    return this.sorted(matches, 'desc', Math.min(filter.limit, 100), filter.offset);
+    return this.sorted(matches, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
   }
 
   async listRefunds(filter: RefundFilter): Promise<RefundEntry[]> {

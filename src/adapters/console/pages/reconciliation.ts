@@ -3,7 +3,7 @@ import { allows } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime, billDay } from '../format.js';
 import { href, html, type Html } from '../html.js';
-import { csrfField, page, type Flash } from '../layout.js';
+import { csrfField, exportForm, page, type Flash } from '../layout.js';
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -129,6 +129,8 @@ export function reconciliationPage(
   const body = html`<h2>${ctx.t('rec.bill')}</h2>
     ${form}${billTable(ctx, bills)}
     <h2>${ctx.t('rec.pending')}</h2>
-    ${pendingTable(ctx, pending)}`;
+    ${pendingTable(ctx, pending)}
+    <h2>${ctx.t('csv.export')}</h2>
+    ${exportForm(ctx, 'reconciliation.csv')}`;
   return page(ctx, { title: ctx.t('nav.reconciliation'), section: 'reconciliation', ...(flash ? { flash } : {}) }, body);
 }
