@@ -100,7 +100,9 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/admin/goods', async (req: Request, res: AdminResponse) => {
     const draft = goodsDraft(req.body);
     if (!draft.ok) return sendError(res, 400, draft.error);
-    sendOk(res, goodsView(await deps.manageGoods.create(draft.value, res.locals.actor)));
+    const created = await deps.manageGoods.create(draft.value, res.locals.actor);
+    if (!created.ok) return sendFailure(res, errorResponse(created.error));
+    sendOk(res, goodsView(created.value));
   });
 
   router.put('/admin/goods/:id', async (req: Request<{ id: string }>, res: AdminResponse) => {
