@@ -30,10 +30,13 @@ let serial = 0;
 export const CONSOLE_PASSWORD = 'console-test-password';
 
 /** The console as `npm start` wires it, on the use-case fixture's in-memory ports, listening on a free port. */
-export async function consoleApp(options: { trustProxyHops?: number; orders?: OrderRepository } = {}): Promise<ConsoleApp> {
+export async function consoleApp(
+  options: { trustProxyHops?: number; orders?: OrderRepository; gateway?: 'sandbox' | 'wechat' } = {},
+): Promise<ConsoleApp> {
   const f = await useCaseFixture();
   // The console alone on another order repository (a real database): the fixture's use cases keep the in-memory one.
   if (options.orders) rebind(f.container, TOKENS.OrderRepository, options.orders);
+  if (options.gateway) rebind(f.container, TOKENS.Config, { ...f.container.get(TOKENS.Config), gateway: options.gateway });
   const billRuns: string[] = [];
   const jobs = {
     reconcileBill: async (date?: string): Promise<BillReport> => {
