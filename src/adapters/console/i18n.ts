@@ -79,6 +79,7 @@ const MESSAGES = {
   'col.outcome': ['结果', 'Outcome'],
   'col.reason': ['原因', 'Reason'],
   'filter.any': ['全部', 'Any'],
+  'filter.outTradeNoPart': ['商户订单号（可输入部分）', 'Order number (or part of it)'],
   'filter.from': ['开始日期', 'From'],
   'filter.to': ['结束日期', 'To'],
   'filter.search': ['查询', 'Search'],
