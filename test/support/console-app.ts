@@ -31,11 +31,12 @@ export const CONSOLE_PASSWORD = 'console-test-password';
 
 /** The console as `npm start` wires it, on the use-case fixture's in-memory ports, listening on a free port. */
 export async function consoleApp(
-  options: { trustProxyHops?: number; orders?: OrderRepository } & FixtureOptions = {},
+  options: { trustProxyHops?: number; orders?: OrderRepository; gateway?: 'sandbox' | 'wechat' } & FixtureOptions = {},
 ): Promise<ConsoleApp> {
   const f = await useCaseFixture(options);
   // The console alone on another order repository (a real database): the fixture's use cases keep the in-memory one.
   if (options.orders) rebind(f.container, TOKENS.OrderRepository, options.orders);
+  if (options.gateway) rebind(f.container, TOKENS.Config, { ...f.container.get(TOKENS.Config), gateway: options.gateway });
   const billRuns: string[] = [];
   const jobs = {
     reconcileBill: async (date?: string): Promise<BillReport> => {

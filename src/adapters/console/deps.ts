@@ -42,6 +42,8 @@ export interface ConsoleDeps {
   readonly runs: ReconcileRuns;
   /** Reconciles one day's trade bill now (yyyyMMdd) and records the run; the caller audits it. */
   readonly reconcileBill: (date: string) => Promise<BillReport>;
+  /** True when WeChat Pay is the built-in simulator (WECHAT_GATEWAY=sandbox): a banner on every page says so. */
+  readonly sandbox: boolean;
   /** Seconds a session cookie may live (the session's absolute lifetime). */
   readonly sessionMaxAgeSeconds: number;
 }

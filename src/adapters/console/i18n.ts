@@ -6,6 +6,10 @@ export const isLang = (value: unknown): value is Lang => value === 'zh' || value
 /** Every label of the console: Chinese first (the default), then English. `{name}` marks a value filled in. */
 const MESSAGES = {
   'app.title': ['微信支付运营后台', 'WeChat Pay operator console'],
+  'sandbox.banner': [
+    '沙箱环境：支付与退款由内置的微信支付模拟器完成，没有真实资金流动',
+    'Sandbox: payments and refunds go to the built-in WeChat Pay simulator; no real money moves',
+  ],
   'nav.dashboard': ['概览', 'Dashboard'],
   'nav.orders': ['订单', 'Orders'],
   'nav.reviews': ['待复核', 'Review queue'],
@@ -112,6 +116,7 @@ const MESSAGES = {
   'col.requested': ['申请时间', 'Requested'],
   'col.settled': ['完成时间', 'Settled'],
   'filter.any': ['全部', 'Any'],
+  'filter.outTradeNoPart': ['商户订单号（可输入部分）', 'Order number (or part of it)'],
   'filter.from': ['开始日期', 'From'],
   'filter.to': ['结束日期', 'To'],
   'filter.search': ['查询', 'Search'],

@@ -99,6 +99,7 @@ export function page(ctx: ConsoleContext, options: PageOptions, body: Html): Htm
       </head>
       <body>
         ${header(ctx, options.section, options.switchTo)}
+        ${ctx.sandbox ? html`<div class="sandbox-banner" role="note">${ctx.t('sandbox.banner')}</div>` : EMPTY}
         <main>
           <h1>${options.title}</h1>
           ${flash} ${body}
