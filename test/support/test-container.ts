@@ -13,6 +13,8 @@ import { PaymentRecorder } from '../../src/application/orders/payment-recorder.j
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { Lock } from '../../src/application/ports/lock.js';
 import { ReconcileBill } from '../../src/application/reconciliation/reconcile-bill.js';
+import { ReconcileFundFlow } from '../../src/application/reconciliation/reconcile-fund-flow.js';
+import { ReconcileRefundBill } from '../../src/application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePending } from '../../src/application/reconciliation/reconcile-pending.js';
 import { RefundOrder } from '../../src/application/refunds/refund-order.js';
 import { RelayPaymentEvents } from '../../src/application/events/relay-payment-events.js';
@@ -165,6 +167,8 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     reconcile: get(ReconcilePending),
     closeAbandoned: get(CloseAbandonedOrders),
     reconcileBill: get(ReconcileBill),
+    reconcileRefundBill: get(ReconcileRefundBill),
+    reconcileFundFlow: get(ReconcileFundFlow),
     getOrderStatus: get(GetOrderStatus),
     login: get(Login),
     relay: get(RelayPaymentEvents),

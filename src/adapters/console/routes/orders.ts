@@ -20,6 +20,11 @@ import { reviewsPage } from '../pages/reviews.js';
 import { parseOrderSearch } from '../order-filter.js';
 
 const REVIEW_QUEUE_SIZE = 100;
+/**
+ * The refund and fund-flow runs whose unmatched items the review queue shows: a week of days. An item concerning one
+ * of our orders is on that order's review flag as well; the others (nothing here to flag) leave the queue with their run.
+ */
+const BILL_DAYS_REVIEWED = 7;
 const field = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? v.trim() : '';
@@ -66,8 +71,13 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   });
 
   routes.page('/console/reviews', 'read', async (req, res) => {
-    const orders = await deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 });
-    send(res, 200, reviewsPage(res.locals.console, orders, await names(), flashOf(req, res.locals.console)));
+    const [orders, refundBills, fundFlows] = await Promise.all([
+      deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 }),
+      deps.runs.latest({ kind: 'refbill', limit: BILL_DAYS_REVIEWED }),
+      deps.runs.latest({ kind: 'fundflow', limit: BILL_DAYS_REVIEWED }),
+    ]);
+    const bills = [...refundBills, ...fundFlows].filter((run) => run.problems > 0);
+    send(res, 200, reviewsPage(res.locals.console, orders, await names(), bills, flashOf(req, res.locals.console)));
   });
 
   // Step one shows what would be refunded and asks for confirmation; step two (confirm=yes) refunds, under a request
