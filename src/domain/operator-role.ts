@@ -1,7 +1,7 @@
 /**
  * Console operators and what each may do. Roles are ranked: every role may do what the roles below it may.
  * `viewer` reads; `operator` acts on money and users (refunds, reviews, coin grants, reconciliation runs);
- * `admin` also changes the catalogue and the operators themselves.
+ * `admin` also changes the catalogue and the operators themselves, and reads the audit log.
  */
 export const OPERATOR_ROLES = ['viewer', 'operator', 'admin'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   reconcile: 'operator',
   manageGoods: 'admin',
   manageOperators: 'admin',
+  /** The audit log names every operator and what each changed: for the people who manage operators. */
+  readAudit: 'admin',
 } as const satisfies Record<string, OperatorRole>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,7 @@
 import { beijingDayNumber } from './beijing-time.js';
 import type { Order } from './order.js';
-import { priceFor, samePrice, type Goods } from './paid-type.js';
+import type { Goods } from './goods.js';
+import { priceFor, samePrice } from './paid-type.js';
 import { PAYMENT_WINDOW_MS } from './prepay.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,20 +1,11 @@
-import { type Money } from './money.js';
+import type { Goods } from './goods.js';
+import type { Money } from './money.js';
 
 export const PAID_TYPES = ['WXPAY', 'INTEGRAL', 'MIXED'] as const;
 export type PaidType = (typeof PAID_TYPES)[number];
 
 export const isPaidType = (value: unknown): value is PaidType =>
   typeof value === 'string' && (PAID_TYPES as readonly string[]).includes(value);
-
-export interface Goods {
-  readonly id: number;
-  readonly name: string;
-  readonly marketPrice: Money;
-  readonly salePrice: Money;
-  /** Health coins (健康币) due on top of the sale price. */
-  readonly integral: number;
-  readonly online: boolean;
-}
 
 export interface Price {
   readonly cash: Money;

@@ -1,7 +1,8 @@
 /**
  * `npm run sandbox`: the WeChat Pay simulator on its own, for staging and manual testing, speaking API v2 and v3.
  * SANDBOX_PORT (default 3100), SANDBOX_HOST (default 127.0.0.1; 0.0.0.0 to expose it on a staging box),
- * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional), SANDBOX_DATA_DIR (default ./data: where the
+ * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional), SANDBOX_LOOPBACK_HTTP_NOTIFY (1: let notify URLs
+ * be plain http to a loopback host, for a service on this machine; otherwise https only, as WeChat), SANDBOX_DATA_DIR (default ./data: where the
  * v3 sandbox keys are generated at first start and kept — a service whose SQLite file is in the same folder uses the
  * same keys; and where the simulator's state is kept across restarts, wechatpay-simulator-standalone-<mch_id>.json).
  * Mounted at /sandbox/wxpay like the embedded one, and at the root with WeChat's own paths (/v3/..., /pay/...,
@@ -38,6 +39,13 @@ function parseScale(text: string | undefined): number {
   return scale;
 }
 
+function parseFlag(name: string): boolean {
+  const text = process.env[name];
+  if (text === undefined || text === '' || text === '0') return false;
+  if (text === '1') return true;
+  return fail(`${name} must be 1 or 0 (got ${JSON.stringify(text)})`);
+}
+
 if (process.env.NODE_ENV === 'production') {
   console.error('The WeChat Pay simulator refuses to start with NODE_ENV=production.');
   process.exit(1);
@@ -56,6 +64,7 @@ const simulator = createWechatPaySimulator({
   v3: simulatorV3Options(keys.identity),
   timeScale: parseScale(process.env.SANDBOX_TIME_SCALE),
   ...(process.env.SANDBOX_REFUND_NOTIFY_URL ? { refundNotifyUrl: process.env.SANDBOX_REFUND_NOTIFY_URL } : {}),
+  loopbackHttpNotify: parseFlag('SANDBOX_LOOPBACK_HTTP_NOTIFY'),
   logger: (event) => console.log(JSON.stringify({ at: new Date().toISOString(), ...event })),
   onStateChange: () => stateFile.changed(),
 });

@@ -66,6 +66,8 @@ export function openEmbeddedSandbox(options: EmbeddedSandboxOptions): EmbeddedSa
     logger: (event) => log('debug', { sandbox: event }, 'sandbox event'),
     onStateChange: () => stateFile.changed(),
     ...(options.notifyUrlAllowed ? { notifyUrlAllowed: options.notifyUrlAllowed } : {}),
+    // The service it calls back listens on plain http on this machine; WeChat's https rule holds everywhere else.
+    loopbackHttpNotify: true,
   });
   stateFile.attach(simulator);
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CachedGoodsCatalog } from '../../src/adapters/caching/cached-goods-catalog.js';
 import { CachedUsers } from '../../src/adapters/caching/cached-users.js';
 import { Money } from '../../src/domain/money.js';
-import type { Goods } from '../../src/domain/paid-type.js';
+import type { Goods } from '../../src/domain/goods.js';
 import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
 import { InMemoryUserRepository } from '../support/doubles/in-memory-user-repository.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoodsAdmin } from '../../src/application/ports/goods-catalog.js';
 import { Money } from '../../src/domain/money.js';
-import type { Goods } from '../../src/domain/paid-type.js';
+import type { Goods } from '../../src/domain/goods.js';
 import { aGoods } from '../support/builders.js';
 
 export interface GoodsCatalogFixture {

@@ -36,21 +36,28 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
     it('reads the payment facts of an order, at every stage, as the whole order has them', async () => {
       const repo = await fresh();
       const at = new Date(Date.UTC(2026, 0, 15, 5, 6, 7));
-      const order = anOrder({ uid: uid(), cash: Money.ofFen(19_900) });
+      // Another merchant than the default one, so the facts show the merchant read from the row.
+      const order = anOrder({ uid: uid(), cash: Money.ofFen(19_900), merchantId: 'shop-b' });
       const no = order.state.outTradeNo.value;
       expect(await repo.findPaymentFacts(no)).toBeUndefined();
       await repo.insert(order);
-      expect(await repo.findPaymentFacts(no)).toEqual({ cash: Money.ofFen(19_900) });
+      const shopB = { merchantId: 'shop-b' };
+      expect(await repo.findPaymentFacts(no)).toEqual({ ...shopB, cash: Money.ofFen(19_900) });
       order.attachPrepay(
         { prepayId: 'wx2014102720093955', issuedAt: at, expiresAt: new Date(at.getTime() + 7_200_000), signType: 'HMAC-SHA256' },
         at,
       );
       await repo.update(order);
-      expect(await repo.findPaymentFacts(no)).toEqual({ cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256' });
+      expect(await repo.findPaymentFacts(no)).toEqual({ ...shopB, cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256' });
       order.confirmPaid({ transactionId: '4200000015201711256947025404', amount: Money.ofFen(19_900), paidAt: at });
       await repo.update(order);
       const facts = await repo.findPaymentFacts(no);
-      expect(facts).toEqual({ cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256', transactionId: '4200000015201711256947025404' });
+      expect(facts).toEqual({
+        ...shopB,
+        cash: Money.ofFen(19_900),
+        prepaySignType: 'HMAC-SHA256',
+        transactionId: '4200000015201711256947025404',
+      });
       expect(facts).toEqual(paymentFactsOf((await repo.findByOutTradeNo(no))!));
       expect(await repo.findPaymentFacts(no.toLowerCase() === no ? `0${no}` : no.toLowerCase())).toBeUndefined();
     });
@@ -144,6 +151,41 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(await numbers('MIXED')).toEqual([mixed.state.outTradeNo.value]);
       expect(await numbers('WXPAY')).toEqual([wxpay.state.outTradeNo.value]);
       expect(await numbers('INTEGRAL')).toEqual([]);
+    });
+
+    it('lists refunds across orders, newest first or oldest first, within a window of request times, in pages', async () => {
+      const repo = await fresh();
+      // A window no other test writes in (shared databases keep every test's refunds).
+      const base = Date.UTC(2037, 0, 1) + Math.floor(Math.random() * 500_000) * 60_000; // before int seconds end (2038)
+      const at = (minutes: number) => new Date(base + minutes * 60_000);
+      const made: string[] = [];
+      for (const [i, minutes] of [
+        [0, [1, 4]],
+        [1, [2]],
+        [2, [3, 5]],
+      ] as const) {
+        const order = anOrder({ uid: uid(), cash: Money.ofFen(10_000 + i) });
+        await repo.insert(order);
+        order.confirmPaid({ transactionId: `T-LR-${base}-${i}`, amount: order.state.cash, paidAt: new Date(Date.UTC(2026, 0, 15)) });
+        await repo.update(order);
+        for (const m of minutes) {
+          const asked = order.requestRefund({ amount: Money.ofFen(100 + m), at: at(m) });
+          if (!asked.ok) throw new Error(asked.error.kind);
+          made[m] = asked.value.refund.outRefundNo;
+        }
+        expect(await repo.update(order)).toBe('updated');
+      }
+      const window = { requestedFrom: at(1), requestedBefore: at(6) };
+      const newest = await repo.listRefunds({ ...window, limit: 10, offset: 0 });
+      expect(newest.map((e) => e.refund.outRefundNo)).toEqual([made[5], made[4], made[3], made[2], made[1]]);
+      expect(newest[0]).toMatchObject({
+        outTradeNo: made[5]?.replace(/R\d+$/, ''),
+        refund: { amount: { fen: 105 }, status: 'PROCESSING' },
+      });
+      const oldest = await repo.listRefunds({ ...window, oldestFirst: true, limit: 2, offset: 2 });
+      expect(oldest.map((e) => e.refund.outRefundNo)).toEqual([made[3], made[4]]);
+      const narrow = await repo.listRefunds({ requestedFrom: at(2), requestedBefore: at(4), limit: 10, offset: 0 });
+      expect(narrow.map((e) => e.refund.outRefundNo)).toEqual([made[3], made[2]]);
     });
 
     it('reports an update of an order it never stored as stale', async () => {

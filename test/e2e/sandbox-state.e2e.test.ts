@@ -48,7 +48,14 @@ interface Standalone {
 async function standalone(dataDir: string, port = 0): Promise<Standalone> {
   const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/sandbox/cli.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', SANDBOX_PORT: String(port), SANDBOX_DATA_DIR: dataDir },
+    // The service it calls back listens on http://127.0.0.1: allowed only when asked (WeChat wants https).
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      SANDBOX_PORT: String(port),
+      SANDBOX_DATA_DIR: dataDir,
+      SANDBOX_LOOPBACK_HTTP_NOTIFY: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

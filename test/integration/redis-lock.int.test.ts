@@ -53,14 +53,15 @@ describeWith('Redis lock and job lease on a live Redis', () => {
   it("aborts the work when its job lease is taken over, and leaves the new holder's key alone", async () => {
     const [a] = clients;
     const job = `takeover-${Date.now()}`;
+    const key = `${prefix}{${job}}`;
     const run = await new RedisJobLease(a!, { prefix }).runExclusive(job, { ttlMs: 1_000, renewEveryMs: 50 }, async (signal) => {
-      await a!.set(`${prefix}${job}`, 'someone-else', 'PX', 5_000); // the lease lapsed and another instance took it
+      await a!.set(key, 'someone-else', 'PX', 5_000); // the lease lapsed and another instance took it
       for (let i = 0; i < 40 && !signal.aborted; i++) await sleep(10);
       return signal.reason;
     });
     expect(run.ran && run.value).toBeInstanceOf(JobLeaseLostError);
-    expect(await a!.get(`${prefix}${job}`)).toBe('someone-else');
-    await a!.del(`${prefix}${job}`);
+    expect(await a!.get(key)).toBe('someone-else');
+    await a!.del(key);
   });
 });
 

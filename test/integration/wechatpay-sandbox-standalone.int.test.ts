@@ -39,6 +39,12 @@ describe('npm run sandbox (standalone simulator)', () => {
     expect(output()).toMatch(/refuses to start/);
   });
 
+  it('refuses a SANDBOX_LOOPBACK_HTTP_NOTIFY other than 1 or 0, naming it', async () => {
+    const { exited, output } = run({ NODE_ENV: 'development', SANDBOX_PORT: '0', SANDBOX_LOOPBACK_HTTP_NOTIFY: 'yes' });
+    expect(await exited).toBe(2);
+    expect(output()).toContain('SANDBOX_LOOPBACK_HTTP_NOTIFY must be 1 or 0');
+  });
+
   it('serves /sandbox/wxpay on SANDBOX_PORT and stops on SIGTERM', async () => {
     const { proc, output, exited } = run({ NODE_ENV: 'development', SANDBOX_PORT: '0' });
     const deadline = Date.now() + 15_000;

@@ -1,7 +1,7 @@
 import { Money } from '../../src/domain/money.js';
 import { Order, type OrderState } from '../../src/domain/order.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
-import type { Goods } from '../../src/domain/paid-type.js';
+import type { Goods } from '../../src/domain/goods.js';
 
 let serial = 0;
 

@@ -4,7 +4,9 @@ import type { DayReports } from '../../src/application/reconciliation/day-report
 import type { OperatorRole } from '../../src/domain/operator-role.js';
 import { createHttpApp } from '../../src/adapters/http/app.js';
 import { buildConsole } from '../../src/composition/http.js';
-import { silentLogger, useCaseFixture, type UseCaseFixture } from './test-container.js';
+import type { OrderRepository } from '../../src/application/ports/order-repository.js';
+import { TOKENS } from '../../src/composition/tokens.js';
+import { rebind, silentLogger, useCaseFixture, type UseCaseFixture } from './test-container.js';
 
 export interface ConsoleSession {
   readonly name: string;
@@ -28,8 +30,10 @@ let serial = 0;
 export const CONSOLE_PASSWORD = 'console-test-password';
 
 /** The console as `npm start` wires it, on the use-case fixture's in-memory ports, listening on a free port. */
-export async function consoleApp(options: { trustProxyHops?: number } = {}): Promise<ConsoleApp> {
+export async function consoleApp(options: { trustProxyHops?: number; orders?: OrderRepository } = {}): Promise<ConsoleApp> {
   const f = await useCaseFixture();
+  // The console alone on another order repository (a real database): the fixture's use cases keep the in-memory one.
+  if (options.orders) rebind(f.container, TOKENS.OrderRepository, options.orders);
   const billRuns: string[] = [];
   const jobs = {
     reconcileBill: async (date?: string): Promise<DayReports> => {

@@ -12,6 +12,9 @@ import { ResolveReview } from '../../src/application/orders/resolve-review.js';
 import { PaymentRecorder } from '../../src/application/orders/payment-recorder.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { Lock } from '../../src/application/ports/lock.js';
+import type { PaymentGateway } from '../../src/application/ports/payment-gateway.js';
+import type { MerchantAccount } from '../../src/composition/merchant-registry.js';
+import type { MerchantId } from '../../src/domain/merchant.js';
 import { ReconcileBill } from '../../src/application/reconciliation/reconcile-bill.js';
 import { ReconcileFundFlow } from '../../src/application/reconciliation/reconcile-fund-flow.js';
 import { ReconcileRefundBill } from '../../src/application/reconciliation/reconcile-refund-bill.js';
@@ -82,6 +85,10 @@ export interface FixtureOptions {
   /** Wraps each port before the use cases see it, e.g. to hand every await to a fast-check scheduler. */
   readonly wrap?: <T extends object>(port: T) => T;
   readonly lock?: Lock;
+  /** Merchants registered beside the configured `default` one, each with its own gateway. */
+  readonly merchants?: readonly { readonly account: MerchantAccount; readonly gateway: PaymentGateway }[];
+  /** The merchant new orders are opened with (default: `default`). */
+  readonly sellingMerchant?: MerchantId;
 }
 
 /**
@@ -133,6 +140,13 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   rebind(container, TOKENS.LoginAttempts, loginAttempts);
   // scrypt itself, at a cost that keeps tests fast.
   rebind(container, TOKENS.PasswordHasher, new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
+  const merchants = options.merchants ?? [];
+  if (merchants.length > 0) {
+    rebind(container, TOKENS.MerchantAccounts, [...container.get(TOKENS.MerchantAccounts), ...merchants.map((m) => m.account)]);
+    for (const { account, gateway: theirs } of merchants)
+      container.bind(TOKENS.MerchantGateway).toConstantValue(wrap(theirs)).whenNamed(account.id);
+  }
+  if (options.sellingMerchant) rebind(container, TOKENS.SellingMerchant, options.sellingMerchant);
 
   /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
   const events = {

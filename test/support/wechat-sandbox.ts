@@ -51,7 +51,8 @@ export interface Sandbox {
 export async function startSandbox(options: WechatPaySimulatorOptions & { signType?: SignType } = {}): Promise<Sandbox> {
   // A ManualClock given is shared with the gateways; any other clock is the simulator's alone.
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const simulator = createWechatPaySimulator({ clock, timeScale: 0.001, hangMs: 3_000, ...options });
+  // Its merchant endpoints listen on http://127.0.0.1, as the embedded sandbox's service does.
+  const simulator = createWechatPaySimulator({ clock, timeScale: 0.001, hangMs: 3_000, loopbackHttpNotify: true, ...options });
   const received: Received[] = [];
   const app = express();
   app.use('/sandbox/wxpay', simulator.router);

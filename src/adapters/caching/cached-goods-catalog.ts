@@ -1,5 +1,5 @@
 import type { GoodsAdmin, GoodsDraft } from '../../application/ports/goods-catalog.js';
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** A change made through another instance (or by hand in the database) is seen within this long. */

@@ -22,17 +22,19 @@ export const CONSOLE_CSS = `:root {
 body { margin: 0; }
 a { color: #0b69a3; text-decoration: none; }
 a:hover { text-decoration: underline; }
-header.top { display: flex; align-items: center; gap: 16px; padding: 0 24px; height: 52px; background: #1f2933; color: #fff; }
+header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 16px; padding: 8px 24px; min-height: 52px; background: #1f2933; color: #fff; }
 header.top .brand { font-weight: 600; margin-right: 12px; white-space: nowrap; }
-header.top nav { display: flex; gap: 4px; flex: 1; flex-wrap: wrap; }
-header.top nav a { color: #cbd2d9; padding: 6px 10px; border-radius: 4px; }
+/* The links keep one row while there is room and wrap onto rows of their own below the brand when there is not
+   (a phone): never squeezed into a column, never pushed off the screen. */
+header.top nav { display: flex; gap: 4px; flex: 1 1 auto; flex-wrap: wrap; min-width: min(100%, 32rem); }
+header.top nav a { color: #cbd2d9; padding: 6px 10px; border-radius: 4px; white-space: nowrap; }
 header.top nav a.current, header.top nav a:hover { background: #323f4b; color: #fff; text-decoration: none; }
-header.top .who { display: flex; align-items: center; gap: 10px; color: #cbd2d9; white-space: nowrap; }
+header.top .who { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; color: #cbd2d9; margin-left: auto; }
 header.top .who a { color: #cbd2d9; }
 header.top form { margin: 0; }
 header.top button.link { background: none; border: 0; color: #cbd2d9; padding: 0; font: inherit; cursor: pointer; }
 main { padding: 20px 24px 48px; max-width: 1280px; margin: 0 auto; }
-h1 { font-size: 20px; margin: 4px 0 16px; }
+h1 { font-size: 20px; margin: 4px 0 16px; overflow-wrap: anywhere; }
 h2 { font-size: 16px; margin: 24px 0 10px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 16px; margin-bottom: 16px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 12px; margin-bottom: 16px; }
@@ -50,7 +52,7 @@ th { font-weight: 600; color: var(--muted); font-size: 12px; background: #f0f4f8
 td.time { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.mono, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; background: #e4e7eb; }
+.badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 10px; font-size: 12px; background: #e4e7eb; }
 .badge.SUCC, .badge.ok { background: #e3f9e5; color: #05944a; }
 .badge.CHECKED { background: #fff3c4; color: #8d5b00; }
 .badge.FAILED, .badge.bad { background: #ffe3e3; color: #a61b1b; }
@@ -75,7 +77,21 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+/* A grid cell may shrink below its widest table: the table scrolls inside it (below) instead of widening the page. */
+.grid2 > * { min-width: 0; }
 @media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
+input, select, textarea { max-width: 100%; }
+/* A phone: narrower margins, and a table wider than the screen scrolls sideways inside its own box, not the page. */
+@media (max-width: 760px) {
+  header.top { padding: 8px 12px; gap: 4px 12px; }
+  header.top nav a { padding: 6px 8px; }
+  main { padding: 12px 12px 40px; }
+  main table { display: block; overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  /* Cells keep their lines (a squeezed table would stack a word per line); long codes still wrap, at a readable width. */
+  main th, main td { white-space: nowrap; }
+  main td.mono, main td div.mono { white-space: normal; min-width: 18em; }
+  .login { margin: 32px auto; }
+}
 .login { max-width: 360px; margin: 80px auto; }
 .login h1 { text-align: center; }
 svg.chart { width: 100%; height: auto; display: block; }

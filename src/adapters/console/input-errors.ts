@@ -18,6 +18,7 @@ const FIELDS: Readonly<Record<string, MessageKey>> = {
   from: 'filter.from',
   to: 'filter.to',
   role: 'col.role',
+  subject: 'audit.subject',
 };
 
 /**

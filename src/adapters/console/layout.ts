@@ -9,10 +9,12 @@ export const NAV = [
   ['dashboard', '', 'nav.dashboard', 'read'],
   ['orders', 'orders', 'nav.orders', 'read'],
   ['reviews', 'reviews', 'nav.reviews', 'read'],
+  ['refunds', 'refunds', 'nav.refunds', 'read'],
   ['goods', 'goods', 'nav.goods', 'read'],
   ['users', 'users', 'nav.users', 'read'],
   ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],
   ['operators', 'operators', 'nav.operators', 'manageOperators'],
+  ['audit', 'audit', 'nav.audit', 'readAudit'],
 ] as const satisfies readonly (readonly [string, string, MessageKey, Permission])[];
 
 export type Section = (typeof NAV)[number][0];
@@ -72,6 +74,14 @@ function header(ctx: ConsoleContext, section: Section | undefined, switchTo: str
     </div>
   </header>`;
 }
+
+/** A GET form for a CSV export over a range of Beijing days (the refunds and reconciliation pages). */
+export const exportForm = (ctx: ConsoleContext, file: string): Html =>
+  html`<form class="filters card" method="get" action="/console/export/${file}">
+    <label>${ctx.t('filter.from')}<input type="date" name="from" /></label>
+    <label>${ctx.t('filter.to')}<input type="date" name="to" /></label>
+    <button type="submit" class="secondary">${ctx.t('csv.export')}</button>
+  </form>`;
 
 export function page(ctx: ConsoleContext, options: PageOptions, body: Html): Html {
   const flash = options.flash ? html`<div class="flash ${options.flash.kind}" role="status">${options.flash.text}</div>` : EMPTY;

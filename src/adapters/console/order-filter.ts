@@ -17,7 +17,7 @@ export interface OrderSearch {
 const FIELDS = ['status', 'paid_type', 'uid', 'out_trade_no', 'transaction_id', 'from', 'to', 'needs_review'] as const;
 
 /** `yyyy-MM-dd` as a Beijing calendar day → its first instant. */
-function beijingDayStart(value: string): Date | undefined {
+export function beijingDayStart(value: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return undefined;
   const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 8 * 3_600_000);
@@ -72,4 +72,24 @@ export function parseOrderSearch(query: Readonly<Record<string, unknown>>): Orde
   const page = pageNo.ok ? pageNo.value : 1;
   filter.offset = (page - 1) * PAGE_SIZE;
   return { form, filter, page, problems };
+}
+
+/** A range of Beijing days (`from`, `to`, both inclusive, either optional), as instants: [from, before). */
+export interface DayRange {
+  readonly form: Readonly<Record<'from' | 'to', string | undefined>>;
+  readonly from?: Date;
+  readonly before?: Date;
+  readonly problems: readonly string[];
+}
+
+export function parseDayRange(query: Readonly<Record<string, unknown>>): DayRange {
+  const typed = (name: string) => (typeof query[name] === 'string' && query[name].trim() !== '' ? query[name].trim() : undefined);
+  const form = { from: typed('from'), to: typed('to') };
+  const from = form.from === undefined ? undefined : beijingDayStart(form.from);
+  const to = form.to === undefined ? undefined : beijingDayStart(form.to);
+  const problems = [
+    ...(form.from !== undefined && !from ? ['from must be a date as yyyy-MM-dd'] : []),
+    ...(form.to !== undefined && !to ? ['to must be a date as yyyy-MM-dd'] : []),
+  ];
+  return { form, ...(from && { from }), ...(to && { before: new Date(to.getTime() + 86_400_000) }), problems };
 }

@@ -1,14 +1,19 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { ConsoleRoutes, sendError, type ConsoleAction } from './console-router.js';
+import { ConsoleRoutes, sendError, type ConsoleAction } from './guarded-routes.js';
 import { CONSOLE_CSS } from './console-css.js';
 import { contextOf, type ConsoleResponse } from './context.js';
 import { clearCookie, readCookie } from './cookies.js';
 import type { ConsoleDeps } from './deps.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { exportRoutes } from './routes/export.js';
 import { goodsRoutes } from './routes/goods.js';
 import { operatorRoutes } from './routes/operators.js';
 import { orderRoutes } from './routes/orders.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
+import { refundRoutes } from './routes/refunds.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { userRoutes } from './routes/users.js';
 import { consoleContentSecurityPolicy } from './security.js';
 import { requireSession, SESSION_COOKIE } from './session.js';
@@ -52,11 +57,16 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
     clearCookie(req, res, SESSION_COOKIE, '/console');
     res.redirect(303, '/console/login');
   });
+  dashboardRoutes(routes, deps);
   orderRoutes(routes, deps);
+  reviewRoutes(routes, deps);
+  refundRoutes(routes, deps);
   goodsRoutes(routes, deps);
   userRoutes(routes, deps);
   reconciliationRoutes(routes, deps, now);
   operatorRoutes(routes, deps);
+  auditRoutes(routes, deps);
+  exportRoutes(routes, deps);
   router.use('/console', (_req: Request, res: ConsoleResponse) => sendError(res, 404, 'error.notFound'));
   return { router, actions: routes.actions };
 }

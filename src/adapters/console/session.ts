@@ -1,7 +1,7 @@
 import type { NextFunction, Request } from 'express';
 import type { ResumeOperatorSession } from '../../application/operators/operator-session.js';
 import type { ConsoleResponse } from './context.js';
-import { sendError } from './console-router.js';
+import { sendError } from './guarded-routes.js';
 import { readCookie } from './cookies.js';
 
 export const SESSION_COOKIE = 'wxpay_console';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { GoodsCatalog } from '../../application/ports/goods-catalog.js';
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 import { sendError, sendOk } from './envelope.js';
 import { GoodsIdPath } from './request-schemas.js';
 import type { GoodsView } from './response-schemas.js';

@@ -16,7 +16,7 @@ import {
   token,
   wholeNumberRule,
   YUAN_IN_FEN,
-} from './rules.js';
+} from './input-parsers.js';
 import { field, inputs } from './schema.js';
 
 /**

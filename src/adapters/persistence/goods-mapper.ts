@@ -1,5 +1,5 @@
 import { Money } from '../../domain/money.js';
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 import type { GoodsRecord } from './goods-record.js';
 
 const FEN_PER_YUAN = 100;

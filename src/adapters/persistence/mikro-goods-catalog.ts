@@ -1,6 +1,6 @@
 import type { Clock } from '../../application/ports/clock.js';
 import type { GoodsAdmin, GoodsDraft } from '../../application/ports/goods-catalog.js';
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 import { systemClock } from '../system/system-clock.js';
 import { GoodsRecord } from './goods-record.js';
 import { toGoods, toGoodsColumns } from './goods-mapper.js';

@@ -5,6 +5,8 @@ import type {
   OrderKey,
   OrderRepository,
   PaymentFacts,
+  RefundEntry,
+  RefundFilter,
   UpdateOutcome,
 } from '../../application/ports/order-repository.js';
 import type { Order } from '../../domain/order.js';
@@ -16,6 +18,7 @@ import {
   toOrder,
   toOrderColumns,
   toPaymentFacts,
+  toRefund,
   toRefundColumns,
   UnreadableRowError,
   type OrderRow,
@@ -175,7 +178,30 @@ export class MikroOrderRepository implements OrderRepository {
       ...(filter.needsReview !== undefined && { needsReview: filter.needsReview ? 1 : 0 }),
       ...(Object.keys(addTime).length > 0 && { addTime }),
     };
-    return this.select(where, 'desc', Math.min(filter.limit, 100), filter.offset);
+    return this.select(where, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
+  }
+
+  async listRefunds(filter: RefundFilter): Promise<RefundEntry[]> {
+    const requestedAt = {
+      ...(filter.requestedFrom !== undefined && { $gte: filter.requestedFrom.getTime() }),
+      ...(filter.requestedBefore !== undefined && { $lt: filter.requestedBefore.getTime() }),
+    };
+    const direction = filter.oldestFirst ? 'asc' : 'desc';
+    const rows = await this.orm.em.fork().find(RefundRecord, Object.keys(requestedAt).length > 0 ? { requestedAt } : {}, {
+      orderBy: [{ requestedAt: direction }, { id: direction }],
+      limit: Math.min(filter.limit, 1000),
+      offset: filter.offset,
+      disableIdentityMap: true,
+    });
+    return rows.flatMap((row) => {
+      try {
+        return [{ outTradeNo: row.outTradeNo, refund: toRefund(row) }];
+      } catch (error) {
+        if (!(error instanceof UnreadableRowError)) throw error;
+        this.reportUnreadable(error);
+        return [];
+      }
+    });
   }
 
   /** Rows the domain cannot read (written by other code) are reported and left out rather than failing a listing. */

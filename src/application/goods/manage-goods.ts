@@ -1,4 +1,4 @@
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';

@@ -1,4 +1,4 @@
-import type { Goods } from '../../domain/paid-type.js';
+import type { Goods } from '../../domain/goods.js';
 
 export interface GoodsCatalog {
   findById(id: number): Promise<Goods | undefined>;

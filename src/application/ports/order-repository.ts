@@ -1,7 +1,9 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import type { PaidType } from '../../domain/paid-type.js';
+import type { Refund } from '../../domain/refund.js';
 
 /** The orders of one user for one goods item and one way of paying; the reuse rule and the lock work per key. */
 export interface OrderKey {
@@ -29,9 +31,33 @@ export interface OrderFilter {
   readonly createdBefore?: Date;
   /** Only orders waiting for a person (true), or only those that are not (false). */
   readonly needsReview?: boolean;
+  /**
+   * Oldest first, as an export reads its pages: orders created meanwhile land after them, so no page shifts and no
+   * order is read twice or missed.
+   */
+  readonly oldestFirst?: boolean;
   /** At most 100. */
   readonly limit: number;
   readonly offset: number;
+}
+
+/** Which refunds to list, by when they were requested. */
+export interface RefundFilter {
+  /** Requested at or after this instant. */
+  readonly requestedFrom?: Date;
+  /** Requested before this instant. */
+  readonly requestedBefore?: Date;
+  /** Oldest first (an export reads pages this way: refunds requested meanwhile land after them, never shift them). */
+  readonly oldestFirst?: boolean;
+  /** At most 1000. */
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** One refund with the order it belongs to. */
+export interface RefundEntry {
+  readonly outTradeNo: string;
+  readonly refund: Refund;
 }
 
 /**
@@ -39,6 +65,8 @@ export interface OrderFilter {
  * which changes once the order is paid, so a duplicate notice is answered without reading the whole order.
  */
 export interface PaymentFacts {
+  /** The merchant the order was opened with: only its account's notices are about this order. */
+  readonly merchantId: MerchantId;
   readonly cash: Money;
   /** How the order's current prepay was signed, if it has one. */
   readonly prepaySignType?: string;
@@ -47,6 +75,7 @@ export interface PaymentFacts {
 }
 
 export const paymentFactsOf = (order: Order): PaymentFacts => ({
+  merchantId: order.state.merchantId,
   cash: order.state.cash,
   ...(order.state.prepay && { prepaySignType: order.state.prepay.signType }),
   ...(order.state.transactionId !== undefined && { transactionId: order.state.transactionId }),
@@ -91,6 +120,9 @@ export interface OrderRepository {
   /** Paid orders with a refund WeChat has not settled (PROCESSING or ABNORMAL), oldest first. */
   listRefundsUnsettled(limit: number): Promise<Order[]>;
 
-  /** Newest first, for the admin view. */
+  /** Newest first (unless `oldestFirst`), for the admin view. */
   list(filter: OrderFilter): Promise<Order[]>;
+
+  /** Refunds of every order, newest first unless asked otherwise (by request time, then number). */
+  listRefunds(filter: RefundFilter): Promise<RefundEntry[]>;
 }

@@ -178,5 +178,5 @@ export interface PaymentGateway {
 
 /** WeChat could not be reached or gave no trustworthy answer: nothing is known, so nothing may change. */
 export class GatewayUnavailableError extends Error {
-  override readonly name = 'GatewayUnavailableError';
+  override readonly name: string = 'GatewayUnavailableError';
 }

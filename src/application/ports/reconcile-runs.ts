@@ -19,10 +19,23 @@ export interface ReconcileRun {
   readonly summary: unknown;
 }
 
+export interface ReconcileRunQuery {
+  readonly kind?: ReconcileRunKind;
+  /** At most 200. */
+  readonly limit: number;
+  readonly offset?: number;
+  /** Started at or after this instant. */
+  readonly startedFrom?: Date;
+  /** Started before this instant. */
+  readonly startedBefore?: Date;
+  /** In the order they were recorded (an export's pages: runs recorded meanwhile come after, never shift them). */
+  readonly oldestFirst?: boolean;
+}
+
 /** A summary of every reconciliation run, newest first, so operators can see what ran and what it found. */
 export interface ReconcileRuns {
   record(run: ReconcileRun): Promise<void>;
-  latest(query: { readonly kind?: ReconcileRunKind; readonly limit: number }): Promise<ReconcileRun[]>;
+  latest(query: ReconcileRunQuery): Promise<ReconcileRun[]>;
   /** Deletes runs that started before `before`; returns how many. */
   prune(before: Date): Promise<number>;
 }

@@ -2,7 +2,9 @@ import type { Order } from '../../domain/order.js';
 import type { Alerts } from '../ports/alerts.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import type { FundFlowLine, PaymentGateway } from '../ports/payment-gateway.js';
+import type { MerchantId } from '../../domain/merchant.js';
+import type { FundFlowLine } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import { previousBillDate } from './reconcile-bill.js';
 
@@ -50,7 +52,7 @@ const orderNumberOfRefund = (outRefundNo: string): string | undefined => /^(.+)R
 export class ReconcileFundFlow {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly recorder: PaymentRecorder,
     private readonly alerts: Alerts,
     private readonly clock: Clock,
@@ -58,13 +60,23 @@ export class ReconcileFundFlow {
 
   async execute(billDate: string = previousBillDate(this.clock.now())): Promise<FundFlowReport> {
     if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
-    const bill = await this.gateway.fundFlowBill(billDate);
-    const lines = bill?.lines ?? [];
+    // Each merchant account has its own fund flow; a line is matched only against that merchant's orders.
+    const { merchantIds } = this.gateways;
+    const billed: { readonly merchantId: MerchantId; readonly line: FundFlowLine }[] = [];
+    const discrepancies: string[] = [];
+    let available = true;
+    for (const merchantId of merchantIds) {
+      const bill = await this.gateways.forMerchant(merchantId).fundFlowBill(billDate);
+      if (!bill) available = false;
+      for (const line of bill?.lines ?? []) billed.push({ merchantId, line });
+      discrepancies.push(...(bill?.discrepancies ?? []).map((d) => (merchantIds.length > 1 ? `${merchantId}: ${d}` : d)));
+    }
+    const lines = billed.map((b) => b.line);
     const sum = (list: readonly FundFlowLine[]): number => list.reduce((total, l) => total + l.amount.fen, 0);
     const signed = (l: FundFlowLine): number => (l.income ? l.amount.fen : -l.amount.fen);
     const report = {
       billDate,
-      available: bill !== undefined,
+      available,
       lines: lines.length,
       matched: 0,
       incomeFen: sum(lines.filter((l) => l.income)),
@@ -73,13 +85,13 @@ export class ReconcileFundFlow {
       payoutsFen: sum(lines.filter((l) => l.kind === 'payout')),
       unmatched: [] as UnmatchedLine[],
       flagged: [] as string[],
-      discrepancies: [...(bill?.discrepancies ?? [])],
+      discrepancies,
     };
     if (report.discrepancies.length > 0) {
       this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, bill: 'fundflow', discrepancies: report.discrepancies } });
     }
-    for (const line of lines) {
-      const verdict = await this.match(line);
+    for (const { merchantId, line } of billed) {
+      const verdict = await this.match(merchantId, line);
       if (verdict === 'matched') {
         report.matched++;
         continue;
@@ -110,7 +122,10 @@ export class ReconcileFundFlow {
   }
 
   /** 'matched', or why not (with the order to flag when the line names one of ours with another amount). */
-  private async match(line: FundFlowLine): Promise<'matched' | { readonly reason: string; readonly order?: Order }> {
+  private async match(
+    merchantId: MerchantId,
+    line: FundFlowLine,
+  ): Promise<'matched' | { readonly reason: string; readonly order?: Order }> {
     const fen = `${line.amount.fen} fen`;
     switch (line.kind) {
       case 'payout':
@@ -118,7 +133,7 @@ export class ReconcileFundFlow {
       case 'payment':
       case 'fee':
       case 'feeReturn': {
-        const order = await this.paidOrder(line);
+        const order = await this.paidOrder(merchantId, line);
         if (!order) return { reason: `${line.kind} of ${fen} for transaction ${line.businessNo}, which no order of ours has` };
         if (line.kind !== 'payment') return 'matched';
         const paid = order.state.cashPaid ?? order.state.cash;
@@ -127,7 +142,8 @@ export class ReconcileFundFlow {
       }
       case 'refund': {
         const no = orderNumberOfRefund(line.voucherNo);
-        const order = no === undefined ? undefined : await this.orders.findByOutTradeNo(no);
+        const found = no === undefined ? undefined : await this.orders.findByOutTradeNo(no);
+        const order = found?.state.merchantId === merchantId ? found : undefined;
         const refund = order?.state.refunds.find((r) => r.outRefundNo === line.voucherNo);
         if (!order || !refund) return { reason: `refund ${line.voucherNo || line.businessNo} of ${fen}, which no order of ours holds` };
         if (refund.refundId !== undefined && refund.refundId !== line.businessNo) {
@@ -148,15 +164,17 @@ export class ReconcileFundFlow {
    */
   private async couponPaidTheRest(order: Order, line: FundFlowLine): Promise<boolean> {
     if (order.state.cashPaid !== undefined) return false;
-    const trade = await this.gateway.queryOrder(order.state.outTradeNo.value);
+    const trade = await this.gateways.forMerchant(order.state.merchantId).queryOrder(order.state.outTradeNo.value);
     return trade.kind === 'paid' && trade.transactionId === line.businessNo && trade.cashPaid?.equals(line.amount) === true;
   }
 
   /** The paid order of a payment or fee line: by out_trade_no where the bill prints it, with the same transaction. */
-  private async paidOrder(line: FundFlowLine): Promise<Order | undefined> {
+  private async paidOrder(merchantId: MerchantId, line: FundFlowLine): Promise<Order | undefined> {
+    const ours = (order: Order | undefined): order is Order =>
+      order?.state.merchantId === merchantId && order.state.transactionId === line.businessNo;
     const byNumber = line.voucherNo === '' ? undefined : await this.orders.findByOutTradeNo(line.voucherNo);
-    if (byNumber?.state.transactionId === line.businessNo) return byNumber;
+    if (ours(byNumber)) return byNumber;
     const [byTransaction] = await this.orders.list({ transactionId: line.businessNo, limit: 1, offset: 0 });
-    return byTransaction?.state.transactionId === line.businessNo ? byTransaction : undefined;
+    return ours(byTransaction) ? byTransaction : undefined;
   }
 }

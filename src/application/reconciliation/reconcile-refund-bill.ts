@@ -2,7 +2,9 @@ import type { Order } from '../../domain/order.js';
 import type { Alerts } from '../ports/alerts.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import type { BilledRefund, PaymentGateway } from '../ports/payment-gateway.js';
+import type { MerchantId } from '../../domain/merchant.js';
+import type { BilledRefund } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import type { SettleRefund } from '../refunds/settle-refund.js';
 import { previousBillDate } from './reconcile-bill.js';
@@ -36,7 +38,7 @@ export interface RefundBillReport {
 export class ReconcileRefundBill {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly settle: SettleRefund,
     private readonly recorder: PaymentRecorder,
     private readonly alerts: Alerts,
@@ -45,35 +47,46 @@ export class ReconcileRefundBill {
 
   async execute(billDate: string = previousBillDate(this.clock.now())): Promise<RefundBillReport> {
     if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
-    const bill = await this.gateway.refundBill(billDate);
     const report = {
       billDate,
-      available: bill !== undefined,
-      refunds: bill?.refunds.length ?? 0,
+      available: true,
+      refunds: 0,
       matched: 0,
       repaired: [] as string[],
       unknown: [] as string[],
       flagged: [] as string[],
-      discrepancies: [...(bill?.discrepancies ?? [])],
+      discrepancies: [] as string[],
     };
+    // Each merchant account has its own refund bill; the day is reconciled when every one of them is.
+    const { merchantIds } = this.gateways;
+    for (const merchantId of merchantIds) {
+      const bill = await this.gateways.forMerchant(merchantId).refundBill(billDate);
+      if (!bill) report.available = false;
+      report.refunds += bill?.refunds.length ?? 0;
+      const named = (d: string): string => (merchantIds.length > 1 ? `${merchantId}: ${d}` : d);
+      report.discrepancies.push(...(bill?.discrepancies ?? []).map(named));
+      for (const billed of bill?.refunds ?? []) await this.check(merchantId, billed, billDate, report);
+    }
     if (report.discrepancies.length > 0) {
       this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, bill: 'refund', discrepancies: report.discrepancies } });
     }
-    for (const billed of bill?.refunds ?? []) {
-      const order = await this.orders.findByOutTradeNo(billed.outTradeNo);
-      if (!order) {
-        report.unknown.push(billed.outRefundNo);
-        continue;
-      }
-      const outcome = await this.reconcile(order, billed);
-      if (outcome === 'matched') report.matched++;
-      else if (outcome === 'repaired') report.repaired.push(billed.outRefundNo);
-      else {
-        await this.recorder.flagForReview(order, outcome.reason, this.clock.now(), { billDate, ...describe(billed) });
-        if (!report.flagged.includes(billed.outTradeNo)) report.flagged.push(billed.outTradeNo);
-      }
-    }
     return report;
+  }
+
+  private async check(merchantId: MerchantId, billed: BilledRefund, billDate: string, report: Mutable<RefundBillReport>): Promise<void> {
+    const order = await this.orders.findByOutTradeNo(billed.outTradeNo);
+    // An order of another merchant under the same number is not the one this merchant's bill is about.
+    if (!order || order.state.merchantId !== merchantId) {
+      report.unknown.push(billed.outRefundNo);
+      return;
+    }
+    const outcome = await this.reconcile(order, billed);
+    if (outcome === 'matched') report.matched++;
+    else if (outcome === 'repaired') report.repaired.push(billed.outRefundNo);
+    else {
+      await this.recorder.flagForReview(order, outcome.reason, this.clock.now(), { billDate, ...describe(billed) });
+      if (!report.flagged.includes(billed.outTradeNo)) report.flagged.push(billed.outTradeNo);
+    }
   }
 
   private async reconcile(order: Order, billed: BilledRefund): Promise<'matched' | 'repaired' | { readonly reason: string }> {
@@ -100,3 +113,5 @@ const describe = (billed: BilledRefund): Record<string, unknown> => ({
   amountFen: billed.amount.fen,
   status: billed.status,
 });
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -33,6 +33,7 @@ import { cryptoRandom } from '../../adapters/system/crypto-random.js';
 import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
 import { TOKENS } from '../tokens.js';
+import { bindMerchants } from './merchants.js';
 import { bindWechatPay } from './wechat-pay.js';
 
 /**
@@ -50,7 +51,6 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   });
   c.bind(TOKENS.Clock).toConstantValue(resources.clock);
   c.bind(TOKENS.Random).toConstantValue(cryptoRandom);
-  c.bind(TOKENS.Merchant).toConstantValue({ appId: config.wechat.appId, mchId: config.wechat.mchId });
   c.bind(TOKENS.ReconcileOptions).toConstantValue({ ...DEFAULT_RECONCILE_OPTIONS, retryBaseMs: config.reconcileIntervalMs });
   c.bind(TOKENS.PrepayLockTiming).toConstantValue(DEFAULT_PREPAY_LOCK_TIMING);
   c.bind(TOKENS.RefundLockTiming).toConstantValue(DEFAULT_REFUND_LOCK_TIMING);
@@ -69,6 +69,7 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   });
   bindPersistence(c, resources);
   bindLocking(c, config, resources);
+  bindMerchants(c, config);
   bindWechatPay(c, config, resources);
   c.bind(TOKENS.EventSink).toResolvedValue(
     (logger: Logger) =>

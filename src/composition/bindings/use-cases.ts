@@ -45,12 +45,12 @@ const construct =
  * limits) that must be shared by every caller.
  */
 export function bindUseCases(c: Container): void {
-  const { OrderRepository, PaymentGateway, Clock, Random, Merchant, IntegralLedger, EventOutbox, Alerts } = TOKENS;
+  const { OrderRepository, PaymentGateways, Clock, Random, Merchants, IntegralLedger, EventOutbox, Alerts } = TOKENS;
   c.bind(PaymentRecorder).toResolvedValue(construct(PaymentRecorder), [OrderRepository, EventOutbox, IntegralLedger, Alerts]);
-  c.bind(ConfirmOrder).toResolvedValue(construct(ConfirmOrder), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(SupersedeOrder).toResolvedValue(construct(SupersedeOrder), [OrderRepository, PaymentGateway, ConfirmOrder, Clock]);
+  c.bind(ConfirmOrder).toResolvedValue(construct(ConfirmOrder), [PaymentGateways, PaymentRecorder, Clock]);
+  c.bind(SupersedeOrder).toResolvedValue(construct(SupersedeOrder), [OrderRepository, PaymentGateways, ConfirmOrder, Clock]);
   c.bind(OpenOrder).toResolvedValue(construct(OpenOrder), [OrderRepository, IntegralLedger, SupersedeOrder, Clock, Random]);
-  c.bind(IssuePrepay).toResolvedValue(construct(IssuePrepay), [PaymentGateway, OrderRepository, ConfirmOrder, SupersedeOrder, Clock]);
+  c.bind(IssuePrepay).toResolvedValue(construct(IssuePrepay), [PaymentGateways, OrderRepository, ConfirmOrder, SupersedeOrder, Clock]);
   c.bind(RequestPrepay).toResolvedValue(construct(RequestPrepay), [
     TOKENS.GoodsCatalog,
     TOKENS.UserRepository,
@@ -59,13 +59,14 @@ export function bindUseCases(c: Container): void {
     IssuePrepay,
     PaymentRecorder,
     Clock,
+    TOKENS.SellingMerchant,
     TOKENS.PrepayLockTiming,
   ]);
-  c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchant, OrderRepository, ConfirmOrder]);
+  c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchants, OrderRepository, ConfirmOrder]);
   c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
-  c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateways, PaymentRecorder, Clock]);
+  c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateways, PaymentRecorder, Clock]);
   c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [
     OrderRepository,
     SubmitRefund,
@@ -78,17 +79,17 @@ export function bindUseCases(c: Container): void {
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
   c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
   c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
-  c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchant, OrderRepository, SettleRefund]);
+  c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchants, OrderRepository, SettleRefund]);
   c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     ConfirmOrder,
     Clock,
     TOKENS.ReconcileOptions,
   ]);
   c.bind(CloseAbandonedOrders).toResolvedValue(construct(CloseAbandonedOrders), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     ConfirmOrder,
     PaymentRecorder,
     Clock,
@@ -101,11 +102,11 @@ export function bindUseCases(c: Container): void {
     ReconcileRefunds,
     RepairCoins,
   ]);
-  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, TOKENS.Alerts, Clock]);
+  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateways, ConfirmOrder, TOKENS.Alerts, Clock]);
   c.bind(ReconcileDailyBill).toResolvedValue(construct(ReconcileDailyBill), [ReconcileBill, Clock]);
   c.bind(ReconcileRefundBill).toResolvedValue(construct(ReconcileRefundBill), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     SettleRefund,
     PaymentRecorder,
     TOKENS.Alerts,
@@ -113,7 +114,7 @@ export function bindUseCases(c: Container): void {
   ]);
   c.bind(ReconcileFundFlow).toResolvedValue(construct(ReconcileFundFlow), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     PaymentRecorder,
     TOKENS.Alerts,
     Clock,

@@ -8,7 +8,7 @@ import { billAvailability, writeFundFlowBill, writeTradeBill, type BillKind } fr
 import type { ApiName } from './faults.js';
 import { paidAmounts, type MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
-import { isNotifyUrl, lack, paramError, refusal, success, type Answer } from './wire.js';
+import { lack, notifyUrlIssue, paramError, refusal, success, type Answer } from './wire.js';
 
 export type XmlApiName = Exclude<ApiName, 'jscode2session' | 'certificates'>;
 
@@ -31,6 +31,8 @@ export interface ApiContext {
   readonly defaultRefundNotifyUrl: string | undefined;
   /** Whether a notify URL a request names may be used (see WechatPaySimulatorOptions.notifyUrlAllowed). */
   readonly notifyUrlAllowed: (url: string) => boolean;
+  /** Plain-http notify URLs to a loopback host (the embedded sandbox); WeChat takes https only. */
+  readonly loopbackHttpNotify: boolean;
   readonly log: (event: { readonly type: string } & Record<string, unknown>) => void;
   /** Called for a newly accepted refund: settles it later and sends its notify. */
   readonly refundAccepted: (order: SimOrder, refund: SimRefund) => void;
@@ -54,6 +56,12 @@ const TRADE_STATE_DESC: Readonly<Record<string, string>> = {
 
 export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, ApiHandler>> {
   const { state, log } = ctx;
+  /** WeChat's notify_url rule (https: "公网域名必须为https"), then this simulator's allow-list. Wording UNCONFIRMED. */
+  const notifyUrlRefusal = (url: string): Answer | undefined => {
+    const issue = notifyUrlIssue(url, ctx.loopbackHttpNotify);
+    if (issue) return paramError(`notify_url参数格式错误：${issue}`);
+    return ctx.notifyUrlAllowed(url) ? undefined : paramError('notify_url不是本服务的回调地址');
+  };
   return {
     unifiedorder(r, signType) {
       for (const name of ['body', 'out_trade_no', 'total_fee', 'spbill_create_ip', 'notify_url', 'trade_type']) {
@@ -67,8 +75,10 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (r.fee_type && r.fee_type !== 'CNY') return paramError('fee_type参数错误');
       // body: String(127); chars vs bytes is UNCONFIRMED, the stricter byte reading is enforced.
       if (Buffer.byteLength(r.body as string, 'utf8') > 127) return paramError('body参数长度有误');
-      if (!isNotifyUrl(r.notify_url as string)) return paramError('notify_url参数格式错误');
-      if (!ctx.notifyUrlAllowed(r.notify_url as string)) return paramError('notify_url不是本服务的回调地址');
+      // attach: String(127), read as bytes like body.
+      if (r.attach && Buffer.byteLength(r.attach, 'utf8') > 127) return paramError('attach参数长度有误');
+      const notifyRefused = notifyUrlRefusal(r.notify_url as string);
+      if (notifyRefused) return notifyRefused;
       const outcome = state.unifiedOrder(r, signType);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       log({ type: 'order.prepay', outTradeNo: r.out_trade_no, prepayId: outcome.value.prepayId });
@@ -116,8 +126,8 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       for (const name of ['out_refund_no', 'total_fee', 'refund_fee']) if (!r[name]) return lack(name);
       if (!r.transaction_id && !r.out_trade_no) return lack('out_trade_no');
       if (!OUT_REFUND_NO.test(r.out_refund_no as string)) return paramError('out_refund_no参数格式错误');
-      if (r.notify_url && !isNotifyUrl(r.notify_url)) return paramError('notify_url参数格式错误');
-      if (r.notify_url && !ctx.notifyUrlAllowed(r.notify_url)) return paramError('notify_url不是本服务的回调地址');
+      const notifyRefused = r.notify_url ? notifyUrlRefusal(r.notify_url) : undefined;
+      if (notifyRefused) return notifyRefused;
       const outcome = state.refund(r, ctx.defaultRefundNotifyUrl);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       const { order, refund, created } = outcome.value;

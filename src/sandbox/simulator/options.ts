@@ -27,6 +27,12 @@ export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials>
    * own callbacks, so nobody can make it POST signed notifies elsewhere. Default: any well-formed URL (standalone).
    */
   readonly notifyUrlAllowed?: (url: string) => boolean;
+  /**
+   * Accept `http://` notify URLs whose host is a loopback address (127.0.0.0/8, localhost, [::1]). WeChat calls back
+   * over https only, and so does the simulator by default; the embedded sandbox sets this, since it calls back the
+   * service it runs in on that service's plain-http port. Default false.
+   */
+  readonly loopbackHttpNotify?: boolean;
   /** Refund notify URL when a refund request carries none (WeChat's merchant-platform setting). */
   readonly refundNotifyUrl?: string;
   /** WeChat ms from refund acceptance to SUCCESS (scaled by timeScale). Default 3000. */

@@ -134,6 +134,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     requireClientCertForSecapi: options.requireClientCertForSecapi ?? false,
     defaultRefundNotifyUrl: options.refundNotifyUrl,
     notifyUrlAllowed: options.notifyUrlAllowed ?? (() => true),
+    loopbackHttpNotify: options.loopbackHttpNotify ?? false,
     log,
     refundAccepted,
   });
@@ -196,6 +197,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
         log,
         defaultRefundNotifyUrl: options.refundNotifyUrl,
         notifyUrlAllowed: options.notifyUrlAllowed ?? (() => true),
+        loopbackHttpNotify: options.loopbackHttpNotify ?? false,
         refundAccepted,
       }),
     );

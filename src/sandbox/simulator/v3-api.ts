@@ -5,8 +5,8 @@ import { billAvailability, writeFundFlowBill, writeTradeBill, type BillKind } fr
 import { simulatorIds } from './ids.js';
 import type { Refusal, SimOrder, SimulatorState } from './state.js';
 import { refundJson, transactionJson } from './v3-messages.js';
-import { isNotifyUrl } from './wire.js';
-import { v3Error, v3NoContent, v3Ok, v3ParamError, type V3Reply } from './v3-wire.js';
+import { notifyUrlIssue } from './wire.js';
+import { bodyParamError, queryParamError, v3Error, v3NoContent, v3Ok, type V3Reply } from './v3-wire.js';
 
 export interface V3ApiContext {
   readonly credentials: { readonly appId: string; readonly mchId: string };
@@ -14,6 +14,8 @@ export interface V3ApiContext {
   readonly state: SimulatorState;
   readonly defaultRefundNotifyUrl: string | undefined;
   readonly notifyUrlAllowed: (url: string) => boolean;
+  /** Plain-http notify URLs to a loopback host (the embedded sandbox); WeChat takes https only. */
+  readonly loopbackHttpNotify: boolean;
   readonly log: (event: { readonly type: string } & Record<string, unknown>) => void;
   readonly refundAccepted: (order: SimOrder, refund: SimOrder['refunds'][number]) => void;
 }
@@ -36,6 +38,17 @@ const BILL_TTL_MS = 5 * 60_000;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFen = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+/** v3 string limits are in bytes: WeChat's PARAM_ERROR for them says "字节数 N，大于最大值 M" (UNCONFIRMED for attach). */
+const ATTACH_MAX_BYTES = 128;
+const missing = '必填性规则校验失败，此字段为必填项';
+
+/** The merchant a request names, present and ours: missing is PARAM_ERROR, another merchant MCH_NOT_EXISTS. */
+function mchidRefusal(mchid: unknown, ours: string, location: 'body' | 'query'): V3Reply | undefined {
+  if (typeof mchid !== 'string' || mchid === '')
+    return location === 'body' ? bodyParamError('/mchid', mchid, missing) : queryParamError('mchid', mchid, missing);
+  return mchid === ours ? undefined : v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+}
 
 /**
  * v2 refusals of the shared state in v3's words (status, code). UNCONFIRMED where the digest is silent: ORDERPAID
@@ -80,11 +93,11 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
     write: (day: string) => string | undefined,
   ): V3Reply => {
     const tarType = query('tar_type');
-    if (tarType !== undefined && tarType !== 'GZIP') return v3ParamError('tar_type 无效');
+    if (tarType !== undefined && tarType !== 'GZIP') return queryParamError('tar_type', tarType, '应为 GZIP');
     const day = date.replaceAll('-', '');
     const availability = billAvailability(day, ctx.clock.now());
-    if (availability === 'invalid') return v3ParamError('bill_date 不是有效日期');
-    if (availability === 'future') return v3ParamError('bill_date 不能晚于今天');
+    if (availability === 'invalid') return queryParamError('bill_date', date, '不是有效日期');
+    if (availability === 'future') return queryParamError('bill_date', date, '不能晚于今天');
     // WeChat generates a day's bill from 09:00 the next morning; it is there to fetch from 10:00.
     const text = availability === 'ready' ? write(day) : undefined;
     if (!text) return v3Error(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
@@ -96,23 +109,37 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
     return v3Ok({ hash_type: 'SHA1', hash_value: hash, download_url: `${origin}/v3/billdownload/file?token=${token}` });
   };
 
+  /** The notify_url rule (https, WeChat's form, this simulator's allow-list) as WeChat answers a breach of it. */
+  const notifyUrlRefusal = (url: unknown, maxLength: number): V3Reply | undefined => {
+    if (typeof url !== 'string' || url === '') return bodyParamError('/notify_url', url, missing);
+    const issue = url.length > maxLength ? `长度不能超过${maxLength}个字符` : notifyUrlIssue(url, ctx.loopbackHttpNotify);
+    if (issue) return bodyParamError('/notify_url', url, issue);
+    return ctx.notifyUrlAllowed(url) ? undefined : bodyParamError('/notify_url', url, '不是本服务的回调地址');
+  };
+
   return {
     jsapi({ body: b }) {
       const amount = isRecord(b.amount) ? b.amount : {};
       const payer = isRecord(b.payer) ? b.payer : {};
+      if (typeof b.appid !== 'string' || b.appid === '') return bodyParamError('/appid', b.appid, missing);
+      const mchidRefused = mchidRefusal(b.mchid, credentials.mchId, 'body');
+      if (mchidRefused) return mchidRefused;
       if (b.appid !== credentials.appId) return v3Error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
-      if (b.mchid !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
       if (typeof b.description !== 'string' || b.description === '' || [...b.description].length > 127)
-        return v3ParamError('description 长度有误');
-      if (typeof b.out_trade_no !== 'string' || !OUT_TRADE_NO.test(b.out_trade_no)) return v3ParamError('out_trade_no 格式错误');
-      if (typeof b.notify_url !== 'string' || b.notify_url.length > 255 || !isNotifyUrl(b.notify_url))
-        return v3ParamError('notify_url 格式错误');
-      if (!ctx.notifyUrlAllowed(b.notify_url)) return v3ParamError('notify_url 不是本服务的回调地址');
+        return bodyParamError('/description', b.description, '长度应为1到127个字符');
+      if (typeof b.out_trade_no !== 'string' || !OUT_TRADE_NO.test(b.out_trade_no))
+        return bodyParamError('/out_trade_no', b.out_trade_no, '应为6到32位数字、大小写字母或_-|*');
+      if (typeof b.attach === 'string' && bytes(b.attach) > ATTACH_MAX_BYTES)
+        return bodyParamError('/attach', b.attach, `字节数 ${bytes(b.attach)}，大于最大值 ${ATTACH_MAX_BYTES}`);
+      if (b.attach !== undefined && typeof b.attach !== 'string') return bodyParamError('/attach', b.attach, '应为字符串');
+      const notifyRefused = notifyUrlRefusal(b.notify_url, 255);
+      if (notifyRefused) return notifyRefused;
       if (b.time_expire !== undefined && (typeof b.time_expire !== 'string' || !RFC3339.test(b.time_expire)))
-        return v3ParamError('time_expire 格式错误');
-      if (!isFen(amount.total)) return v3ParamError('amount.total 必须为正整数（分）');
-      if (amount.currency !== undefined && amount.currency !== 'CNY') return v3ParamError('amount.currency 只支持 CNY');
-      if (typeof payer.openid !== 'string' || payer.openid === '') return v3ParamError('缺少参数 payer.openid');
+        return bodyParamError('/time_expire', b.time_expire, '应为 RFC 3339 格式的时间');
+      if (!isFen(amount.total)) return bodyParamError('/amount/total', amount.total, '应为正整数（分）');
+      if (amount.currency !== undefined && amount.currency !== 'CNY')
+        return bodyParamError('/amount/currency', amount.currency, '只支持 CNY');
+      if (typeof payer.openid !== 'string' || payer.openid === '') return bodyParamError('/payer/openid', payer.openid, missing);
       const fields: WechatFields = {
         ...flatten(b),
         body: b.description,
@@ -127,20 +154,23 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
     },
 
     query({ params, query }) {
-      if (query('mchid') !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      const mchidRefused = mchidRefusal(query('mchid'), credentials.mchId, 'query');
+      if (mchidRefused) return mchidRefused;
       const order = state.find({ outTradeNo: params.out_trade_no });
       return order ? v3Ok(transactionJson(order, credentials)) : v3Error(404, 'ORDER_NOT_EXIST', '订单不存在');
     },
 
     /** 微信支付订单号查询订单: only a paid (or once paid) order has a transaction_id. */
     queryById({ params, query }) {
-      if (query('mchid') !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      const mchidRefused = mchidRefusal(query('mchid'), credentials.mchId, 'query');
+      if (mchidRefused) return mchidRefused;
       const order = params.transaction_id ? state.find({ transactionId: params.transaction_id }) : undefined;
       return order ? v3Ok(transactionJson(order, credentials)) : v3Error(404, 'ORDER_NOT_EXIST', '订单不存在');
     },
 
     close({ params, body }) {
-      if (body.mchid !== credentials.mchId) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
+      const mchidRefused = mchidRefusal(body.mchid, credentials.mchId, 'body');
+      if (mchidRefused) return mchidRefused;
       // The domestic v3 close-order docs have no 5-minute rule (v2's and the cross-border v3's have): none here.
       const outcome = state.close(params.out_trade_no ?? '', 0);
       if (!outcome.ok) return v3Refusal(outcome.refusal);
@@ -150,14 +180,17 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
 
     refund({ body: b }) {
       const amount = isRecord(b.amount) ? b.amount : {};
-      if (typeof b.out_trade_no !== 'string' && typeof b.transaction_id !== 'string') return v3ParamError('缺少参数 out_trade_no');
-      if (typeof b.out_refund_no !== 'string' || !OUT_REFUND_NO.test(b.out_refund_no)) return v3ParamError('out_refund_no 格式错误');
-      if (!isFen(amount.refund) || !isFen(amount.total)) return v3ParamError('amount.refund / amount.total 必须为正整数（分）');
-      if (amount.currency !== 'CNY') return v3ParamError('amount.currency 必须为 CNY');
-      if (b.reason !== undefined && (typeof b.reason !== 'string' || [...b.reason].length > 80)) return v3ParamError('reason 长度有误');
-      if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !isNotifyUrl(b.notify_url)))
-        return v3ParamError('notify_url 格式错误');
-      if (typeof b.notify_url === 'string' && !ctx.notifyUrlAllowed(b.notify_url)) return v3ParamError('notify_url 不是本服务的回调地址');
+      if (typeof b.out_trade_no !== 'string' && typeof b.transaction_id !== 'string')
+        return bodyParamError('/out_trade_no', b.out_trade_no, missing);
+      if (typeof b.out_refund_no !== 'string' || !OUT_REFUND_NO.test(b.out_refund_no))
+        return bodyParamError('/out_refund_no', b.out_refund_no, '应为1到64位数字、大小写字母或_-|*@');
+      if (!isFen(amount.refund)) return bodyParamError('/amount/refund', amount.refund, '应为正整数（分）');
+      if (!isFen(amount.total)) return bodyParamError('/amount/total', amount.total, '应为正整数（分）');
+      if (amount.currency !== 'CNY') return bodyParamError('/amount/currency', amount.currency, '必须为 CNY');
+      if (b.reason !== undefined && (typeof b.reason !== 'string' || [...b.reason].length > 80))
+        return bodyParamError('/reason', b.reason, '长度不能超过80个字符');
+      const notifyRefused = b.notify_url === undefined ? undefined : notifyUrlRefusal(b.notify_url, 256);
+      if (notifyRefused) return notifyRefused;
       const fields: Record<string, string> = {
         out_refund_no: b.out_refund_no,
         total_fee: String(amount.total),
@@ -181,8 +214,9 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
     tradeBill({ query, origin }) {
       const date = query('bill_date') ?? '';
       const billType = query('bill_type') ?? 'ALL';
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return v3ParamError('bill_date 格式应为 yyyy-MM-dd');
-      if (billType !== 'ALL' && billType !== 'SUCCESS' && billType !== 'REFUND') return v3ParamError('bill_type 无效');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return queryParamError('bill_date', date, '格式应为 yyyy-MM-dd');
+      if (billType !== 'ALL' && billType !== 'SUCCESS' && billType !== 'REFUND')
+        return queryParamError('bill_type', billType, '应为 ALL、SUCCESS 或 REFUND');
       return bill(query, origin, date, (day) => writeTradeBill(state.allOrders(), day, billType as BillKind, credentials));
     },
 
@@ -190,8 +224,9 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
     fundFlowBill({ query, origin }) {
       const date = query('bill_date') ?? '';
       const accountType = query('account_type') ?? 'BASIC';
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return v3ParamError('bill_date 格式应为 yyyy-MM-dd');
-      if (!['BASIC', 'OPERATION', 'FEES'].includes(accountType)) return v3ParamError('account_type 无效');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return queryParamError('bill_date', date, '格式应为 yyyy-MM-dd');
+      if (!['BASIC', 'OPERATION', 'FEES'].includes(accountType))
+        return queryParamError('account_type', accountType, '应为 BASIC、OPERATION 或 FEES');
       return bill(query, origin, date, (day) =>
         accountType === 'BASIC' ? writeFundFlowBill(state.allOrders(), day, credentials.mchId, 'v3') : undefined,
       );

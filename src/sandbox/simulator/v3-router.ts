@@ -4,7 +4,18 @@ import { BUSINESS_REFUSALS, type ApiName, type BusinessRefusal, type FaultPlan }
 import { createV3Handlers, type V3ApiContext, type V3Handler } from './v3-api.js';
 import type { SimulatorV3Keys } from './v3-keys.js';
 import { certificatesJson } from './v3-messages.js';
-import { authenticateV3, sendSignError, sendV3, v3Error, v3Ok, type V3Reply } from './v3-wire.js';
+import {
+  authenticateV3,
+  bodyParamError,
+  contentTypeRefusal,
+  missingHeadersMessage,
+  sendSignError,
+  sendUnsigned,
+  sendV3,
+  v3Error,
+  v3Ok,
+  type V3Reply,
+} from './v3-wire.js';
 
 export interface V3RouterContext extends V3ApiContext {
   readonly keys: SimulatorV3Keys;
@@ -71,11 +82,15 @@ export function createV3Router(ctx: V3RouterContext): Router {
       res.status(502).end();
       return;
     }
+    const missingHeaders = missingHeadersMessage(req);
+    if (missingHeaders) return sendUnsigned(res, 400, 'INVALID_REQUEST', missingHeaders);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const auth = authenticateV3(req, raw, ctx.keys, ctx.credentials.mchId, ctx.signatureClock.now());
     if (!auth.ok) return sendSignError(res, auth.message);
     const reply = ((): V3Reply => {
       if (fault === 'systemError') return v3Error(500, 'SYSTEM_ERROR', '系统错误');
+      const badContentType = contentTypeRefusal(req, raw);
+      if (badContentType) return badContentType;
       if (taken?.errCode) return v3Refusal(taken.errCode);
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
@@ -84,7 +99,7 @@ export function createV3Router(ctx: V3RouterContext): Router {
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
           body = parsed as Record<string, unknown>;
         } catch {
-          return v3Error(400, 'PARAM_ERROR', '请求体不是合法的 JSON 对象');
+          return bodyParamError('', raw.toString('utf8').slice(0, 64), '请求体不是合法的 JSON 对象');
         }
       }
       const query = (name: string): string | undefined => (typeof req.query[name] === 'string' ? req.query[name] : undefined);

@@ -15,7 +15,34 @@ export type V3Reply =
 export const v3Ok = (json: unknown): V3Reply => ({ kind: 'json', status: 200, json });
 export const v3NoContent: V3Reply = { kind: 'json', status: 204 };
 export const v3Error = (status: number, code: string, message: string): V3Reply => ({ kind: 'json', status, json: { code, message } });
-export const v3ParamError = (message: string): V3Reply => v3Error(400, 'PARAM_ERROR', message);
+
+/** Where a refused parameter is: a JSON pointer into the body (`/amount/total`), or a query parameter's name. */
+export interface ParamErrorDetail {
+  readonly field: string;
+  /** What was sent; '' when it was missing (as WeChat answers a missing payer.openid). */
+  readonly value: unknown;
+  readonly issue: string;
+  readonly location: 'body' | 'query';
+}
+
+/**
+ * WeChat's PARAM_ERROR (接口规则 · 错误信息): `detail` names the field, the value, the issue and where the field was;
+ * the message follows WeChat's live wording, `输入源“/body/payer/openid”…`.
+ */
+export function v3ParamError(detail: ParamErrorDetail): V3Reply {
+  const source = detail.location === 'body' ? `/body${detail.field}` : `/query/${detail.field}`;
+  const value = detail.value === undefined || detail.value === null ? '' : detail.value;
+  return {
+    kind: 'json',
+    status: 400,
+    json: { code: 'PARAM_ERROR', message: `输入源“${source}”${detail.issue}`, detail: { ...detail, value } },
+  };
+}
+
+export const bodyParamError = (field: string, value: unknown, issue: string): V3Reply =>
+  v3ParamError({ field, value, issue, location: 'body' });
+export const queryParamError = (field: string, value: unknown, issue: string): V3Reply =>
+  v3ParamError({ field, value, issue, location: 'query' });
 
 /** WeChat's window for a request timestamp, as for answers (UNCONFIRMED for requests: the digest names none). */
 const MAX_SKEW_S = 300;
@@ -42,11 +69,32 @@ export function authenticateV3(req: Request, rawBody: Buffer, keys: SimulatorV3K
 
 /** WeChat does not sign the answer to a request it could not authenticate (it does not know who asked). */
 export function sendSignError(res: Response, message: string): void {
-  res
-    .status(401)
-    .type('application/json')
-    .set('Request-ID', simulatorIds.nonce())
-    .send(JSON.stringify({ code: 'SIGN_ERROR', message }));
+  sendUnsigned(res, 401, 'SIGN_ERROR', message);
+}
+
+export function sendUnsigned(res: Response, status: number, code: string, message: string): void {
+  res.status(status).type('application/json').set('Request-ID', simulatorIds.nonce()).send(JSON.stringify({ code, message }));
+}
+
+/**
+ * WeChat's 接口规则 · 数据格式: requests carry `Accept` and `User-Agent` (the rules: "很可能会拒绝处理无User-Agent的请求").
+ * Live WeChat answers one lacking either `INVALID_REQUEST` "Http头缺少Accept或User-Agent" — merchants have reported
+ * it even with a bogus Authorization, so before the signature is looked at. 400 is INVALID_REQUEST's status in the
+ * rules' table (UNCONFIRMED for this message). Any Accept is taken: wechatpay-go sends the wildcard one.
+ */
+export function missingHeadersMessage(req: Request): string | undefined {
+  return req.get('accept') && req.get('user-agent') ? undefined : 'Http头缺少Accept或User-Agent';
+}
+
+/**
+ * A body must be sent as `application/json` (接口规则 · 数据格式; parameters such as charset allowed, as
+ * wechatpay-axios-plugin sends). Checked once the request is authenticated; WeChat's wording and the order of this
+ * check are UNCONFIRMED, INVALID_REQUEST ("HTTP 请求不符合微信支付 APIv3 接口规则") is the rules' code for it.
+ */
+export function contentTypeRefusal(req: Request, rawBody: Buffer): V3Reply | undefined {
+  if (rawBody.length === 0) return undefined;
+  const mediaType = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json' ? undefined : v3Error(400, 'INVALID_REQUEST', 'Http头Content-Type须为application/json');
 }
 
 /** The four Wechatpay-* headers (plus the signature type) for a body, signed now. */

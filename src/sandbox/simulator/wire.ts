@@ -103,7 +103,7 @@ export function sendAnswer(
   res.status(200).type('text/xml; charset=utf-8').send(simXml(fields));
 }
 
-/** WeChat's notify_url rule: http(s), at most 256 characters, no query string (digest §1). */
+/** WeChat's notify_url form (digest §1): an http(s) URL of at most 256 characters, no query string. */
 export function isNotifyUrl(value: string): boolean {
   if (value.length > 256 || /[?#]/.test(value)) return false;
   try {
@@ -112,4 +112,19 @@ export function isNotifyUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+const isLoopbackHost = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+
+/**
+ * What is wrong with a notify URL a request names, or undefined. WeChat calls back over https only (v3: notify_url
+ * "必须为https"; v2: "公网域名必须为https"). `loopbackHttp` lets plain http reach a loopback host, for the embedded
+ * sandbox calling back the service it runs in; nothing else is ever allowed http.
+ */
+export function notifyUrlIssue(value: string, loopbackHttp: boolean): string | undefined {
+  if (!isNotifyUrl(value)) return 'notify_url 须为不带查询参数、不超过256个字符的 URL';
+  const url = new URL(value);
+  if (url.protocol === 'https:') return undefined;
+  return loopbackHttp && isLoopbackHost(url.hostname) ? undefined : 'notify_url 必须为 https';
 }

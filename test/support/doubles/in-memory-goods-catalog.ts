@@ -1,5 +1,5 @@
 import type { GoodsAdmin, GoodsDraft } from '../../../src/application/ports/goods-catalog.js';
-import type { Goods } from '../../../src/domain/paid-type.js';
+import type { Goods } from '../../../src/domain/goods.js';
 
 export class InMemoryGoodsCatalog implements GoodsAdmin {
   private readonly goods = new Map<number, Goods>();

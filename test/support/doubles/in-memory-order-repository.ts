@@ -3,6 +3,8 @@ import type {
   OrderFilter,
   OrderKey,
   OrderRepository,
+  RefundEntry,
+  RefundFilter,
   UpdateOutcome,
 } from '../../../src/application/ports/order-repository.js';
 import { orderKeyOf, paymentFactsOf, type PaymentFacts } from '../../../src/application/ports/order-repository.js';
@@ -104,7 +106,21 @@ export class InMemoryOrderRepository implements OrderRepository {
       (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&
       (filter.createdFrom === undefined || Math.floor(s.createdAt.getTime() / 1000) >= Math.floor(filter.createdFrom.getTime() / 1000)) &&
       (filter.createdBefore === undefined || Math.floor(s.createdAt.getTime() / 1000) < Math.floor(filter.createdBefore.getTime() / 1000));
-    return this.sorted(matches, 'desc', Math.min(filter.limit, 100), filter.offset);
+    return this.sorted(matches, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
+  }
+
+  async listRefunds(filter: RefundFilter): Promise<RefundEntry[]> {
+    await Promise.resolve();
+    const sign = filter.oldestFirst ? 1 : -1;
+    return [...this.rows.values()]
+      .flatMap((s) => s.refunds.map((refund) => ({ outTradeNo: s.outTradeNo.value, refund })))
+      .filter(
+        ({ refund: r }) =>
+          (filter.requestedFrom === undefined || r.requestedAt >= filter.requestedFrom) &&
+          (filter.requestedBefore === undefined || r.requestedAt < filter.requestedBefore),
+      )
+      .sort((a, b) => sign * (a.refund.requestedAt.getTime() - b.refund.requestedAt.getTime()))
+      .slice(filter.offset, filter.offset + Math.min(filter.limit, 1000));
   }
 
   private sorted(matches: (s: OrderState) => boolean, direction: 'asc' | 'desc', limit: number, offset: number): Order[] {

@@ -8,7 +8,8 @@ import { PREPAY_LIFETIME_MS } from '../../../src/domain/prepay.js';
 import { formatBeijingCompact } from '../../../src/domain/beijing-time.js';
 import { Money } from '../../../src/domain/money.js';
 import type { OrderStatus } from '../../../src/domain/order-status.js';
-import type { Goods, PaidType } from '../../../src/domain/paid-type.js';
+import type { Goods } from '../../../src/domain/goods.js';
+import type { PaidType } from '../../../src/domain/paid-type.js';
 import { PREPAY_FAULTS, type PrepayFault } from './faulty-gateway.js';
 import type { World } from './world.js';
 

@@ -1,4 +1,4 @@
-import type { Goods } from '../../../domain/paid-type.js';
+import type { Goods } from '../../../domain/goods.js';
 import { allows } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { yuan, yuanField } from '../format.js';

@@ -104,6 +104,7 @@ function filters(ctx: ConsoleContext, form: Readonly<Record<string, string>>): H
     >
     <button type="submit">${ctx.t('filter.search')}</button>
     <a href="/console/orders">${ctx.t('filter.reset')}</a>
+    <a href="${href(['export', 'orders.csv'], form)}" id="export-orders">${ctx.t('csv.export')}</a>
   </form>`;
 }
 

@@ -3,7 +3,7 @@ import { allows } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime, billDay, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
-import { csrfField, page, type Flash } from '../layout.js';
+import { csrfField, exportForm, page, type Flash } from '../layout.js';
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -11,6 +11,8 @@ const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
 function outcome(ctx: ConsoleContext, run: ReconcileRun): Html {
+  // WeChat had no bill for the day: nothing was compared, so it is neither a success nor a failure.
+  if (run.succeeded && record(run.summary).available === false) return html`<span class="badge">${ctx.t('rec.noBill')}</span>`;
   const ok = run.succeeded && run.problems === 0;
   return html`<span class="badge ${ok ? 'ok' : run.succeeded ? 'warn' : 'bad'}"
     >${run.succeeded ? ctx.t('rec.ok') : ctx.t('rec.failed')}</span
@@ -80,7 +82,7 @@ function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
       <td>${run.billDate ? billDay(run.billDate) : '—'}</td>
       <td>${beijingTime(run.startedAt)}</td>
       <td>
-        ${outcome(ctx, run)}${s.available === false ? html` <span class="muted">${ctx.t('rec.unavailable')}</span>` : ''}
+        ${outcome(ctx, run)}${s.available === false ? html`<div class="muted">${ctx.t('rec.noBillWhy')}</div>` : ''}
         ${list(s.discrepancies).map((d) => html`<div class="mono muted">${d}</div>`)}
       </td>
       <td class="num">${num(s.payments)}</td>
@@ -114,8 +116,7 @@ function billRunCells(ctx: ConsoleContext, run: ReconcileRun, s: Record<string, 
   return html`<td>${run.billDate ? billDay(run.billDate) : '—'}</td>
     <td>${beijingTime(run.startedAt)}</td>
     <td>
-      ${outcome(ctx, run)}${s.available === false ? html` <span class="muted">${ctx.t('rec.unavailable')}</span>` : ''}
-      ${run.succeeded ? '' : html`<div class="mono muted">${String(s.error ?? '')}</div>`}
+      ${outcome(ctx, run)} ${run.succeeded ? '' : html`<div class="mono muted">${String(s.error ?? '')}</div>`}
       ${list(s.discrepancies).map((d) => html`<div class="mono muted">${d}</div>`)}
     </td>`;
 }
@@ -229,6 +230,8 @@ export function reconciliationPage(
     <h2>${ctx.t('rec.fundFlow')}</h2>
     ${fundFlowTable(ctx, bills.fundFlow)}
     <h2>${ctx.t('rec.pending')}</h2>
-    ${pendingTable(ctx, pending)}`;
+    ${pendingTable(ctx, pending)}
+    <h2>${ctx.t('csv.export')}</h2>
+    ${exportForm(ctx, 'reconciliation.csv')}`;
   return page(ctx, { title: ctx.t('nav.reconciliation'), section: 'reconciliation', ...(flash ? { flash } : {}) }, body);
 }

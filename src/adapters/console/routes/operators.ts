@@ -3,7 +3,7 @@ import type { OperatorError } from '../../../application/operators/manage-operat
 import type { Operator } from '../../../application/ports/operators.js';
 import { isOperatorRole } from '../../../domain/operator-role.js';
 import type { Result } from '../../../domain/result.js';
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';

@@ -11,20 +11,13 @@ import { sendError } from '../console-router.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { parseYuan, yuan } from '../format.js';
+import { goodsNames } from '../goods-names.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, send, type Flash } from '../layout.js';
-import { dashboardPage } from '../pages/dashboard.js';
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
 import { ordersPage } from '../pages/orders.js';
-import { reviewsPage } from '../pages/reviews.js';
 import { parseOrderSearch } from '../order-filter.js';
 
-const REVIEW_QUEUE_SIZE = 100;
-/**
- * The refund and fund-flow runs whose unmatched items the review queue shows: a week of days. An item concerning one
- * of our orders is on that order's review flag as well; the others (nothing here to flag) leave the queue with their run.
- */
-const BILL_DAYS_REVIEWED = 7;
 const field = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? v.trim() : '';
@@ -45,19 +38,15 @@ function refundAmount(req: Request, refundable: number, paid: number): number | 
   return fen !== undefined && fen >= 1 && fen <= refundable ? fen : undefined;
 }
 
-/** The dashboard, orders, an order's history, refunds and the review queue. */
+/** Orders: the searchable list, an order's history, its refunds and the resolution of its review. */
 export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
-  const names = async () => new Map((await deps.goods.listAll()).map((g) => [g.id, g.name]));
+  const names = () => goodsNames(deps.goods);
   const showOrder = async (res: ConsoleResponse, no: string, status: number, flash?: Flash): Promise<void> => {
     const ctx = res.locals.console;
     const history = OutTradeNo.parse(no) ? await deps.orderHistory.execute(no) : undefined;
     if (!history) return sendError(res, 404, 'order.notFound');
     send(res, status, orderPage(ctx, history, await names(), flash));
   };
-
-  routes.page('/console', 'read', async (_req, res) => {
-    send(res, 200, dashboardPage(res.locals.console, await deps.dashboard.execute()));
-  });
 
   routes.page('/console/orders', 'read', async (req, res) => {
     const search = parseOrderSearch(req.query as Record<string, unknown>);
@@ -68,16 +57,6 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.page('/console/orders/:outTradeNo', 'read', async (req, res) => {
     const ctx = res.locals.console;
     await showOrder(res, req.params.outTradeNo ?? '', 200, flashOf(req, ctx));
-  });
-
-  routes.page('/console/reviews', 'read', async (req, res) => {
-    const [orders, refundBills, fundFlows] = await Promise.all([
-      deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 }),
-      deps.runs.latest({ kind: 'refbill', limit: BILL_DAYS_REVIEWED }),
-      deps.runs.latest({ kind: 'fundflow', limit: BILL_DAYS_REVIEWED }),
-    ]);
-    const bills = [...refundBills, ...fundFlows].filter((run) => run.problems > 0);
-    send(res, 200, reviewsPage(res.locals.console, orders, await names(), bills, flashOf(req, res.locals.console)));
   });
 
   // Step one shows what would be refunded and asks for confirmation; step two (confirm=yes) refunds, under a request

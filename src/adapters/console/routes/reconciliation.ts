@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
 import { previousBillDate } from '../../../application/reconciliation/reconcile-bill.js';
 import { billDay } from '../format.js';
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';

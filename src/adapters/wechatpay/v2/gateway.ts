@@ -15,7 +15,7 @@ import type {
 } from '../../../application/ports/payment-gateway.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
-import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
+import { PrepayOfAnotherApiError, UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { requestPayment } from '../shared/request-payment.js';
@@ -97,7 +97,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   /** paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). */
   clientPayment(prepay: Prepay): ClientPayment {
     const signType = prepay.signType;
-    if (!isSignType(signType)) throw new RangeError(`prepay ${prepay.prepayId} has no usable sign type`);
+    if (!isSignType(signType)) throw new PrepayOfAnotherApiError(`prepay ${prepay.prepayId} was made with ${signType}, not API v2`);
     const params = {
       appId: this.config.appId,
       timeStamp: String(Math.floor(this.deps.clock.now().getTime() / 1000)),

@@ -14,17 +14,17 @@ export interface RejectedRefundNotify {
   readonly detail: string;
 }
 
-export type RefundStatus = 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE';
+export type WireRefundStatus = 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE';
 
-/** The decrypted req_info, typed; `fields` keeps every value exactly as WeChat sent it. */
-export interface RefundNotice {
+/** The decrypted req_info as v2 sends it (the application reads `RefundNotice`); `fields` keeps every value exactly as WeChat sent it. */
+export interface V2RefundNotice {
   readonly appId: string;
   readonly mchId: string;
   readonly outTradeNo: string;
   readonly transactionId: string;
   readonly outRefundNo: string;
   readonly refundId: string;
-  readonly refundStatus: RefundStatus;
+  readonly refundStatus: WireRefundStatus;
   readonly totalFee: Money;
   readonly refundFee: Money;
   /** success_time (`yyyy-MM-dd HH:mm:ss`, Beijing), present for SUCCESS. */
@@ -32,7 +32,7 @@ export interface RefundNotice {
   readonly fields: WechatFields;
 }
 
-export type RefundNotifyResult = Result<RefundNotice, RejectedRefundNotify>;
+export type RefundNotifyResult = Result<V2RefundNotice, RejectedRefundNotify>;
 
 const reject = (reason: RefundNotifyRejection, detail: string): RefundNotifyResult => err({ reason, detail });
 const REFUND_STATUSES: readonly string[] = ['SUCCESS', 'CHANGE', 'REFUNDCLOSE'];
@@ -83,14 +83,14 @@ function typedRefundNotice(fields: WechatFields, merchant: MerchantKeys): Refund
     return reject('badField', 'total_fee/refund_fee are not valid amounts');
   }
   const successAt = parseBeijingDateTime(fields.success_time ?? '');
-  const notice: RefundNotice = {
+  const notice: V2RefundNotice = {
     appId: merchant.appId,
     mchId: merchant.mchId,
     outTradeNo: out_trade_no,
     transactionId: transaction_id,
     outRefundNo: out_refund_no,
     refundId: refund_id,
-    refundStatus: refund_status as RefundStatus,
+    refundStatus: refund_status as WireRefundStatus,
     totalFee,
     refundFee,
     fields,

@@ -14,7 +14,7 @@ import type {
   TradeQuery,
 } from '../../../application/ports/payment-gateway.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
-import { UntrustedResponseError } from '../shared/errors.js';
+import { PrepayOfAnotherApiError, UntrustedResponseError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { requestPayment } from '../shared/request-payment.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
@@ -114,7 +114,8 @@ export class WechatPayV3Gateway implements PaymentGateway {
 
   /** `appId\ntimeStamp\nnonceStr\npackage\n` signed with the merchant key, signType "RSA" (digest §4.2). */
   clientPayment(prepay: Prepay): ClientPayment {
-    if (prepay.signType !== V3_SIGN_TYPE) throw new RangeError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
+    if (prepay.signType !== V3_SIGN_TYPE)
+      throw new PrepayOfAnotherApiError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
     return requestPayment(
       paymentParams(
         this.config.appId,

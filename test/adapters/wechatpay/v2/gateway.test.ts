@@ -2,7 +2,7 @@ import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../support/doubles/manual-clock.js';
-import { UntrustedResponseError, WechatAnswerError } from '../../../../src/adapters/wechatpay/shared/errors.js';
+import { PrepayOfAnotherApiError, UntrustedResponseError, WechatAnswerError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
 import { verifyFields } from '../../../../src/adapters/wechatpay/v2/sign.js';
 import { WechatPayV2Gateway, type WechatPayV2Config } from '../../../../src/adapters/wechatpay/v2/gateway.js';
@@ -404,10 +404,10 @@ describe('clientPayment', () => {
     expect(verifyFields({ ...signed, sign: paySign }, SAMPLE.apiKey, 'HMAC-SHA256')).toBe(true);
   });
 
-  it('refuses a prepay without a usable sign type', () => {
+  it('refuses a prepay it did not make (no v2 sign type)', () => {
     const { gateway, clock } = gatewayWith([]);
     expect(() => gateway.clientPayment({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
-      RangeError,
+      PrepayOfAnotherApiError,
     );
   });
 });

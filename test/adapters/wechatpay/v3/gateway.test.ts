@@ -3,6 +3,7 @@ import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
+import { PrepayOfAnotherApiError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import { WechatPayV3Gateway } from '../../../../src/adapters/wechatpay/v3/gateway.js';
 import type { V3Failure } from '../../../../src/adapters/wechatpay/v3/client.js';
 import { V3Trust } from '../../../../src/adapters/wechatpay/v3/trust.js';
@@ -75,6 +76,28 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     const [, , ts = '', nonce = '', signature = ''] = auth ?? [];
     const message = `POST\n/v3/pay/transactions/jsapi\n${ts}\n${nonce}\n${sent?.body ?? ''}\n`;
     expect(pluginRsa.verify(message, signature, id.merchantPublicKey)).toBe(true);
+  });
+
+  it('sends Accept and User-Agent on every request and Content-Type application/json with every body (v3 接口规则)', async () => {
+    const no = '2026011512000000020000000001';
+    const { gateway: g, transport } = gateway(Array.from({ length: 20 }, () => signed(500, { code: 'SYSTEM_ERROR', message: 'x' })));
+    const calls = [
+      () => g.createPrepay(prepayRequest),
+      () => g.queryOrder(no),
+      () => g.closeOrder(no),
+      () => g.refund({ outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(1) }),
+      () => g.queryRefund(`${no}R1`),
+    ];
+    for (const call of calls) {
+      const before = transport.requests.length;
+      await call().catch(() => undefined);
+      expect(transport.requests.length).toBeGreaterThan(before);
+    }
+    for (const request of transport.requests) {
+      expect(request.headers).toMatchObject({ accept: 'application/json', 'user-agent': expect.stringMatching(/\S/) });
+      if (request.body !== undefined) expect(request.headers?.['content-type']).toBe('application/json');
+      else expect(request.method).toBe('GET');
+    }
   });
 
   it('retries SYSTEM_ERROR and 5xx with the same body, and logs each failure with its Request-ID', async () => {
@@ -275,6 +298,6 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     expect(params).toMatchObject({ appId: 'wxd930ea5d5a258f4f', signType: 'RSA', package: 'prepay_id=wx1', nonceStr: 'NONCE0123456789' });
     const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
     expect(pluginRsa.verify(message, params.paySign, id.merchantPublicKey)).toBe(true);
-    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(RangeError);
+    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(PrepayOfAnotherApiError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WechatMiniProgramLogin } from '../../../src/adapters/wechatpay/shared/mini-program-login.js';
+import { WechatMiniProgramLogin } from '../../../../src/adapters/wechatpay/shared/mini-program-login.js';
 
 describe('WechatMiniProgramLogin configuration', () => {
   it('names every missing setting at construction, never echoing a value', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OrderRecordSchema, RefundRecordSchema } from '../../../src/adapters/persistence/order-record.js';
-import { UserRecordSchema } from '../../../src/adapters/persistence/service-records.js';
-import { ANSWER_FIELD_LIMITS } from '../../../src/adapters/wechatpay/shared/answer-fields.js';
+import { OrderRecordSchema, RefundRecordSchema } from '../../../../src/adapters/persistence/order-record.js';
+import { UserRecordSchema } from '../../../../src/adapters/persistence/service-records.js';
+import { ANSWER_FIELD_LIMITS } from '../../../../src/adapters/wechatpay/shared/answer-fields.js';
 
 type Schema = { meta: { properties: Record<string, { length?: number }> } };
 const lengthOf = (schema: Schema, property: string): number | undefined => schema.meta.properties[property]?.length;

@@ -7,7 +7,7 @@ import type { JsonSchema, Rule } from './schema.js';
 /**
  * The kinds of value the HTTP API accepts, each an input.ts parser with its JSON Schema. Where JSON Schema cannot say
  * everything (a digit string's range, trimming), the schema is the looser of the two and its description says the
- * rest: a value the parser accepts always matches the schema (test/adapters/http/rules.props.test.ts).
+ * rest: a value the parser accepts always matches the schema (test/adapters/http/input-parsers.props.test.ts).
  */
 const rule = <T>(parse: Rule<T>['parse'], schema: JsonSchema, parameterSchema?: JsonSchema): Rule<T> => ({
   parse,

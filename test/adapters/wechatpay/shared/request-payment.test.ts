@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestPayment, requestPaymentParams } from '../../../src/adapters/wechatpay/shared/request-payment.js';
+import { requestPayment, requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/request-payment.js';
 
 const PARAMS = { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'MD5', paySign: 'S' };
 

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect } from 'vitest';
-import { BOOLEAN, FEN, ID, text, token, wholeNumberRule, YUAN_IN_FEN } from '../../../src/adapters/http/rules.js';
+import { BOOLEAN, FEN, ID, text, token, wholeNumberRule, YUAN_IN_FEN } from '../../../src/adapters/http/input-parsers.js';
 import type { Rule } from '../../../src/adapters/http/schema.js';
 
 const ajv = new Ajv2020({ strict: false });
