@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { BillReport } from '../../src/application/reconciliation/reconcile-bill.js';
+import type { DayReports } from '../../src/application/reconciliation/day-reports.js';
 import type { OperatorRole } from '../../src/domain/operator-role.js';
 import { createHttpApp } from '../../src/adapters/http/app.js';
 import { buildConsole } from '../../src/composition/http.js';
@@ -39,10 +39,12 @@ export async function consoleApp(
   if (options.gateway) rebind(f.container, TOKENS.Config, { ...f.container.get(TOKENS.Config), gateway: options.gateway });
   const billRuns: string[] = [];
   const jobs = {
-    reconcileBill: async (date?: string): Promise<BillReport> => {
+    reconcileBill: async (date?: string): Promise<DayReports> => {
       billRuns.push(date ?? '');
+      const billDate = date ?? '';
+      const none = { billDate, available: true, matched: 0, flagged: [], discrepancies: [] };
       return {
-        billDate: date ?? '',
+        billDate,
         available: true,
         payments: 0,
         matched: 0,
@@ -50,6 +52,8 @@ export async function consoleApp(
         unknown: [],
         mismatched: [],
         discrepancies: [],
+        refundBill: { ...none, refunds: 0, repaired: [], unknown: [] },
+        fundFlow: { ...none, lines: 0, incomeFen: 0, expenseFen: 0, feesFen: 0, payoutsFen: 0, unmatched: [] },
       };
     },
   };
