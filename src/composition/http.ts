@@ -157,6 +157,7 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
+      sandbox: get(TOKENS.Config).gateway === 'sandbox',
     },
     () => clock.now(),
   );

@@ -1,7 +1,7 @@
 /**
  * `npm run operator -- <command>`: console operator accounts, on the server, against the configured database.
  *
- *   add <name> --role viewer|operator|admin   password asked twice on a terminal, else read from stdin (first line)
+ *   add <name> --role viewer|operator|admin   password asked on a terminal (checked, then confirmed), else stdin's first line
  *   list
  *   role <name> <viewer|operator|admin>
  *   disable <name> | enable <name>            disabling signs the operator out everywhere
@@ -16,7 +16,8 @@ import 'reflect-metadata';
 import { ManageOperators, type OperatorError } from '../application/operators/manage-operators.js';
 import { ManageOperatorTotp, type TotpError } from '../application/operators/operator-totp.js';
 import type { Operator } from '../application/ports/operators.js';
-import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator-role.js';
+import { formatBeijingDateTime } from '../domain/beijing-time.js';
+import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES, passwordProblem } from '../domain/operator-role.js';
 import type { Result } from '../domain/result.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
@@ -49,9 +50,15 @@ class UsageError extends Error {}
 
 const ACTOR = 'cli';
 
+/** Times in Beijing time, as the console shows them, with the offset said (a server's clock is often UTC). */
 function describe(o: Operator): string {
-  return `${o.name.padEnd(24)} ${o.role.padEnd(9)} ${o.disabled ? 'disabled' : 'active  '} created ${o.createdAt.toISOString()}`;
+  const created = `${formatBeijingDateTime(o.createdAt)} +08:00`;
+  return `${o.name.padEnd(24)} ${o.role.padEnd(9)} ${o.disabled ? 'disabled' : 'active  '} created ${created}`;
 }
+
+/** Asked on the terminal until one is long enough and typed the same twice; the use case checks again. */
+const askPassword = (prompt: string): Promise<string> =>
+  readPassword(prompt, { confirm: true, problem: (p) => (passwordProblem(p) ? MESSAGES.WeakPassword : undefined) });
 
 async function run(
   manage: ManageOperators,
@@ -71,7 +78,7 @@ async function run(
       const roleAt = rest.indexOf('--role');
       const role = roleAt >= 0 ? rest[roleAt + 1] : undefined;
       if (!isOperatorRole(role)) throw new UsageError(`--role must be one of ${OPERATOR_ROLES.join(', ')}\n${USAGE}`);
-      const password = await readPassword(`password for ${need(name)}: `, true);
+      const password = await askPassword(`password for ${need(name)}: `);
       return manage.add({ name: need(name), role, password }, ACTOR);
     }
     case 'role': {
@@ -83,7 +90,7 @@ async function run(
     case 'enable':
       return manage.setDisabled(need(name), command === 'disable', ACTOR);
     case 'reset-password':
-      return manage.resetPassword(need(name), await readPassword(`new password for ${need(name)}: `, true), ACTOR);
+      return manage.resetPassword(need(name), await askPassword(`new password for ${need(name)}: `), ACTOR);
     case 'totp': {
       const begun = await totp.begin(need(name));
       if (!begun.ok) return begun;

@@ -16,6 +16,8 @@ import type { PaymentGateway } from '../../src/application/ports/payment-gateway
 import type { MerchantAccount } from '../../src/composition/merchant-registry.js';
 import type { MerchantId } from '../../src/domain/merchant.js';
 import { ReconcileBill } from '../../src/application/reconciliation/reconcile-bill.js';
+import { ReconcileFundFlow } from '../../src/application/reconciliation/reconcile-fund-flow.js';
+import { ReconcileRefundBill } from '../../src/application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePending } from '../../src/application/reconciliation/reconcile-pending.js';
 import { RefundOrder } from '../../src/application/refunds/refund-order.js';
 import { RelayPaymentEvents } from '../../src/application/events/relay-payment-events.js';
@@ -186,6 +188,8 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     reconcile: get(ReconcilePending),
     closeAbandoned: get(CloseAbandonedOrders),
     reconcileBill: get(ReconcileBill),
+    reconcileRefundBill: get(ReconcileRefundBill),
+    reconcileFundFlow: get(ReconcileFundFlow),
     getOrderStatus: get(GetOrderStatus),
     login: get(Login),
     relay: get(RelayPaymentEvents),

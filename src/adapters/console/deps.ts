@@ -13,7 +13,7 @@ import type { LoginAttempts } from '../../application/ports/operators.js';
 import type { OrderRepository } from '../../application/ports/order-repository.js';
 import type { ReconcileRuns } from '../../application/ports/reconcile-runs.js';
 import type { UserRepository } from '../../application/ports/user-repository.js';
-import type { BillReport } from '../../application/reconciliation/reconcile-bill.js';
+import type { DayReports } from '../../application/reconciliation/day-reports.js';
 import type { RefundOrder } from '../../application/refunds/refund-order.js';
 import type { ResolveReview } from '../../application/orders/resolve-review.js';
 import type { SignInOperator } from '../../application/operators/sign-in-operator.js';
@@ -41,7 +41,9 @@ export interface ConsoleDeps {
   readonly audit: AuditLog;
   readonly runs: ReconcileRuns;
   /** Reconciles one day's trade bill now (yyyyMMdd) and records the run; the caller audits it. */
-  readonly reconcileBill: (date: string) => Promise<BillReport>;
+  readonly reconcileBill: (date: string) => Promise<DayReports>;
+  /** True when WeChat Pay is the built-in simulator (WECHAT_GATEWAY=sandbox): a banner on every page says so. */
+  readonly sandbox: boolean;
   /** Seconds a session cookie may live (the session's absolute lifetime). */
   readonly sessionMaxAgeSeconds: number;
 }

@@ -39,7 +39,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
     // Parsed first: a form's page context (its `_back` field) names the page the language switch returns to.
     express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
     (req: Request, res: Response, next: NextFunction) => {
-      (res as ConsoleResponse).locals.console = contextOf(req, res);
+      (res as ConsoleResponse).locals.console = { ...contextOf(req, res), sandbox: deps.sandbox };
       next();
     },
   );

@@ -20,9 +20,8 @@ export type NotifyRefusal =
 
 /**
  * The seed trusted the notice; we do not. The notice names an order of the merchant it was sent to, the amount must
- * match it, and only WeChat's
- * own orderquery answer moves it to SUCC — recorded as WeChat states it, and the notice acknowledged only when it
- * says the same.
+ * match it, and only WeChat's own orderquery answer moves it to SUCC — recorded as WeChat states it, and the notice
+ * acknowledged only when it says the same.
  */
 export class HandleNotify {
   constructor(
