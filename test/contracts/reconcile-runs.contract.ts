@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReconcileRun, ReconcileRuns } from '../../src/application/ports/reconcile-runs.js';
+import type { ReconcileRun, ReconcileRunQuery, ReconcileRuns } from '../../src/application/ports/reconcile-runs.js';
 
 /** What every ReconcileRuns adapter must do; each run is a fresh store (or a fresh database). */
 export function reconcileRunsContract(name: string, fresh: () => Promise<ReconcileRuns>): void {
@@ -37,6 +37,42 @@ export function reconcileRunsContract(name: string, fresh: () => Promise<Reconci
       expect(await runs.latest({ limit: 10 })).toEqual([failed, bill, pending]);
       expect(await runs.latest({ kind: 'bill', limit: 10 })).toEqual([bill]);
       expect(await runs.latest({ kind: 'pending', limit: 1 })).toEqual([failed]);
+    });
+
+    it('keeps the refund-bill and fund-flow runs apart from the trade bill, every kind in its column', async () => {
+      const runs = await fresh();
+      const of = (kind: ReconcileRun['kind'], minute: number): ReconcileRun => ({
+        kind,
+        startedAt: at(minute),
+        finishedAt: at(minute),
+        succeeded: true,
+        billDate: '20260114',
+        problems: 1,
+        summary: { unmatched: [{ flowId: '1900', amountFen: 2000, reason: '中文 and English' }] },
+      });
+      const [trade, refunds, funds] = [of('bill', 0), of('refbill', 1), of('fundflow', 2)];
+      for (const run of [trade, refunds, funds]) await runs.record(run);
+      expect(await runs.latest({ kind: 'refbill', limit: 10 })).toEqual([refunds]);
+      expect(await runs.latest({ kind: 'fundflow', limit: 10 })).toEqual([funds]);
+      expect(await runs.latest({ limit: 10 })).toEqual([funds, refunds, trade]);
+    });
+
+    it('reads a window of start times in pages, oldest first when asked (what an export reads)', async () => {
+      const runs = await fresh();
+      const run = (minute: number): ReconcileRun => ({
+        kind: minute % 2 ? 'bill' : 'pending',
+        startedAt: at(minute),
+        finishedAt: at(minute),
+        succeeded: true,
+        problems: minute,
+        summary: null,
+      });
+      for (const m of [1, 2, 3, 4, 5, 6]) await runs.record(run(m));
+      const minutes = async (q: Omit<ReconcileRunQuery, 'limit'> & { limit?: number }) =>
+        (await runs.latest({ limit: 10, ...q })).map((r) => r.problems);
+      expect(await minutes({ startedFrom: at(2), startedBefore: at(6) })).toEqual([5, 4, 3, 2]);
+      expect(await minutes({ startedFrom: at(2), startedBefore: at(6), oldestFirst: true, limit: 2, offset: 1 })).toEqual([3, 4]);
+      expect(await minutes({ kind: 'bill', oldestFirst: true, offset: 1 })).toEqual([3, 5]);
     });
 
     it('prunes runs that started before a time', async () => {

@@ -1,11 +1,11 @@
 import {
   RECONCILE_RUN_KINDS,
   type ReconcileRun,
-  type ReconcileRunKind,
+  type ReconcileRunQuery,
   type ReconcileRuns,
 } from '../../application/ports/reconcile-runs.js';
 import type { SqlOrm } from './orm.js';
-import { sqlSession, type SqlRow as Row, type SqlSession } from './sql-session.js';
+import { sqlSession, type SqlRow as Row, type SqlSession, type SqlValue } from './sql-session.js';
 
 /** A report is bounded before it is stored: a bill run over a big day lists many order numbers. */
 const MAX_SUMMARY_CHARS = 1_000_000;
@@ -34,11 +34,16 @@ export class MikroReconcileRuns implements ReconcileRuns {
     );
   }
 
-  async latest(q: { readonly kind?: ReconcileRunKind; readonly limit: number }): Promise<ReconcileRun[]> {
-    const where = q.kind === undefined ? '' : 'WHERE kind = ?';
+  async latest(q: ReconcileRunQuery): Promise<ReconcileRun[]> {
+    const conditions: [string, SqlValue][] = [];
+    if (q.kind !== undefined) conditions.push(['kind = ?', q.kind]);
+    if (q.startedFrom !== undefined) conditions.push(['started_at >= ?', q.startedFrom.getTime()]);
+    if (q.startedBefore !== undefined) conditions.push(['started_at < ?', q.startedBefore.getTime()]);
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.map(([c]) => c).join(' AND ')}`;
     const rows = await this.sql.all(
-      `SELECT kind, started_at, finished_at, succeeded, bill_date, problems, summary_json FROM wx_reconcile_run ${where} ORDER BY id DESC LIMIT ?`,
-      [...(q.kind === undefined ? [] : [q.kind]), Math.min(q.limit, 200)],
+      `SELECT kind, started_at, finished_at, succeeded, bill_date, problems, summary_json FROM wx_reconcile_run ${where}
+        ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+      [...conditions.map(([, v]) => v), Math.min(q.limit, 200), q.offset ?? 0],
     );
     return rows.flatMap(toRun);
   }

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderStatus } from '../../domain/order-status.js';
@@ -22,6 +23,8 @@ export interface OrderFilter {
   readonly uid?: number;
   readonly paidType?: PaidType;
   readonly outTradeNo?: string;
+  /** Part of the number (a prefix, or any part): `%` and `_` are characters here, never wildcards. */
+  readonly outTradeNoContains?: string;
   /** WeChat's transaction_id (bill_no). */
   readonly transactionId?: string;
   /** Created at or after this instant. */
@@ -30,6 +33,11 @@ export interface OrderFilter {
   readonly createdBefore?: Date;
   /** Only orders waiting for a person (true), or only those that are not (false). */
   readonly needsReview?: boolean;
+  /**
+   * Oldest first, as an export reads its pages: orders created meanwhile land after them, so no page shifts and no
+   * order is read twice or missed.
+   */
+  readonly oldestFirst?: boolean;
   /** At most 100. */
   readonly limit: number;
   readonly offset: number;
@@ -59,6 +67,8 @@ export interface RefundEntry {
  * which changes once the order is paid, so a duplicate notice is answered without reading the whole order.
  */
 export interface PaymentFacts {
+  /** The merchant the order was opened with: only its account's notices are about this order. */
+  readonly merchantId: MerchantId;
   readonly cash: Money;
   /** How the order's current prepay was signed, if it has one. */
   readonly prepaySignType?: string;
@@ -67,6 +77,7 @@ export interface PaymentFacts {
 }
 
 export const paymentFactsOf = (order: Order): PaymentFacts => ({
+  merchantId: order.state.merchantId,
   cash: order.state.cash,
   ...(order.state.prepay && { prepaySignType: order.state.prepay.signType }),
   ...(order.state.transactionId !== undefined && { transactionId: order.state.transactionId }),
@@ -111,7 +122,7 @@ export interface OrderRepository {
   /** Paid orders with a refund WeChat has not settled (PROCESSING or ABNORMAL), oldest first. */
   listRefundsUnsettled(limit: number): Promise<Order[]>;
 
-  /** Newest first, for the admin view. */
+  /** Newest first (unless `oldestFirst`), for the admin view. */
   list(filter: OrderFilter): Promise<Order[]>;
 
   /** Refunds of every order, newest first unless asked otherwise (by request time, then number). */

@@ -111,6 +111,8 @@ export class RefundOrder {
     const found = await this.orders.findByOutTradeNo(command.outTradeNo);
     if (!found) return err({ kind: 'OrderNotFound' });
     if (found.state.cash.isZero()) return this.refundCoinsOnly(found);
+    // A refund that could never be sent (the order's merchant is not configured here) is refused before it is recorded.
+    this.submit.gatewayFor(found);
 
     let refund: Refund | undefined;
     let requested;

@@ -1,4 +1,4 @@
-import type { ReconcileRun, ReconcileRunKind, ReconcileRuns } from '../../../src/application/ports/reconcile-runs.js';
+import type { ReconcileRun, ReconcileRunQuery, ReconcileRuns } from '../../../src/application/ports/reconcile-runs.js';
 
 export class InMemoryReconcileRuns implements ReconcileRuns {
   readonly runs: ReconcileRun[] = [];
@@ -9,12 +9,16 @@ export class InMemoryReconcileRuns implements ReconcileRuns {
     this.runs.push({ ...run, summary: JSON.parse(JSON.stringify(run.summary ?? null)) as unknown });
   }
 
-  async latest(query: { readonly kind?: ReconcileRunKind; readonly limit: number }): Promise<ReconcileRun[]> {
+  async latest(query: ReconcileRunQuery): Promise<ReconcileRun[]> {
     await Promise.resolve();
-    return this.runs
-      .filter((r) => query.kind === undefined || r.kind === query.kind)
-      .reverse()
-      .slice(0, query.limit);
+    const found = this.runs.filter(
+      (r) =>
+        (query.kind === undefined || r.kind === query.kind) &&
+        (query.startedFrom === undefined || r.startedAt >= query.startedFrom) &&
+        (query.startedBefore === undefined || r.startedAt < query.startedBefore),
+    );
+    const offset = query.offset ?? 0;
+    return (query.oldestFirst ? found : found.reverse()).slice(offset, offset + Math.min(query.limit, 200));
   }
 
   async prune(before: Date): Promise<number> {

@@ -2,7 +2,7 @@ import type { RefundEntry } from '../../../application/ports/order-repository.js
 import type { ConsoleContext } from '../context.js';
 import { beijingTime, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
-import { page } from '../layout.js';
+import { exportForm, page } from '../layout.js';
 
 const BADGE = { PROCESSING: 'warn', SUCCESS: 'ok', CLOSED: '', ABNORMAL: 'bad', REFUSED: 'bad' } as const;
 
@@ -47,5 +47,5 @@ export function refundsPage(ctx: ConsoleContext, v: RefundsView): Html {
     ${v.page > 1 ? html`<a href="${href(['refunds'], { page: v.page - 1 })}">${ctx.t('page.prev')}</a>` : ''}
     ${v.hasNext ? html`<a href="${href(['refunds'], { page: v.page + 1 })}">${ctx.t('page.next')}</a>` : ''}
   </div>`;
-  return page(ctx, { title: ctx.t('nav.refunds'), section: 'refunds' }, html`${table}${pager}`);
+  return page(ctx, { title: ctx.t('nav.refunds'), section: 'refunds' }, html`${exportForm(ctx, 'refunds.csv')}${table}${pager}`);
 }
