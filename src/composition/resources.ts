@@ -4,7 +4,7 @@ import type { Clock } from '../application/ports/clock.js';
 import { Money } from '../domain/money.js';
 import { MikroGoodsCatalog, type GoodsDraft } from '../adapters/persistence/mikro-goods-catalog.js';
 import { migrate, openOrm, pendingMigrations, type SqlOrm } from '../adapters/persistence/orm.js';
-import { connectRedis, describeRedisTarget, type RedisClient } from '../adapters/redis/redis-client.js';
+import { connectRedis, describeRedisTarget, keepConnected, type RedisClient } from '../adapters/redis/redis-client.js';
 import { OffsetClock } from '../adapters/system/offset-clock.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { Config } from './config.js';
@@ -87,19 +87,8 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       );
       connected = true;
       const client = redis;
-      let closing = false;
-      // ioredis gives up on a connection attempt that a disconnect interrupts (status "end": no more retries). Ours
-      // must not: every instance needs its locks and leases back once Redis is, so an end we did not ask for is
-      // reported and followed by a new connection.
-      client.on('end', () => {
-        if (closing) return;
-        logger.error({ alert: true }, 'redis client stopped reconnecting; connecting again');
-        setTimeout(() => void client.connect().catch(() => undefined), 2_000).unref();
-      });
-      closers.add(() => {
-        closing = true;
-        client.disconnect();
-      });
+      const close = keepConnected(client, () => logger.error({ alert: true }, 'redis client stopped reconnecting; connecting again'));
+      closers.add(close);
     }
 
     // Sandbox mode only: a production start never loads the sandbox.

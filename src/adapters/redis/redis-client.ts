@@ -163,3 +163,23 @@ function firstConnection(client: RedisClient): Promise<void> {
     );
   });
 }
+
+/**
+ * ioredis gives up on a connection attempt that a disconnect interrupts (status "end": no more retries); a service
+ * must not, or its locks and leases stay away after Redis is back. An end nobody asked for is reported and followed,
+ * `retryMs` later and again until it works, by a new connection. Returns the way to close the client for good.
+ */
+export function keepConnected(client: RedisClient, onGaveUp: () => void, retryMs = 2_000): () => void {
+  let closing = false;
+  client.on('end', () => {
+    if (closing) return;
+    onGaveUp();
+    setTimeout(() => {
+      if (!closing) client.connect().catch(() => undefined);
+    }, retryMs).unref();
+  });
+  return () => {
+    closing = true;
+    client.disconnect();
+  };
+}
