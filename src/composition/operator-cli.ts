@@ -6,11 +6,15 @@
  *   role <name> <viewer|operator|admin>
  *   disable <name> | enable <name>            disabling signs the operator out everywhere
  *   reset-password <name>                     password as for add; signs the operator out everywhere
+ *   totp <name>                               a second factor: prints the otpauth:// URI and the secret, then asks
+ *                                             for the app's first code (terminal, else stdin's first line)
+ *   totp-remove <name>                        removes the second factor (a lost phone)
  *
  * Every change goes through the ManageOperators use case and is audited with the actor `cli`.
  */
 import 'reflect-metadata';
 import { ManageOperators, type OperatorError } from '../application/operators/manage-operators.js';
+import { ManageOperatorTotp, type TotpError } from '../application/operators/operator-totp.js';
 import type { Operator } from '../application/ports/operators.js';
 import { formatBeijingDateTime } from '../domain/beijing-time.js';
 import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES, passwordProblem } from '../domain/operator-role.js';
@@ -18,7 +22,7 @@ import type { Result } from '../domain/result.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { configuredSecrets, createLogger } from './logging.js';
-import { readPassword } from './password-prompt.js';
+import { readLine, readPassword } from './password-prompt.js';
 import { openResources } from './resources.js';
 
 const USAGE = `usage: npm run operator -- <command>
@@ -27,14 +31,19 @@ const USAGE = `usage: npm run operator -- <command>
   role <name> <${OPERATOR_ROLES.join('|')}>
   disable <name>
   enable <name>
-  reset-password <name>`;
+  reset-password <name>
+  totp <name>          (second factor: shows the otpauth:// URI and secret, then asks for the app's first code)
+  totp-remove <name>`;
 
-const MESSAGES: Readonly<Record<OperatorError['kind'], string>> = {
+const MESSAGES: Readonly<Record<OperatorError['kind'] | TotpError['kind'], string>> = {
   InvalidName: 'a name is 2 to 32 characters: a-z 0-9 . _ - (starting with a letter or digit)',
   WeakPassword: `a password has ${MIN_PASSWORD_LENGTH} to 200 characters`,
   NameTaken: 'an operator of that name exists already',
   OperatorNotFound: 'no operator has that name',
   LastAdmin: 'at least one enabled admin must remain',
+  NotDurable: 'SESSION_SECRET is not set: give this command the server’s SESSION_SECRET (environment or .env), which seals the secret',
+  NothingPending: 'the enrolment was replaced by another one: run the command again',
+  BadCode: 'that code is not right (check the app and the clocks): run the command again for a new secret',
 };
 
 class UsageError extends Error {}
@@ -51,7 +60,11 @@ function describe(o: Operator): string {
 const askPassword = (prompt: string): Promise<string> =>
   readPassword(prompt, { confirm: true, problem: (p) => (passwordProblem(p) ? MESSAGES.WeakPassword : undefined) });
 
-async function run(manage: ManageOperators, args: readonly string[]): Promise<Result<Operator, OperatorError> | undefined> {
+async function run(
+  manage: ManageOperators,
+  totp: ManageOperatorTotp,
+  args: readonly string[],
+): Promise<Result<Operator, OperatorError | TotpError> | undefined> {
   const [command, name, ...rest] = args;
   const need = (value: string | undefined): string => {
     if (!value) throw new UsageError(USAGE);
@@ -78,6 +91,15 @@ async function run(manage: ManageOperators, args: readonly string[]): Promise<Re
       return manage.setDisabled(need(name), command === 'disable', ACTOR);
     case 'reset-password':
       return manage.resetPassword(need(name), await askPassword(`new password for ${need(name)}: `), ACTOR);
+    case 'totp': {
+      const begun = await totp.begin(need(name));
+      if (!begun.ok) return begun;
+      console.log(`Add this to the authenticator app (open it, or make a QR code of it):\n  ${begun.value.uri}`);
+      console.log(`or type the key in: ${begun.value.secret}`);
+      return totp.confirm(need(name), await readLine('first code from the app: '), ACTOR);
+    }
+    case 'totp-remove':
+      return totp.remove(need(name), ACTOR);
     default:
       throw new UsageError(USAGE);
   }
@@ -89,7 +111,7 @@ try {
   const resources = await openResources(config, logger, { port: config.port, embedSimulator: false });
   const container = buildContainer(config, resources);
   try {
-    const result = await run(container.get(ManageOperators), process.argv.slice(2));
+    const result = await run(container.get(ManageOperators), container.get(ManageOperatorTotp), process.argv.slice(2));
     if (result && !result.ok) {
       console.error(`refused: ${MESSAGES[result.error.kind]}`);
       process.exitCode = 1;

@@ -1,4 +1,5 @@
 import { stdin, stdout } from 'node:process';
+import { createInterface } from 'node:readline/promises';
 
 /** Where a password comes from: a terminal (typed, not echoed) or, when stdin is not one, its first line. */
 export interface PasswordSource {
@@ -83,4 +84,15 @@ export async function readPassword(prompt: string, rules: PasswordRules, source:
     source.tell('the two passwords differ: try again');
   }
   throw new Error(`no usable password after ${ATTEMPTS} attempts`);
+}
+
+/** One line typed on the terminal (echoed: a one-time code is no secret once used), or the first line of stdin. */
+export async function readLine(prompt: string): Promise<string> {
+  if (!stdin.isTTY) return firstLineOfStdin();
+  const terminal = createInterface({ input: stdin, output: stdout });
+  try {
+    return await terminal.question(prompt);
+  } finally {
+    terminal.close();
+  }
 }

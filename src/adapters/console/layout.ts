@@ -69,7 +69,7 @@ function header(ctx: ConsoleContext, section: Section | undefined, switchTo: str
     <nav>${links}</nav>
     <div class="who">
       <a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a>
-      <span>${operator.name} · ${ctx.t(`role.${operator.role}`)}</span>
+      <a href="/console/account/totp">${operator.name} · ${ctx.t(`role.${operator.role}`)}</a>
       <form method="post" action="/console/logout">
         ${csrfField(ctx)}<button class="link" type="submit">${ctx.t('nav.signOut')}</button>
       </form>
@@ -99,6 +99,7 @@ export function page(ctx: ConsoleContext, options: PageOptions, body: Html): Htm
       </head>
       <body>
         ${header(ctx, options.section, options.switchTo)}
+        ${ctx.sandbox ? html`<div class="sandbox-banner" role="note">${ctx.t('sandbox.banner')}</div>` : EMPTY}
         <main>
           <h1>${options.title}</h1>
           ${flash} ${body}

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { GrantCoins } from '../../application/coins/grant-coins.js';
 import type { ManageGoods } from '../../application/goods/manage-goods.js';
-import type { BillReport } from '../../application/reconciliation/reconcile-bill.js';
+import type { DayReports } from '../../application/reconciliation/day-reports.js';
 import type { ReconcileReport } from '../../application/reconciliation/reconcile-pending.js';
 import type { AuditLog } from '../../application/ports/audit-log.js';
 import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
@@ -42,7 +42,7 @@ export interface AdminRoutesDeps {
   /** Runs reconciliation once now and returns its report (undefined: another instance is running it). */
   readonly reconcileNow: () => Promise<ReconcileReport | undefined>;
   /** Reconciles one day's WeChat trade bill (yyyyMMdd; default yesterday, Beijing). */
-  readonly reconcileBill: (date?: string) => Promise<BillReport>;
+  readonly reconcileBill: (date?: string) => Promise<DayReports>;
   readonly logger: Logger;
 }
 

@@ -102,6 +102,8 @@ export class InMemoryOrderRepository implements OrderRepository {
       (filter.uid === undefined || s.uid === filter.uid) &&
       (filter.paidType === undefined || s.paidType === filter.paidType) &&
       (filter.outTradeNo === undefined || s.outTradeNo.value === filter.outTradeNo) &&
+      // Case-insensitive, as LIKE is on MariaDB's collation and in SQLite.
+      (filter.outTradeNoContains === undefined || s.outTradeNo.value.toLowerCase().includes(filter.outTradeNoContains.toLowerCase())) &&
       (filter.transactionId === undefined || s.transactionId === filter.transactionId) &&
       (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&
       (filter.createdFrom === undefined || Math.floor(s.createdAt.getTime() / 1000) >= Math.floor(filter.createdFrom.getTime() / 1000)) &&

@@ -16,7 +16,7 @@ import { href } from '../html.js';
 import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
 import { ordersPage } from '../pages/orders.js';
-import { parseOrderSearch } from '../order-filter.js';
+import { parseOrderSearch, withOpenid } from '../order-filter.js';
 
 const field = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -50,7 +50,8 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
 
   routes.page('/console/orders', 'read', async (req, res) => {
     const search = parseOrderSearch(req.query as Record<string, unknown>);
-    const found = search.problems.length ? [] : await deps.orders.list(search.filter);
+    const filter = search.problems.length ? undefined : await withOpenid(search, (openid) => deps.users.findByOpenid(openid));
+    const found = filter ? await deps.orders.list(filter) : [];
     send(res, search.problems.length ? 400 : 200, ordersPage(res.locals.console, search, found, await names()));
   });
 

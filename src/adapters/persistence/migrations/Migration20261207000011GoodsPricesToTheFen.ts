@@ -9,7 +9,7 @@ const GOODS_TABLE = 'shop_goods_info';
  * digits hold every price the domain can (at most 2,147,483,647 fen). SQLite types by value, not by column: a yuan
  * amount with fen is stored as it is written, so there is nothing to change there.
  */
-export class Migration20261207000010GoodsPricesToTheFen extends DialectMigration {
+export class Migration20261207000011GoodsPricesToTheFen extends DialectMigration {
   override async up(): Promise<void> {
     if (this.dialect === 'sqlite') return;
     const rows = await this.execute(
