@@ -98,7 +98,7 @@ export type SignInError =
 
 export interface SignInOutcome {
   readonly result: Result<SignedIn, SignInError>;
-  /** What was recorded, for the adapter's log line. */
+  /** What was recorded, for the adapter's log line (a challenge refused before any attempt: badCode, unrecorded). */
   readonly outcome: LoginOutcome;
   readonly name: string;
   readonly role?: OperatorRole;
