@@ -160,7 +160,7 @@ class ReportRefund implements Cmd {
   run(m: Model, r: Real): void {
     const target = m.refunds[this.pick % Math.max(1, m.refunds.length)];
     const report: RefundReport = {
-      outTradeNo: this.tamper === 'otherOrder' ? '2026011512000000020000000001' : r.order.state.outTradeNo.value,
+      outTradeNo: this.tamper === 'otherOrder' ? anotherNumber(r.order.state.outTradeNo.value) : r.order.state.outTradeNo.value,
       transactionId: this.tamper === 'otherTransaction' ? 'T-other' : (m.transactionId ?? 'T-none'),
       outRefundNo: this.tamper === 'unknownRefund' || !target ? 'ANOTHERR1' : target.outRefundNo,
       refundId: this.tamper === 'otherRefundId' ? 'RID-other' : `RID-${target?.outRefundNo ?? ''}`,
@@ -232,6 +232,12 @@ class RefuseRefund implements Cmd {
   }
   toString = (): string => `refuseRefund(#${this.pick})`;
 }
+
+/**
+ * Another order's number: the real one with its last digit changed. A fixed literal is no tamper on the run whose
+ * order happens to carry that number (seed -924331781 did).
+ */
+const anotherNumber = (no: string): string => `${no.slice(0, -1)}${(Number(no.at(-1)) + 1) % 10}`;
 
 /** The first identifier that disagrees, in the order the domain checks them; undefined when all agree. */
 function mismatchOf(tamper: Tamper, target: ModelRefund, report: RefundReport): string | undefined {

@@ -2,16 +2,18 @@
  * `npm run operator` at a real terminal (issue 21 #14): util-linux's `script` gives the command a pseudo-terminal, and
  * the test types at its prompts as a person would.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { describeIfAvailable } from '../support/integration.js';
 import { operatorCli } from '../support/operator-cli.js';
 import { tempSqliteUrl } from '../support/service-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SCRIPT = '/usr/bin/script';
+/** Commands still running when a test ends (one that waits at a prompt nobody answers): ended, never left behind. */
+const running = new Set<ChildProcess>();
 
 /** Runs the operator command on a terminal; each [prompt, line] types `line` once `prompt` has been shown. */
 function atTerminal(databaseUrl: string, args: string, dialogue: readonly (readonly [string, string])[]) {
@@ -21,7 +23,9 @@ function atTerminal(databaseUrl: string, args: string, dialogue: readonly (reado
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true, // its own process group: the command under `script` ends with it
     });
+    running.add(child);
     let shown = '';
     let next = 0;
     let from = 0;
@@ -37,7 +41,10 @@ function atTerminal(databaseUrl: string, args: string, dialogue: readonly (reado
     });
     child.stderr.on('data', (chunk: Buffer) => (shown += chunk.toString('utf8')));
     child.once('error', fail);
-    child.once('exit', (code) => done({ code, shown }));
+    child.once('exit', (code) => {
+      running.delete(child);
+      done({ code, shown });
+    });
   });
 }
 
@@ -47,6 +54,11 @@ const describeWithScript = describeIfAvailable(
 );
 
 describeWithScript('operator command at a terminal', () => {
+  afterEach(() => {
+    for (const child of running) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    running.clear();
+  });
+
   it('refuses a short password when first typed and asks again, never echoes it, and prints Beijing time', async () => {
     const db = tempSqliteUrl();
     const run = await atTerminal(db, 'add alice --role admin', [
