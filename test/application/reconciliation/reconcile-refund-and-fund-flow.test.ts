@@ -53,6 +53,27 @@ describe('ReconcileRefundBill (T+1 refund bill)', () => {
     expect((await f.orders.findByOutTradeNo(no))?.state.refunds[0]?.status).toBe('SUCCESS');
   });
 
+  it('records a refund refused here that the bill shows WeChat holds, and flags the order it takes beyond the payment', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.refuseRefunds('NOTENOUGH', 'request');
+    await f.refundOrder.execute({ outTradeNo: no, amount: Money.ofFen(9900), actor: 'test' });
+    f.gateway.beUnavailable(1); // a 1-fen refund takes part of the freed amount; WeChat never receives it
+    await expect(f.refundOrder.execute({ outTradeNo: no, amount: Money.ofFen(1), actor: 'test' })).rejects.toThrow();
+    // An earlier attempt of the refused refund got through after all: WeChat holds it, still processing.
+    await f.gateway.refund({ outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(9900) });
+    f.clock.advance(DAY);
+
+    expect(await f.reconcileRefundBill.execute()).toMatchObject({ refunds: 1, matched: 0, repaired: [`${no}R1`], flagged: [] });
+    expect((await f.orders.findByOutTradeNo(no))?.state).toMatchObject({
+      status: 'SUCC',
+      refunds: [{ status: 'PROCESSING' }, { status: 'PROCESSING' }],
+      review: { reason: expect.stringContaining(`refund ${no}R1 was refused, then WeChat reported it PROCESSING`) },
+    });
+    expect((await f.orders.findByOutTradeNo(no))?.refundableFen).toBe(0);
+    expect(f.alerts.raised).toMatchObject([{ kind: 'OrderNeedsReview', outTradeNo: no }]);
+  });
+
   it('flags the order of a refund made at WeChat only (the merchant platform), and one billed with another amount', async () => {
     const f = await useCaseFixture();
     const outside = await paidOrder(f);
