@@ -60,7 +60,8 @@ export function operatorRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
 
   // For a lost phone: as `npm run operator -- totp-remove <name>`, audited under the admin's name.
   routes.action('/console/operators/:name/totp/remove', 'manageOperators', async (req, res) => {
-    const removed = await deps.manageTotp.remove(req.params.name ?? '', actorOf(operatorOf(res).operator));
+    const { operator, session } = operatorOf(res);
+    const removed = await deps.manageTotp.remove(req.params.name ?? '', actorOf(operator), session.tokenDigest);
     if (removed.ok) return res.redirect(303, href(['operators'], { done: 'operator' }));
     await show(req, res, 404, errorFlash(res.locals.console, res.locals.console.t('ops.OperatorNotFound')));
   });
