@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -114,6 +114,7 @@ export async function startScaledDeployment(options: {
     await nginx?.stop();
     await Promise.all(instances.map((i) => i.stop()));
     await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     // One at a time: the first applies the migrations, the others find them done (they would wait on its lock anyway).
