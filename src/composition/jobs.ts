@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Container } from 'inversify';
 import { PruneHistory, type PrunedHistory } from '../application/housekeeping/prune-history.js';
 import {
@@ -6,9 +7,11 @@ import {
   pendingFacts,
   RecordReconcileRun,
   refundBillFacts,
+  type RunFacts,
 } from '../application/reconciliation/record-reconcile-run.js';
 import type { BillReport } from '../application/reconciliation/reconcile-bill.js';
 import { ReconcileDailyBill } from '../application/reconciliation/reconcile-daily-bill.js';
+import type { DayReports } from '../application/reconciliation/day-reports.js';
 import { ReconcileFundFlow } from '../application/reconciliation/reconcile-fund-flow.js';
 import { ReconcileRefundBill } from '../application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePending, type ReconcileReport } from '../application/reconciliation/reconcile-pending.js';
@@ -26,7 +29,7 @@ const HOURLY_MS = 60 * 60 * 1000;
 /** What each job's run returns. */
 interface JobValues {
   'reconcile-pending': ReconcileReport;
-  'reconcile-bill': BillReport | undefined;
+  'reconcile-bill': DayReports | undefined;
   'relay-payment-events': Awaited<ReturnType<RelayPaymentEvents['execute']>>;
   housekeeping: PrunedHistory;
 }
@@ -36,9 +39,9 @@ export interface Jobs {
   runNow(name: JobName): Promise<unknown>;
   /**
    * Reconciles one day's bills now (yyyyMMdd, default yesterday): the trade bill, the refund bill and the fund-flow
-   * bill, each recorded as its own run. Answers the trade bill's report; the first failure is thrown once all three ran.
+   * bill, each recorded as its own run. Answers the three reports; the first failure is thrown once all three ran.
    */
-  reconcileBill(date?: string): Promise<BillReport>;
+  reconcileBill(date?: string): Promise<DayReports>;
   stop(): Promise<void>;
 }
 
@@ -50,11 +53,13 @@ export class JobRunner implements Jobs {
   private readonly dailyBill: ReconcileDailyBill;
   private readonly refundBill: ReconcileRefundBill;
   private readonly fundFlow: ReconcileFundFlow;
+  private readonly logger: Logger;
 
   constructor(container: Container) {
     const config = container.get(TOKENS.Config);
     const clock = container.get(TOKENS.Clock);
     const logger = container.get(TOKENS.Logger);
+    this.logger = logger;
     const runs = container.get(TOKENS.ReconcileRuns);
     this.record = new RecordReconcileRun(runs, clock, (error, kind) =>
       logger.warn({ err: error, kind }, 'could not record the reconciliation run'),
@@ -111,16 +116,20 @@ export class JobRunner implements Jobs {
     return this.jobs.runNow(name);
   }
 
-  async reconcileBill(date?: string): Promise<BillReport> {
+  async reconcileBill(date?: string): Promise<DayReports> {
     // One after the other (they may touch the same orders), and each stands alone: a bill WeChat cannot give now
     // does not keep the others from being reconciled and recorded.
-    const failures: unknown[] = [];
-    const attempt = <T>(run: () => Promise<T>): Promise<T | undefined> => run().catch((error: unknown) => void failures.push(error));
-    const trade = await attempt(() => this.record.execute('bill', () => this.reportedBill(this.dailyBill.run(date)), billFacts));
-    await attempt(() => this.record.execute('refbill', () => this.refundBill.execute(date), refundBillFacts));
-    await attempt(() => this.record.execute('fundflow', () => this.fundFlow.execute(date), fundFlowFacts));
-    if (failures.length > 0 || trade === undefined) throw failures[0];
-    return trade;
+    let tradeFailure: { readonly error: unknown } | undefined;
+    const trade = await this.record
+      .execute('bill', () => this.reportedBill(this.dailyBill.run(date)), billFacts)
+      .catch((error: unknown) => void (tradeFailure = { error }));
+    const day = trade?.billDate ?? date;
+    const besides = <T>(kind: 'refbill' | 'fundflow', run: () => Promise<T>, facts: (value: NonNullable<T>) => RunFacts) =>
+      this.record.execute(kind, run, facts).catch((error: unknown) => void this.logger.warn({ err: error, kind }, 'bill not reconciled'));
+    const refundBill = await besides('refbill', () => this.refundBill.execute(day), refundBillFacts);
+    const fundFlow = await besides('fundflow', () => this.fundFlow.execute(day), fundFlowFacts);
+    if (tradeFailure || !trade) throw tradeFailure?.error;
+    return { ...trade, ...(refundBill && { refundBill }), ...(fundFlow && { fundFlow }) };
   }
 
   stop(): Promise<void> {

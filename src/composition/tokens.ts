@@ -11,10 +11,18 @@ import type { Merchants } from '../application/ports/merchant.js';
 import type { MiniProgramLogin } from '../application/ports/mini-program-login.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
 import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
-import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
+import type {
+  LoginAttempts,
+  Operators,
+  OperatorSessions,
+  PasswordHasher,
+  SessionSecrets,
+  SignInChallenges,
+  TotpSecrets,
+} from '../application/ports/operators.js';
 import type { OrderStatistics } from '../application/ports/order-statistics.js';
 import type { ReconcileRuns } from '../application/ports/reconcile-runs.js';
-import type { LoginLimits, SessionPolicy } from '../application/operators/sign-in-operator.js';
+import type { LoginLimits, SecondFactor, SessionPolicy } from '../application/operators/sign-in-operator.js';
 import type { NotifyVerifier } from '../application/ports/notify-verifier.js';
 import type { OrderRepository } from '../application/ports/order-repository.js';
 import type { EventOutbox, OutboxHistory, PaymentEvents } from '../application/ports/payment-events.js';
@@ -74,6 +82,8 @@ export const TOKENS = {
   LoginAttempts: token<LoginAttempts>('LoginAttempts'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   SessionSecrets: token<SessionSecrets>('SessionSecrets'),
+  TotpSecrets: token<TotpSecrets>('TotpSecrets'),
+  SignInChallenges: token<SignInChallenges>('SignInChallenges'),
   // The merchants: their accounts, and per merchant (bindings named by its id) its gateway and its notify verifier.
   MerchantAccounts: token<readonly MerchantAccount[]>('MerchantAccounts'),
   MerchantRegistry: token<MerchantRegistry>('MerchantRegistry'),
@@ -87,6 +97,9 @@ export const TOKENS = {
   RefundLockTiming: token<RefundLockTiming>('RefundLockTiming'),
   LoginLimits: token<LoginLimits>('LoginLimits'),
   SessionPolicy: token<SessionPolicy>('SessionPolicy'),
+  SecondFactor: token<SecondFactor>('SecondFactor'),
+  /** The issuer an authenticator app shows beside the operator's name. */
+  TotpIssuer: token<string>('TotpIssuer'),
   // Adapters of the HTTP side.
   SessionTokens: token<SessionTokens>('SessionTokens'),
 } as const;

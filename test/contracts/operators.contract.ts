@@ -92,6 +92,16 @@ export function operatorsContract(name: string, fresh: () => Promise<OperatorsFi
       expect((await sessions.find(other.tokenDigest))?.revokedAt).toBeUndefined();
     });
 
+    it('revokes every live session of an operator but the one it is told to keep', async () => {
+      const { sessions } = await fresh();
+      const operatorId = 1_000_000 + Math.floor(Math.random() * 1_000_000);
+      const [kept, ended] = [session(operatorId), session(operatorId)];
+      for (const s of [kept, ended]) await sessions.create(s);
+      expect(await sessions.revokeAll(operatorId, later(2000), kept.tokenDigest)).toBe(1);
+      expect((await sessions.find(kept.tokenDigest))?.revokedAt).toBeUndefined();
+      expect((await sessions.find(ended.tokenDigest))?.revokedAt).toEqual(later(2000));
+    });
+
     it('prunes sessions that ended before a time, keeping live ones', async () => {
       const { sessions } = await fresh();
       const old = session(7, { expiresAt: new Date(Date.UTC(2000, 0, 1)) });
@@ -149,6 +159,61 @@ export function operatorsContract(name: string, fresh: () => Promise<OperatorsFi
       const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => attempts.reserve({ at, name: `u${i}-${suffix()}`, ip }, limits)));
       expect(ids.filter((id) => id !== undefined)).toHaveLength(20);
       expect(await attempts.failuresSince({ ip }, at)).toBe(20);
+    });
+
+    it('keeps a second factor: pending until confirmed with its own secret, then active with its step spent; removable', async () => {
+      const { operators } = await fresh();
+      const n = `tina-${suffix()}`;
+      const added = await operators.add({ name: n, role: 'admin', passwordHash: 'scrypt$hash', at });
+      if (added === 'nameTaken') throw new Error('unexpected nameTaken');
+      expect(await operators.setPendingTotp(added.id, 'v1.sealed-first', later(1))).toBe(true);
+      expect((await operators.findByName(n))?.totp).toEqual({ pending: 'v1.sealed-first' });
+      expect(await operators.setPendingTotp(added.id, 'v1.sealed-second', later(2))).toBe(true);
+      // A confirmation of the replaced enrolment does not activate anything.
+      expect(await operators.activateTotp(added.id, 'v1.sealed-first', 100, later(3))).toBe(false);
+      expect(await operators.activateTotp(added.id, 'v1.sealed-second', 100, later(3))).toBe(true);
+      expect((await operators.findByName(n))?.totp).toEqual({ secret: 'v1.sealed-second', lastStep: 100 });
+      expect(await operators.findById(added.id)).toEqual(added);
+      expect(await operators.removeTotp(added.id, later(4))).toBe(true);
+      expect((await operators.findByName(n))?.totp).toBeUndefined();
+      expect(await operators.spendTotpStep(added.id, 200)).toBe(false);
+      expect(await operators.setPendingTotp(999_999_999, 'v1.x', at)).toBe(false);
+    });
+
+    it('spends a TOTP step once, atomically: of 20 concurrent sign-ins with one code one gets in; earlier steps never again', async () => {
+      const { operators } = await fresh();
+      const n = `uma-${suffix()}`;
+      const added = await operators.add({ name: n, role: 'operator', passwordHash: 'scrypt$hash', at });
+      if (added === 'nameTaken') throw new Error('unexpected nameTaken');
+      await operators.setPendingTotp(added.id, 'v1.sealed', at);
+      await operators.activateTotp(added.id, 'v1.sealed', 1000, at);
+      const spent = await Promise.all(Array.from({ length: 20 }, () => operators.spendTotpStep(added.id, 1001)));
+      expect(spent.filter(Boolean)).toHaveLength(1);
+      expect(await operators.spendTotpStep(added.id, 1001)).toBe(false);
+      expect(await operators.spendTotpStep(added.id, 1000)).toBe(false);
+      expect(await operators.spendTotpStep(added.id, 1002)).toBe(true);
+      expect((await operators.findByName(n))?.totp).toEqual({ secret: 'v1.sealed', lastStep: 1002 });
+    });
+
+    it('delays a name with a second factor instead of refusing it: past the limit one place opens per growing delay', async () => {
+      const { attempts } = await fresh();
+      const n = `vera-${suffix()}`;
+      const limits = { since: at, maxPerName: 5, maxPerIp: 20, nameDelay: { baseMs: 1000, capMs: 8000 } };
+      for (let i = 0; i < 5; i++) await attempts.record({ at, name: n, ip: `ip-${i}-${suffix()}`, outcome: 'badCode' });
+      const place = (when: Date) =>
+        Promise.all(Array.from({ length: 10 }, (_, i) => attempts.reserve({ at: when, name: n, ip: `c${i}-${suffix()}` }, limits)));
+      expect((await place(later(999))).filter((id) => id !== undefined)).toHaveLength(0);
+      // 1 s after the fifth failure one place, however many ask at once; its own failure then waits 2 s, and so on.
+      expect((await place(later(1000))).filter((id) => id !== undefined)).toHaveLength(1);
+      expect((await place(later(2999))).filter((id) => id !== undefined)).toHaveLength(0);
+      expect((await place(later(3000))).filter((id) => id !== undefined)).toHaveLength(1);
+      expect((await place(later(6999))).filter((id) => id !== undefined)).toHaveLength(0);
+      expect((await place(later(7000))).filter((id) => id !== undefined)).toHaveLength(1);
+      // The cap: never longer than 8 s, never a lock-out.
+      expect((await place(later(15_000))).filter((id) => id !== undefined)).toHaveLength(1);
+      expect((await place(later(23_000))).filter((id) => id !== undefined)).toHaveLength(1);
+      // Without the delay the same name is simply refused.
+      expect(await attempts.reserve({ at: later(60_000), name: n, ip: 'x' }, { since: at, maxPerName: 5, maxPerIp: 20 })).toBeUndefined();
     });
 
     it('keeps a name or address too long for its column, cut to fit', async () => {

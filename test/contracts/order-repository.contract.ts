@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paymentFactsOf, type OrderRepository } from '../../src/application/ports/order-repository.js';
 import { Money } from '../../src/domain/money.js';
+import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { anOrder, anOutTradeNo } from '../support/builders.js';
 
 /**
@@ -186,6 +187,22 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(oldest.map((e) => e.refund.outRefundNo)).toEqual([made[3], made[4]]);
       const narrow = await repo.listRefunds({ requestedFrom: at(2), requestedBefore: at(4), limit: 10, offset: 0 });
       expect(narrow.map((e) => e.refund.outRefundNo)).toEqual([made[3], made[2]]);
+    });
+
+    it('finds orders by part of their number, % and _ taken literally', async () => {
+      const repo = await fresh();
+      const tag = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+      const numbered = (no: string) => anOrder({ uid: uid(), outTradeNo: OutTradeNo.parse(no)! });
+      const [underscore, letter, other] = [`X${tag}A_B1`, `X${tag}AxB2`, `Y${tag}Q`].map(numbered);
+      for (const o of [underscore!, letter!, other!]) expect(await repo.insert(o)).toBe('inserted');
+      const found = async (part: string) =>
+        (await repo.list({ outTradeNoContains: part, limit: 10, offset: 0 })).map((o) => o.state.outTradeNo.value).sort();
+      expect(await found(`X${tag}`)).toEqual([`X${tag}A_B1`, `X${tag}AxB2`]); // a prefix
+      expect(await found(`${tag}A`)).toEqual([`X${tag}A_B1`, `X${tag}AxB2`]); // the middle
+      expect(await found(`${tag}A_B`)).toEqual([`X${tag}A_B1`]); // _ is not "any character"
+      expect(await found(`${tag}%`)).toEqual([]); // % is not "anything"
+      expect(await found(`${tag}!`)).toEqual([]);
+      expect(await found(`${tag}Q`)).toEqual([`Y${tag}Q`]);
     });
 
     it('reports an update of an order it never stored as stale', async () => {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectRedis, FAIL_FAST_REDIS_OPTIONS } from '../../src/adapters/redis/redis-client.js';
+import { connectRedis, FAIL_FAST_REDIS_OPTIONS, keepConnected } from '../../src/adapters/redis/redis-client.js';
 import { JobLeaseLostError, RedisJobLease } from '../../src/adapters/redis/redis-job-lease.js';
 import { RedisLock } from '../../src/adapters/redis/redis-lock.js';
 import { jobLeaseContract } from '../contracts/job-lease.contract.js';
@@ -105,6 +105,29 @@ describeWith('Redis lock when Redis fails', () => {
       expect(attempt.ms).toBeLessThan(LONG_WAIT_MS);
     } finally {
       client.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('connects again, once Redis is back, a client that ioredis gave up on (keepConnected)', async () => {
+    const proxy = await startSwitchableProxy(Number(new URL(REDIS_URL).port || 6379));
+    // A client that gives up at the first dropped connection, as ioredis does when a reconnection is interrupted.
+    const client = await connectRedis(`redis://127.0.0.1:${proxy.port}`, { overrides: { retryStrategy: () => null } });
+    let gaveUp = 0;
+    const close = keepConnected(client, () => gaveUp++, 100);
+    try {
+      proxy.down();
+      while (client.status !== 'end') await sleep(20);
+      proxy.up();
+      let answer: unknown;
+      for (let i = 0; i < 200 && answer !== 'PONG'; i++) {
+        answer = await client.ping().catch(() => undefined);
+        if (answer !== 'PONG') await sleep(50);
+      }
+      expect(answer).toBe('PONG');
+      expect(gaveUp).toBeGreaterThanOrEqual(1);
+    } finally {
+      close();
       await proxy.close();
     }
   });

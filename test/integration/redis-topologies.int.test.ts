@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobLease } from '../../src/application/ports/job-lease.js';
@@ -178,6 +179,28 @@ describeWith('Redis Sentinel: master, replica and three Sentinels on private por
     const attempt = await timed(() => connectRedis({ mode: 'sentinel', sentinels: [{ host: '127.0.0.1', port }], masterName: 'm' }));
     expect(attempt.error).toBeInstanceOf(Error);
     expect(String(attempt.error)).toMatch(/sentinels are unreachable/i);
+  });
+
+  it('follows a switchover: the old master demoted and still up, the same client writes to the new one', async () => {
+    const { lock } = serviceLocking(clients[1]!, 'wxpay-switchover:');
+    const inner = (lock as unknown as { inner: Lock }).inner;
+    expect(await inner.acquire('before', { ttlMs: 60_000, waitMs: 0 })).toBeDefined();
+    const [sentinel] = setup.sentinels;
+    execFileSync('redis-cli', ['-p', String(sentinel!.port), 'SENTINEL', 'FAILOVER', setup.masterName]);
+    let after: unknown;
+    for (let i = 0; i < 300 && after === undefined; i++) {
+      const info = await clients[1]!.info('server').catch(() => '');
+      if (info.includes(`tcp_port:${setup.replica.port}\r\n`))
+        after = await inner.acquire('after', { ttlMs: 5_000, waitMs: 0 }).catch(() => undefined);
+      if (after === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(after).toBeDefined();
+    // Back, so that the next test kills the master the set-up names.
+    execFileSync('redis-cli', ['-p', String(sentinel!.port), 'SENTINEL', 'FAILOVER', setup.masterName]);
+    for (let i = 0; i < 300; i++) {
+      if ((await clients[0]!.info('server').catch(() => '')).includes(`tcp_port:${setup.master.port}\r\n`)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('fails fast while the master is down, and finds the promoted replica by itself', async () => {

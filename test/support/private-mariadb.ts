@@ -119,11 +119,16 @@ export async function startReplicatedPair(database: string, user: string, passwo
   const started: PrivateMariaDb[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(started.map((s) => s.kill()));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    // Best effort: a server killed a moment ago may still be releasing its files, and the error worth seeing is the
+    // one that made us stop.
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   try {
-    const [primary, replica] = await Promise.all([startServer(dirs[0]!, 1), startServer(dirs[1]!, 2)]);
-    started.push(primary, replica);
+    const servers = await Promise.allSettled([startServer(dirs[0]!, 1), startServer(dirs[1]!, 2)]);
+    for (const s of servers) if (s.status === 'fulfilled') started.push(s.value);
+    const failed = servers.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [primary, replica] = started as [PrivateMariaDb, PrivateMariaDb];
     await primary.sql(
       `CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';` +
         `CREATE DATABASE ${database} CHARACTER SET utf8mb4;` +
@@ -151,7 +156,7 @@ export async function startReplicatedPair(database: string, user: string, passwo
     };
     return { primary, replica, promoteReplica, stop };
   } catch (error) {
-    await stop();
+    await stop().catch(() => undefined);
     throw error;
   }
 }

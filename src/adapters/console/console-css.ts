@@ -33,6 +33,7 @@ header.top .who { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 
 header.top .who a { color: #cbd2d9; }
 header.top form { margin: 0; }
 header.top button.link { background: none; border: 0; color: #cbd2d9; padding: 0; font: inherit; cursor: pointer; }
+.sandbox-banner { background: #fff3c4; color: #8d5b00; border-bottom: 1px solid #f0c36d; padding: 6px 24px; font-weight: 600; }
 main { padding: 20px 24px 48px; max-width: 1280px; margin: 0 auto; }
 h1 { font-size: 20px; margin: 4px 0 16px; overflow-wrap: anywhere; }
 h2 { font-size: 16px; margin: 24px 0 10px; }
@@ -85,7 +86,8 @@ input, select, textarea { max-width: 100%; }
 @media (max-width: 760px) {
   header.top { padding: 8px 12px; gap: 4px 12px; }
   header.top nav a { padding: 6px 8px; }
-  main { padding: 12px 12px 40px; }
+  .sandbox-banner { background: #fff3c4; color: #8d5b00; border-bottom: 1px solid #f0c36d; padding: 6px 24px; font-weight: 600; }
+main { padding: 12px 12px 40px; }
   main table { display: block; overflow-x: auto; -webkit-overflow-scrolling: touch; }
   /* Cells keep their lines (a squeezed table would stack a word per line); long codes still wrap, at a readable width. */
   main th, main td { white-space: nowrap; }

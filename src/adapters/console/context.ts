@@ -14,6 +14,8 @@ export interface ConsoleContext {
   readonly here: string;
   readonly operator?: Operator;
   readonly session?: OperatorSession;
+  /** The service pays through the built-in simulator (WECHAT_GATEWAY=sandbox): every page says no money is real. */
+  readonly sandbox?: boolean;
 }
 
 export interface ConsoleLocals {

@@ -21,7 +21,7 @@ export const notifyAnswer = (ctx: ConsoleContext, verdict: string): string => la
 /** An outbox event's type (OrderPaid, ...), as the shop's systems receive it. */
 export const eventType = (ctx: ConsoleContext, type: string): string => labelled(ctx, `eventType.${type}`, type);
 
-export const auditAction = (ctx: ConsoleContext, action: string): string => labelled(ctx, `audit.${action}`, action);
+export const auditAction = (ctx: ConsoleContext, action: string): string => labelled(ctx, `auditAction.${action}`, action);
 
 /** `operator:<name>`, `cli` or `admin-token` (see AuditEntry.actor), in words. */
 export function actorName(ctx: ConsoleContext, actor: string): string {

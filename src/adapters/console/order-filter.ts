@@ -9,12 +9,14 @@ export const PAGE_SIZE = 20;
 export interface OrderSearch {
   readonly form: Readonly<Record<string, string>>;
   readonly filter: OrderFilter;
+  /** The customer's openid, exactly: the orders table knows users by uid, so it is looked up first (withOpenid). */
+  readonly openid?: string;
   readonly page: number;
   /** Fields that could not be read; they are left out of the search. */
   readonly problems: readonly string[];
 }
 
-const FIELDS = ['status', 'paid_type', 'uid', 'out_trade_no', 'transaction_id', 'from', 'to', 'needs_review'] as const;
+const FIELDS = ['status', 'paid_type', 'uid', 'openid', 'out_trade_no', 'transaction_id', 'from', 'to', 'needs_review'] as const;
 
 /** `yyyy-MM-dd` as a Beijing calendar day → its first instant. */
 export function beijingDayStart(value: string): Date | undefined {
@@ -45,14 +47,21 @@ export function parseOrderSearch(query: Readonly<Record<string, unknown>>): Orde
     if (uid.ok) filter.uid = uid.value;
     else problems.push(uid.error);
   }
+  // The order number is searched by any part of it (a customer reads out its end); WeChat's number exactly.
   for (const [field, key] of [
-    ['out_trade_no', 'outTradeNo'],
+    ['out_trade_no', 'outTradeNoContains'],
     ['transaction_id', 'transactionId'],
   ] as const) {
     const v = form[field];
     if (v === undefined) continue;
     const token = tokenOf(v, field, 32);
     if (token.ok) filter[key] = token.value;
+    else problems.push(token.error);
+  }
+  let openid: string | undefined;
+  if (form.openid !== undefined) {
+    const token = tokenOf(form.openid, 'openid', 128);
+    if (token.ok) openid = token.value;
     else problems.push(token.error);
   }
   if (form.from !== undefined) {
@@ -71,7 +80,21 @@ export function parseOrderSearch(query: Readonly<Record<string, unknown>>): Orde
   const pageNo = wholeNumber(query.page ?? '1', 'page', 1, 10_000);
   const page = pageNo.ok ? pageNo.value : 1;
   filter.offset = (page - 1) * PAGE_SIZE;
-  return { form, filter, page, problems };
+  return { form, filter, page, problems, ...(openid !== undefined && { openid }) };
+}
+
+/**
+ * The search's filter with its openid turned into the user's uid, or undefined when nothing can match (no user has
+ * that openid, or the search names another uid).
+ */
+export async function withOpenid(
+  search: OrderSearch,
+  findByOpenid: (openid: string) => Promise<{ readonly uid: number } | undefined>,
+): Promise<OrderFilter | undefined> {
+  if (search.openid === undefined) return search.filter;
+  const user = await findByOpenid(search.openid);
+  if (!user || (search.filter.uid !== undefined && search.filter.uid !== user.uid)) return undefined;
+  return { ...search.filter, uid: user.uid };
 }
 
 /** A range of Beijing days (`from`, `to`, both inclusive, either optional), as instants: [from, before). */

@@ -31,6 +31,8 @@ export function refusalText(ctx: ConsoleContext, error: ApplicationError): strin
       return t('refusal.NotOwner');
     case 'GoodsNotFound':
       return t('goods.notFound');
+    case 'SalePriceAboveMarketPrice':
+      return t('goods.saleAboveMarket');
     case 'OrderNotFound':
       return t('order.notFound');
     case 'InvalidCoins':

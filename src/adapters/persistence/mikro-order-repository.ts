@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type {
   InsertOutcome,
   OrderFilter,
@@ -48,6 +48,17 @@ const CONSTRAINTS: Readonly<Record<string, Constraint>> = {
   [ORDER_OPEN_KEY_UNIQUE]: 'openKey',
   [`${ORDER_TABLE}.open_key`]: 'openKey',
 };
+
+/**
+ * out_trade_no LIKE '%part%', with LIKE's own wildcards (and the escape character) escaped so they match themselves.
+ * `!` escapes rather than a backslash, which MySQL string literals would treat as an escape of their own. Letters
+ * match regardless of case (MariaDB's collation and SQLite's LIKE both do so), which suits a search.
+ */
+function containing(part: string): Record<string, never[]> {
+  const pattern = `%${part.replace(/[!%_]/g, '!$&')}%`;
+  const condition: string = raw((alias: string) => `${alias}.out_trade_no LIKE ? ESCAPE '!'`, [pattern]);
+  return { [condition]: [] };
+}
 
 /** Told about every stored row the domain cannot read, so a corrupt order is seen (logged and counted), never silently skipped. */
 export type UnreadableRowReporter = (error: UnreadableRowError) => void;
@@ -174,6 +185,7 @@ export class MikroOrderRepository implements OrderRepository {
       ...(filter.uid !== undefined && { uid: filter.uid }),
       ...(filter.paidType !== undefined && { paidType: filter.paidType }),
       ...(filter.outTradeNo !== undefined && { outTradeNo: filter.outTradeNo }),
+      ...(filter.outTradeNoContains !== undefined && containing(filter.outTradeNoContains)),
       ...(filter.transactionId !== undefined && { billNo: filter.transactionId }),
       ...(filter.needsReview !== undefined && { needsReview: filter.needsReview ? 1 : 0 }),
       ...(Object.keys(addTime).length > 0 && { addTime }),

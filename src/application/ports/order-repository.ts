@@ -23,6 +23,8 @@ export interface OrderFilter {
   readonly uid?: number;
   readonly paidType?: PaidType;
   readonly outTradeNo?: string;
+  /** Part of the number (a prefix, or any part): `%` and `_` are characters here, never wildcards. */
+  readonly outTradeNoContains?: string;
   /** WeChat's transaction_id (bill_no). */
   readonly transactionId?: string;
   /** Created at or after this instant. */

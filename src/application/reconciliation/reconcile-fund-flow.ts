@@ -137,7 +137,8 @@ export class ReconcileFundFlow {
         if (!order) return { reason: `${line.kind} of ${fen} for transaction ${line.businessNo}, which no order of ours has` };
         if (line.kind !== 'payment') return 'matched';
         const paid = order.state.cashPaid ?? order.state.cash;
-        return paid.equals(line.amount) ? 'matched' : { reason: `payment of ${fen}; the order was paid ${paid.fen} fen`, order };
+        if (paid.equals(line.amount) || (await this.couponPaidTheRest(order, line))) return 'matched';
+        return { reason: `payment of ${fen}; the order was paid ${paid.fen} fen`, order };
       }
       case 'refund': {
         const no = orderNumberOfRefund(line.voucherNo);
@@ -155,6 +156,16 @@ export class ReconcileFundFlow {
       case 'other':
         return { reason: `${line.income ? 'income' : 'expense'} of ${fen} that is neither a payment, a fee nor a refund` };
     }
+  }
+
+  /**
+   * A payment notice does not say what a coupon paid, so an order recorded from one knows only its amount, while the
+   * fund flow has the cash that came in. orderquery's cash_fee says whether the difference is a coupon's.
+   */
+  private async couponPaidTheRest(order: Order, line: FundFlowLine): Promise<boolean> {
+    if (order.state.cashPaid !== undefined) return false;
+    const trade = await this.gateways.forMerchant(order.state.merchantId).queryOrder(order.state.outTradeNo.value);
+    return trade.kind === 'paid' && trade.transactionId === line.businessNo && trade.cashPaid?.equals(line.amount) === true;
   }
 
   /** The paid order of a payment or fee line: by out_trade_no where the bill prints it, with the same transaction. */

@@ -16,7 +16,10 @@ export interface RefundBillReport {
   readonly refunds: number;
   /** Held here with the same order, transaction and amount, and settled alike. */
   readonly matched: number;
-  /** Paid back at WeChat but not yet here: confirmed with refundquery and recorded now (out_refund_no). */
+  /**
+   * Paid back at WeChat but not yet here, or held by WeChat though refused here: confirmed with refundquery and
+   * recorded now (out_refund_no).
+   */
   readonly repaired: string[];
   /** Refunds of orders unknown here (another system on the same merchant account?), as out_refund_no. */
   readonly unknown: string[];
@@ -32,7 +35,7 @@ export interface RefundBillReport {
 /**
  * T+1 reconciliation of refunds against WeChat's refund bill: every refund WeChat made must be one of ours, on the
  * same order and transaction, for the same amount. A refund WeChat has paid back that we still see as PROCESSING is
- * settled through refundquery (a lost notice); anything else that disagrees is flagged on its order for a person,
+ * settled through refundquery (a lost notice), and so is one WeChat holds that we saw refused; anything else that disagrees is flagged on its order for a person,
  * since a refund is money that left the merchant.
  */
 export class ReconcileRefundBill {
@@ -98,11 +101,15 @@ export class ReconcileRefundBill {
     }
     if (!ours.amount.equals(billed.amount))
       return { reason: `WeChat's refund bill has ${what}; this order holds it as ${ours.amount.fen} fen` };
-    if (billed.status !== 'SUCCESS' || ours.status === 'SUCCESS') return 'matched';
-    // Paid back at WeChat, not here: the notice was lost. refundquery is the evidence that settles it.
+    // Paid back at WeChat, not here: the notice was lost. Or held by WeChat though refused here: an earlier attempt got
+    // through, and its amount is not free. refundquery is the evidence that settles either, under the order's money
+    // rule (refund.ts, applyRefundReport): never more paid back than was paid, and flagged when beyond it in flight.
+    const paidBack = billed.status === 'SUCCESS' && ours.status !== 'SUCCESS';
+    if (!paidBack && ours.status !== 'REFUSED') return 'matched';
     const settlement = await this.settle.execute(order, billed.outRefundNo);
-    if (settlement.kind === 'recorded' && settlement.status === 'SUCCESS') return 'repaired';
-    return { reason: `WeChat's refund bill has ${what} paid back; here it is ${ours.status} and refundquery did not confirm it` };
+    if (settlement.kind === 'recorded' && (!paidBack || settlement.status === 'SUCCESS')) return 'repaired';
+    const billedAs = paidBack ? 'paid back' : billed.status;
+    return { reason: `WeChat's refund bill has ${what} ${billedAs}; here it is ${ours.status} and refundquery did not confirm it` };
   }
 }
 

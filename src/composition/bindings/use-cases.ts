@@ -30,6 +30,7 @@ import { ReadDashboard } from '../../application/reporting/dashboard.js';
 import { ManageOperators } from '../../application/operators/manage-operators.js';
 import { ResumeOperatorSession, SignOutOperator } from '../../application/operators/operator-session.js';
 import { ReadOrderHistory } from '../../application/orders/order-history.js';
+import { ManageOperatorTotp } from '../../application/operators/operator-totp.js';
 import { SignInOperator } from '../../application/operators/sign-in-operator.js';
 import { TOKENS } from '../tokens.js';
 
@@ -134,8 +135,17 @@ function bindConsoleUseCases(c: Container): void {
     TOKENS.PasswordHasher,
     SessionSecrets,
     Clock,
+    TOKENS.SecondFactor,
     TOKENS.LoginLimits,
     TOKENS.SessionPolicy,
+  ]);
+  c.bind(ManageOperatorTotp).toResolvedValue(construct(ManageOperatorTotp), [
+    Operators,
+    OperatorSessions,
+    TOKENS.TotpSecrets,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.TotpIssuer,
   ]);
   c.bind(ResumeOperatorSession).toResolvedValue(construct(ResumeOperatorSession), [
     Operators,

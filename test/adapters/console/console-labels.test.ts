@@ -157,7 +157,7 @@ describe('console labels', () => {
       expect(visibleText(/<thead>([\s\S]*)<\/thead>/.exec(refunds)?.[1] ?? '')).toMatch(/商户退款单号 金额 状态 申请时间 完成时间/);
 
       const en = visibleText(await page(`/console/orders/${refunded}`, 'en'));
-      expect(en).toContain('Operator action: refund requested');
+      expect(en).toContain('Operator action: Refund requested');
       expect(en).toContain('WeChat reported the payment failed');
     });
 

@@ -87,7 +87,7 @@ function filters(ctx: ConsoleContext, form: Readonly<Record<string, string>>): H
         any,
       )}</label
     >
-    ${text('uid', ctx.t('col.uid'), 'short')} ${text('out_trade_no', ctx.t('col.outTradeNo'))}
+    ${text('uid', ctx.t('col.uid'), 'short')} ${text('openid', ctx.t('col.openid'))} ${text('out_trade_no', ctx.t('filter.outTradeNoPart'))}
     ${text('transaction_id', ctx.t('col.transactionId'))}
     <label>${ctx.t('filter.from')}<input type="date" name="from" value="${form.from ?? ''}" /></label>
     <label>${ctx.t('filter.to')}<input type="date" name="to" value="${form.to ?? ''}" /></label>
@@ -104,7 +104,7 @@ function filters(ctx: ConsoleContext, form: Readonly<Record<string, string>>): H
     >
     <button type="submit">${ctx.t('filter.search')}</button>
     <a href="/console/orders">${ctx.t('filter.reset')}</a>
-    <a href="${href(['export', 'orders.csv'], form)}" id="export-orders">${ctx.t('csv.export')}</a>
+    <a href="${href(['export', 'orders.csv'], form)}" id="export-orders" download>${ctx.t('csv.export')}</a>
   </form>`;
 }
 

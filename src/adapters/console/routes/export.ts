@@ -6,7 +6,7 @@ import { sendCsv } from '../csv.js';
 import type { ConsoleDeps } from '../deps.js';
 import { orderTable, refundTable, runTable, type Cell, type ExportTable } from '../export-tables.js';
 import { goodsNames } from '../goods-names.js';
-import { parseDayRange, parseOrderSearch } from '../order-filter.js';
+import { parseDayRange, parseOrderSearch, withOpenid } from '../order-filter.js';
 
 /** Rows read per query: an export holds one page in memory, never the file. */
 const ORDERS_PER_PAGE = 100;
@@ -45,8 +45,9 @@ export function exportRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const ctx = res.locals.console;
     const search = parseOrderSearch(req.query as Record<string, unknown>);
     if (search.problems.length) return refused(res, search.problems);
+    const filter = await withOpenid(search, (openid) => deps.users.findByOpenid(openid));
     const table = orderTable(await goodsNames(deps.goods));
-    const read = (offset: number, limit: number) => deps.orders.list({ ...search.filter, oldestFirst: true, limit, offset });
+    const read = async (offset: number, limit: number) => (filter ? deps.orders.list({ ...filter, oldestFirst: true, limit, offset }) : []);
     await sendCsv(res, fileName('orders', search.form.from, search.form.to), table.header(ctx), pages(ctx, table, ORDERS_PER_PAGE, read));
   });
 

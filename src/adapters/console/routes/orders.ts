@@ -13,10 +13,10 @@ import type { ConsoleDeps } from '../deps.js';
 import { parseYuan, yuan } from '../format.js';
 import { goodsNames } from '../goods-names.js';
 import { href } from '../html.js';
-import { errorFlash, flashOf, send, type Flash } from '../layout.js';
+import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
 import { ordersPage } from '../pages/orders.js';
-import { parseOrderSearch } from '../order-filter.js';
+import { parseOrderSearch, withOpenid } from '../order-filter.js';
 
 const field = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -50,7 +50,8 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
 
   routes.page('/console/orders', 'read', async (req, res) => {
     const search = parseOrderSearch(req.query as Record<string, unknown>);
-    const found = search.problems.length ? [] : await deps.orders.list(search.filter);
+    const filter = search.problems.length ? undefined : await withOpenid(search, (openid) => deps.users.findByOpenid(openid));
+    const found = filter ? await deps.orders.list(filter) : [];
     send(res, search.problems.length ? 400 : 200, ordersPage(res.locals.console, search, found, await names()));
   });
 
@@ -96,7 +97,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       if (!result.ok) {
         const failure = errorResponse(result.error);
         if (failure.retryAfterSeconds !== undefined) res.set('Retry-After', String(failure.retryAfterSeconds));
-        return showOrder(res, no, failure.status, errorFlash(ctx, failure.reason));
+        return showOrder(res, no, failure.status, refusalFlash(ctx, result.error));
       }
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
@@ -117,7 +118,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const note = textOf(field(req, 'note'), 'note', { max: 500 });
     if (!note.ok) return showOrder(res, no, 400, errorFlash(ctx, note.error));
     const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator));
-    if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+    if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, refusalFlash(ctx, result.error));
     res.redirect(303, field(req, 'back') === 'reviews' ? href(['reviews'], { done: 'review' }) : href(['orders', no], { done: 'review' }));
   });
 }

@@ -8,6 +8,8 @@ import { Migration20261130000006AuditLog } from './Migration20261130000006AuditL
 import { Migration20261201000007OperatorConsole } from './Migration20261201000007OperatorConsole.js';
 import { Migration20261207000008LoginGate } from './Migration20261207000008LoginGate.js';
 import { Migration20261207000009OrderMerchant } from './Migration20261207000009OrderMerchant.js';
+import { Migration20261207000010OperatorTotp } from './Migration20261207000010OperatorTotp.js';
+import { Migration20261207000011GoodsPricesToTheFen } from './Migration20261207000011GoodsPricesToTheFen.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -23,4 +25,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201000007OperatorConsole', class: Migration20261201000007OperatorConsole },
   { name: 'Migration20261207000008LoginGate', class: Migration20261207000008LoginGate },
   { name: 'Migration20261207000009OrderMerchant', class: Migration20261207000009OrderMerchant },
+  { name: 'Migration20261207000010OperatorTotp', class: Migration20261207000010OperatorTotp },
+  { name: 'Migration20261207000011GoodsPricesToTheFen', class: Migration20261207000011GoodsPricesToTheFen },
 ];
