@@ -183,6 +183,8 @@ const MESSAGES = {
   'users.orders': ['最近订单', 'Recent orders'],
   'users.grant': ['发放健康币', 'Grant coins'],
   'users.grantAmount': ['数量', 'Amount'],
+  'users.grantReason': ['发放原因', 'Reason for the grant'],
+  'users.grantedBy': ['操作人', 'Granted by'],
   'users.grantSubmit': ['发放', 'Grant'],
   'users.notFound': ['找不到该用户', 'No such user'],
   'coins.grant': ['发放', 'grant'],

@@ -128,6 +128,7 @@ describe('console actions', () => {
         _csrf: operator.csrf,
         grant_id: grantId,
         amount: '7',
+        reason: 'welcome',
       });
       expect(res.status).toBe(303);
     }

@@ -8,6 +8,7 @@ import { Migration20261130000006AuditLog } from './Migration20261130000006AuditL
 import { Migration20261201000007OperatorConsole } from './Migration20261201000007OperatorConsole.js';
 import { Migration20261207000008LoginGate } from './Migration20261207000008LoginGate.js';
 import { Migration20261207000009OrderMerchant } from './Migration20261207000009OrderMerchant.js';
+import { Migration20261207000010GrantReason } from './Migration20261207000010GrantReason.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -23,4 +24,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201000007OperatorConsole', class: Migration20261201000007OperatorConsole },
   { name: 'Migration20261207000008LoginGate', class: Migration20261207000008LoginGate },
   { name: 'Migration20261207000009OrderMerchant', class: Migration20261207000009OrderMerchant },
+  { name: 'Migration20261207000010GrantReason', class: Migration20261207000010GrantReason },
 ];
