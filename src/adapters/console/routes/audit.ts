@@ -1,5 +1,5 @@
 import { textOf, wholeNumber } from '../../http/input.js';
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import type { ConsoleDeps } from '../deps.js';
 import { errorFlash, send } from '../layout.js';
 import { auditPage } from '../pages/audit.js';

@@ -1,4 +1,4 @@
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import type { ConsoleDeps } from '../deps.js';
 import { send } from '../layout.js';
 import { dashboardPage } from '../pages/dashboard.js';

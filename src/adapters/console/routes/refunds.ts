@@ -1,5 +1,5 @@
 import { wholeNumber } from '../../http/input.js';
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import type { ConsoleDeps } from '../deps.js';
 import { send } from '../layout.js';
 import { refundsPage } from '../pages/refunds.js';

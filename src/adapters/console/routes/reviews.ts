@@ -1,4 +1,4 @@
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import type { ConsoleDeps } from '../deps.js';
 import { goodsNames } from '../goods-names.js';
 import { flashOf, send } from '../layout.js';
