@@ -196,6 +196,7 @@ describeWithChromium('operator console in Chromium', () => {
     expect(await page.locator('main table img, main table script').count()).toBe(0);
 
     await page.click('#goods-1-toggle');
+    await page.click('#confirm-offline'); // going offline stops sales: the console asks first
     await expect.poll(() => page.textContent('.flash.done')).toBeTruthy();
     expect(await page.locator('#goods-1-toggle').textContent()).toContain('上架');
     await shot(page, '08-goods');

@@ -170,6 +170,11 @@ const MESSAGES = {
   'goods.save': ['保存', 'Save'],
   'goods.editLink': ['编辑', 'Edit'],
   'goods.takeOffline': ['下架', 'Take offline'],
+  'goods.offlineTitle': ['确认下架', 'Take offline?'],
+  'goods.offlineText': [
+    '下架后用户将无法再购买「{name}」（编号 {id}）；已支付的订单不受影响，随时可以重新上架。',
+    'Once offline, “{name}” (id {id}) can no longer be bought; paid orders are not affected, and it can be put online again at any time.',
+  ],
   'goods.putOnline': ['上架', 'Put online'],
   'goods.priceHint': [
     '价格以元为单位，须为整元（商品表按整元保存）',

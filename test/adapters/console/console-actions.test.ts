@@ -157,7 +157,7 @@ describe('console actions', () => {
     expect(ok.status).toBe(303);
     const created = (await app.f.goods.listAll()).find((g) => g.name === '茶 Tea');
     expect(created).toMatchObject({ marketPrice: Money.ofFen(1200), salePrice: Money.ofFen(1000), integral: 3, online: true });
-    const off = await postForm(app, `/console/goods/${created?.id}/online`, admin, { _csrf: admin.csrf, online: '0' });
+    const off = await postForm(app, `/console/goods/${created?.id}/online`, admin, { _csrf: admin.csrf, online: '0', confirm: 'yes' });
     expect(off.status).toBe(303);
     expect(await app.f.goods.findById(created?.id ?? 0)).toEqual({ ...created, online: false });
     expect(app.f.audit.entries.at(-1)).toMatchObject({
