@@ -50,7 +50,23 @@ export interface Refund {
   readonly refundId?: string;
   /** The caller's Idempotency-Key: a repeated request with it is the same refund, never a second one. */
   readonly requestKey?: string;
+  /** The parts of `amount` WeChat reported: back to the user in cash, and back onto a coupon that paid part. */
+  readonly parts?: RefundParts;
 }
+
+/**
+ * How WeChat split a refund of an order a coupon paid part of (v2 cash_refund_fee / coupon_refund_fee, v3
+ * amount.payer_refund / amount.discount_refund): `amount` is refunded against the order's price, the user gets
+ * `cash` back and `coupon` returns to the coupon.
+ */
+export interface RefundParts {
+  readonly cash: Money;
+  readonly coupon: Money;
+}
+
+/** The parts of a refund of `amount`, if they add up to it (WeChat's answer is refused otherwise). */
+export const refundPartsOf = (amount: Money, cash: Money, coupon: Money): RefundParts | undefined =>
+  cash.fen + coupon.fen === amount.fen ? { cash, coupon } : undefined;
 
 export const refundNumber = (outTradeNo: string, seq: number): string => `${outTradeNo}R${seq}`;
 
@@ -179,6 +195,8 @@ export interface RefundReport {
   readonly totalFee?: Money;
   readonly status: ReportedStatus;
   readonly at: Date;
+  /** The cash and coupon parts, when the message carries them (the refund's answer does; v2's notify does not). */
+  readonly parts?: RefundParts;
 }
 
 export type RefundReportRejection =
@@ -237,9 +255,12 @@ export function applyRefundReport(order: RefundFacts, report: RefundReport, aske
   const refund = matched.value;
   const index = refunds.indexOf(refund);
   const learnsId = refund.refundId === undefined && report.refundId !== '';
+  // The parts, once told, are kept: a later message without them (a v2 notify) does not forget them.
+  const learnsParts = refund.parts === undefined && report.parts !== undefined;
+  const learned = { ...(learnsId && { refundId: report.refundId }), ...(learnsParts && { parts: report.parts }) };
   if (report.status === refund.status) {
-    if (!learnsId) return ok({ refunds });
-    return ok(replace(refunds, index, { ...refund, refundId: report.refundId }));
+    if (!learnsId && !learnsParts) return ok({ refunds });
+    return ok(replace(refunds, index, { ...refund, ...learned }));
   }
   if (!REFUND_TRANSITIONS[refund.status].includes(report.status)) {
     // A late PROCESSING after WeChat already settled the refund says nothing new.
@@ -250,6 +271,7 @@ export function applyRefundReport(order: RefundFacts, report: RefundReport, aske
   return ok(
     replace(refunds, index, {
       ...refund,
+      ...learned,
       status: report.status,
       ...(report.refundId === '' ? {} : { refundId: report.refundId }),
       ...(settled ? { settledAt: report.at } : {}),

@@ -9,6 +9,7 @@ import { Migration20261201000007OperatorConsole } from './Migration2026120100000
 import { Migration20261207000008LoginGate } from './Migration20261207000008LoginGate.js';
 import { Migration20261207000009OrderMerchant } from './Migration20261207000009OrderMerchant.js';
 import { Migration20261207000010GrantReason } from './Migration20261207000010GrantReason.js';
+import { Migration20261207000011RefundParts } from './Migration20261207000011RefundParts.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -25,4 +26,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000008LoginGate', class: Migration20261207000008LoginGate },
   { name: 'Migration20261207000009OrderMerchant', class: Migration20261207000009OrderMerchant },
   { name: 'Migration20261207000010GrantReason', class: Migration20261207000010GrantReason },
+  { name: 'Migration20261207000011RefundParts', class: Migration20261207000011RefundParts },
 ];
