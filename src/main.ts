@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       gateway: config.gateway,
       api: config.apiVersion,
       database: config.databaseUrl.split(':')[0],
-      redis: Boolean(config.redisUrl),
+      redis: config.redis?.mode ?? false,
       ...(simulators ? { simulator: simulators } : {}),
     },
     'listening',

@@ -7,6 +7,8 @@ import { merchantId, WECHAT_PAY_FIELDS, wechatPayProblems, wechatPaySettings, ty
 import { WECHAT_PAY_V2_FIELDS, wechatPayV2Problems, wechatPayV2Settings, type WechatPayV2Settings } from './settings/wechat-pay-v2.js';
 import { readV3Settings, V3_VARIABLES, type V3Config } from './settings/wechat-pay-v3.js';
 import { identityProblems, productionProblems } from './settings/production.js';
+import { REDIS_FIELDS, redisProblems, redisTarget } from './settings/redis.js';
+import type { RedisTarget } from '../adapters/redis/redis-client.js';
 
 /** Where embedded defaults keep their files: the SQLite file's folder, or ./data for a server database. */
 function dataFolder(databaseUrl: string): string {
@@ -29,11 +31,6 @@ const SERVICE_FIELDS = {
     .default(DEFAULT_DATABASE_URL)
     .refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), 'must be sqlite:<path> or mysql://user:pass@host:port/db'),
   DATABASE_CREATE: z.enum(['auto', 'yes', 'no']).default('auto'),
-  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be redis://… or rediss://…'),
-  REDIS_KEY_PREFIX: z
-    .string()
-    .regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only')
-    .default('wxpay:'),
   SESSION_SECRET: secret(32),
   SESSION_TTL_SECONDS: integer(60, 30 * 86_400).default(String(7 * 86_400)),
   ADMIN_TOKEN: secret(16),
@@ -53,7 +50,7 @@ const SERVICE_FIELDS = {
   CONSOLE_SESSION_MAX_HOURS: integer(1, 168).default('12'),
 } as const;
 
-const FIELDS = { ...SERVICE_FIELDS, ...WECHAT_PAY_FIELDS, ...WECHAT_PAY_V2_FIELDS } as const;
+const FIELDS = { ...SERVICE_FIELDS, ...REDIS_FIELDS, ...WECHAT_PAY_FIELDS, ...WECHAT_PAY_V2_FIELDS } as const;
 
 /** Every variable the service reads (.env.example and the README list exactly these). */
 export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(FIELDS), ...V3_VARIABLES];
@@ -97,7 +94,8 @@ export interface Config {
   readonly databaseUrl: string;
   /** Create the database DATABASE_URL names when it is missing (DATABASE_CREATE; auto: not in production). */
   readonly createDatabase: boolean;
-  readonly redisUrl?: string;
+  /** Standalone (REDIS_URL), Sentinel or Cluster; unset: in-process locks and leases (one instance only). */
+  readonly redis?: RedisTarget;
   /** Separates deployments that share one Redis (their locks and job leases must not meet). */
   readonly redisKeyPrefix: string;
   readonly gateway: 'sandbox' | 'wechat';
@@ -150,6 +148,7 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     ...wechatPayProblems(r, production),
     ...wechatPayV2Problems(r),
     ...serviceProblems(r),
+    ...redisProblems(r),
     ...v3.problems,
     ...productionProblems(env, production),
   ];
@@ -166,7 +165,7 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     createDatabase: databaseCreateAllowed(e.DATABASE_CREATE, production),
-    ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
+    ...redisSetting(r),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gateway: e.WECHAT_GATEWAY,
     wechat: { ...wechatPaySettings(r), ...wechatPayV2Settings(r), ...(v3.settings === undefined ? {} : { v3: v3.settings }) },
@@ -188,4 +187,9 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     demoGoods: e.DEMO_GOODS === 'yes' || (e.DEMO_GOODS === 'auto' && sandbox),
     console: { sessionIdleMinutes: e.CONSOLE_SESSION_IDLE_MINUTES, sessionMaxHours: e.CONSOLE_SESSION_MAX_HOURS },
   };
+}
+
+function redisSetting(r: Reading<typeof REDIS_FIELDS>): { redis?: RedisTarget } {
+  const target = redisTarget(r);
+  return target === undefined ? {} : { redis: target };
 }

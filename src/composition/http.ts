@@ -14,6 +14,7 @@ import type { ReconcileReport } from '../application/reconciliation/reconcile-pe
 import { ResolveReview } from '../application/orders/resolve-review.js';
 import { ReadDashboard } from '../application/reporting/dashboard.js';
 import { ManageOperators } from '../application/operators/manage-operators.js';
+import { ManageOperatorTotp } from '../application/operators/operator-totp.js';
 import { ResumeOperatorSession, SignOutOperator } from '../application/operators/operator-session.js';
 import { ReadOrderHistory } from '../application/orders/order-history.js';
 import { SignInOperator } from '../application/operators/sign-in-operator.js';
@@ -140,6 +141,7 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       resumeSession: get(ResumeOperatorSession),
       signOut: get(SignOutOperator),
       manageOperators: get(ManageOperators),
+      manageTotp: get(ManageOperatorTotp),
       loginAttempts: get(TOKENS.LoginAttempts),
       dashboard: get(ReadDashboard),
       orders: get(TOKENS.OrderRepository),

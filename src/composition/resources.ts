@@ -4,7 +4,7 @@ import type { Clock } from '../application/ports/clock.js';
 import { Money } from '../domain/money.js';
 import { MikroGoodsCatalog, type GoodsDraft } from '../adapters/persistence/mikro-goods-catalog.js';
 import { migrate, openOrm, pendingMigrations, type SqlOrm } from '../adapters/persistence/orm.js';
-import { connectRedis, type RedisClient } from '../adapters/redis/redis-client.js';
+import { connectRedis, describeRedisTarget, keepConnected, type RedisClient } from '../adapters/redis/redis-client.js';
 import { OffsetClock } from '../adapters/system/offset-clock.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { Config } from './config.js';
@@ -70,8 +70,8 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     if (config.demoGoods) await createDemoGoods(orm, clock, logger);
 
     let redis: RedisClient | undefined;
-    if (config.redisUrl) {
-      const url = config.redisUrl;
+    if (config.redis) {
+      const target = config.redis;
       // Until connected, errors belong to the start-up failure (one line); afterwards each is logged.
       let connected = false;
       let lastError: unknown;
@@ -81,13 +81,14 @@ export async function openResources(config: Config, logger: Logger, options: Ope
       };
       redis = await opening(
         'redis',
-        url,
-        () => connectRedis(url, { onError }),
+        describeRedisTarget(target),
+        () => connectRedis(target, { onError }),
         () => lastError,
       );
       connected = true;
       const client = redis;
-      closers.add(() => void client.disconnect());
+      const close = keepConnected(client, () => logger.error({ alert: true }, 'redis client stopped reconnecting; connecting again'));
+      closers.add(close);
     }
 
     // Sandbox mode only: a production start never loads the sandbox.

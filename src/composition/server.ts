@@ -8,6 +8,9 @@ import { buildContainer } from './container.js';
 import { buildHttpApps, type HttpApps } from './http.js';
 import { JobRunner } from './jobs.js';
 import { openResources } from './resources.js';
+import { TOKENS } from './tokens.js';
+import { onDatabaseUnavailable } from '../adapters/persistence/sql-session.js';
+import { databaseAlerts } from '../adapters/observability/database-alerts.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -40,6 +43,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
   const container = buildContainer(config, resources);
+  if (resources.orm) onDatabaseUnavailable(resources.orm, databaseAlerts(container.get(TOKENS.Alerts)));
   const jobs = new JobRunner(container);
   jobs.start();
   ready.apps = buildHttpApps(container, resources, jobs);

@@ -7,18 +7,29 @@ import type { GoodsAdmin } from '../application/ports/goods-catalog.js';
 import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
-import type { MerchantIdentity } from '../application/ports/merchant.js';
+import type { Merchants } from '../application/ports/merchant.js';
 import type { MiniProgramLogin } from '../application/ports/mini-program-login.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
 import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
-import type { LoginAttempts, Operators, OperatorSessions, PasswordHasher, SessionSecrets } from '../application/ports/operators.js';
+import type {
+  LoginAttempts,
+  Operators,
+  OperatorSessions,
+  PasswordHasher,
+  SessionSecrets,
+  SignInChallenges,
+  TotpSecrets,
+} from '../application/ports/operators.js';
 import type { OrderStatistics } from '../application/ports/order-statistics.js';
 import type { ReconcileRuns } from '../application/ports/reconcile-runs.js';
-import type { LoginLimits, SessionPolicy } from '../application/operators/sign-in-operator.js';
+import type { LoginLimits, SecondFactor, SessionPolicy } from '../application/operators/sign-in-operator.js';
 import type { NotifyVerifier } from '../application/ports/notify-verifier.js';
 import type { OrderRepository } from '../application/ports/order-repository.js';
 import type { EventOutbox, OutboxHistory, PaymentEvents } from '../application/ports/payment-events.js';
 import type { PaymentGateway } from '../application/ports/payment-gateway.js';
+import type { PaymentGateways } from '../application/ports/payment-gateways.js';
+import type { MerchantId } from '../domain/merchant.js';
+import type { MerchantAccount, MerchantRegistry } from './merchant-registry.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import type { ReconcilePaymentsOptions } from '../application/reconciliation/reconcile-payments.js';
 import type { PrepayLockTiming } from '../application/payments/request-prepay.js';
@@ -42,7 +53,8 @@ export const TOKENS = {
   // The ports.
   Clock: token<Clock>('Clock'),
   Random: token<Random>('Random'),
-  Merchant: token<MerchantIdentity>('Merchant'),
+  Merchants: token<Merchants>('Merchants'),
+  PaymentGateways: token<PaymentGateways>('PaymentGateways'),
   OrderRepository: token<OrderRepository>('OrderRepository'),
   GoodsCatalog: token<GoodsAdmin>('GoodsCatalog'),
   UserRepository: token<UserRepository>('UserRepository'),
@@ -51,7 +63,9 @@ export const TOKENS = {
   NotifyJournal: token<BatchingNotifyLog>('NotifyJournal'),
   EventOutbox: token<EventOutbox>('EventOutbox'),
   EventSink: token<PaymentEvents>('EventSink'),
+  /** The gateway of the one merchant the environment configures (registered as `default`). */
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),
+  /** The callbacks' verifier: any configured merchant's (see anyMerchantVerifier). */
   NotifyVerifier: token<NotifyVerifier>('NotifyVerifier'),
   MiniProgramLogin: token<MiniProgramLogin>('MiniProgramLogin'),
   Lock: token<Lock>('Lock'),
@@ -68,12 +82,24 @@ export const TOKENS = {
   LoginAttempts: token<LoginAttempts>('LoginAttempts'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   SessionSecrets: token<SessionSecrets>('SessionSecrets'),
+  TotpSecrets: token<TotpSecrets>('TotpSecrets'),
+  SignInChallenges: token<SignInChallenges>('SignInChallenges'),
+  // The merchants: their accounts, and per merchant (bindings named by its id) its gateway and its notify verifier.
+  MerchantAccounts: token<readonly MerchantAccount[]>('MerchantAccounts'),
+  MerchantRegistry: token<MerchantRegistry>('MerchantRegistry'),
+  MerchantGateway: token<PaymentGateway>('MerchantGateway'),
+  MerchantNotifyVerifier: token<NotifyVerifier>('MerchantNotifyVerifier'),
   // Settings of the use cases.
+  /** The merchant this deployment sells for: the one its new orders are opened with. */
+  SellingMerchant: token<MerchantId>('SellingMerchant'),
   ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
   PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),
   RefundLockTiming: token<RefundLockTiming>('RefundLockTiming'),
   LoginLimits: token<LoginLimits>('LoginLimits'),
   SessionPolicy: token<SessionPolicy>('SessionPolicy'),
+  SecondFactor: token<SecondFactor>('SecondFactor'),
+  /** The issuer an authenticator app shows beside the operator's name. */
+  TotpIssuer: token<string>('TotpIssuer'),
   // Adapters of the HTTP side.
   SessionTokens: token<SessionTokens>('SessionTokens'),
 } as const;

@@ -17,6 +17,12 @@ export function formatBeijingCompact(at: Date): string {
   );
 }
 
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time, as people read it: the console's pages and the operator command line. */
+export function formatBeijingDateTime(at: Date): string {
+  const c = formatBeijingCompact(at);
+  return `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)} ${c.slice(8, 10)}:${c.slice(10, 12)}:${c.slice(12, 14)}`;
+}
+
 /** Parses WeChat's `yyyyMMddHHmmss` (Beijing time); undefined when it is not a real instant. */
 export function parseBeijingCompact(text: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);

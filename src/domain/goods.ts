@@ -10,3 +10,11 @@ export interface Goods {
   readonly integral: number;
   readonly online: boolean;
 }
+
+/**
+ * The seed's pricing (paid-type.ts): a WeChat Pay buyer pays the market price (原价) in cash; a buyer paying with
+ * coins (INTEGRAL, MIXED) pays the sale price (售价) in cash plus the goods' coins. A sale price above the market price
+ * would charge the buyer who also spends coins more cash than the one who spends none: never a price anyone means.
+ */
+export const salePriceAboveMarketPrice = (goods: Pick<Goods, 'marketPrice' | 'salePrice'>): boolean =>
+  goods.salePrice.fen > goods.marketPrice.fen;

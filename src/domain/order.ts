@@ -14,6 +14,7 @@ import type { Price } from './paid-type.js';
 import { renewedPrepay, type Prepay } from './prepay.js';
 import {
   applyRefundReport,
+  beyondPayment,
   matchRefund,
   planRefund,
   refundableFen,
@@ -212,14 +213,19 @@ export class Order {
 
   /**
    * Applies WeChat's word about one of our refunds if every identifier matches (refund.ts, applyRefundReport); when
-   * the refunds that succeeded add up to the whole amount, the order is REFUND.
+   * the refunds that succeeded add up to the whole amount, the order is REFUND. A report that takes the refunds
+   * beyond what was paid (a refused refund WeChat holds after all) is recorded and flags the order for review, in the
+   * same change.
    */
   applyRefundReport(report: RefundReport, asked?: string): Result<Change, RefundReportError> {
     const applied = applyRefundReport(this.s, report, asked);
     if (!applied.ok) return applied;
     const moved = applied.value.moved;
     if (!moved) return ok('unchanged');
+    const before = this.s.refunds;
     this.s = { ...this.s, refunds: applied.value.refunds, updatedAt: report.at };
+    const beyond = beyondPayment(this.s, before, moved);
+    if (beyond !== undefined) this.flagForReview(beyond, report.at);
     if (moved.status !== 'SUCCESS') return ok('changed');
     const refunded = this.refundedFen;
     this.record({

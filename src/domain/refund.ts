@@ -21,8 +21,9 @@ export const isRefundStatus = (value: unknown): value is RefundStatus =>
 
 /**
  * Where WeChat's reports may move a refund. A report about a REFUSED refund means WeChat holds it after all (an
- * earlier attempt under the same number got through), so it counts. REFUSED itself is never reported: it comes from
- * a refusal (refuseRefund), and it is left by asking again (planRefund).
+ * earlier attempt under the same number got through), so it counts, even when another refund took its amount
+ * meanwhile (see applyRefundReport). REFUSED itself is never reported: it comes from a refusal (refuseRefund), and
+ * it is left by asking again (planRefund).
  */
 export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
   PROCESSING: ['SUCCESS', 'CLOSED', 'ABNORMAL'],
@@ -207,7 +208,12 @@ export type RefundReportRejection =
       readonly kind: 'RefundMismatch';
       readonly field: 'outRefundNo' | 'outTradeNo' | 'transactionId' | 'refundId' | 'amount' | 'totalFee';
     }
-  | { readonly kind: 'IllegalRefundTransition'; readonly from: RefundStatus; readonly to: RefundStatus };
+  | { readonly kind: 'IllegalRefundTransition'; readonly from: RefundStatus; readonly to: RefundStatus }
+  /**
+   * The report would have more paid back than was paid. WeChat refunds an order at most its total_fee, all refunds
+   * together, so such a report contradicts what WeChat confirmed before: it may settle nothing.
+   */
+  | { readonly kind: 'RefundedBeyondPayment'; readonly refundedFen: number; readonly paidFen: number };
 
 /** The refunds after the report, and the refund it moved (undefined when it changed nothing). */
 export type AppliedReport = { readonly refunds: readonly Refund[]; readonly moved?: Refund };
@@ -247,7 +253,16 @@ export function sameRefund(a: RefundReport, b: RefundReport): boolean {
   );
 }
 
-/** Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS. */
+/**
+ * Applies WeChat's report to the matching refund (see matchRefund), moving it along REFUND_TRANSITIONS.
+ *
+ * The money rule, for every path that learns WeChat's word (refund answers, refundquery, notices, bills): what is
+ * back with the user never exceeds what was paid, so a report that would make it is rejected (RefundedBeyondPayment).
+ * What is back or on its way (committedFen) may exceed it, and only through WeChat's word, never a request of ours:
+ * a refund WeChat refused frees its amount, another takes it, then WeChat reports the refused one after all (an
+ * earlier attempt of it got through). That report is a fact about money and is recorded; WeChat's cap means one of
+ * the two will not pay out, and only WeChat's word on it says which, so the order is flagged (beyondPayment).
+ */
 export function applyRefundReport(order: RefundFacts, report: RefundReport, asked?: string): Result<AppliedReport, RefundReportRejection> {
   const matched = matchRefund(order, report, asked);
   const refunds = order.refunds;
@@ -268,14 +283,32 @@ export function applyRefundReport(order: RefundFacts, report: RefundReport, aske
     return err({ kind: 'IllegalRefundTransition', from: refund.status, to: report.status });
   }
   const settled = report.status === 'SUCCESS' || report.status === 'CLOSED';
-  return ok(
-    replace(refunds, index, {
-      ...refund,
-      ...learned,
-      status: report.status,
-      ...(report.refundId === '' ? {} : { refundId: report.refundId }),
-      ...(settled ? { settledAt: report.at } : {}),
-    }),
+  const applied = replace(refunds, index, {
+    ...refund,
+    ...learned,
+    status: report.status,
+    ...(report.refundId === '' ? {} : { refundId: report.refundId }),
+    ...(settled ? { settledAt: report.at } : {}),
+  });
+  const refunded = refundedFen(applied.refunds);
+  if (refunded > order.cash.fen) return err({ kind: 'RefundedBeyondPayment', refundedFen: refunded, paidFen: order.cash.fen });
+  return ok(applied);
+}
+
+/**
+ * Why a person must look at an order whose refunds `moved` took beyond what was paid, or undefined when it did not:
+ * only a refused refund that WeChat reports holding after all adds to what is committed, and the refunds it now
+ * competes with are left for WeChat's own word (refundquery, reconciliation), which will close or refuse one of them.
+ */
+export function beyondPayment(order: RefundFacts, before: readonly Refund[], moved: Refund): string | undefined {
+  const committed = committedFen(order.refunds);
+  if (committed <= order.cash.fen || committed <= committedFen(before)) return undefined;
+  const others = order.refunds
+    .filter((r) => r !== moved && (r.status === 'PROCESSING' || r.status === 'ABNORMAL'))
+    .map((r) => `${r.outRefundNo} (${r.amount.fen} fen ${r.status})`);
+  return (
+    `refund ${moved.outRefundNo} was refused, then WeChat reported it ${moved.status}: ${committed} fen are refunded or ` +
+    `on their way of ${order.cash.fen} paid; WeChat's word on ${others.join(', ') || 'the others'} decides which pays out`
   );
 }
 

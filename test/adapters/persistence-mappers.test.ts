@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { moneyToYuan, toGoods, toGoodsColumns } from '../../src/adapters/persistence/goods-mapper.js';
+import { moneyToYuan, toGoods, toGoodsColumns, yuanToMoney } from '../../src/adapters/persistence/goods-mapper.js';
 import type { GoodsRecord } from '../../src/adapters/persistence/goods-record.js';
 import { toOrder, toOrderColumns, UnreadableRowError } from '../../src/adapters/persistence/order-mapper.js';
 import type { OrderRecord } from '../../src/adapters/persistence/order-record.js';
@@ -99,16 +99,27 @@ describe('order mapper', () => {
 });
 
 describe('goods mapper', () => {
-  it('turns whole yuan into fen and back', () => {
-    const row = { id: 5, name: 'n', marketPrice: 99, salePrice: 69, integral: 30, isOnline: 1 } as GoodsRecord;
+  it('turns yuan to the fen into fen and back, through the digits', () => {
+    const row = { id: 5, name: 'n', marketPrice: '99.00', salePrice: '69.00', integral: 30, isOnline: 1 } as unknown as GoodsRecord;
     const goods = toGoods(row);
     expect(goods).toEqual(aGoods({ id: 5, name: 'n' }));
-    expect(toGoodsColumns(goods)).toEqual({ name: 'n', marketPrice: 99, salePrice: 69, integral: 30, isOnline: 1 });
+    expect(toGoodsColumns(goods)).toEqual({ name: 'n', marketPrice: '99.00', salePrice: '69.00', integral: 30, isOnline: 1 });
+    // MySQL's decimal text, SQLite's number, the seed's old int: the same fen.
+    for (const [stored, fen] of [
+      ['19.90', 1990],
+      [19.9, 1990],
+      [0.29, 29],
+      ['0.07', 7],
+      [99, 9900],
+      ['21474836.47', 2_147_483_647],
+    ] as const) {
+      expect(yuanToMoney(stored).fen, String(stored)).toBe(fen);
+      expect(moneyToYuan(Money.ofFen(fen)), String(fen)).toBe(typeof stored === 'string' ? stored : `${stored.toFixed(2)}`);
+    }
   });
 
-  it('refuses fen that are not whole yuan', () => {
-    expect(() => moneyToYuan(Money.ofFen(9_901))).toThrow(RangeError);
-    expect(moneyToYuan(Money.ofFen(0))).toBe(0);
+  it('refuses a stored price that is not yuan to the fen, rather than round it', () => {
+    for (const stored of ['19.905', '-1', '1e3', '', 'abc', 19.999, '21474836.48']) expect(() => yuanToMoney(stored)).toThrow(RangeError);
   });
 
   it('reads a NULL is_online as offline', () => {

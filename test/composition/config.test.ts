@@ -25,7 +25,7 @@ describe('configuration', () => {
       ephemeralSessionSecret: true,
       demoGoods: true,
     });
-    expect(config.redisUrl).toBeUndefined();
+    expect(config.redis).toBeUndefined();
   });
 
   it('names every problem at once', () => {
@@ -158,5 +158,83 @@ describe('configuration', () => {
       message = (error as Error).message;
     }
     expect(message.trim().split('\n').slice(1)).toEqual(['  HTTP_HEADERS_TIMEOUT_MS: must be an integer from 1000 to 120000']);
+  });
+
+  describe('Redis: standalone, Sentinel or Cluster, chosen by which variables are set', () => {
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as Error).message
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim());
+      }
+    };
+
+    it('reads each mode', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://:pw@cache:6380/2' }).redis).toEqual({ mode: 'standalone', url: 'redis://:pw@cache:6380/2' });
+      expect(
+        loadConfig({
+          REDIS_SENTINELS: 's1:26379, s2:26379,[::1]:26380',
+          REDIS_SENTINEL_MASTER: 'wxpay',
+          REDIS_PASSWORD: 'data-pw',
+          REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+        }).redis,
+      ).toEqual({
+        mode: 'sentinel',
+        sentinels: [
+          { host: 's1', port: 26379 },
+          { host: 's2', port: 26379 },
+          { host: '::1', port: 26380 },
+        ],
+        masterName: 'wxpay',
+        password: 'data-pw',
+        sentinelPassword: 'sentinel-pw',
+      });
+      expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' }).redis).toEqual({
+        mode: 'cluster',
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7000 },
+        ],
+      });
+    });
+
+    it('refuses two modes at once, naming both', () => {
+      expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_CLUSTER_NODES: 'a:7000' })).toEqual([
+        'REDIS_URL, REDIS_CLUSTER_NODES: set only one (standalone, Sentinel or Cluster)',
+      ]);
+      expect(problemsOf({ REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_MASTER: 'm', REDIS_CLUSTER_NODES: 'a:7000' })).toEqual([
+        'REDIS_SENTINELS, REDIS_CLUSTER_NODES: set only one (standalone, Sentinel or Cluster)',
+      ]);
+    });
+
+    it('refuses a Sentinel set-up without its master name, and settings that belong to a mode not chosen', () => {
+      expect(problemsOf({ REDIS_SENTINELS: 'a:26379' })).toEqual([
+        'REDIS_SENTINEL_MASTER: is required with REDIS_SENTINELS (the name the Sentinels monitor the master under)',
+      ]);
+      expect(problemsOf({ REDIS_SENTINEL_MASTER: 'm', REDIS_SENTINEL_PASSWORD: 'p' })).toEqual([
+        'REDIS_SENTINEL_MASTER: is set but REDIS_SENTINELS is not',
+        'REDIS_SENTINEL_PASSWORD: is set but REDIS_SENTINELS is not',
+      ]);
+      expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_PASSWORD: 'p' })).toEqual([
+        'REDIS_PASSWORD: applies to REDIS_SENTINELS or REDIS_CLUSTER_NODES; with REDIS_URL put it in the URL (redis://:password@host:port)',
+      ]);
+    });
+
+    it('refuses an address list that is not host:port', () => {
+      for (const bad of ['cache', 'cache:', 'cache:0', 'cache:70000', 'a:7000,', 'a:7000;b:7000', 'http://a:7000']) {
+        expect(problemsOf({ REDIS_CLUSTER_NODES: bad })).toEqual([
+          'REDIS_CLUSTER_NODES: must be host:port[,host:port…] (ports 1 to 65535)',
+        ]);
+      }
+    });
+
+    it('refuses a key prefix with a {hash tag}: every key of the deployment would land in one Cluster slot', () => {
+      expect(problemsOf({ REDIS_KEY_PREFIX: '{wxpay}:' })).toEqual(['REDIS_KEY_PREFIX: letters, digits and _ : . - only']);
+    });
   });
 });

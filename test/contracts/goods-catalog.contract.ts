@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GoodsAdmin } from '../../src/application/ports/goods-catalog.js';
-import { Money } from '../../src/domain/money.js';
+import { MAX_FEN, Money } from '../../src/domain/money.js';
 import type { Goods } from '../../src/domain/goods.js';
 import { aGoods } from '../support/builders.js';
 
@@ -12,7 +12,7 @@ export interface GoodsCatalogFixture {
 
 /**
  * What every GoodsCatalog must do. Ids are randomised so shared databases need no truncation; listings are checked
- * only for the goods a test created. Prices are whole yuan, as the seed's table stores them.
+ * only for the goods a test created.
  */
 export function goodsCatalogContract(name: string, fresh: () => Promise<GoodsCatalogFixture>): void {
   const id = (): number => 100_000 + Math.floor(Math.random() * 1_000_000_000);
@@ -29,6 +29,20 @@ export function goodsCatalogContract(name: string, fresh: () => Promise<GoodsCat
       });
       await save(goods);
       expect(await catalog.findById(goods.id)).toEqual(goods);
+    });
+
+    it('keeps prices to the fen exactly, up to the largest amount an order can pay', async () => {
+      const { catalog, save } = await fresh();
+      // 0.10 and 0.29 are where a float would slip (0.29 * 100 = 28.999999999999996); MAX_FEN is the top.
+      for (const [market, sale] of [
+        [1_234_567, 1_234_501],
+        [29, 10],
+        [MAX_FEN, MAX_FEN - 1],
+      ] as const) {
+        const goods = aGoods({ id: id(), marketPrice: Money.ofFen(market), salePrice: Money.ofFen(sale) });
+        await save(goods);
+        expect(await catalog.findById(goods.id)).toEqual(goods);
+      }
     });
 
     it('knows nothing of an id it never stored', async () => {

@@ -151,6 +151,61 @@ export function operatorsContract(name: string, fresh: () => Promise<OperatorsFi
       expect(await attempts.failuresSince({ ip }, at)).toBe(20);
     });
 
+    it('keeps a second factor: pending until confirmed with its own secret, then active with its step spent; removable', async () => {
+      const { operators } = await fresh();
+      const n = `tina-${suffix()}`;
+      const added = await operators.add({ name: n, role: 'admin', passwordHash: 'scrypt$hash', at });
+      if (added === 'nameTaken') throw new Error('unexpected nameTaken');
+      expect(await operators.setPendingTotp(added.id, 'v1.sealed-first', later(1))).toBe(true);
+      expect((await operators.findByName(n))?.totp).toEqual({ pending: 'v1.sealed-first' });
+      expect(await operators.setPendingTotp(added.id, 'v1.sealed-second', later(2))).toBe(true);
+      // A confirmation of the replaced enrolment does not activate anything.
+      expect(await operators.activateTotp(added.id, 'v1.sealed-first', 100, later(3))).toBe(false);
+      expect(await operators.activateTotp(added.id, 'v1.sealed-second', 100, later(3))).toBe(true);
+      expect((await operators.findByName(n))?.totp).toEqual({ secret: 'v1.sealed-second', lastStep: 100 });
+      expect(await operators.findById(added.id)).toEqual(added);
+      expect(await operators.removeTotp(added.id, later(4))).toBe(true);
+      expect((await operators.findByName(n))?.totp).toBeUndefined();
+      expect(await operators.spendTotpStep(added.id, 200)).toBe(false);
+      expect(await operators.setPendingTotp(999_999_999, 'v1.x', at)).toBe(false);
+    });
+
+    it('spends a TOTP step once, atomically: of 20 concurrent sign-ins with one code one gets in; earlier steps never again', async () => {
+      const { operators } = await fresh();
+      const n = `uma-${suffix()}`;
+      const added = await operators.add({ name: n, role: 'operator', passwordHash: 'scrypt$hash', at });
+      if (added === 'nameTaken') throw new Error('unexpected nameTaken');
+      await operators.setPendingTotp(added.id, 'v1.sealed', at);
+      await operators.activateTotp(added.id, 'v1.sealed', 1000, at);
+      const spent = await Promise.all(Array.from({ length: 20 }, () => operators.spendTotpStep(added.id, 1001)));
+      expect(spent.filter(Boolean)).toHaveLength(1);
+      expect(await operators.spendTotpStep(added.id, 1001)).toBe(false);
+      expect(await operators.spendTotpStep(added.id, 1000)).toBe(false);
+      expect(await operators.spendTotpStep(added.id, 1002)).toBe(true);
+      expect((await operators.findByName(n))?.totp).toEqual({ secret: 'v1.sealed', lastStep: 1002 });
+    });
+
+    it('delays a name with a second factor instead of refusing it: past the limit one place opens per growing delay', async () => {
+      const { attempts } = await fresh();
+      const n = `vera-${suffix()}`;
+      const limits = { since: at, maxPerName: 5, maxPerIp: 20, nameDelay: { baseMs: 1000, capMs: 8000 } };
+      for (let i = 0; i < 5; i++) await attempts.record({ at, name: n, ip: `ip-${i}-${suffix()}`, outcome: 'badCode' });
+      const place = (when: Date) =>
+        Promise.all(Array.from({ length: 10 }, (_, i) => attempts.reserve({ at: when, name: n, ip: `c${i}-${suffix()}` }, limits)));
+      expect((await place(later(999))).filter((id) => id !== undefined)).toHaveLength(0);
+      // 1 s after the fifth failure one place, however many ask at once; its own failure then waits 2 s, and so on.
+      expect((await place(later(1000))).filter((id) => id !== undefined)).toHaveLength(1);
+      expect((await place(later(2999))).filter((id) => id !== undefined)).toHaveLength(0);
+      expect((await place(later(3000))).filter((id) => id !== undefined)).toHaveLength(1);
+      expect((await place(later(6999))).filter((id) => id !== undefined)).toHaveLength(0);
+      expect((await place(later(7000))).filter((id) => id !== undefined)).toHaveLength(1);
+      // The cap: never longer than 8 s, never a lock-out.
+      expect((await place(later(15_000))).filter((id) => id !== undefined)).toHaveLength(1);
+      expect((await place(later(23_000))).filter((id) => id !== undefined)).toHaveLength(1);
+      // Without the delay the same name is simply refused.
+      expect(await attempts.reserve({ at: later(60_000), name: n, ip: 'x' }, { since: at, maxPerName: 5, maxPerIp: 20 })).toBeUndefined();
+    });
+
     it('keeps a name or address too long for its column, cut to fit', async () => {
       const { attempts } = await fresh();
       const long = `x${suffix()}`.padEnd(300, 'y');

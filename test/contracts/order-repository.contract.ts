@@ -37,21 +37,28 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
     it('reads the payment facts of an order, at every stage, as the whole order has them', async () => {
       const repo = await fresh();
       const at = new Date(Date.UTC(2026, 0, 15, 5, 6, 7));
-      const order = anOrder({ uid: uid(), cash: Money.ofFen(19_900) });
+      // Another merchant than the default one, so the facts show the merchant read from the row.
+      const order = anOrder({ uid: uid(), cash: Money.ofFen(19_900), merchantId: 'shop-b' });
       const no = order.state.outTradeNo.value;
       expect(await repo.findPaymentFacts(no)).toBeUndefined();
       await repo.insert(order);
-      expect(await repo.findPaymentFacts(no)).toEqual({ cash: Money.ofFen(19_900) });
+      const shopB = { merchantId: 'shop-b' };
+      expect(await repo.findPaymentFacts(no)).toEqual({ ...shopB, cash: Money.ofFen(19_900) });
       order.attachPrepay(
         { prepayId: 'wx2014102720093955', issuedAt: at, expiresAt: new Date(at.getTime() + 7_200_000), signType: 'HMAC-SHA256' },
         at,
       );
       await repo.update(order);
-      expect(await repo.findPaymentFacts(no)).toEqual({ cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256' });
+      expect(await repo.findPaymentFacts(no)).toEqual({ ...shopB, cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256' });
       order.confirmPaid({ transactionId: '4200000015201711256947025404', amount: Money.ofFen(19_900), paidAt: at });
       await repo.update(order);
       const facts = await repo.findPaymentFacts(no);
-      expect(facts).toEqual({ cash: Money.ofFen(19_900), prepaySignType: 'HMAC-SHA256', transactionId: '4200000015201711256947025404' });
+      expect(facts).toEqual({
+        ...shopB,
+        cash: Money.ofFen(19_900),
+        prepaySignType: 'HMAC-SHA256',
+        transactionId: '4200000015201711256947025404',
+      });
       expect(facts).toEqual(paymentFactsOf((await repo.findByOutTradeNo(no))!));
       expect(await repo.findPaymentFacts(no.toLowerCase() === no ? `0${no}` : no.toLowerCase())).toBeUndefined();
     });

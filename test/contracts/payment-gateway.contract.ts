@@ -206,5 +206,45 @@ export function paymentGatewayContract(name: string, open: () => Promise<Gateway
       expect(bill?.payments).toContainEqual({ outTradeNo: r.outTradeNo, transactionId, totalFee: r.amount });
       expect(bill?.discrepancies).toEqual([]);
     });
+
+    it("bills a day's refunds and the account's fund flow (payment in, its fee, the refund out) from 10:00 the next day", async () => {
+      const { r, transactionId } = await paid();
+      const outRefundNo = `${r.outTradeNo}R1`;
+      const accepted = await world.gateway.refund({
+        outTradeNo: r.outTradeNo,
+        outRefundNo,
+        totalFee: r.amount,
+        refundFee: Money.ofFen(2500),
+      });
+      if (accepted.kind !== 'accepted') throw new Error(JSON.stringify(accepted));
+      await world.settleRefund(outRefundNo, 'SUCCESS');
+      const beijing = world.now().getTime() + 8 * 60 * MINUTE;
+      const day = new Date(beijing).toISOString().slice(0, 10).replaceAll('-', '');
+      const nextMorningAtTen = Math.floor(beijing / (24 * 60 * MINUTE) + 1) * 24 * 60 * MINUTE + 10 * 60 * MINUTE;
+      expect(await world.gateway.refundBill(day)).toBeUndefined();
+      expect(await world.gateway.fundFlowBill(day)).toBeUndefined();
+      world.advance(nextMorningAtTen - beijing);
+
+      const refunds = await world.gateway.refundBill(day);
+      expect(refunds?.refunds).toContainEqual({
+        outTradeNo: r.outTradeNo,
+        transactionId,
+        outRefundNo,
+        refundId: accepted.report.refundId,
+        amount: Money.ofFen(2500),
+        status: 'SUCCESS',
+      });
+      expect(refunds?.discrepancies).toEqual([]);
+
+      const funds = await world.gateway.fundFlowBill(day);
+      expect(funds?.discrepancies).toEqual([]);
+      const mine = funds?.lines.filter((l) => l.businessNo === transactionId || l.businessNo === accepted.report.refundId) ?? [];
+      expect(mine.map(({ kind, income, amount, businessNo, voucherNo }) => ({ kind, income, amount, businessNo, voucherNo }))).toEqual([
+        { kind: 'payment', income: true, amount: r.amount, businessNo: transactionId, voucherNo: r.outTradeNo },
+        { kind: 'fee', income: false, amount: Money.ofFen(59), businessNo: transactionId, voucherNo: r.outTradeNo },
+        { kind: 'refund', income: false, amount: Money.ofFen(2500), businessNo: accepted.report.refundId, voucherNo: outRefundNo },
+      ]);
+      expect(new Set(funds?.lines.map((l) => l.flowId)).size).toBe(funds?.lines.length);
+    });
   });
 }

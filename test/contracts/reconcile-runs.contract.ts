@@ -39,6 +39,24 @@ export function reconcileRunsContract(name: string, fresh: () => Promise<Reconci
       expect(await runs.latest({ kind: 'pending', limit: 1 })).toEqual([failed]);
     });
 
+    it('keeps the refund-bill and fund-flow runs apart from the trade bill, every kind in its column', async () => {
+      const runs = await fresh();
+      const of = (kind: ReconcileRun['kind'], minute: number): ReconcileRun => ({
+        kind,
+        startedAt: at(minute),
+        finishedAt: at(minute),
+        succeeded: true,
+        billDate: '20260114',
+        problems: 1,
+        summary: { unmatched: [{ flowId: '1900', amountFen: 2000, reason: '中文 and English' }] },
+      });
+      const [trade, refunds, funds] = [of('bill', 0), of('refbill', 1), of('fundflow', 2)];
+      for (const run of [trade, refunds, funds]) await runs.record(run);
+      expect(await runs.latest({ kind: 'refbill', limit: 10 })).toEqual([refunds]);
+      expect(await runs.latest({ kind: 'fundflow', limit: 10 })).toEqual([funds]);
+      expect(await runs.latest({ limit: 10 })).toEqual([funds, refunds, trade]);
+    });
+
     it('reads a window of start times in pages, oldest first when asked (what an export reads)', async () => {
       const runs = await fresh();
       const run = (minute: number): ReconcileRun => ({

@@ -154,9 +154,9 @@ describeWithChromium('operator console in Chromium', () => {
     await until(
       async () => {
         await page.reload();
-        return page.textContent('main');
+        return { main: await page.textContent('main'), refund: await page.locator('#refunds .badge').first().textContent() };
       },
-      (text) => text?.includes('已退款金额') === true && text.includes('¥14.00') && text.includes('SUCCESS'),
+      ({ main, refund }) => main?.includes('已退款金额') === true && main.includes('¥14.00') && refund === '已退款',
       15_000,
       300,
     );

@@ -79,6 +79,28 @@ describe('start-up errors', () => {
     noStack(stderr + stdout);
   });
 
+  it('unreachable Sentinels or Cluster nodes: which, and why, without the password', async () => {
+    const [a, b] = [await closedPort(), await closedPort()];
+    const [sentinel, cluster] = await Promise.all([
+      start('src/main.ts', {
+        PORT: '0',
+        DATABASE_URL: tempSqliteUrl(),
+        REDIS_SENTINELS: `127.0.0.1:${a},127.0.0.1:${b}`,
+        REDIS_SENTINEL_MASTER: 'wxpay',
+        REDIS_PASSWORD: 'r3dis-pw',
+      }),
+      start('src/main.ts', { PORT: '0', DATABASE_URL: tempSqliteUrl(), REDIS_CLUSTER_NODES: `127.0.0.1:${a}`, REDIS_PASSWORD: 'r3dis-pw' }),
+    ]);
+    expect(sentinel.code).toBe(1);
+    expect(sentinel.stderr).toContain(`redis sentinel wxpay@127.0.0.1:${a},127.0.0.1:${b}: All sentinels are unreachable.`);
+    expect(cluster.code).toBe(1);
+    expect(cluster.stderr).toContain(`redis cluster 127.0.0.1:${a}: Failed to refresh slots cache`);
+    for (const { stdout, stderr } of [sentinel, cluster]) {
+      expect(stderr + stdout).not.toContain('r3dis-pw');
+      noStack(stderr + stdout);
+    }
+  });
+
   describe('the merchant API certificate, checked before anything else', () => {
     const live = {
       PORT: '0',

@@ -18,6 +18,8 @@ import type { SignInWorkerConfig, SignInWorkerResult } from './workers/sign-in-w
 import type { DemoteWorkerConfig, DemoteWorkerResult } from './workers/demote-worker.js';
 import { MikroOperators } from '../../src/adapters/persistence/mikro-operators.js';
 import { ScryptPasswordHasher } from '../../src/adapters/system/scrypt-password-hasher.js';
+import { HmacSignInChallenges, SealedTotpSecrets } from '../../src/adapters/system/second-factor.js';
+import { totpAt } from '../../src/domain/totp.js';
 
 const describeWith = await describeIfServices(['mariadb', 'redis']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -28,6 +30,7 @@ const RESERVE_WORKER = 'test/integration/workers/reserve-worker.ts';
 const SIGN_IN_WORKER = 'test/integration/workers/sign-in-worker.ts';
 const DEMOTE_WORKER = 'test/integration/workers/demote-worker.ts';
 const GOODS_ID = 3;
+const SESSION_SECRET = 'multi-process-session-secret-0123456789';
 const LOCK_PREFIX = `wxpay-test:${process.pid}:`;
 
 describeWith('Two processes on one MariaDB and Redis', () => {
@@ -189,7 +192,7 @@ describeWith('Two processes on one MariaDB and Redis', () => {
       Array.from({ length: 15 }, (_, i) => ({ name, ip, password: worker === 2 && i === 14 ? password : `wrong-${worker}-${i}-guess` }));
     const group = await spawnWorkers<SignInWorkerConfig, SignInWorkerResult>(
       SIGN_IN_WORKER,
-      [1, 2].map((w) => ({ databaseUrl: db.url, guesses: guesses(w) })),
+      [1, 2].map((w) => ({ databaseUrl: db.url, guesses: guesses(w), sessionSecret: SESSION_SECRET })),
     );
     groups.push(group);
     const results = await group.go();
@@ -214,7 +217,7 @@ describeWith('Two processes on one MariaDB and Redis', () => {
       }));
     const group = await spawnWorkers<SignInWorkerConfig, SignInWorkerResult>(
       SIGN_IN_WORKER,
-      [1, 2].map((w) => ({ databaseUrl: db.url, guesses: guesses(w) })),
+      [1, 2].map((w) => ({ databaseUrl: db.url, guesses: guesses(w), sessionSecret: SESSION_SECRET })),
     );
     groups.push(group);
     const results = await group.go();
@@ -222,6 +225,39 @@ describeWith('Two processes on one MariaDB and Redis', () => {
     expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
     expect(results.reduce((n, r) => n + (r.outcomes.badCredentials ?? 0), 0)).toBe(20);
     expect(results.reduce((n, r) => n + (r.outcomes.rateLimited ?? 0), 0)).toBe(10);
+  });
+
+  it('console sign-in: 2 processes × 3 concurrent second steps with one TOTP code open one session (the code is spent once)', async () => {
+    const operators = new MikroOperators(orm);
+    const added = await operators.add({
+      name: `totp${Math.random().toString(36).slice(2, 10)}`,
+      role: 'admin',
+      passwordHash: 'x',
+      at: new Date(),
+    });
+    if (added === 'nameTaken') throw new Error('name taken');
+    const secrets = new SealedTotpSecrets(SESSION_SECRET, true);
+    const secret = secrets.newSecret();
+    const sealed = secrets.seal(added.id, secret);
+    await operators.setPendingTotp(added.id, sealed, new Date());
+    await operators.activateTotp(added.id, sealed, 0, new Date());
+    // Six challenges, as six password steps would have handed out; each carries the same code of now.
+    const challenges = new HmacSignInChallenges(SESSION_SECRET);
+    const claim = { operatorId: added.id, passwordChangedAt: added.passwordChangedAt, expiresAt: new Date(Date.now() + 120_000) };
+    const code = totpAt(secrets.hmacSha1, secret, new Date());
+    const codes = Array.from({ length: 3 }, (_, i) => ({ challenge: challenges.issue(claim), code, ip: `192.0.2.${i}-${process.pid}-c` }));
+    const group = await spawnWorkers<SignInWorkerConfig, SignInWorkerResult>(
+      SIGN_IN_WORKER,
+      [1, 2].map(() => ({ databaseUrl: db.url, guesses: [], codes, sessionSecret: SESSION_SECRET })),
+    );
+    groups.push(group);
+    const results = await group.go();
+    console.info('[totp code x2 processes x3]', JSON.stringify(results));
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(results.reduce((n, r) => n + (r.outcomes.succeeded ?? 0), 0)).toBe(1);
+    // The others: a spent code, or (when five failures were already counted for the name) the growing delay.
+    expect(results.reduce((n, r) => n + (r.outcomes.badCode ?? 0) + (r.outcomes.rateLimited ?? 0), 0)).toBe(5);
+    expect(await db.exec('SELECT COUNT(*) AS n FROM wx_operator_session WHERE operator_id = ?', [added.id])).toEqual([{ n: 1 }]);
   });
 
   it('operators: two instances where two admins demote and disable each other at once leave exactly one enabled admin', async () => {

@@ -122,12 +122,16 @@ export function persistenceSuite(target: PersistenceTarget): void {
     });
     orderStatisticsContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), stats: new MikroOrderStatistics(orm) }));
 
-    it('refuses to store a price that is not whole yuan, rather than round it', async () => {
+    it('stores prices as yuan to the fen in the seed table (decimal on MySQL), read back exactly', async () => {
       const catalog = new MikroGoodsCatalog(orm);
-      const draft = { name: 'x', marketPrice: Money.ofFen(9_950), salePrice: Money.ofFen(100), integral: 0, online: true };
-      await expect(catalog.create(draft)).rejects.toThrow(/whole number of yuan/);
-      const created = await catalog.create({ ...draft, marketPrice: Money.ofFen(10_000) });
+      const draft = { name: 'x', marketPrice: Money.ofFen(9_950), salePrice: Money.ofFen(29), integral: 0, online: true };
+      const created = await catalog.create(draft);
       expect(await catalog.findById(created.id)).toEqual(created);
+      const [row] = await db.exec(`SELECT market_price, sale_price FROM shop_goods_info WHERE id = ${created.id}`);
+      // What the seed's PHP reads: yuan, now with fen.
+      expect([String(row?.market_price), String(row?.sale_price)]).toEqual(
+        target.dialect === 'sqlite' ? ['99.5', '0.29'] : ['99.50', '0.29'],
+      );
     });
 
     it('reports and counts a stored order it cannot read, instead of silently leaving it out of reconciliation', async () => {
@@ -254,6 +258,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     });
 
     it('reads the seed goods with whole-yuan prices as fen, and updates them without touching the rest', async () => {
+      // The seed's int yuan column, migrated to decimal yuan on MySQL: every price keeps its value.
       const catalog = new MikroGoodsCatalog(orm);
       const goods = await catalog.findById(5);
       expect(goods).toEqual({
@@ -268,7 +273,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
       await catalog.save({ ...goods!, salePrice: Money.ofFen(5900) });
       const [row] = await db.exec('SELECT sale_price, note, main_thumbnail, content, add_time, sort FROM shop_goods_info WHERE id = 5');
       expect(row).toEqual({
-        sale_price: 59,
+        sale_price: target.dialect === 'sqlite' ? 59 : '59.00',
         note: '十节课',
         main_thumbnail: 'goods/5.jpg',
         content: '<p>详细介绍</p>',

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectRedis, FAIL_FAST_REDIS_OPTIONS } from '../../src/adapters/redis/redis-client.js';
+import { connectRedis, FAIL_FAST_REDIS_OPTIONS, keepConnected } from '../../src/adapters/redis/redis-client.js';
 import { JobLeaseLostError, RedisJobLease } from '../../src/adapters/redis/redis-job-lease.js';
 import { RedisLock } from '../../src/adapters/redis/redis-lock.js';
 import { jobLeaseContract } from '../contracts/job-lease.contract.js';
@@ -53,14 +53,15 @@ describeWith('Redis lock and job lease on a live Redis', () => {
   it("aborts the work when its job lease is taken over, and leaves the new holder's key alone", async () => {
     const [a] = clients;
     const job = `takeover-${Date.now()}`;
+    const key = `${prefix}{${job}}`;
     const run = await new RedisJobLease(a!, { prefix }).runExclusive(job, { ttlMs: 1_000, renewEveryMs: 50 }, async (signal) => {
-      await a!.set(`${prefix}${job}`, 'someone-else', 'PX', 5_000); // the lease lapsed and another instance took it
+      await a!.set(key, 'someone-else', 'PX', 5_000); // the lease lapsed and another instance took it
       for (let i = 0; i < 40 && !signal.aborted; i++) await sleep(10);
       return signal.reason;
     });
     expect(run.ran && run.value).toBeInstanceOf(JobLeaseLostError);
-    expect(await a!.get(`${prefix}${job}`)).toBe('someone-else');
-    await a!.del(`${prefix}${job}`);
+    expect(await a!.get(key)).toBe('someone-else');
+    await a!.del(key);
   });
 });
 
@@ -104,6 +105,29 @@ describeWith('Redis lock when Redis fails', () => {
       expect(attempt.ms).toBeLessThan(LONG_WAIT_MS);
     } finally {
       client.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('connects again, once Redis is back, a client that ioredis gave up on (keepConnected)', async () => {
+    const proxy = await startSwitchableProxy(Number(new URL(REDIS_URL).port || 6379));
+    // A client that gives up at the first dropped connection, as ioredis does when a reconnection is interrupted.
+    const client = await connectRedis(`redis://127.0.0.1:${proxy.port}`, { overrides: { retryStrategy: () => null } });
+    let gaveUp = 0;
+    const close = keepConnected(client, () => gaveUp++, 100);
+    try {
+      proxy.down();
+      while (client.status !== 'end') await sleep(20);
+      proxy.up();
+      let answer: unknown;
+      for (let i = 0; i < 200 && answer !== 'PONG'; i++) {
+        answer = await client.ping().catch(() => undefined);
+        if (answer !== 'PONG') await sleep(50);
+      }
+      expect(answer).toBe('PONG');
+      expect(gaveUp).toBeGreaterThanOrEqual(1);
+    } finally {
+      close();
       await proxy.close();
     }
   });

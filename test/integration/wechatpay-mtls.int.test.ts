@@ -130,6 +130,24 @@ describeWithOpenssl('refund over mutual TLS', () => {
     expect(answer.text).toContain('No required SSL certificate was sent');
   });
 
+  it('serves the fund-flow bill (downloadfundflow) over the merchant certificate only, signed HMAC-SHA256 for an MD5 merchant', async () => {
+    const no = '2026011512000000029999999993';
+    await paidOrder(no);
+    sb.clock.advance(24 * 3_600_000); // the day's bills exist from 10:00 the next morning
+    const day = '20260115';
+    const withCert = sb.gateway({
+      baseUrl: httpsUrl,
+      signType: 'MD5',
+      tls: { cert: pem('client.crt'), key: pem('client.key'), ca: pem('ca.crt') },
+    });
+    const bill = await withCert.fundFlowBill(day);
+    expect(bill?.lines).toContainEqual(expect.objectContaining({ kind: 'payment', voucherNo: no, amount: Money.ofFen(300) }));
+    expect(bill?.discrepancies).toEqual([]);
+    // Trusting the server but presenting no certificate of our own (the type wants one: this is the mistake it prevents).
+    const withoutCert = sb.gateway({ baseUrl: httpsUrl, tls: { ca: pem('ca.crt') } as never, retries: 0 });
+    await expect(withoutCert.fundFlowBill(day)).rejects.toThrow(/client certificate/);
+  });
+
   it('server certificates are verified: without trusting the CA the call fails, it is never downgraded', async () => {
     const no = '2026011512000000029999999992';
     await paidOrder(no);

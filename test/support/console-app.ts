@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { BillReport } from '../../src/application/reconciliation/reconcile-bill.js';
+import type { DayReports } from '../../src/application/reconciliation/day-reports.js';
 import type { OperatorRole } from '../../src/domain/operator-role.js';
 import { createHttpApp } from '../../src/adapters/http/app.js';
 import { buildConsole } from '../../src/composition/http.js';
 import type { OrderRepository } from '../../src/application/ports/order-repository.js';
 import { TOKENS } from '../../src/composition/tokens.js';
-import { rebind, silentLogger, useCaseFixture, type UseCaseFixture } from './test-container.js';
+import { rebind, silentLogger, useCaseFixture, type FixtureOptions, type UseCaseFixture } from './test-container.js';
 
 export interface ConsoleSession {
   readonly name: string;
@@ -31,18 +31,20 @@ export const CONSOLE_PASSWORD = 'console-test-password';
 
 /** The console as `npm start` wires it, on the use-case fixture's in-memory ports, listening on a free port. */
 export async function consoleApp(
-  options: { trustProxyHops?: number; orders?: OrderRepository; gateway?: 'sandbox' | 'wechat' } = {},
+  options: { trustProxyHops?: number; orders?: OrderRepository; gateway?: 'sandbox' | 'wechat' } & FixtureOptions = {},
 ): Promise<ConsoleApp> {
-  const f = await useCaseFixture();
+  const f = await useCaseFixture(options);
   // The console alone on another order repository (a real database): the fixture's use cases keep the in-memory one.
   if (options.orders) rebind(f.container, TOKENS.OrderRepository, options.orders);
   if (options.gateway) rebind(f.container, TOKENS.Config, { ...f.container.get(TOKENS.Config), gateway: options.gateway });
   const billRuns: string[] = [];
   const jobs = {
-    reconcileBill: async (date?: string): Promise<BillReport> => {
+    reconcileBill: async (date?: string): Promise<DayReports> => {
       billRuns.push(date ?? '');
+      const billDate = date ?? '';
+      const none = { billDate, available: true, matched: 0, flagged: [], discrepancies: [] };
       return {
-        billDate: date ?? '',
+        billDate,
         available: true,
         payments: 0,
         matched: 0,
@@ -50,6 +52,8 @@ export async function consoleApp(
         unknown: [],
         mismatched: [],
         discrepancies: [],
+        refundBill: { ...none, refunds: 0, repaired: [], unknown: [] },
+        fundFlow: { ...none, lines: 0, incomeFen: 0, expenseFen: 0, feesFen: 0, payoutsFen: 0, unmatched: [] },
       };
     },
   };

@@ -76,7 +76,8 @@ export async function throwAwayCertificate(dir: string): Promise<{ certPath: str
 export interface SiteSubstitutions {
   readonly httpPort: number;
   readonly httpsPort: number;
-  readonly upstreamPort: number;
+  /** The service's port, or the ports of several instances (the upstream's one active server line becomes one each). */
+  readonly upstreamPort: number | readonly number[];
   readonly certPath: string;
   readonly keyPath: string;
   readonly accessLog: string;
@@ -89,7 +90,13 @@ export interface SiteSubstitutions {
  */
 export function adaptNginxSite(site: string, s: SiteSubstitutions): string {
   const replacements: [RegExp, string][] = [
-    [/^(\s*server\s+)127\.0\.0\.1:3000;/m, `$1127.0.0.1:${s.upstreamPort};`],
+    [
+      /^(\s*server\s+)127\.0\.0\.1:3000(\s[^;]*)?;/m,
+      [s.upstreamPort]
+        .flat()
+        .map((port) => `$1127.0.0.1:${port}$2;`)
+        .join('\n'),
+    ],
     [/^(\s*listen\s+)80;/m, `$1127.0.0.1:${s.httpPort};`],
     [/^(\s*listen\s+)\[::\]:80;/m, `$1[::1]:${s.httpPort};`],
     [/^(\s*listen\s+)443( ssl[^;]*);/m, `$1127.0.0.1:${s.httpsPort}$2;`],

@@ -8,6 +8,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 export interface ServiceProcess {
   readonly baseUrl: string;
   readonly port: number;
+  /** The admin listener's URL, when ADMIN_PORT is set (ADMIN_PORT=0: a free port). */
+  readonly adminUrl?: string;
   readonly child: ChildProcess;
   /** Every log line the service printed so far (JSON lines and the walk-through). */
   readonly output: string[];
@@ -43,6 +45,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
   const output: string[] = [];
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
+  let adminPort: number | undefined;
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => {
       // Never leave a half-started service behind (it would outlive the test run).
@@ -59,6 +62,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
         output.push(line);
         const listening = /"port":(\d+).*"msg":"listening"/.exec(line);
         if (listening) {
+          adminPort = Number(/"adminPort":(\d+)/.exec(line)?.[1] ?? Number.NaN);
           clearTimeout(timer);
           resolvePort(Number(listening[1]));
         }
@@ -76,5 +80,13 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { baseUrl: `http://127.0.0.1:${port}`, port, child, output, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    ...(adminPort === undefined || Number.isNaN(adminPort) ? {} : { adminUrl: `http://127.0.0.1:${adminPort}` }),
+    child,
+    output,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
 }

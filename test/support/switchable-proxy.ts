@@ -10,6 +10,11 @@ export interface SwitchableProxy {
   stall(): void;
   /** Forwards again on the same port (stalled bytes flow on), so clients reach the very address they were given. */
   up(): void;
+  /**
+   * New connections go to `port` from now on (a failover's new primary behind the same address); open ones stay with
+   * the old server, as they do behind a DNS name or a virtual IP that moved. down() first to drop them too.
+   */
+  switchTo(port: number): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +24,7 @@ export interface SwitchableProxy {
  */
 export async function startSwitchableProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<SwitchableProxy> {
   const sockets = new Set<Socket>();
+  let target = targetPort;
   /** Per connection: sends what arrived while stalled, in order. */
   const releasers = new Set<() => void>();
   let down = false;
@@ -34,7 +40,7 @@ export async function startSwitchableProxy(targetPort: number, targetHost = '127
       client.resetAndDestroy();
       return;
     }
-    const upstream = connect(targetPort, targetHost);
+    const upstream = connect(target, targetHost);
     track(upstream);
     const held: (() => void)[] = [];
     const forward = (to: Socket) => (chunk: Buffer) => {
@@ -72,6 +78,9 @@ export async function startSwitchableProxy(targetPort: number, targetHost = '127
     },
     stall: () => {
       stalled = true;
+    },
+    switchTo: (port) => {
+      target = port;
     },
     up: () => {
       down = false;

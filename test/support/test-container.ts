@@ -12,7 +12,12 @@ import { ResolveReview } from '../../src/application/orders/resolve-review.js';
 import { PaymentRecorder } from '../../src/application/orders/payment-recorder.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { Lock } from '../../src/application/ports/lock.js';
+import type { PaymentGateway } from '../../src/application/ports/payment-gateway.js';
+import type { MerchantAccount } from '../../src/composition/merchant-registry.js';
+import type { MerchantId } from '../../src/domain/merchant.js';
 import { ReconcileBill } from '../../src/application/reconciliation/reconcile-bill.js';
+import { ReconcileFundFlow } from '../../src/application/reconciliation/reconcile-fund-flow.js';
+import { ReconcileRefundBill } from '../../src/application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePending } from '../../src/application/reconciliation/reconcile-pending.js';
 import { RefundOrder } from '../../src/application/refunds/refund-order.js';
 import { RelayPaymentEvents } from '../../src/application/events/relay-payment-events.js';
@@ -46,6 +51,7 @@ import { ManageOperators } from '../../src/application/operators/manage-operator
 import { ResumeOperatorSession, SignOutOperator } from '../../src/application/operators/operator-session.js';
 import { ReadOrderHistory } from '../../src/application/orders/order-history.js';
 import { SignInOperator } from '../../src/application/operators/sign-in-operator.js';
+import { ManageOperatorTotp } from '../../src/application/operators/operator-totp.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -80,7 +86,16 @@ export interface FixtureOptions {
   /** Wraps each port before the use cases see it, e.g. to hand every await to a fast-check scheduler. */
   readonly wrap?: <T extends object>(port: T) => T;
   readonly lock?: Lock;
+  /** As outside the sandbox: an admin signs in only with a second factor. */
+  readonly adminsNeedTotp?: boolean;
+  /** Merchants registered beside the configured `default` one, each with its own gateway. */
+  readonly merchants?: readonly { readonly account: MerchantAccount; readonly gateway: PaymentGateway }[];
+  /** The merchant new orders are opened with (default: `default`). */
+  readonly sellingMerchant?: MerchantId;
 }
+
+/** A fixed SESSION_SECRET: TOTP secrets sealed under it stay readable, as in a configured deployment. */
+export const FIXTURE_SESSION_SECRET = 'use-case-fixture-session-secret-0123456789';
 
 /**
  * The production container with the ports that touch the outside world rebound to in-memory doubles (the test
@@ -90,7 +105,7 @@ export interface FixtureOptions {
 export async function useCaseFixture(options: FixtureOptions = {}) {
   const wrap = options.wrap ?? (<T>(port: T) => port);
   const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
-  const container = serviceContainer({}, { clock });
+  const container = serviceContainer({ SESSION_SECRET: FIXTURE_SESSION_SECRET }, { clock });
   const orders = new InMemoryOrderRepository();
   const outbox = orders.outbox;
   const goods = new InMemoryGoodsCatalog([aGoods()]);
@@ -131,6 +146,14 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   rebind(container, TOKENS.LoginAttempts, loginAttempts);
   // scrypt itself, at a cost that keeps tests fast.
   rebind(container, TOKENS.PasswordHasher, new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
+  if (options.adminsNeedTotp) rebind(container, TOKENS.SecondFactor, { ...container.get(TOKENS.SecondFactor), requiredForAdmins: true });
+  const merchants = options.merchants ?? [];
+  if (merchants.length > 0) {
+    rebind(container, TOKENS.MerchantAccounts, [...container.get(TOKENS.MerchantAccounts), ...merchants.map((m) => m.account)]);
+    for (const { account, gateway: theirs } of merchants)
+      container.bind(TOKENS.MerchantGateway).toConstantValue(wrap(theirs)).whenNamed(account.id);
+  }
+  if (options.sellingMerchant) rebind(container, TOKENS.SellingMerchant, options.sellingMerchant);
 
   /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
   const events = {
@@ -165,6 +188,8 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     reconcile: get(ReconcilePending),
     closeAbandoned: get(CloseAbandonedOrders),
     reconcileBill: get(ReconcileBill),
+    reconcileRefundBill: get(ReconcileRefundBill),
+    reconcileFundFlow: get(ReconcileFundFlow),
     getOrderStatus: get(GetOrderStatus),
     login: get(Login),
     relay: get(RelayPaymentEvents),
@@ -179,6 +204,8 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     resumeSession: get(ResumeOperatorSession),
     signOut: get(SignOutOperator),
     manageOperators: get(ManageOperators),
+    manageTotp: get(ManageOperatorTotp),
+    totpSecrets: get(TOKENS.TotpSecrets),
     readOrderHistory: get(ReadOrderHistory),
     readDashboard: get(ReadDashboard),
   };

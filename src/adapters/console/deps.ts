@@ -3,6 +3,7 @@ import type { ReadDashboard } from '../../application/reporting/dashboard.js';
 import type { GrantCoins } from '../../application/coins/grant-coins.js';
 import type { ManageGoods } from '../../application/goods/manage-goods.js';
 import type { ManageOperators } from '../../application/operators/manage-operators.js';
+import type { ManageOperatorTotp } from '../../application/operators/operator-totp.js';
 import type { ResumeOperatorSession, SignOutOperator } from '../../application/operators/operator-session.js';
 import type { ReadOrderHistory } from '../../application/orders/order-history.js';
 import type { AuditLog } from '../../application/ports/audit-log.js';
@@ -12,7 +13,7 @@ import type { LoginAttempts } from '../../application/ports/operators.js';
 import type { OrderRepository } from '../../application/ports/order-repository.js';
 import type { ReconcileRuns } from '../../application/ports/reconcile-runs.js';
 import type { UserRepository } from '../../application/ports/user-repository.js';
-import type { BillReport } from '../../application/reconciliation/reconcile-bill.js';
+import type { DayReports } from '../../application/reconciliation/day-reports.js';
 import type { RefundOrder } from '../../application/refunds/refund-order.js';
 import type { ResolveReview } from '../../application/orders/resolve-review.js';
 import type { SignInOperator } from '../../application/operators/sign-in-operator.js';
@@ -24,6 +25,8 @@ export interface ConsoleDeps {
   readonly resumeSession: ResumeOperatorSession;
   readonly signOut: SignOutOperator;
   readonly manageOperators: ManageOperators;
+  /** Each operator's own second factor (TOTP). */
+  readonly manageTotp: ManageOperatorTotp;
   readonly loginAttempts: LoginAttempts;
   readonly dashboard: ReadDashboard;
   readonly orders: OrderRepository;
@@ -38,7 +41,7 @@ export interface ConsoleDeps {
   readonly audit: AuditLog;
   readonly runs: ReconcileRuns;
   /** Reconciles one day's trade bill now (yyyyMMdd) and records the run; the caller audits it. */
-  readonly reconcileBill: (date: string) => Promise<BillReport>;
+  readonly reconcileBill: (date: string) => Promise<DayReports>;
   /** True when WeChat Pay is the built-in simulator (WECHAT_GATEWAY=sandbox): a banner on every page says so. */
   readonly sandbox: boolean;
   /** Seconds a session cookie may live (the session's absolute lifetime). */

@@ -1,4 +1,4 @@
-import { formatBeijingCompact, formatBeijingDay } from '../../domain/beijing-time.js';
+import { formatBeijingDateTime, formatBeijingDay } from '../../domain/beijing-time.js';
 import { MAX_FEN } from '../../domain/money.js';
 
 const group = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -27,9 +27,7 @@ export function parseYuan(text: string): number | undefined {
 
 /** Beijing time, `yyyy-MM-dd HH:mm:ss`. */
 export function beijingTime(at: Date | undefined): string {
-  if (!at || Number.isNaN(at.getTime())) return '—';
-  const c = formatBeijingCompact(at);
-  return `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)} ${c.slice(8, 10)}:${c.slice(10, 12)}:${c.slice(12, 14)}`;
+  return !at || Number.isNaN(at.getTime()) ? '—' : formatBeijingDateTime(at);
 }
 
 export const beijingDay = formatBeijingDay;

@@ -2,7 +2,9 @@ import type { Request } from 'express';
 import { allows, type Permission } from '../../domain/operator-role.js';
 import type { ConsoleContext, ConsoleResponse } from './context.js';
 import { EMPTY, html, type Html } from './html.js';
+import type { ApplicationError } from '../http/error-status.js';
 import { inputError } from './input-errors.js';
+import { refusalText } from './refusals.js';
 import { isMessageKey, type MessageKey } from './i18n.js';
 
 export const NAV = [
@@ -67,7 +69,7 @@ function header(ctx: ConsoleContext, section: Section | undefined, switchTo: str
     <nav>${links}</nav>
     <div class="who">
       <a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a>
-      <span>${operator.name} · ${ctx.t(`role.${operator.role}`)}</span>
+      <a href="/console/account/totp">${operator.name} · ${ctx.t(`role.${operator.role}`)}</a>
       <form method="post" action="/console/logout">
         ${csrfField(ctx)}<button class="link" type="submit">${ctx.t('nav.signOut')}</button>
       </form>
@@ -115,6 +117,12 @@ export function flashOf(req: Request, ctx: ConsoleContext): Flash | undefined {
   const key = `done.${String(req.query.done ?? '')}`;
   return isMessageKey(key) ? { kind: 'done', text: ctx.t(key) } : undefined;
 }
+
+/** A use case's refusal, in the operator's language (the API's English reason is not shown here). */
+export const refusalFlash = (ctx: ConsoleContext, error: ApplicationError): Flash => ({
+  kind: 'error',
+  text: ctx.t('error.refused', { reason: refusalText(ctx, error) }),
+});
 
 /** A refusal, in the operator's language even when the reason is a shared parser's (English) message. */
 export const errorFlash = (ctx: ConsoleContext, reason: string): Flash => ({

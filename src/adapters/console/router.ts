@@ -10,6 +10,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { goodsRoutes } from './routes/goods.js';
 import { operatorRoutes } from './routes/operators.js';
+import { accountRoutes } from './routes/account.js';
 import { orderRoutes } from './routes/orders.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { refundRoutes } from './routes/refunds.js';
@@ -67,6 +68,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   operatorRoutes(routes, deps);
   auditRoutes(routes, deps);
   exportRoutes(routes, deps);
+  accountRoutes(routes, deps);
   router.use('/console', (_req: Request, res: ConsoleResponse) => sendError(res, 404, 'error.notFound'));
   return { router, actions: routes.actions };
 }

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { GrantCoins } from '../../application/coins/grant-coins.js';
 import type { ManageGoods } from '../../application/goods/manage-goods.js';
-import type { BillReport } from '../../application/reconciliation/reconcile-bill.js';
+import type { DayReports } from '../../application/reconciliation/day-reports.js';
 import type { ReconcileReport } from '../../application/reconciliation/reconcile-pending.js';
 import type { AuditLog } from '../../application/ports/audit-log.js';
 import type { GoodsAdmin } from '../../application/ports/goods-catalog.js';
@@ -42,7 +42,7 @@ export interface AdminRoutesDeps {
   /** Runs reconciliation once now and returns its report (undefined: another instance is running it). */
   readonly reconcileNow: () => Promise<ReconcileReport | undefined>;
   /** Reconciles one day's WeChat trade bill (yyyyMMdd; default yesterday, Beijing). */
-  readonly reconcileBill: (date?: string) => Promise<BillReport>;
+  readonly reconcileBill: (date?: string) => Promise<DayReports>;
   readonly logger: Logger;
 }
 
@@ -100,7 +100,9 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/admin/goods', async (req: Request, res: AdminResponse) => {
     const draft = goodsDraft(req.body);
     if (!draft.ok) return sendError(res, 400, draft.error);
-    sendOk(res, goodsView(await deps.manageGoods.create(draft.value, res.locals.actor)));
+    const created = await deps.manageGoods.create(draft.value, res.locals.actor);
+    if (!created.ok) return sendFailure(res, errorResponse(created.error));
+    sendOk(res, goodsView(created.value));
   });
 
   router.put('/admin/goods/:id', async (req: Request<{ id: string }>, res: AdminResponse) => {

@@ -39,6 +39,11 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
       return { status: 403, reason: 'not your order' };
     case 'GoodsNotFound':
       return { status: 404, reason: 'goods not found' };
+    case 'SalePriceAboveMarketPrice':
+      return {
+        status: 400,
+        reason: 'sale_price must not be above market_price: WXPAY pays market_price, INTEGRAL and MIXED pay sale_price plus coins',
+      };
     case 'OrderNotFound':
       return { status: 404, reason: 'order not found' };
     case 'UserNotFound':

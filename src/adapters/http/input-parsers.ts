@@ -38,13 +38,12 @@ export const ID = wholeNumberRule(1, LIMITS.int32);
 /** An amount of money in fen that fits paid_money. */
 export const FEN = wholeNumberRule(1, LIMITS.fen);
 
-/** The seed's goods table keeps whole yuan: a price in fen must be a multiple of 100. */
-export const YUAN_IN_FEN: Rule<Money> = {
-  ...wholeNumberRule(0, LIMITS.fen, { multipleOf: 100 }),
+/** A goods price in fen (the goods table keeps yuan to the fen): 0 is allowed, a price of coins only. */
+export const PRICE_IN_FEN: Rule<Money> = {
+  ...wholeNumberRule(0, LIMITS.fen),
   parse: (v, label) => {
     const fen = wholeNumber(v, label, 0, LIMITS.fen);
-    if (!fen.ok) return fen;
-    return fen.value % 100 === 0 ? ok(Money.ofFen(fen.value)) : err(`${label} is in fen and must be whole yuan (a multiple of 100)`);
+    return fen.ok ? ok(Money.ofFen(fen.value)) : fen;
   },
 };
 

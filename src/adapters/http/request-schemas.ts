@@ -15,7 +15,7 @@ import {
   text,
   token,
   wholeNumberRule,
-  YUAN_IN_FEN,
+  PRICE_IN_FEN,
 } from './input-parsers.js';
 import { field, inputs } from './schema.js';
 
@@ -85,11 +85,14 @@ export const ResolveReviewInput = inputs('body', {
   note: field.required(text({ max: 500 }), { description: 'what was checked and decided', example: 'refunded the second payment by hand' }),
 });
 
-/** Prices in fen, but whole yuan, as the seed's goods table stores them. */
+/** Prices in fen (the goods table keeps yuan to the fen); the sale price may not be above the market price. */
 export const GoodsDraftInput = inputs('body', {
   name: field.required(text({ max: LIMITS.goodsName, threeByteUtf8: true }), { example: '瑜伽入门课 Yoga basics' }),
-  market_price: field.required(YUAN_IN_FEN, { description: 'fen; the WXPAY price', example: 9900 }),
-  sale_price: field.required(YUAN_IN_FEN, { description: 'fen; the cash part of INTEGRAL and MIXED', example: 6900 }),
+  market_price: field.required(PRICE_IN_FEN, { description: 'fen; what a WXPAY buyer pays', example: 9900 }),
+  sale_price: field.required(PRICE_IN_FEN, {
+    description: 'fen; the cash an INTEGRAL or MIXED buyer pays besides the coins (0: coins only); not above market_price',
+    example: 6900,
+  }),
   integral: field.withDefault(wholeNumberRule(0, LIMITS.goodsCoins), 0, { description: 'health coins INTEGRAL and MIXED also pay' }),
   online: field.withDefault(BOOLEAN, true),
 });

@@ -187,6 +187,49 @@ export const BillReportSchema = named(
     discrepancies: z
       .array(z.string())
       .meta({ description: "where the bill's own summary disagrees with its rows: the day is not clean (alerted)" }),
+    // Absent when that bill could not be reconciled: its run is recorded as failed, with the reason.
+    refundBill: named(
+      'RefundBillReport',
+      z.object({
+        billDate: z.string(),
+        available: z.boolean(),
+        refunds: int(),
+        matched: int(),
+        repaired: z.array(z.string()).meta({ description: 'refunds WeChat paid back that were still PROCESSING here, settled now' }),
+        unknown: z.array(z.string()).meta({ description: 'refunds (out_refund_no) of orders unknown here' }),
+        flagged: z.array(z.string()).meta({ description: 'orders flagged for review: a refund they do not hold, or of another amount' }),
+        discrepancies: z.array(z.string()),
+      }),
+    ).optional(),
+    fundFlow: named(
+      'FundFlowReport',
+      z.object({
+        billDate: z.string(),
+        available: z.boolean(),
+        lines: int(),
+        matched: int(),
+        incomeFen: int(),
+        expenseFen: int(),
+        feesFen: int().meta({ description: "WeChat's service fee (手续费) that day, net of fees returned" }),
+        payoutsFen: int(),
+        unmatched: z
+          .array(
+            z.object({
+              flowId: z.string(),
+              kind: z.enum(['payment', 'refund', 'fee', 'feeReturn', 'payout', 'other']),
+              income: z.boolean(),
+              amountFen: int(),
+              businessNo: z.string(),
+              voucherNo: z.string(),
+              description: z.string(),
+              reason: z.string(),
+            }),
+          )
+          .meta({ description: 'money that moved for nothing held here, or for another amount' }),
+        flagged: z.array(z.string()),
+        discrepancies: z.array(z.string()),
+      }),
+    ).optional(),
   }),
 );
 

@@ -12,6 +12,8 @@ const GATEWAY_OPERATIONS = {
   refund: 'refund',
   queryRefund: 'refundquery',
   billedPayments: 'downloadbill',
+  refundBill: 'downloadbill',
+  fundFlowBill: 'downloadfundflow',
 } as const satisfies Partial<Record<MethodOf<PaymentGateway>, string>>;
 
 const LOGIN_OPERATIONS = { codeToSession: 'jscode2session' } as const satisfies Record<MethodOf<MiniProgramLogin>, string>;

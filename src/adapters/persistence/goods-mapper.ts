@@ -2,18 +2,19 @@ import { Money } from '../../domain/money.js';
 import type { Goods } from '../../domain/goods.js';
 import type { GoodsRecord } from './goods-record.js';
 
-const FEN_PER_YUAN = 100;
-
-/** The seed's prices are whole yuan; the domain counts fen. */
-export const yuanToMoney = (yuan: number): Money => Money.ofFen(yuan * FEN_PER_YUAN);
-
-/** Refuses amounts the seed's int-yuan columns cannot hold rather than rounding a price. */
-export function moneyToYuan(money: Money): number {
-  if (money.fen % FEN_PER_YUAN !== 0) {
-    throw new RangeError(`${money.fen} fen is not a whole number of yuan: shop_goods_info stores whole yuan`);
-  }
-  return money.fen / FEN_PER_YUAN;
+/**
+ * The seed's prices are yuan (decimal(12,2) since prices go to the fen); the domain counts fen. Both ways go through
+ * the digits, never through a float: "19.90" → 1990 and back. SQLite hands a decimal back as a number (19.9), whose
+ * shortest text is exactly the decimal stored, since a price has far fewer than the 15 digits a double keeps.
+ */
+export function yuanToMoney(yuan: string | number): Money {
+  const m = /^(\d{1,10})(?:\.(\d{1,2})0*)?$/.exec(String(yuan));
+  if (!m) throw new RangeError(`shop_goods_info holds a price that is not yuan to the fen: ${String(yuan)}`);
+  return Money.ofFen(Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')));
 }
+
+/** Fen as the decimal column takes yuan: 1990 → "19.90". */
+export const moneyToYuan = (money: Money): string => `${Math.floor(money.fen / 100)}.${String(money.fen % 100).padStart(2, '0')}`;
 
 export function toGoods(row: GoodsRecord): Goods {
   return {

@@ -1,12 +1,13 @@
 import { EntitySchema } from '@mikro-orm/core';
 
-/** The seed's `shop_goods_info`, column for column. Prices are whole yuan; times are int unix seconds. */
+/** The seed's `shop_goods_info`, column for column. Prices are yuan to the fen (decimal); times are int unix seconds. */
 export class GoodsRecord {
   id!: number;
   name!: string | null;
   note!: string | null;
-  marketPrice!: number | null;
-  salePrice!: number | null;
+  /** Yuan as the driver gives a decimal back: "19.90" (MySQL), or the number 19.9 (SQLite, read as its text). */
+  marketPrice!: string | null;
+  salePrice!: string | null;
   integral!: number | null;
   mainThumbnail!: string | null;
   thumbnail1!: string | null;
@@ -25,6 +26,7 @@ export class GoodsRecord {
 export const GOODS_TABLE = 'shop_goods_info';
 
 const int = (fieldName: string) => ({ type: 'integer', fieldName, nullable: true }) as const;
+const yuan = (fieldName: string) => ({ type: 'decimal', precision: 12, scale: 2, fieldName, nullable: true }) as const;
 const str = (fieldName: string, length: number) => ({ type: 'string', fieldName, length, nullable: true }) as const;
 
 export const GoodsRecordSchema = new EntitySchema<GoodsRecord>({
@@ -34,8 +36,8 @@ export const GoodsRecordSchema = new EntitySchema<GoodsRecord>({
     id: { type: 'integer', primary: true, autoincrement: true },
     name: str('name', 100),
     note: str('note', 300),
-    marketPrice: int('market_price'),
-    salePrice: int('sale_price'),
+    marketPrice: yuan('market_price'),
+    salePrice: yuan('sale_price'),
     integral: int('integral'),
     mainThumbnail: str('main_thumbnail', 40),
     thumbnail1: str('thumbnail1', 40),

@@ -10,8 +10,8 @@ import type { SqlOrm } from './orm.js';
 export type { GoodsDraft };
 
 /**
- * Goods in the seed's shop_goods_info. Prices there are whole yuan: writes refuse a price that is not, rather than
- * round it. The admin operations touch only the columns the domain owns, so descriptions and pictures survive.
+ * Goods in the seed's shop_goods_info. Prices there are yuan to the fen (goods-mapper.ts reads and writes them through
+ * the digits, never rounding). The admin operations touch only the columns the domain owns, so descriptions and pictures survive.
  */
 export class MikroGoodsCatalog implements GoodsAdmin {
   constructor(

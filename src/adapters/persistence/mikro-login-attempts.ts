@@ -1,5 +1,6 @@
 import {
   LOGIN_OUTCOMES,
+  nameDelayMs,
   type AttemptLimits,
   type LoginAttempt,
   type LoginAttempts,
@@ -11,7 +12,7 @@ import { sqlSession, type SqlRow as Row, type SqlSession } from './sql-session.j
 
 const NAME_LENGTH = 64;
 const IP_LENGTH = 45;
-const COUNTED = `outcome IN ('badCredentials', 'pending')`;
+const COUNTED = `outcome IN ('badCredentials', 'badCode', 'pending')`;
 
 /** wx_operator_login: one row per console login attempt; wx_operator_login_gate serialises the reservations. */
 export class MikroLoginAttempts implements LoginAttempts {
@@ -36,11 +37,18 @@ export class MikroLoginAttempts implements LoginAttempts {
       // reservation committed by the sign-ins that held the gates before.
       const [counts] = await tx.all<Row>(
         `SELECT COALESCE(SUM(CASE WHEN name = ? THEN 1 ELSE 0 END), 0) AS by_name,
-                COALESCE(SUM(CASE WHEN ip = ? THEN 1 ELSE 0 END), 0) AS by_ip
+                COALESCE(SUM(CASE WHEN ip = ? THEN 1 ELSE 0 END), 0) AS by_ip,
+                MAX(CASE WHEN name = ? THEN at END) AS last_by_name
            FROM wx_operator_login WHERE (name = ? OR ip = ?) AND at >= ? AND ${COUNTED}`,
-        [name, ip, name, ip, limits.since.getTime()],
+        [name, ip, name, name, ip, limits.since.getTime()],
       );
-      if (Number(counts?.by_name ?? 0) >= limits.maxPerName || Number(counts?.by_ip ?? 0) >= limits.maxPerIp) return undefined;
+      const byName = Number(counts?.by_name ?? 0);
+      if (Number(counts?.by_ip ?? 0) >= limits.maxPerIp) return undefined;
+      if (byName >= limits.maxPerName) {
+        if (!limits.nameDelay) return undefined;
+        const wait = nameDelayMs(limits.nameDelay, limits.maxPerName, byName);
+        if (a.at.getTime() < Number(counts?.last_by_name ?? 0) + wait) return undefined;
+      }
       await tx.run(`INSERT INTO wx_operator_login (at, name, ip, outcome) VALUES (?, ?, ?, 'pending')`, [a.at.getTime(), name, ip]);
       const [row] = await tx.all<Row>(sqlite ? 'SELECT last_insert_rowid() AS id' : 'SELECT LAST_INSERT_ID() AS id');
       return Number(row?.id);

@@ -6,6 +6,7 @@ import type {
   OperatorSession,
   OperatorSessions,
   StoredOperator,
+  StoredTotp,
 } from '../../application/ports/operators.js';
 import { isOperatorRole } from '../../domain/operator-role.js';
 import { UnreadableRowError } from './order-mapper.js';
@@ -15,7 +16,7 @@ import { sqlSession, type SqlRow as Row, type SqlSession, type SqlValue } from '
 
 const dateOrUndefined = (value: unknown): Date | undefined => (value === null || value === undefined ? undefined : new Date(Number(value)));
 
-const COLUMNS = 'id, name, role, password_hash, disabled, created_at, password_changed_at';
+const COLUMNS = 'id, name, role, password_hash, disabled, created_at, password_changed_at, totp_secret, totp_pending, totp_last_step';
 
 /**
  * wx_operator: accounts are disabled, never deleted, so the audit log's names always point somewhere. The console's
@@ -46,7 +47,9 @@ export class MikroOperators implements Operators {
 
   async findByName(name: string): Promise<StoredOperator | undefined> {
     const [row] = await this.sql.all(`SELECT ${COLUMNS} FROM wx_operator WHERE name = ?`, [name]);
-    return row && row.name === name ? { operator: toOperator(row), passwordHash: String(row.password_hash) } : undefined;
+    if (!row || row.name !== name) return undefined;
+    const totp = toTotp(row);
+    return { operator: toOperator(row), passwordHash: String(row.password_hash), ...(totp ? { totp } : {}) };
   }
 
   async findById(id: number): Promise<Operator | undefined> {
@@ -77,6 +80,45 @@ export class MikroOperators implements Operators {
     if (outcome === 'lastAdmin') return outcome;
     return outcome === 'updated' ? this.findById(id) : undefined;
   }
+
+  async setPendingTotp(id: number, sealed: string, at: Date): Promise<boolean> {
+    const result = await this.sql.run('UPDATE wx_operator SET totp_pending = ?, updated_at = ? WHERE id = ?', [sealed, at.getTime(), id]);
+    return result.affectedRows === 1;
+  }
+
+  async activateTotp(id: number, sealed: string, step: number, at: Date): Promise<boolean> {
+    const result = await this.sql.run(
+      'UPDATE wx_operator SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_pending = ?',
+      [step, at.getTime(), id, sealed],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async removeTotp(id: number, at: Date): Promise<boolean> {
+    const result = await this.sql.run(
+      'UPDATE wx_operator SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL, updated_at = ? WHERE id = ?',
+      [at.getTime(), id],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async spendTotpStep(id: number, step: number): Promise<boolean> {
+    // Compared and set in one statement: of two sign-ins with one code, on any instances, one row update wins.
+    const result = await this.sql.run(
+      'UPDATE wx_operator SET totp_last_step = ? WHERE id = ? AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)',
+      [step, id, step],
+    );
+    return result.affectedRows === 1;
+  }
+}
+
+function toTotp(row: Row): StoredTotp | undefined {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  const secret = text(row.totp_secret);
+  const pending = text(row.totp_pending);
+  const lastStep = row.totp_last_step === null || row.totp_last_step === undefined ? undefined : Number(row.totp_last_step);
+  if (secret === undefined && pending === undefined) return undefined;
+  return { ...(secret ? { secret } : {}), ...(pending ? { pending } : {}), ...(lastStep === undefined ? {} : { lastStep }) };
 }
 
 function updateStatement(id: number, change: OperatorChange): [string, SqlValue[]] {

@@ -100,7 +100,7 @@ export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): O
 }
 
 /** The columns PaymentFacts come from. */
-export type PaymentFactsRow = Pick<OrderRow, 'id' | 'outTradeNo' | 'paidMoney' | 'prepayId' | 'signType' | 'billNo'>;
+export type PaymentFactsRow = Pick<OrderRow, 'id' | 'outTradeNo' | 'merchantId' | 'paidMoney' | 'prepayId' | 'signType' | 'billNo'>;
 
 /** The same reading as toOrder's, of those columns. */
 export function toPaymentFacts(row: PaymentFactsRow): PaymentFacts {
@@ -109,6 +109,7 @@ export function toPaymentFacts(row: PaymentFactsRow): PaymentFacts {
   };
   const billNo = row.billNo ?? '';
   return {
+    merchantId: row.merchantId ?? DEFAULT_MERCHANT_ID,
     cash: fen(row.paidMoney, fail, 'paid_money'),
     ...(row.prepayId && { prepaySignType: row.signType ?? 'MD5' }),
     ...(billNo !== '' && { transactionId: billNo }),

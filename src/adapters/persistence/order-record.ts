@@ -96,7 +96,7 @@ export class RefundRecord {
   requestKey!: string | null;
   requestedAt!: number;
   settledAt!: number | null;
-  // Added by Migration20261207000011RefundParts.
+  // Added by Migration20261207000013RefundParts.
   cashRefund!: number | null;
   couponRefund!: number | null;
 }

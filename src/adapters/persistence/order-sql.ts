@@ -39,7 +39,15 @@ export const SELECT_ORDER_WITH_REFUNDS = `SELECT ${orderSelect}, ${refundSelect}
   LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`;
 
 /** The few columns a payment notice is checked against (PaymentFacts). */
-const FACT_PROPERTIES: readonly (keyof PaymentFactsRow)[] = ['id', 'outTradeNo', 'paidMoney', 'prepayId', 'signType', 'billNo'];
+const FACT_PROPERTIES: readonly (keyof PaymentFactsRow)[] = [
+  'id',
+  'outTradeNo',
+  'merchantId',
+  'paidMoney',
+  'prepayId',
+  'signType',
+  'billNo',
+];
 export const SELECT_PAYMENT_FACTS = `SELECT ${FACT_PROPERTIES.map((p) => `${column(ORDER_COLUMNS, p)} AS ${p}`).join(', ')}
   FROM ${ORDER_TABLE} WHERE out_trade_no = ?`;
 

@@ -1,5 +1,6 @@
 import { BaseSqlitePlatform } from '@mikro-orm/knex';
 import type { SqlOrm } from './orm.js';
+import { sqlFailureOf, type SqlFailureKind } from './sql-failure.js';
 
 /**
  * The one way this service runs SQL it writes by hand: statements with `?` parameters on the ORM's own connection
@@ -52,10 +53,13 @@ interface KnexPool {
   releaseConnection(conn: unknown): Promise<unknown>;
 }
 
-const sessions = new WeakMap<SqlOrm, SqlSession>();
+/** The database as a whole is not taking writes: it is gone, or it is a read-only one (a primary being failed over). */
+export type UnavailableKind = Extract<SqlFailureKind, 'readOnly' | 'connectionLost'>;
+export type UnavailableListener = (kind: UnavailableKind, error: unknown) => void;
 
-/** The SQL session of an open ORM (one per ORM). */
-export function sqlSession(orm: SqlOrm): SqlSession {
+const sessions = new WeakMap<SqlOrm, PooledSession>();
+
+function pooledSession(orm: SqlOrm): PooledSession {
   let session = sessions.get(orm);
   if (!session) {
     const knex = orm.em.getConnection().getKnex() as unknown as { client: KnexPool };
@@ -65,8 +69,19 @@ export function sqlSession(orm: SqlOrm): SqlSession {
   return session;
 }
 
+/** The SQL session of an open ORM (one per ORM). */
+export function sqlSession(orm: SqlOrm): SqlSession {
+  return pooledSession(orm);
+}
+
+/** Calls `listener` on every statement the database refused as a whole (see UnavailableKind); the alerts use it. */
+export function onDatabaseUnavailable(orm: SqlOrm, listener: UnavailableListener): void {
+  pooledSession(orm).listeners.add(listener);
+}
+
 class PooledSession implements SqlSession {
   readonly dialect: SqlDialect;
+  readonly listeners = new Set<UnavailableListener>();
 
   constructor(
     private readonly pool: KnexPool,
@@ -113,12 +128,31 @@ class PooledSession implements SqlSession {
   }
 
   private async on<T>(use: (conn: unknown) => Promise<T>): Promise<T> {
-    const conn = await this.pool.acquireConnection();
+    let conn: unknown;
     try {
+      conn = await this.pool.acquireConnection();
       return await use(conn);
+    } catch (error) {
+      this.unavailable(conn, error);
+      throw error;
     } finally {
-      await this.pool.releaseConnection(conn);
+      if (conn !== undefined) await this.pool.releaseConnection(conn);
     }
+  }
+
+  /**
+   * A read-only answer means this connection reached a primary that was demoted (a failover, a switchover): the
+   * connection is healthy and would be handed out again and again, each time refused, while new connections reach the
+   * new primary at the same address. It is marked disposed, which knex's pool checks before handing a connection out:
+   * the pool replaces it. (A broken connection the pool finds by itself: mysql2 marks it fatal.)
+   */
+  private unavailable(conn: unknown, error: unknown): void {
+    const kind = sqlFailureOf(error)?.kind;
+    if (kind !== 'readOnly' && kind !== 'connectionLost') return;
+    if (kind === 'readOnly' && typeof conn === 'object' && conn !== null) {
+      (conn as { __knex__disposed?: unknown }).__knex__disposed = 'the server is read-only (a demoted primary)';
+    }
+    for (const listener of this.listeners) listener(kind, error);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobLease, JobLeaseOptions, JobRun } from '../../application/ports/job-lease.js';
 import type { RedisClient } from './redis-client.js';
-import { COMPARE_AND_DELETE, setIfAbsent } from './redis-lock.js';
+import { COMPARE_AND_DELETE, hashTagged, setIfAbsent } from './redis-lock.js';
 
 /** Extends the lease only while it still holds our token: a lease that lapsed and was taken stays taken. */
 export const COMPARE_AND_EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -11,7 +11,7 @@ export class JobLeaseLostError extends Error {
 }
 
 export interface RedisJobLeaseOptions {
-  /** Prepended to the job name. Default 'wxpay:job:'. */
+  /** Prepended to the job name, which becomes the key's hash tag (see hashTagged). Default 'wxpay:job:'. */
   readonly prefix?: string;
   /** Renewal and release failures (the work goes on until the lease may have lapsed). */
   readonly onError?: (job: string, error: unknown) => void;
@@ -40,7 +40,7 @@ export class RedisJobLease implements JobLease {
     if (!(ttlMs > 0) || !(renewEveryMs > 0) || renewEveryMs >= ttlMs) {
       throw new RangeError(`job lease needs 0 < renewEveryMs < ttlMs (got ${renewEveryMs}, ${ttlMs})`);
     }
-    const key = this.prefix + job;
+    const key = this.prefix + hashTagged(job);
     const token = randomUUID();
     const ttl = Math.ceil(ttlMs);
     let heldSince = Date.now();

@@ -6,7 +6,7 @@ import type { RedisClient } from './redis-client.js';
 export const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface RedisLockOptions {
-  /** Prepended to every key; the caller's {hash tag} stays intact. Default 'wxpay:lock:'. */
+  /** Prepended to every key (see hashTagged). Default 'wxpay:lock:'. */
   readonly prefix?: string;
   /** First and longest pause between attempts while the key is held (jittered, doubling). Defaults 5 and 100 ms. */
   readonly pollMinMs?: number;
@@ -41,7 +41,7 @@ export class RedisLock implements Lock {
 
   async acquire(key: string, { ttlMs, waitMs }: LockOptions): Promise<LockLease | undefined> {
     if (!(ttlMs > 0)) throw new RangeError(`lock ttl must be positive: ${ttlMs}`);
-    const redisKey = this.prefix + key;
+    const redisKey = this.prefix + hashTagged(key);
     const token = randomUUID();
     const ttl = Math.ceil(ttlMs);
     const deadline = Date.now() + Math.max(0, waitMs);
@@ -70,6 +70,19 @@ export class RedisLock implements Lock {
       },
     };
   }
+}
+
+/**
+ * The key with a Redis Cluster hash tag: the caller's own `{…}` when it has one, else the whole key in braces. Cluster
+ * then places the key by what is locked (an order, a job), never by the deployment's prefix (REDIS_KEY_PREFIX has no
+ * braces): keys spread over the slots, and a script that one day touches a second key of the same thing (a fencing
+ * counter beside a lock) finds it in the same slot. The rule is Cluster's: the first `{`, the first `}` after it, and
+ * at least one character between.
+ */
+export function hashTagged(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key : `{${key}}`;
 }
 
 /**

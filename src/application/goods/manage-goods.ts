@@ -1,10 +1,12 @@
-import type { Goods } from '../../domain/goods.js';
+import { salePriceAboveMarketPrice, type Goods } from '../../domain/goods.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { GoodsAdmin, GoodsDraft } from '../ports/goods-catalog.js';
 
-export type GoodsError = { readonly kind: 'GoodsNotFound' };
+export type GoodsError = { readonly kind: 'GoodsNotFound' } | { readonly kind: 'SalePriceAboveMarketPrice' };
+
+const PRICE_ABOVE: GoodsError = { kind: 'SalePriceAboveMarketPrice' };
 
 /** An audit entry's picture of goods: prices in fen, as the API shows them. */
 const snapshot = (g: Goods) => ({
@@ -26,7 +28,8 @@ export class ManageGoods {
     private readonly clock: Clock,
   ) {}
 
-  async create(draft: GoodsDraft, actor: string): Promise<Goods> {
+  async create(draft: GoodsDraft, actor: string): Promise<Result<Goods, GoodsError>> {
+    if (salePriceAboveMarketPrice(draft)) return err(PRICE_ABOVE);
     const created = await this.goods.create(draft);
     await this.audit.record({
       at: this.clock.now(),
@@ -35,10 +38,11 @@ export class ManageGoods {
       subject: `goods:${created.id}`,
       after: snapshot(created),
     });
-    return created;
+    return ok(created);
   }
 
   async update(goods: Goods, actor: string): Promise<Result<Goods, GoodsError>> {
+    if (salePriceAboveMarketPrice(goods)) return err(PRICE_ABOVE);
     const before = await this.goods.findById(goods.id);
     if (!before || (await this.goods.update(goods)) === 'notFound') return err({ kind: 'GoodsNotFound' });
     await this.audit.record({

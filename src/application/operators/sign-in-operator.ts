@@ -1,24 +1,51 @@
 import { normaliseOperatorName, type OperatorRole } from '../../domain/operator-role.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { matchTotp } from '../../domain/totp.js';
 import type { Clock } from '../ports/clock.js';
-import type {
-  LoginAttempts,
-  LoginOutcome,
-  Operator,
-  Operators,
-  OperatorSessions,
-  PasswordHasher,
-  SessionSecrets,
+import {
+  nameDelayMs,
+  type AttemptLimits,
+  type LoginAttempts,
+  type LoginOutcome,
+  type NameDelay,
+  type Operator,
+  type Operators,
+  type OperatorSessions,
+  type PasswordHasher,
+  type SessionSecrets,
+  type SignInChallenges,
+  type StoredOperator,
+  type TotpSecrets,
 } from '../ports/operators.js';
 
-/** How many failed logins a window allows, per name (guessing one account) and per client address (spraying many). */
+/**
+ * How many failed logins a window allows, per name (guessing one account) and per client address (spraying many).
+ * For an operator with a second factor the per-name limit is a growing delay (`totpNameDelay`), not a lock-out: a
+ * password alone opens nothing there, so a stranger's wrong guesses must not keep its owner out for the window.
+ */
 export interface LoginLimits {
   readonly windowMs: number;
   readonly maxFailuresPerName: number;
   readonly maxFailuresPerIp: number;
+  readonly totpNameDelay: NameDelay;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60_000, maxFailuresPerName: 5, maxFailuresPerIp: 20 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  windowMs: 15 * 60_000,
+  maxFailuresPerName: 5,
+  maxFailuresPerIp: 20,
+  totpNameDelay: { baseMs: 1_000, capMs: 5 * 60_000 },
+};
+
+/** The second factor: TOTP codes checked with these secrets, challenges between the forms, and who must have one. */
+export interface SecondFactor {
+  readonly secrets: TotpSecrets;
+  readonly challenges: SignInChallenges;
+  /** Outside the sandbox an admin without TOTP is refused (with how to enrol); inside, it stays optional. */
+  readonly requiredForAdmins: boolean;
+  /** How long the code form stays valid after the password. */
+  readonly challengeTtlMs: number;
+}
 
 /** How long a console session lives: it ends after `idleMs` without a request, and `absoluteMs` after sign-in regardless. */
 export interface SessionPolicy {
@@ -37,6 +64,13 @@ export interface SignInCommand {
   readonly ip: string;
 }
 
+export interface CodeCommand {
+  /** What the password step handed out (SignInError CodeRequired). */
+  readonly challenge: string;
+  readonly code: string;
+  readonly ip: string;
+}
+
 export interface SignedIn {
   /** The secret for the browser's cookie; only its digest is stored. */
   readonly token: string;
@@ -50,22 +84,33 @@ export type SignInError =
   /** Unknown name or wrong password: deliberately the same answer. */
   | { readonly kind: 'BadCredentials' }
   /** The password was right, but the account is disabled. */
-  | { readonly kind: 'Disabled' };
+  | { readonly kind: 'Disabled' }
+  /** The password was right; the second factor's code is next, with this challenge. */
+  | { readonly kind: 'CodeRequired'; readonly challenge: string }
+  /** A wrong code, or one used already. */
+  | { readonly kind: 'BadCode' }
+  /** The code form is too old, or its password was changed since: sign in again. */
+  | { readonly kind: 'ChallengeExpired' }
+  /** An admin without a second factor where one is required: enrol by `npm run operator -- totp <name>`. */
+  | { readonly kind: 'TotpRequired' }
+  /** The stored secret cannot be opened (SESSION_SECRET changed since enrolment): enrol again by the CLI. */
+  | { readonly kind: 'TotpUnreadable' };
 
 export interface SignInOutcome {
   readonly result: Result<SignedIn, SignInError>;
-  /** What was recorded, for the adapter's log line. */
+  /** What was recorded, for the adapter's log line (a challenge refused before any attempt: badCode, unrecorded). */
   readonly outcome: LoginOutcome;
   readonly name: string;
   readonly role?: OperatorRole;
 }
 
 /**
- * A console operator signs in with name and password. Failed attempts are counted per name and per client address
- * in the database, so the limit holds across instances; each attempt reserves its place atomically before the
- * password is checked, and over the limit the password is not even checked. Every attempt is recorded with its
- * outcome; one whose check never finished stays counted as a failure. An unknown name costs the same hashing work as
- * a known one.
+ * A console operator signs in with name and password, then — if they have a second factor — with a TOTP code.
+ * Failed attempts are counted per name and per client address in the database, so the limits hold across instances;
+ * each attempt (password or code) reserves its place atomically before it is checked, and over the limit nothing is
+ * checked. Every attempt is recorded with its outcome; one whose check never finished stays counted as a failure. An
+ * unknown name costs the same hashing work as a known one. A code is taken once: its time step is spent in the
+ * database before the session opens, so a replay fails on every instance.
  */
 export class SignInOperator {
   constructor(
@@ -75,6 +120,7 @@ export class SignInOperator {
     private readonly hasher: PasswordHasher,
     private readonly secrets: SessionSecrets,
     private readonly clock: Clock,
+    private readonly secondFactor: SecondFactor,
     private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
     private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
   ) {}
@@ -83,29 +129,99 @@ export class SignInOperator {
     const at = this.clock.now();
     const valid = normaliseOperatorName(command.name);
     const name = valid ?? command.name.trim().slice(0, 64);
-    const since = new Date(at.getTime() - this.limits.windowMs);
-    const limited = { kind: 'RateLimited', retryAfterSeconds: Math.ceil(this.limits.windowMs / 1000) } as const;
-    // The attempt is reserved (and counted as a failure) before the password is checked: concurrent guesses, on any
-    // instance, each take one of the allowed places or are refused, instead of all passing one earlier count.
-    const id = await this.attempts.reserve(
-      { at, name, ip: command.ip },
-      { since, maxPerName: this.limits.maxFailuresPerName, maxPerIp: this.limits.maxFailuresPerIp },
-    );
-    if (id === undefined) {
-      await this.attempts.record({ at, name, ip: command.ip, outcome: 'rateLimited' });
-      return { result: err(limited), outcome: 'rateLimited', name };
-    }
-    const finish = async (outcome: Exclude<LoginOutcome, 'pending'>, result: Result<SignedIn, SignInError>, role?: OperatorRole) => {
-      await this.attempts.settle(id, outcome);
-      return { result, outcome, name, ...(role ? { role } : {}) };
-    };
-
+    // Read first: whether the name has a second factor decides its limit (a growing delay rather than a lock-out).
     const stored = valid === undefined ? undefined : await this.operators.findByName(valid);
+    const attempt = await this.reserve(at, name, command.ip, stored?.totp?.secret !== undefined);
+    if (!attempt.ok) return attempt.error;
+    const finish = attempt.value;
+
     const matches = await this.hasher.verify(command.password, stored?.passwordHash);
     if (!stored || !matches) return finish('badCredentials', err({ kind: 'BadCredentials' }));
     const operator = stored.operator;
     if (operator.disabled) return finish('disabled', err({ kind: 'Disabled' }), operator.role);
+    if (stored.totp?.secret !== undefined) {
+      const challenge = this.secondFactor.challenges.issue({
+        operatorId: operator.id,
+        passwordChangedAt: operator.passwordChangedAt,
+        expiresAt: new Date(at.getTime() + this.secondFactor.challengeTtlMs),
+      });
+      return finish('codeRequired', err({ kind: 'CodeRequired', challenge }), operator.role);
+    }
+    if (operator.role === 'admin' && this.secondFactor.requiredForAdmins) {
+      return finish('totpMissing', err({ kind: 'TotpRequired' }), operator.role);
+    }
+    return finish('succeeded', ok(await this.openSession(operator, at)), operator.role);
+  }
 
+  /** The second step: the challenge the password earned, and a code not used before. */
+  async confirmCode(command: CodeCommand): Promise<SignInOutcome> {
+    const at = this.clock.now();
+    const claim = this.secondFactor.challenges.read(command.challenge);
+    const stored = claim && claim.expiresAt > at ? await this.findById(claim.operatorId) : undefined;
+    const current = stored && claim && stored.operator.passwordChangedAt.getTime() === claim.passwordChangedAt.getTime();
+    if (!stored || !current) return { result: err({ kind: 'ChallengeExpired' }), outcome: 'badCode', name: stored?.operator.name ?? '' };
+    const operator = stored.operator;
+    const attempt = await this.reserve(at, operator.name, command.ip, true);
+    if (!attempt.ok) return attempt.error;
+    const finish = attempt.value;
+    if (operator.disabled) return finish('disabled', err({ kind: 'Disabled' }), operator.role);
+
+    const sealed = stored.totp?.secret;
+    const secret = sealed === undefined ? undefined : this.secondFactor.secrets.open(operator.id, sealed);
+    if (sealed !== undefined && !secret) return finish('badCode', err({ kind: 'TotpUnreadable' }), operator.role);
+    if (!secret) return finish('badCode', err({ kind: 'ChallengeExpired' }), operator.role);
+    const step = matchTotp(this.secondFactor.secrets.hmacSha1, secret, command.code, at, stored.totp?.lastStep);
+    // The step is spent atomically: of two requests with one code (here or on another instance), one gets in.
+    if (step === undefined || !(await this.operators.spendTotpStep(operator.id, step))) {
+      return finish('badCode', err({ kind: 'BadCode' }), operator.role);
+    }
+    return finish('succeeded', ok(await this.openSession(operator, at)), operator.role);
+  }
+
+  /**
+   * The attempt's place, reserved (and counted as a failure) before anything is checked: concurrent guesses, on any
+   * instance, each take one of the allowed places or are refused, instead of all passing one earlier count.
+   */
+  private async reserve(at: Date, name: string, ip: string, hasTotp: boolean) {
+    type Finish = (
+      outcome: Exclude<LoginOutcome, 'pending'>,
+      result: Result<SignedIn, SignInError>,
+      role?: OperatorRole,
+    ) => Promise<SignInOutcome>;
+    const since = new Date(at.getTime() - this.limits.windowMs);
+    const limits: AttemptLimits = {
+      since,
+      maxPerName: this.limits.maxFailuresPerName,
+      maxPerIp: this.limits.maxFailuresPerIp,
+      ...(hasTotp ? { nameDelay: this.limits.totpNameDelay } : {}),
+    };
+    const id = await this.attempts.reserve({ at, name, ip }, limits);
+    if (id === undefined) {
+      await this.attempts.record({ at, name, ip, outcome: 'rateLimited' });
+      const retryAfterSeconds = await this.retryAfterSeconds(name, ip, since, hasTotp);
+      return err<SignInOutcome>({ result: err({ kind: 'RateLimited', retryAfterSeconds }), outcome: 'rateLimited', name });
+    }
+    const finish: Finish = async (outcome, result, role) => {
+      await this.attempts.settle(id, outcome);
+      return { result, outcome, name, ...(role ? { role } : {}) };
+    };
+    return ok(finish);
+  }
+
+  /** The window for a lock-out (by address, or by a name without a second factor); the current delay otherwise. */
+  private async retryAfterSeconds(name: string, ip: string, since: Date, hasTotp: boolean): Promise<number> {
+    const window = Math.ceil(this.limits.windowMs / 1000);
+    if (!hasTotp || (await this.attempts.failuresSince({ ip }, since)) >= this.limits.maxFailuresPerIp) return window;
+    const failures = await this.attempts.failuresSince({ name }, since);
+    return Math.max(1, Math.ceil(nameDelayMs(this.limits.totpNameDelay, this.limits.maxFailuresPerName, failures) / 1000));
+  }
+
+  private async findById(id: number): Promise<StoredOperator | undefined> {
+    const operator = await this.operators.findById(id);
+    return operator ? this.operators.findByName(operator.name) : undefined;
+  }
+
+  private async openSession(operator: Operator, at: Date): Promise<SignedIn> {
     const token = this.secrets.newToken();
     const csrfToken = this.secrets.newToken();
     const expiresAt = new Date(at.getTime() + this.policy.absoluteMs);
@@ -117,6 +233,6 @@ export class SignInOperator {
       lastSeenAt: at,
       expiresAt,
     });
-    return finish('succeeded', ok({ token, csrfToken, expiresAt, operator }), operator.role);
+    return { token, csrfToken, expiresAt, operator };
   }
 }

@@ -50,8 +50,26 @@ export class PaymentRecorder {
    * Only with an answer of WeChat's (refundquery, the refund API's) about refund `asked`: an answer that names another
    * refund, even another of this order's, settles nothing.
    */
-  recordRefundReport(order: Order, report: RefundReport, asked: string): Promise<ChangeOutcome<RefundReportError>> {
-    return this.apply(order, (o) => o.applyRefundReport(report, asked), report.at, RECORD_OUTCOME);
+  async recordRefundReport(order: Order, report: RefundReport, asked: string): Promise<ChangeOutcome<RefundReportError>> {
+    // The order flags itself when WeChat's word takes its refunds beyond the payment; the alert is raised here, once,
+    // by the write that set the flag (the change may run again on a fresher copy: its last run is the one written).
+    let flagged = false;
+    const outcome = await this.apply(
+      order,
+      (o) => {
+        const wasFlagged = o.needsReview;
+        const applied = o.applyRefundReport(report, asked);
+        flagged = !wasFlagged && o.needsReview;
+        return applied;
+      },
+      report.at,
+      RECORD_OUTCOME,
+    );
+    if (outcome.kind === 'changed' && flagged) {
+      const reason = outcome.order.state.review?.reason;
+      this.alerts.raise({ kind: 'OrderNeedsReview', outTradeNo: order.state.outTradeNo.value, detail: { reason, outRefundNo: asked } });
+    }
+    return outcome;
   }
 
   /** Only with WeChat's own (verified) refusal of the refund request. */

@@ -2,7 +2,8 @@ import type { FailureRejection, PaymentRejection } from '../../domain/order-erro
 import type { Order } from '../../domain/order.js';
 import type { FailureReason } from '../../domain/order-status.js';
 import type { Clock } from '../ports/clock.js';
-import type { PaymentGateway, TradeQuery } from '../ports/payment-gateway.js';
+import type { TradeQuery } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 
 /** What asking WeChat about an order came to. */
@@ -25,17 +26,18 @@ export type Confirmation =
 
 /**
  * Asks WeChat (orderquery) what became of an order and records the answer: paid → SUCC, closed or failed → FAILED,
- * not paid yet → unchanged. An unknown answer is thrown by the gateway and changes nothing.
+ * not paid yet → unchanged, asking the gateway of the order's merchant. An unknown answer is thrown by the gateway and
+ * changes nothing.
  */
 export class ConfirmOrder {
   constructor(
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
   ) {}
 
   async execute(order: Order): Promise<Confirmation> {
-    const trade = await this.gateway.queryOrder(order.state.outTradeNo.value);
+    const trade = await this.gateways.forMerchant(order.state.merchantId).queryOrder(order.state.outTradeNo.value);
     switch (trade.kind) {
       case 'notPaid':
         return { kind: 'notPaid', state: trade.state };

@@ -1,5 +1,5 @@
 import type { ConfirmOrder } from './confirm-order.js';
-import type { MerchantIdentity } from '../ports/merchant.js';
+import type { Merchants } from '../ports/merchant.js';
 import type { PaymentNotice } from '../ports/notify-verifier.js';
 import type { OrderRepository } from '../ports/order-repository.js';
 
@@ -19,27 +19,28 @@ export type NotifyRefusal =
   | 'ConfirmationRejected';
 
 /**
- * The seed trusted the notice; we do not. The notice names an order, the amount must match it, and only WeChat's
- * own orderquery answer moves it to SUCC — recorded as WeChat states it, and the notice acknowledged only when it
- * says the same.
+ * The seed trusted the notice; we do not. The notice names an order of the merchant it was sent to, the amount must
+ * match it, and only WeChat's own orderquery answer moves it to SUCC — recorded as WeChat states it, and the notice
+ * acknowledged only when it says the same.
  */
 export class HandleNotify {
   constructor(
-    private readonly merchant: MerchantIdentity,
+    private readonly merchants: Merchants,
     private readonly orders: OrderRepository,
     private readonly confirm: ConfirmOrder,
   ) {}
 
   async execute(notice: PaymentNotice): Promise<NotifyVerdict> {
-    if (notice.appId !== this.merchant.appId || notice.mchId !== this.merchant.mchId) {
-      return refuse('ForeignMerchant', true);
-    }
+    const merchantId = this.merchants.idOf(notice);
+    if (merchantId === undefined) return refuse('ForeignMerchant', true);
     // A failed payment changes nothing: only orderquery CLOSED/PAYERROR/REVOKED may fail an order.
     if (!notice.succeeded) return { ack: true, result: 'failureReported' };
 
     // WeChat can notify before our row is visible; a retry (or the reconciliation job) will find it.
     const facts = await this.orders.findPaymentFacts(notice.outTradeNo);
     if (!facts) return refuse('UnknownOrder', false);
+    // One of our accounts, but not the one the order was opened with: not this order's payment.
+    if (facts.merchantId !== merchantId) return refuse('ForeignMerchant', true);
     if (!notice.totalFee.equals(facts.cash)) return refuse('AmountMismatch', true);
     const { prepaySignType } = facts;
     if (notice.signedWith !== undefined && prepaySignType !== undefined && notice.signedWith !== prepaySignType) {

@@ -6,7 +6,8 @@ import { changeOrder } from '../orders/compare-and-set.js';
 import type { ConfirmOrder } from './confirm-order.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import type { ClientPayment, GatewayRefusal, PaymentGateway } from '../ports/payment-gateway.js';
+import type { ClientPayment, GatewayRefusal } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import type { User } from '../ports/user-repository.js';
 import type { SupersedeOrder } from './supersede-order.js';
 
@@ -29,7 +30,7 @@ export type Issued =
  */
 export class IssuePrepay {
   constructor(
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly orders: OrderRepository,
     private readonly confirm: ConfirmOrder,
     private readonly supersede: SupersedeOrder,
@@ -38,7 +39,7 @@ export class IssuePrepay {
 
   async execute(order: Order, goods: Goods, user: User, clientIp: string): Promise<Issued> {
     if (isPrepayUsable(order.state.prepay, this.clock.now())) return this.paramsFor(order);
-    const outcome = await this.gateway.createPrepay({
+    const outcome = await this.gateways.forMerchant(order.state.merchantId).createPrepay({
       outTradeNo: order.state.outTradeNo.value,
       description: goods.name,
       amount: order.state.cash,
@@ -71,7 +72,7 @@ export class IssuePrepay {
   private async paramsFor(order: Order): Promise<Issued> {
     const prepay = order.state.prepay;
     if (!isPrepayUsable(prepay, this.clock.now())) return this.replace(order);
-    return { kind: 'clientPayment', clientPayment: this.gateway.clientPayment(prepay) };
+    return { kind: 'clientPayment', clientPayment: this.gateways.forMerchant(order.state.merchantId).clientPayment(prepay) };
   }
 
   private async replace(order: Order): Promise<Issued> {

@@ -1,4 +1,4 @@
-import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
+import type { MerchantId } from '../../domain/merchant.js';
 import { Order } from '../../domain/order.js';
 import { isReusable } from '../../domain/order-reuse.js';
 import { OutTradeNoGenerator } from '../../domain/out-trade-no.js';
@@ -36,30 +36,30 @@ export class OpenOrder {
     this.numbers = new OutTradeNoGenerator((n) => random.int(n));
   }
 
-  async execute(key: OrderKey, goods: Goods): Promise<Opening> {
+  /** `merchantId`: the merchant the request is for, whose account the order is paid to. */
+  async execute(key: OrderKey, goods: Goods, merchantId: MerchantId): Promise<Opening> {
     const existing = await this.orders.findOpen(key);
-    if (existing && isReusable(existing, { goods, uid: key.uid, now: this.clock.now() })) return { kind: 'reused', order: existing };
+    if (existing && reusableFor(existing, merchantId, goods, key.uid, this.clock.now())) return { kind: 'reused', order: existing };
     if (existing) {
       const superseded = await this.supersede.execute(existing);
       if (superseded === 'paid') return { kind: 'openOrderPaid', order: existing };
       if (superseded === 'lost') return { kind: 'contended' };
     }
-    return this.openNew(key, goods);
+    return this.openNew(key, goods, merchantId);
   }
 
-  private async openNew(key: OrderKey, goods: Goods): Promise<Opening> {
+  private async openNew(key: OrderKey, goods: Goods, merchantId: MerchantId): Promise<Opening> {
     const price = priceFor(goods, key.paidType);
     for (;;) {
       const now = this.clock.now();
-      // One merchant per deployment today; when there are several, the mini-program the request came from names it.
-      const order = Order.open({ ...key, merchantId: DEFAULT_MERCHANT_ID, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
+      const order = Order.open({ ...key, merchantId, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
       const no = order.state.outTradeNo.value;
       if (price.integral > 0) {
         const reserved = await this.ledger.reserve(key.uid, no, price.integral, now);
         if (reserved.kind === 'insufficient') {
           // A concurrent request (one that ignored the lock) may have just opened the order these coins went to.
           const raced = await this.orders.findOpen(key);
-          return raced && isReusable(raced, { goods, uid: key.uid, now })
+          return raced && reusableFor(raced, merchantId, goods, key.uid, now)
             ? { kind: 'reused', order: raced }
             : { kind: 'insufficientCoins', balance: reserved.balance };
         }
@@ -73,3 +73,7 @@ export class OpenOrder {
     }
   }
 }
+
+/** The reuse rule, for an order of the same merchant only: another merchant's order is paid to another account. */
+const reusableFor = (order: Order, merchantId: MerchantId, goods: Goods, uid: number, now: Date): boolean =>
+  order.state.merchantId === merchantId && isReusable(order, { goods, uid, now });

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Order } from '../../domain/order.js';
 import { isPaidType, priceFor, type PaidType } from '../../domain/paid-type.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -61,6 +62,8 @@ export class RequestPrepay {
     private readonly issuePrepay: IssuePrepay,
     private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
+    /** The merchant this service sells for (one per deployment today): the one its orders are opened with. */
+    private readonly merchantId: MerchantId,
     private readonly lockTiming: PrepayLockTiming = DEFAULT_PREPAY_LOCK_TIMING,
   ) {}
 
@@ -81,7 +84,7 @@ export class RequestPrepay {
     if (!lease) return err({ kind: 'Busy' });
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const opening = await this.openOrder.execute(key, goods);
+        const opening = await this.openOrder.execute(key, goods, this.merchantId);
         if (opening.kind === 'contended') continue;
         if (opening.kind === 'insufficientCoins')
           return err({ kind: 'InsufficientIntegral', balance: opening.balance, required: price.integral });

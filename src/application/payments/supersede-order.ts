@@ -5,7 +5,8 @@ import { changeOrder } from '../orders/compare-and-set.js';
 import type { ConfirmOrder } from './confirm-order.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import { GatewayUnavailableError, type PaymentGateway } from '../ports/payment-gateway.js';
+import { GatewayUnavailableError } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 
 export type Superseded =
   /** The key's open slot is free for a new order. */
@@ -24,7 +25,7 @@ export type Superseded =
 export class SupersedeOrder {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly confirm: ConfirmOrder,
     private readonly clock: Clock,
   ) {}
@@ -41,7 +42,7 @@ export class SupersedeOrder {
   private async closeAtWechat(order: Order): Promise<Superseded | 'open'> {
     let answer;
     try {
-      answer = await this.gateway.closeOrder(order.state.outTradeNo.value);
+      answer = await this.gateways.forMerchant(order.state.merchantId).closeOrder(order.state.outTradeNo.value);
     } catch (error) {
       if (error instanceof GatewayUnavailableError) return 'open';
       throw error;

@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'operator.disabled',
   'operator.enabled',
   'operator.password-reset',
+  'operator.totp-enabled',
+  'operator.totp-removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,4 +1,5 @@
 import type { OperatorRole } from '../../domain/operator-role.js';
+import type { HmacSha1 } from '../../domain/totp.js';
 
 export interface Operator {
   readonly id: number;
@@ -14,6 +15,17 @@ export interface StoredOperator {
   readonly operator: Operator;
   /** The password hasher's self-describing hash (algorithm, parameters, salt, digest); never the password. */
   readonly passwordHash: string;
+  /** The second factor: sealed TOTP secrets (see TotpSecrets), absent for an operator without one. */
+  readonly totp?: StoredTotp;
+}
+
+export interface StoredTotp {
+  /** The secret codes are checked against, once its enrolment was confirmed with a first code. */
+  readonly secret?: string;
+  /** A secret shown to the operator and waiting for its first code; the active one (if any) holds until then. */
+  readonly pending?: string;
+  /** The last time step whose code was accepted: its code, and every earlier one, is spent. */
+  readonly lastStep?: number;
 }
 
 export interface NewOperator {
@@ -45,6 +57,20 @@ export interface Operators {
    * leave none, undefined when no operator has that id.
    */
   updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined>;
+  /** Stores a sealed secret awaiting its first code, replacing an earlier pending one; false when no such operator. */
+  setPendingTotp(id: number, sealed: string, at: Date): Promise<boolean>;
+  /**
+   * Makes the pending secret the active one, with `step` (the confirming code's) spent — only while `sealed` is still
+   * the pending secret, so two confirmations of different enrolments cannot cross. False otherwise.
+   */
+  activateTotp(id: number, sealed: string, step: number, at: Date): Promise<boolean>;
+  /** Removes the second factor, active and pending; false when no such operator. */
+  removeTotp(id: number, at: Date): Promise<boolean>;
+  /**
+   * One atomic step across instances: records `step` as spent when the operator has an active secret and `step` is
+   * later than the last spent one. False otherwise: the code was used already (on this instance or another).
+   */
+  spendTotpStep(id: number, step: number): Promise<boolean>;
 }
 
 export interface OperatorSession {
@@ -73,8 +99,22 @@ export interface OperatorSessions {
   prune(before: Date): Promise<number>;
 }
 
-/** `pending`: reserved before the password is checked, and counted as a failure until its outcome is settled. */
-export const LOGIN_OUTCOMES = ['pending', 'succeeded', 'badCredentials', 'disabled', 'rateLimited'] as const;
+/**
+ * `pending`: reserved before the password (or code) is checked, and counted as a failure until its outcome is settled.
+ * `codeRequired`: the password was right and the second factor is asked for; `badCode`: a wrong or spent code (a
+ * failure, as `badCredentials`); `totpMissing`: the password was right, but an admin has no second factor where one
+ * is required.
+ */
+export const LOGIN_OUTCOMES = [
+  'pending',
+  'succeeded',
+  'badCredentials',
+  'disabled',
+  'rateLimited',
+  'codeRequired',
+  'badCode',
+  'totpMissing',
+] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 export interface LoginAttempt {
@@ -90,6 +130,22 @@ export interface AttemptLimits {
   readonly since: Date;
   readonly maxPerName: number;
   readonly maxPerIp: number;
+  /**
+   * For a name with a second factor: past `maxPerName` failures the name is not refused outright; an attempt is let
+   * through once `baseMs · 2^(failures − maxPerName)` (at most `capMs`) have passed since that name's last failure.
+   */
+  readonly nameDelay?: NameDelay;
+}
+
+export interface NameDelay {
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+/** The wait a name's `failures` call for under a delay, 0 while they are within `free`. */
+export function nameDelayMs(delay: NameDelay, free: number, failures: number): number {
+  if (failures < free) return 0;
+  return Math.min(delay.capMs, delay.baseMs * 2 ** Math.min(failures - free, 40));
 }
 
 /** Every console login attempt, kept for the rate limit and for people to read. */
@@ -104,7 +160,7 @@ export interface LoginAttempts {
   /** Records how a reserved attempt ended. */
   settle(id: number, outcome: Exclude<LoginOutcome, 'pending'>): Promise<void>;
   record(attempt: LoginAttempt): Promise<void>;
-  /** Attempts that failed on their credentials (badCredentials) or are pending, since `since`, by name or by client address. */
+  /** Attempts that failed on their credentials or code (badCredentials, badCode) or are pending, since `since`, by name or by client address. */
   failuresSince(by: { readonly name: string } | { readonly ip: string }, since: Date): Promise<number>;
   /** Newest first. */
   recent(limit: number): Promise<LoginAttempt[]>;
@@ -121,4 +177,31 @@ export interface PasswordHasher {
 export interface SessionSecrets {
   newToken(): string;
   digest(token: string): string;
+}
+
+/** The second factor's secrets, sealed for the operators table so that a dump of the database alone reveals none. */
+export interface TotpSecrets {
+  /** False while a sealed secret would not outlive this process (SESSION_SECRET not set): enrolling is then refused. */
+  readonly durable: boolean;
+  /** A fresh random secret (TOTP_SECRET_BYTES). */
+  newSecret(): Uint8Array;
+  seal(operatorId: number, secret: Uint8Array): string;
+  /** undefined when it cannot be opened: SESSION_SECRET changed, or the value was sealed for another operator. */
+  open(operatorId: number, sealed: string): Uint8Array | undefined;
+  readonly hmacSha1: HmacSha1;
+}
+
+/** What the browser carries from the password form to the code form: who passed the password, and until when. */
+export interface ChallengeClaim {
+  readonly operatorId: number;
+  /** The password the claim was earned with: a password reset voids it. */
+  readonly passwordChangedAt: Date;
+  readonly expiresAt: Date;
+}
+
+/** Signed, tamper-evident challenges: the password is never sent twice, and no server state is needed in between. */
+export interface SignInChallenges {
+  issue(claim: ChallengeClaim): string;
+  /** undefined for anything this service did not issue (or altered); expiry is the caller's to check. */
+  read(challenge: string): ChallengeClaim | undefined;
 }

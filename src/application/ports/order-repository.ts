@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderStatus } from '../../domain/order-status.js';
@@ -66,6 +67,8 @@ export interface RefundEntry {
  * which changes once the order is paid, so a duplicate notice is answered without reading the whole order.
  */
 export interface PaymentFacts {
+  /** The merchant the order was opened with: only its account's notices are about this order. */
+  readonly merchantId: MerchantId;
   readonly cash: Money;
   /** How the order's current prepay was signed, if it has one. */
   readonly prepaySignType?: string;
@@ -74,6 +77,7 @@ export interface PaymentFacts {
 }
 
 export const paymentFactsOf = (order: Order): PaymentFacts => ({
+  merchantId: order.state.merchantId,
   cash: order.state.cash,
   ...(order.state.prepay && { prepaySignType: order.state.prepay.signType }),
   ...(order.state.transactionId !== undefined && { transactionId: order.state.transactionId }),

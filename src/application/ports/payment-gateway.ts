@@ -103,6 +103,55 @@ export interface BilledDay {
   readonly discrepancies: readonly string[];
 }
 
+/** One refund in the provider's refund bill (WeChat: the trade bill of bill_type REFUND). */
+export interface BilledRefund {
+  readonly outTradeNo: string;
+  readonly transactionId: string;
+  readonly outRefundNo: string;
+  readonly refundId: string;
+  /** The cash refunded (退款金额). */
+  readonly amount: Money;
+  /** The refund's state as billed (WeChat: SUCCESS, PROCESSING, FAIL, CHANGE). */
+  readonly status: string;
+}
+
+/** A day's refund bill: its refunds, and where its own summary disagrees with them. */
+export interface RefundBillDay {
+  readonly refunds: readonly BilledRefund[];
+  readonly discrepancies: readonly string[];
+}
+
+/**
+ * What a line of the fund-flow bill moved, as reconciliation matches it: a payment's money in, a refund's money out,
+ * the provider's service fee on a payment (or its return on a refund), a payout to the merchant's bank, or anything
+ * else (which a person must explain).
+ */
+export type FundFlowKind = 'payment' | 'refund' | 'fee' | 'feeReturn' | 'payout' | 'other';
+
+/** One line of the merchant account's fund-flow bill (WeChat: 资金账单, basic account). */
+export interface FundFlowLine {
+  /** The provider's number for the movement (资金流水单号): unique per line. */
+  readonly flowId: string;
+  readonly kind: FundFlowKind;
+  /** Money into the account (true) or out of it. */
+  readonly income: boolean;
+  readonly amount: Money;
+  /** The provider's business number (微信支付业务单号): a transaction_id for payments and fees, a refund_id for refunds. */
+  readonly businessNo: string;
+  /** The merchant's number for it where the bill gives one (业务凭证号): out_trade_no or out_refund_no. */
+  readonly voucherNo: string;
+  /** As printed (记账时间, Beijing time), for people. */
+  readonly bookedAt: string;
+  /** The provider's own words for the line (业务名称/业务类型, 备注), for people. */
+  readonly description: string;
+}
+
+/** A day's fund-flow bill: its lines, and where its own summary disagrees with them. */
+export interface FundFlowDay {
+  readonly lines: readonly FundFlowLine[];
+  readonly discrepancies: readonly string[];
+}
+
 /**
  * WeChat Pay, as the use cases need it (the mini-program login is its own port, MiniProgramLogin). Every answer the adapter returns has had its
  * signature verified. Business refusals are returned; transport failures, timeouts and unverifiable answers are
@@ -121,9 +170,13 @@ export interface PaymentGateway {
    * undefined while the bill does not exist yet.
    */
   billedPayments(billDate: string): Promise<BilledDay | undefined>;
+  /** The refunds of one Beijing day (by the day they were made), on the same schedule as billedPayments. */
+  refundBill(billDate: string): Promise<RefundBillDay | undefined>;
+  /** Every movement of the merchant's (basic) account on one Beijing day, on the same schedule as billedPayments. */
+  fundFlowBill(billDate: string): Promise<FundFlowDay | undefined>;
 }
 
 /** WeChat could not be reached or gave no trustworthy answer: nothing is known, so nothing may change. */
 export class GatewayUnavailableError extends Error {
-  override readonly name = 'GatewayUnavailableError';
+  override readonly name: string = 'GatewayUnavailableError';
 }

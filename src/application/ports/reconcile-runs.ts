@@ -1,14 +1,17 @@
-export const RECONCILE_RUN_KINDS = ['pending', 'bill'] as const;
+export const RECONCILE_RUN_KINDS = ['pending', 'bill', 'refbill', 'fundflow'] as const;
 export type ReconcileRunKind = (typeof RECONCILE_RUN_KINDS)[number];
 
 export interface ReconcileRun {
-  /** `pending`: the periodic run over unpaid orders, refunds and coins; `bill`: one day's trade bill. */
+  /**
+   * `pending`: the periodic run over unpaid orders, refunds and coins; `bill`: one day's trade bill; `refbill`: its
+   * refund bill; `fundflow`: its fund-flow bill (资金账单). Stored in a varchar(8).
+   */
   readonly kind: ReconcileRunKind;
   readonly startedAt: Date;
   readonly finishedAt: Date;
   /** false when the run threw (WeChat unreachable, ...): `summary` then holds the error message. */
   readonly succeeded: boolean;
-  /** The bill's Beijing date (yyyyMMdd), for bill runs. */
+  /** The bill's Beijing date (yyyyMMdd), for the three bill runs. */
   readonly billDate?: string;
   /** Things a person must look at (unknown or mismatched bill payments, orders flagged, errors). */
   readonly problems: number;

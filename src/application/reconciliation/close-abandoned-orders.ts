@@ -3,7 +3,8 @@ import type { ConfirmOrder } from '../payments/confirm-order.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import { GatewayUnavailableError, type PaymentGateway } from '../ports/payment-gateway.js';
+import { GatewayUnavailableError } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import { CLOSE_NOT_BEFORE_MS } from './reconcile-payments.js';
 import { noteProblem, type ReconcileProblem } from './reconcile-problems.js';
 
@@ -37,7 +38,7 @@ export interface AbandonedReport {
 export class CloseAbandonedOrders {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly confirm: ConfirmOrder,
     private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
@@ -78,7 +79,7 @@ export class CloseAbandonedOrders {
         return (await this.confirm.recordFailure(order, 'ORDERNOTEXIST')).kind === 'failed' ? 'closed' : undefined;
       case 'notPaid': {
         if (order.state.createdAt.getTime() + CLOSE_NOT_BEFORE_MS > this.clock.now().getTime()) return undefined;
-        const closed = await this.gateway.closeOrder(order.state.outTradeNo.value);
+        const closed = await this.gateways.forMerchant(order.state.merchantId).closeOrder(order.state.outTradeNo.value);
         if (closed === 'alreadyPaid') return (await this.confirm.execute(order)).kind === 'recorded' ? 'paid' : undefined;
         return (await this.confirm.recordFailure(order, 'CLOSED')).kind === 'failed' ? 'closed' : undefined;
       }

@@ -3,7 +3,9 @@ import type { ConfirmOrder } from '../payments/confirm-order.js';
 import type { Alerts } from '../ports/alerts.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import type { PaymentGateway } from '../ports/payment-gateway.js';
+import type { MerchantId } from '../../domain/merchant.js';
+import type { BilledPayment } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 
 export interface BillReport {
   readonly billDate: string;
@@ -35,7 +37,7 @@ export const previousBillDate = (now: Date): string => formatBeijingCompact(new 
 export class ReconcileBill {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly confirm: ConfirmOrder,
     private readonly alerts: Alerts,
     private readonly clock: Clock,
@@ -43,34 +45,45 @@ export class ReconcileBill {
 
   async execute(billDate: string = previousBillDate(this.clock.now())): Promise<BillReport> {
     if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
-    const bill = await this.gateway.billedPayments(billDate);
     const report = {
       billDate,
-      available: bill !== undefined,
-      payments: bill?.payments.length ?? 0,
+      available: true,
+      payments: 0,
       matched: 0,
       repaired: [] as string[],
       unknown: [] as string[],
       mismatched: [] as string[],
-      discrepancies: [...(bill?.discrepancies ?? [])],
+      discrepancies: [] as string[],
     };
+    // Each merchant account has its own bill; the day is reconciled when every one of them is.
+    const { merchantIds } = this.gateways;
+    for (const merchantId of merchantIds) {
+      const bill = await this.gateways.forMerchant(merchantId).billedPayments(billDate);
+      if (!bill) report.available = false;
+      report.payments += bill?.payments.length ?? 0;
+      const named = (d: string): string => (merchantIds.length > 1 ? `${merchantId}: ${d}` : d);
+      report.discrepancies.push(...(bill?.discrepancies ?? []).map(named));
+      for (const payment of bill?.payments ?? []) await this.check(merchantId, payment, report);
+    }
     if (report.discrepancies.length > 0) {
       this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, discrepancies: report.discrepancies } });
     }
-    for (const payment of bill?.payments ?? []) {
-      const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
-      if (!order) {
-        report.unknown.push(payment.outTradeNo);
-        continue;
-      }
-      if (order.isPaid && order.state.transactionId === payment.transactionId) {
-        report.matched++;
-        continue;
-      }
+    return report;
+  }
+
+  private async check(merchantId: MerchantId, payment: BilledPayment, report: Mutable<BillReport>): Promise<void> {
+    const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
+    // An order of another merchant under the same number is not the one this merchant's bill is about.
+    if (!order || order.state.merchantId !== merchantId) {
+      report.unknown.push(payment.outTradeNo);
+    } else if (order.isPaid && order.state.transactionId === payment.transactionId) {
+      report.matched++;
+    } else {
       const confirmation = await this.confirm.execute(order);
       const repaired = confirmation.kind === 'recorded' && confirmation.transactionId === payment.transactionId;
       (repaired ? report.repaired : report.mismatched).push(payment.outTradeNo);
     }
-    return report;
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

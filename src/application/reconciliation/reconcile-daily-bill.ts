@@ -3,7 +3,8 @@ import { billReadyAt } from '../../domain/beijing-time.js';
 import { previousBillDate, type BillReport, type ReconcileBill } from './reconcile-bill.js';
 
 /**
- * Reconciles yesterday's trade bill once a day, as soon as WeChat has it. Asked often (every check of the schedule),
+ * Reconciles yesterday's trade bill once a day, as soon as WeChat has it (the refund and fund-flow bills of the day
+ * follow it: see composition/jobs.ts). Asked often (every check of the schedule),
  * it runs only when the bill is ready and yesterday's has not been reconciled by this process yet.
  */
 export class ReconcileDailyBill {
@@ -16,11 +17,16 @@ export class ReconcileDailyBill {
 
   /** Yesterday's bill when it is due now; undefined when it is not ready yet or already done. */
   async runIfDue(): Promise<BillReport | undefined> {
+    const date = this.due();
+    return date === undefined ? undefined : this.run(date);
+  }
+
+  /** Yesterday (yyyyMMdd) when its bills are ready and its trade bill has not been reconciled by this process yet. */
+  due(): string | undefined {
     const now = this.clock.now();
     const date = previousBillDate(now);
     const readyAt = billReadyAt(date);
-    if (!readyAt || now < readyAt || date === this.lastDone) return undefined;
-    return this.run(date);
+    return !readyAt || now < readyAt || date === this.lastDone ? undefined : date;
   }
 
   /** One day's bill now (yyyyMMdd, default yesterday); yesterday's, once found, is not run again by runIfDue. */

@@ -2,7 +2,8 @@ import type { Order } from '../../domain/order.js';
 import type { ConfirmOrder, Confirmation } from '../payments/confirm-order.js';
 import type { Clock } from '../ports/clock.js';
 import type { OrderRepository } from '../ports/order-repository.js';
-import { GatewayUnavailableError, type PaymentGateway } from '../ports/payment-gateway.js';
+import { GatewayUnavailableError } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import { noteProblem, type ReconcileProblem } from './reconcile-problems.js';
 
 /**
@@ -53,7 +54,7 @@ export class ReconcilePayments {
 
   constructor(
     private readonly orders: OrderRepository,
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly confirm: ConfirmOrder,
     private readonly clock: Clock,
     private readonly options: ReconcilePaymentsOptions = DEFAULT_RECONCILE_OPTIONS,
@@ -96,7 +97,7 @@ export class ReconcilePayments {
     const confirmation = await this.confirm.execute(order);
     const verdict = verdictOf(confirmation);
     if (verdict !== 'unchanged' || !this.pastPayableWindow(order)) return verdict;
-    const closed = await this.gateway.closeOrder(order.state.outTradeNo.value);
+    const closed = await this.gateways.forMerchant(order.state.merchantId).closeOrder(order.state.outTradeNo.value);
     // Paid in the cashier while we decided to close: the payment wins, confirmed like any other.
     if (closed === 'alreadyPaid') return verdictOf(await this.confirm.execute(order));
     const recorded = await this.confirm.recordFailure(order, 'CLOSED');

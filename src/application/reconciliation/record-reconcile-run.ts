@@ -1,6 +1,8 @@
 import type { Clock } from '../ports/clock.js';
 import type { ReconcileRunKind, ReconcileRuns } from '../ports/reconcile-runs.js';
 import type { BillReport } from './reconcile-bill.js';
+import type { FundFlowReport } from './reconcile-fund-flow.js';
+import type { RefundBillReport } from './reconcile-refund-bill.js';
 import { errorCount, type ReconcileReport } from './reconcile-pending.js';
 
 export interface RunFacts {
@@ -14,6 +16,18 @@ export const pendingFacts = (r: ReconcileReport): RunFacts => ({ problems: r.fla
 /** Billed payments unknown or mismatched here, and disagreements within the bill itself. */
 export const billFacts = (r: BillReport): RunFacts => ({
   problems: r.unknown.length + r.mismatched.length + r.discrepancies.length,
+  billDate: r.billDate,
+});
+
+/** Billed refunds unknown here or flagged on their orders, and disagreements within the bill. */
+export const refundBillFacts = (r: RefundBillReport): RunFacts => ({
+  problems: r.unknown.length + r.flagged.length + r.discrepancies.length,
+  billDate: r.billDate,
+});
+
+/** Fund-flow lines matched to nothing we hold (or to another amount), and disagreements within the bill. */
+export const fundFlowFacts = (r: FundFlowReport): RunFacts => ({
+  problems: r.unmatched.length + r.discrepancies.length,
   billDate: r.billDate,
 });
 

@@ -1,5 +1,5 @@
 import type { RefundStatus } from '../../domain/refund.js';
-import type { MerchantIdentity } from '../ports/merchant.js';
+import type { Merchants } from '../ports/merchant.js';
 import type { RefundNotice } from '../ports/notify-verifier.js';
 import type { OrderRepository } from '../ports/order-repository.js';
 import type { SettleRefund } from './settle-refund.js';
@@ -25,15 +25,17 @@ const RESULT_OF: Readonly<Record<RefundNotice['status'], 'refunded' | 'closed' |
  */
 export class HandleRefundNotice {
   constructor(
-    private readonly merchant: MerchantIdentity,
+    private readonly merchants: Merchants,
     private readonly orders: OrderRepository,
     private readonly settle: SettleRefund,
   ) {}
 
   async execute(notice: RefundNotice): Promise<RefundNoticeVerdict> {
-    if (notice.appId !== this.merchant.appId || notice.mchId !== this.merchant.mchId) return refuse('ForeignMerchant', true);
+    const merchantId = this.merchants.idOf(notice);
+    if (merchantId === undefined) return refuse('ForeignMerchant', true);
     const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
     if (!order) return refuse('UnknownOrder', true);
+    if (order.state.merchantId !== merchantId) return refuse('ForeignMerchant', true);
     const { outTradeNo, transactionId, outRefundNo, refundId, refundFee, totalFee, status } = notice;
     const claim = {
       outTradeNo,

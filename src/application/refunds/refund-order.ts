@@ -98,7 +98,7 @@ export class RefundOrder {
   }
 
   private async inTurn(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
-    const lease = await this.lock.acquire(`refund:${command.outTradeNo}`, this.lockTiming);
+    const lease = await this.lock.acquire(refundLockKey(command.outTradeNo), this.lockTiming);
     if (!lease) return err(BUSY);
     try {
       return await this.refund(command);
@@ -111,6 +111,8 @@ export class RefundOrder {
     const found = await this.orders.findByOutTradeNo(command.outTradeNo);
     if (!found) return err({ kind: 'OrderNotFound' });
     if (found.state.cash.isZero()) return this.refundCoinsOnly(found);
+    // A refund that could never be sent (the order's merchant is not configured here) is refused before it is recorded.
+    this.submit.gatewayFor(found);
 
     let refund: Refund | undefined;
     let requested;
@@ -182,3 +184,6 @@ function accepted(order: Order, requested: Refund): RefundAccepted {
     refundableFen: order.refundableFen,
   };
 }
+
+/** The lock refunds of one order take turns under, on every instance. */
+export const refundLockKey = (outTradeNo: string): string => `refund:${outTradeNo}`;

@@ -2,7 +2,7 @@ import type { RefundReportError } from '../../domain/order-errors.js';
 import type { Order } from '../../domain/order.js';
 import { sameRefund, type RefundReport, type RefundStatus } from '../../domain/refund.js';
 import type { Clock } from '../ports/clock.js';
-import type { PaymentGateway } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 
 export type RefundSettlement =
@@ -23,7 +23,7 @@ export type RefundSettlement =
  */
 export class SettleRefund {
   constructor(
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
   ) {}
@@ -33,7 +33,7 @@ export class SettleRefund {
    * very refund the claim names, every identifier included; else nothing changes.
    */
   async execute(order: Order, outRefundNo: string, claim?: RefundReport): Promise<RefundSettlement> {
-    const query = await this.gateway.queryRefund(outRefundNo);
+    const query = await this.gateways.forMerchant(order.state.merchantId).queryRefund(outRefundNo);
     if (query.kind === 'notFound') return { kind: 'notFound' };
     // An answer that contradicts our refund is WeChat's problem for a person (below); one that agrees with our refund
     // but not with the claim shows the claim false: nothing is recorded on its account.

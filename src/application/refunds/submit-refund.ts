@@ -3,6 +3,7 @@ import type { Order } from '../../domain/order.js';
 import type { Refund, RefundReport } from '../../domain/refund.js';
 import type { Clock } from '../ports/clock.js';
 import { GatewayUnavailableError, type GatewayRefusal, type PaymentGateway } from '../ports/payment-gateway.js';
+import type { PaymentGateways } from '../ports/payment-gateways.js';
 import { ConcurrentChangeError } from '../orders/compare-and-set.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import { describeRejection } from './settle-refund.js';
@@ -35,14 +36,19 @@ const NO_PAID_ORDER: GatewayRefusal = {
  */
 export class SubmitRefund {
   constructor(
-    private readonly gateway: PaymentGateway,
+    private readonly gateways: PaymentGateways,
     private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
   ) {}
 
+  /** The gateway of the order's merchant: throws UnknownMerchantError (before anything is recorded, when asked first). */
+  gatewayFor(order: Order): PaymentGateway {
+    return this.gateways.forMerchant(order.state.merchantId);
+  }
+
   async execute(order: Order, refund: Refund, reason?: string): Promise<Submission> {
     const no = order.state.outTradeNo.value;
-    const outcome = await this.gateway.refund({
+    const outcome = await this.gatewayFor(order).refund({
       outTradeNo: no,
       outRefundNo: refund.outRefundNo,
       totalFee: order.state.cash,
@@ -96,7 +102,7 @@ export class SubmitRefund {
   private async recordRefusal(order: Order, refund: Refund, refusal: GatewayRefusal): Promise<Submission> {
     let held;
     try {
-      held = await this.gateway.queryRefund(refund.outRefundNo);
+      held = await this.gatewayFor(order).queryRefund(refund.outRefundNo);
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
       return { kind: 'refused', order, refusal };

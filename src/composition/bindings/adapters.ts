@@ -4,6 +4,7 @@ import { DEFAULT_RECONCILE_OPTIONS } from '../../application/reconciliation/reco
 import { DEFAULT_PREPAY_LOCK_TIMING } from '../../application/payments/request-prepay.js';
 import { DEFAULT_REFUND_LOCK_TIMING } from '../../application/refunds/refund-order.js';
 import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/operators/sign-in-operator.js';
+import type { SignInChallenges, TotpSecrets } from '../../application/ports/operators.js';
 import { CachedGoodsCatalog } from '../../adapters/caching/cached-goods-catalog.js';
 import { CachedUsers } from '../../adapters/caching/cached-users.js';
 import { FanOutEventSink, LogEventSink, WebhookEventSink } from '../../adapters/events/event-sinks.js';
@@ -26,6 +27,7 @@ import { MikroOrderStatistics } from '../../adapters/persistence/mikro-order-sta
 import { MikroReconcileRuns } from '../../adapters/persistence/mikro-reconcile-runs.js';
 import { ScryptPasswordHasher } from '../../adapters/system/scrypt-password-hasher.js';
 import { cryptoSessionSecrets } from '../../adapters/system/session-secrets.js';
+import { HmacSignInChallenges, SealedTotpSecrets } from '../../adapters/system/second-factor.js';
 import { FailOpenLock } from '../../adapters/redis/fail-open-lock.js';
 import { RedisJobLease } from '../../adapters/redis/redis-job-lease.js';
 import { RedisLock } from '../../adapters/redis/redis-lock.js';
@@ -33,6 +35,7 @@ import { cryptoRandom } from '../../adapters/system/crypto-random.js';
 import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
 import { TOKENS } from '../tokens.js';
+import { bindMerchants } from './merchants.js';
 import { bindWechatPay } from './wechat-pay.js';
 
 /**
@@ -50,7 +53,6 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   });
   c.bind(TOKENS.Clock).toConstantValue(resources.clock);
   c.bind(TOKENS.Random).toConstantValue(cryptoRandom);
-  c.bind(TOKENS.Merchant).toConstantValue({ appId: config.wechat.appId, mchId: config.wechat.mchId });
   c.bind(TOKENS.ReconcileOptions).toConstantValue({ ...DEFAULT_RECONCILE_OPTIONS, retryBaseMs: config.reconcileIntervalMs });
   c.bind(TOKENS.PrepayLockTiming).toConstantValue(DEFAULT_PREPAY_LOCK_TIMING);
   c.bind(TOKENS.RefundLockTiming).toConstantValue(DEFAULT_REFUND_LOCK_TIMING);
@@ -62,6 +64,19 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   c.bind(TOKENS.PasswordHasher).toResolvedValue(() => new ScryptPasswordHasher());
   c.bind(TOKENS.SessionSecrets).toConstantValue(cryptoSessionSecrets);
   c.bind(TOKENS.LoginLimits).toConstantValue(DEFAULT_LOGIN_LIMITS);
+  c.bind(TOKENS.TotpSecrets).toConstantValue(new SealedTotpSecrets(config.sessionSecret, !config.ephemeralSessionSecret));
+  c.bind(TOKENS.SignInChallenges).toConstantValue(new HmacSignInChallenges(config.sessionSecret));
+  c.bind(TOKENS.TotpIssuer).toConstantValue('wxpay console');
+  c.bind(TOKENS.SecondFactor).toResolvedValue(
+    (secrets: TotpSecrets, challenges: SignInChallenges) => ({
+      secrets,
+      challenges,
+      // WeChat Pay for real: an admin's password alone must not open the console.
+      requiredForAdmins: config.gateway !== 'sandbox',
+      challengeTtlMs: 5 * 60_000,
+    }),
+    [TOKENS.TotpSecrets, TOKENS.SignInChallenges],
+  );
   c.bind(TOKENS.SessionPolicy).toConstantValue({
     ...DEFAULT_SESSION_POLICY,
     idleMs: config.console.sessionIdleMinutes * 60_000,
@@ -69,6 +84,7 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   });
   bindPersistence(c, resources);
   bindLocking(c, config, resources);
+  bindMerchants(c, config);
   bindWechatPay(c, config, resources);
   c.bind(TOKENS.EventSink).toResolvedValue(
     (logger: Logger) =>

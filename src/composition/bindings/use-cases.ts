@@ -13,6 +13,8 @@ import { OpenOrder } from '../../application/payments/open-order.js';
 import { PaymentRecorder } from '../../application/orders/payment-recorder.js';
 import { ReconcileBill } from '../../application/reconciliation/reconcile-bill.js';
 import { ReconcileDailyBill } from '../../application/reconciliation/reconcile-daily-bill.js';
+import { ReconcileFundFlow } from '../../application/reconciliation/reconcile-fund-flow.js';
+import { ReconcileRefundBill } from '../../application/reconciliation/reconcile-refund-bill.js';
 import { ReconcilePayments } from '../../application/reconciliation/reconcile-payments.js';
 import { ReconcilePending } from '../../application/reconciliation/reconcile-pending.js';
 import { ReconcileRefunds } from '../../application/reconciliation/reconcile-refunds.js';
@@ -28,6 +30,7 @@ import { ReadDashboard } from '../../application/reporting/dashboard.js';
 import { ManageOperators } from '../../application/operators/manage-operators.js';
 import { ResumeOperatorSession, SignOutOperator } from '../../application/operators/operator-session.js';
 import { ReadOrderHistory } from '../../application/orders/order-history.js';
+import { ManageOperatorTotp } from '../../application/operators/operator-totp.js';
 import { SignInOperator } from '../../application/operators/sign-in-operator.js';
 import { TOKENS } from '../tokens.js';
 
@@ -43,12 +46,12 @@ const construct =
  * limits) that must be shared by every caller.
  */
 export function bindUseCases(c: Container): void {
-  const { OrderRepository, PaymentGateway, Clock, Random, Merchant, IntegralLedger, EventOutbox, Alerts } = TOKENS;
+  const { OrderRepository, PaymentGateways, Clock, Random, Merchants, IntegralLedger, EventOutbox, Alerts } = TOKENS;
   c.bind(PaymentRecorder).toResolvedValue(construct(PaymentRecorder), [OrderRepository, EventOutbox, IntegralLedger, Alerts]);
-  c.bind(ConfirmOrder).toResolvedValue(construct(ConfirmOrder), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(SupersedeOrder).toResolvedValue(construct(SupersedeOrder), [OrderRepository, PaymentGateway, ConfirmOrder, Clock]);
+  c.bind(ConfirmOrder).toResolvedValue(construct(ConfirmOrder), [PaymentGateways, PaymentRecorder, Clock]);
+  c.bind(SupersedeOrder).toResolvedValue(construct(SupersedeOrder), [OrderRepository, PaymentGateways, ConfirmOrder, Clock]);
   c.bind(OpenOrder).toResolvedValue(construct(OpenOrder), [OrderRepository, IntegralLedger, SupersedeOrder, Clock, Random]);
-  c.bind(IssuePrepay).toResolvedValue(construct(IssuePrepay), [PaymentGateway, OrderRepository, ConfirmOrder, SupersedeOrder, Clock]);
+  c.bind(IssuePrepay).toResolvedValue(construct(IssuePrepay), [PaymentGateways, OrderRepository, ConfirmOrder, SupersedeOrder, Clock]);
   c.bind(RequestPrepay).toResolvedValue(construct(RequestPrepay), [
     TOKENS.GoodsCatalog,
     TOKENS.UserRepository,
@@ -57,13 +60,14 @@ export function bindUseCases(c: Container): void {
     IssuePrepay,
     PaymentRecorder,
     Clock,
+    TOKENS.SellingMerchant,
     TOKENS.PrepayLockTiming,
   ]);
-  c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchant, OrderRepository, ConfirmOrder]);
+  c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchants, OrderRepository, ConfirmOrder]);
   c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
-  c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateway, PaymentRecorder, Clock]);
-  c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateway, PaymentRecorder, Clock]);
+  c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateways, PaymentRecorder, Clock]);
+  c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateways, PaymentRecorder, Clock]);
   c.bind(RefundOrder).toResolvedValue(construct(RefundOrder), [
     OrderRepository,
     SubmitRefund,
@@ -76,17 +80,17 @@ export function bindUseCases(c: Container): void {
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
   c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
   c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
-  c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchant, OrderRepository, SettleRefund]);
+  c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchants, OrderRepository, SettleRefund]);
   c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     ConfirmOrder,
     Clock,
     TOKENS.ReconcileOptions,
   ]);
   c.bind(CloseAbandonedOrders).toResolvedValue(construct(CloseAbandonedOrders), [
     OrderRepository,
-    PaymentGateway,
+    PaymentGateways,
     ConfirmOrder,
     PaymentRecorder,
     Clock,
@@ -99,8 +103,23 @@ export function bindUseCases(c: Container): void {
     ReconcileRefunds,
     RepairCoins,
   ]);
-  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateway, ConfirmOrder, TOKENS.Alerts, Clock]);
+  c.bind(ReconcileBill).toResolvedValue(construct(ReconcileBill), [OrderRepository, PaymentGateways, ConfirmOrder, TOKENS.Alerts, Clock]);
   c.bind(ReconcileDailyBill).toResolvedValue(construct(ReconcileDailyBill), [ReconcileBill, Clock]);
+  c.bind(ReconcileRefundBill).toResolvedValue(construct(ReconcileRefundBill), [
+    OrderRepository,
+    PaymentGateways,
+    SettleRefund,
+    PaymentRecorder,
+    TOKENS.Alerts,
+    Clock,
+  ]);
+  c.bind(ReconcileFundFlow).toResolvedValue(construct(ReconcileFundFlow), [
+    OrderRepository,
+    PaymentGateways,
+    PaymentRecorder,
+    TOKENS.Alerts,
+    Clock,
+  ]);
   c.bind(PruneHistory).toResolvedValue(construct(PruneHistory), [TOKENS.ReconcileRuns, TOKENS.OperatorSessions, Clock]);
   c.bind(RelayPaymentEvents).toResolvedValue(construct(RelayPaymentEvents), [EventOutbox, TOKENS.EventSink, Clock]);
   bindConsoleUseCases(c);
@@ -116,8 +135,16 @@ function bindConsoleUseCases(c: Container): void {
     TOKENS.PasswordHasher,
     SessionSecrets,
     Clock,
+    TOKENS.SecondFactor,
     TOKENS.LoginLimits,
     TOKENS.SessionPolicy,
+  ]);
+  c.bind(ManageOperatorTotp).toResolvedValue(construct(ManageOperatorTotp), [
+    Operators,
+    TOKENS.TotpSecrets,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.TotpIssuer,
   ]);
   c.bind(ResumeOperatorSession).toResolvedValue(construct(ResumeOperatorSession), [
     Operators,

@@ -3,22 +3,23 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import type { Container } from 'inversify';
 import type { Clock } from '../../application/ports/clock.js';
 import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
-import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
 import { instrumentGateway, instrumentLogin } from '../../adapters/observability/instrumented-gateway.js';
 import type { Metrics } from '../../adapters/observability/metrics.js';
 import { DialectNotifyVerifier } from '../../adapters/wechatpay/migration/dialect-notify-verifier.js';
-import { withLegacyPaySign } from '../../adapters/wechatpay/migration/legacy-pay-sign.js';
+import { merchantGateway } from '../../adapters/wechatpay/migration/merchant-gateway.js';
 import { withRefundsDisabled } from '../../adapters/wechatpay/refunds-disabled.js';
 import { WechatMiniProgramLogin } from '../../adapters/wechatpay/shared/mini-program-login.js';
 import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
 import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
 import type { V3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
-import { V3_SIGN_TYPE, WechatPayV3Gateway } from '../../adapters/wechatpay/v3/gateway.js';
+import { WechatPayV3Gateway } from '../../adapters/wechatpay/v3/gateway.js';
 import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-verifier.js';
 import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
 import type { Config } from '../config.js';
+import { accountOf, type MerchantAccount } from '../merchant-registry.js';
 import type { Resources } from '../resources.js';
 import type { StoredSandboxIdentity } from '../../sandbox/index.js';
+import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
 import { TOKENS } from '../tokens.js';
 
 /** Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat. */
@@ -30,8 +31,8 @@ interface Parts {
 }
 
 /**
- * WeChat Pay by configuration: WECHAT_API_VERSION picks the gateway new prepays (and every query, close, refund)
- * use; each API whose credentials are configured gets its notify verifier, so with both configured the callback
+ * WeChat Pay by configuration, for the one merchant the environment configures: its API version (WECHAT_API_VERSION)
+ * picks the gateway new prepays (and every query, close, refund) use; each API whose credentials are configured gets its notify verifier, so with both configured the callback
  * routes accept both dialects and a prepay_id of the other API can still be paid (the v2 → v3 migration).
  */
 export function bindWechatPay(c: Container, config: Config, resources: Resources): void {
@@ -39,17 +40,14 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
   const build = (clock: Clock): Parts => (parts ??= buildParts(config, resources, clock));
   c.bind(TOKENS.PaymentGateway)
     .toResolvedValue(
-      (clock: Clock, metrics: Metrics) => {
+      (clock: Clock, metrics: Metrics, accounts: readonly MerchantAccount[]) => {
         const { v2, v3 } = build(clock);
-        const isV3 = (signType: string): boolean => signType === V3_SIGN_TYPE;
-        let gateway: PaymentGateway;
-        if (config.apiVersion === 'v3' && v3) gateway = v2 ? withLegacyPaySign(v3.gateway, v2.gateway, isV3) : v3.gateway;
-        else if (v2) gateway = v3 ? withLegacyPaySign(v2.gateway, v3.gateway, (s) => !isV3(s)) : v2.gateway;
-        else throw new Error(`WeChat Pay API ${config.apiVersion} is not configured`);
+        const { apiVersion } = accountOf(accounts, DEFAULT_MERCHANT_ID);
+        let gateway = merchantGateway({ ...(v2 ? { v2: v2.gateway } : {}), ...(v3 ? { v3: v3.gateway } : {}) }, apiVersion);
         if (!config.wechat.refundsEnabled) gateway = withRefundsDisabled(gateway);
         return instrumentGateway(gateway, metrics);
       },
-      [TOKENS.Clock, TOKENS.Metrics],
+      [TOKENS.Clock, TOKENS.Metrics, TOKENS.MerchantAccounts],
     )
     // The v2 client's pooled TLS connections; the decorators around it own nothing to close.
     .onDeactivation(() => parts?.v2?.gateway.close());
@@ -67,13 +65,15 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
       ),
     [TOKENS.Metrics],
   );
-  c.bind(TOKENS.NotifyVerifier).toResolvedValue(
-    (clock: Clock) => {
-      const { v2, v3 } = build(clock);
-      return new DialectNotifyVerifier({ ...(v2 ? { v2: v2.verifier } : {}), ...(v3 ? { v3: v3.verifier } : {}) });
-    },
-    [TOKENS.Clock],
-  );
+  c.bind(TOKENS.MerchantNotifyVerifier)
+    .toResolvedValue(
+      (clock: Clock) => {
+        const { v2, v3 } = build(clock);
+        return new DialectNotifyVerifier({ ...(v2 ? { v2: v2.verifier } : {}), ...(v3 ? { v3: v3.verifier } : {}) });
+      },
+      [TOKENS.Clock],
+    )
+    .whenNamed(DEFAULT_MERCHANT_ID);
 }
 
 function buildParts(config: Config, resources: Resources, clock: Clock): Parts {

@@ -4,7 +4,7 @@ import type { Clock } from '../../application/ports/clock.js';
 import { formatBeijingCompact } from '../../domain/beijing-time.js';
 import { Money } from '../../domain/money.js';
 import { beijingDateTime as formatBeijingDateTime, type SignType, type WechatFields } from './codec/index.js';
-import { billAvailability, writeTradeBill, type BillKind } from './bill-writer.js';
+import { billAvailability, writeFundFlowBill, writeTradeBill, type BillKind } from './bill-writer.js';
 import type { ApiName } from './faults.js';
 import { paidAmounts, type MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
@@ -20,6 +20,7 @@ export const API_PATHS: Readonly<Record<XmlApiName, string>> = {
   refund: '/secapi/pay/refund',
   refundquery: '/pay/refundquery',
   downloadbill: '/pay/downloadbill',
+  downloadfundflow: '/pay/downloadfundflow',
 };
 
 export interface ApiContext {
@@ -189,6 +190,35 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
       }
       const text = availability === 'ready' ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
+      if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
+      return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
+    },
+
+    /**
+     * The fund-flow bill: like downloadbill, but (per WeChat's downloadfundflow page) only over the merchant
+     * certificate and only signed HMAC-SHA256. The refusal's wording for another sign type is UNCONFIRMED.
+     */
+    downloadfundflow(r, signType, req) {
+      if (ctx.requireClientCertForSecapi && !(req.socket as Partial<TLSSocket>).authorized) return { kind: 'noClientCertificate' };
+      if (signType !== 'HMAC-SHA256')
+        return { kind: 'returnFail', message: 'sign_type参数错误，仅支持HMAC-SHA256', extra: { error_code: '20001' } };
+      const date = r.bill_date ?? '';
+      if (!date) return lack('bill_date');
+      const accountType = r.account_type ?? '';
+      if (!accountType) return lack('account_type');
+      if (!['Basic', 'Operation', 'Fees'].includes(accountType)) {
+        return { kind: 'returnFail', message: 'invalid account_type', extra: { error_code: '20001' } };
+      }
+      if (r.tar_type && r.tar_type !== 'GZIP') return { kind: 'returnFail', message: 'invalid tar_type', extra: { error_code: '20001' } };
+      const availability = billAvailability(date, ctx.clock.now());
+      if (availability === 'invalid' || availability === 'future') {
+        return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
+      }
+      // Every payment and refund lands in the basic account; the operation and fee accounts stay empty.
+      const text =
+        availability === 'ready' && accountType === 'Basic'
+          ? writeFundFlowBill(state.allOrders(), date, ctx.merchant.mchId, 'v2')
+          : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
       return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatBeijingCompact } from '../../domain/beijing-time.js';
 import { beijingDateTime as formatBeijingDateTime } from './codec/index.js';
 import type { SimOrder, SimRefund } from './state.js';
@@ -158,4 +159,139 @@ function refundRow(order: SimOrder, refund: SimRefund, mch: { appId: string; mch
     订单金额: '0.00',
     申请退款金额: yuan(refund.refundFee),
   };
+}
+
+/**
+ * The two generations of the fund-flow bill's header, as published: v2's documentation prints the amount columns
+ * with full-width （元）, go-pay's v3 fixture with half-width (元); the v2 sample prints counts as "20.0", the v3 one
+ * as "3". The simulator writes each API's own, so the gateway's parser must read both.
+ */
+export type FundFlowDialect = 'v2' | 'v3';
+
+const FUND_FLOW_COLUMNS = (dialect: FundFlowDialect): readonly string[] => {
+  const yuanUnit = dialect === 'v2' ? '（元）' : '(元)';
+  return [
+    '记账时间',
+    '微信支付业务单号',
+    '资金流水单号',
+    '业务名称',
+    '业务类型',
+    '收支类型',
+    `收支金额${yuanUnit}`,
+    `账户结余${yuanUnit}`,
+    '资金变更提交申请人',
+    '备注',
+    '业务凭证号',
+  ];
+};
+export const FUND_FLOW_SUMMARY_HEADER = ['资金流水总笔数', '收入笔数', '收入金额', '支出笔数', '支出金额'] as const;
+
+interface Movement {
+  readonly at: Date;
+  readonly businessNo: string;
+  readonly flowId: string;
+  readonly name: string;
+  readonly type: string;
+  readonly income: boolean;
+  readonly fen: number;
+  readonly applicant: string;
+  readonly remark: string;
+  readonly voucherNo: string;
+}
+
+/** The service fee of a payment in fen, rounded half up from the trade bill's 1/100000 yuan. */
+export const serviceFeeFen = (cashFen: number): number => Math.floor((cashFen * FEE_PER_FEN_IN_1E5_YUAN + 500) / 1000);
+
+/** A stable 资金流水单号 for a movement: 28 digits, the same on every download. */
+function flowIdOf(kind: string, key: string): string {
+  const digits = BigInt(`0x${createHash('sha256').update(`${kind}:${key}`).digest('hex').slice(0, 24)}`).toString();
+  return `1900${digits.padStart(24, '0').slice(0, 24)}`;
+}
+
+/** Every movement of the basic account the simulator knows: payments in, their fees out, refunds out once paid back. */
+function movementsOf(orders: readonly SimOrder[], mchId: string): Movement[] {
+  const moves: Movement[] = [];
+  for (const order of orders) {
+    if (!order.paidAt || !order.transactionId) continue;
+    const cash = order.totalFee - order.couponFee;
+    const trade = { businessNo: order.transactionId, applicant: 'system', voucherNo: order.outTradeNo };
+    moves.push({
+      ...trade,
+      at: order.paidAt,
+      flowId: flowIdOf('pay', order.transactionId),
+      name: '交易',
+      type: '交易',
+      income: true,
+      fen: cash,
+      remark: '',
+    });
+    const fee = serviceFeeFen(cash);
+    if (fee > 0) {
+      const flowId = flowIdOf('fee', order.transactionId);
+      moves.push({ ...trade, at: order.paidAt, flowId, name: '交易', type: '扣除交易手续费', income: false, fen: fee, remark: '' });
+    }
+    for (const refund of order.refunds) {
+      if (refund.status !== 'SUCCESS' || !refund.successAt) continue;
+      moves.push({
+        at: refund.successAt,
+        businessNo: refund.refundId,
+        flowId: flowIdOf('refund', refund.refundId),
+        name: '退款',
+        type: '退款',
+        income: false,
+        fen: refund.refundFee,
+        applicant: `${mchId}API`,
+        // As in go-pay's fixture: the simulator returns no part of the fee on a refund.
+        remark: `退款总金额${yuan(refund.refundFee)}元;含手续费0.00元`,
+        voucherNo: refund.outRefundNo,
+      });
+    }
+  }
+  return moves.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/**
+ * The basic account's fund-flow bill (资金账单) for one Beijing day, or undefined when nothing moved. 账户结余 runs
+ * from an empty account at the simulator's first payment.
+ */
+export function writeFundFlowBill(
+  orders: readonly SimOrder[],
+  billDate: string,
+  mchId: string,
+  dialect: FundFlowDialect,
+): string | undefined {
+  let balance = 0;
+  const rows: string[][] = [];
+  let income = { count: 0, fen: 0 };
+  let expense = { count: 0, fen: 0 };
+  for (const move of movementsOf(orders, mchId)) {
+    balance += move.income ? move.fen : -move.fen;
+    if (dayOf(move.at) !== billDate) continue;
+    if (move.income) income = { count: income.count + 1, fen: income.fen + move.fen };
+    else expense = { count: expense.count + 1, fen: expense.fen + move.fen };
+    rows.push([
+      formatBeijingDateTime(move.at),
+      move.businessNo,
+      move.flowId,
+      move.name,
+      move.type,
+      move.income ? '收入' : '支出',
+      yuan(move.fen),
+      // A simulated account can go below zero (a refund of a payment made before the simulator's state began).
+      balance < 0 ? `-${yuan(-balance)}` : yuan(balance),
+      move.applicant,
+      move.remark,
+      move.voucherNo,
+    ]);
+  }
+  if (rows.length === 0) return undefined;
+  const count = (n: number): string => (dialect === 'v2' ? `${n}.0` : String(n));
+  const line = (cells: readonly string[]): string => cells.map((c) => `\`${c}`).join(',');
+  return [
+    BOM + FUND_FLOW_COLUMNS(dialect).join(','),
+    ...rows.map(line),
+    FUND_FLOW_SUMMARY_HEADER.join(','),
+    line([count(rows.length), count(income.count), yuan(income.fen), count(expense.count), yuan(expense.fen)]),
+    '',
+  ].join('\r\n');
 }

@@ -134,6 +134,43 @@ export function createControlRouter(ctx: ControlContext): Router {
   });
 
   /**
+   * A refund made at WeChat only, as an operator makes one in the merchant platform (商户平台 → 交易中心 → 退款): the
+   * service never asked for it and no notify is sent, so only the bills tell the service about it. Paid back at once.
+   * `out_refund_no` defaults to a number the service would never make.
+   */
+  control.post('/orders/:outTradeNo/refunds', (req, res) => {
+    const outTradeNo = String(req.params.outTradeNo);
+    const { refund_fee: refundFee, out_refund_no: given } = bodyOf(req);
+    const order = state.allOrders().find((o) => o.outTradeNo === outTradeNo);
+    if (!order) {
+      res.status(404).json({ error: 'no such order' });
+      return;
+    }
+    if (typeof refundFee !== 'number' || !Number.isSafeInteger(refundFee) || refundFee < 1) {
+      res.status(400).json({ error: 'refund_fee must be a whole number of fen' });
+      return;
+    }
+    if (given !== undefined && (typeof given !== 'string' || !/^[0-9A-Za-z_\-|*@]{1,64}$/.test(given))) {
+      res.status(400).json({ error: 'out_refund_no must be 1 to 64 of [0-9A-Za-z_-|*@]' });
+      return;
+    }
+    const outRefundNo = given ?? `MP${simulatorIds.refundId().slice(5, 25)}`;
+    const outcome = state.refund(
+      { out_trade_no: outTradeNo, out_refund_no: outRefundNo, total_fee: String(order.totalFee), refund_fee: String(refundFee) },
+      undefined,
+    );
+    if (!outcome.ok) {
+      res.status(409).json({ error: outcome.refusal.errCode, message: outcome.refusal.errCodeDes });
+      return;
+    }
+    ctx.settleRefund(outcome.value.order, outcome.value.refund, undefined, 'SUCCESS');
+    const { refund } = outcome.value;
+    res
+      .status(201)
+      .json({ out_trade_no: outTradeNo, out_refund_no: refund.outRefundNo, refund_id: refund.refundId, refund_fee: refund.refundFee });
+  });
+
+  /**
    * Settles a refund at once and (re)sends its notify to the URL its signed refund request named (or the simulator's
    * configured default). Never to a URL the caller chooses: that would make the simulator POST anywhere it can reach.
    */

@@ -6,6 +6,7 @@ export const API_NAMES = [
   'refund',
   'refundquery',
   'downloadbill',
+  'downloadfundflow',
   'jscode2session',
   'certificates',
 ] as const;

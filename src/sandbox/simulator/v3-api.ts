@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../application/ports/clock.js';
 import type { WechatFields } from './codec/index.js';
-import { billAvailability, writeTradeBill, type BillKind } from './bill-writer.js';
+import { billAvailability, writeFundFlowBill, writeTradeBill, type BillKind } from './bill-writer.js';
 import { simulatorIds } from './ids.js';
 import type { Refusal, SimOrder, SimulatorState } from './state.js';
 import { refundJson, transactionJson } from './v3-messages.js';
@@ -80,7 +80,34 @@ function flatten(json: Readonly<Record<string, unknown>>, prefix = ''): Record<s
 /** The merchant API v3 of a direct merchant's mini-program payments, on the same state as the v2 wire. */
 export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3Handler>> {
   const { state, credentials, log } = ctx;
-  const bills = new Map<string, { text: string; expiresAt: number }>();
+  const bills = new Map<string, { text: string; gzip: boolean; expiresAt: number }>();
+
+  /**
+   * Either bill, once its day is over: a download URL good for BILL_TTL_MS and the SHA1 of the bill's text — of the
+   * unpacked text when tar_type=GZIP packs the file ("原始账单（gzip需要解压缩）的摘要值").
+   */
+  const bill = (
+    query: (name: string) => string | undefined,
+    origin: string,
+    date: string,
+    write: (day: string) => string | undefined,
+  ): V3Reply => {
+    const tarType = query('tar_type');
+    if (tarType !== undefined && tarType !== 'GZIP') return queryParamError('tar_type', tarType, '应为 GZIP');
+    const day = date.replaceAll('-', '');
+    const availability = billAvailability(day, ctx.clock.now());
+    if (availability === 'invalid') return queryParamError('bill_date', date, '不是有效日期');
+    if (availability === 'future') return queryParamError('bill_date', date, '不能晚于今天');
+    // WeChat generates a day's bill from 09:00 the next morning; it is there to fetch from 10:00.
+    const text = availability === 'ready' ? write(day) : undefined;
+    if (!text) return v3Error(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+    const now = ctx.clock.now().getTime();
+    for (const [token, kept] of bills) if (kept.expiresAt <= now) bills.delete(token);
+    const token = simulatorIds.nonce();
+    bills.set(token, { text, gzip: tarType === 'GZIP', expiresAt: now + BILL_TTL_MS });
+    const hash = createHash('sha1').update(text, 'utf8').digest('hex');
+    return v3Ok({ hash_type: 'SHA1', hash_value: hash, download_url: `${origin}/v3/billdownload/file?token=${token}` });
+  };
 
   /** The notify_url rule (https, WeChat's form, this simulator's allow-list) as WeChat answers a breach of it. */
   const notifyUrlRefusal = (url: unknown, maxLength: number): V3Reply | undefined => {
@@ -190,26 +217,25 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return queryParamError('bill_date', date, '格式应为 yyyy-MM-dd');
       if (billType !== 'ALL' && billType !== 'SUCCESS' && billType !== 'REFUND')
         return queryParamError('bill_type', billType, '应为 ALL、SUCCESS 或 REFUND');
-      if (query('tar_type') !== undefined) return queryParamError('tar_type', query('tar_type'), '模拟器不支持 tar_type');
-      const day = date.replaceAll('-', '');
-      const availability = billAvailability(day, ctx.clock.now());
-      if (availability === 'invalid') return queryParamError('bill_date', date, '不是有效日期');
-      if (availability === 'future') return queryParamError('bill_date', date, '不能晚于今天');
-      // WeChat generates a day's bill from 09:00 the next morning; it is there to fetch from 10:00.
-      const text = availability === 'ready' ? writeTradeBill(state.allOrders(), day, billType as BillKind, credentials) : undefined;
-      if (!text) return v3Error(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
-      const now = ctx.clock.now().getTime();
-      for (const [token, bill] of bills) if (bill.expiresAt <= now) bills.delete(token);
-      const token = simulatorIds.nonce();
-      bills.set(token, { text, expiresAt: now + BILL_TTL_MS });
-      const hash = createHash('sha1').update(text, 'utf8').digest('hex');
-      return v3Ok({ hash_type: 'SHA1', hash_value: hash, download_url: `${origin}/v3/billdownload/file?token=${token}` });
+      return bill(query, origin, date, (day) => writeTradeBill(state.allOrders(), day, billType as BillKind, credentials));
+    },
+
+    /** The fund-flow bill: every payment and refund lands in the basic account; the others stay empty. */
+    fundFlowBill({ query, origin }) {
+      const date = query('bill_date') ?? '';
+      const accountType = query('account_type') ?? 'BASIC';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return queryParamError('bill_date', date, '格式应为 yyyy-MM-dd');
+      if (!['BASIC', 'OPERATION', 'FEES'].includes(accountType))
+        return queryParamError('account_type', accountType, '应为 BASIC、OPERATION 或 FEES');
+      return bill(query, origin, date, (day) =>
+        accountType === 'BASIC' ? writeFundFlowBill(state.allOrders(), day, credentials.mchId, 'v3') : undefined,
+      );
     },
 
     billDownload({ query }) {
       const bill = bills.get(query('token') ?? '');
       if (!bill || bill.expiresAt <= ctx.clock.now().getTime()) return v3Error(400, 'INVALID_REQUEST', '下载链接已失效');
-      return { kind: 'file', text: bill.text };
+      return { kind: 'file', text: bill.text, gzip: bill.gzip };
     },
   };
 }

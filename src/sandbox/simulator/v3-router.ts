@@ -40,6 +40,7 @@ const ROUTES: readonly Route[] = [
   ['post', '/refund/domestic/refunds', 'refund', 'refund'],
   ['get', '/refund/domestic/refunds/:out_refund_no', 'refundQuery', 'refundquery'],
   ['get', '/bill/tradebill', 'tradeBill', 'downloadbill'],
+  ['get', '/bill/fundflowbill', 'fundFlowBill', 'downloadfundflow'],
   ['get', '/billdownload/file', 'billDownload', 'downloadbill'],
   ['get', '/certificates', 'certificates', 'certificates'],
 ];

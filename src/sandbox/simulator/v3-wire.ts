@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import type { Clock } from '../../application/ports/clock.js';
 import { simAnswerMessage, simParseAuthorization, simRequestMessage, simRsaSign, simRsaVerify } from './codec/index.js';
@@ -8,8 +9,8 @@ import type { SimSigner, SimulatorV3Keys } from './v3-keys.js';
 /** What a v3 handler decides; signing is applied by sendV3. `json` undefined means 204 No Content. */
 export type V3Reply =
   | { readonly kind: 'json'; readonly status: number; readonly json?: unknown }
-  /** The bill file: WeChat does not sign it. */
-  | { readonly kind: 'file'; readonly text: string };
+  /** The bill file: WeChat does not sign it; gzip-compressed when the bill was asked for with tar_type=GZIP. */
+  | { readonly kind: 'file'; readonly text: string; readonly gzip?: boolean };
 
 export const v3Ok = (json: unknown): V3Reply => ({ kind: 'json', status: 200, json });
 export const v3NoContent: V3Reply = { kind: 'json', status: 204 };
@@ -120,7 +121,8 @@ export interface SendOptions {
 export function sendV3(req: Request, res: Response, reply: V3Reply, options: SendOptions): void {
   res.set('Request-ID', simulatorIds.nonce());
   if (reply.kind === 'file') {
-    res.status(200).type('text/plain; charset=utf-8').send(reply.text);
+    if (reply.gzip) res.status(200).type('application/octet-stream').send(gzipSync(reply.text));
+    else res.status(200).type('text/plain; charset=utf-8').send(reply.text);
     return;
   }
   const body = reply.json === undefined ? '' : JSON.stringify(reply.json);

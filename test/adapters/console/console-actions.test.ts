@@ -136,27 +136,36 @@ describe('console actions', () => {
     expect(app.f.audit.entries.filter((e) => e.action === 'coins.granted').at(-1)).toMatchObject({ actor: `operator:${operator.name}` });
   });
 
-  it('creates goods in whole yuan only, and changes nothing else when taking goods offline', async () => {
-    const fen = await postForm(app, '/console/goods', admin, {
-      _csrf: admin.csrf,
-      name: 'Tea',
-      market_price: '12.50',
-      sale_price: '10',
-      integral: '0',
-    });
-    expect(fen.status).toBe(400);
-    expect(await fen.text()).toContain('须为整元');
+  it('creates goods priced to the fen, refuses what is not a price or a sale price above the market price, in Chinese', async () => {
+    const form = { _csrf: admin.csrf, name: 'Tea', integral: '0' };
+    for (const [market_price, sale_price, why] of [
+      ['12.345', '10', '原价须为以元为单位的金额，最多两位小数'],
+      ['12.5e1', '10', '原价须为以元为单位的金额'],
+      ['12', '-1', '售价须为以元为单位的金额'],
+      ['12.50', '12.51', '售价不能高于原价'],
+    ] as const) {
+      const refused = await postForm(app, '/console/goods', admin, { ...form, market_price, sale_price });
+      expect(refused.status, `${market_price} / ${sale_price}`).toBe(400);
+      const page = await refused.text();
+      expect(page).toContain(why);
+      expect(page).toContain(`value="${market_price}"`); // the form comes back as typed
+    }
+    expect((await app.f.goods.listAll()).some((g) => g.name === 'Tea')).toBe(false);
     const ok = await postForm(app, '/console/goods', admin, {
       _csrf: admin.csrf,
       name: '茶 Tea',
-      market_price: '12',
-      sale_price: '10.00',
+      market_price: '12.29',
+      sale_price: '0.10',
       integral: '3',
       online: '1',
     });
     expect(ok.status).toBe(303);
     const created = (await app.f.goods.listAll()).find((g) => g.name === '茶 Tea');
-    expect(created).toMatchObject({ marketPrice: Money.ofFen(1200), salePrice: Money.ofFen(1000), integral: 3, online: true });
+    expect(created).toMatchObject({ marketPrice: Money.ofFen(1229), salePrice: Money.ofFen(10), integral: 3, online: true });
+    const edit = await (await fetch(`${app.baseUrl}/console/goods/${created?.id}`, { headers: { cookie: admin.cookie } })).text();
+    expect(edit).toContain('value="12.29"');
+    expect(edit).toContain('value="0.10"');
+    expect(edit).toContain('原价：只用微信支付的买家付的金额');
     const off = await postForm(app, `/console/goods/${created?.id}/online`, admin, { _csrf: admin.csrf, online: '0', confirm: 'yes' });
     expect(off.status).toBe(303);
     expect(await app.f.goods.findById(created?.id ?? 0)).toEqual({ ...created, online: false });

@@ -1,8 +1,9 @@
 /**
  * Every console page fits a phone (issue 21 #7) as well as a desktop: Chromium opens each page, signed in with data on
- * every page (a paid order, a refunded one, goods, operators, a review item, reconciliation runs), at 390×844 and at
- * 1280×900. A page fails if the document scrolls sideways, if a link or button of the top bar cannot be reached (out
- * of the viewport once scrolled to, or covered by something else), or if a form control sticks out of the screen.
+ * every page (a paid order, a refunded one, goods, operators, a review item, reconciliation runs), at 390×844 (in
+ * Chinese and in English, whose labels are longer) and at 1280×900. A page fails if the document scrolls sideways, if
+ * a link or button of the top bar cannot be reached (out of the viewport once scrolled to, or covered by something
+ * else), or if a form control sticks out of the screen.
  * Tables may be wider than a phone: they scroll inside their own box, which this test allows and nothing else.
  *
  * The pages are found by following the console's own links from the dashboard, so a page added later is measured too.
@@ -15,10 +16,15 @@ import { Money } from '../../../src/domain/money.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, describeIfChromium } from '../../support/browser.js';
 import { consoleApp, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
 
-const VIEWPORTS = [
-  { width: 390, height: 844 },
-  { width: 1280, height: 900 },
-] as const;
+const PHONE = { width: 390, height: 844 } as const;
+const DESKTOP = { width: 1280, height: 900 } as const;
+type Viewport = typeof PHONE | typeof DESKTOP;
+/** English labels are longer: they are measured where room is short (a desktop has room for either). */
+const RUNS: readonly (readonly [Viewport, 'zh' | 'en'])[] = [
+  [PHONE, 'zh'],
+  [PHONE, 'en'],
+  [DESKTOP, 'zh'],
+];
 
 /** What is wrong with the page open in `page`, as sentences (none: it fits): measured in the page itself. */
 const LAYOUT_PROBLEMS = readFileSync(resolve(import.meta.dirname, '../../support/layout-problems.browser.js'), 'utf8');
@@ -110,7 +116,7 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
     await app?.close();
   });
 
-  async function openAs(viewport: (typeof VIEWPORTS)[number], lang: 'zh' | 'en', session?: ConsoleSession): Promise<Page> {
+  async function openAs(viewport: Viewport, lang: 'zh' | 'en', session?: ConsoleSession): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
     contexts.push(context);
     const cookies: { name: string; value: string; url: string }[] = [{ name: 'wxpay_console_lang', value: lang, url: app.baseUrl }];
@@ -137,7 +143,8 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
       seen.add(key);
       await page.goto(`${app.baseUrl}${path}`);
       found[path] = await layoutProblems(page);
-      for (const link of await consoleLinks(page)) if (!link.includes('lang=')) queue.push(link);
+      // Not the language switch, and not a file (a CSV export downloads, it is no page).
+      for (const link of await consoleLinks(page)) if (!link.includes('lang=') && !/\.\w+(?:\?|$)/.test(link)) queue.push(link);
     }
     // A form's answer: the refund's confirmation step.
     await page.goto(`${app.baseUrl}/console/orders/${paidNo}`);
@@ -148,35 +155,33 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
     return found;
   }
 
-  for (const viewport of VIEWPORTS) {
-    for (const lang of ['zh', 'en'] as const) {
-      it(`every page fits ${viewport.width}×${viewport.height} (${lang})`, async () => {
-        const page = await openAs(viewport, lang, admin);
-        const found = await measureAll(page);
-        // The crawl reached the pages it should (a broken link walk would measure nothing and pass).
-        const shapes = Object.keys(found).map(shapeOf);
-        for (const expected of [
-          '/console',
-          '/console/orders',
-          '/console/orders/:outTradeNo',
-          '/console/reviews',
-          '/console/goods',
-          '/console/goods/:id',
-          '/console/users',
-          '/console/users/:id',
-          '/console/reconciliation',
-          '/console/operators',
-          '/console/refunds',
-          '/console/audit',
-        ]) {
-          expect(shapes).toContain(expected);
-        }
-        expect(Object.fromEntries(Object.entries(found).filter(([, problems]) => problems.length))).toEqual({});
+  for (const [viewport, lang] of RUNS) {
+    it(`every page fits ${viewport.width}×${viewport.height} (${lang})`, async () => {
+      const page = await openAs(viewport, lang, admin);
+      const found = await measureAll(page);
+      // The crawl reached the pages it should (a broken link walk would measure nothing and pass).
+      const shapes = Object.keys(found).map(shapeOf);
+      for (const expected of [
+        '/console',
+        '/console/orders',
+        '/console/orders/:outTradeNo',
+        '/console/reviews',
+        '/console/goods',
+        '/console/goods/:id',
+        '/console/users',
+        '/console/users/:id',
+        '/console/reconciliation',
+        '/console/operators',
+        '/console/refunds',
+        '/console/audit',
+      ]) {
+        expect(shapes).toContain(expected);
+      }
+      expect(Object.fromEntries(Object.entries(found).filter(([, problems]) => problems.length))).toEqual({});
 
-        const signedOut = await openAs(viewport, lang);
-        await signedOut.goto(`${app.baseUrl}/console/login`);
-        expect(await layoutProblems(signedOut)).toEqual([]);
-      });
-    }
+      const signedOut = await openAs(viewport, lang);
+      await signedOut.goto(`${app.baseUrl}/console/login`);
+      expect(await layoutProblems(signedOut)).toEqual([]);
+    });
   }
 });

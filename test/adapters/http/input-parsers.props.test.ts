@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect } from 'vitest';
-import { BOOLEAN, FEN, ID, text, token, wholeNumberRule, YUAN_IN_FEN } from '../../../src/adapters/http/input-parsers.js';
+import { BOOLEAN, FEN, ID, text, token, wholeNumberRule, PRICE_IN_FEN } from '../../../src/adapters/http/input-parsers.js';
 import type { Rule } from '../../../src/adapters/http/schema.js';
 
 const ajv = new Ajv2020({ strict: false });
@@ -27,7 +27,7 @@ describe.each<[string, Rule<unknown>]>([
   ['ID', ID],
   ['FEN', FEN],
   ['coins', wholeNumberRule(1, 1_000_000_000)],
-  ['YUAN_IN_FEN', YUAN_IN_FEN],
+  ['PRICE_IN_FEN', PRICE_IN_FEN],
   ['token(32)', token(32)],
   ['text(80)', text({ max: 80 })],
   ['BOOLEAN', BOOLEAN],

@@ -84,10 +84,10 @@ describe('request schemas: the same messages and strictness as the checks they r
       'name is not valid Unicode',
     ],
     [
-      'goods with a fen price',
+      'goods with a price below a fen',
       GoodsDraftInput,
-      { body: { name: 'x', market_price: 150, sale_price: 100 } },
-      'market_price is in fen and must be whole yuan (a multiple of 100)',
+      { body: { name: 'x', market_price: 150.5, sale_price: 100 } },
+      'market_price must be a whole number from 0 to 2147483647',
     ],
     [
       'goods with a string online',

@@ -44,6 +44,20 @@ describe('operator actions are use cases, and every one is audited', () => {
     ]);
   });
 
+  it('refuses a sale price above the market price, on create and on update, storing and auditing nothing', async () => {
+    const f = await useCaseFixture();
+    const above = { marketPrice: Money.ofFen(1990), salePrice: Money.ofFen(1991) };
+    const { id: _id, ...draft } = aGoods(above);
+    expect(await f.manageGoods.create(draft, 'admin-token')).toEqual({ ok: false, error: { kind: 'SalePriceAboveMarketPrice' } });
+    expect(await f.manageGoods.update(aGoods(above), 'admin-token')).toEqual({ ok: false, error: { kind: 'SalePriceAboveMarketPrice' } });
+    expect(await f.goods.listAll()).toEqual([aGoods()]);
+    expect(f.audit.entries).toEqual([]);
+    // Equal prices are a price: coin buyers then pay the same cash and the coins on top.
+    expect((await f.manageGoods.update(aGoods({ marketPrice: Money.ofFen(1990), salePrice: Money.ofFen(1990) }), 'admin-token')).ok).toBe(
+      true,
+    );
+  });
+
   it('never creates goods by updating an unknown id; records before and after of a change', async () => {
     const f = await useCaseFixture();
     expect(await f.manageGoods.update(aGoods({ id: 77 }), 'admin-token')).toEqual({ ok: false, error: { kind: 'GoodsNotFound' } });

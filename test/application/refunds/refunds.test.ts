@@ -212,6 +212,32 @@ describe('RefundOrder', () => {
     expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R2`]);
   });
 
+  it('records a refused refund WeChat paid after all though another took its amount: flagged, alerted once, and WeChat settles the other', async () => {
+    const f = await useCaseFixture();
+    const no = await paidOrder(f);
+    f.gateway.refuseRefunds('NOTENOUGH', 'request');
+    await refund(f, no, 9900);
+    // Its amount is free: a 1-fen refund takes part of it, and its answer is lost on the way.
+    f.gateway.beUnavailable(1);
+    await expect(refund(f, no, 1)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    // An earlier attempt of the refused refund got through after all (seed 1245017591 of the order model), and is paid.
+    await f.gateway.refund({ outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(9900) });
+    const notice = f.gateway.settleRefund(`${no}R1`);
+
+    expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: true, result: 'refunded' });
+    expect(await f.handleRefundNotice.execute(notice)).toEqual({ ack: true, result: 'duplicate' });
+    expect(await stateOf(f, no)).toMatchObject({
+      status: 'REFUND',
+      refunds: [{ status: 'SUCCESS' }, { status: 'PROCESSING' }],
+      review: { reason: expect.stringContaining(`${no}R2 (1 fen PROCESSING)`) },
+    });
+    expect(f.alerts.raised).toMatchObject([{ kind: 'OrderNeedsReview', outTradeNo: no }]);
+    // WeChat refuses the 1 fen beside the 9900 it paid: reconciliation sends it, and records WeChat's refusal.
+    await f.reconcile.execute();
+    expect(await stateOf(f, no)).toMatchObject({ status: 'REFUND', refunds: [{ status: 'SUCCESS' }, { status: 'REFUSED' }] });
+    expect([...(f.gateway.trades.get(no)?.refunds.keys() ?? [])]).toEqual([`${no}R1`]);
+  });
+
   it('takes a refusal of a retry as "nothing refunded" only when WeChat holds no refund under the number', async () => {
     const f = await useCaseFixture();
     const no = await paidOrder(f);

@@ -4,6 +4,9 @@ import type { PaymentNotice, RefundNotice } from '../../../src/application/ports
 import {
   GatewayUnavailableError,
   type BilledDay,
+  type FundFlowDay,
+  type FundFlowLine,
+  type RefundBillDay,
   type ClientPayment,
   type CloseOutcome,
   type GatewayRefusal,
@@ -29,7 +32,10 @@ interface Trade {
   readonly prepays: Prepay[];
   state: FakeTradeState;
   paid?: { transactionId: string; amount: Money; paidAt: Date; cashPaid: Money };
-  readonly refunds: Map<string, { readonly refundId: string; readonly amount: Money; status: ReportedStatus; at?: Date }>;
+  readonly refunds: Map<
+    string,
+    { readonly refundId: string; readonly amount: Money; status: ReportedStatus; readonly requestedAt: Date; at?: Date }
+  >;
 }
 
 /**
@@ -118,7 +124,12 @@ export class FakePaymentGateway implements PaymentGateway {
     const committed = [...trade.refunds.values()].filter((r) => r.status !== 'CLOSED').reduce((sum, r) => sum + r.amount.fen, 0);
     if (committed + submission.refundFee.fen > trade.paid.amount.fen)
       return { kind: 'rejected', code: 'INVALID_REQUEST', message: '退款金额大于支付金额', category: 'request' };
-    trade.refunds.set(submission.outRefundNo, { refundId: String(this.nextRefund++), amount: submission.refundFee, status: 'PROCESSING' });
+    trade.refunds.set(submission.outRefundNo, {
+      refundId: String(this.nextRefund++),
+      amount: submission.refundFee,
+      status: 'PROCESSING',
+      requestedAt: this.clock.now(),
+    });
     return { kind: 'accepted', report: this.report(submission.outTradeNo, trade, submission.outRefundNo) };
   }
 
@@ -140,6 +151,69 @@ export class FakePaymentGateway implements PaymentGateway {
         : [],
     );
     return { payments, discrepancies: this.billDiscrepancies };
+  }
+
+  async refundBill(billDate: string): Promise<RefundBillDay | undefined> {
+    await this.enter('refundBill');
+    if (!this.billReady(billDate)) return undefined;
+    const refunds = [...this.trades.entries()].flatMap(([outTradeNo, t]) =>
+      [...t.refunds.entries()].flatMap(([outRefundNo, r]) =>
+        t.paid && dayOf(r.at ?? r.requestedAt) === billDate
+          ? [{ outTradeNo, transactionId: t.paid.transactionId, outRefundNo, refundId: r.refundId, amount: r.amount, status: r.status }]
+          : [],
+      ),
+    );
+    return { refunds, discrepancies: [] };
+  }
+
+  /** Payments in (cash paid), a 0.6 % fee out per payment, refunds out once paid back. */
+  async fundFlowBill(billDate: string): Promise<FundFlowDay | undefined> {
+    await this.enter('fundFlowBill');
+    if (!this.billReady(billDate)) return undefined;
+    const lines: FundFlowLine[] = [];
+    const line = (kind: FundFlowLine['kind'], income: boolean, fen: number, businessNo: string, voucherNo: string): void =>
+      void lines.push({
+        flowId: `F${lines.length}-${businessNo}`,
+        kind,
+        income,
+        amount: Money.ofFen(fen),
+        businessNo,
+        voucherNo,
+        bookedAt: billDate,
+        description: kind,
+      });
+    for (const [outTradeNo, t] of this.trades) {
+      if (!t.paid) continue;
+      if (dayOf(t.paid.paidAt) === billDate) {
+        line('payment', true, t.paid.cashPaid.fen, t.paid.transactionId, outTradeNo);
+        const fee = Math.floor((t.paid.cashPaid.fen * 6 + 500) / 1000);
+        if (fee > 0) line('fee', false, fee, t.paid.transactionId, outTradeNo);
+      }
+      for (const [outRefundNo, r] of t.refunds) {
+        if (r.status === 'SUCCESS' && r.at && dayOf(r.at) === billDate) line('refund', false, r.amount.fen, r.refundId, outRefundNo);
+      }
+    }
+    return { lines, discrepancies: [] };
+  }
+
+  /** A refund made at WeChat only (the merchant platform), paid back at once: the service never hears of it. */
+  refundAtWechat(outTradeNo: string, fen: number, outRefundNo = `MP${this.nextRefund}`): string {
+    const trade = this.trades.get(outTradeNo);
+    if (!trade?.paid) throw new Error(`${outTradeNo} is not paid`);
+    const now = this.clock.now();
+    trade.refunds.set(outRefundNo, {
+      refundId: String(this.nextRefund++),
+      amount: Money.ofFen(fen),
+      status: 'SUCCESS',
+      requestedAt: now,
+      at: now,
+    });
+    return outRefundNo;
+  }
+
+  private billReady(billDate: string): boolean {
+    const readyAt = billReadyAt(billDate);
+    return readyAt !== undefined && this.clock.now() >= readyAt;
   }
 
   /** The user pays in the cashier (with `coupon` fen paid by a coupon): returns the notice WeChat would send. */
@@ -241,6 +315,8 @@ export class FakePaymentGateway implements PaymentGateway {
     }
   }
 }
+
+const dayOf = (at: Date): string => formatBeijingCompact(at).slice(0, 8);
 
 const sameRequest = (a: PrepayRequest, b: PrepayRequest): boolean =>
   a.amount.equals(b.amount) &&

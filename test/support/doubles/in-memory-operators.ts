@@ -1,15 +1,17 @@
-import type {
-  AttemptLimits,
-  LoginAttempt,
-  LoginAttempts,
-  LoginOutcome,
-  NewOperator,
-  Operator,
-  OperatorChange,
-  Operators,
-  OperatorSession,
-  OperatorSessions,
-  StoredOperator,
+import {
+  nameDelayMs,
+  type AttemptLimits,
+  type LoginAttempt,
+  type LoginAttempts,
+  type LoginOutcome,
+  type NewOperator,
+  type Operator,
+  type OperatorChange,
+  type Operators,
+  type OperatorSession,
+  type OperatorSessions,
+  type StoredOperator,
+  type StoredTotp,
 } from '../../../src/application/ports/operators.js';
 
 /** Operator accounts in memory; names unique as the SQL table's index makes them. */
@@ -69,8 +71,41 @@ export class InMemoryOperators implements Operators {
       ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
       ...(change.passwordHash === undefined ? {} : { passwordChangedAt: change.at }),
     };
-    this.rows.set(id, { operator, passwordHash: change.passwordHash ?? row.passwordHash });
+    this.rows.set(id, { ...row, operator, passwordHash: change.passwordHash ?? row.passwordHash });
     return operator;
+  }
+
+  async setPendingTotp(id: number, sealed: string): Promise<boolean> {
+    await Promise.resolve();
+    return this.setTotp(id, (t) => ({ ...t, pending: sealed }));
+  }
+
+  async activateTotp(id: number, sealed: string, step: number): Promise<boolean> {
+    await Promise.resolve();
+    if (this.rows.get(id)?.totp?.pending !== sealed) return false;
+    return this.setTotp(id, () => ({ secret: sealed, lastStep: step }));
+  }
+
+  async removeTotp(id: number): Promise<boolean> {
+    await Promise.resolve();
+    return this.setTotp(id, () => undefined);
+  }
+
+  async spendTotpStep(id: number, step: number): Promise<boolean> {
+    await Promise.resolve();
+    // Compared and set in one synchronous step, as the database's single UPDATE does.
+    const totp = this.rows.get(id)?.totp;
+    if (totp?.secret === undefined || (totp.lastStep !== undefined && totp.lastStep >= step)) return false;
+    return this.setTotp(id, (t) => ({ ...t, lastStep: step }));
+  }
+
+  private setTotp(id: number, change: (totp: StoredTotp) => StoredTotp | undefined): boolean {
+    const row = this.rows.get(id);
+    if (!row) return false;
+    const { totp: _old, ...rest } = row;
+    const totp = change(row.totp ?? {});
+    this.rows.set(id, totp ? { ...rest, totp } : rest);
+    return true;
   }
 }
 
@@ -123,18 +158,25 @@ export class InMemoryOperatorSessions implements OperatorSessions {
   }
 }
 
+const COUNTED: ReadonlySet<LoginOutcome> = new Set(['badCredentials', 'badCode', 'pending']);
+
 export class InMemoryLoginAttempts implements LoginAttempts {
   readonly attempts: LoginAttempt[] = [];
 
   async reserve(attempt: Omit<LoginAttempt, 'outcome'>, limits: AttemptLimits): Promise<number | undefined> {
     await Promise.resolve();
     // Count and insert in one synchronous step, as the database does under its lock.
-    const counted = (a: LoginAttempt) => (a.outcome === 'badCredentials' || a.outcome === 'pending') && a.at >= limits.since;
+    const counted = (a: LoginAttempt) => COUNTED.has(a.outcome) && a.at >= limits.since;
     const name = attempt.name.slice(0, 64);
     const ip = attempt.ip.slice(0, 45);
-    const byName = this.attempts.filter((a) => counted(a) && a.name === name).length;
+    const byName = this.attempts.filter((a) => counted(a) && a.name === name);
     const byIp = this.attempts.filter((a) => counted(a) && a.ip === ip).length;
-    if (byName >= limits.maxPerName || byIp >= limits.maxPerIp) return undefined;
+    if (byIp >= limits.maxPerIp) return undefined;
+    if (byName.length >= limits.maxPerName) {
+      if (!limits.nameDelay) return undefined;
+      const last = Math.max(...byName.map((a) => a.at.getTime()));
+      if (attempt.at.getTime() < last + nameDelayMs(limits.nameDelay, limits.maxPerName, byName.length)) return undefined;
+    }
     this.attempts.push({ at: attempt.at, name, ip, outcome: 'pending' });
     return this.attempts.length - 1;
   }
@@ -153,10 +195,7 @@ export class InMemoryLoginAttempts implements LoginAttempts {
   async failuresSince(by: { readonly name: string } | { readonly ip: string }, since: Date): Promise<number> {
     await Promise.resolve();
     return this.attempts.filter(
-      (a) =>
-        (a.outcome === 'badCredentials' || a.outcome === 'pending') &&
-        a.at >= since &&
-        ('name' in by ? a.name === by.name.slice(0, 64) : a.ip === by.ip.slice(0, 45)),
+      (a) => COUNTED.has(a.outcome) && a.at >= since && ('name' in by ? a.name === by.name.slice(0, 64) : a.ip === by.ip.slice(0, 45)),
     ).length;
   }
 

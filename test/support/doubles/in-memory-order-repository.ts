@@ -9,6 +9,7 @@ import type {
 } from '../../../src/application/ports/order-repository.js';
 import { orderKeyOf, paymentFactsOf, type PaymentFacts } from '../../../src/application/ports/order-repository.js';
 import { Order, type OrderState } from '../../../src/domain/order.js';
+import { isPaidStatus } from '../../../src/domain/order-status.js';
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
 
 const slotOf = (key: OrderKey): string => `${key.uid}:${key.goodsId}:${key.paidType}`;
@@ -88,7 +89,8 @@ export class InMemoryOrderRepository implements OrderRepository {
   async listRefundsUnsettled(limit: number): Promise<Order[]> {
     await Promise.resolve();
     return this.sorted(
-      (s) => s.status === 'SUCC' && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'),
+      // Paid: REFUND too, whose refunds WeChat's word took beyond the payment (one still in flight), like the database's.
+      (s) => isPaidStatus(s.status) && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'),
       'asc',
       limit,
       0,

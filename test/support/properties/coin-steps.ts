@@ -29,7 +29,7 @@ export type Jump = keyof typeof JUMPS;
 export type CoinStep =
   | { readonly kind: 'grant'; readonly user: number; readonly coins: number }
   | { readonly kind: 'prepay'; readonly user: number; readonly goods: number; readonly paidType: PaidType; readonly fault?: PrepayFault }
-  /** An operator changes the goods' prices (whole yuan, as the seed's columns hold them) and coins. */
+  /** An operator changes the goods' prices (whole yuan here; the sale price capped at the market price) and coins. */
   | { readonly kind: 'price'; readonly goods: number; readonly marketYuan: number; readonly saleYuan: number; readonly coins: number }
   | { readonly kind: 'online'; readonly goods: number; readonly online: boolean }
   | { readonly kind: 'clock'; readonly jump: Jump }
@@ -221,7 +221,8 @@ async function run(w: World, m: CoinModel, step: CoinStep): Promise<void> {
           : {
               ...current,
               marketPrice: Money.ofFen(step.marketYuan * 100),
-              salePrice: Money.ofFen(step.saleYuan * 100),
+              // Never above the market price (ManageGoods refuses that): the step still changes both prices.
+              salePrice: Money.ofFen(Math.min(step.saleYuan, step.marketYuan) * 100),
               integral: step.coins,
             };
       await w.manageGoods.update(next, 'prop');

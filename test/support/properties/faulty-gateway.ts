@@ -1,5 +1,7 @@
 import type {
   BilledDay,
+  FundFlowDay,
+  RefundBillDay,
   ClientPayment,
   CloseOutcome,
   PaymentGateway,
@@ -123,5 +125,13 @@ export class FaultyGateway implements PaymentGateway {
 
   billedPayments(billDate: string): Promise<BilledDay | undefined> {
     return this.fake.billedPayments(billDate);
+  }
+
+  refundBill(billDate: string): Promise<RefundBillDay | undefined> {
+    return this.fake.refundBill(billDate);
+  }
+
+  fundFlowBill(billDate: string): Promise<FundFlowDay | undefined> {
+    return this.fake.fundFlowBill(billDate);
   }
 }

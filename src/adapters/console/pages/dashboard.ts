@@ -3,6 +3,7 @@ import type { NotifyVerdictCount } from '../../../application/ports/notify-log.j
 import type { ConsoleContext } from '../context.js';
 import { count, yuan } from '../format.js';
 import { html, type Html } from '../html.js';
+import { notifyAnswer, notifyDetail, notifyKind } from '../labels.js';
 import { page } from '../layout.js';
 import { paidChart } from './chart.js';
 
@@ -20,7 +21,7 @@ function tiles(ctx: ConsoleContext, label: string, p: PeriodTotals): Html {
       <div class="tile">
         <div class="label">${ctx.t('dash.refunds')}</div>
         <div class="value">${yuan(p.refunds.fen)}</div>
-        <div class="sub">${count(p.refunds.count)}</div>
+        <div class="sub">${ctx.t('dash.refundCount', { n: count(p.refunds.count) })}</div>
       </div>
     </div>`;
 }
@@ -30,9 +31,11 @@ function verdicts(ctx: ConsoleContext, title: string, rows: readonly NotifyVerdi
     ? rows.map(
         (r) =>
           html`<tr>
-            <td>${r.kind}</td>
-            <td><span class="badge ${r.verdict === 'SUCCESS' ? 'ok' : 'bad'}">${r.verdict}</span></td>
-            <td class="mono">${r.detail}</td>
+            <td>${notifyKind(ctx, r.kind)}</td>
+            <td>
+              <span class="badge ${r.verdict === 'SUCCESS' ? 'ok' : 'bad'}" title="${r.verdict}">${notifyAnswer(ctx, r.verdict)}</span>
+            </td>
+            <td title="${r.detail}">${notifyDetail(ctx, r.detail)}</td>
             <td class="num">${count(r.count)}</td>
           </tr>`,
       )

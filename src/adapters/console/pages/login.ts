@@ -30,3 +30,37 @@ export function loginPage(ctx: ConsoleContext, view: LoginView): Html {
   </div>`;
   return html`${page(ctx, { title: ctx.t('login.title') }, html`<div class="login">${body}</div>`)}`;
 }
+
+export interface CodeView {
+  readonly formToken: string;
+  readonly next: string;
+  /** What the password earned (signed, short-lived): the password itself is never put in a page. */
+  readonly challenge: string;
+  readonly error?: string;
+}
+
+/** The second step of signing in, for an operator with an authenticator app. */
+export function codePage(ctx: ConsoleContext, view: CodeView): Html {
+  const body = html`<div class="card">
+    ${view.error ? html`<div class="flash error" role="alert">${view.error}</div>` : ''}
+    <p>${ctx.t('login.codeHint')}</p>
+    <form class="stack" method="post" action="/console/login/code">
+      <input type="hidden" name="_login" value="${view.formToken}" />
+      <input type="hidden" name="next" value="${view.next}" />
+      <input type="hidden" name="challenge" value="${view.challenge}" />
+      <input type="hidden" name="_back" value="/console/login" />
+      <label
+        >${ctx.t('login.code')}<input
+          name="code"
+          autocomplete="one-time-code"
+          inputmode="numeric"
+          pattern="[0-9 ]{6,7}"
+          required
+          maxlength="7"
+          autofocus
+      /></label>
+      <button type="submit">${ctx.t('login.codeSubmit')}</button>
+    </form>
+  </div>`;
+  return html`${page(ctx, { title: ctx.t('login.title') }, html`<div class="login">${body}</div>`)}`;
+}

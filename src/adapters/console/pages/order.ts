@@ -4,6 +4,7 @@ import type { ConsoleContext } from '../context.js';
 import { beijingTime, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, page, type Flash } from '../layout.js';
+import { actorName, auditAction, auditOutcome, eventType, notifyAnswer, notifyDetail, notifyKind } from '../labels.js';
 import { goodsLabel, statusBadge, type GoodsNames } from './orders.js';
 
 function describe(ctx: ConsoleContext, e: HistoryEntry): [string, Html] {
@@ -14,8 +15,9 @@ function describe(ctx: ConsoleContext, e: HistoryEntry): [string, Html] {
       return [ctx.t('hist.prepay'), html`<span class="mono">${e.prepayId}</span> → ${beijingTime(e.expiresAt)}`];
     case 'notify':
       return [
-        `${ctx.t('hist.notify')} (${e.notify})`,
-        html`<span class="badge ${e.verdict === 'SUCCESS' ? 'ok' : 'bad'}">${e.verdict}</span> <span class="mono">${e.detail}</span>`,
+        ctx.t('hist.notify', { kind: notifyKind(ctx, e.notify) }),
+        html`<span class="badge ${e.verdict === 'SUCCESS' ? 'ok' : 'bad'}" title="${e.verdict}">${notifyAnswer(ctx, e.verdict)}</span>
+          <span title="${e.detail}">${notifyDetail(ctx, e.detail)}</span>`,
       ];
     case 'paid':
       return [
@@ -28,24 +30,27 @@ function describe(ctx: ConsoleContext, e: HistoryEntry): [string, Html] {
     case 'refundSettled':
       return [
         ctx.t('hist.refundSettled'),
-        html`<span class="mono">${e.outRefundNo}</span> <span class="badge ${e.status === 'SUCCESS' ? 'ok' : 'warn'}">${e.status}</span>`,
+        html`<span class="mono">${e.outRefundNo}</span>
+          <span class="badge ${e.status === 'SUCCESS' ? 'ok' : 'warn'}" title="${e.status}">${ctx.t(`refundStatus.${e.status}`)}</span>`,
       ];
     case 'event': {
       const state = e.event.deliveredAt
         ? ctx.t('hist.delivered', { at: beijingTime(e.event.deliveredAt) })
         : ctx.t('hist.pending', { n: e.event.attempts });
       return [
-        `${ctx.t('hist.event')} ${e.event.type}`,
+        ctx.t('hist.event', { type: eventType(ctx, e.event.type) }),
         html`${state}${e.event.lastError ? html` · <span class="mono">${e.event.lastError}</span>` : ''}`,
       ];
     }
     case 'coins':
       return [ctx.t('hist.coins'), html`${ctx.t(`coins.${e.operation}`)} ${e.delta > 0 ? '+' : ''}${e.delta}`];
-    case 'audit':
+    case 'audit': {
+      const outcome = auditOutcome(ctx, e.entry);
       return [
-        `${ctx.t('hist.audit')} ${e.entry.action}`,
-        html`${e.entry.actor}${e.entry.note ? html` · ${e.entry.note}` : ''}${e.entry.after === undefined ? '' : html`<div class="mono muted">${JSON.stringify(e.entry.after)}</div>`}`,
+        ctx.t('hist.audit', { action: auditAction(ctx, e.entry.action) }),
+        html`${actorName(ctx, e.entry.actor)}${e.entry.note ? html` · ${e.entry.note}` : ''}${outcome ? html`<div class="muted">${outcome}</div>` : ''}`,
       ];
+    }
   }
 }
 
@@ -168,8 +173,8 @@ export function orderPage(ctx: ConsoleContext, h: OrderHistory, names: GoodsName
         <td>
           <span class="badge ${r.status === 'SUCCESS' ? 'ok' : 'warn'}" title="${r.status}">${ctx.t(`refundStatus.${r.status}`)}</span>
         </td>
-        <td>${beijingTime(r.requestedAt)}</td>
-        <td>${r.settledAt ? beijingTime(r.settledAt) : '—'}</td>
+        <td class="time">${beijingTime(r.requestedAt)}</td>
+        <td class="time">${r.settledAt ? beijingTime(r.settledAt) : '—'}</td>
       </tr>`,
   );
   const body = html`<div class="grid2">
@@ -179,16 +184,16 @@ export function orderPage(ctx: ConsoleContext, h: OrderHistory, names: GoodsName
     ${
       refunds.length
         ? html`<h2>${ctx.t('order.refunds')}</h2>
-            <table>
+            <table id="refunds">
               <thead>
                 <tr>
-                  <th>${ctx.t('refunds.number')}</th>
+                  <th>${ctx.t('col.outRefundNo')}</th>
                   <th class="num">${ctx.t('col.amount')}</th>
                   <th class="num">${ctx.t('order.cashRefund')}</th>
                   <th class="num">${ctx.t('order.couponRefund')}</th>
                   <th>${ctx.t('col.status')}</th>
-                  <th>${ctx.t('refunds.requested')}</th>
-                  <th>${ctx.t('refunds.settled')}</th>
+                  <th>${ctx.t('col.requested')}</th>
+                  <th>${ctx.t('col.settled')}</th>
                 </tr>
               </thead>
               <tbody>

@@ -1,7 +1,7 @@
 import type { ReconcileRun } from '../../../application/ports/reconcile-runs.js';
 import { allows } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
-import { beijingTime, billDay } from '../format.js';
+import { beijingTime, billDay, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, exportForm, page, type Flash } from '../layout.js';
 
@@ -11,6 +11,8 @@ const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
 function outcome(ctx: ConsoleContext, run: ReconcileRun): Html {
+  // WeChat had no bill for the day: nothing was compared, so it is neither a success nor a failure.
+  if (run.succeeded && record(run.summary).available === false) return html`<span class="badge">${ctx.t('rec.noBill')}</span>`;
   const ok = run.succeeded && run.problems === 0;
   return html`<span class="badge ${ok ? 'ok' : run.succeeded ? 'warn' : 'bad'}"
     >${run.succeeded ? ctx.t('rec.ok') : ctx.t('rec.failed')}</span
@@ -80,7 +82,7 @@ function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
       <td>${run.billDate ? billDay(run.billDate) : '—'}</td>
       <td>${beijingTime(run.startedAt)}</td>
       <td>
-        ${outcome(ctx, run)}${s.available === false ? html` <span class="muted">${ctx.t('rec.unavailable')}</span>` : ''}
+        ${outcome(ctx, run)}${s.available === false ? html`<div class="muted">${ctx.t('rec.noBillWhy')}</div>` : ''}
         ${list(s.discrepancies).map((d) => html`<div class="mono muted">${d}</div>`)}
       </td>
       <td class="num">${num(s.payments)}</td>
@@ -109,10 +111,107 @@ function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
   </table>`;
 }
 
+/** The columns every bill run starts with: its day, when it ran, and how it went (with the bill's own disagreements). */
+function billRunCells(ctx: ConsoleContext, run: ReconcileRun, s: Record<string, unknown>): Html {
+  return html`<td>${run.billDate ? billDay(run.billDate) : '—'}</td>
+    <td>${beijingTime(run.startedAt)}</td>
+    <td>
+      ${outcome(ctx, run)} ${run.succeeded ? '' : html`<div class="mono muted">${String(s.error ?? '')}</div>`}
+      ${list(s.discrepancies).map((d) => html`<div class="mono muted">${d}</div>`)}
+    </td>`;
+}
+
+const billRunHeads = (ctx: ConsoleContext): Html =>
+  html`<th>${ctx.t('rec.billDate')}</th>
+    <th>${ctx.t('rec.started')}</th>
+    <th>${ctx.t('rec.result')}</th>`;
+
+function refundBillTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
+  if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
+  const rows = runs.map((run) => {
+    const s = record(run.summary);
+    return html`<tr>
+      ${billRunCells(ctx, run, s)}
+      <td class="num">${num(s.refunds)}</td>
+      <td class="num">${num(s.matched)}</td>
+      <td class="mono">${list(s.repaired).join(', ') || '—'}</td>
+      <td class="mono">${list(s.unknown).join(', ') || '—'}</td>
+      <td>${numbers(list(s.flagged))}</td>
+    </tr>`;
+  });
+  return html`<table>
+    <thead>
+      <tr>
+        ${billRunHeads(ctx)}
+        <th class="num">${ctx.t('rec.refunds')}</th>
+        <th class="num">${ctx.t('rec.matched')}</th>
+        <th>${ctx.t('rec.repaired')}</th>
+        <th>${ctx.t('rec.unknown')}</th>
+        <th>${ctx.t('rec.flaggedOrders')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
+/** A fund-flow line matched to nothing (or to another amount), as the run recorded it. */
+export function unmatchedLine(value: unknown): Html {
+  const u = record(value);
+  const sign = u.income === true ? '+' : '−';
+  return html`<div class="mono">
+    ${sign}${yuan(num(u.amountFen))} ${String(u.description ?? '')} · ${String(u.businessNo ?? '')}
+    ${u.voucherNo ? html` · ${String(u.voucherNo)}` : ''}
+    <div class="muted">${String(u.reason ?? '')}</div>
+  </div>`;
+}
+
+function fundFlowTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
+  if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
+  const rows = runs.map((run) => {
+    const s = record(run.summary);
+    const unmatched = Array.isArray(s.unmatched) ? s.unmatched : [];
+    return html`<tr>
+      ${billRunCells(ctx, run, s)}
+      <td class="num">${num(s.lines)}</td>
+      <td class="num">${num(s.matched)}</td>
+      <td class="num">${yuan(num(s.incomeFen))}</td>
+      <td class="num">${yuan(num(s.expenseFen))}</td>
+      <td class="num">${yuan(num(s.feesFen))}</td>
+      <td class="num">${yuan(num(s.payoutsFen))}</td>
+      <td>${unmatched.length ? unmatched.slice(0, 10).map(unmatchedLine) : html`<span class="muted">—</span>`}</td>
+    </tr>`;
+  });
+  return html`<table>
+    <thead>
+      <tr>
+        ${billRunHeads(ctx)}
+        <th class="num">${ctx.t('rec.lines')}</th>
+        <th class="num">${ctx.t('rec.matched')}</th>
+        <th class="num">${ctx.t('rec.income')}</th>
+        <th class="num">${ctx.t('rec.expense')}</th>
+        <th class="num">${ctx.t('rec.fees')}</th>
+        <th class="num">${ctx.t('rec.payouts')}</th>
+        <th>${ctx.t('rec.unmatched')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
+export interface BillRuns {
+  readonly trade: readonly ReconcileRun[];
+  readonly refunds: readonly ReconcileRun[];
+  readonly fundFlow: readonly ReconcileRun[];
+}
+
 export function reconciliationPage(
   ctx: ConsoleContext,
   pending: readonly ReconcileRun[],
-  bills: readonly ReconcileRun[],
+  bills: BillRuns,
   yesterday: string,
   flash?: Flash,
 ): Html {
@@ -125,7 +224,11 @@ export function reconciliationPage(
       </form>`
     : '';
   const body = html`<h2>${ctx.t('rec.bill')}</h2>
-    ${form}${billTable(ctx, bills)}
+    ${form}${billTable(ctx, bills.trade)}
+    <h2>${ctx.t('rec.refundBill')}</h2>
+    ${refundBillTable(ctx, bills.refunds)}
+    <h2>${ctx.t('rec.fundFlow')}</h2>
+    ${fundFlowTable(ctx, bills.fundFlow)}
     <h2>${ctx.t('rec.pending')}</h2>
     ${pendingTable(ctx, pending)}
     <h2>${ctx.t('csv.export')}</h2>

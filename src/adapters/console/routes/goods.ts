@@ -10,7 +10,7 @@ import { actorOf, operatorOf, type ConsoleContext } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { parseYuan } from '../format.js';
 import { href } from '../html.js';
-import { errorFlash, flashOf, send } from '../layout.js';
+import { errorFlash, flashOf, refusalFlash, send } from '../layout.js';
 import { EMPTY_GOODS_FORM, formOf, goodsEditPage, goodsListPage, goodsOfflineConfirmPage, type GoodsForm } from '../pages/goods.js';
 
 const text = (req: Request, name: string): string => {
@@ -26,7 +26,7 @@ const formFrom = (req: Request): GoodsForm => ({
   online: text(req, 'online') === '1',
 });
 
-/** The seed's goods table keeps whole yuan: a price with fen is refused, never rounded. */
+/** Prices typed in yuan, to the fen, read exactly (parseYuan works on the digits, never a float); never rounded. */
 function draftOf(ctx: ConsoleContext, form: GoodsForm): Result<GoodsDraft, string> {
   const name = textOf(form.name, ctx.t('col.name'), { max: LIMITS.goodsName, threeByteUtf8: true });
   if (!name.ok) return name;
@@ -36,7 +36,7 @@ function draftOf(ctx: ConsoleContext, form: GoodsForm): Result<GoodsDraft, strin
     [form.sale_price, ctx.t('col.salePrice')],
   ] as const) {
     const fen = parseYuan(value);
-    if (fen === undefined || fen % 100 !== 0) return err(ctx.t('goods.wholeYuan', { field: label }));
+    if (fen === undefined) return err(ctx.t('goods.yuan', { field: label }));
     prices.push(Money.ofFen(fen));
   }
   const integral = wholeNumber(form.integral, ctx.t('col.coins'), 0, LIMITS.goodsCoins);
@@ -69,7 +69,11 @@ export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const form = formFrom(req);
     const draft = draftOf(ctx, form);
     if (!draft.ok) return send(res, 400, goodsListPage(ctx, await deps.goods.listAll(), form, errorFlash(ctx, draft.error)));
-    await deps.manageGoods.create(draft.value, actorOf(operatorOf(res).operator));
+    const created = await deps.manageGoods.create(draft.value, actorOf(operatorOf(res).operator));
+    if (!created.ok) {
+      const refused = refusalFlash(ctx, created.error);
+      return send(res, errorResponse(created.error).status, goodsListPage(ctx, await deps.goods.listAll(), form, refused));
+    }
     res.redirect(303, href(['goods'], { done: 'goods' }));
   });
 
@@ -86,7 +90,8 @@ export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       return send(res, 200, goodsOfflineConfirmPage(ctx, stored, href(['goods', id.value]), { name, market_price, sale_price, integral }));
     }
     const result = await deps.manageGoods.update({ ...draft.value, id: id.value }, actorOf(operatorOf(res).operator));
-    if (!result.ok) return sendError(res, errorResponse(result.error).status, 'goods.notFound');
+    if (!result.ok)
+      return send(res, errorResponse(result.error).status, goodsEditPage(ctx, id.value, form, refusalFlash(ctx, result.error)));
     res.redirect(303, href(['goods'], { done: 'goods' }));
   });
 
@@ -100,7 +105,14 @@ export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       return send(res, 200, goodsOfflineConfirmPage(res.locals.console, goods, href(['goods', goods.id, 'online']), { online: '0' }));
     }
     const result = await deps.manageGoods.update({ ...goods, online }, actorOf(operatorOf(res).operator));
-    if (!result.ok) return sendError(res, errorResponse(result.error).status, 'goods.notFound');
+    if (!result.ok) {
+      const ctx = res.locals.console;
+      return send(
+        res,
+        errorResponse(result.error).status,
+        goodsListPage(ctx, await deps.goods.listAll(), EMPTY_GOODS_FORM, refusalFlash(ctx, result.error)),
+      );
+    }
     res.redirect(303, href(['goods'], { done: 'goods' }));
   });
 }

@@ -13,7 +13,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { parseYuan, yuan } from '../format.js';
 import { goodsNames } from '../goods-names.js';
 import { href } from '../html.js';
-import { errorFlash, flashOf, send, type Flash } from '../layout.js';
+import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
 import { ordersPage } from '../pages/orders.js';
 import { parseOrderSearch, withOpenid } from '../order-filter.js';
@@ -97,7 +97,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       if (!result.ok) {
         const failure = errorResponse(result.error);
         if (failure.retryAfterSeconds !== undefined) res.set('Retry-After', String(failure.retryAfterSeconds));
-        return showOrder(res, no, failure.status, errorFlash(ctx, failure.reason));
+        return showOrder(res, no, failure.status, refusalFlash(ctx, result.error));
       }
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
@@ -118,7 +118,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const note = textOf(field(req, 'note'), 'note', { max: 500 });
     if (!note.ok) return showOrder(res, no, 400, errorFlash(ctx, note.error));
     const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator));
-    if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason));
+    if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, refusalFlash(ctx, result.error));
     res.redirect(303, field(req, 'back') === 'reviews' ? href(['reviews'], { done: 'review' }) : href(['orders', no], { done: 'review' }));
   });
 }

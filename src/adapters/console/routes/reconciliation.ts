@@ -9,14 +9,17 @@ import { href } from '../html.js';
 import { errorFlash, flashOf, send, type Flash } from '../layout.js';
 import { reconciliationPage } from '../pages/reconciliation.js';
 
-/** The last runs of both reconciliations, and a trade-bill run for any day, audited. */
+/** The last runs of every reconciliation, and a run of one day's three bills, audited. */
 export function reconciliationRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, now: () => Date): void {
   const show = async (req: Request, res: ConsoleResponse, status: number, flash?: Flash) => {
-    const [pending, bills] = await Promise.all([
+    const [pending, trade, refunds, fundFlow] = await Promise.all([
       deps.runs.latest({ kind: 'pending', limit: 20 }),
       deps.runs.latest({ kind: 'bill', limit: 20 }),
+      deps.runs.latest({ kind: 'refbill', limit: 20 }),
+      deps.runs.latest({ kind: 'fundflow', limit: 20 }),
     ]);
     const ctx = res.locals.console;
+    const bills = { trade, refunds, fundFlow };
     send(res, status, reconciliationPage(ctx, pending, bills, billDay(previousBillDate(now())), flash ?? flashOf(req, ctx)));
   };
 
@@ -38,8 +41,17 @@ export function reconciliationRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, n
       await audit({ error: 'WeChat Pay unreachable' });
       return show(req, res, 502, errorFlash(ctx, ctx.t('error.billGateway')));
     }
-    const { available, payments, matched, repaired, unknown, mismatched } = report;
-    await audit({ available, payments, matched, repaired: repaired.length, unknown: unknown.length, mismatched: mismatched.length });
+    const { available, payments, matched, repaired, unknown, mismatched, refundBill, fundFlow } = report;
+    await audit({
+      available,
+      payments,
+      matched,
+      repaired: repaired.length,
+      unknown: unknown.length,
+      mismatched: mismatched.length,
+      refundsFlagged: refundBill ? refundBill.flagged.length + refundBill.unknown.length : 'not reconciled',
+      fundFlowUnmatched: fundFlow ? fundFlow.unmatched.length : 'not reconciled',
+    });
     res.redirect(303, href(['reconciliation'], { done: 'bill' }));
   });
 }

@@ -5,14 +5,25 @@ import { flashOf, send } from '../layout.js';
 import { reviewsPage } from '../pages/reviews.js';
 
 const REVIEW_QUEUE_SIZE = 100;
+/**
+ * The refund and fund-flow runs whose unmatched items the review queue shows: a week of days. An item concerning one
+ * of our orders is on that order's review flag as well; the others (nothing here to flag) leave the queue with their run.
+ */
+const BILL_DAYS_REVIEWED = 7;
 
 /**
- * The review queue: orders flagged for a person to look at. Resolving one is an action on the order
+ * The review queue: orders flagged for a person to look at, and what the latest refund and fund-flow bills matched
+ * to nothing held here. Resolving one is an action on the order
  * (`/console/orders/:outTradeNo/review`, in routes/orders.ts), reached from here and from the order's page.
  */
 export function reviewRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.page('/console/reviews', 'read', async (req, res) => {
-    const orders = await deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 });
-    send(res, 200, reviewsPage(res.locals.console, orders, await goodsNames(deps.goods), flashOf(req, res.locals.console)));
+    const [orders, refundBills, fundFlows] = await Promise.all([
+      deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 }),
+      deps.runs.latest({ kind: 'refbill', limit: BILL_DAYS_REVIEWED }),
+      deps.runs.latest({ kind: 'fundflow', limit: BILL_DAYS_REVIEWED }),
+    ]);
+    const bills = [...refundBills, ...fundFlows].filter((run) => run.problems > 0);
+    send(res, 200, reviewsPage(res.locals.console, orders, await goodsNames(deps.goods), bills, flashOf(req, res.locals.console)));
   });
 }

@@ -7,7 +7,7 @@ import { sendError } from '../guarded-routes.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';
-import { errorFlash, flashOf, send, type Flash } from '../layout.js';
+import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
 import { userPage, usersPage } from '../pages/users.js';
 
 const PAGE_SIZE = 50;
@@ -75,8 +75,7 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       actor: actorOf(operatorOf(res).operator),
       reason: reason.value,
     });
-    if (!result.ok)
-      return showUser(res, uid.value, errorResponse(result.error).status, errorFlash(ctx, errorResponse(result.error).reason), keep);
+    if (!result.ok) return showUser(res, uid.value, errorResponse(result.error).status, refusalFlash(ctx, result.error), keep);
     res.redirect(303, href(['users', uid.value], { done: 'grant' }));
   });
 }

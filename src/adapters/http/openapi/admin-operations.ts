@@ -133,7 +133,7 @@ export const ADMIN_OPERATIONS: Operation[] = [
   admin({
     method: 'post',
     path: '/admin/reconcile-bill',
-    summary: 'Reconcile one day’s WeChat trade bill',
+    summary: 'Reconcile one day’s WeChat bills: trade, refund and fund flow',
     inputs: [BillDateInput],
     body: ['application/json'],
     responses: { 200: { description: 'the report', schema: ok(BillReportSchema) }, ...BAD_BODY, 502: error('WeChat Pay is unreachable') },

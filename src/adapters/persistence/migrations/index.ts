@@ -8,8 +8,10 @@ import { Migration20261130000006AuditLog } from './Migration20261130000006AuditL
 import { Migration20261201000007OperatorConsole } from './Migration20261201000007OperatorConsole.js';
 import { Migration20261207000008LoginGate } from './Migration20261207000008LoginGate.js';
 import { Migration20261207000009OrderMerchant } from './Migration20261207000009OrderMerchant.js';
-import { Migration20261207000010GrantReason } from './Migration20261207000010GrantReason.js';
-import { Migration20261207000011RefundParts } from './Migration20261207000011RefundParts.js';
+import { Migration20261207000010OperatorTotp } from './Migration20261207000010OperatorTotp.js';
+import { Migration20261207000011GoodsPricesToTheFen } from './Migration20261207000011GoodsPricesToTheFen.js';
+import { Migration20261207000012GrantReason } from './Migration20261207000012GrantReason.js';
+import { Migration20261207000013RefundParts } from './Migration20261207000013RefundParts.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -25,6 +27,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201000007OperatorConsole', class: Migration20261201000007OperatorConsole },
   { name: 'Migration20261207000008LoginGate', class: Migration20261207000008LoginGate },
   { name: 'Migration20261207000009OrderMerchant', class: Migration20261207000009OrderMerchant },
-  { name: 'Migration20261207000010GrantReason', class: Migration20261207000010GrantReason },
-  { name: 'Migration20261207000011RefundParts', class: Migration20261207000011RefundParts },
+  { name: 'Migration20261207000010OperatorTotp', class: Migration20261207000010OperatorTotp },
+  { name: 'Migration20261207000011GoodsPricesToTheFen', class: Migration20261207000011GoodsPricesToTheFen },
+  { name: 'Migration20261207000012GrantReason', class: Migration20261207000012GrantReason },
+  { name: 'Migration20261207000013RefundParts', class: Migration20261207000013RefundParts },
 ];

@@ -17,3 +17,11 @@ export class WechatAnswerError extends GatewayUnavailableError {
 
 /** A response that fails verification (signature, merchant, shape): never trusted, never retried into trust. */
 export class UntrustedResponseError extends GatewayUnavailableError {}
+
+/**
+ * A prepay this API did not make (the other API's, while a merchant moves between versions): only the API that made a
+ * prepay_id can sign the mini-program's payment for it, so this API refuses rather than sign something WeChat rejects.
+ */
+export class PrepayOfAnotherApiError extends RangeError {
+  override readonly name = 'PrepayOfAnotherApiError';
+}

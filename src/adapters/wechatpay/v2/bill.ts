@@ -1,3 +1,4 @@
+import type { BilledDay, RefundBillDay } from '../../../application/ports/payment-gateway.js';
 import { MAX_FEN, Money } from '../../../domain/money.js';
 
 /** One detail row of a v2 trade bill; amounts converted from yuan to fen exactly, every cell kept in `cells`. */
@@ -81,25 +82,36 @@ const COLUMNS = {
  * back-tick, then a summary header and a summary line. Throws BillFormatError on anything it cannot read exactly.
  */
 export function parseTradeBill(text: string): TradeBill {
-  const lines = text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '');
+  const lines = billLines(text);
   if (lines.length < 3) throw new BillFormatError('a bill has a header, a summary header and a summary line');
   const header = splitHeader(lines[0] as string);
   const summaryHeader = splitHeader(lines[lines.length - 2] as string);
   const rows = lines.slice(1, -2).map((line, i) => toRow(cellsOf(line, header, i + 2)));
   const summaryCells = cellsOf(lines[lines.length - 1] as string, summaryHeader, lines.length);
   // Some bills print the count as a decimal ("45.0").
-  const count = /^(0|[1-9][0-9]{0,8})(?:\.0+)?$/.exec(summaryCells['总交易单数'] ?? '');
-  if (!count) throw new BillFormatError('summary: 总交易单数 is not a count');
+  const count = billCount(summaryCells['总交易单数']);
+  if (count === undefined) throw new BillFormatError('summary: 总交易单数 is not a count');
   const summary: BillSummary = {
-    tradeCount: Number(count[1]),
+    tradeCount: count,
     settlementTotalFee: amount(summaryCells, ['应结订单总金额', '总交易额'], 'summary'),
     refundFee: amount(summaryCells, ['退款总金额', '总退款金额'], 'summary'),
     cells: summaryCells,
   };
   return { rows, summary };
+}
+
+/** The non-blank lines of a bill, without the byte order mark WeChat puts first (for Excel). */
+export function billLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
+}
+
+/** A count as bills print it: "45", or "45.0" in some bills. */
+export function billCount(text: string | undefined): number | undefined {
+  const count = /^(0|[1-9][0-9]{0,8})(?:\.0+)?$/.exec(text ?? '');
+  return count ? Number(count[1]) : undefined;
 }
 
 /**
@@ -119,11 +131,11 @@ export function summaryDiscrepancies(bill: TradeBill): string[] {
   return found;
 }
 
-function splitHeader(line: string): string[] {
+export function splitHeader(line: string): string[] {
   return line.split(',').map((h) => h.trim());
 }
 
-function cellsOf(line: string, header: readonly string[], lineNo: number): Record<string, string> {
+export function cellsOf(line: string, header: readonly string[], lineNo: number): Record<string, string> {
   // Every cell starts with a back-tick (an Excel guard), so ",`" separates cells even when a body holds a comma.
   if (!line.startsWith('`')) throw new BillFormatError(`line ${lineNo}: cells lack the back-tick prefix`);
   const raw = line.slice(1).split(',`');
@@ -173,5 +185,35 @@ function toRow(cells: Readonly<Record<string, string>>): BillRow {
     attach: text(COLUMNS.attach),
     serviceFee: text(COLUMNS.serviceFee),
     cells,
+  };
+}
+
+/** The payments of a SUCCESS trade bill, as the port names them. */
+export function billedDay(bill: TradeBill): BilledDay {
+  return {
+    payments: bill.rows.map((row) => ({ outTradeNo: row.outTradeNo, transactionId: row.transactionId, totalFee: row.totalFee })),
+    discrepancies: summaryDiscrepancies(bill),
+  };
+}
+
+/**
+ * The refunds of a REFUND trade bill (one row per refund made that day, 交易状态 REFUND), as the port names them. A
+ * row that is not a refund (no 商户退款单号) would be a payment in the wrong bill: the bill is refused.
+ */
+export function refundBillDay(bill: TradeBill): RefundBillDay {
+  return {
+    refunds: bill.rows.map((row) => {
+      if (row.outRefundNo === '' || row.outRefundNo === '0')
+        throw new BillFormatError(`refund bill: row ${row.outTradeNo} has no 商户退款单号`);
+      return {
+        outTradeNo: row.outTradeNo,
+        transactionId: row.transactionId,
+        outRefundNo: row.outRefundNo,
+        refundId: row.refundId,
+        amount: row.refundFee,
+        status: row.refundStatus,
+      };
+    }),
+    discrepancies: summaryDiscrepancies(bill),
   };
 }

@@ -46,9 +46,11 @@ export type V2Answer =
   | { readonly kind: 'ok'; readonly fields: WechatFields };
 
 export interface CallOptions {
-  /** Present the merchant certificate (refund). */
+  /** Present the merchant certificate (refund, downloadfundflow). */
   readonly mutualTls?: boolean;
   readonly maxBytes?: number;
+  /** Sign with this type whatever the merchant's setting: downloadfundflow takes HMAC-SHA256 only. */
+  readonly signType?: SignType;
 }
 
 const CERTIFICATE_REFUSED =
@@ -100,27 +102,27 @@ export class WechatV2Client {
   }
 
   /** Adds appid, mch_id, nonce_str, sign_type (HMAC only; MD5 is the default) and sign. */
-  signedRequest(business: SignableFields): Record<string, string> {
+  signedRequest(business: SignableFields, signType: SignType = this.config.signType): Record<string, string> {
     const fields: Record<string, string | undefined> = {
       ...business,
       appid: this.config.appId,
       mch_id: this.config.mchId,
       nonce_str: this.deps.nonce(),
-      sign_type: this.config.signType === 'HMAC-SHA256' ? 'HMAC-SHA256' : undefined,
+      sign_type: signType === 'HMAC-SHA256' ? 'HMAC-SHA256' : undefined,
       sign: undefined,
     };
     const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
-    present.sign = signFields(present, this.config.apiKey, this.config.signType);
+    present.sign = signFields(present, this.config.apiKey, signType);
     return present;
   }
 
   async call(path: string, business: SignableFields, options: CallOptions = {}): Promise<V2Answer> {
-    const body = buildWechatXml(this.signedRequest(business));
+    const body = buildWechatXml(this.signedRequest(business, options.signType));
     return this.withRetries(path, async () => {
       const response = await this.post(path, body, options);
       // WeChat's front end answers a /secapi call without an acceptable client certificate with a bare HTTP 400.
       if (response.status === 400) return { kind: 'returnFail', message: CERTIFICATE_REFUSED, fields: Object.freeze({}) } as const;
-      return this.interpret(path, response.body);
+      return this.interpret(path, response.body, options.signType);
     });
   }
 
@@ -133,14 +135,15 @@ export class WechatV2Client {
     business: SignableFields,
     options: CallOptions = {},
   ): Promise<V2Answer | { readonly kind: 'text'; readonly body: string }> {
-    const body = buildWechatXml(this.signedRequest(business));
+    const body = buildWechatXml(this.signedRequest(business, options.signType));
     return this.withRetries(path, async () => {
       const response = await this.post(path, body, options);
+      if (response.status === 400) return { kind: 'returnFail', message: CERTIFICATE_REFUSED, fields: Object.freeze({}) } as const;
       if (response.bytes && isGzip(response.bytes)) {
         return { kind: 'text', body: await gunzipText(path, response.bytes, options.maxBytes ?? RESPONSE_MAX_BYTES) } as const;
       }
       if (!/^\uFEFF?\s*<(?:xml>|\?xml[\s?])/.test(response.body)) return { kind: 'text', body: response.body } as const;
-      return this.interpret(path, response.body.replace(/^\uFEFF/, ''));
+      return this.interpret(path, response.body.replace(/^\uFEFF/, ''), options.signType);
     });
   }
 
@@ -182,7 +185,7 @@ export class WechatV2Client {
     return response;
   }
 
-  private interpret(path: string, text: string): V2Answer {
+  private interpret(path: string, text: string, requestSignType: SignType = this.config.signType): V2Answer {
     let fields: WechatFields;
     try {
       fields = parseWechatXml(text, { maxBytes: RESPONSE_MAX_BYTES });
@@ -194,7 +197,8 @@ export class WechatV2Client {
     if (fields.return_code !== 'SUCCESS') {
       return { kind: 'returnFail', message: fields.return_msg ?? '', fields };
     }
-    const { appId, mchId, apiKey, signType } = this.config;
+    const { appId, mchId, apiKey } = this.config;
+    const signType = requestSignType;
     if (!fields.sign) throw new UntrustedResponseError(`${path}: response has no sign`);
     if (fields.sign_type && fields.sign_type !== signType) {
       throw new UntrustedResponseError(`${path}: response sign_type differs from ours`);

@@ -3,9 +3,11 @@ import type {
   BilledDay,
   ClientPayment,
   CloseOutcome,
+  FundFlowDay,
   PaymentGateway,
   PrepayOutcome,
   PrepayRequest,
+  RefundBillDay,
   RefundQuery,
   RefundSubmission,
   RefundSubmitOutcome,
@@ -13,14 +15,15 @@ import type {
 } from '../../../application/ports/payment-gateway.js';
 import { formatBeijingCompact } from '../../../domain/beijing-time.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
-import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
+import { PrepayOfAnotherApiError, UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { requestPayment } from '../shared/request-payment.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
-import { parseTradeBill, summaryDiscrepancies } from './bill.js';
-import { WechatV2Client, type V2Answer } from './client.js';
+import { billedDay, parseTradeBill, refundBillDay } from './bill.js';
+import { fundFlowDay, parseFundFlowBill } from './fund-flow-bill.js';
+import { WechatV2Client, type CallOptions, type V2Answer } from './client.js';
 import { assertValidConfig, type WechatPayV2Config } from './config.js';
 import { isSignType, signFields, type WechatFields } from './sign.js';
 
@@ -94,7 +97,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
   /** paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). */
   clientPayment(prepay: Prepay): ClientPayment {
     const signType = prepay.signType;
-    if (!isSignType(signType)) throw new RangeError(`prepay ${prepay.prepayId} has no usable sign type`);
+    if (!isSignType(signType)) throw new PrepayOfAnotherApiError(`prepay ${prepay.prepayId} was made with ${signType}, not API v2`);
     const params = {
       appId: this.config.appId,
       timeStamp: String(Math.floor(this.deps.clock.now().getTime() / 1000)),
@@ -154,24 +157,45 @@ export class WechatPayV2Gateway implements PaymentGateway {
 
   /** The payments of a day's SUCCESS bill, or undefined while WeChat has none. The table is unsigned: TLS vouches. */
   async billedPayments(billDate: string): Promise<BilledDay | undefined> {
-    if (!/^[0-9]{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
-    const answer = await this.client.callForText(
-      '/pay/downloadbill',
-      // Bills are large (a row per payment); compressed they are a tenth of the size.
-      { bill_date: billDate, bill_type: 'SUCCESS', tar_type: 'GZIP' },
-      { maxBytes: 64 * 1024 * 1024 },
+    const text = await this.tradeBill(billDate, 'SUCCESS');
+    return text === undefined ? undefined : billedDay(parseTradeBill(text));
+  }
+
+  /** The refunds of a day's REFUND bill (the refunds made that day), or undefined while WeChat has none. */
+  async refundBill(billDate: string): Promise<RefundBillDay | undefined> {
+    const text = await this.tradeBill(billDate, 'REFUND');
+    return text === undefined ? undefined : refundBillDay(parseTradeBill(text));
+  }
+
+  /**
+   * The basic account's fund-flow bill (downloadfundflow). Unlike downloadbill it needs the merchant API certificate
+   * and an HMAC-SHA256 signature whatever the merchant signs with otherwise (WeChat's downloadfundflow page; WxJava's
+   * WxPayDownloadFundFlowRequest).
+   */
+  async fundFlowBill(billDate: string): Promise<FundFlowDay | undefined> {
+    const text = await this.billText(
+      '/pay/downloadfundflow',
+      { bill_date: billDate, account_type: 'Basic', tar_type: 'GZIP' },
+      { mutualTls: true, signType: 'HMAC-SHA256' },
     );
-    if (answer.kind === 'text') {
-      const bill = parseTradeBill(answer.body);
-      return {
-        payments: bill.rows.map((row) => ({ outTradeNo: row.outTradeNo, transactionId: row.transactionId, totalFee: row.totalFee })),
-        discrepancies: summaryDiscrepancies(bill),
-      };
-    }
+    return text === undefined ? undefined : fundFlowDay(parseFundFlowBill(text));
+  }
+
+  private tradeBill(billDate: string, billType: 'SUCCESS' | 'REFUND'): Promise<string | undefined> {
+    // Bills are large (a row per payment); compressed they are a tenth of the size.
+    return this.billText('/pay/downloadbill', { bill_date: billDate, bill_type: billType, tar_type: 'GZIP' });
+  }
+
+  /** A bill's text, or undefined while WeChat has none for the day ("No Bill Exist"). */
+  private async billText(path: string, fields: Record<string, string>, options: CallOptions = {}): Promise<string | undefined> {
+    if (!/^[0-9]{8}$/.test(fields.bill_date ?? '')) throw new RangeError('billDate must be yyyyMMdd');
+    const answer = await this.client.callForText(path, fields, { ...options, maxBytes: 64 * 1024 * 1024 });
+    if (answer.kind === 'text') return answer.body;
     // "No Bill Exist" (error_code 20002) is UNCONFIRMED wording; anything else is a real error.
     if (answer.kind === 'returnFail' && (answer.fields.error_code === '20002' || /no bill exist/i.test(answer.message))) return undefined;
-    requireOk(answer, 'downloadbill');
-    throw new UntrustedResponseError('downloadbill: XML SUCCESS instead of a bill');
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    requireOk(answer, name);
+    throw new UntrustedResponseError(`${name}: XML SUCCESS instead of a bill`);
   }
 
   /** For graceful shutdown: closes the mutual-TLS connection pool. */

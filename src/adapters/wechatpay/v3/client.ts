@@ -114,10 +114,15 @@ export class WechatV3Client {
 
   /** A GET whose answer WeChat does not sign (the bill file): retried like any call, TLS and a hash vouch for it. */
   async fetchUnsigned(operation: string, url: URL, maxBytes: number): Promise<string> {
+    return (await this.fetchUnsignedBytes(operation, url, maxBytes)).toString('utf8');
+  }
+
+  /** fetchUnsigned's bytes as they came (a gzip-compressed bill is not text). */
+  async fetchUnsignedBytes(operation: string, url: URL, maxBytes: number): Promise<Buffer> {
     if (!this.requester.isOurHost(url)) throw new UntrustedResponseError(`${operation}: refusing to send our signature to ${url.origin}`);
     return this.withRetries(operation, async () => {
       const response = await this.attempt(operation, () => this.requester.sendTo(url, { method: 'GET', maxBytes }));
-      if (response.status === 200) return response.body;
+      if (response.status === 200) return response.bytes ?? Buffer.from(response.body, 'utf8');
       if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`);
       throw new GatewayUnavailableError(
         `${operation}: unexpected HTTP ${response.status}${requestIdSuffix(requestIdOf(response.headers ?? {}))}`,

@@ -1,6 +1,8 @@
 import type { Clock } from '../../../application/ports/clock.js';
 import type {
   BilledDay,
+  FundFlowDay,
+  RefundBillDay,
   ClientPayment,
   CloseOutcome,
   PaymentGateway,
@@ -12,7 +14,7 @@ import type {
   TradeQuery,
 } from '../../../application/ports/payment-gateway.js';
 import { prepayFor, type Prepay } from '../../../domain/prepay.js';
-import { UntrustedResponseError } from '../shared/errors.js';
+import { PrepayOfAnotherApiError, UntrustedResponseError } from '../shared/errors.js';
 import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.js';
 import { requestPayment } from '../shared/request-payment.js';
 import { payerDescription, refundReason } from '../shared/payer-text.js';
@@ -22,7 +24,7 @@ import { V3AnswerError, WechatV3Client, type V3Answer, type V3Failure } from './
 import { gatewayRefusalOf } from './error-answer.js';
 import { assertValidV3Config, type WechatPayV3Config } from './config.js';
 import { paymentParams } from './pay-sign.js';
-import { billedPaymentsV3 } from './trade-bill.js';
+import { billedPaymentsV3, fundFlowBillV3, refundBillV3 } from './trade-bill.js';
 import type { V3Trust } from './trust.js';
 import { unixSeconds } from './timestamp.js';
 
@@ -112,7 +114,8 @@ export class WechatPayV3Gateway implements PaymentGateway {
 
   /** `appId\ntimeStamp\nnonceStr\npackage\n` signed with the merchant key, signType "RSA" (digest §4.2). */
   clientPayment(prepay: Prepay): ClientPayment {
-    if (prepay.signType !== V3_SIGN_TYPE) throw new RangeError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
+    if (prepay.signType !== V3_SIGN_TYPE)
+      throw new PrepayOfAnotherApiError(`prepay ${prepay.prepayId} was made with ${prepay.signType}, not API v3`);
     return requestPayment(
       paymentParams(
         this.config.appId,
@@ -184,6 +187,14 @@ export class WechatPayV3Gateway implements PaymentGateway {
 
   billedPayments(billDate: string): Promise<BilledDay | undefined> {
     return billedPaymentsV3(this.client, billDate);
+  }
+
+  refundBill(billDate: string): Promise<RefundBillDay | undefined> {
+    return refundBillV3(this.client, billDate);
+  }
+
+  fundFlowBill(billDate: string): Promise<FundFlowDay | undefined> {
+    return fundFlowBillV3(this.client, billDate);
   }
 }
 

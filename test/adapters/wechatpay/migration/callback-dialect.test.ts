@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundCallback, NotifyVerifier } from '../../../../src/application/ports/notify-verifier.js';
 import { DialectNotifyVerifier } from '../../../../src/adapters/wechatpay/migration/dialect-notify-verifier.js';
-import { withLegacyPaySign } from '../../../../src/adapters/wechatpay/migration/legacy-pay-sign.js';
+import { merchantGateway } from '../../../../src/adapters/wechatpay/migration/merchant-gateway.js';
+import { PrepayOfAnotherApiError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import { callbackDialect } from '../../../../src/adapters/wechatpay/shared/callback-dialect.js';
 import { callbackReply } from '../../../../src/adapters/wechatpay/shared/callback-reply.js';
 import { err } from '../../../../src/domain/result.js';
@@ -60,21 +61,48 @@ describe('the migration: both dialects, one route', () => {
     expect(await new DialectNotifyVerifier({}).payment(json)).toMatchObject({ ok: false, error: { reason: 'notConfigured' } });
   });
 
-  it('signs a live prepay of the other API with that API, everything else with the chosen one', () => {
+  /** A fake of one API: it signs only the prepays it made (told here by sign type, as the real ones do), and counts calls. */
+  function api(name: 'v2' | 'v3', calls: string[]) {
     const clock = new ManualClock();
-    const primary = new FakePaymentGateway(clock);
-    const legacy = new FakePaymentGateway(clock);
-    const calls: string[] = [];
-    const spy = (g: FakePaymentGateway, name: string) => {
-      const original = g.clientPayment.bind(g);
-      g.clientPayment = (prepay) => (calls.push(name), original(prepay));
+    const gateway = new FakePaymentGateway(clock);
+    const original = gateway.clientPayment.bind(gateway);
+    gateway.clientPayment = (prepay) => {
+      if ((prepay.signType === 'RSA') !== (name === 'v3')) throw new PrepayOfAnotherApiError(`${prepay.prepayId}: not ${name}`);
+      calls.push(`${name} signs`);
+      return original(prepay);
     };
-    spy(primary, 'v3');
-    spy(legacy, 'v2');
-    const gateway = withLegacyPaySign(primary, legacy, (signType) => signType === 'RSA');
-    const prepay = (signType: string) => ({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType });
-    gateway.clientPayment(prepay('RSA'));
-    gateway.clientPayment(prepay('MD5'));
-    expect(calls).toEqual(['v3', 'v2']);
+    const query = gateway.queryOrder.bind(gateway);
+    gateway.queryOrder = (no) => (calls.push(`${name} queries`), query(no));
+    return gateway;
+  }
+  const prepay = (signType: string) => ({ prepayId: 'wx1', issuedAt: new Date(0), expiresAt: new Date(0), signType });
+
+  it("the merchant's API version chooses the gateway; a live prepay of the other API is signed by that API", async () => {
+    for (const version of ['v3', 'v2'] as const) {
+      const calls: string[] = [];
+      const gateway = merchantGateway({ v2: api('v2', calls), v3: api('v3', calls) }, version);
+      await gateway.queryOrder('1');
+      gateway.clientPayment(prepay('RSA'));
+      gateway.clientPayment(prepay('MD5'));
+      expect(calls).toEqual([`${version} queries`, 'v3 signs', 'v2 signs']);
+    }
+  });
+
+  it('with one API configured, is that API: a prepay it did not make is refused, not signed', () => {
+    const calls: string[] = [];
+    const v3 = api('v3', calls);
+    expect(merchantGateway({ v3 }, 'v3')).toBe(v3);
+    expect(() => merchantGateway({ v3 }, 'v3').clientPayment(prepay('MD5'))).toThrow(PrepayOfAnotherApiError);
+    expect(() => merchantGateway({ v3 }, 'v2')).toThrow('WeChat Pay API v2 is not configured');
+  });
+
+  it('passes on any other failure to sign rather than trying the other API', () => {
+    const calls: string[] = [];
+    const v2 = api('v2', calls);
+    v2.clientPayment = () => {
+      throw new TypeError('key unreadable');
+    };
+    expect(() => merchantGateway({ v2, v3: api('v3', calls) }, 'v2').clientPayment(prepay('MD5'))).toThrow(TypeError);
+    expect(calls).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../support/doubles/manual-clock.js';
-import { UntrustedResponseError, WechatAnswerError } from '../../../../src/adapters/wechatpay/shared/errors.js';
+import { PrepayOfAnotherApiError, UntrustedResponseError, WechatAnswerError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
 import { verifyFields } from '../../../../src/adapters/wechatpay/v2/sign.js';
 import { WechatPayV2Gateway, type WechatPayV2Config } from '../../../../src/adapters/wechatpay/v2/gateway.js';
@@ -417,10 +417,10 @@ describe('clientPayment', () => {
     expect(verifyFields({ ...signed, sign: paySign }, SAMPLE.apiKey, 'HMAC-SHA256')).toBe(true);
   });
 
-  it('refuses a prepay without a usable sign type', () => {
+  it('refuses a prepay it did not make (no v2 sign type)', () => {
     const { gateway, clock } = gatewayWith([]);
     expect(() => gateway.clientPayment({ prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: '' })).toThrow(
-      RangeError,
+      PrepayOfAnotherApiError,
     );
   });
 });
@@ -445,5 +445,99 @@ describe('truncateUtf8', () => {
     expect(truncateUtf8('课'.repeat(100), 127)).toBe('课'.repeat(42));
     expect(truncateUtf8('ab😀c', 5)).toBe('ab');
     expect(truncateUtf8('short', 127)).toBe('short');
+  });
+});
+
+describe('refundBill (downloadbill, bill_type REFUND)', () => {
+  it('asks for the REFUND bill compressed and reads each refund: its order, its numbers, the amount and the status', async () => {
+    // The REFUND layout (退款申请时间, 退款成功时间 before the refund columns), as WeChat's downloadbill page lists it.
+    const body = [
+      '\uFEFF交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,退款申请时间,退款成功时间,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率',
+      '`2026-01-14 12:01:02,`wxd930ea5d5a258f4f,`10000100,`0,`,`4200000015201711256947025404,`2026011412000000020000000001,`oU,`JSAPI,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`2026-01-14 15:00:00,`2026-01-14 15:00:05,`50000000382019052709732678859,`2026011412000000020000000001R1,`30.00,`0.00,`ORIGINAL,`SUCCESS,`课程,`,`0.00000,`0.60%',
+      '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额',
+      '`1,`0.00,`30.00,`0.00,`0.00000',
+      '',
+    ].join('\r\n');
+    const bytes = gzipSync(body);
+    const { gateway, transport } = gatewayWith([{ status: 200, body: '', bytes }]);
+    expect(await gateway.refundBill('20260114')).toEqual({
+      refunds: [
+        {
+          outTradeNo: '2026011412000000020000000001',
+          transactionId: '4200000015201711256947025404',
+          outRefundNo: '2026011412000000020000000001R1',
+          refundId: '50000000382019052709732678859',
+          amount: Money.ofFen(3000),
+          status: 'SUCCESS',
+        },
+      ],
+      discrepancies: [],
+    });
+    expect({ ...parseWechatXml(transport.requests[0]?.body, { maxBytes: 4096 }) }).toMatchObject({ bill_type: 'REFUND', tar_type: 'GZIP' });
+  });
+
+  it('refuses a bill whose rows are not refunds (no 商户退款单号)', async () => {
+    const body = [
+      '交易时间,微信订单号,商户订单号,交易状态,应结订单金额,微信退款单号,商户退款单号,退款金额',
+      '`2026-01-14 12:01:02,`4200000015201711256947025404,`2026011412000000020000000001,`SUCCESS,`99.00,`0,`0,`0.00',
+      '总交易单数,应结订单总金额,退款总金额',
+      '`1,`99.00,`0.00',
+    ].join('\r\n');
+    await expect(gatewayWith([{ status: 200, body }]).gateway.refundBill('20260114')).rejects.toThrow(/no 商户退款单号/);
+  });
+});
+
+describe('fundFlowBill (downloadfundflow)', () => {
+  // WeChat's downloadfundflow sample, as WxJava (BaseWxPayServiceImpl.handleFundFlow) and uniCloud's uni-pay docs quote
+  // it: full-width （元）, counts written "20.0". Its summary counts the 20 lines of the full bill, not the one shown.
+  const SAMPLE_BILL = [
+    '记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）,资金变更提交申请人,备注,业务凭证号',
+    '`2018-02-01 04:21:23,`50000305742018020103387128253,`1900009231201802015884652186,`退款,`退款,`支出,`0.02,`0.17,`system,`缺货,`REF4200000068201801293084726067',
+    '资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额',
+    '`20.0,`17.0,`0.35,`3.0,`0.18',
+  ].join('\r\n');
+
+  it('signs HMAC-SHA256 whatever the merchant signs with, asks for the basic account compressed, and reads the sample', async () => {
+    const bytes = gzipSync(SAMPLE_BILL);
+    const { gateway, transport } = gatewayWith([{ status: 200, body: '', bytes }], { signType: 'MD5' });
+    expect(await gateway.fundFlowBill('20180201')).toEqual({
+      lines: [
+        {
+          flowId: '1900009231201802015884652186',
+          kind: 'refund',
+          income: false,
+          amount: Money.ofFen(2),
+          businessNo: '50000305742018020103387128253',
+          voucherNo: 'REF4200000068201801293084726067',
+          bookedAt: '2018-02-01 04:21:23',
+          description: '退款 / 退款 / 缺货',
+        },
+      ],
+      discrepancies: [
+        '资金流水总笔数 20, but the bill has 1 lines',
+        '收入笔数 17, but the bill has 0 income lines',
+        '收入金额 35 fen, but the income lines add up to 0 fen',
+        '支出笔数 3, but the bill has 1 expense lines',
+        '支出金额 18 fen, but the expense lines add up to 2 fen',
+      ],
+    });
+    const request = transport.requests[0];
+    expect(request?.url).toBe('https://api.mch.weixin.qq.com/pay/downloadfundflow');
+    const sent = parseWechatXml(request?.body, { maxBytes: 4096 });
+    expect({ ...sent }).toMatchObject({ sign_type: 'HMAC-SHA256', bill_date: '20180201', account_type: 'Basic', tar_type: 'GZIP' });
+    expect(verifyFields(sent, SAMPLE.apiKey, 'HMAC-SHA256')).toBe(true);
+  });
+
+  it('says plainly that WeChat wants the merchant certificate when its front end answers HTTP 400', async () => {
+    const { gateway } = gatewayWith([{ status: 400, body: '<html>400 No required SSL certificate was sent</html>' }]);
+    await expect(gateway.fundFlowBill('20180201')).rejects.toThrow(/client certificate/);
+  });
+
+  it('has no bill for a day with no movement ("No Bill Exist")', async () => {
+    const none: HttpResponse = {
+      status: 200,
+      body: '<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[No Bill Exist]]></return_msg><error_code><![CDATA[20002]]></error_code></xml>',
+    };
+    expect(await gatewayWith([none]).gateway.fundFlowBill('20180201')).toBeUndefined();
   });
 });

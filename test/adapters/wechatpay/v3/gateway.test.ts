@@ -1,7 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { requestPaymentParams } from '../../../../src/adapters/wechatpay/shared/request-payment.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../../../src/adapters/wechatpay/shared/http-transport.js';
+import { PrepayOfAnotherApiError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import { WechatPayV3Gateway } from '../../../../src/adapters/wechatpay/v3/gateway.js';
 import type { V3Failure } from '../../../../src/adapters/wechatpay/v3/client.js';
 import { V3Trust } from '../../../../src/adapters/wechatpay/v3/trust.js';
@@ -208,7 +210,7 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
       discrepancies: [],
     });
     expect(transport.requests.map((r) => r.url)).toEqual([
-      'https://api.mch.weixin.qq.com/v3/bill/tradebill?bill_date=2026-01-14&bill_type=SUCCESS',
+      'https://api.mch.weixin.qq.com/v3/bill/tradebill?bill_date=2026-01-14&bill_type=SUCCESS&tar_type=GZIP',
       url,
     ]);
     expect(transport.requests[1]?.headers?.authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 /);
@@ -221,6 +223,74 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     expect(await none.billedPayments('20260114')).toBeUndefined();
   });
 
+  it('asks for the fund-flow bill gzip-compressed and checks the SHA1 of the unpacked file, as WeChat promises it', async () => {
+    // The table of go-pay's v3 fund-flow fixture (wechat/v3 client_test.go), half-width (元) and plain counts.
+    const bill = [
+      '记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),资金变更提交申请人,备注,业务凭证号',
+      '`2021-02-01 13:54:01,`50300806962021020105978994968,`4200000920202101197964319284,`退款,`退款,`支出,`0.01,`0.22,`1601959334API,`退款总金额0.01元;含手续费0.00元,`S20210201135356381941',
+      '资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额',
+      '`1,`0,`0.00,`1,`0.01',
+    ].join('\n');
+    const packed = gzipSync(bill);
+    const url = 'https://api.mch.weixin.qq.com/v3/billdownload/file?token=f1';
+    const answer = (hash: string) => signed(200, { hash_type: 'SHA1', hash_value: hash, download_url: url });
+    const file = { status: 200, body: packed.toString('latin1'), bytes: packed };
+    const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
+    const { gateway: good, transport } = gateway([answer(sha1(bill)), file]);
+    expect(await good.fundFlowBill('20210201')).toEqual({
+      lines: [
+        {
+          flowId: '4200000920202101197964319284',
+          kind: 'refund',
+          income: false,
+          amount: Money.ofFen(1),
+          businessNo: '50300806962021020105978994968',
+          voucherNo: 'S20210201135356381941',
+          bookedAt: '2021-02-01 13:54:01',
+          description: '退款 / 退款 / 退款总金额0.01元;含手续费0.00元',
+        },
+      ],
+      discrepancies: [],
+    });
+    expect(transport.requests[0]?.url).toBe(
+      'https://api.mch.weixin.qq.com/v3/bill/fundflowbill?bill_date=2021-02-01&account_type=BASIC&tar_type=GZIP',
+    );
+    const { gateway: packedHash } = gateway([answer(sha1(packed)), file]);
+    await expect(packedHash.fundFlowBill('20210201')).rejects.toThrow(/SHA1 differs/);
+    const { gateway: none } = gateway([signed(400, { code: 'NO_STATEMENT_EXIST', message: '账单文件不存在' })]);
+    expect(await none.fundFlowBill('20210201')).toBeUndefined();
+  });
+
+  it('asks for the refund bill as the trade bill of bill_type REFUND', async () => {
+    const bill = [
+      '交易时间,公众账号ID,商户号,微信订单号,商户订单号,交易状态,应结订单金额,微信退款单号,商户退款单号,退款金额,退款状态',
+      '`2026-01-14 12:00:00,`wxd930ea5d5a258f4f,`10000100,`4200000015201711256947025404,`2026011412000000020000000001,`REFUND,`0.00,`50000000382019052709732678859,`2026011412000000020000000001R1,`12.34,`SUCCESS',
+      '总交易单数,应结订单总金额,退款总金额',
+      '`1,`0.00,`12.34',
+    ].join('\r\n');
+    const url = 'https://api.mch.weixin.qq.com/v3/billdownload/file?token=r1';
+    const { gateway: g, transport } = gateway([
+      signed(200, { hash_type: 'SHA1', hash_value: createHash('sha1').update(bill).digest('hex'), download_url: url }),
+      { status: 200, body: bill },
+    ]);
+    expect(await g.refundBill('20260114')).toEqual({
+      refunds: [
+        {
+          outTradeNo: '2026011412000000020000000001',
+          transactionId: '4200000015201711256947025404',
+          outRefundNo: '2026011412000000020000000001R1',
+          refundId: '50000000382019052709732678859',
+          amount: Money.ofFen(1234),
+          status: 'SUCCESS',
+        },
+      ],
+      discrepancies: [],
+    });
+    expect(transport.requests[0]?.url).toBe(
+      'https://api.mch.weixin.qq.com/v3/bill/tradebill?bill_date=2026-01-14&bill_type=REFUND&tar_type=GZIP',
+    );
+  });
+
   it('signs paySign over appId, timeStamp, nonceStr and package with the merchant key (digest §4.2)', () => {
     const { gateway: g } = gateway([]);
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'RSA' };
@@ -228,6 +298,6 @@ describe('WechatPayV3Gateway on a scripted WeChat', () => {
     expect(params).toMatchObject({ appId: 'wxd930ea5d5a258f4f', signType: 'RSA', package: 'prepay_id=wx1', nonceStr: 'NONCE0123456789' });
     const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
     expect(pluginRsa.verify(message, params.paySign, id.merchantPublicKey)).toBe(true);
-    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(RangeError);
+    expect(() => g.clientPayment({ ...prepay, signType: 'MD5' })).toThrow(PrepayOfAnotherApiError);
   });
 });

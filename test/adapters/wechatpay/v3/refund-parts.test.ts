@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UntrustedResponseError } from '../../../../src/application/ports/payment-gateway.js';
+import { UntrustedResponseError } from '../../../../src/adapters/wechatpay/shared/errors.js';
 import { refundReportOf } from '../../../../src/adapters/wechatpay/v3/answers.js';
 import { Money } from '../../../../src/domain/money.js';
 

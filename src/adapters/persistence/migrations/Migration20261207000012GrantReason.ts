@@ -8,7 +8,7 @@ const JOURNAL_TABLE = 'wx_integral_journal';
  * that granted (`operator:<name>`, `admin-token`). Additive and nullable: lines written before, and the journal lines
  * of orders, have neither.
  */
-export class Migration20261207000010GrantReason extends DialectMigration {
+export class Migration20261207000012GrantReason extends DialectMigration {
   override async up(): Promise<void> {
     const columns = await this.columnsOf(JOURNAL_TABLE);
     const mysql = this.dialect === 'mysql';

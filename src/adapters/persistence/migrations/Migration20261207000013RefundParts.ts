@@ -8,7 +8,7 @@ const REFUND_TABLE = 'wx_order_refund';
  * returned to the coupon (v2 cash_refund_fee / coupon_refund_fee, v3 amount.payer_refund / discount_refund), in fen.
  * Additive and nullable: refunds recorded before, or whose answers did not say, have neither.
  */
-export class Migration20261207000011RefundParts extends DialectMigration {
+export class Migration20261207000013RefundParts extends DialectMigration {
   override async up(): Promise<void> {
     const columns = await this.columnsOf(REFUND_TABLE);
     const mysql = this.dialect === 'mysql';

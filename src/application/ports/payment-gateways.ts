@@ -1,0 +1,26 @@
+import type { MerchantId } from '../../domain/merchant.js';
+import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.js';
+
+/**
+ * The payment gateways of the merchants this service acts for, looked up by the merchant an order records (as Medusa
+ * looks a payment provider up by its id): every call about an order goes to the gateway of that order's merchant.
+ */
+export interface PaymentGateways {
+  /** The merchants configured here, each with its own gateway and its own trade bill. */
+  readonly merchantIds: readonly MerchantId[];
+  /** That merchant's gateway; throws UnknownMerchantError for a merchant not configured here. */
+  forMerchant(merchantId: MerchantId): PaymentGateway;
+}
+
+/**
+ * An order names a merchant this deployment holds no credentials for (taken out of the configuration, or a row written
+ * by another deployment). No gateway can answer for it, so, as when WeChat is unreachable, nothing about it may change:
+ * it is a GatewayUnavailableError, and every caller already leaves the order as it is.
+ */
+export class UnknownMerchantError extends GatewayUnavailableError {
+  override readonly name = 'UnknownMerchantError';
+
+  constructor(readonly merchantId: MerchantId) {
+    super(`no payment gateway is configured for merchant '${merchantId}'`);
+  }
+}
