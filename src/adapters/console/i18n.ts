@@ -232,6 +232,8 @@ const MESSAGES = {
   'csv.cashPaid': ['现金实付（元）', 'Cash paid (yuan)'],
   'csv.refunded': ['已退款（元）', 'Refunded (yuan)'],
   'csv.refundAmount': ['退款金额（元）', 'Refund (yuan)'],
+  'csv.cashRefund': ['现金退款（元）', 'Cash refunded (yuan)'],
+  'csv.couponRefund': ['代金券退款（元）', 'Coupon refunded (yuan)'],
   'csv.created': ['创建时间（北京时间）', 'Created (Beijing time)'],
   'csv.paid': ['支付时间（北京时间）', 'Paid (Beijing time)'],
   'csv.requested': ['申请时间（北京时间）', 'Requested (Beijing time)'],
