@@ -1,4 +1,5 @@
 import { type Money } from './money.js';
+import { learnedFrom, type RefundParts } from './refund-parts.js';
 import type { OrderState } from './order-state.js';
 import type { OrderStatus } from './order-status.js';
 import { err, ok, type Result } from './result.js';
@@ -54,20 +55,6 @@ export interface Refund {
   /** The parts of `amount` WeChat reported: back to the user in cash, and back onto a coupon that paid part. */
   readonly parts?: RefundParts;
 }
-
-/**
- * How WeChat split a refund of an order a coupon paid part of (v2 cash_refund_fee / coupon_refund_fee, v3
- * amount.payer_refund / amount.discount_refund): `amount` is refunded against the order's price, the user gets
- * `cash` back and `coupon` returns to the coupon.
- */
-export interface RefundParts {
-  readonly cash: Money;
-  readonly coupon: Money;
-}
-
-/** The parts of a refund of `amount`, if they add up to it (WeChat's answer is refused otherwise). */
-export const refundPartsOf = (amount: Money, cash: Money, coupon: Money): RefundParts | undefined =>
-  cash.fen + coupon.fen === amount.fen ? { cash, coupon } : undefined;
 
 export const refundNumber = (outTradeNo: string, seq: number): string => `${outTradeNo}R${seq}`;
 
@@ -269,14 +256,8 @@ export function applyRefundReport(order: RefundFacts, report: RefundReport, aske
   if (!matched.ok) return matched;
   const refund = matched.value;
   const index = refunds.indexOf(refund);
-  const learnsId = refund.refundId === undefined && report.refundId !== '';
-  // The parts, once told, are kept: a later message without them (a v2 notify) does not forget them.
-  const learnsParts = refund.parts === undefined && report.parts !== undefined;
-  const learned = { ...(learnsId && { refundId: report.refundId }), ...(learnsParts && { parts: report.parts }) };
-  if (report.status === refund.status) {
-    if (!learnsId && !learnsParts) return ok({ refunds });
-    return ok(replace(refunds, index, { ...refund, ...learned }));
-  }
+  const learned = learnedFrom(refund, report);
+  if (report.status === refund.status) return ok(learned ? replace(refunds, index, { ...refund, ...learned }) : { refunds });
   if (!REFUND_TRANSITIONS[refund.status].includes(report.status)) {
     // A late PROCESSING after WeChat already settled the refund says nothing new.
     if (report.status === 'PROCESSING') return ok({ refunds });

@@ -1,7 +1,8 @@
 import type { GatewayRefusal, PrepayOutcome, RefundQuery, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
-import { refundPartsOf, type RefundParts, type RefundReport, type ReportedStatus } from '../../../domain/refund.js';
+import { refundPartsOf, type RefundParts } from '../../../domain/refund-parts.js';
+import type { RefundReport, ReportedStatus } from '../../../domain/refund.js';
 import { storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { parseBeijingDateTime } from './refund-notify.js';

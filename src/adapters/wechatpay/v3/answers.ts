@@ -1,7 +1,8 @@
 import type { PaymentNotice, RefundNotice } from '../../../application/ports/notify-verifier.js';
 import type { PrepayOutcome, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { MAX_FEN, Money } from '../../../domain/money.js';
-import { isRefundStatus, refundPartsOf, type RefundParts, type RefundReport } from '../../../domain/refund.js';
+import { refundPartsOf, type RefundParts } from '../../../domain/refund-parts.js';
+import { isRefundStatus, type RefundReport } from '../../../domain/refund.js';
 import { fitsAnswerField, storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
 import { gatewayRefusalOf, type V3ErrorAnswer } from './error-answer.js';
