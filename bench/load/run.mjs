@@ -496,7 +496,8 @@ async function main() {
     cwd: REPO,
     logDir,
     env: {
-      NODE_ENV: 'production',
+      // Not NODE_ENV=production: production refuses WeChat's published sample merchant, which the shared stub and
+      // baseline sign with (issue 21 #3). The project reads it for those checks only; the production heap flags are above.
       WECHAT_GATEWAY: 'wechat',
       WECHAT_APPID: 'wxd930ea5d5a258f4f',
       WECHAT_MCH_ID: '10000100',

@@ -92,6 +92,16 @@ export function operatorsContract(name: string, fresh: () => Promise<OperatorsFi
       expect((await sessions.find(other.tokenDigest))?.revokedAt).toBeUndefined();
     });
 
+    it('revokes every live session of an operator but the one it is told to keep', async () => {
+      const { sessions } = await fresh();
+      const operatorId = 1_000_000 + Math.floor(Math.random() * 1_000_000);
+      const [kept, ended] = [session(operatorId), session(operatorId)];
+      for (const s of [kept, ended]) await sessions.create(s);
+      expect(await sessions.revokeAll(operatorId, later(2000), kept.tokenDigest)).toBe(1);
+      expect((await sessions.find(kept.tokenDigest))?.revokedAt).toBeUndefined();
+      expect((await sessions.find(ended.tokenDigest))?.revokedAt).toEqual(later(2000));
+    });
+
     it('prunes sessions that ended before a time, keeping live ones', async () => {
       const { sessions } = await fresh();
       const old = session(7, { expiresAt: new Date(Date.UTC(2000, 0, 1)) });

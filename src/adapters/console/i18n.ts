@@ -66,6 +66,10 @@ const MESSAGES = {
   'totp.NothingPending': ['没有待确认的设置，请重新开始', 'Nothing is waiting for a code: start again'],
   'totp.BadCode': ['验证码不对，请核对应用和手机时间后重试', 'That code is not right: check the app and the phone’s clock, and try again'],
   'totp.OperatorNotFound': ['找不到该操作员', 'No such operator'],
+  'totp.password': ['当前密码（确认是本人）', 'Your current password (to confirm it is you)'],
+  'totp.badPassword': ['密码错误', 'Wrong password'],
+  'totp.remove': ['移除两步验证', 'Remove two-step sign-in'],
+  'ops.removeTotp': ['移除两步验证', 'Remove two-step sign-in'],
   'login.none': [
     '还没有操作员。在服务器上运行 npm run operator -- add <用户名> --role admin 创建第一个。',
     'No operators yet. Create the first one on the server: npm run operator -- add <name> --role admin',
@@ -375,6 +379,7 @@ const MESSAGES = {
   'done.bill': ['账单对账完成', 'Bill reconciled'],
   'done.operator': ['操作员已更新', 'Operator updated'],
   'done.totp': ['两步验证已启用', 'Two-step sign-in is on'],
+  'done.totpRemoved': ['两步验证已移除', 'Two-step sign-in removed'],
   'input.wholeNumber': ['{field}须为 {min} 至 {max} 的整数', '{field} must be a whole number from {min} to {max}'],
   'input.text': ['{field}须为文字', '{field} must be text'],
   'input.empty': ['{field}不能为空', '{field} must not be empty'],

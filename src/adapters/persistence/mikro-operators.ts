@@ -201,10 +201,10 @@ export class MikroOperatorSessions implements OperatorSessions {
     ]);
   }
 
-  async revokeAll(operatorId: number, at: Date): Promise<number> {
+  async revokeAll(operatorId: number, at: Date, keep = ''): Promise<number> {
     const result = await this.sql.run(
-      'UPDATE wx_operator_session SET revoked_at = ? WHERE operator_id = ? AND revoked_at IS NULL AND expires_at > ?',
-      [at.getTime(), operatorId, at.getTime()],
+      'UPDATE wx_operator_session SET revoked_at = ? WHERE operator_id = ? AND revoked_at IS NULL AND expires_at > ? AND token_digest <> ?',
+      [at.getTime(), operatorId, at.getTime(), keep],
     );
     return result.affectedRows;
   }

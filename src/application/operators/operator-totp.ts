@@ -4,7 +4,7 @@ import { base32Encode } from '../../domain/base32.js';
 import { matchTotp, otpauthUri } from '../../domain/totp.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
-import type { Operator, Operators, TotpSecrets } from '../ports/operators.js';
+import type { Operator, OperatorSessions, Operators, TotpSecrets } from '../ports/operators.js';
 
 export type TotpError =
   | { readonly kind: 'OperatorNotFound' }
@@ -26,10 +26,13 @@ export interface TotpEnrolment {
  * A second factor for an operator: a new secret is shown once and waits (sealed, in the operators table) for a first
  * code from the operator's app; only that code makes it active, so a secret mistyped into the app never locks anyone
  * out. From the console (operators themselves) and `npm run operator` (on the server, audited as `cli`).
+ * Turning it on or removing it ends the operator's other sessions: one opened with the password alone (or by whoever
+ * held the old authenticator) must not outlive the change. The console asks for the password again before either.
  */
 export class ManageOperatorTotp {
   constructor(
     private readonly operators: Operators,
+    private readonly sessions: OperatorSessions,
     private readonly secrets: TotpSecrets,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -48,7 +51,7 @@ export class ManageOperatorTotp {
   }
 
   /** The first code from the app: the pending secret becomes the one sign-in asks codes for, and this code is spent. */
-  async confirm(name: string, code: string, actor: string): Promise<Result<Operator, TotpError>> {
+  async confirm(name: string, code: string, actor: string, keepSession?: string): Promise<Result<Operator, TotpError>> {
     const normalised = normaliseOperatorName(name);
     const stored = normalised === undefined ? undefined : await this.operators.findByName(normalised);
     if (!stored) return err({ kind: 'OperatorNotFound' });
@@ -59,16 +62,21 @@ export class ManageOperatorTotp {
     const step = matchTotp(this.secrets.hmacSha1, secret, code, at);
     if (step === undefined) return err({ kind: 'BadCode' });
     if (!(await this.operators.activateTotp(stored.operator.id, sealed, step, at))) return err({ kind: 'NothingPending' });
+    await this.sessions.revokeAll(stored.operator.id, at, keepSession);
     await this.audit.record({ at, actor, action: 'operator.totp-enabled', subject: `operator:${stored.operator.name}` });
     return ok(stored.operator);
   }
 
-  /** For a lost phone: the operator signs in with the password alone (an admin outside the sandbox must enrol again). */
-  async remove(name: string, actor: string): Promise<Result<Operator, TotpError>> {
+  /**
+   * For a lost phone: the operator signs in with the password alone (an admin outside the sandbox must enrol again).
+   * Every session of theirs ends but `keepSession` (the operator's own, removing it from the console).
+   */
+  async remove(name: string, actor: string, keepSession?: string): Promise<Result<Operator, TotpError>> {
     const operator = await this.find(name);
     if (!operator) return err({ kind: 'OperatorNotFound' });
     const at = this.clock.now();
     await this.operators.removeTotp(operator.id, at);
+    await this.sessions.revokeAll(operator.id, at, keepSession);
     await this.audit.record({ at, actor, action: 'operator.totp-removed', subject: `operator:${operator.name}` });
     return ok(operator);
   }

@@ -93,8 +93,8 @@ export interface OperatorSessions {
   /** Records activity (the idle timeout counts from it). */
   touch(tokenDigest: string, at: Date): Promise<void>;
   revoke(tokenDigest: string, at: Date): Promise<void>;
-  /** Revokes every live session of an operator; returns how many. */
-  revokeAll(operatorId: number, at: Date): Promise<number>;
+  /** Revokes every live session of an operator but the one `keep` names (a token digest); returns how many. */
+  revokeAll(operatorId: number, at: Date, keep?: string): Promise<number>;
   /** Deletes sessions that ended (expired or revoked) before `before`; returns how many. */
   prune(before: Date): Promise<number>;
 }

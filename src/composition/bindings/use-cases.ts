@@ -141,6 +141,7 @@ function bindConsoleUseCases(c: Container): void {
   ]);
   c.bind(ManageOperatorTotp).toResolvedValue(construct(ManageOperatorTotp), [
     Operators,
+    OperatorSessions,
     TOKENS.TotpSecrets,
     TOKENS.AuditLog,
     Clock,

@@ -134,11 +134,11 @@ export class InMemoryOperatorSessions implements OperatorSessions {
     if (s && !s.revokedAt) this.rows.set(tokenDigest, { ...s, revokedAt: at });
   }
 
-  async revokeAll(operatorId: number, at: Date): Promise<number> {
+  async revokeAll(operatorId: number, at: Date, keep?: string): Promise<number> {
     await Promise.resolve();
     let n = 0;
     for (const s of this.rows.values()) {
-      if (s.operatorId !== operatorId || s.revokedAt || s.expiresAt <= at) continue;
+      if (s.operatorId !== operatorId || s.revokedAt || s.expiresAt <= at || s.tokenDigest === keep) continue;
       this.rows.set(s.tokenDigest, { ...s, revokedAt: at });
       n++;
     }

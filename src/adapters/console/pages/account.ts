@@ -10,6 +10,12 @@ export interface TotpView {
   readonly flash?: Flash;
 }
 
+/** A change to how one signs in asks for the password again (a session cookie alone is not enough). */
+const passwordField = (ctx: ConsoleContext): Html =>
+  html`<label
+    >${ctx.t('totp.password')}<input type="password" name="password" autocomplete="current-password" maxlength="200" required
+  /></label>`;
+
 /** The operator's own second factor: its state, and setting up an authenticator app (confirmed by a first code). */
 export function totpPage(ctx: ConsoleContext, view: TotpView): Html {
   const enrolment = view.enrolment;
@@ -32,9 +38,18 @@ export function totpPage(ctx: ConsoleContext, view: TotpView): Html {
           <div><button type="submit">${ctx.t('totp.confirm')}</button></div>
         </form>
       </div>`
-    : html`<form method="post" action="/console/account/totp/begin">
-        ${csrfField(ctx)}<button type="submit">${view.active ? ctx.t('totp.again') : ctx.t('totp.begin')}</button>
-      </form>`;
+    : html`<form class="stack" method="post" action="/console/account/totp/begin">
+          ${csrfField(ctx)}${passwordField(ctx)}
+          <div><button type="submit">${view.active ? ctx.t('totp.again') : ctx.t('totp.begin')}</button></div>
+        </form>
+        ${
+          view.active
+            ? html`<form class="stack" method="post" action="/console/account/totp/remove">
+                ${csrfField(ctx)}${passwordField(ctx)}
+                <div><button type="submit" class="danger">${ctx.t('totp.remove')}</button></div>
+              </form>`
+            : ''
+        }`;
   const body = html`<p>
       <span class="badge ${view.active ? 'ok' : 'bad'}">${view.active ? ctx.t('totp.active') : ctx.t('totp.inactive')}</span>
     </p>

@@ -13,7 +13,7 @@ function roleSelect(ctx: ConsoleContext, current: OperatorRole): Html {
 
 function row(ctx: ConsoleContext, o: Operator): Html {
   const form = (action: string, inner: Html) =>
-    html`<form class="inline" method="post" action="${href(['operators', o.name, action])}">${csrfField(ctx)}${inner}</form>`;
+    html`<form class="inline" method="post" action="${href(['operators', o.name, ...action.split('/')])}">${csrfField(ctx)}${inner}</form>`;
   return html`<tr>
     <td><strong>${o.name}</strong></td>
     <td>${ctx.t(`role.${o.role}`)}</td>
@@ -41,6 +41,7 @@ function row(ctx: ConsoleContext, o: Operator): Html {
           />
           <button type="submit" class="secondary">${ctx.t('ops.resetPassword')}</button>`,
       )}
+      ${form('totp/remove', html`<button type="submit" class="danger">${ctx.t('ops.removeTotp')}</button>`)}
     </td>
   </tr>`;
 }

@@ -15,7 +15,10 @@ const text = (req: Request, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
-/** Operators, for admins only: create, change role, disable or enable, reset a password (which signs them out everywhere). */
+/**
+ * Operators, for admins only: create, change role, disable or enable, reset a password or remove a second factor
+ * (either signs them out everywhere).
+ */
 export function operatorRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const show = async (req: Request, res: ConsoleResponse, status: number, flash?: Flash) => {
     const ctx = res.locals.console;
@@ -54,6 +57,14 @@ export function operatorRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       await finish(req, res, await deps.manageOperators.setDisabled(req.params.name ?? '', disabled, actorOf(operatorOf(res).operator)));
     });
   }
+
+  // For a lost phone: as `npm run operator -- totp-remove <name>`, audited under the admin's name.
+  routes.action('/console/operators/:name/totp/remove', 'manageOperators', async (req, res) => {
+    const { operator, session } = operatorOf(res);
+    const removed = await deps.manageTotp.remove(req.params.name ?? '', actorOf(operator), session.tokenDigest);
+    if (removed.ok) return res.redirect(303, href(['operators'], { done: 'operator' }));
+    await show(req, res, 404, errorFlash(res.locals.console, res.locals.console.t('ops.OperatorNotFound')));
+  });
 
   routes.action('/console/operators/:name/password', 'manageOperators', async (req, res) => {
     const actor = actorOf(operatorOf(res).operator);

@@ -1,5 +1,5 @@
-// The simulator's own reader for WeChat's flat XML, independent of the client's fast-xml-parser based
-// `../../xml.ts`. The reader is a hand-written scanner for `<xml><name>value</name>…</xml>` and nothing else: no
+// The simulator's own reader for WeChat's flat XML, independent of the client's (src/adapters/wechatpay/v2/xml.ts).
+// The reader is a hand-written scanner for `<xml><name>value</name>…</xml>` and nothing else: no
 // DTD, no entities beyond XML's five, no attributes, no nesting. WeChat answers what it cannot read with
 // return_code FAIL "XML格式错误"; the simulator should do the same whenever this throws.
 

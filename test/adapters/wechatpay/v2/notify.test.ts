@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { XMLParser } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFY_ACK_SUCCESS, parsePaymentNotify, type MerchantKeys } from '../../../../src/adapters/wechatpay/v2/notify.js';
 import { signFields } from '../../../../src/adapters/wechatpay/v2/sign.js';
 import { buildWechatXml } from '../../../../src/adapters/wechatpay/v2/xml.js';
@@ -148,21 +147,12 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
       ['DOCTYPE after the declaration', `<?xml version="1.0"?>\n<!DOCTYPE xml><xml>${inner}</xml>`],
     ];
 
-    it.each(cases)('%s → refused before the parser runs, with no request made', (_name, template) => {
+    // The reader refuses at the first `<!`: nothing declared is ever read, let alone expanded or fetched.
+    it.each(cases)('%s → refused, with no request made', (_name, template) => {
       const body = template.replaceAll('PORT', String(port));
-      const parse = vi.spyOn(XMLParser.prototype, 'parse');
       const result = parsePaymentNotify(body, MD5);
       expect(result.ok).toBe(false);
       expect(result.ok ? undefined : result.error.reason).toMatch(/^(malformedXml|oversize)$/);
-      expect(parse).not.toHaveBeenCalled();
-      parse.mockRestore();
-    });
-
-    it('(the parser spy does see ordinary notifies, so its silence above means something)', () => {
-      const parse = vi.spyOn(XMLParser.prototype, 'parse');
-      parsePaymentNotify(signedNotifyXml(paymentNotifyFields()), MD5);
-      expect(parse).toHaveBeenCalledTimes(1);
-      parse.mockRestore();
     });
 
     // How fast these are refused is measured by bench/hostile-notify.bench.ts, not asserted here.
@@ -175,12 +165,9 @@ describe('reliability checklist 1–16 against parsePaymentNotify', () => {
     });
   });
 
-  it('10: a body over 16 KB → oversize, parser never called', () => {
-    const parse = vi.spyOn(XMLParser.prototype, 'parse');
+  it('10: a body over 16 KB → oversize', () => {
     const body = signedNotifyXml(paymentNotifyFields({ attach: 'x'.repeat(16 * 1024) }));
     expect(reasonOf(body)).toBe('oversize');
-    expect(parse).not.toHaveBeenCalled();
-    parse.mockRestore();
   });
 
   it('11: duplicate <total_fee> → refused as ambiguous, whichever copy was signed', () => {

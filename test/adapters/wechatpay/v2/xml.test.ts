@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { WechatXmlError, buildWechatXml, parseWechatXml, type XmlRejection } from '../../../../src/adapters/wechatpay/v2/xml.js';
 import { simParseXml } from '../../../../src/sandbox/simulator/codec/xml.js';
+import { referenceParseWechatXml } from '../../../support/reference-wechat-xml.js';
 
-const parse = (body: unknown, root?: string) => parseWechatXml(body, { maxBytes: 16 * 1024, ...(root ? { root } : {}) });
+// The single-pass reader and the fast-xml-parser based one it replaced answer every case alike, reasons included.
+describe.each([
+  ['single-pass', parseWechatXml],
+  ['fast-xml-parser reference', referenceParseWechatXml],
+])('parseWechatXml (%s)', (_reader, parseWith) => {
+  const parse = (body: unknown, root?: string) => parseWith(body, { maxBytes: 16 * 1024, ...(root ? { root } : {}) });
 
-function rejection(body: unknown): XmlRejection | undefined {
-  try {
-    parse(body);
-    return undefined;
-  } catch (e) {
-    expect(e).toBeInstanceOf(WechatXmlError);
-    return (e as WechatXmlError).reason;
+  function rejection(body: unknown): XmlRejection | undefined {
+    try {
+      parse(body);
+      return undefined;
+    } catch (e) {
+      expect(e).toBeInstanceOf(WechatXmlError);
+      return (e as WechatXmlError).reason;
+    }
   }
-}
 
-describe('parseWechatXml', () => {
   it('reads CDATA and plain values as exact strings, never numbers', () => {
     const fields = parse(
       '<?xml version="1.0" encoding="UTF-8"?>\n<xml>\n  <appid><![CDATA[wx1]]></appid>\n  <total_fee>0100</total_fee>\n' +
@@ -90,6 +95,8 @@ describe('parseWechatXml', () => {
     expect(parse('<root><a>1</a></root>', 'root').a).toBe('1');
   });
 });
+
+const parse = (body: unknown, root?: string) => parseWechatXml(body, { maxBytes: 16 * 1024, ...(root ? { root } : {}) });
 
 describe('buildWechatXml', () => {
   it('wraps text in CDATA, leaves digits bare, skips undefined', () => {
