@@ -1,4 +1,5 @@
 import { type Money } from './money.js';
+import { learnedFrom, type RefundParts } from './refund-parts.js';
 import type { OrderState } from './order-state.js';
 import type { OrderStatus } from './order-status.js';
 import { err, ok, type Result } from './result.js';
@@ -51,6 +52,8 @@ export interface Refund {
   readonly refundId?: string;
   /** The caller's Idempotency-Key: a repeated request with it is the same refund, never a second one. */
   readonly requestKey?: string;
+  /** The parts of `amount` WeChat reported: back to the user in cash, and back onto a coupon that paid part. */
+  readonly parts?: RefundParts;
 }
 
 export const refundNumber = (outTradeNo: string, seq: number): string => `${outTradeNo}R${seq}`;
@@ -180,6 +183,8 @@ export interface RefundReport {
   readonly totalFee?: Money;
   readonly status: ReportedStatus;
   readonly at: Date;
+  /** The cash and coupon parts, when the message carries them (the refund's answer does; v2's notify does not). */
+  readonly parts?: RefundParts;
 }
 
 export type RefundReportRejection =
@@ -251,11 +256,8 @@ export function applyRefundReport(order: RefundFacts, report: RefundReport, aske
   if (!matched.ok) return matched;
   const refund = matched.value;
   const index = refunds.indexOf(refund);
-  const learnsId = refund.refundId === undefined && report.refundId !== '';
-  if (report.status === refund.status) {
-    if (!learnsId) return ok({ refunds });
-    return ok(replace(refunds, index, { ...refund, refundId: report.refundId }));
-  }
+  const learned = learnedFrom(refund, report);
+  if (report.status === refund.status) return ok(learned ? replace(refunds, index, { ...refund, ...learned }) : { refunds });
   if (!REFUND_TRANSITIONS[refund.status].includes(report.status)) {
     // A late PROCESSING after WeChat already settled the refund says nothing new.
     if (report.status === 'PROCESSING') return ok({ refunds });
@@ -264,6 +266,7 @@ export function applyRefundReport(order: RefundFacts, report: RefundReport, aske
   const settled = report.status === 'SUCCESS' || report.status === 'CLOSED';
   const applied = replace(refunds, index, {
     ...refund,
+    ...learned,
     status: report.status,
     ...(report.refundId === '' ? {} : { refundId: report.refundId }),
     ...(settled ? { settledAt: report.at } : {}),

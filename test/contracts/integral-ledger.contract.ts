@@ -53,6 +53,18 @@ export function integralLedgerContract(name: string, fresh: () => Promise<Integr
       ]);
     });
 
+    it('keeps why coins were granted and who granted them, in the journal; a repeated grant keeps the first', async () => {
+      const ledger = await fresh();
+      const u = uid();
+      const note = { reason: '补偿：课程取消 (course cancelled) 😀'.replace('😀', ''), grantedBy: 'operator:alice' };
+      expect(await ledger.grant(u, 20, `why-${u}`, at, note)).toBe('granted');
+      expect(await ledger.grant(u, 20, `why-${u}`, at, { reason: 'again', grantedBy: 'operator:bob' })).toBe('alreadyGranted');
+      expect(await ledger.grant(u, 5, `plain-${u}`, new Date(at.getTime() + 1000))).toBe('granted');
+      const [plain, explained] = await ledger.journalOf(u, 10);
+      expect(explained).toEqual({ uid: u, delta: 20, operation: 'grant', at, ...note });
+      expect(plain).toEqual({ uid: u, delta: 5, operation: 'grant', at: new Date(at.getTime() + 1000) });
+    });
+
     it("reads one order's coin movements, oldest first", async () => {
       const ledger = await fresh();
       const u = uid();

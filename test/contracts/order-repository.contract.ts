@@ -205,6 +205,32 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(await found(`${tag}Q`)).toEqual([`Y${tag}Q`]);
     });
 
+    it("keeps a refund's cash and coupon parts as WeChat reported them", async () => {
+      const repo = await fresh();
+      const paidAt = new Date(Date.UTC(2026, 0, 15, 5, 0, 0));
+      const order = anOrder({ uid: uid(), cash: Money.ofFen(1900) });
+      await repo.insert(order);
+      order.confirmPaid({ transactionId: `T-PARTS-${uid()}`, amount: Money.ofFen(1900), paidAt, cashPaid: Money.ofFen(1400) });
+      const asked = order.requestRefund({ amount: Money.ofFen(1900), at: paidAt });
+      if (!asked.ok) throw new Error(asked.error.kind);
+      const parts = { cash: Money.ofFen(1400), coupon: Money.ofFen(500) };
+      const report = {
+        outTradeNo: order.state.outTradeNo.value,
+        transactionId: order.state.transactionId ?? '',
+        outRefundNo: asked.value.refund.outRefundNo,
+        refundId: '50000000000000000001',
+        amount: Money.ofFen(1900),
+        status: 'PROCESSING' as const,
+        at: paidAt,
+        parts,
+      };
+      expect(order.applyRefundReport(report).ok).toBe(true);
+      expect(await repo.update(order)).toBe('updated');
+      const loaded = await repo.findByOutTradeNo(order.state.outTradeNo.value);
+      expect(loaded?.state.refunds[0]?.parts).toEqual(parts);
+      expect(loaded?.state).toEqual(order.state);
+    });
+
     it('reports an update of an order it never stored as stale', async () => {
       const repo = await fresh();
       expect(await repo.update(anOrder({ uid: uid() }))).toBe('stale');

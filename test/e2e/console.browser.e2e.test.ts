@@ -196,6 +196,7 @@ describeWithChromium('operator console in Chromium', () => {
     expect(await page.locator('main table img, main table script').count()).toBe(0);
 
     await page.click('#goods-1-toggle');
+    await page.click('#confirm-offline'); // going offline stops sales: the console asks first
     await expect.poll(() => page.textContent('.flash.done')).toBeTruthy();
     expect(await page.locator('#goods-1-toggle').textContent()).toContain('上架');
     await shot(page, '08-goods');
@@ -210,9 +211,11 @@ describeWithChromium('operator console in Chromium', () => {
     await shot(page, '09-users');
     await page.click(`a:text-is("${bob.uid}")`);
     await page.fill('input[name=amount]', '50');
+    await page.fill('input[name=reason]', '新用户礼包');
     await page.click('#grant');
     await expect.poll(() => page.textContent('.flash.done')).toBeTruthy();
     expect(await page.textContent('#balance')).toBe('50');
+    expect(await page.textContent('main')).toContain('新用户礼包'); // the reason, in the coin history
     await shot(page, '10-user');
     const balance = await fetch(`${service.baseUrl}/wechat/integral`, { headers: { authorization: `Bearer ${bob.token}` } });
     expect(((await balance.json()) as Envelope<{ balance: number }>).data.balance).toBe(50);

@@ -59,12 +59,24 @@ export const orderTable = (names: GoodsNames): ExportTable<Order> => ({
 
 export const refundTable: ExportTable<RefundEntry> = {
   header: (ctx) =>
-    labels(ctx, ['csv.requested', 'col.outTradeNo', 'refunds.number', 'csv.refundAmount', 'col.status', 'csv.settled', 'refunds.refundId']),
+    labels(ctx, [
+      'csv.requested',
+      'col.outTradeNo',
+      'refunds.number',
+      'csv.refundAmount',
+      'csv.cashRefund',
+      'csv.couponRefund',
+      'col.status',
+      'csv.settled',
+      'refunds.refundId',
+    ]),
   row: (ctx, { outTradeNo, refund: r }) => [
     time(r.requestedAt),
     outTradeNo,
     r.outRefundNo,
     yuanField(r.amount.fen),
+    r.parts ? yuanField(r.parts.cash.fen) : undefined,
+    r.parts ? yuanField(r.parts.coupon.fen) : undefined,
     ctx.t(`refundStatus.${r.status}`),
     time(r.settledAt),
     r.refundId,

@@ -4,6 +4,7 @@ import type { MessageKey } from './i18n.js';
 /** The form fields whose checks are shared with the HTTP API, by the label an operator reads. */
 const FIELDS: Readonly<Record<string, MessageKey>> = {
   uid: 'col.uid',
+  grant_reason: 'users.grantReason',
   openid: 'col.openid',
   page: 'input.page',
   amount: 'users.grantAmount',

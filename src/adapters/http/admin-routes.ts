@@ -118,8 +118,14 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/admin/integral/grant', async (req: Request, res: AdminResponse) => {
     const input = GrantInput.parse({ body: req.body });
     if (!input.ok) return sendError(res, 400, `${input.error} (grant_id makes a retried grant harmless)`);
-    const { uid, amount, grant_id: grantId } = input.value;
-    const result = await deps.grantCoins.execute({ uid, amount, grantId, actor: res.locals.actor });
+    const { uid, amount, grant_id: grantId, reason } = input.value;
+    const result = await deps.grantCoins.execute({
+      uid,
+      amount,
+      grantId,
+      actor: res.locals.actor,
+      ...(reason === undefined ? {} : { reason }),
+    });
     if (!result.ok) return sendFailure(res, errorResponse(result.error));
     sendOk(res, result.value satisfies GrantedView);
   });

@@ -101,6 +101,10 @@ export const GrantInput = inputs('body', {
   uid: field.required(ID, { example: 1 }),
   amount: field.required(wholeNumberRule(1, LIMITS.coins), { description: 'health coins', example: 50 }),
   grant_id: field.required(token(), { description: 'makes a retried grant harmless: one id grants once', example: 'welcome-2026' }),
+  reason: field.optional(text({ max: 200, threeByteUtf8: true }), {
+    description: "why: kept with the coins and shown in the user's coin history (the console requires one)",
+    example: '课程取消补偿',
+  }),
 });
 
 export const AuditSearchInput = inputs('query', {

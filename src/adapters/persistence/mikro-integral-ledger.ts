@@ -1,5 +1,6 @@
 import {
   isIntegralOperation,
+  type GrantNote,
   type GrantOutcome,
   type IntegralLedger,
   type IntegralOperation,
@@ -48,7 +49,7 @@ export class MikroIntegralLedger implements IntegralLedger {
 
   async journalOf(uid: number, limit: number): Promise<JournalEntry[]> {
     const rows = await this.sql.all(
-      'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE uid = ? ORDER BY id DESC LIMIT ?',
+      'SELECT uid, delta, operation, out_trade_no, created_at, reason, granted_by FROM wx_integral_journal WHERE uid = ? ORDER BY id DESC LIMIT ?',
       [uid, limit],
     );
     return rows.map(journalEntryOf);
@@ -56,19 +57,19 @@ export class MikroIntegralLedger implements IntegralLedger {
 
   async journalOfOrder(outTradeNo: string): Promise<JournalEntry[]> {
     const rows = await this.sql.all(
-      'SELECT uid, delta, operation, out_trade_no, created_at FROM wx_integral_journal WHERE out_trade_no = ? ORDER BY id ASC LIMIT 100',
+      'SELECT uid, delta, operation, out_trade_no, created_at, reason, granted_by FROM wx_integral_journal WHERE out_trade_no = ? ORDER BY id ASC LIMIT 100',
       [outTradeNo],
     );
     // Byte for byte: MariaDB's collation would match a number differing only in case.
     return rows.filter((r) => r.out_trade_no === outTradeNo).map(journalEntryOf);
   }
 
-  async grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome> {
+  async grant(uid: number, amount: number, grantId: string, at: Date, note: GrantNote = {}): Promise<GrantOutcome> {
     assertCoinAmount(amount);
     try {
       await this.ensureBalanceRow(uid, at);
       return await this.transaction(async (tx) => {
-        await this.journal(tx, uid, amount, 'grant', undefined, `grant:${grantId}`, at);
+        await this.journal(tx, uid, amount, 'grant', undefined, `grant:${grantId}`, at, note);
         // The guard is in the statement: a balance never passes the column's limit, whatever runs concurrently.
         const added = await tx.run('UPDATE wx_integral_balance SET balance = balance + ?, updated_at = ? WHERE uid = ? AND balance <= ?', [
           amount,
@@ -176,15 +177,12 @@ export class MikroIntegralLedger implements IntegralLedger {
     outTradeNo: string | undefined,
     opKey: string,
     at: Date,
+    note: GrantNote = {},
   ): Promise<void> {
-    await tx.run('INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      uid,
-      delta,
-      operation,
-      outTradeNo ?? null,
-      opKey,
-      at.getTime(),
-    ]);
+    await tx.run(
+      'INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at, reason, granted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [uid, delta, operation, outTradeNo ?? null, opKey, at.getTime(), note.reason ?? null, note.grantedBy ?? null],
+    );
   }
 
   /** Outside any transaction: concurrent first grants would otherwise deadlock on the new row's gap lock. */
@@ -212,6 +210,8 @@ const journalEntryOf = (r: Row): JournalEntry => ({
   operation: operationOf(r),
   ...(r.out_trade_no ? { outTradeNo: String(r.out_trade_no) } : {}),
   at: new Date(Number(r.created_at)),
+  ...(r.reason === null || r.reason === undefined ? {} : { reason: String(r.reason) }),
+  ...(r.granted_by === null || r.granted_by === undefined ? {} : { grantedBy: String(r.granted_by) }),
 });
 
 function stateOf(row: Row): ReservationState {

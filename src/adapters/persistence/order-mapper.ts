@@ -50,6 +50,10 @@ export function toRefund(row: RefundRecord): Refund {
     ...(row.settledAt === null ? {} : { settledAt: new Date(Number(row.settledAt)) }),
     ...(row.refundId === null ? {} : { refundId: row.refundId }),
     ...(row.requestKey === null ? {} : { requestKey: row.requestKey }),
+    // Both parts or neither: they are written together.
+    ...(row.cashRefund !== null && row.cashRefund !== undefined && row.couponRefund !== null && row.couponRefund !== undefined
+      ? { parts: { cash: fen(row.cashRefund, fail, 'cash_refund'), coupon: fen(row.couponRefund, fail, 'coupon_refund') } }
+      : {}),
   };
 }
 
@@ -153,4 +157,6 @@ export const toRefundColumns = (outTradeNo: string, r: Refund): RefundColumns =>
   requestKey: r.requestKey ?? null,
   requestedAt: r.requestedAt.getTime(),
   settledAt: r.settledAt?.getTime() ?? null,
+  cashRefund: r.parts?.cash.fen ?? null,
+  couponRefund: r.parts?.coupon.fen ?? null,
 });

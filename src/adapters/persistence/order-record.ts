@@ -96,6 +96,9 @@ export class RefundRecord {
   requestKey!: string | null;
   requestedAt!: number;
   settledAt!: number | null;
+  // Added by Migration20261207000013RefundParts.
+  cashRefund!: number | null;
+  couponRefund!: number | null;
 }
 
 export const REFUND_TABLE = 'wx_order_refund';
@@ -114,5 +117,7 @@ export const RefundRecordSchema = new EntitySchema<RefundRecord>({
     requestKey: { type: 'string', fieldName: 'request_key', length: 64, nullable: true },
     requestedAt: { type: new BigIntType('number'), fieldName: 'requested_at' },
     settledAt: { type: new BigIntType('number'), fieldName: 'settled_at', nullable: true },
+    cashRefund: { type: 'integer', fieldName: 'cash_refund', nullable: true },
+    couponRefund: { type: 'integer', fieldName: 'coupon_refund', nullable: true },
   },
 });

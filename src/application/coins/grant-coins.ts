@@ -11,6 +11,8 @@ export interface GrantCommand {
   /** Makes a retried grant harmless: the same id grants once. */
   readonly grantId: string;
   readonly actor: string;
+  /** Why: kept on the grant's journal line with the actor, and in the audit log. The console requires one. */
+  readonly reason?: string;
 }
 
 export type GrantError =
@@ -38,7 +40,8 @@ export class GrantCoins {
     if (!(await this.users.findByUid(command.uid))) return err({ kind: 'UserNotFound' });
     const before = await this.ledger.balanceOf(command.uid);
     const at = this.clock.now();
-    const result = await this.ledger.grant(command.uid, command.amount, `${command.uid}:${command.grantId}`, at);
+    const note = { grantedBy: command.actor, ...(command.reason === undefined ? {} : { reason: command.reason }) };
+    const result = await this.ledger.grant(command.uid, command.amount, `${command.uid}:${command.grantId}`, at, note);
     if (result === 'balanceLimit') return err({ kind: 'BalanceLimit', balance: before });
     const balance = await this.ledger.balanceOf(command.uid);
     if (result === 'granted') {
@@ -49,6 +52,7 @@ export class GrantCoins {
         subject: `user:${command.uid}`,
         before: { balance: before },
         after: { balance, amount: command.amount, grantId: command.grantId },
+        ...(command.reason === undefined ? {} : { note: command.reason }),
       });
     }
     return ok({ result, balance });

@@ -16,6 +16,16 @@ export interface JournalEntry {
   readonly operation: IntegralOperation;
   readonly outTradeNo?: string;
   readonly at: Date;
+  /** A grant's reason, as the operator gave it. */
+  readonly reason?: string;
+  /** Who granted: `operator:<name>`, `admin-token`, `cli`. */
+  readonly grantedBy?: string;
+}
+
+/** What a grant's journal line keeps besides the coins. */
+export interface GrantNote {
+  readonly reason?: string;
+  readonly grantedBy?: string;
 }
 
 export interface OpenReservation {
@@ -45,8 +55,11 @@ export interface IntegralLedger {
   journalOf(uid: number, limit: number): Promise<JournalEntry[]>;
   /** The journal lines of one order (exact number), oldest first: its coin movements. */
   journalOfOrder(outTradeNo: string): Promise<JournalEntry[]>;
-  /** Adds coins; `grantId` makes a retried grant a no-op; a grant that would overflow the balance is refused. */
-  grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome>;
+  /**
+   * Adds coins; `grantId` makes a retried grant a no-op (the first grant's note stays); a grant that would overflow
+   * the balance is refused. The note is kept on the grant's journal line.
+   */
+  grant(uid: number, amount: number, grantId: string, at: Date, note?: GrantNote): Promise<GrantOutcome>;
   /** Takes `amount` coins for an order now; they come back only through release or refund. */
   reserve(uid: number, outTradeNo: string, amount: number, at: Date): Promise<ReserveOutcome>;
   /** reserved → committed: the order was paid, the coins are spent. */

@@ -9,6 +9,7 @@ import type { ApiName } from './faults.js';
 import { paidAmounts, type MerchantSecrets } from './messages.js';
 import type { SimOrder, SimRefund, SimulatorState } from './state.js';
 import { lack, notifyUrlIssue, paramError, refusal, success, type Answer } from './wire.js';
+import { refundSplit } from './refund-split.js';
 
 export type XmlApiName = Exclude<ApiName, 'jscode2session' | 'certificates'>;
 
@@ -142,7 +143,8 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
         total_fee: String(order.totalFee),
         fee_type: 'CNY',
         cash_fee: String(order.totalFee - order.couponFee),
-        cash_refund_fee: String(refund.refundFee),
+        cash_refund_fee: String(refundSplit(order, refund.refundFee).cash),
+        ...(order.couponFee > 0 ? { coupon_refund_fee: String(refundSplit(order, refund.refundFee).coupon) } : {}),
       });
     },
 

@@ -5,6 +5,7 @@ import { simulatorIds } from './ids.js';
 import type { SimOrder, SimRefund, SimRefundStatus } from './state.js';
 import type { SimulatorV3Keys } from './v3-keys.js';
 import { signedHeaders } from './v3-wire.js';
+import { refundSplit } from './refund-split.js';
 
 /** WeChat's v3 time format in Beijing time: `2026-01-15T12:01:02+08:00`. */
 export function rfc3339(at: Date): string {
@@ -69,10 +70,10 @@ export function refundJson(order: SimOrder, refund: SimRefund): Record<string, u
       total: order.totalFee,
       refund: refund.refundFee,
       payer_total: order.totalFee - order.couponFee,
-      payer_refund: refund.refundFee,
+      payer_refund: refundSplit(order, refund.refundFee).cash,
       settlement_total: order.totalFee,
       settlement_refund: refund.refundFee,
-      discount_refund: 0,
+      discount_refund: refundSplit(order, refund.refundFee).coupon,
       currency: 'CNY',
     },
   };
@@ -155,7 +156,12 @@ export function v3RefundNotify(
     refund_status: status,
     ...(refund.successAt ? { success_time: rfc3339(refund.successAt) } : {}),
     user_received_account: '支付用户零钱',
-    amount: { total: order.totalFee, refund: refund.refundFee, payer_total: order.totalFee, payer_refund: refund.refundFee },
+    amount: {
+      total: order.totalFee,
+      refund: refund.refundFee,
+      payer_total: order.totalFee - order.couponFee,
+      payer_refund: refundSplit(order, refund.refundFee).cash,
+    },
   };
   return v3Notify({ eventType, summary, originalType: 'refund', resource }, keys, signatureClock);
 }

@@ -128,6 +128,7 @@ describe('console actions', () => {
         _csrf: operator.csrf,
         grant_id: grantId,
         amount: '7',
+        reason: 'welcome',
       });
       expect(res.status).toBe(303);
     }
@@ -165,7 +166,7 @@ describe('console actions', () => {
     expect(edit).toContain('value="12.29"');
     expect(edit).toContain('value="0.10"');
     expect(edit).toContain('原价：只用微信支付的买家付的金额');
-    const off = await postForm(app, `/console/goods/${created?.id}/online`, admin, { _csrf: admin.csrf, online: '0' });
+    const off = await postForm(app, `/console/goods/${created?.id}/online`, admin, { _csrf: admin.csrf, online: '0', confirm: 'yes' });
     expect(off.status).toBe(303);
     expect(await app.f.goods.findById(created?.id ?? 0)).toEqual({ ...created, online: false });
     expect(app.f.audit.entries.at(-1)).toMatchObject({

@@ -70,7 +70,10 @@ describe('console CSV exports', () => {
   it('exports refunds and reconciliation runs, formulas neutralised', async () => {
     const refunds = lines(await (await get('/console/export/refunds.csv')).text());
     expect(refunds).toHaveLength(2);
-    expect(refunds[1]).toMatch(new RegExp(`^2026-01-15 12:00:00,${paidNo},${paidNo}R1,12\\.30,(退款中|已退款),`));
+    expect(refunds[0]).toBe(
+      '申请时间（北京时间）,商户订单号,商户退款单号,退款金额（元）,现金退款（元）,代金券退款（元）,状态,完成时间（北京时间）,微信退款单号',
+    );
+    expect(refunds[1]).toMatch(new RegExp(`^2026-01-15 12:00:00,${paidNo},${paidNo}R1,12\\.30,12\\.30,0\\.00,(退款中|已退款),`));
     const runs = lines(await (await get('/console/export/reconciliation.csv?from=2026-01-15&to=2026-01-15')).text());
     expect(runs).toHaveLength(2);
     expect(runs[1]).toBe("交易账单对账,2026-01-14,2026-01-15 09:00:00,2026-01-15 09:00:03,成功,1,2,1,,'-1+1,,");

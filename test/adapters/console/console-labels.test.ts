@@ -154,7 +154,9 @@ describe('console labels', () => {
       }
       expect(text).toMatch(/退款单 \d{28}R1：¥99\.00，提交时(退款中|已退款)/);
       const refunds = /<table id="refunds">([\s\S]*?)<\/table>/.exec(zh)?.[1] ?? '';
-      expect(visibleText(/<thead>([\s\S]*)<\/thead>/.exec(refunds)?.[1] ?? '')).toMatch(/商户退款单号 金额 状态 申请时间 完成时间/);
+      expect(visibleText(/<thead>([\s\S]*)<\/thead>/.exec(refunds)?.[1] ?? '')).toMatch(
+        /商户退款单号 金额 现金退款 代金券退款 状态 申请时间 完成时间/,
+      );
 
       const en = visibleText(await page(`/console/orders/${refunded}`, 'en'));
       expect(en).toContain('Operator action: Refund requested');

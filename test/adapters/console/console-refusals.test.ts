@@ -122,7 +122,12 @@ describe('console refusals', () => {
         'a grant past what a balance holds',
         async () => {
           const grant = (id: string) =>
-            postForm(app, `/console/users/${app.f.user.uid}/grant`, operator, { _csrf: operator.csrf, amount: '1000000000', grant_id: id });
+            postForm(app, `/console/users/${app.f.user.uid}/grant`, operator, {
+              _csrf: operator.csrf,
+              amount: '1000000000',
+              grant_id: id,
+              reason: 'bonus',
+            });
           await grant('g-1');
           await grant('g-2');
           return grant('g-3');

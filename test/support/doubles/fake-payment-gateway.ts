@@ -295,7 +295,15 @@ export class FakePaymentGateway implements PaymentGateway {
       totalFee: trade.paid.amount,
       status: refund.status,
       at: refund.at ?? this.clock.now(),
+      parts: this.partsOf(trade.paid, refund.amount),
     };
+  }
+
+  /** WeChat's split of a refund when a coupon paid part: in proportion, rounded down for the coupon (as the simulator). */
+  private partsOf(paid: { amount: Money; cashPaid: Money }, refund: Money) {
+    const couponPaid = paid.amount.fen - paid.cashPaid.fen;
+    const coupon = Math.floor((refund.fen * couponPaid) / paid.amount.fen);
+    return { cash: Money.ofFen(refund.fen - coupon), coupon: Money.ofFen(coupon) };
   }
 
   private async enter(call: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type {
+  GrantNote,
   GrantOutcome,
   IntegralLedger,
   IntegralOperation,
@@ -49,13 +50,13 @@ export class InMemoryIntegralLedger implements IntegralLedger {
     return this.journal.filter((e) => e.outTradeNo === outTradeNo);
   }
 
-  async grant(uid: number, amount: number, grantId: string, at: Date): Promise<GrantOutcome> {
+  async grant(uid: number, amount: number, grantId: string, at: Date, note: GrantNote = {}): Promise<GrantOutcome> {
     assertCoinAmount(amount);
     await Promise.resolve();
     if (this.grants.has(grantId)) return 'alreadyGranted';
     if ((this.balances.get(uid) ?? 0) > MAX_BALANCE - amount) return 'balanceLimit';
     this.grants.add(grantId);
-    this.move(uid, amount, 'grant', undefined, at);
+    this.move(uid, amount, 'grant', undefined, at, note);
     return 'granted';
   }
 
@@ -103,8 +104,24 @@ export class InMemoryIntegralLedger implements IntegralLedger {
     return to;
   }
 
-  private move(uid: number, delta: number, operation: IntegralOperation, outTradeNo: string | undefined, at: Date): void {
+  private move(
+    uid: number,
+    delta: number,
+    operation: IntegralOperation,
+    outTradeNo: string | undefined,
+    at: Date,
+    note: GrantNote = {},
+  ): void {
     this.balances.set(uid, (this.balances.get(uid) ?? 0) + delta);
-    this.journal.push({ uid, delta, operation, ...(outTradeNo === undefined ? {} : { outTradeNo }), at });
+    const { reason, grantedBy } = note;
+    this.journal.push({
+      uid,
+      delta,
+      operation,
+      ...(outTradeNo === undefined ? {} : { outTradeNo }),
+      at,
+      ...(reason === undefined ? {} : { reason }),
+      ...(grantedBy === undefined ? {} : { grantedBy }),
+    });
   }
 }

@@ -96,3 +96,21 @@ export function goodsEditPage(ctx: ConsoleContext, id: number, form: GoodsForm, 
     <p><a href="/console/goods">${ctx.t('nav.goods')}</a></p>`;
   return page(ctx, { title: ctx.t('goods.edit', { id }), section: 'goods', ...(flash ? { flash } : {}) }, body);
 }
+
+/**
+ * The step before goods go offline: buyers can no longer order them. `fields` is what the form sent (the whole edit,
+ * or only `online`), posted again as it was, with `confirm=yes`.
+ */
+export function goodsOfflineConfirmPage(ctx: ConsoleContext, goods: Goods, action: string, fields: Readonly<Record<string, string>>): Html {
+  const body = html`<div class="card">
+    <p>${ctx.t('goods.offlineText', { name: goods.name, id: goods.id })}</p>
+    <form class="inline" method="post" action="${action}">
+      ${csrfField(ctx)} ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit" class="danger" id="confirm-offline">${ctx.t('goods.takeOffline')}</button>
+      <a href="/console/goods">${ctx.t('refund.cancel')}</a>
+    </form>
+  </div>`;
+  // The switch goes back to the goods (the action answers POST only).
+  return page(ctx, { title: ctx.t('goods.offlineTitle'), section: 'goods', switchTo: '/console/goods' }, body);
+}

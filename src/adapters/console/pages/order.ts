@@ -54,6 +54,22 @@ function describe(ctx: ConsoleContext, e: HistoryEntry): [string, Html] {
   }
 }
 
+/**
+ * What the user paid in cash and what a coupon paid, when WeChat reported the cash (cash_fee / payer_total). A refund
+ * is asked for against the order's amount; WeChat splits it between the two (shown per refund).
+ */
+function paidParts(ctx: ConsoleContext, priceFen: number, cashPaidFen: number | undefined): Html {
+  if (cashPaidFen === undefined) return html``;
+  return html`<dt>${ctx.t('order.cashPaid')}</dt>
+    <dd>${yuan(cashPaidFen)}</dd>
+    ${
+      cashPaidFen < priceFen
+        ? html`<dt>${ctx.t('order.coupon')}</dt>
+            <dd>${yuan(priceFen - cashPaidFen)}</dd>`
+        : ''
+    }`;
+}
+
 function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html {
   const o = h.order;
   const s = o.state;
@@ -69,6 +85,7 @@ function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html 
       <dd>${ctx.t(`paidType.${s.paidType}`)}</dd>
       <dt>${ctx.t('col.amount')}</dt>
       <dd>${yuan(s.cash.fen)}${s.integral ? ` + ${s.integral} ${ctx.t('col.coins')}` : ''}</dd>
+      ${paidParts(ctx, s.cash.fen, s.cashPaid?.fen)}
       <dt>${ctx.t('order.refunded')}</dt>
       <dd>${yuan(o.refundedFen)}</dd>
       <dt>${ctx.t('order.refundable')}</dt>
@@ -148,9 +165,11 @@ export function orderPage(ctx: ConsoleContext, h: OrderHistory, names: GoodsName
   });
   const refunds = h.order.state.refunds.map(
     (r) =>
-      html`<tr>
+      html`<tr class="refund-row">
         <td class="mono">${r.outRefundNo}</td>
         <td class="num">${yuan(r.amount.fen)}</td>
+        <td class="num">${r.parts ? yuan(r.parts.cash.fen) : '—'}</td>
+        <td class="num">${r.parts ? yuan(r.parts.coupon.fen) : '—'}</td>
         <td>
           <span class="badge ${r.status === 'SUCCESS' ? 'ok' : 'warn'}" title="${r.status}">${ctx.t(`refundStatus.${r.status}`)}</span>
         </td>
@@ -170,6 +189,8 @@ export function orderPage(ctx: ConsoleContext, h: OrderHistory, names: GoodsName
                 <tr>
                   <th>${ctx.t('col.outRefundNo')}</th>
                   <th class="num">${ctx.t('col.amount')}</th>
+                  <th class="num">${ctx.t('order.cashRefund')}</th>
+                  <th class="num">${ctx.t('order.couponRefund')}</th>
                   <th>${ctx.t('col.status')}</th>
                   <th>${ctx.t('col.requested')}</th>
                   <th>${ctx.t('col.settled')}</th>

@@ -62,6 +62,8 @@ export interface UserView {
 
 export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash, switchTo?: string): Html {
   const canGrant = ctx.operator !== undefined && allows(ctx.operator.role, 'grantCoins');
+  // What a refused grant had typed (its language switch comes back here with it).
+  const typed = new URL(ctx.here, 'http://console.invalid').searchParams;
   const journal = v.journal.map(
     (e) =>
       html`<tr>
@@ -69,22 +71,22 @@ export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash, switch
         <td>${ctx.t(`coins.${e.operation}`)}</td>
         <td class="num">${e.delta > 0 ? '+' : ''}${e.delta}</td>
         <td class="mono">${e.outTradeNo ? html`<a href="${href(['orders', e.outTradeNo])}">${e.outTradeNo}</a>` : ''}</td>
+        <td>${e.reason ?? ''}</td>
+        <td>${e.grantedBy ?? ''}</td>
       </tr>`,
   );
   const grant = canGrant
     ? html`<div class="card">
         <h2>${ctx.t('users.grant')}</h2>
-        <form class="inline" method="post" action="${href(['users', v.user.uid, 'grant'])}">
+        <form class="filters" method="post" action="${href(['users', v.user.uid, 'grant'])}">
           ${csrfField(ctx)}
           <input type="hidden" name="grant_id" value="${v.grantId}" />
           <label
             >${ctx.t('users.grantAmount')}
-            <input
-              name="amount"
-              required
-              inputmode="numeric"
-              class="short"
-              value="${new URL(ctx.here, 'http://console.invalid').searchParams.get('grant_amount') ?? ''}"
+            <input name="amount" required inputmode="numeric" class="short" value="${typed.get('grant_amount') ?? ''}"
+          /></label>
+          <label
+            >${ctx.t('users.grantReason')} <input name="reason" required maxlength="200" value="${typed.get('grant_reason') ?? ''}"
           /></label>
           <button type="submit" id="grant">${ctx.t('users.grantSubmit')}</button>
         </form>
@@ -115,6 +117,8 @@ export function userPage(ctx: ConsoleContext, v: UserView, flash?: Flash, switch
                 <th>${ctx.t('col.kind')}</th>
                 <th class="num">${ctx.t('col.coins')}</th>
                 <th>${ctx.t('col.outTradeNo')}</th>
+                <th>${ctx.t('col.reason')}</th>
+                <th>${ctx.t('users.grantedBy')}</th>
               </tr>
             </thead>
             <tbody>

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { TotpError } from '../../../application/operators/operator-totp.js';
 import type { Operator } from '../../../application/ports/operators.js';
 import { clientIpOf } from '../../http/client-ip.js';
-import type { ConsoleRoutes } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { flashOf, send, type Flash } from '../layout.js';

@@ -1,6 +1,6 @@
 import { inputError } from '../input-errors.js';
-import type { ConsoleRoutes } from '../console-router.js';
-import { sendError } from '../console-router.js';
+import type { ConsoleRoutes } from '../guarded-routes.js';
+import { sendError } from '../guarded-routes.js';
 import type { ConsoleResponse } from '../context.js';
 import { sendCsv } from '../csv.js';
 import type { ConsoleDeps } from '../deps.js';

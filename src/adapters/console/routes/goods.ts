@@ -11,7 +11,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { parseYuan } from '../format.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, refusalFlash, send } from '../layout.js';
-import { EMPTY_GOODS_FORM, formOf, goodsEditPage, goodsListPage, type GoodsForm } from '../pages/goods.js';
+import { EMPTY_GOODS_FORM, formOf, goodsEditPage, goodsListPage, goodsOfflineConfirmPage, type GoodsForm } from '../pages/goods.js';
 
 const text = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -44,6 +44,10 @@ function draftOf(ctx: ConsoleContext, form: GoodsForm): Result<GoodsDraft, strin
   const [marketPrice, salePrice] = prices as [Money, Money];
   return ok({ name: name.value, marketPrice, salePrice, integral: integral.value, online: form.online });
 }
+
+/** Goods that are online would go offline, and the operator has not confirmed it yet (the confirmation page asks). */
+const stoppingSales = (req: Request, onlineNow: boolean, onlineAfter: boolean): boolean =>
+  onlineNow && !onlineAfter && text(req, 'confirm') !== 'yes';
 
 /** The catalogue: everyone reads it; admins create goods, change them and take them on- or offline. */
 export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
@@ -80,6 +84,11 @@ export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const form = formFrom(req);
     const draft = draftOf(ctx, form);
     if (!draft.ok) return send(res, 400, goodsEditPage(ctx, id.value, form, errorFlash(ctx, draft.error)));
+    const stored = await deps.goods.findById(id.value);
+    if (stored && stoppingSales(req, stored.online, form.online)) {
+      const { name, market_price, sale_price, integral } = form;
+      return send(res, 200, goodsOfflineConfirmPage(ctx, stored, href(['goods', id.value]), { name, market_price, sale_price, integral }));
+    }
     const result = await deps.manageGoods.update({ ...draft.value, id: id.value }, actorOf(operatorOf(res).operator));
     if (!result.ok)
       return send(res, errorResponse(result.error).status, goodsEditPage(ctx, id.value, form, refusalFlash(ctx, result.error)));
@@ -91,7 +100,11 @@ export function goodsRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const id = idOf(req.params.id, 'id');
     const goods = id.ok ? await deps.goods.findById(id.value) : undefined;
     if (!goods) return sendError(res, 404, 'goods.notFound');
-    const result = await deps.manageGoods.update({ ...goods, online: text(req, 'online') === '1' }, actorOf(operatorOf(res).operator));
+    const online = text(req, 'online') === '1';
+    if (stoppingSales(req, goods.online, online)) {
+      return send(res, 200, goodsOfflineConfirmPage(res.locals.console, goods, href(['goods', goods.id, 'online']), { online: '0' }));
+    }
+    const result = await deps.manageGoods.update({ ...goods, online }, actorOf(operatorOf(res).operator));
     if (!result.ok) {
       const ctx = res.locals.console;
       return send(

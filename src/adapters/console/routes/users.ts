@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { errorResponse } from '../../http/error-status.js';
-import { idOf, LIMITS, tokenOf, wholeNumber } from '../../http/input.js';
+import { idOf, LIMITS, textOf, tokenOf, wholeNumber } from '../../http/input.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
@@ -59,14 +59,21 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (!uid.ok) return sendError(res, 404, 'users.notFound');
     const amount = wholeNumber(text(req, 'amount'), ctx.t('users.grantAmount'), 1, LIMITS.coins);
     const grantId = tokenOf(text(req, 'grant_id'), 'grant_id');
-    // A refused grant's language switch returns to the user with the amount still typed in.
-    const keep = href(['users', uid.value], { grant_amount: text(req, 'amount').slice(0, 40) });
-    if (!amount.ok || !grantId.ok) return showUser(res, uid.value, 400, errorFlash(ctx, amount.ok ? 'grant_id' : amount.error), keep);
+    const reason = textOf(text(req, 'reason'), 'grant_reason', { max: 200, threeByteUtf8: true });
+    // A refused grant's language switch returns to the user with the amount and reason still typed in.
+    const keep = href(['users', uid.value], {
+      grant_amount: text(req, 'amount').slice(0, 40),
+      grant_reason: text(req, 'reason').slice(0, 200),
+    });
+    const problem = !amount.ok ? amount.error : !reason.ok ? reason.error : !grantId.ok ? 'grant_id' : undefined;
+    if (problem !== undefined || !amount.ok || !reason.ok || !grantId.ok)
+      return showUser(res, uid.value, 400, errorFlash(ctx, problem ?? ''), keep);
     const result = await deps.grantCoins.execute({
       uid: uid.value,
       amount: amount.value,
       grantId: grantId.value,
       actor: actorOf(operatorOf(res).operator),
+      reason: reason.value,
     });
     if (!result.ok) return showUser(res, uid.value, errorResponse(result.error).status, refusalFlash(ctx, result.error), keep);
     res.redirect(303, href(['users', uid.value], { done: 'grant' }));

@@ -10,6 +10,8 @@ import { Migration20261207000008LoginGate } from './Migration20261207000008Login
 import { Migration20261207000009OrderMerchant } from './Migration20261207000009OrderMerchant.js';
 import { Migration20261207000010OperatorTotp } from './Migration20261207000010OperatorTotp.js';
 import { Migration20261207000011GoodsPricesToTheFen } from './Migration20261207000011GoodsPricesToTheFen.js';
+import { Migration20261207000012GrantReason } from './Migration20261207000012GrantReason.js';
+import { Migration20261207000013RefundParts } from './Migration20261207000013RefundParts.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -27,4 +29,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000009OrderMerchant', class: Migration20261207000009OrderMerchant },
   { name: 'Migration20261207000010OperatorTotp', class: Migration20261207000010OperatorTotp },
   { name: 'Migration20261207000011GoodsPricesToTheFen', class: Migration20261207000011GoodsPricesToTheFen },
+  { name: 'Migration20261207000012GrantReason', class: Migration20261207000012GrantReason },
+  { name: 'Migration20261207000013RefundParts', class: Migration20261207000013RefundParts },
 ];

@@ -1,6 +1,7 @@
 import type { GatewayRefusal, PrepayOutcome, RefundQuery, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
+import { refundPartsOf, type RefundParts } from '../../../domain/refund-parts.js';
 import type { RefundReport, ReportedStatus } from '../../../domain/refund.js';
 import { storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
@@ -94,6 +95,7 @@ export function acceptedRefundOf(f: WechatFields, at: Date): RefundReport {
     throw new UntrustedResponseError('refund: answer lacks refund_id, out_refund_no, out_trade_no, transaction_id or refund_fee');
   }
   const totalFee = optionalTotalFee(f, 'refund');
+  const parts = refundPartsIn(f, amount);
   return {
     outTradeNo: f.out_trade_no,
     transactionId: storedAnswerField('refund', 'transaction_id', f.transaction_id),
@@ -103,7 +105,21 @@ export function acceptedRefundOf(f: WechatFields, at: Date): RefundReport {
     ...(totalFee ? { totalFee } : {}),
     status: 'PROCESSING',
     at,
+    ...(parts ? { parts } : {}),
   };
+}
+
+/**
+ * cash_refund_fee (back to the user) and coupon_refund_fee (back to a coupon, absent when none paid): they must add
+ * up to refund_fee. Undefined when the answer leaves cash_refund_fee out.
+ */
+function refundPartsIn(f: WechatFields, amount: Money): RefundParts | undefined {
+  if (f.cash_refund_fee === undefined) return undefined;
+  const cash = Money.parseFen(f.cash_refund_fee);
+  const coupon = f.coupon_refund_fee === undefined ? Money.ofFen(0) : Money.parseFen(f.coupon_refund_fee);
+  const parts = cash && coupon ? refundPartsOf(amount, cash, coupon) : undefined;
+  if (!parts) throw new UntrustedResponseError('refund: cash_refund_fee and coupon_refund_fee do not add up to refund_fee');
+  return parts;
 }
 
 /** One refund out of a refundquery answer (indexed `_$n` fields); total_fee as for the refund API's answer. */

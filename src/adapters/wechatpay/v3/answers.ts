@@ -1,6 +1,7 @@
 import type { PaymentNotice, RefundNotice } from '../../../application/ports/notify-verifier.js';
 import type { PrepayOutcome, TradeQuery } from '../../../application/ports/payment-gateway.js';
 import { MAX_FEN, Money } from '../../../domain/money.js';
+import { refundPartsOf, type RefundParts } from '../../../domain/refund-parts.js';
 import { isRefundStatus, type RefundReport } from '../../../domain/refund.js';
 import { fitsAnswerField, storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
@@ -124,7 +125,21 @@ export function refundReportOf(json: Json, context: string, now: Date): RefundRe
   // REFUSED is our record of a refusal, never a status WeChat reports.
   if (!isRefundStatus(status) || status === 'REFUSED') throw new UntrustedResponseError(`${context}: unknown refund status`);
   const at = parseRfc3339(json.success_time) ?? parseRfc3339(json.create_time) ?? now;
-  return { outTradeNo, transactionId, outRefundNo, refundId, amount: refund, totalFee, status, at };
+  const parts = refundPartsIn(amount, refund, context);
+  return { outTradeNo, transactionId, outRefundNo, refundId, amount: refund, totalFee, status, at, ...(parts ? { parts } : {}) };
+}
+
+/**
+ * amount.payer_refund (back to the user) and the rest of amount.refund (amount.discount_refund: back to a coupon):
+ * they must add up. Undefined when the message leaves payer_refund out.
+ */
+function refundPartsIn(amount: Json, refund: Money, context: string): RefundParts | undefined {
+  if (amount.payer_refund === undefined) return undefined;
+  const cash = fenOf(amount.payer_refund);
+  const coupon = amount.discount_refund === undefined ? (cash ? fenOf(refund.fen - cash.fen) : undefined) : fenOf(amount.discount_refund);
+  const parts = cash && coupon ? refundPartsOf(refund, cash, coupon) : undefined;
+  if (!parts) throw new UntrustedResponseError(`${context}: amount.payer_refund and discount_refund do not add up to amount.refund`);
+  return parts;
 }
 
 export function refundNoticeOf(resource: Json, merchant: MerchantIds, now: Date): RefundNotice | string {

@@ -222,6 +222,19 @@ describe('refunds', () => {
     );
   });
 
+  it('reads how WeChat split the refund of a coupon order (cash_refund_fee, coupon_refund_fee), and refuses parts that do not add up', async () => {
+    const split = { ...accepted, cash_fee: '9400', cash_refund_fee: '95', coupon_refund_fee: '5' };
+    const outcome = await gatewayWith([okAnswer(split)]).gateway.refund(submission);
+    expect(outcome).toMatchObject({ kind: 'accepted', report: { parts: { cash: Money.ofFen(95), coupon: Money.ofFen(5) } } });
+    const cashOnly = await gatewayWith([okAnswer({ ...accepted, cash_refund_fee: '100' })]).gateway.refund(submission);
+    expect(cashOnly).toMatchObject({ report: { parts: { cash: Money.ofFen(100), coupon: Money.ofFen(0) } } });
+    for (const wrong of [{ cash_refund_fee: '95' }, { cash_refund_fee: '95', coupon_refund_fee: '6' }, { cash_refund_fee: 'x' }]) {
+      await expect(gatewayWith([okAnswer({ ...accepted, ...wrong })]).gateway.refund(submission)).rejects.toBeInstanceOf(
+        UntrustedResponseError,
+      );
+    }
+  });
+
   it('accepts WeChat’s own example of the refund answer, which carries refund_fee but no total_fee, as refundquery does', async () => {
     // The business fields of the 申请退款 example answer, as published (re-signed: the example's sign is for another key).
     const example = {
