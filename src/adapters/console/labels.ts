@@ -47,7 +47,13 @@ export function auditOutcome(ctx: ConsoleContext, entry: AuditEntry): string {
     if (isRecord(refused) && typeof refused.kind === 'string') return ctx.t('audit.refused', { reason: refusalOf(ctx, refused) });
     if (outcome !== undefined) return ctx.t('audit.refundUnreachable');
   }
-  return Object.entries(after)
+  return recordedFields(after);
+}
+
+/** A recorded state's plain fields as `name: value · …`, amounts in fen shown as yuan; nested values are left out. */
+export function recordedFields(value: unknown): string {
+  if (!isRecord(value)) return '';
+  return Object.entries(value)
     .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
     .map(([k, v]) => `${k}: ${k.endsWith('Fen') && typeof v === 'number' ? yuan(v) : String(v)}`)
     .join(' · ');

@@ -38,7 +38,12 @@ describe('console audit log page', () => {
     const text = await first.text();
     const rows = rowsOf(text);
     expect(rows).toHaveLength(50);
-    expect(rows[0]).toContain(`operator:${operator.name}`);
+    // Who and what in words, never the stored codes or JSON (operator:<name>, admin-token, {"name":…}).
+    expect(rows[0]).toContain(`操作员 ${operator.name}`);
+    expect(rows[0]).toContain('发放健康币');
+    expect(rows.find((r) => r.includes('goods:59'))).toContain('管理 API（ADMIN_TOKEN）');
+    expect(rows.find((r) => r.includes('goods:59'))).toContain('name: item 59');
+    for (const row of rows) expect(row).not.toMatch(/<td>(operator:|admin-token|cli)|\{&quot;|\{"/);
     expect(rows[0]).toContain(`/console/users/${app.f.user.uid}`);
     expect(rows.find((r) => r.includes('goods:59'))).toContain('2026-01-01 08:59:00'); // 00:59 UTC in Beijing
     expect(text).toContain('href="/console/audit?page=2"');

@@ -3,6 +3,7 @@ import { OutTradeNo } from '../../../domain/out-trade-no.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime } from '../format.js';
 import { href, html, type Html } from '../html.js';
+import { actorName, auditAction, auditOutcome, recordedFields } from '../labels.js';
 import { page, type Flash } from '../layout.js';
 
 export interface AuditView {
@@ -23,19 +24,16 @@ function subjectLink(subject: string): Html {
   return html`${subject}`;
 }
 
-/** The before and after states as the log keeps them (JSON), shown compactly: they are for reading, not for forms. */
-const json = (value: unknown): string => (value === undefined ? '' : JSON.stringify(value));
-
 export function auditPage(ctx: ConsoleContext, v: AuditView, flash?: Flash): Html {
   const rows = v.entries.map(
     (e) =>
       html`<tr class="audit">
         <td class="time">${beijingTime(e.at)}</td>
-        <td>${e.actor}</td>
-        <td>${ctx.t(`auditAction.${e.action}`)}</td>
+        <td>${actorName(ctx, e.actor)}</td>
+        <td>${auditAction(ctx, e.action)}</td>
         <td class="mono">${subjectLink(e.subject)}</td>
         <td>${e.note ?? ''}</td>
-        <td class="mono muted">${e.before === undefined ? '' : html`<s>${json(e.before)}</s><br />`}${json(e.after)}</td>
+        <td class="muted">${e.before === undefined ? '' : html`<s>${recordedFields(e.before)}</s><br />`}${auditOutcome(ctx, e)}</td>
       </tr>`,
   );
   const table = rows.length
