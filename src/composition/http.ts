@@ -21,7 +21,9 @@ import { SignInOperator } from '../application/operators/sign-in-operator.js';
 import { consoleRouter } from '../adapters/console/router.js';
 import { adminRoutes } from '../adapters/http/admin-routes.js';
 import { createHttpApp } from '../adapters/http/app.js';
-import { callbackRoute } from '../adapters/http/callback-route.js';
+import { callbackFront, type FrontHandler } from '../adapters/http/callback-front.js';
+import { callbackAnswerer, callbackRoute, type CallbackRouteDeps } from '../adapters/http/callback-route.js';
+import type { PaymentNotice, RefundNotice } from '../application/ports/notify-verifier.js';
 import { goodsRoutes } from '../adapters/http/goods-routes.js';
 import { metricsRoutes, probeRoutes, type ReadinessCheck } from '../adapters/http/ops-routes.js';
 import { buildOpenApiDocument } from '../adapters/http/openapi/document.js';
@@ -39,6 +41,8 @@ export interface HttpApps {
   readonly public: Express;
   /** ADMIN_PORT's listener: the admin API and /metrics, which the public one then answers 404 for. */
   readonly admin?: Express;
+  /** Tried before `public` on its listener: WeChat's callbacks, answered without Express (callback-front.ts). */
+  readonly callbacks: FrontHandler;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -72,24 +76,36 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
       routers,
     });
   // First in every app: WeChat's callbacks and the mini-program's calls are the traffic, and Express tries routers in order.
+  const payNotify: CallbackRouteDeps<PaymentNotice> = {
+    ...callbackDeps,
+    path: CALLBACK_PATHS.pay,
+    kind: 'pay',
+    acceptGet: true,
+    verify: (callback) => verifier.payment(callback),
+    handle: (notice) => handleNotify.execute(notice),
+    orderOf: (notice) => notice.outTradeNo,
+  };
+  const refundNotify: CallbackRouteDeps<RefundNotice> = {
+    ...callbackDeps,
+    path: CALLBACK_PATHS.refund,
+    kind: 'refund',
+    verify: (callback) => verifier.refund(callback),
+    handle: (notice) => handleRefundNotice.execute(notice),
+    orderOf: (notice) => notice.outTradeNo,
+  };
+  // The front handler answers the callbacks; their Express routes stay for what it leaves to Express.
+  const callbacks = callbackFront({
+    logger,
+    trustProxyHops: config.trustProxyHops,
+    dialects,
+    endpoints: [
+      { path: payNotify.path, acceptGet: true, answer: callbackAnswerer(payNotify) },
+      { path: refundNotify.path, acceptGet: false, answer: callbackAnswerer(refundNotify) },
+    ],
+  });
   const publicRouters = [
-    callbackRoute({
-      ...callbackDeps,
-      path: CALLBACK_PATHS.pay,
-      kind: 'pay',
-      acceptGet: true,
-      verify: (callback) => verifier.payment(callback),
-      handle: (notice) => handleNotify.execute(notice),
-      orderOf: (notice) => notice.outTradeNo,
-    }),
-    callbackRoute({
-      ...callbackDeps,
-      path: CALLBACK_PATHS.refund,
-      kind: 'refund',
-      verify: (callback) => verifier.refund(callback),
-      handle: (notice) => handleRefundNotice.execute(notice),
-      orderOf: (notice) => notice.outTradeNo,
-    }),
+    callbackRoute(payNotify),
+    callbackRoute(refundNotify),
     wechatRoutes({
       login: get(Login),
       requestPrepay: get(RequestPrepay),
@@ -122,11 +138,13 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
         [...publicRouters, probes, metricsRouter, docs(['probe', 'public', 'metrics', ...adminAudience]), adminRouter, operatorConsole],
         true,
       ),
+      callbacks,
     };
   }
   return {
     public: app([...publicRouters, probes, docs(['probe', 'public'])], true),
     admin: app([probes, metricsRouter, docs(['probe', 'metrics', ...adminAudience]), adminRouter, operatorConsole], false),
+    callbacks,
   };
 }
 

@@ -27,7 +27,11 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const ready: { apps?: HttpApps } = {};
-  const server = httpServer(config, (req, res) => (ready.apps ? ready.apps.public(req, res) : notReady(req, res)));
+  const server = httpServer(config, (req, res) => {
+    if (!ready.apps) return notReady(req, res);
+    // WeChat's callbacks first, on Node's own HTTP layer; everything else (and anything unusual on them) to Express.
+    if (!ready.apps.callbacks(req, res)) ready.apps.public(req, res);
+  });
   const adminServer = config.adminListener
     ? httpServer(config, (req, res) => (ready.apps?.admin ? ready.apps.admin(req, res) : notReady(req, res)))
     : undefined;

@@ -58,7 +58,7 @@ function errorHandler(logger: Logger, dialects: readonly CallbackDialect[] | und
 }
 
 /** Maps a failure to a status and a reason safe to show: body-parser's client errors keep theirs, the rest is generic. */
-function classify(error: unknown): [number, string] {
+export function classify(error: unknown): [number, string] {
   if (error instanceof GatewayUnavailableError) return [502, 'WeChat Pay is unreachable; retry shortly'];
   // A path whose percent-encoding does not decode (%ZZ, a cut-off or overlong UTF-8 sequence, a lone surrogate).
   if (error instanceof URIError) return [400, 'malformed percent-encoding in the URL'];
@@ -81,8 +81,13 @@ const noStore: RequestHandler = (_req, res, next) => {
  * Every body this service reads is UTF-8 (WeChat sends nothing else). A body declared in another charset (UTF-7,
  * GBK, ...) is refused before any parser would decode it into something the checks never saw.
  */
-const utf8Only: RequestHandler = (req, res, next) => {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
-  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return next();
-  next(Object.assign(new Error(`unsupported charset ${charset}`), { status: 415, expose: true }));
+const utf8Only: RequestHandler = (req, _res, next) => {
+  next(charsetRefusal(req.get('content-type')));
 };
+
+/** utf8Only's verdict on a Content-Type: undefined when the body may be read, else the 415 to answer. */
+export function charsetRefusal(contentType: string | undefined): Error | undefined {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return undefined;
+  return Object.assign(new Error(`unsupported charset ${charset}`), { status: 415, expose: true });
+}

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../../application/ports/clock.js';
@@ -6,7 +7,7 @@ import type { CallbackRejection, InboundCallback } from '../../application/ports
 import type { Result } from '../../domain/result.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallbackDialect } from '../wechatpay/shared/callback-dialect.js';
-import { callbackReply } from '../wechatpay/shared/callback-reply.js';
+import { callbackReply, type CallbackReply } from '../wechatpay/shared/callback-reply.js';
 import { NOTIFY_DEADLINE_MS, withDeadline } from './deadline.js';
 
 /** WeChat's notifies are a few hundred bytes (v3's JSON a little more); anything near this is not from WeChat. */
@@ -53,13 +54,27 @@ export function callbackRoute<N>(deps: CallbackRouteDeps<N>): Router {
   // Any content type (WeChat sends text/xml or application/json, some proxies drop it); no decompression: WeChat
   // never compresses, and refusing it rules out gzip bombs.
   const rawText = express.text({ type: () => true, limit: NOTIFY_BODY_LIMIT, inflate: false, defaultCharset: 'utf-8' });
+  const answer = callbackAnswerer(deps);
+  const handle = (req: Request, res: Response): Promise<void> =>
+    answer({ body: typeof req.body === 'string' ? req.body : '', headers: headersOf(req.headers) }, (reply) => {
+      res.status(reply.status).type(reply.contentType).send(reply.body);
+    });
+  router.post(deps.path, rawText, handle);
+  if (deps.acceptGet) router.get(deps.path, handle);
+  return router;
+}
 
-  const handle = async (req: Request, res: Response): Promise<void> => {
+/**
+ * The endpoint's work without the HTTP framework: decide, `send` the reply, count it, then write the notify log. The
+ * Express route and the front handler (callback-front.ts) both answer through it.
+ */
+export function callbackAnswerer<N>(
+  deps: CallbackRouteDeps<N>,
+): (callback: InboundCallback, send: (reply: CallbackReply) => void) => Promise<void> {
+  return async (callback, send) => {
     const stopTimer = deps.metrics.notifyLatency.startTimer({ kind: deps.kind });
-    const callback: InboundCallback = { body: typeof req.body === 'string' ? req.body : '', headers: headersOf(req) };
     const { accepted, detail, outTradeNo } = await decide(deps, callback);
-    const reply = callbackReply(callback, accepted, deps.dialects);
-    res.status(reply.status).type(reply.contentType).send(reply.body);
+    send(callbackReply(callback, accepted, deps.dialects));
     stopTimer();
     deps.metrics.notifyVerdicts.inc({ kind: deps.kind, verdict: detail });
     if (outTradeNo === undefined) return;
@@ -76,9 +91,6 @@ export function callbackRoute<N>(deps: CallbackRouteDeps<N>): Router {
       deps.logger.error({ err: error, outTradeNo }, 'could not append to the notify log');
     }
   };
-  router.post(deps.path, rawText, handle);
-  if (deps.acceptGet) router.get(deps.path, handle);
-  return router;
 }
 
 async function decide<N>(deps: CallbackRouteDeps<N>, callback: InboundCallback): Promise<Decision> {
@@ -105,8 +117,9 @@ async function decide<N>(deps: CallbackRouteDeps<N>, callback: InboundCallback):
   return { accepted: false, detail: verdict.reason, outTradeNo };
 }
 
-function headersOf(req: Request): Record<string, string | undefined> {
+/** Node's headers as the verifiers read them: a repeated header joined with ", ". */
+export function headersOf(given: IncomingHttpHeaders): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(given)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   return headers;
 }
