@@ -5,6 +5,7 @@ import type { ConsoleContext } from './context.js';
 import { beijingTime, billDay, yuanField } from './format.js';
 import type { MessageKey } from './i18n.js';
 import type { GoodsNames } from './pages/orders.js';
+import { PENDING_COUNTS, summaryRecord as record } from './run-summary.js';
 
 /**
  * The columns of the console's CSV exports. Amounts are yuan with two decimals (no currency sign or grouping, so a
@@ -83,23 +84,8 @@ export const refundTable: ExportTable<RefundEntry> = {
   ],
 };
 
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const joined = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(' ') : '');
 const count = (value: unknown): Cell => (typeof value === 'number' ? value : undefined);
-
-/** The periodic run's counts, named as its report names them (one cell: the columns differ per kind of run). */
-const PENDING_COUNTS = [
-  'checked',
-  'paid',
-  'failed',
-  'closed',
-  'flagged',
-  'errors',
-  'refundsSettled',
-  'refundsResubmitted',
-  'coinsRepaired',
-];
 
 export const runTable: ExportTable<ReconcileRun> = {
   header: (ctx) =>

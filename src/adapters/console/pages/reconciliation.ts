@@ -4,11 +4,7 @@ import type { ConsoleContext } from '../context.js';
 import { beijingTime, billDay, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, exportForm, page, type Flash } from '../layout.js';
-
-const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+import { PENDING_COUNTS, summaryCount as num, summaryList as list, summaryRecord as record } from '../run-summary.js';
 
 function outcome(ctx: ConsoleContext, run: ReconcileRun): Html {
   // WeChat had no bill for the day: nothing was compared, so it is neither a success nor a failure.
@@ -23,17 +19,7 @@ const took = (run: ReconcileRun): string => `${((run.finishedAt.getTime() - run.
 
 function pendingTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
   if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
-  const heads = [
-    'checked',
-    'paid',
-    'failed',
-    'closed',
-    'flagged',
-    'errors',
-    'refundsSettled',
-    'refundsResubmitted',
-    'coinsRepaired',
-  ] as const;
+  const heads = PENDING_COUNTS;
   const rows = runs.map((run) => {
     const s = record(run.summary);
     const cells = heads.map((h) => html`<td class="num">${num(s[h])}</td>`);

@@ -6,13 +6,11 @@ import { allows } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, page, type Flash } from '../layout.js';
+import { summaryList as strings, summaryRecord as record } from '../run-summary.js';
 import { ordersTable, type GoodsNames } from './orders.js';
 
 /** What the latest refund and fund-flow runs could not match, day by day (their runs are on the reconciliation page). */
 function billItems(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
-  const record = (value: unknown): Record<string, unknown> =>
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
   const items = runs.flatMap((run) => {
     const s = record(run.summary);
     const day = run.billDate ? billDay(run.billDate) : '—';
