@@ -224,6 +224,22 @@ describe('the callbacks answered before Express', () => {
     }
   });
 
+  it('leaves a kept-alive connection as Express does after a refused body (the next request is still answered)', async () => {
+    const keptAlive = (request: Buffer): Buffer => Buffer.from(request.toString('latin1').replace('Connection: close\r\n', ''), 'latin1');
+    const follow = post(pay, V2_GOOD.replace('A1', 'K1'));
+    for (const first of [
+      post(pay, big),
+      post(pay, big, {}, false),
+      post(pay, V2_GOOD, { 'Content-Encoding': 'gzip' }),
+      post(refund, V2_GOOD, { 'Content-Type': 'text/xml; charset=gbk' }),
+    ]) {
+      const request = Buffer.concat([keptAlive(first), follow]);
+      const expected = normalise(await exchange(express.port, request));
+      expect(normalise(await exchange(fast.port, request))).toBe(expected);
+      expect(expected.match(/HTTP\/1\.1 /g)).toHaveLength(2);
+    }
+  });
+
   it('writes the same access-log lines, notify log and metrics', async () => {
     const lines = (s: Side) =>
       s.logLines.map(({ err, ...line }) => ({
@@ -234,7 +250,7 @@ describe('the callbacks answered before Express', () => {
       }));
     await new Promise((r) => setTimeout(r, 50)); // the access line is written on 'close'
     expect(lines(fast)).toEqual(lines(express));
-    expect(fast.logLines.filter((l) => l.msg === 'request')).toHaveLength(REQUESTS.length);
+    expect(fast.logLines.filter((l) => l.msg === 'request')).toHaveLength(REQUESTS.length + 8);
     expect(fast.notifyLog.entries).toEqual(express.notifyLog.entries);
     expect(await fast.metrics.registry.getSingleMetricAsString('wxpay_notify_total')).toBe(
       await express.metrics.registry.getSingleMetricAsString('wxpay_notify_total'),
