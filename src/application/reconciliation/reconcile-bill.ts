@@ -6,6 +6,7 @@ import type { OrderRepository } from '../ports/order-repository.js';
 import type { MerchantId } from '../../domain/merchant.js';
 import type { BilledPayment } from '../ports/payment-gateway.js';
 import type { PaymentGateways } from '../ports/payment-gateways.js';
+import { forEveryMerchantBill } from './every-merchant-bill.js';
 
 export interface BillReport {
   readonly billDate: string;
@@ -55,16 +56,16 @@ export class ReconcileBill {
       mismatched: [] as string[],
       discrepancies: [] as string[],
     };
-    // Each merchant account has its own bill; the day is reconciled when every one of them is.
-    const { merchantIds } = this.gateways;
-    for (const merchantId of merchantIds) {
-      const bill = await this.gateways.forMerchant(merchantId).billedPayments(billDate);
-      if (!bill) report.available = false;
-      report.payments += bill?.payments.length ?? 0;
-      const named = (d: string): string => (merchantIds.length > 1 ? `${merchantId}: ${d}` : d);
-      report.discrepancies.push(...(bill?.discrepancies ?? []).map(named));
-      for (const payment of bill?.payments ?? []) await this.check(merchantId, payment, report);
-    }
+    const day = await forEveryMerchantBill(
+      this.gateways,
+      (gateway) => gateway.billedPayments(billDate),
+      async (merchantId, bill) => {
+        report.payments += bill.payments.length;
+        for (const payment of bill.payments) await this.check(merchantId, payment, report);
+      },
+    );
+    report.available = day.available;
+    report.discrepancies.push(...day.discrepancies);
     if (report.discrepancies.length > 0) {
       this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, discrepancies: report.discrepancies } });
     }

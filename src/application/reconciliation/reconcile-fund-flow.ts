@@ -5,6 +5,7 @@ import type { OrderRepository } from '../ports/order-repository.js';
 import type { MerchantId } from '../../domain/merchant.js';
 import type { FundFlowLine } from '../ports/payment-gateway.js';
 import type { PaymentGateways } from '../ports/payment-gateways.js';
+import { forEveryMerchantBill } from './every-merchant-bill.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import { previousBillDate } from './reconcile-bill.js';
 
@@ -61,16 +62,14 @@ export class ReconcileFundFlow {
   async execute(billDate: string = previousBillDate(this.clock.now())): Promise<FundFlowReport> {
     if (!/^\d{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
     // Each merchant account has its own fund flow; a line is matched only against that merchant's orders.
-    const { merchantIds } = this.gateways;
     const billed: { readonly merchantId: MerchantId; readonly line: FundFlowLine }[] = [];
-    const discrepancies: string[] = [];
-    let available = true;
-    for (const merchantId of merchantIds) {
-      const bill = await this.gateways.forMerchant(merchantId).fundFlowBill(billDate);
-      if (!bill) available = false;
-      for (const line of bill?.lines ?? []) billed.push({ merchantId, line });
-      discrepancies.push(...(bill?.discrepancies ?? []).map((d) => (merchantIds.length > 1 ? `${merchantId}: ${d}` : d)));
-    }
+    const { available, discrepancies } = await forEveryMerchantBill(
+      this.gateways,
+      (gateway) => gateway.fundFlowBill(billDate),
+      (merchantId, bill) => {
+        for (const line of bill.lines) billed.push({ merchantId, line });
+      },
+    );
     const lines = billed.map((b) => b.line);
     const sum = (list: readonly FundFlowLine[]): number => list.reduce((total, l) => total + l.amount.fen, 0);
     const signed = (l: FundFlowLine): number => (l.income ? l.amount.fen : -l.amount.fen);

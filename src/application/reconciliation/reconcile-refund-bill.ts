@@ -5,6 +5,7 @@ import type { OrderRepository } from '../ports/order-repository.js';
 import type { MerchantId } from '../../domain/merchant.js';
 import type { BilledRefund } from '../ports/payment-gateway.js';
 import type { PaymentGateways } from '../ports/payment-gateways.js';
+import { forEveryMerchantBill } from './every-merchant-bill.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import type { SettleRefund } from '../refunds/settle-refund.js';
 import { previousBillDate } from './reconcile-bill.js';
@@ -60,16 +61,16 @@ export class ReconcileRefundBill {
       flagged: [] as string[],
       discrepancies: [] as string[],
     };
-    // Each merchant account has its own refund bill; the day is reconciled when every one of them is.
-    const { merchantIds } = this.gateways;
-    for (const merchantId of merchantIds) {
-      const bill = await this.gateways.forMerchant(merchantId).refundBill(billDate);
-      if (!bill) report.available = false;
-      report.refunds += bill?.refunds.length ?? 0;
-      const named = (d: string): string => (merchantIds.length > 1 ? `${merchantId}: ${d}` : d);
-      report.discrepancies.push(...(bill?.discrepancies ?? []).map(named));
-      for (const billed of bill?.refunds ?? []) await this.check(merchantId, billed, billDate, report);
-    }
+    const day = await forEveryMerchantBill(
+      this.gateways,
+      (gateway) => gateway.refundBill(billDate),
+      async (merchantId, bill) => {
+        report.refunds += bill.refunds.length;
+        for (const billed of bill.refunds) await this.check(merchantId, billed, billDate, report);
+      },
+    );
+    report.available = day.available;
+    report.discrepancies.push(...day.discrepancies);
     if (report.discrepancies.length > 0) {
       this.alerts.raise({ kind: 'BillInconsistent', detail: { billDate, bill: 'refund', discrepancies: report.discrepancies } });
     }
