@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchMariaDb, type ScratchDatabase } from '../support/databases.js';
 import { freePort, run, ROOT, SYSTEMD_UNIT, unitExecStart, unitInstallSteps } from '../support/deploy-kit.js';
 import { describeIfServices } from '../support/integration.js';
-import { merchantCertificate } from '../support/merchant-certificates.js';
+import { productionEnv } from '../support/production-env.js';
 
 /**
  * Issue 21 #1: the unit's install steps, run as written on a fresh clone of this repository (its committed HEAD), build
@@ -55,26 +54,9 @@ describeWithMariaDb('the systemd unit’s install steps on a fresh clone', () =>
   );
 
   it('migrates with the unit’s migrate line and starts with its ExecStart in production', async () => {
-    const mchId = '1900012345';
-    const certificate = merchantCertificate({ cn: mchId });
     const port = await freePort();
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production', // the unit's Environment=
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: database.url,
-      WECHAT_GATEWAY: 'wechat',
-      WECHAT_APPID: `wx${randomBytes(8).toString('hex')}`,
-      WECHAT_APP_SECRET: randomBytes(16).toString('hex'),
-      WECHAT_MCH_ID: mchId,
-      WECHAT_API_KEY: randomBytes(16).toString('hex'),
-      WECHAT_NOTIFY_URL: 'https://pay.shop-under-test.cn/wechat/pay-notify',
-      WECHAT_CERT_PEM: certificate.certPath,
-      WECHAT_KEY_PEM: certificate.keyPath,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      ADMIN_TOKEN: randomBytes(24).toString('base64url'),
-    };
+    // Exactly what the unit's environment holds: nothing of this shell's but PATH.
+    const env = productionEnv({ PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_URL: database.url });
     const migrateLine = unitInstallSteps(unit)
       .concat(unit.split('\n').map((line) => line.replace(/^# {3}/, '')))
       .find((line) => line.includes('migrate-cli.js'));
