@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureBillsOut } from '../support/bill-clock.js';
 import { MiniProgramUser, postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
@@ -30,6 +31,7 @@ describe('T+1 bill reconciliation over HTTP (simulator downloadbill, downloadfun
 
     // Tomorrow, after WeChat has generated the bill.
     await postJson(`${service.baseUrl}/sandbox/wxpay/control/clock`, { advanceMs: 24 * 3_600_000 });
+    await ensureBillsOut(`${service.baseUrl}/sandbox/wxpay/control`, day);
     const report = await admin('POST', '/admin/reconcile-bill', { date: day });
     expect(report.data).toMatchObject({ billDate: day, available: true, repaired: [params.outTradeNo], unknown: [], mismatched: [] });
     expect((await admin('GET', `/admin/orders/${params.outTradeNo}`)).data.status).toBe('SUCC');
@@ -51,6 +53,7 @@ describe('T+1 bill reconciliation over HTTP (simulator downloadbill, downloadfun
     // The next morning, all three bills of the day: nothing left over, nothing for a person.
     const day = no.slice(0, 8);
     await postJson(`${sim}/clock`, { advanceMs: DAY });
+    await ensureBillsOut(sim, day);
     const clean = (await admin('POST', '/admin/reconcile-bill', { date: day })).data;
     expect(clean).toMatchObject({ billDate: day, unknown: [], mismatched: [], discrepancies: [] });
     expect(clean.refundBill).toMatchObject({ available: true, refunds: 1, matched: 1, unknown: [], flagged: [], discrepancies: [] });
@@ -65,6 +68,7 @@ describe('T+1 bill reconciliation over HTTP (simulator downloadbill, downloadfun
     const { now } = await postJson<{ now: string }>(`${sim}/clock`, { advanceMs: 0 });
     const refundDay = new Date(Date.parse(now) + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
     await postJson(`${sim}/clock`, { advanceMs: DAY });
+    await ensureBillsOut(sim, refundDay);
     const flagged = (await admin('POST', '/admin/reconcile-bill', { date: refundDay })).data;
     expect(flagged.refundBill).toMatchObject({ refunds: 1, matched: 0, flagged: [no] });
     expect((flagged.fundFlow as { unmatched: unknown[] }).unmatched).toEqual([

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, describeIfChromium } from '../support/browser.js';
+import { ensureBillsOut } from '../support/bill-clock.js';
 import { MiniProgramUser, postJson, type Envelope, type PaymentParams } from '../support/mini-program.js';
 import { operatorCli } from '../support/operator-cli.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
@@ -225,6 +226,7 @@ describeWithChromium('operator console in Chromium', () => {
     const day = refundable.slice(0, 8);
     // The service and its simulator share one clock: a day later every session has ended, so sign in after.
     await postJson(`${service.baseUrl}/sandbox/wxpay/control/clock`, { advanceMs: 24 * 3_600_000 });
+    await ensureBillsOut(`${service.baseUrl}/sandbox/wxpay/control`, day);
     const page = await signedIn('olivia');
     await page.click('nav >> text=对账');
     await page.fill('input[name=date]', `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`);

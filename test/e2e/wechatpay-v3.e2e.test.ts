@@ -7,6 +7,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBillsOut } from '../support/bill-clock.js';
 import { MiniProgramUser, postJson } from '../support/mini-program.js';
 import { startService, tempSqliteUrl, type ServiceProcess } from '../support/service-process.js';
 import { AdminClient, metric, scrapeMetrics, until } from '../support/service-ops.js';
@@ -130,6 +131,7 @@ describe('WeChat Pay API v3 end to end (embedded simulator, SQLite)', () => {
     await fault({ fault: 'lose', notify: 'payment', count: 1 });
     await user.pay(params);
     await postJson(`${sim}/control/clock`, { advanceMs: 24 * 3_600_000 });
+    await ensureBillsOut(`${sim}/control`, params.outTradeNo.slice(0, 8));
     const report = await adminPost('/admin/reconcile-bill', { date: params.outTradeNo.slice(0, 8) });
     expect(report.body.data).toMatchObject({ available: true, repaired: [params.outTradeNo], unknown: [], mismatched: [] });
     expect((await admin.order(params.outTradeNo))?.status).toBe('SUCC');
