@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BatchingNotifyLog, type NotifyLogStore } from '../../src/adapters/persistence/batching-notify-log.js';
 import type { NotifyLogEntry } from '../../src/application/ports/notify-log.js';
 
@@ -14,6 +14,8 @@ const entry = (i: number): NotifyLogEntry => ({
 /** A store that records each batch, and can be made to refuse, or to hold a write until released. */
 class FakeStore implements NotifyLogStore {
   readonly batches: NotifyLogEntry[][] = [];
+  /** Writes begun, held ones included: a test waits on it, not on the timer order of setTimeout and setImmediate. */
+  asked = 0;
   refusing = false;
   private hold: Promise<void> | undefined;
   private releaseHold: (() => void) | undefined;
@@ -32,6 +34,7 @@ class FakeStore implements NotifyLogStore {
   }
 
   async appendAll(entries: readonly NotifyLogEntry[]): Promise<void> {
+    this.asked++;
     await this.hold;
     if (this.refusing) throw new Error('database unreachable');
     this.batches.push([...entries]);
@@ -75,7 +78,7 @@ describe('BatchingNotifyLog', () => {
     const { store, log } = setup({ maxBatch: 100, maxPending: 1000, retryMs: 5, lingerMs: 0 });
     store.holdWrites();
     await log.append(entry(0));
-    await tick();
+    await vi.waitFor(() => expect(store.asked).toBe(1), { interval: 1 });
     for (let i = 1; i <= 5; i++) await log.append(entry(i));
     store.release();
     await log.flush();
