@@ -9,6 +9,9 @@ import { readV3Settings, V3_VARIABLES, type V3Config } from './settings/wechat-p
 import { identityProblems, productionProblems } from './settings/production.js';
 import { REDIS_FIELDS, redisProblems, redisTarget } from './settings/redis.js';
 import type { RedisTarget } from '../adapters/redis/redis-client.js';
+import { DEFAULT_MERCHANT_ID } from '../domain/merchant.js';
+import { readMerchantsFile } from './settings/merchants-file.js';
+import { defaultMiniProgram, type MerchantsSettings } from './settings/merchants-settings.js';
 
 /** Where embedded defaults keep their files: the SQLite file's folder, or ./data for a server database. */
 function dataFolder(databaseUrl: string): string {
@@ -48,6 +51,8 @@ const SERVICE_FIELDS = {
   DEMO_GOODS: z.enum(['auto', 'yes', 'no']).default('auto'),
   CONSOLE_SESSION_IDLE_MINUTES: integer(1, 1_440).default('30'),
   CONSOLE_SESSION_MAX_HOURS: integer(1, 168).default('12'),
+  /** Every merchant and mini-program, in one JSON file (settings/merchants-file.ts); unset: the WECHAT_* variables' one. */
+  MERCHANTS_FILE: optionalText,
 } as const;
 
 const FIELDS = { ...SERVICE_FIELDS, ...REDIS_FIELDS, ...WECHAT_PAY_FIELDS, ...WECHAT_PAY_V2_FIELDS } as const;
@@ -125,7 +130,25 @@ export interface Config {
   readonly demoGoods: boolean;
   /** The operator console's sessions: they end after this long idle, and this long after sign-in regardless. */
   readonly console: { readonly sessionIdleMinutes: number; readonly sessionMaxHours: number };
+  /**
+   * Every merchant and mini-program: MERCHANTS_FILE's, or the environment's one merchant `default` with its one
+   * (default) mini-program. With the file, `wechat` holds only where WeChat is reached and the default mini-program's
+   * identity; each merchant's credentials are here.
+   */
+  readonly merchants: MerchantsSettings;
 }
+
+/** The variables that configure the one environment merchant: refused beside MERCHANTS_FILE, which configures them all. */
+export const SINGLE_MERCHANT_VARIABLES: readonly string[] = [
+  'WECHAT_API_VERSION',
+  'WECHAT_APPID',
+  'WECHAT_APP_SECRET',
+  'WECHAT_MCH_ID',
+  'WECHAT_NOTIFY_URL',
+  'WECHAT_REFUND_NOTIFY_URL',
+  ...Object.keys(WECHAT_PAY_V2_FIELDS).filter((name) => name !== 'WECHAT_SERVER_IP'),
+  ...V3_VARIABLES,
+];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -136,6 +159,7 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
   const r = readFields(FIELDS, env);
   const e = r.values;
   const production = e.NODE_ENV === 'production';
+  if (e.MERCHANTS_FILE !== undefined) return loadWithMerchantsFile(env, r, e.MERCHANTS_FILE, now);
   // A malformed WECHAT_API_VERSION or WECHAT_GATEWAY reads as neither v3 nor sandbox: the v3 settings are still checked.
   const v3 = readV3Settings(
     (key) => (env[key]?.trim() ? env[key]?.trim() : undefined),
@@ -155,10 +179,102 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
+  const wechat = { ...wechatPaySettings(r), ...wechatPayV2Settings(r), ...(v3.settings === undefined ? {} : { v3: v3.settings }) };
+  return {
+    ...serviceSettings(r),
+    apiVersion: e.WECHAT_API_VERSION,
+    wechat,
+    merchants: merchantsFromEnvironment(wechat, e.WECHAT_API_VERSION),
+  };
+}
+
+/**
+ * MERCHANTS_FILE: the service's variables as without it, every merchant from the file. The file's own problems and the
+ * service's are reported together; a merchant whose credentials fail is not one of them (it starts unavailable).
+ */
+function loadWithMerchantsFile(env: Env, r: Reading<typeof FIELDS>, path: string, now: Date): Config {
+  const e = r.values;
+  const production = e.NODE_ENV === 'production';
+  const both = SINGLE_MERCHANT_VARIABLES.filter((name) => (env[name]?.trim() ?? '') !== '');
+  const file = readMerchantsFile(path, { env, now, live: e.WECHAT_GATEWAY === 'wechat' });
+  const problems = [
+    ...r.problems,
+    ...(both.length > 0
+      ? [`MERCHANTS_FILE: configures every merchant; unset the single-merchant variables beside it (${both.join(', ')})`]
+      : []),
+    ...(file.ok ? [] : file.error),
+    ...rule(r, ['WECHAT_GATEWAY'], (v) =>
+      v.WECHAT_GATEWAY === 'sandbox' && production
+        ? 'WECHAT_GATEWAY: sandbox refuses to run with NODE_ENV=production; set WECHAT_GATEWAY=wechat'
+        : undefined,
+    ),
+    ...serviceProblems(r),
+    ...redisProblems(r),
+    ...productionProblems(env, production),
+  ];
+  if (problems.length > 0 || !file.ok) {
+    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+  const merchants = file.value;
+  const selling = defaultMiniProgram(merchants);
+  const merchant = merchants.merchants.find((m) => m.id === selling.merchantId);
+  const reached = wechatPaySettings(r);
+  return {
+    ...serviceSettings(r),
+    apiVersion: merchant?.apiVersion ?? 'v2',
+    wechat: {
+      ...(reached.baseUrl === undefined ? {} : { baseUrl: reached.baseUrl }),
+      ...(reached.loginBaseUrl === undefined ? {} : { loginBaseUrl: reached.loginBaseUrl }),
+      appId: selling.appId,
+      appSecret: selling.appSecret ?? '',
+      mchId: merchant?.mchId ?? '',
+      ...(merchant?.credentials?.v2 ? { apiKey: merchant.credentials.v2.apiKey } : {}),
+      signType: merchant?.credentials?.v2?.signType ?? 'MD5',
+      ...(e.WECHAT_SERVER_IP === undefined ? {} : { serverIp: e.WECHAT_SERVER_IP }),
+      refundsEnabled: true,
+    },
+    merchants,
+  };
+}
+
+/** Today's variables as the merchants structure: one merchant `default`, its mini-program the default one. */
+function merchantsFromEnvironment(wechat: Config['wechat'], apiVersion: 'v2' | 'v3'): MerchantsSettings {
+  return {
+    source: { kind: 'environment' },
+    merchants: [
+      {
+        id: DEFAULT_MERCHANT_ID,
+        name: DEFAULT_MERCHANT_ID,
+        mode: 'direct',
+        apiVersion,
+        appId: wechat.appId,
+        mchId: wechat.mchId,
+        ...(wechat.notifyUrl === undefined ? {} : { notifyUrl: wechat.notifyUrl }),
+        ...(wechat.refundNotifyUrl === undefined ? {} : { refundNotifyUrl: wechat.refundNotifyUrl }),
+        credentials: {
+          ...(wechat.apiKey === undefined
+            ? {}
+            : // Its API certificate is opened and checked at start-up (merchant-certificate.ts), as before the file existed.
+              { v2: { apiKey: wechat.apiKey, signType: wechat.signType, refundsEnabled: wechat.refundsEnabled } }),
+          ...(wechat.v3 === undefined ? {} : { v3: wechat.v3 }),
+        },
+        problems: [],
+      },
+    ],
+    miniPrograms: [
+      { appId: wechat.appId, name: DEFAULT_MERCHANT_ID, merchantId: DEFAULT_MERCHANT_ID, appSecret: wechat.appSecret, default: true, problems: [] },
+    ],
+  };
+}
+
+type ServiceSettings = Omit<Config, 'apiVersion' | 'wechat' | 'merchants'>;
+
+function serviceSettings(r: Reading<typeof FIELDS>): ServiceSettings {
+  const e = r.values;
+  const production = e.NODE_ENV === 'production';
   const sandbox = e.WECHAT_GATEWAY === 'sandbox';
   return {
     production,
-    apiVersion: e.WECHAT_API_VERSION,
     port: e.PORT,
     host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     httpTimeouts: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
@@ -168,7 +284,6 @@ export function loadConfig(env: Env, now: Date = new Date()): Config {
     ...redisSetting(r),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gateway: e.WECHAT_GATEWAY,
-    wechat: { ...wechatPaySettings(r), ...wechatPayV2Settings(r), ...(v3.settings === undefined ? {} : { v3: v3.settings }) },
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     ephemeralSessionSecret: e.SESSION_SECRET === undefined,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,

@@ -1,0 +1,213 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, CONFIG_VARIABLES, loadConfig } from '../../src/composition/config.js';
+import { parseMerchantsFile } from '../../src/composition/settings/merchants-file.js';
+import { merchantIdentities, NORTH_API_KEY, threeShops, THREE_SHOPS_ENV, writeMerchantsFolder } from '../support/merchants-files.js';
+
+const clone = () => structuredClone(threeShops()) as ReturnType<typeof threeShops> & Record<string, unknown>;
+
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const fileProblems = (json: unknown, live = false): string[] => {
+  const parsed = parseMerchantsFile(json, live);
+  return parsed.ok ? [] : parsed.error;
+};
+
+describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key, v3 partner)', () => {
+  it('reads every merchant and mini-program, resolving env: and file: references (relative to the file)', () => {
+    const path = writeMerchantsFolder(threeShops());
+    const config = loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV });
+    const { merchants, miniPrograms, publicBaseUrl, source } = config.merchants;
+    expect(source).toEqual({ kind: 'file', path });
+    expect(publicBaseUrl).toBe('https://pay.shop.test');
+    expect(merchants.map((m) => [m.id, m.mode, m.apiVersion, m.appId, m.mchId, m.subMchId, m.problems])).toEqual([
+      ['north', 'direct', 'v2', 'wx1111111111111111', '1900000109', undefined, []],
+      ['east', 'direct', 'v3', 'wx2222222222222222', '1900000110', undefined, []],
+      ['south', 'partner', 'v3', 'wx00000000000000a0', '1900000100', '1900000111', []],
+    ]);
+    const [north, east, south] = merchants;
+    expect(north?.credentials?.v2).toMatchObject({ apiKey: NORTH_API_KEY, signType: 'HMAC-SHA256', refundsEnabled: true });
+    expect(east?.credentials?.v3?.credentials?.wechatpayPublicKey?.id).toBe(merchantIdentities().east.wechatpayPublicKey.id);
+    expect(east?.credentials?.v3?.credentials?.apiV3Key.toString()).toBe(THREE_SHOPS_ENV.EAST_APIV3_KEY);
+    expect(south?.provider).toEqual({ id: 'acme', name: 'Acme 服务商', spMchId: '1900000100', spAppId: 'wx00000000000000a0' });
+    expect(south?.credentials?.v3?.credentials?.mchId).toBe('1900000100');
+    expect(north?.notifyUrl).toBe('https://pay.shop.test/wechat/pay-notify/north');
+    expect(south?.refundNotifyUrl).toBe('https://pay.shop.test/wechat/refund-notify/south');
+    expect(miniPrograms.map((p) => [p.appId, p.merchantId, p.appSecret, p.default])).toEqual([
+      ['wx1111111111111111', 'north', 'north-app-secret', true],
+      ['wx2222222222222222', 'east', 'east-app-secret', false],
+      ['wx3333333333333333', 'south', 'south-app-secret', false],
+    ]);
+    // The default mini-program's identity is what the environment-only parts (login, the simulator) see.
+    expect(config.wechat).toMatchObject({ appId: 'wx1111111111111111', mchId: '1900000109', apiKey: NORTH_API_KEY });
+    expect(config.apiVersion).toBe('v2');
+  });
+
+  it('is one of the variables the service reads (.env.example and the README list them)', () => {
+    expect(CONFIG_VARIABLES).toContain('MERCHANTS_FILE');
+  });
+
+  it('marks a merchant whose credentials fail unavailable, with why, and keeps the others', () => {
+    const path = writeMerchantsFolder(threeShops());
+    const { NORTH_API_KEY: _unset, ...env } = THREE_SHOPS_ENV;
+    writeFileSync(join(dirname(path), 'keys', 'acme_pub.pem'), merchantIdentities().acme.merchant.certificatePem);
+    const { merchants } = loadConfig({ MERCHANTS_FILE: path, ...env }).merchants;
+    const [north, east, south] = merchants;
+    expect(north?.credentials).toBeUndefined();
+    expect(north?.problems).toEqual(['merchants[0].v2.apiKey: env:NORTH_API_KEY is not set']);
+    expect(east?.problems).toEqual([]);
+    expect(south?.credentials).toBeUndefined();
+    expect(south?.problems.join('\n')).toMatch(/^provider acme: providers\[0\]\.v3: wechatpayPublicKey/);
+  });
+
+  it('checks each merchant as the single-merchant variables are: a certificate of another merchant, a short APIv3 key, a missing file', () => {
+    const shops = clone();
+    // east's certificate is acme's: its CN, its key and its serial differ.
+    (shops.merchants[1] as { v3: { merchantCertificate: string } }).v3.merchantCertificate = 'file:keys/acme_cert.pem';
+    (shops.providers[0] as { v3: { privateKey: string } }).v3.privateKey = 'file:keys/missing.pem';
+    const path = writeMerchantsFolder(shops);
+    const { merchants } = loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, EAST_APIV3_KEY: 'short' }).merchants;
+    const east = merchants[1]?.problems.join('\n') ?? '';
+    expect(east).toContain('merchants[1].v3: merchantSerialNo');
+    expect(east).toContain('merchantCertificate does not belong to privateKey');
+    expect(east).toContain('not to mchId 1900000110');
+    expect(east).toContain('apiV3Key must be exactly 32 bytes (it has 5)');
+    expect(east).not.toContain('short');
+    expect(merchants[2]?.problems.join('\n')).toMatch(/providers\[0\]\.v3\.privateKey: file:keys\/missing\.pem \(.*missing\.pem\): no such file/);
+  });
+
+  it('checks a v2 merchant API certificate: CN = mch_id', () => {
+    const shops = clone();
+    (shops.merchants[0] as { v2: object }).v2 = {
+      apiKey: 'env:NORTH_API_KEY',
+      certificate: { certPem: 'file:keys/east_cert.pem', keyPem: 'file:keys/east_key.pem' },
+    };
+    const path = writeMerchantsFolder(shops);
+    const north = loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV }).merchants.merchants[0];
+    expect(north?.problems).toEqual(['merchants[0].v2.certificate: the certificate is for merchant 1900000110, not mch_id 1900000109']);
+  });
+});
+
+describe('MERCHANTS_FILE: refusals, every one at once, named by JSON path', () => {
+  it('refuses inline secrets and key material', () => {
+    const shops = clone();
+    (shops.merchants[0] as { v2: { apiKey: string } }).v2.apiKey = NORTH_API_KEY;
+    (shops.miniPrograms[0] as { appSecret: string }).appSecret = 'plain';
+    (shops.providers[0] as { v3: { privateKey: string } }).v3.privateKey = '-----BEGIN PRIVATE KEY-----';
+    const found = fileProblems(shops);
+    expect(found).toEqual([
+      expect.stringMatching(/^providers\[0\]\.v3\.privateKey: must be a reference, "env:NAME" or "file:path"/),
+      expect.stringMatching(/^merchants\[0\]\.v2\.apiKey: must be a reference/),
+      expect.stringMatching(/^miniPrograms\[0\]\.appSecret: must be a reference/),
+    ]);
+    expect(found.join('\n')).not.toContain(NORTH_API_KEY);
+  });
+
+  it('refuses a wrong shape: unknown keys, numbers for mch ids, bad ids, a missing API block, an unknown mode', () => {
+    const shops = clone();
+    Object.assign(shops, { extra: 1 });
+    Object.assign(shops.merchants[0] as object, { mchId: 1900000109 });
+    Object.assign(shops.merchants[1] as object, { id: 'East Shop', v3: undefined });
+    Object.assign(shops.merchants[2] as object, { mode: 'proxy' });
+    Object.assign(shops.miniPrograms[1] as object, { appId: 'wx123' });
+    expect(fileProblems(shops)).toEqual([
+      'merchants[0].mchId: Expected string, received number',
+      'merchants[1].id: must be 1 to 32 characters of a-z, 0-9 and -',
+      'merchants[1].v3: is required: apiVersion is v3',
+      'merchants[2].mode: must be "direct" or "partner"',
+      'miniPrograms[1].appId: must be an AppID: "wx" and 16 hex digits',
+      "(top level): Unrecognized key(s) in object: 'extra'",
+    ]);
+  });
+
+  it('refuses duplicates and dangling references; wants exactly one default mini-program', () => {
+    const shops = clone();
+    Object.assign(shops.merchants[1] as object, { id: 'north', mchId: '1900000109' });
+    shops.merchants.push({ id: 'west', name: 'W', mode: 'partner', provider: 'nobody', subMchId: '1900000111' });
+    Object.assign(shops.miniPrograms[1] as object, { merchant: 'ghost', default: true });
+    Object.assign(shops.miniPrograms[2] as object, { appId: 'wx1111111111111111' });
+    expect(fileProblems(shops)).toEqual([
+      "merchants[1].id: id north is already merchants[0].id's",
+      "merchants[1].mchId: direct mch id 1900000109 is already merchants[0].mchId's",
+      "merchants[3].subMchId: sub mch id 1900000111 is already merchants[2].subMchId's",
+      "miniPrograms[2].appId: appId wx1111111111111111 is already miniPrograms[0].appId's",
+      'merchants[3].provider: no provider nobody in providers',
+      'miniPrograms[1].merchant: no merchant ghost in merchants',
+      'miniPrograms: exactly one must be "default": true (the seed\'s paths serve it); [0], [1] are',
+    ]);
+    const none = clone();
+    Object.assign(none.miniPrograms[0] as object, { default: false });
+    expect(fileProblems(none)).toEqual(['miniPrograms: exactly one must be "default": true (the seed\'s paths serve it); none is']);
+  });
+
+  it('for real WeChat Pay wants https notify URLs it can name', () => {
+    const shops = clone();
+    delete (shops as { publicBaseUrl?: string }).publicBaseUrl;
+    Object.assign(shops.merchants[1] as object, { notifyUrl: 'http://pay.shop.test/n' });
+    expect(fileProblems(shops, true)).toEqual([
+      'merchants[0].v2.certificate: refunds over API v2 need the merchant API certificate; give it, or "refunds": "disabled"',
+      'merchants[0].notifyUrl: is required when WECHAT_GATEWAY=wechat and publicBaseUrl is not set',
+      'merchants[1].notifyUrl: must be https for real WeChat Pay',
+      'merchants[2].notifyUrl: is required when WECHAT_GATEWAY=wechat and publicBaseUrl is not set',
+    ]);
+  });
+
+  it('refuses a missing file, a file that is not JSON, and the single-merchant variables beside it, with the service problems', () => {
+    expect(problems({ MERCHANTS_FILE: '/nonexistent/merchants.json' })).toContain('MERCHANTS_FILE /nonexistent/merchants.json: no such file');
+    const notJson = writeMerchantsFolder('{ merchants: [ }');
+    expect(problems({ MERCHANTS_FILE: notJson })).toMatch(/MERCHANTS_FILE .*merchants\.json: not JSON/);
+    const path = writeMerchantsFolder(threeShops());
+    const message = problems({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, WECHAT_APPID: 'wx1111111111111111', WECHAT_API_KEY: 'x', PORT: 'eighty' });
+    expect(message).toContain('MERCHANTS_FILE: configures every merchant; unset the single-merchant variables beside it (WECHAT_APPID, WECHAT_API_KEY)');
+    expect(message).toContain('PORT: must be an integer');
+    // Where WeChat is reached and the server's own IP are not a merchant's: allowed beside the file.
+    expect(() => loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, WECHAT_BASE_URL: 'http://127.0.0.1:9', WECHAT_SERVER_IP: '203.0.113.9' })).not.toThrow();
+  });
+});
+
+describe('without MERCHANTS_FILE: the same structure, one merchant `default` and one default mini-program', () => {
+  it('reads today\'s variables into it, exactly as the single-merchant settings', () => {
+    const config = loadConfig({});
+    expect(config.merchants).toEqual({
+      source: { kind: 'environment' },
+      merchants: [
+        {
+          id: 'default',
+          name: 'default',
+          mode: 'direct',
+          apiVersion: 'v2',
+          appId: config.wechat.appId,
+          mchId: config.wechat.mchId,
+          credentials: { v2: { apiKey: config.wechat.apiKey, signType: 'MD5', refundsEnabled: true } },
+          problems: [],
+        },
+      ],
+      miniPrograms: [{ appId: config.wechat.appId, name: 'default', merchantId: 'default', appSecret: config.wechat.appSecret, default: true, problems: [] }],
+    });
+    const live = loadConfig({
+      WECHAT_GATEWAY: 'wechat',
+      WECHAT_APPID: 'wx5f3c2a9b7d1e4086',
+      WECHAT_APP_SECRET: 's',
+      WECHAT_MCH_ID: '1612345678',
+      WECHAT_API_KEY: 'a'.repeat(32),
+      WECHAT_REFUNDS: 'disabled',
+      SESSION_SECRET: 's'.repeat(32),
+      WECHAT_NOTIFY_URL: 'https://shop.example/wechat/pay-notify',
+    });
+    expect(live.merchants.merchants[0]).toMatchObject({
+      appId: 'wx5f3c2a9b7d1e4086',
+      mchId: '1612345678',
+      notifyUrl: 'https://shop.example/wechat/pay-notify',
+      credentials: { v2: { refundsEnabled: false } },
+    });
+  });
+});
