@@ -8,8 +8,14 @@ export interface PrepayRequest {
   /** Shown to the payer ("商家名称-商品类目"). */
   readonly description: string;
   readonly amount: Money;
+  /** The payer's openid under `appId` (in partner mode WeChat's sub_openid: the mini-program's own openid). */
   readonly openid: string;
   readonly clientIp: string;
+  /**
+   * The mini-program the payer pays in (in partner mode the sub_appid). Absent: the merchant's configured default
+   * mini-program. A merchant's gateway refuses (RangeError) an appid it was not configured to take payments for.
+   */
+  readonly appId?: string;
   /** WeChat refuses payment after this (time_expire); fixed per order so a re-sent request stays identical. */
   readonly payableUntil: Date;
 }
@@ -159,8 +165,11 @@ export interface FundFlowDay {
  */
 export interface PaymentGateway {
   createPrepay(request: PrepayRequest): Promise<PrepayOutcome>;
-  /** How the payer's client pays this prepay, signed as the prepay was made. */
-  clientPayment(prepay: Prepay): ClientPayment;
+  /**
+   * How the payer's client pays this prepay, signed as the prepay was made. `appId`: the mini-program the prepay was
+   * made for (PrepayRequest.appId; the paySign is over it); absent: the merchant's default mini-program.
+   */
+  clientPayment(prepay: Prepay, appId?: string): ClientPayment;
   queryOrder(outTradeNo: string): Promise<TradeQuery>;
   closeOrder(outTradeNo: string): Promise<CloseOutcome>;
   refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;
