@@ -248,6 +248,7 @@ function merchantsFromEnvironment(wechat: Config['wechat'], apiVersion: 'v2' | '
         mode: 'direct',
         apiVersion,
         appId: wechat.appId,
+        appIds: [wechat.appId],
         mchId: wechat.mchId,
         ...(wechat.notifyUrl === undefined ? {} : { notifyUrl: wechat.notifyUrl }),
         ...(wechat.refundNotifyUrl === undefined ? {} : { refundNotifyUrl: wechat.refundNotifyUrl }),

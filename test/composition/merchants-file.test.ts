@@ -32,7 +32,7 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
     expect(merchants.map((m) => [m.id, m.mode, m.apiVersion, m.appId, m.mchId, m.subMchId, m.problems])).toEqual([
       ['north', 'direct', 'v2', 'wx1111111111111111', '1900000109', undefined, []],
       ['east', 'direct', 'v3', 'wx2222222222222222', '1900000110', undefined, []],
-      ['south', 'partner', 'v3', 'wx00000000000000a0', '1900000100', '1900000111', []],
+      ['south', 'partner', 'v3', 'wx3333333333333333', '1900000100', '1900000111', []],
     ]);
     const [north, east, south] = merchants;
     expect(north?.credentials?.v2).toMatchObject({ apiKey: NORTH_API_KEY, signType: 'HMAC-SHA256', refundsEnabled: true });
@@ -141,6 +141,7 @@ describe('MERCHANTS_FILE: refusals, every one at once, named by JSON path', () =
       "merchants[3].subMchId: sub mch id 1900000111 is already merchants[2].subMchId's",
       "miniPrograms[2].appId: appId wx1111111111111111 is already miniPrograms[0].appId's",
       'merchants[3].provider: no provider nobody in providers',
+      'merchants[3]: no mini-program (sub_appid) sells through west; bind one to it',
       'miniPrograms[1].merchant: no merchant ghost in merchants',
       'miniPrograms: exactly one must be "default": true (the seed\'s paths serve it); [0], [1] are',
     ]);
@@ -186,6 +187,7 @@ describe('without MERCHANTS_FILE: the same structure, one merchant `default` and
           mode: 'direct',
           apiVersion: 'v2',
           appId: config.wechat.appId,
+          appIds: [config.wechat.appId],
           mchId: config.wechat.mchId,
           credentials: { v2: { apiKey: config.wechat.apiKey, signType: 'MD5', refundsEnabled: true } },
           problems: [],

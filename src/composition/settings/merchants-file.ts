@@ -192,9 +192,11 @@ function references(file: FileEntries): string[] {
   const providerIds = new Set(file.providers.map((p) => p.id));
   file.merchants.forEach((x, i) => {
     if (x.mode === 'partner' && !providerIds.has(x.provider)) problems.push(`merchants[${i}].provider: no provider ${x.provider} in providers`);
-    if (x.mode === 'direct' && x.appId === undefined && !file.miniPrograms.some((p) => p.merchant === x.id)) {
+    const sold = file.miniPrograms.some((p) => p.merchant === x.id);
+    if (x.mode === 'direct' && x.appId === undefined && !sold) {
       problems.push(`merchants[${i}].appId: no mini-program sells through ${x.id}; bind one to it or give its appId`);
     }
+    if (x.mode === 'partner' && !sold) problems.push(`merchants[${i}]: no mini-program (sub_appid) sells through ${x.id}; bind one to it`);
   });
   file.miniPrograms.forEach((p, i) => {
     if (!merchantIds.has(p.merchant)) problems.push(`miniPrograms[${i}].merchant: no merchant ${p.merchant} in merchants`);
@@ -248,7 +250,8 @@ function settingsOf(file: FileEntries, source: MerchantsSettings['source'], reso
         name: x.name,
         mode: 'partner',
         apiVersion: entry.apiVersion,
-        appId: entry.spAppId,
+        appId: sellingAppId(file, x.id),
+        appIds: appIdsOf(file, x.id),
         mchId: entry.spMchId,
         subMchId: x.subMchId,
         provider: providerSettings(entry),
@@ -264,6 +267,7 @@ function settingsOf(file: FileEntries, source: MerchantsSettings['source'], reso
       mode: 'direct',
       apiVersion: x.apiVersion,
       appId: x.appId ?? sellingAppId(file, x.id),
+      appIds: [...new Set([...(x.appId ? [x.appId] : []), ...appIdsOf(file, x.id)])],
       mchId: x.mchId,
       ...urls,
       ...(checked.ok ? { credentials: checked.value } : {}),
@@ -286,7 +290,10 @@ function settingsOf(file: FileEntries, source: MerchantsSettings['source'], reso
 
 const providerSettings = (p: ProviderEntry): ProviderSettings => ({ id: p.id, name: p.name, spMchId: p.spMchId, spAppId: p.spAppId });
 
-/** A direct merchant's appid: its default mini-program's when that sells through it, else its first mini-program's. */
+const appIdsOf = (file: FileEntries, merchantId: string): string[] =>
+  file.miniPrograms.filter((p) => p.merchant === merchantId).map((p) => p.appId);
+
+/** A merchant's appid (partner: its sub_appid) of a prepay naming none: its default mini-program's when that sells through it, else its first mini-program's. */
 function sellingAppId(file: FileEntries, merchantId: string): string {
   const own = file.miniPrograms.filter((p) => p.merchant === merchantId);
   const chosen = own.find((p) => p.default) ?? own[0];

@@ -31,8 +31,10 @@ export interface MerchantSettings {
   readonly mode: 'direct' | 'partner';
   /** A partner merchant's is its provider's. */
   readonly apiVersion: 'v2' | 'v3';
-  /** The appid its requests carry: a direct merchant's own mini-program's, a partner merchant's provider's sp_appid. */
+  /** The mini-program of a prepay that names none (partner: the sub_appid; the provider's sp_appid is `provider`'s). */
   readonly appId: string;
+  /** Every mini-program that pays through it (`appId` among them). */
+  readonly appIds: readonly string[];
   /** The mch_id its requests carry: a direct merchant's own, a partner merchant's provider's sp_mchid. */
   readonly mchId: string;
   /** Partner mode: the sub-merchant's sub_mch_id. */
