@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   };
+  // SIGHUP reads MERCHANTS_FILE again: a file that does not validate changes nothing (logged and alerted).
+  process.on('SIGHUP', () => void server.reloadMerchants('SIGHUP'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

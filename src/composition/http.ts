@@ -19,7 +19,10 @@ import { ResumeOperatorSession, SignOutOperator } from '../application/operators
 import { ReadOrderHistory } from '../application/orders/order-history.js';
 import { SignInOperator } from '../application/operators/sign-in-operator.js';
 import { consoleRouter } from '../adapters/console/router.js';
-import { adminRoutes } from '../adapters/http/admin-routes.js';
+import { adminRoutes, type MerchantsAdmin } from '../adapters/http/admin-routes.js';
+import { merchantCallbacks } from '../adapters/http/merchant-callbacks.js';
+import { UnknownMerchantError } from '../application/ports/payment-gateways.js';
+import { merchantHealthView, reloadView } from './merchant-views.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { callbackFront, type FrontHandler } from '../adapters/http/callback-front.js';
 import { callbackAnswerer, callbackRoute, type CallbackRouteDeps } from '../adapters/http/callback-route.js';
@@ -62,6 +65,8 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
   const callbackDeps = { notifyLog: get(TOKENS.NotifyLog), clock, metrics, logger, dialects };
   const handleNotify = get(HandleNotify);
   const handleRefundNotice = get(HandleRefundNotice);
+  const registry = get(TOKENS.MerchantRegistry);
+  const merchantsAdmin = merchantsAdminOf(container);
   const probes = probeRoutes(readinessChecks(resources));
   const metricsRouter = metricsRoutes(metrics, config.metricsToken);
   const docs = (audiences: Audience[]): Router =>
@@ -93,6 +98,20 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
     handle: (notice) => handleRefundNotice.execute(notice),
     orderOf: (notice) => notice.outTradeNo,
   };
+  // Each merchant's own callback paths: its verifier alone, and the use case told which merchant it must be.
+  const perMerchant = merchantCallbacks({
+    ...callbackDeps,
+    verifierOf: (merchantId) => {
+      try {
+        return registry.notifyVerifierOf(merchantId);
+      } catch (error) {
+        if (error instanceof UnknownMerchantError) return undefined;
+        throw error;
+      }
+    },
+    handlePayment: (notice, merchantId) => handleNotify.execute(notice, merchantId),
+    handleRefund: (notice, merchantId) => handleRefundNotice.execute(notice, merchantId),
+  });
   // The front handler answers the callbacks; their Express routes stay for what it leaves to Express.
   const callbacks = callbackFront({
     logger,
@@ -102,10 +121,12 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
       { path: payNotify.path, acceptGet: true, answer: callbackAnswerer(payNotify) },
       { path: refundNotify.path, acceptGet: false, answer: callbackAnswerer(refundNotify) },
     ],
+    endpointOf: perMerchant.endpointOf,
   });
   const publicRouters = [
     callbackRoute(payNotify),
     callbackRoute(refundNotify),
+    ...perMerchant.router,
     wechatRoutes({
       login: get(Login),
       requestPrepay: get(RequestPrepay),
@@ -128,6 +149,7 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
     audit: get(TOKENS.AuditLog),
     reconcileNow: () => jobs.runNow('reconcile-pending') as Promise<ReconcileReport | undefined>,
     reconcileBill: (date) => jobs.reconcileBill(date),
+    merchants: merchantsAdmin,
     logger,
   });
   // The operator console goes with the admin API: on ADMIN_PORT when there is one, so the public proxy never serves it.
@@ -181,9 +203,23 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
   );
 }
 
-/** The callback dialects this service speaks: every API whose credentials are configured. */
+/** The callback dialects this service speaks: every API some merchant's credentials are configured for. */
 function callbackDialects(config: Config): CallbackDialect[] {
-  return [...(config.wechat.apiKey === undefined ? [] : ['v2' as const]), ...(config.wechat.v3 === undefined ? [] : ['v3' as const])];
+  const merchants = config.merchants.merchants;
+  return [
+    ...(merchants.some((m) => m.credentials?.v2) ? ['v2' as const] : []),
+    ...(merchants.some((m) => m.credentials?.v3) ? ['v3' as const] : []),
+  ];
+}
+
+/** The merchants' health and reload, as the admin API and the console offer them. */
+export function merchantsAdminOf(container: Container): MerchantsAdmin {
+  const registry = container.get(TOKENS.MerchantRegistry);
+  const reloader = container.get(TOKENS.MerchantsReloader);
+  return {
+    health: () => registry.health().map(merchantHealthView),
+    reload: async (actor) => reloadView(await reloader.reload(actor)),
+  };
 }
 
 function readinessChecks(resources: Resources): Record<string, ReadinessCheck> {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isCallbackPath } from '../adapters/http/callback-paths.js';
 import type { CheckedCertificate } from '../adapters/wechatpay/v2/merchant-certificate.js';
 import type { Clock } from '../application/ports/clock.js';
 import { Money } from '../domain/money.js';
@@ -160,12 +161,9 @@ async function createDemoGoods(orm: SqlOrm, clock: Clock, logger: Logger): Promi
   logger.info({ count: DEMO_GOODS.length }, 'demo goods created');
 }
 
-/** Paths of the service's two callbacks, whichever API (v2 and v3 share them). */
-const CALLBACK_PATHS = new Set(['/wechat/pay-notify', '/wechat/refund-notify']);
-
 /**
  * The embedded simulator notifies only this service: its configured notify URLs, or its own callback paths on a
- * loopback address (the port is known only once it listens). Anything else a caller names is refused, so the sandbox
+ * loopback address (the port is known only once it listens), the seed's or a merchant's. Anything else a caller names is refused, so the sandbox
  * cannot be made to POST signed notifies to other hosts.
  */
 function ownCallbackUrl(config: Config): (url: string) => boolean {
@@ -174,7 +172,7 @@ function ownCallbackUrl(config: Config): (url: string) => boolean {
     if (configured.has(url)) return true;
     try {
       const parsed = new URL(url);
-      return ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname) && CALLBACK_PATHS.has(parsed.pathname);
+      return ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname) && isCallbackPath(parsed.pathname);
     } catch {
       return false;
     }

@@ -9,6 +9,7 @@ import { buildHttpApps, type HttpApps } from './http.js';
 import { JobRunner } from './jobs.js';
 import { openResources } from './resources.js';
 import { TOKENS } from './tokens.js';
+import type { ReloadOutcome } from './merchants-reload.js';
 import { onDatabaseUnavailable } from '../adapters/persistence/sql-session.js';
 import { databaseAlerts } from '../adapters/observability/database-alerts.js';
 
@@ -16,6 +17,8 @@ export interface RunningServer {
   readonly port: number;
   /** The admin listener's port, when ADMIN_PORT is set. */
   readonly adminPort?: number;
+  /** Reads MERCHANTS_FILE again (SIGHUP); what it did, or why nothing changed, is logged. */
+  reloadMerchants(actor: string): Promise<ReloadOutcome>;
   /** Stops accepting connections, lets in-flight requests finish (at most `graceMs`), stops the jobs, closes pools. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -52,9 +55,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   jobs.start();
   ready.apps = buildHttpApps(container, resources, jobs);
 
+  const reloader = container.get(TOKENS.MerchantsReloader);
   return {
     port,
     ...(adminServer ? { adminPort: (adminServer.address() as AddressInfo).port } : {}),
+    reloadMerchants: (actor) => reloader.reload(actor),
     async stop(graceMs = 10_000) {
       await Promise.all([closeServer(server, graceMs, logger), adminServer ? closeServer(adminServer, graceMs, logger) : undefined]);
       await jobs.stop();

@@ -30,6 +30,7 @@ import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { PaymentGateways } from '../application/ports/payment-gateways.js';
 import type { MerchantId } from '../domain/merchant.js';
 import type { MerchantAccount, MerchantRegistry } from './merchant-registry.js';
+import type { MerchantsReloader } from './merchants-reload.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import type { ReconcilePaymentsOptions } from '../application/reconciliation/reconcile-payments.js';
 import type { PrepayLockTiming } from '../application/payments/request-prepay.js';
@@ -89,6 +90,8 @@ export const TOKENS = {
   MerchantRegistry: token<MerchantRegistry>('MerchantRegistry'),
   MerchantGateway: token<PaymentGateway>('MerchantGateway'),
   MerchantNotifyVerifier: token<NotifyVerifier>('MerchantNotifyVerifier'),
+  /** Reads MERCHANTS_FILE again (SIGHUP, the admin action). */
+  MerchantsReloader: token<MerchantsReloader>('MerchantsReloader'),
   // Settings of the use cases.
   /** The merchant this deployment sells for: the one its new orders are opened with. */
   SellingMerchant: token<MerchantId>('SellingMerchant'),

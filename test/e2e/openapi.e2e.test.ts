@@ -123,6 +123,12 @@ describe('OpenAPI document against the running service', () => {
     expect((await notify('GET', '/wechat/pay-notify')).text).toContain('FAIL');
     expect((await notify('POST', '/wechat/refund-notify', '<xml><return_code>SUCCESS</return_code></xml>')).text).toContain('FAIL');
     expect((await notify('POST', '/wechat/pay-notify', `<xml>${'x'.repeat(20_000)}</xml>`)).status).toBe(413);
+    // A merchant's own callback paths (issue 20): the environment's merchant is `default`.
+    const own = (method: string, path: string, body?: string) =>
+      api.call(method, path, { params: { merchant: 'default' }, ...(body === undefined ? {} : { body, type: 'text/xml' }) });
+    expect((await own('POST', '/wechat/pay-notify/{merchant}', '<xml><return_code>SUCCESS</return_code></xml>')).text).toContain('FAIL');
+    expect((await own('GET', '/wechat/pay-notify/{merchant}')).text).toContain('FAIL');
+    expect((await own('POST', '/wechat/refund-notify/{merchant}', '<xml><return_code>SUCCESS</return_code></xml>')).text).toContain('FAIL');
   });
 
   it('describes every answer of the admin API', async () => {
@@ -167,6 +173,9 @@ describe('OpenAPI document against the running service', () => {
     expect((await admin('GET', '/admin/audit', { query: `subject=${params.outTradeNo}` })).body.data.length).toBeGreaterThan(0);
     expect((await admin('GET', '/admin/audit', { query: 'limit=x' })).status).toBe(400);
     expect((await admin('POST', '/admin/reconcile')).status).toBe(200);
+    expect((await admin('GET', '/admin/merchants')).body.data[0]).toMatchObject({ id: 'default', state: 'available' });
+    // Without MERCHANTS_FILE there is nothing to read again: it says so and changes nothing.
+    expect((await admin('POST', '/admin/merchants/reload')).body.data).toMatchObject({ reloaded: false });
     expect((await admin('POST', '/admin/reconcile-bill', { json: {} })).status).toBe(200);
     expect((await admin('POST', '/admin/reconcile-bill', { json: { date: '2026-11-29' } })).status).toBe(400);
     void no;

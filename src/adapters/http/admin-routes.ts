@@ -25,7 +25,14 @@ import {
   RefundInput,
   ResolveReviewInput,
 } from './request-schemas.js';
-import type { BillReportView, GrantedView, ReconcileResultView, RefundAcceptedView } from './response-schemas.js';
+import type {
+  BillReportView,
+  GrantedView,
+  MerchantHealthView,
+  MerchantsReloadView,
+  ReconcileResultView,
+  RefundAcceptedView,
+} from './response-schemas.js';
 import { adminOrderView, auditView } from './views.js';
 import { outTradeNoParam } from './path-params.js';
 import { logRefusal } from './refusals.js';
@@ -43,7 +50,15 @@ export interface AdminRoutesDeps {
   readonly reconcileNow: () => Promise<ReconcileReport | undefined>;
   /** Reconciles one day's WeChat trade bill (yyyyMMdd; default yesterday, Beijing). */
   readonly reconcileBill: (date?: string) => Promise<DayReports>;
+  /** The merchants' health, and reading MERCHANTS_FILE again. */
+  readonly merchants: MerchantsAdmin;
   readonly logger: Logger;
+}
+
+export interface MerchantsAdmin {
+  health(): MerchantHealthView[];
+  /** `actor`: who asked, for the log. */
+  reload(actor: string): Promise<MerchantsReloadView>;
 }
 
 type AdminResponse = Response<unknown, AdminLocals>;
@@ -141,6 +156,12 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     const input = BillDateInput.parse({ body: req.body });
     if (!input.ok) return sendError(res, 400, input.error);
     sendOk(res, (await deps.reconcileBill(input.value.date)) satisfies BillReportView);
+  });
+
+  router.get('/admin/merchants', (_req: Request, res: AdminResponse) => sendOk(res, deps.merchants.health()));
+
+  router.post('/admin/merchants/reload', async (_req: Request, res: AdminResponse) => {
+    sendOk(res, await deps.merchants.reload(res.locals.actor));
   });
 
   router.post('/admin/reconcile', async (_req: Request, res: AdminResponse) => {

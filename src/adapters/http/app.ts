@@ -2,6 +2,7 @@ import { isCallbackPath } from './callback-paths.js';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { GatewayUnavailableError } from '../../application/ports/payment-gateway.js';
+import { MerchantUnavailableError } from '../../application/ports/payment-gateways.js';
 import type { CallbackDialect } from '../wechatpay/shared/callback-dialect.js';
 import { callbackReply } from '../wechatpay/shared/callback-reply.js';
 import { sendError } from './envelope.js';
@@ -59,6 +60,7 @@ function errorHandler(logger: Logger, dialects: readonly CallbackDialect[] | und
 
 /** Maps a failure to a status and a reason safe to show: body-parser's client errors keep theirs, the rest is generic. */
 export function classify(error: unknown): [number, string] {
+  if (error instanceof MerchantUnavailableError) return [503, error.message];
   if (error instanceof GatewayUnavailableError) return [502, 'WeChat Pay is unreachable; retry shortly'];
   // A path whose percent-encoding does not decode (%ZZ, a cut-off or overlong UTF-8 sequence, a lone surrogate).
   if (error instanceof URIError) return [400, 'malformed percent-encoding in the URL'];

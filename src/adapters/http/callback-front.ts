@@ -23,6 +23,8 @@ export interface CallbackEndpoint {
 
 export interface CallbackFrontParts {
   readonly endpoints: readonly CallbackEndpoint[];
+  /** The endpoint of a path no exact one has (a merchant's own callback path), if any. */
+  readonly endpointOf?: (path: string) => CallbackEndpoint | undefined;
   readonly logger: Logger;
   /** As createHttpApp's `trust proxy`. */
   readonly trustProxyHops: number;
@@ -46,7 +48,7 @@ export function callbackFront(parts: CallbackFrontParts): FrontHandler {
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    const endpoint = byPath.get(path);
+    const endpoint = byPath.get(path) ?? parts.endpointOf?.(path);
     if (endpoint === undefined || !takes(endpoint, req)) return false;
     const ip = (): string => plainIp(forwardedIp(req.socket.remoteAddress, header(req, 'x-forwarded-for'), parts.trustProxyHops) ?? '');
     trackRequest(parts.logger, header(req, 'x-request-id'), { method: req.method, originalUrl: url, path, ip }, res, () =>

@@ -11,5 +11,16 @@ export const CALLBACK_PATHS = {
 
 const PATHS: ReadonlySet<string> = new Set(Object.values(CALLBACK_PATHS));
 
-/** A request for a callback path is answered in WeChat's dialect, whatever fails. */
-export const isCallbackPath = (path: string): boolean => PATHS.has(path);
+/** A merchant's own callback paths (`/wechat/pay-notify/{merchant}`): its keys alone verify what arrives there. */
+export const merchantCallbackPath = (kind: NotifyKind, merchantId: string): string => `${CALLBACK_PATHS[kind]}/${merchantId}`;
+
+const MERCHANT_PATH = /^\/wechat\/(pay|refund)-notify\/([a-z0-9-]{1,32})$/;
+
+/** The kind and merchant a merchant's callback path names; undefined for any other path. */
+export function merchantOfCallbackPath(path: string): { readonly kind: NotifyKind; readonly merchantId: string } | undefined {
+  const match = MERCHANT_PATH.exec(path);
+  return match ? { kind: match[1] as NotifyKind, merchantId: match[2] as string } : undefined;
+}
+
+/** A request for a callback path (the seed's, or a merchant's) is answered in WeChat's dialect, whatever fails. */
+export const isCallbackPath = (path: string): boolean => PATHS.has(path) || merchantOfCallbackPath(path) !== undefined;

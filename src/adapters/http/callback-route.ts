@@ -50,17 +50,28 @@ interface Decision {
  * goes to the security log only, so nobody can fill the database by posting garbage.
  */
 export function callbackRoute<N>(deps: CallbackRouteDeps<N>): Router {
+  const answer = callbackAnswerer(deps);
+  return callbackRouter(deps.path, deps.acceptGet ?? false, () => answer);
+}
+
+/** What callbackAnswerer makes: decide, send the reply, log. */
+export type CallbackAnswer = (callback: InboundCallback, send: (reply: CallbackReply) => void) => Promise<void>;
+
+/**
+ * The Express route of a callback path (it may hold parameters: `answerOf` picks the answerer from the request, as a
+ * merchant's own callback path does by its merchant).
+ */
+export function callbackRouter(path: string, acceptGet: boolean, answerOf: (req: Request) => CallbackAnswer): Router {
   const router = Router();
   // Any content type (WeChat sends text/xml or application/json, some proxies drop it); no decompression: WeChat
   // never compresses, and refusing it rules out gzip bombs.
   const rawText = express.text({ type: () => true, limit: NOTIFY_BODY_LIMIT, inflate: false, defaultCharset: 'utf-8' });
-  const answer = callbackAnswerer(deps);
   const handle = (req: Request, res: Response): Promise<void> =>
-    answer({ body: typeof req.body === 'string' ? req.body : '', headers: headersOf(req.headers) }, (reply) => {
+    answerOf(req)({ body: typeof req.body === 'string' ? req.body : '', headers: headersOf(req.headers) }, (reply) => {
       res.status(reply.status).type(reply.contentType).send(reply.body);
     });
-  router.post(deps.path, rawText, handle);
-  if (deps.acceptGet) router.get(deps.path, handle);
+  router.post(path, rawText, handle);
+  if (acceptGet) router.get(path, handle);
   return router;
 }
 
@@ -68,9 +79,7 @@ export function callbackRoute<N>(deps: CallbackRouteDeps<N>): Router {
  * The endpoint's work without the HTTP framework: decide, `send` the reply, count it, then write the notify log. The
  * Express route and the front handler (callback-front.ts) both answer through it.
  */
-export function callbackAnswerer<N>(
-  deps: CallbackRouteDeps<N>,
-): (callback: InboundCallback, send: (reply: CallbackReply) => void) => Promise<void> {
+export function callbackAnswerer<N>(deps: CallbackRouteDeps<N>): CallbackAnswer {
   return async (callback, send) => {
     const stopTimer = deps.metrics.notifyLatency.startTimer({ kind: deps.kind });
     const { accepted, detail, outTradeNo } = await decide(deps, callback);

@@ -84,6 +84,12 @@ export const nonEmptyString = (message: string): Rule<string> =>
 export const ANY_TEXT: Rule<string> = rule((v) => ok(String(v)), { type: 'string' });
 
 /** A merchant order number: WeChat's 1 to 32 of `0-9 A-Z a-z _ - * |`. */
+/** Our id of a merchant (a slug). */
+export const MERCHANT_ID: Rule<string> = rule(
+  (v) => (typeof v === 'string' && /^[a-z0-9-]{1,32}$/.test(v) ? ok(v) : err('merchant must be 1 to 32 of a-z 0-9 -')),
+  { type: 'string', pattern: '^[a-z0-9-]{1,32}$' },
+);
+
 export const OUT_TRADE_NO: Rule<string> = rule(
   (v) => (typeof v === 'string' && OutTradeNo.parse(v) ? ok(v) : err('out_trade_no must be 1 to 32 of 0-9 A-Z a-z _ - * |')),
   { type: 'string', pattern: '^[0-9A-Za-z_\\-*|]{1,32}$' },

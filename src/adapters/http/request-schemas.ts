@@ -8,6 +8,7 @@ import {
   BOOLEAN,
   FEN,
   ID,
+  MERCHANT_ID,
   nonEmptyString,
   oneOf,
   OUT_TRADE_NO,
@@ -50,6 +51,11 @@ export const OrderNumberPath = inputs('path', {
     description: 'the merchant order number (out_trade_no)',
     example: '2026112723160200021095267930',
   }),
+});
+
+/** A merchant's own callback path names the merchant whose keys alone verify what arrives there. */
+export const MerchantPath = inputs('path', {
+  merchant: field.required(MERCHANT_ID, { description: 'our id of the merchant (its entry in MERCHANTS_FILE; `default` without one)', example: 'north' }),
 });
 
 export const GoodsIdPath = inputs('path', { id: field.required(ID, { label: 'goods id', example: 1 }) });

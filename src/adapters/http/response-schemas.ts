@@ -237,6 +237,38 @@ export const HealthSchema = z.object({ status: z.literal('ok') });
 export const ReadinessSchema = z.record(z.string(), z.boolean()).meta({ description: 'each dependency and whether it answers' });
 
 /** The seed's envelope: the HTTP status is `errcode`. */
+export const MerchantHealthSchema = named(
+  'MerchantHealth',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    mode: z.enum(['direct', 'partner']),
+    api_version: z.enum(['v2', 'v3']),
+    mch_id: z.string(),
+    sub_mch_id: z.string().nullable(),
+    provider: z.string().nullable(),
+    state: z.enum(['available', 'unavailable', 'retired']).meta({ description: 'unavailable: its credentials failed (its requests answer 503); retired: removed from the file, its orders still served' }),
+    problems: z.array(z.string()).meta({ description: 'why it is unavailable' }),
+    expiries: z.array(z.object({ what: z.string(), valid_to: z.string() })),
+    last_answer_at: z.string().nullable().meta({ description: 'when a WeChat Pay answer (verified) last arrived for it' }),
+    last_notify_at: z.string().nullable().meta({ description: 'when a callback last verified for it' }),
+  }),
+  'One merchant’s health, as the console’s merchants page shows it.',
+);
+
+export const MerchantsReloadSchema = named(
+  'MerchantsReload',
+  z.object({
+    reloaded: z.boolean(),
+    problems: z.array(z.string()).meta({ description: 'why nothing changed (reloaded false)' }),
+    added: z.array(z.string()),
+    retired: z.array(z.string()),
+    kept: z.array(z.string()),
+    unavailable: z.array(z.object({ merchant: z.string(), problems: z.array(z.string()) })),
+  }),
+  'What a reload of MERCHANTS_FILE did: a file that does not validate changes nothing.',
+);
+
 export const ok = <T extends z.ZodType>(data: T) => z.object({ errcode: z.literal(200), msg: z.literal('SUCCESS'), data });
 
 export const ErrorSchema = named(
@@ -289,4 +321,6 @@ export type PaidWithCoinsView = z.infer<typeof PaidWithCoinsSchema>;
 export type RefundAcceptedView = z.infer<typeof RefundAcceptedSchema>;
 export type GrantedView = z.infer<typeof GrantedSchema>;
 export type ReconcileResultView = z.infer<typeof ReconcileResultSchema>;
+export type MerchantHealthView = z.infer<typeof MerchantHealthSchema>;
+export type MerchantsReloadView = z.infer<typeof MerchantsReloadSchema>;
 export type BillReportView = z.infer<typeof BillReportSchema>;

@@ -49,6 +49,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly merchantAvailable = new Gauge({
+    name: 'wxpay_merchant_available',
+    help: 'Per configured merchant: 1 while it serves, 0 while its credentials fail (its requests answer 503); alert on 0',
+    labelNames: ['merchant'] as const,
+    registers: [this.registry],
+  });
+
   readonly reconciliationFixes = new Counter({
     name: 'wxpay_reconciliation_fixes_total',
     help: 'Orders whose state the reconciliation job changed, by resulting status',

@@ -1,4 +1,5 @@
 import type { ConfirmOrder } from './confirm-order.js';
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Merchants } from '../ports/merchant.js';
 import type { PaymentNotice } from '../ports/notify-verifier.js';
 import type { OrderRepository } from '../ports/order-repository.js';
@@ -30,9 +31,13 @@ export class HandleNotify {
     private readonly confirm: ConfirmOrder,
   ) {}
 
-  async execute(notice: PaymentNotice): Promise<NotifyVerdict> {
+  /**
+   * `expected`: the merchant whose callback URL the notice arrived at (and whose keys alone verified it); a notice
+   * naming another merchant, or an order of another, is not this merchant's to settle.
+   */
+  async execute(notice: PaymentNotice, expected?: MerchantId): Promise<NotifyVerdict> {
     const merchantId = this.merchants.idOf(notice);
-    if (merchantId === undefined) return refuse('ForeignMerchant', true);
+    if (merchantId === undefined || (expected !== undefined && merchantId !== expected)) return refuse('ForeignMerchant', true);
     // A failed payment changes nothing: only orderquery CLOSED/PAYERROR/REVOKED may fail an order.
     if (!notice.succeeded) return { ack: true, result: 'failureReported' };
 

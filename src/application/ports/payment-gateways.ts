@@ -24,3 +24,24 @@ export class UnknownMerchantError extends GatewayUnavailableError {
     super(`no payment gateway is configured for merchant '${merchantId}'`);
   }
 }
+
+/**
+ * The merchant is configured but cannot be served now: its credentials did not check out (at start or at the last
+ * reload), or it was removed from the configuration and takes no new orders (its existing ones stay reconcilable and
+ * refundable). Nothing about an order may change through it, as when WeChat is unreachable; the HTTP answer is 503
+ * naming the merchant.
+ */
+export class MerchantUnavailableError extends GatewayUnavailableError {
+  override readonly name = 'MerchantUnavailableError';
+
+  constructor(
+    readonly merchantId: MerchantId,
+    readonly why: 'credentials' | 'removed',
+  ) {
+    super(
+      why === 'credentials'
+        ? `merchant '${merchantId}' is unavailable: its credentials did not check out`
+        : `merchant '${merchantId}' was removed from the configuration: it takes no new orders`,
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import type { RefundStatus } from '../../domain/refund.js';
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Merchants } from '../ports/merchant.js';
 import type { RefundNotice } from '../ports/notify-verifier.js';
 import type { OrderRepository } from '../ports/order-repository.js';
@@ -30,9 +31,10 @@ export class HandleRefundNotice {
     private readonly settle: SettleRefund,
   ) {}
 
-  async execute(notice: RefundNotice): Promise<RefundNoticeVerdict> {
+  /** `expected`: the merchant whose callback URL the notice arrived at, as for HandleNotify. */
+  async execute(notice: RefundNotice, expected?: MerchantId): Promise<RefundNoticeVerdict> {
     const merchantId = this.merchants.idOf(notice);
-    if (merchantId === undefined) return refuse('ForeignMerchant', true);
+    if (merchantId === undefined || (expected !== undefined && merchantId !== expected)) return refuse('ForeignMerchant', true);
     const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
     if (!order) return refuse('UnknownOrder', true);
     if (order.state.merchantId !== merchantId) return refuse('ForeignMerchant', true);

@@ -84,7 +84,7 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   });
   bindPersistence(c, resources);
   bindLocking(c, config, resources);
-  bindMerchants(c, config);
+  bindMerchants(c, config, resources);
   bindWechatPay(c, config, resources);
   c.bind(TOKENS.EventSink).toResolvedValue(
     (logger: Logger) =>

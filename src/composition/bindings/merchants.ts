@@ -1,34 +1,93 @@
 import type { Container } from 'inversify';
+import type { Logger } from 'pino';
+import type { Alerts } from '../../application/ports/alerts.js';
+import type { Clock } from '../../application/ports/clock.js';
 import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
 import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
 import { anyMerchantVerifier } from '../../adapters/merchants/any-merchant-verifier.js';
+import type { Metrics } from '../../adapters/observability/metrics.js';
 import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
 import type { Config } from '../config.js';
 import { MerchantRegistry, type MerchantAccount } from '../merchant-registry.js';
+import { accountOfSettings, buildMerchantSet } from '../merchant-set.js';
+import { MerchantsReloader } from '../merchants-reload.js';
+import type { Resources } from '../resources.js';
+import { defaultMiniProgram, type MerchantsSettings } from '../settings/merchants-settings.js';
 import { TOKENS } from '../tokens.js';
 
 /**
  * The merchants and the registry the use cases ask for a merchant's gateway. The environment configures one merchant,
  * registered as `default` (every order from before merchants existed is its): its account, and its gateway and notify
- * verifier as bindWechatPay builds them. Another merchant is another account with its two named bindings.
+ * verifier as bindWechatPay builds them. MERCHANTS_FILE configures several, built here from the file (and again at
+ * each reload); new orders are opened with the default mini-program's merchant.
  */
-export function bindMerchants(c: Container, config: Config): void {
-  const accounts: readonly MerchantAccount[] = [
-    { id: DEFAULT_MERCHANT_ID, appId: config.wechat.appId, mchId: config.wechat.mchId, apiVersion: config.apiVersion },
-  ];
+export function bindMerchants(c: Container, config: Config, resources: Resources): void {
+  const fromFile = config.merchants.source.kind === 'file';
+  const accounts: readonly MerchantAccount[] = fromFile
+    ? config.merchants.merchants.map(accountOfSettings)
+    : [
+        {
+          id: DEFAULT_MERCHANT_ID,
+          name: DEFAULT_MERCHANT_ID,
+          mode: 'direct',
+          appId: config.wechat.appId,
+          mchId: config.wechat.mchId,
+          apiVersion: config.apiVersion,
+        },
+      ];
   c.bind(TOKENS.MerchantAccounts).toConstantValue(accounts);
-  c.bind(TOKENS.SellingMerchant).toConstantValue(DEFAULT_MERCHANT_ID);
+  c.bind(TOKENS.SellingMerchant).toConstantValue(fromFile ? defaultMiniProgram(config.merchants).merchantId : DEFAULT_MERCHANT_ID);
   c.bind(TOKENS.MerchantGateway)
     .toResolvedValue((gateway: PaymentGateway) => gateway, [TOKENS.PaymentGateway])
     .whenNamed(DEFAULT_MERCHANT_ID);
-  c.bind(TOKENS.MerchantRegistry).toResolvedValue(
-    (registered: readonly MerchantAccount[]) => new MerchantRegistry(c, registered),
-    [TOKENS.MerchantAccounts],
+
+  // The gateways built from the file, every set of them (each reload builds one): closed when the container is.
+  const closers: (() => void)[] = [];
+  const build = (clock: Clock, metrics: Metrics) => (settings: MerchantsSettings) => {
+    const set = buildMerchantSet(settings, { config, resources, clock, metrics });
+    closers.push(set.close);
+    return set.merchants;
+  };
+  c.bind(TOKENS.MerchantRegistry)
+    .toResolvedValue(
+      (registered: readonly MerchantAccount[], clock: Clock, metrics: Metrics) => {
+        if (!fromFile) return new MerchantRegistry(c, registered, undefined, () => clock.now());
+        return new MerchantRegistry(c, registered, build(clock, metrics)(config.merchants), () => clock.now());
+      },
+      [TOKENS.MerchantAccounts, TOKENS.Clock, TOKENS.Metrics],
+    )
+    .onDeactivation(() => closers.forEach((close) => close()));
+  c.bind(TOKENS.MerchantsReloader).toResolvedValue(
+    (registry: MerchantRegistry, clock: Clock, metrics: Metrics, alerts: Alerts, logger: Logger) => {
+      const reloader = new MerchantsReloader({
+        registry,
+        settings: config.merchants,
+        env: () => process.env,
+        now: () => clock.now(),
+        live: config.gateway === 'wechat',
+        build: build(clock, metrics),
+        metrics,
+        alerts,
+        logger,
+      });
+      reloader.announce();
+      return reloader;
+    },
+    [TOKENS.MerchantRegistry, TOKENS.Clock, TOKENS.Metrics, TOKENS.Alerts, TOKENS.Logger],
   );
   c.bind(TOKENS.PaymentGateways).toResolvedValue((registry: MerchantRegistry) => registry, [TOKENS.MerchantRegistry]);
   c.bind(TOKENS.Merchants).toResolvedValue((registry: MerchantRegistry) => registry, [TOKENS.MerchantRegistry]);
+  // The seed's callback paths: any configured merchant's (with one merchant, exactly its verifier).
   c.bind(TOKENS.NotifyVerifier).toResolvedValue(
-    (registry: MerchantRegistry): NotifyVerifier => anyMerchantVerifier(registry.merchantIds.map((id) => registry.notifyVerifierOf(id))),
+    (registry: MerchantRegistry): NotifyVerifier => {
+      const verifiers = (): NotifyVerifier[] => registry.merchantIds.map((id) => registry.notifyVerifierOf(id));
+      if (!fromFile) return anyMerchantVerifier(verifiers());
+      // Reloads change the merchants: the set is looked up at each callback.
+      return {
+        payment: (callback) => anyMerchantVerifier(verifiers()).payment(callback),
+        refund: (callback) => anyMerchantVerifier(verifiers()).refund(callback),
+      };
+    },
     [TOKENS.MerchantRegistry],
   );
 }

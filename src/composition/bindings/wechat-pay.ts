@@ -2,33 +2,17 @@ import { CALLBACK_PATHS } from '../../adapters/http/callback-paths.js';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { Container } from 'inversify';
 import type { Clock } from '../../application/ports/clock.js';
-import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
-import { instrumentGateway, instrumentLogin } from '../../adapters/observability/instrumented-gateway.js';
+import { instrumentLogin } from '../../adapters/observability/instrumented-gateway.js';
 import type { Metrics } from '../../adapters/observability/metrics.js';
-import { DialectNotifyVerifier } from '../../adapters/wechatpay/migration/dialect-notify-verifier.js';
-import { merchantGateway } from '../../adapters/wechatpay/migration/merchant-gateway.js';
-import { withRefundsDisabled } from '../../adapters/wechatpay/refunds-disabled.js';
 import { WechatMiniProgramLogin } from '../../adapters/wechatpay/shared/mini-program-login.js';
-import { WechatPayV2Gateway } from '../../adapters/wechatpay/v2/gateway.js';
-import { WechatPayV2NotifyVerifier } from '../../adapters/wechatpay/v2/notify-verifier.js';
 import type { V3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
-import { WechatPayV3Gateway } from '../../adapters/wechatpay/v3/gateway.js';
-import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-verifier.js';
-import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
 import type { Config } from '../config.js';
 import { accountOf, type MerchantAccount } from '../merchant-registry.js';
 import type { Resources } from '../resources.js';
 import type { StoredSandboxIdentity } from '../../sandbox/index.js';
 import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
 import { TOKENS } from '../tokens.js';
-
-/** Three attempts of 4 s stay inside the prepay lock's lease; a notify's orderquery that slow is retried by WeChat. */
-const TIMEOUT_MS = 4_000;
-
-interface Parts {
-  readonly v2?: { readonly gateway: WechatPayV2Gateway; readonly verifier: NotifyVerifier };
-  readonly v3?: { readonly gateway: WechatPayV3Gateway; readonly verifier: NotifyVerifier };
-}
+import { buildMerchantParts, gatewayOf, TIMEOUT_MS, verifierOf, type MerchantParts } from '../merchant-gateways.js';
 
 /**
  * WeChat Pay by configuration, for the one merchant the environment configures: its API version (WECHAT_API_VERSION)
@@ -36,16 +20,13 @@ interface Parts {
  * routes accept both dialects and a prepay_id of the other API can still be paid (the v2 → v3 migration).
  */
 export function bindWechatPay(c: Container, config: Config, resources: Resources): void {
-  let parts: Parts | undefined;
-  const build = (clock: Clock): Parts => (parts ??= buildParts(config, resources, clock));
+  let parts: MerchantParts | undefined;
+  const build = (clock: Clock): MerchantParts => (parts ??= buildParts(config, resources, clock));
   c.bind(TOKENS.PaymentGateway)
     .toResolvedValue(
       (clock: Clock, metrics: Metrics, accounts: readonly MerchantAccount[]) => {
-        const { v2, v3 } = build(clock);
         const { apiVersion } = accountOf(accounts, DEFAULT_MERCHANT_ID);
-        let gateway = merchantGateway({ ...(v2 ? { v2: v2.gateway } : {}), ...(v3 ? { v3: v3.gateway } : {}) }, apiVersion);
-        if (!config.wechat.refundsEnabled) gateway = withRefundsDisabled(gateway);
-        return instrumentGateway(gateway, metrics);
+        return gatewayOf(build(clock), apiVersion, config.wechat.refundsEnabled, metrics);
       },
       [TOKENS.Clock, TOKENS.Metrics, TOKENS.MerchantAccounts],
     )
@@ -67,76 +48,39 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
   );
   c.bind(TOKENS.MerchantNotifyVerifier)
     .toResolvedValue(
-      (clock: Clock) => {
-        const { v2, v3 } = build(clock);
-        return new DialectNotifyVerifier({ ...(v2 ? { v2: v2.verifier } : {}), ...(v3 ? { v3: v3.verifier } : {}) });
-      },
+      (clock: Clock) => verifierOf(build(clock)),
       [TOKENS.Clock],
     )
     .whenNamed(DEFAULT_MERCHANT_ID);
 }
 
-function buildParts(config: Config, resources: Resources, clock: Clock): Parts {
+function buildParts(config: Config, resources: Resources, clock: Clock): MerchantParts {
   const w = config.wechat;
   const sandbox = config.gateway === 'sandbox';
   const self = resources.selfUrl;
-  const common = {
-    appId: w.appId,
-    mchId: w.mchId,
-    notifyUrl: w.notifyUrl ?? `${self}${CALLBACK_PATHS.pay}`,
-    ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}${CALLBACK_PATHS.refund}` } : {}),
-    baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
-    timeoutMs: TIMEOUT_MS,
-  };
-  const v2 =
-    w.apiKey === undefined
-      ? undefined
-      : {
-          gateway: new WechatPayV2Gateway(
-            {
-              ...common,
+  const credentials = w.v3 ? (w.v3.credentials ?? (resources.sandboxV3 && sandboxCredentials(resources.sandboxV3))) : undefined;
+  return buildMerchantParts(
+    {
+      appId: w.appId,
+      mchId: w.mchId,
+      notifyUrl: w.notifyUrl ?? `${self}${CALLBACK_PATHS.pay}`,
+      ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}${CALLBACK_PATHS.refund}` } : {}),
+      baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
+      ...(w.serverIp ? { serverIp: w.serverIp } : {}),
+      ...(w.apiKey === undefined
+        ? {}
+        : {
+            v2: {
               apiKey: w.apiKey,
               signType: w.signType,
-              ...(w.serverIp ? { spbillCreateIp: w.serverIp } : {}),
               ...(resources.merchantCertificate ? { tls: resources.merchantCertificate.tls } : {}),
             },
-            { clock },
-          ),
-          verifier: new WechatPayV2NotifyVerifier({ appId: w.appId, mchId: w.mchId, apiKey: w.apiKey, signType: w.signType }),
-        };
-  const credentials = w.v3 ? (w.v3.credentials ?? (resources.sandboxV3 && sandboxCredentials(resources.sandboxV3))) : undefined;
-  if (!w.v3 || !credentials) return v2 ? { v2 } : {};
-  const logger = resources.logger;
-  const signatureClock = resources.signatureClock ?? clock;
-  const trust = new V3Trust(
-    {
-      ...(credentials.wechatpayPublicKey ? { publicKey: credentials.wechatpayPublicKey } : {}),
-      ...(w.v3.platformCertificates
-        ? { platformCertificates: { anchors: credentials.platformCertificates, bootstrap: w.v3.bootstrap, apiV3Key: credentials.apiV3Key } }
-        : {}),
+          }),
+      ...(w.v3 && credentials ? { v3: { credentials, platformCertificates: w.v3.platformCertificates, bootstrap: w.v3.bootstrap } } : {}),
     },
+    resources,
     clock,
-    (event) => (event.type === 'certificates.refreshed' ? logger.info : logger.error).call(logger, { wechatpay: event }, event.type),
   );
-  const gateway = new WechatPayV3Gateway(
-    {
-      ...common,
-      privateKey: credentials.privateKey,
-      merchantSerialNo: credentials.merchantSerialNo,
-      apiV3Key: credentials.apiV3Key,
-      ...(w.serverIp ? { serverIp: w.serverIp } : {}),
-    },
-    // Signatures on real time: the sandbox's business clock may have been moved forward (/control/clock).
-    { clock, signatureClock, trust, onFailure: (failure) => logger.warn({ wechatpay: failure }, 'WeChat Pay v3 call failed') },
-  );
-  const verifier = new WechatPayV3NotifyVerifier({
-    merchant: { appId: w.appId, mchId: w.mchId },
-    apiV3Key: credentials.apiV3Key,
-    trust,
-    clock,
-    signatureClock,
-  });
-  return { ...(v2 ? { v2 } : {}), v3: { gateway, verifier } };
 }
 
 /** The merchant's side of the generated sandbox identity; WeChat's keys are trusted in both modes at once. */

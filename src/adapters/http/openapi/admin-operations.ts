@@ -16,6 +16,8 @@ import {
   BillReportSchema,
   GoodsViewSchema,
   GrantedSchema,
+  MerchantHealthSchema,
+  MerchantsReloadSchema,
   ok,
   ReconcileResultSchema,
   RefundAcceptedSchema,
@@ -137,5 +139,17 @@ export const ADMIN_OPERATIONS: Operation[] = [
     inputs: [BillDateInput],
     body: ['application/json'],
     responses: { 200: { description: 'the report', schema: ok(BillReportSchema) }, ...BAD_BODY, 502: error('WeChat Pay is unreachable') },
+  }),
+  admin({
+    method: 'get',
+    path: '/admin/merchants',
+    summary: 'Every merchant’s health: mode, API, credentials, expiries, last verified answer and notify',
+    responses: { 200: { description: 'the merchants, configured then retired', schema: ok(MerchantHealthSchema.array()) } },
+  }),
+  admin({
+    method: 'post',
+    path: '/admin/merchants/reload',
+    summary: 'Read MERCHANTS_FILE again (as SIGHUP does)',
+    responses: { 200: { description: 'what changed, or why nothing did (reloaded false)', schema: ok(MerchantsReloadSchema) } },
   }),
 ];

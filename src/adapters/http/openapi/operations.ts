@@ -1,5 +1,5 @@
 import { CALLBACK_PATHS } from '../callback-paths.js';
-import { GoodsIdPath, LoginInput, OrderNumberPath, PrepayInput, PrepayParamInput } from '../request-schemas.js';
+import { GoodsIdPath, LoginInput, MerchantPath, OrderNumberPath, PrepayInput, PrepayParamInput } from '../request-schemas.js';
 import {
   GoodsViewSchema,
   HealthSchema,
@@ -159,6 +159,28 @@ const callbacks: Operation[] = [
     'Refund notify (called by WeChat Pay)',
     'WeChat Pay v2’s refund result with req_info encrypted (AES-256-ECB). It carries no signature, so it is only a reason to ask WeChat (refundquery). Publish this path and set WECHAT_REFUND_NOTIFY_URL.',
   ),
+  {
+    ...callback(
+      'post',
+      `${CALLBACK_PATHS.pay}/{merchant}`,
+      'One merchant’s payment notify (called by WeChat Pay)',
+      'As the payment notify, verified with that merchant’s keys only; a notice naming another merchant’s order is refused (FAIL) and alerted. Each merchant’s notify URL defaults to {publicBaseUrl}/wechat/pay-notify/{merchant}.',
+    ),
+    inputs: [MerchantPath],
+  },
+  {
+    ...callback('get', `${CALLBACK_PATHS.pay}/{merchant}`, 'One merchant’s payment notify by GET', 'Carries no body, so it is always refused with FAIL.'),
+    inputs: [MerchantPath],
+  },
+  {
+    ...callback(
+      'post',
+      `${CALLBACK_PATHS.refund}/{merchant}`,
+      'One merchant’s refund notify (called by WeChat Pay)',
+      'As the refund notify, decrypted with that merchant’s key only; a notice naming another merchant’s order is refused (FAIL) and alerted.',
+    ),
+    inputs: [MerchantPath],
+  },
 ];
 
 const ops: Operation[] = [
