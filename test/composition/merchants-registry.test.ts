@@ -1,0 +1,233 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HandleNotify } from '../../src/application/payments/handle-notify.js';
+import { HandleRefundNotice } from '../../src/application/refunds/handle-refund-notice.js';
+import { MerchantUnavailableError, UnknownMerchantError } from '../../src/application/ports/payment-gateways.js';
+import { callbackFront } from '../../src/adapters/http/callback-front.js';
+import { merchantCallbacks } from '../../src/adapters/http/merchant-callbacks.js';
+import { Metrics } from '../../src/adapters/observability/metrics.js';
+import { TOKENS } from '../../src/composition/tokens.js';
+import { Money } from '../../src/domain/money.js';
+import { anOrder } from '../support/builders.js';
+import { InMemoryNotifyLog } from '../support/doubles/in-memory-notify-log.js';
+import { InMemoryAuditLog } from '../support/doubles/in-memory-audit-log.js';
+import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
+import { InMemoryIntegralLedger } from '../support/doubles/in-memory-integral-ledger.js';
+import { InMemoryUserRepository } from '../support/doubles/in-memory-user-repository.js';
+import { InProcessLock } from '../../src/adapters/in-process/in-process-lock.js';
+import { InMemoryOrderRepository } from '../support/doubles/in-memory-order-repository.js';
+import { ManualClock } from '../support/doubles/manual-clock.js';
+import { RecordingAlerts } from '../support/doubles/recording-alerts.js';
+import { rebind, serviceContainer, silentLogger } from '../support/test-container.js';
+import { paymentNotifyFields, signedNotifyXml } from '../support/wechat-test-signer.js';
+import { writeMerchantsFolder } from '../support/merchants-files.js';
+
+const NORTH_KEY = 'N0rthApiKey0123456789abcdefABCDE';
+const WEST_KEY = 'WestApiKey0123456789abcdefABCDEF';
+const ENV = { NORTH_API_KEY: NORTH_KEY, WEST_API_KEY: WEST_KEY, NORTH_APP_SECRET: 'n', WEST_APP_SECRET: 'w' };
+
+const north = { id: 'north', name: '北区店', mode: 'direct', apiVersion: 'v2', mchId: '1900000109', v2: { apiKey: 'env:NORTH_API_KEY', refunds: 'disabled' } };
+const west = { id: 'west', name: '西区店', mode: 'direct', apiVersion: 'v2', mchId: '1900000112', v2: { apiKey: 'env:WEST_API_KEY', refunds: 'disabled' } };
+const mp = (appId: string, merchant: string, isDefault = false) => ({
+  appId,
+  name: merchant,
+  appSecret: `env:${merchant.toUpperCase()}_APP_SECRET`,
+  merchant,
+  ...(isDefault ? { default: true } : {}),
+});
+const twoShops = { merchants: [north, west], miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west')] };
+
+/** The service's container on a merchants file (sandbox mode), its order store, notify log and alerts in memory. */
+function service(file: unknown, env: Record<string, string> = ENV) {
+  const path = writeMerchantsFolder(file);
+  Object.assign(process.env, env);
+  const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
+  const container = serviceContainer({ MERCHANTS_FILE: path, ...env }, { clock });
+  const orders = new InMemoryOrderRepository();
+  const alerts = new RecordingAlerts();
+  const metrics = new Metrics(false);
+  rebind(container, TOKENS.OrderRepository, orders);
+  rebind(container, TOKENS.EventOutbox, orders.outbox);
+  rebind(container, TOKENS.IntegralLedger, new InMemoryIntegralLedger());
+  rebind(container, TOKENS.UserRepository, new InMemoryUserRepository());
+  rebind(container, TOKENS.GoodsCatalog, new InMemoryGoodsCatalog([]));
+  rebind(container, TOKENS.AuditLog, new InMemoryAuditLog());
+  rebind(container, TOKENS.NotifyLog, new InMemoryNotifyLog());
+  rebind(container, TOKENS.Lock, new InProcessLock());
+  rebind(container, TOKENS.Alerts, alerts);
+  rebind(container, TOKENS.Metrics, metrics);
+  return { path, container, orders, alerts, metrics, clock, registry: container.get(TOKENS.MerchantRegistry), reloader: container.get(TOKENS.MerchantsReloader) };
+}
+
+afterEach(() => {
+  for (const name of Object.keys(ENV)) delete process.env[name];
+});
+
+describe('the merchants of MERCHANTS_FILE in the registry', () => {
+  it('registers each merchant with its account (name, mode), new orders going to the default mini-program’s', () => {
+    const { registry, container } = service(twoShops);
+    expect(registry.configured.map((a) => [a.id, a.name, a.mode, a.mchId, a.appId])).toEqual([
+      ['north', '北区店', 'direct', '1900000109', 'wx1111111111111111'],
+      ['west', '西区店', 'direct', '1900000112', 'wx4444444444444444'],
+    ]);
+    expect(container.get(TOKENS.SellingMerchant)).toBe('north');
+    expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
+    expect(() => registry.forMerchant('east')).toThrow(UnknownMerchantError);
+  });
+
+  it('marks a merchant whose credentials fail unavailable (503 naming it, metric 0, alert) and serves the others', async () => {
+    const { WEST_API_KEY: _missing, ...env } = ENV;
+    const { registry, metrics, alerts } = service(twoShops, env);
+    expect(() => registry.forMerchant('west')).toThrow(new MerchantUnavailableError('west', 'credentials'));
+    expect(() => registry.forMerchant('north')).not.toThrow();
+    expect(await registry.notifyVerifierOf('west').payment({ body: '', headers: {} })).toMatchObject({ ok: false, error: { reason: 'merchantUnavailable' } });
+    const gauge = await metrics.merchantAvailable.get();
+    expect(gauge.values.map((v) => [v.labels.merchant, v.value])).toEqual([
+      ['north', 1],
+      ['west', 0],
+    ]);
+    expect(alerts.raised).toEqual([
+      { kind: 'MerchantUnavailable', detail: { merchant: 'west', problems: ['merchants[1].v2.apiKey: env:WEST_API_KEY is not set'] } },
+    ]);
+    expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
+      ['north', 'available'],
+      ['west', 'unavailable'],
+    ]);
+  });
+});
+
+describe('reloading MERCHANTS_FILE', () => {
+  it('swaps in a file that validates: a new merchant serves, a removed one is retired (its orders served, no new prepay)', async () => {
+    const { path, registry, reloader, metrics } = service(twoShops);
+    const south = { ...west, id: 'south', name: '南区店', mchId: '1900000113' };
+    writeFileSync(path, JSON.stringify({ merchants: [west, south], miniPrograms: [mp('wx4444444444444444', 'west', true), mp('wx5555555555555555', 'south')] }));
+    Object.assign(process.env, { SOUTH_APP_SECRET: 's' });
+    const outcome = await reloader.reload('test');
+    delete process.env.SOUTH_APP_SECRET;
+    expect(outcome).toEqual({ ok: true, added: ['south'], retired: ['north'], kept: ['west'], unavailable: [] });
+    expect(registry.configured.map((a) => a.id)).toEqual(['west', 'south']);
+    expect(registry.merchantIds).toEqual(['west', 'south', 'north']);
+    // north's orders: still queried, closed and refunded with north's credentials; a new prepay is refused.
+    const retired = registry.forMerchant('north');
+    expect(typeof retired.queryOrder).toBe('function');
+    await expect(
+      retired.createPrepay({ outTradeNo: 'x', description: 'x', amount: Money.ofFen(1), openid: 'o', clientIp: '127.0.0.1' }),
+    ).rejects.toThrow(new MerchantUnavailableError('north', 'removed'));
+    expect(registry.idOf({ appId: 'wx1111111111111111', mchId: '1900000109' })).toBe('north');
+    expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
+      ['west', 'available'],
+      ['south', 'available'],
+      ['north', 'retired'],
+    ]);
+    expect((await metrics.merchantAvailable.get()).values.map((v) => v.labels.merchant).sort()).toEqual(['south', 'west']);
+  });
+
+  it('changes nothing on a file that does not validate, and says why (returned, alerted)', async () => {
+    const { path, registry, reloader, alerts } = service(twoShops);
+    const gatewayBefore = registry.forMerchant('west');
+    writeFileSync(path, JSON.stringify({ merchants: [north, { ...west, id: 'north' }], miniPrograms: twoShops.miniPrograms }));
+    const outcome = await reloader.reload('admin-token');
+    expect(outcome).toEqual({
+      ok: false,
+      problems: ["MERCHANTS_FILE merchants[1].id: id north is already merchants[0].id's", 'MERCHANTS_FILE miniPrograms[1].merchant: no merchant west in merchants'],
+    });
+    expect(alerts.raised.map((a) => a.kind)).toEqual(['MerchantsReloadRefused']);
+    expect(registry.configured.map((a) => a.id)).toEqual(['north', 'west']);
+    expect(registry.forMerchant('west')).toBe(gatewayBefore);
+    writeFileSync(path, '{ not json');
+    expect(await reloader.reload('admin-token')).toMatchObject({ ok: false, problems: [expect.stringMatching(/not JSON/)] });
+    expect(registry.configured.map((a) => a.id)).toEqual(['north', 'west']);
+  });
+
+  it('without MERCHANTS_FILE, refuses to reload and says the environment needs a restart', async () => {
+    const container = serviceContainer({});
+    expect(await container.get(TOKENS.MerchantsReloader).reload('test')).toEqual({
+      ok: false,
+      problems: ['no MERCHANTS_FILE: the merchant comes from the environment, which only a restart reads again'],
+    });
+  });
+});
+
+describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
+  const servers: { close(): void }[] = [];
+  afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+  async function serve(s: ReturnType<typeof service>, front: boolean) {
+    const notifyLog = new InMemoryNotifyLog();
+    const handleNotify = s.container.get(HandleNotify);
+    const handleRefund = s.container.get(HandleRefundNotice);
+    const callbacks = merchantCallbacks({
+      notifyLog,
+      clock: s.clock,
+      metrics: s.metrics,
+      logger: silentLogger,
+      deadlineMs: 500,
+      verifierOf: (id) => {
+        try {
+          return s.registry.notifyVerifierOf(id);
+        } catch {
+          return undefined;
+        }
+      },
+      handlePayment: (n, id) => handleNotify.execute(n, id),
+      handleRefund: (n, id) => handleRefund.execute(n, id),
+    });
+    const app = express().use(...callbacks.router);
+    const handler = callbackFront({ endpoints: [], endpointOf: callbacks.endpointOf, logger: silentLogger, trustProxyHops: 0 });
+    const server = front ? createServer((req, res) => void (handler(req, res) || app(req, res))) : app.listen(0);
+    if (front) server.listen(0);
+    servers.push(server);
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const post = async (path: string, body: string) => (await fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } })).text();
+    return { post, notifyLog };
+  }
+
+  for (const front of [false, true]) {
+    it(`refuses a notice signed by north that names west's order, at either URL, and alerts (${front ? 'front handler' : 'Express'})`, async () => {
+      const s = service(twoShops);
+      const westOrder = anOrder({ merchantId: 'west' });
+      await s.orders.insert(westOrder);
+      const { post, notifyLog } = await serve(s, front);
+      const outTradeNo = westOrder.state.outTradeNo.value;
+      const byNorth = signedNotifyXml(
+        paymentNotifyFields({ appid: 'wx1111111111111111', mch_id: '1900000109', out_trade_no: outTradeNo }),
+        { apiKey: NORTH_KEY },
+      );
+      // At north's URL it verifies (north's key), but the order is west's: FAIL, ForeignMerchant, an alert.
+      expect(await post('/wechat/pay-notify/north', byNorth)).toContain('FAIL');
+      expect(notifyLog.entries).toMatchObject([{ outTradeNo, verdict: 'FAIL', detail: 'ForeignMerchant' }]);
+      // At west's URL north's signature does not verify with west's key: refused before anything is read.
+      expect(await post('/wechat/pay-notify/west', byNorth)).toContain('FAIL');
+      expect(notifyLog.entries).toHaveLength(1);
+      // A notice naming west's account, signed with west's key, sent to north's URL: north's verifier refuses it.
+      const byWest = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000112', out_trade_no: outTradeNo }), {
+        apiKey: WEST_KEY,
+      });
+      expect(await post('/wechat/pay-notify/north', byWest)).toContain('FAIL');
+      expect(notifyLog.entries).toHaveLength(1);
+      expect(await post('/wechat/pay-notify/nobody', byWest)).toContain('FAIL');
+      expect(notifyLog.entries).toHaveLength(1);
+      expect((await s.orders.findByOutTradeNo(outTradeNo))?.state.status).toBe('CHECKED');
+    });
+  }
+
+  it('hands the use case the merchant of the URL: a notice of north verified elsewhere is not west’s to settle', async () => {
+    const s = service(twoShops);
+    const northOrder = anOrder({ merchantId: 'north' });
+    await s.orders.insert(northOrder);
+    const notice = {
+      appId: 'wx1111111111111111',
+      mchId: '1900000109',
+      outTradeNo: northOrder.state.outTradeNo.value,
+      transactionId: '4200000000000000000000000001',
+      totalFee: northOrder.state.cash,
+      succeeded: true,
+    };
+    expect(await s.container.get(HandleNotify).execute(notice, 'west')).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
+    expect(await s.container.get(HandleNotify).execute({ ...notice, succeeded: false }, 'north')).toEqual({ ack: true, result: 'failureReported' });
+  });
+});
