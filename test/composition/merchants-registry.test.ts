@@ -114,7 +114,7 @@ describe('reloading MERCHANTS_FILE', () => {
     const retired = registry.forMerchant('north');
     expect(typeof retired.queryOrder).toBe('function');
     await expect(
-      retired.createPrepay({ outTradeNo: 'x', description: 'x', amount: Money.ofFen(1), openid: 'o', clientIp: '127.0.0.1' }),
+      retired.createPrepay({ outTradeNo: 'x', description: 'x', amount: Money.ofFen(1), openid: 'o', clientIp: '127.0.0.1', payableUntil: new Date() }),
     ).rejects.toThrow(new MerchantUnavailableError('north', 'removed'));
     expect(registry.idOf({ appId: 'wx1111111111111111', mchId: '1900000109' })).toBe('north');
     expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
