@@ -196,6 +196,7 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       audit: get(TOKENS.AuditLog),
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
+      merchants: merchantsAdminOf(container),
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
       sandbox: get(TOKENS.Config).gateway === 'sandbox',
     },

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   manageOperators: 'admin',
   /** The audit log names every operator and what each changed: for the people who manage operators. */
   readAudit: 'admin',
+  /** The merchants' health (credentials, keys) and reloading MERCHANTS_FILE. */
+  manageMerchants: 'admin',
 } as const satisfies Record<string, OperatorRole>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -17,6 +17,7 @@ import type { DayReports } from '../../application/reconciliation/day-reports.js
 import type { RefundOrder } from '../../application/refunds/refund-order.js';
 import type { ResolveReview } from '../../application/orders/resolve-review.js';
 import type { SignInOperator } from '../../application/operators/sign-in-operator.js';
+import type { MerchantsAdmin } from '../http/admin-routes.js';
 
 /** What the console is built from: the same use cases and ports as the JSON API, plus its own account use cases. */
 export interface ConsoleDeps {
@@ -42,6 +43,8 @@ export interface ConsoleDeps {
   readonly runs: ReconcileRuns;
   /** Reconciles one day's trade bill now (yyyyMMdd) and records the run; the caller audits it. */
   readonly reconcileBill: (date: string) => Promise<DayReports>;
+  /** The merchants' health and reloading MERCHANTS_FILE (the merchants page). */
+  readonly merchants: MerchantsAdmin;
   /** True when WeChat Pay is the built-in simulator (WECHAT_GATEWAY=sandbox): a banner on every page says so. */
   readonly sandbox: boolean;
   /** Seconds a session cookie may live (the session's absolute lifetime). */

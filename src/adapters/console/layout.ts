@@ -17,6 +17,7 @@ export const NAV = [
   ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],
   ['operators', 'operators', 'nav.operators', 'manageOperators'],
   ['audit', 'audit', 'nav.audit', 'readAudit'],
+  ['merchants', 'merchants', 'nav.merchants', 'manageMerchants'],
 ] as const satisfies readonly (readonly [string, string, MessageKey, Permission])[];
 
 export type Section = (typeof NAV)[number][0];

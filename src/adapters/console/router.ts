@@ -11,6 +11,7 @@ import { exportRoutes } from './routes/export.js';
 import { goodsRoutes } from './routes/goods.js';
 import { operatorRoutes } from './routes/operators.js';
 import { accountRoutes } from './routes/account.js';
+import { merchantRoutes } from './routes/merchants.js';
 import { orderRoutes } from './routes/orders.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { refundRoutes } from './routes/refunds.js';
@@ -69,6 +70,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
   auditRoutes(routes, deps);
   exportRoutes(routes, deps);
   accountRoutes(routes, deps);
+  merchantRoutes(routes, deps.merchants);
   router.use('/console', (_req: Request, res: ConsoleResponse) => sendError(res, 404, 'error.notFound'));
   return { router, actions: routes.actions };
 }

@@ -20,6 +20,7 @@ const ACTIONS: Readonly<Record<string, { permission: Permission; allowed: readon
   '/console/users/:uid/grant': { permission: 'grantCoins', allowed: ['operator', 'admin'] },
   '/console/reconciliation/bill': { permission: 'reconcile', allowed: ['operator', 'admin'] },
   '/console/operators': { permission: 'manageOperators', allowed: ['admin'] },
+  '/console/merchants/reload': { permission: 'manageMerchants', allowed: ['admin'] },
   '/console/operators/:name/role': { permission: 'manageOperators', allowed: ['admin'] },
   '/console/operators/:name/disable': { permission: 'manageOperators', allowed: ['admin'] },
   '/console/operators/:name/enable': { permission: 'manageOperators', allowed: ['admin'] },
