@@ -211,15 +211,14 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   };
 
   const router = Router();
-  if (v3Keys) {
-    router.use('/control/keys', createV3KeysRouter(v3Keys, credentials));
+  if (accounts.all().some((account) => account.v3Keys)) {
+    router.use('/control/keys', createV3KeysRouter(accounts));
     router.use(
       '/v3',
       createV3Router({
-        credentials,
+        accounts,
         clock,
         state,
-        keys: v3Keys,
         signatureClock,
         faults,
         hang,
@@ -233,7 +232,16 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   }
   router.use(
     '/control',
-    createControlRouter({ clock, state, faults, deliveries: () => notifier.list(), paid, settleRefund, clockMoved: changed }),
+    createControlRouter({
+      clock,
+      state,
+      faults,
+      deliveries: () => notifier.list(),
+      paid,
+      settleRefund,
+      clockMoved: changed,
+      primaryMchId: credentials.mchId,
+    }),
   );
   router.get('/sns/jscode2session', jscode2session);
   const xmlBody = express.text({ type: () => true, limit: XML_BODY_LIMIT });
