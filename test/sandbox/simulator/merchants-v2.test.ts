@@ -41,7 +41,8 @@ const order = (s: V3Sandbox, outTradeNo: string, extra: Record<string, string> =
 const primary = (fields: Record<string, string>) => ({ appid: SAMPLE.appId, mch_id: SAMPLE.mchId, ...fields });
 const north = (fields: Record<string, string>, appid = NORTH.appIds[1] as string) => ({ appid, mch_id: NORTH.mchId, ...fields });
 
-const payNotifies = (s: V3Sandbox) => s.received.filter((r) => r.path === '/notify').map((r) => parseWechatXml(r.body, { maxBytes: 65_536 }));
+const payNotifies = (s: V3Sandbox) =>
+  s.received.filter((r) => r.path === '/notify').map((r) => parseWechatXml(r.body, { maxBytes: 65_536 }));
 
 describe('v2 partner mode (服务商)', () => {
   it('pays, notifies, queries, refunds and bills a sub-merchant’s order, every message signed with the provider’s key', async () => {
@@ -76,7 +77,13 @@ describe('v2 partner mode (服务商)', () => {
     const refund = await v2(
       s,
       '/secapi/pay/refund',
-      partner(SUB1, { out_trade_no: no, out_refund_no: `R${no}`, total_fee: '100', refund_fee: '40', notify_url: `${s.url}/refund-notify` }),
+      partner(SUB1, {
+        out_trade_no: no,
+        out_refund_no: `R${no}`,
+        total_fee: '100',
+        refund_fee: '40',
+        notify_url: `${s.url}/refund-notify`,
+      }),
       ACME.apiKey,
     );
     expect(refund).toMatchObject({ result_code: 'SUCCESS', refund_fee: '40', sub_mch_id: SUB1.subMchId });
@@ -116,16 +123,23 @@ describe('v2 partner mode (服务商)', () => {
     sb = await startMultiMerchant();
     const stranger = { subMchId: STRANGER_SUB, subAppIds: ['wx3900000000000001'] };
     for (const path of ['/pay/unifiedorder', '/pay/orderquery', '/pay/closeorder', '/secapi/pay/refund', '/pay/refundquery']) {
-      const fields = path === '/pay/unifiedorder' ? order(sb, nextNo(), { sub_openid: 'oX' }) : { out_trade_no: nextNo(), out_refund_no: 'R1' };
+      const fields =
+        path === '/pay/unifiedorder' ? order(sb, nextNo(), { sub_openid: 'oX' }) : { out_trade_no: nextNo(), out_refund_no: 'R1' };
       expect(await v2(sb, path, partner(stranger, fields), ACME.apiKey), path).toEqual({
         return_code: 'FAIL',
         return_msg: '商户号mch_id或sub_mch_id不存在',
       });
     }
     const withoutSub = { appid: ACME.spAppId, mch_id: ACME.spMchId, ...order(sb, nextNo(), { openid: 'oSp' }) };
-    expect(await v2(sb, '/pay/unifiedorder', withoutSub, ACME.apiKey)).toEqual({ return_code: 'FAIL', return_msg: '受理机构必须传入sub_mch_id' });
+    expect(await v2(sb, '/pay/unifiedorder', withoutSub, ACME.apiKey)).toEqual({
+      return_code: 'FAIL',
+      return_msg: '受理机构必须传入sub_mch_id',
+    });
     const directWithSub = north(order(sb, nextNo(), { openid: 'oN', sub_mch_id: SUB1.subMchId }));
-    expect(await v2(sb, '/pay/unifiedorder', directWithSub, NORTH.apiKey)).toEqual({ return_code: 'FAIL', return_msg: '普通商户不允许传sub_mch_id' });
+    expect(await v2(sb, '/pay/unifiedorder', directWithSub, NORTH.apiKey)).toEqual({
+      return_code: 'FAIL',
+      return_msg: '普通商户不允许传sub_mch_id',
+    });
     // A sub_appid of the other sub-merchant.
     const crossed = partner(SUB1, order(sb, nextNo(), { sub_openid: 'oX', sub_appid: SUB2.subAppIds[0] as string }));
     expect(await v2(sb, '/pay/unifiedorder', crossed, ACME.apiKey)).toMatchObject({
@@ -140,7 +154,10 @@ describe('v2 partner mode (服务商)', () => {
   it('needs sub_appid with sub_openid, and a payer', async () => {
     sb = await startMultiMerchant();
     const noAppid = { appid: ACME.spAppId, mch_id: ACME.spMchId, sub_mch_id: SUB1.subMchId, ...order(sb, nextNo(), { sub_openid: 'oX' }) };
-    expect(await v2(sb, '/pay/unifiedorder', noAppid, ACME.apiKey)).toMatchObject({ err_code: 'LACK_PARAMS', err_code_des: '缺少参数sub_appid' });
+    expect(await v2(sb, '/pay/unifiedorder', noAppid, ACME.apiKey)).toMatchObject({
+      err_code: 'LACK_PARAMS',
+      err_code_des: '缺少参数sub_appid',
+    });
     expect(await v2(sb, '/pay/unifiedorder', partner(SUB1, order(sb, nextNo())), ACME.apiKey)).toMatchObject({
       err_code: 'LACK_PARAMS',
       err_code_des: '缺少参数sub_openid',
@@ -215,7 +232,10 @@ describe('several direct merchants', () => {
     expect(verifyFields(payNotifies(s)[0] as Record<string, string>, NORTH.apiKey, 'MD5')).toBe(true);
 
     expect(await v2(s, '/pay/orderquery', primary({ out_trade_no: no }), SAMPLE.apiKey)).toMatchObject({ trade_state: 'NOTPAY' });
-    expect(await v2(s, '/pay/orderquery', north({ out_trade_no: no }), NORTH.apiKey)).toMatchObject({ trade_state: 'SUCCESS', total_fee: '102' });
+    expect(await v2(s, '/pay/orderquery', north({ out_trade_no: no }), NORTH.apiKey)).toMatchObject({
+      trade_state: 'SUCCESS',
+      total_fee: '102',
+    });
     expect(await v2(s, '/pay/orderquery', partner(SUB1, { out_trade_no: no }), ACME.apiKey)).toMatchObject({ trade_state: 'NOTPAY' });
     // A transaction_id of NORTH's order finds nothing at the simulator's own merchant.
     const paid = await v2(s, '/pay/orderquery', north({ out_trade_no: no }), NORTH.apiKey);
