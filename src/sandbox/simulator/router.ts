@@ -115,6 +115,8 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     if (order.state !== 'SUCCESS' && order.signType === 'RSA') return;
     // Signed and sealed with the keys of the merchant (partner mode: the provider) the order belongs to.
     const account = accounts.of(order.scope);
+    // A merchant removed from the options keeps its restored orders, but nothing is signed for it with another's keys.
+    if (!account) return log({ type: 'notify.skipped', reason: 'unknown merchant', outTradeNo: order.outTradeNo });
     const render =
       order.signType === 'RSA' && account.v3Keys
         ? v3PaymentNotify(order, account, account.v3Keys, signatureClock)
@@ -127,6 +129,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     log({ type: 'refund.settled', outRefundNo: refund.outRefundNo });
     if (!url) return;
     const account = accounts.of(order.scope);
+    if (!account) return log({ type: 'notify.skipped', reason: 'unknown merchant', outRefundNo: refund.outRefundNo });
     const render =
       refund.api === 'v3' && account.v3Keys
         ? v3RefundNotify(order, refund, account.mchId, account.v3Keys, signatureClock)

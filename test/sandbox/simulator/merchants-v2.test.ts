@@ -3,7 +3,7 @@ import { decryptRefundNotify } from '../../../src/adapters/wechatpay/v2/refund-n
 import { verifyFields } from '../../../src/adapters/wechatpay/v2/sign.js';
 import { parseWechatXml } from '../../../src/adapters/wechatpay/v2/xml.js';
 import { createWechatPaySimulator, parseSimulatorSnapshot } from '../../../src/sandbox/simulator/router.js';
-import type { V3Sandbox } from '../../support/wechat-sandbox-v3.js';
+import { startV3Sandbox, type V3Sandbox } from '../../support/wechat-sandbox-v3.js';
 import { SAMPLE } from '../../support/wechat-test-signer.js';
 import { ManualClock } from '../../support/doubles/manual-clock.js';
 import { ACME, NORTH, STRANGER_SUB, multiMerchantOptions, nextNo, startMultiMerchant, v2 } from './merchants-harness.js';
@@ -283,6 +283,21 @@ describe('several direct merchants', () => {
     }
     expect(() => parseSimulatorSnapshot({ ...snapshot, orders: [snapshot.orders[1], snapshot.orders[1]] })).toThrow(/appears twice/);
     expect(Object.keys(snapshot.orders[0] as object)).not.toContain('mchId');
+  });
+});
+
+describe('a merchant removed from the options', () => {
+  it('keeps its restored orders, but nothing is signed for it with another merchant’s keys', async () => {
+    sb = await startMultiMerchant();
+    const prepay = await v2(sb, '/pay/unifiedorder', north(order(sb, nextNo(), { openid: 'oB' })), NORTH.apiKey);
+    const snapshot = sb.simulator.snapshot();
+    await sb.close();
+    const events: string[] = [];
+    sb = await startV3Sandbox({ logger: (event) => void events.push(event.type) });
+    expect(sb.simulator.restore(snapshot)).toBe(1);
+    expect((await sb.control('/pay', { prepay_id: prepay.prepay_id })).status).toBe(200);
+    expect(events).toContain('notify.skipped');
+    expect(sb.simulator.deliveries()).toEqual([]);
   });
 });
 
