@@ -121,7 +121,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
       order.signType === 'RSA' && account.v3Keys
         ? v3PaymentNotify(order, account, account.v3Keys, signatureClock)
         : paymentNotify(order, account, options.notifyIncludesSignType ?? false);
-    notifier.send('payment', order.notifyUrl, order.outTradeNo, render);
+    notifier.send('payment', order.notifyUrl, order.outTradeNo, render, order.scope);
   };
 
   const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined, status: SettledRefundStatus = 'SUCCESS'): void => {
@@ -134,7 +134,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
       refund.api === 'v3' && account.v3Keys
         ? v3RefundNotify(order, refund, account.mchId, account.v3Keys, signatureClock)
         : refundNotify(order, refund, account);
-    notifier.send('refund', url, refund.outRefundNo, render);
+    notifier.send('refund', url, refund.outRefundNo, render, order.scope);
   };
 
   const settleLater = (order: SimOrder, refund: SimRefund): void => {

@@ -229,6 +229,9 @@ describe('several direct merchants', () => {
     await s.control('/pay', { prepay_id: prepays[1]?.prepay_id });
     await s.waitFor(() => payNotifies(s).length === 1);
     expect(payNotifies(s)[0]).toMatchObject({ mch_id: NORTH.mchId, total_fee: '102', openid: 'oB' });
+    // GET /control/notifies names whose delivery it is when the number exists at several merchants.
+    expect(s.simulator.deliveries()[0]).toMatchObject({ subject: no, mchId: NORTH.mchId });
+    expect(s.simulator.deliveries()[0]).not.toHaveProperty('subMchId');
     expect(verifyFields(payNotifies(s)[0] as Record<string, string>, NORTH.apiKey, 'MD5')).toBe(true);
 
     expect(await v2(s, '/pay/orderquery', primary({ out_trade_no: no }), SAMPLE.apiKey)).toMatchObject({ trade_state: 'NOTPAY' });
