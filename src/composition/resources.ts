@@ -14,6 +14,8 @@ import { openMerchantCertificate } from './merchant-certificate.js';
 import { opening, StartupError } from './startup-errors.js';
 // Types only: the sandbox itself is loaded with import() in sandbox mode, never by a production start.
 import type { StoredSandboxIdentity, WechatPaySimulator } from '../sandbox/index.js';
+import type { EmbeddedSandboxOptions, EmbeddedSandboxProvider } from '../sandbox/index.js';
+import { SAMPLE_MERCHANT } from '../adapters/wechatpay/shared/sample-merchant.js';
 
 /** What the adapters are built on: opened once per process, closed on shutdown. */
 export interface Resources {
@@ -96,7 +98,7 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     const embedded = sandbox
       ? (await import('../sandbox/index.js')).openEmbeddedSandbox({
           dataDir: config.sandboxDataDir,
-          merchant: config.wechat,
+          ...sandboxMerchants(config),
           clock,
           signatureClock,
           timeScale: config.sandboxTimeScale,
@@ -125,6 +127,37 @@ export async function openResources(config: Config, logger: Logger, options: Ope
     await closers.closeAll();
     throw error;
   }
+}
+
+/**
+ * Who the embedded simulator stands in WeChat for. The environment's merchant; or, with MERCHANTS_FILE, WeChat's
+ * sample merchant as its own and every merchant and provider of the file beside it (their v2 keys as the file
+ * resolves them, their v3 keys the ones the sandbox keeps by mch_id in SANDBOX_DATA_DIR), with every mini-program's
+ * AppSecret for code2Session.
+ */
+function sandboxMerchants(config: Config): Pick<EmbeddedSandboxOptions, 'merchant' | 'merchants' | 'providers' | 'miniPrograms'> {
+  const { merchants, miniPrograms, source } = config.merchants;
+  if (source.kind === 'environment') return { merchant: config.wechat };
+  const direct = merchants.filter((m) => m.mode === 'direct');
+  const providers = new Map<string, EmbeddedSandboxProvider>();
+  for (const m of merchants) {
+    if (!m.provider || m.subMchId === undefined) continue;
+    const known = providers.get(m.provider.id);
+    const subMerchant = { subMchId: m.subMchId, subAppIds: m.appIds };
+    providers.set(m.provider.id, {
+      spMchId: m.provider.spMchId,
+      spAppId: m.provider.spAppId,
+      apiKey: known?.apiKey ?? m.credentials?.v2?.apiKey,
+      v3Keys: known?.v3Keys || m.apiVersion === 'v3',
+      subMerchants: [...(known?.subMerchants ?? []), subMerchant],
+    });
+  }
+  return {
+    merchant: SAMPLE_MERCHANT,
+    merchants: direct.map((m) => ({ mchId: m.mchId, appIds: m.appIds, apiKey: m.credentials?.v2?.apiKey, v3Keys: m.credentials?.v3 !== undefined || m.apiVersion === 'v3' })),
+    providers: [...providers.values()],
+    miniPrograms: miniPrograms.flatMap((p) => (p.appSecret === undefined ? [] : [{ appId: p.appId, appSecret: p.appSecret }])),
+  };
 }
 
 /** Migrations pending while MIGRATE_ON_START is off: a configuration problem (exit 2), run `npm run migrate`. */

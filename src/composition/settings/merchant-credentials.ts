@@ -82,20 +82,23 @@ export function checkMerchantCredentials(
   if (entry.v3) {
     const e = entry.v3;
     const before = problems.length;
+    const literalOrRef = (value: string, where: string): string | undefined => (/^(env|file):/.test(value) ? text(value, where) : value);
+    const serial = literalOrRef(e.merchantSerialNo, 'v3.merchantSerialNo');
+    const keyId = e.wechatpayPublicKey === undefined ? undefined : literalOrRef(e.wechatpayPublicKey.id, 'v3.wechatpayPublicKey.id');
     const privateKey = text(e.privateKey, 'v3.privateKey');
     const apiV3Key = text(e.apiV3Key, 'v3.apiV3Key');
     const merchantCertificate = e.merchantCertificate === undefined ? undefined : text(e.merchantCertificate, 'v3.merchantCertificate');
     const publicKey = e.wechatpayPublicKey === undefined ? undefined : text(e.wechatpayPublicKey.key, 'v3.wechatpayPublicKey.key');
     const platform = (e.platformCertificates ?? []).map((ref, i) => text(ref, `v3.platformCertificates[${i}]`));
-    if (problems.length === before && privateKey !== undefined && apiV3Key !== undefined) {
+    if (problems.length === before && privateKey !== undefined && apiV3Key !== undefined && serial !== undefined) {
       const checked = checkV3Credentials(
         {
           mchId,
-          merchantSerialNo: e.merchantSerialNo,
+          merchantSerialNo: serial,
           privateKey,
           apiV3Key,
           ...(merchantCertificate === undefined ? {} : { merchantCertificate }),
-          ...(e.wechatpayPublicKey && publicKey !== undefined ? { wechatpayPublicKeyId: e.wechatpayPublicKey.id, wechatpayPublicKey: publicKey } : {}),
+          ...(keyId !== undefined && publicKey !== undefined ? { wechatpayPublicKeyId: keyId, wechatpayPublicKey: publicKey } : {}),
           platformCertificates: platform.filter((p): p is string => p !== undefined),
         },
         // Resolved values are PEM text: nothing is read from a path here.

@@ -52,10 +52,14 @@ const V2 = z
 const V3 = z
   .object({
     privateKey: secretRef,
-    merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{1,40}$/, 'must be the hex serial of the merchant API certificate'),
+    // Not secrets, but generated with the keys (the sandbox's): given as they are, or read from a reference.
+    merchantSerialNo: z.union([z.string().regex(/^[0-9A-Fa-f]{1,40}$/), secretRef], {
+      errorMap: () => ({ message: 'must be the hex serial of the merchant API certificate, or a reference to it' }),
+    }),
     apiV3Key: secretRef,
     merchantCertificate: secretRef.optional(),
     wechatpayPublicKey: z.object({ id: z.string().min(1), key: secretRef }).strict().optional(),
+    // (its id, PUB_KEY_ID_…, likewise: as it is, or "env:"/"file:")
     platformCertificates: z.array(secretRef).optional(),
     platformCertificateBootstrap: z.enum(['refuse', 'apiv3Key']).default('refuse'),
   })
