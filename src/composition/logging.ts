@@ -2,6 +2,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { logScrubber } from '../adapters/observability/log-redaction.js';
 import { requestLogFields } from '../adapters/http/request-context.js';
 import type { Config } from './config.js';
+import { merchantSecrets } from './settings/merchants-settings.js';
 
 /** Never log these, whatever object they turn up in (the scrubber below catches them anywhere else). */
 export const REDACT = [
@@ -34,6 +35,8 @@ export function configuredSecrets(config: Config): string[] {
     config.adminToken,
     config.metricsToken,
     config.eventsWebhook?.secret,
+    // Every merchant's and mini-program's of MERCHANTS_FILE, as read at start (a reload's new ones are not added).
+    ...merchantSecrets(config.merchants),
   ].filter((s): s is string => s !== undefined);
 }
 

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, CONFIG_VARIABLES, loadConfig } from '../../src/composition/config.js';
+import { configuredSecrets } from '../../src/composition/logging.js';
 import { parseMerchantsFile } from '../../src/composition/settings/merchants-file.js';
 import { merchantIdentities, NORTH_API_KEY, threeShops, THREE_SHOPS_ENV, writeMerchantsFolder } from '../support/merchants-files.js';
 
@@ -50,6 +51,13 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
     // The default mini-program's identity is what the environment-only parts (login, the simulator) see.
     expect(config.wechat).toMatchObject({ appId: 'wx1111111111111111', mchId: '1900000109', apiKey: NORTH_API_KEY });
     expect(config.apiVersion).toBe('v2');
+  });
+
+  it('hands every secret it resolved to the log scrubber', () => {
+    const config = loadConfig({ MERCHANTS_FILE: writeMerchantsFolder(threeShops()), ...THREE_SHOPS_ENV });
+    expect(configuredSecrets(config)).toEqual(
+      expect.arrayContaining([NORTH_API_KEY, THREE_SHOPS_ENV.EAST_APIV3_KEY, THREE_SHOPS_ENV.ACME_APIV3_KEY, 'north-app-secret', 'east-app-secret']),
+    );
   });
 
   it('is one of the variables the service reads (.env.example and the README list them)', () => {

@@ -162,20 +162,20 @@ const callbacks: Operation[] = [
   {
     ...callback(
       'post',
-      `${CALLBACK_PATHS.pay}/{merchant}`,
+      `${CALLBACK_PATHS.pay}/:merchant`,
       'One merchant’s payment notify (called by WeChat Pay)',
       'As the payment notify, verified with that merchant’s keys only; a notice naming another merchant’s order is refused (FAIL) and alerted. Each merchant’s notify URL defaults to {publicBaseUrl}/wechat/pay-notify/{merchant}.',
     ),
     inputs: [MerchantPath],
   },
   {
-    ...callback('get', `${CALLBACK_PATHS.pay}/{merchant}`, 'One merchant’s payment notify by GET', 'Carries no body, so it is always refused with FAIL.'),
+    ...callback('get', `${CALLBACK_PATHS.pay}/:merchant`, 'One merchant’s payment notify by GET', 'Carries no body, so it is always refused with FAIL.'),
     inputs: [MerchantPath],
   },
   {
     ...callback(
       'post',
-      `${CALLBACK_PATHS.refund}/{merchant}`,
+      `${CALLBACK_PATHS.refund}/:merchant`,
       'One merchant’s refund notify (called by WeChat Pay)',
       'As the refund notify, decrypted with that merchant’s key only; a notice naming another merchant’s order is refused (FAIL) and alerted.',
     ),
