@@ -229,10 +229,11 @@ export class FakePaymentGateway implements PaymentGateway {
       cashPaid: Money.ofFen(amount.fen - coupon),
     };
     trade.state = 'SUCCESS';
-    const { appId, mchId } = this.merchant;
+    const { appId, mchId, subMchId } = this.merchant;
     return {
       appId,
       mchId,
+      ...(subMchId === undefined ? {} : { subMchId }),
       outTradeNo,
       transactionId: trade.paid.transactionId,
       totalFee: trade.paid.amount,
@@ -255,11 +256,12 @@ export class FakePaymentGateway implements PaymentGateway {
       if (!refund || !trade.paid) continue;
       refund.status = status;
       refund.at = this.clock.now();
-      const { appId, mchId } = this.merchant;
+      const { appId, mchId, subMchId } = this.merchant;
       const { refundId, amount } = refund;
       return {
         appId,
         mchId,
+        ...(subMchId === undefined ? {} : { subMchId }),
         outTradeNo,
         transactionId: trade.paid.transactionId,
         outRefundNo,
