@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { NOTIFY_ACK_SUCCESS, notifyFailReply } from '../../src/adapters/wechatpay/v2/notify.js';
 import type { SignType } from '../../src/adapters/wechatpay/v2/sign.js';
+import { partnerMerchantIds } from '../../src/adapters/wechatpay/shared/partner.js';
 import { WechatPayV2Gateway, type WechatPayV2Config } from '../../src/adapters/wechatpay/v2/gateway.js';
 import { WechatPayV2NotifyVerifier } from '../../src/adapters/wechatpay/v2/notify-verifier.js';
 import { WechatPayV3Gateway } from '../../src/adapters/wechatpay/v3/gateway.js';
@@ -99,8 +100,8 @@ export async function startPartnerSandbox(
           : { publicKey: keys.wechatpayPublicKey, platformCertificates },
       sb.clock,
     );
-  const partnerOf = (sub: Sub) => ({ subMchId: sub.subMchId, subAppId: sub.subAppIds[0] });
-  const otherAppIds = (sub: Sub): string[] => sub.subAppIds.slice(1);
+  // What the merchants file's loader builds a partner merchant from: the provider, the sub_mch_id, the mini-programs.
+  const idsOf = (sub: Sub) => partnerMerchantIds(PROVIDER, sub.subMchId, sub.subAppIds);
   const gateways: WechatPayV2Gateway[] = [];
   const verdicts: PartnerSandbox['verdicts'][number][] = [];
 
@@ -110,12 +111,9 @@ export async function startPartnerSandbox(
     gatewayV2(sub = SOUTH, overrides = {}) {
       const gateway = new WechatPayV2Gateway(
         {
-          appId: PROVIDER.spAppId,
-          mchId: PROVIDER.spMchId,
+          ...idsOf(sub),
           apiKey: PROVIDER.apiKey,
           signType,
-          partner: partnerOf(sub),
-          appIds: otherAppIds(sub),
           notifyUrl: `${sb.url}/notify`,
           refundNotifyUrl: `${sb.url}/refund-notify`,
           baseUrl: `${sb.url}/sandbox/wxpay`,
@@ -132,10 +130,7 @@ export async function startPartnerSandbox(
     gatewayV3(mode, sub = SOUTH) {
       return new WechatPayV3Gateway(
         {
-          appId: PROVIDER.spAppId,
-          mchId: PROVIDER.spMchId,
-          partner: partnerOf(sub),
-          appIds: otherAppIds(sub),
+          ...idsOf(sub),
           privateKey: keys.key,
           merchantSerialNo: keys.serialNo,
           apiV3Key: Buffer.from(PROVIDER.apiV3Key),
@@ -150,18 +145,11 @@ export async function startPartnerSandbox(
       );
     },
     verifierV2(sub = SOUTH) {
-      return new WechatPayV2NotifyVerifier({
-        appId: PROVIDER.spAppId,
-        mchId: PROVIDER.spMchId,
-        apiKey: PROVIDER.apiKey,
-        signType,
-        partner: partnerOf(sub),
-        appIds: otherAppIds(sub),
-      });
+      return new WechatPayV2NotifyVerifier({ ...idsOf(sub), apiKey: PROVIDER.apiKey, signType });
     },
     verifierV3(mode, sub = SOUTH) {
       return new WechatPayV3NotifyVerifier({
-        merchant: { appId: PROVIDER.spAppId, mchId: PROVIDER.spMchId, partner: partnerOf(sub), appIds: otherAppIds(sub) },
+        merchant: idsOf(sub),
         apiV3Key: Buffer.from(PROVIDER.apiV3Key),
         trust: trust(mode),
         clock: sb.clock,
