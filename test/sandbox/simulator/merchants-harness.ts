@@ -36,6 +36,8 @@ export interface Identity {
   readonly apiV3Key: string;
   readonly wechatpayPublicKeyId: string;
   readonly wechatpayPublicKey: KeyObject;
+  /** Answers to requests naming no Wechatpay-Serial are signed with the platform certificate (v3-keys.ts). */
+  readonly platformPublicKey: KeyObject;
   readonly options: ReturnType<typeof simulatorV3Options>;
 }
 
@@ -54,6 +56,7 @@ export function identityOf(mchId: string, apiV3Key: string): Identity {
     apiV3Key,
     wechatpayPublicKeyId: generated.wechatpayPublicKey.id,
     wechatpayPublicKey: createPublicKey(generated.wechatpayPublicKey.publicKeyPem),
+    platformPublicKey: createPublicKey(generated.platform.certificatePem),
     options: simulatorV3Options(stored),
   };
   identities.set(mchId, identity);
@@ -110,7 +113,7 @@ export async function v3(
   const authorization = authorizeRequest(
     { mchId: signer.mchId, serialNo: signer.serialNo, privateKey: signer.key },
     { method, pathAndQuery: path, body: text },
-    Math.floor(Date.now() / 1000),
+    Math.floor(sb.clock.now().getTime() / 1000),
     `nonce${++serial}`,
   );
   const res = await fetch(`${sb.url}${path}`, {

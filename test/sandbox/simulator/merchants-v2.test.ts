@@ -157,7 +157,7 @@ describe('v2 partner mode (服务商)', () => {
       [north(order(s, nextNo(), { openid: 'oN' })), NORTH.apiKey],
     ] as const) {
       const prepay = await v2(s, '/pay/unifiedorder', fields, key);
-      nos.push(fields.out_trade_no);
+      nos.push((fields as Record<string, string>).out_trade_no as string);
       await s.control('/pay', { prepay_id: prepay.prepay_id });
     }
     s.clock.advance(36 * 3_600_000);
