@@ -56,7 +56,7 @@ describe('partner callbacks from the simulator', () => {
   });
 
   for (const api of ['v2', 'v3'] as const) {
-    it(`${api}: the payment notify of a sub-merchant's order verifies as that sub-merchant and its mini-program, and no sibling's verifier takes it`, async () => {
+    it(`${api}: the payment notify of a sub-merchant's order verifies as that sub-merchant and its mini-program, and so does its refund's; no sibling's verifier takes either`, async () => {
       const partner = await startPartnerSandbox({ refundSettleMs: 3_600_000_000 });
       try {
         const gateway = api === 'v2' ? partner.gatewayV2() : partner.gatewayV3('publicKey');
@@ -76,6 +76,24 @@ describe('partner callbacks from the simulator', () => {
         const callback = { body: received.body, headers: received.headers };
         const sibling = api === 'v2' ? partner.verifierV2(WEST) : partner.verifierV3('both', WEST);
         expect(await sibling.payment(callback)).toMatchObject({ ok: false, error: { reason: 'foreignMerchant' } });
+
+        // The refund's notify, encrypted with the provider's key (v2 ECB, v3 AEAD), is this sub-merchant's alone too.
+        const refund = { outTradeNo: no, outRefundNo: `${no}R1`, totalFee: Money.ofFen(9900), refundFee: Money.ofFen(100) };
+        expect(await gateway.refund(refund)).toMatchObject({ kind: 'accepted' });
+        const settled = await partner.sb.control(`/refunds/${no}R1/settle${partner.scope()}`, { refund_status: 'SUCCESS' });
+        expect(settled.status).toBe(200);
+        await partner.sb.waitFor(() => partner.verdicts.some((v) => v.path === '/refund-notify'));
+        const refunded = partner.verdicts.find((v) => v.path === '/refund-notify');
+        expect(refunded?.verdict).toMatchObject({
+          ok: true,
+          value: { mchId: '1900000100', subMchId: SOUTH.subMchId, outRefundNo: `${no}R1`, status: 'SUCCESS' },
+        });
+        const refundCallback = partner.sb.received.find((r) => r.path === '/refund-notify');
+        if (!refundCallback) throw new Error('no refund callback received');
+        expect(await sibling.refund({ body: refundCallback.body, headers: refundCallback.headers })).toMatchObject({
+          ok: false,
+          error: { reason: 'foreignMerchant' },
+        });
       } finally {
         await partner.close();
       }
