@@ -25,6 +25,8 @@ export interface GatewayWorld {
    * money sits in the sub-merchant's account, not the provider's). Default true.
    */
   readonly billsFundFlow?: boolean;
+  /** Another mini-program the merchant takes payments for (PrepayRequest.appId), when it is configured with one. */
+  readonly otherAppId?: string;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,19 @@ export function paymentGatewayContract(name: string, open: () => Promise<Gateway
         package: `prepay_id=${prepay.prepayId}`,
         signType: prepay.signType,
       });
+    });
+
+    it('takes a payment in another of the merchant’s mini-programs, signing the client payment over that appid', async () => {
+      const otherAppId = world.otherAppId;
+      if (otherAppId === undefined) return;
+      const r = request({ appId: otherAppId });
+      const prepay = await created(r);
+      expect(requestPaymentParams(world.gateway.clientPayment(prepay, otherAppId))).toMatchObject({
+        appId: otherAppId,
+        package: `prepay_id=${prepay.prepayId}`,
+      });
+      await world.pay(prepay);
+      expect(await world.gateway.queryOrder(r.outTradeNo)).toMatchObject({ kind: 'paid', amount: r.amount });
     });
 
     it('answers ORDERPAID for a paid number, and "parameters changed" for a used number with other parameters', async () => {

@@ -22,6 +22,7 @@ function worldOf(partner: PartnerSandbox, gateway: GatewayWorld['gateway'], clos
     closeNotBeforeMs,
     // The sub-merchant's account is not the provider's: partner gateways fetch no fund-flow bill (see their fundFlowBill).
     billsFundFlow: false,
+    otherAppId: SOUTH.subAppIds[1],
     advance: (ms) => sb.clock.advance(ms),
     now: () => sb.clock.now(),
     close: () => partner.close(),

@@ -64,7 +64,7 @@ export class FakePaymentGateway implements PaymentGateway {
     const trade = this.trades.get(request.outTradeNo);
     if (trade?.paid) return { kind: 'alreadyPaid' };
     if (trade?.state === 'CLOSED') return { kind: 'closed' };
-    if (trade && !sameRequest(trade.request, request)) return { kind: 'parametersChanged' };
+    if (trade && !sameRequest(trade.request, request, this.merchant.appId)) return { kind: 'parametersChanged' };
     const current: Trade = trade ?? { request, prepays: [], state: 'NOTPAY', refunds: new Map() };
     this.trades.set(request.outTradeNo, current);
     const now = this.clock.now();
@@ -76,9 +76,9 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'created', prepay };
   }
 
-  clientPayment(prepay: Prepay): ClientPayment {
+  clientPayment(prepay: Prepay, appId?: string): ClientPayment {
     return requestPayment({
-      appId: this.merchant.appId,
+      appId: appId ?? this.merchant.appId,
       timeStamp: String(Math.floor(this.clock.now().getTime() / 1000)),
       nonceStr: 'fakenonce',
       package: `prepay_id=${prepay.prepayId}`,
@@ -320,7 +320,9 @@ export class FakePaymentGateway implements PaymentGateway {
 
 const dayOf = (at: Date): string => formatBeijingCompact(at).slice(0, 8);
 
-const sameRequest = (a: PrepayRequest, b: PrepayRequest): boolean =>
+/** As WeChat compares a re-sent prepay: the mini-program (appid, or sub_appid) is one of its parameters. */
+const sameRequest = (a: PrepayRequest, b: PrepayRequest, defaultAppId: string): boolean =>
+  (a.appId ?? defaultAppId) === (b.appId ?? defaultAppId) &&
   a.amount.equals(b.amount) &&
   a.openid === b.openid &&
   a.description === b.description &&
