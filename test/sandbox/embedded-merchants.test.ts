@@ -17,7 +17,7 @@ function options(dataDir: string): EmbeddedSandboxOptions {
     v3Keys: false,
     simulator: true,
     log: () => undefined,
-    merchants: [{ mchId: '1900000200', appIds: ['wx2000000000000001'], apiKey: 'northApiKey0123456789abcdefABCDEF', v3Keys: true }],
+    merchants: [{ mchId: '1900000200', appIds: ['wx2000000000000001'], apiKey: 'northApiKey0123456789abcdefABCDE', v3Keys: true }],
     providers: [
       {
         spMchId: '1900000300',

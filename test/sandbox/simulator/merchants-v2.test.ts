@@ -231,6 +231,19 @@ describe('several direct merchants', () => {
     });
   });
 
+  it('code2Session answers every configured mini-program with its own AppSecret', async () => {
+    sb = await startMultiMerchant({ miniPrograms: [{ appId: NORTH.appIds[0] as string, appSecret: 'north-secret' }] });
+    const login = async (appid: string, secret: string) => {
+      const { code } = (await sb!.control('/code', { openid: 'oLogin' })).json as { code: string };
+      const url = `${sb!.url}/sandbox/wxpay/sns/jscode2session?appid=${appid}&secret=${secret}&js_code=${code}&grant_type=authorization_code`;
+      return (await (await fetch(url)).json()) as Record<string, unknown>;
+    };
+    expect(await login(NORTH.appIds[0] as string, 'north-secret')).toMatchObject({ openid: 'oLogin' });
+    expect(await login(NORTH.appIds[0] as string, sb.simulator.credentials.appSecret)).toMatchObject({ errcode: 40125 });
+    expect(await login(SAMPLE.appId, sb.simulator.credentials.appSecret)).toMatchObject({ openid: 'oLogin' });
+    expect(await login(NORTH.appIds[1] as string, 'north-secret')).toMatchObject({ errcode: 40013 });
+  });
+
   it('a snapshot keeps every merchant’s orders apart, and a single-merchant snapshot keeps its old shape', async () => {
     sb = await startMultiMerchant();
     const no = nextNo();
