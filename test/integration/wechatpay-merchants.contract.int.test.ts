@@ -2,18 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { SignType } from '../../src/adapters/wechatpay/v2/sign.js';
 import { Money } from '../../src/domain/money.js';
 import { paymentGatewayContract, type GatewayWorld } from '../contracts/payment-gateway.contract.js';
-import { startPartnerSandbox, SOUTH, WEST, type PartnerSandbox } from '../support/partner-sandbox.js';
+import { NORTH, startPartnerSandbox, SOUTH, WEST, type PartnerSandbox } from '../support/partner-sandbox.js';
 import type { TrustMode } from '../support/wechat-sandbox-v3.js';
 
 /** The contract's world around a partner gateway: the simulator's control API names the sub-merchant's orders. */
-function worldOf(partner: PartnerSandbox, gateway: GatewayWorld['gateway'], closeNotBeforeMs: number): GatewayWorld {
+function worldOf(
+  partner: PartnerSandbox,
+  gateway: GatewayWorld['gateway'],
+  closeNotBeforeMs: number,
+  merchant: 'south' | 'north' = 'south',
+): GatewayWorld {
   const { sb } = partner;
   const control = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
     const { status, json } = await sb.control(path, body);
     if (status >= 300) throw new Error(`control ${path}: ${status} ${JSON.stringify(json)}`);
     return json;
   };
-  const scope = partner.scope();
+  const scope = merchant === 'south' ? partner.scope() : `?mch_id=${NORTH.mchId}`;
   return {
     gateway,
     pay: async (prepay) => void (await control('/pay', { prepay_id: prepay.prepayId })),
@@ -21,8 +26,7 @@ function worldOf(partner: PartnerSandbox, gateway: GatewayWorld['gateway'], clos
     settleRefund: async (no, status) => void (await control(`/refunds/${no}/settle${scope}`, { refund_status: status })),
     closeNotBeforeMs,
     // The sub-merchant's account is not the provider's: partner gateways fetch no fund-flow bill (see their fundFlowBill).
-    billsFundFlow: false,
-    otherAppId: SOUTH.subAppIds[1],
+    ...(merchant === 'south' ? { billsFundFlow: false, otherAppId: SOUTH.subAppIds[1] } : { otherAppId: NORTH.appIds[1] }),
     advance: (ms) => sb.clock.advance(ms),
     now: () => sb.clock.now(),
     close: () => partner.close(),
@@ -44,6 +48,19 @@ for (const mode of ['publicKey', 'platformCertificate'] as const satisfies reado
     return worldOf(partner, partner.gatewayV3(mode), 0);
   });
 }
+
+/**
+ * A direct merchant of two mini-programs beside them (NORTH, a further merchant of the simulator): its gateways, with
+ * PrepayRequest.appId naming the second one, under the same contract.
+ */
+paymentGatewayContract('WeChat Pay v2 direct, two mini-programs, on the simulator', async () => {
+  const partner = await startPartnerSandbox({ refundSettleMs: 3_600_000_000, signType: 'HMAC-SHA256' });
+  return worldOf(partner, partner.northV2(), 5 * 60_000, 'north');
+});
+paymentGatewayContract('WeChat Pay v3 direct, two mini-programs, on the simulator', async () => {
+  const partner = await startPartnerSandbox({ refundSettleMs: 3_600_000_000 });
+  return worldOf(partner, partner.northV3('publicKey'), 0, 'north');
+});
 
 describe('partner callbacks from the simulator', () => {
   const prepayRequest = (no: string, appId?: string) => ({
