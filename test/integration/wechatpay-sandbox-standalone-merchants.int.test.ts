@@ -15,7 +15,10 @@ afterEach(() => {
 });
 
 function run(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(TSX, ['src/sandbox/cli.ts'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'development', SANDBOX_PORT: '0', ...env } });
+  const proc = spawn(TSX, ['src/sandbox/cli.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'development', SANDBOX_PORT: '0', ...env },
+  });
   let output = '';
   proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

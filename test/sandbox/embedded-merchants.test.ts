@@ -37,10 +37,11 @@ describe('the embedded sandbox with several merchants (the merchants file in san
     first.close();
     expect([...first.v3Identities.keys()].sort()).toEqual(['1900000200', '1900000300']);
     expect(first.v3Identity).toBeUndefined();
-    expect(readdirSync(dataDir).filter((f) => f.startsWith('wechatpay-v3-sandbox-')).sort()).toEqual([
-      'wechatpay-v3-sandbox-1900000200.json',
-      'wechatpay-v3-sandbox-1900000300.json',
-    ]);
+    expect(
+      readdirSync(dataDir)
+        .filter((f) => f.startsWith('wechatpay-v3-sandbox-'))
+        .sort(),
+    ).toEqual(['wechatpay-v3-sandbox-1900000200.json', 'wechatpay-v3-sandbox-1900000300.json']);
     const north = first.v3Identities.get('1900000200');
     const acme = first.v3Identities.get('1900000300');
     expect(north?.apiV3Key).not.toBe(acme?.apiV3Key);

@@ -109,9 +109,12 @@ export class SimAccounts {
     return [...this.byMchId.values()];
   }
 
-  /** The account whose orders these are: the provider for a partner order, the merchant otherwise. */
-  of(scope: OrderScope | undefined): SimAccount {
-    return (scope && this.byMchId.get(scope.mchId)) || this.primary;
+  /**
+   * The account whose orders these are: the provider for a partner order, the merchant otherwise; undefined for a
+   * merchant no longer configured (an order restored from a snapshot), whose keys the simulator no longer has.
+   */
+  of(scope: OrderScope | undefined): SimAccount | undefined {
+    return scope ? this.byMchId.get(scope.mchId) : this.primary;
   }
 
   private add(account: SimAccount): void {

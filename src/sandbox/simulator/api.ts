@@ -202,7 +202,8 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (availability === 'invalid' || availability === 'future') {
         return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
       }
-      const text = availability === 'ready' ? writeTradeBill(state.allOrders(caller.scope), date, billType as BillKind, caller.account) : undefined;
+      const text =
+        availability === 'ready' ? writeTradeBill(state.allOrders(caller.scope), date, billType as BillKind, caller.account) : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
       return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
     },

@@ -195,7 +195,8 @@ export function createControlRouter(ctx: ControlContext): Router {
    */
   control.post('/refund-notify', (req, res) => {
     const body = bodyOf(req);
-    const found = typeof body.out_refund_no === 'string' ? state.findRefund(body.out_refund_no, scopeFrom(req, ctx.primaryMchId)) : undefined;
+    const found =
+      typeof body.out_refund_no === 'string' ? state.findRefund(body.out_refund_no, scopeFrom(req, ctx.primaryMchId)) : undefined;
     if (!found) {
       res.status(404).json({ error: 'unknown out_refund_no' });
       return;

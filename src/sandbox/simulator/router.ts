@@ -115,11 +115,13 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     if (order.state !== 'SUCCESS' && order.signType === 'RSA') return;
     // Signed and sealed with the keys of the merchant (partner mode: the provider) the order belongs to.
     const account = accounts.of(order.scope);
+    // A merchant removed from the options keeps its restored orders, but nothing is signed for it with another's keys.
+    if (!account) return log({ type: 'notify.skipped', reason: 'unknown merchant', outTradeNo: order.outTradeNo });
     const render =
       order.signType === 'RSA' && account.v3Keys
         ? v3PaymentNotify(order, account, account.v3Keys, signatureClock)
         : paymentNotify(order, account, options.notifyIncludesSignType ?? false);
-    notifier.send('payment', order.notifyUrl, order.outTradeNo, render);
+    notifier.send('payment', order.notifyUrl, order.outTradeNo, render, order.scope);
   };
 
   const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined, status: SettledRefundStatus = 'SUCCESS'): void => {
@@ -127,11 +129,12 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     log({ type: 'refund.settled', outRefundNo: refund.outRefundNo });
     if (!url) return;
     const account = accounts.of(order.scope);
+    if (!account) return log({ type: 'notify.skipped', reason: 'unknown merchant', outRefundNo: refund.outRefundNo });
     const render =
       refund.api === 'v3' && account.v3Keys
         ? v3RefundNotify(order, refund, account.mchId, account.v3Keys, signatureClock)
         : refundNotify(order, refund, account);
-    notifier.send('refund', url, refund.outRefundNo, render);
+    notifier.send('refund', url, refund.outRefundNo, render, order.scope);
   };
 
   const settleLater = (order: SimOrder, refund: SimRefund): void => {

@@ -94,7 +94,8 @@ export function parseSimulatorSnapshot(value: unknown): SimulatorSnapshot {
   const orders = new Set<string>();
   const prepays = new Set<string>();
   for (const order of parsed.data.orders) {
-    if (order.subMchId !== undefined && order.mchId === undefined) throw new SnapshotError(`order ${order.outTradeNo}: subMchId without mchId`);
+    if (order.subMchId !== undefined && order.mchId === undefined)
+      throw new SnapshotError(`order ${order.outTradeNo}: subMchId without mchId`);
     const key = snapshotOrderKey(order);
     if (orders.has(key)) throw new SnapshotError(`out_trade_no ${order.outTradeNo} appears twice`);
     orders.add(key);

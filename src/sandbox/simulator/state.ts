@@ -90,11 +90,7 @@ export class SimulatorState {
   ) {}
 
   /** v2's unifiedorder; v3's JSAPI prepay comes with its JSON flattened into the same fields, signType RSA. */
-  unifiedOrder(
-    request: WechatFields,
-    signType: SignType | 'RSA',
-    scope?: OrderScope,
-  ): Outcome<{ order: SimOrder; prepayId: string }> {
+  unifiedOrder(request: WechatFields, signType: SignType | 'RSA', scope?: OrderScope): Outcome<{ order: SimOrder; prepayId: string }> {
     const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
     // UNCONFIRMED wording: the err_code_des merchants report for an openid of another appid.
     if (this.foreignOpenids.has(request.openid as string)) return refuse('PARAM_ERROR', 'appid和openid不匹配');

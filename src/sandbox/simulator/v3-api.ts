@@ -144,18 +144,19 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
   const orderFieldsRefusal = (b: Readonly<Record<string, unknown>>): V3Reply | undefined => {
     const amount = isRecord(b.amount) ? b.amount : {};
     if (typeof b.description !== 'string' || b.description === '' || [...b.description].length > 127)
-        return bodyParamError('/description', b.description, '长度应为1到127个字符');
-      if (typeof b.out_trade_no !== 'string' || !OUT_TRADE_NO.test(b.out_trade_no))
-        return bodyParamError('/out_trade_no', b.out_trade_no, '应为6到32位数字、大小写字母或_-|*');
-      if (typeof b.attach === 'string' && bytes(b.attach) > ATTACH_MAX_BYTES)
-        return bodyParamError('/attach', b.attach, `字节数 ${bytes(b.attach)}，大于最大值 ${ATTACH_MAX_BYTES}`);
-      if (b.attach !== undefined && typeof b.attach !== 'string') return bodyParamError('/attach', b.attach, '应为字符串');
-      const notifyRefused = notifyUrlRefusal(b.notify_url, 255);
-      if (notifyRefused) return notifyRefused;
-      if (b.time_expire !== undefined && (typeof b.time_expire !== 'string' || !RFC3339.test(b.time_expire)))
-        return bodyParamError('/time_expire', b.time_expire, '应为 RFC 3339 格式的时间');
-      if (!isFen(amount.total)) return bodyParamError('/amount/total', amount.total, '应为正整数（分）');
-    if (amount.currency !== undefined && amount.currency !== 'CNY') return bodyParamError('/amount/currency', amount.currency, '只支持 CNY');
+      return bodyParamError('/description', b.description, '长度应为1到127个字符');
+    if (typeof b.out_trade_no !== 'string' || !OUT_TRADE_NO.test(b.out_trade_no))
+      return bodyParamError('/out_trade_no', b.out_trade_no, '应为6到32位数字、大小写字母或_-|*');
+    if (typeof b.attach === 'string' && bytes(b.attach) > ATTACH_MAX_BYTES)
+      return bodyParamError('/attach', b.attach, `字节数 ${bytes(b.attach)}，大于最大值 ${ATTACH_MAX_BYTES}`);
+    if (b.attach !== undefined && typeof b.attach !== 'string') return bodyParamError('/attach', b.attach, '应为字符串');
+    const notifyRefused = notifyUrlRefusal(b.notify_url, 255);
+    if (notifyRefused) return notifyRefused;
+    if (b.time_expire !== undefined && (typeof b.time_expire !== 'string' || !RFC3339.test(b.time_expire)))
+      return bodyParamError('/time_expire', b.time_expire, '应为 RFC 3339 格式的时间');
+    if (!isFen(amount.total)) return bodyParamError('/amount/total', amount.total, '应为正整数（分）');
+    if (amount.currency !== undefined && amount.currency !== 'CNY')
+      return bodyParamError('/amount/currency', amount.currency, '只支持 CNY');
     return undefined;
   };
 
@@ -218,7 +219,8 @@ export function createV3Handlers(ctx: V3ApiContext): Readonly<Record<string, V3H
       if (!caller.appIds.has(b.sp_appid)) return v3Error(400, 'APPID_MCHID_NOT_MATCH', 'sp_appid和sp_mchid不匹配');
       const subAppId = typeof b.sub_appid === 'string' && b.sub_appid !== '' ? b.sub_appid : undefined;
       if (b.sub_appid !== undefined && subAppId === undefined) return bodyParamError('/sub_appid', b.sub_appid, '应为非空字符串');
-      if (subAppId && !caller.subMerchants.get(b.sub_mchid)?.has(subAppId)) return v3Error(400, 'PARAM_ERROR', 'sub_mch_id与sub_appid不匹配');
+      if (subAppId && !caller.subMerchants.get(b.sub_mchid)?.has(subAppId))
+        return v3Error(400, 'PARAM_ERROR', 'sub_mch_id与sub_appid不匹配');
       const refused = orderFieldsRefusal(b);
       if (refused) return refused;
       const spOpenid = typeof payer.sp_openid === 'string' && payer.sp_openid !== '' ? payer.sp_openid : undefined;

@@ -67,7 +67,9 @@ export function createV3KeysRouter(accounts: SimAccounts): Router {
     const account = typeof body.mchid === 'string' ? accounts.get(body.mchid) : accounts.primary;
     const keys = account?.v3Keys;
     if (!keys || (mode !== 'publicKey' && mode !== 'platformCertificate') || !keys.use(mode as SignWith, serial)) {
-      res.status(400).json({ error: 'sign_with must be publicKey or platformCertificate, naming a key the simulator has (mchid: a v3 merchant)' });
+      res
+        .status(400)
+        .json({ error: 'sign_with must be publicKey or platformCertificate, naming a key the simulator has (mchid: a v3 merchant)' });
       return;
     }
     res.json({ sign_with: keys.signWith, platform_serial: keys.currentPlatformSerial ?? null });

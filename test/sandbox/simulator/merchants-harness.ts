@@ -16,7 +16,11 @@ import { SAMPLE } from '../../support/wechat-test-signer.js';
  * as in every other simulator test), a second direct merchant NORTH (v2 and v3), and a provider ACME (服务商, v2 and
  * v3) with two sub-merchants. Every notify is acknowledged and recorded; the tests check what it carries.
  */
-export const NORTH = { mchId: '1900000200', appIds: ['wx2000000000000001', 'wx2000000000000002'], apiKey: 'northApiKey0123456789abcdefABCDE' };
+export const NORTH = {
+  mchId: '1900000200',
+  appIds: ['wx2000000000000001', 'wx2000000000000002'],
+  apiKey: 'northApiKey0123456789abcdefABCDE',
+};
 export const ACME = {
   spMchId: '1900000300',
   spAppId: 'wx3000000000000000',

@@ -3,7 +3,7 @@ import { decryptRefundNotify } from '../../../src/adapters/wechatpay/v2/refund-n
 import { verifyFields } from '../../../src/adapters/wechatpay/v2/sign.js';
 import { parseWechatXml } from '../../../src/adapters/wechatpay/v2/xml.js';
 import { createWechatPaySimulator, parseSimulatorSnapshot } from '../../../src/sandbox/simulator/router.js';
-import type { V3Sandbox } from '../../support/wechat-sandbox-v3.js';
+import { startV3Sandbox, type V3Sandbox } from '../../support/wechat-sandbox-v3.js';
 import { SAMPLE } from '../../support/wechat-test-signer.js';
 import { ManualClock } from '../../support/doubles/manual-clock.js';
 import { ACME, NORTH, STRANGER_SUB, multiMerchantOptions, nextNo, startMultiMerchant, v2 } from './merchants-harness.js';
@@ -41,7 +41,8 @@ const order = (s: V3Sandbox, outTradeNo: string, extra: Record<string, string> =
 const primary = (fields: Record<string, string>) => ({ appid: SAMPLE.appId, mch_id: SAMPLE.mchId, ...fields });
 const north = (fields: Record<string, string>, appid = NORTH.appIds[1] as string) => ({ appid, mch_id: NORTH.mchId, ...fields });
 
-const payNotifies = (s: V3Sandbox) => s.received.filter((r) => r.path === '/notify').map((r) => parseWechatXml(r.body, { maxBytes: 65_536 }));
+const payNotifies = (s: V3Sandbox) =>
+  s.received.filter((r) => r.path === '/notify').map((r) => parseWechatXml(r.body, { maxBytes: 65_536 }));
 
 describe('v2 partner mode (服务商)', () => {
   it('pays, notifies, queries, refunds and bills a sub-merchant’s order, every message signed with the provider’s key', async () => {
@@ -76,7 +77,13 @@ describe('v2 partner mode (服务商)', () => {
     const refund = await v2(
       s,
       '/secapi/pay/refund',
-      partner(SUB1, { out_trade_no: no, out_refund_no: `R${no}`, total_fee: '100', refund_fee: '40', notify_url: `${s.url}/refund-notify` }),
+      partner(SUB1, {
+        out_trade_no: no,
+        out_refund_no: `R${no}`,
+        total_fee: '100',
+        refund_fee: '40',
+        notify_url: `${s.url}/refund-notify`,
+      }),
       ACME.apiKey,
     );
     expect(refund).toMatchObject({ result_code: 'SUCCESS', refund_fee: '40', sub_mch_id: SUB1.subMchId });
@@ -116,16 +123,23 @@ describe('v2 partner mode (服务商)', () => {
     sb = await startMultiMerchant();
     const stranger = { subMchId: STRANGER_SUB, subAppIds: ['wx3900000000000001'] };
     for (const path of ['/pay/unifiedorder', '/pay/orderquery', '/pay/closeorder', '/secapi/pay/refund', '/pay/refundquery']) {
-      const fields = path === '/pay/unifiedorder' ? order(sb, nextNo(), { sub_openid: 'oX' }) : { out_trade_no: nextNo(), out_refund_no: 'R1' };
+      const fields =
+        path === '/pay/unifiedorder' ? order(sb, nextNo(), { sub_openid: 'oX' }) : { out_trade_no: nextNo(), out_refund_no: 'R1' };
       expect(await v2(sb, path, partner(stranger, fields), ACME.apiKey), path).toEqual({
         return_code: 'FAIL',
         return_msg: '商户号mch_id或sub_mch_id不存在',
       });
     }
     const withoutSub = { appid: ACME.spAppId, mch_id: ACME.spMchId, ...order(sb, nextNo(), { openid: 'oSp' }) };
-    expect(await v2(sb, '/pay/unifiedorder', withoutSub, ACME.apiKey)).toEqual({ return_code: 'FAIL', return_msg: '受理机构必须传入sub_mch_id' });
+    expect(await v2(sb, '/pay/unifiedorder', withoutSub, ACME.apiKey)).toEqual({
+      return_code: 'FAIL',
+      return_msg: '受理机构必须传入sub_mch_id',
+    });
     const directWithSub = north(order(sb, nextNo(), { openid: 'oN', sub_mch_id: SUB1.subMchId }));
-    expect(await v2(sb, '/pay/unifiedorder', directWithSub, NORTH.apiKey)).toEqual({ return_code: 'FAIL', return_msg: '普通商户不允许传sub_mch_id' });
+    expect(await v2(sb, '/pay/unifiedorder', directWithSub, NORTH.apiKey)).toEqual({
+      return_code: 'FAIL',
+      return_msg: '普通商户不允许传sub_mch_id',
+    });
     // A sub_appid of the other sub-merchant.
     const crossed = partner(SUB1, order(sb, nextNo(), { sub_openid: 'oX', sub_appid: SUB2.subAppIds[0] as string }));
     expect(await v2(sb, '/pay/unifiedorder', crossed, ACME.apiKey)).toMatchObject({
@@ -140,7 +154,10 @@ describe('v2 partner mode (服务商)', () => {
   it('needs sub_appid with sub_openid, and a payer', async () => {
     sb = await startMultiMerchant();
     const noAppid = { appid: ACME.spAppId, mch_id: ACME.spMchId, sub_mch_id: SUB1.subMchId, ...order(sb, nextNo(), { sub_openid: 'oX' }) };
-    expect(await v2(sb, '/pay/unifiedorder', noAppid, ACME.apiKey)).toMatchObject({ err_code: 'LACK_PARAMS', err_code_des: '缺少参数sub_appid' });
+    expect(await v2(sb, '/pay/unifiedorder', noAppid, ACME.apiKey)).toMatchObject({
+      err_code: 'LACK_PARAMS',
+      err_code_des: '缺少参数sub_appid',
+    });
     expect(await v2(sb, '/pay/unifiedorder', partner(SUB1, order(sb, nextNo())), ACME.apiKey)).toMatchObject({
       err_code: 'LACK_PARAMS',
       err_code_des: '缺少参数sub_openid',
@@ -212,10 +229,16 @@ describe('several direct merchants', () => {
     await s.control('/pay', { prepay_id: prepays[1]?.prepay_id });
     await s.waitFor(() => payNotifies(s).length === 1);
     expect(payNotifies(s)[0]).toMatchObject({ mch_id: NORTH.mchId, total_fee: '102', openid: 'oB' });
+    // GET /control/notifies names whose delivery it is when the number exists at several merchants.
+    expect(s.simulator.deliveries()[0]).toMatchObject({ subject: no, mchId: NORTH.mchId });
+    expect(s.simulator.deliveries()[0]).not.toHaveProperty('subMchId');
     expect(verifyFields(payNotifies(s)[0] as Record<string, string>, NORTH.apiKey, 'MD5')).toBe(true);
 
     expect(await v2(s, '/pay/orderquery', primary({ out_trade_no: no }), SAMPLE.apiKey)).toMatchObject({ trade_state: 'NOTPAY' });
-    expect(await v2(s, '/pay/orderquery', north({ out_trade_no: no }), NORTH.apiKey)).toMatchObject({ trade_state: 'SUCCESS', total_fee: '102' });
+    expect(await v2(s, '/pay/orderquery', north({ out_trade_no: no }), NORTH.apiKey)).toMatchObject({
+      trade_state: 'SUCCESS',
+      total_fee: '102',
+    });
     expect(await v2(s, '/pay/orderquery', partner(SUB1, { out_trade_no: no }), ACME.apiKey)).toMatchObject({ trade_state: 'NOTPAY' });
     // A transaction_id of NORTH's order finds nothing at the simulator's own merchant.
     const paid = await v2(s, '/pay/orderquery', north({ out_trade_no: no }), NORTH.apiKey);
@@ -263,6 +286,21 @@ describe('several direct merchants', () => {
     }
     expect(() => parseSimulatorSnapshot({ ...snapshot, orders: [snapshot.orders[1], snapshot.orders[1]] })).toThrow(/appears twice/);
     expect(Object.keys(snapshot.orders[0] as object)).not.toContain('mchId');
+  });
+});
+
+describe('a merchant removed from the options', () => {
+  it('keeps its restored orders, but nothing is signed for it with another merchant’s keys', async () => {
+    sb = await startMultiMerchant();
+    const prepay = await v2(sb, '/pay/unifiedorder', north(order(sb, nextNo(), { openid: 'oB' })), NORTH.apiKey);
+    const snapshot = sb.simulator.snapshot();
+    await sb.close();
+    const events: string[] = [];
+    sb = await startV3Sandbox({ logger: (event) => void events.push(event.type) });
+    expect(sb.simulator.restore(snapshot)).toBe(1);
+    expect((await sb.control('/pay', { prepay_id: prepay.prepay_id })).status).toBe(200);
+    expect(events).toContain('notify.skipped');
+    expect(sb.simulator.deliveries()).toEqual([]);
   });
 });
 

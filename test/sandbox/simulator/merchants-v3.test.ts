@@ -90,7 +90,12 @@ describe('v3 partner mode (服务商)', () => {
     });
     expect(resource).not.toHaveProperty('mchid');
 
-    const query = await v3(s, acme(), 'GET', `/v3/pay/partner/transactions/out-trade-no/${no}?sp_mchid=${ACME.spMchId}&sub_mchid=${SUB1.subMchId}`);
+    const query = await v3(
+      s,
+      acme(),
+      'GET',
+      `/v3/pay/partner/transactions/out-trade-no/${no}?sp_mchid=${ACME.spMchId}&sub_mchid=${SUB1.subMchId}`,
+    );
     expect(query).toMatchObject({ status: 200, json: { sub_mchid: SUB1.subMchId, trade_state: 'SUCCESS' } });
     const byId = await v3(
       s,
@@ -119,7 +124,12 @@ describe('v3 partner mode (服务商)', () => {
     const refundResource = JSON.parse(
       decryptResource((JSON.parse(refundNotify.body) as { resource: unknown }).resource, acmeIdentity().apiV3Key) as string,
     ) as Record<string, unknown>;
-    expect(refundResource).toMatchObject({ sp_mchid: ACME.spMchId, sub_mchid: SUB1.subMchId, out_refund_no: `R${no}`, refund_status: 'SUCCESS' });
+    expect(refundResource).toMatchObject({
+      sp_mchid: ACME.spMchId,
+      sub_mchid: SUB1.subMchId,
+      out_refund_no: `R${no}`,
+      refund_status: 'SUCCESS',
+    });
 
     expect(await v3(s, acme(), 'GET', `/v3/refund/domestic/refunds/R${no}?sub_mchid=${SUB1.subMchId}`)).toMatchObject({
       status: 200,
@@ -131,7 +141,12 @@ describe('v3 partner mode (服务商)', () => {
     const day = new Date(s.clock.now().getTime() - 36 * 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 10);
     const bill = await v3(s, acme(), 'GET', `/v3/bill/tradebill?bill_date=${day}&sub_mchid=${SUB1.subMchId}`);
     expect(bill.status).toBe(200);
-    const file = await v3(s, acme(), 'GET', new URL(String(bill.json.download_url)).pathname.replace('/sandbox/wxpay', '') + new URL(String(bill.json.download_url)).search);
+    const file = await v3(
+      s,
+      acme(),
+      'GET',
+      new URL(String(bill.json.download_url)).pathname.replace('/sandbox/wxpay', '') + new URL(String(bill.json.download_url)).search,
+    );
     expect(file.text).toContain(`\`${no}`);
     expect(file.text).toContain(`\`${SUB1.subMchId}`);
     expect(await v3(s, acme(), 'GET', `/v3/bill/tradebill?bill_date=${day}&sub_mchid=${SUB2.subMchId}`)).toMatchObject({
@@ -158,9 +173,19 @@ describe('v3 partner mode (服务商)', () => {
     const noAuth = { status: 403, json: { code: 'NO_AUTH', message: '受理关系不存在' } };
     expect(await v3(s, acme(), 'POST', '/v3/pay/partner/transactions/jsapi', partnerPrepay(s, stranger))).toMatchObject(noAuth);
     expect(
-      await v3(s, acme(), 'GET', `/v3/pay/partner/transactions/out-trade-no/${nextNo()}?sp_mchid=${ACME.spMchId}&sub_mchid=${STRANGER_SUB}`),
+      await v3(
+        s,
+        acme(),
+        'GET',
+        `/v3/pay/partner/transactions/out-trade-no/${nextNo()}?sp_mchid=${ACME.spMchId}&sub_mchid=${STRANGER_SUB}`,
+      ),
     ).toMatchObject(noAuth);
-    const refund = { sub_mchid: STRANGER_SUB, out_trade_no: nextNo(), out_refund_no: 'R1', amount: { refund: 1, total: 1, currency: 'CNY' } };
+    const refund = {
+      sub_mchid: STRANGER_SUB,
+      out_trade_no: nextNo(),
+      out_refund_no: 'R1',
+      amount: { refund: 1, total: 1, currency: 'CNY' },
+    };
     expect(await v3(s, acme(), 'POST', '/v3/refund/domestic/refunds', refund)).toMatchObject(noAuth);
     expect(await v3(s, acme(), 'GET', `/v3/bill/tradebill?bill_date=2026-01-01&sub_mchid=${STRANGER_SUB}`)).toMatchObject(noAuth);
 
@@ -169,7 +194,9 @@ describe('v3 partner mode (服务商)', () => {
     expect(await v3(s, acme(), 'POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: undefined })).toMatchObject(needsSub);
 
     const direct = { status: 400, json: { code: 'PARAM_ERROR', message: '普通商户不允许传sub_mch_id' } };
-    expect(await v3(s, northSigner(), 'POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB1.subMchId })).toMatchObject(direct);
+    expect(await v3(s, northSigner(), 'POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB1.subMchId })).toMatchObject(
+      direct,
+    );
 
     // A sub_appid of the other sub-merchant, and a payer named by sub_openid without sub_appid.
     expect(
@@ -200,9 +227,10 @@ describe('several v3 merchants', () => {
       status: 400,
       json: { code: 'MCH_NOT_EXISTS' },
     });
-    expect(
-      await v3(s, northSigner(), 'POST', '/v3/pay/transactions/jsapi', directPrepay(s, SAMPLE.appId, NORTH.mchId)),
-    ).toMatchObject({ status: 400, json: { code: 'APPID_MCHID_NOT_MATCH' } });
+    expect(await v3(s, northSigner(), 'POST', '/v3/pay/transactions/jsapi', directPrepay(s, SAMPLE.appId, NORTH.mchId))).toMatchObject({
+      status: 400,
+      json: { code: 'APPID_MCHID_NOT_MATCH' },
+    });
     const ok = await v3(s, northSigner(), 'POST', '/v3/pay/transactions/jsapi', directPrepay(s, NORTH.appIds[1] as string, NORTH.mchId));
     expect(ok.status).toBe(200);
     expect(signedBy(ok.headers, ok.text, northIdentity().platformPublicKey)).toBe(true);
@@ -212,7 +240,13 @@ describe('several v3 merchants', () => {
     sb = await startMultiMerchant();
     const s = sb;
     const no = nextNo();
-    const a = await v3(s, primaryIdentity(s), 'POST', '/v3/pay/transactions/jsapi', directPrepay(s, SAMPLE.appId, SAMPLE.mchId, { out_trade_no: no }));
+    const a = await v3(
+      s,
+      primaryIdentity(s),
+      'POST',
+      '/v3/pay/transactions/jsapi',
+      directPrepay(s, SAMPLE.appId, SAMPLE.mchId, { out_trade_no: no }),
+    );
     const b = await v3(
       s,
       northSigner(),
@@ -229,7 +263,9 @@ describe('several v3 merchants', () => {
     const got = v3Notifies(s, '/notify')[0];
     if (!got) throw new Error('no notify');
     expect(signedBy(headersOf(got), got.body, northIdentity().wechatpayPublicKey)).toBe(true);
-    const resource = JSON.parse(decryptResource((JSON.parse(got.body) as { resource: unknown }).resource, northIdentity().apiV3Key) as string);
+    const resource = JSON.parse(
+      decryptResource((JSON.parse(got.body) as { resource: unknown }).resource, northIdentity().apiV3Key) as string,
+    );
     expect(resource).toMatchObject({ mchid: NORTH.mchId, appid: NORTH.appIds[0], amount: { total: 200 } });
 
     const stateOf = async (signer: Parameters<typeof v3>[1], path: string) => (await v3(s, signer, 'GET', path)).json.trade_state;
