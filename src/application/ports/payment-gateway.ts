@@ -3,19 +3,20 @@ import type { FailureReason } from '../../domain/order-status.js';
 import type { Prepay } from '../../domain/prepay.js';
 import type { RefundReport } from '../../domain/refund.js';
 
+/**
+ * A prepay for one payer in one mini-program. `appId` is the mini-program the payer pays in (in partner mode the
+ * sub_appid; absent: the merchant's default one), and `openid` the payer's openid under it (in partner mode WeChat's
+ * sub_openid); a merchant's gateway refuses (RangeError) an appid it was not configured to take payments for.
+ */
 export interface PrepayRequest {
   readonly outTradeNo: string;
   /** Shown to the payer ("商家名称-商品类目"). */
   readonly description: string;
   readonly amount: Money;
-  /** The payer's openid under `appId` (in partner mode WeChat's sub_openid: the mini-program's own openid). */
   readonly openid: string;
-  readonly clientIp: string;
-  /**
-   * The mini-program the payer pays in (in partner mode the sub_appid). Absent: the merchant's configured default
-   * mini-program. A merchant's gateway refuses (RangeError) an appid it was not configured to take payments for.
-   */
+  /** the mini-program the payer pays in; absent: the merchant's configured appid */
   readonly appId?: string;
+  readonly clientIp: string;
   /** WeChat refuses payment after this (time_expire); fixed per order so a re-sent request stays identical. */
   readonly payableUntil: Date;
 }

@@ -293,5 +293,13 @@ describe('several v3 merchants', () => {
       },
     });
     expect(JSON.stringify(keys)).not.toContain('PRIVATE KEY');
+    // /v3/certificates answers each merchant with its own platform certificates, sealed under its own APIv3 key.
+    const certificates = await v3(sb, acme(), 'GET', '/v3/certificates');
+    const data = certificates.json.data as { serial_no: string; encrypt_certificate: unknown }[];
+    expect(data.map((c) => c.serial_no)).toEqual([
+      (keys.providers as Record<string, { platform_certificates: { serial_no: string }[] }>)[ACME.spMchId]?.platform_certificates[0]
+        ?.serial_no,
+    ]);
+    expect(decryptResource(data[0]?.encrypt_certificate, acmeIdentity().apiV3Key)).toContain('BEGIN CERTIFICATE');
   });
 });

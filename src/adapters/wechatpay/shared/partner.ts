@@ -60,3 +60,51 @@ export function partnerProblems(config: MerchantApps): string[] {
   }
   return problems;
 }
+
+/** A provider (服务商) as the merchants file names it. */
+export interface ProviderIds {
+  readonly spAppId: string;
+  readonly spMchId: string;
+}
+
+/** The identity part of a merchant's gateway and verifier configs, v2 and v3 alike. */
+export interface MerchantIdsConfig extends MerchantApps {
+  readonly mchId: string;
+}
+
+/**
+ * A partner merchant's identity as WechatPayV2Config, WechatPayV3Config, the v2 verifier's MerchantKeys and the v3
+ * verifier's MerchantIds take it (spread it, then add the provider's credentials): the provider's appid and mch_id,
+ * the sub-merchant, and its mini-programs, the default one first.
+ */
+export function partnerMerchantIds(provider: ProviderIds, subMchId: string, miniProgramAppIds: readonly string[]): MerchantIdsConfig {
+  const [subAppId, ...others] = miniProgramAppIds;
+  if (subAppId === undefined) throw new RangeError(`partner merchant ${subMchId}: at least one mini-program (sub_appid) is required`);
+  return { appId: provider.spAppId, mchId: provider.spMchId, partner: { subMchId, subAppId }, appIds: others };
+}
+
+/** A direct merchant's identity, in the same shape: its mch_id and its mini-programs, the default one first. */
+export function directMerchantIds(mchId: string, miniProgramAppIds: readonly string[]): MerchantIdsConfig {
+  const [appId, ...others] = miniProgramAppIds;
+  if (appId === undefined) throw new RangeError(`merchant ${mchId}: at least one mini-program (appid) is required`);
+  return { appId, mchId, ...(others.length > 0 ? { appIds: others } : {}) };
+}
+
+/**
+ * How the use cases identify the merchant (MerchantIdentity, and MerchantAccount's appIds): the default mini-program,
+ * every mini-program, the mch_id (partner: the provider's) and, in partner mode, the sub_mch_id.
+ */
+export function accountIdentityOf(ids: MerchantIdsConfig): {
+  readonly appId: string;
+  readonly appIds: readonly string[];
+  readonly mchId: string;
+  readonly subMchId?: string;
+} {
+  const apps = miniProgramAppsOf(ids);
+  return {
+    appId: apps.defaultAppId,
+    appIds: [apps.defaultAppId, ...(ids.appIds ?? []).filter((a) => a !== apps.defaultAppId)],
+    mchId: ids.mchId,
+    ...(ids.partner ? { subMchId: ids.partner.subMchId } : {}),
+  };
+}
