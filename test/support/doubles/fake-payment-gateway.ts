@@ -76,9 +76,10 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'created', prepay };
   }
 
-  clientPayment(prepay: Prepay): ClientPayment {
+  /** Signed over the mini-program the payer pays in (`appId`, as WeChat's paySign is), else the merchant's. */
+  clientPayment(prepay: Prepay, appId?: string): ClientPayment {
     return requestPayment({
-      appId: this.merchant.appId,
+      appId: appId ?? this.merchant.appId,
       timeStamp: String(Math.floor(this.clock.now().getTime() / 1000)),
       nonceStr: 'fakenonce',
       package: `prepay_id=${prepay.prepayId}`,
