@@ -67,13 +67,15 @@ afterEach(() => {
 });
 
 describe('the merchants of MERCHANTS_FILE in the registry', () => {
-  it('registers each merchant with its account (name, mode), new orders going to the default mini-program’s', () => {
+  it('registers each merchant with its account (name, mode), and each mini-program with its merchant', () => {
     const { registry, container } = service(twoShops);
     expect(registry.configured.map((a) => [a.id, a.name, a.mode, a.mchId, a.appId])).toEqual([
       ['north', '北区店', 'direct', '1900000109', 'wx1111111111111111'],
       ['west', '西区店', 'direct', '1900000112', 'wx4444444444444444'],
     ]);
-    expect(container.get(TOKENS.SellingMerchant)).toBe('north');
+    const miniPrograms = container.get(TOKENS.MiniPrograms);
+    expect(miniPrograms.defaultAppId).toBe('wx1111111111111111');
+    expect(miniPrograms.byAppId('wx4444444444444444')?.merchantId).toBe('west');
     expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
     expect(() => registry.forMerchant('east')).toThrow(UnknownMerchantError);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSandboxKeys } from '../../examples/merchants/sandbox-keys.js';
+import Database from 'better-sqlite3';
 import { postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
@@ -20,13 +21,21 @@ const exampleEnv = (): Record<string, string> =>
 
 describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct with the public key, v3 partner)', () => {
   let service: ServiceProcess;
+  let databasePath: string;
 
   beforeAll(async () => {
     const folder = mkdtempSync(join(tmpdir(), 'wxpay-example-'));
     const dataDir = join(folder, 'data');
     copyFileSync(join(EXAMPLE, 'merchants.json'), join(folder, 'merchants.json'));
     exportSandboxKeys(dataDir, join(folder, 'keys'));
-    service = await startService({ ...exampleEnv(), MERCHANTS_FILE: join(folder, 'merchants.json'), SANDBOX_DATA_DIR: dataDir, ADMIN_TOKEN });
+    databasePath = join(folder, 'wxpay.sqlite');
+    service = await startService({
+      ...exampleEnv(),
+      MERCHANTS_FILE: join(folder, 'merchants.json'),
+      SANDBOX_DATA_DIR: dataDir,
+      DATABASE_URL: `sqlite:${databasePath}`,
+      ADMIN_TOKEN,
+    });
   });
   afterAll(async () => service?.stop());
 
@@ -40,28 +49,55 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
     ]);
   });
 
-  it('pays in the default mini-program’s shop (north, v2), the notify arriving at north’s own callback URL', async () => {
-    const sim = async (path: string, body: unknown) => (await postJson<Record<string, unknown>>(`${service.baseUrl}/sandbox/wxpay${path}`, body));
-    const { code } = (await sim('/control/code', {})) as { code: string };
-    const login = (await postJson<{ data: { token: string } }>(`${service.baseUrl}/wechat/login`, { code })).data;
-    const auth = { authorization: `Bearer ${login.token}` };
-    const prepay = (await (await fetch(`${service.baseUrl}/wechat/prepay?goods_id=1`, { headers: auth })).json()) as {
-      data: { data: { outTradeNo: string; package: string } };
-    };
-    const { outTradeNo, package: pkg } = prepay.data.data;
-    await sim('/control/pay', { prepay_id: pkg.replace(/^prepay_id=/, '') });
-    const paid = new Promise<string>((done) => {
+  const sim = async (path: string, body: unknown) => postJson<Record<string, unknown>>(`${service.baseUrl}/sandbox/wxpay${path}`, body);
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+  /** Resolves with the access line of the first callback at that path answered 200. */
+  function callbackAt(path: string): Promise<string> {
+    return new Promise((done) => {
       const onData = (chunk: Buffer): void => {
-        const line = chunk.toString('utf8').split('\n').find((l) => l.includes('"url":"/wechat/pay-notify/north"') && l.includes('"status":200'));
-        if (line) {
-          service.child.stdout?.off('data', onData);
-          done(line);
-        }
+        const line = chunk.toString('utf8').split('\n').find((l) => l.includes(`"url":"${path}"`) && l.includes('"status":200'));
+        if (!line) return;
+        service.child.stdout?.off('data', onData);
+        done(line);
       };
       service.child.stdout?.on('data', onData);
     });
+  }
+
+  /** Goods of that mini-program: created by the admin API (the default one's), then moved to the mini-program. */
+  async function goodsOf(appId: string): Promise<number> {
+    const created = await fetch(`${service.baseUrl}/admin/goods`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: `Course of ${appId}`, market_price: 1200, sale_price: 1200, online: true }),
+    });
+    const id = ((await created.json()) as { data: { id: number } }).data.id;
+    const db = new Database(databasePath);
+    db.prepare('UPDATE shop_goods_info SET app_id = ? WHERE id = ?').run(appId, id);
+    db.close();
+    return id;
+  }
+
+  it.each([
+    ['north', 'v2 direct', 'wx1111111111111111', ''],
+    ['east', 'v3 direct, public key', 'wx2222222222222222', '/mp/wx2222222222222222'],
+    ['south', 'v3 partner of acme', 'wx3333333333333333', '/mp/wx3333333333333333'],
+  ])('pays in %s (%s), the notify arriving at its own callback URL', async (merchant, _kind, appId, prefix) => {
+    const goodsId = prefix === '' ? 1 : await goodsOf(appId);
+    const { code } = (await sim('/control/code', {})) as { code: string };
+    const login = (await postJson<{ data: { token: string } }>(`${service.baseUrl}${prefix}/wechat/login`, { code })).data;
+    const auth = { authorization: `Bearer ${login.token}` };
+    const prepay = (await (await fetch(`${service.baseUrl}${prefix}/wechat/prepay?goods_id=${goodsId}`, { headers: auth })).json()) as {
+      data: { data: { outTradeNo: string; package: string } };
+    };
+    const { outTradeNo, package: pkg } = prepay.data.data;
+    const paid = callbackAt(`/wechat/pay-notify/${merchant}`);
+    await sim('/control/pay', { prepay_id: pkg.replace(/^prepay_id=/, '') });
     await paid;
-    const status = (await (await fetch(`${service.baseUrl}/wechat/orders/${outTradeNo}`, { headers: auth })).json()) as { data: { status: string } };
+    const status = (await (await fetch(`${service.baseUrl}${prefix}/wechat/orders/${outTradeNo}`, { headers: auth })).json()) as {
+      data: { status: string };
+    };
     expect(status.data.status).toBe('SUCC');
   });
 });

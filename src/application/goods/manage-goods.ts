@@ -2,14 +2,14 @@ import { salePriceAboveMarketPrice, type Goods } from '../../domain/goods.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
-import type { GoodsAdmin, GoodsDraft } from '../ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsChange, GoodsDraft } from '../ports/goods-catalog.js';
 
 export type GoodsError = { readonly kind: 'GoodsNotFound' } | { readonly kind: 'SalePriceAboveMarketPrice' };
 
 const PRICE_ABOVE: GoodsError = { kind: 'SalePriceAboveMarketPrice' };
 
 /** An audit entry's picture of goods: prices in fen, as the API shows them. */
-const snapshot = (g: Goods) => ({
+const snapshot = (g: GoodsChange) => ({
   name: g.name,
   marketPrice: g.marketPrice.fen,
   salePrice: g.salePrice.fen,
@@ -41,7 +41,7 @@ export class ManageGoods {
     return ok(created);
   }
 
-  async update(goods: Goods, actor: string): Promise<Result<Goods, GoodsError>> {
+  async update(goods: GoodsChange, actor: string): Promise<Result<Goods, GoodsError>> {
     if (salePriceAboveMarketPrice(goods)) return err(PRICE_ABOVE);
     const before = await this.goods.findById(goods.id);
     if (!before || (await this.goods.update(goods)) === 'notFound') return err({ kind: 'GoodsNotFound' });
@@ -53,6 +53,6 @@ export class ManageGoods {
       before: snapshot(before),
       after: snapshot(goods),
     });
-    return ok(goods);
+    return ok({ ...goods, appId: before.appId });
   }
 }

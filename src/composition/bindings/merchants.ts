@@ -12,14 +12,14 @@ import { MerchantRegistry, type MerchantAccount } from '../merchant-registry.js'
 import { accountOfSettings, buildMerchantSet } from '../merchant-set.js';
 import { MerchantsReloader } from '../merchants-reload.js';
 import type { Resources } from '../resources.js';
-import { defaultMiniProgram, type MerchantsSettings } from '../settings/merchants-settings.js';
+import type { MerchantsSettings } from '../settings/merchants-settings.js';
 import { TOKENS } from '../tokens.js';
 
 /**
  * The merchants and the registry the use cases ask for a merchant's gateway. The environment configures one merchant,
  * registered as `default` (every order from before merchants existed is its): its account, and its gateway and notify
  * verifier as bindWechatPay builds them. MERCHANTS_FILE configures several, built here from the file (and again at
- * each reload); new orders are opened with the default mini-program's merchant.
+ * each reload); an order is opened with its mini-program's merchant (bindings/mini-programs.ts).
  */
 export function bindMerchants(c: Container, config: Config, resources: Resources): void {
   const fromFile = config.merchants.source.kind === 'file';
@@ -36,7 +36,6 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
         },
       ];
   c.bind(TOKENS.MerchantAccounts).toConstantValue(accounts);
-  c.bind(TOKENS.SellingMerchant).toConstantValue(fromFile ? defaultMiniProgram(config.merchants).merchantId : DEFAULT_MERCHANT_ID);
   c.bind(TOKENS.MerchantGateway)
     .toResolvedValue((gateway: PaymentGateway) => gateway, [TOKENS.PaymentGateway])
     .whenNamed(DEFAULT_MERCHANT_ID);
