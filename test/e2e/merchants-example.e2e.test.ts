@@ -83,7 +83,7 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
     ['north', 'v2 direct', 'wx1111111111111111', ''],
     ['east', 'v3 direct, public key', 'wx2222222222222222', '/mp/wx2222222222222222'],
     ['south', 'v3 partner of acme', 'wx3333333333333333', '/mp/wx3333333333333333'],
-  ])('pays in %s (%s), the notify arriving at its own callback URL', async (merchant, _kind, appId, prefix) => {
+  ])('pays and refunds in %s (%s), each notify arriving at its own callback URL', async (merchant, _kind, appId, prefix) => {
     const goodsId = prefix === '' ? 1 : await goodsOf(appId);
     const { code } = (await sim('/control/code', {})) as { code: string };
     const login = (await postJson<{ data: { token: string } }>(`${service.baseUrl}${prefix}/wechat/login`, { code })).data;
@@ -99,5 +99,13 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       data: { status: string };
     };
     expect(status.data.status).toBe('SUCC');
+
+    // Refunded with the order's merchant's credentials; WeChat's refund notify comes to that merchant's refund URL.
+    const refunded = callbackAt(`/wechat/refund-notify/${merchant}`);
+    const refund = await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}/refund`, { method: 'POST', headers: admin, body: '{}' });
+    expect(refund.status).toBe(200);
+    await refunded;
+    const order = (await (await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}`, { headers: admin })).json()) as { data: { status: string } };
+    expect(order.data.status).toBe('REFUND');
   });
 });
