@@ -174,6 +174,7 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       audit: get(TOKENS.AuditLog),
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
+      merchantIds: () => get(TOKENS.PaymentGateways).merchantIds,
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
       sandbox: get(TOKENS.Config).gateway === 'sandbox',
     },

@@ -9,6 +9,7 @@ import type {
   StoredTotp,
 } from '../../application/ports/operators.js';
 import { isOperatorRole } from '../../domain/operator-role.js';
+import { PLATFORM, shopsScope, type ShopScope } from '../../domain/shop-scope.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
 import { violatedUniques } from './sql-failure.js';
@@ -109,6 +110,30 @@ export class MikroOperators implements Operators {
       [step, id, step],
     );
     return result.affectedRows === 1;
+  }
+
+  async shopsOf(id: number): Promise<ShopScope> {
+    const [row] = await this.sql.all('SELECT all_shops FROM wx_operator WHERE id = ?', [id]);
+    // No such operator: nothing to answer for (a session of a vanished operator is refused before this anyway).
+    if (!row) return shopsScope([]);
+    if (Number(row.all_shops) !== 0) return PLATFORM;
+    const grants = await this.sql.all('SELECT merchant_id FROM wx_operator_shop WHERE operator_id = ? ORDER BY merchant_id', [id]);
+    return shopsScope(grants.map((g) => String(g.merchant_id)));
+  }
+
+  async setShops(id: number, scope: ShopScope, at: Date): Promise<boolean> {
+    // One transaction: a request between the two statements never sees a shop operator with the old grants and the
+    // new flag (or the reverse).
+    return this.sql.transaction(async (tx) => {
+      const allShops = scope.kind === 'platform' ? 1 : 0;
+      const updated = await tx.run('UPDATE wx_operator SET all_shops = ?, updated_at = ? WHERE id = ?', [allShops, at.getTime(), id]);
+      if (updated.affectedRows !== 1) return false;
+      await tx.run('DELETE FROM wx_operator_shop WHERE operator_id = ?', [id]);
+      for (const merchantId of scope.kind === 'shops' ? scope.merchantIds : []) {
+        await tx.run('INSERT INTO wx_operator_shop (operator_id, merchant_id, granted_at) VALUES (?, ?, ?)', [id, merchantId, at.getTime()]);
+      }
+      return true;
+    });
   }
 }
 

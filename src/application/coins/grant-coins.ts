@@ -1,5 +1,6 @@
 import { isCoinAmount } from '../../domain/health-coins.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { catalogueMerchant, coversMerchant, type ShopScope } from '../../domain/shop-scope.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { IntegralLedger } from '../ports/integral-ledger.js';
@@ -13,6 +14,8 @@ export interface GrantCommand {
   readonly actor: string;
   /** Why: kept on the grant's journal line with the actor, and in the audit log. The console requires one. */
   readonly reason?: string;
+  /** The shops the granter answers for (a console operator's); a user of another shop is not found. Absent: every shop. */
+  readonly scope?: ShopScope;
 }
 
 export type GrantError =
@@ -37,6 +40,8 @@ export class GrantCoins {
 
   async execute(command: GrantCommand): Promise<Result<Granted, GrantError>> {
     if (!isCoinAmount(command.amount)) return err({ kind: 'InvalidCoins' });
+    const merchantId = catalogueMerchant();
+    if (command.scope && !coversMerchant(command.scope, merchantId)) return err({ kind: 'UserNotFound' });
     if (!(await this.users.findByUid(command.uid))) return err({ kind: 'UserNotFound' });
     const before = await this.ledger.balanceOf(command.uid);
     const at = this.clock.now();
@@ -53,6 +58,7 @@ export class GrantCoins {
         before: { balance: before },
         after: { balance, amount: command.amount, grantId: command.grantId },
         ...(command.reason === undefined ? {} : { note: command.reason }),
+        merchantId,
       });
     }
     return ok({ result, balance });

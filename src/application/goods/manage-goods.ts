@@ -1,5 +1,6 @@
 import { salePriceAboveMarketPrice, type Goods } from '../../domain/goods.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { catalogueMerchant, coversMerchant, PLATFORM, type ShopScope } from '../../domain/shop-scope.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { GoodsAdmin, GoodsDraft } from '../ports/goods-catalog.js';
@@ -28,7 +29,12 @@ export class ManageGoods {
     private readonly clock: Clock,
   ) {}
 
-  async create(draft: GoodsDraft, actor: string): Promise<Result<Goods, GoodsError>> {
+  /**
+   * `scope`: the shops the actor answers for. Goods belong to the catalogue's merchant (domain/shop-scope
+   * catalogueMerchant): an actor who does not hold it can neither create nor find any.
+   */
+  async create(draft: GoodsDraft, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Goods, GoodsError>> {
+    if (!coversMerchant(scope, catalogueMerchant())) return err({ kind: 'GoodsNotFound' });
     if (salePriceAboveMarketPrice(draft)) return err(PRICE_ABOVE);
     const created = await this.goods.create(draft);
     await this.audit.record({
@@ -37,11 +43,13 @@ export class ManageGoods {
       action: 'goods.created',
       subject: `goods:${created.id}`,
       after: snapshot(created),
+      merchantId: catalogueMerchant(),
     });
     return ok(created);
   }
 
-  async update(goods: Goods, actor: string): Promise<Result<Goods, GoodsError>> {
+  async update(goods: Goods, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Goods, GoodsError>> {
+    if (!coversMerchant(scope, catalogueMerchant())) return err({ kind: 'GoodsNotFound' });
     if (salePriceAboveMarketPrice(goods)) return err(PRICE_ABOVE);
     const before = await this.goods.findById(goods.id);
     if (!before || (await this.goods.update(goods)) === 'notFound') return err({ kind: 'GoodsNotFound' });
@@ -52,6 +60,7 @@ export class ManageGoods {
       subject: `goods:${goods.id}`,
       before: snapshot(before),
       after: snapshot(goods),
+      merchantId: catalogueMerchant(),
     });
     return ok(goods);
   }

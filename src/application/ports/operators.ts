@@ -1,4 +1,5 @@
 import type { OperatorRole } from '../../domain/operator-role.js';
+import type { ShopScope } from '../../domain/shop-scope.js';
 import type { HmacSha1 } from '../../domain/totp.js';
 
 export interface Operator {
@@ -71,6 +72,10 @@ export interface Operators {
    * later than the last spent one. False otherwise: the code was used already (on this instance or another).
    */
   spendTotpStep(id: number, step: number): Promise<boolean>;
+  /** The shops the operator answers for: every one (platform, what operators added without a scope are) or those granted. */
+  shopsOf(id: number): Promise<ShopScope>;
+  /** Replaces the operator's scope in one step (its grants and the platform flag together); false when no such operator. */
+  setShops(id: number, scope: ShopScope, at: Date): Promise<boolean>;
 }
 
 export interface OperatorSession {

@@ -13,10 +13,13 @@ import {
   type StoredOperator,
   type StoredTotp,
 } from '../../../src/application/ports/operators.js';
+import { PLATFORM, type ShopScope } from '../../../src/domain/shop-scope.js';
 
 /** Operator accounts in memory; names unique as the SQL table's index makes them. */
 export class InMemoryOperators implements Operators {
   private readonly rows = new Map<number, StoredOperator>();
+  /** Operators with a scope set; the others are platform operators, as the table's column default makes them. */
+  private readonly scopes = new Map<number, ShopScope>();
   private nextId = 1;
 
   async add(o: NewOperator): Promise<Operator | 'nameTaken'> {
@@ -97,6 +100,18 @@ export class InMemoryOperators implements Operators {
     const totp = this.rows.get(id)?.totp;
     if (totp?.secret === undefined || (totp.lastStep !== undefined && totp.lastStep >= step)) return false;
     return this.setTotp(id, (t) => ({ ...t, lastStep: step }));
+  }
+
+  async shopsOf(id: number): Promise<ShopScope> {
+    await Promise.resolve();
+    return this.scopes.get(id) ?? PLATFORM;
+  }
+
+  async setShops(id: number, scope: ShopScope, _at: Date): Promise<boolean> {
+    await Promise.resolve();
+    if (!this.rows.has(id)) return false;
+    this.scopes.set(id, scope.kind === 'platform' ? PLATFORM : { kind: 'shops', merchantIds: [...scope.merchantIds].sort() });
+    return true;
   }
 
   private setTotp(id: number, change: (totp: StoredTotp) => StoredTotp | undefined): boolean {

@@ -4,7 +4,8 @@ import { errorResponse } from '../../http/error-status.js';
 import { idOf, LIMITS, textOf, tokenOf, wholeNumber } from '../../http/input.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
+import { catalogueMerchant, coversMerchant, merchantFilterOf } from '../../../domain/shop-scope.js';
+import { actorOf, operatorOf, scopeOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
@@ -17,15 +18,21 @@ const text = (req: Request, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
+/**
+ * Users belong to a mini-program, and so to its merchant; until users carry their mini-program, every one is the
+ * default mini-program's (domain/shop-scope catalogueMerchant): an operator who does not hold it sees none.
+ */
+const holdsUsers = (res: ConsoleResponse): boolean => coversMerchant(scopeOf(res), catalogueMerchant());
+
 /** Users and their health coins; operators grant coins through the same use case as the admin API. */
 export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const showUser = async (res: ConsoleResponse, uid: number, status: number, flash?: Flash, switchTo?: string): Promise<void> => {
-    const user = await deps.users.findByUid(uid);
+    const user = holdsUsers(res) ? await deps.users.findByUid(uid) : undefined;
     if (!user) return sendError(res, 404, 'users.notFound');
     const [balance, journal, orders, goods] = await Promise.all([
       deps.ledger.balanceOf(uid),
       deps.ledger.journalOf(uid, 50),
-      deps.orders.list({ uid, limit: 20, offset: 0 }),
+      deps.orders.list({ uid, limit: 20, offset: 0, merchantIds: merchantFilterOf(scopeOf(res)) }),
       deps.goods.listAll(),
     ]);
     const goodsNames = new Map(goods.map((g) => [g.id, g.name]));
@@ -39,7 +46,7 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (asked?.ok) return res.redirect(303, href(['users', asked.value]));
     const pageNo = wholeNumber(req.query.page ?? '1', 'page', 1, 10_000);
     const p = pageNo.ok ? pageNo.value : 1;
-    const users = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE);
+    const users = holdsUsers(res) ? await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE) : [];
     const rows = await Promise.all(
       users.slice(0, PAGE_SIZE).map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })),
     );
@@ -74,6 +81,7 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       grantId: grantId.value,
       actor: actorOf(operatorOf(res).operator),
       reason: reason.value,
+      scope: scopeOf(res),
     });
     if (!result.ok) return showUser(res, uid.value, errorResponse(result.error).status, refusalFlash(ctx, result.error), keep);
     res.redirect(303, href(['users', uid.value], { done: 'grant' }));
