@@ -13,7 +13,7 @@ import {
   type StoredOperator,
   type StoredTotp,
 } from '../../../src/application/ports/operators.js';
-import { PLATFORM, type ShopScope } from '../../../src/domain/shop-scope.js';
+import { PLATFORM, shopsScope, type ShopScope } from '../../../src/domain/shop-scope.js';
 
 /** Operator accounts in memory; names unique as the SQL table's index makes them. */
 export class InMemoryOperators implements Operators {
@@ -104,13 +104,14 @@ export class InMemoryOperators implements Operators {
 
   async shopsOf(id: number): Promise<ShopScope> {
     await Promise.resolve();
+    if (!this.rows.has(id)) return shopsScope([]);
     return this.scopes.get(id) ?? PLATFORM;
   }
 
   async setShops(id: number, scope: ShopScope, _at: Date): Promise<boolean> {
     await Promise.resolve();
     if (!this.rows.has(id)) return false;
-    this.scopes.set(id, scope.kind === 'platform' ? PLATFORM : { kind: 'shops', merchantIds: [...scope.merchantIds].sort() });
+    this.scopes.set(id, scope.kind === 'platform' ? PLATFORM : shopsScope(scope.merchantIds));
     return true;
   }
 
