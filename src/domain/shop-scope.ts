@@ -5,9 +5,7 @@ import { DEFAULT_MERCHANT_ID, type MerchantId } from './merchant.js';
  * shop operator only the merchants granted to them (possibly none: then they see nothing). Roles say what an operator
  * may do; the scope says to whose orders, refunds, goods, users and audit lines.
  */
-export type ShopScope =
-  | { readonly kind: 'platform' }
-  | { readonly kind: 'shops'; readonly merchantIds: readonly MerchantId[] };
+export type ShopScope = { readonly kind: 'platform' } | { readonly kind: 'shops'; readonly merchantIds: readonly MerchantId[] };
 
 export const PLATFORM: ShopScope = { kind: 'platform' };
 
@@ -28,8 +26,7 @@ export const merchantFilterOf = (scope: ShopScope): readonly MerchantId[] | unde
   scope.kind === 'platform' ? undefined : scope.merchantIds;
 
 /** Our merchant ids: a slug of a-z 0-9 and -, at most 32 characters (the order's merchant_id column). */
-export const isMerchantId = (value: unknown): value is MerchantId =>
-  typeof value === 'string' && /^[a-z0-9-]{1,32}$/.test(value);
+export const isMerchantId = (value: unknown): value is MerchantId => typeof value === 'string' && /^[a-z0-9-]{1,32}$/.test(value);
 
 /**
  * The merchant whose goods and users these are. Goods and users belong to a mini-program, and a mini-program sells

@@ -48,7 +48,14 @@ export function shopScopeContract(name: string, fresh: () => Promise<ShopScopeFi
         const r = order.requestRefund({ amount: order.state.cash, at: paidAt });
         if (!r.ok) throw new Error('refund refused');
         const { outRefundNo, amount } = r.value.refund;
-        const report = { outTradeNo: order.state.outTradeNo.value, transactionId, outRefundNo, refundId: 'R', amount, status: 'SUCCESS' as const };
+        const report = {
+          outTradeNo: order.state.outTradeNo.value,
+          transactionId,
+          outRefundNo,
+          refundId: 'R',
+          amount,
+          status: 'SUCCESS' as const,
+        };
         expect(order.applyRefundReport({ ...report, at: paidAt }).ok).toBe(true);
       }
       expect(await f.orders.update(order)).toBe('updated');

@@ -352,7 +352,9 @@ export function persistenceSuite(target: PersistenceTarget): void {
       ] as const) {
         await db.exec(`INSERT INTO wx_audit_log (at, actor, action, subject) VALUES (1, 'cli', '${action}', '${subject}')`);
       }
-      expect(await migrate(orm)).toEqual(MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name.endsWith('RefundParts')) + 1).map((m) => m.name));
+      expect(await migrate(orm)).toEqual(
+        MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name.endsWith('RefundParts')) + 1).map((m) => m.name),
+      );
       const audit = await new MikroAuditLog(orm).list({ limit: 10, offset: 0 });
       expect(audit.map((e) => [e.action, e.merchantId])).toEqual([
         ['operator.created', undefined],

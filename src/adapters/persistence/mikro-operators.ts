@@ -130,7 +130,11 @@ export class MikroOperators implements Operators {
       if (updated.affectedRows !== 1) return false;
       await tx.run('DELETE FROM wx_operator_shop WHERE operator_id = ?', [id]);
       for (const merchantId of scope.kind === 'shops' ? scope.merchantIds : []) {
-        await tx.run('INSERT INTO wx_operator_shop (operator_id, merchant_id, granted_at) VALUES (?, ?, ?)', [id, merchantId, at.getTime()]);
+        await tx.run('INSERT INTO wx_operator_shop (operator_id, merchant_id, granted_at) VALUES (?, ?, ?)', [
+          id,
+          merchantId,
+          at.getTime(),
+        ]);
       }
       return true;
     });

@@ -93,7 +93,8 @@ export function dashboardPage(ctx: ConsoleContext, d: Dashboard, shops: ShopSele
       <div class="value">${count(d.needingReview)}</div></a
     >
   </div>`;
-  const body = html`${shopSelector(ctx, shops)} ${waiting} ${tiles(ctx, ctx.t('dash.today'), d.todayTotals)} ${tiles(ctx, ctx.t('dash.period'), d.periodTotals)}
+  const body = html`${shopSelector(ctx, shops)} ${waiting} ${tiles(ctx, ctx.t('dash.today'), d.todayTotals)}
+    ${tiles(ctx, ctx.t('dash.period'), d.periodTotals)}
     <h2>${ctx.t('dash.chart')}</h2>
     <div class="card">${paidChart(d.perDay, d.today, ctx.t('dash.chart'))}</div>
     <div class="grid2">
