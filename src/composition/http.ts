@@ -112,10 +112,11 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
       getOrderStatus: get(GetOrderStatus),
       ledger: get(TOKENS.IntegralLedger),
       tokens: get(TOKENS.SessionTokens),
+      miniPrograms: get(TOKENS.MiniPrograms),
       metrics,
       logger,
     }),
-    goodsRoutes(get(TOKENS.GoodsCatalog)),
+    goodsRoutes(get(TOKENS.GoodsCatalog), get(TOKENS.MiniPrograms)),
   ];
   const adminRouter = adminRoutes({
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),

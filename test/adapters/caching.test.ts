@@ -3,10 +3,19 @@ import { CachedGoodsCatalog } from '../../src/adapters/caching/cached-goods-cata
 import { CachedUsers } from '../../src/adapters/caching/cached-users.js';
 import { Money } from '../../src/domain/money.js';
 import type { Goods } from '../../src/domain/goods.js';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
 import { InMemoryUserRepository } from '../support/doubles/in-memory-user-repository.js';
 
-const goods: Goods = { id: 7, name: 'Tea', marketPrice: Money.ofFen(19_900), salePrice: Money.ofFen(9_900), integral: 500, online: true };
+const goods: Goods = {
+  id: 7,
+  appId: SAMPLE_MERCHANT.appId,
+  name: 'Tea',
+  marketPrice: Money.ofFen(19_900),
+  salePrice: Money.ofFen(9_900),
+  integral: 500,
+  online: true,
+};
 
 /** Counts the lookups that reach the wrapped store. */
 function counting<T extends object>(target: T, method: keyof T): { target: T; calls: () => number } {

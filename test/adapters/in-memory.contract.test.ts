@@ -1,3 +1,4 @@
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
 import { InProcessJobLease } from '../../src/adapters/in-process/in-process-job-lease.js';
 import { InProcessLock } from '../../src/adapters/in-process/in-process-lock.js';
@@ -28,7 +29,7 @@ goodsCatalogContract('in-memory', async () => {
   const catalog = new InMemoryGoodsCatalog();
   return { catalog, save: async (goods) => catalog.save(goods) };
 });
-userRepositoryContract('in-memory', async () => new InMemoryUserRepository());
+userRepositoryContract('in-memory', async () => new InMemoryUserRepository(), SAMPLE_MERCHANT.appId);
 notifyLogContract('in-memory', async () => new InMemoryNotifyLog());
 
 // One process has one lease table: "separate instances" share it, as processes share Redis.

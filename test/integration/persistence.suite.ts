@@ -34,6 +34,7 @@ import { containerOnDatabase } from '../support/test-container.js';
 import { TOKENS } from '../../src/composition/tokens.js';
 import type { ScratchDatabase } from '../support/databases.js';
 import { sqlSessionSuite } from './sql-session.suite.js';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 
 export interface PersistenceTarget {
   readonly name: string;
@@ -42,6 +43,9 @@ export interface PersistenceTarget {
   /** The seed's CREATE TABLE statements for this database (verbatim on MariaDB). */
   readonly seedSchema: readonly string[];
 }
+
+/** The default mini-program's appid, as the service's configuration defaults it (sandbox). */
+const DEFAULT_APP = SAMPLE_MERCHANT.appId;
 
 const SEED_COLUMNS =
   'id, uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time';
@@ -87,8 +91,8 @@ export function persistenceSuite(target: PersistenceTarget): void {
     });
 
     sqlSessionSuite(target.name, target.dialect, () => ({ orm, url: db.url }));
-    orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
-    userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
+    orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm, undefined, DEFAULT_APP));
+    userRepositoryContract(target.name, async () => new MikroUserRepository(orm, undefined, DEFAULT_APP), DEFAULT_APP);
     notifyLogContract(target.name, async () => new MikroNotifyLog(orm));
     notifyLogContract(`${target.name}, written in batches`, async () => new BatchingNotifyLog(new MikroNotifyLog(orm), failLoudly));
 
@@ -110,7 +114,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     integralLedgerContract(target.name, async () => new MikroIntegralLedger(orm), 80);
     eventOutboxContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), outbox: new MikroEventOutbox(orm) }));
     goodsCatalogContract(target.name, async () => {
-      const catalog = new MikroGoodsCatalog(orm);
+      const catalog = new MikroGoodsCatalog(orm, undefined, DEFAULT_APP);
       return { catalog, save: (goods) => catalog.save(goods) };
     });
     operatorsContract(target.name, async () => ({
@@ -245,6 +249,36 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(refunded?.state).toMatchObject({ status: 'REFUND', paidType: 'INTEGRAL', integral: 30 });
     });
 
+    it("reads the seed's rows as the default mini-program's, and the seed's inserts without app_id still work", async () => {
+      expect(await db.exec("SELECT COUNT(*) AS n FROM shop_goods_order WHERE app_id <> ''")).toEqual([{ n: 0 }]);
+      expect(await db.exec("SELECT COUNT(*) AS n FROM shop_goods_info WHERE app_id <> ''")).toEqual([{ n: 0 }]);
+      // The seed's PHP goes on inserting as it always did, naming no app_id (nor merchant_id).
+      await db.exec(`INSERT INTO shop_goods_order (uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time)
+        VALUES (15, 5, '2018122900000000000200000007', '', 9900, 0, 'WXPAY', 'CHECKED', 1546000000, 0, 1546000000)`);
+      await db.exec(`INSERT INTO shop_goods_info (name, market_price, sale_price, integral, is_online) VALUES ('PHP goods', 10, 8, 0, 1)`);
+      const orders = new MikroOrderRepository(orm, undefined, DEFAULT_APP);
+      for (const no of ['2018122719235800021234567890', '2018122900000000000200000007']) {
+        const order = await orders.findByOutTradeNo(no, { appId: DEFAULT_APP, merchantId: 'default' });
+        expect(order?.state, no).toMatchObject({ appId: DEFAULT_APP, merchantId: 'default' });
+        expect(await orders.findByOutTradeNo(no, { appId: 'wx0000000000000b01' })).toBeUndefined();
+      }
+      expect((await orders.list({ appId: DEFAULT_APP, limit: 100, offset: 0 })).length).toBe(7);
+      expect(await orders.list({ appId: 'wx0000000000000b01', limit: 100, offset: 0 })).toEqual([]);
+      const catalog = new MikroGoodsCatalog(orm, undefined, DEFAULT_APP);
+      expect((await catalog.findById(5))?.appId).toBe(DEFAULT_APP);
+      expect((await catalog.listOnline(DEFAULT_APP)).map((g) => g.name)).toContain('PHP goods');
+      expect(await catalog.listOnline('wx0000000000000b01')).toEqual([]);
+      // A user stored before mini-programs is the default mini-program's, found under its appid, and keeps its uid.
+      await db.exec("INSERT INTO wx_user (uid, openid, unionid, created_at) VALUES (900001, 'openid-legacy', 'union-legacy', 0)");
+      const users = new MikroUserRepository(orm, undefined, DEFAULT_APP);
+      const legacy = { uid: 900001, appId: DEFAULT_APP, openid: 'openid-legacy', unionid: 'union-legacy' };
+      expect(await users.findByOpenid('openid-legacy', DEFAULT_APP)).toEqual(legacy);
+      expect(await users.findOrCreate('openid-legacy', 'union-legacy', DEFAULT_APP)).toEqual(legacy);
+      expect((await users.findOrCreate('openid-legacy', undefined, 'wx0000000000000b01')).uid).not.toBe(900001);
+      await db.exec("DELETE FROM shop_goods_order WHERE out_trade_no = '2018122900000000000200000007'");
+      await db.exec("DELETE FROM shop_goods_info WHERE name = 'PHP goods'");
+    });
+
     it("gives each key's newest CHECKED order the open slot", async () => {
       const repo = new MikroOrderRepository(orm);
       expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))?.state.outTradeNo.value).toBe(
@@ -268,10 +302,11 @@ export function persistenceSuite(target: PersistenceTarget): void {
 
     it('reads the seed goods with whole-yuan prices as fen, and updates them without touching the rest', async () => {
       // The seed's int yuan column, migrated to decimal yuan on MySQL: every price keeps its value.
-      const catalog = new MikroGoodsCatalog(orm);
+      const catalog = new MikroGoodsCatalog(orm, undefined, DEFAULT_APP);
       const goods = await catalog.findById(5);
       expect(goods).toEqual({
         id: 5,
+        appId: DEFAULT_APP, // the seed's goods are the default mini-program's
         name: '瑜伽入门课',
         marketPrice: Money.ofFen(9900),
         salePrice: Money.ofFen(6900),

@@ -399,6 +399,7 @@ const MESSAGES = {
     '服务器的登录配置有误（微信不接受其 appid 或 AppSecret）',
     'Login is misconfigured on the server (WeChat refuses its appid or AppSecret)',
   ],
+  'refusal.UnknownMiniProgram': ['本服务未配置该小程序', 'No such mini-program is configured here'],
   'refusal.NotOwner': ['不是该用户的订单', 'Not this user’s order'],
   'refusal.InvalidCoins': [
     '数量须为 1 至 1,000,000,000 的整数个健康币',

@@ -3,14 +3,14 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { catalogueMerchant, coversMerchant, PLATFORM, type ShopScope } from '../../domain/shop-scope.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
-import type { GoodsAdmin, GoodsDraft } from '../ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsChange, GoodsDraft } from '../ports/goods-catalog.js';
 
 export type GoodsError = { readonly kind: 'GoodsNotFound' } | { readonly kind: 'SalePriceAboveMarketPrice' };
 
 const PRICE_ABOVE: GoodsError = { kind: 'SalePriceAboveMarketPrice' };
 
 /** An audit entry's picture of goods: prices in fen, as the API shows them. */
-const snapshot = (g: Goods) => ({
+const snapshot = (g: GoodsChange) => ({
   name: g.name,
   marketPrice: g.marketPrice.fen,
   salePrice: g.salePrice.fen,
@@ -48,7 +48,7 @@ export class ManageGoods {
     return ok(created);
   }
 
-  async update(goods: Goods, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Goods, GoodsError>> {
+  async update(goods: GoodsChange, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Goods, GoodsError>> {
     if (!coversMerchant(scope, catalogueMerchant())) return err({ kind: 'GoodsNotFound' });
     if (salePriceAboveMarketPrice(goods)) return err(PRICE_ABOVE);
     const before = await this.goods.findById(goods.id);
@@ -62,6 +62,6 @@ export class ManageGoods {
       after: snapshot(goods),
       merchantId: catalogueMerchant(),
     });
-    return ok(goods);
+    return ok({ ...goods, appId: before.appId });
   }
 }

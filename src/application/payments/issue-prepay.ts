@@ -44,6 +44,7 @@ export class IssuePrepay {
       description: goods.name,
       amount: order.state.cash,
       openid: user.openid,
+      appId: order.state.appId,
       clientIp,
       payableUntil: payableUntil(order, goods),
     });

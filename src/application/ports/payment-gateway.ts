@@ -9,6 +9,8 @@ export interface PrepayRequest {
   readonly description: string;
   readonly amount: Money;
   readonly openid: string;
+  /** the mini-program the payer pays in; absent: the merchant's configured appid */
+  readonly appId?: string;
   readonly clientIp: string;
   /** WeChat refuses payment after this (time_expire); fixed per order so a re-sent request stays identical. */
   readonly payableUntil: Date;

@@ -60,11 +60,11 @@ export function bindUseCases(c: Container): void {
     IssuePrepay,
     PaymentRecorder,
     Clock,
-    TOKENS.SellingMerchant,
+    TOKENS.MiniPrograms,
     TOKENS.PrepayLockTiming,
   ]);
   c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchants, OrderRepository, ConfirmOrder]);
-  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
+  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogins, TOKENS.UserRepository, TOKENS.MiniPrograms]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateways, PaymentRecorder, Clock]);
   c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateways, PaymentRecorder, Clock]);

@@ -8,6 +8,7 @@
  *
  * The pages are found by following the console's own links from the dashboard, so a page added later is measured too.
  */
+import { SAMPLE_MERCHANT } from '../../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -70,6 +71,7 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
     await app.f.manageOperators.setShops(twoShops.name, shopsScope(['default', 'north']), 'cli');
     await app.f.goods.save({
       id: 4,
+      appId: SAMPLE_MERCHANT.appId,
       name: '很长的商品名称 A rather long goods name',
       marketPrice: Money.ofFen(1_999_900),
       salePrice: Money.ofFen(1_000_000),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_MERCHANT } from '../../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { useCaseFixture } from '../../support/test-container.js';
 
 describe('Login', () => {
@@ -7,7 +8,7 @@ describe('Login', () => {
     const first = await f.login.execute('code-bob');
     expect(await f.login.execute('code-bob')).toEqual({ ok: false, error: { kind: 'InvalidCode' } }); // single use
     const again = await f.login.execute(f.wechatLogin.issueLoginCode('openid-bob'));
-    expect(first).toEqual({ ok: true, value: { uid: expect.any(Number), openid: 'openid-bob' } });
+    expect(first).toEqual({ ok: true, value: { uid: expect.any(Number), appId: SAMPLE_MERCHANT.appId, openid: 'openid-bob' } });
     expect(again).toEqual(first);
   });
 
