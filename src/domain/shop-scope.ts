@@ -1,4 +1,4 @@
-import { DEFAULT_MERCHANT_ID, type MerchantId } from './merchant.js';
+import type { MerchantId } from './merchant.js';
 
 /**
  * Which shops (merchants) a console operator answers for. A platform operator holds every shop, present and future; a
@@ -29,8 +29,8 @@ export const merchantFilterOf = (scope: ShopScope): readonly MerchantId[] | unde
 export const isMerchantId = (value: unknown): value is MerchantId => typeof value === 'string' && /^[a-z0-9-]{1,32}$/.test(value);
 
 /**
- * The merchant whose goods and users these are. Goods and users belong to a mini-program, and a mini-program sells
- * through one merchant; until goods and users carry their mini-program (issue 20's migration 14), every one of them
- * is the default mini-program's, so the default merchant's. The one place that changes when they do.
+ * Whether the scope holds a thing of this merchant, when it belongs to one: what belongs to no merchant we know (a
+ * mini-program taken out of the configuration) is the platform's.
  */
-export const catalogueMerchant = (): MerchantId => DEFAULT_MERCHANT_ID;
+export const coversMerchantOf = (scope: ShopScope, merchantId: MerchantId | undefined): boolean =>
+  scope.kind === 'platform' || (merchantId !== undefined && scope.merchantIds.includes(merchantId));

@@ -6,7 +6,7 @@ import { Money } from '../../../src/domain/money.js';
 import type { Order } from '../../../src/domain/order.js';
 import type { OperatorRole } from '../../../src/domain/operator-role.js';
 import { PLATFORM, shopsScope, type ShopScope } from '../../../src/domain/shop-scope.js';
-import { anOrder } from '../../support/builders.js';
+import { aGoods, anOrder } from '../../support/builders.js';
 import { consoleApp, CONSOLE_PASSWORD, postForm, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
 import { scratchSqlite, type ScratchDatabase } from '../../support/databases.js';
 
@@ -132,7 +132,7 @@ describe('console: a shop operator sees and acts on their shops only', () => {
     }
   });
 
-  it("keeps another shop's users, coins and goods out of reach (goods and users are the default shop's until they carry their mini-program)", async () => {
+  it("keeps another shop's users, coins and goods out of reach (the default mini-program's, so the default shop's)", async () => {
     const uid = app.f.user.uid;
     expect((await get(app, `/console/users/${uid}`, north)).status).toBe(404);
     expect(await (await get(app, '/console/users', north)).text()).not.toContain(`/console/users/${uid}"`);
@@ -252,5 +252,54 @@ describe('console: a shop operator on a real database', () => {
     }
     expect(shows(await (await get(app, '/console/orders', north)).text(), ours)).toBe(true);
     expect(shows(await (await get(app, `/console/export/orders.csv?out_trade_no=${ours}`, north)).text(), ours)).toBe(true);
+  });
+});
+
+/** Goods, users and coins are a shop's through their mini-program: a second mini-program selling through `north`. */
+describe("console: goods, users and coins by their mini-program's shop", () => {
+  const NORTH_APP = 'wx2222222222222222';
+  let app: ConsoleApp;
+  let north: ConsoleSession;
+  let platform: ConsoleSession;
+  let northUid = 0;
+  beforeAll(async () => {
+    app = await consoleApp({ miniPrograms: [{ appId: NORTH_APP, name: 'North mall', merchantId: 'north' }] });
+    platform = await app.session('admin');
+    north = await operatorOf(app, 'admin', shopsScope(['north']));
+    await app.f.goods.save({ ...aGoods({ id: 8, name: 'North tea' }), appId: NORTH_APP });
+    northUid = (await app.f.users.findOrCreate('openid-bob', undefined, NORTH_APP)).uid;
+  });
+  afterAll(async () => app?.close());
+
+  it("shows and changes only the goods of the shop's mini-programs", async () => {
+    const listed = await (await get(app, '/console/goods', north)).text();
+    expect(listed).toContain('North tea');
+    expect(listed).not.toContain('Yoga course');
+    expect((await get(app, '/console/goods/8', north)).status).toBe(200);
+    expect((await get(app, '/console/goods/3', north)).status).toBe(404);
+    const offline = await postForm(app, '/console/goods/8/online', north, { _csrf: north.csrf, online: '0', confirm: 'yes' });
+    expect(offline.status).toBe(303);
+    expect((await app.f.goods.findById(8))?.online).toBe(false);
+    expect(app.f.audit.entries.filter((e) => e.subject === 'goods:8').map((e) => e.merchantId)).toEqual(['north']);
+    const both = await (await get(app, '/console/goods', platform)).text();
+    expect(both).toContain('North tea');
+    expect(both).toContain('Yoga course');
+  });
+
+  it("shows and grants coins to only the users of the shop's mini-programs", async () => {
+    const listed = await (await get(app, '/console/users', north)).text();
+    expect(listed).toContain(`/console/users/${northUid}"`);
+    expect(listed).not.toContain(`/console/users/${app.f.user.uid}"`);
+    expect((await get(app, `/console/users/${northUid}`, north)).status).toBe(200);
+    expect((await get(app, `/console/users/${app.f.user.uid}`, north)).status).toBe(404);
+    const grant = (uid: number, id: string) =>
+      postForm(app, `/console/users/${uid}/grant`, north, { _csrf: north.csrf, amount: '5', grant_id: id, reason: 'welcome' });
+    expect((await grant(northUid, 'g-north-1')).status).toBe(303);
+    expect((await grant(app.f.user.uid, 'g-north-2')).status).toBe(404);
+    expect(await app.f.ledger.balanceOf(northUid)).toBe(5);
+    expect(await app.f.ledger.balanceOf(app.f.user.uid)).toBe(0);
+    expect(app.f.audit.entries.filter((e) => e.action === 'coins.granted').map((e) => [e.subject, e.merchantId])).toEqual([
+      [`user:${northUid}`, 'north'],
+    ]);
   });
 });

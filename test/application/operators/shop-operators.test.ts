@@ -48,7 +48,7 @@ describe('shop operators: every use case the console calls is narrowed to the sh
     expect(f.audit.entries.map((e) => [e.action, e.merchantId])).toEqual([['review.resolved', 'default']]);
   });
 
-  it("grants no coins to, and changes no goods of, a shop not held (users and goods are the default merchant's for now)", async () => {
+  it('grants no coins to, and changes no goods of, a shop not held (by the merchant their mini-program sells through)', async () => {
     const f = await useCaseFixture();
     const grant = { uid: f.user.uid, amount: 5, grantId: 'g1', actor: 'operator:n' };
     expect(await f.grantCoins.execute({ ...grant, scope: NORTH })).toEqual({ ok: false, error: { kind: 'UserNotFound' } });

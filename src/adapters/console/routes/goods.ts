@@ -6,7 +6,9 @@ import { idOf, LIMITS, textOf, wholeNumber } from '../../http/input.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import { catalogueMerchant, coversMerchant } from '../../../domain/shop-scope.js';
+import { merchantOfApp } from '../../../application/ports/mini-programs.js';
+import type { Goods } from '../../../domain/goods.js';
+import { coversMerchantOf } from '../../../domain/shop-scope.js';
 import { actorOf, operatorOf, scopeOf, type ConsoleContext, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { parseYuan } from '../format.js';
@@ -50,16 +52,18 @@ function draftOf(ctx: ConsoleContext, form: GoodsForm): Result<GoodsDraft, strin
 const stoppingSales = (req: Request, onlineNow: boolean, onlineAfter: boolean): boolean =>
   onlineNow && !onlineAfter && text(req, 'confirm') !== 'yes';
 
-/**
- * The goods an operator sees: the catalogue when they hold its merchant (every goods item is the default
- * mini-program's until goods carry their mini-program: domain/shop-scope catalogueMerchant), else none.
- */
-async function catalogueOf(res: ConsoleResponse, deps: ConsoleDeps) {
-  return coversMerchant(scopeOf(res), catalogueMerchant()) ? deps.goods.listAll() : [];
+/** Goods are the shop's their mini-program sells through: an operator sees those of the shops they hold. */
+const holds = (res: ConsoleResponse, deps: ConsoleDeps, goods: Goods): boolean =>
+  coversMerchantOf(scopeOf(res), merchantOfApp(deps.miniPrograms, goods.appId));
+
+async function catalogueOf(res: ConsoleResponse, deps: ConsoleDeps): Promise<Goods[]> {
+  return (await deps.goods.listAll()).filter((goods) => holds(res, deps, goods));
 }
 
-async function goodsOf(res: ConsoleResponse, deps: ConsoleDeps, id: number) {
-  return coversMerchant(scopeOf(res), catalogueMerchant()) ? deps.goods.findById(id) : undefined;
+/** Another shop's goods are not found, as goods nobody created. */
+async function goodsOf(res: ConsoleResponse, deps: ConsoleDeps, id: number): Promise<Goods | undefined> {
+  const goods = await deps.goods.findById(id);
+  return goods && holds(res, deps, goods) ? goods : undefined;
 }
 
 /** The catalogue: everyone reads it; admins create goods, change them and take them on- or offline. */

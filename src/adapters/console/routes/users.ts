@@ -4,7 +4,9 @@ import { errorResponse } from '../../http/error-status.js';
 import { idOf, LIMITS, textOf, tokenOf, wholeNumber } from '../../http/input.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import { catalogueMerchant, coversMerchant, merchantFilterOf } from '../../../domain/shop-scope.js';
+import { merchantOfApp } from '../../../application/ports/mini-programs.js';
+import type { User } from '../../../application/ports/user-repository.js';
+import { coversMerchantOf, merchantFilterOf } from '../../../domain/shop-scope.js';
 import { actorOf, operatorOf, scopeOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';
@@ -18,16 +20,15 @@ const text = (req: Request, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
-/**
- * Users belong to a mini-program, and so to its merchant; until users carry their mini-program, every one is the
- * default mini-program's (domain/shop-scope catalogueMerchant): an operator who does not hold it sees none.
- */
-const holdsUsers = (res: ConsoleResponse): boolean => coversMerchant(scopeOf(res), catalogueMerchant());
+/** A user belongs to a mini-program, and so to the shop it sells through: an operator sees the users of their shops. */
+const holds = (res: ConsoleResponse, deps: ConsoleDeps, user: User): boolean =>
+  coversMerchantOf(scopeOf(res), merchantOfApp(deps.miniPrograms, user.appId));
 
 /** Users and their health coins; operators grant coins through the same use case as the admin API. */
 export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const showUser = async (res: ConsoleResponse, uid: number, status: number, flash?: Flash, switchTo?: string): Promise<void> => {
-    const user = holdsUsers(res) ? await deps.users.findByUid(uid) : undefined;
+    const found = await deps.users.findByUid(uid);
+    const user = found && holds(res, deps, found) ? found : undefined;
     if (!user) return sendError(res, 404, 'users.notFound');
     const [balance, journal, orders, goods] = await Promise.all([
       deps.ledger.balanceOf(uid),
@@ -46,12 +47,12 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (asked?.ok) return res.redirect(303, href(['users', asked.value]));
     const pageNo = wholeNumber(req.query.page ?? '1', 'page', 1, 10_000);
     const p = pageNo.ok ? pageNo.value : 1;
-    const users = holdsUsers(res) ? await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE) : [];
-    const rows = await Promise.all(
-      users.slice(0, PAGE_SIZE).map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })),
-    );
+    // Narrowed after paging (users are few next to orders): a shop operator's page may hold fewer than PAGE_SIZE.
+    const listed = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE);
+    const users = listed.slice(0, PAGE_SIZE).filter((user) => holds(res, deps, user));
+    const rows = await Promise.all(users.map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })));
     const flash = asked && !asked.ok ? errorFlash(ctx, asked.error) : flashOf(req, ctx);
-    send(res, 200, usersPage(ctx, rows, p, users.length > PAGE_SIZE, flash));
+    send(res, 200, usersPage(ctx, rows, p, listed.length > PAGE_SIZE, flash));
   });
 
   routes.page('/console/users/:uid', 'read', async (req, res) => {
