@@ -174,6 +174,13 @@ describe('console: a shop operator sees and acts on their shops only', () => {
     expect((await get(app, '/console?shop=default', two)).status).toBe(200);
     expect((await get(app, '/console?shop=east', two)).status).toBe(404);
     expect((await get(app, '/console?shop=default', north)).status).toBe(404);
+    // The dashboard's links carry the shop it shows; the orders page narrows to it, within the shops held.
+    expect(await (await get(app, '/console?shop=north', two)).text()).toContain('href="/console/orders?status=CHECKED&amp;shop=north"');
+    const northOnly = await (await get(app, '/console/orders?shop=north', two)).text();
+    expect([shows(northOnly, ours), shows(northOnly, theirs)]).toEqual([true, false]);
+    expect(shows(await (await get(app, '/console/orders?shop=default', north)).text(), theirs)).toBe(false);
+    expect(shows(await (await get(app, '/console/export/orders.csv?shop=default', north)).text(), theirs)).toBe(false);
+    expect((await get(app, '/console/orders?shop=Bad!', two)).status).toBe(400);
     // One shop held: no selector, the shop's own figures (its one paid order of ¥42.00, none of the default shop's).
     const own = await (await get(app, '/console', north)).text();
     expect(own).not.toContain('<select name="shop">');

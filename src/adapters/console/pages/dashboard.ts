@@ -3,7 +3,7 @@ import type { NotifyVerdictCount } from '../../../application/ports/notify-log.j
 import type { ConsoleContext } from '../context.js';
 import { count, yuan } from '../format.js';
 import type { MerchantId } from '../../../domain/merchant.js';
-import { EMPTY, html, type Html } from '../html.js';
+import { EMPTY, href, html, type Html } from '../html.js';
 import { notifyAnswer, notifyDetail, notifyKind } from '../labels.js';
 import { page } from '../layout.js';
 import { paidChart } from './chart.js';
@@ -84,7 +84,7 @@ function shopSelector(ctx: ConsoleContext, s: ShopSelection): Html {
 
 export function dashboardPage(ctx: ConsoleContext, d: Dashboard, shops: ShopSelection = { choices: [], shown: 'all' }): Html {
   const waiting = html`<div class="tiles">
-    <a class="tile" href="/console/orders?status=CHECKED"
+    <a class="tile" href="${href(['orders'], { status: 'CHECKED', ...(shops.shown === 'all' ? {} : { shop: shops.shown }) })}"
       ><div class="label">${ctx.t('dash.awaiting')}</div>
       <div class="value">${count(d.awaitingPayment)}</div></a
     >
