@@ -134,6 +134,14 @@ export function persistenceSuite(target: PersistenceTarget): void {
       audit: new MikroAuditLog(orm),
       operators: new MikroOperators(orm),
     }));
+    // The notify log as the service binds it: the batching writer must pass the merchants on to the store.
+    shopScopeContract(`${target.name}, notices written in batches`, async () => ({
+      orders: new MikroOrderRepository(orm),
+      stats: new MikroOrderStatistics(orm),
+      notifies: new BatchingNotifyLog(new MikroNotifyLog(orm), failLoudly),
+      audit: new MikroAuditLog(orm),
+      operators: new MikroOperators(orm),
+    }));
 
     it('stores prices as yuan to the fen in the seed table (decimal on MySQL), read back exactly', async () => {
       const catalog = new MikroGoodsCatalog(orm);
