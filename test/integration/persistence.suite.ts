@@ -24,6 +24,7 @@ import { operatorsContract } from '../contracts/operators.contract.js';
 import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
 import { MikroAuditLog } from '../../src/adapters/persistence/mikro-audit-log.js';
 import { shopScopeContract } from '../contracts/shop-scope.contract.js';
+import { PLATFORM, shopsScope } from '../../src/domain/shop-scope.js';
 import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
 import { MikroLoginAttempts } from '../../src/adapters/persistence/mikro-login-attempts.js';
 import { MikroOperators, MikroOperatorSessions } from '../../src/adapters/persistence/mikro-operators.js';
@@ -409,6 +410,16 @@ export function persistenceSuite(target: PersistenceTarget): void {
       const operators = new MikroOperators(orm);
       const old = await operators.findByName('old-admin');
       expect(await operators.shopsOf(old?.operator.id ?? 0)).toEqual({ kind: 'platform' });
+      // The one enabled platform admin keeps every shop, and stays an enabled admin beside shop admins.
+      const oldId = old?.operator.id ?? 0;
+      expect(await operators.setShops(oldId, shopsScope(['north']), new Date())).toBe('lastAdmin');
+      const other = await operators.add({ name: 'shop-admin', role: 'admin', passwordHash: 'h', at: new Date() });
+      if (other === 'nameTaken') throw new Error('unexpected nameTaken');
+      expect(await operators.setShops(other.id, shopsScope(['north']), new Date())).toBe('updated');
+      expect(await operators.updateKeepingAnAdmin(oldId, { role: 'viewer', at: new Date() })).toBe('lastAdmin');
+      expect(await operators.setShops(other.id, PLATFORM, new Date())).toBe('updated');
+      expect(await operators.setShops(oldId, shopsScope([]), new Date())).toBe('updated');
+      expect(await operators.shopsOf(oldId)).toEqual({ kind: 'shops', merchantIds: [] });
     });
   });
 

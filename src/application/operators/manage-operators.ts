@@ -10,7 +10,10 @@ export type OperatorError =
   | { readonly kind: 'WeakPassword'; readonly problem: 'tooShort' | 'tooLong' }
   | { readonly kind: 'NameTaken' }
   | { readonly kind: 'OperatorNotFound' }
-  /** The change would leave no enabled admin, and nobody could manage operators from the console any more. */
+  /**
+   * The change would leave no enabled platform admin (an admin holding every shop), and nobody could manage operators
+   * from the console any more.
+   */
   | { readonly kind: 'LastAdmin' }
   /** A shop is named by a merchant id: a-z 0-9 and -, at most 32 characters. */
   | { readonly kind: 'InvalidShop' };
@@ -63,7 +66,9 @@ export class ManageOperators {
     const before = await this.operators.shopsOf(operator.id);
     if (sameScope(before, shops)) return ok({ operator, shops: before });
     const at = this.clock.now();
-    if (!(await this.operators.setShops(operator.id, shops, at))) return err({ kind: 'OperatorNotFound' });
+    const outcome = await this.operators.setShops(operator.id, shops, at);
+    if (outcome === 'lastAdmin') return err({ kind: 'LastAdmin' });
+    if (outcome === 'missing') return err({ kind: 'OperatorNotFound' });
     const after = await this.operators.shopsOf(operator.id);
     await this.audit.record({
       at,

@@ -117,6 +117,21 @@ describe('shop operators: their scope', () => {
     ]);
   });
 
+  it('keeps an enabled platform admin: the last one can neither be narrowed to some shops nor demoted beside shop admins', async () => {
+    const f = await useCaseFixture();
+    const add = (name: string) => f.manageOperators.add({ name, role: 'admin', password: 'long enough password' }, 'cli');
+    await add('root');
+    await add('shopadmin');
+    expect((await f.manageOperators.setShops('shopadmin', NORTH, 'cli')).ok).toBe(true);
+    // root is now the only admin who holds every shop, so the only one who can manage operators.
+    expect(await f.manageOperators.setShops('root', NORTH, 'cli')).toEqual({ ok: false, error: { kind: 'LastAdmin' } });
+    expect(await f.manageOperators.setRole('root', 'operator', 'cli')).toEqual({ ok: false, error: { kind: 'LastAdmin' } });
+    expect(await f.manageOperators.setDisabled('root', true, 'cli')).toEqual({ ok: false, error: { kind: 'LastAdmin' } });
+    expect((await f.manageOperators.setShops('shopadmin', PLATFORM, 'cli')).ok).toBe(true);
+    expect((await f.manageOperators.setShops('root', NORTH, 'cli')).ok).toBe(true);
+    expect(await f.manageOperators.setShops('shopadmin', BOTH, 'cli')).toEqual({ ok: false, error: { kind: 'LastAdmin' } });
+  });
+
   it('keeps operators, reconciliation and bills to platform operators, whatever the role; the rest as the role says', () => {
     for (const role of OPERATOR_ROLES) {
       for (const permission of Object.keys(PERMISSIONS) as Permission[]) {

@@ -55,8 +55,7 @@ export class InMemoryOperators implements Operators {
   async updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined> {
     await Promise.resolve();
     // Checked and applied in one synchronous step, as the database does under its lock.
-    const admins = [...this.rows.values()].filter((r) => r.operator.role === 'admin' && !r.operator.disabled).map((r) => r.operator.id);
-    if (admins.includes(id) && admins.length === 1) return 'lastAdmin';
+    if (this.isLastPlatformAdmin(id)) return 'lastAdmin';
     return this.apply(id, change);
   }
 
@@ -108,11 +107,22 @@ export class InMemoryOperators implements Operators {
     return this.scopes.get(id) ?? PLATFORM;
   }
 
-  async setShops(id: number, scope: ShopScope, _at: Date): Promise<boolean> {
+  async setShops(id: number, scope: ShopScope, _at: Date): Promise<'updated' | 'lastAdmin' | 'missing'> {
     await Promise.resolve();
-    if (!this.rows.has(id)) return false;
+    if (!this.rows.has(id)) return 'missing';
+    if (scope.kind === 'shops' && this.isLastPlatformAdmin(id)) return 'lastAdmin';
     this.scopes.set(id, scope.kind === 'platform' ? PLATFORM : shopsScope(scope.merchantIds));
-    return true;
+    return 'updated';
+  }
+
+  /** The one enabled admin holding every shop (only they manage operators); checked and changed in one synchronous step. */
+  private isLastPlatformAdmin(id: number): boolean {
+    const admins = [...this.rows.values()]
+      .filter(
+        (r) => r.operator.role === 'admin' && !r.operator.disabled && (this.scopes.get(r.operator.id) ?? PLATFORM).kind === 'platform',
+      )
+      .map((r) => r.operator.id);
+    return admins.includes(id) && admins.length === 1;
   }
 
   private setTotp(id: number, change: (totp: StoredTotp) => StoredTotp | undefined): boolean {
