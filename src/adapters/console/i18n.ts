@@ -469,6 +469,10 @@ const MESSAGES = {
     '平台操作员管理全部店铺（含以后新增的）；店铺操作员只看到并操作所授权店铺的订单、退款、商品、用户和日志。',
     'A platform operator holds every shop, present and future; a shop operator sees and acts on only the granted shops’ orders, refunds, goods, users and log lines.',
   ],
+  'shops.platformOnly': [
+    '此页面涉及全部店铺（对账、操作员管理），仅限平台操作员',
+    'This concerns every shop (reconciliation, operators): platform operators only',
+  ],
   'ops.InvalidShop': ['店铺编号须为 1–32 个小写字母、数字或 -', 'A shop id is 1–32 lower-case letters, digits or -'],
   'auditAction.operator.shops-changed': ['修改可管理店铺', 'Shops changed'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -154,7 +154,9 @@ describe('console: a shop operator sees and acts on their shops only', () => {
 
   it("leaves the platform's pages (reconciliation runs over every merchant, operators) to platform operators", async () => {
     for (const path of ['/console/reconciliation', '/console/export/reconciliation.csv', '/console/operators']) {
-      expect((await get(app, path, north)).status, path).toBe(403);
+      const refused = await get(app, path, north);
+      expect(refused.status, path).toBe(403);
+      expect(await refused.text(), path).toContain('仅限平台操作员');
       expect((await get(app, path, platform)).status, path).toBe(200);
     }
     const nav = await (await get(app, '/console', north)).text();
