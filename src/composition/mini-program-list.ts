@@ -1,11 +1,15 @@
 import type { MiniProgramLogin, MiniProgramLogins } from '../application/ports/mini-program-login.js';
 import type { MiniProgram, MiniPrograms } from '../application/ports/mini-programs.js';
 
-/** A mini-program as configured: what the use cases see, and its AppSecret, which only its login holds. */
+/**
+ * A mini-program as configured: what the use cases see, and its AppSecret, which only its login holds. The shape of
+ * the merchants file's MiniProgramSettings, so its list binds as it is.
+ */
 export interface ConfiguredMiniProgram extends MiniProgram {
-  readonly appSecret: string;
-  /** The one the seed's paths serve; exactly one mini-program is. */
-  readonly isDefault?: boolean;
+  /** Undefined when its reference did not resolve: its logins then fail as misconfigured. */
+  readonly appSecret?: string;
+  /** The one the seed's paths serve; exactly one mini-program is (else the first). */
+  readonly default?: boolean;
 }
 
 /** Builds the login of a mini-program from its appid and AppSecret. */
@@ -17,7 +21,7 @@ export class MiniProgramList implements MiniPrograms {
   private readonly byId: ReadonlyMap<string, MiniProgram>;
 
   constructor(configured: readonly ConfiguredMiniProgram[]) {
-    const first = configured.find((m) => m.isDefault) ?? configured[0];
+    const first = configured.find((m) => m.default) ?? configured[0];
     if (!first) throw new Error('no mini-program is configured');
     this.defaultAppId = first.appId;
     this.byId = new Map(configured.map(({ appId, name, merchantId }) => [appId, { appId, name, merchantId }]));
@@ -34,6 +38,12 @@ export class MiniProgramList implements MiniPrograms {
     return [...all.filter((m) => m.appId === this.defaultAppId), ...all.filter((m) => m.appId !== this.defaultAppId)];
   }
 }
+
+/** A mini-program whose AppSecret is missing: WeChat would refuse it as misconfigured, so say so without asking. */
+const withoutSecret: MiniProgramLogin = {
+  codeToSession: () =>
+    Promise.resolve({ kind: 'misconfigured', code: 'NO_APPSECRET', message: "the mini-program's AppSecret is not configured" }),
+};
 
 /**
  * Each mini-program's login, built once: the default one's is the login bound for it (so a test double replacing that
@@ -55,7 +65,7 @@ export class MiniProgramLoginsByApp implements MiniProgramLogins {
     if (known) return known;
     const program = this.configured.find((m) => m.appId === appId);
     if (!program) return undefined;
-    const login = this.factory(program.appId, program.appSecret);
+    const login = program.appSecret === undefined ? withoutSecret : this.factory(program.appId, program.appSecret);
     this.built.set(appId, login);
     return login;
   }

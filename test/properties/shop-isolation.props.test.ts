@@ -35,7 +35,7 @@ import { rebind, scheduledBy, serviceContainer } from '../support/test-container
 
 const SHOP_B: MerchantAccount = { id: 'shop-b', appId: 'wx2222222222222222', mchId: '1900000109', apiVersion: 'v2' };
 const PROGRAMS: readonly ConfiguredMiniProgram[] = [
-  { appId: SAMPLE_MERCHANT.appId, name: 'default', merchantId: 'default', appSecret: 's0', isDefault: true },
+  { appId: SAMPLE_MERCHANT.appId, name: 'default', merchantId: 'default', appSecret: 's0', default: true },
   { appId: 'wx1111111111111111', name: 'members', merchantId: 'default', appSecret: 's1' },
   { appId: 'wx2222222222222222', name: 'south', merchantId: 'shop-b', appSecret: 's2' },
 ];

@@ -28,7 +28,10 @@ export function bindMiniPrograms(c: Container, config: Config): void {
   );
 }
 
-/** The single-merchant environment's one mini-program. */
+/**
+ * The single-merchant environment's one mini-program. With MERCHANTS_FILE this is the file's list (its
+ * MiniProgramSettings have this shape): the one line to change when the merchants file lands.
+ */
 export const configuredMiniPrograms = (config: Config): readonly ConfiguredMiniProgram[] => [
-  { appId: config.wechat.appId, name: 'default', merchantId: DEFAULT_MERCHANT_ID, appSecret: config.wechat.appSecret, isDefault: true },
+  { appId: config.wechat.appId, name: 'default', merchantId: DEFAULT_MERCHANT_ID, appSecret: config.wechat.appSecret, default: true },
 ];

@@ -123,6 +123,8 @@ describe('several mini-programs in one deployment, over HTTP', () => {
       const granted = await prepay(prefix, token, GOODS_OF[appId]!);
       expect(granted.status, appId).toBe(200);
       const no = numberOf(granted);
+      // wx.requestPayment's parameters are for the mini-program the payer pays in (the paySign is over its appid).
+      expect((granted.body.data as { data: { appId: string } }).data.appId).toBe(appId);
       expect((await f.orders.findByOutTradeNo(no))?.state).toMatchObject({ appId, merchantId, uid, status: 'CHECKED' });
       // The gateway of the mini-program's merchant was asked, for a payment in that mini-program.
       expect(gateway.trades.get(no)?.request.appId).toBe(appId);

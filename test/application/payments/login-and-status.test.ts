@@ -12,6 +12,22 @@ describe('Login', () => {
     expect(again).toEqual(first);
   });
 
+  it('refuses a mini-program that is not configured here, before WeChat hears of the code', async () => {
+    const f = await useCaseFixture();
+    expect(await f.login.execute('code-bob', 'wx9999999999999999')).toEqual({ ok: false, error: { kind: 'UnknownMiniProgram' } });
+    expect(f.wechatLogin.calls).toEqual([]);
+  });
+
+  it('keeps one user per mini-program for one openid, each logging in with its own login', async () => {
+    const f = await useCaseFixture({ miniPrograms: [{ appId: 'wx1111111111111111', name: 'members', merchantId: 'default' }] });
+    const here = await f.login.execute('code-bob');
+    const there = await f.login.execute('code-bob', 'wx1111111111111111');
+    expect(there).toEqual({ ok: true, value: { uid: expect.any(Number), appId: 'wx1111111111111111', openid: 'openid-bob' } });
+    expect(here.ok && there.ok && here.value.uid !== there.value.uid).toBe(true);
+    expect(f.loginOf('wx1111111111111111').calls).toEqual(['codeToSession']);
+    expect(f.wechatLogin.calls).toEqual(['codeToSession']);
+  });
+
   it.each([
     ['blocked', 'UserBlocked'],
     ['rateLimited', 'LoginRateLimited'],
