@@ -198,6 +198,8 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
       merchants: merchantsAdminOf(container),
+      merchantIds: () => get(TOKENS.PaymentGateways).merchantIds,
+      miniPrograms: get(TOKENS.MiniPrograms),
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
       sandbox: get(TOKENS.Config).gateway === 'sandbox',
     },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSandboxKeys } from '../../examples/merchants/sandbox-keys.js';
-import Database from 'better-sqlite3';
+import { openOrm } from '../../src/adapters/persistence/orm.js';
 import { postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
@@ -73,9 +73,9 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       body: JSON.stringify({ name: `Course of ${appId}`, market_price: 1200, sale_price: 1200, online: true }),
     });
     const id = ((await created.json()) as { data: { id: number } }).data.id;
-    const db = new Database(databasePath);
-    db.prepare('UPDATE shop_goods_info SET app_id = ? WHERE id = ?').run(appId, id);
-    db.close();
+    const orm = await openOrm(`sqlite:${databasePath}`);
+    await orm.em.getConnection().execute('UPDATE shop_goods_info SET app_id = ? WHERE id = ?', [appId, id]);
+    await orm.close(true);
     return id;
   }
 
