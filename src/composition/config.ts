@@ -196,7 +196,7 @@ function loadWithMerchantsFile(env: Env, r: Reading<typeof FIELDS>, path: string
   const e = r.values;
   const production = e.NODE_ENV === 'production';
   const both = SINGLE_MERCHANT_VARIABLES.filter((name) => (env[name]?.trim() ?? '') !== '');
-  const file = readMerchantsFile(path, { env, now, live: e.WECHAT_GATEWAY === 'wechat' });
+  const file = readMerchantsFile(path, { env, now, live: e.WECHAT_GATEWAY === 'wechat', production });
   const problems = [
     ...r.problems,
     ...(both.length > 0

@@ -134,12 +134,6 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     )?.id;
   }
 
-  /** True when the merchant is configured and its credentials checked out. */
-  isAvailable(merchantId: MerchantId): boolean {
-    if (!this.accounts.some((a) => a.id === merchantId)) return false;
-    return this.built?.get(merchantId)?.gateway !== undefined || this.built === undefined;
-  }
-
   /**
    * A reload: the new merchants replace the configured ones. One the new set no longer names is retired (its gateway
    * kept, new prepays refused); one it names again is configured again.

@@ -27,6 +27,8 @@ export interface MerchantsReloadDeps {
   readonly now: () => Date;
   /** WECHAT_GATEWAY=wechat (the file's notify-URL rules). */
   readonly live: boolean;
+  /** NODE_ENV=production (the file's secrets held to production's rule). */
+  readonly production: boolean;
   readonly build: (settings: MerchantsSettings) => readonly BuiltMerchant[];
   readonly metrics: Metrics;
   readonly alerts: Alerts;
@@ -76,7 +78,12 @@ export class MerchantsReloader {
       logger.warn({ actor, problems }, 'merchants not reloaded');
       return { ok: false, problems };
     }
-    const read = readMerchantsFile(source.path, { env: this.deps.env(), now: this.deps.now(), live: this.deps.live });
+    const read = readMerchantsFile(source.path, {
+      env: this.deps.env(),
+      now: this.deps.now(),
+      live: this.deps.live,
+      production: this.deps.production,
+    });
     if (!read.ok) {
       logger.error({ actor, problems: read.error }, 'merchants file did not validate: nothing changed');
       alerts.raise({ kind: 'MerchantsReloadRefused', detail: { actor, problems: read.error } });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, CONFIG_VARIABLES, loadConfig } from '../../src/composition/config.js';
 import { configuredSecrets } from '../../src/composition/logging.js';
-import { parseMerchantsFile } from '../../src/composition/settings/merchants-file.js';
+import { parseMerchantsFile, readMerchantsFile } from '../../src/composition/settings/merchants-file.js';
 import { merchantIdentities, NORTH_API_KEY, threeShops, THREE_SHOPS_ENV, writeMerchantsFolder } from '../support/merchants-files.js';
 
 const clone = () => structuredClone(threeShops()) as ReturnType<typeof threeShops> & Record<string, unknown>;
@@ -91,6 +91,19 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
     expect(east).toContain('apiV3Key must be exactly 32 bytes (it has 5)');
     expect(east).not.toContain('short');
     expect(merchants[2]?.problems.join('\n')).toMatch(/providers\[0\]\.v3\.privateKey: file:keys\/missing\.pem \(.*missing\.pem\): no such file/);
+  });
+
+  it('in production, holds the file\'s secrets to the variables\' rule: no placeholder, sample or guessable key', () => {
+    const path = writeMerchantsFolder(threeShops());
+    const env = { ...THREE_SHOPS_ENV, NORTH_API_KEY: '192006250b4c09247ec02edce69f6a2d', EAST_APIV3_KEY: 'a'.repeat(32), NORTH_APP_SECRET: 'replace-me' };
+    const read = readMerchantsFile(path, { env, now: new Date(), live: false, production: true });
+    if (!read.ok) throw new Error(read.error.join('\n'));
+    const [north, east] = read.value.merchants;
+    expect(north?.problems).toEqual([expect.stringMatching(/^merchants\[0\]\.v2\.apiKey: env:NORTH_API_KEY is a placeholder or a published sample value/)]);
+    expect(east?.problems).toEqual([expect.stringMatching(/^merchants\[1\]\.v3\.apiV3Key: env:EAST_APIV3_KEY too easy to guess/)]);
+    expect(read.value.miniPrograms[0]?.problems).toEqual([expect.stringMatching(/^miniPrograms\[0\]\.appSecret: env:NORTH_APP_SECRET is a placeholder/)]);
+    expect(read.value.miniPrograms[0]?.appSecret).toBeUndefined();
+    expect(JSON.stringify(read.value.merchants.map((m) => m.problems))).not.toContain('192006250b4c09247ec02edce69f6a2d');
   });
 
   it('checks a v2 merchant API certificate: CN = mch_id', () => {

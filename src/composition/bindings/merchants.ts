@@ -64,6 +64,7 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
         env: () => process.env,
         now: () => clock.now(),
         live: config.gateway === 'wechat',
+        production: config.production,
         build: build(clock, metrics),
         metrics,
         alerts,

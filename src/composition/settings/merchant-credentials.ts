@@ -3,6 +3,7 @@ import { checkMerchantCertificate, MerchantCertificateError, type CertificateSou
 import { checkV3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { Env } from './fields.js';
+import { weakSecret } from './production.js';
 import type { MerchantCredentials } from './merchants-settings.js';
 
 /** Resolves a secret reference to its bytes; the problem names where the reference is and what it names, never a value. */
@@ -57,6 +58,7 @@ export function checkMerchantCredentials(
   at: string,
   resolver: SecretResolver,
   now: Date,
+  production = false,
 ): Result<MerchantCredentials, string[]> {
   const problems: string[] = [];
   const take = (reference: string, where: string): Buffer | undefined => {
@@ -72,6 +74,8 @@ export function checkMerchantCredentials(
     const e = entry.v2;
     const apiKey = text(e.apiKey, 'v2.apiKey');
     if (apiKey !== undefined && !/^[0-9A-Za-z]{32}$/.test(apiKey)) problems.push(`${at}.v2.apiKey: ${e.apiKey} is not a 32-character API v2 key`);
+    const weak = production && apiKey !== undefined ? weakSecret(apiKey) : undefined;
+    if (weak) problems.push(`${at}.v2.apiKey: ${e.apiKey} ${weak}`);
     const certificate = e.certificate ? v2Certificate(e.certificate, mchId, `${at}.v2.certificate`, take, now, problems) : undefined;
     if (apiKey !== undefined) {
       v2 = { apiKey, signType: e.signType, ...(certificate ? { certificate } : {}), refundsEnabled: e.refunds === 'enabled' };
@@ -87,6 +91,8 @@ export function checkMerchantCredentials(
     const keyId = e.wechatpayPublicKey === undefined ? undefined : literalOrRef(e.wechatpayPublicKey.id, 'v3.wechatpayPublicKey.id');
     const privateKey = text(e.privateKey, 'v3.privateKey');
     const apiV3Key = text(e.apiV3Key, 'v3.apiV3Key');
+    const weak = production && apiV3Key !== undefined ? weakSecret(apiV3Key) : undefined;
+    if (weak) problems.push(`${at}.v3.apiV3Key: ${e.apiV3Key} ${weak}`);
     const merchantCertificate = e.merchantCertificate === undefined ? undefined : text(e.merchantCertificate, 'v3.merchantCertificate');
     const publicKey = e.wechatpayPublicKey === undefined ? undefined : text(e.wechatpayPublicKey.key, 'v3.wechatpayPublicKey.key');
     const platform = (e.platformCertificates ?? []).map((ref, i) => text(ref, `v3.platformCertificates[${i}]`));

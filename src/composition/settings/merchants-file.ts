@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { Env } from './fields.js';
+import { weakSecret } from './production.js';
 import { checkMerchantCredentials, resolverFor, type SecretResolver } from './merchant-credentials.js';
 import type { MerchantSettings, MerchantsSettings, MiniProgramSettings, ProviderSettings } from './merchants-settings.js';
 
@@ -125,6 +126,8 @@ export interface MerchantsFileOptions {
   readonly now: Date;
   /** WECHAT_GATEWAY=wechat: notify URLs must be https and known (publicBaseUrl or each merchant's own). */
   readonly live: boolean;
+  /** NODE_ENV=production: secrets that are placeholders, published samples or easy to guess are refused. */
+  readonly production?: boolean;
   /** Reads a `file:` reference (default: the file system); injected by tests. */
   readonly readFile?: (path: string) => Buffer;
 }
@@ -153,7 +156,7 @@ export function readMerchantsFile(path: string, options: MerchantsFileOptions): 
   const parsed = parseMerchantsFile(json, options.live);
   if (!parsed.ok) return err(parsed.error.map((p) => `MERCHANTS_FILE ${p}`));
   const resolver = resolverFor(dirname(absolute), options.env, readFile);
-  return ok(settingsOf(parsed.value, { kind: 'file', path: absolute }, resolver, options.now));
+  return ok(settingsOf(parsed.value, { kind: 'file', path: absolute }, resolver, options.now, options.production ?? false));
 }
 
 /** The file's shape and the rules between its entries; every problem at once, `path: message`. */
@@ -237,8 +240,16 @@ function notifyUrls(file: FileEntries, live: boolean): string[] {
   return problems;
 }
 
-function settingsOf(file: FileEntries, source: MerchantsSettings['source'], resolver: SecretResolver, now: Date): MerchantsSettings {
-  const providers = new Map(file.providers.map((p, i) => [p.id, { entry: p, checked: checkMerchantCredentials(p, p.spMchId, `providers[${i}]`, resolver, now) }]));
+function settingsOf(
+  file: FileEntries,
+  source: MerchantsSettings['source'],
+  resolver: SecretResolver,
+  now: Date,
+  production: boolean,
+): MerchantsSettings {
+  const check = (entry: Parameters<typeof checkMerchantCredentials>[0], mchId: string, at: string) =>
+    checkMerchantCredentials(entry, mchId, at, resolver, now, production);
+  const providers = new Map(file.providers.map((p, i) => [p.id, { entry: p, checked: check(p, p.spMchId, `providers[${i}]`) }]));
   const base = file.publicBaseUrl?.replace(/\/+$/, '');
   const merchants = file.merchants.map((x, i): MerchantSettings => {
     const urls = {
@@ -264,7 +275,7 @@ function settingsOf(file: FileEntries, source: MerchantsSettings['source'], reso
         problems: checked.ok ? [] : checked.error.map((p) => `provider ${entry.id}: ${p}`),
       };
     }
-    const checked = checkMerchantCredentials(x, x.mchId, `merchants[${i}]`, resolver, now);
+    const checked = check(x, x.mchId, `merchants[${i}]`);
     return {
       id: x.id,
       name: x.name,
@@ -279,7 +290,11 @@ function settingsOf(file: FileEntries, source: MerchantsSettings['source'], reso
     };
   });
   const miniPrograms = file.miniPrograms.map((p, i): MiniProgramSettings => {
-    const secret = resolver(p.appSecret, `miniPrograms[${i}].appSecret`);
+    const resolved = resolver(p.appSecret, `miniPrograms[${i}].appSecret`);
+    const value = resolved.ok ? resolved.value.toString('utf8').trim() : undefined;
+    // Its format is WeChat's: only its origin is checked.
+    const weak = production && value !== undefined ? weakSecret(value, false) : undefined;
+    const secret = weak ? err(`miniPrograms[${i}].appSecret: ${p.appSecret} ${weak}`) : resolved;
     return {
       appId: p.appId,
       name: p.name,

@@ -89,6 +89,24 @@ export function identityProblems(env: Env): string[] {
   return problems;
 }
 
+/**
+ * Why a secret is not one, or undefined: a placeholder or a published sample value, or (`strength`) too easy to
+ * guess. Never echoes the value. The merchants file's secrets are held to the same rule in production.
+ */
+export function weakSecret(secret: string, strength = true): string | undefined {
+  if (KNOWN_VALUES.has(secret) || PLACEHOLDER_WORDS.test(secret)) {
+    return `is a placeholder or a published sample value, not a secret; ${HOW_TO_GENERATE}`;
+  }
+  const bits = Math.floor(estimatedBits(secret));
+  if (strength && bits < MIN_SECRET_BITS) {
+    return (
+      `too easy to guess (about ${bits} bits by length and variety of characters, at least ${MIN_SECRET_BITS} ` +
+      `needed: repeated, few or consecutive characters count for little); ${HOW_TO_GENERATE}`
+    );
+  }
+  return undefined;
+}
+
 /** Problems only production has. The values are never echoed: a message may end up in a ticket. */
 export function productionProblems(env: Env, production: boolean): string[] {
   if (!production) return [];
@@ -97,18 +115,9 @@ export function productionProblems(env: Env, production: boolean): string[] {
   for (const key of SECRETS) {
     const secret = value(key);
     if (secret === undefined) continue;
-    if (KNOWN_VALUES.has(secret) || PLACEHOLDER_WORDS.test(secret)) {
-      problems.push(`${key}: is a placeholder or a published sample value, not a secret; ${HOW_TO_GENERATE}`);
-      continue;
-    }
-    const bits = Math.floor(estimatedBits(secret));
-    // The API v3 key and the AppSecret have fixed formats WeChat or the merchant chose; only their origin is checked.
-    if (bits < MIN_SECRET_BITS && key !== 'WECHAT_APP_SECRET') {
-      problems.push(
-        `${key}: too easy to guess (about ${bits} bits by length and variety of characters, at least ${MIN_SECRET_BITS} ` +
-          `needed: repeated, few or consecutive characters count for little); ${HOW_TO_GENERATE}`,
-      );
-    }
+    // The AppSecret has a fixed format WeChat chose: only its origin is checked.
+    const weak = weakSecret(secret, key !== 'WECHAT_APP_SECRET');
+    if (weak) problems.push(`${key}: ${weak}`);
   }
   for (const key of ['WECHAT_APPID', 'WECHAT_MCH_ID']) {
     const id = value(key);
