@@ -240,7 +240,9 @@ async function round(n, targets) {
       // RSA), as the project refuses a notify in another API than the order's prepay; a new version, as every write of
       // an order has, so a compare-and-set that read the order before (the reconciliation job's) does not undo it.
       if (api === 'v3') {
-        await admin.query(`update \`${t.db}\`.shop_goods_order set sign_type = 'RSA', version = version + 1 where out_trade_no in (?)`, [orders.map((o) => o.otn)]);
+        await admin.query(`update \`${t.db}\`.shop_goods_order set sign_type = 'RSA', version = version + 1 where out_trade_no in (?)`, [
+          orders.map((o) => o.otn),
+        ]);
       }
       const notifies = orders.map(api === 'v3' ? v3Notify : v2Notify);
       await measure(`first-notify ${api}`, n, t, notifies);
@@ -426,7 +428,10 @@ async function main() {
   results.length = 0;
   for (let n = 1; n <= opt.rounds; n++) await round(n, targets);
   const text = report(targets.map((t) => t.kind));
-  writeFileSync(join(WORK, 'last-cpu-run.json'), `${JSON.stringify({ at: new Date().toISOString(), options: opt, runs: results }, null, 2)}\n`);
+  writeFileSync(
+    join(WORK, 'last-cpu-run.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), options: opt, runs: results }, null, 2)}\n`,
+  );
   console.log(`\n${text}\n\nraw results: .bench/last-cpu-run.json`);
 }
 
