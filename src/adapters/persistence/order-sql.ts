@@ -1,6 +1,6 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import { ORDER_COLUMNS as LISTED_ORDER_COLUMNS } from './order-columns.js';
-import type { OrderColumns, OrderRow, PaymentFactsRow, RefundColumns } from './order-mapper.js';
+import type { OrderColumns, OrderRow, RefundColumns } from './order-mapper.js';
 import { ORDER_TABLE, OrderRecordSchema, REFUND_TABLE, RefundRecordSchema, type RefundRecord } from './order-record.js';
 import type { SqlValue } from './sql-session.js';
 
@@ -37,19 +37,6 @@ const refundSelect = REFUND_COLUMNS.map(([property, name]) => `r.${name} AS r_${
  */
 export const SELECT_ORDER_WITH_REFUNDS = `SELECT ${orderSelect}, ${refundSelect} FROM ${ORDER_TABLE} o
   LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`;
-
-/** The few columns a payment notice is checked against (PaymentFacts). */
-const FACT_PROPERTIES: readonly (keyof PaymentFactsRow)[] = [
-  'id',
-  'outTradeNo',
-  'merchantId',
-  'paidMoney',
-  'prepayId',
-  'signType',
-  'billNo',
-];
-export const SELECT_PAYMENT_FACTS = `SELECT ${FACT_PROPERTIES.map((p) => `${column(ORDER_COLUMNS, p)} AS ${p}`).join(', ')}
-  FROM ${ORDER_TABLE} WHERE out_trade_no = ?`;
 
 export const SELECT_OPEN_ORDER = `SELECT ${orderSelect} FROM ${ORDER_TABLE} o WHERE o.open_key = ?`;
 

@@ -74,6 +74,11 @@ export interface PaymentFacts {
   readonly prepaySignType?: string;
   /** WeChat's transaction_id, once recorded. */
   readonly transactionId?: string;
+  /**
+   * The whole order, read with the facts, when it is not paid yet (no transaction_id): a first notice goes on to ask
+   * WeChat about it and record the answer, without reading the order a second time. Never given for a paid order.
+   */
+  readonly order?: Order;
 }
 
 export const paymentFactsOf = (order: Order): PaymentFacts => ({

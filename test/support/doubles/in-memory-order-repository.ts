@@ -32,8 +32,12 @@ export class InMemoryOrderRepository implements OrderRepository {
   }
 
   async findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined> {
-    const order = await this.findByOutTradeNo(outTradeNo);
-    return order && paymentFactsOf(order);
+    await Promise.resolve();
+    const row = this.rows.get(outTradeNo);
+    if (!row) return undefined;
+    const order = Order.restore(row);
+    const facts = paymentFactsOf(order);
+    return facts.transactionId === undefined ? { ...facts, order } : facts;
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {
