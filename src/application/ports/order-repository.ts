@@ -64,7 +64,8 @@ export interface RefundEntry {
 
 /**
  * What a payment notice is checked against before anything else (HandleNotify): a few columns of the order, none of
- * which changes once the order is paid, so a duplicate notice is answered without reading the whole order.
+ * which changes once the order is paid, so a paid order's may be kept in memory (the adapters' cachedPaymentFacts)
+ * and a duplicate notice answered without reading the order.
  */
 export interface PaymentFacts {
   /** The merchant the order was opened with: only its account's notices are about this order. */
