@@ -11,6 +11,11 @@ export interface MerchantAccount extends MerchantIdentity {
   readonly id: MerchantId;
   /** The WeChat Pay API its new prepays, queries, closes, refunds and bills use. */
   readonly apiVersion: 'v2' | 'v3';
+  /**
+   * Every mini-program that pays through this merchant (partner mode: the sub_appids); absent, `appId` alone. A
+   * notice naming another appid is not this merchant's.
+   */
+  readonly appIds?: readonly string[];
 }
 
 /**
@@ -44,8 +49,17 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     return this.container.get(TOKENS.MerchantNotifyVerifier, { name: merchantId });
   }
 
+  /**
+   * The merchant is its mch_id, and in partner mode the provider's sp_mchid with the merchant's sub_mch_id (one
+   * provider serves many merchants); the appid must then be one of that merchant's mini-programs.
+   */
   idOf(account: MerchantIdentity): MerchantId | undefined {
-    return this.accounts.find((a) => a.appId === account.appId && a.mchId === account.mchId)?.id;
+    return this.accounts.find(
+      (a) =>
+        a.mchId === account.mchId &&
+        (a.subMchId ?? '') === (account.subMchId ?? '') &&
+        (a.appId === account.appId || (a.appIds ?? []).includes(account.appId)),
+    )?.id;
   }
 }
 

@@ -4,7 +4,9 @@
  * SANDBOX_TIME_SCALE (default 1), SANDBOX_REFUND_NOTIFY_URL (optional), SANDBOX_LOOPBACK_HTTP_NOTIFY (1: let notify URLs
  * be plain http to a loopback host, for a service on this machine; otherwise https only, as WeChat), SANDBOX_DATA_DIR (default ./data: where the
  * v3 sandbox keys are generated at first start and kept — a service whose SQLite file is in the same folder uses the
- * same keys; and where the simulator's state is kept across restarts, wechatpay-simulator-standalone-<mch_id>.json).
+ * same keys; and where the simulator's state is kept across restarts, wechatpay-simulator-standalone-<mch_id>.json),
+ * SANDBOX_MERCHANTS_FILE (optional: further direct merchants and providers with their sub-merchants, JSON, see
+ * sandbox-merchants.ts; each `"v3": true` gets its own keys in SANDBOX_DATA_DIR, wechatpay-v3-sandbox-<mch_id>.json).
  * Mounted at /sandbox/wxpay like the embedded one, and at the root with WeChat's own paths (/v3/..., /pay/...,
  * /sns/jscode2session), so an SDK whose host is WeChat's works unchanged when pointed at this origin: v3 signatures
  * cover the path, and such SDKs sign /v3/... . Refuses NODE_ENV=production. The sandbox's own entry point: it
@@ -18,6 +20,7 @@ import { SAMPLE_MERCHANT } from '../adapters/wechatpay/shared/sample-merchant.js
 import { createWechatPaySimulator } from './simulator/router.js';
 import { loadOrCreateSandboxIdentity, simulatorV3Options } from './identity/identity-store.js';
 import { SimulatorStateFile, simulatorStatePath } from './state-file.js';
+import { readSandboxMerchants, type SandboxMerchants } from './sandbox-merchants.js';
 
 /** A bad setting is the operator's to fix: one line naming it, no stack trace. */
 function fail(message: string): never {
@@ -54,6 +57,17 @@ if (process.env.NODE_ENV === 'production') {
 const clock = new OffsetClock();
 const dataDir = resolve(process.env.SANDBOX_DATA_DIR || 'data');
 const keys = loadOrCreateSandboxIdentity(dataDir, SAMPLE_MERCHANT.mchId, clock.now());
+const further = ((): SandboxMerchants => {
+  const path = process.env.SANDBOX_MERCHANTS_FILE;
+  if (!path) return { merchants: [], providers: [], miniPrograms: [] };
+  try {
+    return readSandboxMerchants(resolve(path));
+  } catch (error) {
+    return fail(`SANDBOX_MERCHANTS_FILE ${(error as Error).message}`);
+  }
+})();
+const v3Of = (mchId: string, wanted: boolean) =>
+  wanted ? { v3: simulatorV3Options(loadOrCreateSandboxIdentity(dataDir, mchId, clock.now()).identity) } : {};
 const stateFile = new SimulatorStateFile(simulatorStatePath(dataDir, SAMPLE_MERCHANT.mchId, 'standalone'), (level, event, message) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), level, type: 'sandbox.state', msg: message, ...event })),
 );
@@ -62,6 +76,9 @@ const simulator = createWechatPaySimulator({
   // The business clock may be moved forward; signatures carry real time, which is what merchants check against.
   signatureClock: systemClock,
   v3: simulatorV3Options(keys.identity),
+  merchants: further.merchants.map(({ v3Keys, ...m }) => ({ ...m, ...v3Of(m.mchId, v3Keys) })),
+  providers: further.providers.map(({ v3Keys, ...p }) => ({ ...p, ...v3Of(p.spMchId, v3Keys) })),
+  miniPrograms: further.miniPrograms,
   timeScale: parseScale(process.env.SANDBOX_TIME_SCALE),
   ...(process.env.SANDBOX_REFUND_NOTIFY_URL ? { refundNotifyUrl: process.env.SANDBOX_REFUND_NOTIFY_URL } : {}),
   loopbackHttpNotify: parseFlag('SANDBOX_LOOPBACK_HTTP_NOTIFY'),
@@ -86,6 +103,8 @@ const server = app.listen(parsePort(process.env.SANDBOX_PORT), host, () => {
       origin: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       appId,
       mchId,
+      ...(further.merchants.length > 0 ? { merchants: further.merchants.map((m) => m.mchId) } : {}),
+      ...(further.providers.length > 0 ? { providers: further.providers.map((p) => p.spMchId) } : {}),
       v3Keys: keys.path,
       state: stateFile.path,
     }),

@@ -1,10 +1,32 @@
 import type { Clock } from '../application/ports/clock.js';
 import { loadOrCreateSandboxIdentity, simulatorV3Options, type StoredSandboxIdentity } from './identity/identity-store.js';
-import { createWechatPaySimulator, type WechatPaySimulator } from './simulator/router.js';
+import {
+  createWechatPaySimulator,
+  type SimulatorMiniProgramOptions,
+  type SimulatorSubMerchantOptions,
+  type WechatPaySimulator,
+} from './simulator/router.js';
 import { SimulatorStateFile, simulatorStatePath } from './state-file.js';
 
 export type SandboxLogLevel = 'debug' | 'info' | 'warn';
 export type SandboxLog = (level: SandboxLogLevel, event: Readonly<Record<string, unknown>>, message: string) => void;
+
+/** A further direct merchant (the merchants file's); `v3Keys`: its API v3 keys generated once and kept in dataDir. */
+export interface EmbeddedSandboxMerchant {
+  readonly mchId: string;
+  readonly appIds: readonly string[];
+  readonly apiKey?: string | undefined;
+  readonly v3Keys: boolean;
+}
+
+/** A provider (服务商) with its sub-merchants; its v3 keys are kept by its sp_mchid like a merchant's. */
+export interface EmbeddedSandboxProvider {
+  readonly spMchId: string;
+  readonly spAppId: string;
+  readonly apiKey?: string | undefined;
+  readonly v3Keys: boolean;
+  readonly subMerchants: readonly SimulatorSubMerchantOptions[];
+}
 
 export interface EmbeddedSandboxOptions {
   /** Where the sandbox keeps its API v3 keys and the simulator's state. */
@@ -28,12 +50,22 @@ export interface EmbeddedSandboxOptions {
   readonly v3Keys: boolean;
   /** The server mounts the simulator; a command-line run only needs the keys to talk to the running service's. */
   readonly simulator: boolean;
+  /** Further direct merchants, beside `merchant`. */
+  readonly merchants?: readonly EmbeddedSandboxMerchant[];
+  readonly providers?: readonly EmbeddedSandboxProvider[];
+  /** AppSecrets of further mini-programs (code2Session). */
+  readonly miniPrograms?: readonly SimulatorMiniProgramOptions[];
   readonly log: SandboxLog;
 }
 
 export interface EmbeddedSandbox {
   /** The generated API v3 keys, when asked for: the merchant's side of them configures the gateway. */
   readonly v3Identity?: StoredSandboxIdentity;
+  /**
+   * Every generated identity by mch_id (a provider's by its sp_mchid), `merchant`'s included: each merchant has its
+   * own certificate, WeChat Pay public key and APIv3 key, kept in dataDir so that restarts keep them.
+   */
+  readonly v3Identities: ReadonlyMap<string, StoredSandboxIdentity>;
   readonly simulator?: WechatPaySimulator;
   /** Stops the simulator's timers and writes its state. */
   close(): void;
@@ -45,13 +77,28 @@ export interface EmbeddedSandbox {
  */
 export function openEmbeddedSandbox(options: EmbeddedSandboxOptions): EmbeddedSandbox {
   const { merchant, log } = options;
-  let v3Identity: StoredSandboxIdentity | undefined;
-  if (options.v3Keys) {
-    const loaded = loadOrCreateSandboxIdentity(options.dataDir, merchant.mchId, options.clock.now());
-    if (loaded.created) log('info', { path: loaded.path }, 'sandbox API v3 keys generated');
-    v3Identity = loaded.identity;
-  }
-  if (!options.simulator) return { ...(v3Identity ? { v3Identity } : {}), close: () => undefined };
+  const v3Identities = new Map<string, StoredSandboxIdentity>();
+  const identityOf = (mchId: string): StoredSandboxIdentity => {
+    const loaded = loadOrCreateSandboxIdentity(options.dataDir, mchId, options.clock.now());
+    if (loaded.created) log('info', { path: loaded.path, mchId }, 'sandbox API v3 keys generated');
+    v3Identities.set(mchId, loaded.identity);
+    return loaded.identity;
+  };
+  const v3Identity = options.v3Keys ? identityOf(merchant.mchId) : undefined;
+  const merchants = (options.merchants ?? []).map((m) => ({
+    mchId: m.mchId,
+    appIds: m.appIds,
+    ...(m.apiKey === undefined ? {} : { apiKey: m.apiKey }),
+    ...(m.v3Keys ? { v3: simulatorV3Options(identityOf(m.mchId)) } : {}),
+  }));
+  const providers = (options.providers ?? []).map((p) => ({
+    spMchId: p.spMchId,
+    spAppId: p.spAppId,
+    ...(p.apiKey === undefined ? {} : { apiKey: p.apiKey }),
+    ...(p.v3Keys ? { v3: simulatorV3Options(identityOf(p.spMchId)) } : {}),
+    subMerchants: p.subMerchants,
+  }));
+  if (!options.simulator) return { ...(v3Identity ? { v3Identity } : {}), v3Identities, close: () => undefined };
 
   const stateFile = new SimulatorStateFile(simulatorStatePath(options.dataDir, merchant.mchId, 'embedded'), log);
   const simulator = createWechatPaySimulator({
@@ -60,6 +107,9 @@ export function openEmbeddedSandbox(options: EmbeddedSandboxOptions): EmbeddedSa
     mchId: merchant.mchId,
     apiKey: merchant.apiKey,
     appSecret: merchant.appSecret,
+    ...(merchants.length > 0 ? { merchants } : {}),
+    ...(providers.length > 0 ? { providers } : {}),
+    ...(options.miniPrograms ? { miniPrograms: options.miniPrograms } : {}),
     clock: options.clock,
     signatureClock: options.signatureClock,
     timeScale: options.timeScale,
@@ -72,6 +122,7 @@ export function openEmbeddedSandbox(options: EmbeddedSandboxOptions): EmbeddedSa
   stateFile.attach(simulator);
   return {
     ...(v3Identity ? { v3Identity } : {}),
+    v3Identities,
     simulator,
     close: () => {
       simulator.close();

@@ -11,8 +11,12 @@ export interface InboundCallback {
 
 /** A payment notice whose signature the gateway adapter has verified. Protocol-neutral. */
 export interface PaymentNotice {
+  /** The mini-program the payer paid in (partner mode: the sub_appid). */
   readonly appId: string;
+  /** The merchant number (partner mode: the provider's sp_mchid). */
   readonly mchId: string;
+  /** Partner mode only: the sub-merchant the payment was made to. */
+  readonly subMchId?: string;
   readonly outTradeNo: string;
   readonly transactionId: string;
   readonly totalFee: Money;
@@ -26,6 +30,8 @@ export interface PaymentNotice {
 export interface RefundNotice {
   readonly appId: string;
   readonly mchId: string;
+  /** Partner mode only: the sub-merchant, as for PaymentNotice. */
+  readonly subMchId?: string;
   readonly outTradeNo: string;
   readonly transactionId: string;
   readonly outRefundNo: string;

@@ -3,12 +3,19 @@ import type { FailureReason } from '../../domain/order-status.js';
 import type { Prepay } from '../../domain/prepay.js';
 import type { RefundReport } from '../../domain/refund.js';
 
+/**
+ * A prepay for one payer in one mini-program. `appId` is the mini-program the payer pays in (in partner mode the
+ * sub_appid; absent: the merchant's default one), and `openid` the payer's openid under it (in partner mode WeChat's
+ * sub_openid); a merchant's gateway refuses (RangeError) an appid it was not configured to take payments for.
+ */
 export interface PrepayRequest {
   readonly outTradeNo: string;
   /** Shown to the payer ("商家名称-商品类目"). */
   readonly description: string;
   readonly amount: Money;
   readonly openid: string;
+  /** the mini-program the payer pays in; absent: the merchant's configured appid */
+  readonly appId?: string;
   readonly clientIp: string;
   /** WeChat refuses payment after this (time_expire); fixed per order so a re-sent request stays identical. */
   readonly payableUntil: Date;
@@ -159,8 +166,11 @@ export interface FundFlowDay {
  */
 export interface PaymentGateway {
   createPrepay(request: PrepayRequest): Promise<PrepayOutcome>;
-  /** How the payer's client pays this prepay, signed as the prepay was made. */
-  clientPayment(prepay: Prepay): ClientPayment;
+  /**
+   * How the payer's client pays this prepay, signed as the prepay was made. `appId`: the mini-program the prepay was
+   * made for (PrepayRequest.appId; the paySign is over it); absent: the merchant's default mini-program.
+   */
+  clientPayment(prepay: Prepay, appId?: string): ClientPayment;
   queryOrder(outTradeNo: string): Promise<TradeQuery>;
   closeOrder(outTradeNo: string): Promise<CloseOutcome>;
   refund(submission: RefundSubmission): Promise<RefundSubmitOutcome>;

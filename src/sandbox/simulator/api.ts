@@ -5,9 +5,10 @@ import { formatBeijingCompact } from '../../domain/beijing-time.js';
 import { Money } from '../../domain/money.js';
 import { beijingDateTime as formatBeijingDateTime, type SignType, type WechatFields } from './codec/index.js';
 import { billAvailability, writeFundFlowBill, writeTradeBill, type BillKind } from './bill-writer.js';
+import type { SimAccount } from './accounts.js';
 import type { ApiName } from './faults.js';
-import { paidAmounts, type MerchantSecrets } from './messages.js';
-import type { SimOrder, SimRefund, SimulatorState } from './state.js';
+import { paidAmounts, partnerPayerFields } from './messages.js';
+import type { OrderScope, SimOrder, SimRefund, SimulatorState } from './state.js';
 import { lack, notifyUrlIssue, paramError, refusal, success, type Answer } from './wire.js';
 import { refundSplit } from './refund-split.js';
 
@@ -24,7 +25,6 @@ export const API_PATHS: Readonly<Record<XmlApiName, string>> = {
 };
 
 export interface ApiContext {
-  readonly merchant: MerchantSecrets;
   readonly clock: Clock;
   readonly state: SimulatorState;
   readonly requireClientCertForSecapi: boolean;
@@ -39,8 +39,17 @@ export interface ApiContext {
   readonly refundAccepted: (order: SimOrder, refund: SimRefund) => void;
 }
 
-/** An authenticated request (sign verified, appid checked) → WeChat's business answer. */
-export type ApiHandler = (request: WechatFields, signType: SignType, req: Request) => Answer;
+/**
+ * Who is calling: the account whose key verified the request, and the orders it reaches (a provider's: those of the
+ * sub-merchant the request names; without one, every sub-merchant's, which only the bills accept).
+ */
+export interface Caller {
+  readonly account: SimAccount;
+  readonly scope: OrderScope | undefined;
+}
+
+/** An authenticated request (sign verified, appid and sub-merchant checked) → WeChat's business answer. */
+export type ApiHandler = (request: WechatFields, signType: SignType, req: Request, caller: Caller) => Answer;
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-*|]{6,32}$/;
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
@@ -64,12 +73,15 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
     return ctx.notifyUrlAllowed(url) ? undefined : paramError('notify_url不是本服务的回调地址');
   };
   return {
-    unifiedorder(r, signType) {
+    unifiedorder(r, signType, _req, caller) {
       for (const name of ['body', 'out_trade_no', 'total_fee', 'spbill_create_ip', 'notify_url', 'trade_type']) {
         if (!r[name]) return lack(name);
       }
       if (r.trade_type !== 'JSAPI') return paramError('trade_type参数错误，模拟器只支持JSAPI');
-      if (!r.openid) return lack('openid');
+      const partner = caller.account.kind === 'provider';
+      // Partner mode: the payer is named by openid (of sp_appid) or sub_openid (of sub_appid, which it then needs).
+      if (partner && r.sub_openid && !r.sub_appid) return lack('sub_appid');
+      if (!r.openid && !(partner && r.sub_openid)) return lack(partner ? 'sub_openid' : 'openid');
       if (!OUT_TRADE_NO.test(r.out_trade_no as string)) return paramError('out_trade_no参数格式错误');
       const fee = Money.parseFen(r.total_fee as string);
       if (!fee || fee.isZero()) return paramError('total_fee参数格式错误');
@@ -80,15 +92,15 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (r.attach && Buffer.byteLength(r.attach, 'utf8') > 127) return paramError('attach参数长度有误');
       const notifyRefused = notifyUrlRefusal(r.notify_url as string);
       if (notifyRefused) return notifyRefused;
-      const outcome = state.unifiedOrder(r, signType);
+      const outcome = state.unifiedOrder(partner ? { ...r, ...partnerPayerFields(r, caller.account.appId) } : r, signType, caller.scope);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       log({ type: 'order.prepay', outTradeNo: r.out_trade_no, prepayId: outcome.value.prepayId });
       return success({ trade_type: 'JSAPI', prepay_id: outcome.value.prepayId, device_info: r.device_info });
     },
 
-    orderquery(r) {
+    orderquery(r, _signType, _req, caller) {
       if (!r.transaction_id && !r.out_trade_no) return lack('out_trade_no');
-      const order = state.find({ transactionId: r.transaction_id, outTradeNo: r.out_trade_no });
+      const order = state.find({ transactionId: r.transaction_id, outTradeNo: r.out_trade_no }, caller.scope);
       if (!order) return refusal('ORDERNOTEXIST', '订单不存在');
       const paid = order.state === 'SUCCESS' || order.state === 'REFUND';
       return success({
@@ -101,6 +113,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
           ? {
               openid: order.openid,
               is_subscribe: 'N',
+              ...(order.params.sub_openid ? { sub_openid: order.params.sub_openid, sub_is_subscribe: 'N' } : {}),
               trade_type: 'JSAPI',
               bank_type: 'OTHERS',
               total_fee: String(order.totalFee),
@@ -113,15 +126,15 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       });
     },
 
-    closeorder(r) {
+    closeorder(r, _signType, _req, caller) {
       if (!r.out_trade_no) return lack('out_trade_no');
-      const outcome = state.close(r.out_trade_no);
+      const outcome = state.close(r.out_trade_no, undefined, caller.scope);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       log({ type: 'order.closed', outTradeNo: r.out_trade_no });
       return success({ result_msg: 'OK' });
     },
 
-    refund(r, _signType, req) {
+    refund(r, _signType, req, caller) {
       // WeChat's front end refuses the TLS session's missing client certificate before any XML is read: HTTP 400.
       if (ctx.requireClientCertForSecapi && !(req.socket as Partial<TLSSocket>).authorized) return { kind: 'noClientCertificate' };
       for (const name of ['out_refund_no', 'total_fee', 'refund_fee']) if (!r[name]) return lack(name);
@@ -129,7 +142,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (!OUT_REFUND_NO.test(r.out_refund_no as string)) return paramError('out_refund_no参数格式错误');
       const notifyRefused = r.notify_url ? notifyUrlRefusal(r.notify_url) : undefined;
       if (notifyRefused) return notifyRefused;
-      const outcome = state.refund(r, ctx.defaultRefundNotifyUrl);
+      const outcome = state.refund(r, ctx.defaultRefundNotifyUrl, 'v2', caller.scope);
       if (!outcome.ok) return refusal(outcome.refusal.errCode, outcome.refusal.errCodeDes);
       const { order, refund, created } = outcome.value;
       if (created) ctx.refundAccepted(order, refund);
@@ -148,9 +161,9 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       });
     },
 
-    refundquery(r) {
+    refundquery(r, _signType, _req, caller) {
       if (!r.refund_id && !r.out_refund_no && !r.transaction_id && !r.out_trade_no) return lack('out_refund_no');
-      const found = state.findRefunds(r);
+      const found = state.findRefunds(r, caller.scope);
       // REFUNDNOTEXIST: refundquery's code for "no such refund" (UNCONFIRMED: not in the digest).
       if (!found) return refusal('REFUNDNOTEXIST', '退款订单查询失败');
       const { order, refunds } = found;
@@ -177,7 +190,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
     },
 
     /** Error wording and codes (20001 invalid, 20002 "No Bill Exist") are UNCONFIRMED beyond the digest's example. */
-    downloadbill(r) {
+    downloadbill(r, _signType, _req, caller) {
       const date = r.bill_date ?? '';
       if (!date) return lack('bill_date');
       const billType = r.bill_type || 'ALL';
@@ -189,7 +202,8 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       if (availability === 'invalid' || availability === 'future') {
         return { kind: 'returnFail', message: 'invalid bill_date', extra: { error_code: '20001' } };
       }
-      const text = availability === 'ready' ? writeTradeBill(state.allOrders(), date, billType as BillKind, ctx.merchant) : undefined;
+      const text =
+        availability === 'ready' ? writeTradeBill(state.allOrders(caller.scope), date, billType as BillKind, caller.account) : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
       return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
     },
@@ -198,7 +212,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
      * The fund-flow bill: like downloadbill, but (per WeChat's downloadfundflow page) only over the merchant
      * certificate and only signed HMAC-SHA256. The refusal's wording for another sign type is UNCONFIRMED.
      */
-    downloadfundflow(r, signType, req) {
+    downloadfundflow(r, signType, req, caller) {
       if (ctx.requireClientCertForSecapi && !(req.socket as Partial<TLSSocket>).authorized) return { kind: 'noClientCertificate' };
       if (signType !== 'HMAC-SHA256')
         return { kind: 'returnFail', message: 'sign_type参数错误，仅支持HMAC-SHA256', extra: { error_code: '20001' } };
@@ -217,7 +231,7 @@ export function createApiHandlers(ctx: ApiContext): Readonly<Record<XmlApiName, 
       // Every payment and refund lands in the basic account; the operation and fee accounts stay empty.
       const text =
         availability === 'ready' && accountType === 'Basic'
-          ? writeFundFlowBill(state.allOrders(), date, ctx.merchant.mchId, 'v2')
+          ? writeFundFlowBill(state.allOrders(caller.scope), date, caller.account.mchId, 'v2')
           : undefined;
       if (!text) return { kind: 'returnFail', message: 'No Bill Exist', extra: { error_code: '20002' } };
       return { kind: 'bill', body: text, gzip: r.tar_type === 'GZIP' };
@@ -238,12 +252,13 @@ export type Code2SessionAnswer =
 /** code2Session (digest §9): appid, secret and grant_type checked, then the single-use 5-minute code. */
 export function code2Session(
   query: (name: string) => string,
-  credentials: { readonly appId: string; readonly appSecret: string },
+  secretOf: (appId: string) => string | undefined,
   state: SimulatorState,
   sessionKey: () => string,
 ): Code2SessionAnswer {
-  if (query('appid') !== credentials.appId) return { errcode: 40013, errmsg: 'invalid appid' };
-  if (query('secret') !== credentials.appSecret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+  const secret = secretOf(query('appid'));
+  if (secret === undefined) return { errcode: 40013, errmsg: 'invalid appid' };
+  if (query('secret') !== secret) return { errcode: 40125, errmsg: 'invalid appsecret' };
   if (query('grant_type') !== 'authorization_code') return { errcode: 40002, errmsg: 'invalid grant_type' };
   const redeemed = state.redeemLoginCode(query('js_code'));
   if (!redeemed.ok) return { errcode: redeemed.errcode, errmsg: LOGIN_ERRMSG[redeemed.errcode] };

@@ -101,9 +101,10 @@ export function writeTradeBill(
 function tradeCells(order: SimOrder, mch: { appId: string; mchId: string }, state: string): Row {
   return {
     交易时间: formatBeijingDateTime(order.paidAt as Date),
-    公众账号ID: mch.appId,
+    // The order's own appid (a merchant may take payments for several; a partner order's is the sp_appid).
+    公众账号ID: order.params.appid ?? order.params.sp_appid ?? mch.appId,
     商户号: mch.mchId,
-    特约商户号: '0',
+    特约商户号: order.scope?.subMchId ?? '0',
     设备号: '',
     微信订单号: order.transactionId ?? '',
     商户订单号: order.outTradeNo,

@@ -6,6 +6,7 @@ import { simulatorIds } from './ids.js';
 import type { DeliveryView } from './notifier.js';
 import {
   SETTABLE_TRADE_STATES,
+  type OrderScope,
   type SettableTradeState,
   type SimOrder,
   type SimRefund,
@@ -27,6 +28,8 @@ export interface ControlContext {
   readonly settleRefund: (order: SimOrder, refund: SimRefund, url: string | undefined, status?: SettledRefundStatus) => void;
   /** After POST /control/clock: the new time is part of what a snapshot records. */
   readonly clockMoved?: () => void;
+  /** The simulator's own merchant: orders named without `mch_id` (or with its own) are its. */
+  readonly primaryMchId?: string;
 }
 
 /**
@@ -42,6 +45,19 @@ export const canAdvance = (clock: Clock): clock is AdvanceableClock => typeof (c
 
 const bodyOf = (req: Request): Record<string, unknown> =>
   typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+
+/**
+ * Whose order a control request means: `?mch_id=` (and `&sub_mch_id=` for a sub-merchant of a provider); without it,
+ * the simulator's own merchant's, as before several merchants existed.
+ */
+function scopeFrom(req: Request, primaryMchId: string | undefined): OrderScope | undefined {
+  const text = (name: string): string | undefined =>
+    typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined;
+  const mchId = text('mch_id');
+  const subMchId = text('sub_mch_id');
+  if (mchId === undefined || (mchId === primaryMchId && subMchId === undefined)) return undefined;
+  return { mchId, ...(subMchId === undefined ? {} : { subMchId }) };
+}
 
 /**
  * JSON endpoints that play the parts WeChat's own apps and infrastructure play: the user logging in and paying,
@@ -141,7 +157,8 @@ export function createControlRouter(ctx: ControlContext): Router {
   control.post('/orders/:outTradeNo/refunds', (req, res) => {
     const outTradeNo = String(req.params.outTradeNo);
     const { refund_fee: refundFee, out_refund_no: given } = bodyOf(req);
-    const order = state.allOrders().find((o) => o.outTradeNo === outTradeNo);
+    const scope = scopeFrom(req, ctx.primaryMchId);
+    const order = state.find({ outTradeNo }, scope);
     if (!order) {
       res.status(404).json({ error: 'no such order' });
       return;
@@ -158,6 +175,8 @@ export function createControlRouter(ctx: ControlContext): Router {
     const outcome = state.refund(
       { out_trade_no: outTradeNo, out_refund_no: outRefundNo, total_fee: String(order.totalFee), refund_fee: String(refundFee) },
       undefined,
+      'v2',
+      scope,
     );
     if (!outcome.ok) {
       res.status(409).json({ error: outcome.refusal.errCode, message: outcome.refusal.errCodeDes });
@@ -176,7 +195,8 @@ export function createControlRouter(ctx: ControlContext): Router {
    */
   control.post('/refund-notify', (req, res) => {
     const body = bodyOf(req);
-    const found = typeof body.out_refund_no === 'string' ? state.findRefund(body.out_refund_no) : undefined;
+    const found =
+      typeof body.out_refund_no === 'string' ? state.findRefund(body.out_refund_no, scopeFrom(req, ctx.primaryMchId)) : undefined;
     if (!found) {
       res.status(404).json({ error: 'unknown out_refund_no' });
       return;
@@ -225,7 +245,7 @@ export function createControlRouter(ctx: ControlContext): Router {
       res.status(400).json({ error: `trade_state must be one of ${SETTABLE_TRADE_STATES.join(', ')}` });
       return;
     }
-    const order = state.setTradeState(String(req.params.outTradeNo), wanted as SettableTradeState);
+    const order = state.setTradeState(String(req.params.outTradeNo), wanted as SettableTradeState, scopeFrom(req, ctx.primaryMchId));
     if (!order) {
       res.status(409).json({ error: 'no unpaid order by that number' });
       return;
@@ -240,7 +260,7 @@ export function createControlRouter(ctx: ControlContext): Router {
       res.status(400).json({ error: `refund_status must be one of ${SETTLED_REFUND_STATUSES.join(', ')}` });
       return;
     }
-    const found = state.findRefund(String(req.params.outRefundNo));
+    const found = state.findRefund(String(req.params.outRefundNo), scopeFrom(req, ctx.primaryMchId));
     if (!found) {
       res.status(404).json({ error: 'unknown out_refund_no' });
       return;
@@ -250,13 +270,14 @@ export function createControlRouter(ctx: ControlContext): Router {
   });
 
   control.get('/orders/:outTradeNo', (req, res) => {
-    const order = state.find({ outTradeNo: String(req.params.outTradeNo) });
+    const order = state.find({ outTradeNo: String(req.params.outTradeNo) }, scopeFrom(req, ctx.primaryMchId));
     if (!order) {
       res.status(404).json({ error: 'unknown out_trade_no' });
       return;
     }
     res.json({
       out_trade_no: order.outTradeNo,
+      ...(order.scope ? { mch_id: order.scope.mchId, sub_mch_id: order.scope.subMchId ?? null } : {}),
       trade_state: order.state,
       total_fee: order.totalFee,
       openid: order.openid,

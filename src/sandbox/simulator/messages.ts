@@ -1,5 +1,13 @@
+import { createHash } from 'node:crypto';
 import { formatBeijingCompact } from '../../domain/beijing-time.js';
-import { beijingDateTime as formatBeijingDateTime, simAesEcbEncryptWithKey, simRefundAesKey, simSign, simXml } from './codec/index.js';
+import {
+  beijingDateTime as formatBeijingDateTime,
+  simAesEcbEncryptWithKey,
+  simRefundAesKey,
+  simSign,
+  simXml,
+  type WechatFields,
+} from './codec/index.js';
 import { simulatorIds } from './ids.js';
 import type { SimOrder, SimRefund } from './state.js';
 
@@ -7,6 +15,27 @@ export interface MerchantSecrets {
   readonly appId: string;
   readonly mchId: string;
   readonly apiKey: string;
+}
+
+/**
+ * The user's openid under the provider's sp_appid, for a partner order whose payer was named by sub_openid only:
+ * WeChat knows both; the simulator derives a stable one (same user and appid, same openid).
+ */
+export function spOpenidOf(spAppId: string, subOpenid: string): string {
+  return `o${createHash('sha256').update(`${spAppId}:${subOpenid}`).digest('base64url').slice(0, 27)}`;
+}
+
+/** A partner unifiedorder's payer as the order keeps it: openid (of sp_appid) always, sub_openid when named. */
+export function partnerPayerFields(request: WechatFields, spAppId: string): Record<string, string> {
+  const sub = request.sub_openid;
+  return { openid: request.openid || spOpenidOf(spAppId, sub ?? '') };
+}
+
+/** The partner fields of a notify about this order (none for a direct merchant's). */
+function partnerFields(order: SimOrder): Record<string, string | undefined> {
+  const subMchId = order.scope?.subMchId;
+  if (subMchId === undefined) return {};
+  return { sub_appid: order.params.sub_appid, sub_mch_id: subMchId };
 }
 
 /** Renders one notify; `tampered` gives the same message with a broken signature (or ciphertext). */
@@ -27,7 +56,7 @@ export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includ
   if (signType === 'RSA') throw new RangeError('an API v3 order is notified in JSON (v3-messages.ts)');
   const failed = order.state === 'PAYERROR';
   const fields: Record<string, string | undefined> = {
-    appid: merchant.appId,
+    appid: order.params.appid ?? merchant.appId,
     attach: order.params.attach,
     device_info: order.params.device_info,
     mch_id: merchant.mchId,
@@ -35,6 +64,8 @@ export function paymentNotify(order: SimOrder, merchant: MerchantSecrets, includ
     openid: order.openid,
     out_trade_no: order.outTradeNo,
     return_code: 'SUCCESS',
+    ...partnerFields(order),
+    ...(order.params.sub_openid ? { sub_openid: order.params.sub_openid, sub_is_subscribe: 'N' } : {}),
     // WeChat often leaves sign_type out even for HMAC orders (digest §2.3, T16).
     sign_type: order.signType === 'HMAC-SHA256' && includeSignType ? 'HMAC-SHA256' : undefined,
     trade_type: 'JSAPI',
@@ -101,8 +132,9 @@ export function refundNotify(order: SimOrder, refund: SimRefund, merchant: Merch
   return (tampered) =>
     simXml({
       return_code: 'SUCCESS',
-      appid: merchant.appId,
+      appid: order.params.appid ?? merchant.appId,
       mch_id: merchant.mchId,
+      ...partnerFields(order),
       nonce_str: nonce,
       req_info: tampered ? forged : cipher,
     });

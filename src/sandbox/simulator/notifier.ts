@@ -1,5 +1,6 @@
 import { NOTIFY_ACK_SUCCESS, simParseXml } from './codec/index.js';
 import type { FaultPlan, NotifyType } from './faults.js';
+import type { OrderScope } from './records.js';
 
 /**
  * Seconds between attempts after the first (digest §5.3, current docs): 15 retries, 24 h 4 min in total. The
@@ -38,6 +39,9 @@ export interface DeliveryView {
   readonly url: string;
   /** What the notify is about (out_trade_no or out_refund_no). */
   readonly subject: string;
+  /** Whose it is, when not the simulator's own merchant's (the same number may exist at several merchants). */
+  readonly mchId?: string;
+  readonly subMchId?: string;
   readonly attempts: number;
   readonly status: DeliveryStatus;
   readonly results: readonly string[];
@@ -48,6 +52,7 @@ interface Delivery {
   readonly type: NotifyType;
   readonly url: string;
   readonly subject: string;
+  readonly scope: OrderScope | undefined;
   /** tampered=true renders the message with a broken signature (or ciphertext). */
   readonly render: (tampered: boolean) => NotifyMessage;
   attempts: number;
@@ -70,8 +75,8 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {}
 
-  send(type: NotifyType, url: string, subject: string, render: (tampered: boolean) => NotifyMessage): DeliveryView {
-    const delivery: Delivery = { id: this.nextId++, type, url, subject, render, attempts: 0, status: 'pending', results: [] };
+  send(type: NotifyType, url: string, subject: string, render: (tampered: boolean) => NotifyMessage, scope?: OrderScope): DeliveryView {
+    const delivery: Delivery = { id: this.nextId++, type, url, subject, scope, render, attempts: 0, status: 'pending', results: [] };
     this.deliveries.push(delivery);
     this.after(0, () => this.attempt(delivery, 0));
     return view(delivery);
@@ -217,6 +222,7 @@ const view = (d: Delivery): DeliveryView => ({
   type: d.type,
   url: d.url,
   subject: d.subject,
+  ...(d.scope ? { mchId: d.scope.mchId, ...(d.scope.subMchId === undefined ? {} : { subMchId: d.scope.subMchId }) } : {}),
   attempts: d.attempts,
   status: d.status,
   results: [...d.results],

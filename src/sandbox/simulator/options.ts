@@ -1,4 +1,5 @@
 import type { Clock } from '../../application/ports/clock.js';
+import type { SimulatorMerchantOptions, SimulatorMiniProgramOptions, SimulatorProviderOptions } from './accounts.js';
 import type { AckMode, SimulatorEvent } from './notifier.js';
 import type { SimulatorV3Options } from './v3-keys.js';
 
@@ -52,6 +53,15 @@ export interface WechatPaySimulatorOptions extends Partial<SimulatorCredentials>
    * business clock was moved forward signs with real time, since its merchants check ±300 s against theirs.
    */
   readonly signatureClock?: Clock;
+  /**
+   * Direct merchants besides the one above, each with its own mch_id, appids and keys: requests are verified with the
+   * keys of the mch_id they name, answers and notifies signed with them, and out_trade_no is unique per merchant.
+   */
+  readonly merchants?: readonly SimulatorMerchantOptions[];
+  /** Providers (服务商) with their bound sub-merchants: partner mode on both APIs (sub_mch_id, sub_appid, sub_openid). */
+  readonly providers?: readonly SimulatorProviderOptions[];
+  /** AppSecrets of further mini-programs, for code2Session with their appids. */
+  readonly miniPrograms?: readonly SimulatorMiniProgramOptions[];
   /** Called after every change of what snapshot() returns (orders, refunds, codes, the clock moved by /control/clock). */
   readonly onStateChange?: () => void;
 }

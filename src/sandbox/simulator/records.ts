@@ -17,8 +17,19 @@ export interface SimRefund {
   successAt?: Date;
 }
 
+/**
+ * Whose order it is: a merchant's mch_id, and in partner mode (服务商) the provider's mch_id plus the sub-merchant's.
+ * out_trade_no is unique per scope (WeChat's rule), so the same number at two merchants is two orders. Absent: the
+ * simulator's own merchant (the single-merchant options), whose orders are kept exactly as before scopes existed.
+ */
+export interface OrderScope {
+  readonly mchId: string;
+  readonly subMchId?: string;
+}
+
 export interface SimOrder {
   readonly outTradeNo: string;
+  readonly scope?: OrderScope;
   /** The business parameters of the first unifiedorder (nonce, sign and sign_type excluded): re-entry must match. */
   readonly params: WechatFields;
   /** Notifies are signed with the algorithm the order was created with; RSA marks an API v3 order (JSON notifies). */

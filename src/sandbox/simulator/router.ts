@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { systemClock } from '../../adapters/system/system-clock.js';
-import { API_PATHS, code2Session, createApiHandlers, type XmlApiName } from './api.js';
+import { SimAccounts, scopeOf, type SimAccount } from './accounts.js';
+import { API_PATHS, code2Session, createApiHandlers, type Caller, type XmlApiName } from './api.js';
 import { canAdvance, createControlRouter, MAX_ADVANCE_MS, type SettledRefundStatus } from './control.js';
 import { BUSINESS_REFUSALS, FaultPlan } from './faults.js';
 import { simulatorIds } from './ids.js';
@@ -17,6 +18,13 @@ import { v3PaymentNotify, v3RefundNotify } from './v3-messages.js';
 import { createV3Router } from './v3-router.js';
 
 export type { SimulatorCredentials, WechatPaySimulatorOptions } from './options.js';
+export type {
+  SimAccount,
+  SimulatorMerchantOptions,
+  SimulatorMiniProgramOptions,
+  SimulatorProviderOptions,
+  SimulatorSubMerchantOptions,
+} from './accounts.js';
 export { parseSimulatorSnapshot, SnapshotError, type SimulatorSnapshot } from './snapshot.js';
 
 export interface WechatPaySimulator {
@@ -27,6 +35,8 @@ export interface WechatPaySimulator {
   readonly faults: FaultPlan;
   /** API v3's keys and signer, when v3 is on. */
   readonly v3Keys?: SimulatorV3Keys;
+  /** Every merchant and provider the simulator stands in WeChat for, by mch_id (its own merchant first). */
+  readonly accounts: SimAccounts;
   deliveries(): readonly DeliveryView[];
   /** What WeChat remembers (orders, refunds, login codes, foreign openids) as plain JSON; pending notifies excluded. */
   snapshot(): SimulatorSnapshot;
@@ -54,6 +64,19 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   const changed = (): void => options.onStateChange?.();
   const state = new SimulatorState(clock, changed);
   const v3Keys = options.v3 ? new SimulatorV3Keys(options.v3) : undefined;
+  const primary: SimAccount = {
+    kind: 'direct',
+    primary: true,
+    mchId: credentials.mchId,
+    appId: credentials.appId,
+    appIds: new Set([credentials.appId]),
+    apiKey: credentials.apiKey,
+    v3Keys,
+    subMerchants: new Map(),
+  };
+  const accounts = new SimAccounts(primary, options.merchants, options.providers);
+  const appSecrets = new Map([[credentials.appId, credentials.appSecret]]);
+  for (const mp of options.miniPrograms ?? []) appSecrets.set(mp.appId, mp.appSecret);
   const signatureClock = options.signatureClock ?? clock;
   const faults = new FaultPlan();
   const notifier = new Notifier({
@@ -90,22 +113,28 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     log({ type: 'order.paid', outTradeNo: order.outTradeNo, transactionId: order.transactionId, state: order.state });
     // v3 notifies successful payments only (TRANSACTION.SUCCESS); v2 also reports a failed one (result_code FAIL).
     if (order.state !== 'SUCCESS' && order.signType === 'RSA') return;
+    // Signed and sealed with the keys of the merchant (partner mode: the provider) the order belongs to.
+    const account = accounts.of(order.scope);
+    // A merchant removed from the options keeps its restored orders, but nothing is signed for it with another's keys.
+    if (!account) return log({ type: 'notify.skipped', reason: 'unknown merchant', outTradeNo: order.outTradeNo });
     const render =
-      order.signType === 'RSA' && v3Keys
-        ? v3PaymentNotify(order, credentials, v3Keys, signatureClock)
-        : paymentNotify(order, credentials, options.notifyIncludesSignType ?? false);
-    notifier.send('payment', order.notifyUrl, order.outTradeNo, render);
+      order.signType === 'RSA' && account.v3Keys
+        ? v3PaymentNotify(order, account, account.v3Keys, signatureClock)
+        : paymentNotify(order, account, options.notifyIncludesSignType ?? false);
+    notifier.send('payment', order.notifyUrl, order.outTradeNo, render, order.scope);
   };
 
   const settleRefund = (order: SimOrder, refund: SimRefund, url: string | undefined, status: SettledRefundStatus = 'SUCCESS'): void => {
     state.settleRefund(refund, status);
     log({ type: 'refund.settled', outRefundNo: refund.outRefundNo });
     if (!url) return;
+    const account = accounts.of(order.scope);
+    if (!account) return log({ type: 'notify.skipped', reason: 'unknown merchant', outRefundNo: refund.outRefundNo });
     const render =
-      refund.api === 'v3' && v3Keys
-        ? v3RefundNotify(order, refund, credentials.mchId, v3Keys, signatureClock)
-        : refundNotify(order, refund, credentials);
-    notifier.send('refund', url, refund.outRefundNo, render);
+      refund.api === 'v3' && account.v3Keys
+        ? v3RefundNotify(order, refund, account.mchId, account.v3Keys, signatureClock)
+        : refundNotify(order, refund, account);
+    notifier.send('refund', url, refund.outRefundNo, render, order.scope);
   };
 
   const settleLater = (order: SimOrder, refund: SimRefund): void => {
@@ -121,14 +150,13 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     state.restore(snapshot);
     const behindMs = Date.parse(snapshot.takenAt) - clock.now().getTime();
     if (behindMs > 0 && behindMs <= MAX_ADVANCE_MS && canAdvance(clock)) clock.advance(behindMs);
-    const orders = state.allOrders();
+    const orders = state.everyOrder();
     for (const order of orders) for (const refund of order.refunds) if (refund.status === 'PROCESSING') settleLater(order, refund);
     log({ type: 'state.restored', orders: orders.length });
     return orders.length;
   };
 
   const handlers = createApiHandlers({
-    merchant: credentials,
     clock,
     state,
     requireClientCertForSecapi: options.requireClientCertForSecapi ?? false,
@@ -151,20 +179,22 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
         return;
       }
       if (req.method !== 'POST') return sendReturnFail(res, '请使用post方法');
-      const auth = authenticate(req.body, credentials);
+      const auth = authenticate(req.body, (mchId) => accounts.get(mchId));
       if (!auth.ok) return sendReturnFail(res, auth.message);
-      const { request, signType } = auth;
+      const { request, signType, merchant: account } = auth;
       const answer = ((): Answer => {
         if (fault === 'systemError') return refusal('SYSTEMERROR', '系统超时');
         if (!request.appid) return lack('appid');
-        if (request.appid !== credentials.appId) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+        if (!account.appIds.has(request.appid)) return refusal('APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+        const caller = v2Caller(account, request, api);
+        if ('kind' in caller) return caller;
         if (!request.nonce_str) return lack('nonce_str');
         if (request.nonce_str.length > 32) return paramError('nonce_str参数长度有误');
         if (taken?.errCode) return refusal(taken.errCode, BUSINESS_REFUSALS[taken.errCode]);
-        return handlers[api](request, signType, req);
+        return handlers[api](request, signType, req, caller);
       })();
       if (fault === 'timeoutAfterProcessing') return hang(res);
-      sendAnswer(res, answer, request, signType, credentials, fault === 'badSignature');
+      sendAnswer(res, answer, request, signType, account, fault === 'badSignature');
     };
 
   const jscode2session = (req: Request, res: Response): void => {
@@ -177,20 +207,21 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     }
     const query = (name: string): string => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
     const answer =
-      fault === 'systemError' ? { errcode: -1, errmsg: 'system error' } : code2Session(query, credentials, state, simulatorIds.sessionKey);
+      fault === 'systemError'
+        ? { errcode: -1, errmsg: 'system error' }
+        : code2Session(query, (appId) => appSecrets.get(appId), state, simulatorIds.sessionKey);
     res.status(200).type('application/json').send(JSON.stringify(answer));
   };
 
   const router = Router();
-  if (v3Keys) {
-    router.use('/control/keys', createV3KeysRouter(v3Keys, credentials));
+  if (accounts.all().some((account) => account.v3Keys)) {
+    router.use('/control/keys', createV3KeysRouter(accounts));
     router.use(
       '/v3',
       createV3Router({
-        credentials,
+        accounts,
         clock,
         state,
-        keys: v3Keys,
         signatureClock,
         faults,
         hang,
@@ -204,7 +235,16 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
   }
   router.use(
     '/control',
-    createControlRouter({ clock, state, faults, deliveries: () => notifier.list(), paid, settleRefund, clockMoved: changed }),
+    createControlRouter({
+      clock,
+      state,
+      faults,
+      deliveries: () => notifier.list(),
+      paid,
+      settleRefund,
+      clockMoved: changed,
+      primaryMchId: credentials.mchId,
+    }),
   );
   router.get('/sns/jscode2session', jscode2session);
   const xmlBody = express.text({ type: () => true, limit: XML_BODY_LIMIT });
@@ -223,6 +263,7 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     credentials,
     faults,
     ...(v3Keys ? { v3Keys } : {}),
+    accounts,
     deliveries: () => notifier.list(),
     snapshot: () => state.snapshot(),
     restore,
@@ -235,6 +276,31 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
       hung.clear();
     },
   };
+}
+
+/** v2's bills may name no sub-merchant (a provider's bill then covers all of them); every other API must name one. */
+const SUB_MCH_OPTIONAL: ReadonlySet<XmlApiName> = new Set(['downloadbill', 'downloadfundflow']);
+
+/**
+ * Partner mode's gate, before the business: a provider must name a sub_mch_id bound to it (and a sub_appid bound to
+ * that sub-merchant), a direct merchant must name none. WeChat answers the first two with return_code FAIL: "受理机构
+ * 必须传入sub_mch_id" and "普通商户不允许传sub_mch_id" are its published wording; for a sub_mch_id that is not bound
+ * to the provider, "商户号mch_id或sub_mch_id不存在" is the wording merchants meet for an unknown one, and that WeChat
+ * answers a sub-merchant bound to another provider the same way is UNCONFIRMED. "sub_mch_id与sub_appid不匹配" is
+ * WeChat's wording for an unbound sub_appid; its err_code (PARAM_ERROR here) is UNCONFIRMED.
+ */
+function v2Caller(account: SimAccount, request: Readonly<Record<string, string | undefined>>, api: XmlApiName): Caller | Answer {
+  const subMchId = request.sub_mch_id || undefined;
+  if (account.kind === 'direct') {
+    return subMchId ? { kind: 'returnFail', message: '普通商户不允许传sub_mch_id' } : { account, scope: scopeOf(account) };
+  }
+  if (!subMchId) {
+    return SUB_MCH_OPTIONAL.has(api) ? { account, scope: scopeOf(account) } : { kind: 'returnFail', message: '受理机构必须传入sub_mch_id' };
+  }
+  const subAppIds = account.subMerchants.get(subMchId);
+  if (!subAppIds) return { kind: 'returnFail', message: '商户号mch_id或sub_mch_id不存在' };
+  if (request.sub_appid && !subAppIds.has(request.sub_appid)) return paramError('sub_mch_id与sub_appid不匹配');
+  return { account, scope: scopeOf(account, subMchId) };
 }
 
 function definedOnly(options: Partial<SimulatorCredentials>): Partial<SimulatorCredentials> {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { LOGIN_CODE_TTL_MS, type LoginRefusal, type SimLoginCode, type SimOrder, type SimRefund, type TradeState } from './records.js';
+import {
+  LOGIN_CODE_TTL_MS,
+  type LoginRefusal,
+  type OrderScope,
+  type SimLoginCode,
+  type SimOrder,
+  type SimRefund,
+  type TradeState,
+} from './records.js';
 
 /**
  * What the simulator remembers, as plain JSON: orders (their first request's parameters, prepay_ids with their expiry,
@@ -30,6 +38,9 @@ const refundSchema = z.object({
 
 const orderSchema = z.object({
   outTradeNo: z.string().min(1),
+  /** Absent for the simulator's own merchant: a single-merchant snapshot reads and writes as before. */
+  mchId: z.string().min(1).optional(),
+  subMchId: z.string().min(1).optional(),
   params: z.record(z.string()),
   signType: z.enum(['MD5', 'HMAC-SHA256', 'RSA']),
   createdAt: instant,
@@ -83,14 +94,28 @@ export function parseSimulatorSnapshot(value: unknown): SimulatorSnapshot {
   const orders = new Set<string>();
   const prepays = new Set<string>();
   for (const order of parsed.data.orders) {
-    if (orders.has(order.outTradeNo)) throw new SnapshotError(`out_trade_no ${order.outTradeNo} appears twice`);
-    orders.add(order.outTradeNo);
+    if (order.subMchId !== undefined && order.mchId === undefined)
+      throw new SnapshotError(`order ${order.outTradeNo}: subMchId without mchId`);
+    const key = snapshotOrderKey(order);
+    if (orders.has(key)) throw new SnapshotError(`out_trade_no ${order.outTradeNo} appears twice`);
+    orders.add(key);
     for (const prepay of order.prepays) {
       if (prepays.has(prepay.id)) throw new SnapshotError(`prepay_id ${prepay.id} appears twice`);
       prepays.add(prepay.id);
     }
   }
   return parsed.data;
+}
+
+/** The scope a snapshot order belongs to; the key matches state.ts's orderKey. */
+export function snapshotScope(order: SnapshotOrder): OrderScope | undefined {
+  if (order.mchId === undefined) return undefined;
+  return { mchId: order.mchId, ...(order.subMchId === undefined ? {} : { subMchId: order.subMchId }) };
+}
+
+function snapshotOrderKey(order: SnapshotOrder): string {
+  const scope = snapshotScope(order);
+  return scope ? `${scope.mchId}/${scope.subMchId ?? ''}/${order.outTradeNo}` : order.outTradeNo;
 }
 
 const iso = (at: Date): string => at.toISOString();
@@ -130,7 +155,7 @@ export function stateFromSnapshot(snapshot: SimulatorSnapshot): {
   foreignOpenids: Set<string>;
 } {
   return {
-    orders: new Map(snapshot.orders.map((s) => [s.outTradeNo, orderFromSnapshot(s)])),
+    orders: new Map(snapshot.orders.map((s) => [snapshotOrderKey(s), orderFromSnapshot(s)])),
     codes: new Map(
       snapshot.loginCodes.map(({ code, openid, issuedAt, used, refusal }) => [
         code,
@@ -144,6 +169,8 @@ export function stateFromSnapshot(snapshot: SimulatorSnapshot): {
 export function orderToSnapshot(order: SimOrder): SnapshotOrder {
   return {
     outTradeNo: order.outTradeNo,
+    ...optionalText('mchId', order.scope?.mchId),
+    ...optionalText('subMchId', order.scope?.subMchId),
     params: { ...order.params },
     signType: order.signType,
     createdAt: iso(order.createdAt),
@@ -179,8 +206,10 @@ export function orderFromSnapshot(s: SnapshotOrder): SimOrder {
     status: r.status,
     ...(r.successAt === undefined ? {} : { successAt: new Date(r.successAt) }),
   });
+  const scope = snapshotScope(s);
   return {
     outTradeNo: s.outTradeNo,
+    ...(scope ? { scope } : {}),
     params: { ...s.params },
     signType: s.signType,
     createdAt: new Date(s.createdAt),

@@ -2,12 +2,21 @@ import type { Clock } from '../../application/ports/clock.js';
 import { Money } from '../../domain/money.js';
 import type { SignType, WechatFields } from './codec/index.js';
 import { simulatorIds } from './ids.js';
-import { LOGIN_CODE_TTL_MS, type LoginRefusal, type SimLoginCode, type SimOrder, type SimRefund, type SimRefundStatus } from './records.js';
+import {
+  LOGIN_CODE_TTL_MS,
+  type LoginRefusal,
+  type OrderScope,
+  type SimLoginCode,
+  type SimOrder,
+  type SimRefund,
+  type SimRefundStatus,
+} from './records.js';
 import { stateFromSnapshot, takeSnapshot, type SimulatorSnapshot } from './snapshot.js';
 
 export {
   LOGIN_CODE_TTL_MS,
   type LoginRefusal,
+  type OrderScope,
   type SimLoginCode,
   type SimOrder,
   type SimRefund,
@@ -47,6 +56,21 @@ export type PayFailure = 'unknownPrepay' | 'prepayExpired' | 'closed' | 'already
 const NON_BUSINESS = new Set(['nonce_str', 'sign', 'sign_type']);
 
 /**
+ * Where an order is kept: its out_trade_no alone for the simulator's own merchant (as before scopes existed), else
+ * prefixed by its merchant (and sub-merchant). An out_trade_no never holds '/', so keys cannot collide.
+ */
+export function orderKey(scope: OrderScope | undefined, outTradeNo: string): string {
+  return scope ? `${scope.mchId}/${scope.subMchId ?? ''}/${outTradeNo}` : outTradeNo;
+}
+
+export const sameScope = (a: OrderScope | undefined, b: OrderScope | undefined): boolean =>
+  a?.mchId === b?.mchId && a?.subMchId === b?.subMchId;
+
+/** A provider's scope without a sub-merchant covers every sub-merchant's orders (its bills); any other is exact. */
+export const withinScope = (order: SimOrder, scope: OrderScope | undefined): boolean =>
+  scope !== undefined && scope.subMchId === undefined && order.scope?.mchId === scope.mchId ? true : sameScope(order.scope, scope);
+
+/**
  * What WeChat remembers about a merchant's orders, refunds and login codes, with WeChat's rules: identical
  * re-entry only, ORDERPAID/ORDERCLOSED for finished numbers, 2-hour prepay_ids, no close within 5 minutes,
  * single-use 5-minute login codes. Time comes from the injected clock so tests can travel. `onChange` is called
@@ -66,12 +90,13 @@ export class SimulatorState {
   ) {}
 
   /** v2's unifiedorder; v3's JSAPI prepay comes with its JSON flattened into the same fields, signType RSA. */
-  unifiedOrder(request: WechatFields, signType: SignType | 'RSA'): Outcome<{ order: SimOrder; prepayId: string }> {
+  unifiedOrder(request: WechatFields, signType: SignType | 'RSA', scope?: OrderScope): Outcome<{ order: SimOrder; prepayId: string }> {
     const params = Object.fromEntries(Object.entries(request).filter(([k]) => !NON_BUSINESS.has(k)));
     // UNCONFIRMED wording: the err_code_des merchants report for an openid of another appid.
     if (this.foreignOpenids.has(request.openid as string)) return refuse('PARAM_ERROR', 'appid和openid不匹配');
+    if (request.sub_openid && this.foreignOpenids.has(request.sub_openid)) return refuse('PARAM_ERROR', 'sub_appid和sub_openid不匹配');
     const now = this.clock.now();
-    const existing = this.orders.get(request.out_trade_no as string);
+    const existing = this.orders.get(orderKey(scope, request.out_trade_no as string));
     if (existing) {
       if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return refuse('ORDERPAID', '该订单已支付');
       if (existing.state === 'CLOSED') return refuse('ORDERCLOSED', '该订单已关闭');
@@ -83,6 +108,7 @@ export class SimulatorState {
     }
     const order: SimOrder = {
       outTradeNo: request.out_trade_no as string,
+      ...(scope ? { scope } : {}),
       params,
       signType,
       createdAt: now,
@@ -94,13 +120,17 @@ export class SimulatorState {
       state: 'NOTPAY',
       couponFee: 0,
     };
-    this.orders.set(order.outTradeNo, order);
+    this.orders.set(orderKey(scope, order.outTradeNo), order);
     return this.changed(done({ order, prepayId: this.issuePrepay(order, now) }));
   }
 
-  find(key: { transactionId?: string | undefined; outTradeNo?: string | undefined }): SimOrder | undefined {
-    if (key.transactionId) return this.byTransaction.get(key.transactionId);
-    return key.outTradeNo === undefined ? undefined : this.orders.get(key.outTradeNo);
+  /** An order of this scope (the simulator's own merchant when absent); another merchant's transaction_id finds nothing. */
+  find(key: { transactionId?: string | undefined; outTradeNo?: string | undefined }, scope?: OrderScope): SimOrder | undefined {
+    if (key.transactionId) {
+      const order = this.byTransaction.get(key.transactionId);
+      return order && sameScope(order.scope, scope) ? order : undefined;
+    }
+    return key.outTradeNo === undefined ? undefined : this.orders.get(orderKey(scope, key.outTradeNo));
   }
 
   /**
@@ -109,8 +139,8 @@ export class SimulatorState {
    * UNCONFIRMED: v2's docs give no err_code for it; INVALID_REQUEST (a non-retryable "request not allowed now") is
    * our choice, so a client never hammers it as it would a SYSTEMERROR.
    */
-  close(outTradeNo: string, minAgeMs = CLOSE_MIN_AGE_MS): Outcome<SimOrder> {
-    const order = this.orders.get(outTradeNo);
+  close(outTradeNo: string, minAgeMs = CLOSE_MIN_AGE_MS, scope?: OrderScope): Outcome<SimOrder> {
+    const order = this.orders.get(orderKey(scope, outTradeNo));
     if (!order) return refuse('ORDERNOTEXIST', '此交易订单号不存在');
     if (order.state === 'SUCCESS' || order.state === 'REFUND') return refuse('ORDERPAID', '该订单已支付');
     if (order.state === 'CLOSED') return refuse('ORDERCLOSED', '该订单已关闭');
@@ -154,8 +184,9 @@ export class SimulatorState {
     request: WechatFields,
     defaultNotifyUrl: string | undefined,
     api: 'v2' | 'v3' = 'v2',
+    scope?: OrderScope,
   ): Outcome<{ order: SimOrder; refund: SimRefund; created: boolean }> {
-    const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
+    const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no }, scope);
     // Unpaid orders cannot be refunded and WeChat says so with ORDERNOTEXIST (digest §8.1).
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) return refuse('ORDERNOTEXIST', '订单不存在');
     const totalFee = Money.parseFen(request.total_fee ?? '');
@@ -198,16 +229,16 @@ export class SimulatorState {
   }
 
   /** An unpaid order moves to another unpaid or failed state, as WeChat reports them for card and bank trouble. */
-  setTradeState(outTradeNo: string, state: SettableTradeState): SimOrder | undefined {
-    const order = this.orders.get(outTradeNo);
+  setTradeState(outTradeNo: string, state: SettableTradeState, scope?: OrderScope): SimOrder | undefined {
+    const order = this.orders.get(orderKey(scope, outTradeNo));
     if (!order || order.state === 'SUCCESS' || order.state === 'REFUND' || order.state === 'CLOSED') return undefined;
     order.state = state;
     return this.changed(order);
   }
 
   /** WeChat's priority: refund_id > out_refund_no > transaction_id > out_trade_no. */
-  findRefunds(request: WechatFields): { order: SimOrder; refunds: SimRefund[] } | undefined {
-    const all = [...this.orders.values()];
+  findRefunds(request: WechatFields, scope?: OrderScope): { order: SimOrder; refunds: SimRefund[] } | undefined {
+    const all = this.allOrders(scope);
     if (request.refund_id || request.out_refund_no) {
       const match = (r: SimRefund): boolean =>
         request.refund_id ? r.refundId === request.refund_id : r.outRefundNo === request.out_refund_no;
@@ -217,19 +248,25 @@ export class SimulatorState {
       }
       return undefined;
     }
-    const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no });
+    const order = this.find({ transactionId: request.transaction_id, outTradeNo: request.out_trade_no }, scope);
     return order && order.refunds.length > 0 ? { order, refunds: order.refunds } : undefined;
   }
 
-  findRefund(outRefundNo: string): { order: SimOrder; refund: SimRefund } | undefined {
-    for (const order of this.orders.values()) {
+  findRefund(outRefundNo: string, scope?: OrderScope): { order: SimOrder; refund: SimRefund } | undefined {
+    for (const order of this.allOrders(scope)) {
       const refund = order.refunds.find((r) => r.outRefundNo === outRefundNo);
       if (refund) return { order, refund };
     }
     return undefined;
   }
 
-  allOrders(): readonly SimOrder[] {
+  /** One merchant's orders (the simulator's own when absent); a provider without sub-merchant: all of its sub-merchants'. */
+  allOrders(scope?: OrderScope): readonly SimOrder[] {
+    return [...this.orders.values()].filter((order) => withinScope(order, scope));
+  }
+
+  /** Every merchant's orders. */
+  everyOrder(): readonly SimOrder[] {
     return [...this.orders.values()];
   }
 
@@ -260,7 +297,7 @@ export class SimulatorState {
   /** Replaces everything with a snapshot checked by parseSimulatorSnapshot. */
   restore(snapshot: SimulatorSnapshot): void {
     ({ orders: this.orders, codes: this.codes, foreignOpenids: this.foreignOpenids } = stateFromSnapshot(snapshot));
-    const orders = [...this.orders.values()];
+    const orders = this.everyOrder();
     this.byPrepay = new Map(orders.flatMap((order) => order.prepays.map((p) => [p.id, order] as const)));
     this.byTransaction = new Map(orders.flatMap((order) => (order.transactionId ? [[order.transactionId, order] as const] : [])));
   }

@@ -33,9 +33,23 @@ const REFUND_STATUS: Readonly<Record<SimRefundStatus, string>> = {
 /** The order as `GET /v3/pay/transactions/out-trade-no/{no}` and the TRANSACTION.SUCCESS resource describe it. */
 export function transactionJson(order: SimOrder, merchant: { readonly appId: string; readonly mchId: string }): Record<string, unknown> {
   const paid = order.state === 'SUCCESS' || order.state === 'REFUND';
+  const subMchId = order.scope?.subMchId;
+  // Partner mode (wechatpay-go partnerpayments.Transaction): sp_/sub_ appid and mchid, payer.sp_openid/sub_openid.
+  const who =
+    subMchId === undefined
+      ? { appid: order.params.appid ?? merchant.appId, mchid: merchant.mchId }
+      : {
+          sp_appid: order.params.appid ?? merchant.appId,
+          sp_mchid: merchant.mchId,
+          ...(order.params.sub_appid ? { sub_appid: order.params.sub_appid } : {}),
+          sub_mchid: subMchId,
+        };
+  const payer =
+    subMchId === undefined
+      ? { openid: order.openid }
+      : { sp_openid: order.openid, ...(order.params.sub_openid ? { sub_openid: order.params.sub_openid } : {}) };
   return {
-    appid: order.params.appid ?? merchant.appId,
-    mchid: merchant.mchId,
+    ...who,
     out_trade_no: order.outTradeNo,
     ...(paid ? { transaction_id: order.transactionId } : {}),
     trade_type: 'JSAPI',
@@ -43,7 +57,7 @@ export function transactionJson(order: SimOrder, merchant: { readonly appId: str
     trade_state_desc: TRADE_STATE_DESC[order.state],
     ...(paid ? { bank_type: 'OTHERS', success_time: rfc3339(order.paidAt as Date) } : {}),
     attach: order.params.attach ?? '',
-    payer: { openid: order.openid },
+    payer,
     amount: paid
       ? { total: order.totalFee, payer_total: order.totalFee - order.couponFee, currency: 'CNY', payer_currency: 'CNY' }
       : { total: order.totalFee, currency: 'CNY' },
@@ -147,8 +161,10 @@ export function v3RefundNotify(
 ): V3NotifyRenderer {
   const status = REFUND_STATUS[refund.status === 'PROCESSING' ? 'SUCCESS' : refund.status];
   const [eventType, summary] = REFUND_EVENT[status] ?? ['REFUND.SUCCESS', '退款成功'];
+  const subMchId = order.scope?.subMchId;
   const resource = {
-    mchid: mchId,
+    // Partner mode names both merchants (服务商退款结果通知: sp_mchid, sub_mchid).
+    ...(subMchId === undefined ? { mchid: mchId } : { sp_mchid: mchId, sub_mchid: subMchId }),
     out_trade_no: order.outTradeNo,
     transaction_id: order.transactionId,
     out_refund_no: refund.outRefundNo,

@@ -1,8 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../application/ports/clock.js';
+import type { SimAccounts } from './accounts.js';
 import { BUSINESS_REFUSALS, type ApiName, type BusinessRefusal, type FaultPlan } from './faults.js';
 import { createV3Handlers, type V3ApiContext, type V3Handler } from './v3-api.js';
-import type { SimulatorV3Keys } from './v3-keys.js';
 import { certificatesJson } from './v3-messages.js';
 import {
   authenticateV3,
@@ -18,7 +18,8 @@ import {
 } from './v3-wire.js';
 
 export interface V3RouterContext extends V3ApiContext {
-  readonly keys: SimulatorV3Keys;
+  /** Whose keys verify a request: those of the mch_id its Authorization names. */
+  readonly accounts: SimAccounts;
   /** Signature timestamps: real time for a standalone simulator whose business clock was moved forward. */
   readonly signatureClock: Clock;
   readonly faults: FaultPlan;
@@ -34,7 +35,11 @@ type Route = readonly [method: 'get' | 'post', path: string, handler: string, ap
 /** The v3 paths (digest §12.3), each with the v2 API name its faults are injected under. */
 const ROUTES: readonly Route[] = [
   ['post', '/pay/transactions/jsapi', 'jsapi', 'unifiedorder'],
+  ['post', '/pay/partner/transactions/jsapi', 'partnerJsapi', 'unifiedorder'],
   ['get', '/pay/transactions/out-trade-no/:out_trade_no', 'query', 'orderquery'],
+  ['get', '/pay/partner/transactions/out-trade-no/:out_trade_no', 'partnerQuery', 'orderquery'],
+  ['get', '/pay/partner/transactions/id/:transaction_id', 'partnerQueryById', 'orderquery'],
+  ['post', '/pay/partner/transactions/out-trade-no/:out_trade_no/close', 'partnerClose', 'closeorder'],
   ['get', '/pay/transactions/id/:transaction_id', 'queryById', 'orderquery'],
   ['post', '/pay/transactions/out-trade-no/:out_trade_no/close', 'close', 'closeorder'],
   ['post', '/refund/domestic/refunds', 'refund', 'refund'],
@@ -68,7 +73,7 @@ const V3_REFUSALS: Readonly<Record<BusinessRefusal, readonly [number, string]>> 
 export function createV3Router(ctx: V3RouterContext): Router {
   const handlers: Readonly<Record<string, V3Handler>> = {
     ...createV3Handlers(ctx),
-    certificates: () => v3Ok(certificatesJson(ctx.keys)),
+    certificates: ({ caller }) => v3Ok(certificatesJson(caller.v3Keys as NonNullable<typeof caller.v3Keys>)),
   };
   const router = Router();
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
@@ -85,8 +90,11 @@ export function createV3Router(ctx: V3RouterContext): Router {
     const missingHeaders = missingHeadersMessage(req);
     if (missingHeaders) return sendUnsigned(res, 400, 'INVALID_REQUEST', missingHeaders);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const auth = authenticateV3(req, raw, ctx.keys, ctx.credentials.mchId, ctx.signatureClock.now());
+    const auth = authenticateV3(req, raw, (mchId) => ctx.accounts.get(mchId)?.v3Keys, ctx.signatureClock.now());
     if (!auth.ok) return sendSignError(res, auth.message);
+    const caller = ctx.accounts.get(auth.mchid);
+    const keys = caller?.v3Keys;
+    if (!caller || !keys) return sendSignError(res, '商户号不存在');
     const reply = ((): V3Reply => {
       if (fault === 'systemError') return v3Error(500, 'SYSTEM_ERROR', '系统错误');
       const badContentType = contentTypeRefusal(req, raw);
@@ -105,10 +113,10 @@ export function createV3Router(ctx: V3RouterContext): Router {
       const query = (name: string): string | undefined => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
       const origin = `${req.protocol}://${req.get('host') ?? ''}${req.baseUrl.replace(/\/v3$/, '')}`;
       const params = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));
-      return (handlers[handler] as V3Handler)({ body, params, query, origin });
+      return (handlers[handler] as V3Handler)({ body, params, query, origin, caller });
     })();
     if (fault === 'timeoutAfterProcessing') return ctx.hang(res);
-    sendV3(req, res, reply, { keys: ctx.keys, signatureClock: ctx.signatureClock, tamperSignature: fault === 'badSignature' });
+    sendV3(req, res, reply, { keys, signatureClock: ctx.signatureClock, tamperSignature: fault === 'badSignature' });
   };
 
   for (const [method, path, handler, api] of ROUTES) router[method](path, endpoint(handler, api));

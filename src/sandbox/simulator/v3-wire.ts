@@ -50,14 +50,21 @@ const MAX_SKEW_S = 300;
 export type V3Authentication = { readonly ok: true; readonly mchid: string } | { readonly ok: false; readonly message: string };
 
 /**
- * WeChat's check of a merchant request before anything else: the Authorization parses, names our merchant and one
+ * WeChat's check of a merchant request before anything else: the Authorization parses, names a merchant we know and one
  * of its certificate serials, its timestamp is within 5 minutes, and the signature verifies over the method, the
  * URL exactly as sent (path and query) and the raw body bytes.
  */
-export function authenticateV3(req: Request, rawBody: Buffer, keys: SimulatorV3Keys, mchId: string, now: Date): V3Authentication {
+export function authenticateV3(
+  req: Request,
+  rawBody: Buffer,
+  keysOf: (mchId: string) => SimulatorV3Keys | undefined,
+  now: Date,
+): V3Authentication {
   const auth = simParseAuthorization(req.get('authorization'));
   if (!auth) return { ok: false, message: 'Authorization 头缺失或格式错误' };
-  if (auth.mchid !== mchId) return { ok: false, message: '商户号不存在' };
+  // Each mch_id's requests verify with its own certificates only: one merchant's key never signs for another.
+  const keys = keysOf(auth.mchid);
+  if (!keys) return { ok: false, message: '商户号不存在' };
   const key = keys.merchantKey(auth.serial_no);
   if (!key) return { ok: false, message: `商户证书序列号 ${auth.serial_no.slice(0, 40)} 无效` };
   const ts = /^[1-9][0-9]{0,9}$/.test(auth.timestamp) ? Number(auth.timestamp) : NaN;

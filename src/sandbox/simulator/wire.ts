@@ -36,14 +36,15 @@ const NO_CLIENT_CERTIFICATE_PAGE =
 /** Requests are small; a larger body is refused as WeChat refuses unreadable XML. */
 export const XML_BODY_LIMIT = 64 * 1024;
 
-export type Authentication =
-  { readonly ok: true; readonly request: WechatFields; readonly signType: SignType } | { readonly ok: false; readonly message: string };
+export type Authentication<M extends MerchantSecrets = MerchantSecrets> =
+  | { readonly ok: true; readonly request: WechatFields; readonly signType: SignType; readonly merchant: M }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * What WeChat checks before it looks at the business: readable XML, a known mch_id, a known sign type and a sign
  * that verifies under that type (sign_type absent = MD5). Failures are return_code FAIL with WeChat's wording.
  */
-export function authenticate(body: unknown, merchant: MerchantSecrets): Authentication {
+export function authenticate<M extends MerchantSecrets>(body: unknown, merchants: (mchId: string) => M | undefined): Authentication<M> {
   if (body === undefined || body === '') return { ok: false, message: 'post数据为空' };
   let request: WechatFields;
   try {
@@ -52,11 +53,13 @@ export function authenticate(body: unknown, merchant: MerchantSecrets): Authenti
     return { ok: false, message: 'XML格式错误' };
   }
   if (!request.mch_id) return { ok: false, message: '缺少参数mch_id' };
-  if (request.mch_id !== merchant.mchId) return { ok: false, message: '商户号mch_id不存在' };
+  // Each mch_id's requests verify with its own key only: a key of one merchant never signs for another.
+  const merchant = merchants(request.mch_id);
+  if (!merchant) return { ok: false, message: '商户号mch_id不存在' };
   const signType = request.sign_type || 'MD5';
   if (!isSimSignType(signType)) return { ok: false, message: 'sign_type参数格式错误' };
-  if (!simVerify(request, merchant.apiKey, signType)) return { ok: false, message: '签名错误' };
-  return { ok: true, request, signType };
+  if (merchant.apiKey === '' || !simVerify(request, merchant.apiKey, signType)) return { ok: false, message: '签名错误' };
+  return { ok: true, request, signType, merchant };
 }
 
 export function sendReturnFail(res: Response, message: string, extra: SignableFields = {}): void {
@@ -94,6 +97,9 @@ export function sendAnswer(
     // WeChat echoes the submitted appid (its docs: "调用接口提交的小程序ID"), even when it refuses it.
     appid: request.appid || merchant.appId,
     mch_id: merchant.mchId,
+    // Partner mode: WeChat echoes the sub-merchant and its mini-program the request named.
+    sub_appid: request.sub_mch_id ? request.sub_appid : undefined,
+    sub_mch_id: request.sub_mch_id,
     nonce_str: simulatorIds.nonce(),
     result_code: answer.kind === 'success' ? 'SUCCESS' : 'FAIL',
     ...(answer.kind === 'refusal' ? { err_code: answer.errCode, err_code_des: answer.errCodeDes } : answer.fields),

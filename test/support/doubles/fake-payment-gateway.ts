@@ -64,7 +64,7 @@ export class FakePaymentGateway implements PaymentGateway {
     const trade = this.trades.get(request.outTradeNo);
     if (trade?.paid) return { kind: 'alreadyPaid' };
     if (trade?.state === 'CLOSED') return { kind: 'closed' };
-    if (trade && !sameRequest(trade.request, request)) return { kind: 'parametersChanged' };
+    if (trade && !sameRequest(trade.request, request, this.merchant.appId)) return { kind: 'parametersChanged' };
     const current: Trade = trade ?? { request, prepays: [], state: 'NOTPAY', refunds: new Map() };
     this.trades.set(request.outTradeNo, current);
     const now = this.clock.now();
@@ -76,9 +76,9 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'created', prepay };
   }
 
-  clientPayment(prepay: Prepay): ClientPayment {
+  clientPayment(prepay: Prepay, appId?: string): ClientPayment {
     return requestPayment({
-      appId: this.merchant.appId,
+      appId: appId ?? this.merchant.appId,
       timeStamp: String(Math.floor(this.clock.now().getTime() / 1000)),
       nonceStr: 'fakenonce',
       package: `prepay_id=${prepay.prepayId}`,
@@ -229,10 +229,11 @@ export class FakePaymentGateway implements PaymentGateway {
       cashPaid: Money.ofFen(amount.fen - coupon),
     };
     trade.state = 'SUCCESS';
-    const { appId, mchId } = this.merchant;
+    const { appId, mchId, subMchId } = this.merchant;
     return {
       appId,
       mchId,
+      ...(subMchId === undefined ? {} : { subMchId }),
       outTradeNo,
       transactionId: trade.paid.transactionId,
       totalFee: trade.paid.amount,
@@ -255,11 +256,12 @@ export class FakePaymentGateway implements PaymentGateway {
       if (!refund || !trade.paid) continue;
       refund.status = status;
       refund.at = this.clock.now();
-      const { appId, mchId } = this.merchant;
+      const { appId, mchId, subMchId } = this.merchant;
       const { refundId, amount } = refund;
       return {
         appId,
         mchId,
+        ...(subMchId === undefined ? {} : { subMchId }),
         outTradeNo,
         transactionId: trade.paid.transactionId,
         outRefundNo,
@@ -318,7 +320,9 @@ export class FakePaymentGateway implements PaymentGateway {
 
 const dayOf = (at: Date): string => formatBeijingCompact(at).slice(0, 8);
 
-const sameRequest = (a: PrepayRequest, b: PrepayRequest): boolean =>
+/** As WeChat compares a re-sent prepay: the mini-program (appid, or sub_appid) is one of its parameters. */
+const sameRequest = (a: PrepayRequest, b: PrepayRequest, defaultAppId: string): boolean =>
+  (a.appId ?? defaultAppId) === (b.appId ?? defaultAppId) &&
   a.amount.equals(b.amount) &&
   a.openid === b.openid &&
   a.description === b.description &&

@@ -18,11 +18,11 @@ export function merchantGateway(apis: Readonly<Partial<Record<WechatPayApi, Paym
   const other = apis[apiVersion === 'v3' ? 'v2' : 'v3'];
   if (!other) return chosen;
   return decorate(chosen, {
-    clientPayment: (prepay) => {
+    clientPayment: (prepay, appId) => {
       try {
-        return chosen.clientPayment(prepay);
+        return chosen.clientPayment(prepay, appId);
       } catch (error) {
-        if (error instanceof PrepayOfAnotherApiError) return other.clientPayment(prepay);
+        if (error instanceof PrepayOfAnotherApiError) return other.clientPayment(prepay, appId);
         throw error;
       }
     },

@@ -5,6 +5,8 @@ import { GatewayUnavailableError } from '../../../application/ports/payment-gate
 import { UntrustedResponseError, WechatAnswerError } from '../shared/errors.js';
 import { nodeHttpTransport, ResponseTooLargeError, type HttpResponse, type HttpTransport } from '../shared/http-transport.js';
 import type { NonceSource } from '../shared/nonce.js';
+import { MiniProgramApps } from '../shared/partner.js';
+import { foreignMerchantIn } from './merchant-fields.js';
 import { signFields, verifyFields, type SignType, type SignableFields, type WechatFields } from './sign.js';
 import { RESPONSE_MAX_BYTES, WechatXmlError, buildWechatXml, parseWechatXml } from './xml.js';
 
@@ -29,6 +31,13 @@ export interface V2ClientConfig {
   /** First backoff; doubles per attempt, capped at 2 s. */
   readonly retryBackoffMs: number;
   readonly tls?: ClientCertificate;
+  /** Partner mode: the sub-merchant every call names (sub_mch_id), and every answer must name. */
+  readonly subMchId?: string;
+  /**
+   * The mini-programs an answer may name: direct, in `appid`; partner, in `sub_appid` when the answer has one (its
+   * `appid` must be the provider's, `appId`). Default: appId alone.
+   */
+  readonly apps?: MiniProgramApps;
 }
 
 export interface V2ClientDeps {
@@ -51,6 +60,8 @@ export interface CallOptions {
   readonly maxBytes?: number;
   /** Sign with this type whatever the merchant's setting: downloadfundflow takes HMAC-SHA256 only. */
   readonly signType?: SignType;
+  /** Direct mode: the appid of this call when it is another mini-program than the default (a unifiedorder for it). */
+  readonly appId?: string;
 }
 
 const CERTIFICATE_REFUSED =
@@ -86,6 +97,7 @@ export class WechatV2Client {
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tlsAgent: https.Agent | undefined;
+  private readonly apps: MiniProgramApps;
 
   constructor(
     private readonly config: V2ClientConfig,
@@ -94,6 +106,7 @@ export class WechatV2Client {
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? defaultSleep;
     this.tlsAgent = config.tls ? new https.Agent({ ...config.tls, keepAlive: true }) : undefined;
+    this.apps = config.apps ?? new MiniProgramApps(config.appId);
   }
 
   /** Releases the mutual-TLS connection pool. */
@@ -101,12 +114,13 @@ export class WechatV2Client {
     this.tlsAgent?.destroy();
   }
 
-  /** Adds appid, mch_id, nonce_str, sign_type (HMAC only; MD5 is the default) and sign. */
-  signedRequest(business: SignableFields, signType: SignType = this.config.signType): Record<string, string> {
+  /** Adds appid, mch_id (and sub_mch_id in partner mode), nonce_str, sign_type (HMAC only; MD5 is the default) and sign. */
+  signedRequest(business: SignableFields, signType: SignType = this.config.signType, appId: string = this.config.appId): Record<string, string> {
     const fields: Record<string, string | undefined> = {
       ...business,
-      appid: this.config.appId,
+      appid: appId,
       mch_id: this.config.mchId,
+      ...(this.config.subMchId === undefined ? {} : { sub_mch_id: this.config.subMchId }),
       nonce_str: this.deps.nonce(),
       sign_type: signType === 'HMAC-SHA256' ? 'HMAC-SHA256' : undefined,
       sign: undefined,
@@ -117,7 +131,7 @@ export class WechatV2Client {
   }
 
   async call(path: string, business: SignableFields, options: CallOptions = {}): Promise<V2Answer> {
-    const body = buildWechatXml(this.signedRequest(business, options.signType));
+    const body = buildWechatXml(this.signedRequest(business, options.signType, options.appId));
     return this.withRetries(path, async () => {
       const response = await this.post(path, body, options);
       // WeChat's front end answers a /secapi call without an acceptable client certificate with a bare HTTP 400.
@@ -135,7 +149,7 @@ export class WechatV2Client {
     business: SignableFields,
     options: CallOptions = {},
   ): Promise<V2Answer | { readonly kind: 'text'; readonly body: string }> {
-    const body = buildWechatXml(this.signedRequest(business, options.signType));
+    const body = buildWechatXml(this.signedRequest(business, options.signType, options.appId));
     return this.withRetries(path, async () => {
       const response = await this.post(path, body, options);
       if (response.status === 400) return { kind: 'returnFail', message: CERTIFICATE_REFUSED, fields: Object.freeze({}) } as const;
@@ -197,16 +211,15 @@ export class WechatV2Client {
     if (fields.return_code !== 'SUCCESS') {
       return { kind: 'returnFail', message: fields.return_msg ?? '', fields };
     }
-    const { appId, mchId, apiKey } = this.config;
+    const { apiKey, appId, mchId, subMchId } = this.config;
     const signType = requestSignType;
     if (!fields.sign) throw new UntrustedResponseError(`${path}: response has no sign`);
     if (fields.sign_type && fields.sign_type !== signType) {
       throw new UntrustedResponseError(`${path}: response sign_type differs from ours`);
     }
     if (!verifyFields(fields, apiKey, signType)) throw new UntrustedResponseError(`${path}: response signature does not verify`);
-    if (fields.appid !== appId || fields.mch_id !== mchId) {
-      throw new UntrustedResponseError(`${path}: response names another appid or mch_id`);
-    }
+    const foreign = foreignMerchantIn(fields, { appId, mchId, apps: this.apps, ...(subMchId === undefined ? {} : { subMchId }) });
+    if (foreign) throw new UntrustedResponseError(`${path}: response names another ${foreign}`);
     if (fields.result_code === 'SUCCESS') return { kind: 'ok', fields };
     if (fields.result_code !== 'FAIL') throw new UntrustedResponseError(`${path}: result_code missing`);
     const code = fields.err_code ?? '';

@@ -1,19 +1,26 @@
 import { isSignType, type SignType } from './sign.js';
 import type { ClientCertificate } from './client.js';
 import { endpointUrlProblems } from '../shared/endpoint-urls.js';
+import { partnerProblems, type PartnerMode } from '../shared/partner.js';
 
 export interface WechatPayV2Config {
+  /** Direct: the merchant's (default) mini-program. Partner: the provider's appid. */
   readonly appId: string;
+  /** Direct: the merchant's mch_id. Partner: the provider's. */
   readonly mchId: string;
-  /** The 32-character API v2 key. */
+  /** The 32-character API v2 key (partner: the provider's). */
   readonly apiKey: string;
+  /** 服务商 mode: the sub-merchant and its default mini-program. Absent: a direct merchant. */
+  readonly partner?: PartnerMode;
+  /** The other mini-programs that pay through this merchant (PrepayRequest.appId may name one). */
+  readonly appIds?: readonly string[];
   readonly signType: SignType;
   /** https, no query string (digest §1). */
   readonly notifyUrl: string;
   readonly refundNotifyUrl?: string;
   /** Default https://api.mch.weixin.qq.com; the sandbox points this at the simulator. */
   readonly baseUrl?: string;
-  /** Merchant API certificate; refunds are sent over mutual TLS when it is set. */
+  /** Merchant API certificate (partner: the provider's); refunds are sent over mutual TLS when it is set. */
   readonly tls?: ClientCertificate;
   /** Per attempt. Default 5000. */
   readonly timeoutMs?: number;
@@ -36,6 +43,6 @@ export function assertValidConfig(config: WechatPayV2Config): void {
     if (typeof config[name] !== 'string' || config[name] === '') problems.push(`${name} is required`);
   }
   if (!isSignType(config.signType)) problems.push('signType must be MD5 or HMAC-SHA256');
-  problems.push(...endpointUrlProblems(config));
+  problems.push(...endpointUrlProblems(config), ...partnerProblems(config));
   if (problems.length > 0) throw new TypeError(`WeChat Pay v2 configuration: ${problems.join('; ')}`);
 }

@@ -20,6 +20,7 @@ import { nodeHttpTransport, type HttpTransport } from '../shared/http-transport.
 import { payerDescription, refundReason } from '../shared/payer-text.js';
 import { requestPayment } from '../shared/request-payment.js';
 import { randomNonce, type NonceSource } from '../shared/nonce.js';
+import { miniProgramAppsOf, type MiniProgramApps } from '../shared/partner.js';
 import { acceptedRefundOf, prepayRefusal, queriedRefundOf, refusal, tradeQueryOf } from './answers.js';
 import { billedDay, parseTradeBill, refundBillDay } from './bill.js';
 import { fundFlowDay, parseFundFlowBill } from './fund-flow-bill.js';
@@ -40,13 +41,15 @@ export interface WechatPayV2Deps {
  * WeChat Pay API v2 for a Mini Program merchant, as the PaymentGateway port. Every signed answer is verified before
  * it is read (client.ts); refusals the port can express are returned, everything else (timeouts after retries,
  * unverifiable or unexpected answers) is a GatewayUnavailableError, so a use case never acts on something WeChat did
- * not say.
+ * not say. In partner mode (config.partner) every call is the provider's (its appid, mch_id, key and certificate)
+ * and names the sub-merchant (sub_mch_id); a prepay names the mini-program as sub_appid and the payer by sub_openid.
  */
 export class WechatPayV2Gateway implements PaymentGateway {
   private readonly client: WechatV2Client;
   private readonly nonce: NonceSource;
   private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly apps: MiniProgramApps;
 
   constructor(
     private readonly config: WechatPayV2Config,
@@ -56,6 +59,7 @@ export class WechatPayV2Gateway implements PaymentGateway {
     this.nonce = deps.nonce ?? randomNonce;
     this.transport = deps.transport ?? nodeHttpTransport;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.apps = miniProgramAppsOf(config);
     this.client = new WechatV2Client(
       {
         appId: config.appId,
@@ -67,6 +71,8 @@ export class WechatPayV2Gateway implements PaymentGateway {
         retries: config.retries ?? 2,
         retryBackoffMs: config.retryBackoffMs ?? 200,
         ...(config.tls ? { tls: config.tls } : {}),
+        ...(config.partner ? { subMchId: config.partner.subMchId } : {}),
+        apps: this.apps,
       },
       { nonce: this.nonce, transport: this.transport, sleep: this.sleep },
     );
@@ -74,16 +80,23 @@ export class WechatPayV2Gateway implements PaymentGateway {
 
   async createPrepay(request: PrepayRequest): Promise<PrepayOutcome> {
     const issuedAt = this.deps.clock.now(); // before the call: the prepay_id can only be younger than this
-    const answer = await this.client.call('/pay/unifiedorder', {
-      body: payerDescription(request.description),
-      out_trade_no: request.outTradeNo,
-      total_fee: String(request.amount.fen),
-      spbill_create_ip: this.config.spbillCreateIp ?? unmapIpv4(request.clientIp),
-      time_expire: formatBeijingCompact(request.payableUntil),
-      notify_url: this.config.notifyUrl,
-      trade_type: 'JSAPI',
-      openid: request.openid,
-    });
+    const appId = this.apps.of(request.appId);
+    // Partner: the openid is the mini-program's own (sub_openid), which WeChat takes only with its sub_appid.
+    const payer = this.config.partner ? { sub_appid: appId, sub_openid: request.openid } : { openid: request.openid };
+    const answer = await this.client.call(
+      '/pay/unifiedorder',
+      {
+        body: payerDescription(request.description),
+        out_trade_no: request.outTradeNo,
+        total_fee: String(request.amount.fen),
+        spbill_create_ip: this.config.spbillCreateIp ?? unmapIpv4(request.clientIp),
+        time_expire: formatBeijingCompact(request.payableUntil),
+        notify_url: this.config.notifyUrl,
+        trade_type: 'JSAPI',
+        ...payer,
+      },
+      this.config.partner ? {} : { appId },
+    );
     if (answer.kind === 'returnFail') return refusal('FAIL', answer.message);
     if (answer.kind === 'resultFail') return prepayRefusal(answer.code, answer.message);
     const prepayId = answer.fields.prepay_id;
@@ -94,12 +107,15 @@ export class WechatPayV2Gateway implements PaymentGateway {
     return { kind: 'created', prepay: prepayFor(prepayId, issuedAt, this.config.signType) };
   }
 
-  /** paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). */
-  clientPayment(prepay: Prepay): ClientPayment {
+  /**
+   * paySign over appId, nonceStr, package, signType, timeStamp with the prepay's own sign type (digest §4.1). The
+   * appId is the mini-program's (partner: the sub_appid), the key ours (partner: the provider's).
+   */
+  clientPayment(prepay: Prepay, appId?: string): ClientPayment {
     const signType = prepay.signType;
     if (!isSignType(signType)) throw new PrepayOfAnotherApiError(`prepay ${prepay.prepayId} was made with ${signType}, not API v2`);
     const params = {
-      appId: this.config.appId,
+      appId: this.apps.of(appId),
       timeStamp: String(Math.floor(this.deps.clock.now().getTime() / 1000)),
       nonceStr: this.nonce(),
       package: `prepay_id=${prepay.prepayId}`,
@@ -171,8 +187,16 @@ export class WechatPayV2Gateway implements PaymentGateway {
    * The basic account's fund-flow bill (downloadfundflow). Unlike downloadbill it needs the merchant API certificate
    * and an HMAC-SHA256 signature whatever the merchant signs with otherwise (WeChat's downloadfundflow page; WxJava's
    * WxPayDownloadFundFlowRequest).
+   *
+   * Partner mode: undefined (as a bill not out yet). A sub-merchant's money sits in its own account, whose flow
+   * WeChat gives a provider only through API v3's encrypted sub-merchant-fundflowbill (a permission of its own);
+   * whether v2's downloadfundflow takes sub_mch_id is UNCONFIRMED, and the provider's own flow is not the merchant's.
    */
   async fundFlowBill(billDate: string): Promise<FundFlowDay | undefined> {
+    if (this.config.partner) {
+      if (!/^[0-9]{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
+      return undefined;
+    }
     const text = await this.billText(
       '/pay/downloadfundflow',
       { bill_date: billDate, account_type: 'Basic', tar_type: 'GZIP' },

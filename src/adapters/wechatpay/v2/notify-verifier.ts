@@ -30,6 +30,7 @@ export class WechatPayV2NotifyVerifier implements NotifyVerifier {
     return ok({
       appId: n.appId,
       mchId: n.mchId,
+      ...(n.subMchId === undefined ? {} : { subMchId: n.subMchId }),
       outTradeNo: n.outTradeNo,
       transactionId: n.transactionId,
       outRefundNo: n.outRefundNo,

@@ -3,16 +3,29 @@ import { fitsAnswerField } from '../shared/answer-fields.js';
 import { parseBeijingCompact } from '../../../domain/beijing-time.js';
 import { Money } from '../../../domain/money.js';
 import { err, ok, type Result } from '../../../domain/result.js';
+import { miniProgramAppsOf, type MerchantApps } from '../shared/partner.js';
+import { foreignMerchantIn, identityIn, type V2Merchant } from './merchant-fields.js';
 import { verifyFields, type SignType, type WechatFields } from './sign.js';
 import { NOTIFY_MAX_BYTES, WechatXmlError, buildWechatXml, parseWechatXml } from './xml.js';
 
-/** Who we are and how we sign: everything needed to decide whether a message is WeChat's answer to us. */
-export interface MerchantKeys {
+/**
+ * Who we are and how we sign: everything needed to decide whether a message is WeChat's answer to us. Partner mode
+ * (`partner`): appId, mchId and apiKey are the provider's; `appIds` the other mini-programs besides the default.
+ */
+export interface MerchantKeys extends MerchantApps {
   readonly appId: string;
   readonly mchId: string;
   readonly apiKey: string;
   readonly signType: SignType;
 }
+
+/** The merchant a message must name, from its keys. */
+export const v2MerchantOf = (keys: MerchantKeys): V2Merchant => ({
+  appId: keys.appId,
+  mchId: keys.mchId,
+  apps: miniProgramAppsOf(keys),
+  ...(keys.partner ? { subMchId: keys.partner.subMchId } : {}),
+});
 
 export type PaymentNotifyRejection =
   | 'oversize'
@@ -78,12 +91,13 @@ export function parsePaymentNotify(rawBody: string, merchant: MerchantKeys): Pay
     return reject('signTypeMismatch', `sign_type in the body differs from the signature's ${signType}`);
   }
   if (!verifyFields(fields, merchant.apiKey, signType)) return reject('badSign', 'signature does not verify');
-  if (fields.appid !== merchant.appId || fields.mch_id !== merchant.mchId) {
-    return reject('foreignMerchant', 'appid or mch_id is not ours');
-  }
+  // A provider's key signs for every one of its sub-merchants: the signature says WeChat, the fields say whose.
+  const us = v2MerchantOf(merchant);
+  const foreign = foreignMerchantIn(fields, us);
+  if (foreign) return reject('foreignMerchant', `${foreign} is not ours`);
   const outTradeNo = fields.out_trade_no;
   if (!outTradeNo) return reject('missingField', 'out_trade_no missing');
-  const base = { appId: merchant.appId, mchId: merchant.mchId, outTradeNo, signedWith: signType };
+  const base = { ...identityIn(fields, us), outTradeNo, signedWith: signType };
 
   if (fields.result_code === 'FAIL') {
     // A failure report changes nothing downstream; its amount and transaction are informational only.

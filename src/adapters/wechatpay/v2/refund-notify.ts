@@ -1,8 +1,10 @@
+import type { MerchantIdentity } from '../../../application/ports/merchant.js';
 import { fitsAnswerField } from '../shared/answer-fields.js';
 import { Money } from '../../../domain/money.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { aes256EcbDecrypt, refundNotifyKey } from './aes-ecb.js';
-import type { MerchantKeys } from './notify.js';
+import { foreignMerchantIn, identityIn } from './merchant-fields.js';
+import { v2MerchantOf, type MerchantKeys } from './notify.js';
 import type { WechatFields } from './sign.js';
 import { NOTIFY_MAX_BYTES, WechatXmlError, parseWechatXml } from './xml.js';
 
@@ -20,6 +22,8 @@ export type WireRefundStatus = 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE';
 export interface V2RefundNotice {
   readonly appId: string;
   readonly mchId: string;
+  /** Partner mode: the sub-merchant (outer sub_mch_id). */
+  readonly subMchId?: string;
   readonly outTradeNo: string;
   readonly transactionId: string;
   readonly outRefundNo: string;
@@ -51,9 +55,10 @@ export function decryptRefundNotify(rawBody: string, merchant: MerchantKeys): Re
     throw e;
   }
   if (outer.return_code !== 'SUCCESS') return reject('returnCodeFail', 'return_code is not SUCCESS');
-  if (outer.appid !== merchant.appId || outer.mch_id !== merchant.mchId) {
-    return reject('foreignMerchant', 'appid or mch_id is not ours');
-  }
+  // Unsigned, and one provider key decrypts for all its sub-merchants: the outer fields must name this merchant.
+  const us = v2MerchantOf(merchant);
+  const foreign = foreignMerchantIn(outer, us);
+  if (foreign) return reject('foreignMerchant', `${foreign} is not ours`);
   if (!outer.req_info) return reject('missingReqInfo', 'req_info missing');
   const plain = aes256EcbDecrypt(outer.req_info, refundNotifyKey(merchant.apiKey));
   if (!plain) return reject('undecryptable', 'req_info does not decrypt with our key');
@@ -65,10 +70,10 @@ export function decryptRefundNotify(rawBody: string, merchant: MerchantKeys): Re
     if (e instanceof WechatXmlError) return reject('malformedReqInfo', e.message);
     throw e;
   }
-  return typedRefundNotice(fields, merchant);
+  return typedRefundNotice(fields, identityIn(outer, us));
 }
 
-function typedRefundNotice(fields: WechatFields, merchant: MerchantKeys): RefundNotifyResult {
+function typedRefundNotice(fields: WechatFields, merchant: MerchantIdentity): RefundNotifyResult {
   const { out_trade_no, transaction_id, out_refund_no, refund_id, refund_status } = fields;
   if (!out_trade_no || !transaction_id || !out_refund_no || !refund_id) {
     return reject('badField', 'out_trade_no, transaction_id, out_refund_no and refund_id are required');
@@ -84,8 +89,7 @@ function typedRefundNotice(fields: WechatFields, merchant: MerchantKeys): Refund
   }
   const successAt = parseBeijingDateTime(fields.success_time ?? '');
   const notice: V2RefundNotice = {
-    appId: merchant.appId,
-    mchId: merchant.mchId,
+    ...merchant,
     outTradeNo: out_trade_no,
     transactionId: transaction_id,
     outRefundNo: out_refund_no,

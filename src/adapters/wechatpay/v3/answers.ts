@@ -5,16 +5,52 @@ import { refundPartsOf, type RefundParts } from '../../../domain/refund-parts.js
 import { isRefundStatus, type RefundReport } from '../../../domain/refund.js';
 import { fitsAnswerField, storedAnswerField } from '../shared/answer-fields.js';
 import { UntrustedResponseError } from '../shared/errors.js';
+import { miniProgramAppsOf, type MerchantApps } from '../shared/partner.js';
 import { gatewayRefusalOf, type V3ErrorAnswer } from './error-answer.js';
 
 /** Turning verified v3 JSON into the port's types: every amount an exact integer of fen, every identifier required. */
 
 export type Json = Readonly<Record<string, unknown>>;
 
-export interface MerchantIds {
+/**
+ * Who a v3 message must name to be ours. Partner mode (`partner`): appId and mchId are the provider's (sp_appid,
+ * sp_mchid) and partner.subMchId the merchant's (sub_mchid); `appIds` are the mini-programs besides the default.
+ */
+export interface MerchantIds extends MerchantApps {
   readonly appId: string;
   readonly mchId: string;
 }
+
+/**
+ * What a transaction (query answer, payment resource) names that is not this merchant, or undefined when all of it
+ * is. Direct: mchid and an appid among its mini-programs. Partner: the provider's sp_mchid, this merchant's
+ * sub_mchid, and sp_appid/sub_appid, where given, the provider's and one of its mini-programs. `strict`: the
+ * merchant fields must be there (a notice), rather than only agree where present (an answer, as before partners).
+ */
+function foreignIn(json: Json, merchant: MerchantIds, strict: boolean): string | undefined {
+  const apps = miniProgramAppsOf(merchant);
+  const agrees = (value: unknown, ok: (v: unknown) => boolean): boolean => (value === undefined ? !strict : ok(value));
+  if (!merchant.partner) {
+    if (!agrees(json.mchid, (v) => v === merchant.mchId)) return 'mchid';
+    if (!agrees(json.appid, (v) => apps.has(v))) return 'appid';
+    return undefined;
+  }
+  // The sub-merchant and the provider are named whatever the mode of checking: one provider key serves many merchants.
+  if (json.sp_mchid !== merchant.mchId) return 'sp_mchid';
+  if (json.sub_mchid !== merchant.partner.subMchId) return 'sub_mchid';
+  if (json.sp_appid !== undefined && json.sp_appid !== merchant.appId) return 'sp_appid';
+  if (json.sub_appid !== undefined && !apps.has(json.sub_appid)) return 'sub_appid';
+  return undefined;
+}
+
+/** The mini-program a transaction of this merchant was paid in: its appid (partner: sub_appid), else the default. */
+function appIdIn(json: Json, merchant: MerchantIds): string {
+  const named = merchant.partner ? json.sub_appid : json.appid;
+  return typeof named === 'string' ? named : miniProgramAppsOf(merchant).defaultAppId;
+}
+
+const subMchIdOf = (merchant: MerchantIds): { subMchId?: string } =>
+  merchant.partner ? { subMchId: merchant.partner.subMchId } : {};
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -59,8 +95,8 @@ const UNPAID_STATES: readonly string[] = ['NOTPAY', 'USERPAYING', 'ACCEPT'];
 const FAILED_STATES = ['CLOSED', 'PAYERROR', 'REVOKED'] as const;
 
 function checkMerchant(json: Json, merchant: MerchantIds, context: string): void {
-  if (json.mchid !== undefined && json.mchid !== merchant.mchId) throw new UntrustedResponseError(`${context}: answer names another mchid`);
-  if (json.appid !== undefined && json.appid !== merchant.appId) throw new UntrustedResponseError(`${context}: answer names another appid`);
+  const foreign = foreignIn(json, merchant, false);
+  if (foreign) throw new UntrustedResponseError(`${context}: answer names another ${foreign}`);
 }
 
 /** `GET /v3/pay/transactions/out-trade-no/{no}`: amount.total is the order amount, payer_total what was paid in cash. */
@@ -92,7 +128,7 @@ export function tradeQueryOf(json: Json, outTradeNo: string, merchant: MerchantI
 
 /** A decrypted `transaction` resource of TRANSACTION.SUCCESS, as a protocol-neutral notice. */
 export function paymentNoticeOf(resource: Json, merchant: MerchantIds): PaymentNotice | string {
-  if (resource.mchid !== merchant.mchId || resource.appid !== merchant.appId) return 'foreignMerchant';
+  if (foreignIn(resource, merchant, true)) return 'foreignMerchant';
   const outTradeNo = text(resource, 'out_trade_no');
   const transactionId = text(resource, 'transaction_id');
   const amount = objectAt(resource, 'amount');
@@ -102,7 +138,8 @@ export function paymentNoticeOf(resource: Json, merchant: MerchantIds): PaymentN
   if (!totalFee || totalFee.isZero()) return 'badTotalFee';
   if (amount.currency !== undefined && amount.currency !== 'CNY') return 'badFeeType';
   const succeeded = resource.trade_state === 'SUCCESS';
-  return { appId: merchant.appId, mchId: merchant.mchId, outTradeNo, transactionId, totalFee, succeeded, signedWith: 'RSA' };
+  const account = { appId: appIdIn(resource, merchant), mchId: merchant.mchId, ...subMchIdOf(merchant) };
+  return { ...account, outTradeNo, transactionId, totalFee, succeeded, signedWith: 'RSA' };
 }
 
 /**
@@ -143,7 +180,10 @@ function refundPartsIn(amount: Json, refund: Money, context: string): RefundPart
 }
 
 export function refundNoticeOf(resource: Json, merchant: MerchantIds, now: Date): RefundNotice | string {
-  if (resource.mchid !== merchant.mchId) return 'foreignMerchant';
+  const named = merchant.partner
+    ? resource.sp_mchid === merchant.mchId && resource.sub_mchid === merchant.partner.subMchId
+    : resource.mchid === merchant.mchId;
+  if (!named) return 'foreignMerchant';
   let report: RefundReport;
   try {
     report = refundReportOf(resource, 'refund notify', now);
@@ -154,8 +194,10 @@ export function refundNoticeOf(resource: Json, merchant: MerchantIds, now: Date)
   const { outTradeNo, transactionId, outRefundNo, refundId, amount, totalFee, status } = report;
   if (amount.fen > totalFee.fen) return 'badField';
   const at = parseRfc3339(resource.success_time);
-  // The refund notify carries no appid (it is per merchant): the notice is ours because it decrypted under our key.
-  const ids = { appId: merchant.appId, mchId: merchant.mchId, outTradeNo, transactionId, outRefundNo, refundId };
+  // The refund notify carries no appid (it is per merchant): the notice is ours because it decrypted under our key
+  // and names our mchid (partner: the provider's sp_mchid and our sub_mchid, the key being the provider's).
+  const account = { appId: miniProgramAppsOf(merchant).defaultAppId, mchId: merchant.mchId, ...subMchIdOf(merchant) };
+  const ids = { ...account, outTradeNo, transactionId, outRefundNo, refundId };
   return { ...ids, status, refundFee: amount, totalFee, ...(at ? { at } : {}) };
 }
 

@@ -1,10 +1,21 @@
 import type { KeyObject } from 'node:crypto';
 import { isHexSerial } from './serial.js';
 import { endpointUrlProblems } from '../shared/endpoint-urls.js';
+import { partnerProblems, type PartnerMode } from '../shared/partner.js';
 
+/**
+ * A v3 merchant. Partner mode (`partner`): appId and mchId are the provider's sp_appid and sp_mchid, and the key,
+ * serial and APIv3 key the provider's (one set serves all its sub-merchants).
+ */
 export interface WechatPayV3Config {
+  /** Direct: the merchant's (default) mini-program. Partner: the provider's sp_appid. */
   readonly appId: string;
+  /** Direct: the merchant's mchid. Partner: the provider's sp_mchid. */
   readonly mchId: string;
+  /** 服务商 mode: the sub-merchant (sub_mchid) and its default mini-program (sub_appid). Absent: a direct merchant. */
+  readonly partner?: PartnerMode;
+  /** The other mini-programs that pay through this merchant (PrepayRequest.appId may name one). */
+  readonly appIds?: readonly string[];
   /** apiclient_key.pem, already parsed (credential-check.ts loads and checks it). */
   readonly privateKey: KeyObject;
   /** Serial of the merchant API certificate that goes with privateKey. */
@@ -37,6 +48,6 @@ export function assertValidV3Config(config: WechatPayV3Config): void {
   if (config.privateKey?.type !== 'private' || config.privateKey.asymmetricKeyType !== 'rsa')
     problems.push('privateKey must be an RSA private key');
   if (!Buffer.isBuffer(config.apiV3Key) || config.apiV3Key.length !== 32) problems.push('apiV3Key must be 32 bytes');
-  problems.push(...endpointUrlProblems(config));
+  problems.push(...endpointUrlProblems(config), ...partnerProblems(config));
   if (problems.length > 0) throw new TypeError(`WeChat Pay v3 configuration: ${problems.join('; ')}`);
 }

@@ -21,20 +21,27 @@ const gunzipAsync = promisify(gunzip);
 const isGzip = (bytes: Buffer): boolean => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /** `yyyy-MM-dd` of v3 from the port's `yyyyMMdd`. */
-function v3Date(billDate: string): string {
+export function v3Date(billDate: string): string {
   if (!/^[0-9]{8}$/.test(billDate)) throw new RangeError('billDate must be yyyyMMdd');
   return `${billDate.slice(0, 4)}-${billDate.slice(4, 6)}-${billDate.slice(6, 8)}`;
 }
 
+/**
+ * `GET /v3/bill/tradebill`, the query in wechatpay-java's order (GetTradeBillRequest); a provider names the
+ * sub-merchant (sub_mchid) to get that merchant's bill rather than one of all its merchants.
+ */
+const tradeBillPath = (billDate: string, billType: 'SUCCESS' | 'REFUND', subMchId: string | undefined): string =>
+  `/v3/bill/tradebill?bill_date=${v3Date(billDate)}${subMchId === undefined ? '' : `&sub_mchid=${subMchId}`}&bill_type=${billType}&tar_type=GZIP`;
+
 /** T+1 trade bill of successful payments (`GET /v3/bill/tradebill?bill_type=SUCCESS`). */
-export async function billedPaymentsV3(client: WechatV3Client, billDate: string): Promise<BilledDay | undefined> {
-  const text = await downloadBill(client, 'tradebill', `/v3/bill/tradebill?bill_date=${v3Date(billDate)}&bill_type=SUCCESS&tar_type=GZIP`);
+export async function billedPaymentsV3(client: WechatV3Client, billDate: string, subMchId?: string): Promise<BilledDay | undefined> {
+  const text = await downloadBill(client, 'tradebill', tradeBillPath(billDate, 'SUCCESS', subMchId));
   return text === undefined ? undefined : billedDay(parseTradeBill(text));
 }
 
 /** The day's refunds (`GET /v3/bill/tradebill?bill_type=REFUND`): the v2 REFUND table. */
-export async function refundBillV3(client: WechatV3Client, billDate: string): Promise<RefundBillDay | undefined> {
-  const text = await downloadBill(client, 'tradebill', `/v3/bill/tradebill?bill_date=${v3Date(billDate)}&bill_type=REFUND&tar_type=GZIP`);
+export async function refundBillV3(client: WechatV3Client, billDate: string, subMchId?: string): Promise<RefundBillDay | undefined> {
+  const text = await downloadBill(client, 'tradebill', tradeBillPath(billDate, 'REFUND', subMchId));
   return text === undefined ? undefined : refundBillDay(parseTradeBill(text));
 }
 
