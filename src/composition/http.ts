@@ -112,10 +112,11 @@ export function buildHttpApps(container: Container, resources: Resources, jobs: 
       getOrderStatus: get(GetOrderStatus),
       ledger: get(TOKENS.IntegralLedger),
       tokens: get(TOKENS.SessionTokens),
+      miniPrograms: get(TOKENS.MiniPrograms),
       metrics,
       logger,
     }),
-    goodsRoutes(get(TOKENS.GoodsCatalog)),
+    goodsRoutes(get(TOKENS.GoodsCatalog), get(TOKENS.MiniPrograms)),
   ];
   const adminRouter = adminRoutes({
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
@@ -174,6 +175,8 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       audit: get(TOKENS.AuditLog),
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
+      merchantIds: () => get(TOKENS.PaymentGateways).merchantIds,
+      miniPrograms: get(TOKENS.MiniPrograms),
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
       sandbox: get(TOKENS.Config).gateway === 'sandbox',
     },

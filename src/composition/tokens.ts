@@ -8,7 +8,9 @@ import type { IntegralLedger } from '../application/ports/integral-ledger.js';
 import type { JobLease } from '../application/ports/job-lease.js';
 import type { Lock } from '../application/ports/lock.js';
 import type { Merchants } from '../application/ports/merchant.js';
-import type { MiniProgramLogin } from '../application/ports/mini-program-login.js';
+import type { MiniProgramLogin, MiniProgramLogins } from '../application/ports/mini-program-login.js';
+import type { MiniPrograms } from '../application/ports/mini-programs.js';
+import type { ConfiguredMiniProgram, MiniProgramLoginFactory } from './mini-program-list.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
 import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
 import type {
@@ -28,7 +30,6 @@ import type { OrderRepository } from '../application/ports/order-repository.js';
 import type { EventOutbox, OutboxHistory, PaymentEvents } from '../application/ports/payment-events.js';
 import type { PaymentGateway } from '../application/ports/payment-gateway.js';
 import type { PaymentGateways } from '../application/ports/payment-gateways.js';
-import type { MerchantId } from '../domain/merchant.js';
 import type { MerchantAccount, MerchantRegistry } from './merchant-registry.js';
 import type { UserRepository } from '../application/ports/user-repository.js';
 import type { ReconcilePaymentsOptions } from '../application/reconciliation/reconcile-payments.js';
@@ -67,7 +68,15 @@ export const TOKENS = {
   PaymentGateway: token<PaymentGateway>('PaymentGateway'),
   /** The callbacks' verifier: any configured merchant's (see anyMerchantVerifier). */
   NotifyVerifier: token<NotifyVerifier>('NotifyVerifier'),
+  /** The default mini-program's login (today's WECHAT_APPID and WECHAT_APP_SECRET). */
   MiniProgramLogin: token<MiniProgramLogin>('MiniProgramLogin'),
+  /** A login for another mini-program, from its appid and AppSecret (as the default one's is built). */
+  MiniProgramLoginFactory: token<MiniProgramLoginFactory>('MiniProgramLoginFactory'),
+  /** Every configured mini-program's login, by appid. */
+  MiniProgramLogins: token<MiniProgramLogins>('MiniProgramLogins'),
+  // The mini-programs: each with its AppSecret, and the port the use cases read.
+  ConfiguredMiniPrograms: token<readonly ConfiguredMiniProgram[]>('ConfiguredMiniPrograms'),
+  MiniPrograms: token<MiniPrograms>('MiniPrograms'),
   Lock: token<Lock>('Lock'),
   JobLease: token<JobLease>('JobLease'),
   IntegralLedger: token<IntegralLedger>('IntegralLedger'),
@@ -90,8 +99,6 @@ export const TOKENS = {
   MerchantGateway: token<PaymentGateway>('MerchantGateway'),
   MerchantNotifyVerifier: token<NotifyVerifier>('MerchantNotifyVerifier'),
   // Settings of the use cases.
-  /** The merchant this deployment sells for: the one its new orders are opened with. */
-  SellingMerchant: token<MerchantId>('SellingMerchant'),
   ReconcileOptions: token<ReconcilePaymentsOptions>('ReconcileOptions'),
   PrepayLockTiming: token<PrepayLockTiming>('PrepayLockTiming'),
   RefundLockTiming: token<RefundLockTiming>('RefundLockTiming'),

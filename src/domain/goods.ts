@@ -3,6 +3,8 @@ import type { Money } from './money.js';
 /** A product of the shop as the catalogue holds it; what an order pays for it depends on the paid type (paid-type.ts). */
 export interface Goods {
   readonly id: number;
+  /** The mini-program (appid) selling it: only its users see it and can order it. */
+  readonly appId: string;
   readonly name: string;
   readonly marketPrice: Money;
   readonly salePrice: Money;

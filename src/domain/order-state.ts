@@ -15,6 +15,11 @@ export interface OrderState {
   readonly outTradeNo: OutTradeNo;
   /** The merchant account the order was opened with, and is queried, closed and refunded with, for good. */
   readonly merchantId: MerchantId;
+  /**
+   * The mini-program (appid) the order was placed in: its user, goods and coins are that mini-program's, and the
+   * payer pays in it (the paySign is made over its appid).
+   */
+  readonly appId: string;
   readonly uid: number;
   readonly goodsId: number;
   readonly paidType: PaidType;
@@ -61,6 +66,7 @@ export type Change = 'changed' | 'unchanged';
 export interface NewOrder {
   readonly outTradeNo: OutTradeNo;
   readonly merchantId: MerchantId;
+  readonly appId: string;
   readonly uid: number;
   readonly goodsId: number;
   readonly paidType: PaidType;

@@ -4,12 +4,21 @@ import { cachedPaymentFacts } from '../../src/adapters/caching/cached-payment-fa
 import { CachedUsers } from '../../src/adapters/caching/cached-users.js';
 import { Money } from '../../src/domain/money.js';
 import type { Goods } from '../../src/domain/goods.js';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { anOrder } from '../support/builders.js';
 import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
 import { InMemoryOrderRepository } from '../support/doubles/in-memory-order-repository.js';
 import { InMemoryUserRepository } from '../support/doubles/in-memory-user-repository.js';
 
-const goods: Goods = { id: 7, name: 'Tea', marketPrice: Money.ofFen(19_900), salePrice: Money.ofFen(9_900), integral: 500, online: true };
+const goods: Goods = {
+  id: 7,
+  appId: SAMPLE_MERCHANT.appId,
+  name: 'Tea',
+  marketPrice: Money.ofFen(19_900),
+  salePrice: Money.ofFen(9_900),
+  integral: 500,
+  online: true,
+};
 
 /** Counts the lookups that reach the wrapped store. */
 function counting<T extends object>(target: T, method: keyof T): { target: T; calls: () => number } {
@@ -85,6 +94,22 @@ describe('cachedPaymentFacts', () => {
     now = 600_000;
     await orders.findPaymentFacts(no);
     expect(calls()).toBe(6);
+  });
+
+  it('keeps only lookups across every shop: one within a shop asks the repository, which applies the scope', async () => {
+    const { target, calls } = counting(new InMemoryOrderRepository(), 'findPaymentFacts');
+    const orders = cachedPaymentFacts(target, 600_000, () => 0);
+    const order = anOrder();
+    const no = order.state.outTradeNo.value;
+    await orders.insert(order);
+    order.confirmPaid({ transactionId: 'T1', amount: order.state.cash, paidAt });
+    await orders.update(order);
+    await orders.findPaymentFacts(no);
+    await orders.findPaymentFacts(no);
+    expect(calls()).toBe(1);
+    expect(await orders.findPaymentFacts(no, { merchantId: 'another-shop' })).toBeUndefined();
+    expect(await orders.findPaymentFacts(no, { merchantId: order.state.merchantId })).toMatchObject({ transactionId: 'T1' });
+    expect(calls()).toBe(3);
   });
 
   it('passes every other method through to the repository it wraps', async () => {

@@ -1,3 +1,4 @@
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
 import { InProcessJobLease } from '../../src/adapters/in-process/in-process-job-lease.js';
 import { InProcessLock } from '../../src/adapters/in-process/in-process-lock.js';
@@ -16,6 +17,8 @@ import { userRepositoryContract } from '../contracts/user-repository.contract.js
 import { operatorsContract } from '../contracts/operators.contract.js';
 import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
 import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
+import { InMemoryAuditLog } from '../support/doubles/in-memory-audit-log.js';
+import { shopScopeContract } from '../contracts/shop-scope.contract.js';
 import { InMemoryLoginAttempts, InMemoryOperators, InMemoryOperatorSessions } from '../support/doubles/in-memory-operators.js';
 import { InMemoryReconcileRuns } from '../support/doubles/in-memory-reconcile-runs.js';
 import { InMemoryOrderStatistics } from '../support/doubles/in-memory-order-statistics.js';
@@ -26,7 +29,7 @@ goodsCatalogContract('in-memory', async () => {
   const catalog = new InMemoryGoodsCatalog();
   return { catalog, save: async (goods) => catalog.save(goods) };
 });
-userRepositoryContract('in-memory', async () => new InMemoryUserRepository());
+userRepositoryContract('in-memory', async () => new InMemoryUserRepository(), SAMPLE_MERCHANT.appId);
 notifyLogContract('in-memory', async () => new InMemoryNotifyLog());
 
 // One process has one lease table: "separate instances" share it, as processes share Redis.
@@ -49,4 +52,15 @@ reconcileRunsContract('in-memory', async () => new InMemoryReconcileRuns());
 orderStatisticsContract('in-memory', async () => {
   const orders = new InMemoryOrderRepository();
   return { orders, stats: new InMemoryOrderStatistics(orders) };
+});
+
+shopScopeContract('in-memory', async () => {
+  const orders = new InMemoryOrderRepository();
+  return {
+    orders,
+    stats: new InMemoryOrderStatistics(orders),
+    notifies: new InMemoryNotifyLog((no) => orders.all().find((o) => o.state.outTradeNo.value === no)?.state.merchantId),
+    audit: new InMemoryAuditLog(),
+    operators: new InMemoryOperators(),
+  };
 });

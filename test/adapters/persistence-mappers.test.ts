@@ -1,4 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { describe, expect, it } from 'vitest';
 import { moneyToYuan, toGoods, toGoodsColumns, yuanToMoney } from '../../src/adapters/persistence/goods-mapper.js';
 import type { GoodsRecord } from '../../src/adapters/persistence/goods-record.js';
@@ -101,7 +102,7 @@ describe('order mapper', () => {
 describe('goods mapper', () => {
   it('turns yuan to the fen into fen and back, through the digits', () => {
     const row = { id: 5, name: 'n', marketPrice: '99.00', salePrice: '69.00', integral: 30, isOnline: 1 } as unknown as GoodsRecord;
-    const goods = toGoods(row);
+    const goods = toGoods(row, SAMPLE_MERCHANT.appId);
     expect(goods).toEqual(aGoods({ id: 5, name: 'n' }));
     expect(toGoodsColumns(goods)).toEqual({ name: 'n', marketPrice: '99.00', salePrice: '69.00', integral: 30, isOnline: 1 });
     // MySQL's decimal text, SQLite's number, the seed's old int: the same fen.
@@ -123,7 +124,7 @@ describe('goods mapper', () => {
   });
 
   it('reads a NULL is_online as offline', () => {
-    expect(toGoods({ id: 1, isOnline: null } as GoodsRecord).online).toBe(false);
+    expect(toGoods({ id: 1, isOnline: null } as GoodsRecord, SAMPLE_MERCHANT.appId).online).toBe(false);
   });
 });
 

@@ -100,5 +100,33 @@ export function goodsCatalogContract(name: string, fresh: () => Promise<GoodsCat
       expect(listed.map((g) => g.id)).toEqual([base + 1, base + 2]);
       expect(listed.every((g) => g.online)).toBe(true);
     });
+
+    it("lists each mini-program's goods apart; an update never moves goods to another mini-program", async () => {
+      const { catalog, save } = await fresh();
+      const base = id();
+      const other = `wxo${Math.random().toString(36).slice(2, 10)}`;
+      const here = aGoods({ id: base });
+      const there = aGoods({ id: base + 1, appId: other });
+      await save(here);
+      await save(there);
+      const ours = (goods: Goods[]) => goods.filter((g) => g.id >= base && g.id <= base + 1).map((g) => g.id);
+      expect(ours(await catalog.listOnline())).toEqual([base]);
+      expect(ours(await catalog.listOnline(here.appId))).toEqual([base]);
+      expect(ours(await catalog.listOnline(other))).toEqual([base + 1]);
+      expect(await catalog.findById(there.id)).toEqual(there);
+      const { appId: _kept, ...change } = there;
+      expect(await catalog.update({ ...change, name: 'Renamed' })).toBe('updated');
+      expect(await catalog.findById(there.id)).toEqual({ ...there, name: 'Renamed' });
+      const created = await catalog.create({
+        name: 'There too',
+        marketPrice: Money.ofFen(100),
+        salePrice: Money.ZERO,
+        integral: 0,
+        online: true,
+        appId: other,
+      });
+      expect(created.appId).toBe(other);
+      expect((await catalog.findById(created.id))?.appId).toBe(other);
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paymentFactsOf, type OrderRepository } from '../../src/application/ports/order-repository.js';
+import type { Order } from '../../src/domain/order.js';
 import { Money } from '../../src/domain/money.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import { anOrder, anOutTradeNo } from '../support/builders.js';
@@ -241,6 +242,89 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
     it('reports an update of an order it never stored as stale', async () => {
       const repo = await fresh();
       expect(await repo.update(anOrder({ uid: uid() }))).toBe('stale');
+    });
+  });
+
+  describe(`OrderRepository contract, scoped by shop: ${name}`, () => {
+    // Merchants and mini-programs of each test's own, so listings on a shared database see nothing of other tests.
+    const suffix = (): string => Math.random().toString(36).slice(2, 10);
+    const at = new Date(Date.UTC(2026, 0, 15, 5, 0, 0));
+    const prepay = { prepayId: 'wx-scope', issuedAt: at, expiresAt: new Date(at.getTime() + 7_200_000), signType: 'MD5' };
+
+    /** One order in each of three shops: north sells in two mini-programs, south in one (of the same appid as north's first). */
+    async function threeShops(repo: OrderRepository) {
+      const shops = { APP_A: `wxa${suffix()}`, APP_B: `wxb${suffix()}`, NORTH: `north-${suffix()}`, SOUTH: `south-${suffix()}` };
+      const northA = anOrder({ uid: uid(), merchantId: shops.NORTH, appId: shops.APP_A, prepay, createdAt: at });
+      const northB = anOrder({ uid: uid(), merchantId: shops.NORTH, appId: shops.APP_B, prepay, createdAt: at });
+      const south = anOrder({ uid: uid(), merchantId: shops.SOUTH, appId: shops.APP_A, prepay, createdAt: at });
+      for (const order of [northA, northB, south]) expect(await repo.insert(order)).toBe('inserted');
+      return { ...shops, northA, northB, south };
+    }
+    const numbers = (orders: readonly Order[]): string[] => orders.map((o) => o.state.outTradeNo.value).sort();
+
+    it("keeps the order's mini-program, read back as written and kept on update", async () => {
+      const repo = await fresh();
+      const { northB, APP_B, NORTH } = await threeShops(repo);
+      northB.markFailed('CLOSED', at);
+      expect(await repo.update(northB)).toBe('updated');
+      expect((await repo.findByOutTradeNo(northB.state.outTradeNo.value))?.state).toMatchObject({ appId: APP_B, merchantId: NORTH });
+    });
+
+    it('finds an order by number only inside the scope asked for', async () => {
+      const repo = await fresh();
+      const { northA, south, NORTH, SOUTH, APP_A, APP_B } = await threeShops(repo);
+      const no = northA.state.outTradeNo.value;
+      for (const scope of [{}, { merchantId: NORTH }, { appId: APP_A }, { merchantId: NORTH, appId: APP_A }]) {
+        expect((await repo.findByOutTradeNo(no, scope))?.state.outTradeNo.value, JSON.stringify(scope)).toBe(no);
+        // An unpaid order's facts also carry the order itself (see PaymentFacts.order).
+        expect(await repo.findPaymentFacts(no, scope), JSON.stringify(scope)).toMatchObject(paymentFactsOf(northA));
+      }
+      for (const scope of [
+        { merchantId: SOUTH },
+        { appId: APP_B },
+        { merchantId: SOUTH, appId: APP_A },
+        { merchantId: NORTH, appId: APP_B },
+      ]) {
+        expect(await repo.findByOutTradeNo(no, scope), JSON.stringify(scope)).toBeUndefined();
+        expect(await repo.findPaymentFacts(no, scope), JSON.stringify(scope)).toBeUndefined();
+      }
+      expect((await repo.findByOutTradeNo(south.state.outTradeNo.value, { merchantId: SOUTH }))?.state.merchantId).toBe(SOUTH);
+    });
+
+    it('lists only the scope’s orders: the admin listing and every job listing', async () => {
+      const repo = await fresh();
+      const { northA, northB, south, NORTH, SOUTH, APP_A, APP_B } = await threeShops(repo);
+      expect(numbers(await repo.list({ merchantId: NORTH, limit: 100, offset: 0 }))).toEqual(numbers([northA, northB]));
+      expect(numbers(await repo.list({ merchantId: SOUTH, limit: 100, offset: 0 }))).toEqual(numbers([south]));
+      expect(numbers(await repo.list({ appId: APP_A, limit: 100, offset: 0 }))).toEqual(numbers([northA, south]));
+      expect(numbers(await repo.list({ merchantId: NORTH, appId: APP_B, limit: 100, offset: 0 }))).toEqual(numbers([northB]));
+      expect(numbers(await repo.listAwaitingPayment(100, 0, { merchantId: NORTH }))).toEqual(numbers([northA, northB]));
+      expect(numbers(await repo.listAwaitingPayment(100, 0, { merchantId: SOUTH, appId: APP_A }))).toEqual(numbers([south]));
+
+      const unpaid = anOrder({ uid: uid(), merchantId: SOUTH, appId: APP_B, createdAt: at });
+      await repo.insert(unpaid);
+      const later = new Date(at.getTime() + 3_600_000);
+      expect(numbers(await repo.listOpenWithoutPrepay(later, 100, { merchantId: SOUTH }))).toEqual(numbers([unpaid]));
+      expect(await repo.listOpenWithoutPrepay(later, 100, { merchantId: NORTH })).toEqual([]);
+    });
+
+    it('lists refunds, and orders with refunds to settle, of the scope only', async () => {
+      const repo = await fresh();
+      const { northA, south, NORTH, SOUTH, APP_A, APP_B } = await threeShops(repo);
+      for (const order of [northA, south]) {
+        order.confirmPaid({ transactionId: `T-${order.state.outTradeNo.value}`, amount: order.state.cash, paidAt: at });
+        if (!order.requestRefund({ amount: Money.ofFen(100), at }).ok) throw new Error('refund refused');
+        expect(await repo.update(order)).toBe('updated');
+      }
+      const refunded = (entries: { outTradeNo: string }[]) => entries.map((e) => e.outTradeNo);
+      expect(refunded(await repo.listRefunds({ merchantId: NORTH, limit: 100, offset: 0 }))).toEqual([northA.state.outTradeNo.value]);
+      expect(refunded(await repo.listRefunds({ merchantId: SOUTH, appId: APP_A, limit: 100, offset: 0 }))).toEqual([
+        south.state.outTradeNo.value,
+      ]);
+      expect(await repo.listRefunds({ merchantId: SOUTH, appId: APP_B, limit: 100, offset: 0 })).toEqual([]);
+      expect(numbers(await repo.listRefundsUnsettled(100, { merchantId: SOUTH }))).toEqual(numbers([south]));
+      expect(numbers(await repo.listRefundsUnsettled(100, { merchantId: NORTH, appId: APP_A }))).toEqual(numbers([northA]));
+      expect(await repo.listRefundsUnsettled(100, { merchantId: NORTH, appId: APP_B })).toEqual([]);
     });
   });
 }

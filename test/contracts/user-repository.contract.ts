@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRepository } from '../../src/application/ports/user-repository.js';
 
-/** What every UserRepository must do. Openids are unique per test, so shared databases need no truncation. */
-export function userRepositoryContract(name: string, fresh: () => Promise<UserRepository>): void {
+/**
+ * What every UserRepository must do. Openids are unique per test, so shared databases need no truncation. `fresh`
+ * returns a repository whose default mini-program is `defaultAppId`.
+ */
+export function userRepositoryContract(name: string, fresh: () => Promise<UserRepository>, defaultAppId: string): void {
   const openid = (): string => `o-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const OTHER_APP = 'wx0000000000000b01';
 
   describe(`UserRepository contract: ${name}`, () => {
     it('creates a user on first sight of an openid and finds it by uid and openid', async () => {
@@ -11,17 +15,33 @@ export function userRepositoryContract(name: string, fresh: () => Promise<UserRe
       const id = openid();
       const user = await repo.findOrCreate(id);
       expect(Number.isSafeInteger(user.uid) && user.uid > 0).toBe(true);
-      expect(user).toEqual({ uid: user.uid, openid: id });
+      expect(user).toEqual({ uid: user.uid, appId: defaultAppId, openid: id });
       expect(await repo.findByUid(user.uid)).toEqual(user);
       expect(await repo.findByOpenid(id)).toEqual(user);
+      expect(await repo.findByOpenid(id, defaultAppId)).toEqual(user);
     });
 
     it('keeps the unionid when WeChat gives one', async () => {
       const repo = await fresh();
       const id = openid();
       const user = await repo.findOrCreate(id, `u-${id}`);
-      expect(user).toEqual({ uid: user.uid, openid: id, unionid: `u-${id}` });
+      expect(user).toEqual({ uid: user.uid, appId: defaultAppId, openid: id, unionid: `u-${id}` });
       expect(await repo.findByUid(user.uid)).toEqual(user);
+      const there = await repo.findOrCreate(id, `u-${id}`, OTHER_APP);
+      expect(there).toEqual({ uid: there.uid, appId: OTHER_APP, openid: id, unionid: `u-${id}` });
+    });
+
+    it('keys users by mini-program and openid: one openid in two mini-programs is two users', async () => {
+      const repo = await fresh();
+      const id = openid();
+      const here = await repo.findOrCreate(id);
+      expect(await repo.findByOpenid(id, OTHER_APP)).toBeUndefined();
+      const there = await repo.findOrCreate(id, undefined, OTHER_APP);
+      expect(there).toEqual({ uid: there.uid, appId: OTHER_APP, openid: id });
+      expect(there.uid).not.toBe(here.uid);
+      expect(await repo.findByOpenid(id, OTHER_APP)).toEqual(there);
+      expect(await repo.findByOpenid(id)).toEqual(here);
+      expect(await repo.findByUid(there.uid)).toEqual(there);
     });
 
     it('returns the same user for the same openid, and different users for different ones', async () => {
@@ -32,11 +52,15 @@ export function userRepositoryContract(name: string, fresh: () => Promise<UserRe
       expect((await repo.findOrCreate(openid())).uid).not.toBe(first.uid);
     });
 
-    it('gives concurrent first logins of one openid one user', async () => {
+    it('gives concurrent first logins of one openid one user per mini-program', async () => {
       const repo = await fresh();
       const id = openid();
-      const users = await Promise.all(Array.from({ length: 10 }, () => repo.findOrCreate(id)));
-      expect(new Set(users.map((u) => u.uid)).size).toBe(1);
+      const users = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? repo.findOrCreate(id) : repo.findOrCreate(id, undefined, OTHER_APP))),
+      );
+      expect(new Set(users.filter((u) => u.appId === defaultAppId).map((u) => u.uid)).size).toBe(1);
+      expect(new Set(users.filter((u) => u.appId === OTHER_APP).map((u) => u.uid)).size).toBe(1);
+      expect(new Set(users.map((u) => u.uid)).size).toBe(2);
     });
 
     it('matches openids exactly (they are case-sensitive)', async () => {

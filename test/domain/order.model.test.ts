@@ -517,6 +517,7 @@ describe('Order state machine', () => {
       {
         outTradeNo: anOrder().state.outTradeNo,
         merchantId: 'default',
+        appId: 'wxd930ea5d5a258f4f',
         uid: 1,
         goodsId: 2,
         paidType: 'WXPAY',

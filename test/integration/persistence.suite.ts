@@ -22,6 +22,9 @@ import { orderRepositoryContract } from '../contracts/order-repository.contract.
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
 import { operatorsContract } from '../contracts/operators.contract.js';
 import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
+import { MikroAuditLog } from '../../src/adapters/persistence/mikro-audit-log.js';
+import { shopScopeContract } from '../contracts/shop-scope.contract.js';
+import { PLATFORM, shopsScope } from '../../src/domain/shop-scope.js';
 import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
 import { MikroLoginAttempts } from '../../src/adapters/persistence/mikro-login-attempts.js';
 import { MikroOperators, MikroOperatorSessions } from '../../src/adapters/persistence/mikro-operators.js';
@@ -32,6 +35,7 @@ import { containerOnDatabase } from '../support/test-container.js';
 import { TOKENS } from '../../src/composition/tokens.js';
 import type { ScratchDatabase } from '../support/databases.js';
 import { sqlSessionSuite } from './sql-session.suite.js';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 
 export interface PersistenceTarget {
   readonly name: string;
@@ -40,6 +44,9 @@ export interface PersistenceTarget {
   /** The seed's CREATE TABLE statements for this database (verbatim on MariaDB). */
   readonly seedSchema: readonly string[];
 }
+
+/** The default mini-program's appid, as the service's configuration defaults it (sandbox). */
+const DEFAULT_APP = SAMPLE_MERCHANT.appId;
 
 const SEED_COLUMNS =
   'id, uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time';
@@ -85,8 +92,8 @@ export function persistenceSuite(target: PersistenceTarget): void {
     });
 
     sqlSessionSuite(target.name, target.dialect, () => ({ orm, url: db.url }));
-    orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm));
-    userRepositoryContract(target.name, async () => new MikroUserRepository(orm));
+    orderRepositoryContract(target.name, async () => new MikroOrderRepository(orm, undefined, DEFAULT_APP));
+    userRepositoryContract(target.name, async () => new MikroUserRepository(orm, undefined, DEFAULT_APP), DEFAULT_APP);
     notifyLogContract(target.name, async () => new MikroNotifyLog(orm));
     notifyLogContract(`${target.name}, written in batches`, async () => new BatchingNotifyLog(new MikroNotifyLog(orm), failLoudly));
 
@@ -108,7 +115,7 @@ export function persistenceSuite(target: PersistenceTarget): void {
     integralLedgerContract(target.name, async () => new MikroIntegralLedger(orm), 80);
     eventOutboxContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), outbox: new MikroEventOutbox(orm) }));
     goodsCatalogContract(target.name, async () => {
-      const catalog = new MikroGoodsCatalog(orm);
+      const catalog = new MikroGoodsCatalog(orm, undefined, DEFAULT_APP);
       return { catalog, save: (goods) => catalog.save(goods) };
     });
     operatorsContract(target.name, async () => ({
@@ -121,6 +128,21 @@ export function persistenceSuite(target: PersistenceTarget): void {
       return new MikroReconcileRuns(orm);
     });
     orderStatisticsContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), stats: new MikroOrderStatistics(orm) }));
+    shopScopeContract(target.name, async () => ({
+      orders: new MikroOrderRepository(orm),
+      stats: new MikroOrderStatistics(orm),
+      notifies: new MikroNotifyLog(orm),
+      audit: new MikroAuditLog(orm),
+      operators: new MikroOperators(orm),
+    }));
+    // The notify log as the service binds it: the batching writer must pass the merchants on to the store.
+    shopScopeContract(`${target.name}, notices written in batches`, async () => ({
+      orders: new MikroOrderRepository(orm),
+      stats: new MikroOrderStatistics(orm),
+      notifies: new BatchingNotifyLog(new MikroNotifyLog(orm), failLoudly),
+      audit: new MikroAuditLog(orm),
+      operators: new MikroOperators(orm),
+    }));
 
     it('stores prices as yuan to the fen in the seed table (decimal on MySQL), read back exactly', async () => {
       const catalog = new MikroGoodsCatalog(orm);
@@ -236,6 +258,36 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(refunded?.state).toMatchObject({ status: 'REFUND', paidType: 'INTEGRAL', integral: 30 });
     });
 
+    it("reads the seed's rows as the default mini-program's, and the seed's inserts without app_id still work", async () => {
+      expect(await db.exec("SELECT COUNT(*) AS n FROM shop_goods_order WHERE app_id <> ''")).toEqual([{ n: 0 }]);
+      expect(await db.exec("SELECT COUNT(*) AS n FROM shop_goods_info WHERE app_id <> ''")).toEqual([{ n: 0 }]);
+      // The seed's PHP goes on inserting as it always did, naming no app_id (nor merchant_id).
+      await db.exec(`INSERT INTO shop_goods_order (uid, goods_id, out_trade_no, bill_no, paid_money, paid_integral, paid_type, paid_status, add_time, paid_time, update_time)
+        VALUES (15, 5, '2018122900000000000200000007', '', 9900, 0, 'WXPAY', 'CHECKED', 1546000000, 0, 1546000000)`);
+      await db.exec(`INSERT INTO shop_goods_info (name, market_price, sale_price, integral, is_online) VALUES ('PHP goods', 10, 8, 0, 1)`);
+      const orders = new MikroOrderRepository(orm, undefined, DEFAULT_APP);
+      for (const no of ['2018122719235800021234567890', '2018122900000000000200000007']) {
+        const order = await orders.findByOutTradeNo(no, { appId: DEFAULT_APP, merchantId: 'default' });
+        expect(order?.state, no).toMatchObject({ appId: DEFAULT_APP, merchantId: 'default' });
+        expect(await orders.findByOutTradeNo(no, { appId: 'wx0000000000000b01' })).toBeUndefined();
+      }
+      expect((await orders.list({ appId: DEFAULT_APP, limit: 100, offset: 0 })).length).toBe(7);
+      expect(await orders.list({ appId: 'wx0000000000000b01', limit: 100, offset: 0 })).toEqual([]);
+      const catalog = new MikroGoodsCatalog(orm, undefined, DEFAULT_APP);
+      expect((await catalog.findById(5))?.appId).toBe(DEFAULT_APP);
+      expect((await catalog.listOnline(DEFAULT_APP)).map((g) => g.name)).toContain('PHP goods');
+      expect(await catalog.listOnline('wx0000000000000b01')).toEqual([]);
+      // A user stored before mini-programs is the default mini-program's, found under its appid, and keeps its uid.
+      await db.exec("INSERT INTO wx_user (uid, openid, unionid, created_at) VALUES (900001, 'openid-legacy', 'union-legacy', 0)");
+      const users = new MikroUserRepository(orm, undefined, DEFAULT_APP);
+      const legacy = { uid: 900001, appId: DEFAULT_APP, openid: 'openid-legacy', unionid: 'union-legacy' };
+      expect(await users.findByOpenid('openid-legacy', DEFAULT_APP)).toEqual(legacy);
+      expect(await users.findOrCreate('openid-legacy', 'union-legacy', DEFAULT_APP)).toEqual(legacy);
+      expect((await users.findOrCreate('openid-legacy', undefined, 'wx0000000000000b01')).uid).not.toBe(900001);
+      await db.exec("DELETE FROM shop_goods_order WHERE out_trade_no = '2018122900000000000200000007'");
+      await db.exec("DELETE FROM shop_goods_info WHERE name = 'PHP goods'");
+    });
+
     it("gives each key's newest CHECKED order the open slot", async () => {
       const repo = new MikroOrderRepository(orm);
       expect((await repo.findOpen({ uid: 12, goodsId: 5, paidType: 'WXPAY' }))?.state.outTradeNo.value).toBe(
@@ -259,10 +311,11 @@ export function persistenceSuite(target: PersistenceTarget): void {
 
     it('reads the seed goods with whole-yuan prices as fen, and updates them without touching the rest', async () => {
       // The seed's int yuan column, migrated to decimal yuan on MySQL: every price keeps its value.
-      const catalog = new MikroGoodsCatalog(orm);
+      const catalog = new MikroGoodsCatalog(orm, undefined, DEFAULT_APP);
       const goods = await catalog.findById(5);
       expect(goods).toEqual({
         id: 5,
+        appId: DEFAULT_APP, // the seed's goods are the default mini-program's
         name: '瑜伽入门课',
         marketPrice: Money.ofFen(9900),
         salePrice: Money.ofFen(6900),
@@ -315,6 +368,58 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(superseded?.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: false, version: 1 });
       const again = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
       expect(again.ok && again.value).toMatchObject({ outTradeNo: no, reused: true });
+    });
+  });
+
+  describe(`${target.name}: a console from before shop operators (migration 15)`, () => {
+    let db: ScratchDatabase;
+    let orm: SqlOrm;
+    afterAll(async () => {
+      await orm?.close();
+      await db?.drop();
+    });
+
+    it("keeps every operator a platform operator and gives each audit line its shop: an order's line its order's merchant", async () => {
+      db = await target.create('shops');
+      orm = await openOrm(db.url);
+      await orm.getMigrator().up({ to: 'Migration20261207000013RefundParts' });
+      await db.exec(`INSERT INTO shop_goods_order (uid, goods_id, out_trade_no, paid_money, paid_type, paid_status, add_time, merchant_id)
+        VALUES (21, 5, '2026010112000000020000000031', 9900, 'WXPAY', 'SUCC', 1767240000, 'north')`);
+      await db.exec(`INSERT INTO wx_operator (name, role, password_hash, disabled, created_at, updated_at, password_changed_at)
+        VALUES ('old-admin', 'admin', 'h', 0, 1, 1, 1)`);
+      for (const [action, subject] of [
+        ['refund.requested', '2026010112000000020000000031'],
+        ['review.resolved', '2026010112000000020000000099'],
+        ['coins.granted', 'user:21'],
+        ['goods.updated', 'goods:5'],
+        ['operator.created', 'operator:old-admin'],
+      ] as const) {
+        await db.exec(`INSERT INTO wx_audit_log (at, actor, action, subject) VALUES (1, 'cli', '${action}', '${subject}')`);
+      }
+      expect(await migrate(orm)).toEqual(
+        MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name.endsWith('RefundParts')) + 1).map((m) => m.name),
+      );
+      const audit = await new MikroAuditLog(orm).list({ limit: 10, offset: 0 });
+      expect(audit.map((e) => [e.action, e.merchantId])).toEqual([
+        ['operator.created', undefined],
+        ['goods.updated', 'default'],
+        ['coins.granted', 'default'],
+        ['review.resolved', undefined], // its order is not here: the platform's
+        ['refund.requested', 'north'],
+      ]);
+      const operators = new MikroOperators(orm);
+      const old = await operators.findByName('old-admin');
+      expect(await operators.shopsOf(old?.operator.id ?? 0)).toEqual({ kind: 'platform' });
+      // The one enabled platform admin keeps every shop, and stays an enabled admin beside shop admins.
+      const oldId = old?.operator.id ?? 0;
+      expect(await operators.setShops(oldId, shopsScope(['north']), new Date())).toBe('lastAdmin');
+      const other = await operators.add({ name: 'shop-admin', role: 'admin', passwordHash: 'h', at: new Date() });
+      if (other === 'nameTaken') throw new Error('unexpected nameTaken');
+      expect(await operators.setShops(other.id, shopsScope(['north']), new Date())).toBe('updated');
+      expect(await operators.updateKeepingAnAdmin(oldId, { role: 'viewer', at: new Date() })).toBe('lastAdmin');
+      expect(await operators.setShops(other.id, PLATFORM, new Date())).toBe('updated');
+      expect(await operators.setShops(oldId, shopsScope([]), new Date())).toBe('updated');
+      expect(await operators.shopsOf(oldId)).toEqual({ kind: 'shops', merchantIds: [] });
     });
   });
 

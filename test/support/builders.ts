@@ -2,6 +2,7 @@ import { Money } from '../../src/domain/money.js';
 import { Order, type OrderState } from '../../src/domain/order.js';
 import { OutTradeNo } from '../../src/domain/out-trade-no.js';
 import type { Goods } from '../../src/domain/goods.js';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 
 let serial = 0;
 
@@ -27,6 +28,7 @@ export function anOrder(overrides: Partial<OrderState> = {}): Order {
     holdsOpenSlot: true,
     version: 0,
     merchantId: 'default',
+    appId: SAMPLE_MERCHANT.appId,
     ...overrides,
   });
 }
@@ -34,6 +36,7 @@ export function anOrder(overrides: Partial<OrderState> = {}): Order {
 export function aGoods(overrides: Partial<Goods> = {}): Goods {
   return {
     id: 3,
+    appId: SAMPLE_MERCHANT.appId,
     name: 'Yoga course',
     marketPrice: Money.ofFen(9900),
     salePrice: Money.ofFen(6900),

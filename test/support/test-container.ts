@@ -15,6 +15,8 @@ import type { Lock } from '../../src/application/ports/lock.js';
 import type { PaymentGateway } from '../../src/application/ports/payment-gateway.js';
 import type { MerchantAccount } from '../../src/composition/merchant-registry.js';
 import type { MerchantId } from '../../src/domain/merchant.js';
+import type { MiniProgram } from '../../src/application/ports/mini-programs.js';
+import type { ConfiguredMiniProgram } from '../../src/composition/mini-program-list.js';
 import { ReconcileBill } from '../../src/application/reconciliation/reconcile-bill.js';
 import { ReconcileFundFlow } from '../../src/application/reconciliation/reconcile-fund-flow.js';
 import { ReconcileRefundBill } from '../../src/application/reconciliation/reconcile-refund-bill.js';
@@ -90,8 +92,10 @@ export interface FixtureOptions {
   readonly adminsNeedTotp?: boolean;
   /** Merchants registered beside the configured `default` one, each with its own gateway. */
   readonly merchants?: readonly { readonly account: MerchantAccount; readonly gateway: PaymentGateway }[];
-  /** The merchant new orders are opened with (default: `default`). */
+  /** The merchant the default mini-program sells through, the one its new orders are opened with (default: `default`). */
   readonly sellingMerchant?: MerchantId;
+  /** Mini-programs served beside the default one (each logs in through its own fake, see `loginOf`). */
+  readonly miniPrograms?: readonly MiniProgram[];
 }
 
 /** A fixed SESSION_SECRET: TOTP secrets sealed under it stay readable, as in a configured deployment. */
@@ -117,7 +121,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   const alerts = new RecordingAlerts();
   const audit = new InMemoryAuditLog();
   const sink = new InMemoryPaymentEvents();
-  const notifyLog = new InMemoryNotifyLog();
+  const notifyLog = new InMemoryNotifyLog((no) => orders.all().find((o) => o.state.outTradeNo.value === no)?.state.merchantId);
   const lock = options.lock ?? new InProcessLock();
   const operators = new InMemoryOperators();
   const sessions = new InMemoryOperatorSessions();
@@ -153,7 +157,26 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     for (const { account, gateway: theirs } of merchants)
       container.bind(TOKENS.MerchantGateway).toConstantValue(wrap(theirs)).whenNamed(account.id);
   }
-  if (options.sellingMerchant) rebind(container, TOKENS.SellingMerchant, options.sellingMerchant);
+  const [defaultProgram] = container.get(TOKENS.ConfiguredMiniPrograms);
+  const programs: ConfiguredMiniProgram[] = [
+    { ...defaultProgram!, ...(options.sellingMerchant ? { merchantId: options.sellingMerchant } : {}) },
+    ...(options.miniPrograms ?? []).map((m) => ({ ...m, appSecret: `secret-of-${m.appId}` })),
+  ];
+  rebind(container, TOKENS.ConfiguredMiniPrograms, programs);
+  const otherLogins = new Map<string, FakeMiniProgramLogin>();
+  rebind(container, TOKENS.MiniProgramLoginFactory, (appId: string) => {
+    const login = new FakeMiniProgramLogin();
+    otherLogins.set(appId, login);
+    return wrap(login);
+  });
+  /** The fake login of a mini-program: the default one's is `wechatLogin`. */
+  const loginOf = (appId: string): FakeMiniProgramLogin => {
+    if (appId === defaultProgram!.appId) return wechatLogin;
+    container.get(TOKENS.MiniProgramLogins).forApp(appId);
+    const login = otherLogins.get(appId);
+    if (!login) throw new Error(`no mini-program ${appId} is configured`);
+    return login;
+  };
 
   /** What the use cases recorded for fulfilment, in order (the outbox's contents). */
   const events = {
@@ -173,6 +196,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     user,
     gateway,
     wechatLogin,
+    loginOf,
     alerts,
     audit,
     sink,

@@ -1,4 +1,4 @@
-import type { GoodsAdmin, GoodsDraft } from '../../application/ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsChange, GoodsDraft } from '../../application/ports/goods-catalog.js';
 import type { Goods } from '../../domain/goods.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -25,8 +25,8 @@ export class CachedGoodsCatalog implements GoodsAdmin {
     return this.byId.get(id, () => this.catalog.findById(id));
   }
 
-  listOnline(): Promise<Goods[]> {
-    return this.catalog.listOnline();
+  listOnline(appId?: string): Promise<Goods[]> {
+    return this.catalog.listOnline(appId);
   }
 
   listAll(): Promise<Goods[]> {
@@ -39,7 +39,7 @@ export class CachedGoodsCatalog implements GoodsAdmin {
     return goods;
   }
 
-  async update(goods: Goods): Promise<'updated' | 'notFound'> {
+  async update(goods: GoodsChange): Promise<'updated' | 'notFound'> {
     try {
       return await this.catalog.update(goods);
     } finally {

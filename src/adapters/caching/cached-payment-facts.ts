@@ -1,4 +1,4 @@
-import type { OrderRepository, PaymentFacts } from '../../application/ports/order-repository.js';
+import { EVERY_SHOP, type OrderRepository, type PaymentFacts } from '../../application/ports/order-repository.js';
 import { decorate } from '../port-decorator.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -13,11 +13,14 @@ import { TtlCache } from './ttl-cache.js';
 export function cachedPaymentFacts(orders: OrderRepository, ttlMs = 600_000, nowMs?: () => number): OrderRepository {
   const paid = new TtlCache<string, PaymentFacts | undefined>(ttlMs, 10_000, nowMs);
   return decorate(orders, {
-    findPaymentFacts: (outTradeNo) =>
-      paid.get(
-        outTradeNo,
-        () => orders.findPaymentFacts(outTradeNo),
-        (facts) => facts?.transactionId !== undefined,
-      ),
+    findPaymentFacts: (outTradeNo, scope) =>
+      // Kept for lookups across every shop (the notify's); a lookup within one shop asks the repository.
+      scope !== undefined && scope !== EVERY_SHOP
+        ? orders.findPaymentFacts(outTradeNo, scope)
+        : paid.get(
+            outTradeNo,
+            () => orders.findPaymentFacts(outTradeNo),
+            (facts) => facts?.transactionId !== undefined,
+          ),
   });
 }

@@ -25,12 +25,12 @@ export class CachedUsers implements UserRepository {
     );
   }
 
-  findByOpenid(openid: string): Promise<User | undefined> {
-    return this.users.findByOpenid(openid);
+  findByOpenid(openid: string, appId?: string): Promise<User | undefined> {
+    return this.users.findByOpenid(openid, appId);
   }
 
-  findOrCreate(openid: string, unionid?: string): Promise<User> {
-    return this.users.findOrCreate(openid, unionid);
+  findOrCreate(openid: string, unionid?: string, appId?: string): Promise<User> {
+    return this.users.findOrCreate(openid, unionid, appId);
   }
 
   list(limit: number, offset: number): Promise<User[]> {

@@ -24,6 +24,8 @@ export function refusalText(ctx: ConsoleContext, error: ApplicationError): strin
       return t('refusal.LoginRateLimited');
     case 'LoginMisconfigured':
       return t('refusal.LoginMisconfigured');
+    case 'UnknownMiniProgram':
+      return t('refusal.UnknownMiniProgram');
     case 'UnknownUser':
     case 'UserNotFound':
       return t('users.notFound');

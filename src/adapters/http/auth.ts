@@ -3,18 +3,30 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendError } from './envelope.js';
 import type { SessionTokens } from './session-tokens.js';
 
-export interface AuthenticatedLocals {
+export interface AuthenticatedLocals extends MiniProgramLocals {
   uid: number;
+}
+
+/** Which mini-program a request of the mini-program API is for (set by miniProgramRoutes, from its path). */
+export interface MiniProgramLocals {
+  appId: string;
+  /** The mini-program the seed's paths serve: a token from before mini-programs (v1) is its. */
+  defaultAppId: string;
 }
 
 const bearerOf = (req: Request): string | undefined => /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
 
-/** Requires a valid session token; the uid it carries is the only identity the routes trust. */
+/**
+ * Requires a valid session token of the mini-program the request is for: a token binds uid and appid, and one of
+ * another mini-program is refused like an invalid one (a uid means nothing outside its mini-program). The uid it
+ * carries is the only identity the routes trust.
+ */
 export function requireUser(tokens: SessionTokens) {
   return (req: Request, res: Response<unknown, AuthenticatedLocals>, next: NextFunction): void => {
     const token = bearerOf(req);
     const claims = token === undefined ? undefined : tokens.verify(token);
     if (!claims) return sendError(res, 401, token === undefined ? 'missing bearer token' : 'invalid or expired token');
+    if ((claims.appId ?? res.locals.defaultAppId) !== res.locals.appId) return sendError(res, 401, 'the token is for another mini-program');
     res.locals.uid = claims.uid;
     next();
   };

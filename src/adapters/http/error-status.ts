@@ -27,6 +27,8 @@ export function errorResponse(error: ApplicationError): ErrorResponse {
       return { status: 400, reason: error.reason };
     case 'InvalidCode':
       return { status: 401, reason: 'invalid, used or expired login code' };
+    case 'UnknownMiniProgram':
+      return { status: 404, reason: 'no such mini-program here' };
     case 'UserBlocked':
       return { status: 403, reason: 'WeChat has blocked this user (risk control, 40226)' };
     case 'LoginRateLimited':

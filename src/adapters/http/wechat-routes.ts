@@ -4,7 +4,9 @@ import type { GetOrderStatus } from '../../application/payments/get-order-status
 import type { Login } from '../../application/users/login.js';
 import type { IntegralLedger } from '../../application/ports/integral-ledger.js';
 import type { RequestPrepay } from '../../application/payments/request-prepay.js';
-import { requireUser, type AuthenticatedLocals } from './auth.js';
+import type { MiniPrograms } from '../../application/ports/mini-programs.js';
+import { requireUser, type AuthenticatedLocals, type MiniProgramLocals } from './auth.js';
+import { perMiniProgram } from './mini-program-paths.js';
 import { clientIpOf } from './client-ip.js';
 import { sendError, sendFailure, sendOk, sendPaymentFailure, sendPaymentSuccess } from './envelope.js';
 import { errorResponse } from './error-status.js';
@@ -24,32 +26,41 @@ export interface WechatRoutesDeps {
   readonly getOrderStatus: GetOrderStatus;
   readonly ledger: IntegralLedger;
   readonly tokens: SessionTokens;
+  /** The mini-programs served: the seed's paths for the default one, `/mp/{appid}/…` for each. */
+  readonly miniPrograms: MiniPrograms;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
 
-/** The seed's mini-program endpoints: login, prepay, order status. */
+/** The seed's mini-program endpoints: login, prepay, order status, coins; for each mini-program (perMiniProgram). */
 export function wechatRoutes(deps: WechatRoutesDeps): Router {
+  return perMiniProgram(deps.miniPrograms, miniProgramApi(deps));
+}
+
+function miniProgramApi(deps: WechatRoutesDeps): Router {
   const router = Router();
   router.param('outTradeNo', outTradeNoParam);
   const json = express.json({ limit: '16kb' });
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const authenticated = requireUser(deps.tokens);
 
-  router.post('/wechat/login', json, async (req: Request, res: Response) => {
+  router.post('/wechat/login', json, async (req: Request, res: Response<unknown, MiniProgramLocals>) => {
     const input = LoginInput.parse({ body: req.body });
     if (!input.ok) return sendError(res, 400, input.error);
-    const result = await deps.login.execute(input.value.code);
+    const appId = res.locals.appId;
+    const result = await deps.login.execute(input.value.code, appId);
     if (!result.ok) {
       if (result.error.kind === 'LoginMisconfigured') {
         deps.logger.error(
-          { alert: true, errcode: result.error.code, errmsg: result.error.message },
-          'WeChat refuses the mini-program appid or AppSecret: fix WECHAT_APPID / WECHAT_APP_SECRET',
+          { alert: true, appId, errcode: result.error.code, errmsg: result.error.message },
+          "WeChat refuses the mini-program appid or AppSecret: fix WECHAT_APPID / WECHAT_APP_SECRET (or that mini-program's)",
         );
       }
       return sendFailure(res, errorResponse(result.error));
     }
-    sendOk(res, { ...deps.tokens.issue(result.value.uid), uid: result.value.uid } satisfies SessionView);
+    // The seed's paths keep their v1 tokens (the default mini-program's); a named mini-program's token carries its appid.
+    const token = appId === res.locals.defaultAppId ? deps.tokens.issue(result.value.uid) : deps.tokens.issue(result.value.uid, appId);
+    sendOk(res, { ...token, uid: result.value.uid } satisfies SessionView);
   });
 
   const prepay = async (req: Request, res: Response<unknown, AuthenticatedLocals>): Promise<void> => {
@@ -60,6 +71,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     }
     const result = await deps.requestPrepay.execute({
       uid: res.locals.uid,
+      appId: res.locals.appId,
       goodsId: params.value.goodsId,
       paidType: params.value.paidType,
       clientIp: clientIpOf(req),
@@ -89,7 +101,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): Router {
     '/wechat/orders/:outTradeNo',
     authenticated,
     async (req: Request<{ outTradeNo: string }>, res: Response<unknown, AuthenticatedLocals>) => {
-      const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo);
+      const result = await deps.getOrderStatus.execute(res.locals.uid, req.params.outTradeNo, res.locals.appId);
       if (!result.ok) {
         // Someone else's order is reported as such (403), as the API promises; numbers are unguessable anyway.
         return sendFailure(res, errorResponse(result.error));

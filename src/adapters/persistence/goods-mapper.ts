@@ -1,6 +1,7 @@
 import { Money } from '../../domain/money.js';
 import type { Goods } from '../../domain/goods.js';
 import type { GoodsRecord } from './goods-record.js';
+import { appIdOf } from './app-id-column.js';
 
 /**
  * The seed's prices are yuan (decimal(12,2) since prices go to the fen); the domain counts fen. Both ways go through
@@ -16,9 +17,10 @@ export function yuanToMoney(yuan: string | number): Money {
 /** Fen as the decimal column takes yuan: 1990 → "19.90". */
 export const moneyToYuan = (money: Money): string => `${Math.floor(money.fen / 100)}.${String(money.fen % 100).padStart(2, '0')}`;
 
-export function toGoods(row: GoodsRecord): Goods {
+export function toGoods(row: GoodsRecord, defaultAppId: string): Goods {
   return {
     id: row.id,
+    appId: appIdOf(row.appId, defaultAppId),
     name: row.name ?? '',
     marketPrice: yuanToMoney(row.marketPrice ?? 0),
     salePrice: yuanToMoney(row.salePrice ?? 0),
@@ -29,7 +31,9 @@ export function toGoods(row: GoodsRecord): Goods {
 }
 
 /** The columns the domain owns; descriptions, pictures and sort stay as the admin left them. */
-export function toGoodsColumns(goods: Goods): Pick<GoodsRecord, 'name' | 'marketPrice' | 'salePrice' | 'integral' | 'isOnline'> {
+export function toGoodsColumns(
+  goods: Omit<Goods, 'appId'>,
+): Pick<GoodsRecord, 'name' | 'marketPrice' | 'salePrice' | 'integral' | 'isOnline'> {
   return {
     name: goods.name,
     marketPrice: moneyToYuan(goods.marketPrice),

@@ -21,6 +21,9 @@ export class GoodsRecord {
   isOnline!: number | null;
   /** Larger first (the seed's "越大越靠前"). */
   sort!: number | null;
+  // Added by Migration20261207000014MiniPrograms.
+  /** The mini-program's appid; '' for the seed's goods: the default one's. */
+  appId!: string;
 }
 
 export const GOODS_TABLE = 'shop_goods_info';
@@ -50,5 +53,6 @@ export const GoodsRecordSchema = new EntitySchema<GoodsRecord>({
     updateTime: int('update_time'),
     isOnline: { type: 'tinyint', fieldName: 'is_online', nullable: true },
     sort: int('sort'),
+    appId: { type: 'string', fieldName: 'app_id', length: 32, default: '' },
   },
 });

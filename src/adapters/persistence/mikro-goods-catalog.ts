@@ -1,10 +1,11 @@
 import type { Clock } from '../../application/ports/clock.js';
-import type { GoodsAdmin, GoodsDraft } from '../../application/ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsChange, GoodsDraft } from '../../application/ports/goods-catalog.js';
 import type { Goods } from '../../domain/goods.js';
 import { systemClock } from '../system/system-clock.js';
 import { GoodsRecord } from './goods-record.js';
 import { toGoods, toGoodsColumns } from './goods-mapper.js';
 import { toUnixSeconds } from './order-mapper.js';
+import { storedAppIds } from './app-id-column.js';
 import type { SqlOrm } from './orm.js';
 
 export type { GoodsDraft };
@@ -17,37 +18,46 @@ export class MikroGoodsCatalog implements GoodsAdmin {
   constructor(
     private readonly orm: SqlOrm,
     private readonly clock: Clock = systemClock,
+    /** The default mini-program's appid: what app_id '' (the seed's goods) reads as. */
+    private readonly defaultAppId = '',
   ) {}
 
   async findById(id: number): Promise<Goods | undefined> {
     if (!Number.isSafeInteger(id)) return undefined;
     const row = await this.orm.em.fork().findOne(GoodsRecord, { id }, { disableIdentityMap: true });
-    return row ? toGoods(row) : undefined;
+    return row ? toGoods(row, this.defaultAppId) : undefined;
   }
 
-  /** Online goods, the seed's `sort` descending (bigger first), then by id. */
-  async listOnline(): Promise<Goods[]> {
+  /** Online goods of one mini-program, the seed's `sort` descending (bigger first), then by id. */
+  async listOnline(appId = this.defaultAppId): Promise<Goods[]> {
     const rows = await this.orm.em
       .fork()
-      .find(GoodsRecord, { isOnline: { $ne: 0 } }, { orderBy: { sort: 'desc', id: 'asc' }, disableIdentityMap: true });
-    return rows.map(toGoods);
+      .find(
+        GoodsRecord,
+        { isOnline: { $ne: 0 }, appId: { $in: storedAppIds(appId, this.defaultAppId) } },
+        { orderBy: { sort: 'desc', id: 'asc' }, disableIdentityMap: true },
+      );
+    return rows.map((row) => toGoods(row, this.defaultAppId));
   }
 
-  /** Admin: adds goods under a new id. */
+  /** Admin: adds goods under a new id (of the default mini-program unless the draft names one). */
   async create(draft: GoodsDraft): Promise<Goods> {
     const now = toUnixSeconds(this.clock.now());
-    const id = await this.orm.em.fork().insert(GoodsRecord, { ...toGoodsColumns({ ...draft, id: 0 }), addTime: now, updateTime: now });
-    return { ...draft, id: Number(id) };
+    const appId = draft.appId ?? this.defaultAppId;
+    const id = await this.orm.em
+      .fork()
+      .insert(GoodsRecord, { ...toGoodsColumns({ ...draft, id: 0 }), appId, addTime: now, updateTime: now });
+    return { ...draft, appId, id: Number(id) };
   }
 
   /** Every goods item, offline ones too, by id. */
   async listAll(): Promise<Goods[]> {
     const rows = await this.orm.em.fork().find(GoodsRecord, {}, { orderBy: { id: 'asc' }, disableIdentityMap: true });
-    return rows.map(toGoods);
+    return rows.map((row) => toGoods(row, this.defaultAppId));
   }
 
   /** Admin: changes existing goods only (the update time moves, so an existing row always counts as changed). */
-  async update(goods: Goods): Promise<'updated' | 'notFound'> {
+  async update(goods: GoodsChange): Promise<'updated' | 'notFound'> {
     const changed = await this.orm.em
       .fork()
       .nativeUpdate(GoodsRecord, { id: goods.id }, { ...toGoodsColumns(goods), updateTime: toUnixSeconds(this.clock.now()) });
@@ -56,7 +66,7 @@ export class MikroGoodsCatalog implements GoodsAdmin {
 
   /** Seeding and tests: stores the goods under this id, creating the row when absent. Not for callers' ids. */
   async save(goods: Goods): Promise<void> {
-    const columns = toGoodsColumns(goods);
+    const columns = { ...toGoodsColumns(goods), appId: goods.appId };
     const now = toUnixSeconds(this.clock.now());
     for (let attempt = 0; attempt < 2; attempt++) {
       const em = this.orm.em.fork();

@@ -1,18 +1,23 @@
 import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
-import type {
-  InsertOutcome,
-  OrderFilter,
-  OrderKey,
-  OrderRepository,
-  PaymentFacts,
-  RefundEntry,
-  RefundFilter,
-  UpdateOutcome,
+import {
+  EVERY_SHOP,
+  inScope,
+  type InsertOutcome,
+  type OrderFilter,
+  type OrderKey,
+  type OrderRepository,
+  type OrderScope,
+  type PaymentFacts,
+  type RefundEntry,
+  type RefundFilter,
+  type UpdateOutcome,
 } from '../../application/ports/order-repository.js';
+import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
 import type { Order } from '../../domain/order.js';
 import { isOrderStatus, isPaidStatus } from '../../domain/order-status.js';
 import { appendIn } from './mikro-event-outbox.js';
 import { ORDER_OPEN_KEY_UNIQUE, ORDER_OUT_TRADE_NO_UNIQUE, ORDER_TABLE, OrderRecord, RefundRecord } from './order-record.js';
+import { appIdOf, storedAppIds } from './app-id-column.js';
 import {
   openKeyOf,
   toOrder,
@@ -58,6 +63,16 @@ function containing(part: string): Record<string, never[]> {
   return { [condition]: [] };
 }
 
+/** A refund whose order is one of these merchants': wx_order_refund has no merchant of its own, its order has. */
+function ofMerchantsOrders(merchantIds: readonly string[]): Record<string, never[]> {
+  const marks = merchantIds.map(() => '?').join(', ');
+  const condition: string = raw(
+    (alias: string) => `${alias}.out_trade_no IN (SELECT o.out_trade_no FROM ${ORDER_TABLE} o WHERE o.merchant_id IN (${marks}))`,
+    [...merchantIds],
+  );
+  return { [condition]: [] };
+}
+
 /** Told about every stored row the domain cannot read, so a corrupt order is seen (logged and counted), never silently skipped. */
 export type UnreadableRowReporter = (error: UnreadableRowError) => void;
 
@@ -74,13 +89,16 @@ export class MikroOrderRepository implements OrderRepository {
   constructor(
     private readonly orm: SqlOrm,
     private readonly reportUnreadable: UnreadableRowReporter = () => undefined,
+    /** The default mini-program's appid: what a row's app_id '' (from before mini-programs) reads as. */
+    private readonly defaultAppId = '',
   ) {
     this.sql = sqlSession(orm);
   }
 
-  async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
+  // By number alone (its unique index), then the scope: out_trade_no is unique across every shop here.
+  async findByOutTradeNo(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<Order | undefined> {
     const { order, refunds } = splitJoinRows(await this.sql.all<OrderJoinRow>(SELECT_ORDER_WITH_REFUNDS, [outTradeNo, outTradeNo]));
-    if (!order || order.outTradeNo !== outTradeNo) return undefined;
+    if (!order || order.outTradeNo !== outTradeNo || !this.rowInScope(scope, order)) return undefined;
     return this.read(order, refunds);
   }
 
@@ -88,9 +106,9 @@ export class MikroOrderRepository implements OrderRepository {
    * One statement, the whole order with its refunds: a duplicate notice needs only the facts (and a paid order's facts
    * are cached by cachedPaymentFacts, so this runs once per order), a first one the order too.
    */
-  async findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined> {
+  async findPaymentFacts(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<PaymentFacts | undefined> {
     const { order: row, refunds } = splitJoinRows(await this.sql.all<OrderJoinRow>(SELECT_ORDER_WITH_REFUNDS, [outTradeNo, outTradeNo]));
-    if (!row || row.outTradeNo !== outTradeNo) return undefined;
+    if (!row || row.outTradeNo !== outTradeNo || !this.rowInScope(scope, row)) return undefined;
     let facts: PaymentFacts;
     try {
       facts = toPaymentFacts(row);
@@ -157,28 +175,36 @@ export class MikroOrderRepository implements OrderRepository {
     return outcome;
   }
 
-  async listAwaitingPayment(limit: number, offset = 0): Promise<Order[]> {
-    return this.select({ paidStatus: 'CHECKED', prepayId: { $ne: null }, needsReview: 0 }, 'asc', limit, offset);
+  async listAwaitingPayment(limit: number, offset = 0, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
+    return this.select({ paidStatus: 'CHECKED', prepayId: { $ne: null }, needsReview: 0, ...this.scoped(scope) }, 'asc', limit, offset);
   }
 
-  async listOpenWithoutPrepay(createdBefore: Date, limit: number): Promise<Order[]> {
+  async listOpenWithoutPrepay(createdBefore: Date, limit: number, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
     const before = Math.floor(createdBefore.getTime() / 1000);
-    return this.select({ paidStatus: 'CHECKED', prepayId: null, needsReview: 0, addTime: { $lt: before } }, 'asc', limit, 0);
+    return this.select(
+      { paidStatus: 'CHECKED', prepayId: null, needsReview: 0, addTime: { $lt: before }, ...this.scoped(scope) },
+      'asc',
+      limit,
+      0,
+    );
   }
 
-  async listRefundsUnsettled(limit: number): Promise<Order[]> {
+  async listRefundsUnsettled(limit: number, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
     const rows = await this.orm.em
       .fork()
       .find(
         RefundRecord,
-        { status: { $in: ['PROCESSING', 'ABNORMAL'] } },
+        { status: { $in: ['PROCESSING', 'ABNORMAL'] }, ...this.refundsScoped(scope) },
         { orderBy: { requestedAt: 'asc', id: 'asc' }, limit, disableIdentityMap: true },
       );
     const numbers = [...new Set(rows.map((r) => r.outTradeNo))];
-    return numbers.length === 0 ? [] : this.select({ outTradeNo: { $in: numbers }, paidStatus: 'SUCC' }, 'asc', limit, 0);
+    return numbers.length === 0
+      ? []
+      : this.select({ outTradeNo: { $in: numbers }, paidStatus: 'SUCC', ...this.scoped(scope) }, 'asc', limit, 0);
   }
 
   async list(filter: OrderFilter): Promise<Order[]> {
+    if (filter.merchantIds?.length === 0) return [];
     const seconds = (at: Date): number => Math.floor(at.getTime() / 1000);
     const addTime = {
       ...(filter.createdFrom !== undefined && { $gte: seconds(filter.createdFrom) }),
@@ -192,18 +218,26 @@ export class MikroOrderRepository implements OrderRepository {
       ...(filter.outTradeNoContains !== undefined && containing(filter.outTradeNoContains)),
       ...(filter.transactionId !== undefined && { billNo: filter.transactionId }),
       ...(filter.needsReview !== undefined && { needsReview: filter.needsReview ? 1 : 0 }),
+      ...(filter.merchantIds !== undefined && { merchantId: { $in: [...filter.merchantIds] } }),
       ...(Object.keys(addTime).length > 0 && { addTime }),
+      ...this.scoped(filter),
     };
     return this.select(where, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
   }
 
   async listRefunds(filter: RefundFilter): Promise<RefundEntry[]> {
+    if (filter.merchantIds?.length === 0) return [];
     const requestedAt = {
       ...(filter.requestedFrom !== undefined && { $gte: filter.requestedFrom.getTime() }),
       ...(filter.requestedBefore !== undefined && { $lt: filter.requestedBefore.getTime() }),
     };
     const direction = filter.oldestFirst ? 'asc' : 'desc';
-    const rows = await this.orm.em.fork().find(RefundRecord, Object.keys(requestedAt).length > 0 ? { requestedAt } : {}, {
+    const where: FilterQuery<RefundRecord> = {
+      ...(Object.keys(requestedAt).length > 0 && { requestedAt }),
+      ...this.refundsScoped(filter),
+      ...(filter.merchantIds !== undefined && ofMerchantsOrders(filter.merchantIds)),
+    };
+    const rows = await this.orm.em.fork().find(RefundRecord, where, {
       orderBy: [{ requestedAt: direction }, { id: direction }],
       limit: Math.min(filter.limit, 1000),
       offset: filter.offset,
@@ -218,6 +252,39 @@ export class MikroOrderRepository implements OrderRepository {
         return [];
       }
     });
+  }
+
+  /** The conditions on shop_goods_order's columns that keep a query inside the scope. */
+  private scoped(scope: OrderScope): { merchantId?: string; appId?: { $in: string[] } } {
+    return {
+      ...(scope.merchantId !== undefined && { merchantId: scope.merchantId }),
+      ...(scope.appId !== undefined && { appId: { $in: storedAppIds(scope.appId, this.defaultAppId) } }),
+    };
+  }
+
+  /** Refunds of the scope's orders only: their numbers, by a subquery on shop_goods_order. */
+  private refundsScoped(scope: OrderScope): Record<string, never[]> {
+    const conditions: string[] = [];
+    const params: string[] = [];
+    if (scope.merchantId !== undefined) {
+      conditions.push('o.merchant_id = ?');
+      params.push(scope.merchantId);
+    }
+    if (scope.appId !== undefined) {
+      const stored = storedAppIds(scope.appId, this.defaultAppId);
+      conditions.push(`o.app_id IN (${stored.map(() => '?').join(', ')})`);
+      params.push(...stored);
+    }
+    if (conditions.length === 0) return {};
+    const condition: string = raw(
+      (alias: string) => `${alias}.out_trade_no IN (SELECT o.out_trade_no FROM ${ORDER_TABLE} o WHERE ${conditions.join(' AND ')})`,
+      params,
+    );
+    return { [condition]: [] };
+  }
+
+  private rowInScope(scope: OrderScope, row: Pick<OrderRow, 'merchantId' | 'appId'>): boolean {
+    return inScope(scope, { merchantId: row.merchantId ?? DEFAULT_MERCHANT_ID, appId: appIdOf(row.appId, this.defaultAppId) });
   }
 
   /** Rows the domain cannot read (written by other code) are reported and left out rather than failing a listing. */
@@ -239,6 +306,7 @@ export class MikroOrderRepository implements OrderRepository {
           toOrder(
             row,
             refunds.filter((r) => r.outTradeNo === row.outTradeNo),
+            this.defaultAppId,
           ),
         ];
       } catch (error) {
@@ -252,7 +320,7 @@ export class MikroOrderRepository implements OrderRepository {
   /** One order the caller asked for by name: an unreadable row is reported, then fails the caller. */
   private read(row: OrderRow, refunds: readonly RefundRecord[]): Order {
     try {
-      return toOrder(row, refunds);
+      return toOrder(row, refunds, this.defaultAppId);
     } catch (error) {
       if (error instanceof UnreadableRowError) this.reportUnreadable(error);
       throw error;

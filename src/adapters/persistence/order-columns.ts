@@ -30,6 +30,7 @@ export const ORDER_COLUMNS = [
   'reviewReason',
   'cashPaid',
   'merchantId',
+  'appId',
 ] as const satisfies readonly (keyof OrderRecord)[];
 
 const SUPERSEDED_BY_REFUND_TABLE =

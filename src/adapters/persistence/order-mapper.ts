@@ -8,6 +8,7 @@ import { isPaidType } from '../../domain/paid-type.js';
 import { isRefundStatus, type Refund } from '../../domain/refund.js';
 import type { OrderRow } from './order-columns.js';
 import type { RefundRecord } from './order-record.js';
+import { appIdOf } from './app-id-column.js';
 
 export type { OrderRow };
 
@@ -57,7 +58,7 @@ export function toRefund(row: RefundRecord): Refund {
   };
 }
 
-export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): Order {
+export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = [], defaultAppId = ''): Order {
   const no = OutTradeNo.parse(row.outTradeNo ?? '');
   const fail = (why: string): never => {
     throw new UnreadableRowError('shop_goods_order', `shop_goods_order id ${row.id} (out_trade_no '${row.outTradeNo ?? ''}'): ${why}`);
@@ -71,6 +72,7 @@ export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): O
   const state: OrderState = {
     outTradeNo: no,
     merchantId: row.merchantId ?? DEFAULT_MERCHANT_ID,
+    appId: appIdOf(row.appId, defaultAppId),
     uid: row.uid ?? 0,
     goodsId: row.goodsId ?? 0,
     paidType: row.paidType,
@@ -100,7 +102,10 @@ export function toOrder(row: OrderRow, refunds: readonly RefundRecord[] = []): O
 }
 
 /** The columns PaymentFacts come from. */
-export type PaymentFactsRow = Pick<OrderRow, 'id' | 'outTradeNo' | 'merchantId' | 'paidMoney' | 'prepayId' | 'signType' | 'billNo'>;
+export type PaymentFactsRow = Pick<
+  OrderRow,
+  'id' | 'outTradeNo' | 'merchantId' | 'appId' | 'paidMoney' | 'prepayId' | 'signType' | 'billNo'
+>;
 
 /** The same reading as toOrder's, of those columns. */
 export function toPaymentFacts(row: PaymentFactsRow): PaymentFacts {
@@ -125,6 +130,7 @@ export function toOrderColumns(s: OrderState): OrderColumns {
     goodsId: s.goodsId,
     outTradeNo: s.outTradeNo.value,
     merchantId: s.merchantId,
+    appId: s.appId,
     billNo: s.transactionId ?? '',
     paidMoney: s.cash.fen,
     paidIntegral: s.integral,

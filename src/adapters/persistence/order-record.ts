@@ -39,6 +39,9 @@ export class OrderRecord {
   // Added by Migration20261207000009OrderMerchant.
   /** Our id of the merchant account the order belongs to; 'default' for every row from before merchants existed. */
   merchantId!: string;
+  // Added by Migration20261207000014MiniPrograms.
+  /** The mini-program's appid; '' for rows from before mini-programs (and the seed's PHP): the default one's. */
+  appId!: string;
 }
 
 export const ORDER_TABLE = 'shop_goods_order';
@@ -81,6 +84,7 @@ export const OrderRecordSchema = new EntitySchema<OrderRecord>({
     reviewReason: str('review_reason', 255),
     cashPaid: int('cash_paid'),
     merchantId: { type: 'string', fieldName: 'merchant_id', length: 32, default: 'default' },
+    appId: { type: 'string', fieldName: 'app_id', length: 32, default: '' },
   },
 });
 

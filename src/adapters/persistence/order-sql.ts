@@ -67,7 +67,10 @@ export function insertOrder(columns: OrderColumns): [string, SqlValue[]] {
   ];
 }
 
-const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(([property]) => property !== 'outTradeNo' && property !== 'version');
+// An order's mini-program never changes; a seed row's '' (the default mini-program's) stays as its PHP wrote it.
+const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(
+  ([property]) => property !== 'outTradeNo' && property !== 'version' && property !== 'appId',
+);
 const CAS_UPDATE = `UPDATE ${ORDER_TABLE} SET ${CAS_SET_COLUMNS.map(([, name]) => `${name} = ?`).join(', ')}, version = ?
   WHERE ${column(ORDER_COLUMNS, 'outTradeNo')} = ? AND version = ?`;
 

@@ -13,19 +13,23 @@ const bigId = () => new BigIntType('string');
 export class UserRecord {
   declare [OptionalProps]?: 'uid';
   uid!: number;
+  /** The mini-program's appid; '' for users from before mini-programs: the default one's. */
+  appid!: string;
   openid!: string;
   unionid!: string | null;
   createdAt!: number;
 }
 
 export const USER_TABLE = 'wx_user';
-export const USER_OPENID_UNIQUE = 'uq_wx_user_openid';
+/** UNIQUE (appid, openid) since Migration20261207000014MiniPrograms (an openid exists per appid). */
+export const USER_APP_OPENID_UNIQUE = 'uq_wx_user_appid_openid';
 
 export const UserRecordSchema = new EntitySchema<UserRecord>({
   class: UserRecord,
   tableName: USER_TABLE,
   properties: {
     uid: { type: 'integer', primary: true, autoincrement: true },
+    appid: { type: 'string', length: 32, default: '' },
     openid: { type: 'string', length: 64 },
     unionid: { type: 'string', length: 64, nullable: true },
     createdAt: { type: ms(), fieldName: 'created_at' },

@@ -2,7 +2,7 @@ import type { Order } from '../../domain/order.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { ConfirmOrder } from './confirm-order.js';
 import type { Clock } from '../ports/clock.js';
-import type { OrderRepository } from '../ports/order-repository.js';
+import { EVERY_SHOP, type OrderRepository } from '../ports/order-repository.js';
 import { GatewayUnavailableError } from '../ports/payment-gateway.js';
 
 export type OrderStatusError = { readonly kind: 'OrderNotFound' } | { readonly kind: 'NotOwner' };
@@ -26,8 +26,10 @@ export class GetOrderStatus {
     private readonly clock: Clock,
   ) {}
 
-  async execute(uid: number, outTradeNo: string): Promise<Result<Order, OrderStatusError>> {
-    const order = await this.orders.findByOutTradeNo(outTradeNo);
+  /** `appId`: the mini-program asking (absent: any); another mini-program's order is not found. */
+  async execute(uid: number, outTradeNo: string, appId?: string): Promise<Result<Order, OrderStatusError>> {
+    const scope = appId === undefined ? EVERY_SHOP : { appId };
+    const order = await this.orders.findByOutTradeNo(outTradeNo, scope);
     if (!order) return err({ kind: 'OrderNotFound' });
     if (order.state.uid !== uid) return err({ kind: 'NotOwner' });
     if (order.status !== 'CHECKED' || !order.state.prepay || !this.mayQuery(outTradeNo)) return ok(order);
@@ -37,7 +39,7 @@ export class GetOrderStatus {
       // WeChat unreachable: the stored status is still the truth we have; the notify or the reconciler will catch up.
       if (!(error instanceof GatewayUnavailableError)) throw error;
     }
-    return ok((await this.orders.findByOutTradeNo(outTradeNo)) ?? order);
+    return ok((await this.orders.findByOutTradeNo(outTradeNo, scope)) ?? order);
   }
 
   private mayQuery(outTradeNo: string): boolean {

@@ -44,6 +44,7 @@ export class IssuePrepay {
       description: goods.name,
       amount: order.state.cash,
       openid: user.openid,
+      appId: order.state.appId,
       clientIp,
       payableUntil: payableUntil(order, goods),
     });
@@ -72,7 +73,9 @@ export class IssuePrepay {
   private async paramsFor(order: Order): Promise<Issued> {
     const prepay = order.state.prepay;
     if (!isPrepayUsable(prepay, this.clock.now())) return this.replace(order);
-    return { kind: 'clientPayment', clientPayment: this.gateways.forMerchant(order.state.merchantId).clientPayment(prepay) };
+    // Signed over the order's mini-program: the payer pays in it.
+    const clientPayment = this.gateways.forMerchant(order.state.merchantId).clientPayment(prepay, order.state.appId);
+    return { kind: 'clientPayment', clientPayment };
   }
 
   private async replace(order: Order): Promise<Issued> {

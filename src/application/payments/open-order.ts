@@ -9,6 +9,12 @@ import type { IntegralLedger } from '../ports/integral-ledger.js';
 import type { OrderKey, OrderRepository } from '../ports/order-repository.js';
 import type { SupersedeOrder } from './supersede-order.js';
 
+/** Where an order is placed: a mini-program, and the merchant it sells through. */
+export interface Shop {
+  readonly appId: string;
+  readonly merchantId: MerchantId;
+}
+
 export type Opening =
   | { readonly kind: 'reused'; readonly order: Order }
   | { readonly kind: 'opened'; readonly order: Order }
@@ -36,30 +42,33 @@ export class OpenOrder {
     this.numbers = new OutTradeNoGenerator((n) => random.int(n));
   }
 
-  /** `merchantId`: the merchant the request is for, whose account the order is paid to. */
-  async execute(key: OrderKey, goods: Goods, merchantId: MerchantId): Promise<Opening> {
+  /** `shop`: the mini-program the request is for, and the merchant it sells through, whose account the order is paid to. */
+  async execute(key: OrderKey, goods: Goods, shop: Shop): Promise<Opening> {
     const existing = await this.orders.findOpen(key);
-    if (existing && reusableFor(existing, merchantId, goods, key.uid, this.clock.now())) return { kind: 'reused', order: existing };
+    if (existing && reusableFor(existing, shop, goods, key.uid, this.clock.now())) return { kind: 'reused', order: existing };
     if (existing) {
       const superseded = await this.supersede.execute(existing);
       if (superseded === 'paid') return { kind: 'openOrderPaid', order: existing };
       if (superseded === 'lost') return { kind: 'contended' };
     }
-    return this.openNew(key, goods, merchantId);
+    return this.openNew(key, goods, shop);
   }
 
-  private async openNew(key: OrderKey, goods: Goods, merchantId: MerchantId): Promise<Opening> {
+  private async openNew(key: OrderKey, goods: Goods, shop: Shop): Promise<Opening> {
     const price = priceFor(goods, key.paidType);
     for (;;) {
       const now = this.clock.now();
-      const order = Order.open({ ...key, merchantId, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price }, now);
+      const order = Order.open(
+        { ...key, merchantId: shop.merchantId, appId: shop.appId, outTradeNo: this.numbers.next(now, 'SHOP_GOODS'), price },
+        now,
+      );
       const no = order.state.outTradeNo.value;
       if (price.integral > 0) {
         const reserved = await this.ledger.reserve(key.uid, no, price.integral, now);
         if (reserved.kind === 'insufficient') {
           // A concurrent request (one that ignored the lock) may have just opened the order these coins went to.
           const raced = await this.orders.findOpen(key);
-          return raced && reusableFor(raced, merchantId, goods, key.uid, now)
+          return raced && reusableFor(raced, shop, goods, key.uid, now)
             ? { kind: 'reused', order: raced }
             : { kind: 'insufficientCoins', balance: reserved.balance };
         }
@@ -74,6 +83,9 @@ export class OpenOrder {
   }
 }
 
-/** The reuse rule, for an order of the same merchant only: another merchant's order is paid to another account. */
-const reusableFor = (order: Order, merchantId: MerchantId, goods: Goods, uid: number, now: Date): boolean =>
-  order.state.merchantId === merchantId && isReusable(order, { goods, uid, now });
+/**
+ * The reuse rule, for an order of the same mini-program and merchant only: another merchant's order is paid to another
+ * account, and another mini-program's is paid in another app (its paySign is made over another appid).
+ */
+const reusableFor = (order: Order, shop: Shop, goods: Goods, uid: number, now: Date): boolean =>
+  order.state.merchantId === shop.merchantId && order.state.appId === shop.appId && isReusable(order, { goods, uid, now });

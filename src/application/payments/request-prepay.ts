@@ -1,4 +1,3 @@
-import type { MerchantId } from '../../domain/merchant.js';
 import type { Order } from '../../domain/order.js';
 import { isPaidType, priceFor, type PaidType } from '../../domain/paid-type.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -7,6 +6,7 @@ import type { OpenOrder } from './open-order.js';
 import type { PaymentRecorder } from '../orders/payment-recorder.js';
 import type { Clock } from '../ports/clock.js';
 import type { GoodsCatalog } from '../ports/goods-catalog.js';
+import type { MiniPrograms } from '../ports/mini-programs.js';
 import type { Lock } from '../ports/lock.js';
 import type { OrderKey } from '../ports/order-repository.js';
 import type { ClientPayment, RefusalCategory } from '../ports/payment-gateway.js';
@@ -14,6 +14,11 @@ import type { UserRepository } from '../ports/user-repository.js';
 
 export interface PrepayCommand {
   readonly uid: number;
+  /**
+   * The mini-program the request arrived for (absent: the user's own). A user of another mini-program is refused as
+   * unknown: a user, its coins and its orders exist in one mini-program only.
+   */
+  readonly appId?: string;
   readonly goodsId: number;
   readonly paidType: PaidType;
   readonly clientIp: string;
@@ -62,8 +67,8 @@ export class RequestPrepay {
     private readonly issuePrepay: IssuePrepay,
     private readonly recorder: PaymentRecorder,
     private readonly clock: Clock,
-    /** The merchant this service sells for (one per deployment today): the one its orders are opened with. */
-    private readonly merchantId: MerchantId,
+    /** Which merchant each mini-program sells through: the one its orders are opened with. */
+    private readonly miniPrograms: MiniPrograms,
     private readonly lockTiming: PrepayLockTiming = DEFAULT_PREPAY_LOCK_TIMING,
   ) {}
 
@@ -72,19 +77,23 @@ export class RequestPrepay {
     if (!Number.isSafeInteger(command.goodsId) || command.goodsId <= 0) return invalid('goods_id must be a positive integer');
     if (!isPaidType(command.paidType)) return invalid('paid_type must be WXPAY, INTEGRAL or MIXED');
 
-    const goods = await this.goods.findById(command.goodsId);
-    if (!goods) return err({ kind: 'GoodsNotFound' });
-    if (!goods.online) return err({ kind: 'GoodsOffline' });
     const user = await this.users.findByUid(command.uid);
-    if (!user) return err({ kind: 'UnknownUser' });
+    if (!user || (command.appId !== undefined && user.appId !== command.appId)) return err({ kind: 'UnknownUser' });
+    const miniProgram = this.miniPrograms.byAppId(user.appId);
+    if (!miniProgram) return err({ kind: 'UnknownUser' });
+    const goods = await this.goods.findById(command.goodsId);
+    // Another mini-program's goods are not for sale here: as unknown as goods that never existed.
+    if (!goods || goods.appId !== user.appId) return err({ kind: 'GoodsNotFound' });
+    if (!goods.online) return err({ kind: 'GoodsOffline' });
     const price = priceFor(goods, command.paidType);
+    const shop = { appId: miniProgram.appId, merchantId: miniProgram.merchantId };
 
     const key: OrderKey = { uid: command.uid, goodsId: command.goodsId, paidType: command.paidType };
     const lease = await this.lock.acquire(lockKey(key), this.lockTiming);
     if (!lease) return err({ kind: 'Busy' });
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const opening = await this.openOrder.execute(key, goods, this.merchantId);
+        const opening = await this.openOrder.execute(key, goods, shop);
         if (opening.kind === 'contended') continue;
         if (opening.kind === 'insufficientCoins')
           return err({ kind: 'InsufficientIntegral', balance: opening.balance, required: price.integral });

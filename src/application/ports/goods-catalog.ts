@@ -2,10 +2,15 @@ import type { Goods } from '../../domain/goods.js';
 
 export interface GoodsCatalog {
   findById(id: number): Promise<Goods | undefined>;
-  listOnline(): Promise<Goods[]>;
+  /** Online goods of one mini-program (absent: the default one). */
+  listOnline(appId?: string): Promise<Goods[]>;
 }
 
-export type GoodsDraft = Omit<Goods, 'id'>;
+/** New goods; without an appid, the default mini-program's. */
+export type GoodsDraft = Omit<Goods, 'id' | 'appId'> & { readonly appId?: string };
+
+/** What an operator changes of existing goods: everything but the mini-program selling them. */
+export type GoodsChange = Omit<Goods, 'appId'>;
 
 /** Catalogue maintenance for operators. */
 export interface GoodsAdmin extends GoodsCatalog {
@@ -13,6 +18,6 @@ export interface GoodsAdmin extends GoodsCatalog {
   listAll(): Promise<Goods[]>;
   /** Adds goods under a new id the storage chooses. */
   create(draft: GoodsDraft): Promise<Goods>;
-  /** Changes existing goods; never creates (a caller-chosen id could exhaust the id counter). */
-  update(goods: Goods): Promise<'updated' | 'notFound'>;
+  /** Changes existing goods; never creates (a caller-chosen id could exhaust the id counter), never moves them to another mini-program. */
+  update(goods: GoodsChange): Promise<'updated' | 'notFound'>;
 }

@@ -23,3 +23,9 @@ export type SessionLookup =
 export interface MiniProgramLogin {
   codeToSession(code: string): Promise<SessionLookup>;
 }
+
+/** Each configured mini-program's login (its own appid and AppSecret), by appid. */
+export interface MiniProgramLogins {
+  /** That mini-program's login, or undefined when it is none of ours. */
+  forApp(appId: string): MiniProgramLogin | undefined;
+}

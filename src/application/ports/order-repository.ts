@@ -18,7 +18,24 @@ export const orderKeyOf = (order: Order): OrderKey => ({
   paidType: order.state.paidType,
 });
 
-export interface OrderFilter {
+/**
+ * Which shop's orders a query may see: one merchant's, one mini-program's, or both conditions. `EVERY_SHOP` (no
+ * condition) is for what acts with each order's own merchant (the reconciliation jobs) and for platform operators.
+ * out_trade_no stays unique across every shop here (a unique index on it alone), which is stricter than WeChat's
+ * per-merchant rule: a lookup by number finds at most one order, and the scope then decides whether the caller sees it.
+ */
+export interface OrderScope {
+  readonly merchantId?: MerchantId;
+  readonly appId?: string;
+}
+
+export const EVERY_SHOP: OrderScope = Object.freeze({});
+
+/** Whether the order is one the scope may see. */
+export const inScope = (scope: OrderScope, s: { readonly merchantId: MerchantId; readonly appId: string }): boolean =>
+  (scope.merchantId === undefined || scope.merchantId === s.merchantId) && (scope.appId === undefined || scope.appId === s.appId);
+
+export interface OrderFilter extends OrderScope {
   readonly status?: OrderStatus;
   readonly uid?: number;
   readonly paidType?: PaidType;
@@ -33,6 +50,8 @@ export interface OrderFilter {
   readonly createdBefore?: Date;
   /** Only orders waiting for a person (true), or only those that are not (false). */
   readonly needsReview?: boolean;
+  /** Only orders of these merchants (an empty list: none): a shop operator's view. Absent: every merchant's. */
+  readonly merchantIds?: readonly MerchantId[];
   /**
    * Oldest first, as an export reads its pages: orders created meanwhile land after them, so no page shifts and no
    * order is read twice or missed.
@@ -43,12 +62,14 @@ export interface OrderFilter {
   readonly offset: number;
 }
 
-/** Which refunds to list, by when they were requested. */
-export interface RefundFilter {
+/** Which refunds to list, by when they were requested (and of which shop's orders). */
+export interface RefundFilter extends OrderScope {
   /** Requested at or after this instant. */
   readonly requestedFrom?: Date;
   /** Requested before this instant. */
   readonly requestedBefore?: Date;
+  /** Only refunds of these merchants' orders (an empty list: none). Absent: every merchant's. */
+  readonly merchantIds?: readonly MerchantId[];
   /** Oldest first (an export reads pages this way: refunds requested meanwhile land after them, never shift them). */
   readonly oldestFirst?: boolean;
   /** At most 1000. */
@@ -93,11 +114,14 @@ export type InsertOutcome = 'inserted' | 'duplicateOutTradeNo' | 'openOrderExist
 export type UpdateOutcome = 'updated' | 'stale';
 
 export interface OrderRepository {
-  /** Exact string match: numbers from other systems (leading zeros, 32 characters) are never normalised. */
-  findByOutTradeNo(outTradeNo: string): Promise<Order | undefined>;
+  /**
+   * Exact string match: numbers from other systems (leading zeros, 32 characters) are never normalised. An order
+   * outside `scope` is not found (absent: every shop's, for callers that act with the order's own merchant).
+   */
+  findByOutTradeNo(outTradeNo: string, scope?: OrderScope): Promise<Order | undefined>;
 
-  /** The payment facts of the order with exactly this number (see findByOutTradeNo), if any. */
-  findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined>;
+  /** The payment facts of the order with exactly this number in `scope` (see findByOutTradeNo), if any. */
+  findPaymentFacts(outTradeNo: string, scope?: OrderScope): Promise<PaymentFacts | undefined>;
 
   /** The order holding the key's open slot (see Order.holdsOpenSlot), if any. */
   findOpen(key: OrderKey): Promise<Order | undefined>;
@@ -120,13 +144,13 @@ export interface OrderRepository {
    * CHECKED orders that were given a prepay_id and wait for no review, oldest first: what reconciliation asks WeChat
    * about. An order flagged for review is left to a person, so reconciliation does not retry it forever.
    */
-  listAwaitingPayment(limit: number, offset?: number): Promise<Order[]>;
+  listAwaitingPayment(limit: number, offset?: number, scope?: OrderScope): Promise<Order[]>;
 
   /** CHECKED orders created before `createdBefore` that never got a prepay_id, oldest first. */
-  listOpenWithoutPrepay(createdBefore: Date, limit: number): Promise<Order[]>;
+  listOpenWithoutPrepay(createdBefore: Date, limit: number, scope?: OrderScope): Promise<Order[]>;
 
   /** Paid orders with a refund WeChat has not settled (PROCESSING or ABNORMAL), oldest first. */
-  listRefundsUnsettled(limit: number): Promise<Order[]>;
+  listRefundsUnsettled(limit: number, scope?: OrderScope): Promise<Order[]>;
 
   /** Newest first (unless `oldestFirst`), for the admin view. */
   list(filter: OrderFilter): Promise<Order[]>;

@@ -73,9 +73,9 @@ export class ReconcileBill {
   }
 
   private async check(merchantId: MerchantId, payment: BilledPayment, report: Mutable<BillReport>): Promise<void> {
-    const order = await this.orders.findByOutTradeNo(payment.outTradeNo);
-    // An order of another merchant under the same number is not the one this merchant's bill is about.
-    if (!order || order.state.merchantId !== merchantId) {
+    // Only this merchant's orders: another merchant's order under the same number is not the one its bill is about.
+    const order = await this.orders.findByOutTradeNo(payment.outTradeNo, { merchantId });
+    if (!order) {
       report.unknown.push(payment.outTradeNo);
     } else if (order.isPaid && order.state.transactionId === payment.transactionId) {
       report.matched++;

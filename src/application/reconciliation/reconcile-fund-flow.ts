@@ -141,8 +141,7 @@ export class ReconcileFundFlow {
       }
       case 'refund': {
         const no = orderNumberOfRefund(line.voucherNo);
-        const found = no === undefined ? undefined : await this.orders.findByOutTradeNo(no);
-        const order = found?.state.merchantId === merchantId ? found : undefined;
+        const order = no === undefined ? undefined : await this.orders.findByOutTradeNo(no, { merchantId });
         const refund = order?.state.refunds.find((r) => r.outRefundNo === line.voucherNo);
         if (!order || !refund) return { reason: `refund ${line.voucherNo || line.businessNo} of ${fen}, which no order of ours holds` };
         if (refund.refundId !== undefined && refund.refundId !== line.businessNo) {
@@ -171,9 +170,9 @@ export class ReconcileFundFlow {
   private async paidOrder(merchantId: MerchantId, line: FundFlowLine): Promise<Order | undefined> {
     const ours = (order: Order | undefined): order is Order =>
       order?.state.merchantId === merchantId && order.state.transactionId === line.businessNo;
-    const byNumber = line.voucherNo === '' ? undefined : await this.orders.findByOutTradeNo(line.voucherNo);
+    const byNumber = line.voucherNo === '' ? undefined : await this.orders.findByOutTradeNo(line.voucherNo, { merchantId });
     if (ours(byNumber)) return byNumber;
-    const [byTransaction] = await this.orders.list({ transactionId: line.businessNo, limit: 1, offset: 0 });
+    const [byTransaction] = await this.orders.list({ merchantId, transactionId: line.businessNo, limit: 1, offset: 0 });
     return ours(byTransaction) ? byTransaction : undefined;
   }
 }

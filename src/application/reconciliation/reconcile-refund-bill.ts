@@ -78,9 +78,9 @@ export class ReconcileRefundBill {
   }
 
   private async check(merchantId: MerchantId, billed: BilledRefund, billDate: string, report: Mutable<RefundBillReport>): Promise<void> {
-    const order = await this.orders.findByOutTradeNo(billed.outTradeNo);
-    // An order of another merchant under the same number is not the one this merchant's bill is about.
-    if (!order || order.state.merchantId !== merchantId) {
+    // Only this merchant's orders: another merchant's order under the same number is not the one its bill is about.
+    const order = await this.orders.findByOutTradeNo(billed.outTradeNo, { merchantId });
+    if (!order) {
       report.unknown.push(billed.outRefundNo);
       return;
     }

@@ -37,6 +37,7 @@ import type { Config } from '../config.js';
 import type { Resources } from '../resources.js';
 import { TOKENS } from '../tokens.js';
 import { bindMerchants } from './merchants.js';
+import { bindMiniPrograms } from './mini-programs.js';
 import { bindWechatPay } from './wechat-pay.js';
 
 /**
@@ -86,6 +87,7 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   bindPersistence(c, resources);
   bindLocking(c, config, resources);
   bindMerchants(c, config);
+  bindMiniPrograms(c, config);
   bindWechatPay(c, config, resources);
   c.bind(TOKENS.EventSink).toResolvedValue(
     (logger: Logger) =>
@@ -101,13 +103,22 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
 function bindPersistence(c: Container, resources: Resources): void {
   if (resources.orm) c.bind(TOKENS.Orm).toConstantValue(resources.orm);
   const { Orm, Clock } = TOKENS;
+  // Rows from before mini-programs (app_id '') are the default mini-program's: each adapter reads them as its appid.
+  const { MiniPrograms } = TOKENS;
   c.bind(TOKENS.OrderRepository).toResolvedValue(
-    (orm, logger: Logger, metrics: Metrics) => cachedPaymentFacts(new MikroOrderRepository(orm, reportUnreadable(logger, metrics))),
-    [Orm, TOKENS.Logger, TOKENS.Metrics],
+    (orm, logger: Logger, metrics: Metrics, programs) =>
+      cachedPaymentFacts(new MikroOrderRepository(orm, reportUnreadable(logger, metrics), programs.defaultAppId)),
+    [Orm, TOKENS.Logger, TOKENS.Metrics, MiniPrograms],
   );
   // Read on every prepay, changed rarely: kept in memory briefly (see the classes for how stale they may be).
-  c.bind(TOKENS.GoodsCatalog).toResolvedValue((orm, clock) => new CachedGoodsCatalog(new MikroGoodsCatalog(orm, clock)), [Orm, Clock]);
-  c.bind(TOKENS.UserRepository).toResolvedValue((orm, clock) => new CachedUsers(new MikroUserRepository(orm, clock)), [Orm, Clock]);
+  c.bind(TOKENS.GoodsCatalog).toResolvedValue(
+    (orm, clock, programs) => new CachedGoodsCatalog(new MikroGoodsCatalog(orm, clock, programs.defaultAppId)),
+    [Orm, Clock, MiniPrograms],
+  );
+  c.bind(TOKENS.UserRepository).toResolvedValue(
+    (orm, clock, programs) => new CachedUsers(new MikroUserRepository(orm, clock, programs.defaultAppId)),
+    [Orm, Clock, MiniPrograms],
+  );
   c.bind(TOKENS.NotifyJournal)
     .toResolvedValue((orm, logger: Logger) => new BatchingNotifyLog(new MikroNotifyLog(orm), notifyLogEvents(logger)), [Orm, TOKENS.Logger])
     // Shutdown (unbindAllAsync) writes what is still held before the database closes.

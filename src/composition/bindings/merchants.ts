@@ -17,7 +17,6 @@ export function bindMerchants(c: Container, config: Config): void {
     { id: DEFAULT_MERCHANT_ID, appId: config.wechat.appId, mchId: config.wechat.mchId, apiVersion: config.apiVersion },
   ];
   c.bind(TOKENS.MerchantAccounts).toConstantValue(accounts);
-  c.bind(TOKENS.SellingMerchant).toConstantValue(DEFAULT_MERCHANT_ID);
   c.bind(TOKENS.MerchantGateway)
     .toResolvedValue((gateway: PaymentGateway) => gateway, [TOKENS.PaymentGateway])
     .whenNamed(DEFAULT_MERCHANT_ID);

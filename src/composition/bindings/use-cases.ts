@@ -60,11 +60,11 @@ export function bindUseCases(c: Container): void {
     IssuePrepay,
     PaymentRecorder,
     Clock,
-    TOKENS.SellingMerchant,
+    TOKENS.MiniPrograms,
     TOKENS.PrepayLockTiming,
   ]);
   c.bind(HandleNotify).toResolvedValue(construct(HandleNotify), [Merchants, OrderRepository, ConfirmOrder]);
-  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogin, TOKENS.UserRepository]);
+  c.bind(Login).toResolvedValue(construct(Login), [TOKENS.MiniProgramLogins, TOKENS.UserRepository, TOKENS.MiniPrograms]);
   c.bind(GetOrderStatus).toResolvedValue(construct(GetOrderStatus), [OrderRepository, ConfirmOrder, Clock]);
   c.bind(SettleRefund).toResolvedValue(construct(SettleRefund), [PaymentGateways, PaymentRecorder, Clock]);
   c.bind(SubmitRefund).toResolvedValue(construct(SubmitRefund), [PaymentGateways, PaymentRecorder, Clock]);
@@ -78,8 +78,14 @@ export function bindUseCases(c: Container): void {
     TOKENS.RefundLockTiming,
   ]);
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
-  c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
-  c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
+  c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [
+    TOKENS.UserRepository,
+    IntegralLedger,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.MiniPrograms,
+  ]);
+  c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock, TOKENS.MiniPrograms]);
   c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchants, OrderRepository, SettleRefund]);
   c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [
     OrderRepository,

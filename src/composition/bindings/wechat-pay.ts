@@ -17,6 +17,7 @@ import { WechatPayV3NotifyVerifier } from '../../adapters/wechatpay/v3/notify-ve
 import { V3Trust } from '../../adapters/wechatpay/v3/trust.js';
 import type { Config } from '../config.js';
 import { accountOf, type MerchantAccount } from '../merchant-registry.js';
+import type { MiniProgramLoginFactory } from '../mini-program-list.js';
 import type { Resources } from '../resources.js';
 import type { StoredSandboxIdentity } from '../../sandbox/index.js';
 import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
@@ -51,19 +52,23 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
     )
     // The v2 client's pooled TLS connections; the decorators around it own nothing to close.
     .onDeactivation(() => parts?.v2?.gateway.close());
-  // The mini-program's login: its appid and AppSecret, whichever Pay API the merchant uses.
-  c.bind(TOKENS.MiniProgramLogin).toResolvedValue(
-    (metrics: Metrics) =>
+  // A mini-program's login: its appid and AppSecret, whichever Pay API the merchant uses.
+  c.bind(TOKENS.MiniProgramLoginFactory).toResolvedValue(
+    (metrics: Metrics) => (appId: string, appSecret: string) =>
       instrumentLogin(
         new WechatMiniProgramLogin({
-          appId: config.wechat.appId,
-          appSecret: config.wechat.appSecret,
+          appId,
+          appSecret,
           loginBaseUrl: config.wechat.loginBaseUrl ?? `${resources.selfUrl}/sandbox/wxpay`,
           timeoutMs: TIMEOUT_MS,
         }),
         metrics,
       ),
     [TOKENS.Metrics],
+  );
+  c.bind(TOKENS.MiniProgramLogin).toResolvedValue(
+    (login: MiniProgramLoginFactory) => login(config.wechat.appId, config.wechat.appSecret),
+    [TOKENS.MiniProgramLoginFactory],
   );
   c.bind(TOKENS.MerchantNotifyVerifier)
     .toResolvedValue(

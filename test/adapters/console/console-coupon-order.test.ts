@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_MERCHANT } from '../../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { Money } from '../../../src/domain/money.js';
 import { consoleApp, postForm, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
 
@@ -12,6 +13,7 @@ describe('console: an order a coupon paid part of', () => {
     operator = await app.session('operator');
     await app.f.goods.save({
       id: 19,
+      appId: SAMPLE_MERCHANT.appId,
       name: '体验课',
       marketPrice: Money.ofFen(1900),
       salePrice: Money.ofFen(1900),

@@ -17,6 +17,7 @@ const BY_KIND: Record<ApplicationError['kind'], ApplicationError> = {
   LoginRateLimited: { kind: 'LoginRateLimited' },
   LoginMisconfigured: { kind: 'LoginMisconfigured', code: 'invalid appsecret', message: '40125' },
   UnknownUser: { kind: 'UnknownUser' },
+  UnknownMiniProgram: { kind: 'UnknownMiniProgram' },
   NotOwner: { kind: 'NotOwner' },
   GoodsNotFound: { kind: 'GoodsNotFound' },
   SalePriceAboveMarketPrice: { kind: 'SalePriceAboveMarketPrice' },

@@ -30,6 +30,7 @@ async function miniProgramApi() {
         getOrderStatus: get(GetOrderStatus),
         ledger: get(TOKENS.IntegralLedger),
         tokens: get(TOKENS.SessionTokens),
+        miniPrograms: get(TOKENS.MiniPrograms),
         metrics: new Metrics(),
         logger: silentLogger,
       }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_MERCHANT } from '../../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { useCaseFixture } from '../../support/test-container.js';
 
 describe('Login', () => {
@@ -7,8 +8,24 @@ describe('Login', () => {
     const first = await f.login.execute('code-bob');
     expect(await f.login.execute('code-bob')).toEqual({ ok: false, error: { kind: 'InvalidCode' } }); // single use
     const again = await f.login.execute(f.wechatLogin.issueLoginCode('openid-bob'));
-    expect(first).toEqual({ ok: true, value: { uid: expect.any(Number), openid: 'openid-bob' } });
+    expect(first).toEqual({ ok: true, value: { uid: expect.any(Number), appId: SAMPLE_MERCHANT.appId, openid: 'openid-bob' } });
     expect(again).toEqual(first);
+  });
+
+  it('refuses a mini-program that is not configured here, before WeChat hears of the code', async () => {
+    const f = await useCaseFixture();
+    expect(await f.login.execute('code-bob', 'wx9999999999999999')).toEqual({ ok: false, error: { kind: 'UnknownMiniProgram' } });
+    expect(f.wechatLogin.calls).toEqual([]);
+  });
+
+  it('keeps one user per mini-program for one openid, each logging in with its own login', async () => {
+    const f = await useCaseFixture({ miniPrograms: [{ appId: 'wx1111111111111111', name: 'members', merchantId: 'default' }] });
+    const here = await f.login.execute('code-bob');
+    const there = await f.login.execute('code-bob', 'wx1111111111111111');
+    expect(there).toEqual({ ok: true, value: { uid: expect.any(Number), appId: 'wx1111111111111111', openid: 'openid-bob' } });
+    expect(here.ok && there.ok && here.value.uid !== there.value.uid).toBe(true);
+    expect(f.loginOf('wx1111111111111111').calls).toEqual(['codeToSession']);
+    expect(f.wechatLogin.calls).toEqual(['codeToSession']);
   });
 
   it.each([

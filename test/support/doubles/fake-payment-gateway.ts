@@ -76,6 +76,7 @@ export class FakePaymentGateway implements PaymentGateway {
     return { kind: 'created', prepay };
   }
 
+  /** Signed over the mini-program the payer pays in (`appId`, as WeChat's paySign is), else the merchant's. */
   clientPayment(prepay: Prepay, appId?: string): ClientPayment {
     return requestPayment({
       appId: appId ?? this.merchant.appId,

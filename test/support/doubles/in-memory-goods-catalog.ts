@@ -1,10 +1,15 @@
-import type { GoodsAdmin, GoodsDraft } from '../../../src/application/ports/goods-catalog.js';
+import type { GoodsAdmin, GoodsChange, GoodsDraft } from '../../../src/application/ports/goods-catalog.js';
 import type { Goods } from '../../../src/domain/goods.js';
+import { SAMPLE_MERCHANT } from '../../../src/adapters/wechatpay/shared/sample-merchant.js';
 
 export class InMemoryGoodsCatalog implements GoodsAdmin {
   private readonly goods = new Map<number, Goods>();
 
-  constructor(initial: readonly Goods[] = []) {
+  constructor(
+    initial: readonly Goods[] = [],
+    /** The mini-program a draft without an appid, or a listing without one, is for. */
+    private readonly defaultAppId: string = SAMPLE_MERCHANT.appId,
+  ) {
     for (const g of initial) this.goods.set(g.id, g);
   }
 
@@ -13,14 +18,14 @@ export class InMemoryGoodsCatalog implements GoodsAdmin {
     return this.goods.get(id);
   }
 
-  async listOnline(): Promise<Goods[]> {
+  async listOnline(appId = this.defaultAppId): Promise<Goods[]> {
     await Promise.resolve();
-    return [...this.goods.values()].filter((g) => g.online).sort((a, b) => a.id - b.id);
+    return [...this.goods.values()].filter((g) => g.online && g.appId === appId).sort((a, b) => a.id - b.id);
   }
 
   async create(draft: GoodsDraft): Promise<Goods> {
     await Promise.resolve();
-    const goods = { ...draft, id: Math.max(0, ...this.goods.keys()) + 1 };
+    const goods = { ...draft, appId: draft.appId ?? this.defaultAppId, id: Math.max(0, ...this.goods.keys()) + 1 };
     this.goods.set(goods.id, goods);
     return goods;
   }
@@ -30,10 +35,11 @@ export class InMemoryGoodsCatalog implements GoodsAdmin {
     return [...this.goods.values()].sort((a, b) => a.id - b.id);
   }
 
-  async update(goods: Goods): Promise<'updated' | 'notFound'> {
+  async update(goods: GoodsChange): Promise<'updated' | 'notFound'> {
     await Promise.resolve();
-    if (!this.goods.has(goods.id)) return 'notFound';
-    this.goods.set(goods.id, goods);
+    const stored = this.goods.get(goods.id);
+    if (!stored) return 'notFound';
+    this.goods.set(goods.id, { ...goods, appId: stored.appId });
     return 'updated';
   }
 

@@ -7,7 +7,14 @@ import type {
   RefundFilter,
   UpdateOutcome,
 } from '../../../src/application/ports/order-repository.js';
-import { orderKeyOf, paymentFactsOf, type PaymentFacts } from '../../../src/application/ports/order-repository.js';
+import {
+  EVERY_SHOP,
+  inScope,
+  orderKeyOf,
+  paymentFactsOf,
+  type OrderScope,
+  type PaymentFacts,
+} from '../../../src/application/ports/order-repository.js';
 import { Order, type OrderState } from '../../../src/domain/order.js';
 import { isPaidStatus } from '../../../src/domain/order-status.js';
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
@@ -25,16 +32,16 @@ export class InMemoryOrderRepository implements OrderRepository {
 
   constructor(readonly outbox: InMemoryEventOutbox = new InMemoryEventOutbox()) {}
 
-  async findByOutTradeNo(outTradeNo: string): Promise<Order | undefined> {
+  async findByOutTradeNo(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<Order | undefined> {
     await Promise.resolve();
     const row = this.rows.get(outTradeNo);
-    return row && Order.restore(row);
+    return row && inScope(scope, row) ? Order.restore(row) : undefined;
   }
 
-  async findPaymentFacts(outTradeNo: string): Promise<PaymentFacts | undefined> {
+  async findPaymentFacts(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<PaymentFacts | undefined> {
     await Promise.resolve();
     const row = this.rows.get(outTradeNo);
-    if (!row) return undefined;
+    if (!row || !inScope(scope, row)) return undefined;
     const order = Order.restore(row);
     const facts = paymentFactsOf(order);
     return facts.transactionId === undefined ? { ...facts, order } : facts;
@@ -73,28 +80,33 @@ export class InMemoryOrderRepository implements OrderRepository {
     return 'updated';
   }
 
-  async listAwaitingPayment(limit: number, offset = 0): Promise<Order[]> {
+  async listAwaitingPayment(limit: number, offset = 0, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
     await Promise.resolve();
-    return this.sorted((s) => s.status === 'CHECKED' && s.prepay !== undefined && !s.review, 'asc', limit, offset);
+    return this.sorted((s) => inScope(scope, s) && s.status === 'CHECKED' && s.prepay !== undefined && !s.review, 'asc', limit, offset);
   }
 
-  async listOpenWithoutPrepay(createdBefore: Date, limit: number): Promise<Order[]> {
+  async listOpenWithoutPrepay(createdBefore: Date, limit: number, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
     await Promise.resolve();
     // The SQL repository compares whole seconds (the seed's int columns); so does this one.
     const before = Math.floor(createdBefore.getTime() / 1000);
     return this.sorted(
-      (s) => s.status === 'CHECKED' && s.prepay === undefined && !s.review && Math.floor(s.createdAt.getTime() / 1000) < before,
+      (s) =>
+        inScope(scope, s) &&
+        s.status === 'CHECKED' &&
+        s.prepay === undefined &&
+        !s.review &&
+        Math.floor(s.createdAt.getTime() / 1000) < before,
       'asc',
       limit,
       0,
     );
   }
 
-  async listRefundsUnsettled(limit: number): Promise<Order[]> {
+  async listRefundsUnsettled(limit: number, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
     await Promise.resolve();
     return this.sorted(
       // Paid: REFUND too, whose refunds WeChat's word took beyond the payment (one still in flight), like the database's.
-      (s) => isPaidStatus(s.status) && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'),
+      (s) => inScope(scope, s) && isPaidStatus(s.status) && s.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'ABNORMAL'),
       'asc',
       limit,
       0,
@@ -104,6 +116,7 @@ export class InMemoryOrderRepository implements OrderRepository {
   async list(filter: OrderFilter): Promise<Order[]> {
     await Promise.resolve();
     const matches = (s: OrderState): boolean =>
+      inScope(filter, s) &&
       (filter.status === undefined || s.status === filter.status) &&
       (filter.uid === undefined || s.uid === filter.uid) &&
       (filter.paidType === undefined || s.paidType === filter.paidType) &&
@@ -112,6 +125,7 @@ export class InMemoryOrderRepository implements OrderRepository {
       (filter.outTradeNoContains === undefined || s.outTradeNo.value.toLowerCase().includes(filter.outTradeNoContains.toLowerCase())) &&
       (filter.transactionId === undefined || s.transactionId === filter.transactionId) &&
       (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&
+      (filter.merchantIds === undefined || filter.merchantIds.includes(s.merchantId)) &&
       (filter.createdFrom === undefined || Math.floor(s.createdAt.getTime() / 1000) >= Math.floor(filter.createdFrom.getTime() / 1000)) &&
       (filter.createdBefore === undefined || Math.floor(s.createdAt.getTime() / 1000) < Math.floor(filter.createdBefore.getTime() / 1000));
     return this.sorted(matches, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
@@ -121,6 +135,8 @@ export class InMemoryOrderRepository implements OrderRepository {
     await Promise.resolve();
     const sign = filter.oldestFirst ? 1 : -1;
     return [...this.rows.values()]
+      .filter((s) => inScope(filter, s))
+      .filter((s) => filter.merchantIds === undefined || filter.merchantIds.includes(s.merchantId))
       .flatMap((s) => s.refunds.map((refund) => ({ outTradeNo: s.outTradeNo.value, refund })))
       .filter(
         ({ refund: r }) =>

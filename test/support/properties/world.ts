@@ -28,6 +28,7 @@ import { MikroOrderRepository } from '../../../src/adapters/persistence/mikro-or
 import { MikroUserRepository } from '../../../src/adapters/persistence/mikro-user-repository.js';
 import { migrate, openOrm, type SqlOrm } from '../../../src/adapters/persistence/orm.js';
 import { TOKENS } from '../../../src/composition/tokens.js';
+import { SAMPLE_MERCHANT } from '../../../src/adapters/wechatpay/shared/sample-merchant.js';
 import type { Order } from '../../../src/domain/order.js';
 import type { ScratchDatabase } from '../databases.js';
 import { FakePaymentGateway } from '../doubles/fake-payment-gateway.js';
@@ -93,10 +94,11 @@ export async function sqlBackend(name: string, create: (label: string) => Promis
       const connection = orm.em.getConnection();
       for (const table of tables) await connection.execute(`DELETE FROM ${table}`);
       return {
-        orders: new MikroOrderRepository(orm),
+        // The default mini-program is the container's (the sandbox's appid), as the composition binds it.
+        orders: new MikroOrderRepository(orm, undefined, SAMPLE_MERCHANT.appId),
         outbox: new MikroEventOutbox(orm),
-        goods: new MikroGoodsCatalog(orm, clock),
-        users: new MikroUserRepository(orm, clock),
+        goods: new MikroGoodsCatalog(orm, clock, SAMPLE_MERCHANT.appId),
+        users: new MikroUserRepository(orm, clock, SAMPLE_MERCHANT.appId),
         ledger: new MikroIntegralLedger(orm),
         notifyLog: new MikroNotifyLog(orm),
         audit: new MikroAuditLog(orm),

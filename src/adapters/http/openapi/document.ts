@@ -18,15 +18,23 @@ export type OpenApiDocument = { readonly openapi: '3.1.1' } & Readonly<Record<st
 const SCHEMAS = '#/components/schemas/';
 
 const TAGS = [
-  { name: 'Mini-program', description: 'What the mini-program calls: log in, pay, poll the order, health coins.' },
-  { name: 'Goods', description: 'The public catalogue.' },
+  {
+    name: 'Mini-program',
+    description:
+      'What the mini-program calls: log in, pay, poll the order, health coins. These paths serve the default mini-program; another mini-program of this deployment calls the same paths under `/mp/{appid}` (an appid not configured here is a 404).',
+  },
+  { name: 'Goods', description: 'The public catalogue (another mini-program’s: under `/mp/{appid}`).' },
   { name: 'WeChat callbacks', description: 'What WeChat Pay calls: XML in, XML out. Publish these through the reverse proxy.' },
   { name: 'Admin', description: 'Operators and automation, with ADMIN_TOKEN. Never publish these.' },
   { name: 'Operations', description: 'Probes and metrics.' },
 ];
 
 const SECURITY_SCHEMES = {
-  session: { type: 'http', scheme: 'bearer', description: 'the token from POST /wechat/login' },
+  session: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'the token from POST /wechat/login (or /mp/{appid}/wechat/login): valid only in the mini-program it was issued for',
+  },
   adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
   metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
 } as const;
