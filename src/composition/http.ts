@@ -175,6 +175,8 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       audit: get(TOKENS.AuditLog),
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
+      merchantIds: () => get(TOKENS.PaymentGateways).merchantIds,
+      miniPrograms: get(TOKENS.MiniPrograms),
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
       sandbox: get(TOKENS.Config).gateway === 'sandbox',
     },

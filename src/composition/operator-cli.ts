@@ -9,6 +9,7 @@
  *   totp <name>                               a second factor: prints the otpauth:// URI and the secret, then asks
  *                                             for the app's first code (terminal, else stdin's first line)
  *   totp-remove <name>                        removes the second factor (a lost phone)
+ *   shops <name> all|none|<id>[,<id>…]        a platform operator (every shop), or a shop operator of these merchants
  *
  * Every change goes through the ManageOperators use case and is audited with the actor `cli`.
  */
@@ -19,6 +20,7 @@ import type { Operator } from '../application/ports/operators.js';
 import { formatBeijingDateTime } from '../domain/beijing-time.js';
 import { isOperatorRole, MIN_PASSWORD_LENGTH, OPERATOR_ROLES, passwordProblem } from '../domain/operator-role.js';
 import type { Result } from '../domain/result.js';
+import { PLATFORM, shopsScope, type ShopScope } from '../domain/shop-scope.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { configuredSecrets, createLogger } from './logging.js';
@@ -33,7 +35,8 @@ const USAGE = `usage: npm run operator -- <command>
   enable <name>
   reset-password <name>
   totp <name>          (second factor: shows the otpauth:// URI and secret, then asks for the app's first code)
-  totp-remove <name>`;
+  totp-remove <name>
+  shops <name> all|none|<merchant>[,<merchant>…]   (all: every shop, the platform; else only these merchants)`;
 
 const MESSAGES: Readonly<Record<OperatorError['kind'] | TotpError['kind'], string>> = {
   InvalidName: 'a name is 2 to 32 characters: a-z 0-9 . _ - (starting with a letter or digit)',
@@ -44,6 +47,7 @@ const MESSAGES: Readonly<Record<OperatorError['kind'] | TotpError['kind'], strin
   NotDurable: 'SESSION_SECRET is not set: give this command the server’s SESSION_SECRET (environment or .env), which seals the secret',
   NothingPending: 'the enrolment was replaced by another one: run the command again',
   BadCode: 'that code is not right (check the app and the clocks): run the command again for a new secret',
+  InvalidShop: 'a shop is a merchant id: 1 to 32 characters a-z 0-9 -',
 };
 
 class UsageError extends Error {}
@@ -55,6 +59,9 @@ function describe(o: Operator): string {
   const created = `${formatBeijingDateTime(o.createdAt)} +08:00`;
   return `${o.name.padEnd(24)} ${o.role.padEnd(9)} ${o.disabled ? 'disabled' : 'active  '} created ${created}`;
 }
+
+const shopsText = (shops: ShopScope): string =>
+  shops.kind === 'platform' ? 'all (platform)' : shops.merchantIds.length ? shops.merchantIds.join(',') : 'none';
 
 /** Asked on the terminal until one is long enough and typed the same twice; the use case checks again. */
 const askPassword = (prompt: string): Promise<string> =>
@@ -72,8 +79,15 @@ async function run(
   };
   switch (command) {
     case 'list':
-      for (const o of await manage.list()) console.log(describe(o));
+      for (const o of await manage.listWithShops()) console.log(`${describe(o.operator)} shops ${shopsText(o.shops)}`);
       return undefined;
+    case 'shops': {
+      const asked = need(rest[0]);
+      const shops = asked === 'all' ? PLATFORM : shopsScope(asked === 'none' ? [] : asked.split(',').map((id) => id.trim()));
+      const changed = await manage.setShops(need(name), shops, ACTOR);
+      if (changed.ok) console.log(`shops: ${shopsText(changed.value.shops)}`);
+      return changed.ok ? { ok: true, value: changed.value.operator } : changed;
+    }
     case 'add': {
       const roleAt = rest.indexOf('--role');
       const role = roleAt >= 0 ? rest[roleAt + 1] : undefined;

@@ -1,3 +1,5 @@
+import type { ShopScope } from './shop-scope.js';
+
 /**
  * Console operators and what each may do. Roles are ranked: every role may do what the roles below it may.
  * `viewer` reads; `operator` acts on money and users (refunds, reviews, coin grants, reconciliation runs);
@@ -22,11 +24,23 @@ export const PERMISSIONS = {
   manageOperators: 'admin',
   /** The audit log names every operator and what each changed: for the people who manage operators. */
   readAudit: 'admin',
+  /** Reconciliation runs: each covers every merchant's bills, so they are the platform's (see PLATFORM_ONLY). */
+  readBills: 'viewer',
 } as const satisfies Record<string, OperatorRole>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 export const allows = (role: OperatorRole, permission: Permission): boolean => RANK[role] >= RANK[PERMISSIONS[permission]];
+
+/**
+ * What only a platform operator (every shop) may do, whatever their role: a reconciliation run reads and settles
+ * every merchant's bills, and an operator who managed operators could grant themselves every shop.
+ */
+export const PLATFORM_ONLY: readonly Permission[] = ['readBills', 'reconcile', 'manageOperators'];
+
+/** The role allows it, and it is not the platform's or the operator holds every shop. */
+export const allowsIn = (role: OperatorRole, scope: ShopScope, permission: Permission): boolean =>
+  allows(role, permission) && (scope.kind === 'platform' || !PLATFORM_ONLY.includes(permission));
 
 /** Login names: 2 to 32 of a-z 0-9 . _ - (case-insensitive, stored lower-case), starting with a letter or digit. */
 export function normaliseOperatorName(name: string): string | undefined {

@@ -17,6 +17,8 @@ import { userRepositoryContract } from '../contracts/user-repository.contract.js
 import { operatorsContract } from '../contracts/operators.contract.js';
 import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
 import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
+import { InMemoryAuditLog } from '../support/doubles/in-memory-audit-log.js';
+import { shopScopeContract } from '../contracts/shop-scope.contract.js';
 import { InMemoryLoginAttempts, InMemoryOperators, InMemoryOperatorSessions } from '../support/doubles/in-memory-operators.js';
 import { InMemoryReconcileRuns } from '../support/doubles/in-memory-reconcile-runs.js';
 import { InMemoryOrderStatistics } from '../support/doubles/in-memory-order-statistics.js';
@@ -50,4 +52,15 @@ reconcileRunsContract('in-memory', async () => new InMemoryReconcileRuns());
 orderStatisticsContract('in-memory', async () => {
   const orders = new InMemoryOrderRepository();
   return { orders, stats: new InMemoryOrderStatistics(orders) };
+});
+
+shopScopeContract('in-memory', async () => {
+  const orders = new InMemoryOrderRepository();
+  return {
+    orders,
+    stats: new InMemoryOrderStatistics(orders),
+    notifies: new InMemoryNotifyLog((no) => orders.all().find((o) => o.state.outTradeNo.value === no)?.state.merchantId),
+    audit: new InMemoryAuditLog(),
+    operators: new InMemoryOperators(),
+  };
 });

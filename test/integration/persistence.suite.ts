@@ -22,6 +22,9 @@ import { orderRepositoryContract } from '../contracts/order-repository.contract.
 import { userRepositoryContract } from '../contracts/user-repository.contract.js';
 import { operatorsContract } from '../contracts/operators.contract.js';
 import { reconcileRunsContract } from '../contracts/reconcile-runs.contract.js';
+import { MikroAuditLog } from '../../src/adapters/persistence/mikro-audit-log.js';
+import { shopScopeContract } from '../contracts/shop-scope.contract.js';
+import { PLATFORM, shopsScope } from '../../src/domain/shop-scope.js';
 import { orderStatisticsContract } from '../contracts/order-statistics.contract.js';
 import { MikroLoginAttempts } from '../../src/adapters/persistence/mikro-login-attempts.js';
 import { MikroOperators, MikroOperatorSessions } from '../../src/adapters/persistence/mikro-operators.js';
@@ -125,6 +128,21 @@ export function persistenceSuite(target: PersistenceTarget): void {
       return new MikroReconcileRuns(orm);
     });
     orderStatisticsContract(target.name, async () => ({ orders: new MikroOrderRepository(orm), stats: new MikroOrderStatistics(orm) }));
+    shopScopeContract(target.name, async () => ({
+      orders: new MikroOrderRepository(orm),
+      stats: new MikroOrderStatistics(orm),
+      notifies: new MikroNotifyLog(orm),
+      audit: new MikroAuditLog(orm),
+      operators: new MikroOperators(orm),
+    }));
+    // The notify log as the service binds it: the batching writer must pass the merchants on to the store.
+    shopScopeContract(`${target.name}, notices written in batches`, async () => ({
+      orders: new MikroOrderRepository(orm),
+      stats: new MikroOrderStatistics(orm),
+      notifies: new BatchingNotifyLog(new MikroNotifyLog(orm), failLoudly),
+      audit: new MikroAuditLog(orm),
+      operators: new MikroOperators(orm),
+    }));
 
     it('stores prices as yuan to the fen in the seed table (decimal on MySQL), read back exactly', async () => {
       const catalog = new MikroGoodsCatalog(orm);
@@ -350,6 +368,58 @@ export function persistenceSuite(target: PersistenceTarget): void {
       expect(superseded?.state).toMatchObject({ status: 'CHECKED', holdsOpenSlot: false, version: 1 });
       const again = await prepay.execute({ uid: 12, goodsId: 5, paidType: 'WXPAY', clientIp: '127.0.0.1' });
       expect(again.ok && again.value).toMatchObject({ outTradeNo: no, reused: true });
+    });
+  });
+
+  describe(`${target.name}: a console from before shop operators (migration 15)`, () => {
+    let db: ScratchDatabase;
+    let orm: SqlOrm;
+    afterAll(async () => {
+      await orm?.close();
+      await db?.drop();
+    });
+
+    it("keeps every operator a platform operator and gives each audit line its shop: an order's line its order's merchant", async () => {
+      db = await target.create('shops');
+      orm = await openOrm(db.url);
+      await orm.getMigrator().up({ to: 'Migration20261207000013RefundParts' });
+      await db.exec(`INSERT INTO shop_goods_order (uid, goods_id, out_trade_no, paid_money, paid_type, paid_status, add_time, merchant_id)
+        VALUES (21, 5, '2026010112000000020000000031', 9900, 'WXPAY', 'SUCC', 1767240000, 'north')`);
+      await db.exec(`INSERT INTO wx_operator (name, role, password_hash, disabled, created_at, updated_at, password_changed_at)
+        VALUES ('old-admin', 'admin', 'h', 0, 1, 1, 1)`);
+      for (const [action, subject] of [
+        ['refund.requested', '2026010112000000020000000031'],
+        ['review.resolved', '2026010112000000020000000099'],
+        ['coins.granted', 'user:21'],
+        ['goods.updated', 'goods:5'],
+        ['operator.created', 'operator:old-admin'],
+      ] as const) {
+        await db.exec(`INSERT INTO wx_audit_log (at, actor, action, subject) VALUES (1, 'cli', '${action}', '${subject}')`);
+      }
+      expect(await migrate(orm)).toEqual(
+        MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name.endsWith('RefundParts')) + 1).map((m) => m.name),
+      );
+      const audit = await new MikroAuditLog(orm).list({ limit: 10, offset: 0 });
+      expect(audit.map((e) => [e.action, e.merchantId])).toEqual([
+        ['operator.created', undefined],
+        ['goods.updated', 'default'],
+        ['coins.granted', 'default'],
+        ['review.resolved', undefined], // its order is not here: the platform's
+        ['refund.requested', 'north'],
+      ]);
+      const operators = new MikroOperators(orm);
+      const old = await operators.findByName('old-admin');
+      expect(await operators.shopsOf(old?.operator.id ?? 0)).toEqual({ kind: 'platform' });
+      // The one enabled platform admin keeps every shop, and stays an enabled admin beside shop admins.
+      const oldId = old?.operator.id ?? 0;
+      expect(await operators.setShops(oldId, shopsScope(['north']), new Date())).toBe('lastAdmin');
+      const other = await operators.add({ name: 'shop-admin', role: 'admin', passwordHash: 'h', at: new Date() });
+      if (other === 'nameTaken') throw new Error('unexpected nameTaken');
+      expect(await operators.setShops(other.id, shopsScope(['north']), new Date())).toBe('updated');
+      expect(await operators.updateKeepingAnAdmin(oldId, { role: 'viewer', at: new Date() })).toBe('lastAdmin');
+      expect(await operators.setShops(other.id, PLATFORM, new Date())).toBe('updated');
+      expect(await operators.setShops(oldId, shopsScope([]), new Date())).toBe('updated');
+      expect(await operators.shopsOf(oldId)).toEqual({ kind: 'shops', merchantIds: [] });
     });
   });
 

@@ -121,7 +121,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   const alerts = new RecordingAlerts();
   const audit = new InMemoryAuditLog();
   const sink = new InMemoryPaymentEvents();
-  const notifyLog = new InMemoryNotifyLog();
+  const notifyLog = new InMemoryNotifyLog((no) => orders.all().find((o) => o.state.outTradeNo.value === no)?.state.merchantId);
   const lock = options.lock ?? new InProcessLock();
   const operators = new InMemoryOperators();
   const sessions = new InMemoryOperatorSessions();

@@ -63,6 +63,8 @@ form.filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end;
 form.filters label, form.stack label { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); }
 form.stack { display: grid; gap: 10px; max-width: 480px; }
 form.inline { display: inline-flex; gap: 6px; align-items: center; margin: 0; }
+form.inline.shops { flex-wrap: wrap; }
+label.check { display: inline-flex; gap: 4px; align-items: center; white-space: nowrap; }
 input, select, textarea { font: inherit; padding: 6px 8px; border: 1px solid #bcccdc; border-radius: 4px; background: #fff; color: var(--ink); }
 input[type='number'], input.short { width: 110px; }
 textarea { min-height: 60px; }

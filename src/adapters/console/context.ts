@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Operator, OperatorSession } from '../../application/ports/operators.js';
+import type { ShopScope } from '../../domain/shop-scope.js';
 import { readCookie, setCookie } from './cookies.js';
 import { isLang, translator, type Lang, type Translate } from './i18n.js';
 
@@ -14,6 +15,8 @@ export interface ConsoleContext {
   readonly here: string;
   readonly operator?: Operator;
   readonly session?: OperatorSession;
+  /** The shops the signed-in operator answers for: every page, list, search, export and action is narrowed to them. */
+  readonly shops?: ShopScope;
   /** The service pays through the built-in simulator (WECHAT_GATEWAY=sandbox): every page says no money is real. */
   readonly sandbox?: boolean;
 }
@@ -51,6 +54,13 @@ export function operatorOf(res: ConsoleResponse): { operator: Operator; session:
   const { operator, session } = res.locals.console;
   if (!operator || !session) throw new Error('console route reached without a session');
   return { operator, session };
+}
+
+/** The signed-in operator's shops: what every query and use case the console calls is narrowed to. */
+export function scopeOf(res: ConsoleResponse): ShopScope {
+  const { shops } = res.locals.console;
+  if (!shops) throw new Error('console route reached without a session');
+  return shops;
 }
 
 /** How the audit log names a console operator. */

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { MerchantId } from '../../domain/merchant.js';
+import type { MiniPrograms } from '../../application/ports/mini-programs.js';
 import type { ReadDashboard } from '../../application/reporting/dashboard.js';
 import type { GrantCoins } from '../../application/coins/grant-coins.js';
 import type { ManageGoods } from '../../application/goods/manage-goods.js';
@@ -42,6 +44,10 @@ export interface ConsoleDeps {
   readonly runs: ReconcileRuns;
   /** Reconciles one day's trade bill now (yyyyMMdd) and records the run; the caller audits it. */
   readonly reconcileBill: (date: string) => Promise<DayReports>;
+  /** Which merchant each mini-program sells through: goods and users are a shop's by their mini-program. */
+  readonly miniPrograms: MiniPrograms;
+  /** The merchants configured now (the dashboard's shop selector; the operators page's grants). */
+  readonly merchantIds: () => readonly MerchantId[];
   /** True when WeChat Pay is the built-in simulator (WECHAT_GATEWAY=sandbox): a banner on every page says so. */
   readonly sandbox: boolean;
   /** Seconds a session cookie may live (the session's absolute lifetime). */

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { allows, type Permission } from '../../domain/operator-role.js';
+import { allows, allowsIn, type Permission } from '../../domain/operator-role.js';
 import type { ConsoleContext, ConsoleResponse } from './context.js';
 import { html } from './html.js';
 import type { MessageKey } from './i18n.js';
@@ -46,8 +46,10 @@ export class ConsoleRoutes {
 
   private guard(permission: Permission) {
     return (_req: Request, res: ConsoleResponse, next: NextFunction): void => {
-      const role = res.locals.console.operator?.role;
-      if (!role || !allows(role, permission)) return sendError(res, 403, 'error.forbidden');
+      const { operator, shops } = res.locals.console;
+      if (!operator || !shops || !allows(operator.role, permission)) return sendError(res, 403, 'error.forbidden');
+      // The role would allow it, but it spans every shop and the operator holds only some.
+      if (!allowsIn(operator.role, shops, permission)) return sendError(res, 403, 'shops.platformOnly');
       next();
     };
   }

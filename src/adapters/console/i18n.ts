@@ -457,6 +457,24 @@ const MESSAGES = {
     '微信支付暂时无法连接；退款申请已记录，将自动重试',
     'WeChat Pay is unreachable; the refund is on record and will be retried',
   ],
+  // Platform and shop operators (issue 20): the dashboard's shop selector and the operators page's grants.
+  'shops.shop': ['店铺', 'Shop'],
+  'shops.all': ['全部店铺', 'All shops'],
+  'shops.show': ['查看', 'Show'],
+  'shops.col': ['可管理店铺', 'Shops'],
+  'shops.platform': ['全部店铺（平台）', 'Every shop (platform)'],
+  'shops.none': ['无（看不到任何数据）', 'None (sees nothing)'],
+  'shops.set': ['修改店铺', 'Change shops'],
+  'shops.hint': [
+    '平台操作员管理全部店铺（含以后新增的）；店铺操作员只看到并操作所授权店铺的订单、退款、商品、用户和日志。',
+    'A platform operator holds every shop, present and future; a shop operator sees and acts on only the granted shops’ orders, refunds, goods, users and log lines.',
+  ],
+  'shops.platformOnly': [
+    '此页面涉及全部店铺（对账、操作员管理），仅限平台操作员',
+    'This concerns every shop (reconciliation, operators): platform operators only',
+  ],
+  'ops.InvalidShop': ['店铺编号须为 1–32 个小写字母、数字或 -', 'A shop id is 1–32 lower-case letters, digits or -'],
+  'auditAction.operator.shops-changed': ['修改可管理店铺', 'Shops changed'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -21,6 +21,7 @@ const FIELDS: Readonly<Record<string, MessageKey>> = {
   to: 'filter.to',
   role: 'col.role',
   subject: 'audit.subject',
+  shop: 'shops.shop',
 };
 
 /**

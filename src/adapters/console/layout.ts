@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { allows, type Permission } from '../../domain/operator-role.js';
+import { allowsIn, type Permission } from '../../domain/operator-role.js';
 import type { ConsoleContext, ConsoleResponse } from './context.js';
 import { EMPTY, html, type Html } from './html.js';
 import type { ApplicationError } from '../http/error-status.js';
@@ -14,7 +14,7 @@ export const NAV = [
   ['refunds', 'refunds', 'nav.refunds', 'read'],
   ['goods', 'goods', 'nav.goods', 'read'],
   ['users', 'users', 'nav.users', 'read'],
-  ['reconciliation', 'reconciliation', 'nav.reconciliation', 'read'],
+  ['reconciliation', 'reconciliation', 'nav.reconciliation', 'readBills'],
   ['operators', 'operators', 'nav.operators', 'manageOperators'],
   ['audit', 'audit', 'nav.audit', 'readAudit'],
 ] as const satisfies readonly (readonly [string, string, MessageKey, Permission])[];
@@ -60,7 +60,8 @@ function header(ctx: ConsoleContext, section: Section | undefined, switchTo: str
       <nav></nav>
       <div class="who"><a href="${switchLanguage(ctx, switchTo)}" id="switch-lang">${ctx.t('nav.switchLang')}</a></div>
     </header>`;
-  const links = NAV.filter(([, , , permission]) => allows(operator.role, permission)).map(
+  const shops = ctx.shops ?? { kind: 'shops', merchantIds: [] };
+  const links = NAV.filter(([, , , permission]) => allowsIn(operator.role, shops, permission)).map(
     ([key, path, label]) =>
       html`<a href="/console${path ? `/${path}` : ''}" class="${key === section ? 'current' : ''}">${ctx.t(label)}</a>`,
   );

@@ -1,6 +1,7 @@
 import type { OrderFilter } from '../../application/ports/order-repository.js';
 import { isOrderStatus } from '../../domain/order-status.js';
 import { isPaidType } from '../../domain/paid-type.js';
+import { isMerchantId } from '../../domain/shop-scope.js';
 import { idOf, tokenOf, wholeNumber } from '../http/input.js';
 
 export const PAGE_SIZE = 20;
@@ -16,7 +17,7 @@ export interface OrderSearch {
   readonly problems: readonly string[];
 }
 
-const FIELDS = ['status', 'paid_type', 'uid', 'openid', 'out_trade_no', 'transaction_id', 'from', 'to', 'needs_review'] as const;
+const FIELDS = ['status', 'paid_type', 'uid', 'openid', 'out_trade_no', 'transaction_id', 'from', 'to', 'needs_review', 'shop'] as const;
 
 /** `yyyy-MM-dd` as a Beijing calendar day → its first instant. */
 export function beijingDayStart(value: string): Date | undefined {
@@ -74,6 +75,11 @@ export function parseOrderSearch(query: Readonly<Record<string, unknown>>): Orde
     // Inclusive: orders created before the next Beijing midnight.
     if (to) filter.createdBefore = new Date(to.getTime() + 86_400_000);
     else problems.push('to must be a date as yyyy-MM-dd');
+  }
+  // One of the operator's shops (the dashboard's links carry the shop it shows); the scope still narrows the query.
+  if (form.shop !== undefined) {
+    if (isMerchantId(form.shop)) filter.merchantId = form.shop;
+    else problems.push('shop');
   }
   if (form.needs_review === 'yes' || form.needs_review === 'no') filter.needsReview = form.needs_review === 'yes';
   else if (form.needs_review !== undefined) problems.push('needs_review');

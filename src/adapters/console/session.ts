@@ -20,7 +20,8 @@ export function requireSession(resume: ResumeOperatorSession) {
   return async (req: Request, res: ConsoleResponse, next: NextFunction): Promise<void> => {
     const result = await resume.execute(readCookie(req, SESSION_COOKIE));
     if (result.ok) {
-      res.locals.console = { ...res.locals.console, operator: result.value.operator, session: result.value.session };
+      const { operator, session, shops } = result.value;
+      res.locals.console = { ...res.locals.console, operator, session, shops };
       return next();
     }
     if (req.method === 'GET' || req.method === 'HEAD') {

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import type { NotifyHistory, NotifyLog, NotifyLogEntry, NotifyVerdictCount } from '../../application/ports/notify-log.js';
 
 /** Where the batches go: one multi-row write per call. */
@@ -77,9 +78,9 @@ export class BatchingNotifyLog implements NotifyLog, NotifyHistory {
     return this.store.forOrder(outTradeNo, limit);
   }
 
-  async verdictsSince(since: Date): Promise<NotifyVerdictCount[]> {
+  async verdictsSince(since: Date, merchantIds?: readonly MerchantId[]): Promise<NotifyVerdictCount[]> {
     await this.settled();
-    return this.store.verdictsSince(since);
+    return this.store.verdictsSince(since, merchantIds);
   }
 
   /** A reader waits for what is being written, but not for a store that is down. */

@@ -17,7 +17,7 @@ export class MikroAuditLog implements AuditLog {
 
   async record(entry: AuditEntry): Promise<void> {
     await this.sql.run(
-      'INSERT INTO wx_audit_log (at, actor, action, subject, before_json, after_json, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO wx_audit_log (at, actor, action, subject, before_json, after_json, note, merchant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [
         entry.at.getTime(),
         entry.actor.slice(0, 80),
@@ -26,15 +26,22 @@ export class MikroAuditLog implements AuditLog {
         json(entry.before),
         json(entry.after),
         entry.note?.slice(0, MAX_NOTE_CHARS) ?? null,
+        entry.merchantId ?? null,
       ],
     );
   }
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {
-    const where = query.subject === undefined ? '' : 'WHERE subject = ?';
+    const shops = query.merchantIds;
+    if (shops?.length === 0) return [];
+    const conditions = [
+      ...(query.subject === undefined ? [] : ['subject = ?']),
+      ...(shops === undefined ? [] : [`merchant_id IN (${shops.map(() => '?').join(', ')})`]),
+    ];
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = await this.sql.all(
-      `SELECT at, actor, action, subject, before_json, after_json, note FROM wx_audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
-      [...(query.subject === undefined ? [] : [query.subject]), Math.min(query.limit, 100), query.offset],
+      `SELECT at, actor, action, subject, before_json, after_json, note, merchant_id FROM wx_audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
+      [...(query.subject === undefined ? [] : [query.subject]), ...(shops ?? []), Math.min(query.limit, 100), query.offset],
     );
     return rows.filter((r) => query.subject === undefined || r.subject === query.subject).map(toEntry);
   }
@@ -51,5 +58,6 @@ function toEntry(r: Row): AuditEntry {
     ...(r.before_json === null ? {} : { before: JSON.parse(String(r.before_json)) as unknown }),
     ...(r.after_json === null ? {} : { after: JSON.parse(String(r.after_json)) as unknown }),
     ...(r.note === null ? {} : { note: String(r.note) }),
+    ...(r.merchant_id === null || r.merchant_id === undefined ? {} : { merchantId: String(r.merchant_id) }),
   };
 }

@@ -1,6 +1,8 @@
 import type { NotifyLog, NotifyLogEntry, NotifyVerdictCount } from '../../application/ports/notify-log.js';
 import type { NotifyLogStore } from './batching-notify-log.js';
 import type { SqlOrm } from './orm.js';
+import type { MerchantId } from '../../domain/merchant.js';
+import { ofMerchantsOrders } from './mikro-order-statistics.js';
 import { sqlSession, type SqlValue } from './sql-session.js';
 import { NOTIFY_LOG_TABLE, NotifyLogRecord } from './service-records.js';
 
@@ -73,11 +75,13 @@ export class MikroNotifyLog implements NotifyLog, NotifyLogStore {
       }));
   }
 
-  async verdictsSince(since: Date): Promise<NotifyVerdictCount[]> {
+  async verdictsSince(since: Date, merchantIds?: readonly MerchantId[]): Promise<NotifyVerdictCount[]> {
+    if (merchantIds?.length === 0) return [];
+    const shops = ofMerchantsOrders(merchantIds);
     const rows = await sqlSession(this.orm).all(
-      `SELECT kind, verdict, detail, COUNT(*) AS n FROM wx_notify_log WHERE received_at >= ?
+      `SELECT kind, verdict, detail, COUNT(*) AS n FROM wx_notify_log WHERE received_at >= ?${shops.sql}
           GROUP BY kind, verdict, detail ORDER BY n DESC, kind, verdict, detail LIMIT 50`,
-      [since.getTime()],
+      [since.getTime(), ...shops.params],
     );
     return rows.map((r) => ({
       kind: r.kind === 'refund' ? 'refund' : 'pay',

@@ -9,10 +9,11 @@ import type {
   StoredTotp,
 } from '../../application/ports/operators.js';
 import { isOperatorRole } from '../../domain/operator-role.js';
+import { PLATFORM, shopsScope, type ShopScope } from '../../domain/shop-scope.js';
 import { UnreadableRowError } from './order-mapper.js';
 import type { SqlOrm } from './orm.js';
 import { violatedUniques } from './sql-failure.js';
-import { sqlSession, type SqlRow as Row, type SqlSession, type SqlValue } from './sql-session.js';
+import { sqlSession, type SqlRow as Row, type SqlSession, type SqlStatements, type SqlValue } from './sql-session.js';
 
 const dateOrUndefined = (value: unknown): Date | undefined => (value === null || value === undefined ? undefined : new Date(Number(value)));
 
@@ -69,12 +70,7 @@ export class MikroOperators implements Operators {
 
   async updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined> {
     const outcome = await this.sql.transaction(async (tx) => {
-      // Locks every enabled admin's row (SQLite: one writer at a time anyway), so a concurrent demotion or disabling
-      // waits here and then counts what this one left.
-      const lock = this.sql.dialect === 'mysql' ? ' FOR UPDATE' : '';
-      const admins = await tx.all(`SELECT id FROM wx_operator WHERE role = 'admin' AND disabled = 0 ORDER BY id${lock}`);
-      const ids = admins.map((row) => Number(row.id));
-      if (ids.includes(id) && ids.length === 1) return 'lastAdmin' as const;
+      if (await isLastPlatformAdmin(tx, this.sql.dialect, id)) return 'lastAdmin' as const;
       return (await tx.run(...updateStatement(id, change))).affectedRows === 1 ? ('updated' as const) : ('missing' as const);
     });
     if (outcome === 'lastAdmin') return outcome;
@@ -110,6 +106,47 @@ export class MikroOperators implements Operators {
     );
     return result.affectedRows === 1;
   }
+
+  async shopsOf(id: number): Promise<ShopScope> {
+    const [row] = await this.sql.all('SELECT all_shops FROM wx_operator WHERE id = ?', [id]);
+    // No such operator: nothing to answer for (a session of a vanished operator is refused before this anyway).
+    if (!row) return shopsScope([]);
+    if (Number(row.all_shops) !== 0) return PLATFORM;
+    const grants = await this.sql.all('SELECT merchant_id FROM wx_operator_shop WHERE operator_id = ? ORDER BY merchant_id', [id]);
+    return shopsScope(grants.map((g) => String(g.merchant_id)));
+  }
+
+  async setShops(id: number, scope: ShopScope, at: Date): Promise<'updated' | 'lastAdmin' | 'missing'> {
+    // One transaction: a request between the two statements never sees a shop operator with the old grants and the
+    // new flag (or the reverse).
+    return this.sql.transaction(async (tx) => {
+      if (scope.kind === 'shops' && (await isLastPlatformAdmin(tx, this.sql.dialect, id))) return 'lastAdmin' as const;
+      const allShops = scope.kind === 'platform' ? 1 : 0;
+      const updated = await tx.run('UPDATE wx_operator SET all_shops = ?, updated_at = ? WHERE id = ?', [allShops, at.getTime(), id]);
+      if (updated.affectedRows !== 1) return 'missing' as const;
+      await tx.run('DELETE FROM wx_operator_shop WHERE operator_id = ?', [id]);
+      for (const merchantId of scope.kind === 'shops' ? scope.merchantIds : []) {
+        await tx.run('INSERT INTO wx_operator_shop (operator_id, merchant_id, granted_at) VALUES (?, ?, ?)', [
+          id,
+          merchantId,
+          at.getTime(),
+        ]);
+      }
+      return 'updated' as const;
+    });
+  }
+}
+
+/**
+ * Whether `id` is the one enabled platform admin (the only kind that manages operators). Locks every enabled platform
+ * admin's row (SQLite: one writer at a time anyway), so a concurrent demotion, disabling or narrowing waits here and
+ * then counts what this one left.
+ */
+async function isLastPlatformAdmin(tx: SqlStatements, dialect: SqlSession['dialect'], id: number): Promise<boolean> {
+  const lock = dialect === 'mysql' ? ' FOR UPDATE' : '';
+  const admins = await tx.all(`SELECT id FROM wx_operator WHERE role = 'admin' AND disabled = 0 AND all_shops = 1 ORDER BY id${lock}`);
+  const ids = admins.map((row) => Number(row.id));
+  return ids.includes(id) && ids.length === 1;
 }
 
 function toTotp(row: Row): StoredTotp | undefined {

@@ -1,8 +1,10 @@
 import { isCoinAmount } from '../../domain/health-coins.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { coversMerchantOf, PLATFORM, type ShopScope } from '../../domain/shop-scope.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { IntegralLedger } from '../ports/integral-ledger.js';
+import { merchantOfApp, type MiniPrograms } from '../ports/mini-programs.js';
 import type { UserRepository } from '../ports/user-repository.js';
 
 export interface GrantCommand {
@@ -13,6 +15,8 @@ export interface GrantCommand {
   readonly actor: string;
   /** Why: kept on the grant's journal line with the actor, and in the audit log. The console requires one. */
   readonly reason?: string;
+  /** The shops the granter answers for (a console operator's); a user of another shop is not found. Absent: every shop. */
+  readonly scope?: ShopScope;
 }
 
 export type GrantError =
@@ -33,11 +37,15 @@ export class GrantCoins {
     private readonly ledger: IntegralLedger,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly miniPrograms: MiniPrograms,
   ) {}
 
   async execute(command: GrantCommand): Promise<Result<Granted, GrantError>> {
     if (!isCoinAmount(command.amount)) return err({ kind: 'InvalidCoins' });
-    if (!(await this.users.findByUid(command.uid))) return err({ kind: 'UserNotFound' });
+    const user = await this.users.findByUid(command.uid);
+    // A user belongs to the merchant their mini-program sells through; another shop's user is no user.
+    const merchantId = user && merchantOfApp(this.miniPrograms, user.appId);
+    if (!user || !coversMerchantOf(command.scope ?? PLATFORM, merchantId)) return err({ kind: 'UserNotFound' });
     const before = await this.ledger.balanceOf(command.uid);
     const at = this.clock.now();
     const note = { grantedBy: command.actor, ...(command.reason === undefined ? {} : { reason: command.reason }) };
@@ -53,6 +61,7 @@ export class GrantCoins {
         before: { balance: before },
         after: { balance, amount: command.amount, grantId: command.grantId },
         ...(command.reason === undefined ? {} : { note: command.reason }),
+        ...(merchantId === undefined ? {} : { merchantId }),
       });
     }
     return ok({ result, balance });

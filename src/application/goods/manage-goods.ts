@@ -1,8 +1,10 @@
 import { salePriceAboveMarketPrice, type Goods } from '../../domain/goods.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { coversMerchantOf, PLATFORM, type ShopScope } from '../../domain/shop-scope.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { GoodsAdmin, GoodsChange, GoodsDraft } from '../ports/goods-catalog.js';
+import { merchantOfApp, type MiniPrograms } from '../ports/mini-programs.js';
 
 export type GoodsError = { readonly kind: 'GoodsNotFound' } | { readonly kind: 'SalePriceAboveMarketPrice' };
 
@@ -26,9 +28,16 @@ export class ManageGoods {
     private readonly goods: GoodsAdmin,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly miniPrograms: MiniPrograms,
   ) {}
 
-  async create(draft: GoodsDraft, actor: string): Promise<Result<Goods, GoodsError>> {
+  /**
+   * `scope`: the shops the actor answers for. Goods belong to the merchant their mini-program sells through: an actor
+   * who does not hold it can neither create them nor find them.
+   */
+  async create(draft: GoodsDraft, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Goods, GoodsError>> {
+    const merchantId = merchantOfApp(this.miniPrograms, draft.appId ?? this.miniPrograms.defaultAppId);
+    if (!coversMerchantOf(scope, merchantId)) return err({ kind: 'GoodsNotFound' });
     if (salePriceAboveMarketPrice(draft)) return err(PRICE_ABOVE);
     const created = await this.goods.create(draft);
     await this.audit.record({
@@ -37,14 +46,18 @@ export class ManageGoods {
       action: 'goods.created',
       subject: `goods:${created.id}`,
       after: snapshot(created),
+      ...(merchantId === undefined ? {} : { merchantId }),
     });
     return ok(created);
   }
 
-  async update(goods: GoodsChange, actor: string): Promise<Result<Goods, GoodsError>> {
+  async update(goods: GoodsChange, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Goods, GoodsError>> {
     if (salePriceAboveMarketPrice(goods)) return err(PRICE_ABOVE);
     const before = await this.goods.findById(goods.id);
-    if (!before || (await this.goods.update(goods)) === 'notFound') return err({ kind: 'GoodsNotFound' });
+    const merchantId = before && merchantOfApp(this.miniPrograms, before.appId);
+    // Another shop's goods are answered as no goods, before anything is written.
+    if (!before || !coversMerchantOf(scope, merchantId)) return err({ kind: 'GoodsNotFound' });
+    if ((await this.goods.update(goods)) === 'notFound') return err({ kind: 'GoodsNotFound' });
     await this.audit.record({
       at: this.clock.now(),
       actor,
@@ -52,6 +65,7 @@ export class ManageGoods {
       subject: `goods:${goods.id}`,
       before: snapshot(before),
       after: snapshot(goods),
+      ...(merchantId === undefined ? {} : { merchantId }),
     });
     return ok({ ...goods, appId: before.appId });
   }

@@ -1,5 +1,6 @@
 import { normaliseOperatorName, passwordProblem, type OperatorRole } from '../../domain/operator-role.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { isMerchantId, shopsScope, type ShopScope } from '../../domain/shop-scope.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { Operator, Operators, OperatorSessions, PasswordHasher } from '../ports/operators.js';
@@ -9,8 +10,19 @@ export type OperatorError =
   | { readonly kind: 'WeakPassword'; readonly problem: 'tooShort' | 'tooLong' }
   | { readonly kind: 'NameTaken' }
   | { readonly kind: 'OperatorNotFound' }
-  /** The change would leave no enabled admin, and nobody could manage operators from the console any more. */
-  | { readonly kind: 'LastAdmin' };
+  /**
+   * The change would leave no enabled platform admin (an admin holding every shop), and nobody could manage operators
+   * from the console any more.
+   */
+  | { readonly kind: 'LastAdmin' }
+  /** A shop is named by a merchant id: a-z 0-9 and -, at most 32 characters. */
+  | { readonly kind: 'InvalidShop' };
+
+/** An operator with the shops they answer for. */
+export interface OperatorWithShops {
+  readonly operator: Operator;
+  readonly shops: ShopScope;
+}
 
 export interface NewOperatorCommand {
   readonly name: string;
@@ -33,6 +45,40 @@ export class ManageOperators {
 
   list(): Promise<Operator[]> {
     return this.operators.list();
+  }
+
+  async listWithShops(): Promise<OperatorWithShops[]> {
+    const operators = await this.operators.list();
+    return Promise.all(operators.map(async (operator) => ({ operator, shops: await this.operators.shopsOf(operator.id) })));
+  }
+
+  /**
+   * Makes the operator a platform operator (every shop) or a shop operator of exactly these merchants (none: they see
+   * nothing until granted one). Audited with the scope before and after; the operator's next request already sees the
+   * new scope (sessions read it afresh), so no session needs revoking.
+   */
+  async setShops(name: string, asked: ShopScope, actor: string): Promise<Result<OperatorWithShops, OperatorError>> {
+    if (asked.kind === 'shops' && !asked.merchantIds.every(isMerchantId)) return err({ kind: 'InvalidShop' });
+    const shops = asked.kind === 'platform' ? asked : shopsScope(asked.merchantIds);
+    const found = await this.find(name);
+    if (!found.ok) return found;
+    const operator = found.value;
+    const before = await this.operators.shopsOf(operator.id);
+    if (sameScope(before, shops)) return ok({ operator, shops: before });
+    const at = this.clock.now();
+    const outcome = await this.operators.setShops(operator.id, shops, at);
+    if (outcome === 'lastAdmin') return err({ kind: 'LastAdmin' });
+    if (outcome === 'missing') return err({ kind: 'OperatorNotFound' });
+    const after = await this.operators.shopsOf(operator.id);
+    await this.audit.record({
+      at,
+      actor,
+      action: 'operator.shops-changed',
+      subject: `operator:${operator.name}`,
+      before: scopeRecord(before),
+      after: scopeRecord(after),
+    });
+    return ok({ operator, shops: after });
   }
 
   async add(command: NewOperatorCommand, actor: string): Promise<Result<Operator, OperatorError>> {
@@ -109,3 +155,10 @@ export class ManageOperators {
     return ok(updated);
   }
 }
+
+/** How the audit log writes a scope, as one text the audit page shows: `all`, `none` or `north,east`. */
+const scopeRecord = (scope: ShopScope) => ({
+  shops: scope.kind === 'platform' ? 'all' : scope.merchantIds.length ? scope.merchantIds.join(',') : 'none',
+});
+
+const sameScope = (a: ShopScope, b: ShopScope): boolean => JSON.stringify(scopeRecord(a)) === JSON.stringify(scopeRecord(b));

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../domain/result.js';
+import type { ShopScope } from '../../domain/shop-scope.js';
 import type { Clock } from '../ports/clock.js';
 import type { Operator, Operators, OperatorSession, OperatorSessions, SessionSecrets } from '../ports/operators.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sign-in-operator.js';
@@ -6,6 +7,8 @@ import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sign-in-operator.j
 export interface ActiveSession {
   readonly operator: Operator;
   readonly session: OperatorSession;
+  /** The shops the operator answers for, read afresh as the role is: a grant taken away holds from the next request. */
+  readonly shops: ShopScope;
 }
 
 /** Why a cookie no longer opens a session. */
@@ -37,7 +40,7 @@ export class ResumeOperatorSession {
     if (!operator) return err('revoked');
     if (operator.disabled) return err('disabled');
     if (now - session.lastSeenAt.getTime() >= this.policy.touchEveryMs) await this.sessions.touch(digest, new Date(now));
-    return ok({ operator, session });
+    return ok({ operator, session, shops: await this.operators.shopsOf(operator.id) });
   }
 }
 

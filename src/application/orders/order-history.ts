@@ -1,5 +1,6 @@
 import type { Order } from '../../domain/order.js';
 import type { PaidType } from '../../domain/paid-type.js';
+import { coversMerchant, PLATFORM, type ShopScope } from '../../domain/shop-scope.js';
 import type { RefundStatus } from '../../domain/refund.js';
 import type { AuditEntry, AuditLog } from '../ports/audit-log.js';
 import type { IntegralLedger, IntegralOperation } from '../ports/integral-ledger.js';
@@ -39,9 +40,10 @@ export class ReadOrderHistory {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(outTradeNo: string): Promise<OrderHistory | undefined> {
+  /** `scope`: the shops the reader answers for; another shop's order is not found (undefined, as no order). */
+  async execute(outTradeNo: string, scope: ShopScope = PLATFORM): Promise<OrderHistory | undefined> {
     const order = await this.orders.findByOutTradeNo(outTradeNo);
-    if (!order) return undefined;
+    if (!order || !coversMerchant(scope, order.state.merchantId)) return undefined;
     const [notifies, events, coins, audit] = await Promise.all([
       this.notifies.forOrder(outTradeNo, 100),
       this.outbox.forOrder(outTradeNo),

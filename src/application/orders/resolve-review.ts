@@ -1,5 +1,6 @@
 import type { Order } from '../../domain/order.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { coversMerchant, PLATFORM, type ShopScope } from '../../domain/shop-scope.js';
 import { changeOrder } from './compare-and-set.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
@@ -19,16 +20,18 @@ export class ResolveReview {
     private readonly clock: Clock,
   ) {}
 
-  async execute(outTradeNo: string, note: string, actor: string): Promise<Result<Order, ResolveReviewError>> {
+  /** `scope`: the shops the actor answers for; another shop's order is not found. */
+  async execute(outTradeNo: string, note: string, actor: string, scope: ShopScope = PLATFORM): Promise<Result<Order, ResolveReviewError>> {
     const order = await this.orders.findByOutTradeNo(outTradeNo);
-    if (!order) return err({ kind: 'OrderNotFound' });
+    if (!order || !coversMerchant(scope, order.state.merchantId)) return err({ kind: 'OrderNotFound' });
     const reason = order.state.review?.reason;
     if (reason === undefined) return err({ kind: 'NoOpenReview' });
     const at = this.clock.now();
     const outcome = await changeOrder(this.orders, order, (o) => ok(o.resolveReview(at)));
     if (outcome.kind === 'vanished') return err({ kind: 'OrderNotFound' });
     if (outcome.kind !== 'changed') return err({ kind: 'NoOpenReview' });
-    await this.audit.record({ at, actor, action: 'review.resolved', subject: outTradeNo, before: { reason }, note });
+    const merchantId = order.state.merchantId;
+    await this.audit.record({ at, actor, action: 'review.resolved', subject: outTradeNo, before: { reason }, note, merchantId });
     return ok(outcome.order);
   }
 }

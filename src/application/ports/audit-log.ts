@@ -1,3 +1,5 @@
+import type { MerchantId } from '../../domain/merchant.js';
+
 export const AUDIT_ACTIONS = [
   'refund.requested',
   'coins.granted',
@@ -12,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'operator.password-reset',
   'operator.totp-enabled',
   'operator.totp-removed',
+  'operator.shops-changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -29,10 +32,17 @@ export interface AuditEntry {
   readonly before?: unknown;
   readonly after?: unknown;
   readonly note?: string;
+  /**
+   * The shop the action concerned (an order's merchant; goods' and users' merchant): shop operators read only their
+   * shops' lines. Absent for what concerns the platform (operators, bill runs over every merchant).
+   */
+  readonly merchantId?: MerchantId;
 }
 
 export interface AuditQuery {
   readonly subject?: string;
+  /** Only lines about these merchants (an empty list: none); absent: every line. */
+  readonly merchantIds?: readonly MerchantId[];
   readonly limit: number;
   readonly offset: number;
 }

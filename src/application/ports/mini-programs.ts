@@ -21,3 +21,9 @@ export interface MiniPrograms {
    */
   readonly defaultAppId: string;
 }
+
+/**
+ * The merchant a mini-program sells through: the shop its goods, its users and their coins belong to (a console
+ * operator's scope is by merchant). Undefined for a mini-program not configured here (any more).
+ */
+export const merchantOfApp = (miniPrograms: MiniPrograms, appId: string): MerchantId | undefined => miniPrograms.byAppId(appId)?.merchantId;

@@ -1,3 +1,5 @@
+import type { MerchantId } from '../../domain/merchant.js';
+
 /** Which WeChat callback a notice arrived on. */
 export type NotifyKind = 'pay' | 'refund';
 
@@ -37,6 +39,9 @@ export interface NotifyVerdictCount {
 export interface NotifyHistory {
   /** The notices received for one order (exact number), oldest first. */
   forOrder(outTradeNo: string, limit?: number): Promise<NotifyLogEntry[]>;
-  /** Notices received at or after `since`, counted by kind, verdict and detail, most frequent first. */
-  verdictsSince(since: Date): Promise<NotifyVerdictCount[]>;
+  /**
+   * Notices received at or after `since`, counted by kind, verdict and detail, most frequent first. `merchantIds`: only
+   * notices naming an order of these merchants (a notice naming none of ours is the platform's); absent: all of them.
+   */
+  verdictsSince(since: Date, merchantIds?: readonly MerchantId[]): Promise<NotifyVerdictCount[]>;
 }

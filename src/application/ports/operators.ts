@@ -1,4 +1,5 @@
 import type { OperatorRole } from '../../domain/operator-role.js';
+import type { ShopScope } from '../../domain/shop-scope.js';
 import type { HmacSha1 } from '../../domain/totp.js';
 
 export interface Operator {
@@ -52,7 +53,8 @@ export interface Operators {
   /** Applies the change; undefined when no operator has that id. */
   update(id: number, change: OperatorChange): Promise<Operator | undefined>;
   /**
-   * Applies a change of role or of the disabled flag only when at least one other enabled admin remains, in one atomic
+   * Applies a change of role or of the disabled flag only when at least one other enabled platform admin (one holding
+   * every shop: only they manage operators) remains, in one atomic
    * step across instances (two admins demoting each other at once cannot both succeed); 'lastAdmin' when it would
    * leave none, undefined when no operator has that id.
    */
@@ -71,6 +73,14 @@ export interface Operators {
    * later than the last spent one. False otherwise: the code was used already (on this instance or another).
    */
   spendTotpStep(id: number, step: number): Promise<boolean>;
+  /** The shops the operator answers for: every one (platform, what operators added without a scope are) or those granted. */
+  shopsOf(id: number): Promise<ShopScope>;
+  /**
+   * Replaces the operator's scope in one step (its grants and the platform flag together). Taking every shop from the
+   * last enabled platform admin is refused ('lastAdmin'), checked and done in one step as updateKeepingAnAdmin does:
+   * only a platform admin manages operators. 'missing' when no operator has that id.
+   */
+  setShops(id: number, scope: ShopScope, at: Date): Promise<'updated' | 'lastAdmin' | 'missing'>;
 }
 
 export interface OperatorSession {

@@ -50,6 +50,8 @@ export interface OrderFilter extends OrderScope {
   readonly createdBefore?: Date;
   /** Only orders waiting for a person (true), or only those that are not (false). */
   readonly needsReview?: boolean;
+  /** Only orders of these merchants (an empty list: none): a shop operator's view. Absent: every merchant's. */
+  readonly merchantIds?: readonly MerchantId[];
   /**
    * Oldest first, as an export reads its pages: orders created meanwhile land after them, so no page shifts and no
    * order is read twice or missed.
@@ -66,6 +68,8 @@ export interface RefundFilter extends OrderScope {
   readonly requestedFrom?: Date;
   /** Requested before this instant. */
   readonly requestedBefore?: Date;
+  /** Only refunds of these merchants' orders (an empty list: none). Absent: every merchant's. */
+  readonly merchantIds?: readonly MerchantId[];
   /** Oldest first (an export reads pages this way: refunds requested meanwhile land after them, never shift them). */
   readonly oldestFirst?: boolean;
   /** At most 1000. */

@@ -1,8 +1,10 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import { Money } from '../../domain/money.js';
 import type { CashlessRefundRejection, RefundRejection, RefundReportError } from '../../domain/order-errors.js';
 import type { Order } from '../../domain/order.js';
 import type { Refund, RefundStatus } from '../../domain/refund.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { coversMerchant, type ShopScope } from '../../domain/shop-scope.js';
 import { changeOrder, ConcurrentChangeError } from '../orders/compare-and-set.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
@@ -22,6 +24,8 @@ export interface RefundCommand {
   readonly reason?: string;
   /** The credential that asked (for the audit log). */
   readonly actor: string;
+  /** The shops the asker answers for (a console operator's); an order of another shop is not found. Absent: every shop. */
+  readonly scope?: ShopScope;
 }
 
 export type RefundError =
@@ -75,8 +79,9 @@ export class RefundOrder {
 
   async execute(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
     let result: Result<RefundAccepted, RefundError> | undefined;
+    const seen: { merchantId?: MerchantId } = {};
     try {
-      result = await this.inTurn(command);
+      result = await this.inTurn(command, seen);
       return result;
     } finally {
       // Every attempt an operator makes is on record, refused and unanswered ones included.
@@ -93,23 +98,27 @@ export class RefundOrder {
               ? result.value
               : { refused: result.error },
         ...(command.reason ? { note: command.reason } : {}),
+        // The shop whose order it is, when the asker holds it; an attempt on another shop's order is the platform's.
+        ...(seen.merchantId === undefined ? {} : { merchantId: seen.merchantId }),
       });
     }
   }
 
-  private async inTurn(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+  private async inTurn(command: RefundCommand, seen: { merchantId?: MerchantId }): Promise<Result<RefundAccepted, RefundError>> {
     const lease = await this.lock.acquire(refundLockKey(command.outTradeNo), this.lockTiming);
     if (!lease) return err(BUSY);
     try {
-      return await this.refund(command);
+      return await this.refund(command, seen);
     } finally {
       await lease.release();
     }
   }
 
-  private async refund(command: RefundCommand): Promise<Result<RefundAccepted, RefundError>> {
+  private async refund(command: RefundCommand, seen: { merchantId?: MerchantId }): Promise<Result<RefundAccepted, RefundError>> {
     const found = await this.orders.findByOutTradeNo(command.outTradeNo);
-    if (!found) return err({ kind: 'OrderNotFound' });
+    // Another shop's order is answered exactly as no order: its operator learns nothing of it, not even that it exists.
+    if (!found || (command.scope && !coversMerchant(command.scope, found.state.merchantId))) return err({ kind: 'OrderNotFound' });
+    seen.merchantId = found.state.merchantId;
     if (found.state.cash.isZero()) return this.refundCoinsOnly(found);
     // A refund that could never be sent (the order's merchant is not configured here) is refused before it is recorded.
     this.submit.gatewayFor(found);

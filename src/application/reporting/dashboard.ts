@@ -1,4 +1,5 @@
 import { beijingDayNumber, beijingDayStart } from '../../domain/beijing-time.js';
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotifyHistory, NotifyVerdictCount } from '../ports/notify-log.js';
 import type { DailyPaid, OrderStatistics, RefundTotals } from '../ports/order-statistics.js';
@@ -32,18 +33,19 @@ export class ReadDashboard {
     private readonly clock: Clock,
   ) {}
 
-  async execute(): Promise<Dashboard> {
+  /** `merchantIds`: the figures of these merchants' orders only (a shop, or the shops an operator holds); absent: all. */
+  async execute(merchantIds?: readonly MerchantId[]): Promise<Dashboard> {
     const today = beijingDayNumber(this.clock.now());
     const firstDay = today - DASHBOARD_DAYS + 1;
     const [from, todayStart, end] = [beijingDayStart(firstDay), beijingDayStart(today), beijingDayStart(today + 1)];
     const [paid, refundsToday, refundsPeriod, awaitingPayment, needingReview, verdictsToday, verdictsPeriod] = await Promise.all([
-      this.stats.paidByDay(from, end),
-      this.stats.refundsSettled(todayStart, end),
-      this.stats.refundsSettled(from, end),
-      this.stats.countAwaitingPayment(),
-      this.stats.countNeedingReview(),
-      this.notifies.verdictsSince(todayStart),
-      this.notifies.verdictsSince(from),
+      this.stats.paidByDay(from, end, merchantIds),
+      this.stats.refundsSettled(todayStart, end, merchantIds),
+      this.stats.refundsSettled(from, end, merchantIds),
+      this.stats.countAwaitingPayment(merchantIds),
+      this.stats.countNeedingReview(merchantIds),
+      this.notifies.verdictsSince(todayStart, merchantIds),
+      this.notifies.verdictsSince(from, merchantIds),
     ]);
     const perDay = Array.from({ length: DASHBOARD_DAYS }, (_, i) => {
       const day = firstDay + i;

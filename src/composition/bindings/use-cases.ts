@@ -78,8 +78,14 @@ export function bindUseCases(c: Container): void {
     TOKENS.RefundLockTiming,
   ]);
   c.bind(ResolveReview).toResolvedValue(construct(ResolveReview), [OrderRepository, TOKENS.AuditLog, Clock]);
-  c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [TOKENS.UserRepository, IntegralLedger, TOKENS.AuditLog, Clock]);
-  c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock]);
+  c.bind(GrantCoins).toResolvedValue(construct(GrantCoins), [
+    TOKENS.UserRepository,
+    IntegralLedger,
+    TOKENS.AuditLog,
+    Clock,
+    TOKENS.MiniPrograms,
+  ]);
+  c.bind(ManageGoods).toResolvedValue(construct(ManageGoods), [TOKENS.GoodsCatalog, TOKENS.AuditLog, Clock, TOKENS.MiniPrograms]);
   c.bind(HandleRefundNotice).toResolvedValue(construct(HandleRefundNotice), [Merchants, OrderRepository, SettleRefund]);
   c.bind(ReconcilePayments).toResolvedValue(construct(ReconcilePayments), [
     OrderRepository,

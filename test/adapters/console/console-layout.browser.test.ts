@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Money } from '../../../src/domain/money.js';
+import { shopsScope } from '../../../src/domain/shop-scope.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, describeIfChromium } from '../../support/browser.js';
 import { consoleApp, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
 
@@ -48,6 +49,7 @@ const describeWithChromium = describeIfChromium();
 describeWithChromium('console layout on a phone and a desktop (Chromium)', () => {
   let app: ConsoleApp;
   let admin: ConsoleSession;
+  let twoShops: ConsoleSession;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let paidNo = '';
@@ -64,6 +66,9 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
     app = await consoleApp();
     admin = await app.session('admin');
     await app.session('viewer'); // a second operator on the operators page
+    // A shop operator of two shops: the dashboard's shop selector, and a shop operator's row on the operators page.
+    twoShops = await app.session('viewer');
+    await app.f.manageOperators.setShops(twoShops.name, shopsScope(['default', 'north']), 'cli');
     await app.f.goods.save({
       id: 4,
       appId: SAMPLE_MERCHANT.appId,
@@ -180,6 +185,11 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
         expect(shapes).toContain(expected);
       }
       expect(Object.fromEntries(Object.entries(found).filter(([, problems]) => problems.length))).toEqual({});
+
+      const shopOperator = await openAs(viewport, lang, twoShops);
+      await shopOperator.goto(`${app.baseUrl}/console?shop=north`);
+      expect(await shopOperator.locator('select[name=shop]').count()).toBe(1);
+      expect(await layoutProblems(shopOperator)).toEqual([]);
 
       const signedOut = await openAs(viewport, lang);
       await signedOut.goto(`${app.baseUrl}/console/login`);

@@ -25,6 +25,7 @@ const ACTIONS: Readonly<Record<string, { permission: Permission; allowed: readon
   '/console/operators/:name/enable': { permission: 'manageOperators', allowed: ['admin'] },
   '/console/operators/:name/password': { permission: 'manageOperators', allowed: ['admin'] },
   '/console/operators/:name/totp/remove': { permission: 'manageOperators', allowed: ['admin'] },
+  '/console/operators/:name/shops': { permission: 'manageOperators', allowed: ['admin'] },
   // Each operator's own second factor: every role, for itself only.
   '/console/account/totp/begin': { permission: 'read', allowed: ['viewer', 'operator', 'admin'] },
   '/console/account/totp/confirm': { permission: 'read', allowed: ['viewer', 'operator', 'admin'] },

@@ -20,6 +20,7 @@ describe('operator actions are use cases, and every one is audited', () => {
         subject: no,
         before: { reason: 'paid twice' },
         note: 'refunded the second payment by hand',
+        merchantId: 'default',
       },
     ]);
     expect(await f.resolveReview.execute(no, 'again', 'operator:alice')).toEqual({ ok: false, error: { kind: 'NoOpenReview' } });

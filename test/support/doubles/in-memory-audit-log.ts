@@ -12,6 +12,7 @@ export class InMemoryAuditLog implements AuditLog {
     await Promise.resolve();
     return this.entries
       .filter((e) => query.subject === undefined || e.subject === query.subject)
+      .filter((e) => query.merchantIds === undefined || (e.merchantId !== undefined && query.merchantIds.includes(e.merchantId)))
       .reverse()
       .slice(query.offset, query.offset + query.limit);
   }

@@ -13,10 +13,13 @@ import {
   type StoredOperator,
   type StoredTotp,
 } from '../../../src/application/ports/operators.js';
+import { PLATFORM, shopsScope, type ShopScope } from '../../../src/domain/shop-scope.js';
 
 /** Operator accounts in memory; names unique as the SQL table's index makes them. */
 export class InMemoryOperators implements Operators {
   private readonly rows = new Map<number, StoredOperator>();
+  /** Operators with a scope set; the others are platform operators, as the table's column default makes them. */
+  private readonly scopes = new Map<number, ShopScope>();
   private nextId = 1;
 
   async add(o: NewOperator): Promise<Operator | 'nameTaken'> {
@@ -52,8 +55,7 @@ export class InMemoryOperators implements Operators {
   async updateKeepingAnAdmin(id: number, change: OperatorChange): Promise<Operator | 'lastAdmin' | undefined> {
     await Promise.resolve();
     // Checked and applied in one synchronous step, as the database does under its lock.
-    const admins = [...this.rows.values()].filter((r) => r.operator.role === 'admin' && !r.operator.disabled).map((r) => r.operator.id);
-    if (admins.includes(id) && admins.length === 1) return 'lastAdmin';
+    if (this.isLastPlatformAdmin(id)) return 'lastAdmin';
     return this.apply(id, change);
   }
 
@@ -97,6 +99,30 @@ export class InMemoryOperators implements Operators {
     const totp = this.rows.get(id)?.totp;
     if (totp?.secret === undefined || (totp.lastStep !== undefined && totp.lastStep >= step)) return false;
     return this.setTotp(id, (t) => ({ ...t, lastStep: step }));
+  }
+
+  async shopsOf(id: number): Promise<ShopScope> {
+    await Promise.resolve();
+    if (!this.rows.has(id)) return shopsScope([]);
+    return this.scopes.get(id) ?? PLATFORM;
+  }
+
+  async setShops(id: number, scope: ShopScope, _at: Date): Promise<'updated' | 'lastAdmin' | 'missing'> {
+    await Promise.resolve();
+    if (!this.rows.has(id)) return 'missing';
+    if (scope.kind === 'shops' && this.isLastPlatformAdmin(id)) return 'lastAdmin';
+    this.scopes.set(id, scope.kind === 'platform' ? PLATFORM : shopsScope(scope.merchantIds));
+    return 'updated';
+  }
+
+  /** The one enabled admin holding every shop (only they manage operators); checked and changed in one synchronous step. */
+  private isLastPlatformAdmin(id: number): boolean {
+    const admins = [...this.rows.values()]
+      .filter(
+        (r) => r.operator.role === 'admin' && !r.operator.disabled && (this.scopes.get(r.operator.id) ?? PLATFORM).kind === 'platform',
+      )
+      .map((r) => r.operator.id);
+    return admins.includes(id) && admins.length === 1;
   }
 
   private setTotp(id: number, change: (totp: StoredTotp) => StoredTotp | undefined): boolean {

@@ -121,6 +121,7 @@ export class InMemoryOrderRepository implements OrderRepository {
       (filter.outTradeNoContains === undefined || s.outTradeNo.value.toLowerCase().includes(filter.outTradeNoContains.toLowerCase())) &&
       (filter.transactionId === undefined || s.transactionId === filter.transactionId) &&
       (filter.needsReview === undefined || (s.review !== undefined) === filter.needsReview) &&
+      (filter.merchantIds === undefined || filter.merchantIds.includes(s.merchantId)) &&
       (filter.createdFrom === undefined || Math.floor(s.createdAt.getTime() / 1000) >= Math.floor(filter.createdFrom.getTime() / 1000)) &&
       (filter.createdBefore === undefined || Math.floor(s.createdAt.getTime() / 1000) < Math.floor(filter.createdBefore.getTime() / 1000));
     return this.sorted(matches, filter.oldestFirst ? 'asc' : 'desc', Math.min(filter.limit, 100), filter.offset);
@@ -131,6 +132,7 @@ export class InMemoryOrderRepository implements OrderRepository {
     const sign = filter.oldestFirst ? 1 : -1;
     return [...this.rows.values()]
       .filter((s) => inScope(filter, s))
+      .filter((s) => filter.merchantIds === undefined || filter.merchantIds.includes(s.merchantId))
       .flatMap((s) => s.refunds.map((refund) => ({ outTradeNo: s.outTradeNo.value, refund })))
       .filter(
         ({ refund: r }) =>

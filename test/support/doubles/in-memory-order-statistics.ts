@@ -1,4 +1,5 @@
 import type { DailyPaid, OrderStatistics, RefundTotals } from '../../../src/application/ports/order-statistics.js';
+import type { MerchantId } from '../../../src/domain/merchant.js';
 import { beijingDayNumber } from '../../../src/domain/beijing-time.js';
 import type { InMemoryOrderRepository } from './in-memory-order-repository.js';
 
@@ -8,10 +9,10 @@ const seconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 export class InMemoryOrderStatistics implements OrderStatistics {
   constructor(private readonly orders: InMemoryOrderRepository) {}
 
-  async paidByDay(from: Date, before: Date): Promise<DailyPaid[]> {
+  async paidByDay(from: Date, before: Date, merchantIds?: readonly MerchantId[]): Promise<DailyPaid[]> {
     await Promise.resolve();
     const days = new Map<number, DailyPaid>();
-    for (const o of this.orders.all()) {
+    for (const o of this.of(merchantIds)) {
       const paidAt = o.state.paidAt;
       if (!o.isPaid || !paidAt || seconds(paidAt) < seconds(from) || seconds(paidAt) >= seconds(before)) continue;
       const day = beijingDayNumber(new Date(seconds(paidAt) * 1000));
@@ -21,22 +22,25 @@ export class InMemoryOrderStatistics implements OrderStatistics {
     return [...days.values()].sort((a, b) => a.day - b.day);
   }
 
-  async refundsSettled(from: Date, before: Date): Promise<RefundTotals> {
+  async refundsSettled(from: Date, before: Date, merchantIds?: readonly MerchantId[]): Promise<RefundTotals> {
     await Promise.resolve();
-    const refunds = this.orders
-      .all()
+    const refunds = this.of(merchantIds)
       .flatMap((o) => o.state.refunds)
       .filter((r) => r.status === 'SUCCESS' && r.settledAt && r.settledAt >= from && r.settledAt < before);
     return { count: refunds.length, fen: refunds.reduce((n, r) => n + r.amount.fen, 0) };
   }
 
-  async countAwaitingPayment(): Promise<number> {
+  async countAwaitingPayment(merchantIds?: readonly MerchantId[]): Promise<number> {
     await Promise.resolve();
-    return this.orders.all().filter((o) => o.status === 'CHECKED').length;
+    return this.of(merchantIds).filter((o) => o.status === 'CHECKED').length;
   }
 
-  async countNeedingReview(): Promise<number> {
+  async countNeedingReview(merchantIds?: readonly MerchantId[]): Promise<number> {
     await Promise.resolve();
-    return this.orders.all().filter((o) => o.needsReview).length;
+    return this.of(merchantIds).filter((o) => o.needsReview).length;
+  }
+
+  private of(merchantIds: readonly MerchantId[] | undefined) {
+    return this.orders.all().filter((o) => merchantIds === undefined || merchantIds.includes(o.state.merchantId));
   }
 }

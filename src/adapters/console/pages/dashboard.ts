@@ -2,7 +2,8 @@ import type { Dashboard, PeriodTotals } from '../../../application/reporting/das
 import type { NotifyVerdictCount } from '../../../application/ports/notify-log.js';
 import type { ConsoleContext } from '../context.js';
 import { count, yuan } from '../format.js';
-import { html, type Html } from '../html.js';
+import type { MerchantId } from '../../../domain/merchant.js';
+import { EMPTY, href, html, type Html } from '../html.js';
 import { notifyAnswer, notifyDetail, notifyKind } from '../labels.js';
 import { page } from '../layout.js';
 import { paidChart } from './chart.js';
@@ -60,9 +61,30 @@ function verdicts(ctx: ConsoleContext, title: string, rows: readonly NotifyVerdi
   </div>`;
 }
 
-export function dashboardPage(ctx: ConsoleContext, d: Dashboard): Html {
+/** Which shop the dashboard shows, of those the operator may pick (`all`: every one they hold). */
+export interface ShopSelection {
+  readonly choices: readonly MerchantId[];
+  readonly shown: MerchantId | 'all';
+}
+
+/** A GET form: one select and its button, shown only to an operator with more than one shop. */
+function shopSelector(ctx: ConsoleContext, s: ShopSelection): Html {
+  if (s.choices.length < 2) return EMPTY;
+  const option = (value: string, label: string) =>
+    html`<option value="${value}" ${value === s.shown ? html` selected` : ''}>${label}</option>`;
+  return html`<form class="filters card" method="get" action="/console">
+    <label
+      >${ctx.t('shops.shop')}<select name="shop">
+        ${option('all', ctx.t('shops.all'))} ${s.choices.map((id) => option(id, id))}
+      </select></label
+    >
+    <button type="submit" class="secondary">${ctx.t('shops.show')}</button>
+  </form>`;
+}
+
+export function dashboardPage(ctx: ConsoleContext, d: Dashboard, shops: ShopSelection = { choices: [], shown: 'all' }): Html {
   const waiting = html`<div class="tiles">
-    <a class="tile" href="/console/orders?status=CHECKED"
+    <a class="tile" href="${href(['orders'], { status: 'CHECKED', ...(shops.shown === 'all' ? {} : { shop: shops.shown }) })}"
       ><div class="label">${ctx.t('dash.awaiting')}</div>
       <div class="value">${count(d.awaitingPayment)}</div></a
     >
@@ -71,7 +93,8 @@ export function dashboardPage(ctx: ConsoleContext, d: Dashboard): Html {
       <div class="value">${count(d.needingReview)}</div></a
     >
   </div>`;
-  const body = html`${waiting} ${tiles(ctx, ctx.t('dash.today'), d.todayTotals)} ${tiles(ctx, ctx.t('dash.period'), d.periodTotals)}
+  const body = html`${shopSelector(ctx, shops)} ${waiting} ${tiles(ctx, ctx.t('dash.today'), d.todayTotals)}
+    ${tiles(ctx, ctx.t('dash.period'), d.periodTotals)}
     <h2>${ctx.t('dash.chart')}</h2>
     <div class="card">${paidChart(d.perDay, d.today, ctx.t('dash.chart'))}</div>
     <div class="grid2">

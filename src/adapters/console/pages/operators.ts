@@ -1,4 +1,7 @@
+import type { OperatorWithShops } from '../../../application/operators/manage-operators.js';
 import type { LoginAttempt, Operator } from '../../../application/ports/operators.js';
+import type { MerchantId } from '../../../domain/merchant.js';
+import type { ShopScope } from '../../../domain/shop-scope.js';
 import { OPERATOR_ROLES, type OperatorRole } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime } from '../format.js';
@@ -11,12 +14,30 @@ function roleSelect(ctx: ConsoleContext, current: OperatorRole): Html {
   </select>`;
 }
 
-function row(ctx: ConsoleContext, o: Operator): Html {
+/** The operator's scope in words: every shop, none, or the shops' ids. */
+const scopeText = (ctx: ConsoleContext, shops: ShopScope): string =>
+  shops.kind === 'platform' ? ctx.t('shops.platform') : shops.merchantIds.length ? shops.merchantIds.join(', ') : ctx.t('shops.none');
+
+/** Every shop (platform), or a box per merchant: those configured now and any granted earlier and since removed. */
+function shopsForm(ctx: ConsoleContext, o: Operator, shops: ShopScope, merchants: readonly MerchantId[]): Html {
+  const held = shops.kind === 'shops' ? shops.merchantIds : [];
+  const offered = [...new Set([...merchants, ...held])].sort();
+  const box = (name: string, value: string, label: string, checked: boolean) =>
+    html`<label class="check"><input type="checkbox" name="${name}" value="${value}" ${checked ? html` checked` : ''} />${label}</label>`;
+  return html`<form class="inline shops" method="post" action="${href(['operators', o.name, 'shops'])}">
+    ${csrfField(ctx)} ${box('all', '1', ctx.t('shops.platform'), shops.kind === 'platform')}
+    ${offered.map((id) => box('shop', id, id, held.includes(id)))}
+    <button type="submit" class="secondary">${ctx.t('shops.set')}</button>
+  </form>`;
+}
+
+function row(ctx: ConsoleContext, { operator: o, shops }: OperatorWithShops, merchants: readonly MerchantId[]): Html {
   const form = (action: string, inner: Html) =>
     html`<form class="inline" method="post" action="${href(['operators', o.name, ...action.split('/')])}">${csrfField(ctx)}${inner}</form>`;
   return html`<tr>
     <td><strong>${o.name}</strong></td>
     <td>${ctx.t(`role.${o.role}`)}</td>
+    <td>${scopeText(ctx, shops)}</td>
     <td><span class="badge ${o.disabled ? 'bad' : 'ok'}">${o.disabled ? ctx.t('ops.disabled') : ctx.t('ops.active')}</span></td>
     <td>${beijingTime(o.createdAt)}</td>
     <td>${beijingTime(o.passwordChangedAt)}</td>
@@ -42,11 +63,18 @@ function row(ctx: ConsoleContext, o: Operator): Html {
           <button type="submit" class="secondary">${ctx.t('ops.resetPassword')}</button>`,
       )}
       ${form('totp/remove', html`<button type="submit" class="danger">${ctx.t('ops.removeTotp')}</button>`)}
+      ${shopsForm(ctx, o, shops, merchants)}
     </td>
   </tr>`;
 }
 
-export function operatorsPage(ctx: ConsoleContext, operators: readonly Operator[], attempts: readonly LoginAttempt[], flash?: Flash): Html {
+export function operatorsPage(
+  ctx: ConsoleContext,
+  operators: readonly OperatorWithShops[],
+  merchants: readonly MerchantId[],
+  attempts: readonly LoginAttempt[],
+  flash?: Flash,
+): Html {
   const attemptRows = attempts.map(
     (a) =>
       html`<tr>
@@ -61,6 +89,7 @@ export function operatorsPage(ctx: ConsoleContext, operators: readonly Operator[
         <tr>
           <th>${ctx.t('login.name')}</th>
           <th>${ctx.t('col.role')}</th>
+          <th>${ctx.t('shops.col')}</th>
           <th>${ctx.t('col.state')}</th>
           <th>${ctx.t('col.created')}</th>
           <th>${ctx.t('col.passwordChanged')}</th>
@@ -68,9 +97,10 @@ export function operatorsPage(ctx: ConsoleContext, operators: readonly Operator[
         </tr>
       </thead>
       <tbody>
-        ${operators.map((o) => row(ctx, o))}
+        ${operators.map((o) => row(ctx, o, merchants))}
       </tbody>
     </table>
+    <p class="muted">${ctx.t('shops.hint')}</p>
     <h2>${ctx.t('ops.create')}</h2>
     <div class="card">
       <form class="stack" method="post" action="/console/operators">

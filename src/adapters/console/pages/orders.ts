@@ -102,6 +102,7 @@ function filters(ctx: ConsoleContext, form: Readonly<Record<string, string>>): H
         any,
       )}</label
     >
+    ${form.shop === undefined ? '' : html`<input type="hidden" name="shop" value="${form.shop}" />`}
     <button type="submit">${ctx.t('filter.search')}</button>
     <a href="/console/orders">${ctx.t('filter.reset')}</a>
     <a href="${href(['export', 'orders.csv'], form)}" id="export-orders" download>${ctx.t('csv.export')}</a>

@@ -1,4 +1,6 @@
 import { textOf, wholeNumber } from '../../http/input.js';
+import { merchantFilterOf } from '../../../domain/shop-scope.js';
+import { scopeOf } from '../context.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import type { ConsoleDeps } from '../deps.js';
 import { errorFlash, send } from '../layout.js';
@@ -20,6 +22,7 @@ export function auditRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     }
     const p = pageNo.value;
     const found = await deps.audit.list({
+      merchantIds: merchantFilterOf(scopeOf(res)),
       limit: PAGE_SIZE + 1,
       offset: (p - 1) * PAGE_SIZE,
       ...(subject?.ok ? { subject: subject.value } : {}),

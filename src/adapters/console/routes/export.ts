@@ -1,7 +1,8 @@
 import { inputError } from '../input-errors.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import type { ConsoleResponse } from '../context.js';
+import { merchantFilterOf } from '../../../domain/shop-scope.js';
+import { scopeOf, type ConsoleResponse } from '../context.js';
 import { sendCsv } from '../csv.js';
 import type { ConsoleDeps } from '../deps.js';
 import { orderTable, refundTable, runTable, type Cell, type ExportTable } from '../export-tables.js';
@@ -47,7 +48,9 @@ export function exportRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (search.problems.length) return refused(res, search.problems);
     const filter = await withOpenid(search, (openid) => deps.users.findByOpenid(openid));
     const table = orderTable(await goodsNames(deps.goods));
-    const read = async (offset: number, limit: number) => (filter ? deps.orders.list({ ...filter, oldestFirst: true, limit, offset }) : []);
+    const merchantIds = merchantFilterOf(scopeOf(res));
+    const read = async (offset: number, limit: number) =>
+      filter ? deps.orders.list({ ...filter, merchantIds, oldestFirst: true, limit, offset }) : [];
     await sendCsv(res, fileName('orders', search.form.from, search.form.to), table.header(ctx), pages(ctx, table, ORDERS_PER_PAGE, read));
   });
 
@@ -56,12 +59,13 @@ export function exportRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const range = parseDayRange(req.query as Record<string, unknown>);
     if (range.problems.length) return refused(res, range.problems);
     const window = { ...(range.from && { requestedFrom: range.from }), ...(range.before && { requestedBefore: range.before }) };
-    const read = (offset: number, limit: number) => deps.orders.listRefunds({ ...window, oldestFirst: true, limit, offset });
+    const merchantIds = merchantFilterOf(scopeOf(res));
+    const read = (offset: number, limit: number) => deps.orders.listRefunds({ ...window, merchantIds, oldestFirst: true, limit, offset });
     const name = fileName('refunds', range.form.from, range.form.to);
     await sendCsv(res, name, refundTable.header(ctx), pages(ctx, refundTable, REFUNDS_PER_PAGE, read));
   });
 
-  routes.page('/console/export/reconciliation.csv', 'read', async (req, res) => {
+  routes.page('/console/export/reconciliation.csv', 'readBills', async (req, res) => {
     const ctx = res.locals.console;
     const range = parseDayRange(req.query as Record<string, unknown>);
     if (range.problems.length) return refused(res, range.problems);

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { OperatorError } from '../../../application/operators/manage-operators.js';
-import type { Operator } from '../../../application/ports/operators.js';
 import { isOperatorRole } from '../../../domain/operator-role.js';
 import type { Result } from '../../../domain/result.js';
+import { PLATFORM, shopsScope } from '../../../domain/shop-scope.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -22,11 +22,11 @@ const text = (req: Request, name: string): string => {
 export function operatorRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const show = async (req: Request, res: ConsoleResponse, status: number, flash?: Flash) => {
     const ctx = res.locals.console;
-    const [operators, attempts] = await Promise.all([deps.manageOperators.list(), deps.loginAttempts.recent(50)]);
-    send(res, status, operatorsPage(ctx, operators, attempts, flash ?? flashOf(req, ctx)));
+    const [operators, attempts] = await Promise.all([deps.manageOperators.listWithShops(), deps.loginAttempts.recent(50)]);
+    send(res, status, operatorsPage(ctx, operators, deps.merchantIds(), attempts, flash ?? flashOf(req, ctx)));
   };
 
-  const finish = async (req: Request, res: ConsoleResponse, result: Result<Operator, OperatorError>) => {
+  const finish = async (req: Request, res: ConsoleResponse, result: Result<unknown, OperatorError>) => {
     if (result.ok) return res.redirect(303, href(['operators'], { done: 'operator' }));
     const ctx = res.locals.console;
     const status =
@@ -64,6 +64,14 @@ export function operatorRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const removed = await deps.manageTotp.remove(req.params.name ?? '', actorOf(operator), session.tokenDigest);
     if (removed.ok) return res.redirect(303, href(['operators'], { done: 'operator' }));
     await show(req, res, 404, errorFlash(res.locals.console, res.locals.console.t('ops.OperatorNotFound')));
+  });
+
+  // Platform operator (`all`), or a shop operator of the boxes ticked (none ticked: of no shop). Audited.
+  routes.action('/console/operators/:name/shops', 'manageOperators', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const ticked = ([] as unknown[]).concat(body.shop ?? []);
+    const shops = body.all === '1' ? PLATFORM : shopsScope(ticked.map((id) => (typeof id === 'string' ? id : '')));
+    await finish(req, res, await deps.manageOperators.setShops(req.params.name ?? '', shops, actorOf(operatorOf(res).operator)));
   });
 
   routes.action('/console/operators/:name/password', 'manageOperators', async (req, res) => {

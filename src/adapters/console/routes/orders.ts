@@ -8,7 +8,8 @@ import { errorResponse } from '../../http/error-status.js';
 import { textOf, tokenOf, wholeNumber } from '../../http/input.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
+import { coversMerchant, merchantFilterOf } from '../../../domain/shop-scope.js';
+import { actorOf, operatorOf, scopeOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { parseYuan, yuan } from '../format.js';
 import { goodsNames } from '../goods-names.js';
@@ -43,7 +44,8 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const names = () => goodsNames(deps.goods);
   const showOrder = async (res: ConsoleResponse, no: string, status: number, flash?: Flash): Promise<void> => {
     const ctx = res.locals.console;
-    const history = OutTradeNo.parse(no) ? await deps.orderHistory.execute(no) : undefined;
+    // Another shop's order is not found, exactly as a number nobody used (ReadOrderHistory checks the scope).
+    const history = OutTradeNo.parse(no) ? await deps.orderHistory.execute(no, scopeOf(res)) : undefined;
     if (!history) return sendError(res, 404, 'order.notFound');
     send(res, status, orderPage(ctx, history, await names(), flash));
   };
@@ -51,7 +53,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.page('/console/orders', 'read', async (req, res) => {
     const search = parseOrderSearch(req.query as Record<string, unknown>);
     const filter = search.problems.length ? undefined : await withOpenid(search, (openid) => deps.users.findByOpenid(openid));
-    const found = filter ? await deps.orders.list(filter) : [];
+    const found = filter ? await deps.orders.list({ ...filter, merchantIds: merchantFilterOf(scopeOf(res)) }) : [];
     send(res, search.problems.length ? 400 : 200, ordersPage(res.locals.console, search, found, await names()));
   });
 
@@ -65,7 +67,8 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.action('/console/orders/:outTradeNo/refund', 'refund', async (req, res) => {
     const ctx = res.locals.console;
     const no = req.params.outTradeNo ?? '';
-    const order = OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined;
+    const found = OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined;
+    const order = found && coversMerchant(scopeOf(res), found.state.merchantId) ? found : undefined;
     if (!order) return sendError(res, 404, 'order.notFound');
     const refundable = order.refundableFen;
     const confirming = field(req, 'confirm') === 'yes';
@@ -93,7 +96,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const ctx = res.locals.console;
     const no = command.outTradeNo;
     try {
-      const result = await deps.refundOrder.execute({ ...command, actor: actorOf(operatorOf(res).operator) });
+      const result = await deps.refundOrder.execute({ ...command, actor: actorOf(operatorOf(res).operator), scope: scopeOf(res) });
       if (!result.ok) {
         const failure = errorResponse(result.error);
         if (failure.retryAfterSeconds !== undefined) res.set('Retry-After', String(failure.retryAfterSeconds));
@@ -117,7 +120,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const no = req.params.outTradeNo ?? '';
     const note = textOf(field(req, 'note'), 'note', { max: 500 });
     if (!note.ok) return showOrder(res, no, 400, errorFlash(ctx, note.error));
-    const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator));
+    const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator), scopeOf(res));
     if (!result.ok) return showOrder(res, no, errorResponse(result.error).status, refusalFlash(ctx, result.error));
     res.redirect(303, field(req, 'back') === 'reviews' ? href(['reviews'], { done: 'review' }) : href(['orders', no], { done: 'review' }));
   });

@@ -23,7 +23,7 @@ export function reconciliationRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, n
     send(res, status, reconciliationPage(ctx, pending, bills, billDay(previousBillDate(now())), flash ?? flashOf(req, ctx)));
   };
 
-  routes.page('/console/reconciliation', 'read', (req, res) => show(req, res, 200));
+  routes.page('/console/reconciliation', 'readBills', (req, res) => show(req, res, 200));
 
   routes.action('/console/reconciliation/bill', 'reconcile', async (req, res) => {
     const ctx = res.locals.console;

@@ -1,3 +1,5 @@
+import { merchantFilterOf } from '../../../domain/shop-scope.js';
+import { scopeOf } from '../context.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import type { ConsoleDeps } from '../deps.js';
 import { goodsNames } from '../goods-names.js';
@@ -18,12 +20,16 @@ const BILL_DAYS_REVIEWED = 7;
  */
 export function reviewRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.page('/console/reviews', 'read', async (req, res) => {
+    const scope = scopeOf(res);
+    // A bill run covers every merchant's bill: what it matched to nothing is the platform's to look at (PLATFORM_ONLY).
+    const bills = (kind: 'refbill' | 'fundflow') =>
+      scope.kind === 'platform' ? deps.runs.latest({ kind, limit: BILL_DAYS_REVIEWED }) : Promise.resolve([]);
     const [orders, refundBills, fundFlows] = await Promise.all([
-      deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0 }),
-      deps.runs.latest({ kind: 'refbill', limit: BILL_DAYS_REVIEWED }),
-      deps.runs.latest({ kind: 'fundflow', limit: BILL_DAYS_REVIEWED }),
+      deps.orders.list({ needsReview: true, limit: REVIEW_QUEUE_SIZE, offset: 0, merchantIds: merchantFilterOf(scope) }),
+      bills('refbill'),
+      bills('fundflow'),
     ]);
-    const bills = [...refundBills, ...fundFlows].filter((run) => run.problems > 0);
-    send(res, 200, reviewsPage(res.locals.console, orders, await goodsNames(deps.goods), bills, flashOf(req, res.locals.console)));
+    const unmatched = [...refundBills, ...fundFlows].filter((run) => run.problems > 0);
+    send(res, 200, reviewsPage(res.locals.console, orders, await goodsNames(deps.goods), unmatched, flashOf(req, res.locals.console)));
   });
 }

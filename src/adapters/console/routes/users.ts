@@ -4,7 +4,10 @@ import { errorResponse } from '../../http/error-status.js';
 import { idOf, LIMITS, textOf, tokenOf, wholeNumber } from '../../http/input.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import { actorOf, operatorOf, type ConsoleResponse } from '../context.js';
+import { merchantOfApp } from '../../../application/ports/mini-programs.js';
+import type { User } from '../../../application/ports/user-repository.js';
+import { coversMerchantOf, merchantFilterOf } from '../../../domain/shop-scope.js';
+import { actorOf, operatorOf, scopeOf, type ConsoleResponse } from '../context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
@@ -17,15 +20,20 @@ const text = (req: Request, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
+/** A user belongs to a mini-program, and so to the shop it sells through: an operator sees the users of their shops. */
+const holds = (res: ConsoleResponse, deps: ConsoleDeps, user: User): boolean =>
+  coversMerchantOf(scopeOf(res), merchantOfApp(deps.miniPrograms, user.appId));
+
 /** Users and their health coins; operators grant coins through the same use case as the admin API. */
 export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const showUser = async (res: ConsoleResponse, uid: number, status: number, flash?: Flash, switchTo?: string): Promise<void> => {
-    const user = await deps.users.findByUid(uid);
+    const found = await deps.users.findByUid(uid);
+    const user = found && holds(res, deps, found) ? found : undefined;
     if (!user) return sendError(res, 404, 'users.notFound');
     const [balance, journal, orders, goods] = await Promise.all([
       deps.ledger.balanceOf(uid),
       deps.ledger.journalOf(uid, 50),
-      deps.orders.list({ uid, limit: 20, offset: 0 }),
+      deps.orders.list({ uid, limit: 20, offset: 0, merchantIds: merchantFilterOf(scopeOf(res)) }),
       deps.goods.listAll(),
     ]);
     const goodsNames = new Map(goods.map((g) => [g.id, g.name]));
@@ -39,12 +47,12 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (asked?.ok) return res.redirect(303, href(['users', asked.value]));
     const pageNo = wholeNumber(req.query.page ?? '1', 'page', 1, 10_000);
     const p = pageNo.ok ? pageNo.value : 1;
-    const users = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE);
-    const rows = await Promise.all(
-      users.slice(0, PAGE_SIZE).map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })),
-    );
+    // Narrowed after paging (users are few next to orders): a shop operator's page may hold fewer than PAGE_SIZE.
+    const listed = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE);
+    const users = listed.slice(0, PAGE_SIZE).filter((user) => holds(res, deps, user));
+    const rows = await Promise.all(users.map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })));
     const flash = asked && !asked.ok ? errorFlash(ctx, asked.error) : flashOf(req, ctx);
-    send(res, 200, usersPage(ctx, rows, p, users.length > PAGE_SIZE, flash));
+    send(res, 200, usersPage(ctx, rows, p, listed.length > PAGE_SIZE, flash));
   });
 
   routes.page('/console/users/:uid', 'read', async (req, res) => {
@@ -74,6 +82,7 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
       grantId: grantId.value,
       actor: actorOf(operatorOf(res).operator),
       reason: reason.value,
+      scope: scopeOf(res),
     });
     if (!result.ok) return showUser(res, uid.value, errorResponse(result.error).status, refusalFlash(ctx, result.error), keep);
     res.redirect(303, href(['users', uid.value], { done: 'grant' }));

@@ -13,6 +13,7 @@ import { Migration20261207000011GoodsPricesToTheFen } from './Migration202612070
 import { Migration20261207000012GrantReason } from './Migration20261207000012GrantReason.js';
 import { Migration20261207000013RefundParts } from './Migration20261207000013RefundParts.js';
 import { Migration20261207000014MiniPrograms } from './Migration20261207000014MiniPrograms.js';
+import { Migration20261207000015OperatorShops } from './Migration20261207000015OperatorShops.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -33,4 +34,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000012GrantReason', class: Migration20261207000012GrantReason },
   { name: 'Migration20261207000013RefundParts', class: Migration20261207000013RefundParts },
   { name: 'Migration20261207000014MiniPrograms', class: Migration20261207000014MiniPrograms },
+  { name: 'Migration20261207000015OperatorShops', class: Migration20261207000015OperatorShops },
 ];
