@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -143,6 +144,8 @@ for (const api of ['v2', 'v3'] as const) {
         });
       }
       expect((await send('/goods')).status).toBe(200);
+      // Another mini-program's API: the same routes under /mp/{appid}/ (here the default one's own prefix).
+      expect((await send(`/mp/${SAMPLE_MERCHANT.appId}/goods`)).status).toBe(200);
     });
 
     it('redirects plain HTTP to HTTPS', async () => {

@@ -52,8 +52,11 @@ function miniProgramApi(deps: WechatRoutesDeps): Router {
     if (!result.ok) {
       if (result.error.kind === 'LoginMisconfigured') {
         deps.logger.error(
-          { alert: true, appId, errcode: result.error.code, errmsg: result.error.message },
-          "WeChat refuses the mini-program appid or AppSecret: fix WECHAT_APPID / WECHAT_APP_SECRET (or that mini-program's)",
+          // The default mini-program's line as it always was; another's names its appid.
+          { alert: true, ...(appId !== res.locals.defaultAppId && { appId }), errcode: result.error.code, errmsg: result.error.message },
+          appId === res.locals.defaultAppId
+            ? 'WeChat refuses the mini-program appid or AppSecret: fix WECHAT_APPID / WECHAT_APP_SECRET'
+            : 'WeChat refuses the mini-program appid or AppSecret: fix that mini-program in the merchants file',
         );
       }
       return sendFailure(res, errorResponse(result.error));

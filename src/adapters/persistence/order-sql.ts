@@ -67,10 +67,9 @@ export function insertOrder(columns: OrderColumns): [string, SqlValue[]] {
   ];
 }
 
-// An order's mini-program never changes; a seed row's '' (the default mini-program's) stays as its PHP wrote it.
-const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(
-  ([property]) => property !== 'outTradeNo' && property !== 'version' && property !== 'appId',
-);
+// Every column, app_id too: a seed row's '' is written as the appid it was read as (the default mini-program's), which
+// pins the order to that mini-program should the default ever change.
+const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(([property]) => property !== 'outTradeNo' && property !== 'version');
 const CAS_UPDATE = `UPDATE ${ORDER_TABLE} SET ${CAS_SET_COLUMNS.map(([, name]) => `${name} = ?`).join(', ')}, version = ?
   WHERE ${column(ORDER_COLUMNS, 'outTradeNo')} = ? AND version = ?`;
 
