@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CachedGoodsCatalog } from '../../src/adapters/caching/cached-goods-catalog.js';
+import { cachedPaymentFacts } from '../../src/adapters/caching/cached-payment-facts.js';
 import { CachedUsers } from '../../src/adapters/caching/cached-users.js';
 import { Money } from '../../src/domain/money.js';
 import type { Goods } from '../../src/domain/goods.js';
 import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
+import { anOrder } from '../support/builders.js';
 import { InMemoryGoodsCatalog } from '../support/doubles/in-memory-goods-catalog.js';
+import { InMemoryOrderRepository } from '../support/doubles/in-memory-order-repository.js';
 import { InMemoryUserRepository } from '../support/doubles/in-memory-user-repository.js';
 
 const goods: Goods = {
@@ -62,5 +65,59 @@ describe('CachedUsers', () => {
     expect(await users.findByUid(user.uid)).toEqual(user);
     expect(await users.findByUid(user.uid)).toEqual(user);
     expect(calls()).toBe(2);
+  });
+});
+
+describe('cachedPaymentFacts', () => {
+  const paidAt = new Date(Date.UTC(2026, 0, 15, 5, 0, 0));
+
+  it("keeps a paid order's facts (they never change), and reads an unpaid or unknown order's every time", async () => {
+    let now = 0;
+    const { target, calls } = counting(new InMemoryOrderRepository(), 'findPaymentFacts');
+    const orders = cachedPaymentFacts(target, 600_000, () => now);
+    const order = anOrder();
+    const no = order.state.outTradeNo.value;
+    expect(await orders.findPaymentFacts(no)).toBeUndefined();
+    await orders.insert(order);
+    expect((await orders.findPaymentFacts(no))?.transactionId).toBeUndefined();
+    expect((await orders.findPaymentFacts(no))?.transactionId).toBeUndefined();
+    expect(calls()).toBe(3);
+
+    order.confirmPaid({ transactionId: 'T1', amount: order.state.cash, paidAt });
+    expect(await orders.update(order)).toBe('updated');
+    const facts = await orders.findPaymentFacts(no);
+    expect(facts).toMatchObject({ transactionId: 'T1', cash: order.state.cash, merchantId: order.state.merchantId });
+    now = 599_999;
+    expect(await orders.findPaymentFacts(no)).toEqual(facts);
+    expect(await orders.findPaymentFacts(no.toLowerCase().replace(/^2/, '3'))).toBeUndefined();
+    expect(calls()).toBe(5);
+    now = 600_000;
+    await orders.findPaymentFacts(no);
+    expect(calls()).toBe(6);
+  });
+
+  it('keeps only lookups across every shop: one within a shop asks the repository, which applies the scope', async () => {
+    const { target, calls } = counting(new InMemoryOrderRepository(), 'findPaymentFacts');
+    const orders = cachedPaymentFacts(target, 600_000, () => 0);
+    const order = anOrder();
+    const no = order.state.outTradeNo.value;
+    await orders.insert(order);
+    order.confirmPaid({ transactionId: 'T1', amount: order.state.cash, paidAt });
+    await orders.update(order);
+    await orders.findPaymentFacts(no);
+    await orders.findPaymentFacts(no);
+    expect(calls()).toBe(1);
+    expect(await orders.findPaymentFacts(no, { merchantId: 'another-shop' })).toBeUndefined();
+    expect(await orders.findPaymentFacts(no, { merchantId: order.state.merchantId })).toMatchObject({ transactionId: 'T1' });
+    expect(calls()).toBe(3);
+  });
+
+  it('passes every other method through to the repository it wraps', async () => {
+    const inner = new InMemoryOrderRepository();
+    const orders = cachedPaymentFacts(inner);
+    const order = anOrder();
+    await orders.insert(order);
+    expect((await inner.findByOutTradeNo(order.state.outTradeNo.value))?.state.outTradeNo).toEqual(order.state.outTradeNo);
+    expect((await orders.findByOutTradeNo(order.state.outTradeNo.value))?.state.outTradeNo).toEqual(order.state.outTradeNo);
   });
 });

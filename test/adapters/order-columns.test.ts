@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ORDER_COLUMNS, ORDER_COLUMNS_LEFT_ALONE } from '../../src/adapters/persistence/order-columns.js';
 import { toOrderColumns } from '../../src/adapters/persistence/order-mapper.js';
 import { OrderRecordSchema } from '../../src/adapters/persistence/order-record.js';
-import {
-  compareAndSetOrder,
-  insertOrder,
-  SELECT_OPEN_ORDER,
-  SELECT_ORDER_WITH_REFUNDS,
-  SELECT_PAYMENT_FACTS,
-} from '../../src/adapters/persistence/order-sql.js';
+import { compareAndSetOrder, insertOrder, SELECT_OPEN_ORDER, SELECT_ORDER_WITH_REFUNDS } from '../../src/adapters/persistence/order-sql.js';
 import { anOrder } from '../support/builders.js';
 
 const properties = OrderRecordSchema.meta.properties as Record<string, { fieldName?: string }>;
@@ -42,7 +36,7 @@ describe('the order columns (one list, checked against the entity schema)', () =
       expect(update).toMatch(new RegExp(`\\b${columnOf(property)} = \\?`));
     }
     for (const property of leftAlone) {
-      for (const sql of [SELECT_ORDER_WITH_REFUNDS, SELECT_OPEN_ORDER, SELECT_PAYMENT_FACTS, insert, update]) {
+      for (const sql of [SELECT_ORDER_WITH_REFUNDS, SELECT_OPEN_ORDER, insert, update]) {
         expect(sql).not.toMatch(new RegExp(`\\b${columnOf(property)}\\b`));
       }
     }

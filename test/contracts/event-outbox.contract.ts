@@ -73,7 +73,7 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
       await outbox.markFailed(id, 'HTTP 503', retryAt);
       expect(await mine(outbox, no)).toEqual([]);
       expect(await mine(outbox, no, retryAt)).toEqual([{ eventId: id, event: conflict, attempts: 1 }]);
-      await outbox.markDelivered(id, retryAt);
+      await outbox.markDelivered([id], retryAt);
       expect(await mine(outbox, no, new Date(Date.UTC(2032, 0, 1)))).toEqual([]);
     });
 
@@ -143,7 +143,7 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
       };
       await outbox.append([conflict]);
       const deliveredAt = new Date(Date.UTC(2026, 0, 15, 5, 0, 1));
-      await outbox.markDelivered(`${no}:OrderPaid`, deliveredAt);
+      await outbox.markDelivered([`${no}:OrderPaid`], deliveredAt);
       await outbox.markFailed(eventIdOf(conflict), 'HTTP 503', new Date(Date.UTC(2031, 0, 1)));
       const history = await outbox.forOrder(no);
       expect(history.map((e) => [e.eventId, e.type, e.deliveredAt, e.attempts, e.lastError])).toEqual([
@@ -152,6 +152,35 @@ export function eventOutboxContract(name: string, fresh: () => Promise<OutboxFix
       ]);
       expect(history.every((e) => e.createdAt instanceof Date && !Number.isNaN(e.createdAt.getTime()))).toBe(true);
       expect(await outbox.forOrder(no.toLowerCase().replace(/^2/, '3'))).toEqual([]);
+    });
+
+    it('marks a whole run of deliveries in one call; one delivered before keeps its first date', async () => {
+      const { outbox, orders } = await fresh();
+      const order = anOrder({ uid: uid() });
+      await orders.insert(order);
+      const no = order.state.outTradeNo.value;
+      order.confirmPaid({ transactionId: 'T5', amount: order.state.cash, paidAt });
+      await orders.update(order);
+      const conflicts = ['X', 'Y', 'Z'].map((incoming): PaymentConflict => ({
+        type: 'PaymentConflict',
+        outTradeNo: no,
+        recordedTransactionId: 'T5',
+        incomingTransactionId: incoming,
+        at: paidAt,
+      }));
+      await outbox.append(conflicts);
+      const first = new Date(Date.UTC(2026, 0, 15, 5, 0, 1));
+      const second = new Date(Date.UTC(2026, 0, 15, 5, 0, 2));
+      await outbox.markDelivered([`${no}:OrderPaid`], first);
+      await outbox.markDelivered([`${no}:OrderPaid`, eventIdOf(conflicts[0]!), eventIdOf(conflicts[2]!), `${no}:Unknown`], second);
+      expect((await outbox.forOrder(no)).map((e) => [e.eventId, e.deliveredAt])).toEqual([
+        [`${no}:OrderPaid`, first],
+        [eventIdOf(conflicts[0]!), second],
+        [eventIdOf(conflicts[1]!), undefined],
+        [eventIdOf(conflicts[2]!), second],
+      ]);
+      expect((await mine(outbox, no)).map((e) => e.eventId)).toEqual([eventIdOf(conflicts[1]!)]);
+      await outbox.markDelivered([], second);
     });
   });
 }

@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { InboundCallback } from '../../application/ports/notify-verifier.js';
@@ -7,7 +6,7 @@ import { callbackReply, type CallbackReply } from '../wechatpay/shared/callback-
 import { charsetRefusal, classify } from './app.js';
 import { headersOf } from './callback-route.js';
 import { forwardedIp, plainIp } from './client-ip.js';
-import { trackRequest } from './request-context.js';
+import { inThisRequest, trackRequest } from './request-context.js';
 import { BASELINE_SECURITY_HEADERS } from './security-headers.js';
 
 /** A request listener tried before Express: true when it has taken the request, false to let Express have it. */
@@ -126,7 +125,7 @@ const bodyError = (status: number, message: string): BodyError => Object.assign(
  * off; the bytes decoded as UTF-8 with a leading byte-order mark dropped, as iconv-lite does.
  */
 function readBody(req: IncomingMessage, then: (error: BodyError | undefined, body: string) => void): void {
-  const done = AsyncResource.bind(then);
+  const done = inThisRequest(then);
   const declared = req.headers['content-length'];
   if (req.headers['transfer-encoding'] === undefined && Number.isNaN(Number(declared))) return done(undefined, '');
   if ((req.headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity') {

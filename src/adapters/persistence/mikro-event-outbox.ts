@@ -6,6 +6,8 @@ import { violatedUniques } from './sql-failure.js';
 import { sqlSession, type SqlStatements } from './sql-session.js';
 
 const MAX_ERROR_CHARS = 255;
+/** Event ids per UPDATE: well inside SQLite's 999 parameters (a relay run delivers 100). */
+const MARK_CHUNK = 500;
 
 /**
  * payment_event_outbox. Rows are written by the order repository inside the transaction of the change they
@@ -49,11 +51,15 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
       }));
   }
 
-  async markDelivered(eventId: string, at: Date): Promise<void> {
-    await sqlSession(this.orm).run(`UPDATE ${OUTBOX_TABLE} SET delivered_at = ? WHERE event_id = ? AND delivered_at IS NULL`, [
-      at.getTime(),
-      eventId,
-    ]);
+  async markDelivered(eventIds: readonly string[], at: Date): Promise<void> {
+    const sql = sqlSession(this.orm);
+    for (let i = 0; i < eventIds.length; i += MARK_CHUNK) {
+      const ids = eventIds.slice(i, i + MARK_CHUNK);
+      await sql.run(
+        `UPDATE ${OUTBOX_TABLE} SET delivered_at = ? WHERE delivered_at IS NULL AND event_id IN (${ids.map(() => '?').join(', ')})`,
+        [at.getTime(), ...ids],
+      );
+    }
   }
 
   async markFailed(eventId: string, error: string, retryAt: Date): Promise<void> {

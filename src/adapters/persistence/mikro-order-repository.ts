@@ -27,14 +27,12 @@ import {
   toRefundColumns,
   UnreadableRowError,
   type OrderRow,
-  type PaymentFactsRow,
 } from './order-mapper.js';
 import {
   compareAndSetOrder,
   insertOrder,
   insertRefund,
   SELECT_OPEN_ORDER,
-  SELECT_PAYMENT_FACTS,
   SELECT_ORDER_WITH_REFUNDS,
   SELECT_REFUNDS,
   splitJoinRows,
@@ -104,15 +102,21 @@ export class MikroOrderRepository implements OrderRepository {
     return this.read(order, refunds);
   }
 
+  /**
+   * One statement, the whole order with its refunds: a duplicate notice needs only the facts (and a paid order's facts
+   * are cached by cachedPaymentFacts, so this runs once per order), a first one the order too.
+   */
   async findPaymentFacts(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<PaymentFacts | undefined> {
-    const [row] = await this.sql.all<PaymentFactsRow>(SELECT_PAYMENT_FACTS, [outTradeNo]);
+    const { order: row, refunds } = splitJoinRows(await this.sql.all<OrderJoinRow>(SELECT_ORDER_WITH_REFUNDS, [outTradeNo, outTradeNo]));
     if (!row || row.outTradeNo !== outTradeNo || !this.rowInScope(scope, row)) return undefined;
+    let facts: PaymentFacts;
     try {
-      return toPaymentFacts(row);
+      facts = toPaymentFacts(row);
     } catch (error) {
       if (error instanceof UnreadableRowError) this.reportUnreadable(error);
       throw error;
     }
+    return facts.transactionId === undefined ? { ...facts, order: this.read(row, refunds) } : facts;
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {

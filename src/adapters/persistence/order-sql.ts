@@ -1,6 +1,6 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import { ORDER_COLUMNS as LISTED_ORDER_COLUMNS } from './order-columns.js';
-import type { OrderColumns, OrderRow, PaymentFactsRow, RefundColumns } from './order-mapper.js';
+import type { OrderColumns, OrderRow, RefundColumns } from './order-mapper.js';
 import { ORDER_TABLE, OrderRecordSchema, REFUND_TABLE, RefundRecordSchema, type RefundRecord } from './order-record.js';
 import type { SqlValue } from './sql-session.js';
 
@@ -38,20 +38,6 @@ const refundSelect = REFUND_COLUMNS.map(([property, name]) => `r.${name} AS r_${
 export const SELECT_ORDER_WITH_REFUNDS = `SELECT ${orderSelect}, ${refundSelect} FROM ${ORDER_TABLE} o
   LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`;
 
-/** The few columns a payment notice is checked against (PaymentFacts). */
-const FACT_PROPERTIES: readonly (keyof PaymentFactsRow)[] = [
-  'id',
-  'outTradeNo',
-  'merchantId',
-  'appId',
-  'paidMoney',
-  'prepayId',
-  'signType',
-  'billNo',
-];
-export const SELECT_PAYMENT_FACTS = `SELECT ${FACT_PROPERTIES.map((p) => `${column(ORDER_COLUMNS, p)} AS ${p}`).join(', ')}
-  FROM ${ORDER_TABLE} WHERE out_trade_no = ?`;
-
 export const SELECT_OPEN_ORDER = `SELECT ${orderSelect} FROM ${ORDER_TABLE} o WHERE o.open_key = ?`;
 
 export const SELECT_REFUNDS = `SELECT ${REFUND_COLUMNS.map(([property, name]) => `${name} AS ${property}`).join(', ')}
@@ -81,10 +67,9 @@ export function insertOrder(columns: OrderColumns): [string, SqlValue[]] {
   ];
 }
 
-// An order's mini-program never changes; a seed row's '' (the default mini-program's) stays as its PHP wrote it.
-const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(
-  ([property]) => property !== 'outTradeNo' && property !== 'version' && property !== 'appId',
-);
+// Every column, app_id too: a seed row's '' is written as the appid it was read as (the default mini-program's), which
+// pins the order to that mini-program should the default ever change.
+const CAS_SET_COLUMNS = ORDER_WRITE_COLUMNS.filter(([property]) => property !== 'outTradeNo' && property !== 'version');
 const CAS_UPDATE = `UPDATE ${ORDER_TABLE} SET ${CAS_SET_COLUMNS.map(([, name]) => `${name} = ?`).join(', ')}, version = ?
   WHERE ${column(ORDER_COLUMNS, 'outTradeNo')} = ? AND version = ?`;
 

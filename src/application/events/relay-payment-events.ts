@@ -11,7 +11,9 @@ export interface RelayReport {
 
 /**
  * Drains the outbox into the event sink, at least once: an event is marked delivered only after the sink accepted
- * it, so a crash in between delivers it again and consumers deduplicate on the event id.
+ * it, so a crash in between delivers it again and consumers deduplicate on the event id. The run's deliveries are
+ * marked in one write at its end (one UPDATE instead of one per event): a crash during a run redelivers what the run
+ * had delivered, which at-least-once allows.
  */
 export class RelayPaymentEvents {
   constructor(
@@ -21,19 +23,23 @@ export class RelayPaymentEvents {
   ) {}
 
   async execute(batchSize = 100): Promise<RelayReport> {
-    let delivered = 0;
+    const delivered: string[] = [];
     let failed = 0;
-    for (const entry of await this.outbox.due(this.clock.now(), batchSize)) {
-      try {
-        await this.sink.publish(entry.event, entry.eventId);
-        await this.outbox.markDelivered(entry.eventId, this.clock.now());
-        delivered++;
-      } catch (error) {
-        const retryAt = new Date(this.clock.now().getTime() + relayBackoffMs(entry.attempts));
-        await this.outbox.markFailed(entry.eventId, error instanceof Error ? error.message : String(error), retryAt);
-        failed++;
+    try {
+      for (const entry of await this.outbox.due(this.clock.now(), batchSize)) {
+        try {
+          await this.sink.publish(entry.event, entry.eventId);
+          delivered.push(entry.eventId);
+        } catch (error) {
+          const retryAt = new Date(this.clock.now().getTime() + relayBackoffMs(entry.attempts));
+          await this.outbox.markFailed(entry.eventId, error instanceof Error ? error.message : String(error), retryAt);
+          failed++;
+        }
       }
+    } finally {
+      // Also when the run stops early (markFailed could not be written): what the sink took is not sent again.
+      if (delivered.length > 0) await this.outbox.markDelivered(delivered, this.clock.now());
     }
-    return { delivered, failed };
+    return { delivered: delivered.length, failed };
   }
 }

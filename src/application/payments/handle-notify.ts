@@ -54,7 +54,7 @@ export class HandleNotify {
     // A retry of a notice already recorded: most of what arrives, answered from those few columns.
     if (facts.transactionId === notice.transactionId) return { ack: true, result: 'duplicate' };
 
-    const order = await this.orders.findByOutTradeNo(notice.outTradeNo);
+    const order = facts.order ?? (await this.orders.findByOutTradeNo(notice.outTradeNo));
     if (!order) return refuse('UnknownOrder', true);
 
     const confirmation = await this.confirm.execute(order);

@@ -85,7 +85,8 @@ export interface RefundEntry {
 
 /**
  * What a payment notice is checked against before anything else (HandleNotify): a few columns of the order, none of
- * which changes once the order is paid, so a duplicate notice is answered without reading the whole order.
+ * which changes once the order is paid, so a paid order's may be kept in memory (the adapters' cachedPaymentFacts)
+ * and a duplicate notice answered without reading the order.
  */
 export interface PaymentFacts {
   /** The merchant the order was opened with: only its account's notices are about this order. */
@@ -95,6 +96,11 @@ export interface PaymentFacts {
   readonly prepaySignType?: string;
   /** WeChat's transaction_id, once recorded. */
   readonly transactionId?: string;
+  /**
+   * The whole order, read with the facts, when it is not paid yet (no transaction_id): a first notice goes on to ask
+   * WeChat about it and record the answer, without reading the order a second time. Never given for a paid order.
+   */
+  readonly order?: Order;
 }
 
 export const paymentFactsOf = (order: Order): PaymentFacts => ({

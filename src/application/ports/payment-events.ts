@@ -46,7 +46,8 @@ export interface EventOutbox {
   append(events: readonly PaymentEvent[]): Promise<void>;
   /** Undelivered entries whose next attempt is due, oldest first. */
   due(now: Date, limit: number): Promise<OutboxEntry[]>;
-  markDelivered(eventId: string, at: Date): Promise<void>;
+  /** One write for a whole relay run's deliveries; an entry delivered already keeps its first date. */
+  markDelivered(eventIds: readonly string[], at: Date): Promise<void>;
   markFailed(eventId: string, error: string, retryAt: Date): Promise<void>;
 }
 

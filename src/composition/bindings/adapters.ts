@@ -7,6 +7,7 @@ import { DEFAULT_LOGIN_LIMITS, DEFAULT_SESSION_POLICY } from '../../application/
 import type { SignInChallenges, TotpSecrets } from '../../application/ports/operators.js';
 import { CachedGoodsCatalog } from '../../adapters/caching/cached-goods-catalog.js';
 import { CachedUsers } from '../../adapters/caching/cached-users.js';
+import { cachedPaymentFacts } from '../../adapters/caching/cached-payment-facts.js';
 import { FanOutEventSink, LogEventSink, WebhookEventSink } from '../../adapters/events/event-sinks.js';
 import { SessionTokens } from '../../adapters/http/session-tokens.js';
 import { InProcessJobLease } from '../../adapters/in-process/in-process-job-lease.js';
@@ -106,7 +107,7 @@ function bindPersistence(c: Container, resources: Resources): void {
   const { MiniPrograms } = TOKENS;
   c.bind(TOKENS.OrderRepository).toResolvedValue(
     (orm, logger: Logger, metrics: Metrics, programs) =>
-      new MikroOrderRepository(orm, reportUnreadable(logger, metrics), programs.defaultAppId),
+      cachedPaymentFacts(new MikroOrderRepository(orm, reportUnreadable(logger, metrics), programs.defaultAppId)),
     [Orm, TOKENS.Logger, TOKENS.Metrics, MiniPrograms],
   );
   // Read on every prepay, changed rarely: kept in memory briefly (see the classes for how stale they may be).

@@ -34,6 +34,21 @@ describe('HandleNotify', () => {
     expect(f.gateway.calls).toEqual(['queryOrder']);
   });
 
+  it('reads the order once for a first notice: it comes with the facts', async () => {
+    const f = await useCaseFixture();
+    const notice = await paidOrder(f);
+    const reads: string[] = [];
+    for (const method of ['findPaymentFacts', 'findByOutTradeNo'] as const) {
+      const original = f.orders[method].bind(f.orders);
+      f.orders[method] = ((no: string) => {
+        reads.push(method);
+        return original(no);
+      }) as never;
+    }
+    expect(await f.handleNotify.execute(notice)).toEqual({ ack: true, result: 'recorded' });
+    expect(reads).toEqual(['findPaymentFacts']);
+  });
+
   it('acknowledges a repeated notice with no side effects and no WeChat call', async () => {
     const f = await useCaseFixture();
     const notice = await paidOrder(f);

@@ -57,10 +57,12 @@ export class InMemoryEventOutbox implements EventOutbox, OutboxHistory {
       }));
   }
 
-  async markDelivered(eventId: string, at: Date): Promise<void> {
+  async markDelivered(eventIds: readonly string[], at: Date): Promise<void> {
     await Promise.resolve();
-    const row = this.rows.get(eventId);
-    if (row) row.deliveredAt = at.getTime();
+    for (const eventId of eventIds) {
+      const row = this.rows.get(eventId);
+      if (row && row.deliveredAt === undefined) row.deliveredAt = at.getTime();
+    }
   }
 
   async markFailed(eventId: string, error: string, retryAt: Date): Promise<void> {

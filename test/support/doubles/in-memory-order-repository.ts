@@ -39,8 +39,12 @@ export class InMemoryOrderRepository implements OrderRepository {
   }
 
   async findPaymentFacts(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<PaymentFacts | undefined> {
-    const order = await this.findByOutTradeNo(outTradeNo, scope);
-    return order && paymentFactsOf(order);
+    await Promise.resolve();
+    const row = this.rows.get(outTradeNo);
+    if (!row || !inScope(scope, row)) return undefined;
+    const order = Order.restore(row);
+    const facts = paymentFactsOf(order);
+    return facts.transactionId === undefined ? { ...facts, order } : facts;
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {
