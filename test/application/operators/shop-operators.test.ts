@@ -139,6 +139,6 @@ describe('shop operators: their scope', () => {
         expect(allowsIn(role, NORTH, permission), `${role} ${permission}`).toBe(byRole && !PLATFORM_ONLY.includes(permission));
       }
     }
-    expect(PLATFORM_ONLY).toEqual(['readBills', 'reconcile', 'manageOperators']);
+    expect(PLATFORM_ONLY).toEqual(['readBills', 'reconcile', 'manageOperators', 'manageMerchants']);
   });
 });
