@@ -263,7 +263,14 @@ function merchantsFromEnvironment(wechat: Config['wechat'], apiVersion: 'v2' | '
       },
     ],
     miniPrograms: [
-      { appId: wechat.appId, name: DEFAULT_MERCHANT_ID, merchantId: DEFAULT_MERCHANT_ID, appSecret: wechat.appSecret, default: true, problems: [] },
+      {
+        appId: wechat.appId,
+        name: DEFAULT_MERCHANT_ID,
+        merchantId: DEFAULT_MERCHANT_ID,
+        appSecret: wechat.appSecret,
+        default: true,
+        problems: [],
+      },
     ],
   };
 }

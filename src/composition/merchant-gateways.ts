@@ -56,7 +56,12 @@ export function buildMerchantParts(w: MerchantWiring, resources: Resources, cloc
     baseUrl: w.baseUrl,
     timeoutMs: TIMEOUT_MS,
   };
-  const identity = { appId: w.appId, mchId: w.mchId, ...(w.partner ? { partner: w.partner } : {}), ...(w.appIds ? { appIds: w.appIds } : {}) };
+  const identity = {
+    appId: w.appId,
+    mchId: w.mchId,
+    ...(w.partner ? { partner: w.partner } : {}),
+    ...(w.appIds ? { appIds: w.appIds } : {}),
+  };
   const v2 = w.v2
     ? {
         gateway: new WechatPayV2Gateway(
@@ -110,7 +115,10 @@ export function v3TrustFor(v3: NonNullable<MerchantWiring['v3']>, resources: Res
 
 /** The merchant's gateway: its API version's for new calls, both for paying either's prepay_id (the v2 → v3 migration). */
 export function gatewayOf(parts: MerchantParts, apiVersion: 'v2' | 'v3', refundsEnabled: boolean, metrics: Metrics): PaymentGateway {
-  let gateway = merchantGateway({ ...(parts.v2 ? { v2: parts.v2.gateway } : {}), ...(parts.v3 ? { v3: parts.v3.gateway } : {}) }, apiVersion);
+  let gateway = merchantGateway(
+    { ...(parts.v2 ? { v2: parts.v2.gateway } : {}), ...(parts.v3 ? { v3: parts.v3.gateway } : {}) },
+    apiVersion,
+  );
   if (!refundsEnabled) gateway = withRefundsDisabled(gateway);
   return instrumentGateway(gateway, metrics);
 }

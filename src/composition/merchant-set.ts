@@ -79,7 +79,13 @@ export function buildMerchantSet(settings: MerchantsSettings, deps: MerchantSetD
       );
       opened.push(parts);
       const refundsEnabled = m.apiVersion !== 'v2' || (credentials.v2?.refundsEnabled ?? true);
-      return { account, gateway: gatewayOf(parts, m.apiVersion, refundsEnabled, metrics), verifier: verifierOf(parts), problems: [], expiries };
+      return {
+        account,
+        gateway: gatewayOf(parts, m.apiVersion, refundsEnabled, metrics),
+        verifier: verifierOf(parts),
+        problems: [],
+        expiries,
+      };
     } catch (error) {
       return { account, problems: [`its gateway could not be built: ${(error as Error).message}`], expiries };
     }
@@ -103,8 +109,16 @@ function expiriesOf(credentials: MerchantCredentials): { what: string; validTo: 
   return [
     ...(v2 ? [{ what: `merchant API certificate ${v2.serialNumber}`, validTo: v2.validTo }] : []),
     ...(v3?.merchantCertificate
-      ? [{ what: `merchant API certificate ${v3.merchantCertificate.serialNumber}`, validTo: certificateValidity(v3.merchantCertificate).notAfter }]
+      ? [
+          {
+            what: `merchant API certificate ${v3.merchantCertificate.serialNumber}`,
+            validTo: certificateValidity(v3.merchantCertificate).notAfter,
+          },
+        ]
       : []),
-    ...(v3?.platformCertificates ?? []).map((c) => ({ what: `platform certificate ${c.serialNumber}`, validTo: certificateValidity(c).notAfter })),
+    ...(v3?.platformCertificates ?? []).map((c) => ({
+      what: `platform certificate ${c.serialNumber}`,
+      validTo: certificateValidity(c).notAfter,
+    })),
   ];
 }

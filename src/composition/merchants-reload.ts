@@ -66,7 +66,8 @@ export class MerchantsReloader {
     for (const m of registry.health()) {
       if (m.state === 'retired') continue;
       metrics.merchantAvailable.set({ merchant: m.account.id }, m.state === 'available' ? 1 : 0);
-      if (m.state === 'unavailable') alerts.raise({ kind: 'MerchantUnavailable', detail: { merchant: m.account.id, problems: m.problems } });
+      if (m.state === 'unavailable')
+        alerts.raise({ kind: 'MerchantUnavailable', detail: { merchant: m.account.id, problems: m.problems } });
     }
   }
 

@@ -154,7 +154,12 @@ function sandboxMerchants(config: Config): Pick<EmbeddedSandboxOptions, 'merchan
   }
   return {
     merchant: SAMPLE_MERCHANT,
-    merchants: direct.map((m) => ({ mchId: m.mchId, appIds: m.appIds, apiKey: m.credentials?.v2?.apiKey, v3Keys: m.credentials?.v3 !== undefined || m.apiVersion === 'v3' })),
+    merchants: direct.map((m) => ({
+      mchId: m.mchId,
+      appIds: m.appIds,
+      apiKey: m.credentials?.v2?.apiKey,
+      v3Keys: m.credentials?.v3 !== undefined || m.apiVersion === 'v3',
+    })),
     providers: [...providers.values()],
     miniPrograms: miniPrograms.flatMap((p) => (p.appSecret === undefined ? [] : [{ appId: p.appId, appSecret: p.appSecret }])),
   };

@@ -56,7 +56,13 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
   it('hands every secret it resolved to the log scrubber', () => {
     const config = loadConfig({ MERCHANTS_FILE: writeMerchantsFolder(threeShops()), ...THREE_SHOPS_ENV });
     expect(configuredSecrets(config)).toEqual(
-      expect.arrayContaining([NORTH_API_KEY, THREE_SHOPS_ENV.EAST_APIV3_KEY, THREE_SHOPS_ENV.ACME_APIV3_KEY, 'north-app-secret', 'east-app-secret']),
+      expect.arrayContaining([
+        NORTH_API_KEY,
+        THREE_SHOPS_ENV.EAST_APIV3_KEY,
+        THREE_SHOPS_ENV.ACME_APIV3_KEY,
+        'north-app-secret',
+        'east-app-secret',
+      ]),
     );
   });
 
@@ -90,18 +96,29 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
     expect(east).toContain('not to mchId 1900000110');
     expect(east).toContain('apiV3Key must be exactly 32 bytes (it has 5)');
     expect(east).not.toContain('short');
-    expect(merchants[2]?.problems.join('\n')).toMatch(/providers\[0\]\.v3\.privateKey: file:keys\/missing\.pem \(.*missing\.pem\): no such file/);
+    expect(merchants[2]?.problems.join('\n')).toMatch(
+      /providers\[0\]\.v3\.privateKey: file:keys\/missing\.pem \(.*missing\.pem\): no such file/,
+    );
   });
 
-  it('in production, holds the file\'s secrets to the variables\' rule: no placeholder, sample or guessable key', () => {
+  it("in production, holds the file's secrets to the variables' rule: no placeholder, sample or guessable key", () => {
     const path = writeMerchantsFolder(threeShops());
-    const env = { ...THREE_SHOPS_ENV, NORTH_API_KEY: '192006250b4c09247ec02edce69f6a2d', EAST_APIV3_KEY: 'a'.repeat(32), NORTH_APP_SECRET: 'replace-me' };
+    const env = {
+      ...THREE_SHOPS_ENV,
+      NORTH_API_KEY: '192006250b4c09247ec02edce69f6a2d',
+      EAST_APIV3_KEY: 'a'.repeat(32),
+      NORTH_APP_SECRET: 'replace-me',
+    };
     const read = readMerchantsFile(path, { env, now: new Date(), live: false, production: true });
     if (!read.ok) throw new Error(read.error.join('\n'));
     const [north, east] = read.value.merchants;
-    expect(north?.problems).toEqual([expect.stringMatching(/^merchants\[0\]\.v2\.apiKey: env:NORTH_API_KEY is a placeholder or a published sample value/)]);
+    expect(north?.problems).toEqual([
+      expect.stringMatching(/^merchants\[0\]\.v2\.apiKey: env:NORTH_API_KEY is a placeholder or a published sample value/),
+    ]);
     expect(east?.problems).toEqual([expect.stringMatching(/^merchants\[1\]\.v3\.apiV3Key: env:EAST_APIV3_KEY too easy to guess/)]);
-    expect(read.value.miniPrograms[0]?.problems).toEqual([expect.stringMatching(/^miniPrograms\[0\]\.appSecret: env:NORTH_APP_SECRET is a placeholder/)]);
+    expect(read.value.miniPrograms[0]?.problems).toEqual([
+      expect.stringMatching(/^miniPrograms\[0\]\.appSecret: env:NORTH_APP_SECRET is a placeholder/),
+    ]);
     expect(read.value.miniPrograms[0]?.appSecret).toBeUndefined();
     expect(JSON.stringify(read.value.merchants.map((m) => m.problems))).not.toContain('192006250b4c09247ec02edce69f6a2d');
   });
@@ -184,20 +201,32 @@ describe('MERCHANTS_FILE: refusals, every one at once, named by JSON path', () =
   });
 
   it('refuses a missing file, a file that is not JSON, and the single-merchant variables beside it, with the service problems', () => {
-    expect(problems({ MERCHANTS_FILE: '/nonexistent/merchants.json' })).toContain('MERCHANTS_FILE /nonexistent/merchants.json: no such file');
+    expect(problems({ MERCHANTS_FILE: '/nonexistent/merchants.json' })).toContain(
+      'MERCHANTS_FILE /nonexistent/merchants.json: no such file',
+    );
     const notJson = writeMerchantsFolder('{ merchants: [ }');
     expect(problems({ MERCHANTS_FILE: notJson })).toMatch(/MERCHANTS_FILE .*merchants\.json: not JSON/);
     const path = writeMerchantsFolder(threeShops());
-    const message = problems({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, WECHAT_APPID: 'wx1111111111111111', WECHAT_API_KEY: 'x', PORT: 'eighty' });
-    expect(message).toContain('MERCHANTS_FILE: configures every merchant; unset the single-merchant variables beside it (WECHAT_APPID, WECHAT_API_KEY)');
+    const message = problems({
+      MERCHANTS_FILE: path,
+      ...THREE_SHOPS_ENV,
+      WECHAT_APPID: 'wx1111111111111111',
+      WECHAT_API_KEY: 'x',
+      PORT: 'eighty',
+    });
+    expect(message).toContain(
+      'MERCHANTS_FILE: configures every merchant; unset the single-merchant variables beside it (WECHAT_APPID, WECHAT_API_KEY)',
+    );
     expect(message).toContain('PORT: must be an integer');
     // Where WeChat is reached and the server's own IP are not a merchant's: allowed beside the file.
-    expect(() => loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, WECHAT_BASE_URL: 'http://127.0.0.1:9', WECHAT_SERVER_IP: '203.0.113.9' })).not.toThrow();
+    expect(() =>
+      loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, WECHAT_BASE_URL: 'http://127.0.0.1:9', WECHAT_SERVER_IP: '203.0.113.9' }),
+    ).not.toThrow();
   });
 });
 
 describe('without MERCHANTS_FILE: the same structure, one merchant `default` and one default mini-program', () => {
-  it('reads today\'s variables into it, exactly as the single-merchant settings', () => {
+  it("reads today's variables into it, exactly as the single-merchant settings", () => {
     const config = loadConfig({});
     expect(config.merchants).toEqual({
       source: { kind: 'environment' },
@@ -214,7 +243,16 @@ describe('without MERCHANTS_FILE: the same structure, one merchant `default` and
           problems: [],
         },
       ],
-      miniPrograms: [{ appId: config.wechat.appId, name: 'default', merchantId: 'default', appSecret: config.wechat.appSecret, default: true, problems: [] }],
+      miniPrograms: [
+        {
+          appId: config.wechat.appId,
+          name: 'default',
+          merchantId: 'default',
+          appSecret: config.wechat.appSecret,
+          default: true,
+          problems: [],
+        },
+      ],
     });
     const live = loadConfig({
       WECHAT_GATEWAY: 'wechat',

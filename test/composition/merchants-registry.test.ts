@@ -29,8 +29,22 @@ const NORTH_KEY = 'N0rthApiKey0123456789abcdefABCDE';
 const WEST_KEY = 'WestApiKey0123456789abcdefABCDEF';
 const ENV = { NORTH_API_KEY: NORTH_KEY, WEST_API_KEY: WEST_KEY, NORTH_APP_SECRET: 'n', WEST_APP_SECRET: 'w' };
 
-const north = { id: 'north', name: '北区店', mode: 'direct', apiVersion: 'v2', mchId: '1900000109', v2: { apiKey: 'env:NORTH_API_KEY', refunds: 'disabled' } };
-const west = { id: 'west', name: '西区店', mode: 'direct', apiVersion: 'v2', mchId: '1900000112', v2: { apiKey: 'env:WEST_API_KEY', refunds: 'disabled' } };
+const north = {
+  id: 'north',
+  name: '北区店',
+  mode: 'direct',
+  apiVersion: 'v2',
+  mchId: '1900000109',
+  v2: { apiKey: 'env:NORTH_API_KEY', refunds: 'disabled' },
+};
+const west = {
+  id: 'west',
+  name: '西区店',
+  mode: 'direct',
+  apiVersion: 'v2',
+  mchId: '1900000112',
+  v2: { apiKey: 'env:WEST_API_KEY', refunds: 'disabled' },
+};
 const mp = (appId: string, merchant: string, isDefault = false) => ({
   appId,
   name: merchant,
@@ -59,7 +73,16 @@ function service(file: unknown, env: Record<string, string> = ENV) {
   rebind(container, TOKENS.Lock, new InProcessLock());
   rebind(container, TOKENS.Alerts, alerts);
   rebind(container, TOKENS.Metrics, metrics);
-  return { path, container, orders, alerts, metrics, clock, registry: container.get(TOKENS.MerchantRegistry), reloader: container.get(TOKENS.MerchantsReloader) };
+  return {
+    path,
+    container,
+    orders,
+    alerts,
+    metrics,
+    clock,
+    registry: container.get(TOKENS.MerchantRegistry),
+    reloader: container.get(TOKENS.MerchantsReloader),
+  };
 }
 
 afterEach(() => {
@@ -85,7 +108,10 @@ describe('the merchants of MERCHANTS_FILE in the registry', () => {
     const { registry, metrics, alerts } = service(twoShops, env);
     expect(() => registry.forMerchant('west')).toThrow(new MerchantUnavailableError('west', 'credentials'));
     expect(() => registry.forMerchant('north')).not.toThrow();
-    expect(await registry.notifyVerifierOf('west').payment({ body: '', headers: {} })).toMatchObject({ ok: false, error: { reason: 'merchantUnavailable' } });
+    expect(await registry.notifyVerifierOf('west').payment({ body: '', headers: {} })).toMatchObject({
+      ok: false,
+      error: { reason: 'merchantUnavailable' },
+    });
     const gauge = await metrics.merchantAvailable.get();
     expect(gauge.values.map((v) => [v.labels.merchant, v.value])).toEqual([
       ['north', 1],
@@ -105,7 +131,13 @@ describe('reloading MERCHANTS_FILE', () => {
   it('swaps in a file that validates: a new merchant serves, a removed one is retired (its orders served, no new prepay)', async () => {
     const { path, registry, reloader, metrics } = service(twoShops);
     const south = { ...west, id: 'south', name: '南区店', mchId: '1900000113' };
-    writeFileSync(path, JSON.stringify({ merchants: [west, south], miniPrograms: [mp('wx4444444444444444', 'west', true), mp('wx5555555555555555', 'south')] }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        merchants: [west, south],
+        miniPrograms: [mp('wx4444444444444444', 'west', true), mp('wx5555555555555555', 'south')],
+      }),
+    );
     Object.assign(process.env, { SOUTH_APP_SECRET: 's' });
     const outcome = await reloader.reload('test');
     delete process.env.SOUTH_APP_SECRET;
@@ -116,7 +148,14 @@ describe('reloading MERCHANTS_FILE', () => {
     const retired = registry.forMerchant('north');
     expect(typeof retired.queryOrder).toBe('function');
     await expect(
-      retired.createPrepay({ outTradeNo: 'x', description: 'x', amount: Money.ofFen(1), openid: 'o', clientIp: '127.0.0.1', payableUntil: new Date() }),
+      retired.createPrepay({
+        outTradeNo: 'x',
+        description: 'x',
+        amount: Money.ofFen(1),
+        openid: 'o',
+        clientIp: '127.0.0.1',
+        payableUntil: new Date(),
+      }),
     ).rejects.toThrow(new MerchantUnavailableError('north', 'removed'));
     expect(registry.idOf({ appId: 'wx1111111111111111', mchId: '1900000109' })).toBe('north');
     expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
@@ -134,7 +173,10 @@ describe('reloading MERCHANTS_FILE', () => {
     const outcome = await reloader.reload('admin-token');
     expect(outcome).toEqual({
       ok: false,
-      problems: ["MERCHANTS_FILE merchants[1].id: id north is already merchants[0].id's", 'MERCHANTS_FILE miniPrograms[1].merchant: no merchant west in merchants'],
+      problems: [
+        "MERCHANTS_FILE merchants[1].id: id north is already merchants[0].id's",
+        'MERCHANTS_FILE miniPrograms[1].merchant: no merchant west in merchants',
+      ],
     });
     expect(alerts.raised.map((a) => a.kind)).toEqual(['MerchantsReloadRefused']);
     expect(registry.configured.map((a) => a.id)).toEqual(['north', 'west']);
@@ -184,7 +226,8 @@ describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
     servers.push(server);
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const post = async (path: string, body: string) => (await fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } })).text();
+    const post = async (path: string, body: string) =>
+      (await fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } })).text();
     return { post, notifyLog };
   }
 
@@ -230,6 +273,9 @@ describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
       succeeded: true,
     };
     expect(await s.container.get(HandleNotify).execute(notice, 'west')).toEqual({ ack: false, reason: 'ForeignMerchant', alert: true });
-    expect(await s.container.get(HandleNotify).execute({ ...notice, succeeded: false }, 'north')).toEqual({ ack: true, result: 'failureReported' });
+    expect(await s.container.get(HandleNotify).execute({ ...notice, succeeded: false }, 'north')).toEqual({
+      ack: true,
+      result: 'failureReported',
+    });
   });
 });

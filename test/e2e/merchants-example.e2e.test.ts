@@ -41,7 +41,9 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
 
   it('starts every shop available, each with its mode and API', async () => {
     const res = await fetch(`${service.baseUrl}/admin/merchants`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    const merchants = ((await res.json()) as { data: { id: string; mode: string; api_version: string; state: string; problems: string[] }[] }).data;
+    const merchants = (
+      (await res.json()) as { data: { id: string; mode: string; api_version: string; state: string; problems: string[] }[] }
+    ).data;
     expect(merchants.map((m) => [m.id, m.mode, m.api_version, m.state, m.problems])).toEqual([
       ['north', 'direct', 'v2', 'available', []],
       ['east', 'direct', 'v3', 'available', []],
@@ -56,7 +58,10 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
   function callbackAt(path: string): Promise<string> {
     return new Promise((done) => {
       const onData = (chunk: Buffer): void => {
-        const line = chunk.toString('utf8').split('\n').find((l) => l.includes(`"url":"${path}"`) && /"status":20[04],/.test(l));
+        const line = chunk
+          .toString('utf8')
+          .split('\n')
+          .find((l) => l.includes(`"url":"${path}"`) && /"status":20[04],/.test(l));
         if (!line) return;
         service.child.stdout?.off('data', onData);
         done(line);
@@ -105,7 +110,9 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
     const refund = await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}/refund`, { method: 'POST', headers: admin, body: '{}' });
     expect(refund.status).toBe(200);
     await refunded;
-    const order = (await (await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}`, { headers: admin })).json()) as { data: { status: string } };
+    const order = (await (await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}`, { headers: admin })).json()) as {
+      data: { status: string };
+    };
     expect(order.data.status).toBe('REFUND');
   });
 });

@@ -4,7 +4,12 @@ import { writeMerchantsFolder } from '../support/merchants-files.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
 const ADMIN_TOKEN = 'merchants-reload-admin-token-0123';
-const ENV = { NORTH_API_KEY: 'N0rthApiKey0123456789abcdefABCDE', WEST_API_KEY: 'WestApiKey0123456789abcdefABCDEF', NORTH_APP_SECRET: 'n', WEST_APP_SECRET: 'w' };
+const ENV = {
+  NORTH_API_KEY: 'N0rthApiKey0123456789abcdefABCDE',
+  WEST_API_KEY: 'WestApiKey0123456789abcdefABCDEF',
+  NORTH_APP_SECRET: 'n',
+  WEST_APP_SECRET: 'w',
+};
 const merchant = (id: string, mchId: string) => ({
   id,
   name: id,
@@ -13,8 +18,17 @@ const merchant = (id: string, mchId: string) => ({
   mchId,
   v2: { apiKey: `env:${id.toUpperCase()}_API_KEY`, refunds: 'disabled' },
 });
-const mp = (appId: string, id: string, isDefault = false) => ({ appId, name: id, appSecret: `env:${id.toUpperCase()}_APP_SECRET`, merchant: id, default: isDefault });
-const TWO = { merchants: [merchant('north', '1900000109'), merchant('west', '1900000112')], miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west')] };
+const mp = (appId: string, id: string, isDefault = false) => ({
+  appId,
+  name: id,
+  appSecret: `env:${id.toUpperCase()}_APP_SECRET`,
+  merchant: id,
+  default: isDefault,
+});
+const TWO = {
+  merchants: [merchant('north', '1900000109'), merchant('west', '1900000112')],
+  miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west')],
+};
 
 describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
   let service: ServiceProcess;
@@ -35,7 +49,10 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
   function hangUp(): Promise<string> {
     return new Promise((resolve) => {
       const onData = (chunk: Buffer): void => {
-        const line = chunk.toString('utf8').split('\n').find((l) => /"msg":"merchants (reloaded|file did not validate)/.test(l));
+        const line = chunk
+          .toString('utf8')
+          .split('\n')
+          .find((l) => /"msg":"merchants (reloaded|file did not validate)/.test(l));
         if (!line) return;
         service.child.stdout?.off('data', onData);
         resolve(line);
@@ -47,7 +64,10 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
 
   it('starts with every merchant of the file, each with its own callback URL', async () => {
     expect(await merchants()).toEqual(['north:available', 'west:available']);
-    const res = await fetch(`${service.baseUrl}/wechat/pay-notify/west`, { method: 'POST', body: '<xml><return_code>SUCCESS</return_code></xml>' });
+    const res = await fetch(`${service.baseUrl}/wechat/pay-notify/west`, {
+      method: 'POST',
+      body: '<xml><return_code>SUCCESS</return_code></xml>',
+    });
     expect(await res.text()).toContain('FAIL');
   });
 

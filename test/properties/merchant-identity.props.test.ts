@@ -22,16 +22,14 @@ const accountsArb = fc
     { selector: (a) => `${a.mchId}/${a.subMchId ?? ''}`, maxLength: 6 },
   )
   .map((list) =>
-    list.map(
-      ({ mchId, subMchId, apps }, i): MerchantAccount => ({
-        id: `m${i}`,
-        apiVersion: 'v3',
-        mchId,
-        appId: apps[0] as string,
-        appIds: apps,
-        ...(subMchId === undefined ? {} : { subMchId }),
-      }),
-    ),
+    list.map(({ mchId, subMchId, apps }, i): MerchantAccount => ({
+      id: `m${i}`,
+      apiVersion: 'v3',
+      mchId,
+      appId: apps[0] as string,
+      appIds: apps,
+      ...(subMchId === undefined ? {} : { subMchId }),
+    })),
   );
 
 const noticeArb = fc.record({

@@ -31,10 +31,24 @@ export function threeShops() {
   return {
     publicBaseUrl: 'https://pay.shop.test',
     providers: [
-      { id: 'acme', name: 'Acme 服务商', spMchId: '1900000100', spAppId: 'wx00000000000000a0', apiVersion: 'v3', v3: v3('acme', acme, 'ACME_APIV3_KEY') },
+      {
+        id: 'acme',
+        name: 'Acme 服务商',
+        spMchId: '1900000100',
+        spAppId: 'wx00000000000000a0',
+        apiVersion: 'v3',
+        v3: v3('acme', acme, 'ACME_APIV3_KEY'),
+      },
     ],
     merchants: [
-      { id: 'north', name: '北区店', mode: 'direct', apiVersion: 'v2', mchId: '1900000109', v2: { apiKey: 'env:NORTH_API_KEY', signType: 'HMAC-SHA256' } },
+      {
+        id: 'north',
+        name: '北区店',
+        mode: 'direct',
+        apiVersion: 'v2',
+        mchId: '1900000109',
+        v2: { apiKey: 'env:NORTH_API_KEY', signType: 'HMAC-SHA256' },
+      },
       { id: 'east', name: '东区店', mode: 'direct', apiVersion: 'v3', mchId: '1900000110', v3: v3('east', east, 'EAST_APIV3_KEY') },
       { id: 'south', name: '南区店', mode: 'partner', provider: 'acme', subMchId: '1900000111' },
     ],
@@ -59,7 +73,10 @@ export function writeMerchantsFolder(content: unknown): string {
   const { east, acme } = merchantIdentities();
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-merchants-'));
   mkdirSync(join(dir, 'keys'));
-  for (const [prefix, id] of [['east', east], ['acme', acme]] as const) {
+  for (const [prefix, id] of [
+    ['east', east],
+    ['acme', acme],
+  ] as const) {
     writeFileSync(join(dir, 'keys', `${prefix}_key.pem`), id.merchant.privateKeyPem);
     writeFileSync(join(dir, 'keys', `${prefix}_cert.pem`), id.merchant.certificatePem);
     writeFileSync(join(dir, 'keys', `${prefix}_pub.pem`), id.wechatpayPublicKey.publicKeyPem);

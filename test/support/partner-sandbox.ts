@@ -90,7 +90,9 @@ export async function startPartnerSandbox(
   const north = v3KeysOf(NORTH.mchId, NORTH.apiV3Key);
   const { signWith, ...rest } = options;
   const sb = await startV3Sandbox({
-    merchants: [{ mchId: NORTH.mchId, appIds: NORTH.appIds, apiKey: NORTH.apiKey, v3: { ...north.simulator, ...(signWith ? { signWith } : {}) } }],
+    merchants: [
+      { mchId: NORTH.mchId, appIds: NORTH.appIds, apiKey: NORTH.apiKey, v3: { ...north.simulator, ...(signWith ? { signWith } : {}) } },
+    ],
     providers: [
       {
         spMchId: PROVIDER.spMchId,
@@ -104,10 +106,13 @@ export async function startPartnerSandbox(
   });
   const signType = options.signType ?? 'MD5';
   const certificatesOf = (of: ProviderKeys) =>
-    ({ anchors: [of.platformCertificate], bootstrap: 'refuse', apiV3Key: Buffer.from(of === keys ? PROVIDER.apiV3Key : NORTH.apiV3Key) }) as const;
+    ({
+      anchors: [of.platformCertificate],
+      bootstrap: 'refuse',
+      apiV3Key: Buffer.from(of === keys ? PROVIDER.apiV3Key : NORTH.apiV3Key),
+    }) as const;
   // 'both': the callback endpoint trusts either key, as a merchant mid-migration does.
-  const trust = (mode: TrustMode | 'both', of: ProviderKeys = keys): V3Trust =>
-    trustIn(mode, of);
+  const trust = (mode: TrustMode | 'both', of: ProviderKeys = keys): V3Trust => trustIn(mode, of);
   const trustIn = (mode: TrustMode | 'both', of: ProviderKeys): V3Trust =>
     new V3Trust(
       mode === 'publicKey'

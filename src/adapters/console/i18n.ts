@@ -376,7 +376,10 @@ const MESSAGES = {
     '重新读取 MERCHANTS_FILE（与 SIGHUP 相同）：文件校验不通过时不做任何改动并说明原因；被移除的商户只继续处理已有订单。',
     'Reads MERCHANTS_FILE again (as SIGHUP does): a file that does not validate changes nothing and says why; a removed merchant keeps serving its existing orders only.',
   ],
-  'merch.reloaded': ['已重新加载。新增：{added}；移除：{retired}；不可用：{unavailable}', 'Reloaded. Added: {added}; removed: {retired}; unavailable: {unavailable}'],
+  'merch.reloaded': [
+    '已重新加载。新增：{added}；移除：{retired}；不可用：{unavailable}',
+    'Reloaded. Added: {added}; removed: {retired}; unavailable: {unavailable}',
+  ],
   'merch.reloadRefused': ['未重新加载，配置未改动：', 'Not reloaded, nothing changed:'],
   'ops.disabled': ['已停用', 'disabled'],
   'ops.logins': ['最近登录尝试', 'Recent sign-in attempts'],

@@ -29,7 +29,10 @@ const UNKNOWN: NotifyVerifier = {
  * for, so a notice signed with A's keys that names B's order changes nothing (FAIL, and an alert). Both the front
  * handler (callback-front.ts) and Express answer them, the same way they answer the seed's paths.
  */
-export function merchantCallbacks(deps: MerchantCallbacksDeps): { readonly router: Router[]; endpointOf(path: string): CallbackEndpoint | undefined } {
+export function merchantCallbacks(deps: MerchantCallbacksDeps): {
+  readonly router: Router[];
+  endpointOf(path: string): CallbackEndpoint | undefined;
+} {
   const answerOf = (kind: 'pay' | 'refund', merchantId: MerchantId): CallbackAnswer => {
     const verifier = deps.verifierOf(merchantId) ?? UNKNOWN;
     const path = `${CALLBACK_PATHS[kind]}/${merchantId}`;

@@ -55,7 +55,10 @@ export const OrderNumberPath = inputs('path', {
 
 /** A merchant's own callback path names the merchant whose keys alone verify what arrives there. */
 export const MerchantPath = inputs('path', {
-  merchant: field.required(MERCHANT_ID, { description: 'our id of the merchant (its entry in MERCHANTS_FILE; `default` without one)', example: 'north' }),
+  merchant: field.required(MERCHANT_ID, {
+    description: 'our id of the merchant (its entry in MERCHANTS_FILE; `default` without one)',
+    example: 'north',
+  }),
 });
 
 export const GoodsIdPath = inputs('path', { id: field.required(ID, { label: 'goods id', example: 1 }) });

@@ -52,10 +52,7 @@ export function bindWechatPay(c: Container, config: Config, resources: Resources
     [TOKENS.MiniProgramLoginFactory],
   );
   c.bind(TOKENS.MerchantNotifyVerifier)
-    .toResolvedValue(
-      (clock: Clock) => verifierOf(build(clock)),
-      [TOKENS.Clock],
-    )
+    .toResolvedValue((clock: Clock) => verifierOf(build(clock)), [TOKENS.Clock])
     .whenNamed(DEFAULT_MERCHANT_ID);
 }
 
@@ -69,7 +66,11 @@ function buildParts(config: Config, resources: Resources, clock: Clock): Merchan
       appId: w.appId,
       mchId: w.mchId,
       notifyUrl: w.notifyUrl ?? `${self}${CALLBACK_PATHS.pay}`,
-      ...(w.refundNotifyUrl ? { refundNotifyUrl: w.refundNotifyUrl } : sandbox ? { refundNotifyUrl: `${self}${CALLBACK_PATHS.refund}` } : {}),
+      ...(w.refundNotifyUrl
+        ? { refundNotifyUrl: w.refundNotifyUrl }
+        : sandbox
+          ? { refundNotifyUrl: `${self}${CALLBACK_PATHS.refund}` }
+          : {}),
       baseUrl: w.baseUrl ?? `${self}/sandbox/wxpay`,
       ...(w.serverIp ? { serverIp: w.serverIp } : {}),
       ...(w.apiKey === undefined

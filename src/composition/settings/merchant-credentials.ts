@@ -1,5 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
-import { checkMerchantCertificate, MerchantCertificateError, type CertificateSource } from '../../adapters/wechatpay/v2/merchant-certificate.js';
+import {
+  checkMerchantCertificate,
+  MerchantCertificateError,
+  type CertificateSource,
+} from '../../adapters/wechatpay/v2/merchant-certificate.js';
 import { checkV3Credentials } from '../../adapters/wechatpay/v3/credential-check.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { Env } from './fields.js';
@@ -73,7 +77,8 @@ export function checkMerchantCredentials(
   if (entry.v2) {
     const e = entry.v2;
     const apiKey = text(e.apiKey, 'v2.apiKey');
-    if (apiKey !== undefined && !/^[0-9A-Za-z]{32}$/.test(apiKey)) problems.push(`${at}.v2.apiKey: ${e.apiKey} is not a 32-character API v2 key`);
+    if (apiKey !== undefined && !/^[0-9A-Za-z]{32}$/.test(apiKey))
+      problems.push(`${at}.v2.apiKey: ${e.apiKey} is not a 32-character API v2 key`);
     const weak = production && apiKey !== undefined ? weakSecret(apiKey) : undefined;
     if (weak) problems.push(`${at}.v2.apiKey: ${e.apiKey} ${weak}`);
     const certificate = e.certificate ? v2Certificate(e.certificate, mchId, `${at}.v2.certificate`, take, now, problems) : undefined;

@@ -42,7 +42,8 @@ const V2 = z
         const p12 = c.p12 !== undefined;
         const pem = c.certPem !== undefined || c.keyPem !== undefined;
         if (p12 === pem) ctx.addIssue({ code: 'custom', message: 'give either p12 (and passphrase) or certPem + keyPem' });
-        else if (pem && (c.certPem === undefined || c.keyPem === undefined)) ctx.addIssue({ code: 'custom', message: 'certPem and keyPem go together' });
+        else if (pem && (c.certPem === undefined || c.keyPem === undefined))
+          ctx.addIssue({ code: 'custom', message: 'certPem and keyPem go together' });
         else if (!p12 && c.passphrase !== undefined) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'only with p12' });
       })
       .optional(),
@@ -59,7 +60,10 @@ const V3 = z
     }),
     apiV3Key: secretRef,
     merchantCertificate: secretRef.optional(),
-    wechatpayPublicKey: z.object({ id: z.string().min(1), key: secretRef }).strict().optional(),
+    wechatpayPublicKey: z
+      .object({ id: z.string().min(1), key: secretRef })
+      .strict()
+      .optional(),
     // (its id, PUB_KEY_ID_…, likewise: as it is, or "env:"/"file:")
     platformCertificates: z.array(secretRef).optional(),
     platformCertificateBootstrap: z.enum(['refuse', 'apiv3Key']).default('refuse'),
@@ -82,9 +86,7 @@ const Provider = withCredentials({ id: slug, name, spMchId: mchId, spAppId: appI
 
 const Urls = { notifyUrl: url.optional(), refundNotifyUrl: url.optional() };
 const DirectMerchant = withCredentials({ id: slug, name, mode: z.literal('direct'), mchId, appId: appId.optional(), ...Urls });
-const PartnerMerchant = z
-  .object({ id: slug, name, mode: z.literal('partner'), provider: slug, subMchId: mchId, ...Urls })
-  .strict();
+const PartnerMerchant = z.object({ id: slug, name, mode: z.literal('partner'), provider: slug, subMchId: mchId, ...Urls }).strict();
 
 /** By its mode, with one plain message for a mode that is neither (a discriminated union's is cryptic). */
 const Merchant = z.unknown().transform((value, ctx): DirectEntry | PartnerEntry => {
@@ -99,9 +101,7 @@ const Merchant = z.unknown().transform((value, ctx): DirectEntry | PartnerEntry 
 type DirectEntry = z.output<typeof DirectMerchant>;
 type PartnerEntry = z.output<typeof PartnerMerchant>;
 
-const MiniProgram = z
-  .object({ appId, name, appSecret: secretRef, merchant: slug, default: z.boolean().optional() })
-  .strict();
+const MiniProgram = z.object({ appId, name, appSecret: secretRef, merchant: slug, default: z.boolean().optional() }).strict();
 
 const MerchantsFile = z
   .object({
@@ -145,7 +145,9 @@ export function readMerchantsFile(path: string, options: MerchantsFileOptions): 
     text = readFile(absolute).toString('utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    return err([`MERCHANTS_FILE ${absolute}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'unreadable'}`]);
+    return err([
+      `MERCHANTS_FILE ${absolute}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'unreadable'}`,
+    ]);
   }
   let json: unknown;
   try {
@@ -168,7 +170,12 @@ export function parseMerchantsFile(json: unknown, live: boolean): Result<FileEnt
   return problems.length > 0 ? err(problems) : ok(file);
 }
 
-function duplicates<T>(entries: readonly T[], key: (entry: T) => string | undefined, at: (index: number) => string, what: string): string[] {
+function duplicates<T>(
+  entries: readonly T[],
+  key: (entry: T) => string | undefined,
+  at: (index: number) => string,
+  what: string,
+): string[] {
   const seen = new Map<string, number>();
   const problems: string[] = [];
   entries.forEach((entry, index) => {
@@ -184,12 +191,37 @@ function duplicates<T>(entries: readonly T[], key: (entry: T) => string | undefi
 function uniqueness(file: FileEntries): string[] {
   const m = (i: number) => `merchants[${i}]`;
   return [
-    ...duplicates(file.providers, (p) => p.id, (i) => `providers[${i}].id`, 'id'),
-    ...duplicates(file.merchants, (x) => x.id, (i) => `${m(i)}.id`, 'id'),
+    ...duplicates(
+      file.providers,
+      (p) => p.id,
+      (i) => `providers[${i}].id`,
+      'id',
+    ),
+    ...duplicates(
+      file.merchants,
+      (x) => x.id,
+      (i) => `${m(i)}.id`,
+      'id',
+    ),
     // WeChat's rule: one mch_id is one account; two of our merchants on it could settle each other's notices.
-    ...duplicates(file.merchants, (x) => (x.mode === 'direct' ? x.mchId : undefined), (i) => `${m(i)}.mchId`, 'direct mch id'),
-    ...duplicates(file.merchants, (x) => (x.mode === 'partner' ? x.subMchId : undefined), (i) => `${m(i)}.subMchId`, 'sub mch id'),
-    ...duplicates(file.miniPrograms, (p) => p.appId, (i) => `miniPrograms[${i}].appId`, 'appId'),
+    ...duplicates(
+      file.merchants,
+      (x) => (x.mode === 'direct' ? x.mchId : undefined),
+      (i) => `${m(i)}.mchId`,
+      'direct mch id',
+    ),
+    ...duplicates(
+      file.merchants,
+      (x) => (x.mode === 'partner' ? x.subMchId : undefined),
+      (i) => `${m(i)}.subMchId`,
+      'sub mch id',
+    ),
+    ...duplicates(
+      file.miniPrograms,
+      (p) => p.appId,
+      (i) => `miniPrograms[${i}].appId`,
+      'appId',
+    ),
   ];
 }
 
@@ -198,7 +230,8 @@ function references(file: FileEntries): string[] {
   const merchantIds = new Set(file.merchants.map((x) => x.id));
   const providerIds = new Set(file.providers.map((p) => p.id));
   file.merchants.forEach((x, i) => {
-    if (x.mode === 'partner' && !providerIds.has(x.provider)) problems.push(`merchants[${i}].provider: no provider ${x.provider} in providers`);
+    if (x.mode === 'partner' && !providerIds.has(x.provider))
+      problems.push(`merchants[${i}].provider: no provider ${x.provider} in providers`);
     const sold = file.miniPrograms.some((p) => p.merchant === x.id);
     if (x.mode === 'direct' && x.appId === undefined && !sold) {
       problems.push(`merchants[${i}].appId: no mini-program sells through ${x.id}; bind one to it or give its appId`);
@@ -227,7 +260,9 @@ function notifyUrls(file: FileEntries, live: boolean): string[] {
     v2 && v2.refunds === 'enabled' && v2.certificate === undefined
       ? [`${at}.v2.certificate: refunds over API v2 need the merchant API certificate; give it, or "refunds": "disabled"`]
       : [];
-  file.providers.forEach((p, i) => problems.push(...refundsWithoutCertificate(p.apiVersion === 'v2' ? p.v2 : undefined, `providers[${i}]`)));
+  file.providers.forEach((p, i) =>
+    problems.push(...refundsWithoutCertificate(p.apiVersion === 'v2' ? p.v2 : undefined, `providers[${i}]`)),
+  );
   file.merchants.forEach((x, i) => {
     if (x.mode === 'direct' && x.apiVersion === 'v2') problems.push(...refundsWithoutCertificate(x.v2, `merchants[${i}]`));
     if (file.publicBaseUrl === undefined && x.notifyUrl === undefined) {
@@ -254,7 +289,11 @@ function settingsOf(
   const merchants = file.merchants.map((x, i): MerchantSettings => {
     const urls = {
       ...(x.notifyUrl ? { notifyUrl: x.notifyUrl } : base ? { notifyUrl: `${base}/wechat/pay-notify/${x.id}` } : {}),
-      ...(x.refundNotifyUrl ? { refundNotifyUrl: x.refundNotifyUrl } : base ? { refundNotifyUrl: `${base}/wechat/refund-notify/${x.id}` } : {}),
+      ...(x.refundNotifyUrl
+        ? { refundNotifyUrl: x.refundNotifyUrl }
+        : base
+          ? { refundNotifyUrl: `${base}/wechat/refund-notify/${x.id}` }
+          : {}),
     };
     if (x.mode === 'partner') {
       const provider = providers.get(x.provider);

@@ -169,7 +169,12 @@ const callbacks: Operation[] = [
     inputs: [MerchantPath],
   },
   {
-    ...callback('get', `${CALLBACK_PATHS.pay}/:merchant`, 'One merchant’s payment notify by GET', 'Carries no body, so it is always refused with FAIL.'),
+    ...callback(
+      'get',
+      `${CALLBACK_PATHS.pay}/:merchant`,
+      'One merchant’s payment notify by GET',
+      'Carries no body, so it is always refused with FAIL.',
+    ),
     inputs: [MerchantPath],
   },
   {

@@ -115,7 +115,11 @@ export class WechatV2Client {
   }
 
   /** Adds appid, mch_id (and sub_mch_id in partner mode), nonce_str, sign_type (HMAC only; MD5 is the default) and sign. */
-  signedRequest(business: SignableFields, signType: SignType = this.config.signType, appId: string = this.config.appId): Record<string, string> {
+  signedRequest(
+    business: SignableFields,
+    signType: SignType = this.config.signType,
+    appId: string = this.config.appId,
+  ): Record<string, string> {
     const fields: Record<string, string | undefined> = {
       ...business,
       appid: appId,

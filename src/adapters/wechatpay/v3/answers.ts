@@ -49,8 +49,7 @@ function appIdIn(json: Json, merchant: MerchantIds): string {
   return typeof named === 'string' ? named : miniProgramAppsOf(merchant).defaultAppId;
 }
 
-const subMchIdOf = (merchant: MerchantIds): { subMchId?: string } =>
-  merchant.partner ? { subMchId: merchant.partner.subMchId } : {};
+const subMchIdOf = (merchant: MerchantIds): { subMchId?: string } => (merchant.partner ? { subMchId: merchant.partner.subMchId } : {});
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -31,7 +31,14 @@ const CONFIG: WechatPayV2Config = {
   refundNotifyUrl: 'https://pay.example/wechat/refund-notify/south',
 };
 
-const KEYS: MerchantKeys = { appId: SP_APPID, mchId: SP_MCHID, apiKey: PROVIDER_KEY, signType: 'MD5', partner: CONFIG.partner, appIds: [MP2] };
+const KEYS: MerchantKeys = {
+  appId: SP_APPID,
+  mchId: SP_MCHID,
+  apiKey: PROVIDER_KEY,
+  signType: 'MD5',
+  partner: CONFIG.partner,
+  appIds: [MP2],
+};
 
 /** What WeChat echoes of a request in its answer: the provider, the sub-merchant, and sub_appid when it was sent. */
 let echo: (sent: Record<string, string>) => Record<string, string | undefined> = (sent) => ({
@@ -190,7 +197,10 @@ describe('v2 partner (服务商) gateway: what goes on the wire', () => {
     ['no sub_mch_id', (sent) => ({ appid: sent.appid, mch_id: sent.mch_id })],
     ['another provider mch_id', (sent) => ({ appid: sent.appid, mch_id: '1900000999', sub_mch_id: sent.sub_mch_id })],
     ['another provider appid', (sent) => ({ appid: MP, mch_id: sent.mch_id, sub_mch_id: sent.sub_mch_id })],
-    ['a sub_appid not of this merchant', (sent) => ({ appid: sent.appid, mch_id: sent.mch_id, sub_mch_id: sent.sub_mch_id, sub_appid: 'wx9999999999999999' })],
+    [
+      'a sub_appid not of this merchant',
+      (sent) => ({ appid: sent.appid, mch_id: sent.mch_id, sub_mch_id: sent.sub_mch_id, sub_appid: 'wx9999999999999999' }),
+    ],
   ])('refuses a signed answer naming %s', async (_, named) => {
     echo = named;
     await expect(gateway().queryOrder(prepayRequest.outTradeNo)).rejects.toThrow(UntrustedResponseError);
@@ -198,7 +208,10 @@ describe('v2 partner (服务商) gateway: what goes on the wire', () => {
 
   it('signs wx.requestPayment over the mini-program’s appid with the provider’s key', () => {
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'MD5' };
-    for (const [appId, expected] of [[undefined, MP], [MP2, MP2]] as const) {
+    for (const [appId, expected] of [
+      [undefined, MP],
+      [MP2, MP2],
+    ] as const) {
       const params = requestPaymentParams(gateway().clientPayment(prepay, appId));
       expect(params.appId).toBe(expected);
       const { paySign, ...signedParams } = params;
@@ -264,15 +277,24 @@ describe('v2 partner notify verifier', () => {
     const outer = (overrides: Record<string, string | undefined> = {}): string =>
       buildWechatXml(
         Object.fromEntries(
-          Object.entries({ return_code: 'SUCCESS', appid: SP_APPID, mch_id: SP_MCHID, sub_mch_id: SUB_MCHID, nonce_str: 'n', req_info: reqInfo, ...overrides }).filter(
-            ([, v]) => v !== undefined,
-          ),
+          Object.entries({
+            return_code: 'SUCCESS',
+            appid: SP_APPID,
+            mch_id: SP_MCHID,
+            sub_mch_id: SUB_MCHID,
+            nonce_str: 'n',
+            req_info: reqInfo,
+            ...overrides,
+          }).filter(([, v]) => v !== undefined),
         ) as Record<string, string>,
       );
     const verifyRefund = (body: string) => new WechatPayV2NotifyVerifier(KEYS).refund({ body, headers: {} });
 
     it('accepts one naming this sub-merchant (no sub_appid: the default mini-program)', async () => {
-      expect(await verifyRefund(outer())).toMatchObject({ ok: true, value: { appId: MP, mchId: SP_MCHID, subMchId: SUB_MCHID, status: 'SUCCESS' } });
+      expect(await verifyRefund(outer())).toMatchObject({
+        ok: true,
+        value: { appId: MP, mchId: SP_MCHID, subMchId: SUB_MCHID, status: 'SUCCESS' },
+      });
     });
 
     it.each<[string, Record<string, string | undefined>]>([

@@ -34,7 +34,11 @@ const trust = (): V3Trust => new V3Trust({ publicKey: { id: id.wechatpayPublicKe
 /** An answer WeChat signed with its public key (made with wechatpay-axios-plugin, not the adapter's code). */
 function signed(status: number, json?: unknown): CannedAnswer {
   const body = json === undefined ? '' : JSON.stringify(json);
-  return { status, body, headers: signCallback(body, { serial: id.wechatpayPublicKey.id, privateKey: id.wechatpayPrivateKey, timestamp: now }) };
+  return {
+    status,
+    body,
+    headers: signCallback(body, { serial: id.wechatpayPublicKey.id, privateKey: id.wechatpayPrivateKey, timestamp: now }),
+  };
 }
 
 /** The partner transaction WeChat answers a query with; `named` replaces who it names. */
@@ -52,7 +56,8 @@ const partnerTransaction = (no: string): Record<string, unknown> => ({
 
 function answer(request: CapturedRequest): CannedAnswer {
   const path = request.url.split('?')[0] ?? '';
-  if (request.method === 'POST' && path === '/v3/pay/partner/transactions/jsapi') return signed(200, { prepay_id: 'wx201410272009395522657a690389285100' });
+  if (request.method === 'POST' && path === '/v3/pay/partner/transactions/jsapi')
+    return signed(200, { prepay_id: 'wx201410272009395522657a690389285100' });
   if (request.method === 'POST' && path.endsWith('/close')) return signed(204);
   const query = /^\/v3\/pay\/partner\/transactions\/out-trade-no\/([^/]+)$/.exec(path);
   if (request.method === 'GET' && query) return signed(200, partnerTransaction(decodeURIComponent(query[1] ?? '')));
@@ -71,7 +76,8 @@ function answer(request: CapturedRequest): CannedAnswer {
   if (request.method === 'GET' && path.startsWith('/v3/refund/domestic/refunds/')) {
     return signed(404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
   }
-  if (request.method === 'GET' && path === '/v3/bill/tradebill') return signed(400, { code: 'NO_STATEMENT_EXIST', message: '要下载的账单不存在' });
+  if (request.method === 'GET' && path === '/v3/bill/tradebill')
+    return signed(400, { code: 'NO_STATEMENT_EXIST', message: '要下载的账单不存在' });
   return { status: 404, body: '' };
 }
 
@@ -112,9 +118,10 @@ const prepayRequest = {
 
 /** The request is the provider's: signed with its key, its sp_mchid in the Authorization header. */
 function expectSignedByProvider(request: CapturedRequest): void {
-  const auth = /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",serial_no="([0-9A-F]+)",timestamp="(\d+)",nonce_str="(\w+)",signature="([^"]+)"$/.exec(
-    String(request.headers.authorization),
-  );
+  const auth =
+    /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",serial_no="([0-9A-F]+)",timestamp="(\d+)",nonce_str="(\w+)",signature="([^"]+)"$/.exec(
+      String(request.headers.authorization),
+    );
   const [, mchid, serial, ts = '', nonce = '', signature = ''] = auth ?? [];
   expect([mchid, serial]).toEqual([SP_MCHID, id.merchant.serialNo]);
   const message = `${request.method}\n${request.url}\n${ts}\n${nonce}\n${request.body}\n`;
@@ -220,7 +227,10 @@ describe('v3 partner (服务商) gateway: what goes on the wire', () => {
 
   it('signs wx.requestPayment over the mini-program’s appid with the provider’s key', () => {
     const prepay = { prepayId: 'wx1', issuedAt: clock.now(), expiresAt: clock.now(), signType: 'RSA' };
-    for (const [appId, expected] of [[undefined, MP], [MP2, MP2]] as const) {
+    for (const [appId, expected] of [
+      [undefined, MP],
+      [MP2, MP2],
+    ] as const) {
       const params = requestPaymentParams(gateway().clientPayment(prepay, appId));
       expect(params.appId).toBe(expected);
       expect(verifyPaySign(params, id.merchantPublicKey)).toBe(true);
@@ -243,7 +253,15 @@ describe('v3 partner notify verifier', () => {
   });
   const partnerResource = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
     const { appid: _appid, mchid: _mchid, payer: _payer, ...rest } = transactionResource();
-    return { sp_appid: SP_APPID, sp_mchid: SP_MCHID, sub_appid: MP, sub_mchid: SUB_MCHID, ...rest, payer: { sub_openid: 'oSub' }, ...overrides };
+    return {
+      sp_appid: SP_APPID,
+      sp_mchid: SP_MCHID,
+      sub_appid: MP,
+      sub_mchid: SUB_MCHID,
+      ...rest,
+      payer: { sub_openid: 'oSub' },
+      ...overrides,
+    };
   };
   const payment = (resource: Record<string, unknown>) =>
     verifier().payment(callback(notifyBody('TRANSACTION.SUCCESS', sealedResource(resource, id.apiV3Key, 'transaction'))));
