@@ -247,12 +247,9 @@ export const MerchantHealthSchema = named(
     mch_id: z.string(),
     sub_mch_id: z.string().nullable(),
     provider: z.string().nullable(),
-    state: z
-      .enum(['available', 'unavailable', 'retired'])
-      .meta({
-        description:
-          'unavailable: its credentials failed (its requests answer 503); retired: removed from the file, its orders still served',
-      }),
+    state: z.enum(['available', 'unavailable', 'retired']).meta({
+      description: 'unavailable: its credentials failed (its requests answer 503); retired: removed from the file, its orders still served',
+    }),
     problems: z.array(z.string()).meta({ description: 'why it is unavailable' }),
     expiries: z.array(z.object({ what: z.string(), valid_to: z.string() })),
     last_answer_at: z.string().nullable().meta({ description: 'when a WeChat Pay answer (verified) last arrived for it' }),
