@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSandboxKeys } from '../../examples/merchants/sandbox-keys.js';
 import { openOrm } from '../../src/adapters/persistence/orm.js';
+import { ensureBillsOut } from '../support/bill-clock.js';
+import { operatorCli } from '../support/operator-cli.js';
 import { postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
+import { paymentNotifyFields, signedNotifyXml } from '../support/wechat-test-signer.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/merchants');
 const ADMIN_TOKEN = 'merchants-example-admin-token-01';
@@ -84,6 +88,23 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
     return id;
   }
 
+  /** The day's orders paid (and refunded) in each shop by the walk-through, for the bill reconciliation after it. */
+  const walkThrough: { merchant: string; outTradeNo: string }[] = [];
+
+  /** The order paid in that shop's mini-program: logged in, prepaid, and the number WeChat's cashier was given. */
+  async function prepayIn(prefix: string, goodsId: number) {
+    const { code } = (await sim('/control/code', {})) as { code: string };
+    const login = (await postJson<{ data: { token: string } }>(`${service.baseUrl}${prefix}/wechat/login`, { code })).data;
+    const auth = { authorization: `Bearer ${login.token}` };
+    const prepay = (await (await fetch(`${service.baseUrl}${prefix}/wechat/prepay?goods_id=${goodsId}`, { headers: auth })).json()) as {
+      data: { data: { outTradeNo: string; package: string } };
+    };
+    return { auth, outTradeNo: prepay.data.data.outTradeNo, prepayId: prepay.data.data.package.replace(/^prepay_id=/, '') };
+  }
+
+  const adminGet = async <T>(path: string): Promise<T> =>
+    ((await (await fetch(`${service.baseUrl}${path}`, { headers: admin })).json()) as { data: T }).data;
+
   it.each([
     ['north', 'v2 direct', 'wx1111111111111111', ''],
     ['east', 'v3 direct, public key', 'wx2222222222222222', '/mp/wx2222222222222222'],
@@ -97,6 +118,7 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       data: { data: { outTradeNo: string; package: string } };
     };
     const { outTradeNo, package: pkg } = prepay.data.data;
+    walkThrough.push({ merchant, outTradeNo });
     const paid = callbackAt(`/wechat/pay-notify/${merchant}`);
     await sim('/control/pay', { prepay_id: pkg.replace(/^prepay_id=/, '') });
     await paid;
@@ -114,5 +136,176 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       data: { status: string };
     };
     expect(order.data.status).toBe('REFUND');
+  });
+
+  it("pays one of north's orders through the seed's /wechat/pay-notify too: any configured merchant's notice is verified there", async () => {
+    // WeChat's own notify to north's URL is lost; the notice arrives at the seed's path instead, signed with north's key.
+    await sim('/control/faults', { fault: 'lose', notify: 'payment', count: 1 });
+    const { auth, outTradeNo, prepayId } = await prepayIn('', 1);
+    const paid = (await sim('/control/pay', { prepay_id: prepayId })) as {
+      transaction_id: string;
+      time_end: string;
+      total_fee: number;
+      cash_fee: number;
+    };
+    const fields = paymentNotifyFields({
+      appid: 'wx1111111111111111',
+      mch_id: '1900000109',
+      out_trade_no: outTradeNo,
+      transaction_id: paid.transaction_id,
+      total_fee: String(paid.total_fee),
+      cash_fee: String(paid.cash_fee),
+      time_end: paid.time_end,
+    });
+    const body = signedNotifyXml(fields, { apiKey: exampleEnv().NORTH_API_KEY, signType: 'HMAC-SHA256' });
+    const res = await fetch(`${service.baseUrl}/wechat/pay-notify`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<return_code><![CDATA[SUCCESS]]></return_code>');
+    const status = (await (await fetch(`${service.baseUrl}/wechat/orders/${outTradeNo}`, { headers: auth })).json()) as {
+      data: { status: string };
+    };
+    expect(status.data.status).toBe('SUCC');
+    walkThrough.push({ merchant: 'north', outTradeNo });
+  });
+
+  const control = (): string => `${service.baseUrl}/sandbox/wxpay/control`;
+  const reconcileBill = async (date: string) => {
+    const res = await fetch(`${service.baseUrl}/admin/reconcile-bill`, { method: 'POST', headers: admin, body: JSON.stringify({ date }) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { data: Record<string, unknown> }).data;
+  };
+
+  it("reconciles the day's trade and refund bills of every shop (south's fetched with its sub_mchid): all clean", async () => {
+    const day = walkThrough[0]!.outTradeNo.slice(0, 8);
+    await ensureBillsOut(control(), day);
+    const report = await reconcileBill(day);
+    // Four payments (north twice, east, south), each found in its own merchant's bill and matched to its order: south's
+    // bill holds its payment only when asked with its sub_mchid (the simulator keeps a bill per sub-merchant).
+    expect(report).toMatchObject({
+      billDate: day,
+      available: true,
+      payments: walkThrough.length,
+      matched: walkThrough.length,
+      repaired: [],
+      unknown: [],
+      mismatched: [],
+      discrepancies: [],
+    });
+    // The three refunds, one per shop, each in its merchant's refund bill.
+    expect(report.refundBill).toMatchObject({ available: true, refunds: 3, matched: 3, unknown: [], flagged: [], discrepancies: [] });
+    for (const { outTradeNo } of walkThrough)
+      expect((await adminGet<{ needsReview: boolean }>(`/admin/orders/${outTradeNo}`)).needsReview).toBe(false);
+  });
+
+  /** The last day's payment in each shop (north's then exists at WeChat only). */
+  const lastDay: Record<string, string> = {};
+
+  it('flags a payment that exists at WeChat only for its shop only; the other shops’ bills of the day stay clean', async () => {
+    const shops: [string, string, number][] = [
+      ['north', '', 1],
+      ['east', '/mp/wx2222222222222222', await goodsOf('wx2222222222222222')],
+      ['south', '/mp/wx3333333333333333', await goodsOf('wx3333333333333333')],
+    ];
+    for (const [merchant, prefix, goodsId] of shops) {
+      const { outTradeNo, prepayId } = await prepayIn(prefix, goodsId);
+      const notified = callbackAt(`/wechat/pay-notify/${merchant}`);
+      await sim('/control/pay', { prepay_id: prepayId });
+      await notified;
+      lastDay[merchant] = outTradeNo;
+    }
+    // north's order is gone from our database (restored from an old backup, say): the payment exists at WeChat only.
+    const orm = await openOrm(`sqlite:${databasePath}`);
+    await orm.em.getConnection().execute('DELETE FROM shop_goods_order WHERE out_trade_no = ?', [lastDay.north]);
+    await orm.close(true);
+
+    const day = lastDay.north!.slice(0, 8);
+    await ensureBillsOut(control(), day);
+    const report = await reconcileBill(day);
+    expect(report).toMatchObject({
+      billDate: day,
+      available: true,
+      payments: 3,
+      matched: 2,
+      repaired: [],
+      unknown: [lastDay.north],
+      mismatched: [],
+    });
+    expect(report.discrepancies).toEqual([]);
+    for (const merchant of ['east', 'south']) {
+      const order = await adminGet<{ status: string; needsReview: boolean }>(`/admin/orders/${lastDay[merchant]}`);
+      expect(order).toMatchObject({ status: 'SUCC', needsReview: false });
+    }
+    // Not recreated, nor settled into another shop's order.
+    expect((await fetch(`${service.baseUrl}/admin/orders/${lastDay.north}`, { headers: admin })).status).toBe(404);
+  });
+
+  /** Added by the operator CLI, as an admin does, with `shops` (all: a platform operator), then signed in by the form. */
+  async function consoleOperator(name: string, role: string, shops: string): Promise<{ cookie: string }> {
+    const databaseUrl = `sqlite:${databasePath}`;
+    const password = `pw-${randomBytes(9).toString('hex')}`;
+    const added = await operatorCli(databaseUrl, ['add', name, '--role', role], `${password}\n`);
+    expect(added, added.stderr).toMatchObject({ code: 0 });
+    const granted = await operatorCli(databaseUrl, ['shops', name, shops]);
+    expect(granted, granted.stderr).toMatchObject({ code: 0 });
+    const form = await fetch(`${service.baseUrl}/console/login`);
+    const loginCookie = (form.headers.getSetCookie().find((c) => c.startsWith('wxpay_console_login=')) ?? '').split(';')[0] ?? '';
+    const loginToken = /name="_login" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signedIn = await fetch(`${service.baseUrl}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+      body: new URLSearchParams({ _login: loginToken, name, password, next: '/console' }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    return { cookie: (signedIn.headers.getSetCookie().find((c) => c.startsWith('wxpay_console=')) ?? '').split(';')[0] ?? '' };
+  }
+
+  const consolePage = async (path: string, session: { cookie: string }) => {
+    const res = await fetch(`${service.baseUrl}${path}`, { headers: { cookie: session.cookie }, redirect: 'manual' });
+    return { status: res.status, body: await res.text() };
+  };
+  const listed = (body: string, no: string): boolean => body.includes(`/console/orders/${no}"`);
+
+  it("console: a platform operator sees every shop's orders; an operator granted east sees and refunds east's only", async () => {
+    const byShop = { north: walkThrough.find((o) => o.merchant === 'north')!.outTradeNo, east: lastDay.east!, south: lastDay.south! };
+
+    const platform = await consoleOperator('platform-root', 'admin', 'all');
+    const all = await consolePage('/console/orders', platform);
+    expect(all.status).toBe(200);
+    for (const no of Object.values(byShop)) expect(listed(all.body, no), no).toBe(true);
+
+    const eastOperator = await consoleOperator('east-olivia', 'operator', 'east');
+    const theirs = await consolePage('/console/orders', eastOperator);
+    expect(theirs.status).toBe(200);
+    expect(listed(theirs.body, byShop.east)).toBe(true);
+    expect(listed(theirs.body, byShop.north)).toBe(false);
+    expect(listed(theirs.body, byShop.south)).toBe(false);
+    // Opening another shop's order by URL: as for a number nobody used.
+    expect((await consolePage(`/console/orders/${byShop.north}`, eastOperator)).status).toBe(404);
+    expect((await consolePage(`/console/orders/${byShop.south}`, eastOperator)).status).toBe(404);
+
+    // east's operator refunds east's order: it goes out with east's credentials, its notify to east's refund URL.
+    const page = await consolePage(`/console/orders/${byShop.east}`, eastOperator);
+    expect(page.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const refunded = callbackAt('/wechat/refund-notify/east');
+    const refund = await fetch(`${service.baseUrl}/console/orders/${byShop.east}/refund`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: eastOperator.cookie, origin: service.baseUrl },
+      body: new URLSearchParams({ _csrf: csrf, amount_fen: '1200', request_key: 'east-console-refund-1', confirm: 'yes' }).toString(),
+    });
+    expect(refund.status).toBe(303);
+    await refunded;
+    expect((await adminGet<{ status: string }>(`/admin/orders/${byShop.east}`)).status).toBe('REFUND');
+
+    // Nor can it refund north's order by posting to its URL.
+    const foreign = await fetch(`${service.baseUrl}/console/orders/${byShop.north}/refund`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: eastOperator.cookie, origin: service.baseUrl },
+      body: new URLSearchParams({ _csrf: csrf, amount_fen: '1', request_key: 'east-console-refund-2', confirm: 'yes' }).toString(),
+    });
+    expect(foreign.status).toBe(404);
   });
 });
