@@ -1,6 +1,6 @@
 import { fc } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PaymentNotice } from '../../src/application/ports/notify-verifier.js';
+import type { PaymentNotice, RefundNotice } from '../../src/application/ports/notify-verifier.js';
 import type { PaymentGateway } from '../../src/application/ports/payment-gateway.js';
 import type { GoodsAdmin } from '../../src/application/ports/goods-catalog.js';
 import type { Goods } from '../../src/domain/goods.js';
@@ -89,26 +89,25 @@ const goodsIdOf = (shop: number): number => 10 + shop;
 /** Where a forged notice is delivered: no URL named (the seed's path), the sender's URL, or the victim's. */
 type DeliveredAt = 'none' | 'sender' | 'victim';
 
+/** A refund's notice: genuine (its merchant's), or forged by the `forgedFrom`-th merchant after the refund's own. */
+interface RefundNoticeOf {
+  readonly forgedFrom: number | undefined;
+  readonly at: DeliveredAt;
+}
+
 type Step =
   | { readonly kind: 'prepay'; readonly shop: number; readonly goodsOf: number; readonly paidType: PaidType }
-  | { readonly kind: 'pay'; readonly shop: number; readonly pick: number; readonly lost: boolean }
+  | { readonly kind: 'pay'; readonly pick: number; readonly lost: boolean }
   | {
       readonly kind: 'foreignNotice';
-      readonly shop: number;
       readonly pick: number;
       readonly from: number;
       readonly victimAppId: boolean;
       readonly replay: boolean;
       readonly at: DeliveredAt;
     }
-  | { readonly kind: 'refund'; readonly shop: number; readonly pick: number; readonly fen: number }
-  | {
-      readonly kind: 'refundNotice';
-      readonly shop: number;
-      readonly pick: number;
-      readonly forgedFrom: number | undefined;
-      readonly at: DeliveredAt;
-    }
+  | { readonly kind: 'refund'; readonly pick: number; readonly fen: number; readonly settled: RefundNoticeOf | undefined }
+  | ({ readonly kind: 'refundNotice'; readonly pick: number } & RefundNoticeOf)
   | { readonly kind: 'grant'; readonly shop: number; readonly coins: number }
   | { readonly kind: 'reconcile'; readonly minutes: number }
   | { readonly kind: 'bill' };
@@ -118,6 +117,7 @@ const pick = fc.nat({ max: 20 });
 /** Another merchant than the shop's, by offset (1..3) among the four. */
 const from = fc.integer({ min: 1, max: MERCHANT_IDS.length - 1 });
 const at = fc.constantFrom<DeliveredAt>('none', 'sender', 'victim');
+const refundNoticeOf: fc.Arbitrary<RefundNoticeOf> = fc.record({ forgedFrom: fc.option(from, { nil: undefined, freq: 1 }), at });
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 4,
@@ -128,12 +128,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       paidType: fc.constantFrom<PaidType>('WXPAY', 'MIXED', 'INTEGRAL'),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('pay' as const), shop, pick, lost: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('pay' as const), pick, lost: fc.boolean() }) },
   {
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('foreignNotice' as const),
-      shop,
       pick,
       from,
       victimAppId: fc.boolean(),
@@ -141,17 +140,26 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       at,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('refund' as const), shop, pick, fen: fc.integer({ min: 1, max: 9_900 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('refund' as const),
+      pick,
+      fen: fc.integer({ min: 1, max: 9_900 }),
+      // WeChat settles it at once (its notice sent, or forged), or later (a refundNotice step, or reconciliation).
+      settled: fc.option(refundNoticeOf, { nil: undefined }),
+    }),
+  },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('refundNotice' as const), shop, pick, forgedFrom: fc.option(from, { nil: undefined }), at }),
+    arbitrary: fc.record({ kind: fc.constant('refundNotice' as const), pick, forgedFrom: fc.option(from, { nil: undefined }), at }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('grant' as const), shop, coins: fc.integer({ min: 1, max: 100 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconcile' as const), minutes: fc.integer({ min: 0, max: 150 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'bill' as const }) },
 );
 /** Rounds of steps started together, every port's answer released in an order fast-check picks. */
-const rounds = fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 });
+const rounds = fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 });
 
 async function openShops(backend: Backend, wrap: <T extends object>(port: T) => T) {
   const clock = new ManualClock(START);
@@ -244,12 +252,40 @@ async function ordersOf(world: Shops, uid: number): Promise<Order[]> {
   return orders.sort((a, b) => a.state.outTradeNo.value.localeCompare(b.state.outTradeNo.value));
 }
 
+/** Every shop's orders, each with its shop (the index of its user's mini-program). */
+async function everyOrder(world: Shops): Promise<{ order: Order; shop: number }[]> {
+  const all = [];
+  for (const [shop, user] of world.users.entries()) for (const order of await ordersOf(world, user.uid)) all.push({ order, shop });
+  return all;
+}
+
+/** One order of any shop that `fits`, by `pick`. */
+async function anyOrder(world: Shops, pick: number, fits: (order: Order) => boolean) {
+  const candidates = (await everyOrder(world)).filter(({ order }) => fits(order));
+  return candidates[pick % Math.max(candidates.length, 1)];
+}
+
 const merchantOf = (shopIndex: number): Mid => PROGRAMS[shopIndex]!.merchantId as Mid;
 /** The `offset`-th merchant after the shop's own: never the shop's. */
 const otherThan = (own: Mid, offset: number): Mid => MERCHANT_IDS[(MERCHANT_IDS.indexOf(own) + offset) % MERCHANT_IDS.length]!;
 /** The merchant whose URL a forged notice arrives at. */
 const deliveredAt = (where: DeliveredAt, sender: Mid, victim: Mid): Mid | undefined =>
   where === 'none' ? undefined : where === 'sender' ? sender : victim;
+
+/** WeChat settles a refund at its own merchant: the notice it sends is handled, or another merchant's forgery of it. */
+async function settleRefund(world: Shops, outRefundNo: string, own: Mid, notice: RefundNoticeOf): Promise<void> {
+  const processing = [...world.gateways[own].trades.values()].some((t) => t.refunds.get(outRefundNo)?.status === 'PROCESSING');
+  if (!processing) return;
+  const genuine = world.gateways[own].settleRefund(outRefundNo);
+  if (notice.forgedFrom === undefined) {
+    await world.refundNotice.execute(genuine, own);
+    return;
+  }
+  const sender = otherThan(own, notice.forgedFrom);
+  const { subMchId: _theirs, ...unnamed } = genuine;
+  const forged: RefundNotice = { ...unnamed, ...world.gateways[sender].merchant };
+  expect(await world.refundNotice.execute(forged, deliveredAt(notice.at, sender, own))).toMatchObject({ ack: false });
+}
 
 /** Runs one step, asserting what each step alone must hold. */
 async function run(world: Shops, s: Step, grants: Map<number, number>): Promise<void> {
@@ -268,10 +304,9 @@ async function run(world: Shops, s: Step, grants: Map<number, number>): Promise<
       return;
     }
     case 'pay': {
-      const orders = (await ordersOf(world, world.users[s.shop]!.uid)).filter((o) => o.state.prepay);
-      const order = orders[s.pick % Math.max(orders.length, 1)];
-      if (!order) return;
-      const gateway = world.gateways[merchantOf(s.shop)];
+      const { order, shop } = (await anyOrder(world, s.pick, (o) => o.state.prepay !== undefined)) ?? {};
+      if (!order || shop === undefined) return;
+      const gateway = world.gateways[merchantOf(shop)];
       if (!gateway.trades.has(order.state.outTradeNo.value)) return;
       let notice: PaymentNotice;
       try {
@@ -280,14 +315,13 @@ async function run(world: Shops, s: Step, grants: Map<number, number>): Promise<
         return; // A closed trade cannot be paid: nothing to send.
       }
       // A lost notice: only reconciliation (the pending run, the bill) can find this payment.
-      if (!s.lost) await world.notify.execute(notice, merchantOf(s.shop));
+      if (!s.lost) await world.notify.execute(notice, merchantOf(shop));
       return;
     }
     case 'foreignNotice': {
-      const orders = await ordersOf(world, world.users[s.shop]!.uid);
-      const order = orders[s.pick % Math.max(orders.length, 1)];
-      if (!order) return;
-      const victim = merchantOf(s.shop);
+      const { order, shop } = (await anyOrder(world, s.pick, () => true)) ?? {};
+      if (!order || shop === undefined) return;
+      const victim = merchantOf(shop);
       const sender = otherThan(victim, s.from);
       const no = order.state.outTradeNo.value;
       // Verified for the sender (for south's sibling west: the provider's own credentials), naming this shop's order,
@@ -296,7 +330,7 @@ async function run(world: Shops, s: Step, grants: Map<number, number>): Promise<
       const paid = world.gateways[victim].trades.get(no)?.paid?.transactionId;
       const notice: PaymentNotice = {
         ...world.gateways[sender].merchant,
-        ...(s.victimAppId ? { appId: PROGRAMS[s.shop]!.appId } : {}),
+        ...(s.victimAppId ? { appId: PROGRAMS[shop]!.appId } : {}),
         outTradeNo: no,
         transactionId: s.replay && paid !== undefined ? paid : `forged-${no}`,
         totalFee: order.state.cash,
@@ -307,34 +341,26 @@ async function run(world: Shops, s: Step, grants: Map<number, number>): Promise<
       return;
     }
     case 'refund': {
-      const orders = (await ordersOf(world, world.users[s.shop]!.uid)).filter((o) => o.status === 'SUCC' && !o.state.cash.isZero());
-      const order = orders[s.pick % Math.max(orders.length, 1)];
-      if (!order) return;
-      await world.refund.execute({
+      const { order, shop } = (await anyOrder(world, s.pick, (o) => o.status === 'SUCC' && !o.state.cash.isZero())) ?? {};
+      if (!order || shop === undefined) return;
+      const refunded = await world.refund.execute({
         outTradeNo: order.state.outTradeNo.value,
         amount: Money.ofFen(Math.min(s.fen, order.refundableFen) || 1),
         actor: 'prop',
       });
+      if (refunded.ok && s.settled) await settleRefund(world, refunded.value.outRefundNo, merchantOf(shop), s.settled);
       return;
     }
     case 'refundNotice': {
-      // WeChat settles one of this shop's refunds; the notice comes from its merchant, or forged by another.
-      const own = merchantOf(s.shop);
-      const mine = new Set((await ordersOf(world, world.users[s.shop]!.uid)).map((o) => o.state.outTradeNo.value));
-      const pending = [...world.gateways[own].trades.entries()].flatMap(([no, t]) =>
-        mine.has(no) ? [...t.refunds.entries()].filter(([, r]) => r.status === 'PROCESSING').map(([outRefundNo]) => outRefundNo) : [],
+      // WeChat settles one of a shop's refunds; the notice comes from its merchant, or forged by another.
+      const pending = (await everyOrder(world)).flatMap(({ order, shop }) =>
+        [...(world.gateways[merchantOf(shop)].trades.get(order.state.outTradeNo.value)?.refunds ?? [])]
+          .filter(([, r]) => r.status === 'PROCESSING')
+          .map(([outRefundNo]) => ({ outRefundNo, own: merchantOf(shop) })),
       );
-      const outRefundNo = pending[s.pick % Math.max(pending.length, 1)];
-      if (outRefundNo === undefined) return;
-      const genuine = world.gateways[own].settleRefund(outRefundNo);
-      if (s.forgedFrom === undefined) {
-        await world.refundNotice.execute(genuine, own);
-        return;
-      }
-      const sender = otherThan(own, s.forgedFrom);
-      const forged = { ...genuine, ...world.gateways[sender].merchant };
-      if (sender !== 'south' && sender !== 'west') delete (forged as { subMchId?: string }).subMchId;
-      expect(await world.refundNotice.execute(forged, deliveredAt(s.at, sender, own))).toMatchObject({ ack: false });
+      const { outRefundNo, own } = pending[s.pick % Math.max(pending.length, 1)] ?? {};
+      if (outRefundNo === undefined || own === undefined) return;
+      await settleRefund(world, outRefundNo, own, s);
       return;
     }
     case 'grant': {
@@ -422,7 +448,7 @@ function isolationProperty(backend: () => Backend, numRuns: number) {
 describe('shop isolation over random interleavings', () => {
   it(
     'holds on the in-memory adapters',
-    isolationProperty(() => memoryBackend, 100),
+    isolationProperty(() => memoryBackend, 150),
     PROPERTY_TIMEOUT_MS,
   );
 });
@@ -438,7 +464,7 @@ describeWith('shop isolation over random interleavings, on MariaDB', () => {
 
   it(
     'holds',
-    isolationProperty(() => backend, 15),
+    isolationProperty(() => backend, 20),
     PROPERTY_TIMEOUT_MS,
   );
 });
