@@ -101,6 +101,8 @@ type Step =
   | {
       readonly kind: 'foreignNotice';
       readonly pick: number;
+      /** From the partner sibling (west) about one of south's orders; else from the `from`-th merchant after the victim. */
+      readonly sibling: boolean;
       readonly from: number;
       readonly victimAppId: boolean;
       readonly replay: boolean;
@@ -134,6 +136,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('foreignNotice' as const),
       pick,
+      sibling: fc.boolean(),
       from,
       victimAppId: fc.boolean(),
       replay: fc.boolean(),
@@ -319,10 +322,10 @@ async function run(world: Shops, s: Step, grants: Map<number, number>): Promise<
       return;
     }
     case 'foreignNotice': {
-      const { order, shop } = (await anyOrder(world, s.pick, () => true)) ?? {};
+      const { order, shop } = (await anyOrder(world, s.pick, (o) => !s.sibling || o.state.merchantId === 'south')) ?? {};
       if (!order || shop === undefined) return;
       const victim = merchantOf(shop);
-      const sender = otherThan(victim, s.from);
+      const sender = s.sibling ? 'west' : otherThan(victim, s.from);
       const no = order.state.outTradeNo.value;
       // Verified for the sender (for south's sibling west: the provider's own credentials), naming this shop's order,
       // with the sender's appid or the victim's, at no URL, the sender's or the victim's; forged, or replaying the
