@@ -119,7 +119,7 @@ const pick = fc.nat({ max: 20 });
 /** Another merchant than the shop's, by offset (1..3) among the four. */
 const from = fc.integer({ min: 1, max: MERCHANT_IDS.length - 1 });
 const at = fc.constantFrom<DeliveredAt>('none', 'sender', 'victim');
-const refundNoticeOf: fc.Arbitrary<RefundNoticeOf> = fc.record({ forgedFrom: fc.option(from, { nil: undefined, freq: 1 }), at });
+const refundNoticeOf: fc.Arbitrary<RefundNoticeOf> = fc.record({ forgedFrom: fc.option(from, { nil: undefined, freq: 2 }), at });
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 4,
@@ -144,7 +144,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('refund' as const),
       pick,
