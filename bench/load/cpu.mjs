@@ -287,36 +287,11 @@ function cleanup() {
   cleaning ??= (async () => {
     agent.destroy();
     await proc.stopAll();
-    try {
-      if (admin) {
-        for (const name of databases) await db.dropDb(admin, name);
-        await admin.end();
-      }
-    } catch (e) {
-      console.error(`bench: could not drop ${databases.join(', ')}: ${e.message}`);
-    }
-    try {
-      if (redis) {
-        const keys = [];
-        for await (const batch of redis.scanStream({ match: `${names.redisPrefix}*`, count: 500 })) keys.push(...batch);
-        if (keys.length > 0) await redis.del(...keys);
-        redis.disconnect();
-      }
-    } catch (e) {
-      console.error(`bench: could not delete Redis keys ${names.redisPrefix}*: ${e.message}`);
-    }
+    await db.dropScratch({ admin, databases, redis, redisPrefix: names.redisPrefix });
   })();
   return cleaning;
 }
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-]) {
-  process.once(signal, () => {
-    console.error(`\nbench: ${signal}, cleaning up`);
-    void cleanup().finally(() => process.exit(code));
-  });
-}
+proc.cleanUpOnSignal(cleanup);
 
 /** A checkout compiled as production runs it, into its own .bench/dist. */
 function buildProject(repo) {

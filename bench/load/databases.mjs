@@ -106,3 +106,28 @@ export async function insertFiller(admin, target, count, { spare = false } = {})
   // Fresh statistics, as a long-lived table would have, so the optimizer sees the table's real shape.
   await admin.query(`analyze table \`${table}\``);
 }
+
+/**
+ * A run's teardown of its scratch state: its databases dropped, its Redis keys deleted. Reports what it could not
+ * undo and never throws, so the rest of the teardown (and the exit) still happens.
+ */
+export async function dropScratch({ admin, databases, redis, redisPrefix }) {
+  try {
+    if (admin) {
+      for (const name of databases) await dropDb(admin, name);
+      await admin.end();
+    }
+  } catch (e) {
+    console.error(`bench: could not drop ${databases.join(', ')}: ${e.message}`);
+  }
+  try {
+    if (redis) {
+      const keys = [];
+      for await (const batch of redis.scanStream({ match: `${redisPrefix}*`, count: 500 })) keys.push(...batch);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  } catch (e) {
+    console.error(`bench: could not delete Redis keys ${redisPrefix}*: ${e.message}`);
+  }
+}

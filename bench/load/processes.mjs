@@ -146,3 +146,16 @@ export function pidOf(name) {
   }
   return undefined;
 }
+
+/** An interrupted run still cleans up, then exits with the signal's conventional status. */
+export function cleanUpOnSignal(cleanup) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ]) {
+    process.once(signal, () => {
+      console.error(`\nbench: ${signal}, cleaning up`);
+      void cleanup().finally(() => process.exit(code));
+    });
+  }
+}

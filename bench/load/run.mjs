@@ -402,38 +402,12 @@ function cleanup() {
   cleaning ??= (async () => {
     sampler?.stop();
     await proc.stopAll();
-    try {
-      admin ??= h && (await db.openAdmin(h.mysql));
-      if (admin) {
-        await db.dropDb(admin, names.baseDb);
-        await db.dropDb(admin, names.projDb);
-        await admin.end();
-      }
-    } catch (e) {
-      console.error(`bench: could not drop ${names.baseDb} / ${names.projDb}: ${e.message}`);
-    }
-    try {
-      if (redis) {
-        const keys = [];
-        for await (const batch of redis.scanStream({ match: `${names.redisPrefix}*`, count: 500 })) keys.push(...batch);
-        if (keys.length > 0) await redis.del(...keys);
-        redis.disconnect();
-      }
-    } catch (e) {
-      console.error(`bench: could not delete Redis keys ${names.redisPrefix}*: ${e.message}`);
-    }
+    admin ??= h && (await db.openAdmin(h.mysql).catch((e) => console.error(`bench: could not reach MariaDB to clean up: ${e.message}`)));
+    await db.dropScratch({ admin, databases: [names.baseDb, names.projDb], redis, redisPrefix: names.redisPrefix });
   })();
   return cleaning;
 }
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-]) {
-  process.once(signal, () => {
-    console.error(`\nbench: ${signal}, cleaning up`);
-    void cleanup().finally(() => process.exit(code));
-  });
-}
+proc.cleanUpOnSignal(cleanup);
 
 async function preflight() {
   const down = [];

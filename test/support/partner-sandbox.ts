@@ -127,6 +127,15 @@ export async function startPartnerSandbox(
   const gateways: WechatPayV2Gateway[] = [];
   const verdicts: PartnerSandbox['verdicts'][number][] = [];
 
+  // Where every gateway here reaches the simulator and is called back, with quick retries.
+  const wire = {
+    notifyUrl: `${sb.url}/notify`,
+    refundNotifyUrl: `${sb.url}/refund-notify`,
+    baseUrl: `${sb.url}/sandbox/wxpay`,
+    timeoutMs: 400,
+    retries: 2,
+    retryBackoffMs: 5,
+  };
   const partner: PartnerSandbox = {
     sb,
     verdicts,
@@ -136,12 +145,7 @@ export async function startPartnerSandbox(
           ...idsOf(sub),
           apiKey: PROVIDER.apiKey,
           signType,
-          notifyUrl: `${sb.url}/notify`,
-          refundNotifyUrl: `${sb.url}/refund-notify`,
-          baseUrl: `${sb.url}/sandbox/wxpay`,
-          timeoutMs: 400,
-          retries: 2,
-          retryBackoffMs: 5,
+          ...wire,
           ...overrides,
         },
         { clock: sb.clock },
@@ -156,12 +160,7 @@ export async function startPartnerSandbox(
           privateKey: keys.key,
           merchantSerialNo: keys.serialNo,
           apiV3Key: Buffer.from(PROVIDER.apiV3Key),
-          notifyUrl: `${sb.url}/notify`,
-          refundNotifyUrl: `${sb.url}/refund-notify`,
-          baseUrl: `${sb.url}/sandbox/wxpay`,
-          timeoutMs: 400,
-          retries: 2,
-          retryBackoffMs: 5,
+          ...wire,
         },
         { clock: sb.clock, trust: trust(mode) },
       );
@@ -172,12 +171,7 @@ export async function startPartnerSandbox(
           ...directMerchantIds(NORTH.mchId, NORTH.appIds),
           apiKey: NORTH.apiKey,
           signType,
-          notifyUrl: `${sb.url}/notify`,
-          refundNotifyUrl: `${sb.url}/refund-notify`,
-          baseUrl: `${sb.url}/sandbox/wxpay`,
-          timeoutMs: 400,
-          retries: 2,
-          retryBackoffMs: 5,
+          ...wire,
         },
         { clock: sb.clock },
       );
@@ -191,12 +185,7 @@ export async function startPartnerSandbox(
           privateKey: north.key,
           merchantSerialNo: north.serialNo,
           apiV3Key: Buffer.from(NORTH.apiV3Key),
-          notifyUrl: `${sb.url}/notify`,
-          refundNotifyUrl: `${sb.url}/refund-notify`,
-          baseUrl: `${sb.url}/sandbox/wxpay`,
-          timeoutMs: 400,
-          retries: 2,
-          retryBackoffMs: 5,
+          ...wire,
         },
         { clock: sb.clock, trust: trustIn(mode, north) },
       );
