@@ -58,20 +58,6 @@ const median = (xs) => {
 
 let mysql, wx, flow, admin, stub;
 
-async function pool(items, width, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-
 // ---- requests ---------------------------------------------------------------------------------------------------
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -91,7 +77,7 @@ function post(url, body, headers) {
 /** The requests, `connections` at a time; the bodies are built beforehand so the generator stays light. */
 async function send(base, requests) {
   let failed = 0;
-  await pool(requests, opt.connections, async (r) => {
+  await proc.pool(requests, opt.connections, async (r) => {
     const res = await post(`${base}/wechat/pay-notify`, r.body, r.headers);
     const ok = r.v3 ? res.status >= 200 && res.status < 300 : res.status === 200 && wx.isSuccessAck(res.text);
     if (!ok) failed++;
@@ -163,7 +149,7 @@ function v3Notify(o) {
 
 /** One order per user, paid at the stub: what a valid notify needs. */
 async function openAndPay(target, users) {
-  return pool(users, 16, async (u) => {
+  return proc.pool(users, 16, async (u) => {
     const { p, ok, r } = await flow.prepay(target.base, u, db.GOODS_ID, u.token ? {} : { uid: u.uid });
     if (!ok) throw new Error(`${target.kind}: setup prepay failed: ${r.status} ${r.text.slice(0, 200)}`);
     await flow.pay(stub.base, p);
@@ -398,7 +384,7 @@ async function main() {
       pid: server.child.pid,
       base,
       db: dbName,
-      users: await pool(Array.from({ length: opt.orders }), 16, () => flow.newUser(base, stub.base)),
+      users: await proc.pool(Array.from({ length: opt.orders }), 16, () => flow.newUser(base, stub.base)),
     });
   }
   say('warming up (unrecorded)');

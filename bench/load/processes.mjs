@@ -159,3 +159,18 @@ export function cleanUpOnSignal(cleanup) {
     });
   }
 }
+
+/** Runs fn over items with at most `width` in flight, keeping their order in the results. */
+export async function pool(items, width, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}

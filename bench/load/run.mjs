@@ -61,21 +61,6 @@ const median = (xs) => {
 const dbPid = proc.pidOf('mariadbd') ?? proc.pidOf('mysqld');
 const say = (msg) => console.log(`bench: ${msg}`);
 
-/** Runs fn over items with at most `width` in flight: setup traffic, not measured. */
-async function pool(items, width, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-
 let h; // the harness: autocannon, mysql2, ioredis, lib/wx.mjs, lib/flow.mjs
 let admin; // root connection for scratch databases
 let stub; // { base } of the shared WeChat stub
@@ -138,7 +123,7 @@ async function prepayLoad(target, users, seconds = opt.secs) {
 
 /** One prepay per user: creates (or reuses) each user's open order. */
 async function openOrders(target, users) {
-  const prepays = await pool(users, 16, (u) => h.flow.prepay(target.base, u, db.GOODS_ID, u.token ? {} : { uid: u.uid }));
+  const prepays = await proc.pool(users, 16, (u) => h.flow.prepay(target.base, u, db.GOODS_ID, u.token ? {} : { uid: u.uid }));
   const failed = prepays.filter((p) => !p.ok);
   if (failed.length > 0)
     throw new Error(`${target.kind}: ${failed.length} setup prepays failed, e.g. ${failed[0].r.status} ${failed[0].r.text.slice(0, 200)}`);
@@ -147,7 +132,7 @@ async function openOrders(target, users) {
 
 /** Each user's open order, paid at the stub; returns what a valid notify needs (the stub's openid and transaction). */
 async function openAndPay(target, users) {
-  return pool(await openOrders(target, users), 16, async ({ p }) => {
+  return proc.pool(await openOrders(target, users), 16, async ({ p }) => {
     await h.flow.pay(stub.base, p);
     const o = await (await fetch(`${stub.base}/control/order?out_trade_no=${p.outTradeNo}`)).json();
     return { otn: p.outTradeNo, fee: o.fee, openid: o.openid, txn: o.txn };
@@ -518,7 +503,7 @@ async function main() {
       pid: projProc.child.pid,
       base: projBase,
       db: names.projDb,
-      users: await pool(Array.from({ length: nUsers }), 16, () => h.flow.newUser(projBase, stub.base)),
+      users: await proc.pool(Array.from({ length: nUsers }), 16, () => h.flow.newUser(projBase, stub.base)),
     },
   ];
 
