@@ -3,7 +3,7 @@ import type { OrderRepository } from '../../src/application/ports/order-reposito
 import type { OrderStatistics } from '../../src/application/ports/order-statistics.js';
 import { beijingDayNumber } from '../../src/domain/beijing-time.js';
 import { Money } from '../../src/domain/money.js';
-import { anOrder } from '../support/builders.js';
+import { anOrder, settle } from '../support/builders.js';
 
 export interface StatisticsFixture {
   readonly orders: OrderRepository;
@@ -30,23 +30,8 @@ export function orderStatisticsContract(name: string, fresh: () => Promise<Stati
       const pay = async (fen: number, paidAt: Date, refund = false) => {
         const order = anOrder({ uid: uid(), cash: Money.ofFen(fen) });
         await orders.insert(order);
-        const transactionId = `T${Math.random()}`.slice(0, 30);
-        expect(order.confirmPaid({ transactionId, amount: order.state.cash, paidAt }).ok).toBe(true);
-        if (refund) {
-          const r = order.requestRefund({ amount: order.state.cash, at: paidAt });
-          if (!r.ok) throw new Error('refund refused');
-          const { outRefundNo, amount } = r.value.refund;
-          const report = {
-            outTradeNo: order.state.outTradeNo.value,
-            transactionId,
-            outRefundNo,
-            refundId: 'R',
-            amount,
-            status: 'SUCCESS' as const,
-          };
-          expect(order.applyRefundReport({ ...report, at: paidAt }).ok).toBe(true);
-          expect(order.status).toBe('REFUND');
-        }
+        settle(order, { transactionId: `T${Math.random()}`.slice(0, 30), paidAt, refunded: refund });
+        if (refund) expect(order.status).toBe('REFUND');
         expect(await orders.update(order)).toBe('updated');
       };
       await pay(100, midnight, true); // the first second of the day, refunded since

@@ -8,7 +8,7 @@ import { beijingDayNumber } from '../../src/domain/beijing-time.js';
 import { Money } from '../../src/domain/money.js';
 import type { Order } from '../../src/domain/order.js';
 import { PLATFORM, shopsScope } from '../../src/domain/shop-scope.js';
-import { anOrder } from '../support/builders.js';
+import { anOrder, settle } from '../support/builders.js';
 
 export interface ShopScopeFixture {
   readonly orders: OrderRepository;
@@ -42,22 +42,7 @@ export function shopScopeContract(name: string, fresh: () => Promise<ShopScopeFi
     const pay = async (merchantId: string, fen: number, refund: boolean): Promise<Order> => {
       const order = anOrder({ uid: uid(), cash: Money.ofFen(fen), merchantId, createdAt: midnight, updatedAt: midnight });
       expect(await f.orders.insert(order)).toBe('inserted');
-      const transactionId = `T${suffix()}${suffix()}`;
-      expect(order.confirmPaid({ transactionId, amount: order.state.cash, paidAt }).ok).toBe(true);
-      if (refund) {
-        const r = order.requestRefund({ amount: order.state.cash, at: paidAt });
-        if (!r.ok) throw new Error('refund refused');
-        const { outRefundNo, amount } = r.value.refund;
-        const report = {
-          outTradeNo: order.state.outTradeNo.value,
-          transactionId,
-          outRefundNo,
-          refundId: 'R',
-          amount,
-          status: 'SUCCESS' as const,
-        };
-        expect(order.applyRefundReport({ ...report, at: paidAt }).ok).toBe(true);
-      }
+      settle(order, { transactionId: `T${suffix()}${suffix()}`, paidAt, refunded: refund });
       expect(await f.orders.update(order)).toBe('updated');
       return order;
     };

@@ -33,6 +33,31 @@ export function anOrder(overrides: Partial<OrderState> = {}): Order {
   });
 }
 
+/**
+ * Pays the order (SUCC, that transaction at paidAt) and, with `refunded`, refunds all of it as WeChat reports a
+ * settled refund (REFUND): the rows the statistics and shop listings count. Throws on any refusal.
+ */
+export function settle(
+  order: Order,
+  { transactionId, paidAt, refunded }: { transactionId: string; paidAt: Date; refunded: boolean },
+): Order {
+  if (!order.confirmPaid({ transactionId, amount: order.state.cash, paidAt }).ok) throw new Error('payment refused');
+  if (!refunded) return order;
+  const r = order.requestRefund({ amount: order.state.cash, at: paidAt });
+  if (!r.ok) throw new Error('refund refused');
+  const { outRefundNo, amount } = r.value.refund;
+  const report = {
+    outTradeNo: order.state.outTradeNo.value,
+    transactionId,
+    outRefundNo,
+    refundId: 'R',
+    amount,
+    status: 'SUCCESS' as const,
+  };
+  if (!order.applyRefundReport({ ...report, at: paidAt }).ok) throw new Error('refund report refused');
+  return order;
+}
+
 export function aGoods(overrides: Partial<Goods> = {}): Goods {
   return {
     id: 3,
