@@ -34,7 +34,16 @@ export interface SandboxIdentityOptions {
 }
 
 const rsa2048 = (): KeyPair => generateKeyPairSync('rsa', { modulusLength: 2048 });
-const randomSerial = (): string => randomBytes(20).toString('hex').toUpperCase();
+/**
+ * 40 hex digits, as WeChat's serials are. The first byte is never zero: DER drops a leading zero byte, so the
+ * certificate would then carry 38 digits and X509Certificate.serialNumber would not match the recorded serial
+ * (one identity in 256 failed the credential check).
+ */
+const randomSerial = (): string => {
+  const bytes = randomBytes(20);
+  bytes[0] ||= 1;
+  return bytes.toString('hex').toUpperCase();
+};
 const randomDigits = (): string => Array.from({ length: 14 }, () => randomInt(10)).join('');
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
