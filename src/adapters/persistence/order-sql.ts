@@ -94,3 +94,41 @@ export const updateRefund = (columns: RefundColumns): [string, SqlValue[]] => [
 ];
 
 export const insertRefund = (columns: RefundColumns): [string, SqlValue[]] => [INSERT_REFUND, refundValues(columns, REFUND_WRITE_COLUMNS)];
+
+/**
+ * The compare-and-set and its outbox event in one CALL (MariaDB/MySQL; Migration20261207000016OrderChangeProcedure):
+ * its parameters are the UPDATE's, then one event's columns (NULL for none). The repository uses it only when the
+ * procedure exists with exactly these parameter names, in this order (ORDER_CHANGE_PARAMETERS).
+ */
+export const ORDER_CHANGE_PROCEDURE = 'wx_change_order';
+const ORDER_CHANGE_EVENT_PARAMETERS = ['p_event_event_id', 'p_event_type', 'p_event_out_trade_no', 'p_event_payload', 'p_event_created_at'];
+export const ORDER_CHANGE_PARAMETERS: readonly string[] = [
+  ...CAS_SET_COLUMNS.map(([, name]) => `p_${name}`),
+  'p_new_version',
+  `p_${column(ORDER_COLUMNS, 'outTradeNo')}`,
+  'p_expected_version',
+  ...ORDER_CHANGE_EVENT_PARAMETERS,
+];
+const CALL_ORDER_CHANGE = `CALL ${ORDER_CHANGE_PROCEDURE}(${ORDER_CHANGE_PARAMETERS.map(() => '?').join(', ')})`;
+
+/** The event's columns as the outbox stores them (event-codec.ts's encodeEvent), with the time it was appended. */
+export interface OutboxColumns {
+  readonly eventId: string;
+  readonly type: string;
+  readonly outTradeNo: string;
+  readonly payload: string;
+  readonly createdAt: number;
+}
+
+export function changeOrderInOneCall(columns: OrderColumns, event: OutboxColumns | undefined): [string, SqlValue[]] {
+  const [, cas] = compareAndSetOrder(columns);
+  const e = event ? [event.eventId, event.type, event.outTradeNo, event.payload, event.createdAt] : [null, null, null, null, null];
+  return [CALL_ORDER_CHANGE, [...cas, ...e]];
+}
+
+/** What the procedure answered: its one row says whether the compare-and-set changed the order. */
+export function orderChangeResult(result: readonly unknown[]): 'updated' | 'stale' {
+  // A CALL answers its SELECT's rows, then the CALL's own status: [[{ changed }], header].
+  const rows = Array.isArray(result[0]) ? (result[0] as readonly { changed?: unknown }[]) : (result as readonly { changed?: unknown }[]);
+  return Number(rows[0]?.changed) === 1 ? 'updated' : 'stale';
+}

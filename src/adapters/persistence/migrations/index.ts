@@ -14,6 +14,7 @@ import { Migration20261207000012GrantReason } from './Migration20261207000012Gra
 import { Migration20261207000013RefundParts } from './Migration20261207000013RefundParts.js';
 import { Migration20261207000014MiniPrograms } from './Migration20261207000014MiniPrograms.js';
 import { Migration20261207000015OperatorShops } from './Migration20261207000015OperatorShops.js';
+import { Migration20261207000016OrderChangeProcedure } from './Migration20261207000016OrderChangeProcedure.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -35,4 +36,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000013RefundParts', class: Migration20261207000013RefundParts },
   { name: 'Migration20261207000014MiniPrograms', class: Migration20261207000014MiniPrograms },
   { name: 'Migration20261207000015OperatorShops', class: Migration20261207000015OperatorShops },
+  { name: 'Migration20261207000016OrderChangeProcedure', class: Migration20261207000016OrderChangeProcedure },
 ];
