@@ -1,3 +1,4 @@
+import http from 'node:http';
 import https from 'node:https';
 
 export interface HttpRequest {
@@ -33,49 +34,35 @@ export class ResponseTooLargeError extends Error {
 }
 
 /**
- * Node 20's fetch for ordinary calls and node:https with the merchant's Agent for mutual TLS (fetch cannot take a
- * client certificate without undici internals). Certificate verification is never relaxed; redirects are refused,
- * since WeChat never redirects an API call.
+ * Kept-alive connections for every call without a client certificate, as fetch (undici) kept them: an idle socket is
+ * closed after 4 s (undici's default; sooner when the server's Keep-Alive header says so), so a connection the
+ * server has dropped is rarely reused.
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 4_000 } as const;
+const sharedAgents = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
+
+/** What fetch sent when a caller named no User-Agent (API v3 names its own): WeChat sees no change. */
+const DEFAULT_USER_AGENT = 'node';
+
+/**
+ * node:http and node:https on kept-alive Agents; with the merchant's own Agent for mutual TLS. It replaced Node's
+ * fetch (undici), whose request and stream machinery cost about 8 % of the server's CPU per first notify (an
+ * orderquery each). Certificate verification is never relaxed; redirects are not followed (WeChat never redirects an
+ * API call): a 3xx comes back as the status it is, which the clients refuse as unexpected.
  */
 export const nodeHttpTransport: HttpTransport = {
   send(request) {
-    return request.agent && request.url.startsWith('https:') ? sendWithAgent(request, request.agent) : sendWithFetch(request);
+    const secure = request.url.startsWith('https:');
+    return sendWithAgent(request, request.agent && secure ? request.agent : secure ? sharedAgents.https : sharedAgents.http);
   },
 };
 
-async function sendWithFetch(request: HttpRequest): Promise<HttpResponse> {
-  const init: RequestInit = {
-    method: request.method,
-    signal: AbortSignal.timeout(request.timeoutMs),
-    redirect: 'error',
-  };
-  if (request.headers) init.headers = request.headers;
-  if (request.body !== undefined) init.body = request.body;
-  const res = await fetch(request.url, init);
-  const headers = Object.fromEntries(res.headers);
-  if (!res.body) return { status: res.status, body: '', headers };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > request.maxBytes) {
-      await reader.cancel();
-      throw new ResponseTooLargeError(`response exceeds ${request.maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = Buffer.concat(chunks);
-  return { status: res.status, body: bytes.toString('utf8'), bytes, headers };
-}
-
-function sendWithAgent(request: HttpRequest, agent: https.Agent): Promise<HttpResponse> {
+function sendWithAgent(request: HttpRequest, agent: http.Agent): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...request.headers };
+    const headers: Record<string, string | number> = { 'user-agent': DEFAULT_USER_AGENT, ...request.headers };
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body, 'utf8');
-    const req = https.request(
+    const transport = request.url.startsWith('https:') ? https : http;
+    const req = transport.request(
       request.url,
       { method: request.method, agent, headers, signal: AbortSignal.timeout(request.timeoutMs) },
       (res) => {
@@ -83,8 +70,10 @@ function sendWithAgent(request: HttpRequest, agent: https.Agent): Promise<HttpRe
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > request.maxBytes) req.destroy(new ResponseTooLargeError(`response exceeds ${request.maxBytes} bytes`));
-          else chunks.push(chunk);
+          if (size <= request.maxBytes) return void chunks.push(chunk);
+          // Refused first, then the connection dropped: destroying alone let 'end' resolve with what was kept so far.
+          reject(new ResponseTooLargeError(`response exceeds ${request.maxBytes} bytes`));
+          req.destroy();
         });
         res.on('end', () => {
           const bytes = Buffer.concat(chunks);
