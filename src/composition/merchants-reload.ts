@@ -55,10 +55,12 @@ export class MerchantsReloader {
   private running: Promise<unknown> = Promise.resolve();
   /** The merchant each mini-program this process has served last sold through (removed ones too). */
   private readonly soldThrough = new Map<string, MerchantId>();
+  /** Every appid each merchant has taken payments for in this process (removed mini-programs' too). */
+  private readonly appIdsOf = new Map<MerchantId, Set<string>>();
 
   constructor(private readonly deps: MerchantsReloadDeps) {
     this.current = deps.settings;
-    for (const p of deps.settings.miniPrograms) this.soldThrough.set(p.appId, p.merchantId);
+    this.remember(deps.settings);
   }
 
   /** The merchants and mini-programs in force. */
@@ -111,7 +113,7 @@ export class MerchantsReloader {
     if (problems.length > 0) return refuse(problems.map((p) => `MERCHANTS_FILE ${p}`));
     let built: readonly BuiltMerchant[];
     try {
-      built = this.deps.build(next);
+      built = this.deps.build(this.withFormerAppIds(next));
     } catch (error) {
       const problems = [`the merchants could not be built: ${(error as Error).message}`];
       logger.error({ actor, err: error }, 'merchants file reload failed: nothing changed');
@@ -122,13 +124,35 @@ export class MerchantsReloader {
     const swapped = this.deps.registry.replace(built);
     this.deps.miniPrograms.replace(next.miniPrograms);
     const miniPrograms = this.miniProgramChanges(next);
-    for (const p of next.miniPrograms) this.soldThrough.set(p.appId, p.merchantId);
+    this.remember(next);
     this.current = next;
     this.deps.swapped?.(next);
     this.announce(swapped.retired);
     const unavailable = built.filter((m) => !m.gateway).map((m) => ({ merchant: m.account.id, problems: m.problems }));
     logger.info({ actor, ...swapped, unavailable: unavailable.map((u) => u.merchant), miniPrograms }, 'merchants reloaded');
     return { ok: true, ...swapped, unavailable };
+  }
+
+  private remember(settings: MerchantsSettings): void {
+    for (const p of settings.miniPrograms) this.soldThrough.set(p.appId, p.merchantId);
+    for (const m of settings.merchants) {
+      const known = this.appIdsOf.get(m.id) ?? new Set<string>();
+      for (const appId of m.appIds) known.add(appId);
+      this.appIdsOf.set(m.id, known);
+    }
+  }
+
+  /**
+   * Each merchant keeps the appids of the mini-programs it sold through in this process, removed ones too: an order
+   * opened before a mini-program left the file is still paid, queried and refunded under that appid, and WeChat's
+   * notice names it (a merchant's gateway and verifier refuse an appid that is not one of its). New orders cannot
+   * name it: the mini-program's paths answer 404.
+   */
+  private withFormerAppIds(next: MerchantsSettings): MerchantsSettings {
+    return {
+      ...next,
+      merchants: next.merchants.map((m) => ({ ...m, appIds: [...new Set([...m.appIds, ...(this.appIdsOf.get(m.id) ?? [])])] })),
+    };
   }
 
   /**

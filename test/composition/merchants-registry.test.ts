@@ -275,7 +275,8 @@ describe('reloading MERCHANTS_FILE', () => {
     delete process.env.EXTRA_APP_SECRET;
     expect(miniPrograms.byAppId('wx5555555555555555')?.merchantId).toBe('north');
     expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000109' })).toBe('north');
-    expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000112' })).toBeUndefined();
+    // west keeps knowing it (a notice for an order it took before the move would name it); it has none.
+    expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000112' })).toBe('west');
   });
 
   it("masks in the log, from the reload on, the secrets first read at it (a new merchant's key, a new AppSecret)", async () => {
@@ -383,6 +384,28 @@ describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
       expect((await s.orders.findByOutTradeNo(outTradeNo))?.state.status).toBe('CHECKED');
     });
   }
+
+  it("verifies a late notice for an order of a mini-program a reload removed, as its merchant's", async () => {
+    const s = service(twoShops);
+    const order = anOrder({ merchantId: 'west', appId: 'wx4444444444444444' });
+    // wx444 leaves the file (west keeps serving, through wx555): its order was opened before, and is paid after.
+    writeFileSync(
+      s.path,
+      JSON.stringify({
+        merchants: [north, west],
+        miniPrograms: [mp('wx1111111111111111', 'north', true), { ...mp('wx5555555555555555', 'west'), appSecret: 'env:WEST_APP_SECRET' }],
+      }),
+    );
+    expect(await s.reloader.reload('test')).toMatchObject({ ok: true });
+    expect(s.container.get(TOKENS.MiniPrograms).byAppId('wx4444444444444444')).toBeUndefined();
+    const fields = { appid: 'wx4444444444444444', mch_id: '1900000112', out_trade_no: order.state.outTradeNo.value };
+    const byWest = signedNotifyXml(paymentNotifyFields(fields), { apiKey: WEST_KEY });
+    // West's verifier takes it (an appid west never sold through is refused), and the notice is west's.
+    expect(await s.registry.notifyVerifierOf('west').payment({ body: byWest, headers: {} })).toMatchObject({ ok: true });
+    const never = signedNotifyXml(paymentNotifyFields({ ...fields, appid: 'wx9999999999999999' }), { apiKey: WEST_KEY });
+    expect(await s.registry.notifyVerifierOf('west').payment({ body: never, headers: {} })).toMatchObject({ ok: false });
+    expect(s.registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
+  });
 
   it('hands the use case the merchant of the URL: a notice of north verified elsewhere is not west’s to settle', async () => {
     const s = service(twoShops);

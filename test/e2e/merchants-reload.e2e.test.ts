@@ -80,10 +80,26 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
     expect(await res.text()).toContain('FAIL');
   });
 
+  /** Resolves with the access line of the first callback at that path answered (v2 answers FAIL with a 200 too). */
+  function answeredAt(path: string): Promise<string> {
+    return new Promise((done) => {
+      const onData = (chunk: Buffer): void => {
+        const line = chunk
+          .toString('utf8')
+          .split('\n')
+          .find((l) => l.includes(`"url":"${path}"`) && l.includes('"status":200,'));
+        if (!line) return;
+        service.child.stdout?.off('data', onData);
+        done(line);
+      };
+      service.child.stdout?.on('data', onData);
+    });
+  }
+
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
   const EXTRA_PATH = `/mp/${EXTRA.appId}`;
   /** The extra mini-program's user and order, from the test that adds it to the one that removes it. */
-  const extra: { auth?: Record<string, string>; outTradeNo?: string } = {};
+  const extra: { auth?: Record<string, string>; outTradeNo?: string; prepayId?: string } = {};
 
   /** Goods of that mini-program: created by the admin API (the default one's), then moved to the mini-program. */
   async function goodsOf(appId: string): Promise<number> {
@@ -113,7 +129,9 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
     extra.auth = { authorization: `Bearer ${login.token}` };
     const prepay = await fetch(`${service.baseUrl}${EXTRA_PATH}/wechat/prepay?goods_id=${goodsId}`, { headers: extra.auth });
     expect(prepay.status).toBe(200);
-    extra.outTradeNo = ((await prepay.json()) as { data: { data: { outTradeNo: string } } }).data.data.outTradeNo;
+    const prepaid = ((await prepay.json()) as { data: { data: { outTradeNo: string; package: string } } }).data.data;
+    extra.outTradeNo = prepaid.outTradeNo;
+    extra.prepayId = prepaid.package.replace(/^prepay_id=/, '');
     // Opened with the mini-program's merchant (its mch_id signed the unifiedorder the simulator accepted).
     const orm = await openOrm(databaseUrl);
     const rows = await orm.em
@@ -139,8 +157,14 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
     expect(login.status).toBe(404);
     expect((await fetch(`${service.baseUrl}${EXTRA_PATH}/wechat/orders/${extra.outTradeNo}`, { headers: extra.auth })).status).toBe(404);
     expect((await fetch(`${service.baseUrl}/wechat/orders/${extra.outTradeNo}`, { headers: extra.auth })).status).toBe(401);
-    // Its order is still west's, for the admin API, the reconciliation and a refund.
-    expect((await fetch(`${service.baseUrl}/admin/orders/${extra.outTradeNo}`, { headers: admin })).status).toBe(200);
+    // Its order is still west's: paid now, WeChat's notice (naming the removed appid) is west's and settles it.
+    const settled = answeredAt('/wechat/pay-notify/west');
+    await postJson(`${service.baseUrl}/sandbox/wxpay/control/pay`, { prepay_id: extra.prepayId });
+    await settled;
+    const order = (await (await fetch(`${service.baseUrl}/admin/orders/${extra.outTradeNo}`, { headers: admin })).json()) as {
+      data: { status: string };
+    };
+    expect(order.data.status).toBe('SUCC');
   });
 
   it('swaps in a changed file on SIGHUP: a removed merchant is retired, not dropped', async () => {
