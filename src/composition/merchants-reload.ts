@@ -16,8 +16,16 @@ export type ReloadOutcome =
       readonly kept: readonly MerchantId[];
       /** Configured but not serving: their credentials did not check out. */
       readonly unavailable: readonly { readonly merchant: MerchantId; readonly problems: readonly string[] }[];
+      readonly miniPrograms: MiniProgramChanges;
     }
   | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The mini-programs (appids) a reload added and removed, and those whose AppSecret or merchant changed. */
+export interface MiniProgramChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
 
 export interface MerchantsReloadDeps {
   readonly registry: MerchantRegistry;
@@ -130,7 +138,7 @@ export class MerchantsReloader {
     this.announce(swapped.retired);
     const unavailable = built.filter((m) => !m.gateway).map((m) => ({ merchant: m.account.id, problems: m.problems }));
     logger.info({ actor, ...swapped, unavailable: unavailable.map((u) => u.merchant), miniPrograms }, 'merchants reloaded');
-    return { ok: true, ...swapped, unavailable };
+    return { ok: true, ...swapped, unavailable, miniPrograms };
   }
 
   private remember(settings: MerchantsSettings): void {
@@ -194,7 +202,7 @@ export class MerchantsReloader {
     return problems;
   }
 
-  private miniProgramChanges(next: MerchantsSettings): { added: string[]; removed: string[]; changed: string[] } {
+  private miniProgramChanges(next: MerchantsSettings): MiniProgramChanges {
     const before = new Map(this.current.miniPrograms.map((p) => [p.appId, p]));
     const after = new Set(next.miniPrograms.map((p) => p.appId));
     return {

@@ -153,7 +153,14 @@ describe('reloading MERCHANTS_FILE', () => {
     Object.assign(process.env, { SOUTH_APP_SECRET: 's' });
     const outcome = await reloader.reload('test');
     delete process.env.SOUTH_APP_SECRET;
-    expect(outcome).toEqual({ ok: true, added: ['south'], retired: ['west'], kept: ['north'], unavailable: [] });
+    expect(outcome).toEqual({
+      ok: true,
+      added: ['south'],
+      retired: ['west'],
+      kept: ['north'],
+      unavailable: [],
+      miniPrograms: { added: ['wx5555555555555555'], removed: ['wx4444444444444444'], changed: [] },
+    });
     expect(registry.configured.map((a) => a.id)).toEqual(['north', 'south']);
     expect(registry.merchantIds).toEqual(['north', 'south', 'west']);
     // west's orders: still queried, closed and refunded with west's credentials; a new prepay is refused.
@@ -213,7 +220,13 @@ describe('reloading MERCHANTS_FILE', () => {
     Object.assign(process.env, { EXTRA_APP_SECRET: 'extra', NORTH_APP_SECRET: 'n-2' });
     const outcome = await reloader.reload('test');
     delete process.env.EXTRA_APP_SECRET;
-    expect(outcome).toMatchObject({ ok: true, added: [], retired: [], kept: ['north', 'west'] });
+    expect(outcome).toMatchObject({
+      ok: true,
+      added: [],
+      retired: [],
+      kept: ['north', 'west'],
+      miniPrograms: { added: ['wx5555555555555555'], removed: ['wx4444444444444444'], changed: ['wx1111111111111111'] },
+    });
     expect(miniPrograms.byAppId('wx5555555555555555')).toEqual({ appId: 'wx5555555555555555', name: 'west', merchantId: 'west' });
     expect(miniPrograms.byAppId('wx4444444444444444')).toBeUndefined();
     expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000112' })).toBe('west');
