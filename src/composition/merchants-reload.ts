@@ -192,7 +192,20 @@ export class MerchantsReloader {
       const before = this.soldThrough.get(p.appId);
       if (before === undefined || before === p.merchantId) continue;
       const others = [...new Set([before, ...this.deps.registry.merchantIds])].filter((id) => id !== p.merchantId);
-      if (!(await this.deps.hasOrders(p.appId, others))) continue;
+      let has: boolean;
+      try {
+        has = await this.deps.hasOrders(p.appId, others);
+      } catch (error) {
+        // Not knowing is not a yes: refused, and a SIGHUP never turns into an unhandled rejection. The error is logged,
+        // not returned: the answer goes to the admin API and the console, which never show SQL.
+        this.deps.logger.error({ err: error, appId: p.appId }, 'could not look for the orders of a moved mini-program');
+        problems.push(
+          `miniPrograms[${index}].merchant: moving ${p.appId} from ${before} to ${p.merchantId} needs to know whether it has ` +
+            'orders there, and the database did not answer; try again',
+        );
+        continue;
+      }
+      if (!has) continue;
       problems.push(
         `miniPrograms[${index}].merchant: ${p.appId} sells through ${before} and has orders there; moving it to ` +
           `${p.merchantId} would split its users, goods and coins from those orders (which keep ${before}); ` +

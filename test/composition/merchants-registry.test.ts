@@ -280,6 +280,18 @@ describe('reloading MERCHANTS_FILE', () => {
     expect(miniPrograms.byAppId('wx4444444444444444')?.merchantId).toBe('west');
     expect(miniPrograms.byAppId('wx5555555555555555')).toBeUndefined();
 
+    // The database cannot say: refused (never a rejected reload, which SIGHUP would leave unhandled).
+    const list = orders.list.bind(orders);
+    orders.list = () => Promise.reject(new Error('SELECT … connection lost'));
+    expect(await reloader.reload('test')).toEqual({
+      ok: false,
+      problems: [
+        'MERCHANTS_FILE miniPrograms[1].merchant: moving wx4444444444444444 from west to north needs to know whether it ' +
+          'has orders there, and the database did not answer; try again',
+      ],
+    });
+    orders.list = list;
+
     // wx555: added under west, then moved to north before it took an order.
     file([mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west'), extra('west')]);
     expect(await reloader.reload('test')).toMatchObject({ ok: true });
