@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +26,10 @@ const exampleEnv = (): Record<string, string> =>
 describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct with the public key, v3 partner)', () => {
   let service: ServiceProcess;
   let databasePath: string;
+  let folder: string;
 
   beforeAll(async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'wxpay-example-'));
+    folder = mkdtempSync(join(tmpdir(), 'wxpay-example-'));
     const dataDir = join(folder, 'data');
     copyFileSync(join(EXAMPLE, 'merchants.json'), join(folder, 'merchants.json'));
     exportSandboxKeys(dataDir, join(folder, 'keys'));
@@ -138,6 +139,52 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
     expect(order.data.status).toBe('REFUND');
   });
 
+  /** Rewrites the service's merchants file with every merchant's notify URLs set by `urls`, and reloads it. */
+  async function reloadWith(urls: (id: string) => Record<string, string>): Promise<void> {
+    const file = JSON.parse(readFileSync(join(EXAMPLE, 'merchants.json'), 'utf8')) as { merchants: { id: string }[] };
+    file.merchants = file.merchants.map((m) => ({ ...m, ...urls(m.id) }));
+    writeFileSync(join(folder, 'merchants.json'), JSON.stringify(file));
+    const res = await fetch(`${service.baseUrl}/admin/merchants/reload`, { method: 'POST', headers: admin, body: '{}' });
+    expect(((await res.json()) as { data: { reloaded: boolean; problems: string[] } }).data).toMatchObject({
+      reloaded: true,
+      problems: [],
+    });
+  }
+
+  it("pays and refunds in every shop through the seed's /wechat/pay-notify and /wechat/refund-notify, called by the simulator", async () => {
+    // Each merchant's 商户平台 (and so the file) still names the seed's URLs, as a deployment moved to the file keeps
+    // them: WeChat then calls those, and the service finds the merchant from the notice alone. The sandbox keeps the
+    // path of the URL the file names on its own address, so the simulator really calls the seed's paths.
+    await reloadWith(() => ({
+      notifyUrl: 'https://pay.shop.example/wechat/pay-notify',
+      refundNotifyUrl: 'https://pay.shop.example/wechat/refund-notify',
+    }));
+    try {
+      for (const [merchant, appId, prefix] of [
+        ['north', 'wx1111111111111111', ''],
+        ['east', 'wx2222222222222222', '/mp/wx2222222222222222'],
+        ['south', 'wx3333333333333333', '/mp/wx3333333333333333'],
+      ] as const) {
+        const { auth, outTradeNo, prepayId } = await prepayIn(prefix, prefix === '' ? 1 : await goodsOf(appId));
+        walkThrough.push({ merchant, outTradeNo });
+        const paid = callbackAt('/wechat/pay-notify');
+        await sim('/control/pay', { prepay_id: prepayId });
+        await paid;
+        const status = (await (await fetch(`${service.baseUrl}${prefix}/wechat/orders/${outTradeNo}`, { headers: auth })).json()) as {
+          data: { status: string };
+        };
+        expect(status.data.status, merchant).toBe('SUCC');
+        const refunded = callbackAt('/wechat/refund-notify');
+        const refund = await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}/refund`, { method: 'POST', headers: admin, body: '{}' });
+        expect(refund.status, merchant).toBe(200);
+        await refunded;
+        expect((await adminGet<{ status: string }>(`/admin/orders/${outTradeNo}`)).status, merchant).toBe('REFUND');
+      }
+    } finally {
+      await reloadWith(() => ({}));
+    }
+  });
+
   it("pays one of north's orders through the seed's /wechat/pay-notify too: any configured merchant's notice is verified there", async () => {
     // WeChat's own notify to north's URL is lost; the notice arrives at the seed's path instead, signed with north's key.
     await sim('/control/faults', { fault: 'lose', notify: 'payment', count: 1 });
@@ -179,7 +226,7 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
     const day = walkThrough[0]!.outTradeNo.slice(0, 8);
     await ensureBillsOut(control(), day);
     const report = await reconcileBill(day);
-    // Four payments (north twice, east, south), each found in its own merchant's bill and matched to its order. South's
+    // Seven payments (north three times, east and south twice), each found in its own merchant's bill and matched to its order. South's
     // is asked of acme with south's sub_mchid (the URL is pinned by test/adapters/wechatpay/v3/partner.test.ts; acme
     // has no other sub-merchant here, so this run alone could not tell it from acme's bill of every sub-merchant).
     expect(report).toMatchObject({
@@ -192,8 +239,8 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       mismatched: [],
       discrepancies: [],
     });
-    // The three refunds, one per shop, each in its merchant's refund bill.
-    expect(report.refundBill).toMatchObject({ available: true, refunds: 3, matched: 3, unknown: [], flagged: [], discrepancies: [] });
+    // The six refunds, two per shop (one through each notify path), each in its merchant's refund bill.
+    expect(report.refundBill).toMatchObject({ available: true, refunds: 6, matched: 6, unknown: [], flagged: [], discrepancies: [] });
     // north's and east's fund flows, every line one of their orders' (payment, fee, refund). south's money is in the
     // sub-merchant's own account, whose fund flow is not fetched (README, 服务商 mode on the wire): the day's fund flow
     // is therefore not complete.
