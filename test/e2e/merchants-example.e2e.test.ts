@@ -332,7 +332,7 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
   };
   const listed = (body: string, no: string): boolean => body.includes(`/console/orders/${no}"`);
 
-  it("console: a platform operator sees every shop's orders; an operator granted east sees and refunds east's only", async () => {
+  it("console: a platform operator sees, refunds and reconciles every shop's orders; an operator granted east sees and refunds east's only", async () => {
     const byShop = { north: walkThrough.find((o) => o.merchant === 'north')!.outTradeNo, east: lastDay.east!, south: lastDay.south! };
 
     const platform = await consoleOperator('platform-root', 'admin', 'all');
@@ -373,6 +373,52 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       body: new URLSearchParams({ _csrf: csrf, amount_fen: '1', request_key: 'east-console-refund-2', confirm: 'yes' }).toString(),
     });
     expect(foreign.status).toBe(404);
+
+    // The platform operator refunds in the other two shops through the console: north's order paid at the seed's
+    // path, south's of the last day; each refund goes out with its order's merchant, its notify to that merchant's URL.
+    const northPaid = walkThrough.filter((o) => o.merchant === 'north').at(-1)!.outTradeNo;
+    for (const [merchant, no] of [
+      ['north', northPaid],
+      ['south', byShop.south],
+    ] as const) {
+      const shown = await consolePage(`/console/orders/${no}`, platform);
+      expect(shown.status, merchant).toBe(200);
+      const token = /name="_csrf" value="([^"]+)"/.exec(shown.body)?.[1] ?? '';
+      const { refundableMoney } = await adminGet<{ refundableMoney: number }>(`/admin/orders/${no}`);
+      expect(refundableMoney, merchant).toBeGreaterThan(0);
+      const notified = callbackAt(`/wechat/refund-notify/${merchant}`);
+      const done = await fetch(`${service.baseUrl}/console/orders/${no}/refund`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: platform.cookie, origin: service.baseUrl },
+        body: new URLSearchParams({
+          _csrf: token,
+          amount_fen: String(refundableMoney),
+          request_key: `platform-console-refund-${merchant}`,
+          confirm: 'yes',
+        }).toString(),
+      });
+      expect(done.status, merchant).toBe(303);
+      await notified;
+      expect((await adminGet<{ status: string }>(`/admin/orders/${no}`)).status, merchant).toBe('REFUND');
+    }
+
+    // And reconciles the first day's bills of every shop through the console: on record, clean.
+    const rec = await consolePage('/console/reconciliation', platform);
+    const recToken = /name="_csrf" value="([^"]+)"/.exec(rec.body)?.[1] ?? '';
+    const day = walkThrough[0]!.outTradeNo.slice(0, 8);
+    const ran = await fetch(`${service.baseUrl}/console/reconciliation/bill`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: platform.cookie, origin: service.baseUrl },
+      body: new URLSearchParams({ _csrf: recToken, date: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}` }).toString(),
+    });
+    expect(ran.status).toBe(303);
+    const [line] = await adminGet<{ action: string; actor: string; after: Record<string, unknown> }[]>(`/admin/audit?subject=bill:${day}`);
+    expect(line).toMatchObject({
+      action: 'bill.reconciled',
+      after: { available: true, payments: walkThrough.length, matched: walkThrough.length, repaired: 0, unknown: 0, mismatched: 0 },
+    });
   }, 120_000); // four operator CLI runs (a process each, through tsx) before the first page
 
   describe('attacks across shops, on the running service', () => {
