@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSandboxKeys } from '../../examples/merchants/sandbox-keys.js';
+import { aes256EcbEncrypt, refundNotifyKey } from '../../src/adapters/wechatpay/v2/aes-ecb.js';
+import { buildWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 import { loadOrCreateSandboxIdentity } from '../../src/sandbox/identity/identity-store.js';
 import { openOrm } from '../../src/adapters/persistence/orm.js';
 import { ensureBillsOut } from '../support/bill-clock.js';
@@ -622,6 +624,46 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
         const res = await fetch(`${service.baseUrl}${path}`, { method: 'POST', headers, body });
         expect(res.status, `${path}: ${await res.text()}`).toBeLessThan(300);
       }
+    });
+
+    it("refuses a refund notice made with north's key naming east's refund, at north's, east's and the seed's refund path", async () => {
+      // east's refund succeeds at WeChat but its notice is lost: refundquery would confirm a notice about it.
+      await sim('/control/faults', { fault: 'lose', notify: 'refund', count: 1 });
+      const { outTradeNo, transactionId } = victims.east;
+      const asked = await fetch(`${service.baseUrl}/admin/orders/${outTradeNo}/refund`, { method: 'POST', headers: admin, body: '{}' });
+      expect(asked.status).toBe(200);
+      const { outRefundNo } = ((await asked.json()) as { data: { outRefundNo: string } }).data;
+      const inner = buildWechatXml(
+        {
+          out_refund_no: outRefundNo,
+          out_trade_no: outTradeNo,
+          refund_account: 'REFUND_SOURCE_UNSETTLED_FUNDS',
+          refund_fee: '1200',
+          refund_id: '50000404922017112502468056157',
+          refund_recv_accout: '支付用户零钱',
+          refund_request_source: 'API',
+          refund_status: 'SUCCESS',
+          settlement_refund_fee: '1200',
+          settlement_total_fee: '1200',
+          success_time: '2026-01-15 15:36:17',
+          total_fee: '1200',
+          transaction_id: transactionId!,
+        },
+        'root',
+      );
+      const body = buildWechatXml({
+        return_code: 'SUCCESS',
+        appid: 'wx1111111111111111',
+        mch_id: '1900000109',
+        nonce_str: 'n0rth',
+        req_info: aes256EcbEncrypt(inner, refundNotifyKey(exampleEnv().NORTH_API_KEY!)),
+      });
+      await refusedAt(['/wechat/refund-notify/north', '/wechat/refund-notify/east', '/wechat/refund-notify'], body, {
+        'content-type': 'text/xml',
+      });
+      const order = await adminGet<{ status: string; refunds: { outRefundNo: string; status: string }[] }>(`/admin/orders/${outTradeNo}`);
+      expect(order.status).toBe('SUCC');
+      expect(order.refunds).toMatchObject([{ outRefundNo, status: 'PROCESSING' }]);
     });
   });
 });
