@@ -80,6 +80,8 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
   private readonly retired = new Map<MerchantId, BuiltMerchant>();
   private readonly wrapped = new WeakMap<object, { gateway?: PaymentGateway; verifier?: NotifyVerifier }>();
   private readonly activity = new Map<MerchantId, Activity>();
+  /** idOf's index: the configured, then the retired accounts of each mch_id and sub_mch_id (rebuilt at a reload). */
+  private byMchId: ReadonlyMap<string, readonly MerchantAccount[]> = new Map();
 
   constructor(
     private readonly container: Container,
@@ -89,6 +91,7 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
   ) {
     this.accounts = accounts;
     this.built = built === undefined ? undefined : new Map(built.map((b) => [b.account.id, b]));
+    this.index();
   }
 
   /** Every merchant with orders this process may still act on: the configured ones, then the retired ones. */
@@ -126,12 +129,8 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
    * are still ours: their late notices settle their own orders.
    */
   idOf(account: MerchantIdentity): MerchantId | undefined {
-    return [...this.accounts, ...[...this.retired.values()].map((r) => r.account)].find(
-      (a) =>
-        a.mchId === account.mchId &&
-        (a.subMchId ?? '') === (account.subMchId ?? '') &&
-        (a.appId === account.appId || (a.appIds ?? []).includes(account.appId)),
-    )?.id;
+    // Every callback asks: by index, not a scan of every merchant (a deployment may have hundreds).
+    return this.byMchId.get(mchKey(account))?.find((a) => a.appId === account.appId || (a.appIds ?? []).includes(account.appId))?.id;
   }
 
   /**
@@ -150,6 +149,7 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     for (const id of ids) this.retired.delete(id);
     this.built = new Map(next.map((b) => [b.account.id, b]));
     this.accounts = next.map((b) => b.account);
+    this.index();
     return { added: [...ids].filter((id) => !previous.has(id)), retired, kept: [...ids].filter((id) => previous.has(id)) };
   }
 
@@ -172,6 +172,17 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
       }),
       ...[...this.retired.values()].map((r) => of(r.account, 'retired', r)),
     ];
+  }
+
+  private index(): void {
+    const byMchId = new Map<string, MerchantAccount[]>();
+    for (const account of [...this.accounts, ...[...this.retired.values()].map((r) => r.account)]) {
+      const key = mchKey(account);
+      const list = byMchId.get(key);
+      if (list) list.push(account);
+      else byMchId.set(key, [account]);
+    }
+    this.byMchId = byMchId;
   }
 
   private builtOf(merchantId: MerchantId): BuiltMerchant | undefined {
@@ -221,6 +232,9 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     return activity;
   }
 }
+
+/** A merchant's numbers: its mch_id (partner mode: the provider's) and its sub_mch_id. */
+const mchKey = (account: MerchantIdentity): string => `${account.mchId}/${account.subMchId ?? ''}`;
 
 /** A removed merchant: everything about its existing orders still works; a new prepay is refused. */
 function retire(merchant: BuiltMerchant): BuiltMerchant {
