@@ -81,7 +81,9 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
   private readonly wrapped = new WeakMap<object, { gateway?: PaymentGateway; verifier?: NotifyVerifier }>();
   private readonly activity = new Map<MerchantId, Activity>();
   /** idOf's index: the configured, then the retired accounts of each mch_id and sub_mch_id (rebuilt at a reload). */
-  private byMchId: ReadonlyMap<string, readonly MerchantAccount[]> = new Map();
+  private byMchKey: ReadonlyMap<string, readonly MerchantAccount[]> = new Map();
+  /** The same merchants by mch_id alone (partner mode: every sub-merchant of a provider). */
+  private byMchId: ReadonlyMap<string, readonly MerchantId[]> = new Map();
 
   constructor(
     private readonly container: Container,
@@ -130,7 +132,12 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
    */
   idOf(account: MerchantIdentity): MerchantId | undefined {
     // Every callback asks: by index, not a scan of every merchant (a deployment may have hundreds).
-    return this.byMchId.get(mchKey(account))?.find((a) => a.appId === account.appId || (a.appIds ?? []).includes(account.appId))?.id;
+    return this.byMchKey.get(mchKey(account))?.find((a) => a.appId === account.appId || (a.appIds ?? []).includes(account.appId))?.id;
+  }
+
+  /** The merchants (configured, then retired) whose mch_id this is: in partner mode, the provider's sub-merchants. */
+  merchantIdsOf(mchId: string): readonly MerchantId[] {
+    return this.byMchId.get(mchId) ?? [];
   }
 
   /**
@@ -175,13 +182,18 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
   }
 
   private index(): void {
-    const byMchId = new Map<string, MerchantAccount[]>();
+    const byMchKey = new Map<string, MerchantAccount[]>();
+    const byMchId = new Map<string, MerchantId[]>();
+    const add = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
     for (const account of [...this.accounts, ...[...this.retired.values()].map((r) => r.account)]) {
-      const key = mchKey(account);
-      const list = byMchId.get(key);
-      if (list) list.push(account);
-      else byMchId.set(key, [account]);
+      add(byMchKey, mchKey(account), account);
+      add(byMchId, account.mchId, account.id);
     }
+    this.byMchKey = byMchKey;
     this.byMchId = byMchId;
   }
 
