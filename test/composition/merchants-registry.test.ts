@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HandleNotify } from '../../src/application/payments/handle-notify.js';
 import { HandleRefundNotice } from '../../src/application/refunds/handle-refund-notice.js';
 import { MerchantUnavailableError, UnknownMerchantError } from '../../src/application/ports/payment-gateways.js';
@@ -449,5 +449,38 @@ describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
       ack: true,
       result: 'failureReported',
     });
+  });
+});
+
+describe("the seed's callback paths with a merchants file", () => {
+  // Any configured merchant's notice may arrive there. An API v2 notice names its mch_id in clear and only a merchant
+  // of that mch_id can accept it (its verifier checks the fields it signed), so only those are asked: not every
+  // merchant in turn, which would cost one parse and signature per merchant and let a forgery make us compute them all.
+  const verifierAsked = (s: ReturnType<typeof service>) => {
+    const spy = vi.spyOn(s.registry, 'notifyVerifierOf');
+    return () => spy.mock.calls.map(([id]) => id);
+  };
+
+  it("asks only the merchants of the notice's mch_id", async () => {
+    const s = service(twoShops);
+    const asked = verifierAsked(s);
+    const byWest = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000112', out_trade_no: '1' }), {
+      apiKey: WEST_KEY,
+    });
+    const verdict = await s.container.get(TOKENS.NotifyVerifier).payment({ body: byWest, headers: {} });
+    expect(verdict).toMatchObject({ ok: true, value: { mchId: '1900000112' } });
+    expect(asked()).toEqual(['west']);
+  });
+
+  it("asks only the first merchant (whose refusal is the one reported) when no merchant has the notice's mch_id, or the XML does not read", async () => {
+    const s = service(twoShops);
+    const asked = verifierAsked(s);
+    const verifier = s.container.get(TOKENS.NotifyVerifier);
+    const stranger = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000999', out_trade_no: '1' }), {
+      apiKey: WEST_KEY,
+    });
+    expect(await verifier.payment({ body: stranger, headers: {} })).toMatchObject({ ok: false });
+    expect(await verifier.refund({ body: '<xml><mch_id>1900000112', headers: {} })).toMatchObject({ ok: false });
+    expect(asked()).toEqual(['north', 'north']);
   });
 });

@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { Alerts } from '../../application/ports/alerts.js';
 import type { Clock } from '../../application/ports/clock.js';
 import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
-import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
+import type { InboundCallback, NotifyVerifier } from '../../application/ports/notify-verifier.js';
 import { anyMerchantVerifier } from '../../adapters/merchants/any-merchant-verifier.js';
+import { callbackDialect } from '../../adapters/wechatpay/shared/callback-dialect.js';
+import { claimedMchId } from '../../adapters/wechatpay/v2/notify.js';
 import type { Metrics } from '../../adapters/observability/metrics.js';
-import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
+import { DEFAULT_MERCHANT_ID, type MerchantId } from '../../domain/merchant.js';
 import type { OrderRepository } from '../../application/ports/order-repository.js';
 import type { Config } from '../config.js';
 import { learnLogSecrets } from '../logging.js';
@@ -93,12 +95,23 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
   // The seed's callback paths: any configured merchant's (with one merchant, exactly its verifier).
   c.bind(TOKENS.NotifyVerifier).toResolvedValue(
     (registry: MerchantRegistry): NotifyVerifier => {
-      const verifiers = (): NotifyVerifier[] => registry.merchantIds.map((id) => registry.notifyVerifierOf(id));
-      if (!fromFile) return anyMerchantVerifier(verifiers());
-      // Reloads change the merchants: the set is looked up at each callback.
+      const verifiersOf = (ids: readonly MerchantId[]): NotifyVerifier[] => ids.map((id) => registry.notifyVerifierOf(id));
+      if (!fromFile) return anyMerchantVerifier(verifiersOf(registry.merchantIds));
+      // Reloads change the merchants: the set is looked up at each callback. Not every merchant in turn (a parse and
+      // a signature each, hundreds for a forgery): an API v2 callback names its mch_id in clear, and only a merchant
+      // of that mch_id can accept it; when none has it (or the XML does not read), every one would refuse, so the
+      // first alone is asked, whose refusal is the one reported. API v3 names its merchant only inside the encrypted
+      // resource: every merchant is asked.
+      const verifiers = (callback: InboundCallback): NotifyVerifier[] => {
+        const all = registry.merchantIds;
+        if (callbackDialect(callback) === 'v3') return verifiersOf(all);
+        const claimed = claimedMchId(callback.body);
+        const ids = claimed === undefined ? [] : registry.merchantIdsOf(claimed);
+        return verifiersOf(ids.length > 0 ? ids : all.slice(0, 1));
+      };
       return {
-        payment: (callback) => anyMerchantVerifier(verifiers()).payment(callback),
-        refund: (callback) => anyMerchantVerifier(verifiers()).refund(callback),
+        payment: (callback) => anyMerchantVerifier(verifiers(callback)).payment(callback),
+        refund: (callback) => anyMerchantVerifier(verifiers(callback)).refund(callback),
       };
     },
     [TOKENS.MerchantRegistry],
