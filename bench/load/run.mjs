@@ -87,7 +87,7 @@ let mainJs; // the compiled project
  * One autocannon run. rps is responses over the time from start to the last response, measured here: autocannon's
  * own duration only ends on its 1 s sampling tick, which would halve the rate of a 1.5 s fixed-amount run.
  */
-function cannon(opts) {
+function cannon(opts, onLatency) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     let last = start,
@@ -95,9 +95,10 @@ function cannon(opts) {
     const instance = h.autocannon({ connections: CONNECTIONS, ...opts }, (e, r) =>
       e ? reject(e) : resolve({ r, responses, seconds: (last - start) / 1000 }),
     );
-    instance.on('response', () => {
+    instance.on('response', (_client, _status, _bytes, ms) => {
       responses++;
       last = performance.now();
+      onLatency?.(ms);
     });
   });
 }
@@ -119,23 +120,44 @@ const goodsOf = (u) => u.goodsId ?? db.GOODS_ID;
 const prepayBody = (u) => JSON.stringify({ goods_id: goodsOf(u), paid_type: 'WXPAY', ...(u.token ? {} : { uid: u.uid }) });
 const prepayHeaders = (u) => ({ 'content-type': 'application/json', ...(u.token ? { authorization: `Bearer ${u.token}` } : {}) });
 
-/** Prepay for SECS seconds over `users` round-robin, as load.mjs does. */
+/** p50 / p99 / max of a list of latencies (ms), or undefined when it is empty. */
+function percentiles(ms) {
+  if (ms.length === 0) return undefined;
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q) => Math.round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]);
+  return { n: s.length, p50: at(0.5), p99: at(0.99), max: Math.round(s[s.length - 1]) };
+}
+
+/**
+ * Prepay for SECS seconds over `users` round-robin, as load.mjs does. The first call per user (the first
+ * `users.length` requests: after the order tables are emptied each of them opens an order) and the later calls are
+ * timed apart, so the tail of the opening calls can be told from that of the reuses.
+ */
 async function prepayLoad(target, users, seconds = opt.secs) {
   let k = 0;
-  const r = await cannon({
-    url: `${target.base}/wechat/prepay`,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const u = users[k++ % users.length];
-          return { ...req, path: `${u.prefix ?? ''}/wechat/prepay`, headers: prepayHeaders(u), body: prepayBody(u) };
+  const latencies = { opening: [], later: [] };
+  let answered; // the request a connection's response belongs to: onResponse runs just before autocannon's 'response'
+  const r = await cannon(
+    {
+      url: `${target.base}/wechat/prepay`,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            context.k = k;
+            const u = users[k++ % users.length];
+            return { ...req, path: `${u.prefix ?? ''}/wechat/prepay`, headers: prepayHeaders(u), body: prepayBody(u) };
+          },
+          onResponse: (_status, _body, context) => {
+            answered = context.k;
+          },
         },
-      },
-    ],
-  });
-  return summary(r);
+      ],
+    },
+    (ms) => (answered < users.length ? latencies.opening : latencies.later).push(ms),
+  );
+  return summary(r, { opening: percentiles(latencies.opening), later: percentiles(latencies.later) });
 }
 
 /** One prepay per user: creates (or reuses) each user's open order. */
@@ -250,13 +272,16 @@ async function record(phase, round, target, fn) {
   const label = target.label ?? target.kind;
   results.push({ phase, round, target: label, ...res });
   const paid = res.paid === undefined ? '' : `, paid ${res.paid}/${res.orders}, FAIL acks ${res.failAcks}`;
+  const split = res.opening
+    ? ` (first calls p50 ${res.opening.p50} p99 ${res.opening.p99} max ${res.opening.max} ms over ${res.opening.n}; later p50 ${res.later?.p50} p99 ${res.later?.p99} ms)`
+    : '';
   const seen = res.counters
     ? `, ${Object.entries(res.counters)
         .map(([k, v]) => `${k} ${v}`)
         .join(' ')}`
     : '';
   say(
-    `${phase} round ${round} ${label}: ${res.rps} rps, p50 ${res.p50} ms, p99 ${res.p99} ms, non-2xx ${res.non2xx}, errors ${res.errors}, CPU µs/request server ${res.cpuUs.server} MariaDB ${res.cpuUs.db ?? '?'}${paid}${seen}`,
+    `${phase} round ${round} ${label}: ${res.rps} rps, p50 ${res.p50} ms, p99 ${res.p99} ms${split}, non-2xx ${res.non2xx}, errors ${res.errors}, CPU µs/request server ${res.cpuUs.server} MariaDB ${res.cpuUs.db ?? '?'}${paid}${seen}`,
   );
 }
 
