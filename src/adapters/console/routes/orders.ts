@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
 import type { RefundCommand } from '../../../application/refunds/refund-order.js';
 import { Money } from '../../../domain/money.js';
+import type { Order } from '../../../domain/order.js';
 import { OutTradeNo } from '../../../domain/out-trade-no.js';
 import { errorResponse } from '../../http/error-status.js';
 import { textOf, tokenOf, wholeNumber } from '../../http/input.js';
@@ -16,7 +17,8 @@ import { goodsNames } from '../goods-names.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
-import { ordersPage } from '../pages/orders.js';
+import { ofRetiredShop, ordersPage } from '../pages/orders.js';
+import { shopLabel } from '../shops.js';
 import { parseOrderSearch, withOpenid } from '../order-filter.js';
 
 const field = (req: Request, name: string): string => {
@@ -50,6 +52,20 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     send(res, status, orderPage(ctx, history, await names(), flash));
   };
 
+  /**
+   * An order of a merchant a reload retired is read-only in the console: every action on it is refused here, before
+   * anything is asked or recorded (409, saying so). The admin API and reconciliation still refund and settle it.
+   */
+  const refuseIfRetired = async (res: ConsoleResponse, no: string, known?: Order): Promise<boolean> => {
+    const ctx = res.locals.console;
+    const found = known ?? (OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined);
+    // Another shop's order is left to the action's own scope check: not found, exactly as a number nobody used.
+    if (!found || !coversMerchant(scopeOf(res), found.state.merchantId) || !ofRetiredShop(ctx, found)) return false;
+    const merchant = shopLabel(ctx.merchants ?? new Map(), found.state.merchantId);
+    await showOrder(res, no, 409, errorFlash(ctx, ctx.t('shops.retiredRefused', { merchant })));
+    return true;
+  };
+
   routes.page('/console/orders', 'read', async (req, res) => {
     const search = parseOrderSearch(req.query as Record<string, unknown>);
     const filter = search.problems.length ? undefined : await withOpenid(search, (openid) => deps.users.findByOpenid(openid));
@@ -70,6 +86,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const found = OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined;
     const order = found && coversMerchant(scopeOf(res), found.state.merchantId) ? found : undefined;
     if (!order) return sendError(res, 404, 'order.notFound');
+    if (await refuseIfRetired(res, no, order)) return;
     const refundable = order.refundableFen;
     const confirming = field(req, 'confirm') === 'yes';
     if (order.refundable.kind === 'coinsOnly') return refundCoins(req, res, no, order.state.integral, confirming);
@@ -118,6 +135,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.action('/console/orders/:outTradeNo/review', 'resolveReview', async (req, res) => {
     const ctx = res.locals.console;
     const no = req.params.outTradeNo ?? '';
+    if (await refuseIfRetired(res, no)) return;
     const note = textOf(field(req, 'note'), 'note', { max: 500 });
     if (!note.ok) return showOrder(res, no, 400, errorFlash(ctx, note.error));
     const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator), scopeOf(res));
