@@ -61,7 +61,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
     res.redirect(303, '/console/login');
   });
   dashboardRoutes(routes, deps);
-  orderRoutes(routes, deps);
+  orderRoutes(routes, deps, now);
   reviewRoutes(routes, deps);
   refundRoutes(routes, deps);
   goodsRoutes(routes, deps);

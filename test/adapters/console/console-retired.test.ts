@@ -64,7 +64,12 @@ describe('console: a retired merchant’s orders are read-only', () => {
     expect(resolved.status).toBe(409);
     expect(await resolved.text()).toContain('a retired merchant: it is read-only in the console, and nothing was changed');
     expect(JSON.stringify((await app.f.orders.findByOutTradeNo(no))?.state)).toBe(before);
-    expect(app.f.audit.entries.length).toBe(audited);
+    // The confirmed refund was an attempt: audited as refused, as every refused refund is (the confirmation step asked
+    // for nothing, and review resolutions are audited only when done).
+    expect(app.f.audit.entries.slice(audited).map((e) => [e.action, e.subject, e.after, e.merchantId])).toEqual([
+      ['refund.requested', no, { refused: { kind: 'MerchantRetired', merchant: 'north' } }, 'north'],
+    ]);
+    expect(await get(`/console/audit?lang=en`)).toContain('not done: retired merchant — read-only (north)');
     expect(north.calls).not.toContain('refund');
   });
 

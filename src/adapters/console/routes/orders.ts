@@ -19,6 +19,7 @@ import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.j
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
 import { ofRetiredShop, ordersPage } from '../pages/orders.js';
 import { shopLabel } from '../shops.js';
+import { RETIRED_REFUSAL } from '../labels.js';
 import { parseOrderSearch, withOpenid } from '../order-filter.js';
 
 const field = (req: Request, name: string): string => {
@@ -42,7 +43,7 @@ function refundAmount(req: Request, refundable: number, paid: number): number | 
 }
 
 /** Orders: the searchable list, an order's history, its refunds and the resolution of its review. */
-export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
+export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, now: () => Date): void {
   const names = () => goodsNames(deps.goods);
   const showOrder = async (res: ConsoleResponse, no: string, status: number, flash?: Flash): Promise<void> => {
     const ctx = res.locals.console;
@@ -56,12 +57,25 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
    * An order of a merchant a reload retired is read-only in the console: every action on it is refused here, before
    * anything is asked or recorded (409, saying so). The admin API and reconciliation still refund and settle it.
    */
-  const refuseIfRetired = async (res: ConsoleResponse, no: string, known?: Order): Promise<boolean> => {
+  const refuseIfRetired = async (res: ConsoleResponse, no: string, attempt?: { order: Order; req: Request }): Promise<boolean> => {
     const ctx = res.locals.console;
-    const found = known ?? (OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined);
+    const found = attempt?.order ?? (OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined);
     // Another shop's order is left to the action's own scope check: not found, exactly as a number nobody used.
     if (!found || !coversMerchant(scopeOf(res), found.state.merchantId) || !ofRetiredShop(ctx, found)) return false;
     const merchant = shopLabel(ctx.merchants ?? new Map(), found.state.merchantId);
+    // A confirmed refund is an attempt, and every refund attempt is audited, refused ones included (as RefundOrder does).
+    if (attempt && field(attempt.req, 'confirm') === 'yes') {
+      const fen = Number(field(attempt.req, 'amount_fen'));
+      await deps.audit.record({
+        at: now(),
+        actor: actorOf(operatorOf(res).operator),
+        action: 'refund.requested',
+        subject: no,
+        before: { amountFen: Number.isSafeInteger(fen) && fen > 0 ? fen : null, requestKey: field(attempt.req, 'request_key') || null },
+        after: { refused: { kind: RETIRED_REFUSAL, merchant: found.state.merchantId } },
+        merchantId: found.state.merchantId,
+      });
+    }
     await showOrder(res, no, 409, errorFlash(ctx, ctx.t('shops.retiredRefused', { merchant })));
     return true;
   };
@@ -86,7 +100,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const found = OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined;
     const order = found && coversMerchant(scopeOf(res), found.state.merchantId) ? found : undefined;
     if (!order) return sendError(res, 404, 'order.notFound');
-    if (await refuseIfRetired(res, no, order)) return;
+    if (await refuseIfRetired(res, no, { order, req })) return;
     const refundable = order.refundableFen;
     const confirming = field(req, 'confirm') === 'yes';
     if (order.refundable.kind === 'coinsOnly') return refundCoins(req, res, no, order.state.integral, confirming);
