@@ -36,6 +36,14 @@ export async function addGoods(admin, name) {
   await admin.query(GOODS_SQL);
 }
 
+/** One goods per mini-program other than the default one (which sells goods 7), like goods 7, sold by that appid. */
+export async function addMiniProgramGoods(admin, name, miniPrograms) {
+  const rows = miniPrograms.filter((p) => p.goodsId !== GOODS_ID).map((p) => [p.goodsId, `bench ${p.index}`, 199, 99, 500, 1, p.appId]);
+  if (rows.length === 0) return;
+  await admin.query(`use \`${name}\``);
+  await admin.query('insert into shop_goods_info (id, name, market_price, sale_price, integral, is_online, app_id) values ?', [rows]);
+}
+
 export async function emptyOrders(admin, target) {
   await admin.query(`use \`${target.db}\``);
   for (const t of ORDER_TABLES[target.kind]) await admin.query(`truncate table \`${t}\``);

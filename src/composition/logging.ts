@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { logScrubber } from '../adapters/observability/log-redaction.js';
+import { logScrubber, type LogScrubber } from '../adapters/observability/log-redaction.js';
 import { requestLogFields } from '../adapters/http/request-context.js';
 import type { Config } from './config.js';
 import { merchantSecrets } from './settings/merchants-settings.js';
@@ -35,10 +35,13 @@ export function configuredSecrets(config: Config): string[] {
     config.adminToken,
     config.metricsToken,
     config.eventsWebhook?.secret,
-    // Every merchant's and mini-program's of MERCHANTS_FILE, as read at start (a reload's new ones are not added).
+    // Every merchant's and mini-program's of MERCHANTS_FILE, as read at start (a reload's: learnLogSecrets).
     ...merchantSecrets(config.merchants),
   ].filter((s): s is string => s !== undefined);
 }
+
+/** Each logger createLogger made, with its scrubber: a reload tells it the secrets it read (learnLogSecrets). */
+const scrubbers = new WeakMap<Logger, LogScrubber>();
 
 /**
  * The process logger: JSON lines, and the request id on every line written while serving one. Every line, whoever
@@ -46,11 +49,25 @@ export function configuredSecrets(config: Config): string[] {
  * fields emptied wherever they are nested, and the configured secrets replaced.
  */
 export function createLogger(level: string, secrets: readonly string[] = [], destination?: DestinationStream): Logger {
+  const scrubber = logScrubber(secrets);
   const options = {
     level,
     redact: { paths: [...REDACT], censor: '[redacted]' },
     mixin: requestLogFields,
-    hooks: { streamWrite: logScrubber(secrets) },
+    hooks: { streamWrite: scrubber },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const logger = destination ? pino(options, destination) : pino(options);
+  scrubbers.set(logger, scrubber);
+  return logger;
+}
+
+/**
+ * Secrets first read after start (a reload of MERCHANTS_FILE: a new merchant's keys, a new AppSecret) are replaced in
+ * the lines `logger` and its children write from now on. A logger createLogger did not make (a test's) has no
+ * scrubber to tell: false.
+ */
+export function learnLogSecrets(logger: Logger, secrets: readonly string[]): boolean {
+  const scrubber = scrubbers.get(logger);
+  scrubber?.learn(secrets);
+  return scrubber !== undefined;
 }

@@ -80,6 +80,10 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
   private readonly retired = new Map<MerchantId, BuiltMerchant>();
   private readonly wrapped = new WeakMap<object, { gateway?: PaymentGateway; verifier?: NotifyVerifier }>();
   private readonly activity = new Map<MerchantId, Activity>();
+  /** idOf's index: the configured, then the retired accounts of each mch_id and sub_mch_id (rebuilt at a reload). */
+  private byMchKey: ReadonlyMap<string, readonly MerchantAccount[]> = new Map();
+  /** The same merchants by mch_id alone (partner mode: every sub-merchant of a provider). */
+  private byMchId: ReadonlyMap<string, readonly MerchantId[]> = new Map();
 
   constructor(
     private readonly container: Container,
@@ -89,6 +93,7 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
   ) {
     this.accounts = accounts;
     this.built = built === undefined ? undefined : new Map(built.map((b) => [b.account.id, b]));
+    this.index();
   }
 
   /** Every merchant with orders this process may still act on: the configured ones, then the retired ones. */
@@ -126,12 +131,13 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
    * are still ours: their late notices settle their own orders.
    */
   idOf(account: MerchantIdentity): MerchantId | undefined {
-    return [...this.accounts, ...[...this.retired.values()].map((r) => r.account)].find(
-      (a) =>
-        a.mchId === account.mchId &&
-        (a.subMchId ?? '') === (account.subMchId ?? '') &&
-        (a.appId === account.appId || (a.appIds ?? []).includes(account.appId)),
-    )?.id;
+    // Every callback asks: by index, not a scan of every merchant (a deployment may have hundreds).
+    return this.byMchKey.get(mchKey(account))?.find((a) => a.appId === account.appId || (a.appIds ?? []).includes(account.appId))?.id;
+  }
+
+  /** The merchants (configured, then retired) whose mch_id this is: in partner mode, the provider's sub-merchants. */
+  merchantIdsOf(mchId: string): readonly MerchantId[] {
+    return this.byMchId.get(mchId) ?? [];
   }
 
   /**
@@ -150,6 +156,7 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     for (const id of ids) this.retired.delete(id);
     this.built = new Map(next.map((b) => [b.account.id, b]));
     this.accounts = next.map((b) => b.account);
+    this.index();
     return { added: [...ids].filter((id) => !previous.has(id)), retired, kept: [...ids].filter((id) => previous.has(id)) };
   }
 
@@ -172,6 +179,22 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
       }),
       ...[...this.retired.values()].map((r) => of(r.account, 'retired', r)),
     ];
+  }
+
+  private index(): void {
+    const byMchKey = new Map<string, MerchantAccount[]>();
+    const byMchId = new Map<string, MerchantId[]>();
+    const add = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
+    for (const account of [...this.accounts, ...[...this.retired.values()].map((r) => r.account)]) {
+      add(byMchKey, mchKey(account), account);
+      add(byMchId, account.mchId, account.id);
+    }
+    this.byMchKey = byMchKey;
+    this.byMchId = byMchId;
   }
 
   private builtOf(merchantId: MerchantId): BuiltMerchant | undefined {
@@ -221,6 +244,9 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     return activity;
   }
 }
+
+/** A merchant's numbers: its mch_id (partner mode: the provider's) and its sub_mch_id. */
+const mchKey = (account: MerchantIdentity): string => `${account.mchId}/${account.subMchId ?? ''}`;
 
 /** A removed merchant: everything about its existing orders still works; a new prepay is refused. */
 function retire(merchant: BuiltMerchant): BuiltMerchant {

@@ -1,4 +1,5 @@
 import type { Clock } from '../application/ports/clock.js';
+import { isCallbackPath, merchantCallbackPath } from '../adapters/http/callback-paths.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { certificateValidity } from '../adapters/wechatpay/v3/x509-facts.js';
 import type { V3Trust } from '../adapters/wechatpay/v3/trust.js';
@@ -94,13 +95,25 @@ export function buildMerchantSet(settings: MerchantsSettings, deps: MerchantSetD
 }
 
 /**
- * Sandbox: the simulator notifies this service itself, whatever public URL the file names. Live: the file's (its own,
- * or derived from publicBaseUrl; without either the file was refused), and no refund URL when neither gives one
- * (WeChat then uses the one set in 商户平台).
+ * Sandbox: the simulator notifies this service itself, whatever host the file names, at the callback path the file's
+ * URL names (the seed's `/wechat/pay-notify`, say, for a merchant whose 商户平台 still has the seed's URL) or else the
+ * merchant's own. Live: the file's (its own, or derived from publicBaseUrl; without either the file was refused), and
+ * no refund URL when neither gives one (WeChat then uses the one set in 商户平台).
  */
 function notifyUrls(m: MerchantSettings, sandbox: boolean, self: string): { notifyUrl: string; refundNotifyUrl?: string } {
-  if (sandbox) return { notifyUrl: `${self}/wechat/pay-notify/${m.id}`, refundNotifyUrl: `${self}/wechat/refund-notify/${m.id}` };
+  if (sandbox) {
+    return {
+      notifyUrl: `${self}${callbackPathOf(m.notifyUrl) ?? merchantCallbackPath('pay', m.id)}`,
+      refundNotifyUrl: `${self}${callbackPathOf(m.refundNotifyUrl) ?? merchantCallbackPath('refund', m.id)}`,
+    };
+  }
   return { notifyUrl: m.notifyUrl ?? '', ...(m.refundNotifyUrl ? { refundNotifyUrl: m.refundNotifyUrl } : {}) };
+}
+
+/** The path of a configured notify URL when it is one of this service's callback paths; any other path is not ours. */
+function callbackPathOf(url: string | undefined): string | undefined {
+  const path = url === undefined ? undefined : new URL(url).pathname;
+  return path !== undefined && isCallbackPath(path) ? path : undefined;
 }
 
 function expiriesOf(credentials: MerchantCredentials): { what: string; validTo: Date }[] {

@@ -30,6 +30,19 @@ export function reloadView(outcome: ReloadOutcome): MerchantsReloadView {
         retired: [...outcome.retired],
         kept: [...outcome.kept],
         unavailable: outcome.unavailable.map((u) => ({ merchant: u.merchant, problems: [...u.problems] })),
+        mini_programs: {
+          added: [...outcome.miniPrograms.added],
+          removed: [...outcome.miniPrograms.removed],
+          changed: [...outcome.miniPrograms.changed],
+        },
       }
-    : { reloaded: false, problems: [...outcome.problems], added: [], retired: [], kept: [], unavailable: [] };
+    : {
+        reloaded: false,
+        problems: [...outcome.problems],
+        added: [],
+        retired: [],
+        kept: [],
+        unavailable: [],
+        mini_programs: { added: [], removed: [], changed: [] },
+      };
 }

@@ -3,9 +3,10 @@ import type { Alerts } from '../application/ports/alerts.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import type { MerchantId } from '../domain/merchant.js';
 import type { BuiltMerchant, MerchantRegistry } from './merchant-registry.js';
+import type { MiniProgramDirectory } from './mini-program-list.js';
 import type { Env } from './settings/fields.js';
 import { readMerchantsFile } from './settings/merchants-file.js';
-import type { MerchantsSettings } from './settings/merchants-settings.js';
+import { merchantSecrets, type MerchantsSettings } from './settings/merchants-settings.js';
 
 export type ReloadOutcome =
   | {
@@ -15,8 +16,16 @@ export type ReloadOutcome =
       readonly kept: readonly MerchantId[];
       /** Configured but not serving: their credentials did not check out. */
       readonly unavailable: readonly { readonly merchant: MerchantId; readonly problems: readonly string[] }[];
+      readonly miniPrograms: MiniProgramChanges;
     }
   | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The mini-programs (appids) a reload added and removed, and those whose AppSecret or merchant changed. */
+export interface MiniProgramChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
 
 export interface MerchantsReloadDeps {
   readonly registry: MerchantRegistry;
@@ -30,22 +39,36 @@ export interface MerchantsReloadDeps {
   /** NODE_ENV=production (the file's secrets held to production's rule). */
   readonly production: boolean;
   readonly build: (settings: MerchantsSettings) => readonly BuiltMerchant[];
+  /** The mini-programs served (`/mp/{appid}/…`) and their logins, replaced with the merchants. */
+  readonly miniPrograms: Pick<MiniProgramDirectory, 'replace'>;
+  /** Whether the mini-program has an order of one of these merchants (a move's check, see movedWithOrders). */
+  readonly hasOrders: (appId: string, merchantIds: readonly MerchantId[]) => Promise<boolean>;
+  /** Tells the log scrubber of the secrets a reload read (a new merchant's keys, a new AppSecret). */
+  readonly learnSecrets: (secrets: readonly string[]) => void;
+  /** Told of every set swapped in (sandbox mode: the embedded simulator learns its new mini-programs). */
+  readonly swapped?: (settings: MerchantsSettings) => void;
   readonly metrics: Metrics;
   readonly alerts: Alerts;
   readonly logger: Logger;
 }
 
 /**
- * Reads MERCHANTS_FILE again and swaps the merchants in (SIGHUP, or an admin's button). A file that does not validate
- * changes nothing and says why (logged, alerted, returned); a merchant whose credentials fail is kept unavailable,
- * alerted and counted, while the others serve. Reloads run one at a time.
+ * Reads MERCHANTS_FILE again and swaps the merchants and the mini-programs in (SIGHUP, or an admin's button). A file
+ * that does not validate changes nothing and says why (logged, alerted, returned); a merchant whose credentials fail
+ * is kept unavailable, alerted and counted, while the others serve. Reloads run one at a time. The merchants and the
+ * mini-programs are swapped in one synchronous step, so no request sees a mini-program without its merchant.
  */
 export class MerchantsReloader {
   private current: MerchantsSettings;
   private running: Promise<unknown> = Promise.resolve();
+  /** The merchant each mini-program this process has served last sold through (removed ones too). */
+  private readonly soldThrough = new Map<string, MerchantId>();
+  /** Every appid each merchant has taken payments for in this process (removed mini-programs' too). */
+  private readonly appIdsOf = new Map<MerchantId, Set<string>>();
 
   constructor(private readonly deps: MerchantsReloadDeps) {
     this.current = deps.settings;
+    this.remember(deps.settings);
   }
 
   /** The merchants and mini-programs in force. */
@@ -71,7 +94,7 @@ export class MerchantsReloader {
     }
   }
 
-  private reloadNow(actor: string): ReloadOutcome {
+  private async reloadNow(actor: string): Promise<ReloadOutcome> {
     const { logger, alerts } = this.deps;
     const source = this.current.source;
     if (source.kind !== 'file') {
@@ -85,25 +108,126 @@ export class MerchantsReloader {
       live: this.deps.live,
       production: this.deps.production,
     });
-    if (!read.ok) {
-      logger.error({ actor, problems: read.error }, 'merchants file did not validate: nothing changed');
-      alerts.raise({ kind: 'MerchantsReloadRefused', detail: { actor, problems: read.error } });
-      return { ok: false, problems: read.error };
-    }
+    const refuse = (problems: readonly string[]): ReloadOutcome => {
+      logger.error({ actor, problems }, 'merchants file did not validate: nothing changed');
+      alerts.raise({ kind: 'MerchantsReloadRefused', detail: { actor, problems } });
+      return { ok: false, problems };
+    };
+    if (!read.ok) return refuse(read.error);
+    const next = read.value;
+    // Before anything is built (building may log): a secret first read now is masked from the first line on.
+    this.deps.learnSecrets(merchantSecrets(next));
+    const problems = [...this.defaultKept(next), ...(await this.movedWithOrders(next))];
+    if (problems.length > 0) return refuse(problems.map((p) => `MERCHANTS_FILE ${p}`));
     let built: readonly BuiltMerchant[];
     try {
-      built = this.deps.build(read.value);
+      built = this.deps.build(this.withFormerAppIds(next));
     } catch (error) {
       const problems = [`the merchants could not be built: ${(error as Error).message}`];
       logger.error({ actor, err: error }, 'merchants file reload failed: nothing changed');
       alerts.raise({ kind: 'MerchantsReloadRefused', detail: { actor, problems } });
       return { ok: false, problems };
     }
+    // One synchronous step: the list cannot refuse now (its default was checked above).
     const swapped = this.deps.registry.replace(built);
-    this.current = read.value;
+    this.deps.miniPrograms.replace(next.miniPrograms);
+    const miniPrograms = this.miniProgramChanges(next);
+    this.remember(next);
+    this.current = next;
+    this.deps.swapped?.(next);
     this.announce(swapped.retired);
     const unavailable = built.filter((m) => !m.gateway).map((m) => ({ merchant: m.account.id, problems: m.problems }));
-    logger.info({ actor, ...swapped, unavailable: unavailable.map((u) => u.merchant) }, 'merchants reloaded');
-    return { ok: true, ...swapped, unavailable };
+    logger.info({ actor, ...swapped, unavailable: unavailable.map((u) => u.merchant), miniPrograms }, 'merchants reloaded');
+    return { ok: true, ...swapped, unavailable, miniPrograms };
+  }
+
+  private remember(settings: MerchantsSettings): void {
+    for (const p of settings.miniPrograms) this.soldThrough.set(p.appId, p.merchantId);
+    for (const m of settings.merchants) {
+      const known = this.appIdsOf.get(m.id) ?? new Set<string>();
+      for (const appId of m.appIds) known.add(appId);
+      this.appIdsOf.set(m.id, known);
+    }
+  }
+
+  /**
+   * Each merchant keeps the appids of the mini-programs it sold through in this process, removed ones too: an order
+   * opened before a mini-program left the file is still paid, queried and refunded under that appid, and WeChat's
+   * notice names it (a merchant's gateway and verifier refuse an appid that is not one of its). New orders cannot
+   * name it: the mini-program's paths answer 404.
+   */
+  private withFormerAppIds(next: MerchantsSettings): MerchantsSettings {
+    return {
+      ...next,
+      merchants: next.merchants.map((m) => ({ ...m, appIds: [...new Set([...m.appIds, ...(this.appIdsOf.get(m.id) ?? [])])] })),
+    };
+  }
+
+  /**
+   * The default mini-program stays the one the process started with: its tokens carry no appid (the seed's format),
+   * so under another default they would be taken as that mini-program's, a uid of one acting in another. Only a
+   * restart changes it.
+   */
+  private defaultKept(next: MerchantsSettings): string[] {
+    const before = this.current.miniPrograms.find((p) => p.default)?.appId;
+    const index = next.miniPrograms.findIndex((p) => p.default);
+    const after = next.miniPrograms[index]?.appId;
+    if (before === undefined || after === before) return [];
+    return [
+      `miniPrograms[${index}].default: the default mini-program is ${before} until a restart (its tokens carry no appid, ` +
+        `so they would be taken as ${after ?? 'another'}'s); keep ${before} "default": true`,
+    ];
+  }
+
+  /**
+   * A mini-program moved to another merchant is refused while it has orders under the merchant it sold through: its
+   * users, goods and coins belong to its merchant's shop (an operator's scope), so they would move to the new shop
+   * while those orders, which keep their merchant for good, stay in the old one (the old shop's operators would see
+   * orders of users and goods they can no longer open, and the new shop's would gain users whose payments are not
+   * theirs). Without orders nothing stays behind: the move is taken, and its next orders are the new merchant's.
+   */
+  private async movedWithOrders(next: MerchantsSettings): Promise<string[]> {
+    const problems: string[] = [];
+    for (const [index, p] of next.miniPrograms.entries()) {
+      const before = this.soldThrough.get(p.appId);
+      if (before === undefined || before === p.merchantId) continue;
+      const others = [...new Set([before, ...this.deps.registry.merchantIds])].filter((id) => id !== p.merchantId);
+      let has: boolean;
+      try {
+        has = await this.deps.hasOrders(p.appId, others);
+      } catch (error) {
+        // Not knowing is not a yes: refused, and a SIGHUP never turns into an unhandled rejection. The error is logged,
+        // not returned: the answer goes to the admin API and the console, which never show SQL.
+        this.deps.logger.error({ err: error, appId: p.appId }, 'could not look for the orders of a moved mini-program');
+        problems.push(
+          `miniPrograms[${index}].merchant: moving ${p.appId} from ${before} to ${p.merchantId} needs to know whether it has ` +
+            'orders there, and the database did not answer; try again',
+        );
+        continue;
+      }
+      if (!has) continue;
+      problems.push(
+        `miniPrograms[${index}].merchant: ${p.appId} sells through ${before} and has orders there; moving it to ` +
+          `${p.merchantId} would split its users, goods and coins from those orders (which keep ${before}); ` +
+          `keep it at ${before}, or give ${p.merchantId} a mini-program of its own`,
+      );
+    }
+    return problems;
+  }
+
+  private miniProgramChanges(next: MerchantsSettings): MiniProgramChanges {
+    const before = new Map(this.current.miniPrograms.map((p) => [p.appId, p]));
+    const after = new Set(next.miniPrograms.map((p) => p.appId));
+    return {
+      added: next.miniPrograms.filter((p) => !before.has(p.appId)).map((p) => p.appId),
+      removed: [...before.keys()].filter((appId) => !after.has(appId)),
+      // Its AppSecret or its merchant: the next login, the next order use the new one.
+      changed: next.miniPrograms
+        .filter((p) => {
+          const old = before.get(p.appId);
+          return old !== undefined && (old.appSecret !== p.appSecret || old.merchantId !== p.merchantId);
+        })
+        .map((p) => p.appId),
+    };
   }
 }

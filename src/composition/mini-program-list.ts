@@ -15,17 +15,18 @@ export interface ConfiguredMiniProgram extends MiniProgram {
 /** Builds the login of a mini-program from its appid and AppSecret. */
 export type MiniProgramLoginFactory = (appId: string, appSecret: string) => MiniProgramLogin;
 
-/** The configured mini-programs, by appid; the default one is flagged, or else the first. */
+/**
+ * The configured mini-programs, by appid; the default one is flagged, or else the first. A reload of MERCHANTS_FILE
+ * replaces the list (merchants-reload.ts), except its default mini-program, which is fixed for the process's life: its
+ * tokens carry no appid (the seed's format), so under another default they would become that mini-program's.
+ */
 export class MiniProgramList implements MiniPrograms {
   readonly defaultAppId: string;
-  private readonly byId: ReadonlyMap<string, MiniProgram>;
+  private byId: ReadonlyMap<string, MiniProgram>;
 
   constructor(configured: readonly ConfiguredMiniProgram[]) {
-    const first = configured.find((m) => m.default) ?? configured[0];
-    if (!first) throw new Error('no mini-program is configured');
-    this.defaultAppId = first.appId;
-    this.byId = new Map(configured.map(({ appId, name, merchantId }) => [appId, { appId, name, merchantId }]));
-    if (this.byId.size !== configured.length) throw new Error('two mini-programs are configured with one appid');
+    this.defaultAppId = defaultAppIdOf(configured);
+    this.byId = indexed(configured);
   }
 
   byAppId(appId: string): MiniProgram | undefined {
@@ -37,6 +38,25 @@ export class MiniProgramList implements MiniPrograms {
     const all = [...this.byId.values()];
     return [...all.filter((m) => m.appId === this.defaultAppId), ...all.filter((m) => m.appId !== this.defaultAppId)];
   }
+
+  /** A reload's list: a mini-program it no longer names is none of ours from the next request on (404). */
+  replace(configured: readonly ConfiguredMiniProgram[]): void {
+    const nextDefault = defaultAppIdOf(configured);
+    if (nextDefault !== this.defaultAppId) throw new Error(`the default mini-program is ${this.defaultAppId}: only a restart changes it`);
+    this.byId = indexed(configured);
+  }
+}
+
+function defaultAppIdOf(configured: readonly ConfiguredMiniProgram[]): string {
+  const first = configured.find((m) => m.default) ?? configured[0];
+  if (!first) throw new Error('no mini-program is configured');
+  return first.appId;
+}
+
+function indexed(configured: readonly ConfiguredMiniProgram[]): ReadonlyMap<string, MiniProgram> {
+  const byId = new Map(configured.map(({ appId, name, merchantId }) => [appId, { appId, name, merchantId }]));
+  if (byId.size !== configured.length) throw new Error('two mini-programs are configured with one appid');
+  return byId;
 }
 
 /** A mini-program whose AppSecret is missing: WeChat would refuse it as misconfigured, so say so without asking. */
@@ -46,27 +66,55 @@ const withoutSecret: MiniProgramLogin = {
 };
 
 /**
- * Each mini-program's login, built once: the default one's is the login bound for it (so a test double replacing that
- * binding replaces it here too), the others' come from the factory with their own AppSecret.
+ * Each mini-program's login, built once per AppSecret: the default one's is the login bound for it (so a test double
+ * replacing that binding replaces it here too) while it keeps the AppSecret it started with, the others' (and the
+ * default's once a reload changed its AppSecret) come from the factory with their own AppSecret. A reload replaces
+ * the list: a removed mini-program has no login, a changed AppSecret is used from the next login on.
  */
 export class MiniProgramLoginsByApp implements MiniProgramLogins {
-  private readonly built = new Map<string, MiniProgramLogin>();
+  private readonly built = new Map<string, { readonly appSecret: string | undefined; readonly login: MiniProgramLogin }>();
+  private readonly boundSecret: string | undefined;
 
   constructor(
-    private readonly configured: readonly ConfiguredMiniProgram[],
+    private configured: readonly ConfiguredMiniProgram[],
     private readonly defaultAppId: string,
     private readonly defaultLogin: () => MiniProgramLogin,
     private readonly factory: MiniProgramLoginFactory,
-  ) {}
+  ) {
+    this.boundSecret = configured.find((m) => m.appId === defaultAppId)?.appSecret;
+  }
 
   forApp(appId: string): MiniProgramLogin | undefined {
-    if (appId === this.defaultAppId) return this.defaultLogin();
-    const known = this.built.get(appId);
-    if (known) return known;
     const program = this.configured.find((m) => m.appId === appId);
+    if (appId === this.defaultAppId && (!program || program.appSecret === this.boundSecret)) return this.defaultLogin();
     if (!program) return undefined;
+    const known = this.built.get(appId);
+    if (known && known.appSecret === program.appSecret) return known.login;
     const login = program.appSecret === undefined ? withoutSecret : this.factory(program.appId, program.appSecret);
-    this.built.set(appId, login);
+    this.built.set(appId, { appSecret: program.appSecret, login });
     return login;
+  }
+
+  /** A reload's list (see forApp). */
+  replace(configured: readonly ConfiguredMiniProgram[]): void {
+    this.configured = configured;
+    for (const appId of this.built.keys()) if (!configured.some((m) => m.appId === appId)) this.built.delete(appId);
+  }
+}
+
+/** The mini-programs and their logins, which a reload of MERCHANTS_FILE replaces together. */
+export class MiniProgramDirectory {
+  readonly list: MiniProgramList;
+  readonly logins: MiniProgramLoginsByApp;
+
+  constructor(configured: readonly ConfiguredMiniProgram[], defaultLogin: () => MiniProgramLogin, factory: MiniProgramLoginFactory) {
+    this.list = new MiniProgramList(configured);
+    this.logins = new MiniProgramLoginsByApp(configured, this.list.defaultAppId, defaultLogin, factory);
+  }
+
+  /** Throws, changing nothing, when the list is not one a reload may swap in (its default mini-program changed). */
+  replace(configured: readonly ConfiguredMiniProgram[]): void {
+    this.list.replace(configured);
+    this.logins.replace(configured);
   }
 }

@@ -10,7 +10,7 @@ import type { Lock } from '../application/ports/lock.js';
 import type { Merchants } from '../application/ports/merchant.js';
 import type { MiniProgramLogin, MiniProgramLogins } from '../application/ports/mini-program-login.js';
 import type { MiniPrograms } from '../application/ports/mini-programs.js';
-import type { ConfiguredMiniProgram, MiniProgramLoginFactory } from './mini-program-list.js';
+import type { ConfiguredMiniProgram, MiniProgramDirectory, MiniProgramLoginFactory } from './mini-program-list.js';
 import type { NotifyHistory, NotifyLog } from '../application/ports/notify-log.js';
 import type { BatchingNotifyLog } from '../adapters/persistence/batching-notify-log.js';
 import type {
@@ -78,6 +78,8 @@ export const TOKENS = {
   // The mini-programs: each with its AppSecret, and the port the use cases read.
   ConfiguredMiniPrograms: token<readonly ConfiguredMiniProgram[]>('ConfiguredMiniPrograms'),
   MiniPrograms: token<MiniPrograms>('MiniPrograms'),
+  /** Both of them as one, which a reload of MERCHANTS_FILE replaces. */
+  MiniProgramDirectory: token<MiniProgramDirectory>('MiniProgramDirectory'),
   Lock: token<Lock>('Lock'),
   JobLease: token<JobLease>('JobLease'),
   IntegralLedger: token<IntegralLedger>('IntegralLedger'),

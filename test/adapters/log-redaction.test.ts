@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggableUrl, logScrubber } from '../../src/adapters/observability/log-redaction.js';
-import { createLogger } from '../../src/composition/logging.js';
+import { createLogger, learnLogSecrets } from '../../src/composition/logging.js';
 
 describe('log redaction: one rule for every line', () => {
   it('keeps a URL path and harmless query values, and the names but not the values of anything else', () => {
@@ -39,5 +40,25 @@ describe('log redaction: one rule for every line', () => {
     logger.info({ url: '/x?code=1&goods_id=2', detail: { inner: { token: 'tok-tok-tok' } } }, 'seen configured-secret-123');
     expect(lines.join('')).not.toMatch(/configured-secret-123|tok-tok-tok|code=1/);
     expect(lines.join('')).toContain('goods_id=2');
+  });
+
+  it('replaces, from then on, a secret it is told of after it was made (and in its children), however it is quoted', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger('info', [], sink);
+    logger.info('before learnt-secret-"quoted"');
+    expect(learnLogSecrets(logger, ['learnt-secret-"quoted"', 'short'])).toBe(true);
+    logger.info({ nested: { note: 'learnt-secret-"quoted"' } }, 'after learnt-secret-"quoted"');
+    logger.child({ reqId: 'r' }).info('child learnt-secret-"quoted"');
+    expect(lines[0]).toContain('learnt-secret-\\"quoted\\"');
+    expect(lines.slice(1).join('')).not.toContain('learnt-secret-');
+    expect(lines.slice(1).join('')).toContain('[redacted]');
+    // A logger createLogger did not make has no scrubber to tell.
+    expect(learnLogSecrets(pino({ level: 'silent' }), ['x'.repeat(16)])).toBe(false);
   });
 });

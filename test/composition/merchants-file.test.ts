@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, CONFIG_VARIABLES, loadConfig } from '../../src/composition/config.js';
 import { configuredSecrets } from '../../src/composition/logging.js';
 import { parseMerchantsFile, readMerchantsFile } from '../../src/composition/settings/merchants-file.js';
+import { generateSandboxIdentity, type SandboxIdentity } from '../../src/sandbox/identity/sandbox-identity.js';
 import { merchantIdentities, NORTH_API_KEY, threeShops, THREE_SHOPS_ENV, writeMerchantsFolder } from '../support/merchants-files.js';
 
 const clone = () => structuredClone(threeShops()) as ReturnType<typeof threeShops> & Record<string, unknown>;
@@ -22,6 +23,49 @@ const fileProblems = (json: unknown, live = false): string[] => {
   const parsed = parseMerchantsFile(json, live);
   return parsed.ok ? [] : parsed.error;
 };
+
+/**
+ * north and east as a real deployment names them (production refuses the example's ids): own mch ids and appids, and
+ * east's keys generated for its own mch id (written over the folder's east_*.pem by writeMerchantsFolder's caller).
+ */
+let ownEast: SandboxIdentity | undefined;
+function ownShops() {
+  ownEast ??= generateSandboxIdentity({ mchId: '1234567810', merchantName: 'east', now: new Date(Date.now() - 86_400_000) });
+  const shops = clone();
+  const [north, east] = shops.merchants as unknown as [Record<string, unknown>, Record<string, unknown>];
+  const v3 = east.v3 as Record<string, unknown>;
+  return {
+    publicBaseUrl: 'https://pay.own-shop.cn',
+    merchants: [
+      { ...north, mchId: '1234567809' },
+      {
+        ...east,
+        mchId: '1234567810',
+        v3: {
+          ...v3,
+          privateKey: 'file:keys/own_east_key.pem',
+          merchantCertificate: 'file:keys/own_east_cert.pem',
+          merchantSerialNo: ownEast.merchant.serialNo,
+          wechatpayPublicKey: { id: ownEast.wechatpayPublicKey.id, key: 'file:keys/own_east_pub.pem' },
+        },
+      },
+    ],
+    miniPrograms: [
+      { ...shops.miniPrograms[0], appId: 'wx12345678abcdef01' },
+      { ...shops.miniPrograms[1], appId: 'wx12345678abcdef02' },
+    ],
+  };
+}
+
+/** writeMerchantsFolder, with ownShops's east keys beside the others. */
+function writeOwnShopsFolder(): string {
+  const path = writeMerchantsFolder(ownShops());
+  const keys = join(dirname(path), 'keys');
+  writeFileSync(join(keys, 'own_east_key.pem'), ownEast!.merchant.privateKeyPem);
+  writeFileSync(join(keys, 'own_east_cert.pem'), ownEast!.merchant.certificatePem);
+  writeFileSync(join(keys, 'own_east_pub.pem'), ownEast!.wechatpayPublicKey.publicKeyPem);
+  return path;
+}
 
 describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key, v3 partner)', () => {
   it('reads every merchant and mini-program, resolving env: and file: references (relative to the file)', () => {
@@ -102,7 +146,7 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
   });
 
   it("in production, holds the file's secrets to the variables' rule: no placeholder, sample or guessable key", () => {
-    const path = writeMerchantsFolder(threeShops());
+    const path = writeOwnShopsFolder();
     const env = {
       ...THREE_SHOPS_ENV,
       NORTH_API_KEY: '192006250b4c09247ec02edce69f6a2d',
@@ -121,6 +165,44 @@ describe('MERCHANTS_FILE: three shops (v2 direct, v3 direct with the public key,
     ]);
     expect(read.value.miniPrograms[0]?.appSecret).toBeUndefined();
     expect(JSON.stringify(read.value.merchants.map((m) => m.problems))).not.toContain('192006250b4c09247ec02edce69f6a2d');
+  });
+
+  it('in production, refuses the whole file when it names a sample identity or a documentation domain, each by JSON path', () => {
+    const path = writeMerchantsFolder(threeShops());
+    const read = readMerchantsFile(path, { env: THREE_SHOPS_ENV, now: new Date(), live: false, production: true });
+    const own = "is WeChat's sample merchant or an example of this project (.env.example, examples/merchants); set your own";
+    expect(read).toEqual({
+      ok: false,
+      error: [
+        'MERCHANTS_FILE publicBaseUrl: names a documentation domain; set your own (pay.shop.test)',
+        `MERCHANTS_FILE providers[0].spMchId: 1900000100 ${own}`,
+        `MERCHANTS_FILE providers[0].spAppId: wx00000000000000a0 ${own}`,
+        `MERCHANTS_FILE merchants[0].mchId: 1900000109 ${own}`,
+        `MERCHANTS_FILE merchants[1].mchId: 1900000110 ${own}`,
+        `MERCHANTS_FILE merchants[2].subMchId: 1900000111 ${own}`,
+        `MERCHANTS_FILE miniPrograms[0].appId: wx1111111111111111 ${own}`,
+        `MERCHANTS_FILE miniPrograms[1].appId: wx2222222222222222 ${own}`,
+        `MERCHANTS_FILE miniPrograms[2].appId: wx3333333333333333 ${own}`,
+      ],
+    });
+    // WeChat's sample merchant (the sandbox's own), a direct merchant's appId and notify URLs likewise.
+    const shops = clone();
+    Object.assign(shops.merchants[0] as object, {
+      mchId: '10000100',
+      appId: 'wxd930ea5d5a258f4f',
+      notifyUrl: 'https://pay.example.com/wechat/pay-notify/north',
+    });
+    expect(fileProblems(shops, false)).toEqual([]);
+    const production = parseMerchantsFile(shops, false, true);
+    expect(production.ok ? [] : production.error).toEqual(
+      expect.arrayContaining([
+        `merchants[0].mchId: 10000100 ${own}`,
+        `merchants[0].appId: wxd930ea5d5a258f4f ${own}`,
+        'merchants[0].notifyUrl: names a documentation domain; set your own (pay.example.com)',
+      ]),
+    );
+    // Outside production, the example is what the sandbox runs.
+    expect(readMerchantsFile(path, { env: THREE_SHOPS_ENV, now: new Date(), live: false, production: false }).ok).toBe(true);
   });
 
   it('checks a v2 merchant API certificate: CN = mch_id', () => {

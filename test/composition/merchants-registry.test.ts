@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HandleNotify } from '../../src/application/payments/handle-notify.js';
 import { HandleRefundNotice } from '../../src/application/refunds/handle-refund-notice.js';
 import { MerchantUnavailableError, UnknownMerchantError } from '../../src/application/ports/payment-gateways.js';
@@ -24,6 +24,10 @@ import { RecordingAlerts } from '../support/doubles/recording-alerts.js';
 import { rebind, serviceContainer, silentLogger } from '../support/test-container.js';
 import { paymentNotifyFields, signedNotifyXml } from '../support/wechat-test-signer.js';
 import { writeMerchantsFolder } from '../support/merchants-files.js';
+import { FakeMiniProgramLogin } from '../support/doubles/fake-mini-program-login.js';
+import { createLogger } from '../../src/composition/logging.js';
+import type { Logger } from 'pino';
+import { Writable } from 'node:stream';
 
 const NORTH_KEY = 'N0rthApiKey0123456789abcdefABCDE';
 const WEST_KEY = 'WestApiKey0123456789abcdefABCDEF';
@@ -55,7 +59,7 @@ const mp = (appId: string, merchant: string, isDefault = false) => ({
 const twoShops = { merchants: [north, west], miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west')] };
 
 /** The service's container on a merchants file (sandbox mode), its order store, notify log and alerts in memory. */
-function service(file: unknown, env: Record<string, string> = ENV) {
+function service(file: unknown, env: Record<string, string> = ENV, options: { logger?: Logger } = {}) {
   const path = writeMerchantsFolder(file);
   Object.assign(process.env, env);
   const clock = new ManualClock(new Date(Date.UTC(2026, 0, 15, 4, 0, 0)));
@@ -73,8 +77,16 @@ function service(file: unknown, env: Record<string, string> = ENV) {
   rebind(container, TOKENS.Lock, new InProcessLock());
   rebind(container, TOKENS.Alerts, alerts);
   rebind(container, TOKENS.Metrics, metrics);
+  if (options.logger) rebind(container, TOKENS.Logger, options.logger);
+  // Every login built, with the AppSecret it was built with.
+  const logins: [string, string][] = [];
+  rebind(container, TOKENS.MiniProgramLoginFactory, (appId: string, appSecret: string) => {
+    logins.push([appId, appSecret]);
+    return new FakeMiniProgramLogin();
+  });
   return {
     path,
+    logins,
     container,
     orders,
     alerts,
@@ -134,18 +146,25 @@ describe('reloading MERCHANTS_FILE', () => {
     writeFileSync(
       path,
       JSON.stringify({
-        merchants: [west, south],
-        miniPrograms: [mp('wx4444444444444444', 'west', true), mp('wx5555555555555555', 'south')],
+        merchants: [north, south],
+        miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx5555555555555555', 'south')],
       }),
     );
     Object.assign(process.env, { SOUTH_APP_SECRET: 's' });
     const outcome = await reloader.reload('test');
     delete process.env.SOUTH_APP_SECRET;
-    expect(outcome).toEqual({ ok: true, added: ['south'], retired: ['north'], kept: ['west'], unavailable: [] });
-    expect(registry.configured.map((a) => a.id)).toEqual(['west', 'south']);
-    expect(registry.merchantIds).toEqual(['west', 'south', 'north']);
-    // north's orders: still queried, closed and refunded with north's credentials; a new prepay is refused.
-    const retired = registry.forMerchant('north');
+    expect(outcome).toEqual({
+      ok: true,
+      added: ['south'],
+      retired: ['west'],
+      kept: ['north'],
+      unavailable: [],
+      miniPrograms: { added: ['wx5555555555555555'], removed: ['wx4444444444444444'], changed: [] },
+    });
+    expect(registry.configured.map((a) => a.id)).toEqual(['north', 'south']);
+    expect(registry.merchantIds).toEqual(['north', 'south', 'west']);
+    // west's orders: still queried, closed and refunded with west's credentials; a new prepay is refused.
+    const retired = registry.forMerchant('west');
     expect(typeof retired.queryOrder).toBe('function');
     await expect(
       retired.createPrepay({
@@ -156,14 +175,14 @@ describe('reloading MERCHANTS_FILE', () => {
         clientIp: '127.0.0.1',
         payableUntil: new Date(),
       }),
-    ).rejects.toThrow(new MerchantUnavailableError('north', 'removed'));
-    expect(registry.idOf({ appId: 'wx1111111111111111', mchId: '1900000109' })).toBe('north');
+    ).rejects.toThrow(new MerchantUnavailableError('west', 'removed'));
+    expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
     expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
-      ['west', 'available'],
+      ['north', 'available'],
       ['south', 'available'],
-      ['north', 'retired'],
+      ['west', 'retired'],
     ]);
-    expect((await metrics.merchantAvailable.get()).values.map((v) => v.labels.merchant).sort()).toEqual(['south', 'west']);
+    expect((await metrics.merchantAvailable.get()).values.map((v) => v.labels.merchant).sort()).toEqual(['north', 'south']);
   });
 
   it('changes nothing on a file that does not validate, and says why (returned, alerted)', async () => {
@@ -184,6 +203,137 @@ describe('reloading MERCHANTS_FILE', () => {
     writeFileSync(path, '{ not json');
     expect(await reloader.reload('admin-token')).toMatchObject({ ok: false, problems: [expect.stringMatching(/not JSON/)] });
     expect(registry.configured.map((a) => a.id)).toEqual(['north', 'west']);
+  });
+
+  it('reloads the mini-programs too: an added one serves, a removed one is none of ours, a changed AppSecret logs in next', async () => {
+    const { path, registry, reloader, container, logins } = service(twoShops);
+    const miniPrograms = container.get(TOKENS.MiniPrograms);
+    const byApp = container.get(TOKENS.MiniProgramLogins);
+    expect(byApp.forApp('wx4444444444444444')).toBeDefined();
+    writeFileSync(
+      path,
+      JSON.stringify({
+        merchants: [north, west],
+        miniPrograms: [mp('wx1111111111111111', 'north', true), { ...mp('wx5555555555555555', 'west'), appSecret: 'env:EXTRA_APP_SECRET' }],
+      }),
+    );
+    Object.assign(process.env, { EXTRA_APP_SECRET: 'extra', NORTH_APP_SECRET: 'n-2' });
+    const outcome = await reloader.reload('test');
+    delete process.env.EXTRA_APP_SECRET;
+    expect(outcome).toMatchObject({
+      ok: true,
+      added: [],
+      retired: [],
+      kept: ['north', 'west'],
+      miniPrograms: { added: ['wx5555555555555555'], removed: ['wx4444444444444444'], changed: ['wx1111111111111111'] },
+    });
+    expect(miniPrograms.byAppId('wx5555555555555555')).toEqual({ appId: 'wx5555555555555555', name: 'west', merchantId: 'west' });
+    expect(miniPrograms.byAppId('wx4444444444444444')).toBeUndefined();
+    expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000112' })).toBe('west');
+    expect(byApp.forApp('wx4444444444444444')).toBeUndefined();
+    expect(byApp.forApp('wx5555555555555555')).toBeDefined();
+    expect(byApp.forApp('wx1111111111111111')).toBeDefined();
+    expect(logins).toEqual([
+      ['wx4444444444444444', 'w'],
+      ['wx5555555555555555', 'extra'],
+      ['wx1111111111111111', 'n-2'],
+    ]);
+  });
+
+  it('refuses, changing nothing, a file whose default mini-program is another (its tokens carry no appid)', async () => {
+    const { path, reloader, container, alerts } = service(twoShops);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        merchants: [north, west],
+        miniPrograms: [mp('wx1111111111111111', 'north'), mp('wx4444444444444444', 'west', true)],
+      }),
+    );
+    expect(await reloader.reload('test')).toEqual({
+      ok: false,
+      problems: [
+        'MERCHANTS_FILE miniPrograms[1].default: the default mini-program is wx1111111111111111 until a restart (its tokens ' +
+          'carry no appid, so they would be taken as wx4444444444444444\'s); keep wx1111111111111111 "default": true',
+      ],
+    });
+    expect(alerts.raised.map((a) => a.kind)).toEqual(['MerchantsReloadRefused']);
+    expect(container.get(TOKENS.MiniPrograms).defaultAppId).toBe('wx1111111111111111');
+  });
+
+  it('refuses moving a mini-program to another merchant while it has orders under its own; takes a move without orders', async () => {
+    const { path, reloader, orders, container, registry } = service(twoShops);
+    const miniPrograms = container.get(TOKENS.MiniPrograms);
+    await orders.insert(anOrder({ merchantId: 'west', appId: 'wx4444444444444444' }));
+    const file = (programs: unknown[]) => writeFileSync(path, JSON.stringify({ merchants: [north, west], miniPrograms: programs }));
+    Object.assign(process.env, { EXTRA_APP_SECRET: 'extra' });
+    const extra = (merchant: string) => ({ ...mp('wx5555555555555555', merchant), appSecret: 'env:EXTRA_APP_SECRET' });
+
+    file([mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'north'), extra('west')]);
+    expect(await reloader.reload('test')).toEqual({
+      ok: false,
+      problems: [
+        'MERCHANTS_FILE miniPrograms[1].merchant: wx4444444444444444 sells through west and has orders there; moving it to ' +
+          'north would split its users, goods and coins from those orders (which keep west); keep it at west, or give ' +
+          'north a mini-program of its own',
+      ],
+    });
+    expect(miniPrograms.byAppId('wx4444444444444444')?.merchantId).toBe('west');
+    expect(miniPrograms.byAppId('wx5555555555555555')).toBeUndefined();
+
+    // The database cannot say: refused (never a rejected reload, which SIGHUP would leave unhandled).
+    const list = orders.list.bind(orders);
+    orders.list = () => Promise.reject(new Error('SELECT … connection lost'));
+    expect(await reloader.reload('test')).toEqual({
+      ok: false,
+      problems: [
+        'MERCHANTS_FILE miniPrograms[1].merchant: moving wx4444444444444444 from west to north needs to know whether it ' +
+          'has orders there, and the database did not answer; try again',
+      ],
+    });
+    orders.list = list;
+
+    // wx555: added under west, then moved to north before it took an order.
+    file([mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west'), extra('west')]);
+    expect(await reloader.reload('test')).toMatchObject({ ok: true });
+    file([mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west'), extra('north')]);
+    expect(await reloader.reload('test')).toMatchObject({ ok: true });
+    delete process.env.EXTRA_APP_SECRET;
+    expect(miniPrograms.byAppId('wx5555555555555555')?.merchantId).toBe('north');
+    expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000109' })).toBe('north');
+    // west keeps knowing it (a notice for an order it took before the move would name it); it has none.
+    expect(registry.idOf({ appId: 'wx5555555555555555', mchId: '1900000112' })).toBe('west');
+  });
+
+  it("masks in the log, from the reload on, the secrets first read at it (a new merchant's key, a new AppSecret)", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger('info', [], sink);
+    const { path, reloader } = service(twoShops, ENV, { logger });
+    const southKey = 'S0uthApiKey0123456789abcdefABCDE';
+    const southSecret = 'south-app-secret-first-seen';
+    writeFileSync(
+      path,
+      JSON.stringify({
+        merchants: [north, west, { ...west, id: 'south', mchId: '1900000113', v2: { apiKey: 'env:SOUTH_API_KEY', refunds: 'disabled' } }],
+        miniPrograms: [...twoShops.miniPrograms, mp('wx5555555555555555', 'south')],
+      }),
+    );
+    Object.assign(process.env, { SOUTH_API_KEY: southKey, SOUTH_APP_SECRET: southSecret });
+    expect(await reloader.reload('test')).toMatchObject({ ok: true, added: ['south'] });
+    delete process.env.SOUTH_API_KEY;
+    delete process.env.SOUTH_APP_SECRET;
+    logger.info({ detail: `key ${southKey}` }, `secret ${southSecret}`);
+    logger.child({ reqId: 'r' }).warn(`again ${southSecret}`);
+    const written = lines.join('');
+    expect(written).toContain('merchants reloaded');
+    expect(written).not.toContain(southKey);
+    expect(written).not.toContain(southSecret);
+    expect(written.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(3);
   });
 
   it('without MERCHANTS_FILE, refuses to reload and says the environment needs a restart', async () => {
@@ -260,6 +410,28 @@ describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
     });
   }
 
+  it("verifies a late notice for an order of a mini-program a reload removed, as its merchant's", async () => {
+    const s = service(twoShops);
+    const order = anOrder({ merchantId: 'west', appId: 'wx4444444444444444' });
+    // wx444 leaves the file (west keeps serving, through wx555): its order was opened before, and is paid after.
+    writeFileSync(
+      s.path,
+      JSON.stringify({
+        merchants: [north, west],
+        miniPrograms: [mp('wx1111111111111111', 'north', true), { ...mp('wx5555555555555555', 'west'), appSecret: 'env:WEST_APP_SECRET' }],
+      }),
+    );
+    expect(await s.reloader.reload('test')).toMatchObject({ ok: true });
+    expect(s.container.get(TOKENS.MiniPrograms).byAppId('wx4444444444444444')).toBeUndefined();
+    const fields = { appid: 'wx4444444444444444', mch_id: '1900000112', out_trade_no: order.state.outTradeNo.value };
+    const byWest = signedNotifyXml(paymentNotifyFields(fields), { apiKey: WEST_KEY });
+    // West's verifier takes it (an appid west never sold through is refused), and the notice is west's.
+    expect(await s.registry.notifyVerifierOf('west').payment({ body: byWest, headers: {} })).toMatchObject({ ok: true });
+    const never = signedNotifyXml(paymentNotifyFields({ ...fields, appid: 'wx9999999999999999' }), { apiKey: WEST_KEY });
+    expect(await s.registry.notifyVerifierOf('west').payment({ body: never, headers: {} })).toMatchObject({ ok: false });
+    expect(s.registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
+  });
+
   it('hands the use case the merchant of the URL: a notice of north verified elsewhere is not west’s to settle', async () => {
     const s = service(twoShops);
     const northOrder = anOrder({ merchantId: 'north' });
@@ -277,5 +449,38 @@ describe('per-merchant callbacks: /wechat/pay-notify/{merchant}', () => {
       ack: true,
       result: 'failureReported',
     });
+  });
+});
+
+describe("the seed's callback paths with a merchants file", () => {
+  // Any configured merchant's notice may arrive there. An API v2 notice names its mch_id in clear and only a merchant
+  // of that mch_id can accept it (its verifier checks the fields it signed), so only those are asked: not every
+  // merchant in turn, which would cost one parse and signature per merchant and let a forgery make us compute them all.
+  const verifierAsked = (s: ReturnType<typeof service>) => {
+    const spy = vi.spyOn(s.registry, 'notifyVerifierOf');
+    return () => spy.mock.calls.map(([id]) => id);
+  };
+
+  it("asks only the merchants of the notice's mch_id", async () => {
+    const s = service(twoShops);
+    const asked = verifierAsked(s);
+    const byWest = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000112', out_trade_no: '1' }), {
+      apiKey: WEST_KEY,
+    });
+    const verdict = await s.container.get(TOKENS.NotifyVerifier).payment({ body: byWest, headers: {} });
+    expect(verdict).toMatchObject({ ok: true, value: { mchId: '1900000112' } });
+    expect(asked()).toEqual(['west']);
+  });
+
+  it("asks only the first merchant (whose refusal is the one reported) when no merchant has the notice's mch_id, or the XML does not read", async () => {
+    const s = service(twoShops);
+    const asked = verifierAsked(s);
+    const verifier = s.container.get(TOKENS.NotifyVerifier);
+    const stranger = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000999', out_trade_no: '1' }), {
+      apiKey: WEST_KEY,
+    });
+    expect(await verifier.payment({ body: stranger, headers: {} })).toMatchObject({ ok: false });
+    expect(await verifier.refund({ body: '<xml><mch_id>1900000112', headers: {} })).toMatchObject({ ok: false });
+    expect(asked()).toEqual(['north', 'north']);
   });
 });

@@ -1,5 +1,5 @@
 import { MIGRATIONS } from '../../src/adapters/persistence/migrations/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MikroEventOutbox } from '../../src/adapters/persistence/mikro-event-outbox.js';
 import { ManualClock } from '../support/doubles/manual-clock.js';
 import { MikroGoodsCatalog } from '../../src/adapters/persistence/mikro-goods-catalog.js';
@@ -35,6 +35,7 @@ import { containerOnDatabase } from '../support/test-container.js';
 import { TOKENS } from '../../src/composition/tokens.js';
 import type { ScratchDatabase } from '../support/databases.js';
 import { sqlSessionSuite } from './sql-session.suite.js';
+import { sqlSession } from '../../src/adapters/persistence/sql-session.js';
 import { SAMPLE_MERCHANT } from '../../src/adapters/wechatpay/shared/sample-merchant.js';
 
 export interface PersistenceTarget {
@@ -190,6 +191,37 @@ export function persistenceSuite(target: PersistenceTarget): void {
           "INSERT INTO wx_integral_journal (uid, delta, operation, out_trade_no, op_key, created_at) VALUES (777103, 7, 'bonus', NULL, 'bonus:1', 0)",
         );
       await expect(ledger.journalOf(777_103, 10)).rejects.toThrow(/unknown operation 'bonus'/);
+    });
+
+    it('writes a change of the order row alone as one statement, one with an event or refunds in a transaction', async () => {
+      const repo = new MikroOrderRepository(orm);
+      const order = anOrder({ uid: 777_002 });
+      const no = order.state.outTradeNo.value;
+      expect(await repo.insert(order)).toBe('inserted');
+      const before = (await repo.findByOutTradeNo(no))!;
+      const at = new Date(Date.UTC(2026, 0, 15, 5, 6, 7));
+      const session = sqlSession(orm);
+      const transaction = vi.spyOn(session, 'transaction');
+      const run = vi.spyOn(session, 'run');
+      const orderUpdates = () => run.mock.calls.filter(([sql]) => /^UPDATE shop_goods_order /.test(sql)).length;
+      try {
+        order.attachPrepay({ prepayId: 'wx2026011512', issuedAt: at, expiresAt: new Date(at.getTime() + 7_200_000), signType: 'MD5' }, at);
+        expect(await repo.update(order)).toBe('updated');
+        expect([orderUpdates(), transaction.mock.calls.length]).toEqual([1, 0]);
+        // Still a compare-and-set: a copy read before that write loses.
+        before.supersede(at);
+        expect(await repo.update(before)).toBe('stale');
+        expect([orderUpdates(), transaction.mock.calls.length]).toEqual([2, 0]);
+        expect((await repo.findByOutTradeNo(no))?.state).toEqual(order.state);
+        // A payment brings its outbox event: the row and the event commit together.
+        expect(order.confirmPaid({ transactionId: '4200000015202601150000000001', amount: order.state.cash, paidAt: at }).ok).toBe(true);
+        expect(await repo.update(order)).toBe('updated');
+        expect(transaction).toHaveBeenCalledTimes(1);
+        expect((await repo.findByOutTradeNo(no))?.state).toEqual(order.state);
+      } finally {
+        transaction.mockRestore();
+        run.mockRestore();
+      }
     });
 
     it('stores a 32-character out_trade_no from another system and matches it exactly', async () => {

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { Container } from 'inversify';
 import { describe, expect } from 'vitest';
-import { MerchantRegistry, type MerchantAccount } from '../../src/composition/merchant-registry.js';
+import { MerchantRegistry, type BuiltMerchant, type MerchantAccount } from '../../src/composition/merchant-registry.js';
 
 /**
  * Merchants as a merchants file may hold them — direct ones, and partner ones sharing a provider's mch_id — from
@@ -47,6 +47,34 @@ describe('Merchants.idOf', () => {
       );
       const owner = accounts.find((a) => a.mchId === notice.mchId && a.subMchId === notice.subMchId);
       expect(id).toBe(owner && owner.appIds?.includes(notice.appId) ? owner.id : undefined);
+    },
+  );
+});
+
+/** A merchants-file merchant as the registry holds it once built (no gateway: idOf reads only the account). */
+const built = (account: MerchantAccount): BuiltMerchant => ({ account, problems: [], expiries: [] });
+
+describe('Merchants.idOf across reloads', () => {
+  // Two files in turn: ids from one pool, so that a reload keeps some merchants, adds some and retires others, and a
+  // retired merchant's mch_id may come back under another id.
+  const fileArb = accountsArb.chain((accounts) =>
+    fc
+      .shuffledSubarray(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'], { minLength: accounts.length, maxLength: accounts.length })
+      .map((ids) => accounts.map((a, i) => ({ ...a, id: ids[i] as string }))),
+  );
+  test.prop([fileArb, fileArb, fc.array(noticeArb, { minLength: 1, maxLength: 8 })])(
+    'names the first configured merchant of that mch_id, sub_mch_id and appid, else the first retired one, after each reload',
+    (before, after, notices) => {
+      const registry = new MerchantRegistry(new Container(), before, before.map(built));
+      registry.replace(after.map(built));
+      const retired = before.filter((a) => !after.some((b) => b.id === a.id));
+      for (const notice of notices) {
+        const asked = notice.subMchId === undefined ? { appId: notice.appId, mchId: notice.mchId } : notice;
+        const owner = [...after, ...retired].find(
+          (a) => a.mchId === notice.mchId && a.subMchId === notice.subMchId && (a.appIds ?? [a.appId]).includes(notice.appId),
+        );
+        expect(registry.idOf(asked)).toBe(owner?.id);
+      }
     },
   );
 });

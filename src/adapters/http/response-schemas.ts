@@ -270,6 +270,9 @@ export const MerchantsReloadSchema = named(
     retired: z.array(z.string()),
     kept: z.array(z.string()),
     unavailable: z.array(z.object({ merchant: z.string(), problems: z.array(z.string()) })),
+    mini_programs: z
+      .object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) })
+      .meta({ description: 'appids added, removed, and whose AppSecret or merchant changed' }),
   }),
   'What a reload of MERCHANTS_FILE did: a file that does not validate changes nothing.',
 );

@@ -81,15 +81,29 @@ function keepHarmless(_match: string, separator: string, name: string, value: st
 /** Shorter values are not worth hunting for: they would match ordinary text and no real credential is that short. */
 const MIN_SECRET_LENGTH = 8;
 
+/** A log scrubber, which can be told of a secret after it was made (one read at a reload of MERCHANTS_FILE). */
+export interface LogScrubber {
+  (line: string): string;
+  /** From the next line on, these are replaced too. */
+  learn(secrets: readonly (string | undefined)[]): void;
+}
+
 /** The scrubber every log line passes through before it is written; `secrets` are the configured credentials. */
-export function logScrubber(secrets: readonly (string | undefined)[]): (line: string) => string {
-  const literal = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH))].flatMap((s) => {
-    const escaped = JSON.stringify(s).slice(1, -1);
-    return escaped === s ? [s] : [s, escaped];
-  });
-  return (line) => {
+export function logScrubber(secrets: readonly (string | undefined)[]): LogScrubber {
+  const literal = new Set<string>();
+  const learn = (more: readonly (string | undefined)[]): void => {
+    for (const s of more) {
+      if (s === undefined || s.length < MIN_SECRET_LENGTH) continue;
+      literal.add(s);
+      // As it appears inside a JSON string, too.
+      literal.add(JSON.stringify(s).slice(1, -1));
+    }
+  };
+  learn(secrets);
+  const scrub = (line: string): string => {
     let out = line.replace(QUERY_PAIR, keepHarmless).replace(SECRET_FIELD, (_m, head: string) => `${head}${REDACTED}`);
     for (const secret of literal) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
+  return Object.assign(scrub, { learn });
 }

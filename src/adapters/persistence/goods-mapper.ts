@@ -17,7 +17,10 @@ export function yuanToMoney(yuan: string | number): Money {
 /** Fen as the decimal column takes yuan: 1990 → "19.90". */
 export const moneyToYuan = (money: Money): string => `${Math.floor(money.fen / 100)}.${String(money.fen % 100).padStart(2, '0')}`;
 
-export function toGoods(row: GoodsRecord, defaultAppId: string): Goods {
+/** The columns a Goods is read from. */
+export type GoodsColumns = Pick<GoodsRecord, 'id' | 'appId' | 'name' | 'marketPrice' | 'salePrice' | 'integral' | 'isOnline'>;
+
+export function toGoods(row: GoodsColumns, defaultAppId: string): Goods {
   return {
     id: row.id,
     appId: appIdOf(row.appId, defaultAppId),

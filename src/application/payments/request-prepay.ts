@@ -1,3 +1,4 @@
+import { DEFAULT_MERCHANT_ID, type MerchantId } from '../../domain/merchant.js';
 import type { Order } from '../../domain/order.js';
 import { isPaidType, priceFor, type PaidType } from '../../domain/paid-type.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -89,7 +90,7 @@ export class RequestPrepay {
     const shop = { appId: miniProgram.appId, merchantId: miniProgram.merchantId };
 
     const key: OrderKey = { uid: command.uid, goodsId: command.goodsId, paidType: command.paidType };
-    const lease = await this.lock.acquire(lockKey(key), this.lockTiming);
+    const lease = await this.lock.acquire(lockKey(key, shop.merchantId), this.lockTiming);
     if (!lease) return err({ kind: 'Busy' });
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -117,7 +118,7 @@ export class RequestPrepay {
             continue;
         }
       }
-      throw new Error(`prepay for ${lockKey(key)}: no usable order after ${MAX_ROUNDS} rounds`);
+      throw new Error(`prepay for ${lockKey(key, shop.merchantId)}: no usable order after ${MAX_ROUNDS} rounds`);
     } finally {
       await lease.release();
     }
@@ -132,7 +133,12 @@ export class RequestPrepay {
   }
 }
 
-/** Hash-tagged so that all of a key's lock traffic lands on one Redis Cluster slot. */
-export const lockKey = (key: OrderKey): string => `prepay:{${key.uid}:${key.goodsId}:${key.paidType}}`;
+/**
+ * Hash-tagged so that all of a key's lock traffic lands on one Redis Cluster slot. Another merchant's key names it;
+ * the `default` merchant's stays the string it always was, so the old and the new instances of a rolling deploy of a
+ * single-merchant deployment lock the same key.
+ */
+export const lockKey = (key: OrderKey, merchantId: MerchantId = DEFAULT_MERCHANT_ID): string =>
+  `prepay:{${merchantId === DEFAULT_MERCHANT_ID ? '' : `${merchantId}:`}${key.uid}:${key.goodsId}:${key.paidType}}`;
 
 const invalid = (reason: string): Result<never, PrepayError> => err({ kind: 'InvalidCommand', reason });

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../domain/merchant.js';
+import { DEFAULT_MERCHANT_ID, type MerchantId } from '../../domain/merchant.js';
 import { Money } from '../../domain/money.js';
 import type { CashlessRefundRejection, RefundRejection, RefundReportError } from '../../domain/order-errors.js';
 import type { Order } from '../../domain/order.js';
@@ -105,7 +105,9 @@ export class RefundOrder {
   }
 
   private async inTurn(command: RefundCommand, seen: { merchantId?: MerchantId }): Promise<Result<RefundAccepted, RefundError>> {
-    const lease = await this.lock.acquire(refundLockKey(command.outTradeNo), this.lockTiming);
+    // The order's own merchant, whoever asks (a number that names no order locks as the default's did).
+    const merchantId = (await this.orders.findByOutTradeNo(command.outTradeNo))?.state.merchantId;
+    const lease = await this.lock.acquire(refundLockKey(command.outTradeNo, merchantId), this.lockTiming);
     if (!lease) return err(BUSY);
     try {
       return await this.refund(command, seen);
@@ -194,5 +196,10 @@ function accepted(order: Order, requested: Refund): RefundAccepted {
   };
 }
 
-/** The lock refunds of one order take turns under, on every instance. */
-export const refundLockKey = (outTradeNo: string): string => `refund:${outTradeNo}`;
+/**
+ * The lock refunds of one order take turns under, on every instance: named by its merchant (an order keeps the one
+ * it was created with), except the `default` merchant's, which stays the string it always was so that both versions
+ * of a rolling deploy of a single-merchant deployment lock the same key.
+ */
+export const refundLockKey = (outTradeNo: string, merchantId: MerchantId = DEFAULT_MERCHANT_ID): string =>
+  merchantId === DEFAULT_MERCHANT_ID ? `refund:${outTradeNo}` : `refund:${merchantId}:${outTradeNo}`;

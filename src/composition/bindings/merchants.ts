@@ -3,16 +3,22 @@ import type { Logger } from 'pino';
 import type { Alerts } from '../../application/ports/alerts.js';
 import type { Clock } from '../../application/ports/clock.js';
 import type { PaymentGateway } from '../../application/ports/payment-gateway.js';
-import type { NotifyVerifier } from '../../application/ports/notify-verifier.js';
+import type { InboundCallback, NotifyVerifier } from '../../application/ports/notify-verifier.js';
 import { anyMerchantVerifier } from '../../adapters/merchants/any-merchant-verifier.js';
+import { callbackDialect } from '../../adapters/wechatpay/shared/callback-dialect.js';
+import { claimedMchId } from '../../adapters/wechatpay/v2/notify.js';
 import type { Metrics } from '../../adapters/observability/metrics.js';
-import { DEFAULT_MERCHANT_ID } from '../../domain/merchant.js';
+import { DEFAULT_MERCHANT_ID, type MerchantId } from '../../domain/merchant.js';
+import type { OrderRepository } from '../../application/ports/order-repository.js';
 import type { Config } from '../config.js';
+import { learnLogSecrets } from '../logging.js';
 import { MerchantRegistry, type MerchantAccount } from '../merchant-registry.js';
 import { accountOfSettings, buildMerchantSet } from '../merchant-set.js';
 import { MerchantsReloader } from '../merchants-reload.js';
+import type { MiniProgramDirectory } from '../mini-program-list.js';
 import type { Resources } from '../resources.js';
 import type { MerchantsSettings } from '../settings/merchants-settings.js';
+import type { WechatPaySimulator } from '../../sandbox/simulator/router.js';
 import { TOKENS } from '../tokens.js';
 
 /**
@@ -57,7 +63,7 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
     )
     .onDeactivation(() => closers.forEach((close) => close()));
   c.bind(TOKENS.MerchantsReloader).toResolvedValue(
-    (registry: MerchantRegistry, clock: Clock, metrics: Metrics, alerts: Alerts, logger: Logger) => {
+    (registry: MerchantRegistry, miniPrograms: MiniProgramDirectory, clock: Clock, metrics: Metrics, alerts: Alerts, logger: Logger) => {
       const reloader = new MerchantsReloader({
         registry,
         settings: config.merchants,
@@ -66,6 +72,15 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
         live: config.gateway === 'wechat',
         production: config.production,
         build: build(clock, metrics),
+        miniPrograms,
+        // Looked up when a move asks (rarely): the reloader needs no database until then.
+        hasOrders: async (appId, merchantIds) => {
+          if (merchantIds.length === 0) return false;
+          const orders: OrderRepository = c.get(TOKENS.OrderRepository);
+          return (await orders.list({ appId, merchantIds, limit: 1, offset: 0 })).length > 0;
+        },
+        learnSecrets: (secrets) => void learnLogSecrets(logger, secrets),
+        ...(resources.simulator ? { swapped: sandboxLearns(resources.simulator) } : {}),
         metrics,
         alerts,
         logger,
@@ -73,21 +88,52 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
       reloader.announce();
       return reloader;
     },
-    [TOKENS.MerchantRegistry, TOKENS.Clock, TOKENS.Metrics, TOKENS.Alerts, TOKENS.Logger],
+    [TOKENS.MerchantRegistry, TOKENS.MiniProgramDirectory, TOKENS.Clock, TOKENS.Metrics, TOKENS.Alerts, TOKENS.Logger],
   );
   c.bind(TOKENS.PaymentGateways).toResolvedValue((registry: MerchantRegistry) => registry, [TOKENS.MerchantRegistry]);
   c.bind(TOKENS.Merchants).toResolvedValue((registry: MerchantRegistry) => registry, [TOKENS.MerchantRegistry]);
   // The seed's callback paths: any configured merchant's (with one merchant, exactly its verifier).
   c.bind(TOKENS.NotifyVerifier).toResolvedValue(
     (registry: MerchantRegistry): NotifyVerifier => {
-      const verifiers = (): NotifyVerifier[] => registry.merchantIds.map((id) => registry.notifyVerifierOf(id));
-      if (!fromFile) return anyMerchantVerifier(verifiers());
-      // Reloads change the merchants: the set is looked up at each callback.
+      const verifiersOf = (ids: readonly MerchantId[]): NotifyVerifier[] => ids.map((id) => registry.notifyVerifierOf(id));
+      if (!fromFile) return anyMerchantVerifier(verifiersOf(registry.merchantIds));
+      // Reloads change the merchants: the set is looked up at each callback. Not every merchant in turn (a parse and
+      // a signature each, hundreds for a forgery): an API v2 callback names its mch_id in clear, and only a merchant
+      // of that mch_id can accept it; when none has it (or the XML does not read), every one would refuse, so the
+      // first alone is asked, whose refusal is the one reported. API v3 names its merchant only inside the encrypted
+      // resource: every merchant is asked.
+      const verifiers = (callback: InboundCallback): NotifyVerifier[] => {
+        const all = registry.merchantIds;
+        if (callbackDialect(callback) === 'v3') return verifiersOf(all);
+        const claimed = claimedMchId(callback.body);
+        const ids = claimed === undefined ? [] : registry.merchantIdsOf(claimed);
+        return verifiersOf(ids.length > 0 ? ids : all.slice(0, 1));
+      };
       return {
-        payment: (callback) => anyMerchantVerifier(verifiers()).payment(callback),
-        refund: (callback) => anyMerchantVerifier(verifiers()).refund(callback),
+        payment: (callback) => anyMerchantVerifier(verifiers(callback)).payment(callback),
+        refund: (callback) => anyMerchantVerifier(verifiers(callback)).refund(callback),
       };
     },
     [TOKENS.MerchantRegistry],
   );
+}
+
+/**
+ * Sandbox mode: the embedded simulator stands in WeChat, which knows a mini-program as soon as it is registered and
+ * bound to its merchant in 商户平台; so it learns a reload's mini-programs (AppSecret, and appid bound to the merchant).
+ * A merchant first named at a reload is not taught: its mch_id and keys are the simulator's only from a restart.
+ */
+function sandboxLearns(simulator: WechatPaySimulator): (settings: MerchantsSettings) => void {
+  return (settings) => {
+    for (const p of settings.miniPrograms) {
+      const merchant = settings.merchants.find((m) => m.id === p.merchantId);
+      if (p.appSecret === undefined || !merchant) continue;
+      simulator.learnMiniProgram({
+        appId: p.appId,
+        appSecret: p.appSecret,
+        mchId: merchant.mchId,
+        ...(merchant.subMchId === undefined ? {} : { subMchId: merchant.subMchId }),
+      });
+    }
+  };
 }

@@ -1,30 +1,23 @@
 import type { Container } from 'inversify';
 import type { MiniProgramLogin } from '../../application/ports/mini-program-login.js';
 import type { Config } from '../config.js';
-import { MiniProgramList, MiniProgramLoginsByApp, type ConfiguredMiniProgram, type MiniProgramLoginFactory } from '../mini-program-list.js';
+import { MiniProgramDirectory, type ConfiguredMiniProgram, type MiniProgramLoginFactory } from '../mini-program-list.js';
 import { TOKENS } from '../tokens.js';
 
 /**
  * The mini-programs this deployment serves, and their logins. Today's variables mean one mini-program, the default
  * (WECHAT_APPID, WECHAT_APP_SECRET), selling through the `default` merchant; `configuredMiniPrograms` is the one place
- * the merchants file replaces.
+ * the merchants file replaces at start, and the directory is what its reloads replace (merchants-reload.ts).
  */
 export function bindMiniPrograms(c: Container, config: Config): void {
   c.bind(TOKENS.ConfiguredMiniPrograms).toConstantValue(configuredMiniPrograms(config));
-  c.bind(TOKENS.MiniPrograms).toResolvedValue(
-    (configured: readonly ConfiguredMiniProgram[]) => new MiniProgramList(configured),
-    [TOKENS.ConfiguredMiniPrograms],
-  );
-  c.bind(TOKENS.MiniProgramLogins).toResolvedValue(
+  c.bind(TOKENS.MiniProgramDirectory).toResolvedValue(
     (configured: readonly ConfiguredMiniProgram[], factory: MiniProgramLoginFactory) =>
-      new MiniProgramLoginsByApp(
-        configured,
-        new MiniProgramList(configured).defaultAppId,
-        (): MiniProgramLogin => c.get(TOKENS.MiniProgramLogin),
-        factory,
-      ),
+      new MiniProgramDirectory(configured, (): MiniProgramLogin => c.get(TOKENS.MiniProgramLogin), factory),
     [TOKENS.ConfiguredMiniPrograms, TOKENS.MiniProgramLoginFactory],
   );
+  c.bind(TOKENS.MiniPrograms).toResolvedValue((directory: MiniProgramDirectory) => directory.list, [TOKENS.MiniProgramDirectory]);
+  c.bind(TOKENS.MiniProgramLogins).toResolvedValue((directory: MiniProgramDirectory) => directory.logins, [TOKENS.MiniProgramDirectory]);
 }
 
 /**

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { Env } from './fields.js';
-import { weakSecret } from './production.js';
+import { isDocumentationUrl, isSampleIdentity, weakSecret } from './production.js';
 import { checkMerchantCredentials, resolverFor, type SecretResolver } from './merchant-credentials.js';
 import type { MerchantSettings, MerchantsSettings, MiniProgramSettings, ProviderSettings } from './merchants-settings.js';
 
@@ -155,18 +155,21 @@ export function readMerchantsFile(path: string, options: MerchantsFileOptions): 
   } catch (error) {
     return err([`MERCHANTS_FILE ${absolute}: not JSON (${(error as Error).message})`]);
   }
-  const parsed = parseMerchantsFile(json, options.live);
+  const parsed = parseMerchantsFile(json, options.live, options.production ?? false);
   if (!parsed.ok) return err(parsed.error.map((p) => `MERCHANTS_FILE ${p}`));
   const resolver = resolverFor(dirname(absolute), options.env, readFile);
   return ok(settingsOf(parsed.value, { kind: 'file', path: absolute }, resolver, options.now, options.production ?? false));
 }
 
-/** The file's shape and the rules between its entries; every problem at once, `path: message`. */
-export function parseMerchantsFile(json: unknown, live: boolean): Result<FileEntries, string[]> {
+/**
+ * The file's shape and the rules between its entries, and in production no sample identity; every problem at once,
+ * `path: message`.
+ */
+export function parseMerchantsFile(json: unknown, live: boolean, production = false): Result<FileEntries, string[]> {
   const parsed = MerchantsFile.safeParse(json);
   if (!parsed.success) return err(parsed.error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`));
   const file = parsed.data as FileEntries;
-  const problems = [...uniqueness(file), ...references(file), ...notifyUrls(file, live)];
+  const problems = [...uniqueness(file), ...references(file), ...notifyUrls(file, live), ...(production ? samples(file) : [])];
   return problems.length > 0 ? err(problems) : ok(file);
 }
 
@@ -272,6 +275,39 @@ function notifyUrls(file: FileEntries, live: boolean): string[] {
       if (!https(x[key])) problems.push(`merchants[${i}].${key}: must be https for real WeChat Pay`);
     }
   });
+  return problems;
+}
+
+/**
+ * Production: what the variables refuse, the file refuses too: WeChat's sample merchant (the sandbox's), the ids of
+ * .env.example and of examples/merchants/merchants.json, and notify URLs on documentation domains. Each would pay, or
+ * send WeChat's callbacks, to nobody this deployment is. The whole file is refused, as for any other rule: a reload
+ * that names them changes nothing.
+ */
+function samples(file: FileEntries): string[] {
+  const problems: string[] = [];
+  const SAMPLE = "is WeChat's sample merchant or an example of this project (.env.example, examples/merchants); set your own";
+  const DOC = 'names a documentation domain; set your own';
+  const id = (value: string | undefined, at: string) => {
+    if (value !== undefined && isSampleIdentity(value)) problems.push(`${at}: ${value} ${SAMPLE}`);
+  };
+  const url = (value: string | undefined, at: string) => {
+    if (value !== undefined && isDocumentationUrl(value)) problems.push(`${at}: ${DOC} (${new URL(value).hostname})`);
+  };
+  url(file.publicBaseUrl, 'publicBaseUrl');
+  file.providers.forEach((p, i) => {
+    id(p.spMchId, `providers[${i}].spMchId`);
+    id(p.spAppId, `providers[${i}].spAppId`);
+  });
+  file.merchants.forEach((x, i) => {
+    if (x.mode === 'direct') {
+      id(x.mchId, `merchants[${i}].mchId`);
+      id(x.appId, `merchants[${i}].appId`);
+    } else id(x.subMchId, `merchants[${i}].subMchId`);
+    url(x.notifyUrl, `merchants[${i}].notifyUrl`);
+    url(x.refundNotifyUrl, `merchants[${i}].refundNotifyUrl`);
+  });
+  file.miniPrograms.forEach((p, i) => id(p.appId, `miniPrograms[${i}].appId`));
   return problems;
 }
 

@@ -37,6 +37,28 @@ const KNOWN_VALUES: ReadonlySet<string> = new Set([
   'wxpaySandboxApiV3Key0123456789AB',
 ]);
 
+/**
+ * The merchant ids and appids published with this project beyond .env.example's: examples/merchants/merchants.json
+ * and README's walk-through (the sandbox's three shops and their provider). A merchants file naming one in production
+ * is the example left in place: its orders would be paid to nobody's account.
+ */
+const EXAMPLE_IDENTITIES: ReadonlySet<string> = new Set([
+  '1900000100',
+  '1900000109',
+  '1900000110',
+  '1900000111',
+  'wx00000000000000a0',
+  'wx1111111111111111',
+  'wx2222222222222222',
+  'wx3333333333333333',
+]);
+
+/** An appid or merchant id published by WeChat (its sample merchant, the sandbox's) or by this project. */
+export const isSampleIdentity = (id: string): boolean => KNOWN_VALUES.has(id) || EXAMPLE_IDENTITIES.has(id);
+
+/** A URL on a domain reserved for documentation, which never reaches this service. */
+export const isDocumentationUrl = (url: string): boolean => URL.canParse(url) && EXAMPLE_HOST.test(new URL(url).hostname);
+
 /** Words that mark a value someone meant to replace. */
 const PLACEHOLDER_WORDS = /replace|change-?me|example|placeholder|your|sample|simulator|secret|password|xxxx/i;
 

@@ -117,6 +117,23 @@ export class SimAccounts {
     return scope ? this.byMchId.get(scope.mchId) : this.primary;
   }
 
+  /**
+   * A mini-program bound to a merchant after start (the service reloaded its merchants file), as 商户平台's APPID
+   * binding does at WeChat: a direct merchant takes payments for it, a provider's sub-merchant names it as sub_appid.
+   * The simulator's own merchant and an unknown mch_id are left as they are.
+   */
+  bindAppId(appId: string, mchId: string, subMchId?: string): void {
+    const account = this.byMchId.get(mchId);
+    if (!account || account.primary) return;
+    if (account.kind === 'direct') {
+      this.byMchId.set(mchId, { ...account, appIds: new Set([...account.appIds, appId]) });
+      return;
+    }
+    const subs = account.subMerchants.get(subMchId ?? '');
+    if (!subs || subMchId === undefined) return;
+    this.byMchId.set(mchId, { ...account, subMerchants: new Map([...account.subMerchants, [subMchId, new Set([...subs, appId])]]) });
+  }
+
   private add(account: SimAccount): void {
     if (this.byMchId.has(account.mchId)) throw new RangeError(`simulator: mch_id ${account.mchId} configured twice`);
     this.byMchId.set(account.mchId, account);

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { systemClock } from '../../adapters/system/system-clock.js';
-import { SimAccounts, scopeOf, type SimAccount } from './accounts.js';
+import { SimAccounts, scopeOf, type SimAccount, type SimulatorMiniProgramOptions } from './accounts.js';
 import { API_PATHS, code2Session, createApiHandlers, type Caller, type XmlApiName } from './api.js';
 import { canAdvance, createControlRouter, MAX_ADVANCE_MS, type SettledRefundStatus } from './control.js';
 import { BUSINESS_REFUSALS, FaultPlan } from './faults.js';
@@ -45,6 +45,11 @@ export interface WechatPaySimulator {
    * taken if it is behind, and refunds still PROCESSING are settled again as WeChat would. Returns the order count.
    */
   restore(snapshot: SimulatorSnapshot): number;
+  /**
+   * A mini-program the service learned after start (a reload of its merchants file): its AppSecret for code2Session,
+   * and its appid bound to the merchant (or the provider's sub-merchant), as WeChat knows a registered one.
+   */
+  learnMiniProgram(miniProgram: SimulatorMiniProgramOptions & { readonly mchId: string; readonly subMchId?: string }): void;
   /** Cancels notify and refund timers, in-flight notifies and hung connections. */
   close(): void;
 }
@@ -267,6 +272,10 @@ export function createWechatPaySimulator(options: WechatPaySimulatorOptions = {}
     deliveries: () => notifier.list(),
     snapshot: () => state.snapshot(),
     restore,
+    learnMiniProgram({ appId, appSecret, mchId, subMchId }) {
+      appSecrets.set(appId, appSecret);
+      accounts.bindAppId(appId, mchId, subMchId);
+    },
     close() {
       closed = true;
       notifier.close();

@@ -23,6 +23,8 @@ export function merchantRoutes(routes: ConsoleRoutes, merchants: MerchantsAdmin)
             added: outcome.added.join(', ') || '—',
             retired: outcome.retired.join(', ') || '—',
             unavailable: outcome.unavailable.map((u) => u.merchant).join(', ') || '—',
+            mpAdded: outcome.mini_programs.added.join(', ') || '—',
+            mpRemoved: outcome.mini_programs.removed.join(', ') || '—',
           }),
         }
       : { kind: 'error' as const, text: `${ctx.t('merch.reloadRefused')} ${outcome.problems.join('; ')}` };

@@ -68,6 +68,20 @@ export const signTypeOfSignature = (sign: string): SignType | undefined =>
   sign.length === 32 ? 'MD5' : sign.length === 64 ? 'HMAC-SHA256' : undefined;
 
 /**
+ * The mch_id a v2 callback (a payment notify, or a refund notify's outer XML) names, read before anything is verified:
+ * only to choose whose keys to verify it with (a merchant of another mch_id refuses it anyway). Undefined when the
+ * body does not read as WeChat's XML or names none.
+ */
+export function claimedMchId(rawBody: string): string | undefined {
+  try {
+    return parseWechatXml(rawBody, { maxBytes: NOTIFY_MAX_BYTES }).mch_id || undefined;
+  } catch (e) {
+    if (e instanceof WechatXmlError) return undefined;
+    throw e;
+  }
+}
+
+/**
  * The payment-notify pipeline of digest §5.4, up to (not including) the order lookup: bounded hardened parse,
  * return_code, signature, our appid/mch_id, then strict fields. Nothing from the body is trusted before the
  * signature verified. WeChat signs a notify with the sign type of the order's unifiedorder and often leaves sign_type
