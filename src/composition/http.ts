@@ -198,7 +198,10 @@ export function buildConsole(container: Container, jobs: Pick<Jobs, 'reconcileBi
       runs: get(TOKENS.ReconcileRuns),
       reconcileBill: (date) => jobs.reconcileBill(date),
       merchants: merchantsAdminOf(container),
-      merchantIds: () => get(TOKENS.PaymentGateways).merchantIds,
+      shops: () =>
+        get(TOKENS.MerchantRegistry)
+          .health()
+          .map((h) => ({ id: h.account.id, name: h.account.name ?? h.account.id, retired: h.state === 'retired' })),
       miniPrograms: get(TOKENS.MiniPrograms),
       sessionMaxAgeSeconds: Math.floor(get(TOKENS.SessionPolicy).absoluteMs / 1000),
       sandbox: get(TOKENS.Config).gateway === 'sandbox',

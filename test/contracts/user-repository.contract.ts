@@ -80,6 +80,25 @@ export function userRepositoryContract(name: string, fresh: () => Promise<UserRe
       expect(await repo.list(2, 1)).toEqual(newestFirst.slice(1, 3));
     });
 
+    it("lists only the users of the mini-programs asked for, narrowed before paging (a shop operator's pages are full)", async () => {
+      const repo = await fresh();
+      const suffix = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+      const [a, b] = [`wxa${suffix}0000000`, `wxb${suffix}0000000`];
+      const made: { appId: string; uid: number }[] = [];
+      // Interleaved: a filter applied after paging would leave holes in every page.
+      for (let i = 0; i < 6; i++) made.push(await repo.findOrCreate(openid(), undefined, i % 3 === 0 ? a : b));
+      const newest = (appIds: string[]) => made.filter((u) => appIds.includes(u.appId)).reverse();
+      expect(await repo.list(2, 0, [b])).toEqual(newest([b]).slice(0, 2));
+      expect(await repo.list(2, 2, [b])).toEqual(newest([b]).slice(2, 4));
+      expect(await repo.list(5, 0, [a])).toEqual(newest([a]));
+      expect((await repo.list(6, 0, [a, b])).map((u) => u.uid)).toEqual(newest([a, b]).map((u) => u.uid));
+      expect(await repo.list(10, 0, [])).toEqual([]);
+      // The default mini-program's users are found by its appid.
+      const own = await repo.findOrCreate(openid());
+      expect(await repo.list(1, 0, [defaultAppId])).toEqual([own]);
+      expect((await repo.list(1, 0)).map((u) => u.uid)).toEqual([own.uid]);
+    });
+
     it('knows nothing of a uid or openid it never stored', async () => {
       const repo = await fresh();
       expect(await repo.findByUid(2_000_000_000)).toBeUndefined();

@@ -289,6 +289,7 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       matched: 2,
       repaired: [],
       unknown: [lastDay.north],
+      unknownPayments: [{ merchantId: 'north', outTradeNo: lastDay.north }],
       mismatched: [],
     });
     expect(report.discrepancies).toEqual([]);

@@ -50,6 +50,7 @@ export async function consoleApp(
         matched: 0,
         repaired: [],
         unknown: [],
+        unknownPayments: [],
         mismatched: [],
         discrepancies: [],
         refundBill: { ...none, refunds: 0, repaired: [], unknown: [] },

@@ -13,7 +13,8 @@ import { PaymentRecorder } from '../../src/application/orders/payment-recorder.j
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { Lock } from '../../src/application/ports/lock.js';
 import type { PaymentGateway } from '../../src/application/ports/payment-gateway.js';
-import type { MerchantAccount } from '../../src/composition/merchant-registry.js';
+import { MerchantRegistry, type MerchantAccount } from '../../src/composition/merchant-registry.js';
+import { err } from '../../src/domain/result.js';
 import type { MerchantId } from '../../src/domain/merchant.js';
 import type { MiniProgram } from '../../src/application/ports/mini-programs.js';
 import type { ConfiguredMiniProgram } from '../../src/composition/mini-program-list.js';
@@ -96,6 +97,11 @@ export interface FixtureOptions {
   readonly sellingMerchant?: MerchantId;
   /** Mini-programs served beside the default one (each logs in through its own fake, see `loginOf`). */
   readonly miniPrograms?: readonly MiniProgram[];
+  /**
+   * Present: the merchants are a MERCHANTS_FILE's (the registry of a file, which `retire` reloads), and these of them
+   * (of `merchants`) were removed by a reload: retired, their gateways kept for their orders, no new prepay.
+   */
+  readonly retired?: readonly MerchantId[];
 }
 
 /** A fixed SESSION_SECRET: TOTP secrets sealed under it stay readable, as in a configured deployment. */
@@ -157,6 +163,31 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     for (const { account, gateway: theirs } of merchants)
       container.bind(TOKENS.MerchantGateway).toConstantValue(wrap(theirs)).whenNamed(account.id);
   }
+  let retire = (_ids: readonly MerchantId[]): void => {
+    throw new Error('useCaseFixture: pass `retired` for a registry that reloads');
+  };
+  if (options.retired !== undefined) {
+    const built = container.get(TOKENS.MerchantAccounts).map((account) => ({
+      account,
+      gateway: container.get(TOKENS.MerchantGateway, { name: account.id }),
+      verifier: {
+        payment: () => Promise.resolve(err({ reason: 'notFromWeChat' as const, detail: 'fixture' })),
+        refund: () => Promise.resolve(err({ reason: 'notFromWeChat' as const, detail: 'fixture' })),
+      },
+      problems: [],
+      expiries: [],
+    }));
+    const registry = new MerchantRegistry(
+      container,
+      built.map((b) => b.account),
+      built,
+      () => clock.now(),
+    );
+    // A reload of a file that no longer names them.
+    retire = (ids) => void registry.replace(built.filter((b) => registry.configured.includes(b.account) && !ids.includes(b.account.id)));
+    retire(options.retired);
+    rebind(container, TOKENS.MerchantRegistry, registry);
+  }
   const [defaultProgram] = container.get(TOKENS.ConfiguredMiniPrograms);
   const programs: ConfiguredMiniProgram[] = [
     { ...defaultProgram!, ...(options.sellingMerchant ? { merchantId: options.sellingMerchant } : {}) },
@@ -197,6 +228,8 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     gateway,
     wechatLogin,
     loginOf,
+    /** A reload of MERCHANTS_FILE that removes these merchants (with the `retired` option only). */
+    retire: (ids: readonly MerchantId[]) => retire(ids),
     alerts,
     audit,
     sink,

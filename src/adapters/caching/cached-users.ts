@@ -33,7 +33,7 @@ export class CachedUsers implements UserRepository {
     return this.users.findOrCreate(openid, unionid, appId);
   }
 
-  list(limit: number, offset: number): Promise<User[]> {
-    return this.users.list(limit, offset);
+  list(limit: number, offset: number, appIds?: readonly string[]): Promise<User[]> {
+    return this.users.list(limit, offset, appIds);
   }
 }

@@ -3,6 +3,7 @@ import type { Operator, OperatorSession } from '../../application/ports/operator
 import type { ShopScope } from '../../domain/shop-scope.js';
 import { readCookie, setCookie } from './cookies.js';
 import { isLang, translator, type Lang, type Translate } from './i18n.js';
+import type { Shops } from './shops.js';
 
 /** What every console page knows about the request. */
 export interface ConsoleContext {
@@ -17,6 +18,8 @@ export interface ConsoleContext {
   readonly session?: OperatorSession;
   /** The shops the signed-in operator answers for: every page, list, search, export and action is narrowed to them. */
   readonly shops?: ShopScope;
+  /** The merchants this process knows, by id: their names, and which a reload retired (their orders are read-only). */
+  readonly merchants?: Shops;
   /** The service pays through the built-in simulator (WECHAT_GATEWAY=sandbox): every page says no money is real. */
   readonly sandbox?: boolean;
 }

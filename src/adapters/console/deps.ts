@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { MerchantId } from '../../domain/merchant.js';
 import type { MiniPrograms } from '../../application/ports/mini-programs.js';
 import type { ReadDashboard } from '../../application/reporting/dashboard.js';
 import type { GrantCoins } from '../../application/coins/grant-coins.js';
@@ -20,6 +19,7 @@ import type { RefundOrder } from '../../application/refunds/refund-order.js';
 import type { ResolveReview } from '../../application/orders/resolve-review.js';
 import type { SignInOperator } from '../../application/operators/sign-in-operator.js';
 import type { MerchantsAdmin } from '../http/admin-routes.js';
+import type { Shop } from './shops.js';
 
 /** What the console is built from: the same use cases and ports as the JSON API, plus its own account use cases. */
 export interface ConsoleDeps {
@@ -49,8 +49,11 @@ export interface ConsoleDeps {
   readonly merchants: MerchantsAdmin;
   /** Which merchant each mini-program sells through: goods and users are a shop's by their mini-program. */
   readonly miniPrograms: MiniPrograms;
-  /** The merchants configured now (the dashboard's shop selector; the operators page's grants). */
-  readonly merchantIds: () => readonly MerchantId[];
+  /**
+   * The merchants this process knows, configured ones first, then those a reload retired: their names (the dashboard's
+   * shop selector, an order's shop, the operators page's grants) and which are retired (their orders are read-only).
+   */
+  readonly shops: () => readonly Shop[];
   /** True when WeChat Pay is the built-in simulator (WECHAT_GATEWAY=sandbox): a banner on every page says so. */
   readonly sandbox: boolean;
   /** Seconds a session cookie may live (the session's absolute lifetime). */

@@ -5,7 +5,7 @@ import type { ConsoleContext } from './context.js';
 import { beijingTime, billDay, yuanField } from './format.js';
 import type { MessageKey } from './i18n.js';
 import type { GoodsNames } from './pages/orders.js';
-import { PENDING_COUNTS, summaryRecord as record } from './run-summary.js';
+import { PENDING_COUNTS, summaryRecord as record, summaryUnknownPayments } from './run-summary.js';
 
 /**
  * The columns of the console's CSV exports. Amounts are yuan with two decimals (no currency sign or grouping, so a
@@ -123,7 +123,11 @@ export const runTable: ExportTable<ReconcileRun> = {
       bill ? count(s.payments) : undefined,
       bill ? count(s.matched) : undefined,
       bill ? joined(s.repaired) : undefined,
-      bill ? joined(s.unknown) : undefined,
+      bill
+        ? summaryUnknownPayments(s)
+            .map((p) => (p.merchantId ? `${p.merchantId}:${p.outTradeNo}` : p.outTradeNo))
+            .join(' ')
+        : undefined,
       bill ? joined(s.mismatched) : undefined,
       detail,
     ];

@@ -144,6 +144,16 @@ const MESSAGES = {
   'paidType.INTEGRAL': ['健康币', 'Health coins'],
   'paidType.MIXED': ['混合支付', 'Mixed'],
   'order.title': ['订单 {no}', 'Order {no}'],
+  'order.shop': ['店铺', 'Shop'],
+  'shops.retired': ['已移除商户 — 只读', 'retired merchant — read-only'],
+  'shops.retiredHelp': [
+    '该商户已通过重新加载从商户配置中移除：其订单仍由系统对账，并可经管理接口（ADMIN_TOKEN）退款，但后台不能对其做任何操作。',
+    'This merchant was removed from the merchants file by a reload: the service still reconciles its orders, and the admin API (ADMIN_TOKEN) can refund them, but the console takes no action on them.',
+  ],
+  'shops.retiredRefused': [
+    '该订单属于已移除的商户 {merchant}，在后台只读：未做任何改动。如需退款，请通过管理接口操作。',
+    'This order belongs to {merchant}, a retired merchant: it is read-only in the console, and nothing was changed. Refund it through the admin API if you must.',
+  ],
   'order.summary': ['概要', 'Summary'],
   'order.refunded': ['已退款金额', 'Refunded'],
   'order.refundable': ['可退金额', 'Refundable'],

@@ -59,8 +59,13 @@ export function recordedFields(value: unknown): string {
     .join(' · ');
 }
 
+/** How the audit log records a console refund refused because the order's merchant was retired. */
+export const RETIRED_REFUSAL = 'MerchantRetired';
+
 /** A refusal read back from the audit log: the refusal's words when its shape is one the console knows. */
 function refusalOf(ctx: ConsoleContext, refused: Record<string, unknown>): string {
+  // The console's own refusal, not a use case's: an order of a retired merchant is read-only there (routes/orders.ts).
+  if (refused.kind === RETIRED_REFUSAL) return `${ctx.t('shops.retired')} (${String(refused.merchant ?? '')})`;
   try {
     const text = refusalText(ctx, refused as unknown as ApplicationError);
     // A field the stored shape lacks would leave its placeholder, or NaN, in the sentence.

@@ -4,6 +4,7 @@ import { CONSOLE_CSS } from './console-css.js';
 import { contextOf, type ConsoleResponse } from './context.js';
 import { clearCookie, readCookie } from './cookies.js';
 import type { ConsoleDeps } from './deps.js';
+import { shopsOf } from './shops.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -40,7 +41,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
     // Parsed first: a form's page context (its `_back` field) names the page the language switch returns to.
     express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
     (req: Request, res: Response, next: NextFunction) => {
-      (res as ConsoleResponse).locals.console = { ...contextOf(req, res), sandbox: deps.sandbox };
+      (res as ConsoleResponse).locals.console = { ...contextOf(req, res), sandbox: deps.sandbox, merchants: shopsOf(deps.shops()) };
       next();
     },
   );
@@ -60,7 +61,7 @@ export function consoleRouter(deps: ConsoleDeps, now: () => Date): ConsoleRouter
     res.redirect(303, '/console/login');
   });
   dashboardRoutes(routes, deps);
-  orderRoutes(routes, deps);
+  orderRoutes(routes, deps, now);
   reviewRoutes(routes, deps);
   refundRoutes(routes, deps);
   goodsRoutes(routes, deps);

@@ -182,7 +182,10 @@ export const BillReportSchema = named(
     payments: int(),
     matched: int(),
     repaired: z.array(z.string()),
-    unknown: z.array(z.string()),
+    unknown: z.array(z.string()).meta({ description: 'payments (out_trade_no) WeChat billed that match no order here' }),
+    unknownPayments: z
+      .array(z.object({ merchantId: z.string(), outTradeNo: z.string() }))
+      .meta({ description: 'the same payments, each with the merchant whose bill it came from' }),
     mismatched: z.array(z.string()),
     discrepancies: z
       .array(z.string())

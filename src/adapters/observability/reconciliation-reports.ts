@@ -21,6 +21,11 @@ export class ReconciliationReports {
   bill(report: BillReport): void {
     if (report.repaired.length > 0) this.metrics.reconciliationFixes.inc({ status: 'SUCC' }, report.repaired.length);
     const alert = report.unknown.length + report.mismatched.length + report.discrepancies.length > 0;
-    (alert ? this.logger.error : this.logger.info).call(this.logger, { alert, report }, 'trade bill reconciled');
+    // Each unknown payment named with its merchant: the account (商户平台) a person must look it up in.
+    const unknown = report.unknownPayments.map((p) => `${p.merchantId}:${p.outTradeNo}`).join(', ');
+    const message = unknown
+      ? `trade bill reconciled; billed payments unknown here (merchant:out_trade_no): ${unknown}`
+      : 'trade bill reconciled';
+    (alert ? this.logger.error : this.logger.info).call(this.logger, { alert, report }, message);
   }
 }

@@ -37,10 +37,16 @@ export class MikroUserRepository implements UserRepository {
     return row ? this.toUser(row) : undefined;
   }
 
-  async list(limit: number, offset: number): Promise<User[]> {
-    const rows = await this.orm.em
-      .fork()
-      .find(UserRecord, {}, { orderBy: { uid: 'desc' }, limit: Math.min(limit, 100), offset, disableIdentityMap: true });
+  async list(limit: number, offset: number, appIds?: readonly string[]): Promise<User[]> {
+    // The default mini-program's users include those stored before mini-programs (appid '').
+    const stored = appIds?.flatMap((appId) => storedAppIds(appId, this.defaultAppId));
+    if (stored?.length === 0) return [];
+    const rows = await this.orm.em.fork().find(UserRecord, stored ? { appid: { $in: stored } } : {}, {
+      orderBy: { uid: 'desc' },
+      limit: Math.min(limit, 100),
+      offset,
+      disableIdentityMap: true,
+    });
     return rows.map((row) => this.toUser(row));
   }
 

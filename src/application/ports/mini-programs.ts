@@ -15,6 +15,8 @@ export interface MiniProgram {
 export interface MiniPrograms {
   /** The mini-program with this appid, or undefined when it is none of ours. */
   byAppId(appId: string): MiniProgram | undefined;
+  /** Every configured mini-program, the default one first. */
+  all(): readonly MiniProgram[];
   /**
    * The mini-program the seed's paths serve, and whose every row stored before mini-programs existed (app_id '') is:
    * today's WECHAT_APPID.
@@ -27,3 +29,15 @@ export interface MiniPrograms {
  * operator's scope is by merchant). Undefined for a mini-program not configured here (any more).
  */
 export const merchantOfApp = (miniPrograms: MiniPrograms, appId: string): MerchantId | undefined => miniPrograms.byAppId(appId)?.merchantId;
+
+/**
+ * The appids whose users, goods and coins a scope holds, for a query to be narrowed to: undefined for a platform
+ * operator (everything, a mini-program no longer configured included), else the mini-programs of their merchants.
+ */
+export const appIdsOfScope = (miniPrograms: MiniPrograms, merchantIds: readonly MerchantId[] | undefined): string[] | undefined =>
+  merchantIds === undefined
+    ? undefined
+    : miniPrograms
+        .all()
+        .filter((m) => merchantIds.includes(m.merchantId))
+        .map((m) => m.appId);

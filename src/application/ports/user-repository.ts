@@ -18,6 +18,10 @@ export interface UserRepository {
    * concurrent login created it first.
    */
   findOrCreate(openid: string, unionid?: string, appId?: string): Promise<User>;
-  /** Newest first (highest uid first), for operators. `limit` at most 100. */
-  list(limit: number, offset: number): Promise<User[]>;
+  /**
+   * Newest first (highest uid first), for operators. `limit` at most 100. `appIds`: only the users of these
+   * mini-programs (an empty list matches nothing; absent, every user), narrowed in the query before it is paged, so a
+   * shop operator's every page is full.
+   */
+  list(limit: number, offset: number, appIds?: readonly string[]): Promise<User[]>;
 }

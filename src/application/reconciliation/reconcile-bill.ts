@@ -19,10 +19,21 @@ export interface BillReport {
   readonly repaired: string[];
   /** Billed but unknown here (another system on the same merchant account?): for a person to look at. */
   readonly unknown: string[];
+  /**
+   * The same payments, each with the merchant whose bill it came from: an out_trade_no is unique per merchant only,
+   * and the person who looks at it must know in which merchant account (商户平台) to look.
+   */
+  readonly unknownPayments: UnknownPayment[];
   /** Still not SUCC after asking WeChat, or recorded with another transaction: for a person to look at. */
   readonly mismatched: string[];
   /** Where the bill's own summary disagrees with its rows: the day cannot be called clean (alerted). */
   readonly discrepancies: string[];
+}
+
+/** A payment WeChat billed to one of our merchants that matches no order of that merchant here. */
+export interface UnknownPayment {
+  readonly merchantId: MerchantId;
+  readonly outTradeNo: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,6 +64,7 @@ export class ReconcileBill {
       matched: 0,
       repaired: [] as string[],
       unknown: [] as string[],
+      unknownPayments: [] as UnknownPayment[],
       mismatched: [] as string[],
       discrepancies: [] as string[],
     };
@@ -77,6 +89,7 @@ export class ReconcileBill {
     const order = await this.orders.findByOutTradeNo(payment.outTradeNo, { merchantId });
     if (!order) {
       report.unknown.push(payment.outTradeNo);
+      report.unknownPayments.push({ merchantId, outTradeNo: payment.outTradeNo });
     } else if (order.isPaid && order.state.transactionId === payment.transactionId) {
       report.matched++;
     } else {

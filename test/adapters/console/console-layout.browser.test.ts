@@ -17,6 +17,9 @@ import { Money } from '../../../src/domain/money.js';
 import { shopsScope } from '../../../src/domain/shop-scope.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, describeIfChromium } from '../../support/browser.js';
 import { consoleApp, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
+import type { MerchantAccount } from '../../../src/composition/merchant-registry.js';
+import { anOrder } from '../../support/builders.js';
+import { FakePaymentGateway } from '../../support/doubles/fake-payment-gateway.js';
 
 const PHONE = { width: 390, height: 844 } as const;
 const DESKTOP = { width: 1280, height: 900 } as const;
@@ -54,6 +57,7 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
   const contexts: BrowserContext[] = [];
   let paidNo = '';
   let refundedNo = '';
+  let retiredNo = ''; // an order of a merchant a reload retired: read-only, marked
 
   async function paid(): Promise<string> {
     const prepay = await app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
@@ -63,7 +67,16 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
   }
 
   beforeAll(async () => {
-    app = await consoleApp();
+    // north, a merchant with a long display name, has a paid order; then a reload of the merchants file retires it.
+    const north: MerchantAccount = {
+      id: 'north',
+      name: '北区旗舰店 North flagship store',
+      appId: 'wx2421b1c4370ec43b',
+      mchId: '1900000109',
+      apiVersion: 'v2',
+    };
+    const gateway = new FakePaymentGateway({ now: () => app.f.clock.now() }, north);
+    app = await consoleApp({ merchants: [{ account: north, gateway }], retired: [] });
     admin = await app.session('admin');
     await app.session('viewer'); // a second operator on the operators page
     // A shop operator of two shops: the dashboard's shop selector, and a shop operator's row on the operators page.
@@ -88,6 +101,13 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
     flagged?.flagForReview('paid after a newer order replaced it', app.f.clock.now());
     if (flagged) await app.f.orders.update(flagged);
     await app.f.ledger.grant(app.f.user.uid, 50, 'layout-test-grant', app.f.clock.now());
+    const northOrder = anOrder({ uid: app.f.user.uid, merchantId: 'north', cash: Money.ofFen(4200), createdAt: app.f.clock.now() });
+    await app.f.orders.insert(northOrder);
+    northOrder.confirmPaid({ transactionId: '4200000000000000000000000042', amount: northOrder.state.cash, paidAt: app.f.clock.now() });
+    northOrder.flagForReview('paid at a merchant since removed', app.f.clock.now());
+    await app.f.orders.update(northOrder);
+    retiredNo = northOrder.state.outTradeNo.value;
+    app.f.retire(['north']);
     const at = app.f.clock.now();
     await app.f.reconcileRuns.record({
       kind: 'bill',
@@ -102,6 +122,7 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
         matched: 2,
         repaired: [],
         unknown: [paidNo],
+        unknownPayments: [{ merchantId: 'north', outTradeNo: paidNo }],
         mismatched: [],
         discrepancies: [`${paidNo}: amount 9900 ≠ 9800`],
       },
@@ -140,12 +161,13 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
       '/console',
       `/console/orders/${paidNo}`,
       `/console/orders/${refundedNo}`,
+      `/console/orders/${retiredNo}`,
       `/console/users/${app.f.user.uid}`,
       '/console/no-such-page',
     ];
     while (queue.length) {
       const path = queue.shift()!;
-      const key = /\/orders\/\d{28}$/.test(path) ? path : shapeOf(path); // both the paid and the refunded order
+      const key = /\/orders\/\d{28}$/.test(path) ? path : shapeOf(path); // the paid, the refunded and the retired order
       if (seen.has(key)) continue;
       seen.add(key);
       await page.goto(`${app.baseUrl}${path}`);
@@ -185,6 +207,12 @@ describeWithChromium('console layout on a phone and a desktop (Chromium)', () =>
         expect(shapes).toContain(expected);
       }
       expect(Object.fromEntries(Object.entries(found).filter(([, problems]) => problems.length))).toEqual({});
+      // The retired merchant's order was measured with its mark and shop name, and without a form.
+      expect(found[`/console/orders/${retiredNo}`]).toEqual([]);
+      await page.goto(`${app.baseUrl}/console/orders/${retiredNo}`);
+      expect(await page.locator('.badge.retired').count()).toBe(1);
+      expect(await page.locator('main form').count()).toBe(0);
+      expect(await page.locator('main').innerText()).toContain('北区旗舰店 North flagship store (north)');
 
       const shopOperator = await openAs(viewport, lang, twoShops);
       await shopOperator.goto(`${app.baseUrl}/console?shop=north`);

@@ -311,4 +311,22 @@ describe("console: goods, users and coins by their mini-program's shop", () => {
       [`user:${northUid}`, 'north'],
     ]);
   });
+
+  it("pages a shop operator's users in the query: every page full of their own, and a next page only when there is one", async () => {
+    // 55 more of north's users, each followed by one of the default shop's: filtering a page after reading it would
+    // leave half of every page empty.
+    const made = [northUid];
+    for (let i = 0; i < 55; i++) {
+      made.push((await app.f.users.findOrCreate(`openid-north-${i}`, undefined, NORTH_APP)).uid);
+      await app.f.users.findOrCreate(`openid-default-${i}`);
+    }
+    const uids = (body: string) => [...body.matchAll(/href="\/console\/users\/(\d+)"/g)].map((m) => Number(m[1]));
+    const first = await (await get(app, '/console/users', north)).text();
+    const second = await (await get(app, '/console/users?page=2', north)).text();
+    const newestFirst = [...made].reverse();
+    expect(uids(first)).toEqual(newestFirst.slice(0, 50));
+    expect(first).toContain('href="/console/users?page=2"');
+    expect(uids(second)).toEqual(newestFirst.slice(50));
+    expect(second).not.toContain('href="/console/users?page=3"');
+  });
 });

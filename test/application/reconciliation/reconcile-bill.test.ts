@@ -30,6 +30,7 @@ describe('ReconcileBill (T+1 trade bill)', () => {
       matched: 1,
       repaired: [missed],
       unknown: [],
+      unknownPayments: [],
       mismatched: [],
       discrepancies: [],
     });
@@ -45,7 +46,8 @@ describe('ReconcileBill (T+1 trade bill)', () => {
     const stranger = `${no.slice(0, -1)}${(Number(no.slice(-1)) + 1) % 10}`;
     f.gateway.trades.set(stranger, { ...f.gateway.trades.get(no)!, refunds: new Map() });
     f.clock.advance(DAY);
-    expect(await bill.execute()).toMatchObject({ unknown: [stranger] });
+    // Named with the merchant whose bill it was in: the account a person must look it up in.
+    expect(await bill.execute()).toMatchObject({ unknown: [stranger], unknownPayments: [{ merchantId: 'default', outTradeNo: stranger }] });
   });
 
   it("alerts when the bill's summary disagrees with its rows: the day is not reported clean", async () => {

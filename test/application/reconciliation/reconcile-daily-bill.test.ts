@@ -19,6 +19,7 @@ function bills(available: (date: string) => boolean) {
         matched: 0,
         repaired: [],
         unknown: [],
+        unknownPayments: [],
         mismatched: [],
         discrepancies: [],
       };

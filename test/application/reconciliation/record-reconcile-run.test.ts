@@ -13,6 +13,7 @@ const bill: BillReport = {
   matched: 1,
   repaired: ['a'],
   unknown: ['b'],
+  unknownPayments: [{ merchantId: 'default', outTradeNo: 'b' }],
   mismatched: ['c'],
   discrepancies: ['count'],
 };

@@ -19,9 +19,12 @@ export class InMemoryUserRepository implements UserRepository {
     return this.find(openid, appId);
   }
 
-  async list(limit: number, offset: number): Promise<User[]> {
+  async list(limit: number, offset: number, appIds?: readonly string[]): Promise<User[]> {
     await Promise.resolve();
-    return [...this.byUid.values()].sort((a, b) => b.uid - a.uid).slice(offset, offset + Math.min(limit, 100));
+    return [...this.byUid.values()]
+      .filter((u) => appIds === undefined || appIds.includes(u.appId))
+      .sort((a, b) => b.uid - a.uid)
+      .slice(offset, offset + Math.min(limit, 100));
   }
 
   async findOrCreate(openid: string, unionid?: string, appId = this.defaultAppId): Promise<User> {

@@ -6,6 +6,7 @@ import type { MerchantId } from '../../../domain/merchant.js';
 import { EMPTY, href, html, type Html } from '../html.js';
 import { notifyAnswer, notifyDetail, notifyKind } from '../labels.js';
 import { page } from '../layout.js';
+import { shopLabel, type Shops } from '../shops.js';
 import { paidChart } from './chart.js';
 
 function tiles(ctx: ConsoleContext, label: string, p: PeriodTotals): Html {
@@ -65,6 +66,8 @@ function verdicts(ctx: ConsoleContext, title: string, rows: readonly NotifyVerdi
 export interface ShopSelection {
   readonly choices: readonly MerchantId[];
   readonly shown: MerchantId | 'all';
+  /** Their names: each choice reads "name (id)". */
+  readonly shops: Shops;
 }
 
 /** A GET form: one select and its button, shown only to an operator with more than one shop. */
@@ -75,14 +78,18 @@ function shopSelector(ctx: ConsoleContext, s: ShopSelection): Html {
   return html`<form class="filters card" method="get" action="/console">
     <label
       >${ctx.t('shops.shop')}<select name="shop">
-        ${option('all', ctx.t('shops.all'))} ${s.choices.map((id) => option(id, id))}
+        ${option('all', ctx.t('shops.all'))} ${s.choices.map((id) => option(id, shopLabel(s.shops, id)))}
       </select></label
     >
     <button type="submit" class="secondary">${ctx.t('shops.show')}</button>
   </form>`;
 }
 
-export function dashboardPage(ctx: ConsoleContext, d: Dashboard, shops: ShopSelection = { choices: [], shown: 'all' }): Html {
+export function dashboardPage(
+  ctx: ConsoleContext,
+  d: Dashboard,
+  shops: ShopSelection = { choices: [], shown: 'all', shops: new Map() },
+): Html {
   const waiting = html`<div class="tiles">
     <a class="tile" href="${href(['orders'], { status: 'CHECKED', ...(shops.shown === 'all' ? {} : { shop: shops.shown }) })}"
       ><div class="label">${ctx.t('dash.awaiting')}</div>

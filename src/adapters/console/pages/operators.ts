@@ -1,12 +1,12 @@
 import type { OperatorWithShops } from '../../../application/operators/manage-operators.js';
 import type { LoginAttempt, Operator } from '../../../application/ports/operators.js';
-import type { MerchantId } from '../../../domain/merchant.js';
 import type { ShopScope } from '../../../domain/shop-scope.js';
 import { OPERATOR_ROLES, type OperatorRole } from '../../../domain/operator-role.js';
 import type { ConsoleContext } from '../context.js';
 import { beijingTime } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, page, type Flash } from '../layout.js';
+import { shopLabel, type Shops } from '../shops.js';
 
 function roleSelect(ctx: ConsoleContext, current: OperatorRole): Html {
   return html`<select name="role">
@@ -14,30 +14,34 @@ function roleSelect(ctx: ConsoleContext, current: OperatorRole): Html {
   </select>`;
 }
 
-/** The operator's scope in words: every shop, none, or the shops' ids. */
-const scopeText = (ctx: ConsoleContext, shops: ShopScope): string =>
-  shops.kind === 'platform' ? ctx.t('shops.platform') : shops.merchantIds.length ? shops.merchantIds.join(', ') : ctx.t('shops.none');
+/** The operator's scope in words: every shop, none, or the shops by name and id. */
+const scopeText = (ctx: ConsoleContext, shops: ShopScope, names: Shops): string =>
+  shops.kind === 'platform'
+    ? ctx.t('shops.platform')
+    : shops.merchantIds.length
+      ? shops.merchantIds.map((id) => shopLabel(names, id)).join(', ')
+      : ctx.t('shops.none');
 
 /** Every shop (platform), or a box per merchant: those configured now and any granted earlier and since removed. */
-function shopsForm(ctx: ConsoleContext, o: Operator, shops: ShopScope, merchants: readonly MerchantId[]): Html {
+function shopsForm(ctx: ConsoleContext, o: Operator, shops: ShopScope, merchants: Shops): Html {
   const held = shops.kind === 'shops' ? shops.merchantIds : [];
-  const offered = [...new Set([...merchants, ...held])].sort();
+  const offered = [...new Set([...merchants.keys(), ...held])].sort();
   const box = (name: string, value: string, label: string, checked: boolean) =>
     html`<label class="check"><input type="checkbox" name="${name}" value="${value}" ${checked ? html` checked` : ''} />${label}</label>`;
   return html`<form class="inline shops" method="post" action="${href(['operators', o.name, 'shops'])}">
     ${csrfField(ctx)} ${box('all', '1', ctx.t('shops.platform'), shops.kind === 'platform')}
-    ${offered.map((id) => box('shop', id, id, held.includes(id)))}
+    ${offered.map((id) => box('shop', id, shopLabel(merchants, id), held.includes(id)))}
     <button type="submit" class="secondary">${ctx.t('shops.set')}</button>
   </form>`;
 }
 
-function row(ctx: ConsoleContext, { operator: o, shops }: OperatorWithShops, merchants: readonly MerchantId[]): Html {
+function row(ctx: ConsoleContext, { operator: o, shops }: OperatorWithShops, merchants: Shops): Html {
   const form = (action: string, inner: Html) =>
     html`<form class="inline" method="post" action="${href(['operators', o.name, ...action.split('/')])}">${csrfField(ctx)}${inner}</form>`;
   return html`<tr>
     <td><strong>${o.name}</strong></td>
     <td>${ctx.t(`role.${o.role}`)}</td>
-    <td>${scopeText(ctx, shops)}</td>
+    <td>${scopeText(ctx, shops, merchants)}</td>
     <td><span class="badge ${o.disabled ? 'bad' : 'ok'}">${o.disabled ? ctx.t('ops.disabled') : ctx.t('ops.active')}</span></td>
     <td>${beijingTime(o.createdAt)}</td>
     <td>${beijingTime(o.passwordChangedAt)}</td>
@@ -71,7 +75,7 @@ function row(ctx: ConsoleContext, { operator: o, shops }: OperatorWithShops, mer
 export function operatorsPage(
   ctx: ConsoleContext,
   operators: readonly OperatorWithShops[],
-  merchants: readonly MerchantId[],
+  merchants: Shops,
   attempts: readonly LoginAttempt[],
   flash?: Flash,
 ): Html {

@@ -5,7 +5,8 @@ import { beijingTime, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, page, type Flash } from '../layout.js';
 import { actorName, auditAction, auditOutcome, eventType, notifyAnswer, notifyDetail, notifyKind } from '../labels.js';
-import { goodsLabel, statusBadge, type GoodsNames } from './orders.js';
+import { shopLabel } from '../shops.js';
+import { goodsLabel, ofRetiredShop, retiredBadge, statusBadge, type GoodsNames } from './orders.js';
 
 function describe(ctx: ConsoleContext, e: HistoryEntry): [string, Html] {
   switch (e.kind) {
@@ -75,6 +76,8 @@ function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html 
   const s = o.state;
   return html`<div class="card">
     <dl class="facts">
+      <dt>${ctx.t('order.shop')}</dt>
+      <dd>${shopLabel(ctx.merchants ?? new Map(), s.merchantId)}${retiredBadge(ctx, o)}</dd>
       <dt>${ctx.t('col.status')}</dt>
       <dd>${statusBadge(ctx, o)}</dd>
       <dt>${ctx.t('col.uid')}</dt>
@@ -107,6 +110,13 @@ function summary(ctx: ConsoleContext, h: OrderHistory, names: GoodsNames): Html 
 }
 
 function actions(ctx: ConsoleContext, h: OrderHistory): Html {
+  // A retired merchant's order is read-only here: no form is offered (and each action refuses it, routes/orders.ts).
+  if (ofRetiredShop(ctx, h.order)) {
+    return html`<div class="card retired-note">
+      <h2>${ctx.t('shops.retired')}</h2>
+      <p class="muted">${ctx.t('shops.retiredHelp')}</p>
+    </div>`;
+  }
   const role = ctx.operator?.role;
   const no = h.order.state.outTradeNo.value;
   const refundable = h.order.refundable;

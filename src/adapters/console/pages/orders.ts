@@ -6,10 +6,20 @@ import type { ConsoleContext } from '../context.js';
 import { beijingTime, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { isRetired } from '../shops.js';
 import { PAGE_SIZE, type OrderSearch } from '../order-filter.js';
 
 export const statusBadge = (ctx: ConsoleContext, order: Order): Html =>
   html`<span class="badge ${order.status}">${ctx.t(`status.${order.status}`)}</span>`;
+
+/** Whether the order's merchant was retired by a reload: the console shows its orders and takes no action on them. */
+export const ofRetiredShop = (ctx: ConsoleContext, order: Order): boolean => isRetired(ctx.merchants ?? new Map(), order.state.merchantId);
+
+/** The mark a retired merchant's order carries wherever it is listed or shown. */
+export const retiredBadge = (ctx: ConsoleContext, order: Order): Html =>
+  ofRetiredShop(ctx, order)
+    ? html` <span class="badge bad retired" title="${ctx.t('shops.retiredHelp')}">${ctx.t('shops.retired')}</span>`
+    : html``;
 
 /** Goods names by id, so tables name what was bought (ids of goods since deleted show as the bare id). */
 export type GoodsNames = ReadonlyMap<number, string>;
@@ -29,7 +39,7 @@ export function ordersTable(ctx: ConsoleContext, orders: readonly Order[], names
       <td class="num">${yuan(s.cash.fen)}</td>
       <td class="num">${s.integral}</td>
       <td>
-        ${statusBadge(ctx, o)}${o.refundedFen > 0 && o.status === 'SUCC' ? html` <span class="badge REFUND">−${yuan(o.refundedFen)}</span>` : ''}
+        ${statusBadge(ctx, o)}${o.refundedFen > 0 && o.status === 'SUCC' ? html` <span class="badge REFUND">−${yuan(o.refundedFen)}</span>` : ''}${retiredBadge(ctx, o)}
       </td>
       <td>${o.needsReview ? html`<span class="badge warn">${ctx.t('nav.reviews')}</span>` : ''}</td>
       <td>${beijingTime(s.createdAt)}</td>

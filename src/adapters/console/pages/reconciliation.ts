@@ -4,7 +4,14 @@ import type { ConsoleContext } from '../context.js';
 import { beijingTime, billDay, yuan } from '../format.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, exportForm, page, type Flash } from '../layout.js';
-import { PENDING_COUNTS, summaryCount as num, summaryList as list, summaryRecord as record } from '../run-summary.js';
+import {
+  PENDING_COUNTS,
+  summaryCount as num,
+  summaryList as list,
+  summaryRecord as record,
+  summaryUnknownPayments,
+} from '../run-summary.js';
+import { shopLabel } from '../shops.js';
 
 function outcome(ctx: ConsoleContext, run: ReconcileRun): Html {
   // WeChat had no bill for the day: nothing was compared, so it is neither a success nor a failure.
@@ -60,6 +67,18 @@ function numbers(values: readonly string[]): Html {
   return html`${values.map((no, i) => html`${i ? ', ' : ''}<a class="mono" href="${href(['orders', no])}">${no}</a>`)}`;
 }
 
+/** Payments WeChat billed that no order here matches: each out_trade_no with the shop whose bill it was in. */
+function unknownPayments(ctx: ConsoleContext, s: Record<string, unknown>): Html {
+  const payments = summaryUnknownPayments(s);
+  if (!payments.length) return html`—`;
+  return html`${payments.map(
+    (p) =>
+      html`<div class="unknown-payment">
+        <span class="mono">${p.outTradeNo}</span>${p.merchantId ? html` · ${shopLabel(ctx.merchants ?? new Map(), p.merchantId)}` : ''}
+      </div>`,
+  )}`;
+}
+
 function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
   if (!runs.length) return html`<p class="muted">${ctx.t('rec.none')}</p>`;
   const rows = runs.map((run) => {
@@ -74,7 +93,7 @@ function billTable(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
       <td class="num">${num(s.payments)}</td>
       <td class="num">${num(s.matched)}</td>
       <td>${numbers(list(s.repaired))}</td>
-      <td>${numbers(list(s.unknown))}</td>
+      <td>${unknownPayments(ctx, s)}</td>
       <td>${numbers(list(s.mismatched))}</td>
     </tr>`;
   });

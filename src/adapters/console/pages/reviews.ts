@@ -7,7 +7,7 @@ import type { ConsoleContext } from '../context.js';
 import { href, html, type Html } from '../html.js';
 import { csrfField, page, type Flash } from '../layout.js';
 import { summaryList as strings, summaryRecord as record } from '../run-summary.js';
-import { ordersTable, type GoodsNames } from './orders.js';
+import { ofRetiredShop, ordersTable, type GoodsNames } from './orders.js';
 
 /** What the latest refund and fund-flow runs could not match, day by day (their runs are on the reconciliation page). */
 function billItems(ctx: ConsoleContext, runs: readonly ReconcileRun[]): Html {
@@ -55,7 +55,7 @@ export function reviewsPage(
   const resolve = (o: Order): Html =>
     html`<div class="muted">${o.state.review?.reason ?? ''}</div>
       ${
-        canResolve
+        canResolve && !ofRetiredShop(ctx, o)
           ? html`<form class="inline" method="post" action="${href(['orders', o.state.outTradeNo.value, 'review'])}">
               ${csrfField(ctx)}
               <input type="hidden" name="back" value="reviews" />

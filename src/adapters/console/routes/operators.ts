@@ -9,6 +9,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, send, type Flash } from '../layout.js';
 import { operatorsPage } from '../pages/operators.js';
+import { shopsOf } from '../shops.js';
 
 const text = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -23,7 +24,7 @@ export function operatorRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   const show = async (req: Request, res: ConsoleResponse, status: number, flash?: Flash) => {
     const ctx = res.locals.console;
     const [operators, attempts] = await Promise.all([deps.manageOperators.listWithShops(), deps.loginAttempts.recent(50)]);
-    send(res, status, operatorsPage(ctx, operators, deps.merchantIds(), attempts, flash ?? flashOf(req, ctx)));
+    send(res, status, operatorsPage(ctx, operators, shopsOf(deps.shops()), attempts, flash ?? flashOf(req, ctx)));
   };
 
   const finish = async (req: Request, res: ConsoleResponse, result: Result<unknown, OperatorError>) => {

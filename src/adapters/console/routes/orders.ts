@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { GatewayUnavailableError } from '../../../application/ports/payment-gateway.js';
 import type { RefundCommand } from '../../../application/refunds/refund-order.js';
 import { Money } from '../../../domain/money.js';
+import type { Order } from '../../../domain/order.js';
 import { OutTradeNo } from '../../../domain/out-trade-no.js';
 import { errorResponse } from '../../http/error-status.js';
 import { textOf, tokenOf, wholeNumber } from '../../http/input.js';
@@ -16,7 +17,9 @@ import { goodsNames } from '../goods-names.js';
 import { href } from '../html.js';
 import { errorFlash, flashOf, refusalFlash, send, type Flash } from '../layout.js';
 import { coinsRefundConfirmPage, orderPage, refundConfirmPage } from '../pages/order.js';
-import { ordersPage } from '../pages/orders.js';
+import { ofRetiredShop, ordersPage } from '../pages/orders.js';
+import { shopLabel } from '../shops.js';
+import { RETIRED_REFUSAL } from '../labels.js';
 import { parseOrderSearch, withOpenid } from '../order-filter.js';
 
 const field = (req: Request, name: string): string => {
@@ -40,7 +43,7 @@ function refundAmount(req: Request, refundable: number, paid: number): number | 
 }
 
 /** Orders: the searchable list, an order's history, its refunds and the resolution of its review. */
-export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
+export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps, now: () => Date): void {
   const names = () => goodsNames(deps.goods);
   const showOrder = async (res: ConsoleResponse, no: string, status: number, flash?: Flash): Promise<void> => {
     const ctx = res.locals.console;
@@ -48,6 +51,33 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const history = OutTradeNo.parse(no) ? await deps.orderHistory.execute(no, scopeOf(res)) : undefined;
     if (!history) return sendError(res, 404, 'order.notFound');
     send(res, status, orderPage(ctx, history, await names(), flash));
+  };
+
+  /**
+   * An order of a merchant a reload retired is read-only in the console: every action on it is refused here, before
+   * anything is asked or recorded (409, saying so). The admin API and reconciliation still refund and settle it.
+   */
+  const refuseIfRetired = async (res: ConsoleResponse, no: string, attempt?: { order: Order; req: Request }): Promise<boolean> => {
+    const ctx = res.locals.console;
+    const found = attempt?.order ?? (OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined);
+    // Another shop's order is left to the action's own scope check: not found, exactly as a number nobody used.
+    if (!found || !coversMerchant(scopeOf(res), found.state.merchantId) || !ofRetiredShop(ctx, found)) return false;
+    const merchant = shopLabel(ctx.merchants ?? new Map(), found.state.merchantId);
+    // A confirmed refund is an attempt, and every refund attempt is audited, refused ones included (as RefundOrder does).
+    if (attempt && field(attempt.req, 'confirm') === 'yes') {
+      const fen = Number(field(attempt.req, 'amount_fen'));
+      await deps.audit.record({
+        at: now(),
+        actor: actorOf(operatorOf(res).operator),
+        action: 'refund.requested',
+        subject: no,
+        before: { amountFen: Number.isSafeInteger(fen) && fen > 0 ? fen : null, requestKey: field(attempt.req, 'request_key') || null },
+        after: { refused: { kind: RETIRED_REFUSAL, merchant: found.state.merchantId } },
+        merchantId: found.state.merchantId,
+      });
+    }
+    await showOrder(res, no, 409, errorFlash(ctx, ctx.t('shops.retiredRefused', { merchant })));
+    return true;
   };
 
   routes.page('/console/orders', 'read', async (req, res) => {
@@ -70,6 +100,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     const found = OutTradeNo.parse(no) ? await deps.orders.findByOutTradeNo(no) : undefined;
     const order = found && coversMerchant(scopeOf(res), found.state.merchantId) ? found : undefined;
     if (!order) return sendError(res, 404, 'order.notFound');
+    if (await refuseIfRetired(res, no, { order, req })) return;
     const refundable = order.refundableFen;
     const confirming = field(req, 'confirm') === 'yes';
     if (order.refundable.kind === 'coinsOnly') return refundCoins(req, res, no, order.state.integral, confirming);
@@ -118,6 +149,7 @@ export function orderRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
   routes.action('/console/orders/:outTradeNo/review', 'resolveReview', async (req, res) => {
     const ctx = res.locals.console;
     const no = req.params.outTradeNo ?? '';
+    if (await refuseIfRetired(res, no)) return;
     const note = textOf(field(req, 'note'), 'note', { max: 500 });
     if (!note.ok) return showOrder(res, no, 400, errorFlash(ctx, note.error));
     const result = await deps.resolveReview.execute(no, note.value, actorOf(operatorOf(res).operator), scopeOf(res));

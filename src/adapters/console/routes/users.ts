@@ -4,7 +4,7 @@ import { errorResponse } from '../../http/error-status.js';
 import { idOf, LIMITS, textOf, tokenOf, wholeNumber } from '../../http/input.js';
 import type { ConsoleRoutes } from '../guarded-routes.js';
 import { sendError } from '../guarded-routes.js';
-import { merchantOfApp } from '../../../application/ports/mini-programs.js';
+import { appIdsOfScope, merchantOfApp } from '../../../application/ports/mini-programs.js';
 import type { User } from '../../../application/ports/user-repository.js';
 import { coversMerchantOf, merchantFilterOf } from '../../../domain/shop-scope.js';
 import { actorOf, operatorOf, scopeOf, type ConsoleResponse } from '../context.js';
@@ -47,9 +47,10 @@ export function userRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void {
     if (asked?.ok) return res.redirect(303, href(['users', asked.value]));
     const pageNo = wholeNumber(req.query.page ?? '1', 'page', 1, 10_000);
     const p = pageNo.ok ? pageNo.value : 1;
-    // Narrowed after paging (users are few next to orders): a shop operator's page may hold fewer than PAGE_SIZE.
-    const listed = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE);
-    const users = listed.slice(0, PAGE_SIZE).filter((user) => holds(res, deps, user));
+    // Narrowed in the query, before paging: a shop operator's every page is full, and "next" means there is more.
+    const appIds = appIdsOfScope(deps.miniPrograms, merchantFilterOf(scopeOf(res)));
+    const listed = await deps.users.list(PAGE_SIZE + 1, (p - 1) * PAGE_SIZE, appIds);
+    const users = listed.slice(0, PAGE_SIZE);
     const rows = await Promise.all(users.map(async (user) => ({ user, balance: await deps.ledger.balanceOf(user.uid) })));
     const flash = asked && !asked.ok ? errorFlash(ctx, asked.error) : flashOf(req, ctx);
     send(res, 200, usersPage(ctx, rows, p, listed.length > PAGE_SIZE, flash));
