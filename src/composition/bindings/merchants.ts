@@ -18,7 +18,7 @@ import { MerchantsReloader } from '../merchants-reload.js';
 import type { MiniProgramDirectory } from '../mini-program-list.js';
 import type { Resources } from '../resources.js';
 import type { MerchantsSettings } from '../settings/merchants-settings.js';
-import type { WechatPaySimulator } from '../../sandbox/simulator/router.js';
+import type { WechatPaySimulator } from '../../sandbox/index.js';
 import { TOKENS } from '../tokens.js';
 
 /**
