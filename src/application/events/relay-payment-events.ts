@@ -11,9 +11,15 @@ export interface RelayReport {
 
 /**
  * Drains the outbox into the event sink, at least once: an event is marked delivered only after the sink accepted
- * it, so a crash in between delivers it again and consumers deduplicate on the event id. The run's deliveries are
- * marked in one write at its end (one UPDATE instead of one per event): a crash during a run redelivers what the run
- * had delivered, which at-least-once allows.
+ * it, so a crash in between delivers it again and consumers deduplicate on the event id. A batch's deliveries are
+ * marked in one write at its end (one UPDATE instead of one per event): a crash during a batch redelivers what it had
+ * delivered, which at-least-once allows.
+ *
+ * A run reads another batch while the last came back full and all delivered, up to `maxBatches`: one batch of 100 per
+ * run (every second) could not keep up with more than 100 payments a second, and the backlog it left grew the
+ * pending-index range every poll sorted. A batch with a failure ends the run (the consumer is struggling: the next
+ * run, or the failed event's backoff, tries again), and so does `maxMs` (no new batch after it): a run stays well
+ * inside its job lease (at least 5 s) even with a slow consumer.
  */
 export class RelayPaymentEvents {
   constructor(
@@ -22,11 +28,26 @@ export class RelayPaymentEvents {
     private readonly clock: Clock,
   ) {}
 
-  async execute(batchSize = 100): Promise<RelayReport> {
+  async execute(batchSize = 100, maxBatches = 20, maxMs = 2_000): Promise<RelayReport> {
+    const report = { delivered: 0, failed: 0 };
+    const until = this.clock.now().getTime() + maxMs;
+    for (let batch = 0; batch < maxBatches && (batch === 0 || this.clock.now().getTime() < until); batch++) {
+      const { taken, delivered, failed } = await this.batch(batchSize);
+      report.delivered += delivered;
+      report.failed += failed;
+      if (taken < batchSize || failed > 0) break;
+    }
+    return report;
+  }
+
+  private async batch(batchSize: number): Promise<{ taken: number; delivered: number; failed: number }> {
     const delivered: string[] = [];
     let failed = 0;
+    let taken = 0;
     try {
-      for (const entry of await this.outbox.due(this.clock.now(), batchSize)) {
+      const due = await this.outbox.due(this.clock.now(), batchSize);
+      taken = due.length;
+      for (const entry of due) {
         try {
           await this.sink.publish(entry.event, entry.eventId);
           delivered.push(entry.eventId);
@@ -38,8 +59,9 @@ export class RelayPaymentEvents {
       }
     } finally {
       // Also when the run stops early (markFailed could not be written): what the sink took is not sent again.
+      // Before the next batch is read: it must not return these again.
       if (delivered.length > 0) await this.outbox.markDelivered(delivered, this.clock.now());
     }
-    return { delivered: delivered.length, failed };
+    return { taken, delivered: delivered.length, failed };
   }
 }

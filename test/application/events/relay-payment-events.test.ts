@@ -67,4 +67,42 @@ describe('RelayPaymentEvents', () => {
     await expect(relay.execute()).rejects.toThrow('database gone');
     expect(outbox.marks).toEqual([[eventIdOf(events[0]!)]]);
   });
+  it('keeps draining while its batches come back full, up to a cap per run: it keeps up with a burst of payments', async () => {
+    const clock = new ManualClock();
+    const outbox = new CountingOutbox(() => clock.now().getTime());
+    const events = Array.from({ length: 25 }, (_, i) => conflict(`T${i}`));
+    await outbox.append(events);
+    const relay = new RelayPaymentEvents(outbox, new InMemoryPaymentEvents(), clock);
+
+    // Batches of 10 (10, 10, 5): the third came back short, so the run stops there; each batch marked before the next read.
+    expect(await relay.execute(10)).toEqual({ delivered: 25, failed: 0 });
+    expect(outbox.marks.map((m) => m.length)).toEqual([10, 10, 5]);
+    expect(await outbox.due(clock.now(), 100)).toEqual([]);
+
+    // At most `maxBatches` batches per run: the rest waits for the next run.
+    await outbox.append(Array.from({ length: 30 }, (_, i) => conflict(`U${i}`)));
+    expect(await relay.execute(10, 2)).toEqual({ delivered: 20, failed: 0 });
+    expect(await outbox.due(clock.now(), 100)).toHaveLength(10);
+
+    // Nor a new batch once `maxMs` has passed (a slow consumer): the run stays inside its job lease.
+    await outbox.append(Array.from({ length: 20 }, (_, i) => conflict(`V${i}`)));
+    const slow = new (class extends InMemoryPaymentEvents {
+      override async publish(event: PaymentEvent, eventId: string): Promise<void> {
+        clock.advance(300);
+        await super.publish(event, eventId);
+      }
+    })();
+    expect(await new RelayPaymentEvents(outbox, slow, clock).execute(10, 20, 2_000)).toEqual({ delivered: 10, failed: 0 });
+  });
+
+  it('stops draining after a batch with a failure: the consumer is struggling, the next run tries again', async () => {
+    const clock = new ManualClock();
+    const outbox = new CountingOutbox(() => clock.now().getTime());
+    const events = Array.from({ length: 25 }, (_, i) => conflict(`T${i}`));
+    await outbox.append(events);
+    const relay = new RelayPaymentEvents(outbox, new RefusingSink(new Set([eventIdOf(events[3]!)])), clock);
+
+    expect(await relay.execute(10)).toEqual({ delivered: 9, failed: 1 });
+    expect(outbox.marks).toHaveLength(1);
+  });
 });
