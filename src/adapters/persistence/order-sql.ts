@@ -2,7 +2,7 @@ import type { EntitySchema } from '@mikro-orm/core';
 import { ORDER_COLUMNS as LISTED_ORDER_COLUMNS } from './order-columns.js';
 import type { OrderColumns, OrderRow, RefundColumns } from './order-mapper.js';
 import { ORDER_TABLE, OrderRecordSchema, REFUND_TABLE, RefundRecordSchema, type RefundRecord } from './order-record.js';
-import type { SqlValue } from './sql-session.js';
+import { preparedOnMariadb, type SqlValue } from './sql-session.js';
 
 /**
  * The order statements of the payment hot paths in plain SQL, the same for MariaDB and SQLite. Which order columns
@@ -35,8 +35,8 @@ const refundSelect = REFUND_COLUMNS.map(([property, name]) => `r.${name} AS r_${
  * One order by number with its refunds, in one round trip: the refunds are joined on the number given (not on the
  * order's column), so the lookup uses wx_order_refund's index whatever the two tables' character sets.
  */
-export const SELECT_ORDER_WITH_REFUNDS = `SELECT ${orderSelect}, ${refundSelect} FROM ${ORDER_TABLE} o
-  LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`;
+export const SELECT_ORDER_WITH_REFUNDS = preparedOnMariadb(`SELECT ${orderSelect}, ${refundSelect} FROM ${ORDER_TABLE} o
+  LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`);
 
 export const SELECT_OPEN_ORDER = `SELECT ${orderSelect} FROM ${ORDER_TABLE} o WHERE o.open_key = ?`;
 
@@ -109,7 +109,7 @@ export const ORDER_CHANGE_PARAMETERS: readonly string[] = [
   'p_expected_version',
   ...ORDER_CHANGE_EVENT_PARAMETERS,
 ];
-const CALL_ORDER_CHANGE = `CALL ${ORDER_CHANGE_PROCEDURE}(${ORDER_CHANGE_PARAMETERS.map(() => '?').join(', ')})`;
+const CALL_ORDER_CHANGE = preparedOnMariadb(`CALL ${ORDER_CHANGE_PROCEDURE}(${ORDER_CHANGE_PARAMETERS.map(() => '?').join(', ')})`);
 
 /** The event's columns as the outbox stores them (event-codec.ts's encodeEvent), with the time it was appended. */
 export interface OutboxColumns {

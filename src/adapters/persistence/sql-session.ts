@@ -158,6 +158,23 @@ class PooledSession implements SqlSession {
 
 interface MysqlConnection {
   query(sql: string, values: readonly SqlValue[], callback: (error: Error | null, result: unknown) => void): void;
+  execute(sql: string, values: readonly SqlValue[], callback: (error: Error | null, result: unknown) => void): void;
+}
+
+const serverPrepared = new Set<string>();
+
+/**
+ * Marks a fixed statement of a hot path to run as a server-side prepared statement on MariaDB (mysql2's `execute`:
+ * prepared once per connection, then only its parameters travel, in the binary protocol), instead of text MariaDB
+ * parses and plans on every call. Measured on the order read with its refunds (a two-table join of 35 columns):
+ * about 130 µs of MariaDB's CPU as text, about 85 prepared. Only for statements whose text never depends on data:
+ * each one is a prepared statement held open on every pooled connection, and MariaDB caps them server-wide
+ * (max_prepared_stmt_count). Values come back as they do over the text protocol (the pool's dateStrings and
+ * supportBigNumbers hold for both). SQLite prepares every statement anyway.
+ */
+export function preparedOnMariadb(sql: string): string {
+  serverPrepared.add(sql);
+  return sql;
 }
 
 const mysql: Driver = {
@@ -171,7 +188,11 @@ const mysql: Driver = {
 };
 
 const mysqlQuery = (conn: MysqlConnection, sql: string, params: readonly SqlValue[]): Promise<unknown> =>
-  new Promise((resolve, reject) => conn.query(sql, params, (error, result) => (error ? reject(error) : resolve(result))));
+  new Promise((resolve, reject) => {
+    const done = (error: Error | null, result: unknown): void => (error ? reject(error) : resolve(result));
+    if (serverPrepared.has(sql)) conn.execute(sql, params, done);
+    else conn.query(sql, params, done);
+  });
 
 interface SqliteStatement {
   readonly reader: boolean;
