@@ -188,7 +188,6 @@ describeWith('MariaDB: the order change in one CALL (wx_change_order)', () => {
         );
         if (!waiting) await new Promise((r) => setTimeout(r, 20));
       }
-      if (!waiting) console.log('DEBUG', victim, await Promise.race([call, new Promise((r) => setTimeout(() => r('pending'), 100))]), await db.exec('SELECT trx_mysql_thread_id, trx_state, trx_rows_modified, trx_query FROM information_schema.innodb_trx'), await db.exec('SELECT id, command, state, info FROM information_schema.processlist WHERE db = DATABASE()'));
       expect(Number(waiting?.modified)).toBeGreaterThanOrEqual(1);
       await db.exec(`KILL ${Number(victim)}`);
       settled = await call;
