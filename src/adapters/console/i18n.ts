@@ -383,14 +383,18 @@ const MESSAGES = {
   'merch.never': ['尚无', 'none yet'],
   'merch.reload': ['重新加载商户配置', 'Reload the merchants file'],
   'merch.reloadHelp': [
-    '重新读取 MERCHANTS_FILE（与 SIGHUP 相同），商户与小程序一并生效：文件校验不通过时不做任何改动并说明原因；被移除的商户或小程序只继续处理已有订单。',
-    'Reads MERCHANTS_FILE again (as SIGHUP does), merchants and mini-programs alike: a file that does not validate changes nothing and says why; a removed merchant or mini-program keeps serving its existing orders only.',
+    '重新读取 MERCHANTS_FILE（与 SIGHUP 相同），商户与小程序一并生效：文件校验不通过时不做任何改动并说明原因；被移除的商户或小程序仅在重启前继续处理已有订单；要长期保留，请在文件中标记 "retired": true 而不是删除。',
+    'Reads MERCHANTS_FILE again (as SIGHUP does), merchants and mini-programs alike: a file that does not validate changes nothing and says why; a removed merchant or mini-program keeps serving its existing orders only until a restart: to keep them served, mark them "retired": true in the file instead of removing them.',
   ],
   'merch.reloaded': [
     '已重新加载。新增：{added}；移除：{retired}；不可用：{unavailable}。小程序新增：{mpAdded}；移除：{mpRemoved}',
     'Reloaded. Added: {added}; removed: {retired}; unavailable: {unavailable}. Mini-programs added: {mpAdded}; removed: {mpRemoved}',
   ],
   'merch.reloadRefused': ['未重新加载，配置未改动：', 'Not reloaded, nothing changed:'],
+  'merch.reloadWarned': [
+    '注意（被移除但仍有订单，重启后将无法对账或退款；建议在文件中保留并标记 "retired": true）：',
+    'Warning (removed but they have orders, which a restart would strand; keep them in the file with "retired": true):',
+  ],
   'ops.disabled': ['已停用', 'disabled'],
   'ops.logins': ['最近登录尝试', 'Recent sign-in attempts'],
   'outcome.pending': ['正在核对', 'being checked'],

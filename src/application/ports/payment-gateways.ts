@@ -36,12 +36,14 @@ export class MerchantUnavailableError extends GatewayUnavailableError {
 
   constructor(
     readonly merchantId: MerchantId,
-    readonly why: 'credentials' | 'removed',
+    readonly why: 'credentials' | 'removed' | 'retired',
   ) {
     super(
       why === 'credentials'
         ? `merchant '${merchantId}' is unavailable: its credentials did not check out`
-        : `merchant '${merchantId}' was removed from the configuration: it takes no new orders`,
+        : why === 'removed'
+          ? `merchant '${merchantId}' was removed from the configuration: it takes no new orders`
+          : `merchant '${merchantId}' is retired: it takes no new orders`,
     );
   }
 }
