@@ -153,4 +153,23 @@ describe('MERCHANTS_FILE: a merchant marked "retired": true keeps its orders ser
     expect(refund.status).toBe(200);
     expect(refund.data.status).toBe('PROCESSING');
   });
+
+  it('warns, at a reload that removes it from the file, that its orders need it kept "retired": true', async () => {
+    writeFileSync(path, JSON.stringify({ merchants: [NORTH], miniPrograms: [mp('wx1111111111111111', 'north', true)] }));
+    const reload = await adminCall<{ reloaded: boolean; warnings: string[] }>('POST', '/admin/merchants/reload', {});
+    expect(reload.data.reloaded).toBe(true);
+    // (EXTRA's refused prepay opened an order before its merchant refused it, so EXTRA may be warned of as well.)
+    expect(reload.data.warnings).toEqual(
+      expect.arrayContaining([
+        'merchant west was removed but has orders: they are reconciled and refundable only until a restart; keep it in ' +
+          'MERCHANTS_FILE with "retired": true',
+        `mini-program ${WEST_APP.appId} was removed but has orders: they are reconciled and refundable only until a ` +
+          'restart; keep it in MERCHANTS_FILE with "retired": true',
+      ]),
+    );
+    const logged = () =>
+      service.output.some((l) => l.includes('"msg":"merchants file removed merchants or mini-programs that have orders"'));
+    for (let i = 0; i < 50 && !logged(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(logged()).toBe(true);
+  });
 });
