@@ -125,6 +125,17 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     return this.watched(merchantId, built.gateway);
   }
 
+  assertSells(merchantId: MerchantId): void {
+    const built = this.builtOf(merchantId);
+    if (!built) {
+      accountOf(this.accounts, merchantId);
+      return;
+    }
+    const retired = this.retired.get(merchantId);
+    if (retired) throw new MerchantUnavailableError(merchantId, retired.retired === true ? 'retired' : 'removed');
+    if (!built.gateway) throw new MerchantUnavailableError(merchantId, 'credentials');
+  }
+
   notifyVerifierOf(merchantId: MerchantId): NotifyVerifier {
     const built = this.builtOf(merchantId);
     if (!built) {

@@ -120,6 +120,8 @@ describe('the merchants of MERCHANTS_FILE in the registry', () => {
     const { registry, metrics, alerts } = service(twoShops, env);
     expect(() => registry.forMerchant('west')).toThrow(new MerchantUnavailableError('west', 'credentials'));
     expect(() => registry.forMerchant('north')).not.toThrow();
+    expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'credentials'));
+    expect(() => registry.assertSells('north')).not.toThrow();
     expect(await registry.notifyVerifierOf('west').payment({ body: '', headers: {} })).toMatchObject({
       ok: false,
       error: { reason: 'merchantUnavailable' },
@@ -161,6 +163,10 @@ describe('"retired": true in MERCHANTS_FILE: retired from the start, so across r
     };
     await expect(gateway.createPrepay(prepay)).rejects.toThrow(new MerchantUnavailableError('west', 'retired'));
     await expect(gateway.createPrepay(prepay)).rejects.toThrow("merchant 'west' is retired: it takes no new orders");
+    // Asked before a prepay opens an order (or spends coins).
+    expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'retired'));
+    expect(() => registry.assertSells('north')).not.toThrow();
+    expect(() => registry.assertSells('east')).toThrow(UnknownMerchantError);
     // Its late notices (naming its retired mini-program's appid) are still its own, verified with its key.
     expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
     const notice = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000112' }), { apiKey: WEST_KEY });
@@ -239,6 +245,7 @@ describe('reloading MERCHANTS_FILE', () => {
         payableUntil: new Date(),
       }),
     ).rejects.toThrow(new MerchantUnavailableError('west', 'removed'));
+    expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'removed'));
     expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
     expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
       ['north', 'available'],

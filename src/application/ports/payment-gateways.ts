@@ -10,6 +10,12 @@ export interface PaymentGateways {
   readonly merchantIds: readonly MerchantId[];
   /** That merchant's gateway; throws UnknownMerchantError for a merchant not configured here. */
   forMerchant(merchantId: MerchantId): PaymentGateway;
+  /**
+   * Throws (UnknownMerchantError, MerchantUnavailableError) when the merchant takes no new order: unknown, its
+   * credentials failed, or retired. Asked before a prepay opens an order (or spends coins), so that a merchant that
+   * cannot sell leaves no order behind. Absent: every known merchant sells (createPrepay alone refuses).
+   */
+  assertSells?(merchantId: MerchantId): void;
 }
 
 /**

@@ -137,6 +137,12 @@ describe('console: a merchant the file marks "retired": true', () => {
     await expect(
       app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' }),
     ).rejects.toThrow(new MerchantUnavailableError('north', 'retired'));
+    // Nor with coins alone (no WeChat call to refuse it): refused before an order is opened or a coin spent.
+    const orders = app.f.orders.all().length;
+    await expect(
+      app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'INTEGRAL', clientIp: '203.0.113.7' }),
+    ).rejects.toThrow(new MerchantUnavailableError('north', 'retired'));
+    expect(app.f.orders.all()).toHaveLength(orders);
     expect(north.calls.filter((c) => c === 'createPrepay')).toHaveLength(1);
     const refunded = await app.f.refundOrder.execute({ outTradeNo: no, amount: Money.ofFen(100), actor: 'admin-token' });
     expect(refunded.ok).toBe(true);
