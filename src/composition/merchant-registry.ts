@@ -35,6 +35,8 @@ export interface BuiltMerchant {
   readonly problems: readonly string[];
   /** The certificates and keys with an end date: the merchant API certificate, platform certificates. */
   readonly expiries: readonly { readonly what: string; readonly validTo: Date }[];
+  /** `"retired": true` in the file: retired from the start, as a merchant a reload removed is (see MerchantRegistry). */
+  readonly retired?: boolean;
 }
 
 /** What the console and the admin API show of a merchant. */
@@ -71,8 +73,9 @@ const GATEWAY_CALLS = [
  * TOKENS.MerchantGateway and TOKENS.MerchantNotifyVerifier), as Medusa looks a payment provider up by its id. Configured
  * by the merchants file, they are built (merchant-set.ts) and replaced as a whole at a reload: a merchant the new file
  * no longer names is retired, not dropped, so its orders stay reconcilable and refundable for the process's life while
- * it opens no new ones; a merchant whose credentials failed is unavailable (every call for it throws
- * MerchantUnavailableError, a 503 naming it) and the others serve.
+ * it opens no new ones; a merchant the file marks `"retired": true` is retired the same way from the start, which
+ * survives a restart (the durable form of a removal); a merchant whose credentials failed is unavailable (every call
+ * for it throws MerchantUnavailableError, a 503 naming it) and the others serve.
  */
 export class MerchantRegistry implements PaymentGateways, Merchants {
   private accounts: readonly MerchantAccount[];
@@ -91,9 +94,15 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     built?: readonly BuiltMerchant[],
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.accounts = accounts;
-    this.built = built === undefined ? undefined : new Map(built.map((b) => [b.account.id, b]));
-    this.index();
+    if (built === undefined) {
+      this.accounts = accounts;
+      this.built = undefined;
+      this.index();
+    } else {
+      this.accounts = [];
+      this.built = new Map();
+      this.replace(built);
+    }
   }
 
   /** Every merchant with orders this process may still act on: the configured ones, then the retired ones. */
@@ -114,6 +123,17 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
     }
     if (!built.gateway) throw new MerchantUnavailableError(merchantId, 'credentials');
     return this.watched(merchantId, built.gateway);
+  }
+
+  assertSells(merchantId: MerchantId): void {
+    const built = this.builtOf(merchantId);
+    if (!built) {
+      accountOf(this.accounts, merchantId);
+      return;
+    }
+    const retired = this.retired.get(merchantId);
+    if (retired) throw new MerchantUnavailableError(merchantId, retired.retired === true ? 'retired' : 'removed');
+    if (!built.gateway) throw new MerchantUnavailableError(merchantId, 'credentials');
   }
 
   notifyVerifierOf(merchantId: MerchantId): NotifyVerifier {
@@ -142,10 +162,12 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
 
   /**
    * A reload: the new merchants replace the configured ones. One the new set no longer names is retired (its gateway
-   * kept, new prepays refused); one it names again is configured again.
+   * kept, new prepays refused), and so is one it marks retired (with the credentials it gives now); one it names
+   * again, not retired, is configured again. `retired` lists the merchants that were configured and no longer are.
    */
   replace(next: readonly BuiltMerchant[]): { readonly added: MerchantId[]; readonly retired: MerchantId[]; readonly kept: MerchantId[] } {
-    const ids = new Set(next.map((b) => b.account.id));
+    const selling = next.filter((b) => b.retired !== true);
+    const ids = new Set(selling.map((b) => b.account.id));
     const previous = this.built ?? new Map<MerchantId, BuiltMerchant>();
     const retired: MerchantId[] = [];
     for (const [id, old] of previous) {
@@ -153,9 +175,10 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
       retired.push(id);
       this.retired.set(id, retire(old));
     }
+    for (const b of next) if (b.retired === true) this.retired.set(b.account.id, retire(b));
     for (const id of ids) this.retired.delete(id);
-    this.built = new Map(next.map((b) => [b.account.id, b]));
-    this.accounts = next.map((b) => b.account);
+    this.built = new Map(selling.map((b) => [b.account.id, b]));
+    this.accounts = selling.map((b) => b.account);
     this.index();
     return { added: [...ids].filter((id) => !previous.has(id)), retired, kept: [...ids].filter((id) => previous.has(id)) };
   }
@@ -248,13 +271,14 @@ export class MerchantRegistry implements PaymentGateways, Merchants {
 /** A merchant's numbers: its mch_id (partner mode: the provider's) and its sub_mch_id. */
 const mchKey = (account: MerchantIdentity): string => `${account.mchId}/${account.subMchId ?? ''}`;
 
-/** A removed merchant: everything about its existing orders still works; a new prepay is refused. */
+/** A removed or retired merchant: everything about its existing orders still works; a new prepay is refused. */
 function retire(merchant: BuiltMerchant): BuiltMerchant {
   if (!merchant.gateway) return merchant;
   const id = merchant.account.id;
+  const why = merchant.retired === true ? 'retired' : 'removed';
   return {
     ...merchant,
-    gateway: decorate(merchant.gateway, { createPrepay: () => Promise.reject(new MerchantUnavailableError(id, 'removed')) }),
+    gateway: decorate(merchant.gateway, { createPrepay: () => Promise.reject(new MerchantUnavailableError(id, why)) }),
   };
 }
 

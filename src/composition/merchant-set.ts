@@ -91,7 +91,9 @@ export function buildMerchantSet(settings: MerchantsSettings, deps: MerchantSetD
       return { account, problems: [`its gateway could not be built: ${(error as Error).message}`], expiries };
     }
   });
-  return { merchants, close: () => opened.forEach((parts) => parts.v2?.gateway.close()) };
+  // A merchant the file marks retired is built as any other (its orders need its credentials): the registry retires it.
+  const marked = merchants.map((b, i) => (settings.merchants[i]?.retired ? { ...b, retired: true } : b));
+  return { merchants: marked, close: () => opened.forEach((parts) => parts.v2?.gateway.close()) };
 }
 
 /**

@@ -35,6 +35,7 @@ export function reloadView(outcome: ReloadOutcome): MerchantsReloadView {
           removed: [...outcome.miniPrograms.removed],
           changed: [...outcome.miniPrograms.changed],
         },
+        warnings: [...outcome.warnings],
       }
     : {
         reloaded: false,
@@ -44,5 +45,6 @@ export function reloadView(outcome: ReloadOutcome): MerchantsReloadView {
         kept: [],
         unavailable: [],
         mini_programs: { added: [], removed: [], changed: [] },
+        warnings: [],
       };
 }

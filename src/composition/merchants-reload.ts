@@ -17,6 +17,11 @@ export type ReloadOutcome =
       /** Configured but not serving: their credentials did not check out. */
       readonly unavailable: readonly { readonly merchant: MerchantId; readonly problems: readonly string[] }[];
       readonly miniPrograms: MiniProgramChanges;
+      /**
+       * Merchants and mini-programs the file no longer names although they have orders: removed all the same (retired
+       * for the process's life), with the advice to keep them `"retired": true`, which survives a restart.
+       */
+      readonly warnings: readonly string[];
     }
   | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -41,8 +46,11 @@ export interface MerchantsReloadDeps {
   readonly build: (settings: MerchantsSettings) => readonly BuiltMerchant[];
   /** The mini-programs served (`/mp/{appid}/…`) and their logins, replaced with the merchants. */
   readonly miniPrograms: Pick<MiniProgramDirectory, 'replace'>;
-  /** Whether the mini-program has an order of one of these merchants (a move's check, see movedWithOrders). */
-  readonly hasOrders: (appId: string, merchantIds: readonly MerchantId[]) => Promise<boolean>;
+  /**
+   * Whether there is an order of one of these merchants (of that mini-program, when an appid is given): a move's
+   * check (movedWithOrders), and a removal's (removedWithOrders).
+   */
+  readonly hasOrders: (appId: string | undefined, merchantIds: readonly MerchantId[]) => Promise<boolean>;
   /** Tells the log scrubber of the secrets a reload read (a new merchant's keys, a new AppSecret). */
   readonly learnSecrets: (secrets: readonly string[]) => void;
   /** Told of every set swapped in (sandbox mode: the embedded simulator learns its new mini-programs). */
@@ -87,7 +95,11 @@ export class MerchantsReloader {
     const { metrics, alerts, registry } = this.deps;
     for (const id of retired) metrics.merchantAvailable.remove({ merchant: id });
     for (const m of registry.health()) {
-      if (m.state === 'retired') continue;
+      if (m.state === 'retired') {
+        metrics.merchantRetired.set({ merchant: m.account.id }, 1);
+        continue;
+      }
+      metrics.merchantRetired.remove({ merchant: m.account.id });
       metrics.merchantAvailable.set({ merchant: m.account.id }, m.state === 'available' ? 1 : 0);
       if (m.state === 'unavailable')
         alerts.raise({ kind: 'MerchantUnavailable', detail: { merchant: m.account.id, problems: m.problems } });
@@ -128,6 +140,7 @@ export class MerchantsReloader {
       alerts.raise({ kind: 'MerchantsReloadRefused', detail: { actor, problems } });
       return { ok: false, problems };
     }
+    const warnings = await this.removedWithOrders(next);
     // One synchronous step: the list cannot refuse now (its default was checked above).
     const swapped = this.deps.registry.replace(built);
     this.deps.miniPrograms.replace(next.miniPrograms);
@@ -138,7 +151,8 @@ export class MerchantsReloader {
     this.announce(swapped.retired);
     const unavailable = built.filter((m) => !m.gateway).map((m) => ({ merchant: m.account.id, problems: m.problems }));
     logger.info({ actor, ...swapped, unavailable: unavailable.map((u) => u.merchant), miniPrograms }, 'merchants reloaded');
-    return { ok: true, ...swapped, unavailable, miniPrograms };
+    if (warnings.length > 0) logger.warn({ actor, warnings }, 'merchants file removed merchants or mini-programs that have orders');
+    return { ok: true, ...swapped, unavailable, miniPrograms, warnings };
   }
 
   private remember(settings: MerchantsSettings): void {
@@ -215,14 +229,50 @@ export class MerchantsReloader {
     return problems;
   }
 
+  /**
+   * The merchants and mini-programs the new file no longer names that have orders. The removal is taken (as before):
+   * retired, they are served for this process's life; but after a restart nothing knows them, so their open orders
+   * could be neither reconciled nor refunded (no credentials) and their late notices would be refused. Kept in the
+   * file as `"retired": true`, they stay served across restarts: that is the advice. Not knowing (the database did not
+   * answer) is said too, with the same advice.
+   */
+  private async removedWithOrders(next: MerchantsSettings): Promise<string[]> {
+    const warnings: string[] = [];
+    const KEEP = 'only until a restart; keep it in MERCHANTS_FILE with "retired": true';
+    const ask = async (what: string, appId: string | undefined, merchantIds: readonly MerchantId[]): Promise<void> => {
+      try {
+        if (await this.deps.hasOrders(appId, merchantIds))
+          warnings.push(`${what} was removed but has orders: they are reconciled and refundable ${KEEP}`);
+      } catch (error) {
+        this.deps.logger.error({ err: error, what }, 'could not look for the orders of a removed merchant or mini-program');
+        warnings.push(
+          `${what} was removed, and whether it has orders is unknown (the database did not answer): if it has, they are served ${KEEP}`,
+        );
+      }
+    };
+    const merchants = new Set(next.merchants.map((m) => m.id));
+    for (const m of this.current.merchants) if (!merchants.has(m.id)) await ask(`merchant ${m.id}`, undefined, [m.id]);
+    const appIds = new Set(next.miniPrograms.map((p) => p.appId));
+    for (const p of this.current.miniPrograms) {
+      if (appIds.has(p.appId)) continue;
+      const all = [...new Set([p.merchantId, ...this.deps.registry.merchantIds])];
+      await ask(`mini-program ${p.appId}`, p.appId, all);
+    }
+    return warnings;
+  }
+
+  /** Retired mini-programs count as absent: one marked retired is removed from service, one unmarked is added back. */
   private miniProgramChanges(next: MerchantsSettings): MiniProgramChanges {
-    const before = new Map(this.current.miniPrograms.map((p) => [p.appId, p]));
-    const after = new Set(next.miniPrograms.map((p) => p.appId));
+    const serving = (list: MerchantsSettings['miniPrograms']) => list.filter((p) => p.retired !== true);
+    const before = new Map(serving(this.current.miniPrograms).map((p) => [p.appId, p]));
+    const after = new Set(serving(next.miniPrograms).map((p) => p.appId));
     return {
-      added: next.miniPrograms.filter((p) => !before.has(p.appId)).map((p) => p.appId),
+      added: serving(next.miniPrograms)
+        .filter((p) => !before.has(p.appId))
+        .map((p) => p.appId),
       removed: [...before.keys()].filter((appId) => !after.has(appId)),
       // Its AppSecret or its merchant: the next login, the next order use the new one.
-      changed: next.miniPrograms
+      changed: serving(next.miniPrograms)
         .filter((p) => {
           const old = before.get(p.appId);
           return old !== undefined && (old.appSecret !== p.appSecret || old.merchantId !== p.merchantId);

@@ -10,6 +10,11 @@ export interface ConfiguredMiniProgram extends MiniProgram {
   readonly appSecret?: string;
   /** The one the seed's paths serve; exactly one mini-program is (else the first). */
   readonly default?: boolean;
+  /**
+   * `"retired": true` in the merchants file: none of ours to its users (its paths 404, its tokens 401), as a removed
+   * one is; its merchant still knows its appid, for the notices and answers of its orders. Never the default one.
+   */
+  readonly retired?: boolean;
 }
 
 /** Builds the login of a mini-program from its appid and AppSecret. */
@@ -56,6 +61,7 @@ function defaultAppIdOf(configured: readonly ConfiguredMiniProgram[]): string {
 function indexed(configured: readonly ConfiguredMiniProgram[]): ReadonlyMap<string, MiniProgram> {
   const byId = new Map(configured.map(({ appId, name, merchantId }) => [appId, { appId, name, merchantId }]));
   if (byId.size !== configured.length) throw new Error('two mini-programs are configured with one appid');
+  for (const m of configured) if (m.retired === true) byId.delete(m.appId);
   return byId;
 }
 
@@ -85,7 +91,7 @@ export class MiniProgramLoginsByApp implements MiniProgramLogins {
   }
 
   forApp(appId: string): MiniProgramLogin | undefined {
-    const program = this.configured.find((m) => m.appId === appId);
+    const program = this.configured.find((m) => m.appId === appId && m.retired !== true);
     if (appId === this.defaultAppId && (!program || program.appSecret === this.boundSecret)) return this.defaultLogin();
     if (!program) return undefined;
     const known = this.built.get(appId);
@@ -98,7 +104,7 @@ export class MiniProgramLoginsByApp implements MiniProgramLogins {
   /** A reload's list (see forApp). */
   replace(configured: readonly ConfiguredMiniProgram[]): void {
     this.configured = configured;
-    for (const appId of this.built.keys()) if (!configured.some((m) => m.appId === appId)) this.built.delete(appId);
+    for (const appId of this.built.keys()) if (!configured.some((m) => m.appId === appId && m.retired !== true)) this.built.delete(appId);
   }
 }
 

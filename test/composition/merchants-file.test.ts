@@ -270,6 +270,47 @@ describe('MERCHANTS_FILE: refusals, every one at once, named by JSON path', () =
     expect(fileProblems(none)).toEqual(['miniPrograms: exactly one must be "default": true (the seed\'s paths serve it); none is']);
   });
 
+  it('takes "retired": true on a merchant (its credentials still checked) and a mini-program, but never on the default one', () => {
+    const shops = clone();
+    Object.assign(shops.merchants[1] as object, { retired: true });
+    Object.assign(shops.miniPrograms[1] as object, { retired: true });
+    Object.assign(shops.miniPrograms[2] as object, { retired: true });
+    const path = writeMerchantsFolder(shops);
+    // east's credentials are still read and checked: its orders are refunded with them.
+    const broken = loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV, EAST_APIV3_KEY: 'short' }).merchants;
+    expect(broken.merchants[1]?.problems.join('\n')).toContain('apiV3Key must be exactly 32 bytes');
+    const { merchants, miniPrograms } = loadConfig({ MERCHANTS_FILE: path, ...THREE_SHOPS_ENV }).merchants;
+    expect(merchants.map((m) => [m.id, m.retired === true, m.problems, m.credentials !== undefined])).toEqual([
+      ['north', false, [], true],
+      ['east', true, [], true],
+      ['south', false, [], true],
+    ]);
+    // A retired mini-program is still its merchant's (the appid its notices and answers name).
+    expect(merchants[1]?.appIds).toEqual(['wx2222222222222222']);
+    expect(merchants[2]?.appId).toBe('wx3333333333333333');
+    expect(miniPrograms.map((p) => [p.appId, p.retired === true])).toEqual([
+      ['wx1111111111111111', false],
+      ['wx2222222222222222', true],
+      ['wx3333333333333333', true],
+    ]);
+
+    const wrong = clone();
+    Object.assign(wrong.merchants[0] as object, { retired: 'yes' });
+    Object.assign(wrong.miniPrograms[0] as object, { retired: true });
+    Object.assign(wrong.miniPrograms[1] as object, { retired: 1 });
+    expect(fileProblems(wrong)).toEqual([
+      'merchants[0].retired: Expected boolean, received string',
+      'miniPrograms[1].retired: Expected boolean, received number',
+    ]);
+    const defaultRetired = clone();
+    Object.assign(defaultRetired.miniPrograms[0] as object, { retired: true });
+    expect(fileProblems(defaultRetired)).toEqual(['miniPrograms[0].retired: the default mini-program cannot be retired']);
+    // A mini-program that is not retired may stay bound to a retired merchant (it sells nothing: its prepays answer 503).
+    const sellingThroughRetired = clone();
+    Object.assign(sellingThroughRetired.merchants[0] as object, { retired: true });
+    expect(fileProblems(sellingThroughRetired)).toEqual([]);
+  });
+
   it('for real WeChat Pay wants https notify URLs it can name', () => {
     const shops = clone();
     delete (shops as { publicBaseUrl?: string }).publicBaseUrl;

@@ -120,6 +120,8 @@ describe('the merchants of MERCHANTS_FILE in the registry', () => {
     const { registry, metrics, alerts } = service(twoShops, env);
     expect(() => registry.forMerchant('west')).toThrow(new MerchantUnavailableError('west', 'credentials'));
     expect(() => registry.forMerchant('north')).not.toThrow();
+    expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'credentials'));
+    expect(() => registry.assertSells('north')).not.toThrow();
     expect(await registry.notifyVerifierOf('west').payment({ body: '', headers: {} })).toMatchObject({
       ok: false,
       error: { reason: 'merchantUnavailable' },
@@ -136,6 +138,72 @@ describe('the merchants of MERCHANTS_FILE in the registry', () => {
       ['north', 'available'],
       ['west', 'unavailable'],
     ]);
+  });
+});
+
+describe('"retired": true in MERCHANTS_FILE: retired from the start, so across restarts', () => {
+  const retiredWest = {
+    merchants: [north, { ...west, retired: true }],
+    miniPrograms: [mp('wx1111111111111111', 'north', true), { ...mp('wx4444444444444444', 'west'), retired: true }],
+  };
+
+  it('serves a retired merchant’s orders with its credentials and its callbacks, and opens no new order for it', async () => {
+    const { registry, metrics } = service(retiredWest);
+    expect(registry.configured.map((a) => a.id)).toEqual(['north']);
+    expect(registry.merchantIds).toEqual(['north', 'west']);
+    const gateway = registry.forMerchant('west');
+    expect(typeof gateway.refund).toBe('function');
+    const prepay = {
+      outTradeNo: 'x',
+      description: 'x',
+      amount: Money.ofFen(1),
+      openid: 'o',
+      clientIp: '127.0.0.1',
+      payableUntil: new Date(),
+    };
+    await expect(gateway.createPrepay(prepay)).rejects.toThrow(new MerchantUnavailableError('west', 'retired'));
+    await expect(gateway.createPrepay(prepay)).rejects.toThrow("merchant 'west' is retired: it takes no new orders");
+    // Asked before a prepay opens an order (or spends coins).
+    expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'retired'));
+    expect(() => registry.assertSells('north')).not.toThrow();
+    expect(() => registry.assertSells('east')).toThrow(UnknownMerchantError);
+    // Its late notices (naming its retired mini-program's appid) are still its own, verified with its key.
+    expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
+    const notice = signedNotifyXml(paymentNotifyFields({ appid: 'wx4444444444444444', mch_id: '1900000112' }), { apiKey: WEST_KEY });
+    expect(await registry.notifyVerifierOf('west').payment({ body: notice, headers: {} })).toMatchObject({ ok: true });
+    expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
+      ['north', 'available'],
+      ['west', 'retired'],
+    ]);
+    expect((await metrics.merchantAvailable.get()).values.map((v) => [v.labels.merchant, v.value])).toEqual([['north', 1]]);
+    expect((await metrics.merchantRetired.get()).values.map((v) => [v.labels.merchant, v.value])).toEqual([['west', 1]]);
+  });
+
+  it('answers for a retired mini-program as for a removed one: none of ours, no login', () => {
+    const { container } = service(retiredWest);
+    expect(container.get(TOKENS.MiniPrograms).byAppId('wx4444444444444444')).toBeUndefined();
+    expect(
+      container
+        .get(TOKENS.MiniPrograms)
+        .all()
+        .map((p) => p.appId),
+    ).toEqual(['wx1111111111111111']);
+    expect(container.get(TOKENS.MiniProgramLogins).forApp('wx4444444444444444')).toBeUndefined();
+  });
+
+  it('sells again once a reload unmarks it', async () => {
+    const { path, registry, reloader, container, metrics } = service(retiredWest);
+    writeFileSync(path, JSON.stringify(twoShops));
+    expect(await reloader.reload('test')).toMatchObject({
+      ok: true,
+      added: ['west'],
+      retired: [],
+      miniPrograms: { added: ['wx4444444444444444'], removed: [] },
+    });
+    expect(registry.configured.map((a) => a.id)).toEqual(['north', 'west']);
+    expect(container.get(TOKENS.MiniPrograms).byAppId('wx4444444444444444')?.merchantId).toBe('west');
+    expect(registry.health().map((h) => h.state)).toEqual(['available', 'available']);
+    expect((await metrics.merchantRetired.get()).values).toEqual([]);
   });
 });
 
@@ -160,6 +228,7 @@ describe('reloading MERCHANTS_FILE', () => {
       kept: ['north'],
       unavailable: [],
       miniPrograms: { added: ['wx5555555555555555'], removed: ['wx4444444444444444'], changed: [] },
+      warnings: [],
     });
     expect(registry.configured.map((a) => a.id)).toEqual(['north', 'south']);
     expect(registry.merchantIds).toEqual(['north', 'south', 'west']);
@@ -176,6 +245,7 @@ describe('reloading MERCHANTS_FILE', () => {
         payableUntil: new Date(),
       }),
     ).rejects.toThrow(new MerchantUnavailableError('west', 'removed'));
+    expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'removed'));
     expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
     expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
       ['north', 'available'],
@@ -334,6 +404,63 @@ describe('reloading MERCHANTS_FILE', () => {
     expect(written).not.toContain(southKey);
     expect(written).not.toContain(southSecret);
     expect(written.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('warns, removing all the same, when a removed merchant or mini-program has orders: keep it "retired": true', async () => {
+    const { path, reloader, orders, registry } = service(twoShops);
+    await orders.insert(anOrder({ merchantId: 'west', appId: 'wx4444444444444444' }));
+    writeFileSync(path, JSON.stringify({ merchants: [north], miniPrograms: [mp('wx1111111111111111', 'north', true)] }));
+    const outcome = await reloader.reload('test');
+    expect(outcome).toMatchObject({ ok: true, retired: ['west'], miniPrograms: { removed: ['wx4444444444444444'] } });
+    expect(outcome.ok && outcome.warnings).toEqual([
+      'merchant west was removed but has orders: they are reconciled and refundable only until a restart; keep it in ' +
+        'MERCHANTS_FILE with "retired": true',
+      'mini-program wx4444444444444444 was removed but has orders: they are reconciled and refundable only until a ' +
+        'restart; keep it in MERCHANTS_FILE with "retired": true',
+    ]);
+    expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
+      ['north', 'available'],
+      ['west', 'retired'],
+    ]);
+    // Back, then removed again with a database that does not answer: said too, never a rejected reload.
+    writeFileSync(path, JSON.stringify(twoShops));
+    expect(await reloader.reload('test')).toMatchObject({ ok: true, warnings: [] });
+    orders.list = () => Promise.reject(new Error('SELECT … connection lost'));
+    writeFileSync(path, JSON.stringify({ merchants: [north], miniPrograms: [mp('wx1111111111111111', 'north', true)] }));
+    const unknown = await reloader.reload('test');
+    expect(unknown).toMatchObject({
+      ok: true,
+      warnings: [
+        expect.stringMatching(/^merchant west was removed, and whether it has orders is unknown \(the database did not answer\)/),
+        expect.stringMatching(/^mini-program wx4444444444444444 was removed, and whether it has orders is unknown/),
+      ],
+    });
+    expect(JSON.stringify(unknown)).not.toContain('SELECT');
+  });
+
+  it('does not warn when what it removes has no orders, nor when the file marks it retired instead', async () => {
+    const { path, reloader, orders } = service(twoShops);
+    writeFileSync(path, JSON.stringify({ merchants: [north], miniPrograms: [mp('wx1111111111111111', 'north', true)] }));
+    expect(await reloader.reload('test')).toMatchObject({ ok: true, retired: ['west'], warnings: [] });
+    writeFileSync(path, JSON.stringify(twoShops));
+    expect(await reloader.reload('test')).toMatchObject({ ok: true, added: ['west'], warnings: [] });
+    await orders.insert(anOrder({ merchantId: 'west', appId: 'wx4444444444444444' }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        merchants: [north, { ...west, retired: true }],
+        miniPrograms: [mp('wx1111111111111111', 'north', true), { ...mp('wx4444444444444444', 'west'), retired: true }],
+      }),
+    );
+    expect(await reloader.reload('test')).toEqual({
+      ok: true,
+      added: [],
+      retired: ['west'],
+      kept: ['north'],
+      unavailable: [],
+      miniPrograms: { added: [], removed: ['wx4444444444444444'], changed: [] },
+      warnings: [],
+    });
   });
 
   it('without MERCHANTS_FILE, refuses to reload and says the environment needs a restart', async () => {

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,9 +46,13 @@ async function startServer(dir: string, serverId: number): Promise<PrivateMariaD
   const port = await freePort();
   const data = join(dir, 'data');
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
+  // Its own temporary folder: the bootstrap's temporary tables in the shared /tmp were once removed under it by
+  // another process cleaning up there ("Could not remove temporary table", the install aborted).
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   await run(
     'mariadb-install-db',
-    ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user],
+    ['--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user],
     {
       timeout: 60_000,
     },
@@ -60,6 +64,7 @@ async function startServer(dir: string, serverId: number): Promise<PrivateMariaD
       '--no-defaults',
       ...user,
       `--datadir=${data}`,
+      `--tmpdir=${tmp}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
       `--socket=${socket}`,

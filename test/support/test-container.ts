@@ -102,6 +102,11 @@ export interface FixtureOptions {
    * (of `merchants`) were removed by a reload: retired, their gateways kept for their orders, no new prepay.
    */
   readonly retired?: readonly MerchantId[];
+  /**
+   * Present: the merchants are a MERCHANTS_FILE's, and these of them (of `merchants`) are marked `"retired": true`
+   * in it: retired from the start, as after a restart on such a file (their orders served, no new prepay).
+   */
+  readonly retiredInFile?: readonly MerchantId[];
 }
 
 /** A fixed SESSION_SECRET: TOTP secrets sealed under it stay readable, as in a configured deployment. */
@@ -166,9 +171,10 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
   let retire = (_ids: readonly MerchantId[]): void => {
     throw new Error('useCaseFixture: pass `retired` for a registry that reloads');
   };
-  if (options.retired !== undefined) {
+  if (options.retired !== undefined || options.retiredInFile !== undefined) {
     const built = container.get(TOKENS.MerchantAccounts).map((account) => ({
       account,
+      ...(options.retiredInFile?.includes(account.id) ? { retired: true } : {}),
       gateway: container.get(TOKENS.MerchantGateway, { name: account.id }),
       verifier: {
         payment: () => Promise.resolve(err({ reason: 'notFromWeChat' as const, detail: 'fixture' })),
@@ -185,7 +191,7 @@ export async function useCaseFixture(options: FixtureOptions = {}) {
     );
     // A reload of a file that no longer names them.
     retire = (ids) => void registry.replace(built.filter((b) => registry.configured.includes(b.account) && !ids.includes(b.account.id)));
-    retire(options.retired);
+    retire(options.retired ?? []);
     rebind(container, TOKENS.MerchantRegistry, registry);
   }
   const [defaultProgram] = container.get(TOKENS.ConfiguredMiniPrograms);

@@ -1,13 +1,13 @@
 import type { MerchantId } from '../../domain/merchant.js';
 
-/** A merchant as operators see it: its id, the name the merchants file gives it, and whether a reload retired it. */
+/** A merchant as operators see it: its id, the name the merchants file gives it, and whether it is retired. */
 export interface Shop {
   readonly id: MerchantId;
   /** Its display name; its id when the configuration gives none. */
   readonly name: string;
   /**
-   * Removed from MERCHANTS_FILE by a reload: its orders are still reconciled and refunded by the service (with its
-   * credentials), but read-only in the console.
+   * Marked `"retired": true` in MERCHANTS_FILE, or removed from it by a reload: its orders are still reconciled and
+   * refunded by the service (with its credentials), but read-only in the console.
    */
   readonly retired: boolean;
 }
@@ -23,5 +23,5 @@ export function shopLabel(shops: Shops, id: MerchantId): string {
   return name && name !== id ? `${name} (${id})` : id;
 }
 
-/** Whether the merchant was retired by a reload: its orders take no console action. */
+/** Whether the merchant is retired (by the file or a reload): its orders take no console action. */
 export const isRetired = (shops: Shops, id: MerchantId): boolean => shops.get(id)?.retired === true;

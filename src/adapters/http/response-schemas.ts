@@ -251,7 +251,8 @@ export const MerchantHealthSchema = named(
     sub_mch_id: z.string().nullable(),
     provider: z.string().nullable(),
     state: z.enum(['available', 'unavailable', 'retired']).meta({
-      description: 'unavailable: its credentials failed (its requests answer 503); retired: removed from the file, its orders still served',
+      description:
+        'unavailable: its credentials failed (its requests answer 503); retired: marked "retired": true in the file or removed by a reload, its orders still served, no new one',
     }),
     problems: z.array(z.string()).meta({ description: 'why it is unavailable' }),
     expiries: z.array(z.object({ what: z.string(), valid_to: z.string() })),
@@ -273,6 +274,9 @@ export const MerchantsReloadSchema = named(
     mini_programs: z
       .object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) })
       .meta({ description: 'appids added, removed, and whose AppSecret or merchant changed' }),
+    warnings: z.array(z.string()).meta({
+      description: 'merchants and mini-programs removed although they have orders: keep them in the file with "retired": true',
+    }),
   }),
   'What a reload of MERCHANTS_FILE did: a file that does not validate changes nothing.',
 );

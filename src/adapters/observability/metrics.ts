@@ -56,6 +56,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly merchantRetired = new Gauge({
+    name: 'wxpay_merchant_retired',
+    help: 'Per retired merchant (marked "retired": true in MERCHANTS_FILE, or removed by a reload): 1; it opens no new order, its orders are still served',
+    labelNames: ['merchant'] as const,
+    registers: [this.registry],
+  });
+
   readonly reconciliationFixes = new Counter({
     name: 'wxpay_reconciliation_fixes_total',
     help: 'Orders whose state the reconciliation job changed, by resulting status',

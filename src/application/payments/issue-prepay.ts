@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../domain/merchant.js';
 import type { Order } from '../../domain/order.js';
 import { payableUntil } from '../../domain/order-reuse.js';
 import type { Goods } from '../../domain/goods.js';
@@ -36,6 +37,11 @@ export class IssuePrepay {
     private readonly supersede: SupersedeOrder,
     private readonly clock: Clock,
   ) {}
+
+  /** Throws when the merchant takes no new order (see PaymentGateways.assertSells): asked before an order is opened. */
+  assertSells(merchantId: MerchantId): void {
+    this.gateways.assertSells?.(merchantId);
+  }
 
   async execute(order: Order, goods: Goods, user: User, clientIp: string): Promise<Issued> {
     if (isPrepayUsable(order.state.prepay, this.clock.now())) return this.paramsFor(order);

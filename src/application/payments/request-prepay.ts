@@ -88,6 +88,9 @@ export class RequestPrepay {
     if (!goods.online) return err({ kind: 'GoodsOffline' });
     const price = priceFor(goods, command.paidType);
     const shop = { appId: miniProgram.appId, merchantId: miniProgram.merchantId };
+    // A merchant that cannot sell (retired, or its credentials failed) is refused before an order is opened or coins
+    // are spent: a 503 naming it, and nothing left behind.
+    this.issuePrepay.assertSells(shop.merchantId);
 
     const key: OrderKey = { uid: command.uid, goodsId: command.goodsId, paidType: command.paidType };
     const lease = await this.lock.acquire(lockKey(key, shop.merchantId), this.lockTiming);

@@ -10,6 +10,12 @@ export interface PaymentGateways {
   readonly merchantIds: readonly MerchantId[];
   /** That merchant's gateway; throws UnknownMerchantError for a merchant not configured here. */
   forMerchant(merchantId: MerchantId): PaymentGateway;
+  /**
+   * Throws (UnknownMerchantError, MerchantUnavailableError) when the merchant takes no new order: unknown, its
+   * credentials failed, or retired. Asked before a prepay opens an order (or spends coins), so that a merchant that
+   * cannot sell leaves no order behind. Absent: every known merchant sells (createPrepay alone refuses).
+   */
+  assertSells?(merchantId: MerchantId): void;
 }
 
 /**
@@ -36,12 +42,14 @@ export class MerchantUnavailableError extends GatewayUnavailableError {
 
   constructor(
     readonly merchantId: MerchantId,
-    readonly why: 'credentials' | 'removed',
+    readonly why: 'credentials' | 'removed' | 'retired',
   ) {
     super(
       why === 'credentials'
         ? `merchant '${merchantId}' is unavailable: its credentials did not check out`
-        : `merchant '${merchantId}' was removed from the configuration: it takes no new orders`,
+        : why === 'removed'
+          ? `merchant '${merchantId}' was removed from the configuration: it takes no new orders`
+          : `merchant '${merchantId}' is retired: it takes no new orders`,
     );
   }
 }

@@ -73,11 +73,11 @@ export function bindMerchants(c: Container, config: Config, resources: Resources
         production: config.production,
         build: build(clock, metrics),
         miniPrograms,
-        // Looked up when a move asks (rarely): the reloader needs no database until then.
+        // Looked up when a move or a removal asks (rarely): the reloader needs no database until then.
         hasOrders: async (appId, merchantIds) => {
           if (merchantIds.length === 0) return false;
           const orders: OrderRepository = c.get(TOKENS.OrderRepository);
-          return (await orders.list({ appId, merchantIds, limit: 1, offset: 0 })).length > 0;
+          return (await orders.list({ ...(appId === undefined ? {} : { appId }), merchantIds, limit: 1, offset: 0 })).length > 0;
         },
         learnSecrets: (secrets) => void learnLogSecrets(logger, secrets),
         ...(resources.simulator ? { swapped: sandboxLearns(resources.simulator) } : {}),

@@ -84,9 +84,17 @@ const withCredentials = <T extends z.ZodRawShape>(shape: T) =>
 
 const Provider = withCredentials({ id: slug, name, spMchId: mchId, spAppId: appId });
 
+/**
+ * `"retired": true`: the merchant opens no new order but everything about its existing ones still works (queried,
+ * closed, refunded, reconciled with its credentials, its late callbacks accepted, read-only in the console): what a
+ * merchant a reload removed is for the process's life, kept in the file so that it survives restarts.
+ */
+const retired = z.boolean().optional();
 const Urls = { notifyUrl: url.optional(), refundNotifyUrl: url.optional() };
-const DirectMerchant = withCredentials({ id: slug, name, mode: z.literal('direct'), mchId, appId: appId.optional(), ...Urls });
-const PartnerMerchant = z.object({ id: slug, name, mode: z.literal('partner'), provider: slug, subMchId: mchId, ...Urls }).strict();
+const DirectMerchant = withCredentials({ id: slug, name, mode: z.literal('direct'), mchId, appId: appId.optional(), retired, ...Urls });
+const PartnerMerchant = z
+  .object({ id: slug, name, mode: z.literal('partner'), provider: slug, subMchId: mchId, retired, ...Urls })
+  .strict();
 
 /** By its mode, with one plain message for a mode that is neither (a discriminated union's is cryptic). */
 const Merchant = z.unknown().transform((value, ctx): DirectEntry | PartnerEntry => {
@@ -101,7 +109,11 @@ const Merchant = z.unknown().transform((value, ctx): DirectEntry | PartnerEntry 
 type DirectEntry = z.output<typeof DirectMerchant>;
 type PartnerEntry = z.output<typeof PartnerMerchant>;
 
-const MiniProgram = z.object({ appId, name, appSecret: secretRef, merchant: slug, default: z.boolean().optional() }).strict();
+/**
+ * `"retired": true`: its paths and tokens answer as a removed mini-program's (404, 401), while its merchant still
+ * accepts the notices and answers naming its appid (its existing orders are paid, queried and refunded under it).
+ */
+const MiniProgram = z.object({ appId, name, appSecret: secretRef, merchant: slug, default: z.boolean().optional(), retired }).strict();
 
 const MerchantsFile = z
   .object({
@@ -243,6 +255,12 @@ function references(file: FileEntries): string[] {
   });
   file.miniPrograms.forEach((p, i) => {
     if (!merchantIds.has(p.merchant)) problems.push(`miniPrograms[${i}].merchant: no merchant ${p.merchant} in merchants`);
+    // Its tokens carry no appid (the seed's format) and the seed's paths serve it: it is never "none of ours".
+    if (p.default && p.retired) problems.push(`miniPrograms[${i}].retired: the default mini-program cannot be retired`);
+    // A mini-program that is not retired may stay bound to a retired merchant: it is served as before (its users log
+    // in, see their orders and coins) but sells nothing, every prepay answering 503 naming the merchant. Refusing it
+    // would force the default mini-program (which cannot be retired) off its merchant, moving its users, goods and
+    // coins away from their orders (what a reload refuses, merchants-reload.ts).
   });
   const defaults = file.miniPrograms.flatMap((p, i) => (p.default ? [i] : []));
   if (defaults.length !== 1) {
@@ -345,6 +363,7 @@ function settingsOf(
         mchId: entry.spMchId,
         subMchId: x.subMchId,
         provider: providerSettings(entry),
+        ...(x.retired ? { retired: true } : {}),
         ...urls,
         ...(checked.ok ? { credentials: checked.value } : {}),
         problems: checked.ok ? [] : checked.error.map((p) => `provider ${entry.id}: ${p}`),
@@ -359,6 +378,7 @@ function settingsOf(
       appId: x.appId ?? sellingAppId(file, x.id),
       appIds: [...new Set([...(x.appId ? [x.appId] : []), ...appIdsOf(file, x.id)])],
       mchId: x.mchId,
+      ...(x.retired ? { retired: true } : {}),
       ...urls,
       ...(checked.ok ? { credentials: checked.value } : {}),
       problems: checked.ok ? [] : checked.error,
@@ -376,6 +396,7 @@ function settingsOf(
       merchantId: p.merchant,
       ...(secret.ok ? { appSecret: secret.value.toString('utf8').trim() } : {}),
       default: p.default === true,
+      ...(p.retired ? { retired: true } : {}),
       problems: secret.ok ? [] : [secret.error],
     };
   });
@@ -387,10 +408,13 @@ const providerSettings = (p: ProviderEntry): ProviderSettings => ({ id: p.id, na
 const appIdsOf = (file: FileEntries, merchantId: string): string[] =>
   file.miniPrograms.filter((p) => p.merchant === merchantId).map((p) => p.appId);
 
-/** A merchant's appid (partner: its sub_appid) of a prepay naming none: its default mini-program's when that sells through it, else its first mini-program's. */
+/**
+ * A merchant's appid (partner: its sub_appid) of a prepay naming none: its default mini-program's when that sells
+ * through it, else its first mini-program that is not retired, else (a retired merchant's) its first.
+ */
 function sellingAppId(file: FileEntries, merchantId: string): string {
   const own = file.miniPrograms.filter((p) => p.merchant === merchantId);
-  const chosen = own.find((p) => p.default) ?? own[0];
+  const chosen = own.find((p) => p.default) ?? own.find((p) => !p.retired) ?? own[0];
   if (!chosen) throw new RangeError(`merchant ${merchantId} was checked to have a mini-program`);
   return chosen.appId;
 }

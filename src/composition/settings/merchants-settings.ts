@@ -47,6 +47,8 @@ export interface MerchantSettings {
   readonly credentials?: MerchantCredentials;
   /** Why the merchant is unavailable (empty when it is available). */
   readonly problems: readonly string[];
+  /** `"retired": true` in the file: it opens no new order, its existing ones are served (merchant-registry.ts). */
+  readonly retired?: boolean;
 }
 
 /** A merchant's credentials, loaded and checked (key, certificate, CN, public key, expiry). */
@@ -74,6 +76,8 @@ export interface MiniProgramSettings {
   readonly appSecret?: string;
   /** The seed's paths serve the default mini-program (today's WECHAT_APPID). */
   readonly default: boolean;
+  /** `"retired": true` in the file: served as a removed one is (404, 401); its merchant keeps its appid for notices. */
+  readonly retired?: boolean;
   readonly problems: readonly string[];
 }
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MerchantAccount } from '../../../src/composition/merchant-registry.js';
+import { TOKENS } from '../../../src/composition/tokens.js';
+import { MerchantUnavailableError } from '../../../src/application/ports/payment-gateways.js';
 import { Money } from '../../../src/domain/money.js';
+import { anOrder, settle } from '../../support/builders.js';
 import { FakePaymentGateway } from '../../support/doubles/fake-payment-gateway.js';
 import { consoleApp, postForm, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
 
@@ -42,7 +45,7 @@ describe('console: a retired merchant’s orders are read-only', () => {
     expect(page).not.toContain(`action="/console/orders/${no}/refund"`);
     expect(page).not.toContain(`action="/console/orders/${no}/review"`);
     const zh = await get(`/console/orders/${no}?lang=zh`);
-    expect(zh).toContain('已移除商户 — 只读');
+    expect(zh).toContain('已停用商户 — 只读');
     // Marked in every list that shows it; the review queue offers no resolution of it.
     expect(await get('/console/orders?lang=en')).toContain('retired merchant — read-only');
     const queue = await get('/console/reviews?lang=en');
@@ -86,5 +89,63 @@ describe('console: a retired merchant’s orders are read-only', () => {
     app.f.clock.advance(24 * 3_600_000);
     expect(await app.f.reconcileBill.execute()).toMatchObject({ payments: 1, matched: 1, unknown: [] });
     expect(north.calls).toContain('billedPayments');
+  });
+});
+
+/**
+ * The same read-only mark for a merchant the file marks `"retired": true`: retired from the start (after a restart on
+ * such a file), not by a reload. Its order was taken before; the default mini-program still sells through it, so its
+ * prepays are refused naming it.
+ */
+describe('console: a merchant the file marks "retired": true', () => {
+  let app: ConsoleApp;
+  let north: FakePaymentGateway;
+  let admin: ConsoleSession;
+  let no = '';
+
+  beforeAll(async () => {
+    const clock = { now: () => app.f.clock.now() };
+    north = new FakePaymentGateway(clock, { appId: NORTH.appId, mchId: NORTH.mchId });
+    app = await consoleApp({ merchants: [{ account: NORTH, gateway: north }], sellingMerchant: 'north', retiredInFile: ['north'] });
+    admin = await app.session('admin');
+    const [program] = app.f.container.get(TOKENS.ConfiguredMiniPrograms);
+    // Opened and paid at WeChat before the file marked north retired (the fake is north's WeChat account).
+    const opened = anOrder({ merchantId: 'north', appId: program!.appId, status: 'CHECKED' });
+    const outTradeNo = opened.state.outTradeNo.value;
+    const payableUntil = new Date(app.f.clock.now().getTime() + 3_600_000);
+    await north.createPrepay({ outTradeNo, description: 'x', amount: opened.state.cash, openid: 'o', clientIp: '127.0.0.1', payableUntil });
+    const paid = north.pay(outTradeNo);
+    const order = settle(opened, { transactionId: paid.transactionId, paidAt: app.f.clock.now(), refunded: false });
+    await app.f.orders.insert(order);
+    no = order.state.outTradeNo.value;
+  });
+  afterAll(async () => app?.close());
+
+  const get = async (path: string) => (await fetch(`${app.baseUrl}${path}`, { headers: { cookie: admin.cookie } })).text();
+
+  it('shows its order read-only, refuses a console refund, and shows it retired on the Merchants page', async () => {
+    const page = await get(`/console/orders/${no}?lang=en`);
+    expect(page).toContain('retired merchant — read-only');
+    expect(page).not.toContain(`action="/console/orders/${no}/refund"`);
+    const refused = await postForm(app, `/console/orders/${no}/refund?lang=en`, admin, { _csrf: admin.csrf });
+    expect(refused.status).toBe(409);
+    expect(await get('/console/merchants?lang=en')).toContain('retired (old orders only)');
+  });
+
+  it('refuses a new order for it, naming it; still refunds the old one through the use case the admin API calls', async () => {
+    // Thrown, as a gateway that cannot be reached is: the HTTP layer answers 503 with this message.
+    await expect(
+      app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' }),
+    ).rejects.toThrow(new MerchantUnavailableError('north', 'retired'));
+    // Nor with coins alone (no WeChat call to refuse it): refused before an order is opened or a coin spent.
+    const orders = app.f.orders.all().length;
+    await expect(
+      app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'INTEGRAL', clientIp: '203.0.113.7' }),
+    ).rejects.toThrow(new MerchantUnavailableError('north', 'retired'));
+    expect(app.f.orders.all()).toHaveLength(orders);
+    expect(north.calls.filter((c) => c === 'createPrepay')).toHaveLength(1);
+    const refunded = await app.f.refundOrder.execute({ outTradeNo: no, amount: Money.ofFen(100), actor: 'admin-token' });
+    expect(refunded.ok).toBe(true);
+    expect(north.calls).toContain('refund');
   });
 });

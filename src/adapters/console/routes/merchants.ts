@@ -19,13 +19,14 @@ export function merchantRoutes(routes: ConsoleRoutes, merchants: MerchantsAdmin)
     const flash = outcome.reloaded
       ? {
           kind: 'done' as const,
-          text: ctx.t('merch.reloaded', {
-            added: outcome.added.join(', ') || '—',
-            retired: outcome.retired.join(', ') || '—',
-            unavailable: outcome.unavailable.map((u) => u.merchant).join(', ') || '—',
-            mpAdded: outcome.mini_programs.added.join(', ') || '—',
-            mpRemoved: outcome.mini_programs.removed.join(', ') || '—',
-          }),
+          text:
+            ctx.t('merch.reloaded', {
+              added: outcome.added.join(', ') || '—',
+              retired: outcome.retired.join(', ') || '—',
+              unavailable: outcome.unavailable.map((u) => u.merchant).join(', ') || '—',
+              mpAdded: outcome.mini_programs.added.join(', ') || '—',
+              mpRemoved: outcome.mini_programs.removed.join(', ') || '—',
+            }) + (outcome.warnings.length > 0 ? ` ${ctx.t('merch.reloadWarned')} ${outcome.warnings.join('; ')}` : ''),
         }
       : { kind: 'error' as const, text: `${ctx.t('merch.reloadRefused')} ${outcome.problems.join('; ')}` };
     send(res, outcome.reloaded ? 200 : 422, merchantsPage(ctx, merchants.health(), flash));
