@@ -92,7 +92,7 @@ describeWith('MariaDB: the order change in one CALL (wx_change_order)', () => {
     expect((await repo.findByOutTradeNo(order.state.outTradeNo.value))?.state).toEqual(order.state);
   });
 
-  it('the order read and the CALL run as prepared statements, prepared once per connection, with the same results', async () => {
+  it('the order read runs as a prepared statement, prepared once per connection, with the same results', async () => {
     const repo = new MikroOrderRepository(orm);
     const order = await inserted(repo);
     const no = order.state.outTradeNo.value;
@@ -103,9 +103,9 @@ describeWith('MariaDB: the order change in one CALL (wx_change_order)', () => {
     expect(await repo.update(order)).toBe('updated');
     expect((await repo.findByOutTradeNo(no))?.state).toEqual(order.state);
     expect((await repo.findPaymentFacts(no))?.transactionId).toBe('T-PREPARED');
-    // Four executions; at most one prepare (the CALL, unless an earlier test prepared it on this connection already).
-    expect((await counter('Com_stmt_prepare')) - prepares).toBeLessThanOrEqual(1);
-    expect((await counter('Com_stmt_execute')) - executes).toBe(4);
+    // Three executions of the read, prepared already; the CALL goes as text.
+    expect((await counter('Com_stmt_prepare')) - prepares).toBe(0);
+    expect((await counter('Com_stmt_execute')) - executes).toBe(3);
   });
 
   it('the loser of a race is told, and neither its change nor its event is written', async () => {
