@@ -9,6 +9,7 @@ import { buildWechatXml } from '../../src/adapters/wechatpay/v2/xml.js';
 import { loadOrCreateSandboxIdentity } from '../../src/sandbox/identity/identity-store.js';
 import { openOrm } from '../../src/adapters/persistence/orm.js';
 import { ensureBillsOut } from '../support/bill-clock.js';
+import { goodsOfMiniProgram } from '../support/merchants-files.js';
 import { operatorCli } from '../support/operator-cli.js';
 import { postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
@@ -65,6 +66,7 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
 
   const sim = async (path: string, body: unknown) => postJson<Record<string, unknown>>(`${service.baseUrl}/sandbox/wxpay${path}`, body);
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const goodsOf = (appId: string) => goodsOfMiniProgram(service, ADMIN_TOKEN, `sqlite:${databasePath}`, appId);
 
   /** Resolves with the access line of the first callback at that path acknowledged (v2: 200 SUCCESS, v3: 204). */
   function callbackAt(path: string): Promise<string> {
@@ -80,20 +82,6 @@ describe('examples/merchants: three shops on the simulator (v2 direct, v3 direct
       };
       service.child.stdout?.on('data', onData);
     });
-  }
-
-  /** Goods of that mini-program: created by the admin API (the default one's), then moved to the mini-program. */
-  async function goodsOf(appId: string): Promise<number> {
-    const created = await fetch(`${service.baseUrl}/admin/goods`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: `Course of ${appId}`, market_price: 1200, sale_price: 1200, online: true }),
-    });
-    const id = ((await created.json()) as { data: { id: number } }).data.id;
-    const orm = await openOrm(`sqlite:${databasePath}`);
-    await orm.em.getConnection().execute('UPDATE shop_goods_info SET app_id = ? WHERE id = ?', [appId, id]);
-    await orm.close(true);
-    return id;
   }
 
   /** The day's orders paid (and refunded) in each shop by the walk-through, for the bill reconciliation after it. */

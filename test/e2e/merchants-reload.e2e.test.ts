@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../src/adapters/persistence/orm.js';
-import { writeMerchantsFolder } from '../support/merchants-files.js';
+import { directV2Merchant, goodsOfMiniProgram, miniProgramOf, writeMerchantsFolder } from '../support/merchants-files.js';
 import { postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
@@ -15,21 +15,8 @@ const ENV = {
   // Read only once a reload names it (env: references are read again at each reload).
   EXTRA_APP_SECRET: 'extra-app-secret-for-the-reload',
 };
-const merchant = (id: string, mchId: string) => ({
-  id,
-  name: id,
-  mode: 'direct',
-  apiVersion: 'v2',
-  mchId,
-  v2: { apiKey: `env:${id.toUpperCase()}_API_KEY`, refunds: 'disabled' },
-});
-const mp = (appId: string, id: string, isDefault = false) => ({
-  appId,
-  name: id,
-  appSecret: `env:${id.toUpperCase()}_APP_SECRET`,
-  merchant: id,
-  default: isDefault,
-});
+const merchant = (id: string, mchId: string) => directV2Merchant(id, mchId, { refunds: 'disabled' });
+const mp = miniProgramOf;
 const TWO = {
   merchants: [merchant('north', '1900000109'), merchant('west', '1900000112')],
   miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west')],
@@ -41,6 +28,7 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
   let service: ServiceProcess;
   let path: string;
   let databaseUrl: string;
+  const goodsOf = (appId: string) => goodsOfMiniProgram(service, ADMIN_TOKEN, databaseUrl, appId);
 
   beforeAll(async () => {
     path = writeMerchantsFolder(TWO);
@@ -100,20 +88,6 @@ describe('MERCHANTS_FILE in the running service: SIGHUP reloads it', () => {
   const EXTRA_PATH = `/mp/${EXTRA.appId}`;
   /** The extra mini-program's user and order, from the test that adds it to the one that removes it. */
   const extra: { auth?: Record<string, string>; outTradeNo?: string; prepayId?: string } = {};
-
-  /** Goods of that mini-program: created by the admin API (the default one's), then moved to the mini-program. */
-  async function goodsOf(appId: string): Promise<number> {
-    const created = await fetch(`${service.baseUrl}/admin/goods`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: `Course of ${appId}`, market_price: 1200, sale_price: 1200, online: true }),
-    });
-    const id = ((await created.json()) as { data: { id: number } }).data.id;
-    const orm = await openOrm(databaseUrl);
-    await orm.em.getConnection().execute('UPDATE shop_goods_info SET app_id = ? WHERE id = ?', [appId, id]);
-    await orm.close(true);
-    return id;
-  }
 
   it('serves a mini-program the file gains on SIGHUP at once: goods, a login with its AppSecret, a prepay with its merchant', async () => {
     expect((await fetch(`${service.baseUrl}${EXTRA_PATH}/goods`)).status).toBe(404);

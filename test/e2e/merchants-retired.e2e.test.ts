@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../src/adapters/persistence/orm.js';
-import { writeMerchantsFolder } from '../support/merchants-files.js';
+import { directV2Merchant, goodsOfMiniProgram, miniProgramOf, writeMerchantsFolder } from '../support/merchants-files.js';
 import { postJson } from '../support/mini-program.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
@@ -15,21 +15,8 @@ const ENV = {
   EXTRA_APP_SECRET: 'extra-app-secret-of-west',
 };
 // Refunds enabled: the sandbox needs no merchant API certificate for them (real WeChat Pay does, see the file rules).
-const merchant = (id: string, mchId: string) => ({
-  id,
-  name: id,
-  mode: 'direct',
-  apiVersion: 'v2',
-  mchId,
-  v2: { apiKey: `env:${id.toUpperCase()}_API_KEY` },
-});
-const mp = (appId: string, id: string, isDefault = false) => ({
-  appId,
-  name: id,
-  appSecret: `env:${id.toUpperCase()}_APP_SECRET`,
-  merchant: id,
-  default: isDefault,
-});
+const merchant = (id: string, mchId: string) => directV2Merchant(id, mchId);
+const mp = miniProgramOf;
 const NORTH = merchant('north', '1900000109');
 const WEST = merchant('west', '1900000112');
 const WEST_APP = mp('wx4444444444444444', 'west');
@@ -51,6 +38,7 @@ describe('MERCHANTS_FILE: a merchant marked "retired": true keeps its orders ser
   let service: ServiceProcess;
   let path: string;
   let databaseUrl: string;
+  const goodsOf = (appId: string) => goodsOfMiniProgram(service, ADMIN_TOKEN, databaseUrl, appId);
   let revoked = '';
   let late = '';
   let latePrepayId = '';
@@ -68,20 +56,6 @@ describe('MERCHANTS_FILE: a merchant marked "retired": true keeps its orders ser
     return { status: res.status, data: json.data, msg: json.msg };
   };
   const status = async (no: string) => (await adminCall<{ status: string }>('GET', `/admin/orders/${no}`)).data.status;
-
-  /** Goods of that mini-program: created by the admin API (the default one's), then moved to the mini-program. */
-  async function goodsOf(appId: string): Promise<number> {
-    const created = await adminCall<{ id: number }>('POST', '/admin/goods', {
-      name: `Course of ${appId}`,
-      market_price: 1200,
-      sale_price: 1200,
-      online: true,
-    });
-    const orm = await openOrm(databaseUrl);
-    await orm.em.getConnection().execute('UPDATE shop_goods_info SET app_id = ? WHERE id = ?', [appId, created.data.id]);
-    await orm.close(true);
-    return created.data.id;
-  }
 
   async function login(appId: string): Promise<Record<string, string>> {
     const { code } = await postJson<{ code: string }>(`${service.baseUrl}/sandbox/wxpay/control/code`, {});

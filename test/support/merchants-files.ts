@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openOrm } from '../../src/adapters/persistence/orm.js';
 import { generateSandboxIdentity, type SandboxIdentity } from '../../src/sandbox/identity/sandbox-identity.js';
 
 export const NORTH_API_KEY = 'N0rthApiKey0123456789abcdefABCDE';
@@ -85,4 +86,45 @@ export function writeMerchantsFolder(content: unknown): string {
   const path = join(dir, 'merchants.json');
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return path;
+}
+
+/** A v2 direct merchant whose API key is the environment's `<ID>_API_KEY`. */
+export const directV2Merchant = (id: string, mchId: string, v2: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  mode: 'direct',
+  apiVersion: 'v2',
+  mchId,
+  v2: { apiKey: `env:${id.toUpperCase()}_API_KEY`, ...v2 },
+});
+
+/** A mini-program of merchant `id`, its AppSecret the environment's `<ID>_APP_SECRET`. */
+export const miniProgramOf = (appId: string, id: string, isDefault = false) => ({
+  appId,
+  name: id,
+  appSecret: `env:${id.toUpperCase()}_APP_SECRET`,
+  merchant: id,
+  default: isDefault,
+});
+
+/**
+ * Goods of a mini-program in a running service: created by the admin API (which sells for the default one), then
+ * moved to that mini-program in the service's database (the admin API has no mini-program field).
+ */
+export async function goodsOfMiniProgram(
+  service: { readonly baseUrl: string },
+  adminToken: string,
+  databaseUrl: string,
+  appId: string,
+): Promise<number> {
+  const created = await fetch(`${service.baseUrl}/admin/goods`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Course of ${appId}`, market_price: 1200, sale_price: 1200, online: true }),
+  });
+  const id = ((await created.json()) as { data: { id: number } }).data.id;
+  const orm = await openOrm(databaseUrl);
+  await orm.em.getConnection().execute('UPDATE shop_goods_info SET app_id = ? WHERE id = ?', [appId, id]);
+  await orm.close(true);
+  return id;
 }
