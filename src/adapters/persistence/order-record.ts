@@ -50,6 +50,8 @@ export const ORDER_OUT_TRADE_NO_UNIQUE = 'uq_shop_goods_order_out_trade_no';
 export const ORDER_OPEN_KEY_UNIQUE = 'uq_shop_goods_order_open_key';
 export const ORDER_REUSE_INDEX = 'idx_shop_goods_order_reuse';
 export const ORDER_STATUS_TIME_INDEX = 'idx_shop_goods_order_status_time';
+/** Unpaid orders holding a prepay_id: what the payment reconciliation scans (migration 17). */
+export const ORDER_AWAITING_INDEX = 'idx_shop_goods_order_awaiting';
 
 const int = (fieldName: string) => ({ type: 'integer', fieldName, nullable: true }) as const;
 const str = (fieldName: string, length: number) => ({ type: 'string', fieldName, length, nullable: true }) as const;

@@ -15,6 +15,7 @@ import { Migration20261207000013RefundParts } from './Migration20261207000013Ref
 import { Migration20261207000014MiniPrograms } from './Migration20261207000014MiniPrograms.js';
 import { Migration20261207000015OperatorShops } from './Migration20261207000015OperatorShops.js';
 import { Migration20261207000016OrderChangeProcedure } from './Migration20261207000016OrderChangeProcedure.js';
+import { Migration20261207000017AwaitingPaymentIndex } from './Migration20261207000017AwaitingPaymentIndex.js';
 
 /**
  * Listed explicitly rather than globbed, so they run the same from tsx, vitest and the compiled build. Append only;
@@ -37,4 +38,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000014MiniPrograms', class: Migration20261207000014MiniPrograms },
   { name: 'Migration20261207000015OperatorShops', class: Migration20261207000015OperatorShops },
   { name: 'Migration20261207000016OrderChangeProcedure', class: Migration20261207000016OrderChangeProcedure },
+  { name: 'Migration20261207000017AwaitingPaymentIndex', class: Migration20261207000017AwaitingPaymentIndex },
 ];
