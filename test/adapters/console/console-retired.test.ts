@@ -6,8 +6,21 @@ import { Money } from '../../../src/domain/money.js';
 import { anOrder, settle } from '../../support/builders.js';
 import { FakePaymentGateway } from '../../support/doubles/fake-payment-gateway.js';
 import { consoleApp, postForm, type ConsoleApp, type ConsoleSession } from '../../support/console-app.js';
+import type { FixtureOptions } from '../../support/test-container.js';
 
 const NORTH: MerchantAccount = { id: 'north', name: '北区店', appId: 'wx2421b1c4370ec43b', mchId: '1900000109', apiVersion: 'v2' };
+
+/**
+ * The console selling through north alone, on a fake of north's WeChat account that tells the fixture's time, with an
+ * admin signed in; `retiring` says how north is (to be) retired.
+ */
+async function northConsole(retiring: Pick<FixtureOptions, 'retired' | 'retiredInFile'>) {
+  const clock = { now: () => app.f.clock.now() };
+  const north = new FakePaymentGateway(clock, { appId: NORTH.appId, mchId: NORTH.mchId });
+  const app = await consoleApp({ merchants: [{ account: NORTH, gateway: north }], sellingMerchant: 'north', ...retiring });
+  const admin = await app.session('admin');
+  return { app, north, admin };
+}
 
 /**
  * Issue 20: a merchant a reload of MERCHANTS_FILE removed is retired. Its orders are "still reconciled and refundable,
@@ -21,10 +34,7 @@ describe('console: a retired merchant’s orders are read-only', () => {
   let no = '';
 
   beforeAll(async () => {
-    const clock = { now: () => app.f.clock.now() };
-    north = new FakePaymentGateway(clock, { appId: NORTH.appId, mchId: NORTH.mchId });
-    app = await consoleApp({ merchants: [{ account: NORTH, gateway: north }], sellingMerchant: 'north', retired: [] });
-    admin = await app.session('admin');
+    ({ app, north, admin } = await northConsole({ retired: [] }));
     const prepay = await app.f.requestPrepay.execute({ uid: app.f.user.uid, goodsId: 3, paidType: 'WXPAY', clientIp: '203.0.113.7' });
     if (!prepay.ok) throw new Error('prepay failed');
     no = prepay.value.outTradeNo;
@@ -104,10 +114,7 @@ describe('console: a merchant the file marks "retired": true', () => {
   let no = '';
 
   beforeAll(async () => {
-    const clock = { now: () => app.f.clock.now() };
-    north = new FakePaymentGateway(clock, { appId: NORTH.appId, mchId: NORTH.mchId });
-    app = await consoleApp({ merchants: [{ account: NORTH, gateway: north }], sellingMerchant: 'north', retiredInFile: ['north'] });
-    admin = await app.session('admin');
+    ({ app, north, admin } = await northConsole({ retiredInFile: ['north'] }));
     const [program] = app.f.container.get(TOKENS.ConfiguredMiniPrograms);
     // Opened and paid at WeChat before the file marked north retired (the fake is north's WeChat account).
     const opened = anOrder({ merchantId: 'north', appId: program!.appId, status: 'CHECKED' });
