@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggableUrl, logScrubber } from '../../src/adapters/observability/log-redaction.js';
 import { createLogger, learnLogSecrets } from '../../src/composition/logging.js';
+import { lineSink } from '../support/test-container.js';
 
 describe('log redaction: one rule for every line', () => {
   it('keeps a URL path and harmless query values, and the names but not the values of anything else', () => {
@@ -29,13 +29,7 @@ describe('log redaction: one rule for every line', () => {
   });
 
   it('is what the process logger writes through', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const logger = createLogger('info', ['configured-secret-123'], sink);
     logger.info({ url: '/x?code=1&goods_id=2', detail: { inner: { token: 'tok-tok-tok' } } }, 'seen configured-secret-123');
     expect(lines.join('')).not.toMatch(/configured-secret-123|tok-tok-tok|code=1/);
@@ -43,13 +37,7 @@ describe('log redaction: one rule for every line', () => {
   });
 
   it('replaces, from then on, a secret it is told of after it was made (and in its children), however it is quoted', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const logger = createLogger('info', [], sink);
     logger.info('before learnt-secret-"quoted"');
     expect(learnLogSecrets(logger, ['learnt-secret-"quoted"', 'short'])).toBe(true);

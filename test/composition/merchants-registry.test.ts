@@ -21,13 +21,12 @@ import { InProcessLock } from '../../src/adapters/in-process/in-process-lock.js'
 import { InMemoryOrderRepository } from '../support/doubles/in-memory-order-repository.js';
 import { ManualClock } from '../support/doubles/manual-clock.js';
 import { RecordingAlerts } from '../support/doubles/recording-alerts.js';
-import { rebind, serviceContainer, silentLogger } from '../support/test-container.js';
+import { lineSink, rebind, serviceContainer, silentLogger } from '../support/test-container.js';
 import { paymentNotifyFields, signedNotifyXml } from '../support/wechat-test-signer.js';
 import { writeMerchantsFolder } from '../support/merchants-files.js';
 import { FakeMiniProgramLogin } from '../support/doubles/fake-mini-program-login.js';
 import { createLogger } from '../../src/composition/logging.js';
 import type { Logger } from 'pino';
-import { Writable } from 'node:stream';
 
 const NORTH_KEY = 'N0rthApiKey0123456789abcdefABCDE';
 const WEST_KEY = 'WestApiKey0123456789abcdefABCDEF';
@@ -375,13 +374,7 @@ describe('reloading MERCHANTS_FILE', () => {
   });
 
   it("masks in the log, from the reload on, the secrets first read at it (a new merchant's key, a new AppSecret)", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const logger = createLogger('info', [], sink);
     const { path, reloader } = service(twoShops, ENV, { logger });
     const southKey = 'S0uthApiKey0123456789abcdefABCDE';

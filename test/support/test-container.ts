@@ -1,4 +1,5 @@
 import type { Container, ServiceIdentifier } from 'inversify';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { CloseAbandonedOrders } from '../../src/application/reconciliation/close-abandoned-orders.js';
 import { ConfirmOrder } from '../../src/application/payments/confirm-order.js';
@@ -57,6 +58,18 @@ import { SignInOperator } from '../../src/application/operators/sign-in-operator
 import { ManageOperatorTotp } from '../../src/application/operators/operator-totp.js';
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** A stream for a logger to write to, keeping each chunk written (a line, for pino) in `lines`, in order. */
+export function lineSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { lines, sink };
+}
 
 /** The service's own container on its embedded defaults, before any adapter is opened: tests rebind what they replace. */
 export function serviceContainer(env: Record<string, string> = {}, resources: Partial<Resources> = {}): Container {
