@@ -56,6 +56,15 @@ const mp = (appId: string, merchant: string, isDefault = false) => ({
   ...(isDefault ? { default: true } : {}),
 });
 const twoShops = { merchants: [north, west], miniPrograms: [mp('wx1111111111111111', 'north', true), mp('wx4444444444444444', 'west')] };
+/** A prepay of placeholder values, for a gateway that is to refuse it before it reaches WeChat. */
+const aPrepay = () => ({
+  outTradeNo: 'x',
+  description: 'x',
+  amount: Money.ofFen(1),
+  openid: 'o',
+  clientIp: '127.0.0.1',
+  payableUntil: new Date(),
+});
 
 /** The service's container on a merchants file (sandbox mode), its order store, notify log and alerts in memory. */
 function service(file: unknown, env: Record<string, string> = ENV, options: { logger?: Logger } = {}) {
@@ -152,14 +161,7 @@ describe('"retired": true in MERCHANTS_FILE: retired from the start, so across r
     expect(registry.merchantIds).toEqual(['north', 'west']);
     const gateway = registry.forMerchant('west');
     expect(typeof gateway.refund).toBe('function');
-    const prepay = {
-      outTradeNo: 'x',
-      description: 'x',
-      amount: Money.ofFen(1),
-      openid: 'o',
-      clientIp: '127.0.0.1',
-      payableUntil: new Date(),
-    };
+    const prepay = aPrepay();
     await expect(gateway.createPrepay(prepay)).rejects.toThrow(new MerchantUnavailableError('west', 'retired'));
     await expect(gateway.createPrepay(prepay)).rejects.toThrow("merchant 'west' is retired: it takes no new orders");
     // Asked before a prepay opens an order (or spends coins).
@@ -234,16 +236,7 @@ describe('reloading MERCHANTS_FILE', () => {
     // west's orders: still queried, closed and refunded with west's credentials; a new prepay is refused.
     const retired = registry.forMerchant('west');
     expect(typeof retired.queryOrder).toBe('function');
-    await expect(
-      retired.createPrepay({
-        outTradeNo: 'x',
-        description: 'x',
-        amount: Money.ofFen(1),
-        openid: 'o',
-        clientIp: '127.0.0.1',
-        payableUntil: new Date(),
-      }),
-    ).rejects.toThrow(new MerchantUnavailableError('west', 'removed'));
+    await expect(retired.createPrepay(aPrepay())).rejects.toThrow(new MerchantUnavailableError('west', 'removed'));
     expect(() => registry.assertSells('west')).toThrow(new MerchantUnavailableError('west', 'removed'));
     expect(registry.idOf({ appId: 'wx4444444444444444', mchId: '1900000112' })).toBe('west');
     expect(registry.health().map((h) => [h.account.id, h.state])).toEqual([
