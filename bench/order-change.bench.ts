@@ -17,8 +17,8 @@ import { changeOrderInOneCall, compareAndSetOrder, insertOrder, orderChangeResul
 import { migrate, openOrm } from '../src/adapters/persistence/orm.js';
 import { sqlSession, type SqlSession } from '../src/adapters/persistence/sql-session.js';
 import { Money } from '../src/domain/money.js';
-import { Order } from '../src/domain/order.js';
-import { OutTradeNo } from '../src/domain/out-trade-no.js';
+import type { Order } from '../src/domain/order.js';
+import { anOrder } from '../test/support/builders.js';
 
 const SERVER_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
@@ -36,26 +36,8 @@ const ownMicros = (): number => {
 };
 
 let serial = 0;
-function freshOrder(): Order {
-  const createdAt = new Date();
-  const no = `20261207000000` + '0002' + String(++serial).padStart(10, '0');
-  return Order.restore({
-    outTradeNo: OutTradeNo.parse(no) as OutTradeNo,
-    uid: 1 + serial,
-    goodsId: 7,
-    paidType: 'WXPAY',
-    cash: Money.ofFen(19_900),
-    integral: 0,
-    status: 'CHECKED',
-    createdAt,
-    updatedAt: createdAt,
-    refunds: [],
-    holdsOpenSlot: true,
-    version: 0,
-    merchantId: 'default',
-    appId: '',
-  });
-}
+/** A new order awaiting its payment, each of its own user (an open order's uid, goods and way are unique in the table). */
+const freshOrder = (): Order => anOrder({ uid: 1 + ++serial, goodsId: 7, cash: Money.ofFen(19_900), createdAt: new Date(), appId: '' });
 
 async function pool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
