@@ -92,20 +92,24 @@ describeWith('MariaDB: the order change in one CALL (wx_change_order)', () => {
     expect((await repo.findByOutTradeNo(order.state.outTradeNo.value))?.state).toEqual(order.state);
   });
 
-  it('the order read runs as a prepared statement, prepared once per connection, with the same results', async () => {
+  it('the order reads run as prepared statements, prepared once per connection, with the same results', async () => {
     const repo = new MikroOrderRepository(orm);
     const order = await inserted(repo);
     const no = order.state.outTradeNo.value;
-    await repo.findByOutTradeNo(no); // prepares the read (and checks for the procedure) on this repository's one connection
+    // Prepares both reads (and checks for the procedure) on this repository's one connection.
+    await repo.findByOutTradeNo(no);
+    await repo.findPaymentFacts(no);
     const [prepares, executes] = [await counter('Com_stmt_prepare'), await counter('Com_stmt_execute')];
+    // A first notice's read: the unpaid order alone, its refunds not looked for.
+    expect((await repo.findPaymentFacts(no))?.order?.state).toEqual(order.state);
     expect((await repo.findByOutTradeNo(no))?.state).toEqual(order.state);
     expect(order.confirmPaid({ transactionId: 'T-PREPARED', amount: order.state.cash, paidAt }).ok).toBe(true);
     expect(await repo.update(order)).toBe('updated');
     expect((await repo.findByOutTradeNo(no))?.state).toEqual(order.state);
     expect((await repo.findPaymentFacts(no))?.transactionId).toBe('T-PREPARED');
-    // Three executions of the read, prepared already; the CALL goes as text.
+    // Four executions of the reads, prepared already; the CALL goes as text.
     expect((await counter('Com_stmt_prepare')) - prepares).toBe(0);
-    expect((await counter('Com_stmt_execute')) - executes).toBe(3);
+    expect((await counter('Com_stmt_execute')) - executes).toBe(4);
   });
 
   it('the loser of a race is told, and neither its change nor its event is written', async () => {

@@ -38,6 +38,7 @@ import {
   orderChangeResult,
   insertRefund,
   SELECT_OPEN_ORDER,
+  SELECT_ORDER,
   SELECT_ORDER_WITH_REFUNDS,
   SELECT_REFUNDS,
   splitJoinRows,
@@ -109,11 +110,12 @@ export class MikroOrderRepository implements OrderRepository {
   }
 
   /**
-   * One statement, the whole order with its refunds: a duplicate notice needs only the facts (and a paid order's facts
-   * are cached by cachedPaymentFacts, so this runs once per order), a first one the order too.
+   * One statement, the order without its refunds: a duplicate notice needs only the facts (and a paid order's facts
+   * are cached by cachedPaymentFacts, so this runs once per order), a first one the order too, which is unpaid and so
+   * has no refunds; only a paid order without a transaction (coins only) is read with its refunds, in a second query.
    */
   async findPaymentFacts(outTradeNo: string, scope: OrderScope = EVERY_SHOP): Promise<PaymentFacts | undefined> {
-    const { order: row, refunds } = splitJoinRows(await this.sql.all<OrderJoinRow>(SELECT_ORDER_WITH_REFUNDS, [outTradeNo, outTradeNo]));
+    const [row] = await this.sql.all<OrderRow>(SELECT_ORDER, [outTradeNo]);
     if (!row || row.outTradeNo !== outTradeNo || !this.rowInScope(scope, row)) return undefined;
     let facts: PaymentFacts;
     try {
@@ -122,19 +124,22 @@ export class MikroOrderRepository implements OrderRepository {
       if (error instanceof UnreadableRowError) this.reportUnreadable(error);
       throw error;
     }
-    return facts.transactionId === undefined ? { ...facts, order: this.read(row, refunds) } : facts;
+    return facts.transactionId === undefined ? { ...facts, order: this.read(row, await this.refundsOfRow(row)) } : facts;
   }
 
   async findOpen(key: OrderKey): Promise<Order | undefined> {
     const [row] = await this.sql.all<OrderRow>(SELECT_OPEN_ORDER, [openKeyOf(key)]);
     if (!row) return undefined;
-    // Refunds exist only for paid orders, and an order holding the open slot was never paid: rarely a second query.
+    // An order holding the open slot was never paid: rarely a second query.
+    return this.read(row, await this.refundsOfRow(row));
+  }
+
+  /** Refunds exist only for paid orders: an unpaid order's are not looked for. */
+  private async refundsOfRow(row: OrderRow): Promise<RefundRecord[]> {
     const paid = isOrderStatus(row.paidStatus) && isPaidStatus(row.paidStatus);
-    const refunds = paid ? await this.sql.all<RefundRecord>(SELECT_REFUNDS, [row.outTradeNo]) : [];
-    return this.read(
-      row,
-      refunds.filter((r) => r.outTradeNo === row.outTradeNo),
-    );
+    if (!paid) return [];
+    const refunds = await this.sql.all<RefundRecord>(SELECT_REFUNDS, [row.outTradeNo]);
+    return refunds.filter((r) => r.outTradeNo === row.outTradeNo);
   }
 
   async insert(order: Order): Promise<InsertOutcome> {

@@ -38,6 +38,12 @@ const refundSelect = REFUND_COLUMNS.map(([property, name]) => `r.${name} AS r_${
 export const SELECT_ORDER_WITH_REFUNDS = preparedOnMariadb(`SELECT ${orderSelect}, ${refundSelect} FROM ${ORDER_TABLE} o
   LEFT JOIN ${REFUND_TABLE} r ON r.out_trade_no = ? WHERE o.out_trade_no = ?`);
 
+/**
+ * One order by number, without its refunds: the payment callbacks' read. Refunds exist only for paid orders, and a
+ * first notice is for an unpaid one, so it spares MariaDB the join and both sides the refund columns' metadata.
+ */
+export const SELECT_ORDER = preparedOnMariadb(`SELECT ${orderSelect} FROM ${ORDER_TABLE} o WHERE o.out_trade_no = ?`);
+
 export const SELECT_OPEN_ORDER = `SELECT ${orderSelect} FROM ${ORDER_TABLE} o WHERE o.open_key = ?`;
 
 export const SELECT_REFUNDS = `SELECT ${REFUND_COLUMNS.map(([property, name]) => `${name} AS ${property}`).join(', ')}
