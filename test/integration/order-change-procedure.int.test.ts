@@ -94,11 +94,14 @@ describeWith('MariaDB: the order change in one CALL (wx_change_order)', () => {
 
   it('the order reads run as prepared statements, prepared once per connection, with the same results', async () => {
     const repo = new MikroOrderRepository(orm);
+    // Prepares both reads (and checks for the procedure) on this repository's one connection.
+    const warm = await inserted(repo);
+    await repo.findByOutTradeNo(warm.state.outTradeNo.value);
+    await repo.findPaymentFacts(warm.state.outTradeNo.value);
+    expect(warm.confirmPaid({ transactionId: 'T-WARM', amount: warm.state.cash, paidAt }).ok).toBe(true);
+    expect(await repo.update(warm)).toBe('updated');
     const order = await inserted(repo);
     const no = order.state.outTradeNo.value;
-    // Prepares both reads (and checks for the procedure) on this repository's one connection.
-    await repo.findByOutTradeNo(no);
-    await repo.findPaymentFacts(no);
     const [prepares, executes] = [await counter('Com_stmt_prepare'), await counter('Com_stmt_execute')];
     // A first notice's read: the unpaid order alone, its refunds not looked for.
     expect((await repo.findPaymentFacts(no))?.order?.state).toEqual(order.state);
@@ -107,6 +110,7 @@ describeWith('MariaDB: the order change in one CALL (wx_change_order)', () => {
     expect(await repo.update(order)).toBe('updated');
     expect((await repo.findByOutTradeNo(no))?.state).toEqual(order.state);
     expect((await repo.findPaymentFacts(no))?.transactionId).toBe('T-PREPARED');
+    expect(await stored(no)).toEqual({ version: 1, status: 'SUCC', events: [`${no}:OrderPaid`] });
     // Four executions of the reads, prepared already; the CALL goes as text.
     expect((await counter('Com_stmt_prepare')) - prepares).toBe(0);
     expect((await counter('Com_stmt_execute')) - executes).toBe(4);

@@ -12,7 +12,8 @@ const MARK_CHUNK = 500;
 /**
  * payment_event_outbox. Rows are written by the order repository inside the transaction of the change they
  * describe (see `appendIn`), and drained by the relay. The unique event id makes every append idempotent. Writes are
- * hand-written SQL on the SQL session (they join the order's transaction); the two listings go through the ORM.
+ * hand-written SQL on the SQL session (they join the order's transaction), and so is the relay's poll; the listing of
+ * an order's events goes through the ORM.
  */
 export class MikroEventOutbox implements EventOutbox, OutboxHistory {
   constructor(
@@ -24,15 +25,13 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
     await sqlSession(this.orm).transaction((tx) => appendIn(tx, events, this.nowMs()));
   }
 
+  // Plain SQL, like the writes: the relay polls every second and, under a stream of payments, reads full batches.
   async due(now: Date, limit: number): Promise<OutboxEntry[]> {
-    const rows = await this.orm.em
-      .fork()
-      .find(
-        OutboxRecord,
-        { deliveredAt: null, nextAttemptAt: { $lte: now.getTime() } },
-        { orderBy: { id: 'asc' }, limit, disableIdentityMap: true },
-      );
-    return rows.map((r) => ({ eventId: r.eventId, event: decodeEvent(r.payload), attempts: r.attempts }));
+    const rows = await sqlSession(this.orm).all<{ eventId: string; payload: string; attempts: number | string }>(SELECT_DUE, [
+      now.getTime(),
+      limit,
+    ]);
+    return rows.map((r) => ({ eventId: r.eventId, event: decodeEvent(r.payload), attempts: Number(r.attempts) }));
   }
 
   async forOrder(outTradeNo: string): Promise<OutboxRecordView[]> {
@@ -69,6 +68,10 @@ export class MikroEventOutbox implements EventOutbox, OutboxHistory {
     );
   }
 }
+
+/** Pending and due, oldest first: idx_payment_event_outbox_pending. */
+const SELECT_DUE = `SELECT event_id AS eventId, payload, attempts FROM ${OUTBOX_TABLE}
+  WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?`;
 
 const INSERT_EVENT = `INSERT INTO ${OUTBOX_TABLE}
   (event_id, type, out_trade_no, payload, created_at, delivered_at, attempts, next_attempt_at, last_error)
