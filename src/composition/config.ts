@@ -43,6 +43,7 @@ const SERVICE_FIELDS = {
   MIGRATE_ON_START: z.enum(['auto', 'yes', 'no', 'true', 'false']).default('auto'),
   TRUST_PROXY_HOPS: integer(0, 10).default('0'),
   RECONCILE_INTERVAL_MS: integer(100).default('30000'),
+  RECONCILE_FIRST_ASK_AFTER_MS: integer(0).default('60000'),
   EVENTS_WEBHOOK_URL: httpUrl,
   EVENTS_WEBHOOK_SECRET: secret(32),
   EVENTS_RELAY_INTERVAL_MS: integer(50).default('1000'),
@@ -122,6 +123,8 @@ export interface Config {
   readonly migrateOnStart: boolean;
   readonly trustProxyHops: number;
   readonly reconcileIntervalMs: number;
+  /** How old a prepay_id must be before reconciliation first asks WeChat about its order (its notify comes first). */
+  readonly reconcileFirstAskAfterMs: number;
   readonly eventsWebhook?: { readonly url: string; readonly secret: string };
   readonly eventsRelayIntervalMs: number;
   readonly sandboxTimeScale: number;
@@ -301,6 +304,7 @@ function serviceSettings(r: Reading<typeof FIELDS>): ServiceSettings {
     migrateOnStart: e.MIGRATE_ON_START === 'auto' ? !production : e.MIGRATE_ON_START === 'yes' || e.MIGRATE_ON_START === 'true',
     trustProxyHops: e.TRUST_PROXY_HOPS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    reconcileFirstAskAfterMs: e.RECONCILE_FIRST_ASK_AFTER_MS,
     ...(e.EVENTS_WEBHOOK_URL !== undefined && e.EVENTS_WEBHOOK_SECRET !== undefined
       ? { eventsWebhook: { url: e.EVENTS_WEBHOOK_URL, secret: e.EVENTS_WEBHOOK_SECRET } }
       : {}),

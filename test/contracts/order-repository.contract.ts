@@ -300,6 +300,17 @@ export function orderRepositoryContract(name: string, fresh: () => Promise<Order
       expect(numbers(await repo.list({ merchantId: NORTH, appId: APP_B, limit: 100, offset: 0 }))).toEqual(numbers([northB]));
       expect(numbers(await repo.listAwaitingPayment(100, 0, { merchantId: NORTH }))).toEqual(numbers([northA, northB]));
       expect(numbers(await repo.listAwaitingPayment(100, 0, { merchantId: SOUTH, appId: APP_A }))).toEqual(numbers([south]));
+      // Only prepay_ids issued at or before the time given, in whole seconds: reconciliation's first-ask grace.
+      const issued = prepay.issuedAt.getTime();
+      for (const [before, listed] of [
+        [issued, [northA, northB]],
+        [issued + 999, [northA, northB]],
+        [issued - 1, []],
+        [issued - 1_000, []],
+      ] as const) {
+        const awaiting = await repo.listAwaitingPayment(100, 0, { merchantId: NORTH }, new Date(before));
+        expect(numbers(awaiting), String(before - issued)).toEqual(numbers(listed));
+      }
 
       const unpaid = anOrder({ uid: uid(), merchantId: SOUTH, appId: APP_B, createdAt: at });
       await repo.insert(unpaid);

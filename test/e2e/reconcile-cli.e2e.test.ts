@@ -8,7 +8,12 @@ import { until } from '../support/service-ops.js';
 const run = promisify(execFile);
 
 describe('npm run reconcile (one run from the command line)', () => {
-  const env = { DATABASE_URL: tempSqliteUrl(), RECONCILE_INTERVAL_MS: '3600000', ADMIN_TOKEN: 'cli-admin-token-0123456789' };
+  const env = {
+    DATABASE_URL: tempSqliteUrl(),
+    RECONCILE_INTERVAL_MS: '3600000',
+    RECONCILE_FIRST_ASK_AFTER_MS: '0',
+    ADMIN_TOKEN: 'cli-admin-token-0123456789',
+  };
   let service: ServiceProcess;
   beforeAll(async () => {
     service = await startService(env);

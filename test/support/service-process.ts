@@ -36,6 +36,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
       DATABASE_URL: tempSqliteUrl(),
+      // These tests lose notifies on purpose and expect reconciliation's next run to settle them; the minute a prepay_id
+      // waits for its notify before reconciliation first asks is reconcile-pending.test.ts's.
+      RECONCILE_FIRST_ASK_AFTER_MS: '0',
       // A service on MySQL would keep its sandbox state in the checkout's ./data, shared with every other test.
       ...(env.DATABASE_URL?.startsWith('sqlite:') === false ? { SANDBOX_DATA_DIR: mkdtempSync(join(tmpdir(), 'wxpay-e2e-data-')) } : {}),
       ...env,

@@ -218,8 +218,19 @@ export class MikroOrderRepository implements OrderRepository {
     return this.procedure;
   }
 
-  async listAwaitingPayment(limit: number, offset = 0, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
-    return this.select({ paidStatus: 'CHECKED', prepayId: { $ne: null }, needsReview: 0, ...this.scoped(scope) }, 'asc', limit, offset);
+  async listAwaitingPayment(limit: number, offset = 0, scope: OrderScope = EVERY_SHOP, prepaidBefore?: Date): Promise<Order[]> {
+    return this.select(
+      {
+        paidStatus: 'CHECKED',
+        prepayId: { $ne: null },
+        needsReview: 0,
+        ...(prepaidBefore && { prepayIssuedAt: { $lte: Math.floor(prepaidBefore.getTime() / 1000) } }),
+        ...this.scoped(scope),
+      },
+      'asc',
+      limit,
+      offset,
+    );
   }
 
   async listOpenWithoutPrepay(createdBefore: Date, limit: number, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {

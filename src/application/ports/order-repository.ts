@@ -143,8 +143,9 @@ export interface OrderRepository {
   /**
    * CHECKED orders that were given a prepay_id and wait for no review, oldest first: what reconciliation asks WeChat
    * about. An order flagged for review is left to a person, so reconciliation does not retry it forever.
+   * `prepaidBefore`: only orders whose prepay_id was issued at or before it (whole seconds), when given.
    */
-  listAwaitingPayment(limit: number, offset?: number, scope?: OrderScope): Promise<Order[]>;
+  listAwaitingPayment(limit: number, offset?: number, scope?: OrderScope, prepaidBefore?: Date): Promise<Order[]>;
 
   /** CHECKED orders created before `createdBefore` that never got a prepay_id, oldest first. */
   listOpenWithoutPrepay(createdBefore: Date, limit: number, scope?: OrderScope): Promise<Order[]>;

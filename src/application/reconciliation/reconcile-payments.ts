@@ -18,9 +18,21 @@ export interface ReconcilePaymentsOptions {
   /** First wait before asking again about an unpaid order (doubles per attempt, capped at maxBackoffMs). */
   readonly retryBaseMs: number;
   readonly maxBackoffMs: number;
+  /**
+   * How long after its prepay_id was issued an order is first asked about. WeChat's notify normally comes first (and
+   * is retried 15 s later); asking sooner only races it, spends orderquery calls on users still at the cashier, and,
+   * under a stream of payments, pays orders twice over (once here, once by their notify). The official guide asks for
+   * the first query within about a minute of the expected callback.
+   */
+  readonly firstAskAfterMs: number;
 }
 
-export const DEFAULT_RECONCILE_OPTIONS: ReconcilePaymentsOptions = { batchSize: 100, retryBaseMs: 30_000, maxBackoffMs: 10 * 60_000 };
+export const DEFAULT_RECONCILE_OPTIONS: ReconcilePaymentsOptions = {
+  batchSize: 100,
+  retryBaseMs: 30_000,
+  maxBackoffMs: 10 * 60_000,
+  firstAskAfterMs: 60_000,
+};
 
 export interface PaymentsReport {
   checked: number;
@@ -44,8 +56,8 @@ const MAX_TRACKED = 50_000;
 type Verdict = 'paid' | 'failed' | 'closed' | 'flagged' | 'unchanged';
 
 /**
- * WeChat does not guarantee notifies. This asks WeChat about every unpaid order that was given a prepay_id, oldest
- * first, backing off per order, and records the answer through the same path as a notify; orders whose prepay_id
+ * WeChat does not guarantee notifies. This asks WeChat about every unpaid order that was given a prepay_id at least
+ * `firstAskAfterMs` ago, oldest first, backing off per order, and records the answer through the same path as a notify; orders whose prepay_id
  * has expired and that are at least 5 minutes old are closed (closeorder), and ORDERPAID from closeorder is taken as
  * paid. Unknown answers leave the order CHECKED for the next run.
  */
@@ -114,9 +126,10 @@ export class ReconcilePayments {
   private async dueOrders(): Promise<Order[]> {
     const now = this.clock.now().getTime();
     const { batchSize } = this.options;
+    const prepaidBefore = new Date(now - this.options.firstAskAfterMs);
     const due: Order[] = [];
     for (let page = 0; page < MAX_PAGES && due.length < batchSize; page++) {
-      const batch = await this.orders.listAwaitingPayment(batchSize, page * batchSize);
+      const batch = await this.orders.listAwaitingPayment(batchSize, page * batchSize, undefined, prepaidBefore);
       due.push(...batch.filter((o) => (this.backoff.get(o.state.outTradeNo.value)?.nextAt ?? 0) <= now));
       if (batch.length < batchSize) break;
     }

@@ -55,7 +55,11 @@ export function bindAdapters(c: Container, config: Config, resources: Resources)
   });
   c.bind(TOKENS.Clock).toConstantValue(resources.clock);
   c.bind(TOKENS.Random).toConstantValue(cryptoRandom);
-  c.bind(TOKENS.ReconcileOptions).toConstantValue({ ...DEFAULT_RECONCILE_OPTIONS, retryBaseMs: config.reconcileIntervalMs });
+  c.bind(TOKENS.ReconcileOptions).toConstantValue({
+    ...DEFAULT_RECONCILE_OPTIONS,
+    retryBaseMs: config.reconcileIntervalMs,
+    firstAskAfterMs: config.reconcileFirstAskAfterMs,
+  });
   c.bind(TOKENS.PrepayLockTiming).toConstantValue(DEFAULT_PREPAY_LOCK_TIMING);
   c.bind(TOKENS.RefundLockTiming).toConstantValue(DEFAULT_REFUND_LOCK_TIMING);
   c.bind(TOKENS.Alerts).toResolvedValue(

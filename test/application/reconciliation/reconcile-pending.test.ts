@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_NOT_BEFORE_MS } from '../../../src/application/reconciliation/reconcile-payments.js';
+import { CLOSE_NOT_BEFORE_MS, DEFAULT_RECONCILE_OPTIONS } from '../../../src/application/reconciliation/reconcile-payments.js';
 import { PREPAY_LIFETIME_MS } from '../../../src/domain/prepay.js';
 import { useCaseFixture, type UseCaseFixture } from '../../support/test-container.js';
 
@@ -15,10 +15,28 @@ describe('ReconcilePending', () => {
     const f = await useCaseFixture();
     const no = await openOrder(f);
     f.gateway.pay(no); // the notify is lost
+    f.clock.advance(DEFAULT_RECONCILE_OPTIONS.firstAskAfterMs);
     const report = await f.reconcile.execute();
     expect(report).toMatchObject({ checked: 1, paid: 1 });
     expect(await statusOf(f, no)).toBe('SUCC');
     expect(f.events.published.map((e) => e.type)).toEqual(['OrderPaid']);
+  });
+
+  it('asks about an order only once its prepay_id is firstAskAfterMs old: its notify comes first', async () => {
+    const f = await useCaseFixture();
+    const no = await openOrder(f);
+    f.gateway.pay(no); // paid, its notify still on the way
+    const asked: string[] = [];
+    const query = f.gateway.queryOrder.bind(f.gateway);
+    f.gateway.queryOrder = async (n) => (asked.push(n), query(n));
+    f.clock.advance(DEFAULT_RECONCILE_OPTIONS.firstAskAfterMs - 1_000);
+    expect(await f.reconcile.execute()).toMatchObject({ checked: 0, oldestPendingSeconds: 59 });
+    expect(asked).toEqual([]);
+    expect(await statusOf(f, no)).toBe('CHECKED');
+    f.clock.advance(1_000);
+    expect(await f.reconcile.execute()).toMatchObject({ checked: 1, paid: 1 });
+    expect(asked).toEqual([no]);
+    expect(await statusOf(f, no)).toBe('SUCC');
   });
 
   it('leaves an unpaid order alone while its prepay_id can still be paid', async () => {
@@ -97,6 +115,7 @@ describe('ReconcilePending', () => {
     f.clock.advance(1_000);
     const bob = await f.users.findOrCreate('openid-bob');
     await openOrder(f, bob.uid);
+    f.clock.advance(DEFAULT_RECONCILE_OPTIONS.firstAskAfterMs);
     f.gateway.calls.length = 0;
     const asked: string[] = [];
     const query = f.gateway.queryOrder.bind(f.gateway);

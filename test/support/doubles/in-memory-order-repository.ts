@@ -80,9 +80,21 @@ export class InMemoryOrderRepository implements OrderRepository {
     return 'updated';
   }
 
-  async listAwaitingPayment(limit: number, offset = 0, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
+  async listAwaitingPayment(limit: number, offset = 0, scope: OrderScope = EVERY_SHOP, prepaidBefore?: Date): Promise<Order[]> {
     await Promise.resolve();
-    return this.sorted((s) => inScope(scope, s) && s.status === 'CHECKED' && s.prepay !== undefined && !s.review, 'asc', limit, offset);
+    // Whole seconds, as the SQL repository's prepay_issued_at.
+    const before = prepaidBefore && Math.floor(prepaidBefore.getTime() / 1000);
+    return this.sorted(
+      (s) =>
+        inScope(scope, s) &&
+        s.status === 'CHECKED' &&
+        s.prepay !== undefined &&
+        !s.review &&
+        (before === undefined || Math.floor(s.prepay.issuedAt.getTime() / 1000) <= before),
+      'asc',
+      limit,
+      offset,
+    );
   }
 
   async listOpenWithoutPrepay(createdBefore: Date, limit: number, scope: OrderScope = EVERY_SHOP): Promise<Order[]> {
