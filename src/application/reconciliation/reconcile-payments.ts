@@ -57,9 +57,9 @@ type Verdict = 'paid' | 'failed' | 'closed' | 'flagged' | 'unchanged';
 
 /**
  * WeChat does not guarantee notifies. This asks WeChat about every unpaid order that was given a prepay_id at least
- * `firstAskAfterMs` ago, oldest first, backing off per order, and records the answer through the same path as a notify; orders whose prepay_id
- * has expired and that are at least 5 minutes old are closed (closeorder), and ORDERPAID from closeorder is taken as
- * paid. Unknown answers leave the order CHECKED for the next run.
+ * `firstAskAfterMs` ago, oldest first, backing off per order, and records the answer through the same path as a
+ * notify; orders whose prepay_id has expired and that are at least 5 minutes old are closed (closeorder), and
+ * ORDERPAID from closeorder is taken as paid. Unknown answers leave the order CHECKED for the next run.
  */
 export class ReconcilePayments {
   private readonly backoff = new Map<string, { attempts: number; nextAt: number }>();
