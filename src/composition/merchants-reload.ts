@@ -3,7 +3,7 @@ import type { Alerts } from '../application/ports/alerts.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import type { MerchantId } from '../domain/merchant.js';
 import type { BuiltMerchant, MerchantRegistry } from './merchant-registry.js';
-import type { MiniProgramDirectory } from './mini-program-list.js';
+import { inService, type MiniProgramDirectory } from './mini-program-list.js';
 import type { Env } from './settings/fields.js';
 import { readMerchantsFile } from './settings/merchants-file.js';
 import { merchantSecrets, type MerchantsSettings } from './settings/merchants-settings.js';
@@ -263,16 +263,14 @@ export class MerchantsReloader {
 
   /** Retired mini-programs count as absent: one marked retired is removed from service, one unmarked is added back. */
   private miniProgramChanges(next: MerchantsSettings): MiniProgramChanges {
-    const serving = (list: MerchantsSettings['miniPrograms']) => list.filter((p) => p.retired !== true);
-    const before = new Map(serving(this.current.miniPrograms).map((p) => [p.appId, p]));
-    const after = new Set(serving(next.miniPrograms).map((p) => p.appId));
+    const serving = inService(next.miniPrograms);
+    const before = new Map(inService(this.current.miniPrograms).map((p) => [p.appId, p]));
+    const after = new Set(serving.map((p) => p.appId));
     return {
-      added: serving(next.miniPrograms)
-        .filter((p) => !before.has(p.appId))
-        .map((p) => p.appId),
+      added: serving.filter((p) => !before.has(p.appId)).map((p) => p.appId),
       removed: [...before.keys()].filter((appId) => !after.has(appId)),
       // Its AppSecret or its merchant: the next login, the next order use the new one.
-      changed: serving(next.miniPrograms)
+      changed: serving
         .filter((p) => {
           const old = before.get(p.appId);
           return old !== undefined && (old.appSecret !== p.appSecret || old.merchantId !== p.merchantId);

@@ -17,6 +17,10 @@ export interface ConfiguredMiniProgram extends MiniProgram {
   readonly retired?: boolean;
 }
 
+/** The mini-programs the service serves: a retired one is configured (its merchant knows its appid) but not served. */
+export const inService = <T extends { readonly retired?: boolean }>(configured: readonly T[]): T[] =>
+  configured.filter((m) => m.retired !== true);
+
 /** Builds the login of a mini-program from its appid and AppSecret. */
 export type MiniProgramLoginFactory = (appId: string, appSecret: string) => MiniProgramLogin;
 
@@ -59,10 +63,9 @@ function defaultAppIdOf(configured: readonly ConfiguredMiniProgram[]): string {
 }
 
 function indexed(configured: readonly ConfiguredMiniProgram[]): ReadonlyMap<string, MiniProgram> {
-  const byId = new Map(configured.map(({ appId, name, merchantId }) => [appId, { appId, name, merchantId }]));
-  if (byId.size !== configured.length) throw new Error('two mini-programs are configured with one appid');
-  for (const m of configured) if (m.retired === true) byId.delete(m.appId);
-  return byId;
+  if (new Set(configured.map((m) => m.appId)).size !== configured.length)
+    throw new Error('two mini-programs are configured with one appid');
+  return new Map(inService(configured).map(({ appId, name, merchantId }) => [appId, { appId, name, merchantId }]));
 }
 
 /** A mini-program whose AppSecret is missing: WeChat would refuse it as misconfigured, so say so without asking. */
@@ -80,18 +83,21 @@ const withoutSecret: MiniProgramLogin = {
 export class MiniProgramLoginsByApp implements MiniProgramLogins {
   private readonly built = new Map<string, { readonly appSecret: string | undefined; readonly login: MiniProgramLogin }>();
   private readonly boundSecret: string | undefined;
+  /** The mini-programs in service (inService): a retired one has no login. */
+  private serving: readonly ConfiguredMiniProgram[];
 
   constructor(
-    private configured: readonly ConfiguredMiniProgram[],
+    configured: readonly ConfiguredMiniProgram[],
     private readonly defaultAppId: string,
     private readonly defaultLogin: () => MiniProgramLogin,
     private readonly factory: MiniProgramLoginFactory,
   ) {
-    this.boundSecret = configured.find((m) => m.appId === defaultAppId)?.appSecret;
+    this.serving = inService(configured);
+    this.boundSecret = this.serving.find((m) => m.appId === defaultAppId)?.appSecret;
   }
 
   forApp(appId: string): MiniProgramLogin | undefined {
-    const program = this.configured.find((m) => m.appId === appId && m.retired !== true);
+    const program = this.serving.find((m) => m.appId === appId);
     if (appId === this.defaultAppId && (!program || program.appSecret === this.boundSecret)) return this.defaultLogin();
     if (!program) return undefined;
     const known = this.built.get(appId);
@@ -103,8 +109,8 @@ export class MiniProgramLoginsByApp implements MiniProgramLogins {
 
   /** A reload's list (see forApp). */
   replace(configured: readonly ConfiguredMiniProgram[]): void {
-    this.configured = configured;
-    for (const appId of this.built.keys()) if (!configured.some((m) => m.appId === appId && m.retired !== true)) this.built.delete(appId);
+    this.serving = inService(configured);
+    for (const appId of this.built.keys()) if (!this.serving.some((m) => m.appId === appId)) this.built.delete(appId);
   }
 }
 
